@@ -1,0 +1,42 @@
+"""What every chat platform adapter offers the rest of the bot: sending a Reply to a chat.
+
+Adapters handle rate limits and retries themselves (429 -> wait and resend). They report the
+outcomes the caller must act on: the chat is gone (blocked, kicked, archived -> deactivate its
+subscriptions) or has moved (Telegram group migrated -> new chat id).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Protocol
+
+from newsdigest.handlers.reply import Reply
+
+
+class SendOutcome(enum.Enum):
+    SENT = "sent"
+    GONE = "gone"  # the chat will never accept messages again: deactivate it
+    FAILED = "failed"  # transient failure after retries: try again at the next opportunity
+
+
+@dataclass(frozen=True)
+class SendResult:
+    outcome: SendOutcome
+    messages: int = 0  # platform messages sent (a long reply may be split)
+    new_chat_id: str | None = None  # set when the platform moved the chat (Telegram migrate_to_chat_id)
+    detail: str = ""
+
+
+class Sender(Protocol):
+    platform: str
+
+    async def send(self, chat_id: str, reply: Reply) -> SendResult: ...
+
+
+class Adapter(Sender, Protocol):
+    """A running chat platform: started and stopped by app.py inside the one asyncio loop."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...

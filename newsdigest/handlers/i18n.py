@@ -1,0 +1,67 @@
+"""Reply texts in English and German. Handlers look up messages by key; missing German falls back to English."""
+
+from __future__ import annotations
+
+from newsdigest.handlers.reply import Block, BulletList, Paragraph, Span, code, item
+
+LANGUAGES = ("en", "de")
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "not_a_command": "“{line}” is not a command. Commands start with /, for example /status.",
+        "unknown_command": "Unknown command /{name}.",
+        "admin_only": "Sorry, /{name} is for admins of this bot only. Ask an admin to run it.",
+        "usage": "Usage",
+        "internal_error": "Sorry, something went wrong on our side while answering. It has been logged; please try again.",
+        "commands": "Commands:",
+        "help_intro": "I follow developing news stories: where a story stands, what is due when, and what changed.",
+        "no_articles": "No articles yet. Add a feed with /addfeed URL (admins) or ingest files with `newsdigest ingest`.",
+        "no_results": "Nothing found for “{query}”.",
+        "search_usage": "Tell me what to look for, e.g. /search Oracle",
+        "results_for": "Results for “{query}”",
+        "as_of": "as of {date}",
+        "sources_n": "{n} sources",
+        "source_1": "1 source",
+    },
+    "de": {
+        "not_a_command": "„{line}“ ist kein Befehl. Befehle beginnen mit /, zum Beispiel /status.",
+        "unknown_command": "Unbekannter Befehl /{name}.",
+        "admin_only": "/{name} dürfen nur Admins dieses Bots ausführen. Bitte einen Admin darum.",
+        "usage": "Aufruf",
+        "internal_error": "Entschuldigung, bei uns ist beim Antworten etwas schiefgegangen. Es wurde protokolliert; "
+        "bitte noch einmal versuchen.",
+        "commands": "Befehle:",
+        "help_intro": "Ich verfolge laufende Nachrichtenlagen: wo eine Geschichte steht, was wann fällig ist und was "
+        "sich geändert hat.",
+        "no_articles": "Noch keine Artikel. Admins fügen mit /addfeed URL einen Feed hinzu, oder Dateien mit "
+        "`newsdigest ingest`.",
+        "no_results": "Nichts gefunden zu „{query}“.",
+        "search_usage": "Wonach soll ich suchen? Zum Beispiel /search Oracle",
+        "results_for": "Treffer zu „{query}“",
+        "as_of": "Stand {date}",
+        "sources_n": "{n} Quellen",
+        "source_1": "1 Quelle",
+    },
+}
+
+
+def t(lang: str, key: str, **values: object) -> str:
+    table = MESSAGES.get(lang, MESSAGES["en"])
+    template = table.get(key) or MESSAGES["en"].get(key) or key
+    return template.format(**values)
+
+
+def sources(lang: str, n: int) -> str:
+    return t(lang, "source_1") if n == 1 else t(lang, "sources_n", n=n)
+
+
+def command_list(lang: str, *, admin: bool = True, prefix: str = "/") -> tuple[Block, ...]:
+    """The command table as reply blocks (used by /help and by every error reply)."""
+    from newsdigest.handlers import all_commands
+
+    rows = []
+    for spec in all_commands().values():
+        if spec.admin and not admin:
+            continue
+        rows.append(item(code(spec.usage(prefix)), Span(" — " + spec.help(lang))))
+    return (Paragraph((Span(t(lang, "commands"), bold=True),)), BulletList(tuple(rows)))

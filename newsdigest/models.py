@@ -1,0 +1,118 @@
+"""Domain records shared by every layer. Plain dataclasses: no I/O, no behaviour beyond conversion."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+Platform = Literal["console", "telegram", "slack"]
+ChatKind = Literal["private", "group", "channel"]
+
+
+@dataclass(frozen=True)
+class ChatRef:
+    """Where a command came from and where its reply goes."""
+
+    platform: str
+    chat_id: str
+    kind: str = "private"
+
+    @property
+    def key(self) -> str:
+        return f"{self.platform}:{self.chat_id}"
+
+
+@dataclass(frozen=True)
+class ArticleInput:
+    """An article as a source hands it to ingestion, before extraction."""
+
+    text: str
+    title: str | None = None
+    published: dt.date | None = None
+    lang: str | None = None
+    url: str | None = None
+    guid: str | None = None
+    source: str | None = None  # outlet / feed name shown to users
+    feed_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article as stored."""
+
+    id: int
+    title: str
+    text: str
+    lang: str
+    published: dt.date | None
+    url: str | None
+    source: str | None
+    content_hash: str
+    story_id: int | None = None
+    extraction: dict[str, object] = field(default_factory=dict)  # Extraction.as_dict()
+    sources: tuple[str, ...] = ()  # every outlet that carried it (syndication)
+
+
+@dataclass(frozen=True)
+class KeyPoint:
+    id: int
+    article_id: int
+    text: str
+    kind: str  # event | deadline | figure | quote | fact
+    score: float
+    start: int
+    end: int
+    published: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Deadline:
+    id: int
+    article_id: int
+    text: str
+    value: str  # TIMEX3 value: 2020-09-15, 2020-09, ...
+    what: str
+    supersedes: str | None
+    start: int
+    end: int
+    published: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Story:
+    id: int
+    slug: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    article_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Subscription:
+    id: int
+    platform: str
+    chat_id: str
+    time: str  # HH:MM in tz
+    tz: str
+    story: str | None = None  # story slug, None = all stories
+    active: bool = True
+    lang: str = "en"
+
+    @property
+    def chat(self) -> ChatRef:
+        return ChatRef(self.platform, self.chat_id)
+
+
+@dataclass(frozen=True)
+class Feed:
+    id: int
+    url: str
+    title: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    last_success: str | None = None
+    last_error: str | None = None
+    error_count: int = 0
+    next_poll: str | None = None
+    active: bool = True

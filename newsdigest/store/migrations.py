@@ -1,0 +1,218 @@
+"""Schema migrations. Append only: a released migration is never edited; the newest version wins.
+
+Each migration runs inside one BEGIN IMMEDIATE transaction together with its version bump, so a
+crash mid-migration leaves the previous version intact.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+import sqlite_utils
+
+Migration = Callable[[sqlite_utils.Database], None]
+
+_V1 = """
+CREATE TABLE feeds (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    title TEXT,
+    added_by TEXT,
+    added_at TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1,
+    interval_minutes INTEGER,
+    etag TEXT,
+    last_modified TEXT,
+    last_polled TEXT,
+    last_success TEXT,
+    last_error TEXT,
+    last_error_at TEXT,
+    error_count INTEGER NOT NULL DEFAULT 0,
+    next_poll TEXT,
+    items_seen INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE stories (
+    id INTEGER PRIMARY KEY,
+    slug TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    aliases TEXT NOT NULL DEFAULT '[]',
+    terms TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    first_published TEXT,
+    last_published TEXT
+);
+CREATE TABLE articles (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    text TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    published TEXT NOT NULL,
+    url TEXT,
+    canonical_url TEXT,
+    guid TEXT,
+    content_hash TEXT NOT NULL UNIQUE,
+    simhash INTEGER,
+    source TEXT,
+    feed_id INTEGER REFERENCES feeds(id) ON DELETE SET NULL,
+    ingested_at TEXT NOT NULL,
+    story_id INTEGER REFERENCES stories(id) ON DELETE SET NULL,
+    extraction TEXT NOT NULL
+);
+CREATE UNIQUE INDEX articles_canonical_url ON articles(canonical_url) WHERE canonical_url IS NOT NULL;
+CREATE INDEX articles_guid ON articles(guid) WHERE guid IS NOT NULL;
+CREATE INDEX articles_published ON articles(published);
+CREATE INDEX articles_story ON articles(story_id, published);
+CREATE INDEX articles_simhash ON articles(simhash);
+CREATE TABLE article_sources (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    source TEXT NOT NULL,
+    url TEXT,
+    canonical_url TEXT,
+    guid TEXT,
+    feed_id INTEGER REFERENCES feeds(id) ON DELETE SET NULL,
+    seen_at TEXT NOT NULL,
+    UNIQUE (article_id, source)
+);
+CREATE INDEX article_sources_guid ON article_sources(guid) WHERE guid IS NOT NULL;
+CREATE INDEX article_sources_url ON article_sources(canonical_url) WHERE canonical_url IS NOT NULL;
+CREATE TABLE key_points (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    score REAL NOT NULL,
+    published TEXT NOT NULL
+);
+CREATE INDEX key_points_article ON key_points(article_id);
+CREATE INDEX key_points_published ON key_points(published);
+CREATE TABLE deadlines (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    value TEXT NOT NULL,
+    what TEXT NOT NULL,
+    supersedes TEXT,
+    published TEXT NOT NULL
+);
+CREATE INDEX deadlines_article ON deadlines(article_id);
+CREATE INDEX deadlines_value ON deadlines(value);
+CREATE TABLE timexes (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    type TEXT NOT NULL,
+    value TEXT NOT NULL,
+    mod TEXT,
+    published TEXT NOT NULL
+);
+CREATE INDEX timexes_article ON timexes(article_id);
+CREATE TABLE actors (
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    rank INTEGER NOT NULL,
+    PRIMARY KEY (article_id, name)
+);
+CREATE INDEX actors_name ON actors(name);
+CREATE TABLE chats (
+    platform TEXT NOT NULL,
+    chat_id TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'private',
+    title TEXT,
+    lang TEXT,
+    active INTEGER NOT NULL DEFAULT 1,
+    deactivated_reason TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (platform, chat_id)
+);
+CREATE TABLE subscriptions (
+    id INTEGER PRIMARY KEY,
+    platform TEXT NOT NULL,
+    chat_id TEXT NOT NULL,
+    story TEXT NOT NULL DEFAULT '',
+    time TEXT NOT NULL,
+    tz TEXT NOT NULL,
+    lang TEXT NOT NULL DEFAULT 'en',
+    active INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    last_digest_at TEXT,
+    UNIQUE (platform, chat_id, story)
+);
+CREATE TABLE deliveries (
+    platform TEXT NOT NULL,
+    chat_id TEXT NOT NULL,
+    slot TEXT NOT NULL,
+    subscription_id INTEGER,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    composed_at TEXT,
+    sent_at TEXT,
+    messages INTEGER NOT NULL DEFAULT 0,
+    detail TEXT,
+    PRIMARY KEY (platform, chat_id, slot)
+);
+CREATE TABLE leases (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    acquired_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+"""
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    for statement in _split(_V1):
+        db.conn.execute(statement)
+    for table, columns in (("articles", ["title", "text"]), ("key_points", ["text"])):
+        db.table(table).enable_fts(
+            columns, fts_version="FTS5", create_triggers=True, tokenize="unicode61 remove_diacritics 2"
+        )
+
+
+def _split(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+MIGRATIONS: list[Migration] = [_v1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was written by a newer newsdigest; refuse rather than corrupt it."""
+
+
+def current_version(db: sqlite_utils.Database) -> int:
+    return int(db.conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Bring the schema to SCHEMA_VERSION; returns the number of migrations applied."""
+    applied = 0
+    while True:
+        version = current_version(db)
+        if version > SCHEMA_VERSION:
+            raise SchemaTooNewError(
+                f"database schema version {version} is newer than this newsdigest ({SCHEMA_VERSION}); upgrade newsdigest"
+            )
+        if version == SCHEMA_VERSION:
+            return applied
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            if current_version(db) == version:  # another process may have migrated meanwhile
+                MIGRATIONS[version](db)
+                db.conn.execute(f"PRAGMA user_version = {version + 1}")
+            db.conn.execute("COMMIT")
+        except (sqlite3.Error, ValueError):
+            db.conn.execute("ROLLBACK")
+            raise
+        applied += 1

@@ -1,0 +1,422 @@
+"""The store: the only place that reads and writes SQLite. Parts live in mixins of this package.
+
+Articles are known by feed GUID, canonical URL and content hash; adding a known article only
+records another source for it, so ingestion is idempotent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from newsdigest.extract.types import Extraction
+from newsdigest.models import Article, ArticleInput, ChatRef, Deadline, KeyPoint, Subscription
+from newsdigest.store.base import StoreBase, StoreError, day_after, iso, loads
+from newsdigest.store.delivery_repo import DeliveryRepo
+from newsdigest.store.feeds_repo import FeedsRepo
+from newsdigest.store.stories_repo import StoriesRepo
+
+__all__ = ["AddResult", "LeaseHeldError", "SearchHit", "Store", "StoreError"]
+
+
+class LeaseHeldError(RuntimeError):
+    """Another live process holds the lease on this database."""
+
+
+@dataclass(frozen=True)
+class AddResult:
+    article_id: int
+    created: bool  # False: already known (another source may have been recorded)
+    matched_by: str | None = None  # guid | url | hash | near-duplicate
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    article_id: int
+    title: str
+    snippet: str
+    published: str
+    url: str | None
+    source: str | None
+
+
+def _row_date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+class ArticlesRepo(StoreBase):
+    def find_article(
+        self, *, guid: str | None = None, canonical_url: str | None = None, content_hash: str | None = None
+    ) -> tuple[int, str] | None:
+        """The known article matching any identity, and which one matched."""
+        checks: list[tuple[str, str, str | None]] = [
+            ("guid", "SELECT id FROM articles WHERE guid = ? UNION SELECT article_id FROM article_sources WHERE guid = ?", guid),
+            ("url", "SELECT id FROM articles WHERE canonical_url = ? UNION "
+                    "SELECT article_id FROM article_sources WHERE canonical_url = ?", canonical_url),
+            ("hash", "SELECT id, ? FROM articles WHERE content_hash = ?", content_hash),
+        ]
+        for name, sql, value in checks:
+            if value:
+                row = self.conn.execute(sql, (value, value)).fetchone()
+                if row:
+                    return int(row[0]), name
+        return None
+
+    def add_article(
+        self,
+        inp: ArticleInput,
+        extraction: Extraction,
+        *,
+        content_hash: str,
+        canonical_url: str | None = None,
+        simhash: int | None = None,
+        feed_id: int | None = None,
+        duplicate_of: int | None = None,
+    ) -> AddResult:
+        """Insert an article with its extraction, or record one more source for a known one. One transaction."""
+        with self.write() as conn:
+            known = self.find_article(guid=inp.guid, canonical_url=canonical_url, content_hash=content_hash)
+            if known is None and duplicate_of is not None:
+                known = (duplicate_of, "near-duplicate")
+            if known is not None:
+                self._add_source(conn, known[0], inp, canonical_url, feed_id)
+                return AddResult(known[0], False, known[1])
+            published = (inp.published or self.now().date()).isoformat()
+            title = inp.title or extraction.title or _first_line(inp.text)
+            cur = conn.execute(
+                "INSERT INTO articles (title, text, lang, published, url, canonical_url, guid, content_hash, simhash,"
+                " source, feed_id, ingested_at, extraction) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (title, inp.text, extraction.lang, published, inp.url, canonical_url, inp.guid, content_hash,
+                 simhash, inp.source, feed_id, self.stamp(), json.dumps(extraction.as_dict(), ensure_ascii=False)),
+            )
+            article_id = int(cur.lastrowid or 0)
+            self._add_source(conn, article_id, inp, canonical_url, feed_id)
+            self._add_extraction_rows(conn, article_id, extraction, published)
+            return AddResult(article_id, True)
+
+    def _add_source(
+        self, conn: sqlite3.Connection, article_id: int, inp: ArticleInput, canonical_url: str | None, feed_id: int | None
+    ) -> None:
+        source = inp.source or canonical_url or inp.url or "local"
+        conn.execute(
+            "INSERT OR IGNORE INTO article_sources (article_id, source, url, canonical_url, guid, feed_id, seen_at)"
+            " VALUES (?,?,?,?,?,?,?)",
+            (article_id, source, inp.url, canonical_url, inp.guid, feed_id, self.stamp()),
+        )
+
+    def _add_extraction_rows(self, conn: sqlite3.Connection, article_id: int, ex: Extraction, published: str) -> None:
+        conn.executemany(
+            'INSERT INTO key_points (article_id, start, "end", text, kind, score, published) VALUES (?,?,?,?,?,?,?)',
+            [(article_id, k.start, k.end, k.text, k.kind, k.score, published) for k in ex.key_points],
+        )
+        conn.executemany(
+            'INSERT INTO deadlines (article_id, start, "end", text, value, what, supersedes, published)'
+            " VALUES (?,?,?,?,?,?,?,?)",
+            [(article_id, d.start, d.end, d.text, d.value, d.what, d.supersedes, published) for d in ex.deadlines],
+        )
+        conn.executemany(
+            'INSERT INTO timexes (article_id, start, "end", text, type, value, mod, published) VALUES (?,?,?,?,?,?,?,?)',
+            [(article_id, t.start, t.end, t.text, t.type, t.value, t.mod, published) for t in ex.temporal],
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO actors (article_id, name, rank) VALUES (?,?,?)",
+            [(article_id, name, rank) for rank, name in enumerate(ex.actors)],
+        )
+
+    def replace_extraction(self, article_id: int, extraction: Extraction) -> None:
+        """Re-extract an article in place (after an extractor upgrade)."""
+        with self.write() as conn:
+            row = conn.execute("SELECT published FROM articles WHERE id = ?", (article_id,)).fetchone()
+            if row is None:
+                raise KeyError(article_id)
+            for table in ("key_points", "deadlines", "timexes", "actors"):
+                conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
+            conn.execute(
+                "UPDATE articles SET extraction = ?, lang = ? WHERE id = ?",
+                (json.dumps(extraction.as_dict(), ensure_ascii=False), extraction.lang, article_id),
+            )
+            self._add_extraction_rows(conn, article_id, extraction, row["published"])
+
+    # -- reading -------------------------------------------------------------------------------------
+
+    def article_count(self, until: dt.date | None = None) -> int:
+        if until is None:
+            return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+        return int(self.conn.execute("SELECT count(*) FROM articles WHERE published < ?", (day_after(until),)).fetchone()[0])
+
+    def article(self, article_id: int, *, with_text: bool = True) -> Article | None:
+        rows = self._articles("WHERE a.id = ?", (article_id,), with_text=with_text)
+        return rows[0] if rows else None
+
+    def articles(
+        self,
+        *,
+        until: dt.date | None = None,
+        since: dt.datetime | None = None,
+        story_id: int | None = None,
+        ids: list[int] | None = None,
+        with_text: bool = False,
+        limit: int | None = None,
+    ) -> list[Article]:
+        """Articles published up to `until` (inclusive), newest first."""
+        where, params = ["1=1"], []
+        if until is not None:
+            where.append("a.published < ?")
+            params.append(day_after(until))
+        if since is not None:
+            where.append("a.ingested_at >= ?")
+            params.append(iso(since))
+        if story_id is not None:
+            where.append("a.story_id = ?")
+            params.append(story_id)
+        if ids is not None:
+            where.append(f"a.id IN ({','.join('?' * len(ids))})")
+            params.extend(ids)
+        sql = "WHERE " + " AND ".join(where) + " ORDER BY a.published DESC, a.id DESC"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return self._articles(sql, tuple(params), with_text=with_text)
+
+    def _articles(self, where: str, params: tuple[Any, ...], *, with_text: bool) -> list[Article]:
+        text_col = "a.text" if with_text else "''"
+        rows = self.conn.execute(
+            f"SELECT a.id, a.title, {text_col} AS text, a.lang, a.published, a.url, a.source, a.content_hash,"
+            " a.story_id, a.extraction,"
+            " (SELECT json_group_array(source) FROM article_sources s WHERE s.article_id = a.id) AS sources"
+            f" FROM articles a {where}",
+            params,
+        ).fetchall()
+        return [
+            Article(
+                id=r["id"], title=r["title"], text=r["text"], lang=r["lang"], published=_row_date(r["published"]),
+                url=r["url"], source=r["source"], content_hash=r["content_hash"], story_id=r["story_id"],
+                extraction=loads(r["extraction"], {}), sources=tuple(loads(r["sources"], [])),
+            )
+            for r in rows
+        ]
+
+    def source_counts(self, article_ids: list[int]) -> dict[int, int]:
+        if not article_ids:
+            return {}
+        rows = self.conn.execute(
+            f"SELECT article_id, count(*) FROM article_sources WHERE article_id IN ({','.join('?' * len(article_ids))})"
+            " GROUP BY article_id",
+            article_ids,
+        ).fetchall()
+        return {int(r[0]): int(r[1]) for r in rows}
+
+    def key_points(
+        self, *, until: dt.date | None = None, story_id: int | None = None, article_ids: list[int] | None = None,
+        limit: int | None = None,
+    ) -> list[KeyPoint]:
+        where, params = self._scope(until, story_id, article_ids, "k")
+        sql = (
+            'SELECT k.id, k.article_id, k.text, k.kind, k.score, k.start, k."end", k.published FROM key_points k '
+            f"JOIN articles a ON a.id = k.article_id WHERE {where} ORDER BY k.published DESC, k.score DESC"
+        )
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return [
+            KeyPoint(r[0], r[1], r[2], r[3], float(r[4]), r[5], r[6], _row_date(r[7]))
+            for r in self.conn.execute(sql, params).fetchall()
+        ]
+
+    def deadlines(
+        self, *, until: dt.date | None = None, story_id: int | None = None, article_ids: list[int] | None = None
+    ) -> list[Deadline]:
+        where, params = self._scope(until, story_id, article_ids, "d")
+        sql = (
+            'SELECT d.id, d.article_id, d.text, d.value, d.what, d.supersedes, d.start, d."end", d.published'
+            f" FROM deadlines d JOIN articles a ON a.id = d.article_id WHERE {where} ORDER BY d.value, d.published"
+        )
+        return [
+            Deadline(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], _row_date(r[8]))
+            for r in self.conn.execute(sql, params).fetchall()
+        ]
+
+    def _scope(
+        self, until: dt.date | None, story_id: int | None, article_ids: list[int] | None, alias: str
+    ) -> tuple[str, tuple[Any, ...]]:
+        where, params = ["1=1"], []
+        if until is not None:
+            where.append(f"{alias}.published < ?")
+            params.append(day_after(until))
+        if story_id is not None:
+            where.append("a.story_id = ?")
+            params.append(story_id)
+        if article_ids is not None:
+            where.append(f"{alias}.article_id IN ({','.join('?' * len(article_ids))})")
+            params.extend(article_ids)
+        return " AND ".join(where), tuple(params)
+
+    def search(self, query: str, *, until: dt.date | None = None, limit: int = 10) -> list[SearchHit]:
+        """Full-text search over articles (title + text); every word must match (prefix match on the last)."""
+        fts = fts_query(query)
+        if not fts:
+            return []
+        params: list[Any] = [fts]
+        cond = ""
+        if until is not None:
+            cond = "AND a.published < ?"
+            params.append(day_after(until))
+        params.append(limit)
+        rows = self.conn.execute(
+            "SELECT a.id, a.title, snippet(articles_fts, 1, '', '', '…', 24) AS snip, a.published, a.url, a.source"
+            " FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
+            f" WHERE articles_fts MATCH ? {cond} ORDER BY bm25(articles_fts) LIMIT ?",
+            params,
+        ).fetchall()
+        return [SearchHit(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+
+
+def fts_query(text: str) -> str:
+    """User words -> a safe FTS5 query: each word a quoted phrase (no operator injection)."""
+    words = [w for w in "".join(c if c.isalnum() else " " for c in text).split() if w]
+    if not words:
+        return ""
+    parts = [f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*']
+    return " ".join(parts)
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()[:200]
+    return "(untitled)"
+
+
+class ChatsRepo(StoreBase):
+    def register_chat(self, chat: ChatRef, title: str | None = None) -> None:
+        stamp = self.stamp()
+        with self.write() as conn:
+            conn.execute(
+                "INSERT INTO chats (platform, chat_id, kind, title, created_at, updated_at) VALUES (?,?,?,?,?,?)"
+                " ON CONFLICT(platform, chat_id) DO UPDATE SET kind = excluded.kind,"
+                " title = coalesce(excluded.title, chats.title), updated_at = excluded.updated_at",
+                (chat.platform, chat.chat_id, chat.kind, title, stamp, stamp),
+            )
+
+    def chat_lang(self, chat: ChatRef) -> str | None:
+        row = self.conn.execute(
+            "SELECT lang FROM chats WHERE platform = ? AND chat_id = ?", (chat.platform, chat.chat_id)
+        ).fetchone()
+        return row[0] if row and row[0] else None
+
+    def set_chat_lang(self, chat: ChatRef, lang: str | None) -> None:
+        self.register_chat(chat)
+        with self.write() as conn:
+            conn.execute(
+                "UPDATE chats SET lang = ?, updated_at = ? WHERE platform = ? AND chat_id = ?",
+                (lang, self.stamp(), chat.platform, chat.chat_id),
+            )
+
+    def deactivate_chat(self, chat: ChatRef, reason: str) -> int:
+        """The platform says this chat is gone (blocked, kicked, archived): stop sending. Returns subscriptions hit."""
+        self.register_chat(chat)
+        with self.write() as conn:
+            conn.execute(
+                "UPDATE chats SET active = 0, deactivated_reason = ?, updated_at = ? WHERE platform = ? AND chat_id = ?",
+                (reason, self.stamp(), chat.platform, chat.chat_id),
+            )
+            cur = conn.execute(
+                "UPDATE subscriptions SET active = 0, updated_at = ? WHERE platform = ? AND chat_id = ? AND active = 1",
+                (self.stamp(), chat.platform, chat.chat_id),
+            )
+            return cur.rowcount
+
+    def migrate_chat(self, platform: str, old_id: str, new_id: str) -> None:
+        """A Telegram group became a supergroup: move its settings, subscriptions and ledger to the new id."""
+        with self.write() as conn:
+            for table in ("chats", "subscriptions", "deliveries"):
+                conn.execute(
+                    f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE platform = ? AND chat_id = ?",
+                    (new_id, platform, old_id),
+                )
+
+    def chat_active(self, chat: ChatRef) -> bool:
+        row = self.conn.execute(
+            "SELECT active FROM chats WHERE platform = ? AND chat_id = ?", (chat.platform, chat.chat_id)
+        ).fetchone()
+        return row is None or bool(row[0])
+
+
+class SubscriptionsRepo(StoreBase):
+    def subscribe(self, chat: ChatRef, *, time: str, tz: str, story: str | None = None, lang: str = "en") -> Subscription:
+        stamp = self.stamp()
+        with self.write() as conn:
+            conn.execute(
+                "INSERT INTO chats (platform, chat_id, kind, created_at, updated_at) VALUES (?,?,?,?,?)"
+                " ON CONFLICT(platform, chat_id) DO UPDATE SET active = 1, deactivated_reason = NULL",
+                (chat.platform, chat.chat_id, chat.kind, stamp, stamp),
+            )
+            conn.execute(
+                "INSERT INTO subscriptions (platform, chat_id, story, time, tz, lang, active, created_at, updated_at)"
+                " VALUES (?,?,?,?,?,?,1,?,?) ON CONFLICT(platform, chat_id, story) DO UPDATE SET time = excluded.time,"
+                " tz = excluded.tz, lang = excluded.lang, active = 1, updated_at = excluded.updated_at",
+                (chat.platform, chat.chat_id, story or "", time, tz, lang, stamp, stamp),
+            )
+        subs = [s for s in self.subscriptions_for(chat) if (s.story or "") == (story or "")]
+        return subs[0]
+
+    def unsubscribe(self, chat: ChatRef, story: str | None = None) -> int:
+        """Deactivate one story's subscription, or all of the chat's when story is None."""
+        with self.write() as conn:
+            sql = "UPDATE subscriptions SET active = 0, updated_at = ? WHERE platform = ? AND chat_id = ? AND active = 1"
+            params: list[Any] = [self.stamp(), chat.platform, chat.chat_id]
+            if story is not None:
+                sql += " AND story = ?"
+                params.append(story)
+            return conn.execute(sql, params).rowcount
+
+    def subscriptions(self, *, active_only: bool = True) -> list[Subscription]:
+        sql = "SELECT * FROM subscriptions" + (" WHERE active = 1" if active_only else "") + " ORDER BY id"
+        return [_subscription(r) for r in self.conn.execute(sql).fetchall()]
+
+    def subscriptions_for(self, chat: ChatRef, *, active_only: bool = True) -> list[Subscription]:
+        sql = "SELECT * FROM subscriptions WHERE platform = ? AND chat_id = ?" + (" AND active = 1" if active_only else "")
+        return [_subscription(r) for r in self.conn.execute(sql + " ORDER BY id", (chat.platform, chat.chat_id))]
+
+    def subscription(self, sub_id: int) -> Subscription | None:
+        row = self.conn.execute("SELECT * FROM subscriptions WHERE id = ?", (sub_id,)).fetchone()
+        return _subscription(row) if row else None
+
+
+def _subscription(r: sqlite3.Row) -> Subscription:
+    return Subscription(
+        id=r["id"], platform=r["platform"], chat_id=r["chat_id"], time=r["time"], tz=r["tz"],
+        story=r["story"] or None, active=bool(r["active"]), lang=r["lang"],
+    )
+
+
+class LeaseRepo(StoreBase):
+    def acquire_lease(self, name: str, holder: str, ttl: dt.timedelta) -> None:
+        """Take (or renew) a named lease; raises LeaseHeldError while another holder's lease is unexpired."""
+        now = self.now()
+        with self.write() as conn:
+            row = conn.execute("SELECT holder, expires_at FROM leases WHERE name = ?", (name,)).fetchone()
+            if row and row["holder"] != holder and dt.datetime.fromisoformat(row["expires_at"]) > now:
+                raise LeaseHeldError(
+                    f"another newsdigest ({row['holder']}) is running on {self.path} until at least "
+                    f"{row['expires_at']}; stop it first, or wait for its lease to expire"
+                )
+            conn.execute(
+                "INSERT INTO leases (name, holder, acquired_at, expires_at) VALUES (?,?,?,?) ON CONFLICT(name) DO UPDATE"
+                " SET holder = excluded.holder, acquired_at = excluded.acquired_at, expires_at = excluded.expires_at",
+                (name, holder, iso(now), iso(now + ttl)),
+            )
+
+    def release_lease(self, name: str, holder: str) -> None:
+        with self.write() as conn:
+            conn.execute("DELETE FROM leases WHERE name = ? AND holder = ?", (name, holder))
+
+
+class Store(ArticlesRepo, ChatsRepo, SubscriptionsRepo, LeaseRepo, FeedsRepo, StoriesRepo, DeliveryRepo):
+    """newsdigest's database. Construct with a path; the schema is created or migrated on open."""
