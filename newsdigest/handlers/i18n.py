@@ -22,6 +22,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "as_of": "as of {date}",
         "sources_n": "{n} sources",
         "source_1": "1 source",
+        "lang_usage": "Choose a reply language: /lang en or /lang de",
+        "lang_set": "I will answer in English in this chat.",
     },
     "de": {
         "not_a_command": "„{line}“ ist kein Befehl. Befehle beginnen mit /, zum Beispiel /status.",
@@ -41,6 +43,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "as_of": "Stand {date}",
         "sources_n": "{n} Quellen",
         "source_1": "1 Quelle",
+        "lang_usage": "Antwortsprache wählen: /lang de oder /lang en",
+        "lang_set": "Ich antworte in diesem Chat auf Deutsch.",
     },
 }
 

@@ -1,0 +1,154 @@
+"""Sentence splitting with offsets into the text exactly as given.
+
+Rules that matter for German and English news:
+- every line is a paragraph; a short line without final punctuation is a headline unit of its own;
+- a period after a known abbreviation, an initial ("J.") or an ordinal day ("15. September", "3. Liga")
+  does not end a sentence; a period followed by a lowercase word does not either;
+- closing quotes and brackets after the final punctuation belong to the sentence.
+One regex pass per line: linear in the input length.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Unit", "paragraphs", "split", "words"]
+
+HEADLINE_MAX_WORDS = 14
+_FINAL = ".!?…:;\"“”»«'’)]"
+
+_LINE = re.compile(r"[^\n\r\u2028\u2029]+")
+# a candidate boundary: final punctuation, optional closing quotes/brackets, then whitespace
+_BOUNDARY = re.compile(r"[.!?…]+[\"“”»«'’)\]]*(?=\s)")
+_WORD = re.compile(r"\w[\w'’.-]*", re.UNICODE)
+_PREV_TOKEN = re.compile(r"(\S+?)[.!?…]+[\"“”»«'’)\]]*$")
+
+_ABBREV = frozenset(
+    """z b zb bzw ca usw etc vgl u a d h dr prof nr hr fr st str abs art jh jhd geb gest inkl exkl zzgl ggf evtl sog
+    bspw tel dipl ing mag mr mrs ms inc corp ltd co jr sr vs no jan feb mär apr jun jul aug sep sept okt oct nov dez
+    dec gen lt col gov sen rep mt ff bd hrsg aufl ziff lit kap tab abb anm min max std sek mio mrd tsd bzgl gem
+    lfd resp u.a d.h z.b u.s usa e.v i.e e.g al approx dept est fig univ""".split()
+)
+_MONTHS = frozenset(
+    """januar jänner februar feber märz april mai juni juli august september oktober november dezember jan feb mär
+    apr jun jul aug sep sept okt nov dez january february march may june july october december""".split()
+)
+# sentence starters that make "3. Die …" a real boundary despite the ordinal-looking number
+_STARTERS = frozenset(
+    """der die das den dem des ein eine einer es er sie wir ich ihr man in im am an auf aus bei mit nach von vom
+    zum zur und aber doch auch so als wenn weil dass da dann damit trotz nun noch jetzt heute laut nur the a an it
+    he she we they i in on at this that these those but and so yet for however""".split()
+)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A sentence or a headline line: text[start:end] is its text (stripped of surrounding spaces)."""
+
+    start: int
+    end: int
+    kind: str  # sentence | headline
+    para: int  # index of the paragraph (line) it belongs to
+
+
+def words(s: str) -> list[str]:
+    return _WORD.findall(s)
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """Non-blank lines as (start, end), stripped of surrounding whitespace."""
+    out: list[tuple[int, int]] = []
+    for m in _LINE.finditer(text):
+        s, e = _strip(text, m.start(), m.end())
+        if s < e:
+            out.append((s, e))
+    return out
+
+
+def _strip(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def is_headline(line: str) -> bool:
+    """Short line without sentence-final punctuation."""
+    stripped = line.rstrip()
+    if not stripped:
+        return False
+    n = len(words(stripped))
+    if n > HEADLINE_MAX_WORDS:
+        return False
+    return stripped[-1] not in ".!…:;\"“”»«'’" or (stripped.endswith("?") and n <= 10)
+
+
+def split(text: str) -> list[Unit]:
+    units: list[Unit] = []
+    for pi, (ps, pe) in enumerate(paragraphs(text)):
+        line = text[ps:pe]
+        if is_headline(line):
+            units.append(Unit(ps, pe, "headline", pi))
+            continue
+        start = 0
+        for m in _BOUNDARY.finditer(line):
+            if _is_boundary(line, start, m.start(), m.end()):
+                _add(units, line, ps, pi, start, m.end())
+                start = m.end()
+        _add(units, line, ps, pi, start, len(line))
+    return units
+
+
+def _add(units: list[Unit], line: str, ps: int, pi: int, start: int, end: int) -> None:
+    s, e = _strip(line, start, end)
+    if s >= e:
+        return
+    if units and units[-1].para == pi and not any(c.isalnum() for c in line[s:e]):
+        prev = units[-1]  # a stray closing quote belongs to the sentence before it
+        units[-1] = Unit(prev.start, ps + e, prev.kind, pi)
+        return
+    units.append(Unit(ps + s, ps + e, "sentence", pi))
+
+
+def _next_word(line: str, pos: int) -> str:
+    i = pos
+    n = len(line)
+    while i < n and line[i].isspace():
+        i += 1
+    j = i
+    while j < n and not line[j].isspace() and j - i < 40:
+        j += 1
+    return line[i:j]
+
+
+def _is_boundary(line: str, sent_start: int, punct_start: int, punct_end: int) -> bool:
+    nxt = _next_word(line, punct_end)
+    if not nxt:
+        return True
+    first = nxt[0]
+    if first.islower():
+        return False
+    punct = line[punct_start:punct_end]
+    if not punct.startswith("."):
+        return True  # ! ? … end a sentence before any non-lowercase word
+    if "." != punct.rstrip("\"“”»«'’)]") or len(punct.rstrip("\"“”»«'’)]")) > 1:
+        return True  # "..." or a quote closed after the period
+    # the token before the period
+    ws = line.rfind(" ", max(sent_start, punct_start - 40), punct_start)
+    prev = line[ws + 1 : punct_start]
+    prev_l = prev.lower().lstrip("(\"„“'")
+    if not prev_l:
+        return True
+    nxt_l = nxt.lower().strip(".,;:!?\"“”„'’()")
+    if prev_l in _ABBREV:
+        return nxt_l in _STARTERS and prev_l not in _MONTHS and len(prev_l) > 2
+    if len(prev_l) == 1 and prev_l.isalpha():
+        return False  # an initial: "Donald J. Trump"
+    if "." in prev_l and all(len(p) <= 2 for p in prev_l.split(".")):
+        return nxt_l in _STARTERS  # dotted acronym "U.S." / "z.B."
+    if prev_l.isdigit() and len(prev_l) <= 2:
+        # ordinal: "15. September", "3. Liga"; a real end only before a typical sentence starter
+        return nxt_l not in _MONTHS and nxt_l in _STARTERS
+    return True

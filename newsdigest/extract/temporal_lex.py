@@ -1,0 +1,186 @@
+"""Lexicons for the temporal tagger: month, weekday, number and unit words of German and English.
+
+Every table maps a lower-cased surface form to its meaning; the regex alternations are built from the keys,
+longest first, so that the regex engine never prefers a prefix ("Juni" before "Jun.").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def alt(words: object) -> str:
+    """A regex alternation of `words`, longest first, with regex metacharacters escaped."""
+    import re
+
+    keys = sorted({str(w) for w in words}, key=len, reverse=True)  # type: ignore[attr-defined]
+    return "|".join(re.escape(k) for k in keys)
+
+
+MONTHS_DE: dict[str, int] = {
+    "januar": 1, "jänner": 1, "jaenner": 1, "februar": 2, "feber": 2, "märz": 3, "maerz": 3, "april": 4,
+    "mai": 5, "juni": 6, "juli": 7, "august": 8, "september": 9, "oktober": 10, "november": 11,
+    "dezember": 12,
+    "jan.": 1, "jän.": 1, "feb.": 2, "febr.": 2, "mär.": 3, "mrz.": 3, "apr.": 4, "jun.": 6, "jul.": 7,
+    "aug.": 8, "sep.": 9, "sept.": 9, "okt.": 10, "nov.": 11, "dez.": 12,
+}  # fmt: skip
+
+MONTHS_EN: dict[str, int] = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
+    "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan.": 1, "feb.": 2, "mar.": 3, "apr.": 4, "jun.": 6, "jul.": 7, "aug.": 8, "sep.": 9, "sept.": 9,
+    "oct.": 10, "nov.": 11, "dec.": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
+    "nov": 11, "dec": 12,
+}  # fmt: skip
+
+# English month names that are also common words or first names: a month only with date-like context.
+AMBIGUOUS_MONTHS_EN = frozenset({"may", "march", "april", "june", "august", "jan", "mar", "jun", "sep", "dec"})
+
+WEEKDAYS_DE: dict[str, int] = {
+    "montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "freitag": 4, "samstag": 5, "sonnabend": 5,
+    "sonntag": 6,
+}  # fmt: skip
+WEEKDAYS_EN: dict[str, int] = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+}  # fmt: skip
+
+# Parts of the day -> TIMEX3 part-of-day code.
+DAYPARTS_DE: dict[str, str] = {
+    "morgen": "MO", "früh": "MO", "vormittag": "MO", "mittag": "MI", "nachmittag": "AF", "abend": "EV",
+    "nacht": "NI",
+}  # fmt: skip
+DAYPARTS_EN: dict[str, str] = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "noon": "MI"}
+
+NUMBERS_DE: dict[str, float | None] = {
+    "ein": 1, "eine": 1, "einem": 1, "einen": 1, "einer": 1, "eines": 1, "zwei": 2, "drei": 3, "vier": 4,
+    "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8, "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12,
+    "dreizehn": 13, "vierzehn": 14, "fünfzehn": 15, "sechzehn": 16, "siebzehn": 17, "achtzehn": 18,
+    "neunzehn": 19, "zwanzig": 20, "dreißig": 30, "vierzig": 40, "fünfzig": 50, "sechzig": 60,
+    "siebzig": 70, "achtzig": 80, "neunzig": 90, "hundert": 100, "tausend": 1000, "beiden": 2, "beide": 2,
+    "anderthalb": 1.5, "eineinhalb": 1.5, "zweieinhalb": 2.5,
+    "einige": None, "einigen": None, "mehrere": None, "mehreren": None, "wenige": None, "wenigen": None,
+    "viele": None, "vielen": None, "etliche": None, "etlichen": None, "zahlreiche": None, "zahlreichen": None,
+    "lange": None, "langen": None, "ein paar": None, "paar": None,
+}  # fmt: skip
+NUMBERS_EN: dict[str, float | None] = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "a hundred": 100,
+    "a few": None, "few": None, "several": None, "many": None, "some": None, "a couple of": None,
+    "couple of": None,
+}  # fmt: skip
+
+# Duration units: surface form -> (TIMEX3 unit code, is-time-unit)
+UNITS_DE: dict[str, str] = {
+    "sekunde": "S", "sekunden": "S", "minute": "MIN", "minuten": "MIN", "stunde": "H", "stunden": "H",
+    "tag": "D", "tage": "D", "tagen": "D", "tages": "D", "woche": "W", "wochen": "W",
+    "wochenende": "WE", "wochenenden": "WE", "monat": "M", "monate": "M", "monaten": "M", "monats": "M",
+    "jahr": "Y", "jahre": "Y", "jahren": "Y", "jahres": "Y", "jahrzehnt": "DE", "jahrzehnte": "DE",
+    "jahrzehnten": "DE", "jahrhundert": "CE", "jahrhunderte": "CE", "jahrhunderten": "CE", "quartal": "Q",
+    "quartale": "Q", "quartalen": "Q",
+}  # fmt: skip
+UNITS_EN: dict[str, str] = {
+    "second": "S", "seconds": "S", "minute": "MIN", "minutes": "MIN", "hour": "H", "hours": "H", "day": "D",
+    "days": "D", "week": "W", "weeks": "W", "weekend": "WE", "weekends": "WE", "month": "M", "months": "M",
+    "year": "Y", "years": "Y", "decade": "DE", "decades": "DE", "century": "CE", "centuries": "CE",
+    "quarter": "Q", "quarters": "Q", "fortnight": "2W",
+}  # fmt: skip
+
+# German adjective stems of durations: "45-tägige", "dreimonatige", "zweijährigen"
+ADJ_UNITS_DE: dict[str, str] = {
+    "sekündig": "S", "minütig": "MIN", "stündig": "H", "tägig": "D", "wöchig": "W", "monatig": "M",
+    "jährig": "Y",
+}  # fmt: skip
+
+ORDINALS_DE: dict[str, int] = {
+    "erste": 1, "ersten": 1, "erstes": 1, "zweite": 2, "zweiten": 2, "zweites": 2, "dritte": 3, "dritten": 3,
+    "drittes": 3, "vierte": 4, "vierten": 4, "viertes": 4, "letzte": -1, "letzten": -1, "letztes": -1,
+    "1.": 1, "2.": 2, "3.": 3, "4.": 4,
+}  # fmt: skip
+ORDINALS_EN: dict[str, int] = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "final": -1,
+    "last": -1,
+}  # fmt: skip
+
+SEASONS_DE: dict[str, str] = {
+    "frühjahr": "SP", "frühling": "SP", "sommer": "SU", "herbst": "FA", "winter": "WI",
+}  # fmt: skip
+SEASONS_EN: dict[str, str] = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
+
+# Sets: adverbs / adjectives of frequency (stems; inflection suffix is allowed by the pattern)
+SETS_DE: dict[str, str] = {
+    "täglich": "P1D", "tagtäglich": "P1D", "wöchentlich": "P1W", "allwöchentlich": "P1W",
+    "monatlich": "P1M", "allmonatlich": "P1M", "vierteljährlich": "P3M", "halbjährlich": "P6M",
+    "jährlich": "P1Y", "alljährlich": "P1Y", "stündlich": "PT1H", "allabendlich": "P1D",
+}  # fmt: skip
+SETS_EN: dict[str, str] = {
+    "daily": "P1D", "weekly": "P1W", "monthly": "P1M", "quarterly": "P3M", "annually": "P1Y", "yearly": "P1Y",
+    "hourly": "PT1H", "biweekly": "P2W", "nightly": "P1D",
+}  # fmt: skip
+
+REFS_DE: dict[str, str] = {
+    "jetzt": "PRESENT_REF", "derzeit": "PRESENT_REF", "zurzeit": "PRESENT_REF", "zur zeit": "PRESENT_REF",
+    "aktuell": "PRESENT_REF", "gegenwärtig": "PRESENT_REF", "momentan": "PRESENT_REF",
+    "heutzutage": "PRESENT_REF", "nunmehr": "PRESENT_REF",
+    "damals": "PAST_REF", "einst": "PAST_REF", "kürzlich": "PAST_REF", "vor kurzem": "PAST_REF",
+    "vor kurzer zeit": "PAST_REF", "unlängst": "PAST_REF", "neulich": "PAST_REF", "jüngst": "PAST_REF",
+    "bald": "FUTURE_REF", "künftig": "FUTURE_REF", "zukünftig": "FUTURE_REF", "demnächst": "FUTURE_REF",
+    "in zukunft": "FUTURE_REF", "in naher zukunft": "FUTURE_REF", "in kürze": "FUTURE_REF",
+}  # fmt: skip
+REFS_EN: dict[str, str] = {
+    "now": "PRESENT_REF", "currently": "PRESENT_REF", "at present": "PRESENT_REF", "presently": "PRESENT_REF",
+    "nowadays": "PRESENT_REF", "these days": "PRESENT_REF", "at the moment": "PRESENT_REF",
+    "recently": "PAST_REF", "lately": "PAST_REF", "formerly": "PAST_REF", "previously": "PAST_REF",
+    "in the past": "PAST_REF", "once": "PAST_REF",
+    "soon": "FUTURE_REF", "in the future": "FUTURE_REF", "in the near future": "FUTURE_REF",
+    "shortly": "FUTURE_REF", "in the coming days": "FUTURE_REF", "in the coming weeks": "FUTURE_REF",
+    "in the coming months": "FUTURE_REF", "in the coming years": "FUTURE_REF",
+}  # fmt: skip
+
+# Fixed-date holidays (month, day) and Easter-relative ones (offset in days from Easter Sunday).
+HOLIDAYS_DE: dict[str, tuple[str, int, int]] = {
+    "weihnachten": ("fix", 12, 25), "heiligabend": ("fix", 12, 24), "heiligen abend": ("fix", 12, 24),
+    "silvester": ("fix", 12, 31), "neujahr": ("fix", 1, 1), "neujahrstag": ("fix", 1, 1),
+    "allerheiligen": ("fix", 11, 1), "allerseelen": ("fix", 11, 2), "valentinstag": ("fix", 2, 14),
+    "mariä himmelfahrt": ("fix", 8, 15), "maria himmelfahrt": ("fix", 8, 15),
+    "tag der deutschen einheit": ("fix", 10, 3), "dreikönigstag": ("fix", 1, 6),
+    "ostern": ("easter", 0, 0), "ostersonntag": ("easter", 0, 0), "ostermontag": ("easter", 1, 0),
+    "karfreitag": ("easter", -2, 0), "gründonnerstag": ("easter", -3, 0), "pfingsten": ("easter", 49, 0),
+    "pfingstsonntag": ("easter", 49, 0), "pfingstmontag": ("easter", 50, 0),
+    "christi himmelfahrt": ("easter", 39, 0), "fronleichnam": ("easter", 60, 0),
+    "aschermittwoch": ("easter", -46, 0),
+}  # fmt: skip
+HOLIDAYS_EN: dict[str, tuple[str, int, int]] = {
+    "christmas": ("fix", 12, 25), "christmas day": ("fix", 12, 25), "christmas eve": ("fix", 12, 24),
+    "new year's eve": ("fix", 12, 31), "new year's day": ("fix", 1, 1), "valentine's day": ("fix", 2, 14),
+    "halloween": ("fix", 10, 31), "independence day": ("fix", 7, 4), "easter": ("easter", 0, 0),
+    "easter sunday": ("easter", 0, 0), "easter monday": ("easter", 1, 0), "good friday": ("easter", -2, 0),
+    "thanksgiving": ("thanksgiving", 0, 0), "thanksgiving day": ("thanksgiving", 0, 0),
+}  # fmt: skip
+
+
+def easter(year: int) -> dt.date:
+    """Gregorian Easter Sunday (anonymous Gregorian algorithm)."""
+    a = year % 19
+    b, c = divmod(year, 100)
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    ell = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * ell) // 451
+    month, day = divmod(h + ell - 7 * m + 114, 31)
+    return dt.date(year, month, day + 1)
+
+
+def holiday_date(kind: str, a: int, b: int, year: int) -> dt.date:
+    if kind == "fix":
+        return dt.date(year, a, b)
+    if kind == "easter":
+        return easter(year) + dt.timedelta(days=a)
+    # thanksgiving: fourth Thursday of November
+    first = dt.date(year, 11, 1)
+    return first + dt.timedelta(days=(3 - first.weekday()) % 7 + 21)
