@@ -7,14 +7,19 @@ longest first, so that the regex engine never prefers a prefix ("Juni" before "J
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterable
 
 
-def alt(words: object) -> str:
+def alt(words: Iterable[str]) -> str:
     """A regex alternation of `words`, longest first, with regex metacharacters escaped."""
-    import re
-
-    keys = sorted({str(w) for w in words}, key=len, reverse=True)  # type: ignore[attr-defined]
+    keys = sorted(set(words), key=len, reverse=True)
     return "|".join(re.escape(k) for k in keys)
+
+
+def alt_cap(words: Iterable[str]) -> str:
+    """Like `alt`, but each word as written in running text: first letter upper-case (German nouns, months)."""
+    return alt(w[:1].upper() + w[1:] for w in words)
 
 
 MONTHS_DE: dict[str, int] = {

@@ -274,7 +274,7 @@ class ArticlesRepo(StoreBase):
             f" WHERE articles_fts MATCH ? {cond} ORDER BY bm25(articles_fts) LIMIT ?",
             params,
         ).fetchall()
-        return [SearchHit(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+        return [SearchHit(r[0], r[1], " ".join(r[2].split()), r[3], r[4], r[5]) for r in rows]
 
 
 def fts_query(text: str) -> str:

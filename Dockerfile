@@ -1,0 +1,24 @@
+# newsdigest: slim image, non-root, database on the /data volume.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    NEWSDIGEST_CONFIG=/etc/newsdigest/newsdigest.toml
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY newsdigest ./newsdigest
+RUN pip install --no-cache-dir . && useradd --system --uid 10001 --home /data newsdigest \
+    && mkdir -p /data /etc/newsdigest && chown newsdigest /data
+
+# The sample articles are the embedded default: an empty database is seeded from them.
+COPY seeds ./seeds
+COPY config.docker.toml /etc/newsdigest/newsdigest.toml
+
+USER newsdigest
+VOLUME ["/data"]
+EXPOSE 3000 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+    CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8080/healthz', timeout=4).status == 200 else 1)"
+CMD ["newsdigest", "run"]

@@ -1,0 +1,371 @@
+"""Slack adapter: one slash command (`/news <subcommand> [args]`) over slack-bolt, and digests via chat.postMessage.
+
+Runs inside the application's asyncio loop. HTTP mode serves Slack's signed requests with aiohttp (signature
+checked here before bolt sees the request, so every forged or stale request gets 401, never a 500); Socket Mode
+connects out with the app token. A command is acknowledged at once (Slack wants an answer within 3 s) and answered
+afterwards through `response_url`.
+
+Answers are ephemeral (only the caller sees them): a lookup like `/news deadline` is a private question and should
+not post into a busy channel, which is also what Slack users expect from slash commands. Two kinds of answer go
+to the whole channel: `subscribe` / `unsubscribe` (they change what the channel receives, so everyone should see
+who changed it) and answers carrying a picture (the file is shared in the channel anyway).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import logging
+import re
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.app.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError, SlackRequestError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from newsdigest.bot.base import SendOutcome, SendResult
+from newsdigest.bot.slack_render import SlackFile, render
+from newsdigest.config import SlackConfig
+from newsdigest.handlers import Core, all_commands
+from newsdigest.handlers.registry import parse_command
+from newsdigest.handlers.reply import BulletList, Heading, Image, Paragraph, Reply, Span
+from newsdigest.models import ChatRef
+
+log = logging.getLogger("newsdigest.slack")
+
+GONE_ERRORS = frozenset({"channel_not_found", "not_in_channel", "is_archived", "account_inactive"})
+SIGNATURE_WINDOW = 300  # seconds; Slack's replay window
+RESPONSE_URL_POSTS = 5  # Slack accepts five posts per response_url
+CHANNEL_WIDE = frozenset({"subscribe", "unsubscribe"})
+_TIMESTAMP = re.compile(r"^\d{1,12}$")
+_NETWORK_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, SlackRequestError, OSError)
+
+
+def chat_ref(channel_id: str) -> ChatRef:
+    """Slack ids say what they are: C public channel, G private channel / group DM, D direct message."""
+    kind = {"C": "channel", "G": "group", "D": "private"}.get(channel_id[:1], "channel")
+    return ChatRef("slack", channel_id, kind)
+
+
+def verify_signature(secret: str, headers: Any, body: bytes, now: float) -> str | None:
+    """None when the request is Slack's; else why not (for the log). Never raises on hostile headers."""
+    ts = headers.get("X-Slack-Request-Timestamp", "")
+    sig = headers.get("X-Slack-Signature", "")
+    if not _TIMESTAMP.match(ts):
+        return "missing or non-numeric timestamp"
+    if abs(now - int(ts)) > SIGNATURE_WINDOW:
+        return "stale timestamp"
+    expected = "v0=" + hmac.new(secret.encode(), b"v0:" + ts.encode() + b":" + body, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected.encode(), sig.encode("utf-8", "replace")):
+        return "bad signature"
+    return None
+
+
+def slack_command_names(reply: Reply, command: str) -> Reply:
+    """The core names commands `/status`; in Slack they are subcommands: `/news status`."""
+    names = "|".join(sorted((re.escape(n) for n in all_commands()), key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w/.:])/({names})\b")
+
+    def fix(s: str) -> str:
+        return pattern.sub(lambda m: f"{command} {m.group(1)}", s)
+
+    def spans(items: tuple[Span, ...]) -> tuple[Span, ...]:
+        return tuple(Span(fix(s.text), s.bold, s.italic, s.code, s.url) for s in items)
+
+    blocks: list[Any] = []
+    for b in reply.blocks:
+        if isinstance(b, Paragraph):
+            blocks.append(Paragraph(spans(b.spans)))
+        elif isinstance(b, BulletList):
+            blocks.append(BulletList(tuple(spans(i) for i in b.items), b.numbered))
+        elif isinstance(b, Heading):
+            blocks.append(Heading(fix(b.text)))
+        else:
+            blocks.append(b)
+    return Reply(tuple(blocks), reply.error)
+
+
+@dataclass
+class _Pacer:
+    """Per-channel spacing of chat.postMessage (Slack allows about one a second per channel)."""
+
+    lock: asyncio.Lock
+    next_at: float = 0.0
+
+
+class SlackBot:
+    """The Slack Adapter: `start()` / `stop()` in our loop, `send()` for digests."""
+
+    platform = "slack"
+
+    def __init__(
+        self,
+        core: Core,
+        cfg: SlackConfig | None = None,
+        *,
+        host: str = "0.0.0.0",
+        max_attempts: int = 5,
+        backoff: float = 0.5,
+        max_retry_after: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.core = core
+        self.cfg = cfg or core.config.slack
+        if not self.cfg.bot_token:
+            raise ValueError("SlackBot needs slack.bot_token")
+        self.host = host
+        self.max_attempts = max_attempts
+        self.backoff = backoff
+        self.max_retry_after = max_retry_after
+        self._clock = clock
+        self._wall_clock = wall_clock
+        self._sleep = sleep
+        self._interval = 1.0 / self.cfg.rate_per_channel if self.cfg.rate_per_channel > 0 else 0.0
+        self._pacers: dict[str, _Pacer] = {}
+        self._progress: OrderedDict[tuple[str, str], int] = OrderedDict()  # (channel, reply digest) -> messages sent
+        self.client = AsyncWebClient(token=self.cfg.bot_token, base_url=self.cfg.api_base_url)
+        http = self.cfg.mode == "http" or not self.cfg.app_token
+        self.app = AsyncApp(
+            token=self.cfg.bot_token,
+            client=self.client,
+            signing_secret=self.cfg.signing_secret if http else None,
+            # Socket Mode requests arrive over the app-token websocket and carry no signature.
+            request_verification_enabled=http,
+            logger=logging.getLogger("newsdigest.slack.bolt"),
+        )
+        self.app.command(self.cfg.command)(self._on_command)
+        self.app.error(self._on_error)
+        self._runner: web.AppRunner | None = None
+        self._socket: Any = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.url: str | None = None  # the HTTP endpoint once started
+
+    # -- lifecycle -------------------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        if self.cfg.mode == "http" or not self.cfg.app_token:
+            await self._start_http()
+        else:
+            from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+            self._socket = AsyncSocketModeHandler(self.app, self.cfg.app_token)
+            await self._socket.connect_async()
+            log.info("slack socket mode connected command=%s", self.cfg.command)
+
+    async def _start_http(self) -> None:
+        if not self.cfg.signing_secret:
+            raise ValueError("Slack HTTP mode needs slack.signing_secret")
+        web_app = web.Application(client_max_size=1024 * 1024)
+        web_app.router.add_post(self.cfg.path, self._http_handler)
+        self._runner = web.AppRunner(web_app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.cfg.port)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://{'127.0.0.1' if self.host in ('0.0.0.0', '') else self.host}:{port}{self.cfg.path}"
+        log.info("slack http mode listening host=%s port=%s path=%s command=%s", self.host, port, self.cfg.path,
+                 self.cfg.command)
+
+    async def stop(self) -> None:
+        if self._socket is not None:
+            await self._socket.close_async()
+            self._socket = None
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=5)
+        await self._close_client_session()
+
+    async def _close_client_session(self) -> None:
+        session = getattr(self.client, "session", None)
+        if session is not None and not session.closed:
+            await session.close()
+
+    # -- HTTP mode -------------------------------------------------------------------------------------------
+
+    async def _http_handler(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        assert self.cfg.signing_secret is not None
+        problem = verify_signature(self.cfg.signing_secret, request.headers, body, self._wall_clock())
+        if problem is not None:
+            log.warning("slack request refused reason=%s remote=%s", problem, request.remote)
+            return web.json_response({"error": "invalid request"}, status=401)
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            return web.json_response({"error": "invalid body"}, status=400)
+        bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    # -- the slash command -----------------------------------------------------------------------------------
+
+    async def _on_command(self, ack: Any, command: dict[str, Any]) -> None:
+        await ack()  # within Slack's 3 s, before any work
+        channel = str(command.get("channel_id") or "")
+        user = str(command.get("user_id") or "") or None
+        line = " ".join(str(command.get("text") or "").split()) or "help"
+        response_url = str(command.get("response_url") or "")
+        chat = chat_ref(channel)
+        await asyncio.to_thread(self.core.store.register_chat, chat, command.get("channel_name"))
+        reply = await asyncio.to_thread(self.core.answer, chat, line, user, None)
+        parsed = parse_command(line)
+        public = bool(reply.images) or (parsed is not None and parsed.name in CHANNEL_WIDE and not reply.error)
+        await self._respond(response_url, channel, slack_command_names(reply, self.cfg.command), public)
+
+    async def _respond(self, response_url: str, channel: str, reply: Reply, public: bool) -> None:
+        rendered = render(reply)
+        notes: list[str] = []
+        for f in rendered.files:
+            err = await self._upload(channel, f)
+            if err is not None:
+                notes.append(f"(I could not share the picture here: {err}. Invite me to the channel with /invite.)")
+        messages = list(rendered.messages)
+        if notes:
+            messages.append({"text": notes[0], "blocks": [{"type": "section", "text": {
+                "type": "mrkdwn", "text": notes[0], "verbatim": True}}]})
+        if len(messages) > RESPONSE_URL_POSTS:
+            log.warning("slack reply of %d messages cut to %d (response_url limit)", len(messages), RESPONSE_URL_POSTS)
+            messages = messages[:RESPONSE_URL_POSTS]
+        hook = AsyncWebhookClient(response_url)
+        for msg in messages:
+            resp = await hook.send(
+                text=msg["text"], blocks=msg["blocks"], response_type="in_channel" if public else "ephemeral",
+                replace_original=False, unfurl_links=False, unfurl_media=False,
+            )
+            if resp.status_code != 200:
+                log.warning("slack response_url refused status=%s body=%s", resp.status_code, resp.body[:200])
+                return
+
+    async def _upload(self, channel: str, f: SlackFile) -> str | None:
+        """Share a picture in the channel; the Slack error code on failure."""
+        try:
+            await self.client.files_upload_v2(channel=channel, file=f.data, filename=f.filename, title=f.title)
+        except SlackApiError as exc:
+            return str(exc.response.get("error") or exc.response.status_code)
+        except _NETWORK_ERRORS as exc:
+            log.warning("slack file upload failed channel=%s error=%s", channel, exc)
+            return "network error"
+        return None
+
+    async def _on_error(self, error: Exception, body: dict[str, Any]) -> None:
+        log.error("slack handler failed: %s", error, exc_info=error)
+        url = body.get("response_url") if isinstance(body, dict) else None
+        if url:
+            try:
+                await AsyncWebhookClient(str(url)).send(
+                    text="Sorry, something went wrong while answering. It has been logged; please try again.",
+                    response_type="ephemeral",
+                )
+            except _NETWORK_ERRORS:
+                log.warning("slack could not report the error to the user")
+
+    # -- sending (digests) -----------------------------------------------------------------------------------
+
+    async def send(self, chat_id: str, reply: Reply) -> SendResult:
+        """Post a reply to a channel: paced per channel, 429 honoured, gone channels deactivated.
+
+        A reply split into several messages that failed part-way resumes at the first unsent message when the
+        same reply is sent to the same channel again, so nothing is posted twice.
+        """
+        rendered = render(slack_command_names(reply, self.cfg.command))
+        key = (chat_id, hashlib.sha256(json.dumps(rendered.messages, sort_keys=True).encode()).hexdigest())
+        done = self._progress.get(key, 0)
+        sent = 0
+        for i, msg in enumerate(rendered.messages):
+            if i < done:
+                continue
+            failure = await self._post(chat_id, msg)
+            if failure is not None:
+                self._remember(key, i)
+                return await self._failed(chat_id, failure, sent)
+            sent += 1
+        self._progress.pop(key, None)
+        for f in rendered.files:
+            err = await self._upload(chat_id, f)
+            if err is not None:
+                if err in GONE_ERRORS:
+                    return await self._failed(chat_id, (SendOutcome.GONE, err), sent)
+                log.warning("slack picture not shared channel=%s error=%s", chat_id, err)
+        return SendResult(SendOutcome.SENT, messages=sent)
+
+    def _remember(self, key: tuple[str, str], done: int) -> None:
+        self._progress[key] = done
+        self._progress.move_to_end(key)
+        while len(self._progress) > 10_000:
+            self._progress.popitem(last=False)
+
+    async def _failed(self, chat_id: str, failure: tuple[SendOutcome, str], sent: int) -> SendResult:
+        outcome, detail = failure
+        if outcome is SendOutcome.GONE:
+            hit = await asyncio.to_thread(self.core.store.deactivate_chat, chat_ref(chat_id), f"slack: {detail}")
+            log.warning("slack channel gone channel=%s error=%s subscriptions_deactivated=%d", chat_id, detail, hit)
+        else:
+            log.error("slack send failed channel=%s error=%s sent=%d", chat_id, detail, sent)
+        return SendResult(outcome, messages=sent, detail=detail)
+
+    def _pacer(self, channel: str) -> _Pacer:
+        pacer = self._pacers.get(channel)
+        if pacer is None:
+            pacer = self._pacers[channel] = _Pacer(asyncio.Lock())
+        return pacer
+
+    async def _post(self, channel: str, msg: dict[str, Any]) -> tuple[SendOutcome, str] | None:
+        """One chat.postMessage with pacing and retries; None when posted, else (outcome, detail)."""
+        pacer = self._pacer(channel)
+        async with pacer.lock:
+            transient = 0
+            while True:
+                wait = pacer.next_at - self._clock()
+                if wait > 0:
+                    await self._sleep(wait)
+                pacer.next_at = self._clock() + self._interval
+                try:
+                    await self.client.chat_postMessage(channel=channel, text=msg["text"], blocks=msg["blocks"],
+                                                       unfurl_links=False, unfurl_media=False)
+                    return None
+                except SlackApiError as exc:
+                    status = exc.response.status_code
+                    error = str(exc.response.get("error") or f"http {status}")
+                    if status == 429 or error == "ratelimited":
+                        retry_after = _retry_after(exc.response.headers)
+                        if retry_after > self.max_retry_after:
+                            return SendOutcome.FAILED, f"ratelimited for {retry_after:.0f}s"
+                        log.info("slack 429 channel=%s retry_after=%.1f", channel, retry_after)
+                        pacer.next_at = self._clock() + retry_after
+                        continue
+                    if error in GONE_ERRORS:
+                        return SendOutcome.GONE, error
+                    if status < 500:
+                        return SendOutcome.FAILED, error  # a request Slack will never accept (bad blocks, auth)
+                    detail = error
+                except _NETWORK_ERRORS as exc:
+                    detail = f"{type(exc).__name__}: {exc}"
+                transient += 1
+                if transient >= self.max_attempts:
+                    return SendOutcome.FAILED, detail
+                pacer.next_at = self._clock() + self.backoff * 2 ** (transient - 1)
+
+
+def _retry_after(headers: Any) -> float:
+    raw = None
+    if headers is not None:
+        for k, v in dict(headers).items():
+            if str(k).lower() == "retry-after":
+                raw = v[0] if isinstance(v, list) else v
+    try:
+        return max(0.0, float(raw)) if raw is not None else 1.0
+    except ValueError:
+        return 1.0

@@ -1,0 +1,244 @@
+"""Command line: run | ingest | extract | ask | digest | feeds. Thin over the library."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from newsdigest.bot.console import CONSOLE_CHAT, render_console
+from newsdigest.clock import Clock, parse_date
+from newsdigest.config import Config, ConfigError, load_config
+from newsdigest.handlers import Core
+from newsdigest.ingest.files import ArticleFileError
+from newsdigest.logs import setup_logging
+from newsdigest.store.base import StoreError
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_FAILED = 0, 2, 1
+
+
+class CliError(Exception):
+    """Bad command-line input; printed as one line, exit 2."""
+
+
+def _date_arg(value: str) -> dt.date:
+    try:
+        day = parse_date(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if day is None:
+        raise argparse.ArgumentTypeError("empty date (use YYYY-MM-DD)")
+    return day
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsdigest", description="Follow developing news stories from chat.")
+    sub = parser.add_subparsers(dest="cmd", metavar="COMMAND")
+
+    def common(p: argparse.ArgumentParser, *, as_of: bool = True, db: bool = True) -> None:
+        p.add_argument("--config", metavar="FILE", help="TOML config (default: $NEWSDIGEST_CONFIG or ./newsdigest.toml)")
+        if db:
+            p.add_argument("--db", metavar="FILE", help="SQLite database (overrides [storage] path)")
+        if as_of:
+            p.add_argument("--as-of", type=_date_arg, metavar="DATE", help="replay the past: only articles up to DATE")
+
+    p = sub.add_parser("run", help="run the bot (console chat when no platform token is configured)")
+    common(p)
+    p.add_argument("--console", action="store_true", help="chat on stdin/stdout even when platforms are configured")
+
+    p = sub.add_parser("ingest", help="ingest article files, folders, feed URLs or page URLs")
+    common(p, as_of=False)
+    p.add_argument("sources", nargs="+", metavar="SOURCE")
+    p.add_argument("--published", type=_date_arg, metavar="DATE", help="publication date for files without one")
+
+    p = sub.add_parser("extract", help="print one article's extraction")
+    p.add_argument("file", type=Path)
+    p.add_argument("--published", type=_date_arg, metavar="DATE")
+    p.add_argument("--lang", choices=("de", "en"))
+    p.add_argument("--title")
+    p.add_argument("--json", action="store_true", help="JSON output (the stable interface)")
+
+    p = sub.add_parser("ask", help='answer one chat command, e.g. newsdigest ask "/deadline"')
+    common(p)
+    p.add_argument("line", metavar='"/command args"')
+
+    p = sub.add_parser("digest", help="compose (and send) the digest")
+    common(p)
+    p.add_argument("--chat", metavar="ID", help="one chat: console, telegram:ID or slack:CHANNEL (default: all due)")
+    p.add_argument("--dry-run", action="store_true", help="print, do not send")
+
+    p = sub.add_parser("feeds", help="list, add, remove, import or export feeds")
+    common(p, as_of=False)
+    p.add_argument("action", choices=("list", "add", "remove", "import", "export"))
+    p.add_argument("arg", nargs="?", metavar="URL|FILE")
+
+    p = sub.add_parser("doctor", help="check configuration, database, platforms and feeds")
+    common(p, as_of=False)
+    return parser
+
+
+def _config(args: argparse.Namespace) -> Config:
+    cfg = load_config(getattr(args, "config", None))
+    if getattr(args, "db", None):
+        cfg = cfg.replace(storage=dataclasses.replace(cfg.storage, path=args.db))
+    as_of = getattr(args, "as_of", None) or cfg.bot.as_of
+    if as_of != cfg.bot.as_of:
+        cfg = cfg.replace(bot=dataclasses.replace(cfg.bot, as_of=as_of))
+    return cfg
+
+
+def _clock(cfg: Config) -> Clock:
+    return Clock(as_of=cfg.bot.as_of)
+
+
+def cmd_run(args: argparse.Namespace, cfg: Config) -> int:
+    from newsdigest.app import App
+
+    return asyncio.run(App(cfg, _clock(cfg), force_console=args.console).run())
+
+
+def cmd_ask(args: argparse.Namespace, cfg: Config) -> int:
+    from newsdigest.app import open_store
+
+    store = open_store(cfg)
+    try:
+        reply = Core(store=store, config=cfg, clock=_clock(cfg)).answer(CONSOLE_CHAT, args.line)
+        print(render_console(reply, Path.cwd()))
+    finally:
+        store.close()
+    return EXIT_BAD_INPUT if reply.error else EXIT_OK
+
+
+def cmd_extract(args: argparse.Namespace, cfg: Config | None = None) -> int:
+    from newsdigest.extract import extract
+
+    try:
+        text = args.file.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise CliError(f"{args.file}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise CliError(f"{args.file}: not UTF-8 text") from None
+    result = extract(text, published=args.published, lang=args.lang, title=args.title)
+    if args.json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"language: {result.lang}  published: {result.published or '?'}")
+    print("actors: " + ", ".join(result.actors))
+    for d in result.deadlines:
+        extra = f" (replaces {d.supersedes})" if d.supersedes else ""
+        print(f"deadline {d.value}{extra}: {d.what}  «{d.text}»")
+    for k in result.key_points:
+        print(f"[{k.kind} {k.score:.2f}] {k.text}")
+    return EXIT_OK
+
+
+def cmd_ingest(args: argparse.Namespace, cfg: Config) -> int:
+    from newsdigest.app import open_store
+    from newsdigest.ingest.pipeline import ingest_local
+
+    store = open_store(cfg)
+    try:
+        urls = [s for s in args.sources if s.startswith(("http://", "https://"))]
+        paths = [Path(s) for s in args.sources if s not in urls]
+        failed = False
+        if paths:
+            report = ingest_local(store, paths, published=args.published, progress=_progress_bar())
+            for err in report.errors:
+                print(f"error: {err}", file=sys.stderr)
+            print(f"files: {report.summary()}; {store.article_count()} articles in {cfg.storage.path}")
+            failed |= bool(report.errors)
+        for url in urls:
+            failed |= not _ingest_url(store, cfg, url)
+    finally:
+        store.close()
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _ingest_url(store: object, cfg: Config, url: str) -> bool:
+    try:
+        from newsdigest.ingest.feeds import ingest_url
+    except ImportError:
+        print(f"error: {url}: URL ingestion is not available in this build", file=sys.stderr)
+        return False
+    try:
+        summary = ingest_url(store, cfg, url)  # type: ignore[arg-type]
+    except Exception as exc:  # the fetch layer raises specific errors with readable messages
+        print(f"error: {url}: {exc}", file=sys.stderr)
+        return False
+    print(f"{url}: {summary}")
+    return True
+
+
+def _progress_bar() -> object:
+    """A rich progress bar on a terminal when many files come in; silent otherwise."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.progress import Progress
+
+    state: dict[str, object] = {}
+
+    def update(done: int, total: int) -> None:
+        if total < 20:
+            return
+        if "bar" not in state:
+            bar = Progress(transient=True)
+            bar.start()
+            state["bar"], state["task"] = bar, bar.add_task("ingesting", total=total)
+        bar = state["bar"]
+        bar.update(state["task"], completed=done)  # type: ignore[attr-defined]
+        if done >= total:
+            bar.stop()  # type: ignore[attr-defined]
+
+    return update
+
+
+def cmd_digest(args: argparse.Namespace, cfg: Config) -> int:
+    from newsdigest.digests.cli import run_digest_command
+
+    return int(run_digest_command(cfg, _clock(cfg), chat=args.chat, dry_run=args.dry_run))
+
+
+def cmd_feeds(args: argparse.Namespace, cfg: Config) -> int:
+    from newsdigest.ingest.cli import run_feeds_command
+
+    return int(run_feeds_command(cfg, args.action, args.arg))
+
+
+def cmd_doctor(args: argparse.Namespace, cfg: Config) -> int:
+    from newsdigest.doctor import run_doctor
+
+    return int(run_doctor(cfg))
+
+
+def _platforms(cfg: Config) -> bool:
+    return cfg.telegram_enabled or cfg.slack_enabled
+
+
+COMMANDS = {
+    "run": cmd_run, "ask": cmd_ask, "ingest": cmd_ingest, "digest": cmd_digest, "feeds": cmd_feeds,
+    "doctor": cmd_doctor,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.cmd:
+        parser.print_help()
+        return EXIT_BAD_INPUT
+    try:
+        if args.cmd == "extract":
+            return cmd_extract(args)
+        cfg = _config(args)
+        setup_logging(cfg, quiet=args.cmd in ("ask", "extract") or (args.cmd == "run" and not _platforms(cfg)))
+        return COMMANDS[args.cmd](args, cfg)
+    except (ConfigError, CliError, ArticleFileError, StoreError) as exc:
+        print(f"newsdigest: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,333 @@
+"""Actors (organisations and people) without a model.
+
+German capitalises every noun, so capitalisation alone proves little. Evidence used:
+- name shapes: CamelCase ("ByteDance"), acronyms ("EU"), legal forms ("Siemens AG", "Acme Inc."), a first name
+  from our lists followed by a capitalised word ("Mike Pompeo"), a title word before ("CEO Satya Nadella",
+  "Präsident Donald Trump"), an organisation noun before ("Technologieriesen Huawei");
+- frequency lists (wordfreq, offline): a word common in German but not English is a noun ("Regierung"); long
+  unknown words ending in a common German word are compounds ("Sicherheitsrisiken");
+- cross-sentence statistics: a noun takes articles ("die App", "einen Deal"), a name does not; a word seen only
+  at sentence starts is not trusted.
+Surnames and genitives merge into the full name ("Trump", "Trumps" -> "Donald Trump"); ranked by mentions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from newsdigest.extract.sentences import Unit
+
+__all__ = ["find_actors"]
+
+MAX_ACTORS = 15
+
+_TOKEN = re.compile(r"[^\W\d_][\w'’&.-]*\w|[^\W\d_]|\d+(?:\.\d+)*")
+_LEGAL = frozenset("AG GmbH SE KG KGaA OHG eG e.V. Inc Inc. Corp Corp. Ltd Ltd. LLC plc PLC Co. S.A. N.V. Group".split())
+_DETERMINERS = frozenset(
+    """der die das den dem des ein eine einen einem einer eines kein keine keinen keinem keiner sein seine seinen
+    seinem seiner ihr ihre ihren ihrem ihrer unser unsere diese dieser diesen diesem dieses jede jeder jeden jedem
+    jenes welche welcher welchen alle allen beim vom zum zur im am ins ans aufs fürs""".split()
+)
+_ORG_CUES = re.compile(
+    r"(?:konzern|unternehmen|firma|hersteller|riese|riesen|anbieter|gruppe|rivale|rivalen|konkurrent|konkurrenten|"
+    r"startup|start-up|tochter|mutter|bank|sender|plattform|dienst|company|firm|giant|maker|rival|group|carrier|"
+    r"retailer|bank|startup|network|partei|party|verband|gewerkschaft|behörde|ministerium|agency|ministry)$",
+    re.IGNORECASE,
+)
+_TITLE = re.compile(
+    r"(?:präsident|präsidentin|minister|ministerin|kanzler|kanzlerin|ceo|cfo|cto|coo|chef|chefin|sprecher|sprecherin|"
+    r"senator|senatorin|gouverneur|bürgermeister|bürgermeisterin|richter|richterin|analyst|analystin|gründer|"
+    r"gründerin|vorsitzende|vorsitzender|veteran|direktor|direktorin|botschafter|abgeordnete|abgeordneter|"
+    r"premier|premierminister|staatschef|regierungschef|king|könig|königin|queen|papst|pope|president|secretary|"
+    r"governor|judge|spokesman|spokeswoman|spokesperson|chairman|chairwoman|founder|director|mayor|minister|"
+    r"chancellor|senator|rep\.|sen\.|gov\.|dr\.|prof\.|mr\.|mrs\.|ms\.|herr|frau|officer|manager|managerin|"
+    r"trainer|coach|autor|autorin|author|reporter|reporterin|journalist|journalistin|anwalt|anwältin|lawyer)$",
+    re.IGNORECASE,
+)
+_FIRST_NAMES = frozenset(
+    """aaron adam adrian alan albert alex alexander alexandra alexis ali alice alina amanda amy andrea andreas andrew
+    angela angelika ann anna anne annalena annika anton antonio armin barack barbara ben benjamin bernd bernhard
+    bill birgit bob boris brad brian bruno carl carla carlos carol caroline catherine charles charlie charli chris
+    christian christina christine christoph christopher claudia daniel daniela david dennis diana dieter dirk
+    dominik donald doris edward elena elias elisabeth elizabeth elke ellen elon emily emma emmanuel emil eric erik
+    eva fabian felix florian frank franz friedrich gabriel gabriele georg george gerhard gina greta gregor günter
+    hannah hans harald harry heike heiko heinrich heinz helen helena helmut henry herbert hillary horst hubert hugo
+    ian ingrid isabel jack jacob jacqueline jake james jan jane janet jason jeff jeffrey jennifer jens jerome jessica
+    jim joachim joe johann johanna johannes john jonas jonathan jordan jörg josef joseph julia julian juliane jürgen
+    justin kai kamala karin karl karl-heinz karsten katharina kathrin katja kevin kim klaus kurt lara larry laura lea
+    lena leon leonie lisa lukas luisa lutz manfred manuel marc marcel maria marie mario mark markus martin martina
+    mary matthias max maximilian melanie michael michaela michelle mike miriam moritz nadine nancy natalie nicole
+    niklas nils nina norbert olaf oliver olivia oskar pamela patrick paul peter petra philipp rachel rainer ralf
+    ralph rebecca reinhard richard rishi robert roland ron ronald rudolf ruth sabine sam samuel sandra sara sarah
+    sascha satya sebastian sergei sergej simon sofia sophie stefan stefanie steffen stephan stephanie steve steven
+    susan susanne sven svenja tanja theresa thomas thorsten tim timo tobias tom tony torsten udo ulrich ulrike ursula
+    uwe vanessa viktor vladimir volker walter werner wilhelm william wladimir wolfgang xi yvonne addison jerome
+    sundar tim satya jeff mark elon sheryl marissa shou mike kevin roland jared ivanka rex steve mitch nancy chuck
+    emmanuel olaf friedrich robert markus christian annalena karl lars""".split()
+)
+_PLACES = frozenset(
+    """usa us u.s amerika america vereinigten staaten united states china indien india kanada canada australien
+    australia neuseeland new zealand singapur singapore japan korea südkorea nordkorea russland russia ukraine
+    deutschland germany österreich austria schweiz switzerland frankreich france italien italy spanien spain
+    großbritannien britain england uk grossbritannien europa europe eu-staaten afrika africa asien asia brasilien
+    brazil mexiko mexico israel iran irak türkei turkey polen poland niederlande netherlands belgien belgium schweden
+    sweden norwegen norway dänemark denmark finnland finland griechenland greece portugal ungarn hungary tschechien
+    taiwan hongkong hong kong peking beijing shanghai washington berlin wien vienna münchen hamburg köln frankfurt
+    zürich london paris rom rome moskau moscow brüssel brussels new york tokio tokyo kalifornien california texas
+    virginia florida silicon valley nordamerika north america südamerika lateinamerika westen osten norden süden
+    west east north south staaten states""".split()
+)
+_STOP = frozenset(
+    """app apps deal deals social media team teams manager ceo cfo cto chef online internet software hardware cloud
+    feed feeds video videos hype trend trends tweet tweets account website web backup interview statement job jobs
+    news update updates service services business tech startup start-up plattform community content daten data
+    smartphone handy computer server netzwerk network user users stars star fans fan debüt show podcast blog
+    interim general officer security chief president präsident minister regierung sale sales partner partners
+    algorithmus algorithm konsortium consortium pandemie pandemic faq faqs pr ki ai it hub info iphone android
+    january february march april may june july august september october november december januar jänner februar
+    märz mai juni juli oktober dezember monday tuesday wednesday thursday friday saturday sunday montag dienstag
+    mittwoch donnerstag freitag samstag sonntag sonntagabend ich i wir we sie er es you he she they mr mrs herr frau
+    dr prof ok okay ja nein yes no mehr more""".split()
+)
+_GERMAN_NOUN_SUFFIX = re.compile(
+    r"(?:ung|ungen|heit|heiten|keit|keiten|schaft|schaften|tion|tionen|tät|täten|ismus|nisse|nis|ling|linge|ment|"
+    r"ierung|erei|chen|lein|sicht|nahme|wesen|werk|zeug|gang|bereich|recht|gesetz|markt|politik)$"
+)
+_UPPER = re.compile(r"[A-ZÄÖÜ]")
+
+
+@dataclass
+class _Cand:
+    name: str
+    count: int = 0
+    noninitial: int = 0
+    with_det: int = 0
+    evidence: int = 0  # shape, title, first name, legal form, org noun
+    first_pos: int = 1 << 60
+    tokens: int = 1
+    aliases: set[str] = field(default_factory=set)
+
+
+@lru_cache(maxsize=1)
+def _freq() -> tuple[dict[str, float], dict[str, float]]:
+    """Zipf frequencies of the small German and English lists (offline data shipped in the wheel)."""
+    try:
+        from wordfreq import get_frequency_dict
+    except ImportError:  # wordfreq is declared; without it every word is "unknown"
+        return {}, {}
+    import math
+
+    de = get_frequency_dict("de", wordlist="small")
+    en = get_frequency_dict("en", wordlist="small")
+    return ({k: math.log10(v) + 9 for k, v in de.items()}, {k: math.log10(v) + 9 for k, v in en.items()})
+
+
+def _zipf(word: str) -> tuple[float, float]:
+    de, en = _freq()
+    w = word.lower()
+    return de.get(w, 0.0), en.get(w, 0.0)
+
+
+@lru_cache(maxsize=65536)
+def _is_common(word: str, lang: str) -> bool:
+    """A capitalised word that is an ordinary word of the language (noun, function word, month ...)."""
+    w = word.lower().strip(".'’")
+    if w in _STOP or w in _PLACES or len(w) < 2:
+        return True
+    if word.isupper() and 2 <= len(word) <= 6:
+        return False  # acronym
+    if _UPPER.search(word[1:]):
+        return False  # CamelCase
+    de, en = _zipf(w)
+    if de >= 5.6 or en >= 5.6:
+        return True  # function words and very common nouns
+    if lang == "de":
+        if de >= 3.0 and de - en >= 1.0:
+            return True  # German noun ("Regierung", "Frist")
+        if en >= 4.3 and de < 2.5:
+            return True  # English common word in a quotation ("Chinese", "communist")
+        if len(w) >= 9 and (_GERMAN_NOUN_SUFFIX.search(w) or _is_compound(w)):
+            return True
+    else:
+        if en >= 5.0:
+            return True
+    return False
+
+
+def _is_compound(w: str) -> bool:
+    """A long word ending in a common German word: "sicherheitsrisiken" -> "risiken"."""
+    de_f, _ = _freq()
+    for k in range(4, len(w) - 3):
+        tail = w[-k:]
+        z = de_f.get(tail)
+        if z is not None and z >= 3.8 and k >= 5:
+            return True
+    return False
+
+
+def _base(word: str, known: dict[str, _Cand]) -> str:
+    """Genitive "Trumps"/"Trump's" -> "Trump" when the bare form is a candidate."""
+    for suffix in ("'s", "’s", "s", "'", "’"):
+        if word.endswith(suffix) and word[: -len(suffix)] in known:
+            return word[: -len(suffix)]
+    return word
+
+
+def find_actors(text: str, units: Sequence[Unit], lang: str, *, skip: Sequence[tuple[int, int]] = ()) -> list[str]:
+    cands: dict[str, _Cand] = {}
+    mentions: list[tuple[str, int, bool]] = []  # (surface, pos, genitive-or-compound-part)
+    for u in units:
+        if any(s <= u.start < e for s, e in skip):
+            continue
+        _scan_unit(text, u, lang, cands, mentions)
+    return _rank(cands, mentions, lang)
+
+
+def _scan_unit(text: str, u: Unit, lang: str, cands: dict[str, _Cand], mentions: list[tuple[str, int, bool]]) -> None:
+    sent = text[u.start : u.end]
+    toks = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(sent)]
+    i = 0
+    n = len(toks)
+    while i < n:
+        tok, s, _ = toks[i]
+        if not tok[0].isupper():
+            i += 1
+            continue
+        # a run of capitalised tokens separated by single spaces only
+        j = i + 1
+        while j < n and toks[j][0][0].isupper() and sent[toks[j - 1][2] : toks[j][1]] in (" ", "\u00a0"):
+            j += 1
+        _take_run(toks[i:j], toks[i - 1][0] if i > 0 else "", toks[i - 2][0] if i > 1 else "", i == 0 or u.kind ==
+                  "headline", u.start, lang, cands, mentions)
+        i = j
+
+
+def _take_run(
+    run: list[tuple[str, int, int]],
+    prev: str,
+    prev2: str,
+    initial: bool,
+    offset: int,
+    lang: str,
+    cands: dict[str, _Cand],
+    mentions: list[tuple[str, int, bool]],
+) -> None:
+    words = [t[0] for t in run]
+    # hyphen compounds: "US-Walmart" -> "Walmart"; "TikTok-Übernahme" -> a mention of "TikTok"
+    for k, w in enumerate(words):
+        if "-" in w:
+            parts = [p for p in w.split("-") if p]
+            if parts and parts[0].lower() in _PLACES and len(parts) == 2 and parts[1][:1].isupper():
+                words[k] = parts[1]
+            elif parts and not _TITLE.search(w):
+                mentions.append((parts[0], offset + run[k][1], True))
+    title_before = bool(prev) and _TITLE.search(prev) is not None
+    org_before = bool(prev) and _ORG_CUES.search(prev) is not None and prev[:1].isupper()
+    det_before = prev.lower() in _DETERMINERS or (
+        prev[:1].islower() and re.search(r"(?:e|en|er|es|em)$", prev) is not None and prev2.lower() in _DETERMINERS
+    )
+    # split the run at ordinary words; each remaining piece is a candidate
+    piece: list[int] = []
+    pieces: list[list[int]] = []
+    for k, w in enumerate(words):
+        first_name = w.lower() in _FIRST_NAMES and k + 1 < len(words)
+        if _TITLE.search(w) or ("-" in w and not _UPPER.search(w.split("-")[-1][:1] or "x")):
+            if piece:
+                pieces.append(piece)
+            piece = []
+            title_before = _TITLE.search(w) is not None
+            continue
+        if (piece or first_name or title_before) and not _is_function(w, lang) and w.lower() not in _PLACES:
+            piece.append(k)  # inside a person name every capitalised word counts
+        elif not _is_common(w, lang) and "-" not in w:
+            piece.append(k)
+        else:
+            if piece:
+                pieces.append(piece)
+            piece = []
+    if piece:
+        pieces.append(piece)
+    for p in pieces:
+        toks = [words[k] for k in p]
+        while len(toks) > 1 and _is_common(toks[-1], lang) and toks[-1].lower() not in _FIRST_NAMES:
+            toks.pop()  # "Kevin Mayer" stays, "Microsoft Teams" -> keeps Teams only if not common
+        name = " ".join(toks)
+        if len(toks) > 1 and toks[-1] in _LEGAL:
+            pass
+        pos = offset + run[p[0]][1]
+        first = p[0] == 0
+        c = cands.setdefault(name, _Cand(name, tokens=len(toks)))
+        c.count += 1
+        c.first_pos = min(c.first_pos, pos)
+        if not (initial and first):
+            c.noninitial += 1
+        if first and det_before and not title_before:
+            c.with_det += 1
+        strong = (
+            (first and (title_before or org_before))
+            or toks[0].lower() in _FIRST_NAMES and len(toks) > 1
+            or any(_UPPER.search(t[1:]) for t in toks)
+            or (toks[-1] in _LEGAL)
+            or (len(toks[0]) >= 2 and toks[0].isupper() and len(toks[0]) <= 6)
+        )
+        if strong:
+            c.evidence += 1
+        mentions.append((name, pos, False))
+
+
+def _is_function(w: str, lang: str) -> bool:
+    de, en = _zipf(w)
+    return (de if lang == "de" else en) >= 5.6 or w.lower() in _STOP
+
+
+def _accept(c: _Cand, lang: str) -> bool:
+    if c.name.lower() in _PLACES or c.name.lower() in _STOP:
+        return False
+    if c.with_det * 2 > c.count and c.evidence == 0:
+        return False  # "die App", "einen Deal": nouns take articles, names do not
+    if c.evidence > 0:
+        return True
+    if c.noninitial == 0:
+        return False
+    if c.tokens > 1:
+        return True
+    de, en = _zipf(c.name)
+    if lang == "en":
+        return c.noninitial >= 1 and en < 5.0
+    return c.noninitial >= 2 or de < 2.5
+
+
+def _rank(cands: dict[str, _Cand], mentions: list[tuple[str, int, bool]], lang: str) -> list[str]:
+    accepted = {k: c for k, c in cands.items() if _accept(c, lang)}
+    # surnames and first tokens merge into the longest full name that contains them
+    full_names = sorted((k for k in accepted if " " in k), key=len, reverse=True)
+    alias: dict[str, str] = {}
+    for k in accepted:
+        b = _base(k, {x: c for x, c in accepted.items() if x != k})
+        if b != k:
+            alias[k] = b  # "Trumps" -> "Trump"
+    for k in accepted:
+        if " " in k:
+            continue
+        for f in full_names:
+            parts = f.split(" ")
+            if parts[-1] == k or (parts[0] == k and parts[0].lower() not in _FIRST_NAMES):
+                alias.setdefault(k, f)
+                break
+    score: dict[str, float] = {}
+    first: dict[str, int] = {}
+    for surface, pos, part in mentions:
+        base = _base(surface, accepted) if surface not in accepted else surface
+        if base not in accepted:
+            continue
+        target = alias.get(base, base)
+        target = alias.get(target, target)
+        target = alias.get(target, target)
+        weight = 0.5 if part else 1.0
+        score[target] = score.get(target, 0.0) + weight
+        first[target] = min(first.get(target, pos), pos)
+    ranked = sorted(score, key=lambda k: (-score[k], first[k]))
+    return ranked[:MAX_ACTORS]

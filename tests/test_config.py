@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsdigest.config import ConfigError, build_config, load_config
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_example_config_is_valid_and_holds_no_secrets() -> None:
+    cfg = load_config(REPO / "config.example.toml", env={})
+    assert cfg.telegram.token is None and cfg.slack.bot_token is None
+    assert cfg.slack.command == "/news" and cfg.telegram.base_url == "https://api.telegram.org/bot"
+
+
+def test_every_config_key_is_documented_in_the_example() -> None:
+    import dataclasses
+
+    from newsdigest.config import _SECTIONS
+
+    example = (REPO / "config.example.toml").read_text()
+    for section, cls in _SECTIONS.items():
+        assert f"[{section}]" in example
+        for f in dataclasses.fields(cls):
+            assert f"{f.name} =" in example, f"{section}.{f.name} is not documented in config.example.toml"
+
+
+def test_environment_secret_wins_over_file() -> None:
+    cfg = build_config({"telegram": {"token": "from-file"}}, {"NEWSDIGEST_TELEGRAM_TOKEN": "from-env"})
+    assert cfg.telegram.token == "from-env"
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"bott": {}}, "unknown section [bott]"),
+        ({"bot": {"langage": "de"}}, "unknown key bot.langage"),
+        ({"bot": {"language": "fr"}}, "bot.language must be one of en, de"),
+        ({"bot": {"timezone": "Mars/Base"}}, "not an IANA zone"),
+        ({"digest": {"time": "25:00"}}, "digest.time must be HH:MM"),
+        ({"ingest": {"interval_minutes": "often"}}, "ingest.interval_minutes must be a whole number"),
+        ({"ingest": {"feeds": "http://x"}}, None),  # a single string is accepted as a list
+        ({"slack": {"bot_token": "xoxb-1", "mode": "http"}}, "needs slack.signing_secret"),
+        ({"slack": {"command": "news"}}, "slack.command must look like /news"),
+        ({"bot": {"as_of": "yesterday"}}, "bot.as_of must be a date"),
+    ],
+)
+def test_wrong_keys_and_values_are_named(raw: dict, message: str | None) -> None:
+    if message is None:
+        assert build_config(raw).ingest.feeds == ("http://x",)
+        return
+    with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        build_config(raw)
+
+
+def test_missing_config_file_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not found"):
+        load_config(tmp_path / "nope.toml", env={})
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[bot\n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(bad, env={})
