@@ -23,10 +23,11 @@ from newsdigest.store.store import Store
 log = logging.getLogger("newsdigest.app")
 
 
-def open_store(config: Config) -> Store:
+def open_store(config: Config, *, seed: bool = True) -> Store:
     """The database at [storage] path; with an empty database and a seeds folder, the samples are ingested."""
     store = Store(config.storage.path)
-    seed_if_empty(store, config.bot.seeds)
+    if seed:
+        seed_if_empty(store, config.bot.seeds)
     return store
 
 

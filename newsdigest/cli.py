@@ -141,7 +141,7 @@ def cmd_ingest(args: argparse.Namespace, cfg: Config) -> int:
     from newsdigest.app import open_store
     from newsdigest.ingest.pipeline import ingest_local
 
-    store = open_store(cfg)
+    store = open_store(cfg, seed=False)
     try:
         urls = [s for s in args.sources if s.startswith(("http://", "https://"))]
         paths = [Path(s) for s in args.sources if s not in urls]

@@ -138,8 +138,7 @@ class SlackBot:
         self.client = AsyncWebClient(token=self.cfg.bot_token, base_url=self.cfg.api_base_url)
         http = self.cfg.mode == "http" or not self.cfg.app_token
         self.app = AsyncApp(
-            token=self.cfg.bot_token,
-            client=self.client,
+            client=self.client,  # carries the bot token; bolt runs auth.test through it
             signing_secret=self.cfg.signing_secret if http else None,
             # Socket Mode requests arrive over the app-token websocket and carry no signature.
             request_verification_enabled=http,

@@ -25,6 +25,7 @@ from newsdigest.extract.types import DeadlineRec, Timex
 
 __all__ = ["find_deadlines", "resolve_value"]
 
+_CONTEXT = 300  # chars of a sentence on each side of a time expression that are read to judge it
 _WINDOW = 45  # chars around a time expression in which a deadline noun binds to it
 WHAT_MAX_WORDS = 10
 
@@ -130,15 +131,19 @@ def find_deadlines(
 ) -> list[DeadlineRec]:
     """Deadlines among `timexes`, in text order, with `supersedes` linked within the article."""
     starts = [u.start for u in units]
+    ordered = sorted(timexes, key=lambda t: t.start)
+    tx_starts = [t.start for t in ordered]
     out: list[tuple[DeadlineRec, bool]] = []
-    for tx in sorted(timexes, key=lambda t: t.start):
+    for tx in ordered:
         if tx.type == "SET" or _inside(tx.start, skip):
             continue
         i = bisect.bisect_right(starts, tx.start) - 1
         if i < 0 or units[i].end < tx.end:
-            continue  # not inside one sentence (should not happen) - no clause to judge
-        unit = units[i]
-        rec = _judge(text, unit, tx, timexes, published)
+            continue  # not inside one sentence - no clause to judge
+        # judge within a bounded window of the sentence: linear time even for megabyte "sentences"
+        lo, hi = max(units[i].start, tx.start - _CONTEXT), min(units[i].end, tx.end + _CONTEXT)
+        local = ordered[bisect.bisect_left(tx_starts, lo) : bisect.bisect_left(tx_starts, hi)]
+        rec = _judge(text, Unit(lo, hi, units[i].kind, units[i].para), tx, local, published)
         if rec is not None:
             out.append(rec)
     return _link_supersedes(out)

@@ -1,0 +1,189 @@
+"""Compose a digest (PURE): what changed per story since a chat's last digest -> Reply.
+
+No store, no clock: the loader (digests/content.py) gathers a DigestInput, this module only
+decides what to say and how much. A digest stays compact — items per story, stories per digest
+and total characters are capped, with "+N more" where something was left out — so it fits one
+Telegram message (4096) or a few Slack sections; the renderers split anything longer anyway.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from newsdigest.digests.texts import countdown, format_date, format_moment, format_value, sources, tr
+from newsdigest.handlers.reply import Block, BulletList, Heading, Inline, Reply, Span, item, text
+
+DeadlineChangeKind = str  # added | extended | moved | passed
+_CHANGE_ORDER = {"extended": 0, "moved": 1, "added": 2, "passed": 3}
+
+
+@dataclass(frozen=True)
+class Development:
+    """A new key point, with how many outlets carried it."""
+
+    text: str
+    sources: int = 1
+    published: dt.date | None = None
+    kind: str = "fact"
+
+
+@dataclass(frozen=True)
+class DeadlineChange:
+    change: DeadlineChangeKind
+    value: str  # TIMEX3 date value (2020-11-12, 2020-09, ...)
+    what: str
+    previous: str | None = None  # the value it replaced (extended / moved)
+
+
+@dataclass(frozen=True)
+class StoryChanges:
+    name: str | None  # None: articles not assigned to a story
+    slug: str | None = None
+    developments: tuple[Development, ...] = ()  # ranked, most important first
+    deadline_changes: tuple[DeadlineChange, ...] = ()
+    status: tuple[str | None, str] | None = None  # (old, new) when the story's status changed
+
+    @property
+    def empty(self) -> bool:
+        return not (self.developments or self.deadline_changes or self.status)
+
+
+@dataclass(frozen=True)
+class UpcomingDeadline:
+    value: str  # ISO date
+    what: str
+    story: str | None = None
+    sources: int = 1
+
+
+@dataclass(frozen=True)
+class DigestInput:
+    as_of: dt.date  # the chat's local date the digest is for (countdowns count from here)
+    since: dt.datetime | None  # the chat's previous digest (local time), None for the first one
+    stories: tuple[StoryChanges, ...] = ()
+    upcoming: tuple[UpcomingDeadline, ...] = ()
+
+
+@dataclass(frozen=True)
+class ComposeOptions:
+    lang: str = "en"
+    skip_quiet: bool = False  # a quiet day yields None instead of "nothing new"
+    scheduled: bool = True  # scheduled digest ("Your news digest") vs. on demand
+    max_stories: int = 5
+    max_items: int = 4  # developments per story
+    max_changes: int = 4  # deadline changes per story
+    max_upcoming: int = 8
+    max_item_chars: int = 280
+    max_chars: int = 3500  # below Telegram's 4096 with headings and bullets
+    horizon_days: int = 7
+
+
+@dataclass
+class _Budget:
+    left: int
+    dropped: int = 0
+    lines: list[Inline] = field(default_factory=list)
+
+    def take(self, line: Inline) -> bool:
+        size = sum(len(s.text) for s in line) + 3
+        if size > self.left:
+            self.dropped += 1
+            return False
+        self.left -= size
+        self.lines.append(line)
+        return True
+
+
+def is_quiet(inp: DigestInput) -> bool:
+    return all(s.empty for s in inp.stories) and not inp.upcoming
+
+
+def compose(inp: DigestInput, opts: ComposeOptions | None = None) -> Reply | None:
+    """The digest for one chat, or None when the day is quiet and skip_quiet is set."""
+    opts = opts or ComposeOptions()
+    lang = opts.lang
+    title = tr(lang, "title" if opts.scheduled else "title_now", date=format_date(inp.as_of, lang, weekday=True))
+    since = format_moment(inp.since, lang) if inp.since else None
+    if is_quiet(inp):
+        if opts.skip_quiet:
+            return None
+        line = tr(lang, "nothing_new", since=since) if since else tr(lang, "nothing_new_start")
+        return Reply((text(line),))
+    blocks: list[Block] = [Heading(title), text(tr(lang, "since", since=since) if since else tr(lang, "since_start"))]
+    budget = _Budget(opts.max_chars - len(title) - 80)
+    stories = [s for s in inp.stories if not s.empty]
+    for story in stories[: opts.max_stories]:
+        blocks.extend(_story_blocks(story, inp, opts, budget))
+    if len(stories) > opts.max_stories:
+        blocks.append(text(tr(lang, "more_stories", n=len(stories) - opts.max_stories)))
+    blocks.extend(_upcoming_blocks(inp, opts, budget))
+    return Reply(tuple(blocks))
+
+
+def _story_blocks(story: StoryChanges, inp: DigestInput, opts: ComposeOptions, budget: _Budget) -> list[Block]:
+    lang = opts.lang
+    name = story.name or (tr(lang, "all_news") if len(inp.stories) == 1 else tr(lang, "other_news"))
+    lines: list[Inline] = []
+    if story.status:
+        old, new = story.status
+        lines.append(item(Span(tr(lang, "status_change", old=old, new=new) if old else tr(lang, "status_new", new=new),
+                               bold=True)))
+    changes = sorted(story.deadline_changes, key=lambda c: (_CHANGE_ORDER.get(c.change, 9), c.value))
+    lines.extend(_change_line(c, inp.as_of, lang) for c in changes[: opts.max_changes])
+    hidden = max(0, len(changes) - opts.max_changes)
+    for dev in story.developments[: opts.max_items]:
+        lines.append(item(_clip(dev.text, opts.max_item_chars), Span(f" ({sources(lang, dev.sources)})", italic=True)))
+    hidden += max(0, len(story.developments) - opts.max_items)
+    kept = [line for line in lines if budget.take(line)]
+    hidden += len(lines) - len(kept)
+    if not kept:
+        return []
+    if hidden:
+        kept.append(item(Span(tr(lang, "more", n=hidden), italic=True)))
+    return [Heading(name), BulletList(tuple(kept))]
+
+
+def _change_line(change: DeadlineChange, as_of: dt.date, lang: str) -> Inline:
+    date = format_value(change.value, lang)
+    days = _days_until(change.value, as_of)
+    note = f" ({countdown(days, lang)})" if days is not None and change.change != "passed" else ""
+    old = format_value(change.previous, lang) if change.previous else ""
+    line = tr(lang, change.change if change.change in _CHANGE_ORDER else "added",
+              date=date, countdown=note, old=old, what=_clip(change.what, 200))
+    return item(line)
+
+
+def _upcoming_blocks(inp: DigestInput, opts: ComposeOptions, budget: _Budget) -> list[Block]:
+    lang = opts.lang
+    rows: list[Inline] = []
+    ordered = sorted(inp.upcoming, key=lambda u: u.value)
+    for u in ordered[: opts.max_upcoming]:
+        days = _days_until(u.value, inp.as_of)
+        when = format_value(u.value, lang) + (f" ({countdown(days, lang)})" if days is not None else "")
+        tail = f" — {u.story}" if u.story else ""
+        rows.append(item(Span(when, bold=True), Span(f": {_clip(u.what, 200)}{tail}")))
+    kept = [r for r in rows if budget.take(r)]
+    hidden = len(ordered) - len(kept)
+    if not kept:
+        return []
+    if hidden:
+        kept.append(item(Span(tr(lang, "more", n=hidden), italic=True)))
+    return [Heading(tr(lang, "upcoming", days=opts.horizon_days)), BulletList(tuple(kept))]
+
+
+def _days_until(value: str, as_of: dt.date) -> int | None:
+    if len(value) < 10:
+        return None
+    try:
+        return (dt.date.fromisoformat(value[:10]) - as_of).days
+    except ValueError:
+        return None
+
+
+def _clip(s: str, limit: int) -> str:
+    s = " ".join(s.split())
+    if len(s) <= limit:
+        return s
+    cut = s[: limit - 1].rsplit(" ", 1)[0]
+    return cut + "…"

@@ -1,0 +1,140 @@
+"""Key points: article sentences ranked by how much news they carry.
+
+Kinds: deadline (holds a deadline), quote (mostly a quotation), figure (numbers with a unit, currency, percent
+or millions), event (past-tense action with an actor), fact (the rest). Score in 0..1 from position, actor
+salience, dates and numbers, length sanity and kind. Headlines, questions and removed spans never become key points.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+
+from newsdigest.extract.sentences import Unit, words
+from newsdigest.extract.types import DeadlineRec, KeyPointRec, Timex
+
+__all__ = ["rank_key_points"]
+
+MAX_KEY_POINTS = 12
+MIN_WORDS = 5
+MAX_WORDS = 70
+
+_QUOTE = re.compile(r"„[^“”\"]{12,}[“”\"]|“[^”]{12,}”|\"[^\"]{12,}\"|«[^»]{12,}»|»[^«]{12,}«|”[^”]{12,}”")
+_QUOTE_OPEN = re.compile(r"^\s*[„“\"«»”]")
+_FIGURE = re.compile(
+    r"\d[\d.,]*\s*(?:%|Prozent|percent|per\s+cent|Mio\.?|Millionen|Million|Mrd\.?|Milliarden|Milliarde|million|"
+    r"billion|trillion|bn|m\b|Euro|EUR|€|Dollar|USD|US-Dollar|\$|Pfund|Franken|Yen|Yuan|Nutzer|users|Menschen|"
+    r"people|Mitarbeiter|employees|Stellen|jobs|Tonnen|tons|Kilometer|km|Prozentpunkte)"
+    r"|[€$£]\s*\d|\b(?:eine|einer|zwei|drei|vier|fünf|zehn|hundert|one|two|three|ten|hundred)\s+(?:Millionen|Milliarden"
+    r"|million|billion)",
+    re.IGNORECASE,
+)
+_PAST = re.compile(
+    r"\b(?:hat|haben|hatte|hatten|ist|sind|war|waren|wurde|wurden)\b[^.;]{0,120}?\b(?:ge\w{3,}(?:t|en)|\w+iert|"
+    r"\w{2,}(?:ab|an|auf|aus|ein|vor|zu|zurück)?ge\w{3,}(?:t|en))\b|"
+    r"\b\w{3,}(?:te|ten)\b\s+(?:\w+\s+){0,6}?(?:ab|an|auf|aus|ein|mit|vor|zu|zurück|bekannt|fest)\b|"
+    r"\b(?:sagte|gab|zog|kam|traf|erhielt|unterzeichnete|lehnte|kündigte|bestätigte|gewann|verlor|kaufte|"
+    r"verkaufte|übernahm|erklärte|teilte|warnte|drohte|forderte|beschloss|entschied|stimmte|wählte|einigte|"
+    r"verklagte|schrieb|nannte|stellte|meldete|berichtete|\w+ed|said|told|won|lost|bought|sold|took|gave|made|"
+    r"signed|announced|rejected|withdrew|agreed|chose|filed|sued|ordered|warned|threatened)\b",
+    re.IGNORECASE,
+)
+_DIGIT = re.compile(r"\d")
+
+
+def rank_key_points(
+    text: str,
+    units: Sequence[Unit],
+    *,
+    actors: Sequence[str],
+    deadlines: Sequence[DeadlineRec],
+    timexes: Sequence[Timex],
+    skip: Sequence[tuple[int, int]] = (),
+    limit: int = MAX_KEY_POINTS,
+) -> list[KeyPointRec]:
+    sents = [u for u in units if u.kind == "sentence" and not _overlaps(u, skip)]
+    if not sents:
+        return []
+    actor_w = {a: 1.0 / (1 + i) for i, a in enumerate(actors)}
+    actor_rx = _actor_regex(actors)
+    tx_starts = sorted(t.start for t in timexes)
+    dl_spans = sorted((d.start, d.end) for d in deadlines)
+    out: list[KeyPointRec] = []
+    n = len(sents)
+    for i, u in enumerate(sents):
+        s = text[u.start : u.end]
+        nw = len(words(s))
+        if nw < MIN_WORDS or s.rstrip("\"“”»«'’)").endswith("?"):
+            continue
+        kind = _kind(s, u, dl_spans, actor_rx)
+        score = _score(s, nw, i, n, kind, u, actor_rx, actor_w, tx_starts)
+        out.append(KeyPointRec(u.start, u.end, s, kind, round(score, 4)))
+    out.sort(key=lambda k: (-k.score, k.start))
+    return out[:limit]
+
+
+def _overlaps(u: Unit, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(s < u.end and u.start < e for s, e in spans)
+
+
+def _actor_regex(actors: Sequence[str]) -> re.Pattern[str] | None:
+    if not actors:
+        return None
+    variants: set[str] = set()
+    for a in actors:
+        variants.add(a)
+        variants.add(a.split(" ")[-1])  # surname mentions
+    alt = "|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alt})(?!\w)")
+
+
+def _kind(s: str, u: Unit, dl_spans: list[tuple[int, int]], actor_rx: re.Pattern[str] | None) -> str:
+    k = bisect.bisect_left(dl_spans, (u.start, -1))
+    if k < len(dl_spans) and dl_spans[k][0] < u.end:
+        return "deadline"
+    quoted = sum(len(m.group()) for m in _QUOTE.finditer(s))
+    if quoted >= 0.5 * len(s) or (_QUOTE_OPEN.match(s) and quoted > 0):
+        return "quote"
+    if _FIGURE.search(s):
+        return "figure"
+    if actor_rx is not None and actor_rx.search(s) and _PAST.search(s):
+        return "event"
+    return "fact"
+
+
+_KIND_BONUS = {"deadline": 0.3, "event": 0.15, "figure": 0.12, "quote": 0.05, "fact": 0.0}
+
+
+def _score(
+    s: str,
+    nw: int,
+    i: int,
+    n: int,
+    kind: str,
+    u: Unit,
+    actor_rx: re.Pattern[str] | None,
+    actor_w: dict[str, float],
+    tx_starts: list[int],
+) -> float:
+    position = 1.0 - i / max(n, 1)  # the lead carries the news
+    salience = 0.0
+    if actor_rx is not None:
+        found = {m.group() for m in actor_rx.finditer(s)}
+        for a, w in actor_w.items():
+            if a in found or a.split(" ")[-1] in found:
+                salience += w
+        salience = min(salience, 1.5) / 1.5
+    k = bisect.bisect_left(tx_starts, u.start)
+    has_date = k < len(tx_starts) and tx_starts[k] < u.end
+    has_num = _DIGIT.search(s) is not None
+    length = 1.0 if 10 <= nw <= 40 else (0.6 if nw <= MAX_WORDS else 0.2)
+    raw = (
+        0.30 * position
+        + 0.25 * salience
+        + 0.10 * has_date
+        + 0.05 * has_num
+        + 0.10 * length
+        + _KIND_BONUS[kind]
+    )
+    return max(0.0, min(1.0, raw / 0.95))
