@@ -38,25 +38,28 @@ _BULLET = "\u2022 "
 _WS = re.compile(r"\s+")
 
 
+def _table(in_label: bool) -> dict[int, str]:
+    table = {c: " " for c in range(32) if chr(c) not in "\t\n"}  # control characters have no place in a message
+    table[0x7F] = " "
+    table.update({ord(k): v for k, v in {**_ENTITIES, **_MARKUP_LOOKALIKES}.items()})
+    table[ord("@")] = "@" + WORD_JOINER
+    table[ord("\n")] = "\n" + ZWSP
+    if in_label:
+        table[ord("|")] = "\u2223"
+    return table
+
+
+_TEXT_TABLE = _table(False)
+_LABEL_TABLE = _table(True)
+
+
 def _char_map(ch: str, *, in_label: bool = False) -> str:
-    if ch in _ENTITIES:
-        return _ENTITIES[ch]
-    if ch in _MARKUP_LOOKALIKES:
-        return _MARKUP_LOOKALIKES[ch]
-    if ch == "@":
-        return "@" + WORD_JOINER
-    if ch == "\n":
-        return "\n" + ZWSP
-    if ch == "|" and in_label:
-        return "\u2223"
-    if ch == "\r" or (ch < " " and ch not in "\t"):
-        return " "  # control characters have no place in a chat message
-    return ch
+    return ch.translate(_LABEL_TABLE if in_label else _TEXT_TABLE)
 
 
 def escape(text: str, *, in_label: bool = False) -> str:
     """Make untrusted text inert in Slack mrkdwn (see the module doc)."""
-    return "".join(_char_map(c, in_label=in_label) for c in text)
+    return text.translate(_LABEL_TABLE if in_label else _TEXT_TABLE)
 
 
 _TITLE_MAP = str.maketrans({"<": "\u2039", ">": "\u203a", "@": "@" + WORD_JOINER})
@@ -103,6 +106,9 @@ def _wrap(span: Span, body: str) -> str:
 
 def _chunks(text: str, budget: int, *, in_label: bool = False) -> Iterator[str]:
     """Split raw text so each chunk's escaped form fits `budget`, preferring to cut after whitespace."""
+    if len(escape(text, in_label=in_label)) <= budget:
+        yield text
+        return
     start = 0
     while start < len(text):
         size, end, last_space = 0, start, -1

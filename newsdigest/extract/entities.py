@@ -97,6 +97,7 @@ _GERMAN_NOUN_SUFFIX = re.compile(
     r"ierung|erei|chen|lein|sicht|nahme|wesen|werk|zeug|gang|bereich|recht|gesetz|markt|politik)$"
 )
 _UPPER = re.compile(r"[A-ZÄÖÜ]")
+_GERMANIC = re.compile(r"[äöüß]|sch|(?:ung|ungen|heit|keit|en|ern|ten)$")
 
 
 @dataclass
@@ -111,24 +112,15 @@ class _Cand:
     aliases: set[str] = field(default_factory=set)
 
 
-@lru_cache(maxsize=1)
-def _freq() -> tuple[dict[str, float], dict[str, float]]:
-    """Zipf frequencies of the small German and English lists (offline data shipped in the wheel)."""
-    try:
-        from wordfreq import get_frequency_dict
-    except ImportError:  # wordfreq is declared; without it every word is "unknown"
-        return {}, {}
-    import math
-
-    de = get_frequency_dict("de", wordlist="small")
-    en = get_frequency_dict("en", wordlist="small")
-    return ({k: math.log10(v) + 9 for k, v in de.items()}, {k: math.log10(v) + 9 for k, v in en.items()})
-
-
+@lru_cache(maxsize=262144)
 def _zipf(word: str) -> tuple[float, float]:
-    de, en = _freq()
+    """Zipf frequency in German and English (wordfreq's small lists ship in the wheel: offline)."""
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:  # wordfreq is declared; without it every word is "unknown"
+        return 0.0, 0.0
     w = word.lower()
-    return de.get(w, 0.0), en.get(w, 0.0)
+    return zipf_frequency(w, "de", wordlist="small"), zipf_frequency(w, "en", wordlist="small")
 
 
 @lru_cache(maxsize=65536)
@@ -157,14 +149,16 @@ def _is_common(word: str, lang: str) -> bool:
     return False
 
 
+_INFLECTION = re.compile(r"(?:n|en|e|s|es|ern|er)$")
+
+
 def _is_compound(w: str) -> bool:
     """A long word ending in a common German word: "sicherheitsrisiken" -> "risiken"."""
-    de_f, _ = _freq()
-    for k in range(4, len(w) - 3):
-        tail = w[-k:]
-        z = de_f.get(tail)
-        if z is not None and z >= 3.8 and k >= 5:
-            return True
+    stems = {w, _INFLECTION.sub("", w)}
+    for stem in stems:
+        for k in range(5, len(stem) - 2):
+            if _zipf(stem[-k:])[0] >= 3.6:
+                return True
     return False
 
 
@@ -188,94 +182,117 @@ def find_actors(text: str, units: Sequence[Unit], lang: str, *, skip: Sequence[t
 
 def _scan_unit(text: str, u: Unit, lang: str, cands: dict[str, _Cand], mentions: list[tuple[str, int, bool]]) -> None:
     sent = text[u.start : u.end]
-    toks = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(sent)]
+    toks = [(m.group(), m.start()) for m in _TOKEN.finditer(sent)]
+    words = [t[0] for t in toks]
+    n = len(words)
+    title_before = False
     i = 0
-    n = len(toks)
     while i < n:
-        tok, s, _ = toks[i]
-        if not tok[0].isupper():
+        w = words[i]
+        if not w[0].isupper():
+            title_before = False
             i += 1
             continue
-        # a run of capitalised tokens separated by single spaces only
-        j = i + 1
-        while j < n and toks[j][0][0].isupper() and sent[toks[j - 1][2] : toks[j][1]] in (" ", "\u00a0"):
-            j += 1
-        _take_run(toks[i:j], toks[i - 1][0] if i > 0 else "", toks[i - 2][0] if i > 1 else "", i == 0 or u.kind ==
-                  "headline", u.start, lang, cands, mentions)
+        if "-" in w:
+            hw = _hyphen(w, lang, offset=u.start + toks[i][1], mentions=mentions)
+            if hw is None:
+                title_before = _TITLE.search(w) is not None
+                i += 1
+                continue
+            w = hw
+        if _TITLE.search(w) and w.lower() not in _FIRST_NAMES:
+            title_before = True
+            i += 1
+            continue
+        person = title_before or _is_first_name(w, words, i)
+        if _is_function(w, lang) or (_is_common(w, lang) and not person):
+            title_before = False
+            i += 1
+            continue
+        j = _piece_end(words, i, lang, person=person)
+        piece = [w, *words[i + 1 : j]]
+        prev = words[i - 1] if i > 0 else ""
+        prev2 = words[i - 2] if i > 1 else ""
+        initial = i == 0 or u.kind == "headline" or sent[: toks[i][1]].rstrip().endswith((":", "„", "“", '"'))
+        _record(piece, u.start + toks[i][1], initial, prev, prev2, title_before, cands, mentions)
+        title_before = False
         i = j
 
 
-def _take_run(
-    run: list[tuple[str, int, int]],
+def _is_first_name(w: str, words: list[str], i: int) -> bool:
+    return w.lower() in _FIRST_NAMES and i + 1 < len(words) and words[i + 1][:1].isupper()
+
+
+def _is_shape(w: str) -> bool:
+    """CamelCase or an acronym: a name by its form."""
+    return bool(_UPPER.search(w[1:])) or (w.isupper() and 2 <= len(w) <= 6)
+
+
+def _hyphen(w: str, lang: str, *, offset: int, mentions: list[tuple[str, int, bool]]) -> str | None:
+    """"US-Walmart" -> "Walmart"; "Coca-Cola" stays; "TikTok-Übernahme" is a compound noun (a mention of TikTok)."""
+    parts = [p for p in w.split("-") if p]
+    if len(parts) == 2 and parts[0].lower() in _PLACES and parts[1][:1].isupper() and not _TITLE.search(parts[1]):
+        return parts[1] if not _is_common(parts[1], lang) else None
+    if parts and all(p[:1].isupper() and not _is_common(p, lang) for p in parts) and not _TITLE.search(w):
+        return w
+    if parts:
+        mentions.append((parts[0], offset, True))
+    return None
+
+
+def _piece_end(words: list[str], i: int, lang: str, *, person: bool) -> int:
+    """End (exclusive) of the name that starts at words[i]."""
+    n = len(words)
+    j = i + 1
+    if person:
+        while j < n and j - i < 3 and words[j][:1].isupper() and not _is_shape(words[j]) and "-" not in words[j]:
+            w = words[j]
+            if _is_function(w, lang) or w.lower() in _PLACES or (j - i >= 2 and _is_common(w, lang)):
+                break
+            j += 1
+    elif not _is_shape(words[i]):
+        while j < n and j - i < 4 and words[j][:1].isupper() and not _is_shape(words[j]) and "-" not in words[j]:
+            if _is_common(words[j], lang) or words[j].lower() in _FIRST_NAMES or _TITLE.search(words[j]):
+                break
+            j += 1
+        if j - i > 1 and lang == "de" and any(_zipf(w)[0] >= 2.5 for w in words[i:j]):
+            j = i + 1  # "Trump Microsofts": two known words side by side are two names, not one
+    if j < n and words[j] in _LEGAL:
+        j += 1
+    return j
+
+
+def _record(
+    piece: list[str],
+    pos: int,
+    initial: bool,
     prev: str,
     prev2: str,
-    initial: bool,
-    offset: int,
-    lang: str,
+    title_before: bool,
     cands: dict[str, _Cand],
     mentions: list[tuple[str, int, bool]],
 ) -> None:
-    words = [t[0] for t in run]
-    # hyphen compounds: "US-Walmart" -> "Walmart"; "TikTok-Übernahme" -> a mention of "TikTok"
-    for k, w in enumerate(words):
-        if "-" in w:
-            parts = [p for p in w.split("-") if p]
-            if parts and parts[0].lower() in _PLACES and len(parts) == 2 and parts[1][:1].isupper():
-                words[k] = parts[1]
-            elif parts and not _TITLE.search(w):
-                mentions.append((parts[0], offset + run[k][1], True))
-    title_before = bool(prev) and _TITLE.search(prev) is not None
-    org_before = bool(prev) and _ORG_CUES.search(prev) is not None and prev[:1].isupper()
+    name = " ".join(piece)
+    c = cands.setdefault(name, _Cand(name, tokens=len(piece)))
+    c.count += 1
+    c.first_pos = min(c.first_pos, pos)
+    if not initial:
+        c.noninitial += 1
     det_before = prev.lower() in _DETERMINERS or (
         prev[:1].islower() and re.search(r"(?:e|en|er|es|em)$", prev) is not None and prev2.lower() in _DETERMINERS
     )
-    # split the run at ordinary words; each remaining piece is a candidate
-    piece: list[int] = []
-    pieces: list[list[int]] = []
-    for k, w in enumerate(words):
-        first_name = w.lower() in _FIRST_NAMES and k + 1 < len(words)
-        if _TITLE.search(w) or ("-" in w and not _UPPER.search(w.split("-")[-1][:1] or "x")):
-            if piece:
-                pieces.append(piece)
-            piece = []
-            title_before = _TITLE.search(w) is not None
-            continue
-        if (piece or first_name or title_before) and not _is_function(w, lang) and w.lower() not in _PLACES:
-            piece.append(k)  # inside a person name every capitalised word counts
-        elif not _is_common(w, lang) and "-" not in w:
-            piece.append(k)
-        else:
-            if piece:
-                pieces.append(piece)
-            piece = []
-    if piece:
-        pieces.append(piece)
-    for p in pieces:
-        toks = [words[k] for k in p]
-        while len(toks) > 1 and _is_common(toks[-1], lang) and toks[-1].lower() not in _FIRST_NAMES:
-            toks.pop()  # "Kevin Mayer" stays, "Microsoft Teams" -> keeps Teams only if not common
-        name = " ".join(toks)
-        if len(toks) > 1 and toks[-1] in _LEGAL:
-            pass
-        pos = offset + run[p[0]][1]
-        first = p[0] == 0
-        c = cands.setdefault(name, _Cand(name, tokens=len(toks)))
-        c.count += 1
-        c.first_pos = min(c.first_pos, pos)
-        if not (initial and first):
-            c.noninitial += 1
-        if first and det_before and not title_before:
-            c.with_det += 1
-        strong = (
-            (first and (title_before or org_before))
-            or toks[0].lower() in _FIRST_NAMES and len(toks) > 1
-            or any(_UPPER.search(t[1:]) for t in toks)
-            or (toks[-1] in _LEGAL)
-            or (len(toks[0]) >= 2 and toks[0].isupper() and len(toks[0]) <= 6)
-        )
-        if strong:
-            c.evidence += 1
-        mentions.append((name, pos, False))
+    if det_before and not title_before:
+        c.with_det += 1
+    org_before = bool(prev) and prev[:1].isupper() and _ORG_CUES.search(prev) is not None
+    if (
+        title_before
+        or org_before
+        or (piece[0].lower() in _FIRST_NAMES and len(piece) > 1)
+        or any(_is_shape(t) for t in piece)
+        or piece[-1] in _LEGAL
+    ):
+        c.evidence += 1
+    mentions.append((name, pos, False))
 
 
 def _is_function(w: str, lang: str) -> bool:
@@ -290,14 +307,17 @@ def _accept(c: _Cand, lang: str) -> bool:
         return False  # "die App", "einen Deal": nouns take articles, names do not
     if c.evidence > 0:
         return True
-    if c.noninitial == 0:
-        return False
+    if c.noninitial == 0 and c.count < 2:
+        return False  # seen once, at a sentence start: no evidence at all
     if c.tokens > 1:
         return True
     de, en = _zipf(c.name)
     if lang == "en":
-        return c.noninitial >= 1 and en < 5.0
-    return c.noninitial >= 2 or de < 2.5
+        return en < 5.0
+    if c.count >= 2:
+        return True
+    # a single mention: only a word German does not know, and that does not look German
+    return de < 2.5 and not _GERMANIC.search(c.name.lower()) and len(c.name) <= 12
 
 
 def _rank(cands: dict[str, _Cand], mentions: list[tuple[str, int, bool]], lang: str) -> list[str]:

@@ -102,10 +102,10 @@ def _dur_value(n: float | None, unit: str) -> str:
     return f"P{q}{unit}"
 
 
-def _cand(m: re.Match[str], typ: str, kind: str, group: int | str = 0, end_group: int | str | None = None,
+def _cand(mt: re.Match[str], typ: str, kind: str, /, group: int | str = 0, end_group: int | str | None = None,
           prio: int = 5, **f: Any) -> _Cand:
-    start = m.start(group)
-    end = m.end(end_group if end_group is not None else group)
+    start = mt.start(group)
+    end = mt.end(end_group if end_group is not None else group)
     return _Cand(start, end, typ, kind, f, prio)
 
 
@@ -222,9 +222,6 @@ def _month_day(m: re.Match[str], text: str) -> _Cand | None:
 def _month_in_de(word: str) -> bool:
     """True when `word` is only a German month name (so English order needs an ordinal suffix there)."""
     return word.lower() in lx.MONTHS_DE and word.lower() not in lx.MONTHS_EN
-
-
-_SEEN_DE_LANG = "de"
 
 
 # "15th of September", "15 September 2020", "Friday, 13 March"
@@ -1169,7 +1166,7 @@ def _context_day(c: _Cand, ctx: _Ctx) -> dt.date | None:
 # Public entry point
 # ---------------------------------------------------------------------------------------------------------------
 
-_RESOLVE_ERRORS = (ValueError, KeyError, IndexError, OverflowError, TypeError, StopIteration)
+_RESOLVE_ERRORS = (ValueError, KeyError, IndexError, OverflowError, StopIteration)
 
 
 def _candidates(text: str, lang: str) -> list[_Cand]:

@@ -1,9 +1,337 @@
-"""Stories: clusters of articles with a name, slug and aliases (written by the stories layer)."""
+"""Stories: clusters of articles with a name, slug and aliases (written by the stories layer).
+
+Every query here is bounded (LIMIT) and served by an index (articles_story, key_points_article,
+deadlines_article, timexes_article), so story commands stay fast on large databases.
+"""
 
 from __future__ import annotations
 
-from newsdigest.store.base import StoreBase
+import datetime as dt
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from newsdigest.store.base import StoreBase, day_after, loads
+
+
+@dataclass(frozen=True)
+class StoryRecord:
+    id: int
+    slug: str
+    name: str
+    aliases: tuple[str, ...]
+    terms: dict[str, Any]
+    first_published: dt.date | None
+    last_published: dt.date | None
+
+
+@dataclass(frozen=True)
+class StoryArticle:
+    """An article as story views need it: no body text, no extraction."""
+
+    id: int
+    title: str
+    published: dt.date | None
+    url: str | None
+    source: str | None
+    sources: tuple[str, ...]
+    lang: str
+
+
+@dataclass(frozen=True)
+class StoryWrite:
+    """One story to insert (id None) or update, with the articles to attach to it."""
+
+    id: int | None
+    slug: str
+    name: str
+    aliases: list[str]
+    terms: dict[str, Any]
+    first_published: dt.date | None
+    last_published: dt.date | None
+    article_ids: list[int]
+
+
+def _date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _story(r: sqlite3.Row) -> StoryRecord:
+    return StoryRecord(
+        id=r["id"], slug=r["slug"], name=r["name"], aliases=tuple(loads(r["aliases"], [])),
+        terms=loads(r["terms"], {}), first_published=_date(r["first_published"]),
+        last_published=_date(r["last_published"]),
+    )
+
+
+_STORY_COLS = "id, slug, name, aliases, terms, first_published, last_published"
+_ARTICLE_COLS = (
+    "a.id, a.title, a.published, a.url, a.source, a.lang,"
+    " (SELECT json_group_array(source) FROM article_sources s WHERE s.article_id = a.id) AS sources"
+)
+
+# Proposed schema change (the coordinator appends it to store/migrations.py MIGRATIONS): the last numbered
+# list each chat was shown, so `/why N` works across processes (`newsdigest ask`). Until it is applied, the
+# store keeps that list in memory.
+CHAT_LISTS_DDL = (
+    "CREATE TABLE chat_lists (platform TEXT NOT NULL, chat_id TEXT NOT NULL, kind TEXT NOT NULL,"
+    " story_id INTEGER, items TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (platform, chat_id))"
+)
 
 
 class StoriesRepo(StoreBase):
-    pass
+    # -- clustering ------------------------------------------------------------------------------------
+
+    def has_unassigned(self) -> bool:
+        return self.conn.execute("SELECT 1 FROM articles WHERE story_id IS NULL LIMIT 1").fetchone() is not None
+
+    def unassigned_articles(self, limit: int = 500) -> list[tuple[int, str, dt.date, dict[str, Any]]]:
+        """(id, title, published, extraction) of articles without a story, oldest first."""
+        rows = self.conn.execute(
+            "SELECT id, title, published, extraction FROM articles WHERE story_id IS NULL"
+            " ORDER BY published, id LIMIT ?",
+            (limit,),
+        ).fetchall()
+        return [(r[0], r[1], _date(r[2]) or dt.date.min, loads(r[3], {})) for r in rows]
+
+    def stories_active_between(self, first: dt.date, last: dt.date) -> list[StoryRecord]:
+        """Stories with articles between `first` and `last` (the clustering window)."""
+        rows = self.conn.execute(
+            f"SELECT {_STORY_COLS} FROM stories WHERE last_published >= ? AND first_published < ? ORDER BY id",
+            (first.isoformat(), day_after(last)),
+        ).fetchall()
+        return [_story(r) for r in rows]
+
+    def taken_slugs(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT slug FROM stories")}
+
+    def save_stories(self, writes: list[StoryWrite]) -> dict[int, int]:
+        """Insert/update stories and attach their new articles, in one transaction. Returns index -> story id."""
+        ids: dict[int, int] = {}
+        stamp = self.stamp()
+        with self.write() as conn:
+            # Free every slug that changes first, so two stories may swap names within one run.
+            for i, w in enumerate(writes):
+                if w.id is not None:
+                    conn.execute("UPDATE stories SET slug = ? WHERE id = ?", (f"__tmp{w.id}", w.id))
+            for i, w in enumerate(writes):
+                args = (w.slug, w.name, json.dumps(w.aliases, ensure_ascii=False),
+                        json.dumps(w.terms, ensure_ascii=False), stamp,
+                        w.first_published.isoformat() if w.first_published else None,
+                        w.last_published.isoformat() if w.last_published else None)
+                if w.id is None:
+                    cur = conn.execute(
+                        "INSERT INTO stories (slug, name, aliases, terms, updated_at, first_published,"
+                        " last_published, created_at) VALUES (?,?,?,?,?,?,?,?)",
+                        (*args, stamp),
+                    )
+                    ids[i] = int(cur.lastrowid or 0)
+                else:
+                    conn.execute(
+                        "UPDATE stories SET slug = ?, name = ?, aliases = ?, terms = ?, updated_at = ?,"
+                        " first_published = ?, last_published = ? WHERE id = ?",
+                        (*args, w.id),
+                    )
+                    ids[i] = w.id
+                conn.executemany(
+                    "UPDATE articles SET story_id = ? WHERE id = ?", [(ids[i], a) for a in w.article_ids]
+                )
+        return ids
+
+    # -- reading stories --------------------------------------------------------------------------------
+
+    def story(self, story_id: int) -> StoryRecord | None:
+        row = self.conn.execute(f"SELECT {_STORY_COLS} FROM stories WHERE id = ?", (story_id,)).fetchone()
+        return _story(row) if row else None
+
+    def story_by_slug(self, slug: str) -> StoryRecord | None:
+        row = self.conn.execute(f"SELECT {_STORY_COLS} FROM stories WHERE slug = ?", (slug,)).fetchone()
+        return _story(row) if row else None
+
+    def stories_list(self, *, until: dt.date | None = None, limit: int = 20) -> list[tuple[StoryRecord, int, dt.date]]:
+        """(story, articles, last published) of stories that exist by `until`, most recently active first."""
+        bound = day_after(until) if until else "9999"
+        rows = self.conn.execute(
+            f"SELECT {_STORY_COLS},"
+            " (SELECT count(*) FROM articles a WHERE a.story_id = s.id AND a.published < ?) AS n,"
+            " (SELECT max(published) FROM articles a WHERE a.story_id = s.id AND a.published < ?) AS last"
+            " FROM stories s WHERE first_published < ? ORDER BY last DESC, n DESC, id LIMIT ?",
+            (bound, bound, bound, limit),
+        ).fetchall()
+        return [(_story(r), int(r["n"]), _date(r["last"]) or dt.date.min) for r in rows]
+
+    def stories_with_alias_like(self, word: str, *, until: dt.date | None = None, limit: int = 50) -> list[StoryRecord]:
+        """Stories whose slug, name or aliases contain `word` (case-insensitive); callers refine."""
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = self.conn.execute(
+            f"SELECT {_STORY_COLS} FROM stories WHERE first_published < ? AND"
+            " (slug LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' OR aliases LIKE ? ESCAPE '\\') ORDER BY id LIMIT ?",
+            (day_after(until) if until else "9999", pattern, pattern, pattern, limit),
+        ).fetchall()
+        return [_story(r) for r in rows]
+
+    def story_ids_of_articles(self, article_ids: list[int]) -> list[int]:
+        """Story ids of the given articles, in the order of the articles (first occurrence)."""
+        if not article_ids:
+            return []
+        rows = self.conn.execute(
+            f"SELECT id, story_id FROM articles WHERE id IN ({','.join('?' * len(article_ids))})", article_ids
+        ).fetchall()
+        by_article = {r[0]: r[1] for r in rows}
+        out: list[int] = []
+        for a in article_ids:
+            sid = by_article.get(a)
+            if sid is not None and sid not in out:
+                out.append(sid)
+        return out
+
+    def most_active_story(self, *, until: dt.date | None, window_days: int = 14) -> int | None:
+        """The story with most articles in the window before `until` (or before its newest article)."""
+        bound = day_after(until) if until else "9999"
+        row = self.conn.execute("SELECT max(published) FROM articles WHERE published < ?", (bound,)).fetchone()
+        newest = _date(row[0]) if row else None
+        if newest is None:
+            return None
+        start = (newest - dt.timedelta(days=window_days)).isoformat()
+        row = self.conn.execute(
+            "SELECT story_id FROM articles WHERE published >= ? AND published < ? AND story_id IS NOT NULL"
+            " GROUP BY story_id ORDER BY count(*) DESC, max(published) DESC, story_id LIMIT 1",
+            (start, bound),
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    # -- a story's content ----------------------------------------------------------------------------------
+
+    def story_articles(self, story_id: int, *, until: dt.date | None = None, limit: int = 20) -> list[StoryArticle]:
+        """The story's newest articles published by `until`, newest first."""
+        rows = self.conn.execute(
+            f"SELECT {_ARTICLE_COLS} FROM articles a WHERE a.story_id = ? AND a.published < ?"
+            " ORDER BY a.published DESC, a.id DESC LIMIT ?",
+            (story_id, day_after(until) if until else "9999", limit),
+        ).fetchall()
+        return [_story_article(r) for r in rows]
+
+    def story_article_count(self, story_id: int, *, until: dt.date | None = None) -> int:
+        row = self.conn.execute(
+            "SELECT count(*) FROM articles WHERE story_id = ? AND published < ?",
+            (story_id, day_after(until) if until else "9999"),
+        ).fetchone()
+        return int(row[0])
+
+    def articles_by_id(self, article_ids: list[int]) -> dict[int, StoryArticle]:
+        if not article_ids:
+            return {}
+        rows = self.conn.execute(
+            f"SELECT {_ARTICLE_COLS} FROM articles a WHERE a.id IN ({','.join('?' * len(article_ids))})",
+            article_ids,
+        ).fetchall()
+        return {r["id"]: _story_article(r) for r in rows}
+
+    def story_key_points(self, article_ids: list[int], *, per_article: int = 8) -> list[sqlite3.Row]:
+        """The best key points of each article: id, article_id, text, kind, score, start, end, published."""
+        if not article_ids:
+            return []
+        return self.conn.execute(
+            'SELECT id, article_id, text, kind, score, start, "end", published FROM ('
+            ' SELECT k.*, row_number() OVER (PARTITION BY k.article_id ORDER BY k.score DESC, k.start) AS r'
+            f" FROM key_points k WHERE k.article_id IN ({','.join('?' * len(article_ids))})"
+            ") WHERE r <= ? ORDER BY article_id, start",
+            (*article_ids, per_article),
+        ).fetchall()
+
+    def story_deadlines(self, story_id: int, *, until: dt.date | None = None, limit: int = 400) -> list[sqlite3.Row]:
+        """Deadline mentions of the story's newest articles, with the type/mod of the time expression they rest on."""
+        return self.conn.execute(
+            'SELECT d.id, d.article_id, d.text, d.value, d.what, d.supersedes, d.start, d."end", a.published,'
+            ' (SELECT t.type FROM timexes t WHERE t.article_id = d.article_id AND t.start < d."end"'
+            "   AND t.\"end\" > d.start ORDER BY (t.type = 'DURATION') DESC, t.start LIMIT 1) AS ttype,"
+            ' (SELECT t.mod FROM timexes t WHERE t.article_id = d.article_id AND t.start < d."end"'
+            '   AND t."end" > d.start AND t.mod IS NOT NULL LIMIT 1) AS tmod'
+            " FROM articles a JOIN deadlines d ON d.article_id = a.id"
+            " WHERE a.story_id = ? AND a.published < ? ORDER BY a.published DESC, d.id LIMIT ?",
+            (story_id, day_after(until) if until else "9999", limit),
+        ).fetchall()
+
+    def story_timexes(self, article_ids: list[int]) -> list[sqlite3.Row]:
+        """Dated time expressions (DATE/TIME) of the given articles: id, article_id, start, end, text, value, mod."""
+        if not article_ids:
+            return []
+        return self.conn.execute(
+            'SELECT id, article_id, start, "end", text, value, mod FROM timexes'
+            f" WHERE article_id IN ({','.join('?' * len(article_ids))}) AND type IN ('DATE', 'TIME')"
+            " ORDER BY article_id, start",
+            article_ids,
+        ).fetchall()
+
+    def article_texts(self, article_ids: list[int]) -> dict[int, str]:
+        if not article_ids:
+            return {}
+        rows = self.conn.execute(
+            f"SELECT id, text FROM articles WHERE id IN ({','.join('?' * len(article_ids))})", article_ids
+        ).fetchall()
+        return {r[0]: r[1] for r in rows}
+
+    def story_actor_counts(self, story_id: int, *, until: dt.date | None, limit: int = 10) -> list[tuple[str, float]]:
+        """Actors of the story's articles published by `until`, weighted by rank (for names in a replay)."""
+        rows = self.conn.execute(
+            "SELECT ac.name, sum(1.0 / (1 + 0.25 * ac.rank)) AS w FROM articles a JOIN actors ac ON ac.article_id = a.id"
+            " WHERE a.story_id = ? AND a.published < ? GROUP BY ac.name ORDER BY w DESC, ac.name LIMIT ?",
+            (story_id, day_after(until) if until else "9999", limit),
+        ).fetchall()
+        return [(r[0], float(r[1])) for r in rows]
+
+    # -- the last numbered list shown in a chat (for /why N) ---------------------------------------------------
+
+    def _has_chat_lists(self) -> bool:
+        cached: bool | None = getattr(self, "_chat_lists_table", None)
+        if cached is None:
+            cached = self.conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'chat_lists'"
+            ).fetchone() is not None
+            self._chat_lists_table = cached
+        return cached
+
+    def remember_list(self, chat_key: str, kind: str, story_id: int | None, items: list[dict[str, Any]]) -> None:
+        platform, _, chat_id = chat_key.partition(":")
+        payload = json.dumps(items, ensure_ascii=False)
+        if not self._has_chat_lists():
+            memory: dict[str, tuple[str, int | None, str]] = self.__dict__.setdefault("_chat_lists_memory", {})
+            memory[chat_key] = (kind, story_id, payload)
+            return
+        with self.write() as conn:
+            conn.execute(
+                "INSERT INTO chat_lists (platform, chat_id, kind, story_id, items, created_at) VALUES (?,?,?,?,?,?)"
+                " ON CONFLICT(platform, chat_id) DO UPDATE SET kind = excluded.kind, story_id = excluded.story_id,"
+                " items = excluded.items, created_at = excluded.created_at",
+                (platform, chat_id, kind, story_id, payload, self.stamp()),
+            )
+
+    def last_list(self, chat_key: str) -> tuple[str, int | None, list[dict[str, Any]]] | None:
+        if not self._has_chat_lists():
+            memory: dict[str, tuple[str, int | None, str]] = self.__dict__.get("_chat_lists_memory", {})
+            hit = memory.get(chat_key)
+            return (hit[0], hit[1], loads(hit[2], [])) if hit else None
+        platform, _, chat_id = chat_key.partition(":")
+        row = self.conn.execute(
+            "SELECT kind, story_id, items FROM chat_lists WHERE platform = ? AND chat_id = ?", (platform, chat_id)
+        ).fetchone()
+        return (row[0], row[1], loads(row[2], [])) if row else None
+
+
+def _story_article(r: sqlite3.Row) -> StoryArticle:
+    sources = tuple(s for s in loads(r["sources"], []) if s)
+    return StoryArticle(
+        id=r["id"], title=r["title"], published=_date(r["published"]), url=r["url"], source=r["source"],
+        sources=sources or ((r["source"],) if r["source"] else ()), lang=r["lang"],
+    )
+
+
+def migration_chat_lists(db: Any) -> None:
+    """Proposed migration (sqlite_utils.Database): the chat_lists table for /why N."""
+    db.conn.execute(CHAT_LISTS_DDL)

@@ -1,0 +1,431 @@
+"""Telegram adapter: a python-telegram-bot v22 Application run inside our own asyncio loop.
+
+`TelegramBot.start()` initializes the Application, publishes the command menu (English and German),
+starts it and then long-polls (or serves a webhook) — never `run_polling()`, which would own the loop.
+Every command of the shared core gets a CommandHandler (PTB ignores `/cmd@otherbot`); unknown commands
+go to the core too, so they get its "unknown command" reply; plain text in a private chat gets a hint.
+
+`TelegramSender` delivers Replies — answers and digests alike — within Telegram's flood limits (overall,
+per chat, per group per minute; see `ratelimit.py`) and acts on what Telegram answers:
+429 -> that chat waits `retry_after` and the same part is sent again; 403 -> the chat is gone (deactivated);
+400 migrate_to_chat_id -> the chat moved (store updated, resent there); 5xx / network -> bounded
+exponential backoff. A multi-part reply is sent in order and resumes at the part that failed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import datetime as dt
+import hashlib
+import html
+import logging
+import random
+import re
+import warnings
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from telegram import Bot, BotCommand, InputFile, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.ext import Application, ApplicationBuilder, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.request import HTTPXRequest
+
+from newsdigest.bot.base import SendOutcome, SendResult
+from newsdigest.bot.ratelimit import BULK, INTERACTIVE, RateLimiter
+from newsdigest.bot.telegram_render import Part, Photo, render
+from newsdigest.config import TelegramConfig
+from newsdigest.handlers import all_commands, i18n
+from newsdigest.handlers.registry import ALIASES
+from newsdigest.handlers.reply import Reply
+from newsdigest.models import ChatRef
+
+if TYPE_CHECKING:
+    from newsdigest.handlers import Core
+    from newsdigest.store.store import Store
+
+log = logging.getLogger("newsdigest.telegram")
+
+PLATFORM = "telegram"
+ALLOWED_UPDATES = ["message"]
+CHAT_BURST = 3  # Telegram tolerates short bursts above 1 msg/s in one chat
+GROUP_PERIOD = 60.0
+_COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to try before reporting FAILED. Backoff doubles from `backoff` up to `max_backoff` seconds."""
+
+    max_attempts: int = 5  # for 5xx / network errors, per message
+    backoff: float = 0.5
+    max_backoff: float = 30.0
+    max_rate_limited: int = 10  # 429s in a row for one message before giving up
+
+
+def limiter_from_config(cfg: TelegramConfig, *, group_period: float = GROUP_PERIOD) -> RateLimiter:
+    return RateLimiter(
+        overall_rate=cfg.rate_per_second or None,
+        key_rate=cfg.rate_per_chat or None,
+        key_burst=CHAT_BURST,
+        group_count=cfg.rate_per_group_minute or None,
+        group_period=group_period,
+    )
+
+
+def is_group(chat_id: str) -> bool:
+    """Telegram group, supergroup and channel ids are negative."""
+    return chat_id.startswith("-")
+
+
+def _retry_seconds(exc: RetryAfter) -> float:
+    with warnings.catch_warnings():  # PTB 22 warns that the int form is deprecated; we accept both
+        warnings.simplefilter("ignore")
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+
+
+def _plain(text: str) -> str:
+    """The visible text of our own HTML (fallback when Telegram refuses to parse it)."""
+    return html.unescape(re.sub(r"<[^>]*>", "", text))
+
+
+class _Gone(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class _Moved(Exception):
+    def __init__(self, new_chat_id: str) -> None:
+        super().__init__(new_chat_id)
+        self.new_chat_id = new_chat_id
+
+
+class _GaveUp(Exception):
+    pass
+
+
+class TelegramSender:
+    """Sends Replies through a PTB Bot within the flood limits; see the module docstring for the error policy."""
+
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        bot: Bot,
+        store: Store | None,
+        limiter: RateLimiter,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self.bot = bot
+        self.store = store
+        self.limiter = limiter
+        self.retry = retry or RetryPolicy()
+        # (chat, reply digest) -> parts already delivered, so a retried reply resumes instead of repeating.
+        self._progress: collections.OrderedDict[tuple[str, str], int] = collections.OrderedDict()
+
+    async def send(self, chat_id: str, reply: Reply, *, interactive: bool = False) -> SendResult:
+        parts = render(reply)
+        if not parts:
+            return SendResult(SendOutcome.SENT, 0, detail="nothing to send")
+        key = (chat_id, _digest(parts))
+        priority = INTERACTIVE if interactive else BULK
+        target = chat_id
+        sent = 0
+        async with self.limiter.exclusive(chat_id):
+            index = self._progress.get(key, 0)
+            while index < len(parts):
+                try:
+                    await self._send_part(target, parts[index], priority)
+                except _Moved as moved:
+                    await self._migrate(target, moved.new_chat_id)
+                    target = moved.new_chat_id
+                    continue
+                except _Gone as gone:
+                    self._progress.pop(key, None)
+                    await self._deactivate(target, gone.reason)
+                    return SendResult(SendOutcome.GONE, sent, _moved(chat_id, target), gone.reason)
+                except _GaveUp as exc:
+                    self._remember(key, index)
+                    return SendResult(SendOutcome.FAILED, sent, _moved(chat_id, target), str(exc))
+                index += 1
+                sent += 1
+                self._remember(key, index)
+            self._progress.pop(key, None)
+        return SendResult(SendOutcome.SENT, sent, _moved(chat_id, target))
+
+    def _remember(self, key: tuple[str, str], index: int) -> None:
+        self._progress[key] = index
+        self._progress.move_to_end(key)
+        while len(self._progress) > 4096:
+            self._progress.popitem(last=False)
+
+    async def _send_part(self, chat_id: str, part: Part, priority: int) -> None:
+        """Deliver one message, retrying 429 and transient errors; raises _Moved, _Gone or _GaveUp."""
+        failures = rate_limited = 0
+        plain = False
+        group = is_group(chat_id)
+        while True:
+            try:
+                async with self.limiter.slot(chat_id, group=group, priority=priority):
+                    await self._deliver(chat_id, part, plain=plain)
+                return
+            except RetryAfter as exc:
+                rate_limited += 1
+                wait = _retry_seconds(exc)
+                log.warning("telegram 429 chat=%s retry_after=%.2fs (%d)", chat_id, wait, rate_limited)
+                if rate_limited > self.retry.max_rate_limited:
+                    raise _GaveUp(f"still rate limited after {rate_limited} tries") from exc
+                self.limiter.block(chat_id, wait)
+            except ChatMigrated as exc:
+                raise _Moved(str(exc.new_chat_id)) from exc
+            except Forbidden as exc:
+                raise _Gone(exc.message) from exc
+            except BadRequest as exc:
+                reason = exc.message.lower()
+                if "chat not found" in reason or "user is deactivated" in reason:
+                    raise _Gone(exc.message) from exc
+                if "can't parse entities" in reason and isinstance(part, str) and not plain:
+                    log.error("telegram refused our HTML chat=%s: %s; resending as plain text", chat_id, exc.message)
+                    plain = True
+                    continue
+                raise _GaveUp(f"bad request: {exc.message}") from exc
+            except InvalidToken as exc:
+                raise _GaveUp(f"invalid token: {exc.message}") from exc
+            except NetworkError as exc:  # 5xx, timeouts, connection errors (BadRequest is handled above)
+                failures += 1
+                if failures >= self.retry.max_attempts:
+                    raise _GaveUp(f"{failures} attempts failed, last: {exc.message}") from exc
+                delay = min(self.retry.max_backoff, self.retry.backoff * 2 ** (failures - 1))
+                delay *= random.uniform(0.8, 1.2)  # jitter: many chats hit by one outage do not retry in lockstep
+                log.warning("telegram send failed chat=%s: %s; retry %d in %.2fs", chat_id, exc.message, failures,
+                            delay)
+                await asyncio.sleep(delay)
+            except TelegramError as exc:
+                raise _GaveUp(exc.message) from exc
+
+    async def _deliver(self, chat_id: str, part: Part, *, plain: bool = False) -> None:
+        target: int | str = int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id
+        if isinstance(part, Photo):
+            await self.bot.send_photo(
+                chat_id=target, photo=InputFile(part.data, filename=part.filename), caption=part.caption or None
+            )
+        elif plain:
+            await self.bot.send_message(chat_id=target, text=_plain(part),
+                                        link_preview_options=LinkPreviewOptions(is_disabled=True))
+        else:
+            await self.bot.send_message(
+                chat_id=target, text=part, parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+
+    async def _deactivate(self, chat_id: str, reason: str) -> None:
+        log.warning("telegram chat gone chat=%s: %s", chat_id, reason)
+        if self.store is not None:
+            await asyncio.to_thread(self.store.deactivate_chat, ChatRef(PLATFORM, chat_id, _kind(chat_id)), reason)
+
+    async def _migrate(self, old: str, new: str) -> None:
+        log.info("telegram chat migrated %s -> %s", old, new)
+        if self.store is not None:
+            await asyncio.to_thread(self.store.migrate_chat, PLATFORM, old, new)
+
+
+def _moved(original: str, target: str) -> str | None:
+    return target if target != original else None
+
+
+def _kind(chat_id: str) -> str:
+    return "group" if is_group(chat_id) else "private"
+
+
+def _digest(parts: list[Part]) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        if isinstance(part, Photo):
+            h.update(b"P" + hashlib.blake2b(part.data, digest_size=16).digest() + part.caption.encode())
+        else:
+            h.update(b"T" + part.encode("utf-8", "replace"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def chat_ref(chat: Any) -> ChatRef:
+    """A PTB Chat -> our ChatRef (groups and supergroups are both 'group')."""
+    kind = {"private": "private", "channel": "channel"}.get(chat.type, "group")
+    return ChatRef(PLATFORM, str(chat.id), kind)
+
+
+def menu(lang: str) -> list[BotCommand]:
+    """The command menu for setMyCommands: every non-admin command of the core with its help text."""
+    out = []
+    for spec in all_commands().values():
+        if spec.admin or not _COMMAND_NAME.match(spec.name):
+            continue
+        desc = (spec.help(lang) or spec.name).strip()[:256]
+        out.append(BotCommand(spec.name, desc))
+    return out[:100]
+
+
+class TelegramBot:
+    """The Telegram platform adapter (Adapter protocol): start/stop inside the app's loop, send Replies."""
+
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        core: Core,
+        cfg: TelegramConfig | None = None,
+        *,
+        limiter: RateLimiter | None = None,
+        retry: RetryPolicy | None = None,
+        concurrent_updates: int = 64,
+    ) -> None:
+        self.core = core
+        self.cfg = cfg or core.config.telegram
+        if not self.cfg.token:
+            raise ValueError("TelegramBot needs [telegram] token (or NEWSDIGEST_TELEGRAM_TOKEN)")
+        self.app: Application[Any, Any, Any, Any, Any, Any] = self._build(concurrent_updates)
+        self.limiter = limiter or limiter_from_config(self.cfg)
+        self.sender = TelegramSender(self.app.bot, core.store, self.limiter, retry)
+        self._known_chats: set[str] = set()
+        self.username: str | None = None
+
+    # ------------------------------------------------------------ wiring
+
+    def _build(self, concurrent_updates: int) -> Application[Any, Any, Any, Any, Any, Any]:
+        cfg = self.cfg
+        assert cfg.token is not None
+        request = HTTPXRequest(connection_pool_size=64, connect_timeout=5.0, read_timeout=15.0, write_timeout=15.0,
+                               pool_timeout=30.0, media_write_timeout=30.0)
+        # get_updates adds its long-poll timeout to read_timeout itself
+        updates_request = HTTPXRequest(connection_pool_size=2, connect_timeout=5.0, read_timeout=10.0,
+                                       write_timeout=10.0, pool_timeout=5.0)
+        app = (
+            ApplicationBuilder()
+            .token(cfg.token)
+            .base_url(cfg.base_url)
+            .base_file_url(cfg.base_file_url)
+            .request(request)
+            .get_updates_request(updates_request)
+            .concurrent_updates(concurrent_updates)
+            .job_queue(None)
+            .build()
+        )
+        names = sorted({*all_commands(), *(a for a, target in ALIASES.items() if target in all_commands())})
+        app.add_handler(CommandHandler([n for n in names if _COMMAND_NAME.match(n)], self._on_command,
+                                       filters=filters.UpdateType.MESSAGE))
+        app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, self._on_other_command))
+        app.add_handler(MessageHandler(
+            filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, self._on_text
+        ))
+        app.add_error_handler(self._on_error)
+        return app
+
+    async def start(self) -> None:
+        try:
+            await self.app.initialize()  # getMe: checks the token, learns our @username
+        except InvalidToken as exc:
+            raise RuntimeError(f"Telegram refused the bot token ({exc.message}); check [telegram] token") from exc
+        self.username = self.app.bot.username
+        await self._publish_menu()
+        await self.app.start()
+        updater = self.app.updater
+        assert updater is not None
+        if self.cfg.mode == "webhook":
+            await updater.start_webhook(
+                listen=self.cfg.webhook_listen,
+                port=self.cfg.webhook_port,
+                url_path=self.cfg.webhook_path.lstrip("/"),
+                webhook_url=self.cfg.webhook_url,
+                secret_token=self.cfg.webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        else:
+            await updater.start_polling(
+                timeout=self.cfg.poll_timeout, allowed_updates=ALLOWED_UPDATES, error_callback=self._on_poll_error
+            )
+        log.info("telegram started as @%s mode=%s", self.username, self.cfg.mode)
+
+    async def stop(self) -> None:
+        updater = self.app.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        if self.app.running:
+            await self.app.stop()
+        await self.app.shutdown()
+        await self.limiter.aclose()
+        log.info("telegram stopped")
+
+    async def send(self, chat_id: str, reply: Reply, *, interactive: bool = False) -> SendResult:
+        return await self.sender.send(chat_id, reply, interactive=interactive)
+
+    async def _publish_menu(self) -> None:
+        try:
+            await self.app.bot.set_my_commands(menu("en"))
+            await self.app.bot.set_my_commands(menu("de"), language_code="de")
+        except TelegramError as exc:  # the bot still works without a menu
+            log.warning("telegram setMyCommands failed: %s", exc)
+
+    # ------------------------------------------------------------ handlers
+
+    async def _on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._answer(update)
+
+    async def _on_other_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None or not message.text or not message.entities:
+            return
+        first = message.text[1 : message.entities[0].length]
+        _, _, addressed = first.partition("@")
+        if addressed and self.username and addressed.lower() != self.username.lower():
+            return  # /cmd@otherbot in a group: not for us
+        await self._answer(update)
+
+    async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._answer(update)  # the core answers non-commands with a short hint and the command list
+
+    async def _answer(self, update: Update) -> None:
+        message, chat = update.effective_message, update.effective_chat
+        if message is None or chat is None or not message.text:
+            return
+        user = update.effective_user
+        ref = chat_ref(chat)
+        reply = await asyncio.to_thread(
+            self._answer_sync, ref, chat.title, message.text,
+            str(user.id) if user else None, user.language_code if user else None,
+        )
+        result = await self.sender.send(ref.chat_id, reply, interactive=True)
+        if result.outcome is not SendOutcome.SENT:
+            log.warning("telegram reply not delivered chat=%s: %s %s", ref.chat_id, result.outcome.value, result.detail)
+
+    def _answer_sync(self, chat: ChatRef, title: str | None, line: str, user_id: str | None,
+                     user_lang: str | None) -> Reply:
+        if chat.key not in self._known_chats:
+            self.core.store.register_chat(chat, title)
+            self._known_chats.add(chat.key)
+        return self.core.answer(chat, line, user_id, user_lang)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("telegram handler failed: %r", context.error, exc_info=context.error)
+        if not isinstance(update, Update) or update.effective_chat is None:
+            return
+        user = update.effective_user
+        lang = self.core.language(chat_ref(update.effective_chat), user.language_code if user else None)
+        sorry = Reply((i18n.text(i18n.t(lang, "internal_error")),), error=True)
+        try:
+            await self.sender.send(str(update.effective_chat.id), sorry, interactive=True)
+        except TelegramError:
+            log.exception("telegram could not apologise")
+
+    def _on_poll_error(self, exc: TelegramError) -> None:
+        log.warning("telegram polling error: %s", exc)
