@@ -24,6 +24,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
+_EPSILON = 1e-9  # float noise: 0.1 + 0.2 - 0.3 must not mean "wait"
 INTERACTIVE = 0  # a user is waiting for this answer
 BULK = 1  # digests and broadcasts
 
@@ -43,7 +44,8 @@ class Gcra:
 
     def wait(self, now: float) -> float:
         """Seconds until one more event conforms (0 = now)."""
-        return max(0.0, self.tat - self.tolerance - now)
+        wait = self.tat - self.tolerance - now
+        return wait if wait > _EPSILON else 0.0
 
     def charge(self, at: float) -> None:
         """Count one event that happened at `at`."""
@@ -65,7 +67,10 @@ class SlidingWindow:
     def wait(self, now: float) -> float:
         while self.times and self.times[0] <= now - self.period:
             self.times.popleft()
-        return 0.0 if len(self.times) < self.count else self.times[0] + self.period - now
+        if len(self.times) < self.count:
+            return 0.0
+        wait = self.times[0] + self.period - now
+        return wait if wait > _EPSILON else 0.0
 
     def charge(self, at: float) -> None:
         self.times.append(at)

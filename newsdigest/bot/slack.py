@@ -14,6 +14,7 @@ who changed it) and answers carrying a picture (the file is shared in the channe
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import hmac
 import json
@@ -38,14 +39,15 @@ from newsdigest.bot.slack_render import SlackFile, render
 from newsdigest.config import SlackConfig
 from newsdigest.handlers import Core, all_commands
 from newsdigest.handlers.registry import parse_command
-from newsdigest.handlers.reply import BulletList, Heading, Image, Paragraph, Reply, Span
+from newsdigest.handlers.reply import BulletList, Heading, Paragraph, Reply, Span
 from newsdigest.models import ChatRef
 
 log = logging.getLogger("newsdigest.slack")
 
 GONE_ERRORS = frozenset({"channel_not_found", "not_in_channel", "is_archived", "account_inactive"})
 SIGNATURE_WINDOW = 300  # seconds; Slack's replay window
-RESPONSE_URL_POSTS = 5  # Slack accepts five posts per response_url
+RESPONSE_URL_POSTS = 5
+MAX_RATELIMITED = 10  # 429s in a row for one message before we give up until the next opportunity  # Slack accepts five posts per response_url
 CHANNEL_WIDE = frozenset({"subscribe", "unsubscribe"})
 _TIMESTAMP = re.compile(r"^\d{1,12}$")
 _NETWORK_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, SlackRequestError, OSError)
@@ -71,10 +73,15 @@ def verify_signature(secret: str, headers: Any, body: bytes, now: float) -> str 
     return None
 
 
+@functools.lru_cache(maxsize=4)
+def _command_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
+    return re.compile(rf"(?<![\w/.:])/({alternatives})\b")
+
+
 def slack_command_names(reply: Reply, command: str) -> Reply:
     """The core names commands `/status`; in Slack they are subcommands: `/news status`."""
-    names = "|".join(sorted((re.escape(n) for n in all_commands()), key=len, reverse=True))
-    pattern = re.compile(rf"(?<![\w/.:])/({names})\b")
+    pattern = _command_pattern(tuple(all_commands()))
 
     def fix(s: str) -> str:
         return pattern.sub(lambda m: f"{command} {m.group(1)}", s)
@@ -135,7 +142,8 @@ class SlackBot:
         self._interval = 1.0 / self.cfg.rate_per_channel if self.cfg.rate_per_channel > 0 else 0.0
         self._pacers: dict[str, _Pacer] = {}
         self._progress: OrderedDict[tuple[str, str], int] = OrderedDict()  # (channel, reply digest) -> messages sent
-        self.client = AsyncWebClient(token=self.cfg.bot_token, base_url=self.cfg.api_base_url)
+        # retry_handlers=[]: send() owns retries, so they do not multiply with the SDK's own.
+        self.client = AsyncWebClient(token=self.cfg.bot_token, base_url=self.cfg.api_base_url, retry_handlers=[])
         http = self.cfg.mode == "http" or not self.cfg.app_token
         self.app = AsyncApp(
             client=self.client,  # carries the bot token; bolt runs auth.test through it
@@ -213,6 +221,19 @@ class SlackBot:
 
     async def _on_command(self, ack: Any, command: dict[str, Any]) -> None:
         await ack()  # within Slack's 3 s, before any work
+        # The work runs in our own task: bolt's HTTP response then never waits on it, and a failure reaches the
+        # one error handler below instead of bolt's ack bookkeeping.
+        task = asyncio.create_task(self._work(command))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _work(self, command: dict[str, Any]) -> None:
+        try:
+            await self._answer(command)
+        except Exception as exc:  # any failure still gets the user a polite answer
+            await self._on_error(exc, command)
+
+    async def _answer(self, command: dict[str, Any]) -> None:
         channel = str(command.get("channel_id") or "")
         user = str(command.get("user_id") or "") or None
         line = " ".join(str(command.get("text") or "").split()) or "help"
@@ -325,12 +346,11 @@ class SlackBot:
         """One chat.postMessage with pacing and retries; None when posted, else (outcome, detail)."""
         pacer = self._pacer(channel)
         async with pacer.lock:
-            transient = 0
+            transient = limited = 0
             while True:
                 wait = pacer.next_at - self._clock()
                 if wait > 0:
                     await self._sleep(wait)
-                pacer.next_at = self._clock() + self._interval
                 try:
                     await self.client.chat_postMessage(channel=channel, text=msg["text"], blocks=msg["blocks"],
                                                        unfurl_links=False, unfurl_media=False)
@@ -340,8 +360,9 @@ class SlackBot:
                     error = str(exc.response.get("error") or f"http {status}")
                     if status == 429 or error == "ratelimited":
                         retry_after = _retry_after(exc.response.headers)
-                        if retry_after > self.max_retry_after:
-                            return SendOutcome.FAILED, f"ratelimited for {retry_after:.0f}s"
+                        limited += 1
+                        if retry_after > self.max_retry_after or limited > MAX_RATELIMITED:
+                            return SendOutcome.FAILED, f"ratelimited (retry after {retry_after:.0f}s, {limited} times)"
                         log.info("slack 429 channel=%s retry_after=%.1f", channel, retry_after)
                         pacer.next_at = self._clock() + retry_after
                         continue
@@ -352,10 +373,14 @@ class SlackBot:
                     detail = error
                 except _NETWORK_ERRORS as exc:
                     detail = f"{type(exc).__name__}: {exc}"
+                finally:
+                    # Counted from the answer, not the request: a slow request cannot squeeze the next one closer
+                    # to it at Slack's end than the interval.
+                    pacer.next_at = max(pacer.next_at, self._clock() + self._interval)
                 transient += 1
                 if transient >= self.max_attempts:
                     return SendOutcome.FAILED, detail
-                pacer.next_at = self._clock() + self.backoff * 2 ** (transient - 1)
+                pacer.next_at = max(pacer.next_at, self._clock() + self.backoff * 2 ** (transient - 1))
 
 
 def _retry_after(headers: Any) -> float:

@@ -104,26 +104,31 @@ def _wrap(span: Span, body: str) -> str:
     return body
 
 
+_TOKEN = re.compile(r"\S+\s*|\s+")
+
+
 def _chunks(text: str, budget: int, *, in_label: bool = False) -> Iterator[str]:
-    """Split raw text so each chunk's escaped form fits `budget`, preferring to cut after whitespace."""
+    """Split raw text so each chunk's escaped form fits `budget`, cutting after whitespace where possible."""
     if len(escape(text, in_label=in_label)) <= budget:
         yield text
         return
-    start = 0
-    while start < len(text):
-        size, end, last_space = 0, start, -1
-        while end < len(text):
-            w = len(_char_map(text[end], in_label=in_label))
+    cur, size = "", 0
+    for token in _TOKEN.findall(text):
+        width = len(escape(token, in_label=in_label))
+        if size + width > budget and cur:
+            yield cur
+            cur, size = "", 0
+        if width <= budget:
+            cur, size = cur + token, size + width
+            continue
+        for ch in token:  # a single word longer than a section: cut it by characters
+            w = len(_char_map(ch, in_label=in_label))
             if size + w > budget:
-                break
-            size += w
-            if text[end].isspace():
-                last_space = end
-            end += 1
-        if end < len(text) and last_space > start:
-            end = last_space + 1
-        yield text[start:end]
-        start = end
+                yield cur
+                cur, size = "", 0
+            cur, size = cur + ch, size + w
+    if cur:
+        yield cur
 
 
 def _span_pieces(span: Span, budget: int) -> list[str]:

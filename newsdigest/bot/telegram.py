@@ -20,11 +20,15 @@ import datetime as dt
 import hashlib
 import html
 import logging
+import os
 import random
 import re
 import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+# Opt in to python-telegram-bot's coming semantics (durations as timedelta; silences its v22 deprecation warnings).
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 from telegram import Bot, BotCommand, InputFile, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -46,7 +50,7 @@ from newsdigest.bot.telegram_render import Part, Photo, render
 from newsdigest.config import TelegramConfig
 from newsdigest.handlers import all_commands, i18n
 from newsdigest.handlers.registry import ALIASES
-from newsdigest.handlers.reply import Reply
+from newsdigest.handlers.reply import Reply, error_reply
 from newsdigest.models import ChatRef
 
 if TYPE_CHECKING:
@@ -298,6 +302,7 @@ class TelegramBot:
         self.limiter = limiter or limiter_from_config(self.cfg)
         self.sender = TelegramSender(self.app.bot, core.store, self.limiter, retry)
         self._known_chats: set[str] = set()
+        self._chat_order = RateLimiter()  # budgets off: only its per-chat exclusive() is used
         self.username: str | None = None
 
     # ------------------------------------------------------------ wiring
@@ -392,27 +397,32 @@ class TelegramBot:
         await self._answer(update)
 
     async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self._answer(update)  # the core answers non-commands with a short hint and the command list
+        await self._answer(update, command=False)
 
-    async def _answer(self, update: Update) -> None:
+    async def _answer(self, update: Update, *, command: bool = True) -> None:
         message, chat = update.effective_message, update.effective_chat
         if message is None or chat is None or not message.text:
             return
         user = update.effective_user
         ref = chat_ref(chat)
-        reply = await asyncio.to_thread(
-            self._answer_sync, ref, chat.title, message.text,
-            str(user.id) if user else None, user.language_code if user else None,
-        )
-        result = await self.sender.send(ref.chat_id, reply, interactive=True)
+        # Updates run concurrently; answers to one chat still go out in the order the questions came.
+        async with self._chat_order.exclusive(ref.chat_id):
+            reply = await asyncio.to_thread(
+                self._answer_sync, ref, chat.title, message.text,
+                str(user.id) if user else None, user.language_code if user else None, command,
+            )
+            result = await self.sender.send(ref.chat_id, reply, interactive=True)
         if result.outcome is not SendOutcome.SENT:
             log.warning("telegram reply not delivered chat=%s: %s %s", ref.chat_id, result.outcome.value, result.detail)
 
     def _answer_sync(self, chat: ChatRef, title: str | None, line: str, user_id: str | None,
-                     user_lang: str | None) -> Reply:
+                     user_lang: str | None, command: bool) -> Reply:
         if chat.key not in self._known_chats:
             self.core.store.register_chat(chat, title)
             self._known_chats.add(chat.key)
+        if not command:  # plain text in a private chat: a short hint, not a guess at a command
+            lang = self.core.language(chat, user_lang)
+            return error_reply(i18n.t(lang, "not_a_command", line=line.strip()[:60]))
         return self.core.answer(chat, line, user_id, user_lang)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -421,7 +431,7 @@ class TelegramBot:
             return
         user = update.effective_user
         lang = self.core.language(chat_ref(update.effective_chat), user.language_code if user else None)
-        sorry = Reply((i18n.text(i18n.t(lang, "internal_error")),), error=True)
+        sorry = error_reply(i18n.t(lang, "internal_error"))
         try:
             await self.sender.send(str(update.effective_chat.id), sorry, interactive=True)
         except TelegramError:

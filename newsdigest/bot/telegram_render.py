@@ -28,6 +28,7 @@ BULLET = "• "
 
 # C0/C1 controls except tab and newline; Telegram drops or rejects them and they have no business in chat text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # unpaired in a str; not encodable as UTF-8
 
 
 @dataclass(frozen=True)
@@ -67,13 +68,9 @@ def utf16_len(s: str) -> int:
 
 def sanitize(s: str) -> str:
     """Make untrusted text sendable: valid UTF-8 (lone surrogates -> U+FFFD), \\n line ends, no control chars."""
-    s = s.encode("utf-8", "surrogatepass").decode("utf-8", "replace") if _has_surrogate(s) else s
+    s = _SURROGATE.sub("\ufffd", s)
     s = s.replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL.sub("", s)
-
-
-def _has_surrogate(s: str) -> bool:
-    return any(0xD800 <= ord(c) <= 0xDFFF for c in s)
 
 
 def safe_url(url: str | None) -> str | None:

@@ -14,7 +14,7 @@ from newsdigest.extract.clean import find_removed
 from newsdigest.extract.deadlines import find_deadlines
 from newsdigest.extract.entities import find_actors
 from newsdigest.extract.keypoints import rank_key_points
-from newsdigest.extract.sentences import split
+from newsdigest.extract.sentences import SpanSet, Unit, split
 from newsdigest.extract.types import DeadlineRec, Extraction, KeyPointRec, Removed, Timex
 
 __all__ = ["DeadlineRec", "Extraction", "KeyPointRec", "Removed", "Timex", "extract", "extract_with"]
@@ -54,10 +54,10 @@ def extract_with(
     errors: list[str] = []
 
     removed = find_removed(text, language)
-    skip = [(r.start, r.end) for r in removed]
+    skip = SpanSet([(r.start, r.end) for r in removed])
     units = split(text)
     timexes = _tag(text, language, pub, tagger, errors)
-    kept_tx = [t for t in timexes if not any(s <= t.start < e for s, e in skip)]
+    kept_tx = [t for t in timexes if not skip.contains(t.start)]
     deadlines = find_deadlines(text, units, kept_tx, pub)
     actors = find_actors(text, units, language, skip=skip)
     key_points = rank_key_points(text, units, actors=actors, deadlines=deadlines, timexes=kept_tx, skip=skip)
@@ -114,15 +114,12 @@ def _tag(text: str, lang: str, pub: dt.date | None, tagger: Tagger | None, error
     return sorted(ok, key=lambda t: (t.start, t.end))
 
 
-def _infer_title(text: str, units: Sequence[object], skip: Sequence[tuple[int, int]]) -> str | None:
+def _infer_title(text: str, units: Sequence[Unit], skip: SpanSet) -> str | None:
     """The first line when it is a headline (a short line without final punctuation) and not boilerplate."""
     for u in units:
-        start = getattr(u, "start")
-        if any(s <= start < e for s, e in skip):
+        if skip.contains(u.start):
             continue
-        if getattr(u, "kind") == "headline":
-            return text[start : getattr(u, "end")]
-        return None
+        return text[u.start : u.end] if u.kind == "headline" else None
     return None
 
 

@@ -25,7 +25,7 @@ SHORT_LINE_WORDS = 12
 # "Twitter sperrt Konto" stays.
 _UI_STRONG = re.compile(
     r"\b(?:votes?|rating|ratings|bewertung(?:en)?|reply|replies|antworten|comments?|kommentar(?:e|en)?|"
-    r"teilen|share|shares|newsletter|subscribe|abonnieren|abonnement|menü|menu|navigation|"
+    r"teilen|share|shares|newsletter|subscribe|abonnieren|abonnement|\w*menü|\w*menu|navigation|"
     r"zugänglichkeit|barrierefreiheit|accessibility|cookies?|datenschutz(?:erklärung)?|privacy\s+policy|impressum|"
     r"login|log\s+in|anmelden|registrieren|sign\s+(?:in|up)|related\s+(?:posts?|articles?|stories)|"
     r"more\s+from|mehr\s+zum\s+thema|weitere\s+artikel|ähnliche\s+artikel|read\s+more|weiterlesen|"

@@ -25,7 +25,8 @@ from newsdigest.extract.types import DeadlineRec, Timex
 
 __all__ = ["find_deadlines", "resolve_value"]
 
-_CONTEXT = 300  # chars of a sentence on each side of a time expression that are read to judge it
+MAX_JUDGED = 2000  # time expressions judged per article: real articles have dozens; bounds pathological input
+_CONTEXT = 200  # chars of a sentence on each side of a time expression that are read to judge it
 _WINDOW = 45  # chars around a time expression in which a deadline noun binds to it
 WHAT_MAX_WORDS = 10
 
@@ -65,7 +66,6 @@ _OBLIGATION = re.compile(
     r"must|required?|requires|has\s+to|have\s+to|had\s+to|ordered|orders?|demand\w*|mandat\w*|oblig\w*|compelled|"
     r"forced|submit\w*|file|apply|pay|register|comply|respond|appeal|has\s+until|have\s+until|had\s+until|"
     r"given\s+until|gave\s+\w+\s+until|told\s+to|instructed)\b",
-    _I,
 )
 _ZU_INF = re.compile(
     r"\bzu\s+[a-zäöüß]{3,}\b|\b(?:ab|an|auf|aus|bei|ein|fest|her|hin|mit|nach|vor|weg|zurück|zusammen|dar|durch|"
@@ -77,29 +77,29 @@ _PLAN = re.compile(
     r"vorgenommen|beabsichtig\w*|hofft|hoffen|erwarte\w*|rechnet|rechnen|prognos\w*|voraussichtlich|"
     r"aims?|aiming|targets?|targeted|goal|pledge\w*|promis\w*|hopes?|expects?|expected|intends?|forecast\w*|"
     r"projected|vows?|wants?|seeks?)\b",
-    _I,
 )
 _STATE = re.compile(
     r"\b(?:darf|dürfen|durfte|durften|dürfe|erlaubt|gestattet|genehmigt|weiterlaufen|weiterhin|andauern|dauern|"
     r"dauert|dauerte|gilt|gelten|galt|gültig|läuft|laufen|lief|bleib\w*|blieb\w*|gestundet|ausgesetzt|"
     r"aufgeschoben|befristet|geöffnet|geschlossen|zu\s+sehen|may|allowed|permitted|continu\w*|remain\w*|lasts?|"
     r"deferred|suspended|valid|runs?|open|closed|stay\w*|exempt\w*|paused|postponed)\b",
-    _I,
 )
 _EFFECTIVE = re.compile(
     r"\b(?:in\s+Kraft|tritt|treten|takes?\s+effect|took\s+effect|effective|comes?\s+into\s+force|into\s+effect|"
     r"gilt\s+ab|gelten\s+ab|starts?|beginnt|beginnen|startet|starten|launch\w*)\b",
-    _I,
 )
 _STATS = re.compile(
     r"\b(?:gingen|eingegangen|eingingen|gezählt|zählte\w*|registrierte\w*|verzeichnet\w*|erfasst|received|"
     r"were\s+(?:filed|submitted|received|registered|counted)|had\s+been\s+(?:filed|submitted|received))\b",
-    _I,
 )
 _NUMBER = re.compile(r"\d")
-_EXPIRY = re.compile(r"\b(?:läuft\b[^.;]{0,60}\baus|ausläuft|erlischt|verfällt|verfallen|expires?|lapses?)\b", _I)
-_UNLESS = re.compile(r"\b(?:sofern\s+nicht|es\s+sei\s+denn|wenn\s+nicht|falls\s+nicht|unless|if\s+not)\b", _I)
-_MODAL_SOFT = re.compile(r"\b(?:soll|sollen|sollte|sollten|should|shall|is\s+to|are\s+to|was\s+to|were\s+to)\b", _I)
+# cue patterns are matched against lowercased windows: lowercase them once (no IGNORECASE: 3x faster in CPython)
+_OBLIGATION, _PLAN, _STATE, _EFFECTIVE, _STATS = (
+    re.compile(r.pattern.lower()) for r in (_OBLIGATION, _PLAN, _STATE, _EFFECTIVE, _STATS)
+)
+_EXPIRY = re.compile(r"\b(?:läuft\b[^.;]{0,60}\baus|ausläuft|erlischt|verfällt|verfallen|expires?|lapses?)\b")
+_UNLESS = re.compile(r"\b(?:sofern\s+nicht|es\s+sei\s+denn|wenn\s+nicht|falls\s+nicht|unless|if\s+not)\b")
+_MODAL_SOFT = re.compile(r"\b(?:soll|sollen|sollte|sollten|should|shall|is\s+to|are\s+to|was\s+to|were\s+to)\b")
 _DURATION_LIMIT_RIGHT = re.compile(
     r"^\s*(?:-?\s*(?:tägige|wöchige|monatige|stündige|jährige)\s+)?(?:Frist|Zeit|Ultimatum|Galgenfrist|Deadline|"
     r"deadline|time|to\s+[a-z]{2,})\b"
@@ -111,7 +111,7 @@ _FRIST_OBJECT = re.compile(
 )
 _CLAUSE_SEP = re.compile(r"[,;:–—]|\s-\s")
 _LEAD_JUNK = re.compile(
-    r"^(?:und|oder|aber|sowie|wobei|während|dass|daß|die|der|das|den|dem|um|and|or|but|that|which|the|"
+    r"^(?:und|oder|aber|sowie|wobei|während|dass|daß|um|and|or|but|that|which|"
     r"wird|werden|wurde|worden|hat|haben|is|are|was|were|has|have|had)\s+",
     _I,
 )
@@ -134,7 +134,7 @@ def find_deadlines(
     ordered = sorted(timexes, key=lambda t: t.start)
     tx_starts = [t.start for t in ordered]
     out: list[tuple[DeadlineRec, bool]] = []
-    for tx in ordered:
+    for tx in ordered[:MAX_JUDGED]:
         if tx.type == "SET" or _inside(tx.start, skip):
             continue
         i = bisect.bisect_right(starts, tx.start) - 1
@@ -159,32 +159,38 @@ def _judge(
     sent = text[unit.start : unit.end]
     a, b = tx.start - unit.start, tx.end - unit.start
     left, right = sent[:a], sent[b:]
-    lo, hi = _clause_bounds(sent, a, b)
-    clause = sent[lo:hi]
-    is_duration = tx.type == "DURATION"
     limit = _LIMIT_LEFT.search(left[-40:])
     noun_near = _deadline_noun_near(sent, a, b)
-    extension = bool(
-        _EXTEND_LEFT.search(left[-20:]) and _EXTEND.search(sent[max(0, a - 60) : b + 30]) and _DEADLINE_NOUN.search(sent)
-    )
-    obligation = _OBLIGATION.search(sent) is not None
-    timex_free = _mask(sent, unit.start, timexes)
-    stats = _STATS.search(sent) is not None and _NUMBER.search(timex_free) is not None
+    ext_left = _EXTEND_LEFT.search(left[-20:]) is not None
+    is_duration = tx.type == "DURATION"
+    if not (limit or noun_near or ext_left or is_duration or "aus" in sent or "laps" in sent or "expir" in sent):
+        return None  # no cue at all: an event date (the common case, kept cheap)
+    # lowercased (cue patterns are lowercase: fast), dates blanked so "May 1" does not read as the modal "may"
+    timex_free = _mask(sent, unit.start, timexes).lower()
+    lo, hi = _clause_bounds(sent, a, b)
+    clause = timex_free[lo:hi]
+    extension = bool(ext_left and _EXTEND.search(sent[max(0, a - 60) : b + 30]) and _DEADLINE_NOUN.search(sent))
+    obligation = _OBLIGATION.search(timex_free) is not None
+    stats = _STATS.search(timex_free) is not None and _NUMBER.search(timex_free) is not None
     if stats and not obligation:
         return None
     if _EFFECTIVE.search(clause) and not (limit or noun_near):
         return None
     decided = False
-    if noun_near or extension:
+    if extension or (noun_near and limit):
         decided = True
-    elif _EXPIRY.search(sent) and _UNLESS.search(sent):
+    elif noun_near:
+        # "die Frist diese Woche auf den 12. November verlängert": the noun binds to the cued date, not this one
+        decided = not _cued_neighbour(sent, b, unit.start, tx, timexes)
+    elif _EXPIRY.search(timex_free) and _UNLESS.search(timex_free):
         decided = True
     elif is_duration and (_DURATION_LIMIT_RIGHT.search(right) or _DURATION_WORD.search(sent[a : b + 30])):
         decided = not _PLAN.search(clause) or obligation
     elif limit or (is_duration and re.search(r"\b(?:binnen|innerhalb|within)\s+$", left[-25:], _I)):
-        vetoed = _STATE.search(clause) is not None or (_PLAN.search(clause) is not None and not obligation)
+        plan = _PLAN.search(clause) is not None or _PLAN.search(timex_free[:a]) is not None
+        vetoed = _STATE.search(clause) is not None or (plan and not obligation)
         zu_inf = _ZU_INF.search(right[:160].split(".")[0]) is not None or _TO_INF.search(right) is not None
-        soft = _MODAL_SOFT.search(sent) is not None and is_duration
+        soft = _MODAL_SOFT.search(timex_free) is not None and is_duration
         decided = not vetoed and (obligation or zu_inf or soft)
     elif _EVENT_LEFT.search(left[-20:]):
         decided = False
@@ -196,6 +202,17 @@ def _judge(
     s, e = _span(text, unit, tx, limit, extension)
     what = _what(sent, a, b)
     return DeadlineRec(s, e, text[s:e], value, what), extension
+
+
+def _cued_neighbour(sent: str, b: int, offset: int, tx: Timex, timexes: Sequence[Timex]) -> bool:
+    for t in timexes:
+        rel = t.start - offset
+        if t is tx or not b <= rel <= b + 60:
+            continue
+        before = sent[max(0, rel - 25) : rel]
+        if _LIMIT_LEFT.search(before) or _EXTEND_LEFT.search(before):
+            return True
+    return False
 
 
 def _clause_bounds(sent: str, a: int, b: int) -> tuple[int, int]:
@@ -344,8 +361,9 @@ def _what(sent: str, a: int, b: int) -> str:
         first_comma = head.find(",")
         if first_comma >= 0 and re.match(r"\s*(?:um|damit|dass|to)\b", head[first_comma + 1 :], _I):
             return _cap(head[first_comma + 1 :])
-        if first_comma < 0 and len(left_tail.split()) <= 3:
-            return _cap(left_tail + " " + head)
+        if first_comma < 0 and left_tail:
+            lw = left_tail.split()
+            return _cap(" ".join(lw if len(lw) <= 3 else lw[-2:]) + " " + head)  # the object before the date
         return _cap(head)
     # English obligation before the date: "must sell its US operations by ..."
     m_o = re.search(r"\b(?:must|has\s+to|have\s+to|had\s+to|required\s+to|ordered\s+\S+(?:\s+\S+)?\s+to|to)\s+(.+)$",
@@ -373,7 +391,18 @@ def _link_supersedes(recs: list[tuple[DeadlineRec, bool]]) -> list[DeadlineRec]:
         if extension:
             for prev in reversed(out):
                 if prev.value != rec.value:  # the extended limit applies to the same action
-                    rec = DeadlineRec(rec.start, rec.end, rec.text, rec.value, prev.what, prev.value)
+                    value = _after(rec.value, prev.value, rec.text)
+                    rec = DeadlineRec(rec.start, rec.end, rec.text, value, prev.what, prev.value)
                     break
         out.append(rec)
     return out
+
+
+def _after(value: str, prev: str, span_text: str) -> str:
+    """An extension moves a limit later: a year the text does not state is chosen so the new date follows the old."""
+    m, p = _ISO_DAY.match(value), _ISO_DAY.match(prev)
+    if m is None or p is None or re.search(r"\b\d{4}\b", span_text) or value > prev:
+        return value
+    year = int(p.group(1))
+    candidate = f"{year:04d}{value[4:]}"
+    return candidate if candidate > prev else f"{year + 1:04d}{value[4:]}"

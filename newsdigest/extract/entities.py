@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from newsdigest.extract.sentences import Unit
+from newsdigest.extract.sentences import SpanSet, Unit
 
 __all__ = ["find_actors"]
 
@@ -38,7 +38,8 @@ _ORG_CUES = re.compile(
     re.IGNORECASE,
 )
 _TITLE = re.compile(
-    r"(?:präsident|präsidentin|minister|ministerin|kanzler|kanzlerin|ceo|cfo|cto|coo|chef|chefin|sprecher|sprecherin|"
+    r"(?:präsident|präsidentin|vorstand|vorständin|vorstandschef|vorstandschefin|geschäftsführer|geschäftsführerin|"
+    r"executive|minister|ministerin|kanzler|kanzlerin|ceo|cfo|cto|coo|chef|chefin|sprecher|sprecherin|"
     r"senator|senatorin|gouverneur|bürgermeister|bürgermeisterin|richter|richterin|analyst|analystin|gründer|"
     r"gründerin|vorsitzende|vorsitzender|veteran|direktor|direktorin|botschafter|abgeordnete|abgeordneter|"
     r"premier|premierminister|staatschef|regierungschef|king|könig|königin|queen|papst|pope|president|secretary|"
@@ -66,7 +67,9 @@ _FIRST_NAMES = frozenset(
     susan susanne sven svenja tanja theresa thomas thorsten tim timo tobias tom tony torsten udo ulrich ulrike ursula
     uwe vanessa viktor vladimir volker walter werner wilhelm william wladimir wolfgang xi yvonne addison jerome
     sundar tim satya jeff mark elon sheryl marissa shou mike kevin roland jared ivanka rex steve mitch nancy chuck
-    emmanuel olaf friedrich robert markus christian annalena karl lars""".split()
+    emmanuel olaf friedrich robert markus christian annalena karl lars erich ernst otto fritz gustav hermann heinz
+    hannes lorenz leopold margarete margit monika renate sebastian sigrid theo valentin veronika herbert gernot
+    alois anton birgit brigitte christa dagmar erika gisela gudrun hedwig helga hildegard inge irmgard""".split()
 )
 _PLACES = frozenset(
     """usa us u.s amerika america vereinigten staaten united states china indien india kanada canada australien
@@ -139,13 +142,12 @@ def _is_common(word: str, lang: str) -> bool:
     if lang == "de":
         if de >= 3.0 and de - en >= 1.0:
             return True  # German noun ("Regierung", "Frist")
-        if en >= 4.3 and de < 2.5:
+        if en >= 4.3 and (de < 2.5 or en - de >= 1.0):
             return True  # English common word in a quotation ("Chinese", "communist")
         if len(w) >= 9 and (_GERMAN_NOUN_SUFFIX.search(w) or _is_compound(w)):
             return True
-    else:
-        if en >= 5.0:
-            return True
+    elif en >= 6.0:
+        return True  # English capitalises names only: a capitalised word mid-sentence is a name unless a stop word
     return False
 
 
@@ -170,11 +172,14 @@ def _base(word: str, known: dict[str, _Cand]) -> str:
     return word
 
 
-def find_actors(text: str, units: Sequence[Unit], lang: str, *, skip: Sequence[tuple[int, int]] = ()) -> list[str]:
+def find_actors(
+    text: str, units: Sequence[Unit], lang: str, *, skip: SpanSet | Sequence[tuple[int, int]] = ()
+) -> list[str]:
     cands: dict[str, _Cand] = {}
     mentions: list[tuple[str, int, bool]] = []  # (surface, pos, genitive-or-compound-part)
+    removed = skip if isinstance(skip, SpanSet) else SpanSet(list(skip))
     for u in units:
-        if any(s <= u.start < e for s, e in skip):
+        if removed.contains(u.start):
             continue
         _scan_unit(text, u, lang, cands, mentions)
     return _rank(cands, mentions, lang)
@@ -204,8 +209,17 @@ def _scan_unit(text: str, u: Unit, lang: str, cands: dict[str, _Cand], mentions:
             title_before = True
             i += 1
             continue
+        legal = _legal_end(words, i)
+        if legal and not _is_function(w, lang):
+            prev = words[i - 1] if i > 0 else ""
+            _record(words[i:legal], u.start + toks[i][1], i == 0, prev, words[i - 2] if i > 1 else "", True, cands,
+                    mentions)
+            i = legal
+            continue
         person = title_before or _is_first_name(w, words, i)
-        if _is_function(w, lang) or (_is_common(w, lang) and not person):
+        cued = i > 0 and words[i - 1][:1].isupper() and _ORG_CUES.search(words[i - 1]) is not None
+        legal_next = i + 1 < n and words[i + 1] in _LEGAL
+        if w in _LEGAL or _is_function(w, lang) or (_is_common(w, lang) and not (person or cued or legal_next)):
             title_before = False
             i += 1
             continue
@@ -219,6 +233,16 @@ def _scan_unit(text: str, u: Unit, lang: str, cands: dict[str, _Cand], mentions:
         i = j
 
 
+def _legal_end(words: list[str], i: int) -> int:
+    """"Stadtwerke Linz AG": capitalised words up to a legal form make one organisation name."""
+    for k in range(1, 4):
+        if i + k >= len(words) or not words[i + k - 1][:1].isupper():
+            return 0
+        if words[i + k] in _LEGAL:
+            return i + k + 1
+    return 0
+
+
 def _is_first_name(w: str, words: list[str], i: int) -> bool:
     return w.lower() in _FIRST_NAMES and i + 1 < len(words) and words[i + 1][:1].isupper()
 
@@ -228,13 +252,27 @@ def _is_shape(w: str) -> bool:
     return bool(_UPPER.search(w[1:])) or (w.isupper() and 2 <= len(w) <= 6)
 
 
+def _surname_shape(w: str) -> bool:
+    """Surnames may be "D'Amelio", "McDonald", "Meyer-Landrut", but not "TikTok" or "CNN"."""
+    if w.isupper() and len(w) > 1:
+        return False
+    if "'" in w or "’" in w or w.startswith(("Mc", "Mac")) or "-" in w:
+        return True
+    return not _UPPER.search(w[1:])
+
+
 def _hyphen(w: str, lang: str, *, offset: int, mentions: list[tuple[str, int, bool]]) -> str | None:
     """"US-Walmart" -> "Walmart"; "Coca-Cola" stays; "TikTok-Übernahme" is a compound noun (a mention of TikTok)."""
     parts = [p for p in w.split("-") if p]
     if len(parts) == 2 and parts[0].lower() in _PLACES and parts[1][:1].isupper() and not _TITLE.search(parts[1]):
         return parts[1] if not _is_common(parts[1], lang) else None
-    if parts and all(p[:1].isupper() and not _is_common(p, lang) for p in parts) and not _TITLE.search(w):
-        return w
+    if (
+        parts
+        and all(p[:1].isupper() and not _is_common(p, lang) for p in parts)
+        and not _TITLE.search(w)
+        and not (lang == "de" and _GERMANIC.search(parts[-1].lower()))
+    ):
+        return w  # "Coca-Cola", "Mercedes-Benz"
     if parts:
         mentions.append((parts[0], offset, True))
     return None
@@ -245,7 +283,7 @@ def _piece_end(words: list[str], i: int, lang: str, *, person: bool) -> int:
     n = len(words)
     j = i + 1
     if person:
-        while j < n and j - i < 3 and words[j][:1].isupper() and not _is_shape(words[j]) and "-" not in words[j]:
+        while j < n and j - i < 3 and words[j][:1].isupper() and _surname_shape(words[j]):
             w = words[j]
             if _is_function(w, lang) or w.lower() in _PLACES or (j - i >= 2 and _is_common(w, lang)):
                 break
@@ -301,17 +339,19 @@ def _is_function(w: str, lang: str) -> bool:
 
 
 def _accept(c: _Cand, lang: str) -> bool:
-    if c.name.lower() in _PLACES or c.name.lower() in _STOP:
-        return False
+    low = c.name.lower()
+    if low in _PLACES or low in _STOP or (low.endswith("s") and low[:-1] in _PLACES):
+        return False  # places and their genitives ("Chinas")
     if c.with_det * 2 > c.count and c.evidence == 0:
         return False  # "die App", "einen Deal": nouns take articles, names do not
     if c.evidence > 0:
         return True
+    de, en = _zipf(c.name)
     if c.noninitial == 0 and c.count < 2:
-        return False  # seen once, at a sentence start: no evidence at all
+        # seen once, at a sentence start: only an internationally known word ("Microsoft") passes
+        return lang == "de" and c.tokens == 1 and en >= 3.0 and de < 4.6 and abs(de - en) < 0.3
     if c.tokens > 1:
         return True
-    de, en = _zipf(c.name)
     if lang == "en":
         return en < 5.0
     if c.count >= 2:
@@ -320,7 +360,29 @@ def _accept(c: _Cand, lang: str) -> bool:
     return de < 2.5 and not _GERMANIC.search(c.name.lower()) and len(c.name) <= 12
 
 
+def _fold_genitives(cands: dict[str, _Cand]) -> dict[str, str]:
+    """"Trumps" counts for "Trump" (German genitive, English 's)."""
+    folded: dict[str, str] = {}
+    surnames = {k.split(" ")[-1]: k for k in cands if " " in k}
+    for k, c in list(cands.items()):
+        b = _base(k, {x: v for x, v in cands.items() if x != k})
+        if b == k and " " not in k:
+            b = _base(k, {x: cands[f] for x, f in surnames.items()})
+            b = surnames.get(b, k)
+        if b != k and b in cands:
+            stem = cands[b]
+            stem.count += c.count
+            stem.noninitial += c.noninitial
+            stem.evidence += c.evidence
+            stem.first_pos = min(stem.first_pos, c.first_pos)
+            folded[k] = b
+            del cands[k]
+    return folded
+
+
 def _rank(cands: dict[str, _Cand], mentions: list[tuple[str, int, bool]], lang: str) -> list[str]:
+    folded = _fold_genitives(cands)
+    mentions = [(folded.get(m, m), p, part) for m, p, part in mentions]
     accepted = {k: c for k, c in cands.items() if _accept(c, lang)}
     # surnames and first tokens merge into the longest full name that contains them
     full_names = sorted((k for k in accepted if " " in k), key=len, reverse=True)

@@ -11,7 +11,7 @@ import bisect
 import re
 from collections.abc import Sequence
 
-from newsdigest.extract.sentences import Unit, words
+from newsdigest.extract.sentences import SpanSet, Unit, words
 from newsdigest.extract.types import DeadlineRec, KeyPointRec, Timex
 
 __all__ = ["rank_key_points"]
@@ -26,7 +26,7 @@ _FIGURE = re.compile(
     r"\d[\d.,]*\s*(?:%|Prozent|percent|per\s+cent|Mio\.?|Millionen|Million|Mrd\.?|Milliarden|Milliarde|million|"
     r"billion|trillion|bn|m\b|Euro|EUR|€|Dollar|USD|US-Dollar|\$|Pfund|Franken|Yen|Yuan|Nutzer|users|Menschen|"
     r"people|Mitarbeiter|employees|Stellen|jobs|Tonnen|tons|Kilometer|km|Prozentpunkte)"
-    r"|[€$£]\s*\d|\b(?:eine|einer|zwei|drei|vier|fünf|zehn|hundert|one|two|three|ten|hundred)\s+(?:Millionen|Milliarden"
+    r"|\b\d{1,3}(?:[.,]\d{3})+\b|[€$£]\s*\d|\b(?:eine|einer|zwei|drei|vier|fünf|zehn|hundert|one|two|three|ten|hundred)\s+(?:Millionen|Milliarden"
     r"|million|billion)",
     re.IGNORECASE,
 )
@@ -50,10 +50,11 @@ def rank_key_points(
     actors: Sequence[str],
     deadlines: Sequence[DeadlineRec],
     timexes: Sequence[Timex],
-    skip: Sequence[tuple[int, int]] = (),
+    skip: SpanSet | Sequence[tuple[int, int]] = (),
     limit: int = MAX_KEY_POINTS,
 ) -> list[KeyPointRec]:
-    sents = [u for u in units if u.kind == "sentence" and not _overlaps(u, skip)]
+    removed = skip if isinstance(skip, SpanSet) else SpanSet(list(skip))
+    sents = [u for u in units if u.kind == "sentence" and not removed.overlaps(u.start, u.end)]
     if not sents:
         return []
     actor_w = {a: 1.0 / (1 + i) for i, a in enumerate(actors)}
@@ -72,10 +73,6 @@ def rank_key_points(
         out.append(KeyPointRec(u.start, u.end, s, kind, round(score, 4)))
     out.sort(key=lambda k: (-k.score, k.start))
     return out[:limit]
-
-
-def _overlaps(u: Unit, spans: Sequence[tuple[int, int]]) -> bool:
-    return any(s < u.end and u.start < e for s, e in spans)
 
 
 def _actor_regex(actors: Sequence[str]) -> re.Pattern[str] | None:

@@ -10,10 +10,11 @@ One regex pass per line: linear in the input length.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
-__all__ = ["Unit", "paragraphs", "split", "words"]
+__all__ = ["SpanSet", "Unit", "paragraphs", "split", "words"]
 
 HEADLINE_MAX_WORDS = 14
 _FINAL = ".!?…:;\"“”»«'’)]"
@@ -152,3 +153,25 @@ def _is_boundary(line: str, sent_start: int, punct_start: int, punct_end: int) -
         # ordinal: "15. September", "3. Liga"; a real end only before a typical sentence starter
         return nxt_l not in _MONTHS and nxt_l in _STARTERS
     return True
+
+
+class SpanSet:
+    """Sorted, non-overlapping spans with O(log n) membership and overlap tests."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self._spans = sorted(spans)
+        self._starts = [s for s, _ in self._spans]
+
+    def __bool__(self) -> bool:
+        return bool(self._spans)
+
+    def contains(self, pos: int) -> bool:
+        i = bisect.bisect_right(self._starts, pos) - 1
+        return i >= 0 and pos < self._spans[i][1]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self._starts, start) - 1
+        if i >= 0 and start < self._spans[i][1]:
+            return True
+        j = i + 1
+        return j < len(self._spans) and self._spans[j][0] < end

@@ -175,7 +175,7 @@ def _de_day_list(m: re.Match[str], text: str) -> _Cand | None:
 
 
 @_rule(
-    rf"{_B}(?:(?P<wd>{_WD_DE}|{_WD_EN})\s*,?\s+(?:(?:den|dem)\s+)?)?(?<![\d.,])(?P<d>{_DAY})\.\s?"
+    rf"(?<![\d.,])(?P<d>{_DAY})\.\s?"
     rf"(?P<m>1[0-2]|0?[1-9])\.\s?(?P<y>(?:19|20)\d\d)(?![\d])",
     "de",
 )
@@ -270,7 +270,7 @@ def _de_month(m: re.Match[str], text: str) -> _Cand | None:
 
 
 @_rule(
-    rf"{_B}(?:(?P<mod>early|late|mid|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of)"
+    rf"{_B}(?:(?P<mod>(?i:early|late|mid|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of))"
     rf"[\s-]*)?(?P<mon>{_MON_EN_FULL}){_E}(?:,?\s+(?:of\s+)?(?P<y>{_Y4})(?![\d]))?",
     "en",
 )
@@ -315,8 +315,8 @@ def _de_year_ctx(m: re.Match[str], text: str) -> _Cand | None:
 
 
 @_rule(
-    rf"{_B}(?:(?P<mod>early|late|mid|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of)"
-    rf"[\s-]*|(?P<jahr>the\s+year)\s+)(?P<y>{_Y4})(?![\d]|\.\d|,\d)",
+    rf"{_B}(?:(?P<mod>(?i:early|late|mid|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of))"
+    rf"[\s-]*|(?P<jahr>(?i:the\s+year))\s+)(?P<y>{_Y4})(?![\d]|\.\d|,\d)",
     "en",
 )
 def _en_year_ctx(m: re.Match[str], text: str) -> _Cand | None:
@@ -375,7 +375,8 @@ def _de_decade(m: re.Match[str], text: str) -> _Cand | None:
     if not m["c"] and not re.search(r"Jahre", m[0]):
         return None
     c = m["c"] or "19"
-    return _cand(m, "DATE", "lit", prio=3, value=f"{c}{m['d']}")
+    start = m.start("c") if m["c"] else m.start("d")
+    return _Cand(start, m.end(), "DATE", "lit", {"value": f"{c}{m['d']}"}, 3)
 
 
 @_rule(r"(?<![\w'’])(?:the\s+)?(?:(?P<c>1[5-9]|20)(?P<d>\d)0s|['’](?P<d2>\d)0s)(?!\w)", "en")
@@ -414,8 +415,8 @@ def _de_season(m: re.Match[str], text: str) -> _Cand | None:
 
 
 @_rule(
-    r"(?<!\w)(?:(?P<mod>early|late|mid|the\s+end\s+of|the\s+beginning\s+of)[\s-]*)?"
-    r"(?:(?P<pre>last|next|this|coming|past|the)\s+)?(?P<s>spring|summer|autumn|fall|winter)(?!\w)"
+    r"(?<!\w)(?:(?P<mod>(?i:early|late|mid|the\s+end\s+of|the\s+beginning\s+of))[\s-]*)?"
+    r"(?:(?P<pre>(?i:last|next|this|coming|past|the))\s+)?(?P<s>spring|summer|autumn|fall|winter)(?!\w)"
     rf"(?:\s+(?:of\s+)?(?P<y>{_Y4})(?!\d))?",
     "en",
 )
@@ -478,7 +479,7 @@ def _quarter_cand(m: re.Match[str], n: int, half: bool, y: str | None, yoff: int
 
 # -- relative units: "letzte Woche", "nächstes Jahr", "Ende des Jahres", "last month" ---------------------------
 
-_REL_DE = r"(?:letzt|vergangen|vorig|kommend|nächst|dies|laufend|darauffolgend|folgend|heurig)"
+_REL_DE = r"(?:[Ll]etzt|[Vv]ergangen|[Vv]orig|[Kk]ommend|[Nn]ächst|[Dd]ies|[Ll]aufend|[Dd]arauffolgend|[Ff]olgend|[Hh]eurig)"
 
 
 @_rule(
@@ -526,14 +527,14 @@ def _de_rel_special(m: re.Match[str], text: str) -> _Cand | None:
 
 
 @_rule(
-    r"(?<!\w)(?:(?P<mod>early|late|mid|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of)"
-    r"[\s-]*)?(?P<rel>last|next|this|coming|previous|current|following|upcoming|past)\s+"
+    r"(?<!\w)(?:(?P<mod>(?i:early|late|mid|the\s+end\s+of|the\s+beginning\s+of|the\s+start\s+of|the\s+middle\s+of))"
+    r"[\s-]*)?(?P<rel>(?i:last|next|this|coming|previous|current|following|upcoming|past))\s+"
     r"(?P<unit>week|weekend|month|year|quarter|decade|century)(?!\w)",
     "en",
 )
 def _en_rel_unit(m: re.Match[str], text: str) -> _Cand | None:
     unit = lx.UNITS_EN[m["unit"]]
-    if m["rel"] == "past":
+    if m["rel"].lower() == "past":
         return _cand(m, "DURATION", "lit", prio=4, value=_dur_value(1, unit))
     off = _rel_offset(m["rel"])
     mod = _MODS_EN.get(" ".join((m["mod"] or "").lower().split()))
@@ -557,13 +558,15 @@ def _de_duration(m: re.Match[str], text: str) -> _Cand | None:
     unit = lx.UNITS_DE[m["unit"].lower()]
     if n is not None and n > 10000:
         return None
+    if unit == "Y" and m["num"][0].isdigit() and _prev_word(text, m.start()).lower() in ("ab", "unter", "über"):
+        return None  # an age limit: "ab 16 Jahren"
     if m["num"].lower() in ("lange", "langen") and unit not in ("Y", "M", "W", "DE"):
         return None
     return _cand(m, "DURATION", "lit", prio=4, value=_dur_value(n, unit))
 
 
 @_rule(
-    rf"{_B}(?P<num>\d+(?:,\d+)?|{_NUM_DE})(?P<h>-|\s)?(?P<adj>(?i:{lx.alt(lx.ADJ_UNITS_DE)}))(?:e|en|er|es|em)?{_E}",
+    rf"{_B}(?P<num>\d+(?:,\d+)?|{_NUM_DE})(?P<h>-|\s)?(?P<adj>{lx.alt(lx.ADJ_UNITS_DE)})(?:e|en|er|es|em)?{_E}",
     "de",
 )
 def _de_dur_adj(m: re.Match[str], text: str) -> _Cand | None:
@@ -603,8 +606,8 @@ def _de_dur_half(m: re.Match[str], text: str) -> _Cand | None:
 
 
 @_rule(
-    rf"(?<!\w)(?:(?P<rel>the\s+(?:last|past|next|coming|first|previous|following)|last|past|next|another|"
-    rf"the\s+)\s+)?(?P<num>{_NUM_EN}|\d+(?:\.\d+)?)(?P<h>[\s-]+)(?P<unit>{_UNIT_EN})(?!\w)"
+    rf"(?<!\w)(?:(?P<rel>(?i:the\s+(?:last|past|next|coming|first|previous|following)|last|past|next|another|"
+    rf"the))\s+)?(?P<num>{_NUM_EN}|\d+(?:\.\d+)?)(?P<h>[\s-]+)(?P<unit>{_UNIT_EN})(?!\w)"
     r"(?P<old>-old)?(?:\s+(?P<ago>ago|earlier|before|later|from\s+now))?",
     "en",
 )
@@ -615,7 +618,7 @@ def _en_duration(m: re.Match[str], text: str) -> _Cand | None:
         return None
     if m["ago"] and m["ago"] == "ago" and m["rel"] is None:
         return _cand(m, "DATE", "ago", prio=3, unit=unit, n=n)
-    start = m.start("num") if (m["rel"] or "").strip() == "the" else m.start()
+    start = m.start("num") if (m["rel"] or "").strip().lower() == "the" else m.start()
     end = m.end("old") if m["old"] else m.end("unit")
     return _Cand(start, end, "DURATION", "lit", {"value": _dur_value(n, unit)}, 4)
 
@@ -631,8 +634,8 @@ def _en_dur_vague(m: re.Match[str], text: str) -> _Cand | None:
 # -- weekdays and relative days ----------------------------------------------------------------------------------
 
 @_rule(
-    rf"{_B}(?:(?P<rel>(?:vergangen|letzt|vorig|kommend|nächst|dies|folgend){_INFL})\s+|"
-    rf"(?P<rx>(?:heutig|morgig|gestrig){_INFL})\s+)?(?P<wd>{_WD_DE})"
+    rf"{_B}(?:(?P<rel>(?:[Vv]ergangen|[Ll]etzt|[Vv]orig|[Kk]ommend|[Nn]ächst|[Dd]ies|[Ff]olgend){_INFL})\s+|"
+    rf"(?P<rx>(?:[Hh]eutig|[Mm]orgig|[Gg]estrig){_INFL})\s+)?(?P<wd>{_WD_DE})"
     rf"(?P<part>morgen|vormittag|mittag|nachmittag|abend|nacht)?{_E}"
     rf"(?:\s+(?P<part2>[Mm]orgen|[Vv]ormittag|[Mm]ittag|[Nn]achmittag|[Aa]bend|[Nn]acht){_E})?",
     "de",
@@ -652,7 +655,7 @@ def _de_weekday(m: re.Match[str], text: str) -> _Cand | None:
 
 
 @_rule(
-    rf"(?<!\w)(?:(?P<rel>last|next|this|coming|past|previous)\s+)?(?P<wd>{_WD_EN})(?!\w)"
+    rf"(?<!\w)(?:(?P<rel>(?i:last|next|this|coming|past|previous))\s+)?(?P<wd>{_WD_EN})(?!\w)"
     r"(?:\s+(?P<part>morning|afternoon|evening|night)(?!\w))?",
     "en",
 )
@@ -668,7 +671,7 @@ _RELDAY_DE = {"heute": 0, "gestern": -1, "vorgestern": -2, "übermorgen": 2, "mo
 
 
 @_rule(
-    r"(?<![\w])(?P<w>[Hh]eute|[Gg]estern|[Vv]orgestern|[Üü]bermorgen|morgen)(?![\w])"
+    r"(?<![\w])(?P<w>[Hh]eute|[Gg]estern|[Vv]orgestern|[Üü]bermorgen|[Mm]orgen)(?![\w])"
     r"(?:\s+(?P<part>[Mm]orgen|früh|[Vv]ormittag|[Mm]ittag|[Nn]achmittag|[Aa]bend|[Nn]acht)(?![\w]))?",
     "de",
 )
@@ -677,6 +680,10 @@ def _de_relday(m: re.Match[str], text: str) -> _Cand | None:
     code = lx.DAYPARTS_DE[m["part"].lower()] if m["part"] else None
     if m["w"] == "morgen" and _prev_word(text, m.start()).lower() in ("guten", "den", "am", "jeden", "heute"):
         return None
+    if m["w"] == "Morgen":  # the noun "morning" unless it opens a sentence before a verb: "Morgen wird ..."
+        before = text[max(0, m.start() - 3) : m.start()].rstrip(" \t\"„“»")
+        if (before and before[-1] not in ".!?:\n") or not _next_word(text, m.end())[:1].islower() or m["part"]:
+            return None
     return _cand(m, "TIME" if code else "DATE", "relday", prio=3, off=off, part=code)
 
 
@@ -896,7 +903,7 @@ _PAST_DE = re.compile(
     r"wies|bat|bot|boten|fuhr|flog|lief|saß|schlug|sagte|sagten|setzte|setzten|stellte|stellten|legte|legten|"
     r"machte|machten|wollte|wollten|musste|mussten|konnte|konnten|durfte|erhielt|erhielten|hielt|hielten|ließ|"
     r"ließen|entschied|beschloss|gelang|geschah|verlor|verloren|zeigte|zeigten|dachte|kannte|nannte|sandte|"
-    r"brach|sank|wuchs|galt|lud|[a-zäöüß]{2,}(?:ierte|ierten|erte|erten|elte|elten)|"
+    r"brach|sank|wuchs|galt|lud|zuletzt|bereits|zuvor|damals|kürzlich|jüngst|einst|[a-zäöüß]{2,}(?:ierte|ierten|erte|erten|elte|elten)|"
     r"[a-zäöüß]{3,}(?:[dt]ete|[dt]eten|gte|gten|kte|kten|ßte|ßten|hrte|hrten|llte|llten))\b"
 )
 _PERFECT_DE = re.compile(
@@ -917,7 +924,8 @@ _FUTURE_EN = re.compile(
     r"\b(?:will|shall|won't|going\s+to|is\s+to|are\s+to|scheduled|expected|planned|plans?|due|upcoming|"
     r"slated|set\s+to|next|coming|starts|begins|ends|expires)\b|'ll\b"
 )
-_NEUTRAL_PREV = frozenset("bis spätestens zum until by before bevor ab frühestens".split())
+_NEUTRAL_PREV = frozenset("bis spätestens zum auf until by before bevor ab frühestens".split())
+_PAST_PREV = frozenset("vom seit since".split())
 
 
 class _Ctx:
@@ -939,8 +947,11 @@ class _Ctx:
 
     def tense(self, start: int, end: int) -> str | None:
         """'past' / 'future' / None: the nearest tense cue in the sentence around [start, end)."""
-        if _prev_word(self.text, start).lower() in _NEUTRAL_PREV:
+        prev = _prev_word(self.text, start).lower()
+        if prev in _NEUTRAL_PREV:
             return None
+        if prev in _PAST_PREV and _next_word(self.text, end).lower() not in ("bis", "to", "until"):
+            return "past"
         s, e = self.sentence(start)
         cues = self._tense.get(s)
         if cues is None:
@@ -977,7 +988,8 @@ def _pick_year(anchor: dt.date, key: Callable[[int], int], akey: int, tense: str
     if tense == "future":
         ok = [y for y in years if key(y) >= akey - slack_future]
         return min(ok) if ok else anchor.year
-    return min(years, key=lambda y: (abs(key(y) - akey), y != anchor.year))
+    # no tense cue: the nearest, but news more often looks back than ahead
+    return min(years, key=lambda y: (akey - key(y) if key(y) <= akey else 1.5 * (key(y) - akey), y != anchor.year))
 
 
 def _day_key(m: int, d: int) -> Callable[[int], int]:
@@ -1068,9 +1080,9 @@ def _resolve_abs(c: _Cand, ctx: _Ctx) -> tuple[str, str | None] | None:
     if y is None and a is not None:
         tense = ctx.tense(c.start, c.end)
         if d is not None:
-            y = _pick_year(a, _day_key(m, d), a.toordinal(), tense, 45, 7)
+            y = _pick_year(a, _day_key(m, d), a.toordinal(), tense, 90, 7)
         else:
-            y = _pick_year(a, lambda yy: yy * 12 + m, a.year * 12 + a.month, tense, 0, 0)
+            y = _pick_year(a, lambda yy: yy * 12 + m, a.year * 12 + a.month, tense, 2, 0)
     ys = f"{y:04d}" if y is not None else "XXXX"
     if d is None:
         return f"{ys}-{m:02d}", mod
@@ -1169,36 +1181,187 @@ def _context_day(c: _Cand, ctx: _Ctx) -> dt.date | None:
 _RESOLVE_ERRORS = (ValueError, KeyError, IndexError, OverflowError, StopIteration)
 
 
+def _trie_regex(words: Iterable[str]) -> str:
+    """A prefix-factored alternation: every branch starts with a literal, so `re` skips non-starting chars fast."""
+    trie: dict[str, Any] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(trie)
+
+
+def _both_cases(words: Iterable[str]) -> set[str]:
+    out: set[str] = set()
+    for w in words:
+        if w:
+            out |= {w, w[:1].upper() + w[1:], w[:1].lower() + w[1:]}
+    return out
+
+
+def _holiday_words(table: dict[str, tuple[str, int, int]]) -> set[str]:
+    return {p for k in table for p in k.split() if len(p) > 3}
+
+
+# Trigger words by category: a rule runs only in windows around the triggers it needs (see _PLAN).
+_TRIGGER_WORDS: dict[str, dict[str, set[str]]] = {
+    "de": {
+        "month": _both_cases(lx.MONTHS_DE) | _both_cases(k for k in lx.MONTHS_EN if len(k) > 3),
+        "wd": _both_cases(lx.WEEKDAYS_DE) | _both_cases(lx.WEEKDAYS_EN),
+        "unit": _both_cases(lx.UNITS_DE) | {"Jahrhundert"} | {u + "lang" for u in ("jahre", "monate", "wochen", "tage",
+                                                                                   "stunden", "jahrzehnte")},
+        "relday": _both_cases(_RELDAY_DE),
+        "part": _both_cases(lx.DAYPARTS_DE) | {"Morgenstunden", "Abendstunden"},
+        "uhr": {"Uhr"},
+        "ref": _both_cases(lx.REFS_DE) | {"Ex-", "ehemalig", "Ehemalig"},
+        "set": _both_cases(lx.SETS_DE) | {"jede", "Jede", "JEDE"},
+        "season": _both_cases(lx.SEASONS_DE),
+        "quarter": {"Quartal", "Halbjahr", "Jahreshälfte"},
+        "relx": _both_cases(["heuer", "Vorjahr", "Vormonat", "Vorwoche", "Vortag", "Folgetag", "Folgejahr"]),
+        "adj": _both_cases(lx.ADJ_UNITS_DE)
+        | {n + a for n in lx.NUMBERS_DE if n.isalpha() and lx.NUMBERS_DE[n] for a in lx.ADJ_UNITS_DE},
+        "qh": {"Q1", "Q2", "Q3", "Q4", "H1", "H2"},
+        "mod": {"Anfang", "Ende", "Mitte", "Beginn"},
+        "holiday": _both_cases(_holiday_words(lx.HOLIDAYS_DE)),
+    },
+    "en": {
+        "month": _both_cases(lx.MONTHS_EN),
+        "wd": _both_cases(lx.WEEKDAYS_EN),
+        "unit": _both_cases(lx.UNITS_EN),
+        "relday": _both_cases(_RELDAY_EN) | {"the day"},
+        "part": _both_cases(lx.DAYPARTS_EN),
+        "ref": _both_cases(lx.REFS_EN),
+        "set": _both_cases(lx.SETS_EN) | _both_cases(["every", "each"]),
+        "season": _both_cases(lx.SEASONS_EN),
+        "quarter": {"quarter", "half", "Quarter", "Half"},
+        "clockw": {"noon", "midday", "midnight"},
+        "qh": {"Q1", "Q2", "Q3", "Q4", "H1", "H2"},
+        "mod": _both_cases(["early", "late", "mid", "the end", "the beginning", "the start", "the middle", "year"]),
+        "holiday": {w.title().replace("'S", "'s") for w in _holiday_words(lx.HOLIDAYS_EN)},
+    },
+}
+_TRIGGER_RX = {lang: re.compile(r"(?<!\w)" + _trie_regex({w for ws in cats.values() for w in ws}))
+               for lang, cats in _TRIGGER_WORDS.items()}
+_TRIGGER_CATS = {lang: {w: tuple(c for c, ws in cats.items() if w in ws) for ws in cats.values() for w in ws}
+                 for lang, cats in _TRIGGER_WORDS.items()}
+_DIGITS = re.compile(r"\d+")
+
+# rule -> (trigger categories, chars before the trigger, chars after it) that bound any match of the rule
+_WINDOWS: dict[str, tuple[tuple[str, ...], int, int]] = {
+    "_de_day_month": (("month",), 50, 20), "_de_day_list": (("month",), 80, 20),
+    "_de_numeric_y4": (("digit",), 12, 20), "_de_numeric_short": (("digit",), 12, 12), "_iso": (("digit",), 12, 12),
+    "_en_us_numeric": (("digit",), 12, 12), "_month_day": (("month",), 40, 30), "_en_day_month": (("month",), 50, 20),
+    "_de_month": (("month",), 50, 40), "_en_month": (("month",), 40, 20), "_de_year_ctx": (("unit", "mod"), 4, 16),
+    "_en_year_ctx": (("mod",), 4, 30), "_bare_year": (("digit",), 6, 10), "_de_decade": (("digit",), 10, 16),
+    "_en_decade": (("digit",), 10, 8), "_de_century": (("unit",), 12, 16), "_en_century": (("unit",), 16, 12),
+    "_de_season": (("season",), 50, 40), "_en_season": (("season",), 50, 20), "_de_quarter": (("quarter",), 40, 40),
+    "_en_quarter": (("quarter",), 40, 30), "_q_abbrev": (("qh",), 2, 12), "_de_rel_unit": (("unit",), 60, 16),
+    "_de_rel_special": (("unit", "relx"), 30, 16), "_en_rel_unit": (("unit",), 50, 12),
+    "_en_rel_misc": (("unit",), 30, 12), "_de_duration": (("unit",), 48, 16), "_de_dur_adj": (("adj",), 30, 12),
+    "_de_dur_compound": (("unit",), 8, 10), "_de_dur_vague": (("unit",), 16, 16), "_de_dur_half": (("unit",), 30, 10),
+    "_en_duration": (("unit",), 60, 30), "_en_dur_vague": (("unit",), 20, 12), "_de_weekday": (("wd",), 30, 30),
+    "_en_weekday": (("wd",), 20, 20), "_de_relday": (("relday",), 4, 20), "_en_relday": (("relday", "part"), 40, 20),
+    "_de_daypart": (("part",), 40, 20), "_de_clock": (("uhr",), 12, 20), "_de_clock_range": (("uhr",), 40, 6),
+    "_de_clock_bare": (("digit",), 14, 8), "_en_clock_ampm": (("digit",), 4, 12),
+    "_en_clock_24": (("digit", "clockw"), 16, 10), "_de_set_every": (("set",), 4, 60), "_en_set_every": (("set",), 4, 50),
+    "_de_set_adv": (("set",), 20, 8), "_de_set_weekday": (("wd",), 4, 8), "_en_set_adv": (("set", "wd"), 8, 12),
+    "_de_ref": (("ref",), 10, 24), "_en_ref": (("ref",), 10, 30), "_de_holiday": (("holiday",), 40, 40),
+    "_en_holiday": (("holiday",), 30, 20),
+}  # fmt: skip
+
+
+def _windows(hits: dict[str, list[tuple[int, int]]], cats: tuple[str, ...], left: int, right: int,
+             n: int) -> list[tuple[int, int]]:
+    spans = sorted(s for c in cats for s in hits.get(c, ())) if len(cats) > 1 else hits.get(cats[0], [])
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        lo, hi = max(0, s - left), min(n, e + right)
+        if out and lo <= out[-1][1]:
+            if hi > out[-1][1]:
+                out[-1] = (out[-1][0], hi)
+        else:
+            out.append((lo, hi))
+    return out
+
+
 def _candidates(text: str, lang: str) -> list[_Cand]:
+    hits: dict[str, list[tuple[int, int]]] = {}
+    cats_of = _TRIGGER_CATS[lang]
+    for m in _TRIGGER_RX[lang].finditer(text):
+        for c in cats_of.get(m.group(), ()):
+            hits.setdefault(c, []).append(m.span())
+    hits["digit"] = [m.span() for m in _DIGITS.finditer(text)]
+    n = len(text)
     out: list[_Cand] = []
     for rx, fn in _RULES[lang]:
-        for m in rx.finditer(text):
-            try:
-                r = fn(m, text)
-            except _RESOLVE_ERRORS:
-                continue
-            if r is None:
-                continue
-            for c in (r,) if isinstance(r, _Cand) else r:
-                if c.end > c.start:
-                    out.append(c)
+        cats, left, right = _WINDOWS[fn.__name__]
+        for lo, hi in _windows(hits, cats, left, right, n):
+            for m in rx.finditer(text, lo, hi):
+                try:
+                    r = fn(m, text)
+                except _RESOLVE_ERRORS:
+                    continue
+                if r is None:
+                    continue
+                for c in (r,) if isinstance(r, _Cand) else r:
+                    if c.end > c.start:
+                        out.append(c)
     return out
 
 
 def _select(cands: list[_Cand]) -> list[_Cand]:
-    """Longest candidates first (then the rule's priority), dropping any that overlap one already chosen."""
-    cands.sort(key=lambda c: (-(c.end - c.start), c.prio, c.start))
-    starts: list[int] = []
+    """Longest candidates first (then the rule's priority), dropping any that overlap one already chosen.
+
+    Greedy choice is done per cluster of mutually overlapping candidates, so the cost stays O(n log n).
+    """
+    cands.sort(key=lambda c: (c.start, -c.end))
     chosen: list[_Cand] = []
-    for c in cands:
-        i = bisect.bisect_left(starts, c.start)
-        if i > 0 and chosen[i - 1].end > c.start:
-            continue
-        if i < len(chosen) and chosen[i].start < c.end:
-            continue
-        starts.insert(i, c.start)
-        chosen.insert(i, c)
+    i = 0
+    while i < len(cands):
+        j, end = i + 1, cands[i].end
+        while j < len(cands) and cands[j].start < end:
+            end = max(end, cands[j].end)
+            j += 1
+        cluster = sorted(cands[i:j], key=lambda c: (-(c.end - c.start), c.prio, c.start))
+        picked: list[_Cand] = []
+        for c in cluster:
+            if all(c.end <= p.start or p.end <= c.start for p in picked):
+                picked.append(c)
+        chosen.extend(sorted(picked, key=lambda c: c.start))
+        i = j
     return chosen
+
+
+_WD_GLUE = re.compile(r"\s*,?\s*(?:(?:den|dem|the)\s+)?")
+
+
+def _merge_weekday_dates(chosen: list[_Cand], text: str) -> list[_Cand]:
+    """"Donnerstag, 25. Februar" / "Sonntag, 13.09.2020": the weekday joins the date that follows it."""
+    out: list[_Cand] = []
+    for c in chosen:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.kind == "weekday"
+            and prev.f["rel"] is None
+            and prev.f["part"] is None
+            and c.kind == "abs"
+            and c.f.get("d") is not None
+            and _WD_GLUE.fullmatch(text, prev.end, c.start)
+        ):
+            out[-1] = _Cand(prev.start, c.end, c.type, c.kind, c.f, c.prio)
+            continue
+        out.append(c)
+    return out
 
 
 def tag(text: str, *, lang: str, anchor: dt.date | None) -> list[Timex]:
@@ -1212,7 +1375,7 @@ def tag(text: str, *, lang: str, anchor: dt.date | None) -> list[Timex]:
         anchor = None
     ctx = _Ctx(text, lg, anchor)
     out: list[Timex] = []
-    for c in _select(_candidates(text, lg)):
+    for c in _merge_weekday_dates(_select(_candidates(text, lg)), text):
         try:
             r = _resolve(c, ctx)
         except _RESOLVE_ERRORS:

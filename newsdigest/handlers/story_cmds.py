@@ -1,1 +1,321 @@
-"""Placeholder: replaced by its issue's implementation."""
+"""Story commands: status, deadline, timeline, stories, why.
+
+Each command first places new articles into stories (cheap when there are none), finds the story
+the user means, and renders a view of it. Numbered lists are remembered per chat for `/why N`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from newsdigest.handlers.context import CommandContext
+from newsdigest.handlers.registry import UsageError, command
+from newsdigest.handlers.reply import (
+    Block,
+    BulletList,
+    Heading,
+    Image,
+    Inline,
+    Paragraph,
+    Reply,
+    Span,
+    bold,
+    code,
+    italic,
+    item,
+    link,
+    text,
+)
+from newsdigest.store.stories_repo import StoryRecord
+from newsdigest.stories import texts
+from newsdigest.stories.ledger import LedgerItem, When
+from newsdigest.stories.lookup import find_story
+from newsdigest.stories.service import StoryView, ensure_assigned, load_view
+from newsdigest.stories.status import Development, developments
+from newsdigest.stories.texts import countdown, fmt_date, fmt_short
+
+STATUS_ITEMS = 6
+PASSED_ITEMS = 6
+POINT_CHARS = 280
+
+
+# -- shared helpers -------------------------------------------------------------------------------------------
+
+
+def _today(ctx: CommandContext) -> dt.date:
+    return ctx.clock.today()
+
+
+def _resolve(ctx: CommandContext, args: str, cmd: str) -> StoryRecord | Reply:
+    """The story the user means, or the reply that says why there is none (or asks which)."""
+    ensure_assigned(ctx.store)
+    look = find_story(ctx.store, args, as_of=ctx.clock.as_of)
+    if look.story is not None:
+        return look.story
+    lang = ctx.lang
+    if look.choices:
+        rows = tuple(
+            item(bold(s.name), Span(" — "), code(f"/{cmd} {s.slug}")) for s in look.choices
+        )
+        return Reply((text(texts.t(lang, "which_story", query=args[:60])), BulletList(rows, numbered=True),
+                      text(texts.t(lang, "ask_again", cmd=cmd, slug=look.choices[0].slug))))
+    if args.strip() and ctx.store.stories_list(until=ctx.clock.as_of, limit=1):
+        return Reply((text(texts.t(lang, "no_match", query=args.strip()[:60])),), error=True)
+    when = texts.t(lang, "when_as_of", date=fmt_date(ctx.clock.as_of, lang)) if ctx.clock.as_of else ""
+    return Reply((text(texts.t(lang, "no_stories", when=when)),))
+
+
+def _view(ctx: CommandContext, story: StoryRecord) -> StoryView:
+    return load_view(ctx.store, story, as_of=ctx.clock.as_of, today=_today(ctx))
+
+
+def _meta_line(ctx: CommandContext, view: StoryView) -> Paragraph:
+    lang = ctx.lang
+    parts = [texts.articles(lang, view.article_count)]
+    if ctx.clock.as_of is not None:
+        parts.insert(0, texts.t(lang, "as_of", date=fmt_date(ctx.clock.as_of, lang)))
+    return Paragraph((italic(" · ".join(parts)),))
+
+
+def _when_text(when: When, lang: str) -> str:
+    if when.precision == "day":
+        s = fmt_date(when.lo, lang)
+        return texts.t(lang, "around", date=s) if when.approx else s
+    month = f"{texts.month_name(lang, when.lo.month)} {when.lo.year}"
+    if when.precision == "part":
+        key = {"START": "early", "EARLY": "early", "END": "late", "LATE": "late"}.get(when.mod or "", "mid")
+        return texts.t(lang, key, month=month)
+    if when.precision == "month":
+        return month
+    if when.precision == "year":
+        return str(when.lo.year)
+    return f"{fmt_date(when.lo, lang)} – {fmt_date(when.hi, lang)}"
+
+
+def _short(when: When, lang: str) -> str:
+    return fmt_short(when.lo, lang) if when.precision == "day" else _when_text(when, lang)
+
+
+def _first_link(article_ids: list[int], view: StoryView) -> str | None:
+    urls = {a.id: a.url for a in view.articles}
+    return next((u for aid in article_ids if (u := urls.get(aid))), None)
+
+
+def _clip(s: str, n: int = POINT_CHARS) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= n else s[: n - 1].rstrip() + "…"
+
+
+def _evidence(mentions: list[Any]) -> list[dict[str, Any]]:
+    return [{"article_id": m.article_id, "start": m.start, "end": m.end, "text": m.text} for m in mentions]
+
+
+# -- /status --------------------------------------------------------------------------------------------------
+
+
+def _development_row(ctx: CommandContext, d: Development, view: StoryView) -> Inline:
+    lang = ctx.lang
+    meta = []
+    if d.published:
+        meta.append(fmt_date(d.published, lang))
+    meta.append(texts.sources(lang, len(d.sources)))
+    url = _first_link(d.point.article_ids, view)
+    tail = link(" · ".join(meta), url) if url else italic(" · ".join(meta))
+    return item(Span(_clip(d.text)), Span(" — "), tail)
+
+
+def _deadline_row(ctx: CommandContext, it: LedgerItem, view: StoryView) -> Inline:
+    lang, today = ctx.lang, _today(ctx)
+    src = texts.sources(lang, len(_item_sources(it, view)))
+    if it.superseded_by is not None:
+        state = texts.t(lang, "replaced_by", date=_when_text(it.superseded_by, lang))
+    else:
+        state = countdown(it.due, today, lang)
+    parts: list[Span] = [bold(_when_text(it.when, lang)), Span(f" · {state} · {src}")]
+    if it.what:
+        parts.append(Span(" — " + _clip(it.what, 160)))
+    notes = []
+    if it.replaces:
+        notes.append(texts.t(lang, "replaces", date=", ".join(_when_text(w, lang) for w in it.replaces)))
+    if it.disagrees_with:
+        dates = " vs ".join(_short(w, lang) for w in [it.when, *it.disagrees_with])
+        notes.append(texts.t(lang, "disagree", dates=dates))
+    if notes:
+        parts.append(italic(" (" + "; ".join(notes) + ")"))
+    return tuple(parts)
+
+
+def _item_sources(it: LedgerItem, view: StoryView) -> list[str]:
+    from newsdigest.stories.merge import source_names
+
+    return source_names(it.article_ids, view.sources)
+
+
+@command("status", "[story]", "where a story stands: the latest developments", "Stand einer Geschichte: das Neueste")
+def status_cmd(ctx: CommandContext, args: str) -> Reply:
+    found = _resolve(ctx, args, "status")
+    if isinstance(found, Reply):
+        return found
+    view = _view(ctx, found)
+    lang = ctx.lang
+    blocks: list[Block] = [Heading(view.name), _meta_line(ctx, view)]
+    devs = developments(view.points, view.sources, view.titles, published=view.published)[:STATUS_ITEMS]
+    if devs:
+        blocks.append(Paragraph((bold(texts.t(lang, "latest")),)))
+        blocks.append(BulletList(tuple(_development_row(ctx, d, view) for d in devs), numbered=True))
+    else:
+        blocks.append(text(texts.t(lang, "no_developments")))
+    upcoming = view.ledger.upcoming
+    listed: list[dict[str, Any]] = [
+        {"key": d.key, "label": _clip(d.text, 120), "evidence": _evidence(d.point.mentions)} for d in devs
+    ]
+    if upcoming:
+        nxt = upcoming[0]
+        blocks.append(Paragraph((bold(texts.t(lang, "next_deadline")), *_deadline_row(ctx, nxt, view))))
+    elif view.ledger.passed:
+        last = view.ledger.passed[0]
+        blocks.append(text(texts.t(lang, "deadlines_all_passed_status", date=_when_text(last.when, lang),
+                                   ago=countdown(last.due, _today(ctx), lang))))
+    ctx.store.remember_list(ctx.chat.key, "status", found.id, listed)
+    return Reply(tuple(blocks))
+
+
+# -- /deadline ------------------------------------------------------------------------------------------------
+
+
+def deadline_items(view: StoryView) -> list[LedgerItem]:
+    """Upcoming (soonest first), then replaced ones, then passed (latest first) — the numbered order."""
+    led = view.ledger
+    return [*led.upcoming, *led.superseded, *led.passed[:PASSED_ITEMS]]
+
+
+@command("deadline", "[story]", "a story's deadlines: upcoming, passed, replaced",
+         "Fristen einer Geschichte: anstehend, abgelaufen, ersetzt")
+def deadline_cmd(ctx: CommandContext, args: str) -> Reply:
+    found = _resolve(ctx, args, "deadline")
+    if isinstance(found, Reply):
+        return found
+    view = _view(ctx, found)
+    lang = ctx.lang
+    blocks: list[Block] = [Heading(texts.t(lang, "deadlines_title", name=view.name)), _meta_line(ctx, view)]
+    items = deadline_items(view)
+    if not items:
+        when = texts.t(lang, "when_as_of", date=fmt_date(ctx.clock.as_of, lang)) if ctx.clock.as_of else ""
+        blocks.append(text(texts.t(lang, "no_deadlines", when=when)))
+        ctx.store.remember_list(ctx.chat.key, "deadline", found.id, [])
+        return Reply(tuple(blocks))
+    led = view.ledger
+    if not led.upcoming:
+        live = len(led.passed)
+        blocks.append(text(texts.t(lang, "all_passed", n=live, date=fmt_date(_today(ctx), lang))))
+    blocks.append(BulletList(tuple(_deadline_row(ctx, it, view) for it in items), numbered=True))
+    listed = [
+        {"key": it.key, "label": f"{_when_text(it.when, lang)} — {_clip(it.what, 100)}".rstrip(" —"),
+         "evidence": _evidence(it.mentions)}
+        for it in items
+    ]
+    ctx.store.remember_list(ctx.chat.key, "deadline", found.id, listed)
+    return Reply(tuple(blocks))
+
+
+# -- /stories -------------------------------------------------------------------------------------------------
+
+
+@command("stories", "", "the stories I follow", "die Geschichten, die ich verfolge")
+def stories_cmd(ctx: CommandContext, args: str) -> Reply:
+    ensure_assigned(ctx.store)
+    lang = ctx.lang
+    rows = ctx.store.stories_list(until=ctx.clock.as_of, limit=15)
+    if not rows:
+        when = texts.t(lang, "when_as_of", date=fmt_date(ctx.clock.as_of, lang)) if ctx.clock.as_of else ""
+        return Reply((text(texts.t(lang, "no_stories", when=when)),))
+    items = tuple(
+        item(bold(s.name), Span(" — "), code(f"/status {s.slug}"),
+             italic(" · " + texts.t(lang, "stories_row", n=texts.articles(lang, n), date=fmt_date(last, lang))))
+        for s, n, last in rows
+    )
+    return Reply((Heading(texts.t(lang, "stories_title")), BulletList(items), text(texts.t(lang, "stories_hint"))))
+
+
+# -- /why -----------------------------------------------------------------------------------------------------
+
+
+def _sentence(body: str, start: int, end: int) -> str:
+    """The sentence around [start, end) of an article's text."""
+    if not (0 <= start <= end <= len(body)):
+        return ""
+    left = max(body.rfind(c, 0, start) for c in ".!?\n")
+    right_candidates = [i for c in ".!?\n" if (i := body.find(c, end)) != -1]
+    right = min(right_candidates) + 1 if right_candidates else len(body)
+    return " ".join(body[left + 1: right].split())
+
+
+@command("why", "N", "the sentences and articles behind item N of the last list",
+         "die Sätze und Artikel hinter Punkt N der letzten Liste")
+def why_cmd(ctx: CommandContext, args: str) -> Reply:
+    lang = ctx.lang
+    arg = args.strip().lstrip("#")
+    if not arg.isdigit():
+        raise UsageError(texts.t(lang, "why_usage"))
+    last = ctx.store.last_list(ctx.chat.key)
+    if last is None or not last[2]:
+        return Reply((text(texts.t(lang, "why_nothing")),))
+    _, _, items = last
+    n = int(arg)
+    if not 1 <= n <= len(items):
+        raise UsageError(texts.t(lang, "why_range", n=len(items)))
+    entry = items[n - 1]
+    evidence = entry.get("evidence", [])
+    ids = sorted({int(e["article_id"]) for e in evidence})
+    arts = ctx.store.articles_by_id(ids)
+    bodies = ctx.store.article_texts(ids)
+    rows = []
+    for e in sorted(evidence, key=lambda e: (arts[e["article_id"]].published or dt.date.min
+                                             if e["article_id"] in arts else dt.date.min, e["article_id"])):
+        art = arts.get(int(e["article_id"]))
+        if art is None:
+            continue
+        sentence = _sentence(bodies.get(art.id, ""), int(e["start"]), int(e["end"])) or e.get("text", "")
+        meta = ", ".join(x for x in (", ".join(art.sources[:3]) or art.source or "",
+                                     fmt_date(art.published, lang) if art.published else "") if x)
+        title = link(art.title, art.url) if art.url else bold(art.title)
+        rows.append(item(Span("“" + _clip(sentence, 400) + "” — "), title, italic(f" ({meta})")))
+    blocks: list[Block] = [Heading(texts.t(lang, "why_title", n=n, label=entry.get("label", "")))]
+    blocks.append(text(texts.t(lang, "why_from", n=len(ids)) if len(ids) != 1 else texts.articles(lang, 1) + ":"))
+    blocks.append(BulletList(tuple(rows)))
+    return Reply(tuple(blocks))
+
+
+# -- /timeline ------------------------------------------------------------------------------------------------
+
+
+@command("timeline", "[story]", "a story's dated events and deadlines, with a picture",
+         "datierte Ereignisse und Fristen einer Geschichte, mit Bild")
+def timeline_cmd(ctx: CommandContext, args: str) -> Reply:
+    from newsdigest.stories.timeline import Event, build_timeline, render_png
+
+    found = _resolve(ctx, args, "timeline")
+    if isinstance(found, Reply):
+        return found
+    view = _view(ctx, found)
+    lang = ctx.lang
+    events = build_timeline(ctx.store, view, lang)
+    blocks: list[Block] = [Heading(texts.t(lang, "timeline_title", name=view.name)), _meta_line(ctx, view)]
+    if not events:
+        blocks.append(text(texts.t(lang, "timeline_empty")))
+        return Reply(tuple(blocks))
+    replaced_by = {it.when: it.superseded_by for it in view.ledger.items if it.superseded_by is not None}
+
+    def marker(e: Event) -> Span:
+        if e.kind == "deadline":
+            return italic(f" ({texts.t(lang, 'deadline_marker')})")
+        if e.kind == "replaced" and (new := replaced_by.get(e.when)) is not None:
+            return italic(f" ({texts.t(lang, 'deadline_marker')}, {texts.t(lang, 'replaced_by', date=_when_text(new, lang))})")
+        return Span("")
+
+    rows = tuple(item(bold(_when_text(e.when, lang)), Span(" — "), Span(e.label), marker(e)) for e in events)
+    blocks.append(BulletList(rows))
+    png = render_png(events, title=view.name, lang=lang, today=_today(ctx))
+    blocks.append(Image(png, f"timeline-{found.slug}.png", texts.t(lang, "timeline_title", name=view.name)))
+    return Reply(tuple(blocks))

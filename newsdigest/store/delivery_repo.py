@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from newsdigest.store.base import StoreBase, day_after, iso
 
 FINAL_STATUSES = ("sent", "skipped", "gone", "failed")
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _KEY_CHUNK = 300  # keys per lookup query (3 parameters each, far below SQLite's variable limit)
 
 
@@ -199,15 +200,26 @@ class DeliveryRepo(StoreBase):
     # -- what the scheduler reads ----------------------------------------------------------------------
 
     def scheduled_subscriptions(self) -> list[ScheduledSubscription]:
+        """Every active subscription of an active chat."""
+        return self._scheduled("", ())
+
+    def scheduled_subscriptions_of(self, sub_id: int) -> list[ScheduledSubscription]:
+        """The active subscriptions of the chat that subscription `sub_id` belongs to."""
+        return self._scheduled(
+            " AND (s.platform, s.chat_id) = (SELECT platform, chat_id FROM subscriptions WHERE id = ?)", (sub_id,)
+        )
+
+    def _scheduled(self, where: str, params: tuple[object, ...]) -> list[ScheduledSubscription]:
         rows = self.conn.execute(
             "SELECT s.id, s.platform, s.chat_id, s.story, s.time, s.tz, s.lang, s.updated_at, s.last_digest_at"
             " FROM subscriptions s LEFT JOIN chats c ON c.platform = s.platform AND c.chat_id = s.chat_id"
-            " WHERE s.active = 1 AND coalesce(c.active, 1) = 1 ORDER BY s.id"
+            f" WHERE s.active = 1 AND coalesce(c.active, 1) = 1{where} ORDER BY s.id",
+            params,
         ).fetchall()
         return [
             ScheduledSubscription(
                 id=r["id"], platform=r["platform"], chat_id=r["chat_id"], story=r["story"] or None, time=r["time"],
-                tz=r["tz"], lang=r["lang"], effective_from=_dt(r["updated_at"]) or dt.datetime.min.replace(tzinfo=dt.UTC),
+                tz=r["tz"], lang=r["lang"], effective_from=_dt(r["updated_at"]) or _EPOCH,
                 last_digest_at=_dt(r["last_digest_at"]),
             )
             for r in rows

@@ -37,6 +37,7 @@ class StoryArticle:
     source: str | None
     sources: tuple[str, ...]
     lang: str
+    ingested_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def _story(r: sqlite3.Row) -> StoryRecord:
 
 _STORY_COLS = "id, slug, name, aliases, terms, first_published, last_published"
 _ARTICLE_COLS = (
-    "a.id, a.title, a.published, a.url, a.source, a.lang,"
+    "a.id, a.title, a.published, a.url, a.source, a.lang, a.ingested_at,"
     " (SELECT json_group_array(source) FROM article_sources s WHERE s.article_id = a.id) AS sources"
 )
 
@@ -117,7 +118,7 @@ class StoriesRepo(StoreBase):
         stamp = self.stamp()
         with self.write() as conn:
             # Free every slug that changes first, so two stories may swap names within one run.
-            for i, w in enumerate(writes):
+            for w in writes:
                 if w.id is not None:
                     conn.execute("UPDATE stories SET slug = ? WHERE id = ?", (f"__tmp{w.id}", w.id))
             for i, w in enumerate(writes):
@@ -258,6 +259,21 @@ class StoriesRepo(StoreBase):
             (story_id, day_after(until) if until else "9999", limit),
         ).fetchall()
 
+    def story_date_mentions(
+        self, story_id: int, days: list[str], *, until: dt.date | None = None, articles: int = 300
+    ) -> list[sqlite3.Row]:
+        """Time expressions naming one of the given days in the story's newest `articles` articles."""
+        if not days:
+            return []
+        return self.conn.execute(
+            'SELECT t.id, t.article_id, t.text, t.value, t.start, t."end", a.published FROM'
+            " (SELECT id, published FROM articles WHERE story_id = ? AND published < ?"
+            "  ORDER BY published DESC LIMIT ?) a JOIN timexes t ON t.article_id = a.id"
+            f" WHERE t.type IN ('DATE', 'TIME') AND substr(t.value, 1, 10) IN ({','.join('?' * len(days))})"
+            " ORDER BY a.published, t.id LIMIT 500",
+            (story_id, day_after(until) if until else "9999", articles, *days),
+        ).fetchall()
+
     def story_timexes(self, article_ids: list[int]) -> list[sqlite3.Row]:
         """Dated time expressions (DATE/TIME) of the given articles: id, article_id, start, end, text, value, mod."""
         if not article_ids:
@@ -328,7 +344,7 @@ def _story_article(r: sqlite3.Row) -> StoryArticle:
     sources = tuple(s for s in loads(r["sources"], []) if s)
     return StoryArticle(
         id=r["id"], title=r["title"], published=_date(r["published"]), url=r["url"], source=r["source"],
-        sources=sources or ((r["source"],) if r["source"] else ()), lang=r["lang"],
+        sources=sources or ((r["source"],) if r["source"] else ()), lang=r["lang"], ingested_at=r["ingested_at"],
     )
 
 

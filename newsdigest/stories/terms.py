@@ -16,15 +16,7 @@ MAX_TERMS = 15  # terms kept per article profile
 COMMON_ZIPF = 5.0  # words at least this frequent (per million: 100) never identify a story
 MIN_LEN = 3
 _STOP = frozenset(
-    """
-    der die das den dem des ein eine einer eines einem einen und oder aber doch auch noch nicht kein keine mit von
-    vom zum zur für fuer auf aus bei bis durch gegen ohne über unter nach vor seit als wie wenn weil dass daß ist
-    sind war waren wird werden wurde wurden hat haben hatte hatten sein seine ihre ihr sich man mehr sehr schon nur
-    dieser diese dieses jetzt heute gestern morgen laut sagte sagt berichten zufolge bereits sowie etwa rund
-    the a an and or but not no with from for on at by to of in into over under after before since as is are was were
-    be been has have had will would could should its it this that these those he she they we you said says says
-    according also more most new about than their there here which who what when where while
-    """.split()
+    ["der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "einem", "einen", "und", "oder", "aber", "doch", "auch", "noch", "nicht", "kein", "keine", "mit", "von", "vom", "zum", "zur", "für", "fuer", "auf", "aus", "bei", "bis", "durch", "gegen", "ohne", "über", "unter", "nach", "vor", "seit", "als", "wie", "wenn", "weil", "dass", "daß", "ist", "sind", "war", "waren", "wird", "werden", "wurde", "wurden", "hat", "haben", "hatte", "hatten", "sein", "seine", "ihre", "ihr", "sich", "man", "mehr", "sehr", "schon", "nur", "dieser", "diese", "dieses", "jetzt", "heute", "gestern", "morgen", "laut", "sagte", "sagt", "berichten", "zufolge", "bereits", "sowie", "etwa", "rund", "the", "a", "an", "and", "or", "but", "not", "no", "with", "from", "for", "on", "at", "by", "to", "of", "in", "into", "over", "under", "after", "before", "since", "as", "is", "are", "was", "were", "be", "been", "has", "have", "had", "will", "would", "could", "should", "its", "it", "this", "that", "these", "those", "he", "she", "they", "we", "you", "said", "says", "says", "according", "also", "more", "most", "new", "about", "than", "their", "there", "here", "which", "who", "what", "when", "where", "while"]
 )
 
 

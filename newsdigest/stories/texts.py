@@ -171,10 +171,10 @@ def countdown(target: dt.date, today: dt.date, lang: str) -> str:
         return t(lang, "in_day" if future else "ago_day")
     if n < 14:
         unit, count = "days", n
-    elif n < 60:
+    elif n < 45:
         unit, count = "weeks", round(n / 7)
     elif n < 730:
-        unit, count = "months", round(n / 30.44)
+        unit, count = "months", max(2, round(n / 30.44))
     else:
         unit, count = "years", round(n / 365.25)
     return t(lang, ("in_" if future else "ago_") + unit, n=count)

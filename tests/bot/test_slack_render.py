@@ -115,8 +115,8 @@ def test_only_http_links() -> None:
 
 def test_long_reply_is_split_into_several_messages_without_loss() -> None:
     words = [f"w{i}&" for i in range(6000)]
-    reply = Reply(tuple(Paragraph((Span(" ".join(words[i:i + 300])),)) for i in range(0, 6000, 300))
-                  + (BulletList(tuple(item(f"point {i}") for i in range(400))),))
+    paragraphs = [Paragraph((Span(" ".join(words[i:i + 300])),)) for i in range(0, 6000, 300)]
+    reply = Reply((*paragraphs, BulletList(tuple(item(f"point {i}") for i in range(400)))))
     msgs = render(reply).messages
     assert_valid(msgs)
     body = " ".join(b["text"]["text"] for m in msgs for b in m["blocks"])
@@ -161,7 +161,7 @@ def test_empty_reply_has_no_messages() -> None:
 # --- properties -------------------------------------------------------------------------------------------------
 
 hostile_text = st.lists(st.one_of(st.sampled_from(HOSTILE), st.text(max_size=20)), max_size=12).map("".join)
-long_text = st.one_of(hostile_text, st.tuples(hostile_text, st.integers(1, 400)).map(lambda t: t[0] * t[1]))
+long_text = st.one_of(hostile_text, st.tuples(hostile_text, st.integers(1, 150)).map(lambda t: t[0] * t[1]))
 urls = st.one_of(st.none(), st.sampled_from(["https://ok.example/a?b=1&c=2", "http://evil|click>", "javascript:x",
                                              "https://x.example/<!channel>", "https://e.example/" + "a" * 1200]),
                  st.text(max_size=30))
@@ -170,14 +170,14 @@ inline = st.lists(spans, max_size=6).map(tuple)
 blocks = st.one_of(
     st.builds(Heading, long_text),
     st.builds(Paragraph, inline),
-    st.builds(BulletList, st.lists(inline, max_size=30).map(tuple), st.booleans()),
+    st.builds(BulletList, st.lists(inline, max_size=12).map(tuple), st.booleans()),
     st.just(Divider()),
     st.builds(Image, st.binary(max_size=8), st.text(max_size=20), hostile_text),
 )
-replies = st.builds(Reply, st.lists(blocks, max_size=40).map(tuple))
+replies = st.builds(Reply, st.lists(blocks, max_size=25).map(tuple))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(replies)
 def test_any_reply_renders_valid_inert_messages(reply: Reply) -> None:
     out = render(reply)
@@ -202,7 +202,7 @@ def test_plain_paragraphs_lose_nothing_when_split(paragraphs: list[list[str]]) -
     reply = Reply(tuple(Paragraph(tuple(Span(t) for t in p)) for p in paragraphs))
     sections = [b["text"]["text"] for m in render(reply).messages for b in m["blocks"]]
     expected = "".join("".join(p) for p in paragraphs)
-    expected = "".join(c if c >= " " or c in "\t\n" else " " for c in expected if c not in "\u2060\u200b")
+    expected = "".join(c if (c >= " " and c != "\x7f") or c in "\t\n" else " " for c in expected if c not in "\u2060\u200b")
     assert _visible("".join(sections)) == "".join(expected.split())
 
 

@@ -110,6 +110,7 @@ class FakeSlackApi:
         self.channel_errors: dict[str, str] = {}  # channel -> permanent error (e.g. "is_archived")
         self._scripted: dict[str, list[tuple[int, str, float]]] = defaultdict(list)  # channel -> [(status, error, ra)]
         self._buckets: dict[str, Bucket] = {}
+        self._pass: dict[str, int] = {}  # channel -> calls to let through before the scripted failures
         self._uploads: dict[str, tuple[str, int, bytes | None]] = {}  # file_id -> (filename, length, data)
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -142,8 +143,9 @@ class FakeSlackApi:
     # -- scripting ---------------------------------------------------------------------------------------------
 
     def fail_next(self, channel: str, times: int = 1, *, status: int = 500, error: str = "internal_error",
-                  retry_after: float = 1.0) -> None:
-        """The next `times` chat.postMessage calls to `channel` fail (status 429 -> ratelimited + Retry-After)."""
+                  retry_after: float = 1.0, after: int = 0) -> None:
+        """After `after` more accepted calls, the next `times` calls to `channel` fail (429 -> Retry-After)."""
+        self._pass[channel] = after
         self._scripted[channel].extend([(status, error, retry_after)] * times)
 
     def new_response_url(self) -> str:
@@ -215,7 +217,9 @@ class FakeSlackApi:
             return self._err("channel_not_found")
         if channel in self.channel_errors:
             return self._err(self.channel_errors[channel])
-        if self._scripted.get(channel):
+        if self._pass.get(channel):
+            self._pass[channel] -= 1
+        elif self._scripted.get(channel):
             status, error, retry_after = self._scripted[channel].pop(0)
             if status == 429:
                 self.ratelimited.append((channel, self.clock()))
@@ -367,3 +371,12 @@ async def send_slash_command(
             session.post(url, data=sent.encode(), headers=headers) as resp:
         text = await resp.text()
         return SlashResult(resp.status, text, time.perf_counter() - started)
+
+
+def slack_settings(fake: FakeSlackApi, secret: str = "test-signing-secret", **overrides: Any) -> Any:
+    """A SlackConfig for an HTTP-mode bot on an ephemeral loopback port talking to `fake`."""
+    from newsdigest.config import build_config
+
+    raw: dict[str, Any] = {"bot_token": fake.token, "signing_secret": secret, "mode": "http", "port": 0,
+                           "api_base_url": fake.api_url, **overrides}
+    return build_config({"slack": raw}).slack

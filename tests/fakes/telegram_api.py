@@ -117,7 +117,7 @@ def parse_html(text: str) -> tuple[str, list[JSON]]:
                 if not stack or stack[-1][0] != name:
                     expected = f'"</{stack[-1][0]}>"' if stack else "no end tag"
                     raise EntityParseError(f'Unmatched end tag at byte offset {i}, expected {expected}, found "</{name}>"')
-                tag, start_units, entity = stack.pop()
+                _tag, start_units, entity = stack.pop()
                 if units > start_units:
                     entity.update(offset=start_units, length=units - start_units)
                     entities.append(entity)
@@ -245,7 +245,7 @@ class _Chat:
     blocked: str | None = None  # 403 description for every send
     migrated_to: int | None = None
     blocked_until: float = 0.0  # after a 429, in fake time
-    failures: collections.deque[ApiError] = field(default_factory=collections.deque)
+    failures: collections.deque[ApiError | None] = field(default_factory=collections.deque)  # None = let it pass
 
 
 def _bad(description: str) -> ApiError:
@@ -276,7 +276,7 @@ class FakeTelegram:
         self._updates: list[JSON] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1)
-        self._global_failures: collections.deque[ApiError] = collections.deque()
+        self._global_failures: collections.deque[ApiError | None] = collections.deque()
         self._overall = _Bucket(self.limits.overall_rate, self.limits.overall_burst, 0.0)
         self._per_chat: dict[int, _Bucket] = {}
         self._per_group: dict[int, _Window] = {}
@@ -292,6 +292,7 @@ class FakeTelegram:
         self._runner: web.AppRunner | None = None
         self._updates_changed: asyncio.Event | None = None
         self._session: ClientSession | None = None
+        self._closing = False
         self.port = 0
 
     # ------------------------------------------------------------ lifecycle
@@ -335,6 +336,10 @@ class FakeTelegram:
         try:
             loop.run_forever()
         finally:
+            pending = asyncio.all_tasks(loop)
+            for task in pending:
+                task.cancel()
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
             loop.close()
 
     async def _setup(self) -> None:
@@ -351,6 +356,7 @@ class FakeTelegram:
         self._session = ClientSession(timeout=ClientTimeout(total=5))
 
     async def _shutdown(self) -> None:
+        self._closing = True
         if self._updates_changed:
             self._updates_changed.set()
         if self._session:
@@ -440,15 +446,15 @@ class FakeTelegram:
         self._set_chat(chat_id, migrated_to=new_chat_id)
         self.add_chat(new_chat_id, "supergroup")
 
-    def fail_next(self, chat_id: int | None, status: int = 500, count: int = 1, retry_after: float = 1) -> None:
-        """The next `count` sends (to chat_id, or to anyone when None) fail with `status` (429 uses retry_after)."""
-        for _ in range(count):
-            err = _status_error(status, retry_after)
-            with self._lock:
-                if chat_id is None:
-                    self._global_failures.append(err)
-                else:
-                    self._chat(chat_id).failures.append(err)
+    def fail_next(
+        self, chat_id: int | None, status: int = 500, count: int = 1, *, retry_after: float = 1, after: int = 0
+    ) -> None:
+        """After `after` more sends pass, the next `count` sends (to chat_id, or to anyone when None) fail with
+        `status` (429 carries retry_after, in real seconds)."""
+        script = [None] * after + [_status_error(status, retry_after) for _ in range(count)]
+        with self._lock:
+            queue = self._global_failures if chat_id is None else self._chat(chat_id).failures
+            queue.extend(script)
 
     def _set_chat(self, chat_id: int, **changes: Any) -> None:
         with self._lock:
@@ -570,7 +576,7 @@ class FakeTelegram:
                 wanted = self.allowed_updates
                 ready = [u for u in self._updates if not wanted or any(k in u for k in wanted)][:limit]
             remaining = deadline - time.monotonic()
-            if ready or remaining <= 0 or self._runner is None:
+            if ready or remaining <= 0 or self._closing:
                 return ready
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._updates_changed.wait(), remaining)
@@ -659,10 +665,9 @@ class FakeTelegram:
 
     def _refusal(self, chat: _Chat) -> ApiError | None:
         """Scripted failures, chat state and flood limits, in Telegram's order. Called under the lock."""
-        if self._global_failures:
-            return self._global_failures.popleft()
-        if chat.failures:
-            err = chat.failures.popleft()
+        if self._global_failures and (err := self._global_failures.popleft()) is not None:
+            return err
+        if chat.failures and (err := chat.failures.popleft()) is not None:
             if err.code == 429 and err.parameters:
                 chat.blocked_until = self.now() + float(err.parameters["retry_after"]) / self.limits.time_scale
             return err

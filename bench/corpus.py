@@ -1,0 +1,74 @@
+"""Shared benchmark helpers: read a JSONL corpus, build (and cache) a large database from it, percentiles, RSS."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from newsdigest.extract import extract  # noqa: E402
+from newsdigest.ingest.dedupe import content_hash  # noqa: E402
+from newsdigest.models import ArticleInput  # noqa: E402
+from newsdigest.store.store import Store  # noqa: E402
+
+CACHE = Path(__file__).resolve().parent / ".cache"
+
+
+def read_corpus(path: str | Path, limit: int | None = None) -> list[dict[str, str]]:
+    rows = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                rows.append(json.loads(line))
+            if limit and len(rows) >= limit:
+                break
+    return rows
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def build_large_db(corpus: str | Path, n: int = 100_000, path: Path | None = None, *, force: bool = False) -> Path:
+    """A database of n articles made from the corpus with varied dates and sources (cached by n)."""
+    path = path or CACHE / f"large-{n}.db"
+    if path.exists() and not force:
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    rows = read_corpus(corpus)
+    started = time.perf_counter()
+    base = dt.date(2016, 1, 1)
+    extractions = [extract(r["text"], published=base, lang="de") for r in rows]
+    store = Store(path)
+    for start in range(0, n, 2000):
+        with store.write():
+            for i in range(start, min(n, start + 2000)):
+                row, ex = rows[i % len(rows)], extractions[i % len(rows)]
+                day = base + dt.timedelta(days=(i * 37) % 1800)
+                text = f"{row['text']}\n\n(Meldung {i})"
+                inp = ArticleInput(text=text, title=f"{row.get('label', 'News')} {i}: {row['text'][:60]}",
+                                   published=day, lang="de", source=f"outlet{i % 40}.example",
+                                   url=f"https://outlet{i % 40}.example/a/{i}")
+                ex_i = dataclasses.replace(ex, published=day.isoformat())
+                store.add_article(inp, ex_i, content_hash=content_hash(text), canonical_url=inp.url)
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.conn.execute("ANALYZE")
+    store.close()
+    print(f"built {path} with {n} articles in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return path

@@ -1,0 +1,196 @@
+"""Digest fan-out: many subscriptions due in the same minute, composed and delivered exactly once.
+
+    .venv/bin/python bench/digest_fanout.py [--subs 10000] [--limited-subs 600] [--seeds seeds/]
+
+Phases (same database content, a fresh ledger each):
+  baseline   an in-process Sender that accepts instantly: our own overhead (ledger claim + compose + mark)
+  unlimited  the loopback fake Telegram Bot API with its flood limits off, through TelegramSender + PTB over HTTP
+  limited    the fake with Telegram's real limits (30 msg/s overall) and our real RateLimiter: the share of
+             30/s achieved, and whether every digest arrived exactly once (fewer subscriptions keep it short)
+
+Goals (issue 8): baseline and unlimited >= 500 digests/s; limited >= 90 % of 30/s, every digest delivered once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import hashlib
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from newsdigest.bot.base import SendOutcome, SendResult
+from newsdigest.clock import FakeClock
+from newsdigest.config import TelegramConfig, build_config
+from newsdigest.digests.delivery import Deliverer
+from newsdigest.extract.types import DeadlineRec, Extraction, KeyPointRec
+from newsdigest.handlers.reply import Reply
+from newsdigest.models import ArticleInput
+from newsdigest.store.store import Store
+
+SLOT = dt.datetime(2020, 9, 14, 8, 0, tzinfo=dt.UTC)
+
+
+class InstantSender:
+    platform = "telegram"
+
+    def __init__(self) -> None:
+        self.sent: Counter[str] = Counter()
+
+    async def send(self, chat_id: str, reply: Reply) -> SendResult:
+        self.sent[chat_id] += 1
+        return SendResult(SendOutcome.SENT, messages=1)
+
+
+@dataclass
+class Row:
+    phase: str
+    subs: int
+    seconds: float
+    delivered: int
+    once: bool
+    note: str = ""
+
+    @property
+    def rate(self) -> float:
+        return self.delivered / self.seconds if self.seconds else 0.0
+
+
+def build_db(path: Path, subs: int, seeds: Path | None) -> None:
+    clock = FakeClock(SLOT - dt.timedelta(days=1))
+    store = Store(path, now=clock.now)
+    if seeds:
+        from newsdigest.ingest.pipeline import ingest_local
+
+        ingest_local(store, [seeds])
+    else:
+        for i in range(12):
+            text = f"Development {i}: the regulator set a new condition for the sale, sources say."
+            ex = Extraction("en", "2020-09-13", f"Article {i}",
+                            key_points=(KeyPointRec(0, len(text), text, "event", 0.5 + i / 100),),
+                            deadlines=(DeadlineRec(0, 4, "date", f"2020-09-{15 + i % 5}", f"decide on item {i}"),))
+            store.add_article(ArticleInput(text, f"Article {i}", dt.date(2020, 9, 13), source=f"s{i % 3}.example"), ex,
+                              content_hash=hashlib.sha256(text.encode()).hexdigest())
+    with store.write() as conn:  # bulk set-up; the bench measures delivery, not subscribing
+        stamp = (SLOT - dt.timedelta(days=1)).isoformat()
+        conn.executemany(
+            "INSERT INTO subscriptions (platform, chat_id, story, time, tz, lang, active, created_at, updated_at)"
+            " VALUES ('telegram', ?, '', '08:00', 'UTC', ?, 1, ?, ?)",
+            [(str(1000 + i), "de" if i % 4 == 0 else "en", stamp, stamp) for i in range(subs)],
+        )
+    store.close()
+
+
+def fresh_copy(template: Path, workdir: Path, name: str) -> Path:
+    target = workdir / f"{name}.db"
+    target.write_bytes(template.read_bytes())
+    return target
+
+
+async def run_phase(name: str, db: Path, sender: object, subs: int, note: str = "") -> tuple[Row, Store]:
+    clock = FakeClock(SLOT + dt.timedelta(seconds=1))
+    store = Store(db, now=clock.now)
+    deliverer = Deliverer(store, build_config({}), clock, {"telegram": sender})  # type: ignore[dict-item]
+    started = time.perf_counter()
+    results = await deliverer.catch_up()
+    seconds = time.perf_counter() - started
+    statuses = Counter(r.status for r in results)
+    again = await deliverer.catch_up()  # a second pass must find nothing left to send
+    rows = store.deliveries(platform="telegram")
+    once = (statuses["sent"] == subs and not again and len(rows) == subs and all(r.status == "sent" for r in rows))
+    return Row(name, subs, seconds, statuses["sent"], once, note), store
+
+
+async def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--subs", type=int, default=10_000)
+    ap.add_argument("--fake-subs", type=int, default=10_000, help="subscriptions sent through the unlimited fake")
+    ap.add_argument("--limited-subs", type=int, default=600)
+    ap.add_argument("--seeds", type=Path, default=None, help="folder of articles to digest (default: synthetic)")
+    ap.add_argument("--skip-limited", action="store_true")
+    args = ap.parse_args()
+
+    from telegram import Bot
+    from telegram.request import HTTPXRequest
+
+    from newsdigest.bot.ratelimit import RateLimiter
+    from newsdigest.bot.telegram import TelegramSender, limiter_from_config
+    from tests.fakes.telegram_api import FakeTelegram, Limits
+
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="digest-fanout-") as tmp:
+        work = Path(tmp)
+        template = work / "template.db"
+        build_db(template, args.subs, args.seeds)
+
+        instant = InstantSender()
+        row, store = await run_phase("baseline (in-process sender)", fresh_copy(template, work, "a"), instant, args.subs)
+        row.once = row.once and all(v == 1 for v in instant.sent.values()) and len(instant.sent) == args.subs
+        rows.append(row)
+        store.close()
+
+        n = args.fake_subs
+        fake_template = work / "fake.db"
+        build_db(fake_template, n, args.seeds)
+        with FakeTelegram(limits=Limits.unlimited()) as fake:
+            for i in range(n):
+                fake.add_chat(1000 + i)
+            request = HTTPXRequest(connection_pool_size=128, pool_timeout=120.0)
+            async with Bot(fake.token, base_url=fake.base_url, request=request) as bot:
+                # the ceiling: the same number of sendMessage calls straight through PTB, nothing of ours around them
+                sem = asyncio.Semaphore(128)
+
+                async def raw(i: int) -> None:
+                    async with sem:
+                        await bot.send_message(1000 + i, f"digest {i}")
+
+                started = time.perf_counter()
+                await asyncio.gather(*(raw(i) for i in range(n)))
+                rows.append(Row("fake Telegram ceiling (raw PTB)", n, time.perf_counter() - started, n, True,
+                                "no newsdigest code"))
+                ceiling = rows[-1].rate
+                fake.sent.clear()
+                sender = TelegramSender(bot, None, RateLimiter())
+                row, store = await run_phase("fake Telegram, limits off", fake_template, sender, n)
+                counts = Counter(m.chat_id for m in fake.messages())
+                row.once = row.once and len(counts) == n and set(counts.values()) == {1}
+                row.note = f"{row.rate / ceiling:.0%} of the ceiling"
+                rows.append(row)
+                store.close()
+
+        if not args.skip_limited:
+            limited_template = work / "limited.db"
+            build_db(limited_template, args.limited_subs, args.seeds)
+            with FakeTelegram(limits=Limits()) as fake:
+                for i in range(args.limited_subs):
+                    fake.add_chat(1000 + i)
+                request = HTTPXRequest(connection_pool_size=128, pool_timeout=60.0)
+                async with Bot(fake.token, base_url=fake.base_url, request=request) as bot:
+                    limiter = limiter_from_config(TelegramConfig())
+                    sender = TelegramSender(bot, None, limiter)
+                    row, store = await run_phase("fake Telegram, real 30/s", limited_template, sender,
+                                                 args.limited_subs)
+                    counts = Counter(m.chat_id for m in fake.messages())
+                    rejected = len(fake.rejected(429))
+                    row.once = row.once and len(counts) == args.limited_subs and set(counts.values()) == {1}
+                    row.note = f"{row.rate / 30.0:.0%} of 30/s, {rejected} x 429"
+                    rows.append(row)
+                    store.close()
+                    await limiter.aclose()
+
+    base = rows[0].rate
+    print(f"{'phase':34} {'subs':>6} {'seconds':>8} {'digests/s':>10} {'vs base':>8} {'once':>5}  note")
+    for r in rows:
+        print(f"{r.phase:34} {r.subs:>6} {r.seconds:>8.2f} {r.rate:>10.1f} {r.rate / base:>8.2f} "
+              f"{'yes' if r.once else 'NO':>5}  {r.note}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,91 @@
+"""Throughput of newsdigest.extract.extract() against dateparser's search_dates on the same articles.
+
+Usage: python bench/extract_throughput.py CORPUS.jsonl [--limit N] [--dateparser-sample N]
+
+CORPUS.jsonl holds one JSON object a line with a "text" field (e.g. 10kGNAD test set). dateparser is slow, so it
+runs on the first --dateparser-sample articles only (default 100); both rates are articles per second on one core.
+Peak RSS is the process maximum (resource.getrusage), after both runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+
+def load(path: Path, limit: int | None) -> list[str]:
+    texts = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                texts.append(json.loads(line)["text"])
+            if limit and len(texts) >= limit:
+                break
+    return texts
+
+
+def rate_extract(texts: list[str], published: str) -> tuple[float, float, int]:
+    from newsdigest.extract import extract
+
+    extract("Warmlauf: Die Frist endet am 15. September.", published=published)  # load lists, compile regexes
+    t0 = time.perf_counter()
+    deadlines = 0
+    for t in texts:
+        deadlines += len(extract(t, published=published, lang="de").deadlines)
+    dt_s = time.perf_counter() - t0
+    return len(texts) / dt_s, dt_s, deadlines
+
+
+def rate_dateparser(texts: list[str]) -> tuple[float, float]:
+    from dateparser.search import search_dates
+
+    search_dates("am 15. September", languages=["de"])  # warm-up
+    t0 = time.perf_counter()
+    for t in texts:
+        search_dates(t, languages=["de"])
+    dt_s = time.perf_counter() - t0
+    return len(texts) / dt_s, dt_s
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("corpus", type=Path)
+    ap.add_argument("--limit", type=int, default=None, help="articles for extract() (default: all)")
+    ap.add_argument("--dateparser-sample", type=int, default=100, help="articles for dateparser (default 100)")
+    ap.add_argument("--published", default="2016-01-01", help="publication date passed to extract()")
+    args = ap.parse_args(argv)
+
+    texts = load(args.corpus, args.limit)
+    if not texts:
+        print("no articles", file=sys.stderr)
+        return 1
+    chars = sum(len(t) for t in texts) / len(texts)
+    ex_rate, ex_time, n_dl = rate_extract(texts, args.published)
+    sample = texts[: args.dateparser_sample]
+    ex_sample_rate, _, _ = rate_extract(sample, args.published)
+    dp_rate, dp_time = rate_dateparser(sample)
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+    rows = [
+        ("articles (extract)", f"{len(texts)}", f"avg {chars:.0f} chars"),
+        ("extract() articles/s", f"{ex_rate:.1f}", f"{ex_time:.2f} s total, {n_dl} deadlines"),
+        (f"extract() on first {len(sample)}", f"{ex_sample_rate:.1f}", "same sample as dateparser"),
+        (f"dateparser search_dates, first {len(sample)}", f"{dp_rate:.1f}", f"{dp_time:.2f} s total"),
+        ("ratio extract / dateparser", f"{ex_sample_rate / dp_rate:.1f}x", "same articles; goal >= 5x"),
+        ("peak RSS MB", f"{rss_mb:.0f}", "goal <= 200"),
+    ]
+    w = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{w}}  {'value':>10}  note")
+    print("-" * (w + 40))
+    for name, value, note in rows:
+        print(f"{name:<{w}}  {value:>10}  {note}")
+    print(f"goal >= 300 articles/s: {'met' if ex_rate >= 300 else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,125 @@
+"""The digest scheduler: APScheduler 3.x AsyncIOScheduler, one CronTrigger per subscription.
+
+Jobs live in APScheduler's default in-memory job store (never a shared one: every process would run
+every job) and are rebuilt from the database — the source of truth — at start and after every
+subscription change. Each trigger fires at HH:MM in the subscription's own time zone, so 08:00
+Europe/Berlin stays 08:00 local across DST changes.
+
+APScheduler drops a run that is more than `misfire_grace_time` late (1 s by default) and knows
+nothing of runs missed while the process was down. Delivery is therefore guaranteed by the ledger:
+a catch-up job runs at start and every minute and sends whatever slot within `[digest] grace_hours`
+the ledger has not settled (delivery.py). A cron job firing is only the punctual fast path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from newsdigest.digests.delivery import Deliverer, DeliveryResult
+from newsdigest.digests.slots import parse_hhmm, zone
+
+log = logging.getLogger("newsdigest.digests")
+
+JOB_PREFIX = "digest-"
+CATCH_UP_JOB = "digest-catch-up"
+CATCH_UP_SECONDS = 60.0
+MISFIRE_GRACE_SECONDS = 30  # a late cron run still fires; anything later is the catch-up's
+
+
+def cron_trigger(time: str, tz: str) -> CronTrigger:
+    """The daily trigger for HH:MM in an IANA zone (raises ValueError for a bad time or zone)."""
+    at = parse_hhmm(time)
+    return CronTrigger(hour=at.hour, minute=at.minute, second=0, timezone=zone(tz))
+
+
+class DigestScheduler:
+    """Owns the AsyncIOScheduler: one job per subscription plus the catch-up job.
+
+    app.py: `sched = DigestScheduler(deliverer)`, `sched.start()` inside the running loop (it rebuilds
+    from the database and runs a catch-up at once), pass `sched.rebuild` as Core.on_subscriptions_changed,
+    `sched.shutdown()` at exit.
+    """
+
+    def __init__(self, deliverer: Deliverer, *, catch_up_seconds: float = CATCH_UP_SECONDS,
+                 scheduler: AsyncIOScheduler | None = None) -> None:
+        self.deliverer = deliverer
+        self.catch_up_seconds = catch_up_seconds
+        self.scheduler = scheduler or AsyncIOScheduler(timezone=dt.UTC)
+        self._signatures: dict[int, tuple[str, str]] = {}
+        deliverer.on_change = deliverer.on_change or self._rebuild_after_change
+
+    @property
+    def running(self) -> bool:
+        return bool(self.scheduler.running)
+
+    def start(self, *, catch_up_now: bool = True) -> None:
+        """Start inside the running event loop: rebuild jobs, then catch up (now, and every minute)."""
+        self.rebuild()
+        first = dt.datetime.now(dt.UTC) if catch_up_now else None
+        self.scheduler.add_job(
+            self._catch_up, IntervalTrigger(seconds=self.catch_up_seconds, timezone=dt.UTC), id=CATCH_UP_JOB,
+            replace_existing=True, coalesce=True, max_instances=1, misfire_grace_time=None,
+            **({"next_run_time": first} if first else {}),
+        )
+        self.scheduler.start()
+
+    def shutdown(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+
+    def rebuild(self) -> int:
+        """Bring the jobs in line with the active subscriptions; returns how many subscription jobs exist."""
+        wanted: dict[int, tuple[str, str]] = {}
+        for sub in self.deliverer.store.scheduled_subscriptions():
+            wanted[sub.id] = (sub.time, sub.tz)
+        for sub_id in [s for s in self._signatures if s not in wanted]:
+            self._remove(sub_id)
+        for sub_id, (time, tz) in wanted.items():
+            if self._signatures.get(sub_id) == (time, tz):
+                continue
+            try:
+                trigger = cron_trigger(time, tz)
+            except ValueError:
+                log.warning("subscription %s has a bad schedule %r %r; not scheduled", sub_id, time, tz)
+                self._remove(sub_id)
+                continue
+            if not self.scheduler.running:
+                self._remove(sub_id)  # before start, replace_existing does not dedupe APScheduler's pending jobs
+            self.scheduler.add_job(
+                self.deliverer.run_subscription, trigger, args=[sub_id], id=f"{JOB_PREFIX}{sub_id}",
+                replace_existing=True, coalesce=True, max_instances=1, misfire_grace_time=MISFIRE_GRACE_SECONDS,
+            )
+            self._signatures[sub_id] = (time, tz)
+        log.info("digest schedule rebuilt: %d subscription(s)", len(wanted))
+        return len(wanted)
+
+    def _rebuild_after_change(self) -> None:
+        self.rebuild()
+
+    def _remove(self, sub_id: int) -> None:
+        if self._signatures.pop(sub_id, None) is not None:
+            job = self.scheduler.get_job(f"{JOB_PREFIX}{sub_id}")
+            if job is not None:
+                job.remove()
+
+    def next_runs(self) -> dict[int, dt.datetime | None]:
+        """sub id -> next fire time (for /status-like introspection and tests)."""
+        out: dict[int, dt.datetime | None] = {}
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith(JOB_PREFIX) and job.id != CATCH_UP_JOB:
+                out[int(job.id[len(JOB_PREFIX):])] = getattr(job, "next_run_time", None)
+        return out
+
+    async def _catch_up(self) -> list[DeliveryResult]:
+        results = await self.deliverer.catch_up()
+        if results:
+            counts: dict[str, int] = {}
+            for r in results:
+                counts[r.status] = counts.get(r.status, 0) + 1
+            log.info("digest catch-up: %s", " ".join(f"{k}={v}" for k, v in sorted(counts.items())))
+        return results

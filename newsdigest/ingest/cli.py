@@ -1,0 +1,73 @@
+"""`newsdigest feeds list|add|remove|import|export` — thin over the feed library; exit codes 0 ok, 1 failed, 2 bad input."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from newsdigest.config import Config
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def run_feeds_command(
+    cfg: Config, action: str, arg: str | None, *, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    from newsdigest.app import open_store
+
+    out = out or sys.stdout
+    err = err or sys.stderr
+    needs_arg = action in ("add", "remove", "import")
+    if needs_arg and not arg:
+        what = "FILE.opml" if action == "import" else "URL"
+        print(f"error: newsdigest feeds {action} needs {what}", file=err)
+        return EXIT_BAD_INPUT
+    store = open_store(cfg, seed=False)
+    try:
+        return _run(store, cfg, action, arg or "", out, err)
+    finally:
+        store.close()
+
+
+def _run(store: object, cfg: Config, action: str, arg: str, out: TextIO, err: TextIO) -> int:
+    from newsdigest.handlers.feed_cmds import error_hint, feeds_reply
+    from newsdigest.ingest.feeds import FeedError
+    from newsdigest.ingest.fetch import FetchError, run_sync
+    from newsdigest.ingest.opml import OpmlError, export_opml, import_opml
+    from newsdigest.ingest.poller import add_feed_checked
+    from newsdigest.store.store import Store
+
+    assert isinstance(store, Store)
+    if action == "list":
+        print(feeds_reply(store).plain_text(), file=out)
+        return EXIT_OK
+    if action == "export":
+        out.write(export_opml(store))
+        return EXIT_OK
+    if action == "remove":
+        if store.remove_feed(arg):
+            print(f"removed {arg}", file=out)
+            return EXIT_OK
+        print(f"error: {arg} is not followed (see: newsdigest feeds list)", file=err)
+        return EXIT_FAILED
+    if action == "import":
+        try:
+            report = import_opml(store, arg)
+        except OpmlError as exc:
+            print(f"error: {exc}", file=err)
+            return EXIT_BAD_INPUT
+        for problem in report.invalid:
+            print(f"skipped: {problem}", file=err)
+        print(report.summary(), file=out)
+        return EXIT_OK
+    if action == "add":
+        try:
+            outcome = run_sync(add_feed_checked(store, cfg, arg, added_by="cli"))
+        except (FetchError, FeedError) as exc:
+            print(f"error: {arg}: {exc}\n{error_hint(exc)}", file=err)
+            return EXIT_FAILED
+        name = f"“{outcome.title}”" if outcome.title else arg
+        print(f"added {name}: {outcome.created} new articles, {outcome.known} already known", file=out)
+        return EXIT_OK
+    print(f"error: unknown action {action!r} (list, add, remove, import, export)", file=err)
+    return EXIT_BAD_INPUT

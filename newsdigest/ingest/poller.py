@@ -1,0 +1,426 @@
+"""Feed polling: fetch -> parse -> complete teasers from their pages -> dedupe -> extract -> store.
+
+`Poller` runs inside `newsdigest run` as one asyncio task: per-feed interval with jitter, exponential
+backoff on errors, a bounded pool of concurrent fetches, health written to the feeds table. `poll_once`
+is the same work for the CLI and tests; `ingest_url_sync` serves `newsdigest ingest URL`.
+SQLite and extraction are synchronous: they run in worker threads, one feed's writes at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from newsdigest.clock import Clock
+from newsdigest.config import Config, IngestConfig
+from newsdigest.extract import extract
+from newsdigest.extract.types import Extraction
+from newsdigest.ingest.dedupe import canonical_url, content_hash, find_near_duplicate, simhash
+from newsdigest.ingest.feeds import FeedError, ParsedFeed, discover_feed_links, document_kind, parse_feed
+from newsdigest.ingest.fetch import FEED_ACCEPT, FetchError, Fetcher, Resolver, run_sync, system_resolver
+from newsdigest.ingest.pages import complete_entry, extract_page, page_article
+from newsdigest.models import ArticleInput, Feed
+from newsdigest.store.store import AddResult, Store
+
+log = logging.getLogger("newsdigest.ingest.poller")
+T = TypeVar("T")
+
+JITTER = 0.1  # +-10% on every interval, so feeds added together drift apart
+MAX_BACKOFF = dt.timedelta(hours=24)
+ANY_ACCEPT = FEED_ACCEPT.replace("*/*;q=0.5", "text/html;q=0.8, */*;q=0.5")
+_KNOWN = Extraction(lang="und", published=None, title=None)  # stands in when only a source is recorded
+
+
+# -- scheduling (pure) ----------------------------------------------------------------------------------
+
+
+def next_poll_at(
+    now: dt.datetime,
+    interval_minutes: int,
+    errors: int,
+    rng: random.Random,
+    *,
+    retry_after: float | None = None,
+) -> dt.datetime:
+    """When to poll next: the interval with jitter; after `errors` consecutive failures, the interval doubled
+    per further failure, capped at MAX_BACKOFF (or the interval, when that is longer); never before Retry-After."""
+    interval = dt.timedelta(minutes=interval_minutes)
+    delay = interval
+    if errors > 1:
+        delay = min(interval * (2 ** min(errors - 1, 20)), max(MAX_BACKOFF, interval))
+    delay *= 1 + rng.uniform(-JITTER, JITTER)
+    if retry_after is not None:
+        delay = max(delay, dt.timedelta(seconds=retry_after))
+    return now + delay
+
+
+# -- storing ---------------------------------------------------------------------------------------------
+
+
+def is_known(store: Store, inp: ArticleInput) -> bool:
+    return store.find_article(guid=inp.guid, canonical_url=canonical_url(inp.url), content_hash=content_hash(inp.text)) is not None
+
+
+def ingest_entry(store: Store, inp: ArticleInput, *, feed_id: int | None = None) -> AddResult:
+    """Like pipeline.ingest_article, plus SimHash: a near-duplicate of a stored article becomes another source of it."""
+    chash = content_hash(inp.text)
+    curl = canonical_url(inp.url)
+    if store.find_article(guid=inp.guid, canonical_url=curl, content_hash=chash) is not None:
+        return store.add_article(inp, _KNOWN, content_hash=chash, canonical_url=curl, feed_id=feed_id)
+    value = simhash(inp.text)
+    original = find_near_duplicate(store, inp.text, value)
+    if original is not None:
+        return store.add_article(inp, _KNOWN, content_hash=chash, canonical_url=curl, simhash=value,
+                                 feed_id=feed_id, duplicate_of=original)
+    extraction = extract(inp.text, published=inp.published, lang=inp.lang, title=inp.title)
+    return store.add_article(inp, extraction, content_hash=chash, canonical_url=curl, simhash=value, feed_id=feed_id)
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    known: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def ingest_many(store: Store, articles: Sequence[ArticleInput], *, feed_id: int | None) -> Counts:
+    counts = Counts()
+    for inp in articles:
+        if not inp.text.strip():
+            counts.errors.append(f"{inp.url or inp.guid or '?'}: entry without text")
+            continue
+        try:
+            result = ingest_entry(store, inp, feed_id=feed_id)
+        except Exception as exc:  # one bad entry (or an extractor bug) must not lose the rest of the feed
+            log.exception("entry failed url=%s", inp.url)
+            counts.errors.append(f"{inp.url or inp.guid or '?'}: {type(exc).__name__}")
+            continue
+        if result.created:
+            counts.created += 1
+        else:
+            counts.known += 1
+    return counts
+
+
+# -- one feed --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Worker:
+    """Shared state of one polling run: fetcher, limits, clock and the lock that serialises writes."""
+
+    store: Store
+    cfg: IngestConfig
+    fetcher: Fetcher
+    clock: Clock
+    rng: random.Random
+    fetch_slots: asyncio.Semaphore
+    page_slots: asyncio.Semaphore
+    write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    async def db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return await asyncio.to_thread(fn, *args, **kwargs)
+
+    async def ingest_parsed(self, parsed: ParsedFeed, *, feed_id: int | None) -> Counts:
+        """Store a parsed feed's entries; unknown teasers are first completed from their pages."""
+        entries = parsed.entries
+        known = await self.db(lambda: [is_known(self.store, e.article) for e in entries])
+        page_errors: list[str] = []
+
+        async def complete(inp: ArticleInput) -> ArticleInput:
+            async with self.page_slots:
+                full, error = await complete_entry(self.fetcher, inp)
+            if error:
+                page_errors.append(error)
+            return full
+
+        jobs: list[Awaitable[ArticleInput]] = []
+        for entry, seen in zip(entries, known, strict=True):
+            if not seen and entry.summary_only and self.cfg.fetch_pages:
+                jobs.append(complete(entry.article))
+            else:
+                jobs.append(_ready(entry.article))
+        articles = await asyncio.gather(*jobs)
+        async with self.write_lock:
+            counts = await self.db(ingest_many, self.store, articles, feed_id=feed_id)
+        counts.errors.extend(page_errors)
+        return counts
+
+    async def poll(self, feed: Feed) -> FeedPollResult:
+        """Poll one feed and record its health; never raises for a broken feed."""
+        async with self.fetch_slots:
+            return await self._poll(feed)
+
+    async def _poll(self, feed: Feed) -> FeedPollResult:
+        started = time.perf_counter()
+        interval = await self.db(self.store.feed_interval, feed.id) or self.cfg.interval_minutes
+        try:
+            result = await self.fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+            if result.not_modified:
+                out = FeedPollResult(feed.url, "not-modified")
+                etag, last_modified, title, counts = None, None, None, Counts()
+            else:
+                parsed = await self.db(parse_feed, result.content, url=result.url, content_type=result.content_type)
+                counts = await self.ingest_parsed(parsed, feed_id=feed.id)
+                out = FeedPollResult(feed.url, "ok", counts.created, counts.known, warnings=counts.errors)
+                etag, last_modified, title = result.etag, result.last_modified, parsed.title
+        except (FetchError, FeedError) as exc:
+            return await self._failed(feed, interval, str(exc), getattr(exc, "retry_after", None), started)
+        except Exception as exc:  # a bug must not stop the poller; the feed shows the error
+            log.exception("poll crashed feed=%s", feed.url)
+            return await self._failed(feed, interval, f"internal error ({type(exc).__name__}), logged", None, started)
+        now = self.clock.now()
+        out.next_poll = next_poll_at(now, interval, 0, self.rng)
+        await self.db(self.store.record_feed_success, feed.id, now=now, next_poll=out.next_poll, etag=etag,
+                      last_modified=last_modified, title=title, new_items=counts.created,
+                      not_modified=out.status == "not-modified")
+        log.info("poll feed=%s status=%s new=%d known=%d ms=%.0f", feed.url, out.status, out.created, out.known,
+                 (time.perf_counter() - started) * 1000)
+        return out
+
+    async def _failed(self, feed: Feed, interval: int, error: str, retry_after: float | None, started: float
+                      ) -> FeedPollResult:
+        now = self.clock.now()
+        next_poll = next_poll_at(now, interval, feed.error_count + 1, self.rng, retry_after=retry_after)
+        await self.db(self.store.record_feed_error, feed.id, error, now=now, next_poll=next_poll)
+        log.warning("poll feed=%s status=error error=%r next=%s ms=%.0f", feed.url, error, next_poll.isoformat(),
+                    (time.perf_counter() - started) * 1000)
+        return FeedPollResult(feed.url, "error", error=error, next_poll=next_poll)
+
+
+async def _ready(value: T) -> T:
+    return value
+
+
+@dataclass
+class FeedPollResult:
+    url: str
+    status: str  # ok | not-modified | error
+    created: int = 0
+    known: int = 0
+    error: str | None = None
+    next_poll: dt.datetime | None = None
+    warnings: list[str] = field(default_factory=list)  # pages that could not be used, entries skipped
+
+
+@dataclass
+class PollReport:
+    results: list[FeedPollResult] = field(default_factory=list)
+
+    @property
+    def created(self) -> int:
+        return sum(r.created for r in self.results)
+
+    @property
+    def known(self) -> int:
+        return sum(r.known for r in self.results)
+
+    @property
+    def failed(self) -> list[FeedPollResult]:
+        return [r for r in self.results if r.status == "error"]
+
+    def summary(self) -> str:
+        unchanged = sum(r.status == "not-modified" for r in self.results)
+        return (f"{len(self.results)} feeds polled: {self.created} new articles, {self.known} already known, "
+                f"{unchanged} unchanged, {len(self.failed)} failed")
+
+
+def _worker(store: Store, cfg: IngestConfig, fetcher: Fetcher, clock: Clock, rng: random.Random) -> Worker:
+    return Worker(store, cfg, fetcher, clock, rng, asyncio.Semaphore(cfg.concurrency), asyncio.Semaphore(cfg.concurrency))
+
+
+async def poll_once(
+    store: Store,
+    config: Config,
+    *,
+    clock: Clock | None = None,
+    fetcher: Fetcher | None = None,
+    due_only: bool = False,
+    rng: random.Random | None = None,
+    resolver: Resolver = system_resolver,
+) -> PollReport:
+    """Poll every active feed (or only the due ones) once, `concurrency` at a time."""
+    clock = clock or Clock()
+    async with contextlib.AsyncExitStack() as stack:
+        if fetcher is None:
+            fetcher = await stack.enter_async_context(Fetcher(config.ingest, resolver=resolver))
+        worker = _worker(store, config.ingest, fetcher, clock, rng or random.Random())
+        feeds = await asyncio.to_thread(store.due_feeds, clock.now()) if due_only else await asyncio.to_thread(store.feeds)
+        results = await asyncio.gather(*(worker.poll(f) for f in feeds))
+    return PollReport(list(results))
+
+
+def seed_config_feeds(store: Store, config: Config) -> int:
+    """Add `[ingest] feeds` not yet in the table (a feed an admin removed stays removed)."""
+    added = 0
+    for url in config.ingest.feeds:
+        if store.feed(url) is None:
+            store.add_feed(url, added_by="config")
+            added += 1
+    return added
+
+
+class Poller:
+    """The polling task of `newsdigest run`: `task = asyncio.create_task(poller.run())`, later `poller.stop()`."""
+
+    def __init__(
+        self,
+        store: Store,
+        config: Config,
+        *,
+        clock: Clock | None = None,
+        rng: random.Random | None = None,
+        resolver: Resolver = system_resolver,
+        max_sleep: float = 60.0,
+    ) -> None:
+        self.store = store
+        self.config = config
+        self.clock = clock or Clock()
+        self.rng = rng or random.Random()
+        self.resolver = resolver
+        self.max_sleep = max_sleep
+        self.last_report: PollReport | None = None
+        self._stop = asyncio.Event()
+
+    def stop(self) -> None:
+        """Ask `run()` to return: an ongoing batch is cancelled (each feed's writes are atomic)."""
+        self._stop.set()
+
+    async def run(self) -> None:
+        added = await asyncio.to_thread(seed_config_feeds, self.store, self.config)
+        if added:
+            log.info("feeds seeded from config count=%d", added)
+        async with Fetcher(self.config.ingest, resolver=self.resolver) as fetcher:
+            worker = _worker(self.store, self.config.ingest, fetcher, self.clock, self.rng)
+            while not self._stop.is_set():
+                if not await self._until_stopped(self._batch(worker)):
+                    break
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stop.wait(), await asyncio.to_thread(self._sleep_seconds))
+        log.info("poller stopped")
+
+    async def _batch(self, worker: Worker) -> None:
+        feeds = await asyncio.to_thread(self.store.due_feeds, self.clock.now())
+        if feeds:
+            self.last_report = PollReport(list(await asyncio.gather(*(worker.poll(f) for f in feeds))))
+            log.info("poll batch %s", self.last_report.summary())
+
+    async def _until_stopped(self, work: Awaitable[None]) -> bool:
+        """Run `work` unless stop() comes first; False when stopped."""
+        task = asyncio.ensure_future(work)
+        stopper = asyncio.ensure_future(self._stop.wait())
+        done, _ = await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        for pending in (task, stopper):
+            if pending not in done:
+                pending.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await pending
+        if task in done:
+            task.result()  # surface a crash of the batch itself
+            return True
+        return False
+
+    def _sleep_seconds(self) -> float:
+        due = self.store.next_poll_due()
+        if due is None:
+            return self.max_sleep if not self.store.due_feeds(self.clock.now()) else 0.0
+        return min(self.max_sleep, max(1.0, (due - self.clock.now()).total_seconds()))
+
+
+# -- single URLs (CLI) and new feeds (addfeed) -------------------------------------------------------------------
+
+
+class NotAFeedError(FeedError):
+    """The URL is a web page, not a feed; `candidates` lists feeds the page announces."""
+
+    def __init__(self, message: str, candidates: list[str]) -> None:
+        super().__init__(message)
+        self.candidates = candidates
+
+
+@dataclass
+class UrlIngestReport:
+    url: str
+    kind: str  # feed | page
+    title: str | None = None
+    created: int = 0
+    known: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        name = f" “{self.title}”" if self.title else ""
+        parts = [f"{self.created} new", f"{self.known} already known"]
+        if self.errors:
+            parts.append(f"{len(self.errors)} problems")
+        return f"{self.kind}{name}: " + ", ".join(parts)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+async def ingest_url_async(
+    store: Store, config: Config, url: str, *, published: dt.date | None = None, resolver: Resolver = system_resolver
+) -> UrlIngestReport:
+    """Fetch a URL once: a feed has its entries ingested (teasers completed), a page is ingested as one article."""
+    async with Fetcher(config.ingest, resolver=resolver) as fetcher:
+        result = await fetcher.fetch(url, accept=ANY_ACCEPT)
+        worker = _worker(store, config.ingest, fetcher, Clock(), random.Random())
+        if document_kind(result.content, result.content_type) != "page":
+            parsed = await asyncio.to_thread(parse_feed, result.content, url=result.url, content_type=result.content_type)
+            known_feed = await asyncio.to_thread(store.feed, url)
+            counts = await worker.ingest_parsed(parsed, feed_id=known_feed.id if known_feed else None)
+            return UrlIngestReport(url, "feed", parsed.title, counts.created, counts.known, counts.errors)
+    page = await asyncio.to_thread(extract_page, result.content, result.url)
+    added = await asyncio.to_thread(ingest_entry, store, page_article(page, published=published))
+    return UrlIngestReport(url, "page", page.title, int(added.created), int(not added.created))
+
+
+def ingest_url_sync(store: Store, config: Config, url: str, *, published: dt.date | None = None) -> UrlIngestReport:
+    """`newsdigest ingest URL` from sync code. Raises FetchError, FeedError or PageError with a readable reason."""
+    return run_sync(ingest_url_async(store, config, url, published=published))  # type: ignore[no-any-return]
+
+
+@dataclass
+class AddFeedOutcome:
+    feed: Feed
+    new: bool  # False: it was already followed
+    title: str | None
+    created: int
+    known: int
+    warnings: list[str]
+
+
+async def add_feed_checked(
+    store: Store,
+    config: Config,
+    url: str,
+    *,
+    added_by: str | None = None,
+    clock: Clock | None = None,
+    resolver: Resolver = system_resolver,
+) -> AddFeedOutcome:
+    """`addfeed`: fetch and parse once (so a broken feed is reported at once), then store it and its entries.
+    Raises FetchError, FeedError (NotAFeedError with the feeds a page announces) before anything is stored."""
+    clock = clock or Clock()
+    async with Fetcher(config.ingest, resolver=resolver) as fetcher:
+        result = await fetcher.fetch(url)
+        if document_kind(result.content, result.content_type) == "page":
+            raise NotAFeedError("this is a web page, not an RSS or Atom feed",
+                                discover_feed_links(result.content, result.url))
+        parsed = await asyncio.to_thread(parse_feed, result.content, url=result.url, content_type=result.content_type)
+        feed, new = await asyncio.to_thread(store.add_feed, url, title=parsed.title, added_by=added_by)
+        worker = _worker(store, config.ingest, fetcher, clock, random.Random())
+        counts = await worker.ingest_parsed(parsed, feed_id=feed.id)
+    now = clock.now()
+    await asyncio.to_thread(
+        store.record_feed_success, feed.id, now=now, next_poll=next_poll_at(now, config.ingest.interval_minutes, 0, worker.rng),
+        etag=result.etag, last_modified=result.last_modified, title=parsed.title, new_items=counts.created,
+    )
+    return AddFeedOutcome(feed, new, parsed.title, counts.created, counts.known, counts.errors)

@@ -1,0 +1,1 @@
+"""Operations: /healthz and /metrics server, Prometheus metrics."""

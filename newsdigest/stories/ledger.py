@@ -1,0 +1,279 @@
+"""The deadline ledger of a story: one item per obligation and date, with sources, supersession and conflicts. Pure.
+
+Mentions of a deadline by several articles merge into one item when their dates agree: exactly for
+exact dates, within a few days for approximate ones (a duration counted from the publication date,
+"mid-September"). A mention that `supersedes` another date marks the item of that date replaced.
+Two live items whose obligations read alike but whose dates differ are flagged as a disagreement.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from newsdigest.stories.merge import Mention, overlap, stems
+
+APPROX_TOLERANCE_DAYS = 3  # a duration-derived date may miss the exact one by this much
+CONFLICT_MAX_DAYS = 62
+CONFLICT_MIN_OVERLAP = 0.5
+
+_FUZZY = frozenset({"APPROX", "ABOUT", "MID", "START", "EARLY", "END", "LATE"})  # a day only read into the text
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+@dataclass(frozen=True)
+class When:
+    """A deadline's date as far as the text fixes it: [lo, hi], and how to say it."""
+
+    lo: dt.date
+    hi: dt.date
+    precision: str  # day | part (early/mid/late month) | month | week | quarter | year
+    mod: str | None = None
+    approx: bool = False  # derived from a duration, or a fuzzy part of a month
+
+    @property
+    def point(self) -> dt.date:
+        return self.lo + (self.hi - self.lo) / 2
+
+    @property
+    def exact(self) -> bool:
+        return self.precision == "day" and not self.approx
+
+
+def parse_when(value: str, *, mod: str | None = None, from_duration: bool = False) -> When | None:
+    """TIMEX3 value (+ mod) -> When; None for values that are no calendar time (P45D, PRESENT_REF, ...)."""
+    v = (value or "").strip()
+    try:
+        if m := _DAY.match(v):
+            day = dt.date(int(m[1]), int(m[2]), int(m[3]))
+            return When(day, day, "day", mod, approx=from_duration or mod in _FUZZY)
+        if m := _MONTH.match(v):
+            year, month = int(m[1]), int(m[2])
+            last = calendar.monthrange(year, month)[1]
+            parts = {"START": (1, 10), "EARLY": (1, 10), "MID": (11, 20), "END": (21, last), "LATE": (21, last)}
+            if mod in parts:
+                a, b = parts[mod]
+                return When(dt.date(year, month, a), dt.date(year, month, b), "part", mod, approx=True)
+            return When(dt.date(year, month, 1), dt.date(year, month, last), "month", mod)
+        if m := _WEEK.match(v):
+            monday = dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
+            return When(monday, monday + dt.timedelta(days=6), "week", mod)
+        if m := _QUARTER.match(v):
+            year, q = int(m[1]), int(m[2])
+            lo = dt.date(year, 3 * q - 2, 1)
+            hi_month = 3 * q
+            return When(lo, dt.date(year, hi_month, calendar.monthrange(year, hi_month)[1]), "quarter", mod)
+        if m := _YEAR.match(v):
+            year = int(m[1])
+            return When(dt.date(year, 1, 1), dt.date(year, 12, 31), "year", mod)
+    except ValueError:
+        return None
+    return None
+
+
+@dataclass(frozen=True)
+class DeadlineIn:
+    """A deadline mention as loaded for the ledger."""
+
+    id: int
+    article_id: int
+    published: dt.date | None
+    text: str
+    value: str
+    what: str
+    supersedes: str | None
+    start: int
+    end: int
+    timex_type: str | None = None  # DURATION when the date was counted from a span ("45-tägige Frist")
+    mod: str | None = None
+    support_only: bool = False  # a plain mention of the date in another article: joins an item, never makes one
+
+    @property
+    def when(self) -> When | None:
+        return parse_when(self.value, mod=self.mod, from_duration=self.timex_type == "DURATION")
+
+
+@dataclass
+class LedgerItem:
+    key: str  # stable: "d" + the smallest deadline id behind it
+    when: When
+    value: str
+    what: str
+    mentions: list[Mention] = field(default_factory=list)
+    superseded_by: When | None = None
+    replaces: list[When] = field(default_factory=list)
+    disagrees_with: list[When] = field(default_factory=list)
+    whats: list[str] = field(default_factory=list)
+
+    @property
+    def article_ids(self) -> list[int]:
+        return sorted({m.article_id for m in self.mentions})
+
+    @property
+    def due(self) -> dt.date:
+        """The day by which it falls due (the end of a month for "by September")."""
+        return self.when.point if self.when.precision in ("day", "part") else self.when.hi
+
+    def status(self, today: dt.date) -> str:
+        if self.superseded_by is not None:
+            return "superseded"
+        return "upcoming" if self.due >= today else "passed"
+
+
+@dataclass
+class Ledger:
+    items: list[LedgerItem]
+    today: dt.date
+
+    def by_status(self, status: str) -> list[LedgerItem]:
+        items = [i for i in self.items if i.status(self.today) == status]
+        return sorted(items, key=lambda i: (i.due, i.key), reverse=status == "passed")
+
+    @property
+    def upcoming(self) -> list[LedgerItem]:
+        return self.by_status("upcoming")
+
+    @property
+    def passed(self) -> list[LedgerItem]:
+        return self.by_status("passed")
+
+    @property
+    def superseded(self) -> list[LedgerItem]:
+        return self.by_status("superseded")
+
+
+def _fits(item: LedgerItem, when: When) -> bool:
+    """Does a mention dated `when` speak of the same date as `item`?"""
+    a, b = item.when, when
+    if a.exact and b.exact:
+        return a.lo == b.lo
+    tol = dt.timedelta(days=APPROX_TOLERANCE_DAYS if (a.approx or b.approx) else 0)
+    if a.precision in ("day", "part") and b.precision in ("day", "part"):
+        return a.lo - tol <= b.hi and b.lo - tol <= a.hi
+    return a.lo == b.lo and a.hi == b.hi and a.precision == b.precision
+
+
+def _rank(when: When) -> int:
+    # Exact dates anchor the items; approximate and coarser ones join them afterwards.
+    order = {"day": 0, "part": 2, "week": 3, "month": 4, "quarter": 5, "year": 6}
+    return order.get(when.precision, 9) + (1 if when.approx and when.precision == "day" else 0)
+
+
+def build_ledger(mentions: Iterable[DeadlineIn], today: dt.date) -> Ledger:
+    """Merge deadline mentions into ledger items, link supersession, flag disagreements."""
+    everything = [(m, w) for m in mentions if (w := m.when) is not None]
+    dated = [(m, w) for m, w in everything if not m.support_only]
+    dated.sort(key=lambda mw: (_rank(mw[1]), mw[1].lo, mw[0].published or dt.date.min, mw[0].id))
+    items: list[LedgerItem] = []
+    for m, w in dated:
+        mention = Mention(m.article_id, m.published, m.text, m.start, m.end, m.id)
+        fits = [i for i in items if _fits(i, w)]
+        if fits:
+            home = min(fits, key=lambda i: (abs((i.when.point - w.point).days), i.key))
+            home.mentions.append(mention)
+            home.whats.append(m.what)
+            if m.id < int(home.key[1:]):
+                home.key = f"d{m.id}"
+        else:
+            items.append(LedgerItem(f"d{m.id}", w, m.value, m.what, [mention], whats=[m.what]))
+    _add_support([(m, w) for m, w in everything if m.support_only], items)
+    _link_supersession(dated, items)
+    _flag_conflicts(items)
+    for item in items:
+        item.what = _best_what(item.whats) or item.what
+    return Ledger(items, today)
+
+
+def _add_support(support: list[tuple[DeadlineIn, When]], items: list[LedgerItem]) -> None:
+    exact = {i.when.lo: i for i in items if i.when.exact}
+    for m, w in sorted(support, key=lambda mw: (mw[0].published or dt.date.min, mw[0].id)):
+        item = exact.get(w.lo) if w.exact else None
+        if item is not None and m.article_id not in item.article_ids:
+            item.mentions.append(Mention(m.article_id, m.published, m.text, m.start, m.end, m.id))
+
+
+def _item_of(items: list[LedgerItem], when: When) -> LedgerItem | None:
+    fits = [i for i in items if _fits(i, when)]
+    return min(fits, key=lambda i: (abs((i.when.point - when.point).days), i.key)) if fits else None
+
+
+_MOVED = re.compile(
+    r"\b(?:verlänger\w*|verschob\w*|verschoben|verschieb\w*|aufgeschoben|vorgezogen|extend\w*|extension|"
+    r"postpon\w*|delay\w*|pushed\s+back|brought\s+forward|moved\s+(?:up|back|to))\b",
+    re.IGNORECASE,
+)
+
+
+def _implied_supersedes(m: DeadlineIn, w: When, items: list[LedgerItem]) -> str | None:
+    """An extension reported without the old date ("die Frist wurde auf den 22. März verlängert") replaces the
+    earlier live deadline of the story whose obligation reads most alike, reported before it by another article."""
+    if not _MOVED.search(f"{m.text} {m.what}"):
+        return None
+    mine = stems(m.what)
+    best: tuple[float, dt.date, LedgerItem] | None = None
+    for item in items:
+        if item.superseded_by is not None or _fits(item, w) or m.article_id in item.article_ids:
+            continue
+        first = min((x.published for x in item.mentions if x.published), default=None)
+        if first is None or m.published is None or first > m.published:
+            continue
+        if abs((item.when.point - w.point).days) > CONFLICT_MAX_DAYS * 2:
+            continue
+        score = max((overlap(mine, stems(x)) for x in item.whats), default=0.0)
+        if score >= 0.3 and (best is None or (score, item.when.lo) > (best[0], best[1])):
+            best = (score, item.when.lo, item)
+    return best[2].value if best else None
+
+
+def _link_supersession(dated: list[tuple[DeadlineIn, When]], items: list[LedgerItem]) -> None:
+    for m, w in dated:
+        supersedes = m.supersedes or _implied_supersedes(m, w, items)
+        if not supersedes:
+            continue
+        old_when = parse_when(supersedes)
+        new_item = _item_of(items, w)
+        if old_when is None or new_item is None:
+            continue
+        old_item = _item_of(items, old_when)
+        if old_item is None:  # the replaced date was only mentioned as such: keep it on record
+            old_item = LedgerItem(f"d{m.id}s", old_when, supersedes, m.what,
+                                  [Mention(m.article_id, m.published, m.text, m.start, m.end, m.id)], whats=[m.what])
+            items.append(old_item)
+        if old_item is new_item:
+            continue
+        old_item.superseded_by = new_item.when
+        if all(r != old_item.when for r in new_item.replaces):
+            new_item.replaces.append(old_item.when)
+
+
+def _flag_conflicts(items: list[LedgerItem]) -> None:
+    live = [i for i in items if i.superseded_by is None and i.when.precision in ("day", "part")]
+    for n, a in enumerate(live):
+        for b in live[n + 1:]:
+            if abs((a.when.point - b.when.point).days) > CONFLICT_MAX_DAYS:
+                continue
+            if set(a.article_ids) & set(b.article_ids):
+                continue  # one article naming two dates describes two steps, not a disagreement
+            if max(overlap(stems(x), stems(y)) for x in a.whats for y in b.whats) >= CONFLICT_MIN_OVERLAP:
+                a.disagrees_with.append(b.when)
+                b.disagrees_with.append(a.when)
+
+
+def _best_what(whats: list[str]) -> str:
+    """The description most others agree with (ties: the longer, then the first)."""
+    cands = [w for w in whats if w and w.strip()]
+    if not cands:
+        return ""
+    sets = [stems(w) for w in cands]
+
+    def support(i: int) -> tuple[float, int]:
+        return (sum(overlap(sets[i], s) for j, s in enumerate(sets) if j != i), len(cands[i]))
+
+    return cands[max(range(len(cands)), key=support)]

@@ -1,0 +1,196 @@
+"""The stories layer's I/O edge: assigning new articles to stories and loading what the views need.
+
+Everything else in `stories/` is pure and works on the records loaded here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from newsdigest.stories.cluster import WINDOW_DAYS, ArticleTerms, StoryProfile, assign
+from newsdigest.stories.ledger import DeadlineIn, Ledger, build_ledger, parse_when
+from newsdigest.stories.merge import PointIn
+from newsdigest.stories.naming import slugify, story_aliases, story_name, story_slug
+from newsdigest.stories.terms import TermProfile, profile
+
+if TYPE_CHECKING:
+    from newsdigest.store.store import Store
+    from newsdigest.store.stories_repo import StoryArticle, StoryRecord
+
+log = logging.getLogger("newsdigest.stories")
+
+BATCH = 2000
+RECENT_ARTICLES = 12  # articles whose key points feed /status
+POINTS_PER_ARTICLE = 8
+PASSAGES = 6  # best key points per article used for clustering terms
+
+
+def article_terms(title: str, extraction: dict[str, Any]) -> TermProfile:
+    """Salient terms of a stored article (its title, actors and best key points)."""
+    kps = sorted(extraction.get("key_points") or [], key=lambda k: -float(k.get("score", 0.0)))
+    passages = [str(k.get("text", "")) for k in kps[:PASSAGES]]
+    actors = [str(a) for a in extraction.get("actors") or []]
+    return profile(title or "", actors, passages)
+
+
+def ensure_assigned(store: Store) -> int:
+    """Cluster every article that has no story yet; returns how many were placed. One cheap query when none."""
+    if not store.has_unassigned():
+        return 0
+    started, placed = time.perf_counter(), 0
+    while True:
+        rows = store.unassigned_articles(limit=BATCH)
+        if not rows:
+            break
+        _place(store, rows)
+        placed += len(rows)
+        if len(rows) < BATCH:
+            break
+    log.info("stories assigned=%d ms=%.1f", placed, (time.perf_counter() - started) * 1000)
+    return placed
+
+
+def _place(store: Store, rows: list[tuple[int, str, dt.date, dict[str, Any]]]) -> None:
+    arts = [ArticleTerms(aid, published, article_terms(title, ex)) for aid, title, published, ex in rows]
+    window = dt.timedelta(days=WINDOW_DAYS)
+    records = {
+        r.id: r
+        for r in store.stories_active_between(
+            min(a.published for a in arts) - window, max(a.published for a in arts) + window
+        )
+    }
+    profiles = [StoryProfile.from_json(r.id, r.terms, r.first_published, r.last_published) for r in records.values()]
+    result = assign(arts, profiles)
+    members: dict[int, list[int]] = {}
+    for aid, key in result.assignments.items():
+        members.setdefault(key, []).append(aid)
+    taken = store.taken_slugs() - {records[k].slug for k in result.changed if k in records}
+    from newsdigest.store.stories_repo import StoryWrite
+
+    writes: list[StoryWrite] = []
+    for key in sorted(result.changed, key=lambda k: (k < 0, abs(k))):
+        prof = result.changed[key]
+        old = records.get(key)
+        old_slugs = list(old.terms.get("slugs", [])) if old else []
+        slug = story_slug(prof, taken)
+        if old is not None and _same_slug(old.slug, slug):
+            slug = old.slug
+        if old is not None and old.slug != slug and old.slug not in old_slugs:
+            old_slugs.append(old.slug)
+        taken.add(slug)
+        terms = {**prof.to_json(), "slugs": old_slugs}
+        writes.append(StoryWrite(
+            id=old.id if old else None, slug=slug, name=story_name(prof), aliases=story_aliases(prof, old_slugs),
+            terms=terms, first_published=prof.first, last_published=prof.last, article_ids=members.get(key, []),
+        ))
+    store.save_stories(writes)
+
+
+def _same_slug(old: str, new: str) -> bool:
+    # "tiktok-bytedance" and "tiktok-bytedance-2" name the same story: keep what users have seen.
+    base = new.rsplit("-", 1)[0] if new.rsplit("-", 1)[-1].isdigit() else new
+    return old in (new, base) or (old.startswith(base + "-") and old[len(base) + 1:].isdigit())
+
+
+# -- views -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoryView:
+    """A story as seen at `as_of` (only articles published by then), loaded with bounded queries."""
+
+    story: StoryRecord
+    name: str
+    as_of: dt.date | None
+    today: dt.date
+    article_count: int
+    articles: tuple[StoryArticle, ...]  # the newest (at most RECENT_ARTICLES), newest first, then deadline sources
+    recent: int  # how many of `articles` are the newest ones whose key points are loaded
+    points: tuple[PointIn, ...]
+    ledger: Ledger
+
+    @property
+    def sources(self) -> dict[int, tuple[str, ...]]:
+        return {a.id: a.sources for a in self.articles}
+
+    @property
+    def titles(self) -> dict[int, str]:
+        """Headlines of the newest articles."""
+        return {a.id: a.title for a in self.articles[: self.recent]}
+
+    @property
+    def published(self) -> dict[int, dt.date | None]:
+        return {a.id: a.published for a in self.articles}
+
+
+def display_name(store: Store, story: StoryRecord, as_of: dt.date | None) -> str:
+    """The story's name; in a replay before its latest article, named from what was known then."""
+    if as_of is None or story.last_published is None or story.last_published <= as_of:
+        return story.name
+    actors = store.story_actor_counts(story.id, until=as_of, limit=6)
+    if not actors:
+        return story.name
+    prof = StoryProfile(key=story.id, actors=dict(actors))
+    return story_name(prof)
+
+
+def load_points(store: Store, article_ids: Sequence[int], per_article: int = POINTS_PER_ARTICLE) -> list[PointIn]:
+    return [
+        PointIn(r["id"], r["article_id"], r["text"], r["kind"], float(r["score"]), r["start"], r["end"],
+                _date(r["published"]))
+        for r in store.story_key_points(list(article_ids), per_article=per_article)
+    ]
+
+
+def load_deadline_mentions(store: Store, story_id: int, *, as_of: dt.date | None) -> list[DeadlineIn]:
+    """The story's deadline mentions, plus plain mentions of their exact dates in other articles (support)."""
+    rows = store.story_deadlines(story_id, until=as_of)
+    mentions = [
+        DeadlineIn(r["id"], r["article_id"], _date(r["published"]), r["text"], r["value"], r["what"], r["supersedes"],
+                   r["start"], r["end"], r["ttype"], r["tmod"])
+        for r in rows
+    ]
+    days = sorted({m.value[:10] for m in mentions if (w := m.when) is not None and w.exact})
+    mentions += [
+        DeadlineIn(-r["id"], r["article_id"], _date(r["published"]), r["text"], r["value"][:10], "", None, r["start"],
+                   r["end"], "DATE", None, support_only=True)
+        for r in store.story_date_mentions(story_id, days, until=as_of)
+    ]
+    return mentions
+
+
+def load_ledger(store: Store, story_id: int, *, as_of: dt.date | None, today: dt.date) -> Ledger:
+    return build_ledger(load_deadline_mentions(store, story_id, as_of=as_of), today)
+
+
+def load_view(store: Store, story: StoryRecord, *, as_of: dt.date | None, today: dt.date) -> StoryView:
+    articles = store.story_articles(story.id, until=as_of, limit=RECENT_ARTICLES)
+    recent = len(articles)
+    count = len(articles) if len(articles) < RECENT_ARTICLES else store.story_article_count(story.id, until=as_of)
+    ledger = load_ledger(store, story.id, as_of=as_of, today=today)
+    extra = [aid for i in ledger.items for aid in i.article_ids if aid not in {a.id for a in articles}]
+    if extra:  # deadline sources older than the recent articles: need their names for source counts
+        articles = articles + [a for a in store.articles_by_id(sorted(set(extra))).values()]
+    return StoryView(
+        story=story, name=display_name(store, story, as_of), as_of=as_of, today=today, article_count=count,
+        articles=tuple(articles), recent=recent, points=tuple(load_points(store, [a.id for a in articles[:recent]])),
+        ledger=ledger,
+    )
+
+
+def _date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+__all__ = ["StoryView", "article_terms", "display_name", "ensure_assigned", "load_ledger", "load_view", "parse_when",
+           "slugify"]

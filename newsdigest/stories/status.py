@@ -1,0 +1,197 @@
+"""Where a story stands: its developments ranked, and what changed since a given time.
+
+`developments()` and `diff()` are pure; `what_changed()` loads a story's data once and calls them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from newsdigest.stories.ledger import DeadlineIn, Ledger, LedgerItem, When, build_ledger
+from newsdigest.stories.merge import MergedPoint, PointIn, merge_points, overlap, source_names, stems
+
+if TYPE_CHECKING:
+    from newsdigest.store.store import Store
+    from newsdigest.store.stories_repo import StoryArticle, StoryRecord
+
+HALF_LIFE_DAYS = 6.0  # a development loses half its weight every this many days behind the newest news
+HEADLINE_BOOST = 1.5  # the sentence an article leads with (its title says the same) is its news
+KIND_WEIGHT = {"event": 1.15, "deadline": 1.0, "figure": 0.9, "fact": 1.0, "quote": 0.75}
+
+
+@dataclass(frozen=True)
+class Development:
+    point: MergedPoint
+    sources: tuple[str, ...]
+    rank: float
+
+    @property
+    def key(self) -> str:
+        return self.point.key
+
+    @property
+    def text(self) -> str:
+        return self.point.text
+
+    @property
+    def published(self) -> dt.date | None:
+        return self.point.last_published
+
+
+def headline_points(
+    points: Sequence[PointIn], titles: dict[int, str], published: dict[int, dt.date | None]
+) -> list[PointIn]:
+    """Each article's headline as a point, scored by how much of it the *other* articles' key points support.
+
+    A title is the outlet's own summary of its news; the one most corroborated by the rest of the
+    coverage is the best lead.
+    """
+    own: dict[int, set[str]] = {}
+    for p in points:
+        own.setdefault(p.article_id, set()).update(stems(p.text))
+    out = []
+    for aid, title in titles.items():
+        t = stems(title)
+        if len(t) < 2:
+            continue
+        others = set().union(*(v for k, v in own.items() if k != aid)) if len(own) > 1 else set()
+        support = len(t & others) / len(t)
+        out.append(PointIn(-aid, aid, title, "event", round(0.6 + 0.8 * support, 4), -1, -1, published.get(aid)))
+    return out
+
+
+def developments(
+    points: Iterable[PointIn],
+    sources: dict[int, tuple[str, ...]],
+    titles: dict[int, str],
+    *,
+    newest: dt.date | None = None,
+    published: dict[int, dt.date | None] | None = None,
+) -> list[Development]:
+    """Merged key points and headlines, ranked by salience x recency x how many outlets report them (best first)."""
+    points = list(points)
+    if published is not None:
+        points += headline_points(points, titles, published)
+    merged = merge_points(points)
+    days = [d for g in merged if (d := g.last_published)]
+    newest = newest or (max(days) if days else None)
+    title_stems = {aid: stems(t) for aid, t in titles.items()}
+    out = []
+    for g in merged:
+        src = tuple(source_names(g.article_ids, sources))
+        age = (newest - g.last_published).days if newest and g.last_published else 0
+        recency = 0.5 ** (max(0, age) / HALF_LIFE_DAYS)
+        headline = HEADLINE_BOOST if any(
+            m.ref_id >= 0 and overlap(g.stems, title_stems.get(m.article_id, frozenset())) >= 0.6 for m in g.mentions
+        ) else 1.0
+        rank = (0.25 + g.score) * recency * (1 + 0.6 * math.log(len(src) or 1)) * headline
+        out.append(Development(g, src, rank * KIND_WEIGHT.get(g.kind, 1.0)))
+    out.sort(key=lambda d: (-d.rank, d.key))
+    return out
+
+
+# -- what changed ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeadlineChange:
+    kind: str  # added | moved | extended | passed
+    item: LedgerItem  # the item as it stands now
+    old: When | None = None  # moved / extended: the date it replaced
+
+
+@dataclass(frozen=True)
+class StoryChanges:
+    """What happened in a story between `since` and `as_of`. Empty when nothing did."""
+
+    story: StoryRecord
+    since: dt.datetime
+    as_of: dt.date | None
+    new_articles: tuple[StoryArticle, ...]
+    developments: tuple[Development, ...]  # first reported by a new article, best first
+    deadlines: tuple[DeadlineChange, ...]  # added, moved (earlier), extended (later), passed since `since`
+    ledger: Ledger  # the whole ledger as of now, for context
+
+    @property
+    def empty(self) -> bool:
+        return not (self.new_articles or self.developments or self.deadlines)
+
+
+def is_new(article: StoryArticle, since: dt.datetime) -> bool:
+    """New since `since`: published after its day, or on it and ingested at or after it."""
+    if article.published is None:
+        return False
+    day = since.date()
+    if article.published > day:
+        return True
+    if article.published < day or not article.ingested_at:
+        return False
+    try:
+        ingested = dt.datetime.fromisoformat(article.ingested_at)
+    except ValueError:
+        return False
+    if ingested.tzinfo is None:
+        ingested = ingested.replace(tzinfo=dt.UTC)
+    return ingested >= (since if since.tzinfo else since.replace(tzinfo=dt.UTC))
+
+
+def diff(
+    mentions: Sequence[DeadlineIn],
+    new_ids: set[int],
+    since_day: dt.date,
+    today: dt.date,
+) -> tuple[list[DeadlineChange], Ledger]:
+    """Deadline changes between the ledger without the new articles and the ledger with them."""
+    before = build_ledger([m for m in mentions if m.article_id not in new_ids], today)
+    after = build_ledger(mentions, today)
+    changes: list[DeadlineChange] = []
+    old_live = [i for i in before.items if i.superseded_by is None]
+    for item in after.items:
+        known = next((b for b in before.items if b.when == item.when), None)
+        if item.superseded_by is None and known is None and set(item.article_ids) & new_ids:
+            replaced = next((b for b in old_live if b.when in item.replaces), None)
+            if replaced is not None:
+                kind = "extended" if item.when.point > replaced.when.point else "moved"
+                changes.append(DeadlineChange(kind, item, replaced.when))
+            else:
+                changes.append(DeadlineChange("added", item))
+    for item in after.items:
+        if item.superseded_by is None and since_day <= item.due < today:
+            changes.append(DeadlineChange("passed", item))
+    order = {"added": 0, "extended": 1, "moved": 1, "passed": 2}
+    changes.sort(key=lambda c: (order[c.kind], c.item.due, c.item.key))
+    return changes, after
+
+
+def what_changed(
+    store: Store,
+    story: StoryRecord,
+    since: dt.datetime,
+    as_of: dt.date | None = None,
+    *,
+    today: dt.date | None = None,
+    limit: int = 5,
+) -> StoryChanges:
+    """What changed in `story` since `since`, seeing only articles published by `as_of`.
+
+    `today` (default: as_of, else since's date) is "now" for deadlines that passed in between.
+    """
+    from newsdigest.stories import service
+
+    today = today or as_of or dt.datetime.now(dt.UTC).date()
+    recent = store.story_articles(story.id, until=as_of, limit=service.RECENT_ARTICLES * 2)
+    new = tuple(a for a in recent if is_new(a, since))
+    new_ids = {a.id for a in new}
+    mentions = service.load_deadline_mentions(store, story.id, as_of=as_of)
+    changes, ledger = diff(mentions, new_ids, since.date(), today)
+    devs: list[Development] = []
+    if new:
+        points = service.load_points(store, [a.id for a in recent[: service.RECENT_ARTICLES]])
+        ranked = developments(points, {a.id: a.sources for a in recent}, {a.id: a.title for a in recent},
+                              published={a.id: a.published for a in recent})
+        devs = [d for d in ranked if set(d.point.article_ids) <= new_ids][:limit]
+    return StoryChanges(story, since, as_of, new, tuple(devs), tuple(changes), ledger)

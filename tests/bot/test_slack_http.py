@@ -1,0 +1,269 @@
+"""The HTTP-mode Slack app end to end: signed slash commands over 127.0.0.1, answers through response_url."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import re
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsdigest.bot.slack import SlackBot
+from newsdigest.clock import Clock
+from newsdigest.config import SlackConfig, build_config
+from newsdigest.handlers import Core, all_commands
+from newsdigest.handlers.reply import Image, Reply, text
+from newsdigest.ingest.pipeline import ingest_article
+from newsdigest.models import ArticleInput, ChatRef
+from newsdigest.store.store import Store
+from tests.fakes.slack_api import FakeSlackApi, send_slash_command, sign, slack_settings, slash_body
+
+SECRET = "test-signing-secret"
+pytestmark = pytest.mark.timeout(30)
+
+
+@dataclass
+class RecordingCore(Core):
+    """A Core that records what it was asked and can be slowed down or made to fail."""
+
+    delay: float = 0.0
+    fixed: Reply | None = None
+    boom: bool = False
+    asked: list[tuple[ChatRef, str, str | None]] = field(default_factory=list)
+
+    def answer(self, chat: ChatRef, line: str, user_id: str | None = None, user_lang: str | None = None) -> Reply:
+        self.asked.append((chat, line, user_id))
+        if self.delay:
+            time.sleep(self.delay)
+        if self.boom:
+            raise RuntimeError("injected failure")
+        return self.fixed if self.fixed is not None else super().answer(chat, line, user_id, user_lang)
+
+
+@pytest.fixture
+async def slack_fake() -> AsyncIterator[FakeSlackApi]:
+    fake = FakeSlackApi()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+def slack_cfg(slack_fake: FakeSlackApi) -> SlackConfig:
+    return slack_settings(slack_fake, SECRET, admins=["U0ADMIN"])
+
+
+@pytest.fixture
+def slack_core(tmp_path: Path, slack_cfg: SlackConfig) -> RecordingCore:
+    cfg = build_config({}).replace(slack=slack_cfg)
+    return RecordingCore(store=Store(tmp_path / "db.sqlite"), config=cfg, clock=Clock(as_of=dt.date(2020, 9, 14)))
+
+
+@pytest.fixture
+async def slack_bot_factory(slack_cfg: SlackConfig) -> AsyncIterator[Callable[[Core], Any]]:
+    bots: list[SlackBot] = []
+
+    async def make(core: Core) -> SlackBot:
+        bot = SlackBot(core, slack_cfg, host="127.0.0.1")
+        await bot.start()
+        bots.append(bot)
+        return bot
+
+    yield make
+    for bot in bots:
+        await bot.stop()
+
+
+async def wait_for(predicate: Callable[[], Any], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting")
+        await asyncio.sleep(0.02)
+
+
+def section_texts(payloads: list[dict[str, Any]]) -> str:
+    return "\n".join(b["text"]["text"] for p in payloads for b in p.get("blocks", []) if "text" in b)
+
+
+async def ask(bot: SlackBot, fake: FakeSlackApi, line: str, **fields: str) -> tuple[str, list[dict[str, Any]]]:
+    url = fake.new_response_url()
+    res = await send_slash_command(bot.url or "", SECRET, slash_body(text=line, response_url=url, **fields))
+    assert res.status == 200 and res.seconds < 1.5, res  # acked long before Slack's 3 s
+    await wait_for(lambda: fake.response_posts(url))
+    await asyncio.sleep(0.05)  # let a multi-message answer finish
+    return url, fake.response_posts(url)
+
+
+async def test_signed_deadline_is_answered_with_the_seeds_deadlines(
+    seeded_core: Core, slack_fake: FakeSlackApi, slack_bot_factory: Any
+) -> None:
+    if "deadline" not in all_commands():
+        pytest.skip("the deadline command is not registered yet")
+    bot = await slack_bot_factory(seeded_core)
+    _, posts = await ask(bot, slack_fake, "deadline")
+    body = section_texts(posts) + " ".join(p["text"] for p in posts)
+    assert all(p["response_type"] == "ephemeral" for p in posts)
+    assert re.search(r"15\.? ?Sep|2020-09-15|September 15", body), body
+    assert re.search(r"12\.? ?Nov|2020-11-12|November 12", body), body
+
+
+async def test_bare_command_is_help_with_slack_subcommands(
+    slack_core: RecordingCore, slack_fake: FakeSlackApi, slack_bot_factory: Any
+) -> None:
+    bot = await slack_bot_factory(slack_core)
+    _, posts = await ask(bot, slack_fake, "", channel_id="C0GEN", user_id="U0BOB")
+    assert slack_core.asked == [(ChatRef("slack", "C0GEN", "channel"), "help", "U0BOB")]
+    body = section_texts(posts)
+    assert "`/news search TEXT`" in body and "`/search" not in body
+    assert [c for c, _ in slack_fake.calls] == ["auth.test"]  # bolt checks its token; nothing else is posted
+
+
+async def test_status_subcommand_reaches_the_core_with_args(
+    slack_core: RecordingCore, slack_fake: FakeSlackApi, slack_bot_factory: Any
+) -> None:
+    bot = await slack_bot_factory(slack_core)
+    await ask(bot, slack_fake, "  search   Oracle  ", channel_id="D0DM")
+    assert slack_core.asked[-1][:2] == (ChatRef("slack", "D0DM", "private"), "search Oracle")
+    assert slack_core.store.chat_active(ChatRef("slack", "D0DM", "private"))
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["bad_signature", "stale_past", "stale_future", "tampered_body", "non_numeric_ts", "missing_headers", "empty_ts"],
+)
+async def test_forged_requests_get_401_and_cause_nothing(
+    case: str, slack_core: RecordingCore, slack_fake: FakeSlackApi, slack_bot_factory: Any
+) -> None:
+    bot = await slack_bot_factory(slack_core)
+    url = slack_fake.new_response_url()
+    body = slash_body(text="search Oracle", response_url=url)
+    now = int(time.time())
+    forgeries: dict[str, dict[str, Any]] = {
+        "bad_signature": {"signature": sign("wrong-secret", str(now), body)},
+        "stale_past": {"timestamp": str(now - 301)},
+        "stale_future": {"timestamp": str(now + 301)},
+        "tampered_body": {"tamper": lambda b: b.replace("search+Oracle", "search+Microsoft")},
+        "non_numeric_ts": {"timestamp": "17e9", "signature": sign(SECRET, "17e9", body)},
+        "missing_headers": {"timestamp": "", "signature": ""},
+        "empty_ts": {"timestamp": " ", "signature": sign(SECRET, " ", body)},
+    }
+    kwargs = forgeries[case]
+    res = await send_slash_command(bot.url or "", SECRET, body, **kwargs)
+    assert res.status == 401, res
+    await asyncio.sleep(0.2)
+    assert slack_core.asked == []
+    assert slack_fake.response_posts(url) == [] and slack_fake.calls == []
+
+
+async def test_signature_window_edge_is_accepted(
+    slack_core: RecordingCore, slack_fake: FakeSlackApi, slack_bot_factory: Any
+) -> None:
+    bot = await slack_bot_factory(slack_core)
+    url = slack_fake.new_response_url()
+    res = await send_slash_command(bot.url or "", SECRET, slash_body(text="help", response_url=url),
+                                   timestamp=str(int(time.time()) - 250))
+    assert res.status == 200
+    await wait_for(lambda: slack_fake.response_posts(url))
+
+
+async def test_slow_command_acks_in_time_and_answers_later(
+    slack_core: RecordingCore, slack_fake: FakeSlackApi, slack_bot_factory: Any
+) -> None:
+    slack_core.delay = 3.5
+    bot = await slack_bot_factory(slack_core)
+    url = slack_fake.new_response_url()
+    started = time.monotonic()
+    res = await send_slash_command(bot.url or "", SECRET, slash_body(text="help", response_url=url))
+    assert res.status == 200 and res.seconds < 1.5, res
+    assert slack_fake.response_posts(url) == []
+    await wait_for(lambda: slack_fake.response_posts(url), timeout=10)
+    assert time.monotonic() - started >= 3.5
+    assert "/news help" in section_texts(slack_fake.response_posts(url))
+
+
+async def test_hostile_article_renders_inert(
+    slack_core: RecordingCore, slack_fake: FakeSlackApi, slack_bot_factory: Any
+) -> None:
+    hostile = "Übernahme <!channel> & <http://evil|click> @here: Oracle kauft TikTok <@U0BOSS>"
+    ingest_article(slack_core.store, ArticleInput(
+        text=f"{hostile}\n\n{hostile}. Oracle und TikTok einigen sich, sagt <!everyone> der Sprecher.",
+        title=hostile, published=dt.date(2020, 9, 14), url="https://news.example/a?x=1&y=<2>", lang="de"))
+    bot = await slack_bot_factory(slack_core)
+    _, posts = await ask(bot, slack_fake, "search Oracle")
+    everything = [p["text"] for p in posts] + [b["text"]["text"] for p in posts for b in p["blocks"] if "text" in b]
+    joined = "\n".join(everything)
+    assert "&lt;!channel&gt;" in joined and "&amp;" in joined and "&lt;http://evil|click&gt;" in joined
+    for s in everything:
+        rest = re.sub(r"<https?://[^\s<>|]+\|[^<>|]*>", "", s)
+        assert "<" not in rest and ">" not in rest, s
+        assert not re.search(r"@(channel|here|everyone)", s), s
+    assert "<https://news.example/a?x=1&amp;y=%3C2%3E|" in joined  # the article's own link survives, escaped
+
+
+async def test_picture_is_uploaded_to_the_channel(
+    slack_core: RecordingCore, slack_fake: FakeSlackApi, slack_bot_factory: Any
+) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+    slack_core.fixed = Reply((text("Timeline"), Image(png, "timeline.png", "TikTok timeline")))
+    bot = await slack_bot_factory(slack_core)
+    _, posts = await ask(bot, slack_fake, "timeline", channel_id="C0PICS")
+    assert [(f.channel, f.filename, f.title, f.data) for f in slack_fake.files] == [
+        ("C0PICS", "timeline.png", "TikTok timeline", png)]
+    assert posts[0]["response_type"] == "in_channel"
+
+
+async def test_failed_picture_upload_is_explained(
+    slack_core: RecordingCore, slack_fake: FakeSlackApi, slack_bot_factory: Any
+) -> None:
+    slack_core.fixed = Reply((text("Timeline"), Image(b"png", "t.png", "")))
+    slack_fake.channel_errors["C0LOCKED"] = "not_in_channel"
+    bot = await slack_bot_factory(slack_core)
+    _, posts = await ask(bot, slack_fake, "timeline", channel_id="C0LOCKED")
+    await wait_for(lambda: len(posts) == 2)
+    assert "not_in_channel" in section_texts(posts) and slack_fake.files == []
+
+
+async def test_subscribe_answer_is_visible_to_the_channel(
+    slack_core: RecordingCore, slack_fake: FakeSlackApi, slack_bot_factory: Any
+) -> None:
+    bot = await slack_bot_factory(slack_core)
+    _, posts = await ask(bot, slack_fake, "subscribe 08:00 Europe/Berlin", channel_id="C0SUB")
+    assert posts[0]["response_type"] == "in_channel", posts
+    assert slack_core.store.subscriptions_for(ChatRef("slack", "C0SUB", "channel"))
+
+
+async def test_admin_flag_follows_slack_user_id(
+    slack_core: RecordingCore, slack_fake: FakeSlackApi, slack_bot_factory: Any
+) -> None:
+    bot = await slack_bot_factory(slack_core)
+    await ask(bot, slack_fake, "help", user_id="U0ADMIN")
+    await ask(bot, slack_fake, "help", user_id="U0BOB")
+    chat = ChatRef("slack", "C0NEWS", "channel")
+    assert [slack_core.is_admin(chat, u) for _, _, u in slack_core.asked] == [True, False]
+
+
+async def test_handler_error_is_answered_politely(
+    slack_core: RecordingCore, slack_fake: FakeSlackApi, slack_bot_factory: Any
+) -> None:
+    slack_core.boom = True
+    bot = await slack_bot_factory(slack_core)
+    _, posts = await ask(bot, slack_fake, "help")
+    assert "something went wrong" in posts[0]["text"]
+    assert "injected failure" not in posts[0]["text"]
+
+
+async def test_too_long_answer_respects_response_url_limit(
+    slack_core: RecordingCore, slack_fake: FakeSlackApi, slack_bot_factory: Any
+) -> None:
+    slack_core.fixed = Reply(tuple(text(f"paragraph {i}") for i in range(400)))
+    bot = await slack_bot_factory(slack_core)
+    url, _ = await ask(bot, slack_fake, "help")
+    await asyncio.sleep(0.3)
+    posts = slack_fake.response_posts(url)
+    assert len(posts) == 5 and sum(len(p["blocks"]) for p in posts) == 250

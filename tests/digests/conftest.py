@@ -1,0 +1,74 @@
+"""A small world for digest tests: a database file, a fake clock driving the store, a recording Sender."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from newsdigest.clock import FakeClock
+from newsdigest.config import Config, build_config
+from newsdigest.digests.delivery import Deliverer
+from newsdigest.extract.types import DeadlineRec, Extraction, KeyPointRec
+from newsdigest.models import ArticleInput, ChatRef
+from newsdigest.store.store import Store
+from tests.digests.fakes import FakeSender
+
+CHAT = ChatRef("telegram", "4242")
+
+
+@dataclass
+class World:
+    path: Path
+    clock: FakeClock
+    config: Config
+    sender: FakeSender
+    store: Store = field(init=False)
+    deliverer: Deliverer = field(init=False)
+    changes: int = 0
+    restarts: int = 0
+
+    def __post_init__(self) -> None:
+        self.store = Store(self.path, now=self.clock.now)
+        self.deliverer = self._deliverer()
+
+    def _deliverer(self) -> Deliverer:
+        return Deliverer(self.store, self.config, self.clock, {"telegram": self.sender}, on_change=self._changed)
+
+    def _changed(self) -> None:
+        self.changes += 1
+
+    def restart(self) -> None:
+        """A new process on the same database: fresh store connections, fresh deliverer (no memory carried over)."""
+        self.store.close()
+        self.store = Store(self.path, now=self.clock.now)
+        self.deliverer = self._deliverer()
+        self.restarts += 1
+
+    def at(self, when: str) -> None:
+        self.clock.set(dt.datetime.fromisoformat(when))
+
+    def add_article(self, text: str, *, deadline: tuple[str, str, str | None] | None = None, source: str = "a.example") -> int:
+        published = self.clock.now().date()
+        deadlines = ()
+        if deadline:
+            value, what, supersedes = deadline
+            deadlines = (DeadlineRec(0, 5, value, value, what, supersedes),)
+        ex = Extraction(lang="en", published=published.isoformat(), title=text[:40],
+                        key_points=(KeyPointRec(0, len(text), text, "event", 0.9),), deadlines=deadlines)
+        inp = ArticleInput(text=text, title=text[:40], published=published, source=source)
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        return self.store.add_article(inp, ex, content_hash=digest).article_id
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    w = World(tmp_path / "digests.db", FakeClock(dt.datetime(2020, 9, 13, 12, 0, tzinfo=dt.UTC)),
+              build_config({"bot": {"timezone": "Europe/Berlin"}}), FakeSender(now=lambda: dt.datetime.now(dt.UTC)))
+    w.sender.now = w.clock.now
+    yield w
+    w.store.close()

@@ -1,0 +1,116 @@
+"""compose() is pure: DigestInput in, Reply out."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsdigest.bot.telegram_render import TEXT_LIMIT
+from newsdigest.digests.compose import (
+    ComposeOptions,
+    DeadlineChange,
+    Development,
+    DigestInput,
+    StoryChanges,
+    UpcomingDeadline,
+    compose,
+)
+from newsdigest.handlers.reply import Heading
+
+AS_OF = dt.date(2020, 9, 14)
+SINCE = dt.datetime(2020, 9, 13, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+
+
+def tiktok(**kw: object) -> StoryChanges:
+    base: dict[str, object] = {
+        "name": "TikTok US sale", "slug": "tiktok",
+        "developments": (Development("ByteDance picks Oracle as its US technology partner.", 3),),
+        "deadline_changes": (DeadlineChange("extended", "2020-11-12", "sell the US business", "2020-09-20"),),
+    }
+    base.update(kw)
+    return StoryChanges(**base)  # type: ignore[arg-type]
+
+
+def test_story_changes_and_upcoming_deadlines_in_english() -> None:
+    inp = DigestInput(AS_OF, SINCE, (tiktok(status=("negotiating", "partner chosen")),),
+                      (UpcomingDeadline("2020-09-15", "find a buyer", "TikTok US sale", 2),))
+    reply = compose(inp)
+    assert reply is not None
+    body = reply.plain_text()
+    assert body.splitlines()[0] == "Your news digest — Mon 14 September 2020"
+    assert "Changes since Sun 13 September 2020 08:00." in body
+    assert "• Status: negotiating → partner chosen" in body
+    assert "• Deadline extended from 20 September 2020 to 12 November 2020 (in 59 days): sell the US business" in body
+    assert "• ByteDance picks Oracle as its US technology partner. (3 sources)" in body
+    assert "• 15 September 2020 (tomorrow): find a buyer — TikTok US sale" in body
+    assert "Due in the next 7 days" in body
+
+
+def test_german_wording_and_countdowns() -> None:
+    changes = (DeadlineChange("added", "2020-09-21", "Gebühr zahlen"), DeadlineChange("passed", "2020-09-12", "Frist"))
+    inp = DigestInput(AS_OF, SINCE, (tiktok(deadline_changes=changes),), (UpcomingDeadline("2020-09-14", "Antrag"),))
+    body = compose(inp, ComposeOptions(lang="de"))
+    assert body is not None
+    text = body.plain_text()
+    assert text.startswith("Dein Nachrichtenüberblick — Mo 14. September 2020")
+    assert "Neue Frist 21. September 2020 (in 7 Tagen): Gebühr zahlen" in text
+    assert "Frist abgelaufen am 12. September 2020: Frist" in text
+    assert "14. September 2020 (heute): Antrag" in text
+    assert "(3 Quellen)" in text
+
+
+def test_quiet_day_is_one_line_or_skipped() -> None:
+    quiet = DigestInput(AS_OF, SINCE, (StoryChanges("TikTok US sale"),), ())
+    reply = compose(quiet)
+    assert reply is not None and len(reply.blocks) == 1
+    assert reply.plain_text() == "Nothing new since your last digest (Sun 13 September 2020 08:00)."
+    assert compose(quiet, ComposeOptions(skip_quiet=True)) is None
+    # a deadline coming up is not a quiet day
+    assert compose(DigestInput(AS_OF, SINCE, (), (UpcomingDeadline("2020-09-16", "x"),)),
+                   ComposeOptions(skip_quiet=True)) is not None
+
+
+def test_caps_say_how_much_was_left_out() -> None:
+    devs = tuple(Development(f"Development number {i}.", 1) for i in range(10))
+    stories = tuple(tiktok(name=f"Story {i}", developments=devs, deadline_changes=()) for i in range(7))
+    reply = compose(DigestInput(AS_OF, SINCE, stories, ()), ComposeOptions(max_stories=5, max_items=4))
+    assert reply is not None
+    text = reply.plain_text()
+    assert sum(isinstance(b, Heading) for b in reply.blocks) == 1 + 5
+    assert text.count("• +6 more") == 5
+    assert "+2 more stories" in text
+    assert "Development number 4." not in text
+
+
+def test_partial_dates_have_no_countdown() -> None:
+    change = DeadlineChange("added", "2020-09", "sell the business")
+    reply = compose(DigestInput(AS_OF, None, (tiktok(deadline_changes=(change,)),), ()))
+    assert reply is not None
+    assert "New deadline September 2020: sell the business" in reply.plain_text()
+    assert "Everything so far." in reply.plain_text()
+
+
+words = st.text(alphabet=st.characters(codec="utf-8", categories=("L", "N", "P", "Zs")), min_size=1, max_size=600)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    devs=st.lists(st.tuples(words, st.integers(1, 50)), max_size=30),
+    changes=st.lists(st.tuples(st.sampled_from(["added", "extended", "moved", "passed"]),
+                               st.dates(dt.date(2019, 1, 1), dt.date(2022, 1, 1)), words), max_size=20),
+    n_stories=st.integers(1, 12),
+    lang=st.sampled_from(["en", "de"]),
+)
+def test_any_digest_fits_one_telegram_message(devs: list[tuple[str, int]], changes: list[tuple[str, dt.date, str]],
+                                              n_stories: int, lang: str) -> None:
+    story = StoryChanges(
+        "A story", developments=tuple(Development(t, n) for t, n in devs),
+        deadline_changes=tuple(DeadlineChange(c, d.isoformat(), w, "2020-01-01") for c, d, w in changes),
+    )
+    upcoming = tuple(UpcomingDeadline((AS_OF + dt.timedelta(days=i % 8)).isoformat(), w) for i, (w, _) in enumerate(devs))
+    reply = compose(DigestInput(AS_OF, SINCE, (story,) * n_stories, upcoming), ComposeOptions(lang=lang))
+    assert reply is not None
+    # the plain text is what Telegram counts after entity parsing (bullets and blank lines included)
+    assert len(reply.plain_text().encode("utf-16-le")) // 2 <= TEXT_LIMIT

@@ -1,0 +1,91 @@
+"""Story commands through the command core: timeline picture, why N, stories, usage errors, German."""
+
+from __future__ import annotations
+
+import datetime as dt
+import struct
+
+from newsdigest.clock import Clock
+from newsdigest.config import Config
+from newsdigest.handlers import Core, all_commands
+from newsdigest.models import ChatRef
+from newsdigest.store.store import Store
+
+CHAT = ChatRef("console", "console")
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def test_story_commands_are_registered_with_both_languages() -> None:
+    cmds = all_commands()
+    for name in ("status", "deadline", "timeline", "stories", "why"):
+        assert cmds[name].help_en and cmds[name].help_de
+
+
+def test_timeline_gives_text_in_date_order_and_a_png(seeded_core: Core) -> None:
+    reply = seeded_core.answer(CHAT, "/timeline tiktok")
+    assert not reply.error
+    out = reply.plain_text()
+    dated = [line for line in out.splitlines() if line.startswith("• ")]
+    assert any("12 November 2020" in x and "(deadline)" in x for x in dated)
+    assert any("20 September 2020" in x and "replaced by 12 November 2020" in x for x in dated)
+    days = [dt.datetime.strptime(x[2:].split(" — ")[0], "%d %B %Y").date() for x in dated]
+    assert days == sorted(days)
+    (image,) = reply.images
+    assert image.data.startswith(PNG) and image.filename.endswith(".png")
+    width, height = struct.unpack(">II", image.data[16:24])
+    assert 800 <= width <= 2400 and 400 <= height <= 1400
+    assert 10_000 < len(image.data) < 1_000_000
+
+
+def test_why_explains_an_item_of_the_last_deadline_list(seeded_core: Core) -> None:
+    listing = seeded_core.answer(CHAT, "/deadline").plain_text()
+    n = next(line.split(".")[0] for line in listing.splitlines() if "15 September 2020 ·" in line)
+    why = seeded_core.answer(CHAT, f"/why {n}")
+    out = why.plain_text()
+    assert not why.error
+    assert "From 4 articles" in out
+    assert "45-tägige Frist" in out and "Mitte September" in out  # the sentences themselves
+    assert "sample-a.example" in out and "sample-e.example" in out
+
+
+def test_why_follows_the_latest_list_per_chat(seeded_core: Core) -> None:
+    other = ChatRef("console", "other")
+    seeded_core.answer(CHAT, "/status")
+    seeded_core.answer(other, "/deadline")
+    status_why = seeded_core.answer(CHAT, "/why 1").plain_text()
+    deadline_why = seeded_core.answer(other, "/why 1").plain_text()
+    assert status_why.startswith("Why #1: ByteDance")
+    assert deadline_why.startswith("Why #1: 15 September 2020")
+
+
+def test_why_without_a_list_or_out_of_range(seeded_core: Core) -> None:
+    assert "ask /status or /deadline first" in seeded_core.answer(CHAT, "/why 1").plain_text()
+    seeded_core.answer(CHAT, "/deadline")
+    bad = seeded_core.answer(CHAT, "/why 99")
+    assert bad.error and "items 1 to" in bad.plain_text()
+    assert seeded_core.answer(CHAT, "/why x").error
+
+
+def test_stories_on_an_empty_database(store: Store, config: Config) -> None:
+    core = Core(store=store, config=config, clock=Clock(as_of=dt.date(2020, 9, 14)))
+    for cmd in ("/stories", "/status", "/deadline", "/timeline"):
+        reply = core.answer(CHAT, cmd)
+        assert "No stories yet" in reply.plain_text(), cmd
+
+
+def test_status_by_alias_slug_and_actor(seeded_core: Core) -> None:
+    slug_line = seeded_core.answer(CHAT, "/stories").plain_text()
+    slug = slug_line.split("/status ")[1].split()[0]
+    for query in (slug, "TikTok", "bytedance", "Oracle"):
+        reply = seeded_core.answer(CHAT, f"/status {query}")
+        assert not reply.error and "Latest developments" in reply.plain_text(), query
+
+
+def test_german_replies(seeded_store: Store, config: Config) -> None:
+    seeded_store.set_chat_lang(CHAT, "de")
+    core = Core(store=seeded_store, config=config, clock=Clock(as_of=dt.date(2020, 9, 14)))
+    status = core.answer(CHAT, "/status").plain_text()
+    assert "Neueste Entwicklungen" in status and "Nächste Frist: 15. September 2020" in status
+    stories = core.answer(CHAT, "/stories").plain_text()
+    assert "Geschichten, die ich verfolge" in stories and "5 Artikel" in stories
+    assert "Zeitleiste" in core.answer(CHAT, "/timeline").plain_text()

@@ -1,0 +1,113 @@
+"""The deadline ledger: merging mentions across sources, supersession, conflicts, status relative to the clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newsdigest.stories.ledger import DeadlineIn, build_ledger, parse_when
+from newsdigest.stories.texts import countdown
+
+D = dt.date
+AUG3 = D(2020, 8, 3)
+
+
+def dl(i: int, article: int, value: str, what: str = "sell the US business", *, published: dt.date = AUG3,
+       supersedes: str | None = None, ttype: str | None = None, mod: str | None = None, text: str = "bis") -> DeadlineIn:
+    return DeadlineIn(i, article, published, text, value, what, supersedes, 0, 3, ttype, mod)
+
+
+def test_exact_and_approximate_dates_of_one_obligation_merge() -> None:
+    ledger = build_ledger([
+        dl(1, 1, "2020-09-15"),
+        dl(2, 2, "2020-09-17", "negotiate a deal", ttype="DURATION"),  # 45 days from the publication date
+        dl(3, 3, "2020-09-15", "divest", mod="MID"),  # "Mitte September" read as the 15th
+        dl(4, 4, "2020-09", "divest", mod="MID"),
+    ], D(2020, 9, 14))
+    assert len(ledger.items) == 1
+    (item,) = ledger.items
+    assert item.article_ids == [1, 2, 3, 4] and item.when.lo == D(2020, 9, 15) and item.key == "d1"
+
+
+def test_distinct_exact_dates_stay_apart_and_far_approximations_do_not_join() -> None:
+    ledger = build_ledger([dl(1, 1, "2020-09-15"), dl(2, 2, "2020-09-20", "pay the fee"),
+                           dl(3, 3, "2020-09-27", ttype="DURATION")], D(2020, 9, 1))
+    assert sorted(i.when.lo.day for i in ledger.items) == [15, 20, 27]
+
+
+def test_supersession_within_an_article_keeps_both() -> None:
+    ledger = build_ledger([dl(1, 1, "2020-09-20"), dl(2, 1, "2020-11-12", supersedes="2020-09-20")], D(2020, 9, 14))
+    (new,) = ledger.upcoming
+    (old,) = ledger.superseded
+    assert new.when.lo == D(2020, 11, 12) and old.superseded_by == new.when and new.replaces == [old.when]
+
+
+def test_an_extension_in_a_later_article_replaces_the_earlier_date() -> None:
+    ledger = build_ledger([
+        dl(1, 1, "2021-03-15", "Die RNV muss ein Angebot vorlegen", published=D(2021, 3, 1)),
+        dl(2, 2, "2021-03-22", "Verdi hat das Ultimatum für ein Angebot der RNV verlängert",
+           published=D(2021, 3, 12), text="bis zum 22. März verlängert"),
+    ], D(2021, 3, 13))
+    assert [i.when.lo for i in ledger.upcoming] == [D(2021, 3, 22)]
+    assert ledger.superseded[0].superseded_by is not None
+
+
+def test_a_replaced_date_named_only_as_replaced_is_kept_on_record() -> None:
+    ledger = build_ledger([dl(1, 1, "2020-11-12", supersedes="2020-09-20")], D(2020, 9, 14))
+    assert [i.when.lo for i in ledger.superseded] == [D(2020, 9, 20)]
+
+
+def test_sources_disagreeing_on_the_date_are_flagged() -> None:
+    ledger = build_ledger([dl(1, 1, "2020-09-15", "ByteDance must sell TikTok's US business"),
+                           dl(2, 2, "2020-09-20", "ByteDance must sell the US business of TikTok")], D(2020, 9, 1))
+    a, b = ledger.upcoming
+    assert a.disagrees_with == [b.when] and b.disagrees_with == [a.when]
+
+
+def test_support_mentions_only_join_existing_items() -> None:
+    support = DeadlineIn(-9, 7, D(2020, 8, 3), "15. September", "2020-09-15", "", None, 0, 5, "DATE", None, True)
+    stray = DeadlineIn(-8, 7, D(2020, 8, 3), "1. Oktober", "2020-10-01", "", None, 0, 5, "DATE", None, True)
+    ledger = build_ledger([dl(1, 1, "2020-09-15"), support, stray], D(2020, 9, 1))
+    assert len(ledger.items) == 1 and ledger.items[0].article_ids == [1, 7]
+
+
+def test_status_relative_to_today() -> None:
+    ledger = build_ledger([dl(1, 1, "2020-09-15"), dl(2, 2, "2020-07-01", "file"), dl(3, 3, "2020-09", "report")],
+                          D(2020, 9, 15))
+    assert [i.when.lo for i in ledger.upcoming] == [D(2020, 9, 15), D(2020, 9, 1)]  # today counts; a month: its end
+    assert [i.when.lo for i in ledger.passed] == [D(2020, 7, 1)]
+
+
+def test_parse_when_values() -> None:
+    assert parse_when("2020-09-15T20:30").lo == D(2020, 9, 15)  # type: ignore[union-attr]
+    mid = parse_when("2020-09", mod="MID")
+    assert mid is not None and (mid.lo, mid.hi, mid.approx) == (D(2020, 9, 11), D(2020, 9, 20), True)
+    assert parse_when("2020-W38").lo == D(2020, 9, 14)  # type: ignore[union-attr]
+    assert parse_when("2021-Q2").hi == D(2021, 6, 30)  # type: ignore[union-attr]
+    for junk in ("P45D", "PRESENT_REF", "2020-13-40", "", "2020-SU"):
+        assert parse_when(junk) is None
+
+
+def test_countdown_words() -> None:
+    today = D(2020, 9, 14)
+    assert countdown(D(2020, 9, 15), today, "en") == "in 1 day"
+    assert countdown(D(2020, 9, 15), today, "de") == "in 1 Tag"
+    assert countdown(today, today, "en") == "today"
+    assert countdown(D(2020, 7, 14), today, "en") == "passed 2 months ago"
+    assert countdown(D(2020, 7, 14), today, "de") == "vor 2 Monaten abgelaufen"
+    assert countdown(D(2020, 11, 12), today, "en") == "in 2 months"
+    assert countdown(D(2020, 9, 13), today, "en") == "passed 1 day ago"
+    assert countdown(D(2015, 9, 13), today, "en") == "passed 5 years ago"
+
+
+@given(st.lists(st.tuples(st.integers(0, 120), st.integers(1, 6), st.booleans()), min_size=1, max_size=12))
+def test_every_mention_lands_in_exactly_one_item(specs: list[tuple[int, int, bool]]) -> None:
+    base = D(2020, 9, 1)
+    mentions = [dl(i, art, (base + dt.timedelta(days=off)).isoformat(), ttype="DURATION" if approx else None)
+                for i, (off, art, approx) in enumerate(specs, 1)]
+    ledger = build_ledger(mentions, base)
+    placed = sorted(m.ref_id for i in ledger.items for m in i.mentions)
+    assert placed == list(range(1, len(specs) + 1))
+    assert build_ledger(list(reversed(mentions)), base).items[0].key == ledger.items[0].key or len(ledger.items) > 1
