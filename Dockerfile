@@ -18,7 +18,10 @@ COPY config.docker.toml /etc/newsdigest/newsdigest.toml
 
 USER newsdigest
 VOLUME ["/data"]
-EXPOSE 3000 8080
+# 8080: /healthz and /metrics ([ops] health_port in config.docker.toml); 3000: Slack HTTP mode;
+# 8443: Telegram webhook mode. Socket Mode and long polling need no inbound port at all.
+EXPOSE 3000 8080 8443
+# 200 while the database answers, 503 (-> unhealthy) when it does not; keep the port in step with [ops] health_port.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8080/healthz', timeout=4).status == 200 else 1)"
 CMD ["newsdigest", "run"]

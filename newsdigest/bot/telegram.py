@@ -130,11 +130,15 @@ class TelegramSender:
         store: Store | None,
         limiter: RateLimiter,
         retry: RetryPolicy | None = None,
+        *,
+        max_in_flight: int = 32,
     ) -> None:
         self.bot = bot
         self.store = store
         self.limiter = limiter
         self.retry = retry or RetryPolicy()
+        # Bounded concurrency: a broadcast to 10,000 chats must not queue 10,000 requests in the HTTP pool.
+        self._in_flight = asyncio.Semaphore(max_in_flight)
         # (chat, reply digest) -> parts already delivered, so a retried reply resumes instead of repeating.
         self._progress: collections.OrderedDict[tuple[str, str], int] = collections.OrderedDict()
 
@@ -181,7 +185,7 @@ class TelegramSender:
         group = is_group(chat_id)
         while True:
             try:
-                async with self.limiter.slot(chat_id, group=group, priority=priority):
+                async with self.limiter.slot(chat_id, group=group, priority=priority), self._in_flight:
                     await self._deliver(chat_id, part, plain=plain)
                 return
             except RetryAfter as exc:

@@ -1,7 +1,9 @@
 """Fill a DigestInput from the store: what changed since a chat's last digest, as of a day.
 
-Interim loader reading key points and deadlines straight from the store; when the stories layer
-offers `what_changed(store, story, since, as_of)` this module switches to it (compose.py stays as is).
+When articles have been clustered into stories, the stories layer's `what_changed()` supplies each
+story's merged developments (with their outlets) and deadline-ledger changes. Before any story exists
+(a fresh database, or the stories layer not run yet) a direct loader reads key points and deadlines
+from the store. compose.py does not know which one filled its input.
 
 "New" means ingested after the previous digest in live operation, and published after its day when
 replaying the past (`--as-of`: ingestion times then say nothing about the replayed day).
@@ -33,6 +35,9 @@ def load_digest_input(
     horizon_days: int = 7,
 ) -> DigestInput:
     """Per story: new developments and deadline changes since `since`; then deadlines due within the horizon."""
+    via_stories = _from_stories(store, as_of=as_of, since=since, stories=stories, horizon_days=horizon_days)
+    if via_stories is not None:
+        return via_stories
     labels = store.story_labels()
     articles = _in_scope(store.digest_articles(until=as_of), labels, stories)
     new = [a for a in articles if _is_new(a, since, replay)]
@@ -55,6 +60,55 @@ def load_digest_input(
     )
     upcoming = _upcoming(deadlines, superseded, by_id, labels, as_of, horizon_days)
     return DigestInput(as_of=as_of, since=since, stories=story_list, upcoming=upcoming)
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+MAX_DEVELOPMENTS = 8
+
+
+def _from_stories(
+    store: Store, *, as_of: dt.date, since: dt.datetime | None, stories: frozenset[str] | None, horizon_days: int
+) -> DigestInput | None:
+    """The digest from the stories layer; None while no article has been clustered into a story."""
+    from newsdigest.stories.service import ensure_assigned
+    from newsdigest.stories.status import what_changed
+
+    ensure_assigned(store)  # one cheap query when every article has its story
+    if not store.story_labels():
+        return None
+    first = since.date() if since else _EPOCH.date()
+    candidates = store.stories_active_between(first, as_of)
+    if stories:
+        wanted = {s.casefold() for s in stories}
+        candidates = [st for st in candidates
+                      if {st.slug.casefold(), st.name.casefold(), *(a.casefold() for a in st.aliases)} & wanted]
+    out: list[StoryChanges] = []
+    upcoming: list[UpcomingDeadline] = []
+    horizon = as_of + dt.timedelta(days=horizon_days)
+    for story in candidates:
+        ch = what_changed(store, story, since or _EPOCH, as_of, today=as_of, limit=MAX_DEVELOPMENTS)
+        devs = tuple(Development(d.text, max(1, len(d.sources)), d.published, d.point.kind) for d in ch.developments)
+        changes = tuple(
+            DeadlineChange(c.kind, c.item.value, c.item.what, _when_value(c.old) if c.old else None)
+            for c in ch.deadlines
+            if since is not None or c.kind != "passed"  # a first digest lists what is open, not every lapse
+        )
+        if devs or changes:
+            out.append(StoryChanges(story.name, story.slug, devs, changes))
+        for item in ch.ledger.items:
+            if item.superseded_by is None and item.when.precision == "day" and as_of <= item.due <= horizon:
+                upcoming.append(UpcomingDeadline(item.due.isoformat(), item.what, story.name, len(item.article_ids)))
+    out.sort(key=lambda s: -sum(d.sources for d in s.developments))
+    return DigestInput(as_of=as_of, since=since, stories=tuple(out),
+                       upcoming=tuple(sorted(upcoming, key=lambda u: u.value)))
+
+
+def _when_value(when: object) -> str:
+    lo = getattr(when, "lo", None)
+    precision = getattr(when, "precision", "day")
+    if not isinstance(lo, dt.date):
+        return str(when)
+    return lo.isoformat()[:7] if precision == "month" else lo.isoformat()[:4] if precision == "year" else lo.isoformat()
 
 
 def _sid(a: ArticleRow) -> int:

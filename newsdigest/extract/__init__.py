@@ -94,7 +94,7 @@ def _language(text: str, lang: str | None, detector: Detector | None) -> str:
     if detector is not None:
         try:
             found = detector(text)
-        except Exception:  # noqa: BLE001 - a detector failure must not lose the article
+        except Exception:
             found = None
         if found in ("de", "en"):
             return found
@@ -107,7 +107,7 @@ def _tag(text: str, lang: str, pub: dt.date | None, tagger: Tagger | None, error
         return []
     try:
         found = list(tagger(text, lang=lang, anchor=pub))
-    except Exception as exc:  # noqa: BLE001 - the article still yields key points and actors
+    except Exception as exc:
         errors.append(f"temporal: {type(exc).__name__}: {exc}"[:200])
         return []
     ok = [t for t in found if 0 <= t.start < t.end <= len(text) and text[t.start : t.end] == t.text]

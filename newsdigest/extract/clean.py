@@ -53,8 +53,9 @@ _SENT_END = re.compile(r"[.!?…:][\"“”»«'’)\]]*\s*$")
 
 # reader-comment signals (outside quotations)
 _QUOTED = re.compile(r"„[^“”\n]{0,400}[“”]|“[^”\n]{0,400}”|\"[^\"\n]{0,400}\"|«[^»\n]{0,400}»|»[^«\n]{0,400}«")
-_FIRST_PERSON = re.compile(r"\b(?:ich|mich|mir|mein|meine|meiner|meinen|meinem|meines)\b|\b(?:I|I'm|I've|I'd|me|my|mine)\b",
-                           re.IGNORECASE)
+_FIRST_PERSON = re.compile(
+    r"\b(?:ich|mich|mir|mein|meine|meiner|meinen|meinem|meines)\b|\b(?:I|I'm|I've|I'd|me|my|mine)\b", re.IGNORECASE
+)
 _INFORMAL = re.compile(
     r"\b(?:eigentlich|halt|eh|echt|schlicht|irgendwie|naja|na ja|kapier\w*|lol|haha|hehe|omg|imho|imo|btw|"
     r"sorry|ok|okay|bitte|danke|honestly|guys|yeah|nope|dude|seriously|gonna|wanna|kinda|cool|krass|"

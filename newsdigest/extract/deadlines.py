@@ -106,9 +106,7 @@ _DURATION_LIMIT_RIGHT = re.compile(
 )
 _DURATION_WORD = re.compile(r"(?:tägig|wöchig|monatig|stündig)\w*\s+(?:Frist|Ultimatum|Galgenfrist)", _I)
 _FRIST_RIGHT = re.compile(r"^\s*(?:\w+\s+){0,2}?(?:Frist|Ultimatum|Galgenfrist|[Dd]eadline)\b")
-_FRIST_OBJECT = re.compile(
-    r"^\s*(?:zur|zum|für\s+(?:die|den|das)|for|to)\s+[^,.;:!?]{3,80}", _I
-)
+_FRIST_OBJECT = re.compile(r"^\s*(?:zur|zum|für\s+(?:die|den|das)|for|to)\s+[^,.;:!?]{3,80}", _I)
 _CLAUSE_SEP = re.compile(r"[,;:–—]|\s-\s")
 _LEAD_JUNK = re.compile(
     r"^(?:und|oder|aber|sowie|wobei|während|dass|daß|um|and|or|but|that|which|"
@@ -314,9 +312,7 @@ def _add_months(d: dt.date, months: int) -> dt.date:
     return dt.date(y, mo + 1, day)
 
 
-def _value_for(
-    tx: Timex, sent: str, offset: int, timexes: Sequence[Timex], published: dt.date | None
-) -> str | None:
+def _value_for(tx: Timex, sent: str, offset: int, timexes: Sequence[Timex], published: dt.date | None) -> str | None:
     anchor = published
     if tx.type == "DURATION":
         anchor = _sentence_anchor(tx, offset, len(sent), timexes) or published
@@ -366,8 +362,9 @@ def _what(sent: str, a: int, b: int) -> str:
             return _cap(" ".join(lw if len(lw) <= 3 else lw[-2:]) + " " + head)  # the object before the date
         return _cap(head)
     # English obligation before the date: "must sell its US operations by ..."
-    m_o = re.search(r"\b(?:must|has\s+to|have\s+to|had\s+to|required\s+to|ordered\s+\S+(?:\s+\S+)?\s+to|to)\s+(.+)$",
-                    left_tail, _I)
+    m_o = re.search(
+        r"\b(?:must|has\s+to|have\s+to|had\s+to|required\s+to|ordered\s+\S+(?:\s+\S+)?\s+to|to)\s+(.+)$", left_tail, _I
+    )
     if m_o:
         return _cap(m_o.group(1))
     clause_right = re.split(r"[,;:]", right, maxsplit=1)[0]
@@ -375,12 +372,12 @@ def _what(sent: str, a: int, b: int) -> str:
 
 
 def _cap(phrase: str) -> str:
-    phrase = re.sub(r"\s+", " ", phrase).strip(" ,;:–—-\"“”„")
+    phrase = re.sub(r"\s+", " ", phrase).strip(' ,;:–—-"“”„')
     for _ in range(3):
         phrase = _LEAD_JUNK.sub("", phrase)
     ws = phrase.split(" ")
     if len(ws) > WHAT_MAX_WORDS:
-        ws = ws[:6] + ["…"] + ws[-(WHAT_MAX_WORDS - 6) :]
+        ws = [*ws[:6], "…", *ws[-(WHAT_MAX_WORDS - 6) :]]
     return " ".join(ws)
 
 

@@ -13,6 +13,7 @@ Surnames and genitives merge into the full name ("Trump", "Trumps" -> "Donald Tr
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,11 +26,88 @@ __all__ = ["find_actors"]
 MAX_ACTORS = 15
 
 _TOKEN = re.compile(r"[^\W\d_][\w'’&.-]*\w|[^\W\d_]|\d+(?:\.\d+)*")
-_LEGAL = frozenset("AG GmbH SE KG KGaA OHG eG e.V. Inc Inc. Corp Corp. Ltd Ltd. LLC plc PLC Co. S.A. N.V. Group".split())
+_LEGAL = frozenset(
+    [
+        "AG",
+        "GmbH",
+        "SE",
+        "KG",
+        "KGaA",
+        "OHG",
+        "eG",
+        "e.V.",
+        "Inc",
+        "Inc.",
+        "Corp",
+        "Corp.",
+        "Ltd",
+        "Ltd.",
+        "LLC",
+        "plc",
+        "PLC",
+        "Co.",
+        "S.A.",
+        "N.V.",
+        "Group",
+    ]
+)
 _DETERMINERS = frozenset(
-    """der die das den dem des ein eine einen einem einer eines kein keine keinen keinem keiner sein seine seinen
-    seinem seiner ihr ihre ihren ihrem ihrer unser unsere diese dieser diesen diesem dieses jede jeder jeden jedem
-    jenes welche welcher welchen alle allen beim vom zum zur im am ins ans aufs fürs""".split()
+    [
+        "der",
+        "die",
+        "das",
+        "den",
+        "dem",
+        "des",
+        "ein",
+        "eine",
+        "einen",
+        "einem",
+        "einer",
+        "eines",
+        "kein",
+        "keine",
+        "keinen",
+        "keinem",
+        "keiner",
+        "sein",
+        "seine",
+        "seinen",
+        "seinem",
+        "seiner",
+        "ihr",
+        "ihre",
+        "ihren",
+        "ihrem",
+        "ihrer",
+        "unser",
+        "unsere",
+        "diese",
+        "dieser",
+        "diesen",
+        "diesem",
+        "dieses",
+        "jede",
+        "jeder",
+        "jeden",
+        "jedem",
+        "jenes",
+        "welche",
+        "welcher",
+        "welchen",
+        "alle",
+        "allen",
+        "beim",
+        "vom",
+        "zum",
+        "zur",
+        "im",
+        "am",
+        "ins",
+        "ans",
+        "aufs",
+        "fürs",
+    ]
 )
 _ORG_CUES = re.compile(
     r"(?:konzern|unternehmen|firma|hersteller|riese|riesen|anbieter|gruppe|rivale|rivalen|konkurrent|konkurrenten|"
@@ -49,51 +127,646 @@ _TITLE = re.compile(
     re.IGNORECASE,
 )
 _FIRST_NAMES = frozenset(
-    """aaron adam adrian alan albert alex alexander alexandra alexis ali alice alina amanda amy andrea andreas andrew
-    angela angelika ann anna anne annalena annika anton antonio armin barack barbara ben benjamin bernd bernhard
-    bill birgit bob boris brad brian bruno carl carla carlos carol caroline catherine charles charlie charli chris
-    christian christina christine christoph christopher claudia daniel daniela david dennis diana dieter dirk
-    dominik donald doris edward elena elias elisabeth elizabeth elke ellen elon emily emma emmanuel emil eric erik
-    eva fabian felix florian frank franz friedrich gabriel gabriele georg george gerhard gina greta gregor günter
-    hannah hans harald harry heike heiko heinrich heinz helen helena helmut henry herbert hillary horst hubert hugo
-    ian ingrid isabel jack jacob jacqueline jake james jan jane janet jason jeff jeffrey jennifer jens jerome jessica
-    jim joachim joe johann johanna johannes john jonas jonathan jordan jörg josef joseph julia julian juliane jürgen
-    justin kai kamala karin karl karl-heinz karsten katharina kathrin katja kevin kim klaus kurt lara larry laura lea
-    lena leon leonie lisa lukas luisa lutz manfred manuel marc marcel maria marie mario mark markus martin martina
-    mary matthias max maximilian melanie michael michaela michelle mike miriam moritz nadine nancy natalie nicole
-    niklas nils nina norbert olaf oliver olivia oskar pamela patrick paul peter petra philipp rachel rainer ralf
-    ralph rebecca reinhard richard rishi robert roland ron ronald rudolf ruth sabine sam samuel sandra sara sarah
-    sascha satya sebastian sergei sergej simon sofia sophie stefan stefanie steffen stephan stephanie steve steven
-    susan susanne sven svenja tanja theresa thomas thorsten tim timo tobias tom tony torsten udo ulrich ulrike ursula
-    uwe vanessa viktor vladimir volker walter werner wilhelm william wladimir wolfgang xi yvonne addison jerome
-    sundar tim satya jeff mark elon sheryl marissa shou mike kevin roland jared ivanka rex steve mitch nancy chuck
-    emmanuel olaf friedrich robert markus christian annalena karl lars erich ernst otto fritz gustav hermann heinz
-    hannes lorenz leopold margarete margit monika renate sebastian sigrid theo valentin veronika herbert gernot
-    alois anton birgit brigitte christa dagmar erika gisela gudrun hedwig helga hildegard inge irmgard""".split()
+    [
+        "aaron",
+        "adam",
+        "adrian",
+        "alan",
+        "albert",
+        "alex",
+        "alexander",
+        "alexandra",
+        "alexis",
+        "ali",
+        "alice",
+        "alina",
+        "amanda",
+        "amy",
+        "andrea",
+        "andreas",
+        "andrew",
+        "angela",
+        "angelika",
+        "ann",
+        "anna",
+        "anne",
+        "annalena",
+        "annika",
+        "anton",
+        "antonio",
+        "armin",
+        "barack",
+        "barbara",
+        "ben",
+        "benjamin",
+        "bernd",
+        "bernhard",
+        "bill",
+        "birgit",
+        "bob",
+        "boris",
+        "brad",
+        "brian",
+        "bruno",
+        "carl",
+        "carla",
+        "carlos",
+        "carol",
+        "caroline",
+        "catherine",
+        "charles",
+        "charlie",
+        "charli",
+        "chris",
+        "christian",
+        "christina",
+        "christine",
+        "christoph",
+        "christopher",
+        "claudia",
+        "daniel",
+        "daniela",
+        "david",
+        "dennis",
+        "diana",
+        "dieter",
+        "dirk",
+        "dominik",
+        "donald",
+        "doris",
+        "edward",
+        "elena",
+        "elias",
+        "elisabeth",
+        "elizabeth",
+        "elke",
+        "ellen",
+        "elon",
+        "emily",
+        "emma",
+        "emmanuel",
+        "emil",
+        "eric",
+        "erik",
+        "eva",
+        "fabian",
+        "felix",
+        "florian",
+        "frank",
+        "franz",
+        "friedrich",
+        "gabriel",
+        "gabriele",
+        "georg",
+        "george",
+        "gerhard",
+        "gina",
+        "greta",
+        "gregor",
+        "günter",
+        "hannah",
+        "hans",
+        "harald",
+        "harry",
+        "heike",
+        "heiko",
+        "heinrich",
+        "heinz",
+        "helen",
+        "helena",
+        "helmut",
+        "henry",
+        "herbert",
+        "hillary",
+        "horst",
+        "hubert",
+        "hugo",
+        "ian",
+        "ingrid",
+        "isabel",
+        "jack",
+        "jacob",
+        "jacqueline",
+        "jake",
+        "james",
+        "jan",
+        "jane",
+        "janet",
+        "jason",
+        "jeff",
+        "jeffrey",
+        "jennifer",
+        "jens",
+        "jerome",
+        "jessica",
+        "jim",
+        "joachim",
+        "joe",
+        "johann",
+        "johanna",
+        "johannes",
+        "john",
+        "jonas",
+        "jonathan",
+        "jordan",
+        "jörg",
+        "josef",
+        "joseph",
+        "julia",
+        "julian",
+        "juliane",
+        "jürgen",
+        "justin",
+        "kai",
+        "kamala",
+        "karin",
+        "karl",
+        "karl-heinz",
+        "karsten",
+        "katharina",
+        "kathrin",
+        "katja",
+        "kevin",
+        "kim",
+        "klaus",
+        "kurt",
+        "lara",
+        "larry",
+        "laura",
+        "lea",
+        "lena",
+        "leon",
+        "leonie",
+        "lisa",
+        "lukas",
+        "luisa",
+        "lutz",
+        "manfred",
+        "manuel",
+        "marc",
+        "marcel",
+        "maria",
+        "marie",
+        "mario",
+        "mark",
+        "markus",
+        "martin",
+        "martina",
+        "mary",
+        "matthias",
+        "max",
+        "maximilian",
+        "melanie",
+        "michael",
+        "michaela",
+        "michelle",
+        "mike",
+        "miriam",
+        "moritz",
+        "nadine",
+        "nancy",
+        "natalie",
+        "nicole",
+        "niklas",
+        "nils",
+        "nina",
+        "norbert",
+        "olaf",
+        "oliver",
+        "olivia",
+        "oskar",
+        "pamela",
+        "patrick",
+        "paul",
+        "peter",
+        "petra",
+        "philipp",
+        "rachel",
+        "rainer",
+        "ralf",
+        "ralph",
+        "rebecca",
+        "reinhard",
+        "richard",
+        "rishi",
+        "robert",
+        "roland",
+        "ron",
+        "ronald",
+        "rudolf",
+        "ruth",
+        "sabine",
+        "sam",
+        "samuel",
+        "sandra",
+        "sara",
+        "sarah",
+        "sascha",
+        "satya",
+        "sebastian",
+        "sergei",
+        "sergej",
+        "simon",
+        "sofia",
+        "sophie",
+        "stefan",
+        "stefanie",
+        "steffen",
+        "stephan",
+        "stephanie",
+        "steve",
+        "steven",
+        "susan",
+        "susanne",
+        "sven",
+        "svenja",
+        "tanja",
+        "theresa",
+        "thomas",
+        "thorsten",
+        "tim",
+        "timo",
+        "tobias",
+        "tom",
+        "tony",
+        "torsten",
+        "udo",
+        "ulrich",
+        "ulrike",
+        "ursula",
+        "uwe",
+        "vanessa",
+        "viktor",
+        "vladimir",
+        "volker",
+        "walter",
+        "werner",
+        "wilhelm",
+        "william",
+        "wladimir",
+        "wolfgang",
+        "xi",
+        "yvonne",
+        "addison",
+        "jerome",
+        "sundar",
+        "tim",
+        "satya",
+        "jeff",
+        "mark",
+        "elon",
+        "sheryl",
+        "marissa",
+        "shou",
+        "mike",
+        "kevin",
+        "roland",
+        "jared",
+        "ivanka",
+        "rex",
+        "steve",
+        "mitch",
+        "nancy",
+        "chuck",
+        "emmanuel",
+        "olaf",
+        "friedrich",
+        "robert",
+        "markus",
+        "christian",
+        "annalena",
+        "karl",
+        "lars",
+        "erich",
+        "ernst",
+        "otto",
+        "fritz",
+        "gustav",
+        "hermann",
+        "heinz",
+        "hannes",
+        "lorenz",
+        "leopold",
+        "margarete",
+        "margit",
+        "monika",
+        "renate",
+        "sebastian",
+        "sigrid",
+        "theo",
+        "valentin",
+        "veronika",
+        "herbert",
+        "gernot",
+        "alois",
+        "anton",
+        "birgit",
+        "brigitte",
+        "christa",
+        "dagmar",
+        "erika",
+        "gisela",
+        "gudrun",
+        "hedwig",
+        "helga",
+        "hildegard",
+        "inge",
+        "irmgard",
+    ]
 )
 _PLACES = frozenset(
-    """usa us u.s amerika america vereinigten staaten united states china indien india kanada canada australien
-    australia neuseeland new zealand singapur singapore japan korea südkorea nordkorea russland russia ukraine
-    deutschland germany österreich austria schweiz switzerland frankreich france italien italy spanien spain
-    großbritannien britain england uk grossbritannien europa europe eu-staaten afrika africa asien asia brasilien
-    brazil mexiko mexico israel iran irak türkei turkey polen poland niederlande netherlands belgien belgium schweden
-    sweden norwegen norway dänemark denmark finnland finland griechenland greece portugal ungarn hungary tschechien
-    taiwan hongkong hong kong peking beijing shanghai washington berlin wien vienna münchen hamburg köln frankfurt
-    zürich london paris rom rome moskau moscow brüssel brussels new york tokio tokyo kalifornien california texas
-    virginia florida silicon valley nordamerika north america südamerika lateinamerika westen osten norden süden
-    west east north south staaten states""".split()
+    [
+        "usa",
+        "us",
+        "u.s",
+        "amerika",
+        "america",
+        "vereinigten",
+        "staaten",
+        "united",
+        "states",
+        "china",
+        "indien",
+        "india",
+        "kanada",
+        "canada",
+        "australien",
+        "australia",
+        "neuseeland",
+        "new",
+        "zealand",
+        "singapur",
+        "singapore",
+        "japan",
+        "korea",
+        "südkorea",
+        "nordkorea",
+        "russland",
+        "russia",
+        "ukraine",
+        "deutschland",
+        "germany",
+        "österreich",
+        "austria",
+        "schweiz",
+        "switzerland",
+        "frankreich",
+        "france",
+        "italien",
+        "italy",
+        "spanien",
+        "spain",
+        "großbritannien",
+        "britain",
+        "england",
+        "uk",
+        "grossbritannien",
+        "europa",
+        "europe",
+        "eu-staaten",
+        "afrika",
+        "africa",
+        "asien",
+        "asia",
+        "brasilien",
+        "brazil",
+        "mexiko",
+        "mexico",
+        "israel",
+        "iran",
+        "irak",
+        "türkei",
+        "turkey",
+        "polen",
+        "poland",
+        "niederlande",
+        "netherlands",
+        "belgien",
+        "belgium",
+        "schweden",
+        "sweden",
+        "norwegen",
+        "norway",
+        "dänemark",
+        "denmark",
+        "finnland",
+        "finland",
+        "griechenland",
+        "greece",
+        "portugal",
+        "ungarn",
+        "hungary",
+        "tschechien",
+        "taiwan",
+        "hongkong",
+        "hong",
+        "kong",
+        "peking",
+        "beijing",
+        "shanghai",
+        "washington",
+        "berlin",
+        "wien",
+        "vienna",
+        "münchen",
+        "hamburg",
+        "köln",
+        "frankfurt",
+        "zürich",
+        "london",
+        "paris",
+        "rom",
+        "rome",
+        "moskau",
+        "moscow",
+        "brüssel",
+        "brussels",
+        "new",
+        "york",
+        "tokio",
+        "tokyo",
+        "kalifornien",
+        "california",
+        "texas",
+        "virginia",
+        "florida",
+        "silicon",
+        "valley",
+        "nordamerika",
+        "north",
+        "america",
+        "südamerika",
+        "lateinamerika",
+        "westen",
+        "osten",
+        "norden",
+        "süden",
+        "west",
+        "east",
+        "north",
+        "south",
+        "staaten",
+        "states",
+    ]
 )
 _STOP = frozenset(
-    """app apps deal deals social media team teams manager ceo cfo cto chef online internet software hardware cloud
-    feed feeds video videos hype trend trends tweet tweets account website web backup interview statement job jobs
-    news update updates service services business tech startup start-up plattform community content daten data
-    smartphone handy computer server netzwerk network user users stars star fans fan debüt show podcast blog
-    interim general officer security chief president präsident minister regierung sale sales partner partners
-    algorithmus algorithm konsortium consortium pandemie pandemic faq faqs pr ki ai it hub info iphone android
-    january february march april may june july august september october november december januar jänner februar
-    märz mai juni juli oktober dezember monday tuesday wednesday thursday friday saturday sunday montag dienstag
-    mittwoch donnerstag freitag samstag sonntag sonntagabend ich i wir we sie er es you he she they mr mrs herr frau
-    dr prof ok okay ja nein yes no mehr more""".split()
+    [
+        "app",
+        "apps",
+        "deal",
+        "deals",
+        "social",
+        "media",
+        "team",
+        "teams",
+        "manager",
+        "ceo",
+        "cfo",
+        "cto",
+        "chef",
+        "online",
+        "internet",
+        "software",
+        "hardware",
+        "cloud",
+        "feed",
+        "feeds",
+        "video",
+        "videos",
+        "hype",
+        "trend",
+        "trends",
+        "tweet",
+        "tweets",
+        "account",
+        "website",
+        "web",
+        "backup",
+        "interview",
+        "statement",
+        "job",
+        "jobs",
+        "news",
+        "update",
+        "updates",
+        "service",
+        "services",
+        "business",
+        "tech",
+        "startup",
+        "start-up",
+        "plattform",
+        "community",
+        "content",
+        "daten",
+        "data",
+        "smartphone",
+        "handy",
+        "computer",
+        "server",
+        "netzwerk",
+        "network",
+        "user",
+        "users",
+        "stars",
+        "star",
+        "fans",
+        "fan",
+        "debüt",
+        "show",
+        "podcast",
+        "blog",
+        "interim",
+        "general",
+        "officer",
+        "security",
+        "chief",
+        "president",
+        "präsident",
+        "minister",
+        "regierung",
+        "sale",
+        "sales",
+        "partner",
+        "partners",
+        "algorithmus",
+        "algorithm",
+        "konsortium",
+        "consortium",
+        "pandemie",
+        "pandemic",
+        "faq",
+        "faqs",
+        "pr",
+        "ki",
+        "ai",
+        "it",
+        "hub",
+        "info",
+        "iphone",
+        "android",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "januar",
+        "jänner",
+        "februar",
+        "märz",
+        "mai",
+        "juni",
+        "juli",
+        "oktober",
+        "dezember",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "montag",
+        "dienstag",
+        "mittwoch",
+        "donnerstag",
+        "freitag",
+        "samstag",
+        "sonntag",
+        "sonntagabend",
+        "ich",
+        "i",
+        "wir",
+        "we",
+        "sie",
+        "er",
+        "es",
+        "you",
+        "he",
+        "she",
+        "they",
+        "mr",
+        "mrs",
+        "herr",
+        "frau",
+        "dr",
+        "prof",
+        "ok",
+        "okay",
+        "ja",
+        "nein",
+        "yes",
+        "no",
+        "mehr",
+        "more",
+    ]
 )
 _GERMAN_NOUN_SUFFIX = re.compile(
     r"(?:ung|ungen|heit|heiten|keit|keiten|schaft|schaften|tion|tionen|tät|täten|ismus|nisse|nis|ling|linge|ment|"
@@ -115,15 +788,28 @@ class _Cand:
     aliases: set[str] = field(default_factory=set)
 
 
+@lru_cache(maxsize=1)
+def _lists() -> tuple[dict[str, float], dict[str, float]]:
+    """Zipf frequencies of wordfreq's small German and English lists (data ships in the wheel: offline).
+
+    Plain dict lookups on casefolded words (wordfreq's own key normalisation for these languages) instead of
+    `zipf_frequency`, which tokenizes every call and costs more than the rest of the pipeline."""
+    try:
+        from wordfreq import get_frequency_dict
+    except ImportError:  # wordfreq is declared; without it every word is "unknown"
+        return {}, {}
+
+    def zipf(lang: str) -> dict[str, float]:
+        return {w: round(math.log10(f) + 9, 2) for w, f in get_frequency_dict(lang, wordlist="small").items() if f > 0}
+
+    return zipf("de"), zipf("en")
+
+
 @lru_cache(maxsize=262144)
 def _zipf(word: str) -> tuple[float, float]:
-    """Zipf frequency in German and English (wordfreq's small lists ship in the wheel: offline)."""
-    try:
-        from wordfreq import zipf_frequency
-    except ImportError:  # wordfreq is declared; without it every word is "unknown"
-        return 0.0, 0.0
-    w = word.lower()
-    return zipf_frequency(w, "de", wordlist="small"), zipf_frequency(w, "en", wordlist="small")
+    de, en = _lists()
+    w = word.casefold()
+    return de.get(w, 0.0), en.get(w, 0.0)
 
 
 @lru_cache(maxsize=65536)
@@ -164,14 +850,6 @@ def _is_compound(w: str) -> bool:
     return False
 
 
-def _base(word: str, known: dict[str, _Cand]) -> str:
-    """Genitive "Trumps"/"Trump's" -> "Trump" when the bare form is a candidate."""
-    for suffix in ("'s", "’s", "s", "'", "’"):
-        if word.endswith(suffix) and word[: -len(suffix)] in known:
-            return word[: -len(suffix)]
-    return word
-
-
 def find_actors(
     text: str, units: Sequence[Unit], lang: str, *, skip: SpanSet | Sequence[tuple[int, int]] = ()
 ) -> list[str]:
@@ -201,19 +879,20 @@ def _scan_unit(text: str, u: Unit, lang: str, cands: dict[str, _Cand], mentions:
         if "-" in w:
             hw = _hyphen(w, lang, offset=u.start + toks[i][1], mentions=mentions)
             if hw is None:
-                title_before = _TITLE.search(w) is not None
+                title_before = _is_title(w)
                 i += 1
                 continue
             w = hw
-        if _TITLE.search(w) and w.lower() not in _FIRST_NAMES:
+        if _is_title(w) and w.lower() not in _FIRST_NAMES:
             title_before = True
             i += 1
             continue
         legal = _legal_end(words, i)
         if legal and not _is_function(w, lang):
             prev = words[i - 1] if i > 0 else ""
-            _record(words[i:legal], u.start + toks[i][1], i == 0, prev, words[i - 2] if i > 1 else "", True, cands,
-                    mentions)
+            _record(
+                words[i:legal], u.start + toks[i][1], i == 0, prev, words[i - 2] if i > 1 else "", True, cands, mentions
+            )
             i = legal
             continue
         person = title_before or _is_first_name(w, words, i)
@@ -233,8 +912,13 @@ def _scan_unit(text: str, u: Unit, lang: str, cands: dict[str, _Cand], mentions:
         i = j
 
 
+@lru_cache(maxsize=65536)
+def _is_title(w: str) -> bool:
+    return _TITLE.search(w) is not None
+
+
 def _legal_end(words: list[str], i: int) -> int:
-    """"Stadtwerke Linz AG": capitalised words up to a legal form make one organisation name."""
+    """ "Stadtwerke Linz AG": capitalised words up to a legal form make one organisation name."""
     for k in range(1, 4):
         if i + k >= len(words) or not words[i + k - 1][:1].isupper():
             return 0
@@ -262,14 +946,14 @@ def _surname_shape(w: str) -> bool:
 
 
 def _hyphen(w: str, lang: str, *, offset: int, mentions: list[tuple[str, int, bool]]) -> str | None:
-    """"US-Walmart" -> "Walmart"; "Coca-Cola" stays; "TikTok-Übernahme" is a compound noun (a mention of TikTok)."""
+    """ "US-Walmart" -> "Walmart"; "Coca-Cola" stays; "TikTok-Übernahme" is a compound noun (a mention of TikTok)."""
     parts = [p for p in w.split("-") if p]
-    if len(parts) == 2 and parts[0].lower() in _PLACES and parts[1][:1].isupper() and not _TITLE.search(parts[1]):
+    if len(parts) == 2 and parts[0].lower() in _PLACES and parts[1][:1].isupper() and not _is_title(parts[1]):
         return parts[1] if not _is_common(parts[1], lang) else None
     if (
         parts
         and all(p[:1].isupper() and not _is_common(p, lang) for p in parts)
-        and not _TITLE.search(w)
+        and not _is_title(w)
         and not (lang == "de" and _GERMANIC.search(parts[-1].lower()))
     ):
         return w  # "Coca-Cola", "Mercedes-Benz"
@@ -290,7 +974,7 @@ def _piece_end(words: list[str], i: int, lang: str, *, person: bool) -> int:
             j += 1
     elif not _is_shape(words[i]):
         while j < n and j - i < 4 and words[j][:1].isupper() and not _is_shape(words[j]) and "-" not in words[j]:
-            if _is_common(words[j], lang) or words[j].lower() in _FIRST_NAMES or _TITLE.search(words[j]):
+            if _is_common(words[j], lang) or words[j].lower() in _FIRST_NAMES or _is_title(words[j]):
                 break
             j += 1
         if j - i > 1 and lang == "de" and any(_zipf(w)[0] >= 2.5 for w in words[i:j]):
@@ -333,6 +1017,7 @@ def _record(
     mentions.append((name, pos, False))
 
 
+@lru_cache(maxsize=65536)
 def _is_function(w: str, lang: str) -> bool:
     de, en = _zipf(w)
     return (de if lang == "de" else en) >= 5.6 or w.lower() in _STOP
@@ -360,23 +1045,34 @@ def _accept(c: _Cand, lang: str) -> bool:
     return de < 2.5 and not _GERMANIC.search(c.name.lower()) and len(c.name) <= 12
 
 
+_GENITIVE = ("'s", "’s", "s", "'", "’")
+
+
+def _stem_of(k: str, names: dict[str, _Cand] | set[str], surnames: dict[str, str]) -> str | None:
+    for suffix in _GENITIVE:
+        if k.endswith(suffix) and len(k) > len(suffix):
+            stem = k[: -len(suffix)]
+            if stem in names:
+                return stem
+            if " " not in k and stem in surnames:
+                return surnames[stem]
+    return None
+
+
 def _fold_genitives(cands: dict[str, _Cand]) -> dict[str, str]:
-    """"Trumps" counts for "Trump" (German genitive, English 's)."""
+    """ "Trumps" counts for "Trump", "Kieners" for "Heinrich Kiener" (German genitive, English 's)."""
     folded: dict[str, str] = {}
     surnames = {k.split(" ")[-1]: k for k in cands if " " in k}
-    for k, c in list(cands.items()):
-        b = _base(k, {x: v for x, v in cands.items() if x != k})
-        if b == k and " " not in k:
-            b = _base(k, {x: cands[f] for x, f in surnames.items()})
-            b = surnames.get(b, k)
-        if b != k and b in cands:
-            stem = cands[b]
-            stem.count += c.count
-            stem.noninitial += c.noninitial
-            stem.evidence += c.evidence
-            stem.first_pos = min(stem.first_pos, c.first_pos)
-            folded[k] = b
-            del cands[k]
+    for k in list(cands):
+        target = _stem_of(k, cands, surnames)
+        if target is None or target == k or target not in cands or k not in cands:
+            continue
+        c, stem = cands.pop(k), cands[target]
+        stem.count += c.count
+        stem.noninitial += c.noninitial
+        stem.evidence += c.evidence
+        stem.first_pos = min(stem.first_pos, c.first_pos)
+        folded[k] = target
     return folded
 
 
@@ -388,10 +1084,6 @@ def _rank(cands: dict[str, _Cand], mentions: list[tuple[str, int, bool]], lang: 
     full_names = sorted((k for k in accepted if " " in k), key=len, reverse=True)
     alias: dict[str, str] = {}
     for k in accepted:
-        b = _base(k, {x: c for x, c in accepted.items() if x != k})
-        if b != k:
-            alias[k] = b  # "Trumps" -> "Trump"
-    for k in accepted:
         if " " in k:
             continue
         for f in full_names:
@@ -402,7 +1094,7 @@ def _rank(cands: dict[str, _Cand], mentions: list[tuple[str, int, bool]], lang: 
     score: dict[str, float] = {}
     first: dict[str, int] = {}
     for surface, pos, part in mentions:
-        base = _base(surface, accepted) if surface not in accepted else surface
+        base = surface if surface in accepted else (_stem_of(surface, accepted, {}) or surface)
         if base not in accepted:
             continue
         target = alias.get(base, base)

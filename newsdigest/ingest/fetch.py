@@ -230,10 +230,14 @@ async def checked_addresses(host: str, port: int, policy: HostPolicy, resolver: 
     addresses = await resolver(host, port)
     if policy.allows_name(host):
         return addresses
-    allowed, reasons = [], []
+    allowed: list[str] = []
+    reasons: list[str] = []
     for text in addresses:
         reason = policy.refusal(ipaddress.ip_address(text.split("%")[0]))
-        (reasons if reason else allowed).append(reason or text)
+        if reason:
+            reasons.append(reason)
+        else:
+            allowed.append(text)
     if not allowed:
         raise FetchRefused(f"{host} resolves to {reasons[0] if reasons else 'no address'}")
     return allowed  # only checked addresses are ever connected to

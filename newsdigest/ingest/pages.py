@@ -9,11 +9,12 @@ import dataclasses
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import trafilatura
 
-from newsdigest.ingest.fetch import PAGE_ACCEPT, FetchError, Fetcher
+from newsdigest.ingest.fetch import PAGE_ACCEPT, Fetcher, FetchError
 from newsdigest.models import ArticleInput
 
 log = logging.getLogger("newsdigest.ingest.pages")
@@ -43,17 +44,17 @@ def extract_page(html: bytes | str, url: str | None = None) -> PageContent:
         )
     except (ValueError, TypeError) as exc:  # trafilatura raises ValueError on unusable input
         raise PageError(f"cannot read the page: {exc}") from None
-    text = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
+    meta: dict[str, Any] = doc if isinstance(doc, dict) else (doc.as_dict() if doc is not None else {})
+    text = (meta.get("text") or "").strip()
     if len(text) < MIN_PAGE_CHARS:
         raise PageError("no article text found on the page")
-    assert doc is not None
     return PageContent(
-        url=url or getattr(doc, "url", None) or "",
+        url=url or meta.get("url") or "",
         text=text,
-        title=(doc.title or None),
-        published=_date(doc.date),
-        lang=(doc.language or None),
-        sitename=(doc.sitename or None),
+        title=meta.get("title") or None,
+        published=_date(meta.get("date")),
+        lang=meta.get("language") or None,
+        sitename=meta.get("sitename") or None,
     )
 
 

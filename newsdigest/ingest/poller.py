@@ -24,7 +24,7 @@ from newsdigest.extract import extract
 from newsdigest.extract.types import Extraction
 from newsdigest.ingest.dedupe import canonical_url, content_hash, find_near_duplicate, simhash
 from newsdigest.ingest.feeds import FeedError, ParsedFeed, discover_feed_links, document_kind, parse_feed
-from newsdigest.ingest.fetch import FEED_ACCEPT, FetchError, Fetcher, Resolver, run_sync, system_resolver
+from newsdigest.ingest.fetch import FEED_ACCEPT, Fetcher, FetchError, Resolver, run_sync, system_resolver
 from newsdigest.ingest.pages import complete_entry, extract_page, page_article
 from newsdigest.models import ArticleInput, Feed
 from newsdigest.store.store import AddResult, Store

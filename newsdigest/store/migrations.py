@@ -179,11 +179,19 @@ def _v1(db: sqlite_utils.Database) -> None:
         )
 
 
+def _v2(db: sqlite_utils.Database) -> None:
+    # The numbered list a chat saw last, so `/why N` works across processes.
+    db.conn.execute(
+        "CREATE TABLE IF NOT EXISTS chat_lists (platform TEXT NOT NULL, chat_id TEXT NOT NULL, kind TEXT NOT NULL,"
+        " story_id INTEGER, items TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (platform, chat_id))"
+    )
+
+
 def _split(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
 
 
-MIGRATIONS: list[Migration] = [_v1]
+MIGRATIONS: list[Migration] = [_v1, _v2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

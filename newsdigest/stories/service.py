@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,19 +39,25 @@ def article_terms(title: str, extraction: dict[str, Any]) -> TermProfile:
     return profile(title or "", actors, passages)
 
 
+_ASSIGN_LOCK = threading.Lock()
+
+
 def ensure_assigned(store: Store) -> int:
     """Cluster every article that has no story yet; returns how many were placed. One cheap query when none."""
     if not store.has_unassigned():
         return 0
     started, placed = time.perf_counter(), 0
-    while True:
-        rows = store.unassigned_articles(limit=BATCH)
-        if not rows:
-            break
-        _place(store, rows)
-        placed += len(rows)
-        if len(rows) < BATCH:
-            break
+    # One clustering pass at a time: the thread lock orders this process's workers, the write
+    # transaction (BEGIN IMMEDIATE) orders processes; a waiter then finds the articles placed.
+    with _ASSIGN_LOCK, store.write():
+        while True:
+            rows = store.unassigned_articles(limit=BATCH)
+            if not rows:
+                break
+            _place(store, rows)
+            placed += len(rows)
+            if len(rows) < BATCH:
+                break
     log.info("stories assigned=%d ms=%.1f", placed, (time.perf_counter() - started) * 1000)
     return placed
 

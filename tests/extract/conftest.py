@@ -25,8 +25,25 @@ _WEEKDAYS = {
     "montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "freitag": 4, "samstag": 5, "sonntag": 6,
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
 }  # fmt: skip
-_NUM = {"zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8, "zehn": 10, "zwölf": 12,
-        "vierzehn": 14, "dreißig": 30, "two": 2, "three": 3, "five": 5, "seven": 7, "ten": 10, "thirty": 30}
+_NUM = {
+    "zwei": 2,
+    "drei": 3,
+    "vier": 4,
+    "fünf": 5,
+    "sechs": 6,
+    "sieben": 7,
+    "acht": 8,
+    "zehn": 10,
+    "zwölf": 12,
+    "vierzehn": 14,
+    "dreißig": 30,
+    "two": 2,
+    "three": 3,
+    "five": 5,
+    "seven": 7,
+    "ten": 10,
+    "thirty": 30,
+}
 _M = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _W = "|".join(_WEEKDAYS)
 _N = r"\d+|" + "|".join(_NUM)

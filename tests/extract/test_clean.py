@@ -9,11 +9,28 @@ from newsdigest.extract.clean import find_removed, is_boilerplate_line
 
 @pytest.mark.parametrize(
     "line",
-    ["Foto: Stadtarchiv/Müller", "Bild: picture alliance", "Source: company handout", "Photo by Jane Roe on Pexels",
-     "12 Kommentare", "3 comments", "Jetzt Newsletter abonnieren!", "Diesen Artikel teilen", "Share this story",
-     "Hauptmenü", "Menu", "Cookie-Einstellungen", "Accessibility", "Read more", "Lesen Sie auch",
-     "Facebook Twitter WhatsApp E-Mail", "Subscribe to our newsletter", "Bitte geben Sie Ihre E-Mail-Adresse ein!",
-     "Reply", "Kommentar schreiben"],
+    [
+        "Foto: Stadtarchiv/Müller",
+        "Bild: picture alliance",
+        "Source: company handout",
+        "Photo by Jane Roe on Pexels",
+        "12 Kommentare",
+        "3 comments",
+        "Jetzt Newsletter abonnieren!",
+        "Diesen Artikel teilen",
+        "Share this story",
+        "Hauptmenü",
+        "Menu",
+        "Cookie-Einstellungen",
+        "Accessibility",
+        "Read more",
+        "Lesen Sie auch",
+        "Facebook Twitter WhatsApp E-Mail",
+        "Subscribe to our newsletter",
+        "Bitte geben Sie Ihre E-Mail-Adresse ein!",
+        "Reply",
+        "Kommentar schreiben",
+    ],
 )
 def test_web_furniture_lines(line: str) -> None:
     assert is_boilerplate_line(line)
@@ -21,10 +38,15 @@ def test_web_furniture_lines(line: str) -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["Warum die Bahn ihre Preise erhöht", "Twitter sperrt das Konto des Senators", "Was der Kanzler jetzt plant",
-     "Die Regierung lehnte einen Kommentar zu den Plänen ab.", "Fünf Fragen zur neuen Grundsteuer?",
-     "Der Konzern will seine Aktien an der Börse teilen und verkaufen, sagte der Sprecher am Montag in Wien, "
-     "wo die Hauptversammlung stattfand und die Aktionäre zustimmten."],
+    [
+        "Warum die Bahn ihre Preise erhöht",
+        "Twitter sperrt das Konto des Senators",
+        "Was der Kanzler jetzt plant",
+        "Die Regierung lehnte einen Kommentar zu den Plänen ab.",
+        "Fünf Fragen zur neuen Grundsteuer?",
+        "Der Konzern will seine Aktien an der Börse teilen und verkaufen, sagte der Sprecher am Montag in Wien, "
+        "wo die Hauptversammlung stattfand und die Aktionäre zustimmten.",
+    ],
 )
 def test_headlines_and_sentences_are_kept(line: str) -> None:
     assert not is_boilerplate_line(line)

@@ -87,9 +87,7 @@ def test_duration_resolves_forward_from_publication() -> None:
 
 def test_duration_resolves_from_the_order_date_in_the_sentence() -> None:
     text = "In der Verfügung vom 1. Februar erhielt die Firma binnen 14 Tagen Zeit, die Strafe zu zahlen."
-    found = deadlines(
-        text, tx(text, "1. Februar", "2021-02-01"), tx(text, "14 Tagen", "P14D", "DURATION")
-    )
+    found = deadlines(text, tx(text, "1. Februar", "2021-02-01"), tx(text, "14 Tagen", "P14D", "DURATION"))
     assert [d.value for d in found] == ["2021-02-15"]
 
 
@@ -133,8 +131,9 @@ def test_extension_supersedes_the_earlier_deadline_and_inherits_what() -> None:
 
 def test_english_extension() -> None:
     text = "Lawmakers must pass the budget by Oct. 1. On Tuesday the deadline was extended to Nov. 15."
-    found = deadlines(text, tx(text, "Oct. 1", "2021-10-01"), tx(text, "Tuesday", "2021-03-09"),
-                      tx(text, "Nov. 15", "2021-11-15"))
+    found = deadlines(
+        text, tx(text, "Oct. 1", "2021-10-01"), tx(text, "Tuesday", "2021-03-09"), tx(text, "Nov. 15", "2021-11-15")
+    )
     assert [(d.value, d.supersedes) for d in found] == [("2021-10-01", None), ("2021-11-15", "2021-10-01")]
 
 
@@ -162,9 +161,15 @@ def test_what_is_the_action_in_a_few_words() -> None:
 
 @pytest.mark.parametrize(
     ("value", "mod", "expected"),
-    [("2021-06", "END", "2021-06-30"), ("2020-02", "END", "2020-02-29"), ("2021-09", "MID", "2021-09-15"),
-     ("2021-09", None, "2021-09"), ("2021", "END", "2021-12-31"), ("XXXX-09-15", None, "XXXX-09-15"),
-     ("PRESENT_REF", None, None)],
+    [
+        ("2021-06", "END", "2021-06-30"),
+        ("2020-02", "END", "2020-02-29"),
+        ("2021-09", "MID", "2021-09-15"),
+        ("2021-09", None, "2021-09"),
+        ("2021", "END", "2021-12-31"),
+        ("XXXX-09-15", None, "XXXX-09-15"),
+        ("PRESENT_REF", None, None),
+    ],
 )
 def test_resolve_value(value: str, mod: str | None, expected: str | None) -> None:
     assert resolve_value(Timex(0, 1, "x", "DATE", value, mod), PUB) == expected

@@ -27,8 +27,21 @@ def test_german_orgs_and_people_without_common_nouns() -> None:
     assert "Heineken" in found
     assert "Margarete Schramböck" in found
     assert any(a.endswith("Kiener") for a in found) and "Kieners" not in found  # genitive merged
-    for noun in ("Regierung", "Unternehmen", "Deal", "Wettbewerbsbehörde", "Gespräche", "Standorte", "Mitarbeiter",
-                 "Die", "Auch", "Laut", "Plan", "Mutterkonzern", "Gewinnrückgang"):
+    for noun in (
+        "Regierung",
+        "Unternehmen",
+        "Deal",
+        "Wettbewerbsbehörde",
+        "Gespräche",
+        "Standorte",
+        "Mitarbeiter",
+        "Die",
+        "Auch",
+        "Laut",
+        "Plan",
+        "Mutterkonzern",
+        "Gewinnrückgang",
+    ):
         assert noun not in found
 
 

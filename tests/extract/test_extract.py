@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 
 from newsdigest.extract import extract
-from newsdigest.extract.types import Extraction
+from newsdigest.extract.types import DeadlineRec, Extraction, KeyPointRec, Timex
 
 DE = """Stadtwerke müssen Gebühren zurückzahlen
 
@@ -56,7 +56,8 @@ def test_schema_is_exactly_the_design(de: Extraction) -> None:
 
 
 def test_offsets_index_the_text(de: Extraction) -> None:
-    for rec in (*de.temporal, *de.deadlines, *de.key_points):
+    recs: list[Timex | DeadlineRec | KeyPointRec] = [*de.temporal, *de.deadlines, *de.key_points]
+    for rec in recs:
         assert DE[rec.start : rec.end] == rec.text
 
 

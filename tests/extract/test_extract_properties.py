@@ -9,18 +9,70 @@ from hypothesis import strategies as st
 from newsdigest.extract import extract
 from newsdigest.extract.clean import find_removed
 from newsdigest.extract.sentences import split
-from newsdigest.extract.types import Extraction
+from newsdigest.extract.types import DeadlineRec, Extraction, KeyPointRec, Timex
 
-WORDS = ["Die", "Frist", "bis", "zum", "15.", "September", "muss", "ByteDance", "verkaufen", "„", "“", ".", "?", "!",
-         "\n", "\n\n", "Ich", "denke", "Foto:", "Teilen", "Trump", "Trumps", "binnen", "30", "Tagen", "by", "June",
-         "1", "must", "the", "deadline", "extended", "to", "Ende", "Juni", "z.", "B.", "Nr.", "3.", "Liga", "…",
-         "\u00a0", "\r\n", "AG", "Inc.", "CEO", "Mike", "Pompeo", "verlängert", "auf", "den", "12.", "November"]
+WORDS = [
+    "Die",
+    "Frist",
+    "bis",
+    "zum",
+    "15.",
+    "September",
+    "muss",
+    "ByteDance",
+    "verkaufen",
+    "„",
+    "“",
+    ".",
+    "?",
+    "!",
+    "\n",
+    "\n\n",
+    "Ich",
+    "denke",
+    "Foto:",
+    "Teilen",
+    "Trump",
+    "Trumps",
+    "binnen",
+    "30",
+    "Tagen",
+    "by",
+    "June",
+    "1",
+    "must",
+    "the",
+    "deadline",
+    "extended",
+    "to",
+    "Ende",
+    "Juni",
+    "z.",
+    "B.",
+    "Nr.",
+    "3.",
+    "Liga",
+    "…",
+    "\u00a0",
+    "\r\n",
+    "AG",
+    "Inc.",
+    "CEO",
+    "Mike",
+    "Pompeo",
+    "verlängert",
+    "auf",
+    "den",
+    "12.",
+    "November",
+]
 
 newsish = st.lists(st.sampled_from(WORDS), max_size=120).map(" ".join)
 
 
 def _check(text: str, x: Extraction) -> None:
-    for rec in (*x.temporal, *x.deadlines, *x.key_points):
+    recs: list[Timex | DeadlineRec | KeyPointRec] = [*x.temporal, *x.deadlines, *x.key_points]
+    for rec in recs:
         assert 0 <= rec.start <= rec.end <= len(text)
         assert text[rec.start : rec.end] == rec.text
     for r in x.removed:
@@ -46,7 +98,7 @@ def test_news_like_token_soup(text: str, published: str | None, lang: str | None
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))
+@given(st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=300))
 def test_sentences_cover_text_in_order(text: str) -> None:
     units = split(text)
     last = 0
@@ -58,8 +110,9 @@ def test_sentences_cover_text_in_order(text: str) -> None:
     assert all(text[r.start : r.end].strip() == text[r.start : r.end] for r in removed)
 
 
-@pytest.mark.parametrize("text", ["", " ", "\n\n\n", ".", "„", "\x00", "\ud800".encode("utf-8", "surrogatepass")
-                                  .decode("utf-8", "replace")])
+@pytest.mark.parametrize(
+    "text", ["", " ", "\n\n\n", ".", "„", "\x00", "\ud800".encode("utf-8", "surrogatepass").decode("utf-8", "replace")]
+)
 def test_degenerate(text: str) -> None:
     _check(text, extract(text))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 # (file stem prefix, published, gold deadlines (text, value, tolerance days, optional), dated events (text),
 #  boilerplate strings, first words of the reader-comment section, gold actors)
-GOLD = {
+GOLD: dict[str, dict[str, Any]] = {
     "000": dict(
         published="2020-08-03",
         deadlines=[("bis zum 15. September", "2020-09-15", 0, True)],
@@ -41,16 +42,32 @@ GOLD = {
         published="2020-09-14",
         deadlines=[("Mitte September eine Frist zur Veräußerung", "2020-09-15", 5, False)],
         events=["vom 6. August", "Ende August", "im August 2018", "am 26. August"],
-        boilerplate=["More from author", "LEAVE A REPLY", "Please enter your comment!", "Please enter your name here",
-                     "Related posts", "Want to stay up to date with the latest news?"],
+        boilerplate=[
+            "More from author",
+            "LEAVE A REPLY",
+            "Please enter your comment!",
+            "Please enter your name here",
+            "Related posts",
+            "Want to stay up to date with the latest news?",
+        ],
         comments=None,
-        actors=["ByteDance", "Oracle", "Microsoft", "TikTok", "Donald Trump", "Walmart", "Kevin Mayer",
-                "Vanessa Pappas"],
+        actors=[
+            "ByteDance",
+            "Oracle",
+            "Microsoft",
+            "TikTok",
+            "Donald Trump",
+            "Walmart",
+            "Kevin Mayer",
+            "Vanessa Pappas",
+        ],
     ),
     "003": dict(
         published="2020-08-20",
-        deadlines=[("bis zum 20. September", "2020-09-20", 0, False),
-                   ("auf den 12. November verlängert", "2020-11-12", 0, False)],
+        deadlines=[
+            ("bis zum 20. September", "2020-09-20", 0, False),
+            ("auf den 12. November verlängert", "2020-11-12", 0, False),
+        ],
         events=[],
         boilerplate=[],
         comments=None,
@@ -65,17 +82,38 @@ GOLD = {
         actors=["Oracle", "TikTok", "ByteDance", "Microsoft", "Donald Trump", "Zoom"],
     ),
 }
-COMMON_NOUNS = {"Unternehmen", "Regierung", "App", "Deal", "Frist", "Nutzer", "Daten", "Verbot", "Partner", "Die",
-                "Der", "Das", "Es", "Doch", "Sicherheitsrisiken", "Anordnung", "Präsident", "USA", "China"}
+COMMON_NOUNS = {
+    "Unternehmen",
+    "Regierung",
+    "App",
+    "Deal",
+    "Frist",
+    "Nutzer",
+    "Daten",
+    "Verbot",
+    "Partner",
+    "Die",
+    "Der",
+    "Das",
+    "Es",
+    "Doch",
+    "Sicherheitsrisiken",
+    "Anordnung",
+    "Präsident",
+    "USA",
+    "China",
+}
 
 
 def _taggers() -> list[object]:
     try:
         from newsdigest.extract.temporal import tag
     except ImportError:
-        tag = None
-    return [pytest.param(standin_tag, id="standin"),
-            pytest.param(tag, id="real", marks=pytest.mark.skipif(tag is None, reason="temporal.py not there"))]
+        tag = None  # type: ignore[assignment]
+    return [
+        pytest.param(standin_tag, id="standin"),
+        pytest.param(tag, id="real", marks=pytest.mark.skipif(tag is None, reason="temporal.py not there")),
+    ]
 
 
 def _article(key: str) -> str:

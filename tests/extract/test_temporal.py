@@ -30,6 +30,7 @@ def one(text: str, phrase: str, lang: str = "de", anchor: dt.date | None = MON_2
 
 # -- German: explicit dates, months, seasons, quarters, years ----------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("text", "phrase", "typ", "value", "mod"),
     [
@@ -75,6 +76,7 @@ def test_weekday_joins_following_date() -> None:
 
 # -- German: relative expressions and tense ---------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("text", "phrase", "typ", "value"),
     [
@@ -119,6 +121,7 @@ def test_extended_to_a_later_date_in_a_past_sentence() -> None:
 
 # -- German: durations, sets, clock times, references -----------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("text", "phrase", "typ", "value"),
     [
@@ -151,6 +154,7 @@ def test_clock_time_takes_the_day_named_before_it() -> None:
 
 # -- function words and numbers that are not dates ----------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -180,6 +184,7 @@ def test_english_non_dates(text: str) -> None:
 
 
 # -- English ------------------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("text", "phrase", "typ", "value", "mod"),
@@ -218,6 +223,7 @@ def test_english_weekday_tense() -> None:
 
 
 # -- no anchor: never invent a year --------------------------------------------------------------------------------
+
 
 def test_without_anchor_values_stay_underspecified() -> None:
     f = found("Am Sonntag hatte er bis zum 15. September Zeit, heute nicht mehr, im Jahr 2017 schon.", anchor=None)
@@ -258,6 +264,7 @@ def test_seed_articles(name: str, published: str, phrase: str, value: str) -> No
 
 # -- properties: offsets, order, no overlap, never raises ---------------------------------------------------------
 
+
 def check_well_formed(text: str, out: list[Timex]) -> None:
     last_end = -1
     for t in out:
@@ -270,9 +277,40 @@ def check_well_formed(text: str, out: list[Timex]) -> None:
 
 
 _DATEISH = st.sampled_from(
-    [" am ", " 15. September ", " Sonntag", "abend", " 2020", " 12.", "09.", " Uhr", " um 8", " letzte Woche ",
-     " Ende ", " Mai ", " May ", " 3 p.m.", " Sept. ", "15th", " jeden ", " heute Morgen ", " vor ", " zwei ",
-     " Tagen", "-tägige", " Q3", " 1. und ", " the ", " last ", " ago", " Jänner", " ", "\n", ",", "."]
+    [
+        " am ",
+        " 15. September ",
+        " Sonntag",
+        "abend",
+        " 2020",
+        " 12.",
+        "09.",
+        " Uhr",
+        " um 8",
+        " letzte Woche ",
+        " Ende ",
+        " Mai ",
+        " May ",
+        " 3 p.m.",
+        " Sept. ",
+        "15th",
+        " jeden ",
+        " heute Morgen ",
+        " vor ",
+        " zwei ",
+        " Tagen",
+        "-tägige",
+        " Q3",
+        " 1. und ",
+        " the ",
+        " last ",
+        " ago",
+        " Jänner",
+        " ",
+        "\n",
+        ",",
+        ".",
+    ]
 )
 _ANCHORS = st.one_of(st.none(), st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)))
 
@@ -302,8 +340,26 @@ def test_empty_and_whitespace() -> None:
 
 def test_megabyte_input_is_handled() -> None:
     rng = random.Random(7)
-    pieces = ["Am Sonntag", " wurde", " 15. September", " 2020", " um 20.30 Uhr", " die", " mit", " 1234",
-              " letzte Woche", "....", "1.1.1.1.", " Ende", " Mai", "-", " ", "\n", "ä" * 50, "9" * 30]
+    pieces = [
+        "Am Sonntag",
+        " wurde",
+        " 15. September",
+        " 2020",
+        " um 20.30 Uhr",
+        " die",
+        " mit",
+        " 1234",
+        " letzte Woche",
+        "....",
+        "1.1.1.1.",
+        " Ende",
+        " Mai",
+        "-",
+        " ",
+        "\n",
+        "ä" * 50,
+        "9" * 30,
+    ]
     text = "".join(rng.choice(pieces) for _ in range(110_000))[:1_000_000]
     out = tag(text, lang="de", anchor=MON_2020_08_03)
     check_well_formed(text, out)

@@ -16,19 +16,24 @@ python-telegram-bot accepts fractions, so the client under test waits the scaled
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import collections
 import contextlib
+import dataclasses
 import itertools
 import json
 import math
 import re
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
 from aiohttp import ClientSession, ClientTimeout, web
 from aiohttp.web_request import FileField
 
@@ -346,6 +351,7 @@ class FakeTelegram:
         self._updates_changed = asyncio.Event()
         app = web.Application(client_max_size=60 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_post("/_fake/{op}", self._control)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -529,6 +535,26 @@ class FakeTelegram:
         if method.lower() in _SEND_METHODS:
             self._record(params.get("chat_id"), method, 200)
         return web.json_response({"ok": True, "result": result})
+
+    async def _control(self, request: web.Request) -> web.Response:
+        """Remote control for FakeTelegramProcess (benchmarks run the fake in another process)."""
+        op, args = request.match_info["op"], await request.json()
+        if op == "add_chats":
+            for chat_id in args["chat_ids"]:
+                self.add_chat(chat_id, args.get("chat_type"))
+            return web.json_response(True)
+        if op == "push_messages":
+            ids = [self.push_message(m.pop("chat_id"), m.pop("text"), **m) for m in args["messages"]]
+            return web.json_response(ids)
+        if op == "messages":
+            got = self.messages(args.get("chat_id"))[args.get("start", 0):]
+            return web.json_response([{**dataclasses.asdict(m), "photo": None} for m in got])
+        if op == "counts":
+            counts = collections.Counter(m.chat_id for m in self.messages())
+            return web.json_response({str(k): v for k, v in counts.items()})
+        if op == "rejected":
+            return web.json_response([dataclasses.asdict(a) for a in self.rejected(args.get("status"))])
+        return web.json_response({"error": f"unknown op {op}"}, status=404)
 
     def _methods(self) -> dict[str, Callable[[JSON], Awaitable[Any]]]:
         return {
@@ -857,3 +883,124 @@ def _command_entities(text: str) -> list[JSON]:
     """bot_command entities as Telegram marks them (offsets in UTF-16 units)."""
     return [{"type": "bot_command", "offset": utf16_len(text[: m.start()]), "length": utf16_len(m.group())}
             for m in _COMMAND_RE.finditer(text)]
+
+
+# ---------------------------------------------------------------- the fake in its own process (benchmarks)
+
+
+class FakeTelegramProcess:
+    """The same fake in a child process, so its CPU time and GIL do not slow the code under measurement.
+
+    Offers the subset of FakeTelegram's API that benchmarks use (base_url, token, username, add_chat(s),
+    push_message(s), messages, rejected, wait_for, wait_idle); `at` times are time.monotonic(), which is
+    system-wide on Linux and so comparable with the caller's.
+    """
+
+    def __init__(self, limits: Limits | None = None, token: str = DEFAULT_TOKEN) -> None:
+        self.limits = limits or Limits()
+        self.token = token
+        self.username = "newsdigest_test_bot"
+        self.port = 0
+        self._proc: subprocess.Popen[str] | None = None
+        self._client = httpx.Client(timeout=30)
+
+    def __enter__(self) -> FakeTelegramProcess:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        cmd = [sys.executable, "-m", "tests.fakes.telegram_api", "--limits", json.dumps(dataclasses.asdict(self.limits)),
+               "--token", self.token]
+        self._proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+        assert self._proc.stdout is not None
+        line = self._proc.stdout.readline()
+        if not line.strip().isdigit():
+            self.stop()
+            raise RuntimeError(f"fake Telegram process did not start: {line!r}")
+        self.port = int(line)
+
+    def stop(self) -> None:
+        self._client.close()
+        if self._proc is not None:
+            self._proc.terminate()
+            try:
+                self._proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+            self._proc = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/file/bot"
+
+    def _call(self, op: str, **args: Any) -> Any:
+        resp = self._client.post(f"http://127.0.0.1:{self.port}/_fake/{op}", json=args)
+        resp.raise_for_status()
+        return resp.json()
+
+    def add_chat(self, chat_id: int, chat_type: str | None = None, title: str | None = None) -> None:
+        self._call("add_chats", chat_ids=[chat_id], chat_type=chat_type)
+
+    def add_chats(self, chat_ids: list[int], chat_type: str | None = None) -> None:
+        self._call("add_chats", chat_ids=chat_ids, chat_type=chat_type)
+
+    def push_message(self, chat_id: int, text: str, **kwargs: Any) -> int:
+        return int(self._call("push_messages", messages=[{"chat_id": chat_id, "text": text, **kwargs}])[0])
+
+    def push_messages(self, messages: list[JSON]) -> list[int]:
+        return list(self._call("push_messages", messages=messages))
+
+    def messages(self, chat_id: int | None = None) -> list[SentMessage]:
+        return [SentMessage(**m) for m in self._call("messages", chat_id=chat_id)]
+
+    def counts(self) -> dict[int, int]:
+        return {int(k): v for k, v in self._call("counts").items()}
+
+    def rejected(self, status: int | None = None) -> list[Attempt]:
+        return [Attempt(**a) for a in self._call("rejected", status=status)]
+
+    async def wait_for(self, chat_id: int | None, count: int, timeout: float = 5.0) -> list[SentMessage]:
+        deadline = time.monotonic() + timeout
+        while True:
+            got = await asyncio.to_thread(self.messages, chat_id)
+            if len(got) >= count:
+                return got
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"chat {chat_id}: {len(got)} of {count} messages after {timeout}s")
+            await asyncio.sleep(0.02)
+
+    async def wait_counts(self, chat_ids: list[int], timeout: float = 60.0) -> dict[int, int]:
+        """Wait until every chat got at least one message; returns the message count per chat."""
+        deadline = time.monotonic() + timeout
+        while True:
+            counts = await asyncio.to_thread(self.counts)
+            if all(counts.get(c, 0) for c in chat_ids) or time.monotonic() > deadline:
+                return counts
+            await asyncio.sleep(0.05)
+
+
+def _main() -> None:
+    parser = argparse.ArgumentParser(description="Run the fake Telegram Bot API on 127.0.0.1; prints its port.")
+    parser.add_argument("--limits", default="{}", help="Limits as JSON")
+    parser.add_argument("--token", default=DEFAULT_TOKEN)
+    args = parser.parse_args()
+    fake = FakeTelegram(args.token, limits=Limits(**json.loads(args.limits)))
+    fake.start()
+    print(fake.port, flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        fake.stop()
+
+
+if __name__ == "__main__":
+    _main()

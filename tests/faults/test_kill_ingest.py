@@ -45,7 +45,11 @@ def test_kill_9_during_ingestion_loses_nothing_acknowledged(tmp_path: Path) -> N
         lines: list[str] = []
         reader = threading.Thread(target=lambda: lines.extend(child.stdout or []), daemon=True)
         reader.start()
-        time.sleep(rng.uniform(0.45, 1.2))
+        # Start the random fuse once the worker is ingesting (its imports take a varying while).
+        ready = time.monotonic() + 60
+        while not lines and child.poll() is None and time.monotonic() < ready:
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0.0, 0.6))
         child.send_signal(signal.SIGKILL)
         child.wait()
         reader.join(5)

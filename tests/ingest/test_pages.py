@@ -48,7 +48,7 @@ def test_ingest_feed_url_even_when_served_as_html(store: Store, loopback_config:
 
 def test_ingest_url_is_refused_for_loopback_by_default(store: Store, feed_server: FeedServer) -> None:
     feed_server.route("/feed.xml", rss([Item("t", TEXTS["bahn"])]))
-    with pytest.raises(FetchRefused, match="loopback address 127.0.0.1"):
+    with pytest.raises(FetchRefused, match=r"loopback address 127\.0\.0\.1"):
         ingest_url(store, build_config({}), feed_server.url("/feed.xml"))
     assert feed_server.hits == {} and store.article_count() == 0
 

@@ -148,7 +148,7 @@ async def test_only_checked_addresses_are_returned_for_mixed_answers() -> None:
 async def test_loopback_feed_is_refused_by_default(feed_server: FeedServer) -> None:
     feed_server.route("/feed.xml", rss([Item("t", "x")]))
     async with Fetcher(IngestConfig(timeout_seconds=3)) as fetcher:
-        with pytest.raises(FetchRefused, match="loopback address 127.0.0.1"):
+        with pytest.raises(FetchRefused, match=r"loopback address 127\.0\.0\.1"):
             await fetcher.fetch(feed_server.url("/feed.xml"))
     assert feed_server.hits == {}  # nothing was sent
 
@@ -177,7 +177,7 @@ async def test_redirect_to_loopback_is_refused_when_only_the_first_host_is_allow
     feed_server.redirect("/go", f"http://localhost:{feed_server.port}/feed.xml")
     resolver = _resolver({"feeds.example": ["127.0.0.1"], "localhost": ["127.0.0.1"]})
     async with Fetcher(ingest_cfg(allow_hosts=("feeds.example",)), resolver=resolver) as fetcher:
-        with pytest.raises(FetchRefused, match="redirect to .*localhost.* refused: localhost resolves to loopback"):
+        with pytest.raises(FetchRefused, match=r"redirect to .*localhost.* refused: localhost resolves to loopback"):
             await fetcher.fetch(f"http://feeds.example:{feed_server.port}/go")
     assert feed_server.hits == {"/go": 1}
 

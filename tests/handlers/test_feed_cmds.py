@@ -1,0 +1,110 @@
+"""Chat commands feeds / addfeed / removefeed through the real dispatcher, against a loopback feed server."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+
+from newsdigest.clock import FakeClock
+from newsdigest.config import build_config
+from newsdigest.handlers import Core
+from newsdigest.models import ChatRef
+from newsdigest.store.store import Store
+from tests.fakes.feed_server import FeedServer, Item, html_page, rss
+
+ADMIN, USER = "42", "7"
+CHAT = ChatRef("telegram", "100")
+TEXT = ("Die Kommission gibt den Mitgliedstaaten bis Ende Oktober Zeit, ihre Pläne einzureichen. Danach entscheidet "
+        "sie über die Verteilung der Mittel aus dem Fonds, der insgesamt mehrere Milliarden Euro umfasst. Mehrere "
+        "Regierungen haben bereits angekündigt, ihre Entwürfe früher vorzulegen, andere bitten um Aufschub.")
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    with FeedServer() as srv:
+        srv.route("/feed.xml", rss([Item("Fonds", TEXT, link="https://n.example/f", guid="f")], title="EU-Ticker"))
+        srv.route("/page.html", html_page("Seite", ["Text."]).replace(
+            "</head>", "<link rel='alternate' type='application/rss+xml' href='/feed.xml'></head>"), "text/html")
+        yield srv
+
+
+def core_for(store: Store, allow: tuple[str, ...] = ("127.0.0.1",)) -> Core:
+    base = build_config({"telegram": {"admins": [ADMIN]}})
+    config = dataclasses.replace(base, ingest=dataclasses.replace(base.ingest, allow_hosts=allow, timeout_seconds=3))
+    return Core(store=store, config=config, clock=FakeClock(dt.datetime(2020, 9, 14, 8, tzinfo=dt.UTC)))
+
+
+def ask(core: Core, line: str, user: str = ADMIN, lang: str = "en") -> tuple[str, bool]:
+    reply = core.answer(CHAT, line, user_id=user, user_lang=lang)
+    return reply.plain_text(), reply.error
+
+
+def test_addfeed_fetches_stores_and_lists_health(store: Store, server: FeedServer) -> None:
+    core = core_for(store)
+    out, error = ask(core, f"/addfeed {server.url('/feed.xml')}")
+    assert not error and "Added “EU-Ticker”: 1 new articles" in out
+    assert store.article_count() == 1 and store.feed(server.url("/feed.xml")) is not None
+    out, _ = ask(core, "/feeds", user=USER)
+    assert "✓ EU-Ticker — updated 2020-09-14 08:00 UTC, 1 articles" in out
+    out, _ = ask(core, f"/addfeed {server.url('/feed.xml')}")
+    assert "already follow" in out and server.hits["/feed.xml"] == 1
+
+
+def test_non_admins_are_refused_and_nothing_is_fetched(store: Store, server: FeedServer) -> None:
+    out, error = ask(core_for(store), f"/addfeed {server.url('/feed.xml')}", user=USER)
+    assert error and "admins" in out and server.hits == {} and store.feeds() == []
+    out, error = ask(core_for(store), f"/removefeed {server.url('/feed.xml')}", user=USER)
+    assert error
+
+
+def test_addfeed_failures_say_what_is_wrong_and_what_to_do(store: Store, server: FeedServer) -> None:
+    core = core_for(store)
+    out, error = ask(core, "/addfeed")
+    assert error and "/addfeed https://" in out
+    out, error = ask(core, "/addfeed ftp://example.org/feed")
+    assert error and "not an http(s) address" in out
+    out, error = ask(core, f"/addfeed {server.url('/gone.xml')}")
+    assert error and "HTTP 404" in out and "check it" in out
+    out, error = ask(core, f"/addfeed {server.url('/page.html')}")
+    assert error and "web page, not a feed" in out and server.url("/feed.xml") in out
+    out, error = ask(core_for(store, allow=()), f"/addfeed {server.url('/feed.xml')}")
+    assert error and "loopback address 127.0.0.1" in out and "allow_hosts" in out
+    out, error = ask(core, "/addfeed http://10.0.0.5/feed.xml")
+    assert error and "private address 10.0.0.5 (RFC 1918)" in out
+    assert store.feeds() == [] and store.article_count() == 0
+
+
+def test_german_replies(store: Store, server: FeedServer) -> None:
+    out, _ = ask(core_for(store), f"/addfeed {server.url('/feed.xml')}", lang="de")
+    assert "hinzugefügt" in out
+    out, _ = ask(core_for(store), "/feeds", lang="de")
+    assert "aktualisiert" in out
+
+
+def test_feeds_shows_failures_with_next_retry(store: Store) -> None:
+    feed, _ = store.add_feed("https://broken.example/rss", title="Kaputt")
+    now = dt.datetime(2020, 9, 14, 8, tzinfo=dt.UTC)
+    store.record_feed_error(feed.id, "HTTP 503 Service Unavailable", now=now, next_poll=now + dt.timedelta(hours=1))
+    store.add_feed("https://new.example/rss")
+    out, _ = ask(core_for(store), "/feeds")
+    assert "✗ Kaputt — failing since 2020-09-14 08:00 UTC (1×): HTTP 503 Service Unavailable; next try 2020-09-14 09:00 UTC" in out
+    assert "… https://new.example/rss — not checked yet" in out
+
+
+def test_removefeed(store: Store) -> None:
+    store.add_feed("https://news.example/rss/")
+    core = core_for(store)
+    out, error = ask(core, "/removefeed https://NEWS.example/rss?utm_source=x")
+    assert not error and "Stopped following https://news.example/rss/" in out and store.feeds() == []
+    out, error = ask(core, "/removefeed https://news.example/rss/")
+    assert error and "do not follow" in out
+    out, error = ask(core, "/removefeed")
+    assert error
+
+
+def test_no_feeds_message(store: Store) -> None:
+    out, _ = ask(core_for(store), "/feeds")
+    assert "No feeds yet" in out
