@@ -32,15 +32,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from newsdigest.bot.base import SendOutcome  # noqa: E402
-from newsdigest.bot.telegram import TelegramBot  # noqa: E402
-from newsdigest.clock import Clock  # noqa: E402
-from newsdigest.config import TelegramConfig, build_config  # noqa: E402
-from newsdigest.handlers import Core  # noqa: E402
-from newsdigest.handlers.reply import Reply, text  # noqa: E402
-from newsdigest.ingest.pipeline import ingest_local  # noqa: E402
-from newsdigest.store.store import Store  # noqa: E402
-from tests.fakes.telegram_api import FakeTelegram, Limits  # noqa: E402
+from newsdigest.bot.base import SendOutcome
+from newsdigest.bot.telegram import TelegramBot
+from newsdigest.clock import Clock
+from newsdigest.config import TelegramConfig, build_config
+from newsdigest.handlers import Core
+from newsdigest.handlers.reply import Reply, text
+from newsdigest.ingest.pipeline import ingest_local
+from newsdigest.store.store import Store
+from tests.fakes.telegram_api import FakeTelegramProcess, Limits
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_RATE = 30.0
@@ -55,7 +55,7 @@ def percentile(values: Sequence[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))]
 
 
-def bot_config(fake: FakeTelegram, rate_per_second: float, poll_timeout: int = 2) -> TelegramConfig:
+def bot_config(fake: FakeTelegramProcess, rate_per_second: float, poll_timeout: int = 2) -> TelegramConfig:
     return dataclasses.replace(TelegramConfig(), token=fake.token, base_url=fake.base_url,
                                base_file_url=fake.base_file_url, poll_timeout=poll_timeout,
                                rate_per_second=rate_per_second)
@@ -76,7 +76,7 @@ class FanoutResult:
 
 
 async def telegram_broadcast(
-    bot: TelegramBot, fake: FakeTelegram, chat_ids: Sequence[int], label: str, *, users: int = 0
+    bot: TelegramBot, fake: FakeTelegramProcess, chat_ids: Sequence[int], label: str, *, users: int = 0
 ) -> FanoutResult:
     """Send one message to every chat at once (as a digest run does); `users` commands arrive meanwhile."""
     reply = Reply((text("Your digest: ByteDance chose Oracle; the 15 September deadline is tomorrow."),))
@@ -98,7 +98,7 @@ async def telegram_broadcast(
     )
 
 
-async def _users_meanwhile(fake: FakeTelegram, users: int) -> list[float]:
+async def _users_meanwhile(fake: FakeTelegramProcess, users: int) -> list[float]:
     await asyncio.sleep(1.0)  # the broadcast queue is full by now
     out = []
     for i in range(users):
@@ -135,7 +135,7 @@ async def telegram_command_latency(
     """`chats` chats send a command at the same moment, `rounds` times (fresh chats each round); latency from
     the update queued at the fake to the (first) reply message accepted by it."""
     limits = limits or Limits.unlimited()
-    with FakeTelegram(limits=limits) as fake:
+    with FakeTelegramProcess(limits=limits) as fake:
         bot = TelegramBot(core, bot_config(fake, rate_per_second))
         await bot.start()
         try:
@@ -145,14 +145,15 @@ async def telegram_command_latency(
             samples: list[float] = []
             for r in range(rounds):
                 ids = [100_000 * (r + 1) + i for i in range(chats)]
-                pushed = {}
-                for i, chat in enumerate(ids):
-                    pushed[chat] = time.monotonic()
-                    fake.push_message(chat, lines[i % len(lines)], user_id=chat)
-                for chat in ids:
-                    first = (await fake.wait_for(chat, 1, timeout=120))[0]
-                    samples.append((first.at - pushed[chat]) * 1000)
-                await fake.wait_idle(quiet=0.2, timeout=60)
+                pushed = time.monotonic()  # all at once; the batch call's own time counts against us
+                fake.push_messages([{"chat_id": c, "text": lines[i % len(lines)], "user_id": c}
+                                    for i, c in enumerate(ids)])
+                await fake.wait_counts(ids, timeout=120)
+                first: dict[int, float] = {}
+                for m in fake.messages():
+                    first.setdefault(m.chat_id, m.at)
+                samples += [(first[c] - pushed) * 1000 for c in ids if c in first]
+                await asyncio.sleep(0.5)  # let multi-part replies finish before the next round
             rejected = len(fake.rejected(429))
         finally:
             await bot.stop()
@@ -175,9 +176,8 @@ async def run(args: argparse.Namespace) -> None:
             ("baseline: limits off", Limits.unlimited(), RAISED_RATE, 0),
             ("real limits (30/s)", Limits(), REAL_RATE, args.users),
         ):
-            with FakeTelegram(limits=limits) as fake:
-                for c in chat_ids:
-                    fake.add_chat(c)
+            with FakeTelegramProcess(limits=limits) as fake:
+                fake.add_chats(chat_ids)
                 bot = TelegramBot(core, bot_config(fake, rate))
                 await bot.start()
                 try:

@@ -24,7 +24,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from newsdigest.extract.temporal import tag  # noqa: E402
+from newsdigest.extract.temporal import tag
 
 
 @dataclass
@@ -81,7 +81,9 @@ def score_doc(doc: dict[str, Any], lang: str, sc: Scores, want_errors: bool) -> 
         sc.value += p.value == g["value"]
         sc.value_norm += norm_value(p.value) == norm_value(g["value"])
         sc.type_ok += p.type == g["type"]
-        if want_errors and (norm_value(p.value) != norm_value(g["value"]) or (p.start, p.end) != (g["start"], g["end"])):
+        if want_errors and (
+            norm_value(p.value) != norm_value(g["value"]) or (p.start, p.end) != (g["start"], g["end"])
+        ):
             sc.errors.append(
                 f"VAL gold={g['value']:16} sys={p.value:16} {p.type:8} gold[{g['text']}] sys{_ctx(text, p.start, p.end)}"
             )

@@ -5,19 +5,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import signal
-import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from newsdigest.bot.base import Adapter
+from newsdigest.bot.base import Adapter, Sender, SendResult
 from newsdigest.bot.console import ConsoleBot
 from newsdigest.clock import Clock
 from newsdigest.config import Config
+from newsdigest.digests.delivery import Deliverer, acquire_instance_lease
+from newsdigest.digests.scheduler import DigestScheduler
 from newsdigest.handlers import Core
 from newsdigest.ingest.pipeline import seed_if_empty
+from newsdigest.ingest.poller import Poller
+from newsdigest.models import ChatRef
 from newsdigest.store.store import Store
 
 log = logging.getLogger("newsdigest.app")
@@ -29,10 +31,6 @@ def open_store(config: Config, *, seed: bool = True) -> Store:
     if seed:
         seed_if_empty(store, config.bot.seeds)
     return store
-
-
-def instance_holder() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 @dataclass
@@ -65,24 +63,48 @@ class App:
 
     async def run(self) -> int:
         store = open_store(self.config)
+        lease = acquire_instance_lease(store)  # a second instance on this database stops here
+        loop = asyncio.get_running_loop()
         core = self.build_core(store)
         self.adapters = self.platform_adapters(core)
         console = ConsoleBot(core, self.stdin, self.stdout, self.image_dir) if (
             self.force_console or not self.adapters
         ) else None
+        senders: dict[str, Sender] = {a.platform: a for a in self.adapters}
+        if console is not None:
+            senders["console"] = console
+        deliverer = Deliverer(store, self.config, self.clock, senders, lease=lease)
+        scheduler = DigestScheduler(deliverer)
+        # Commands run in worker threads; the scheduler belongs to the loop.
+        def rebuild_soon() -> None:
+            loop.call_soon_threadsafe(scheduler.rebuild)
+
+        core.on_subscriptions_changed = rebuild_soon
+        poller = Poller(store, self.config, clock=self.clock)
+        tasks: list[asyncio.Task[None]] = []
         try:
+            lease.start()
             for adapter in self.adapters:
                 await adapter.start()
                 log.info("started platform=%s", adapter.platform)
+            if not self.clock.replaying:  # replaying the past: no polling, no scheduled sends
+                scheduler.start()
+                tasks.append(asyncio.create_task(poller.run(), name="newsdigest-poller"))
             if console is not None:
                 await console.run()
             else:
                 self._install_signal_handlers()
                 await self._stop.wait()
         finally:
+            poller.stop()
+            scheduler.shutdown()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await asyncio.wait_for(task, 10)
             for adapter in reversed(self.adapters):
                 with contextlib.suppress(Exception):
                     await adapter.stop()
+            await lease.stop()
             store.close()
         return 0
 
@@ -94,3 +116,21 @@ class App:
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, self.stop)
+
+
+async def platform_sender(store: Store, config: Config, clock: Clock, chat: ChatRef) -> SendResult:
+    """`newsdigest digest --chat telegram:ID`: start that platform's adapter just long enough to send."""
+    from newsdigest.digests.delivery import run_digest_now
+
+    app = App(config, clock)
+    adapters = {a.platform: a for a in app.platform_adapters(app.build_core(store))}
+    adapter = adapters.get(chat.platform)
+    if adapter is None:
+        raise ValueError(f"{chat.platform} is not configured (set its token first)")
+    await adapter.start()
+    try:
+        run = await run_digest_now(store, config, clock, chat, sender=adapter)
+    finally:
+        await adapter.stop()
+    assert run.result is not None
+    return run.result

@@ -11,6 +11,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from rich.progress import Progress, TaskID
+
 from newsdigest.bot.console import CONSOLE_CHAT, render_console
 from newsdigest.clock import Clock, parse_date
 from newsdigest.config import Config, ConfigError, load_config
@@ -18,6 +20,7 @@ from newsdigest.handlers import Core
 from newsdigest.ingest.files import ArticleFileError
 from newsdigest.logs import setup_logging
 from newsdigest.store.base import StoreError
+from newsdigest.store.store import LeaseHeldError, Store
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_FAILED = 0, 2, 1
 
@@ -147,60 +150,74 @@ def cmd_ingest(args: argparse.Namespace, cfg: Config) -> int:
         paths = [Path(s) for s in args.sources if s not in urls]
         failed = False
         if paths:
-            report = ingest_local(store, paths, published=args.published, progress=_progress_bar())
+            report = ingest_local(store, paths, published=args.published, progress=_ProgressBar())
             for err in report.errors:
                 print(f"error: {err}", file=sys.stderr)
             print(f"files: {report.summary()}; {store.article_count()} articles in {cfg.storage.path}")
             failed |= bool(report.errors)
         for url in urls:
-            failed |= not _ingest_url(store, cfg, url)
+            failed |= not _ingest_url(store, cfg, url, args.published)
     finally:
         store.close()
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def _ingest_url(store: object, cfg: Config, url: str) -> bool:
+def _ingest_url(store: Store, cfg: Config, url: str, published: dt.date | None) -> bool:
+    from newsdigest.ingest.feeds import FeedError
+    from newsdigest.ingest.fetch import FetchError
+    from newsdigest.ingest.pages import PageError
+    from newsdigest.ingest.poller import ingest_url_sync
+
     try:
-        from newsdigest.ingest.feeds import ingest_url
-    except ImportError:
-        print(f"error: {url}: URL ingestion is not available in this build", file=sys.stderr)
-        return False
-    try:
-        summary = ingest_url(store, cfg, url)  # type: ignore[arg-type]
-    except Exception as exc:  # the fetch layer raises specific errors with readable messages
+        report = ingest_url_sync(store, cfg, url, published=published)
+    except (FetchError, FeedError, PageError) as exc:
         print(f"error: {url}: {exc}", file=sys.stderr)
         return False
-    print(f"{url}: {summary}")
+    print(f"{url}: {report}")
     return True
 
 
-def _progress_bar() -> object:
+class _ProgressBar:
     """A rich progress bar on a terminal when many files come in; silent otherwise."""
-    if not sys.stderr.isatty():
-        return None
-    from rich.progress import Progress
 
-    state: dict[str, object] = {}
+    def __init__(self) -> None:
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
 
-    def update(done: int, total: int) -> None:
-        if total < 20:
+    def __call__(self, done: int, total: int) -> None:
+        if total < 20 or not sys.stderr.isatty():
             return
-        if "bar" not in state:
-            bar = Progress(transient=True)
-            bar.start()
-            state["bar"], state["task"] = bar, bar.add_task("ingesting", total=total)
-        bar = state["bar"]
-        bar.update(state["task"], completed=done)  # type: ignore[attr-defined]
+        if self.bar is None:
+            self.bar = Progress(transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("ingesting", total=total)
+        assert self.task is not None
+        self.bar.update(self.task, completed=done)
         if done >= total:
-            bar.stop()  # type: ignore[attr-defined]
-
-    return update
+            self.bar.stop()
 
 
 def cmd_digest(args: argparse.Namespace, cfg: Config) -> int:
-    from newsdigest.digests.cli import run_digest_command
+    from newsdigest.app import open_store, platform_sender
+    from newsdigest.digests.delivery import ConsoleSender, parse_chat, run_digest_now
 
-    return int(run_digest_command(cfg, _clock(cfg), chat=args.chat, dry_run=args.dry_run))
+    try:
+        chat = parse_chat(args.chat or "console")
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    store = open_store(cfg)
+    try:
+        if args.dry_run or chat.platform == "console":
+            sender = None if args.dry_run else ConsoleSender(sys.stdout)
+            run = asyncio.run(run_digest_now(store, cfg, _clock(cfg), chat, sender=sender, dry_run=args.dry_run))
+            if args.dry_run:
+                print(render_console(run.reply))
+            return EXIT_OK
+        result = asyncio.run(platform_sender(store, cfg, _clock(cfg), chat))
+    finally:
+        store.close()
+    print(f"digest to {chat.key}: {result.outcome.value} {result.detail}".rstrip())
+    return EXIT_OK if result.outcome.value == "sent" else EXIT_FAILED
 
 
 def cmd_feeds(args: argparse.Namespace, cfg: Config) -> int:
@@ -237,7 +254,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         cfg = _config(args)
         setup_logging(cfg, quiet=args.cmd in ("ask", "extract") or (args.cmd == "run" and not _platforms(cfg)))
         return COMMANDS[args.cmd](args, cfg)
-    except (ConfigError, CliError, ArticleFileError, StoreError) as exc:
+    except (ConfigError, CliError, ArticleFileError, StoreError, LeaseHeldError) as exc:
         print(f"newsdigest: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

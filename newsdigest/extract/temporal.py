@@ -59,13 +59,12 @@ _UNIT_EN = lx.alt(lx.UNITS_EN)
 _INFL = r"(?:e|en|er|es|em)?"
 _SEASON_DE = r"(?:Frühjahr|Frühling|Sommer|Herbst|Winter)(?:s|es)?"
 
-_PREV_WORD = re.compile(r"([\w.]+)[\s,]*$")
 _NEXT_WORD = re.compile(r"\s*([\w]+)")
 
 
 def _prev_word(text: str, pos: int) -> str:
-    m = _PREV_WORD.search(text, max(0, pos - 40), pos)
-    return m.group(1) if m else ""
+    parts = text[max(0, pos - 40) : pos].rstrip(" ,\t\n").rsplit(None, 1)
+    return parts[-1].lstrip("([\"'„“»«") if parts else ""
 
 
 def _next_word(text: str, pos: int) -> str:
@@ -102,8 +101,16 @@ def _dur_value(n: float | None, unit: str) -> str:
     return f"P{q}{unit}"
 
 
-def _cand(mt: re.Match[str], typ: str, kind: str, /, group: int | str = 0, end_group: int | str | None = None,
-          prio: int = 5, **f: Any) -> _Cand:
+def _cand(
+    mt: re.Match[str],
+    typ: str,
+    kind: str,
+    /,
+    group: int | str = 0,
+    end_group: int | str | None = None,
+    prio: int = 5,
+    **f: Any,
+) -> _Cand:
     start = mt.start(group)
     end = mt.end(end_group if end_group is not None else group)
     return _Cand(start, end, typ, kind, f, prio)
@@ -143,18 +150,28 @@ def _year(s: str | None) -> int | None:
     return y if 1000 <= y <= 2199 else -1
 
 
-def _abs(m: re.Match[str], *, d: int | None, mon: int, y: str | None, prio: int = 3, mod: str | None = None,
-         group: int | str = 0) -> _Cand | None:
+def _abs(
+    m: re.Match[str],
+    *,
+    d: int | None,
+    mon: int,
+    y: str | None,
+    prio: int = 3,
+    mod: str | None = None,
+    group: int | str = 0,
+) -> _Cand | None:
     yr = _year(y)
     if yr == -1 or not 1 <= mon <= 12:
         return None
     if d is not None:
         dt.date(yr or 2000, mon, d)  # ValueError on 31 February etc.; caught by the caller
-    return _cand(m, "DATE", "abs", group=group, prio=prio, y=yr, m=mon, d=d, mod=mod,
-                 gran="day" if d is not None else "month")
+    return _cand(
+        m, "DATE", "abs", group=group, prio=prio, y=yr, m=mon, d=d, mod=mod, gran="day" if d is not None else "month"
+    )
 
 
 # -- explicit day dates -------------------------------------------------------------------------------------------
+
 
 @_rule(
     rf"{_B}(?:(?P<wd>{_WD_DE})\s*,?\s+(?:(?:den|dem)\s+)?)?(?<![\d.])(?P<d>{_DAY})\.\s*"
@@ -202,7 +219,8 @@ def _en_us_numeric(m: re.Match[str], text: str) -> _Cand | None:
 @_rule(
     rf"{_B}(?:(?P<wd>{_WD_EN}|{_WD_DE})\s*,?\s+)?(?P<mon>{_MON_EN_FULL}|{_MON_EN_ABBR})\.?\s+(?P<d>{_DAY})"
     rf"(?P<suf>st|nd|rd|th)?(?![\d\w.,]\d)(?!\w)(?:,?\s+(?P<y>{_Y4})(?!\d))?",
-    "de", "en",
+    "de",
+    "en",
 )
 def _month_day(m: re.Match[str], text: str) -> _Cand | None:
     mon = m["mon"].lower()
@@ -240,13 +258,77 @@ _MODS_DE = {"anfang": "START", "beginn": "START", "ende": "END", "ausgang": "END
 _MODS_EN = {"early": "START", "the beginning of": "START", "the start of": "START", "mid": "MID",
             "the middle of": "MID", "late": "END", "the end of": "END"}  # fmt: skip
 _TEMPORAL_PREV_DE = frozenset(
-    "im in seit bis ab vom zum von anfang ende mitte beginn monat monats des über nach vor für zwischen und "
-    "oder bzw. spätestens frühestens noch schon bereits erst zum letzten nächsten kommenden vergangenen "
-    "diesen dieses".split()
+    [
+        "im",
+        "in",
+        "seit",
+        "bis",
+        "ab",
+        "vom",
+        "zum",
+        "von",
+        "anfang",
+        "ende",
+        "mitte",
+        "beginn",
+        "monat",
+        "monats",
+        "des",
+        "über",
+        "nach",
+        "vor",
+        "für",
+        "zwischen",
+        "und",
+        "oder",
+        "bzw.",
+        "spätestens",
+        "frühestens",
+        "noch",
+        "schon",
+        "bereits",
+        "erst",
+        "zum",
+        "letzten",
+        "nächsten",
+        "kommenden",
+        "vergangenen",
+        "diesen",
+        "dieses",
+    ]
 )
 _TEMPORAL_PREV_EN = frozenset(
-    "in since until till by from through during before after early late mid of last next this each every "
-    "and or to between throughout around beginning end start middle".split()
+    [
+        "in",
+        "since",
+        "until",
+        "till",
+        "by",
+        "from",
+        "through",
+        "during",
+        "before",
+        "after",
+        "early",
+        "late",
+        "mid",
+        "of",
+        "last",
+        "next",
+        "this",
+        "each",
+        "every",
+        "and",
+        "or",
+        "to",
+        "between",
+        "throughout",
+        "around",
+        "beginning",
+        "end",
+        "start",
+        "middle",
+    ]
 )
 _REL_YEAR = r"(?P<rel>dies|nächst|kommend|letzt|vergangen|vorig|laufend|folgend)(?:e|en|er|es|em)\s+Jahres"
 
@@ -262,8 +344,7 @@ def _de_month(m: re.Match[str], text: str) -> _Cand | None:
         nxt = _next_word(text, m.end())
         if prev not in _TEMPORAL_PREV_DE and (nxt[:1].isupper() or (m["mon"] == "August" and not prev)):
             return None
-    c = _abs(m, d=None, mon=_month_of(m["mon"]), y=m["y"], prio=4,
-             mod=_MODS_DE.get((m["mod"] or "").lower()))
+    c = _abs(m, d=None, mon=_month_of(m["mon"]), y=m["y"], prio=4, mod=_MODS_DE.get((m["mod"] or "").lower()))
     if c is not None:
         c.f["yoff"] = _rel_offset(m["rel"] or m["rel2"])
     return c
@@ -292,8 +373,9 @@ def _rel_offset(word: str | None) -> int | None:
     w = word.lower()
     if w.startswith(("dies", "laufend", "this", "current", "heur")):
         return 0
-    if w.startswith(("nächst", "kommend", "folgend", "folgejahr", "next", "coming", "following", "upcoming",
-                     "darauffolgend")):
+    if w.startswith(
+        ("nächst", "kommend", "folgend", "folgejahr", "next", "coming", "following", "upcoming", "darauffolgend")
+    ):
         return 1
     if w.startswith(("letzt", "vergangen", "vorig", "vorjahr", "last", "previous", "past")):
         return -1
@@ -301,6 +383,7 @@ def _rel_offset(word: str | None) -> int | None:
 
 
 # -- years, decades, centuries -----------------------------------------------------------------------------------
+
 
 @_rule(
     rf"{_B}(?:(?P<mod>Anfang|Ende|Mitte|Beginn)\s+|(?P<jahr>Jahre?s?)\s+)(?P<y>{_Y4})(?![\d]|\.\d|,\d)",
@@ -310,8 +393,7 @@ def _de_year_ctx(m: re.Match[str], text: str) -> _Cand | None:
     y = _year(m["y"])
     if y is None or y < 0:
         return None
-    return _cand(m, "DATE", "abs", prio=3, y=y, m=None, d=None, mod=_MODS_DE.get((m["mod"] or "").lower()),
-                 gran="year")
+    return _cand(m, "DATE", "abs", prio=3, y=y, m=None, d=None, mod=_MODS_DE.get((m["mod"] or "").lower()), gran="year")
 
 
 @_rule(
@@ -330,25 +412,159 @@ def _en_year_ctx(m: re.Match[str], text: str) -> _Cand | None:
 
 
 _YEAR_BAD_NEXT = frozenset(
-    "euro eur dollar usd franken prozent % mio millionen mrd milliarden meter km kilometer kg tonnen punkte "
-    "stück menschen personen einwohner mitglieder besucher teilnehmer mal hektar quadratmeter stimmen "
-    "percent million billion people members votes points times miles feet acres tons".split()
+    [
+        "euro",
+        "eur",
+        "dollar",
+        "usd",
+        "franken",
+        "prozent",
+        "%",
+        "mio",
+        "millionen",
+        "mrd",
+        "milliarden",
+        "meter",
+        "km",
+        "kilometer",
+        "kg",
+        "tonnen",
+        "punkte",
+        "stück",
+        "menschen",
+        "personen",
+        "einwohner",
+        "mitglieder",
+        "besucher",
+        "teilnehmer",
+        "mal",
+        "hektar",
+        "quadratmeter",
+        "stimmen",
+        "percent",
+        "million",
+        "billion",
+        "people",
+        "members",
+        "votes",
+        "points",
+        "times",
+        "miles",
+        "feet",
+        "acres",
+        "tons",
+    ]
 )
 _YEAR_BAD_PREV = frozenset(
-    "rund etwa über unter ca. ca fast knapp mindestens insgesamt mit nr. nr nummer artikel art. seite platz "
-    "tel. tel plz € $ around about over under nearly almost some least than no. number page".split()
+    [
+        "rund",
+        "etwa",
+        "über",
+        "unter",
+        "ca.",
+        "ca",
+        "fast",
+        "knapp",
+        "mindestens",
+        "insgesamt",
+        "mit",
+        "nr.",
+        "nr",
+        "nummer",
+        "artikel",
+        "art.",
+        "seite",
+        "platz",
+        "tel.",
+        "tel",
+        "plz",
+        "€",
+        "$",
+        "around",
+        "about",
+        "over",
+        "under",
+        "nearly",
+        "almost",
+        "some",
+        "least",
+        "than",
+        "no.",
+        "number",
+        "page",
+    ]
 )
 _YEAR_GOOD_PREV_DE = frozenset(
-    "im in seit bis ab vor nach zwischen und oder bzw. jahr jahre jahres jahrgang anfang ende mitte beginn "
-    "frühjahr frühling sommer herbst winter saison spielzeit von zum vom des um gegen spätestens".split()
+    [
+        "im",
+        "in",
+        "seit",
+        "bis",
+        "ab",
+        "vor",
+        "nach",
+        "zwischen",
+        "und",
+        "oder",
+        "bzw.",
+        "jahr",
+        "jahre",
+        "jahres",
+        "jahrgang",
+        "anfang",
+        "ende",
+        "mitte",
+        "beginn",
+        "frühjahr",
+        "frühling",
+        "sommer",
+        "herbst",
+        "winter",
+        "saison",
+        "spielzeit",
+        "von",
+        "zum",
+        "vom",
+        "des",
+        "um",
+        "gegen",
+        "spätestens",
+    ]
 )
 _YEAR_GOOD_PREV_EN = frozenset(
-    "in since until till by from through during before after of and or to between early late mid year "
-    "spring summer autumn fall winter season around circa".split()
+    [
+        "in",
+        "since",
+        "until",
+        "till",
+        "by",
+        "from",
+        "through",
+        "during",
+        "before",
+        "after",
+        "of",
+        "and",
+        "or",
+        "to",
+        "between",
+        "early",
+        "late",
+        "mid",
+        "year",
+        "spring",
+        "summer",
+        "autumn",
+        "fall",
+        "winter",
+        "season",
+        "around",
+        "circa",
+    ]
 )
 
 
-@_rule(rf"(?<![\w.,/:\-€$])(?P<y>(?:1[6-9]|20)\d\d)(?P<y2>/\s?\d\d(?!\d))?(?![\d\w%]|[.,:]\d|-\w|\s*%)", "de", "en")
+@_rule(r"(?<![\w.,/:\-€$])(?P<y>(?:1[6-9]|20)\d\d)(?P<y2>/\s?\d\d(?!\d))?(?![\d\w%]|[.,:]\d|-\w|\s*%)", "de", "en")
 def _bare_year(m: re.Match[str], text: str) -> _Cand | None:
     y = int(m["y"])
     if not 1600 <= y <= 2099:
@@ -358,12 +574,11 @@ def _bare_year(m: re.Match[str], text: str) -> _Cand | None:
     if prev in _YEAR_BAD_PREV or nxt.lower() in _YEAR_BAD_NEXT:
         return None
     good_prev = prev in _YEAR_GOOD_PREV_DE or prev in _YEAR_GOOD_PREV_EN or prev.lower() in lx.MONTHS_DE
-    if not good_prev:
-        if y < 1900 or not nxt or nxt[:1].isupper() or nxt[:1].isdigit():
-            # "2000 Menschen", "2000 Sitze" — only years with a date-like left context or a verb/punct after
-            after = text[m.end(): m.end() + 2]
-            if not (after[:1] in ".,;:)!?\"“”'" or after[:1] == "\n") or y < 1900:
-                return None
+    if not good_prev and (y < 1900 or not nxt or nxt[:1].isupper() or nxt[:1].isdigit()):
+        # "2000 Menschen", "2000 Sitze" — only years with a date-like left context or a verb/punct after
+        after = text[m.end() : m.end() + 2]
+        if not (after[:1] in ".,;:)!?\"“”'" or after[:1] == "\n") or y < 1900:
+            return None
     return _cand(m, "DATE", "abs", prio=6, y=y, m=None, d=None, mod=None, gran="year")
 
 
@@ -395,6 +610,7 @@ def _en_century(m: re.Match[str], text: str) -> _Cand | None:
 
 
 # -- seasons, quarters, halves -------------------------------------------------------------------------------------
+
 
 @_rule(
     rf"{_B}(?:(?P<mod>Anfang|Ende|Mitte|Beginn)\s+(?:des\s+|der\s+)?)?"
@@ -458,8 +674,9 @@ def _en_quarter(m: re.Match[str], text: str) -> _Cand | None:
     return _quarter_cand(m, n, m["u"] == "half", m["y"] or m["y2"], None)
 
 
-@_rule(rf"(?<![\w-])(?:Q(?P<q>[1-4])|(?P<h>H[12]))(?:\s*/?\s*(?P<y>{_Y4})(?!\d)|/(?P<y2>\d\d)(?!\d))?(?![\w-])",
-       "de", "en")
+@_rule(
+    rf"(?<![\w-])(?:Q(?P<q>[1-4])|(?P<h>H[12]))(?:\s*/?\s*(?P<y>{_Y4})(?!\d)|/(?P<y2>\d\d)(?!\d))?(?![\w-])", "de", "en"
+)
 def _q_abbrev(m: re.Match[str], text: str) -> _Cand | None:
     if m["h"]:
         return _quarter_cand(m, int(m["h"][1]), True, m["y"] or m["y2"], None)
@@ -479,7 +696,9 @@ def _quarter_cand(m: re.Match[str], n: int, half: bool, y: str | None, yoff: int
 
 # -- relative units: "letzte Woche", "nächstes Jahr", "Ende des Jahres", "last month" ---------------------------
 
-_REL_DE = r"(?:[Ll]etzt|[Vv]ergangen|[Vv]orig|[Kk]ommend|[Nn]ächst|[Dd]ies|[Ll]aufend|[Dd]arauffolgend|[Ff]olgend|[Hh]eurig)"
+_REL_DE = (
+    r"(?:[Ll]etzt|[Vv]ergangen|[Vv]orig|[Kk]ommend|[Nn]ächst|[Dd]ies|[Ll]aufend|[Dd]arauffolgend|[Ff]olgend|[Hh]eurig)"
+)
 
 
 @_rule(
@@ -520,9 +739,15 @@ def _de_rel_special(m: re.Match[str], text: str) -> _Cand | None:
             return None  # "Ende des Jahres 2019" is caught elsewhere; "Ende der Woche der ..." is vague
         return _cand(m, "DATE", "relunit", prio=4, unit=unit, off=0, mod=_MODS_DE[m["mod"].lower()])
     w = m["w"].lower()
-    unit, off = {"heu": ("Y", 0), "vorj": ("Y", -1), "vorm": ("M", -1), "vorw": ("W", -1), "vort": ("D", -1),
-                 "folget": ("D", 1), "folgej": ("Y", 1)}[w[:3] if w.startswith("heu") else
-                                                        w[:4] if w.startswith("vor") else w[:7]]
+    unit, off = {
+        "heu": ("Y", 0),
+        "vorj": ("Y", -1),
+        "vorm": ("M", -1),
+        "vorw": ("W", -1),
+        "vort": ("D", -1),
+        "folget": ("D", 1),
+        "folgej": ("Y", 1),
+    }[w[:3] if w.startswith("heu") else w[:4] if w.startswith("vor") else w[:7]]
     return _cand(m, "DATE", "relunit", prio=4, unit=unit, off=off, mod=None)
 
 
@@ -546,7 +771,22 @@ def _en_rel_misc(m: re.Match[str], text: str) -> _Cand | None:
     return _cand(m, "DATE", "relunit", prio=3, unit="Y", off=-1, mod=None)
 
 
+@_rule(
+    r"(?<!\w)(?:am|übers|vom|zum|dieses|diesem|an\s+diesem|an\s+einem)\s+(?P<w>Wochenende)(?!\w)"
+    r"|(?<!\w)(?:(?P<art>der|die|den)\s+)?(?P<ord>ersten|zweiten|dritten|vierten|fünften)\s+Woche(?!\w)",
+    "de",
+)
+def _de_weekend_week(m: re.Match[str], text: str) -> _Cand | None:
+    if m["w"]:
+        return _cand(m, "DATE", "weekend", group="w", prio=4)
+    n = {"ers": 1, "zwe": 2, "dri": 3, "vie": 4, "fün": 5}[m["ord"][:3]]
+    if _next_word(text, m.end()) in ("des", "im", "vom", "nach", "seit", "der"):
+        return None  # "in der ersten Woche nach der Wahl": counted from an event we do not resolve
+    return _cand(m, "DATE", "ordweek", prio=4, n=n)
+
+
 # -- durations ---------------------------------------------------------------------------------------------------
+
 
 @_rule(
     rf"{_B}(?:(?P<art>den|die|der|dem)\s+(?P<rel>letzten|vergangenen|kommenden|nächsten|ersten|folgenden|"
@@ -578,8 +818,7 @@ def _de_dur_adj(m: re.Match[str], text: str) -> _Cand | None:
     return _cand(m, "DURATION", "lit", prio=4, value=_dur_value(n, lx.ADJ_UNITS_DE[m["adj"].lower()]))
 
 
-@_rule(r"(?<![\w.,])(?P<num>\d{1,3})-(?P<unit>Tage|Stunden|Wochen|Monats|Jahres|Minuten)(?=-|\s|$|[.,;:!?)])",
-       "de")
+@_rule(r"(?<![\w.,])(?P<num>\d{1,3})-(?P<unit>Tage|Stunden|Wochen|Monats|Jahres|Minuten)(?=-|\s|$|[.,;:!?)])", "de")
 def _de_dur_compound(m: re.Match[str], text: str) -> _Cand | None:
     unit = {"Tage": "D", "Stunden": "H", "Wochen": "W", "Monats": "M", "Jahres": "Y", "Minuten": "MIN"}[m["unit"]]
     return _cand(m, "DURATION", "lit", prio=4, value=_dur_value(int(m["num"]), unit))
@@ -599,8 +838,11 @@ def _de_dur_vague(m: re.Match[str], text: str) -> _Cand | None:
     return _cand(m, "DURATION", "lit", prio=6, value=_dur_value(None, unit))
 
 
-@_rule(r"(?<!\w)(?P<w>(?i:eine|einer|die|der)\s+halbe[nr]?\s+Stunde|(?i:ein|einem|eines)\s+halbe[ns]?\s+Jahr(?:es)?)"
-       r"(?!\w)", "de")
+@_rule(
+    r"(?<!\w)(?P<w>(?i:eine|einer|die|der)\s+halbe[nr]?\s+Stunde|(?i:ein|einem|eines)\s+halbe[ns]?\s+Jahr(?:es)?)"
+    r"(?!\w)",
+    "de",
+)
 def _de_dur_half(m: re.Match[str], text: str) -> _Cand | None:
     return _cand(m, "DURATION", "lit", prio=4, value="PT30M" if m["w"].endswith("Stunde") else "P6M")
 
@@ -623,8 +865,11 @@ def _en_duration(m: re.Match[str], text: str) -> _Cand | None:
     return _Cand(start, end, "DURATION", "lit", {"value": _dur_value(n, unit)}, 4)
 
 
-@_rule(r"(?<!\w)(?:for|over|in)\s+(?P<u>years|months|weeks|days|decades|hours)(?!\w)|"
-       r"(?<!\w)(?P<u2>recent\s+(?:years|months|weeks|days|decades))(?!\w)", "en")
+@_rule(
+    r"(?<!\w)(?:for|over|in)\s+(?P<u>years|months|weeks|days|decades|hours)(?!\w)|"
+    r"(?<!\w)(?P<u2>recent\s+(?:years|months|weeks|days|decades))(?!\w)",
+    "en",
+)
 def _en_dur_vague(m: re.Match[str], text: str) -> _Cand | None:
     g = "u" if m["u"] else "u2"
     unit = lx.UNITS_EN[m[g].split()[-1]]
@@ -632,6 +877,7 @@ def _en_dur_vague(m: re.Match[str], text: str) -> _Cand | None:
 
 
 # -- weekdays and relative days ----------------------------------------------------------------------------------
+
 
 @_rule(
     rf"{_B}(?:(?P<rel>(?:[Vv]ergangen|[Ll]etzt|[Vv]orig|[Kk]ommend|[Nn]ächst|[Dd]ies|[Ff]olgend){_INFL})\s+|"
@@ -681,7 +927,7 @@ def _de_relday(m: re.Match[str], text: str) -> _Cand | None:
     if m["w"] == "morgen" and _prev_word(text, m.start()).lower() in ("guten", "den", "am", "jeden", "heute"):
         return None
     if m["w"] == "Morgen":  # the noun "morning" unless it opens a sentence before a verb: "Morgen wird ..."
-        before = text[max(0, m.start() - 3) : m.start()].rstrip(" \t\"„“»")
+        before = text[max(0, m.start() - 3) : m.start()].rstrip(' \t"„“»')
         if (before and before[-1] not in ".!?:\n") or not _next_word(text, m.end())[:1].islower() or m["part"]:
             return None
     return _cand(m, "TIME" if code else "DATE", "relday", prio=3, off=off, part=code)
@@ -706,8 +952,8 @@ def _en_relday(m: re.Match[str], text: str) -> _Cand | None:
             return None
         return _cand(m, "TIME", "relday", prio=3, off=off, part=part)
     w = m["w"].lower()
-    part = "NI" if w == "tonight" else (lx.DAYPARTS_EN[m["part"]] if m["part"] else None)
-    return _cand(m, "TIME" if part else "DATE", "relday", prio=3, off=_RELDAY_EN[w], part=part)
+    code = "NI" if w == "tonight" else (lx.DAYPARTS_EN[m["part"]] if m["part"] else None)
+    return _cand(m, "TIME" if code else "DATE", "relday", prio=3, off=_RELDAY_EN[w], part=code)
 
 
 @_rule(
@@ -757,8 +1003,9 @@ def _de_clock_bare(m: re.Match[str], text: str) -> _Cand | None:
     return _time_cand(m, int(m["h"]), int(m["mi"]), None, group="h", end_group="mi")
 
 
-def _time_cand(m: re.Match[str], h: int, mi: int, dp: str | None, group: int | str = 0,
-               end_group: int | str | None = None) -> _Cand | None:
+def _time_cand(
+    m: re.Match[str], h: int, mi: int, dp: str | None, group: int | str = 0, end_group: int | str | None = None
+) -> _Cand | None:
     if dp and dp.lower() in ("nachmittags", "abends") and h < 12:
         h += 12
     if dp and dp.lower() == "nachts" and 7 <= h < 12:
@@ -782,8 +1029,11 @@ def _en_clock_ampm(m: re.Match[str], text: str) -> _Cand | None:
     return _time_cand(m, h, int(m["mi"] or 0), None)
 
 
-@_rule(r"(?<!\w)(?:at|from|until|till|by|before|after|around|to)\s+(?:(?P<h>2[0-3]|[01]?\d):(?P<mi>[0-5]\d)(?![\d:])"
-       r"|(?P<w>noon|midday|midnight))(?!\w)", "en")
+@_rule(
+    r"(?<!\w)(?:at|from|until|till|by|before|after|around|to)\s+(?:(?P<h>2[0-3]|[01]?\d):(?P<mi>[0-5]\d)(?![\d:])"
+    r"|(?P<w>noon|midday|midnight))(?!\w)",
+    "en",
+)
 def _en_clock_24(m: re.Match[str], text: str) -> _Cand | None:
     if m["w"]:
         h = 24 if m["w"] == "midnight" else 12
@@ -792,6 +1042,7 @@ def _en_clock_24(m: re.Match[str], text: str) -> _Cand | None:
 
 
 # -- sets --------------------------------------------------------------------------------------------------------
+
 
 @_rule(
     rf"(?<!\w)(?i:jede[nmrs]?)\s+(?:(?P<ord>(?:erst|zweit|dritt|viert|letzt){_INFL})\s+)?"
@@ -818,8 +1069,11 @@ def _en_set_every(m: re.Match[str], text: str) -> _Cand | None:
 
 def _every(m: re.Match[str], u: str, ordinal: bool, per: str | None, weekdays: dict[str, int]) -> _Cand:
     if u in weekdays:
-        value = ("P1M" if (per or "").lower().startswith(("mon", "month")) else "P1Y") if ordinal and per else (
-            f"XXXX-WXX-{weekdays[u] + 1}")
+        value = (
+            ("P1M" if (per or "").lower().startswith(("mon", "month")) else "P1Y")
+            if ordinal and per
+            else (f"XXXX-WXX-{weekdays[u] + 1}")
+        )
         return _cand(m, "SET", "lit", prio=3, value=value)
     table = {"tag": "P1D", "day": "P1D", "woche": "P1W", "week": "P1W", "wochenende": "XXXX-WXX-WE",
              "weekend": "XXXX-WXX-WE", "monat": "P1M", "month": "P1M", "jahr": "P1Y", "year": "P1Y",
@@ -835,8 +1089,11 @@ def _de_set_adv(m: re.Match[str], text: str) -> _Cand | None:
     return _cand(m, "SET", "lit", prio=5, value=lx.SETS_DE[m["w"].lower()])
 
 
-@_rule(r"(?<![\w-])(?P<wd>(?:[Mm]ontag|[Dd]ienstag|[Mm]ittwoch|[Dd]onnerstag|[Ff]reitag|[Ss]amstag|[Ss]onntag)"
-       r"|[Ss]onnabend)s(?!\w)", "de")
+@_rule(
+    r"(?<![\w-])(?P<wd>(?:[Mm]ontag|[Dd]ienstag|[Mm]ittwoch|[Dd]onnerstag|[Ff]reitag|[Ss]amstag|[Ss]onntag)"
+    r"|[Ss]onnabend)s(?!\w)",
+    "de",
+)
 def _de_set_weekday(m: re.Match[str], text: str) -> _Cand | None:
     if m["wd"][0].isupper() and _prev_word(text, m.start()).lower() in ("des", "eines", "jeden"):
         return None
@@ -846,15 +1103,20 @@ def _de_set_weekday(m: re.Match[str], text: str) -> _Cand | None:
 @_rule(rf"(?<!\w)(?P<w>(?i:{lx.alt(lx.SETS_EN)}))(?!\w)|(?<!\w)(?:on\s+)(?P<wd>{_WD_EN})s(?!\w)", "en")
 def _en_set_adv(m: re.Match[str], text: str) -> _Cand | None:
     if m["wd"]:
-        return _cand(m, "SET", "lit", group="wd", end_group=0, prio=5,
-                     value=f"XXXX-WXX-{lx.WEEKDAYS_EN[m['wd'].lower()] + 1}")
+        return _cand(
+            m, "SET", "lit", group="wd", end_group=0, prio=5, value=f"XXXX-WXX-{lx.WEEKDAYS_EN[m['wd'].lower()] + 1}"
+        )
     return _cand(m, "SET", "lit", prio=5, value=lx.SETS_EN[m["w"].lower()])
 
 
 # -- PRESENT_REF / PAST_REF / FUTURE_REF -------------------------------------------------------------------------
 
-@_rule(rf"(?<![\w-])(?P<w>(?i:{lx.alt(lx.REFS_DE)}))(?![\w-])|(?<![\w-])(?P<ex>Ex)-(?=\w)"
-       r"|(?<!\w)(?P<eh>[Ee]hemalig(?:e|en|er|es|em)?)(?!\w)", "de")
+
+@_rule(
+    rf"(?<![\w-])(?P<w>(?i:{lx.alt(lx.REFS_DE)}))(?![\w-])|(?<![\w-])(?P<ex>Ex)-(?=\w)"
+    r"|(?<!\w)(?P<eh>[Ee]hemalig(?:e|en|er|es|em)?)(?!\w)",
+    "de",
+)
 def _de_ref(m: re.Match[str], text: str) -> _Cand | None:
     if m["ex"]:
         return _cand(m, "DATE", "lit", group="ex", prio=6, value="PAST_REF")
@@ -872,6 +1134,7 @@ def _en_ref(m: re.Match[str], text: str) -> _Cand | None:
 
 
 # -- holidays ----------------------------------------------------------------------------------------------------
+
 
 @_rule(rf"(?<!\w)(?P<w>(?i:{lx.alt(lx.HOLIDAYS_DE)}))(?!\w)(?:\s+(?P<y>{_Y4})(?!\d))?", "de")
 def _de_holiday(m: re.Match[str], text: str) -> _Cand | None:
@@ -924,7 +1187,7 @@ _FUTURE_EN = re.compile(
     r"\b(?:will|shall|won't|going\s+to|is\s+to|are\s+to|scheduled|expected|planned|plans?|due|upcoming|"
     r"slated|set\s+to|next|coming|starts|begins|ends|expires)\b|'ll\b"
 )
-_NEUTRAL_PREV = frozenset("bis spätestens zum auf until by before bevor ab frühestens".split())
+_NEUTRAL_PREV = frozenset(["bis", "spätestens", "zum", "auf", "until", "by", "before", "bevor", "ab", "frühestens"])
 _PAST_PREV = frozenset(["vom", "seit", "since"])
 _TENSE_REACH = 160
 
@@ -976,8 +1239,9 @@ class _Ctx:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _pick_year(anchor: dt.date, key: Callable[[int], int], akey: int, tense: str | None, slack_past: int,
-               slack_future: int) -> int:
+def _pick_year(
+    anchor: dt.date, key: Callable[[int], int], akey: int, tense: str | None, slack_past: int, slack_future: int
+) -> int:
     years = (anchor.year - 1, anchor.year, anchor.year + 1)
     if tense == "past":
         ok = [y for y in years if key(y) <= akey + slack_past]
@@ -1004,6 +1268,18 @@ def _week(d: dt.date) -> str:
     return f"{iso[0]:04d}-W{iso[1]:02d}"
 
 
+def _weekend(a: dt.date, off: int) -> str:
+    """The weekend before (off < 0), of this week (0) or after (off > 0) the anchor, as 2020-W31-WE."""
+    aw = a.weekday()
+    if off < 0:
+        sat = a - dt.timedelta(days=(aw - 5) % 7 or 7)
+    elif off > 0:
+        sat = a + dt.timedelta(days=(5 - aw) % 7 or 7)
+    else:
+        sat = a + dt.timedelta(days=5 - aw)
+    return _week(sat) + "-WE"
+
+
 def _shift_month(y: int, m: int, n: int) -> tuple[int, int]:
     k = y * 12 + (m - 1) + n
     return k // 12, k % 12 + 1
@@ -1022,8 +1298,14 @@ def _resolve(c: _Cand, ctx: _Ctx) -> tuple[str, str | None] | None:
         if y is None:
             yoff = f.get("yoff")
             if a is None:
-                return None if yoff not in (None, 0) else ("XXXX-" + (f"{'H' if f.get('half') else 'Q'}{f['q']}"
-                                                                   if kind == "quarter" else f["s"]), f.get("mod"))
+                return (
+                    None
+                    if yoff not in (None, 0)
+                    else (
+                        "XXXX-" + (f"{'H' if f.get('half') else 'Q'}{f['q']}" if kind == "quarter" else f["s"]),
+                        f.get("mod"),
+                    )
+                )
             y = a.year + (yoff or 0)
         suffix = f["s"] if kind == "season" else f"{'H' if f['half'] else 'Q'}{f['q']}"
         return f"{y:04d}-{suffix}", f.get("mod")
@@ -1037,6 +1319,15 @@ def _resolve(c: _Cand, ctx: _Ctx) -> tuple[str, str | None] | None:
         return _resolve_weekday(c, ctx)
     if kind == "relunit":
         return _resolve_relunit(c, ctx)
+    if kind == "weekend":
+        if a is None:
+            return "XXXX-WXX-WE", None
+        off = 1 if ctx.tense(c.start, c.end) == "future" else -1
+        return _weekend(a, off), None
+    if kind == "ordweek":
+        if ctx.last_day is None:
+            return "XXXX-WXX", None
+        return _week(ctx.last_day[0] + dt.timedelta(weeks=f["n"] - 1)), None
     if kind == "ago":
         return _resolve_ago(c, ctx)
     if kind == "clock":
@@ -1055,8 +1346,7 @@ def _resolve(c: _Cand, ctx: _Ctx) -> tuple[str, str | None] | None:
                 return None
             tense = ctx.tense(c.start, c.end)
             akey = a.toordinal()
-            y = _pick_year(a, lambda yy: lx.holiday_date(f["hk"], f["a"], f["b"], yy).toordinal(), akey, tense,
-                           7, 7)
+            y = _pick_year(a, lambda yy: lx.holiday_date(f["hk"], f["a"], f["b"], yy).toordinal(), akey, tense, 7, 7)
         d = lx.holiday_date(f["hk"], f["a"], f["b"], y)
         ctx.last_day = (d, ctx.sentence(c.start)[0])
         return d.isoformat(), None
@@ -1129,7 +1419,7 @@ def _resolve_relunit(c: _Cand, ctx: _Ctx) -> tuple[str, str | None] | None:
     if unit == "W":
         return _week(a + dt.timedelta(weeks=off)), mod
     if unit == "WE":
-        return _week(a + dt.timedelta(weeks=off)) + "-WE", mod
+        return _weekend(a, off), mod
     if unit == "M":
         y, m = _shift_month(a.year, a.month, off)
         return f"{y:04d}-{m:02d}", mod
@@ -1165,9 +1455,12 @@ def _resolve_ago(c: _Cand, ctx: _Ctx) -> tuple[str, str | None] | None:
 
 
 def _context_day(c: _Cand, ctx: _Ctx) -> dt.date | None:
-    """The day a clock time belongs to: a day named earlier in the same sentence, else the anchor."""
-    if ctx.last_day is not None and ctx.last_day[1] == ctx.sentence(c.start)[0]:
-        return ctx.last_day[0]
+    """The day a clock time or part of day belongs to: a day named in this or the previous sentence (the
+    narrative day: "Am Montag brannte es. Um 8 Uhr rückte die Feuerwehr aus."), else the anchor."""
+    if ctx.last_day is not None:
+        s = ctx.sentence(c.start)[0]
+        if ctx.last_day[1] == s or (s > 0 and ctx.last_day[1] == ctx.sentence(s - 1)[0]):
+            return ctx.last_day[0]
     return ctx.anchor
 
 
@@ -1214,8 +1507,9 @@ _TRIGGER_WORDS: dict[str, dict[str, set[str]]] = {
     "de": {
         "month": _both_cases(lx.MONTHS_DE) | _both_cases(k for k in lx.MONTHS_EN if len(k) > 3),
         "wd": _both_cases(lx.WEEKDAYS_DE) | _both_cases(lx.WEEKDAYS_EN),
-        "unit": _both_cases(lx.UNITS_DE) | {"Jahrhundert"} | {u + "lang" for u in ("jahre", "monate", "wochen", "tage",
-                                                                                   "stunden", "jahrzehnte")},
+        "unit": _both_cases(lx.UNITS_DE)
+        | {"Jahrhundert"}
+        | {u + "lang" for u in ("jahre", "monate", "wochen", "tage", "stunden", "jahrzehnte")},
         "relday": _both_cases(_RELDAY_DE),
         "part": _both_cases(lx.DAYPARTS_DE) | {"Morgenstunden", "Abendstunden"},
         "uhr": {"Uhr"},
@@ -1246,10 +1540,14 @@ _TRIGGER_WORDS: dict[str, dict[str, set[str]]] = {
         "holiday": {w.title().replace("'S", "'s") for w in _holiday_words(lx.HOLIDAYS_EN)},
     },
 }
-_TRIGGER_RX = {lang: re.compile(r"(?<!\w)" + _trie_regex({w for ws in cats.values() for w in ws}))
-               for lang, cats in _TRIGGER_WORDS.items()}
-_TRIGGER_CATS = {lang: {w: tuple(c for c, ws in cats.items() if w in ws) for ws in cats.values() for w in ws}
-                 for lang, cats in _TRIGGER_WORDS.items()}
+_TRIGGER_RX = {
+    lang: re.compile(r"(?<!\w)" + _trie_regex({w for ws in cats.values() for w in ws}))
+    for lang, cats in _TRIGGER_WORDS.items()
+}
+_TRIGGER_CATS = {
+    lang: {w: tuple(c for c, ws in cats.items() if w in ws) for ws in cats.values() for w in ws}
+    for lang, cats in _TRIGGER_WORDS.items()
+}
 _DIGITS = re.compile(r"\d+")
 
 # rule -> (trigger categories, chars before the trigger, chars after it) that bound any match of the rule
@@ -1263,7 +1561,7 @@ _WINDOWS: dict[str, tuple[tuple[str, ...], int, int]] = {
     "_de_season": (("season",), 50, 40), "_en_season": (("season",), 50, 20), "_de_quarter": (("quarter",), 40, 40),
     "_en_quarter": (("quarter",), 40, 30), "_q_abbrev": (("qh",), 2, 12), "_de_rel_unit": (("unit",), 60, 16),
     "_de_rel_special": (("unit", "relx"), 30, 16), "_en_rel_unit": (("unit",), 50, 12),
-    "_en_rel_misc": (("unit",), 30, 12), "_de_duration": (("unit",), 48, 16), "_de_dur_adj": (("adj",), 30, 12),
+    "_en_rel_misc": (("unit",), 30, 12), "_de_weekend_week": (("unit",), 24, 16), "_de_duration": (("unit",), 48, 16), "_de_dur_adj": (("adj",), 30, 12),
     "_de_dur_compound": (("unit",), 8, 10), "_de_dur_vague": (("unit",), 16, 16), "_de_dur_half": (("unit",), 30, 10),
     "_en_duration": (("unit",), 60, 30), "_en_dur_vague": (("unit",), 20, 12), "_de_weekday": (("wd",), 30, 30),
     "_en_weekday": (("wd",), 20, 20), "_de_relday": (("relday",), 4, 20), "_en_relday": (("relday", "part"), 40, 20),
@@ -1276,8 +1574,9 @@ _WINDOWS: dict[str, tuple[tuple[str, ...], int, int]] = {
 }  # fmt: skip
 
 
-def _windows(hits: dict[str, list[tuple[int, int]]], cats: tuple[str, ...], left: int, right: int,
-             n: int) -> list[tuple[int, int]]:
+def _windows(
+    hits: dict[str, list[tuple[int, int]]], cats: tuple[str, ...], left: int, right: int, n: int
+) -> list[tuple[int, int]]:
     spans = sorted(s for c in cats for s in hits.get(c, ())) if len(cats) > 1 else hits.get(cats[0], [])
     out: list[tuple[int, int]] = []
     for s, e in spans:
@@ -1294,8 +1593,8 @@ def _candidates(text: str, lang: str) -> list[_Cand]:
     hits: dict[str, list[tuple[int, int]]] = {}
     cats_of = _TRIGGER_CATS[lang]
     for m in _TRIGGER_RX[lang].finditer(text):
-        for c in cats_of.get(m.group(), ()):
-            hits.setdefault(c, []).append(m.span())
+        for cat in cats_of.get(m.group(), ()):
+            hits.setdefault(cat, []).append(m.span())
     hits["digit"] = [m.span() for m in _DIGITS.finditer(text)]
     n = len(text)
     out: list[_Cand] = []
@@ -1342,7 +1641,7 @@ _WD_GLUE = re.compile(r"\s*,?\s*(?:(?:den|dem|the)\s+)?")
 
 
 def _merge_weekday_dates(chosen: list[_Cand], text: str) -> list[_Cand]:
-    """"Donnerstag, 25. Februar" / "Sonntag, 13.09.2020": the weekday joins the date that follows it."""
+    """ "Donnerstag, 25. Februar" / "Sonntag, 13.09.2020": the weekday joins the date that follows it."""
     out: list[_Cand] = []
     for c in chosen:
         prev = out[-1] if out else None

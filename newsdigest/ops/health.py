@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from newsdigest.config import ConfigError
 from newsdigest.ops.metrics import CONTENT_TYPE, METRICS, Metrics
 from newsdigest.store.base import StoreError
 
@@ -90,7 +91,13 @@ class HealthServer:
         self._runner = web.AppRunner(self.application(), access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as exc:
+            await self._runner.cleanup()
+            self._runner = None
+            raise ConfigError(f"cannot serve /healthz on {self.host}:{self.port}: {exc.strerror or exc} "
+                              "(another program uses the port? change [ops] health_port)") from None
         server = site._server
         if isinstance(server, asyncio.Server) and server.sockets:
             self.port = int(server.sockets[0].getsockname()[1])

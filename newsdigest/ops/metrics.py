@@ -183,6 +183,12 @@ class Metrics:
 
     # -- verbs ---------------------------------------------------------------------------------------------------
 
+    def prepare(self, platforms: Iterable[str]) -> None:
+        """Show the per-platform series at 0 from the start, so rate() and alerts see them before the first event."""
+        for platform in platforms:
+            for family in (self.digests_sent, self.digests_failed, self.send_retries):
+                family.inc(0, platform=platform)
+
     def article_ingested(self, count: int = 1) -> None:
         if count:
             self.articles.inc(count)

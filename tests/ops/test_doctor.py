@@ -13,6 +13,7 @@ import pytest
 from newsdigest import cli
 from newsdigest.config import Config, build_config
 from newsdigest.doctor import Check, collect_checks, doctor_main, run_doctor, run_doctor_async
+from newsdigest.store.migrations import SCHEMA_VERSION
 from newsdigest.store.store import Store
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.telegram_api import DEFAULT_TOKEN, FakeTelegram
@@ -80,7 +81,7 @@ async def test_all_green_against_the_fakes(
     assert "workspace Fake" in checks["Slack auth.test"].detail
     assert checks["Slack socket mode"].ok
     assert "2 entries" in checks[f"feed {feed_server}/feed.xml"].detail
-    assert "version 1 (current)" in checks["database schema"].detail
+    assert f"version {SCHEMA_VERSION} (current)" in checks["database schema"].detail
     assert checks["database integrity"].ok
     assert telegram.calls["getMe"] >= 1
     assert any(method == "auth.test" for method, _ in slack.calls)

@@ -120,3 +120,12 @@ async def test_unknown_paths_are_404(served: tuple[HealthServer, Store, Metrics,
     assert (await get(f"{server.url}/healthz/../admin")).status_code == 404
     async with httpx.AsyncClient(timeout=5) as client:
         assert (await client.post(f"{server.url}/healthz")).status_code == 405
+
+
+async def test_port_in_use_is_a_config_error(served: tuple[HealthServer, Store, Metrics, Ticker]) -> None:
+    from newsdigest.config import ConfigError
+
+    taken = served[0].port
+    second = HealthServer("127.0.0.1", taken, lambda: DbStatus(), metrics=Metrics())
+    with pytest.raises(ConfigError, match=r"health_port"):
+        await second.start()

@@ -60,6 +60,16 @@ def test_verbs_move_their_series() -> None:
     assert m.last_poll_time() == 1_600_000_000.0
 
 
+def test_prepared_platforms_show_zero_series() -> None:
+    m = Metrics()
+    m.prepare(["telegram", "slack"])
+    m.send_retry("slack")
+    f = parse(m.render())
+    for name in ("newsdigest_digests_sent_total", "newsdigest_digests_failed_total"):
+        assert value(f, name, platform="telegram") == 0 and value(f, name, platform="slack") == 0
+    assert value(f, "newsdigest_send_retries_total", platform="slack") == 1
+
+
 def test_histogram_buckets_are_cumulative_and_le_inclusive() -> None:
     m = Metrics()
     for seconds in (0.001, 0.01, 0.3, 0.3, 42.0):
@@ -80,7 +90,7 @@ def test_histogram_buckets_are_cumulative_and_le_inclusive() -> None:
     assert bucket("+Inf") == 6
     assert value(f, "newsdigest_command_seconds_count", **labels) == 6
     assert value(f, "newsdigest_command_seconds_sum", **labels) == pytest.approx(42.631)
-    counts = [bucket(repr(b)) for b in LATENCY_BUCKETS]
+    counts = [bucket(repr(b)) or 0.0 for b in LATENCY_BUCKETS]
     assert counts == sorted(counts)
     assert value(f, "newsdigest_commands_total", ok="true", **labels) == 5
     assert value(f, "newsdigest_commands_total", ok="false", **labels) == 1

@@ -1,0 +1,78 @@
+"""Command latency (p50/p99) of status, deadline and search on a 100,000-article database.
+
+In-process: Core.answer() as every adapter calls it. Baseline in the same run: a bare indexed
+`SELECT count(*)` round trip on the same database, so the ratio says what our layers add.
+Through Telegram: if the fake Bot API is available, N concurrent chats type commands through the real
+python-telegram-bot stack (see bench/telegram_fanout.py). Goal: p99 ≤ 20 ms in-process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import build_large_db, peak_rss_mb, percentile  # noqa: E402
+
+from newsdigest.clock import Clock  # noqa: E402
+from newsdigest.config import build_config  # noqa: E402
+from newsdigest.handlers import Core  # noqa: E402
+from newsdigest.models import ChatRef  # noqa: E402
+from newsdigest.stories.service import ensure_assigned  # noqa: E402
+from newsdigest.store.store import Store  # noqa: E402
+
+COMMANDS = ["/status", "/deadline", "/search Regierung", "/status Wien", "/stories"]
+
+
+def timed(fn, runs: int) -> list[float]:  # type: ignore[no-untyped-def]
+    out = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("corpus")
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=300)
+    args = parser.parse_args()
+    db = build_large_db(args.corpus, args.articles)
+    store = Store(db)
+    t0 = time.perf_counter()
+    placed = ensure_assigned(store)
+    cluster_s = time.perf_counter() - t0
+    stories = store.query("SELECT count(*) FROM stories")[0][0]
+    core = Core(store, build_config({}), Clock(as_of=dt.date(2020, 12, 31)))
+    chat = ChatRef("console", "bench")
+    base = timed(lambda: store.query("SELECT count(*) FROM articles WHERE published < '2018-01-01'"), args.runs)
+    print(f"{args.articles:,} articles, {stories:,} stories (clustering {placed:,} new articles took {cluster_s:.1f} s)\n")
+    print("| command | p50 ms | p99 ms | p99 × baseline | goal |")
+    print("|---|---:|---:|---:|---|")
+    print(f"| baseline: indexed count(*) | {percentile(base, 50):.2f} | {percentile(base, 99):.2f} | 1.0 | |")
+    for command in COMMANDS:
+        core.answer(chat, command)  # warm caches, lazy imports
+        lat = timed(lambda c=command: core.answer(chat, c), args.runs)  # type: ignore[misc]
+        goal = ""
+        if command in ("/status", "/deadline"):
+            goal = "≤ 20 ms: " + ("met" if percentile(lat, 99) <= 20 else "NOT met")
+        print(f"| `{command}` | {percentile(lat, 50):.2f} | {percentile(lat, 99):.2f} | "
+              f"{percentile(lat, 99) / max(percentile(base, 99), 1e-6):.0f} | {goal} |")
+    print(f"\npeak RSS of this process: {peak_rss_mb():.0f} MB")
+    try:
+        from telegram_fanout import concurrent_chat_latency  # type: ignore[import-not-found]
+    except ImportError:
+        print("\n(through Telegram: bench/telegram_fanout.py has no concurrent_chat_latency yet)")
+        return 0
+    print("\n" + concurrent_chat_latency(str(db), chats=200))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
