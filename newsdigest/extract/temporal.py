@@ -766,13 +766,25 @@ def _en_rel_unit(m: re.Match[str], text: str) -> _Cand | None:
     return _cand(m, "DATE", "relunit", prio=3, unit=unit, off=off, mod=mod)
 
 
+@_rule(
+    r"(?<!\w)(?P<mod>(?i:the\s+end|the\s+beginning|the\s+start|the\s+middle))\s+of\s+(?P<rel>(?i:the|this|next|last))\s+"
+    r"(?P<unit>week|month|year|quarter)(?!\w)",
+    "en",
+)
+def _en_end_of(m: re.Match[str], text: str) -> _Cand | None:
+    rel = m["rel"].lower()
+    off = 0 if rel in ("the", "this") else (1 if rel == "next" else -1)
+    mod = _MODS_EN[" ".join(m["mod"].lower().split()) + " of"]
+    return _cand(m, "DATE", "relunit", prio=3, unit=lx.UNITS_EN[m["unit"]], off=off, mod=mod)
+
+
 @_rule(r"(?<!\w)(?P<w>[Tt]his\s+time\s+last\s+year|a\s+year\s+earlier|the\s+previous\s+year)(?!\w)", "en")
 def _en_rel_misc(m: re.Match[str], text: str) -> _Cand | None:
     return _cand(m, "DATE", "relunit", prio=3, unit="Y", off=-1, mod=None)
 
 
 @_rule(
-    r"(?<!\w)(?:am|übers|vom|zum|dieses|diesem|an\s+diesem|an\s+einem)\s+(?P<w>Wochenende)(?!\w)"
+    r"(?<!\w)(?i:am|übers|vom|zum|dieses|diesem|an\s+diesem|an\s+einem)\s+(?P<w>Wochenende)(?!\w)"
     r"|(?<!\w)(?:(?P<art>der|die|den)\s+)?(?P<ord>ersten|zweiten|dritten|vierten|fünften)\s+Woche(?!\w)",
     "de",
 )
@@ -825,7 +837,7 @@ def _de_dur_compound(m: re.Match[str], text: str) -> _Cand | None:
 
 
 @_rule(
-    r"(?<!\w)(?:(?P<pre>seit|vor|nach|für|über|in|nach)\s+(?P<u>Jahren|Monaten|Wochen|Tagen|Stunden|Jahrzehnten)"
+    r"(?<!\w)(?:(?P<pre>(?i:seit|vor|nach|für|über|in))\s+(?P<u>Jahren|Monaten|Wochen|Tagen|Stunden|Jahrzehnten)"
     r"|(?P<lang>(?i:jahre|monate|wochen|tage|stunden|jahrzehnte)lang))(?!\w)",
     "de",
 )
@@ -866,7 +878,7 @@ def _en_duration(m: re.Match[str], text: str) -> _Cand | None:
 
 
 @_rule(
-    r"(?<!\w)(?:for|over|in)\s+(?P<u>years|months|weeks|days|decades|hours)(?!\w)|"
+    r"(?<!\w)(?i:for|over|in)\s+(?P<u>years|months|weeks|days|decades|hours)(?!\w)|"
     r"(?<!\w)(?P<u2>recent\s+(?:years|months|weeks|days|decades))(?!\w)",
     "en",
 )
@@ -957,7 +969,7 @@ def _en_relday(m: re.Match[str], text: str) -> _Cand | None:
 
 
 @_rule(
-    r"(?<!\w)(?:am|in\s+der|gegen|im\s+Laufe\s+des|in\s+den)\s+(?:(?P<adj>frühen|späten)\s+)?"
+    r"(?<!\w)(?i:am|in\s+der|gegen|im\s+Laufe\s+des|in\s+den)\s+(?:(?P<adj>frühen|späten)\s+)?"
     r"(?P<part>Morgen|Vormittag|Mittag|Nachmittag|Abend|Nacht|Morgenstunden|Abendstunden)(?!\w)",
     "de",
 )
@@ -993,7 +1005,7 @@ def _de_clock_range(m: re.Match[str], text: str) -> _Cand | None:
 
 
 @_rule(
-    r"(?<!\w)(?:um|ab|gegen|bis|von|zwischen)\s+(?P<h>2[0-3]|[01]?\d)[.:](?P<mi>[0-5]\d)(?![\d.,]\d|\s*[%€$])",
+    r"(?<!\w)(?i:um|ab|gegen|bis|von|zwischen)\s+(?P<h>2[0-3]|[01]?\d)[.:](?P<mi>[0-5]\d)(?![\d.,]\d|\s*[%€$])",
     "de",
 )
 def _de_clock_bare(m: re.Match[str], text: str) -> _Cand | None:
@@ -1030,7 +1042,7 @@ def _en_clock_ampm(m: re.Match[str], text: str) -> _Cand | None:
 
 
 @_rule(
-    r"(?<!\w)(?:at|from|until|till|by|before|after|around|to)\s+(?:(?P<h>2[0-3]|[01]?\d):(?P<mi>[0-5]\d)(?![\d:])"
+    r"(?<!\w)(?i:at|from|until|till|by|before|after|around|to)\s+(?:(?P<h>2[0-3]|[01]?\d):(?P<mi>[0-5]\d)(?![\d:])"
     r"|(?P<w>noon|midday|midnight))(?!\w)",
     "en",
 )
@@ -1107,6 +1119,39 @@ def _en_set_adv(m: re.Match[str], text: str) -> _Cand | None:
             m, "SET", "lit", group="wd", end_group=0, prio=5, value=f"XXXX-WXX-{lx.WEEKDAYS_EN[m['wd'].lower()] + 1}"
         )
     return _cand(m, "SET", "lit", prio=5, value=lx.SETS_EN[m["w"].lower()])
+
+
+_PER_UNIT = {"tag": "P1D", "day": "P1D", "woche": "P1W", "week": "P1W", "monat": "P1M", "month": "P1M", "jahr": "P1Y",
+             "year": "P1Y", "stunde": "PT1H", "hour": "PT1H", "quartal": "P3M", "quarter": "P3M"}  # fmt: skip
+
+
+@_rule(
+    r"(?<!\w)(?:(?P<times>(?i:ein|zwei|drei|vier|fünf|zehn|mehr|\d+)mal|(?i:ein|zwei|drei|vier|fünf|zehn|\d+)\s+Mal)\s+)?"
+    r"(?:pro|je|im|in\s+der|am)\s+(?P<u>Tag|Woche|Monat|Jahr|Stunde|Quartal)(?!\w)",
+    "de",
+)
+def _de_set_per(m: re.Match[str], text: str) -> _Cand | None:
+    pre = m[0].split()[0].lower() if not m["times"] else ""
+    if not m["times"] and pre not in ("pro", "je"):
+        return None  # "im Jahr" alone is a date context, not a frequency
+    return _cand(m, "SET", "lit", prio=4, value=_PER_UNIT[m["u"].lower()])
+
+
+@_rule(
+    r"(?<!\w)(?:(?P<times>once|twice|thrice|(?:\w+|\d+)\s+times)\s+)?(?P<per>a|an|per|each)\s+"
+    r"(?P<u>day|week|month|year|hour|quarter)(?!\w)",
+    "en",
+)
+def _en_set_per(m: re.Match[str], text: str) -> _Cand | None:
+    if not m["times"]:
+        prev = _prev_word(text, m.start()).lower()
+        money = prev[:1].isdigit() or prev in ("million", "billion", "trillion", "dollars", "euros", "pounds", "%")
+        if m["per"] != "per" and not money:
+            return None  # "for a year" is a duration
+        if not money and m["per"] == "per":
+            return _cand(m, "SET", "lit", prio=4, value=_PER_UNIT[m["u"]])
+        return _cand(m, "SET", "lit", group="per", end_group=0, prio=2, value=_PER_UNIT[m["u"]])
+    return _cand(m, "SET", "lit", prio=2, value=_PER_UNIT[m["u"]])
 
 
 # -- PRESENT_REF / PAST_REF / FUTURE_REF -------------------------------------------------------------------------
@@ -1187,7 +1232,7 @@ _FUTURE_EN = re.compile(
     r"\b(?:will|shall|won't|going\s+to|is\s+to|are\s+to|scheduled|expected|planned|plans?|due|upcoming|"
     r"slated|set\s+to|next|coming|starts|begins|ends|expires)\b|'ll\b"
 )
-_NEUTRAL_PREV = frozenset(["bis", "spätestens", "zum", "auf", "until", "by", "before", "bevor", "ab", "frühestens"])
+_NEUTRAL_PREV = frozenset(["bis", "spätestens", "zum", "auf", "until", "by", "before", "bevor", "ab", "frühestens", "to"])
 _PAST_PREV = frozenset(["vom", "seit", "since"])
 _TENSE_REACH = 160
 
@@ -1198,6 +1243,7 @@ class _Ctx:
         self.lang = lang
         self.anchor = anchor
         self._ends: list[int] | None = None
+        self._cues: dict[int, list[tuple[int, str]]] = {}
         self.last_day: tuple[dt.date, int] | None = None  # last day-precision date and its sentence start
 
     def sentence(self, pos: int) -> tuple[int, int]:
@@ -1216,22 +1262,34 @@ class _Ctx:
         if prev in _PAST_PREV and _next_word(self.text, end).lower() not in ("bis", "to", "until"):
             return "past"
         s, e = self.sentence(start)
-        # only cues near the expression count; the window also keeps the cost per expression constant
-        s, e = max(s, start - _TENSE_REACH), min(e, end + _TENSE_REACH)
-        past, fut, perf = (_PAST_DE, _FUTURE_DE, _PERFECT_DE) if self.lang == "de" else (_PAST_EN, _FUTURE_EN, None)
-        cues = [(m.start(), "future") for m in fut.finditer(self.text, s, e)]
-        future_pos = {p for p, _ in cues}
-        cues += [(m.start(), "past") for m in past.finditer(self.text, s, e) if m.start() not in future_pos]
-        if perf is not None:
-            cues += [(m.start(), "past") for m in perf.finditer(self.text, s, e)]
+        # only cues near the expression count; the reach also keeps the cost per expression bounded
+        lo, hi = max(s, start - _TENSE_REACH), min(e, end + _TENSE_REACH)
+        if e - s <= 4 * _TENSE_REACH:  # ordinary sentence: find its cues once
+            cues = self._cues.get(s)
+            if cues is None:
+                cues = self._cues[s] = self._find_cues(s, e)
+        else:
+            cues = self._find_cues(lo, hi)
         best: tuple[int, str] | None = None
-        for p, t in cues:
+        for p, t in cues[bisect.bisect_left(cues, (lo, "")) :]:
+            if p >= hi:
+                break
             if start <= p < end:
                 continue
             dist = start - p if p < start else p - end
             if best is None or dist < best[0]:
                 best = (dist, t)
         return best[1] if best else None
+
+    def _find_cues(self, s: int, e: int) -> list[tuple[int, str]]:
+        past, fut, perf = (_PAST_DE, _FUTURE_DE, _PERFECT_DE) if self.lang == "de" else (_PAST_EN, _FUTURE_EN, None)
+        cues = [(m.start(), "future") for m in fut.finditer(self.text, s, e)]
+        future_pos = {p for p, _ in cues}
+        cues += [(m.start(), "past") for m in past.finditer(self.text, s, e) if m.start() not in future_pos]
+        if perf is not None:
+            cues += [(m.start(), "past") for m in perf.finditer(self.text, s, e)]
+        cues.sort()
+        return cues
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1240,7 +1298,13 @@ class _Ctx:
 
 
 def _pick_year(
-    anchor: dt.date, key: Callable[[int], int], akey: int, tense: str | None, slack_past: int, slack_future: int
+    anchor: dt.date,
+    key: Callable[[int], int],
+    akey: int,
+    tense: str | None,
+    slack_past: int,
+    slack_future: int,
+    ahead_cost: float = 1.25,
 ) -> int:
     years = (anchor.year - 1, anchor.year, anchor.year + 1)
     if tense == "past":
@@ -1249,8 +1313,11 @@ def _pick_year(
     if tense == "future":
         ok = [y for y in years if key(y) >= akey - slack_future]
         return min(ok) if ok else anchor.year
-    # no tense cue: the nearest, but news more often looks back than ahead
-    return min(years, key=lambda y: (akey - key(y) if key(y) <= akey else 1.5 * (key(y) - akey), y != anchor.year))
+    # no tense cue: the nearest, but news more often looks back than ahead (months more so than exact days,
+    # which are often deadlines and schedules)
+    return min(
+        years, key=lambda y: (akey - key(y) if key(y) <= akey else ahead_cost * (key(y) - akey), y != anchor.year)
+    )
 
 
 def _day_key(m: int, d: int) -> Callable[[int], int]:
@@ -1335,7 +1402,7 @@ def _resolve(c: _Cand, ctx: _Ctx) -> tuple[str, str | None] | None:
         hm = f"T{f['h']:02d}:{f['mi']:02d}"
         return (day.isoformat() if day else "XXXX-XX-XX") + hm, None
     if kind == "daypart":
-        day = _context_day(c, ctx)
+        day = _context_day(c, ctx, previous_sentence=True)
         return (day.isoformat() if day else "XXXX-XX-XX") + f"T{f['part']}", None
     if kind == "holiday":
         y = f.get("y")
@@ -1369,7 +1436,7 @@ def _resolve_abs(c: _Cand, ctx: _Ctx) -> tuple[str, str | None] | None:
         if d is not None:
             y = _pick_year(a, _day_key(m, d), a.toordinal(), tense, 90, 7)
         else:
-            y = _pick_year(a, lambda yy: yy * 12 + m, a.year * 12 + a.month, tense, 2, 0)
+            y = _pick_year(a, lambda yy: yy * 12 + m, a.year * 12 + a.month, tense, 2, 0, ahead_cost=1.5)
     ys = f"{y:04d}" if y is not None else "XXXX"
     if d is None:
         return f"{ys}-{m:02d}", mod
@@ -1454,12 +1521,15 @@ def _resolve_ago(c: _Cand, ctx: _Ctx) -> tuple[str, str | None] | None:
     return "PAST_REF", None
 
 
-def _context_day(c: _Cand, ctx: _Ctx) -> dt.date | None:
-    """The day a clock time or part of day belongs to: a day named in this or the previous sentence (the
-    narrative day: "Am Montag brannte es. Um 8 Uhr rückte die Feuerwehr aus."), else the anchor."""
+def _context_day(c: _Cand, ctx: _Ctx, *, previous_sentence: bool = False) -> dt.date | None:
+    """The day a clock time or part of day belongs to: a day named earlier in its sentence, else the anchor.
+
+    A part of day ("am Nachmittag") also takes the day of the previous sentence, the narrative day; clock
+    times do not, because listings of events put one item a sentence, each on the publication day.
+    """
     if ctx.last_day is not None:
         s = ctx.sentence(c.start)[0]
-        if ctx.last_day[1] == s or (s > 0 and ctx.last_day[1] == ctx.sentence(s - 1)[0]):
+        if ctx.last_day[1] == s or (previous_sentence and s > 0 and ctx.last_day[1] == ctx.sentence(s - 1)[0]):
             return ctx.last_day[0]
     return ctx.anchor
 
@@ -1561,7 +1631,7 @@ _WINDOWS: dict[str, tuple[tuple[str, ...], int, int]] = {
     "_de_season": (("season",), 50, 40), "_en_season": (("season",), 50, 20), "_de_quarter": (("quarter",), 40, 40),
     "_en_quarter": (("quarter",), 40, 30), "_q_abbrev": (("qh",), 2, 12), "_de_rel_unit": (("unit",), 60, 16),
     "_de_rel_special": (("unit", "relx"), 30, 16), "_en_rel_unit": (("unit",), 50, 12),
-    "_en_rel_misc": (("unit",), 30, 12), "_de_weekend_week": (("unit",), 24, 16), "_de_duration": (("unit",), 48, 16), "_de_dur_adj": (("adj",), 30, 12),
+    "_en_rel_misc": (("unit",), 30, 12), "_en_end_of": (("unit",), 40, 12), "_de_set_per": (("unit",), 24, 4), "_en_set_per": (("unit",), 24, 4), "_de_weekend_week": (("unit",), 24, 16), "_de_duration": (("unit",), 48, 16), "_de_dur_adj": (("adj",), 30, 12),
     "_de_dur_compound": (("unit",), 8, 10), "_de_dur_vague": (("unit",), 16, 16), "_de_dur_half": (("unit",), 30, 10),
     "_en_duration": (("unit",), 60, 30), "_en_dur_vague": (("unit",), 20, 12), "_de_weekday": (("wd",), 30, 30),
     "_en_weekday": (("wd",), 20, 20), "_de_relday": (("relday",), 4, 20), "_en_relday": (("relday", "part"), 40, 20),

@@ -960,6 +960,10 @@ class FakeTelegramProcess:
     def messages(self, chat_id: int | None = None) -> list[SentMessage]:
         return [SentMessage(**m) for m in self._call("messages", chat_id=chat_id)]
 
+    def messages_since(self, start: int) -> list[SentMessage]:
+        """Messages accepted after the first `start` ones (all chats)."""
+        return [SentMessage(**m) for m in self._call("messages", start=start)]
+
     def counts(self) -> dict[int, int]:
         return {int(k): v for k, v in self._call("counts").items()}
 
