@@ -279,9 +279,9 @@ def print_tables(rows: list[FanoutResult], latency: list[LatencyResult]) -> None
               f"{percentile(lat, 50):.0f} ms, max {max(lat):.0f} ms (interactive replies go before queued digests).")
     print("\n| command latency (fake Bot API) | chats | commands | p50 ms | p99 ms | max ms | 429 answered |")
     print("|---|---:|---:|---:|---:|---:|---:|")
-    for r in latency:
-        print(f"| {r.label} | {r.chats} | {r.commands} | {r.p50_ms:.0f} | {r.p99_ms:.0f} | {r.max_ms:.0f} |"
-              f" {r.rejected_429} |")
+    for lr in latency:
+        print(f"| {lr.label} | {lr.chats} | {lr.commands} | {lr.p50_ms:.0f} | {lr.p99_ms:.0f} | {lr.max_ms:.0f} |"
+              f" {lr.rejected_429} |")
     print("\nLatency runs from the update queued at the fake to the first reply message accepted by it "
           "(long polling, PTB, the shared core on the seeds, rendering, sendMessage; the fake runs in its own "
           "process, the load generator in the bot's). A burst of 200 commands at one instant is bound by CPU "
@@ -295,7 +295,7 @@ def main() -> None:
     parser.add_argument("--latency-chats", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3, help="burst rounds")
     parser.add_argument("--duration", type=float, default=15.0, help="seconds of steady load")
-    parser.add_argument("--think", type=float, default=5.0, help="mean seconds between a chat's commands")
+    parser.add_argument("--think", type=float, default=10.0, help="mean seconds between a chat's commands")
     parser.add_argument("--seeds", type=Path, default=ROOT / "seeds")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)

@@ -20,6 +20,7 @@ from newsdigest.handlers import Core
 from newsdigest.ingest.pipeline import seed_if_empty
 from newsdigest.ingest.poller import Poller
 from newsdigest.models import ChatRef
+from newsdigest.ops.metrics import METRICS
 from newsdigest.store.store import Store
 
 log = logging.getLogger("newsdigest.app")
@@ -47,7 +48,7 @@ class App:
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
 
     def build_core(self, store: Store) -> Core:
-        return Core(store=store, config=self.config, clock=self.clock)
+        return Core(store=store, config=self.config, clock=self.clock, observer=METRICS.command_answered)
 
     def platform_adapters(self, core: Core) -> list[Adapter]:
         adapters: list[Adapter] = []
@@ -70,6 +71,12 @@ class App:
         console = ConsoleBot(core, self.stdin, self.stdout, self.image_dir) if (
             self.force_console or not self.adapters
         ) else None
+        METRICS.prepare(adapter.platform for adapter in self.adapters)
+        health = None
+        if self.config.ops.health_port:
+            from newsdigest.ops.health import HealthServer, store_probe
+
+            health = HealthServer(self.config.ops.health_host, self.config.ops.health_port, store_probe(store))
         senders: dict[str, Sender] = {a.platform: a for a in self.adapters}
         if console is not None:
             senders["console"] = console
@@ -83,6 +90,8 @@ class App:
         poller = Poller(store, self.config, clock=self.clock)
         tasks: list[asyncio.Task[None]] = []
         try:
+            if health is not None:
+                await health.start()
             lease.start()
             for adapter in self.adapters:
                 await adapter.start()
@@ -105,6 +114,8 @@ class App:
                 with contextlib.suppress(Exception):
                     await adapter.stop()
             await lease.stop()
+            if health is not None:
+                await health.stop()
             store.close()
         return 0
 

@@ -226,20 +226,11 @@ def cmd_feeds(args: argparse.Namespace, cfg: Config) -> int:
     return int(run_feeds_command(cfg, args.action, args.arg))
 
 
-def cmd_doctor(args: argparse.Namespace, cfg: Config) -> int:
-    from newsdigest.doctor import run_doctor
-
-    return int(run_doctor(cfg))
-
-
 def _platforms(cfg: Config) -> bool:
     return cfg.telegram_enabled or cfg.slack_enabled
 
 
-COMMANDS = {
-    "run": cmd_run, "ask": cmd_ask, "ingest": cmd_ingest, "digest": cmd_digest, "feeds": cmd_feeds,
-    "doctor": cmd_doctor,
-}
+COMMANDS = {"run": cmd_run, "ask": cmd_ask, "ingest": cmd_ingest, "digest": cmd_digest, "feeds": cmd_feeds}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -251,6 +242,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.cmd == "extract":
             return cmd_extract(args)
+        if args.cmd == "doctor":  # a broken config is one of the things it reports
+            from newsdigest.doctor import doctor_main
+
+            return doctor_main(args.config, args.db)
         cfg = _config(args)
         setup_logging(cfg, quiet=args.cmd in ("ask", "extract") or (args.cmd == "run" and not _platforms(cfg)))
         return COMMANDS[args.cmd](args, cfg)

@@ -25,7 +25,7 @@ import sqlite_utils
 from newsdigest.config import ENV_SECRETS, Config, ConfigError, SlackConfig, TelegramConfig, load_config
 from newsdigest.ingest.feeds import FeedError, parse_feed
 from newsdigest.ingest.fetch import Fetcher, FetchError, FetchHTTPError, FetchRefused, FetchTimeout, run_sync
-from newsdigest.logs import SecretFilter, config_secrets
+from newsdigest.logs import SecretFilter, config_secrets, setup_logging
 from newsdigest.store.migrations import SCHEMA_VERSION, current_version
 
 PLATFORM_TIMEOUT = 10.0  # seconds for getMe / auth.test
@@ -322,7 +322,7 @@ def run_doctor(config: Config, out: TextIO | None = None) -> int:
 
 
 def doctor_main(config_path: str | None, db: str | None = None, out: TextIO | None = None,
-                env: dict[str, str] | None = None) -> int:
+                env: dict[str, str] | None = None, *, configure_logging: bool = True) -> int:
     """Like run_doctor, but loads the configuration itself so a broken file is reported as a ✗ line."""
     out = out or sys.stdout
     env = dict(os.environ) if env is None else env
@@ -338,5 +338,7 @@ def doctor_main(config_path: str | None, db: str | None = None, out: TextIO | No
         import dataclasses
 
         config = config.replace(storage=dataclasses.replace(config.storage, path=db))
+    if configure_logging:  # library warnings go through the masking handler, not logging's bare last resort
+        setup_logging(config, quiet=True)
     return run_doctor(config, out)
 

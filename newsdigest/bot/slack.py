@@ -41,13 +41,14 @@ from newsdigest.handlers import Core, all_commands
 from newsdigest.handlers.registry import parse_command
 from newsdigest.handlers.reply import BulletList, Heading, Paragraph, Reply, Span
 from newsdigest.models import ChatRef
+from newsdigest.ops.metrics import METRICS
 
 log = logging.getLogger("newsdigest.slack")
 
 GONE_ERRORS = frozenset({"channel_not_found", "not_in_channel", "is_archived", "account_inactive"})
 SIGNATURE_WINDOW = 300  # seconds; Slack's replay window
-RESPONSE_URL_POSTS = 5
-MAX_RATELIMITED = 10  # 429s in a row for one message before we give up until the next opportunity  # Slack accepts five posts per response_url
+RESPONSE_URL_POSTS = 5  # Slack accepts five posts per response_url
+MAX_RATELIMITED = 10  # 429s in a row for one message before we give up until the next opportunity
 CHANNEL_WIDE = frozenset({"subscribe", "unsubscribe"})
 _TIMESTAMP = re.compile(r"^\d{1,12}$")
 _NETWORK_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, SlackRequestError, OSError)
@@ -363,6 +364,7 @@ class SlackBot:
                         limited += 1
                         if retry_after > self.max_retry_after or limited > MAX_RATELIMITED:
                             return SendOutcome.FAILED, f"ratelimited (retry after {retry_after:.0f}s, {limited} times)"
+                        METRICS.send_retry("slack")
                         log.info("slack 429 channel=%s retry_after=%.1f", channel, retry_after)
                         pacer.next_at = self._clock() + retry_after
                         continue
@@ -380,6 +382,7 @@ class SlackBot:
                 transient += 1
                 if transient >= self.max_attempts:
                     return SendOutcome.FAILED, detail
+                METRICS.send_retry("slack")
                 pacer.next_at = max(pacer.next_at, self._clock() + self.backoff * 2 ** (transient - 1))
 
 

@@ -316,7 +316,7 @@ class TelegramBot:
     def _build(self, concurrent_updates: int) -> Application[Any, Any, Any, Any, Any, Any]:
         cfg = self.cfg
         assert cfg.token is not None
-        request = HTTPXRequest(connection_pool_size=32, connect_timeout=5.0, read_timeout=15.0, write_timeout=15.0,
+        request = HTTPXRequest(connection_pool_size=16, connect_timeout=5.0, read_timeout=15.0, write_timeout=15.0,
                                pool_timeout=30.0, media_write_timeout=30.0)
         # get_updates adds its long-poll timeout to read_timeout itself
         updates_request = HTTPXRequest(connection_pool_size=2, connect_timeout=5.0, read_timeout=10.0,

@@ -63,7 +63,7 @@ Part = str | Photo  # an HTML message text or a photo, in reply order
 
 def utf16_len(s: str) -> int:
     """Length as Telegram counts it: astral characters take two UTF-16 code units."""
-    return len(s) + sum(1 for c in s if ord(c) > 0xFFFF)
+    return len(s) if s.isascii() else len(s.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def sanitize(s: str) -> str:

@@ -40,6 +40,7 @@ from newsdigest.digests.content import load_digest_input
 from newsdigest.digests.slots import latest_slot, parse_hhmm, slot_key, slots_between, zone
 from newsdigest.handlers.reply import Reply
 from newsdigest.models import ChatRef
+from newsdigest.ops.metrics import METRICS
 from newsdigest.store.delivery_repo import ScheduledSubscription
 from newsdigest.store.store import LeaseHeldError, Store
 
@@ -298,6 +299,7 @@ class Deliverer:
             self.store.finish_delivery(chat.platform, ids, slot, "sent", at=now, messages=result.messages,
                                        detail=result.detail or None, subscription_ids=[s.id for s in due.subscriptions],
                                        digest_at=loaded_at)
+            METRICS.digest_sent(chat.platform)
             log.info("digest sent chat=%s slot=%s messages=%d", chat.key, slot, result.messages)
             return DeliveryResult(chat, slot, "sent", result.messages)
         if result.outcome is SendOutcome.GONE:
@@ -309,6 +311,7 @@ class Deliverer:
             return DeliveryResult(chat, slot, "gone", detail=result.detail)
         if attempts >= self.max_attempts:
             self.store.finish_delivery(chat.platform, [chat.chat_id], slot, "failed", at=now, detail=result.detail)
+            METRICS.digest_failed(chat.platform)
             log.error("digest failed for good chat=%s slot=%s: %s", chat.key, slot, result.detail)
             return DeliveryResult(chat, slot, "failed", detail=result.detail)
         self.store.note_attempt_failed(chat.platform, chat.chat_id, slot, result.detail or "send failed")

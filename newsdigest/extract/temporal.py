@@ -1137,6 +1137,9 @@ def _de_set_per(m: re.Match[str], text: str) -> _Cand | None:
     return _cand(m, "SET", "lit", prio=4, value=_PER_UNIT[m["u"].lower()])
 
 
+_MONEY_WORDS = frozenset(["million", "billion", "trillion", "dollars", "euros", "pounds", "%"])
+
+
 @_rule(
     r"(?<!\w)(?:(?P<times>once|twice|thrice|(?:\w+|\d+)\s+times)\s+)?(?P<per>a|an|per|each)\s+"
     r"(?P<u>day|week|month|year|hour|quarter)(?!\w)",
@@ -1145,7 +1148,7 @@ def _de_set_per(m: re.Match[str], text: str) -> _Cand | None:
 def _en_set_per(m: re.Match[str], text: str) -> _Cand | None:
     if not m["times"]:
         prev = _prev_word(text, m.start()).lower()
-        money = prev[:1].isdigit() or prev in ("million", "billion", "trillion", "dollars", "euros", "pounds", "%")
+        money = prev.lstrip("$€£")[:1].isdigit() or prev in _MONEY_WORDS
         if m["per"] != "per" and not money:
             return None  # "for a year" is a duration
         if not money and m["per"] == "per":
@@ -1232,7 +1235,9 @@ _FUTURE_EN = re.compile(
     r"\b(?:will|shall|won't|going\s+to|is\s+to|are\s+to|scheduled|expected|planned|plans?|due|upcoming|"
     r"slated|set\s+to|next|coming|starts|begins|ends|expires)\b|'ll\b"
 )
-_NEUTRAL_PREV = frozenset(["bis", "spätestens", "zum", "auf", "until", "by", "before", "bevor", "ab", "frühestens", "to"])
+_NEUTRAL_PREV = frozenset(
+    ["bis", "spätestens", "zum", "auf", "until", "by", "before", "bevor", "ab", "frühestens", "to"]
+)
 _PAST_PREV = frozenset(["vom", "seit", "since"])
 _TENSE_REACH = 160
 

@@ -99,6 +99,7 @@ class Core:
     def answer(self, chat: ChatRef, line: str, user_id: str | None = None, user_lang: str | None = None) -> Reply:
         """Answer one command line; never raises for bad input (logs and apologises on internal errors)."""
         started = time.perf_counter()
+        _load_commands()
         parsed = parse_command(line)
         name = parsed.name if parsed and parsed.name in COMMANDS else "unknown"
         ctx = self.context(chat, user_id, user_lang)

@@ -14,6 +14,7 @@ from newsdigest.extract.types import Extraction
 from newsdigest.ingest.dedupe import canonical_url, content_hash
 from newsdigest.ingest.files import MANIFESTS, ArticleFileError, iter_article_files, read_article
 from newsdigest.models import ArticleInput
+from newsdigest.ops.metrics import METRICS
 from newsdigest.store.store import AddResult, Store
 
 log = logging.getLogger("newsdigest.ingest")
@@ -30,6 +31,8 @@ def ingest_article(store: Store, inp: ArticleInput, *, feed_id: int | None = Non
         return store.add_article(inp, _EMPTY, content_hash=chash, canonical_url=curl, feed_id=feed_id)
     extraction = extract(inp.text, published=inp.published, lang=inp.lang, title=inp.title)
     result = store.add_article(inp, extraction, content_hash=chash, canonical_url=curl, feed_id=feed_id)
+    if result.created:
+        METRICS.article_ingested()
     log.info(
         "ingest article=%s created=%s matched_by=%s source=%s ms=%.1f",
         result.article_id, result.created, result.matched_by, inp.source or inp.url or "local",

@@ -370,3 +370,23 @@ def test_extreme_anchors_do_not_raise() -> None:
     text = "Am 31. Dezember, letzte Woche, nächstes Jahr, vor 3 Jahren, gestern, am Sonntag, Ostern."
     for anchor in (dt.date(1, 1, 1), dt.date(9999, 12, 31)):
         check_well_formed(text, tag(text, lang="de", anchor=anchor))
+
+
+def test_weekend_and_narrative_part_of_day() -> None:
+    f = found("Am Wochenende hatte es geregnet. Am Montag brannte eine Scheune. Am Nachmittag kam die Feuerwehr.")
+    assert f["Wochenende"].value == "2020-W31-WE"
+    assert f["Nachmittag"].value == "2020-07-27TAF"
+
+
+def test_frequencies() -> None:
+    f = found("Der Ausschuss tagt zweimal im Monat, die Gebühr beträgt 20 Euro pro Jahr.")
+    assert (f["zweimal im Monat"].value, f["pro Jahr"].value) == ("P1M", "P1Y")
+    e = found("The club meets twice a month and charges $40 a year.", lang="en")
+    assert (e["twice a month"].type, e["twice a month"].value) == ("SET", "P1M")
+    assert e["a year"].type == "SET"
+
+
+def test_english_end_of_year_and_extension() -> None:
+    f = found("The deadline was extended to Dec. 31, and a ruling is due by the end of the year.", lang="en")
+    assert f["Dec. 31"].value == "2020-12-31"
+    assert (f["the end of the year"].value, f["the end of the year"].mod) == ("2020", "END")

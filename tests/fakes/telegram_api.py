@@ -122,10 +122,10 @@ def parse_html(text: str) -> tuple[str, list[JSON]]:
                 if not stack or stack[-1][0] != name:
                     expected = f'"</{stack[-1][0]}>"' if stack else "no end tag"
                     raise EntityParseError(f'Unmatched end tag at byte offset {i}, expected {expected}, found "</{name}>"')
-                _tag, start_units, entity = stack.pop()
+                _tag, start_units, closed = stack.pop()
                 if units > start_units:
-                    entity.update(offset=start_units, length=units - start_units)
-                    entities.append(entity)
+                    closed.update(offset=start_units, length=units - start_units)
+                    entities.append(closed)
                 i = end.end()
                 continue
             start = _START_RE.match(text, i)

@@ -253,3 +253,13 @@ def test_cli_doctor_command(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     blocker.write_text("x")
     assert cli.main(["doctor", "--config", str(conf), "--db", str(blocker / "n.db")]) == 1
     assert "✗ database" in capsys.readouterr().out
+
+
+def test_doctor_main_with_a_good_file(tmp_path: Path, telegram: FakeTelegram) -> None:
+    conf = tmp_path / "newsdigest.toml"
+    conf.write_text(f'[telegram]\nbase_url = "{telegram.base_url}"\n', encoding="utf-8")
+    out = io.StringIO()
+    code = doctor_main(str(conf), str(tmp_path / "d" / "n.db"), out,
+                       {"NEWSDIGEST_TELEGRAM_TOKEN": DEFAULT_TOKEN}, configure_logging=False)
+    assert code == 0, out.getvalue()
+    assert f"valid ({conf})" in out.getvalue() and DEFAULT_TOKEN not in out.getvalue()
