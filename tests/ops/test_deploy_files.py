@@ -57,7 +57,7 @@ def test_healthcheck_port_matches_the_docker_config() -> None:
 
 
 def test_docs_cover_every_metric_and_the_checks() -> None:
-    docs = read("docs/operating.md")
+    docs = read("README.md")
     for name in parse(Metrics().render()):
         assert f"`{name}" in docs, name
     for needle in ("slack/manifest.yml", "newsdigest doctor", "/healthz", "@BotFather", "connections:write",
