@@ -16,14 +16,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import build_large_db, peak_rss_mb, percentile  # noqa: E402
+from corpus import build_large_db, peak_rss_mb, percentile
 
-from newsdigest.clock import Clock  # noqa: E402
-from newsdigest.config import build_config  # noqa: E402
-from newsdigest.handlers import Core  # noqa: E402
-from newsdigest.models import ChatRef  # noqa: E402
-from newsdigest.stories.service import ensure_assigned  # noqa: E402
-from newsdigest.store.store import Store  # noqa: E402
+from newsdigest.clock import Clock
+from newsdigest.config import build_config
+from newsdigest.handlers import Core
+from newsdigest.models import ChatRef
+from newsdigest.store.store import Store
+from newsdigest.stories.service import ensure_assigned
 
 COMMANDS = ["/status", "/deadline", "/search Regierung", "/status Wien", "/stories"]
 

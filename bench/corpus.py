@@ -12,10 +12,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from newsdigest.extract import extract  # noqa: E402
-from newsdigest.ingest.dedupe import content_hash  # noqa: E402
-from newsdigest.models import ArticleInput  # noqa: E402
-from newsdigest.store.store import Store  # noqa: E402
+from newsdigest.extract import extract
+from newsdigest.ingest.dedupe import content_hash
+from newsdigest.models import ArticleInput
+from newsdigest.store.store import Store
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 

@@ -118,7 +118,7 @@ async def main() -> None:
     args = ap.parse_args()
 
     from telegram import Bot
-    from telegram.request import HTTPXRequest
+    from newsdigest.bot.telegram import AiohttpRequest
 
     from newsdigest.bot.ratelimit import RateLimiter
     from newsdigest.bot.telegram import TelegramSender, limiter_from_config
@@ -142,7 +142,7 @@ async def main() -> None:
         with FakeTelegram(limits=Limits.unlimited()) as fake:
             for i in range(n):
                 fake.add_chat(1000 + i)
-            request = HTTPXRequest(connection_pool_size=128, pool_timeout=120.0)
+            request = AiohttpRequest()
             async with Bot(fake.token, base_url=fake.base_url, request=request) as bot:
                 # the ceiling: the same number of sendMessage calls straight through PTB, nothing of ours around them
                 sem = asyncio.Semaphore(128)
@@ -171,7 +171,7 @@ async def main() -> None:
             with FakeTelegram(limits=Limits()) as fake:
                 for i in range(args.limited_subs):
                     fake.add_chat(1000 + i)
-                request = HTTPXRequest(connection_pool_size=128, pool_timeout=60.0)
+                request = AiohttpRequest()
                 async with Bot(fake.token, base_url=fake.base_url, request=request) as bot:
                     limiter = limiter_from_config(TelegramConfig())
                     sender = TelegramSender(bot, None, limiter)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import build_large_db  # noqa: E402
+from corpus import build_large_db
 
 COMMANDS = ["/status", "/deadline", "/search Regierung", "/stories", "/timeline", "/digest", "/status Wien"]
 
@@ -39,7 +39,7 @@ def main() -> int:
     bot, seconds = child_peak_mb(
         [sys.executable, "-m", "newsdigest", "run", "--console", "--db", str(db), "--as-of", "2020-12-31"], script
     )
-    print(f"| what | peak RSS | note |\n|---|---:|---|")
+    print("| what | peak RSS | note |\n|---|---:|---|")
     print(f"| import newsdigest (baseline) | {base:.0f} MB | |")
     print(f"| bot answering {len(COMMANDS)} commands on {args.articles:,} articles | {bot:.0f} MB | "
           f"{seconds:.1f} s incl. start; {bot / base:.1f}× baseline |")

@@ -8,9 +8,10 @@ Tables:
              real       the fake enforcing Telegram's limits (30/s overall, ~1/s per chat), our real limiter:
                         every chat once, no 429 left unhandled, achieved rate vs 30/s (goal: within 10 %)
   replies    while the real-limit broadcast runs, users send commands: their answers jump the bulk queue
-  latency    N chats send a command at the same moment (status / deadline / search, round robin), measured from
-             the update being queued at the fake to the reply accepted by it; with the platform limit raised
-             (our overhead; issue 9 goal: 200 chats p99 <= 250 ms) and with the real 30/s limit
+  latency    from the update queued at the fake to the reply accepted by it (status / deadline / search):
+             steady  N chats each ask, wait for the answer, think ~10 s, ask again (issue 9: 200 chats p99 <= 250 ms)
+             burst   N chats ask at the same instant (bound by CPU, and by 30 answers/s under the real limit)
+             each with the platform limit raised (our overhead) and with the real 30/s limit
 
 `telegram_command_latency()` and `telegram_broadcast()` are importable by other benchmarks.
 """

@@ -130,18 +130,24 @@ class App:
 
 
 async def platform_sender(store: Store, config: Config, clock: Clock, chat: ChatRef) -> SendResult:
-    """`newsdigest digest --chat telegram:ID`: start that platform's adapter just long enough to send."""
+    """`newsdigest digest --chat telegram:ID|slack:CHANNEL`: send through that platform without starting it."""
     from newsdigest.digests.delivery import run_digest_now
 
-    app = App(config, clock)
-    adapters = {a.platform: a for a in app.platform_adapters(app.build_core(store))}
-    adapter = adapters.get(chat.platform)
-    if adapter is None:
+    if chat.platform == "telegram" and config.telegram_enabled:
+        from newsdigest.bot.telegram import TelegramSender, bot_client, limiter_from_config
+
+        async with bot_client(config.telegram) as bot:
+            sender = TelegramSender(bot, store, limiter_from_config(config.telegram))
+            run = await run_digest_now(store, config, clock, chat, sender=sender)
+    elif chat.platform == "slack" and config.slack_enabled:
+        from newsdigest.bot.slack import SlackBot
+
+        slack = SlackBot(App(config, clock).build_core(store), config.slack)
+        try:
+            run = await run_digest_now(store, config, clock, chat, sender=slack)
+        finally:
+            await slack.stop()
+    else:
         raise ValueError(f"{chat.platform} is not configured (set its token first)")
-    await adapter.start()
-    try:
-        run = await run_digest_now(store, config, clock, chat, sender=adapter)
-    finally:
-        await adapter.stop()
     assert run.result is not None
     return run.result

@@ -171,7 +171,9 @@ def _ingest_url(store: Store, cfg: Config, url: str, published: dt.date | None) 
     try:
         report = ingest_url_sync(store, cfg, url, published=published)
     except (FetchError, FeedError, PageError) as exc:
-        print(f"error: {url}: {exc}", file=sys.stderr)
+        from newsdigest.handlers.feed_cmds import error_hint
+
+        print(f"error: {url}: {exc}\n{error_hint(exc)}".rstrip(), file=sys.stderr)
         return False
     print(f"{url}: {report}")
     return True
@@ -213,7 +215,10 @@ def cmd_digest(args: argparse.Namespace, cfg: Config) -> int:
             if args.dry_run:
                 print(render_console(run.reply))
             return EXIT_OK
-        result = asyncio.run(platform_sender(store, cfg, _clock(cfg), chat))
+        try:
+            result = asyncio.run(platform_sender(store, cfg, _clock(cfg), chat))
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
     finally:
         store.close()
     print(f"digest to {chat.key}: {result.outcome.value} {result.detail}".rstrip())

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import re
 
-from newsdigest.extract.sentences import paragraphs, words
+from newsdigest.extract.sentences import count_words, paragraphs, words
 from newsdigest.extract.types import Removed
 
 __all__ = ["find_removed", "is_boilerplate_line"]
 
 SHORT_LINE_WORDS = 12
+_CREDIT_MAX_WORDS = 15
+_FOOTER_BREAK_WORDS = 60
 
 # UI vocabulary of news sites (de/en). Strong words mark web furniture on their own in a short line; weak words
 # (networks, "print", "home") only when the line is made of nothing else (a share bar), so that a headline such as
@@ -77,10 +79,10 @@ def is_boilerplate_line(line: str) -> bool:
     stripped = line.strip()
     if not stripped:
         return False
-    n = len(words(stripped))
+    n = count_words(stripped, max(SHORT_LINE_WORDS, _CREDIT_MAX_WORDS) + 1)  # exact up to both limits
     if n == 0:
         return len(stripped) <= 40  # separator lines, lone symbols
-    if _CREDIT.match(stripped) and n <= 15:
+    if _CREDIT.match(stripped) and n <= _CREDIT_MAX_WORDS:
         return True
     if n > SHORT_LINE_WORDS:
         return False
@@ -125,7 +127,7 @@ def _extend_footer(text: str, paras: list[tuple[int, int]], flags: list[bool]) -
             bp += 1
         else:
             s, e = paras[i]
-            if len(words(text[s:e])) > 60:
+            if count_words(text[s:e], _FOOTER_BREAK_WORDS + 1) > _FOOTER_BREAK_WORDS:
                 break  # a real article paragraph ends the footer search
             other += 1
         if flags[i] and bp >= 3 and other * 3 <= bp:

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 
 from newsdigest.extract.sentences import SpanSet, Unit
 
@@ -26,6 +28,8 @@ __all__ = ["find_actors"]
 MAX_ACTORS = 15
 
 _TOKEN = re.compile(r"[^\W\d_][\w'’&.-]*\w|[^\W\d_]|\d+(?:\.\d+)*")
+# the same tokens as one capture group: re.split yields gaps and tokens alternately, so offsets are running sums
+_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
 _LEGAL = frozenset(
     [
         "AG",
@@ -126,6 +130,41 @@ _TITLE = re.compile(
     r"trainer|coach|autor|autorin|author|reporter|reporterin|journalist|journalistin|anwalt|anwältin|lawyer)$",
     re.IGNORECASE,
 )
+
+
+def _words_of(rx: re.Pattern[str]) -> tuple[str, ...]:
+    """The literal words of a `(?:word|word|...)$` pattern."""
+    return tuple(a.replace("\\", "") for a in rx.pattern[3:-2].split("|"))
+
+
+def _reach(rx: re.Pattern[str]) -> int:
+    """Longest word of such a pattern: no match starts farther from the end, so searching from there is enough."""
+    return max(map(len, _words_of(rx)))
+
+
+# characters whose regex case folding differs from str.lower(): only for them the regex has the last word
+_ODD_CASE = frozenset("ıİſ")
+
+
+def _ends_with(w: str, rx: re.Pattern[str], words: tuple[str, ...], reach: int) -> bool:
+    """`rx.search(w)` for a case-insensitive suffix pattern, by str.endswith on the lower-cased word."""
+    if _ODD_CASE.isdisjoint(w):
+        return w.lower().endswith(words)
+    return rx.search(w, max(0, len(w) - reach)) is not None
+
+
+_ORG_CUE_WORDS = _words_of(_ORG_CUES)
+_ORG_CUES_REACH = _reach(_ORG_CUES)
+_TITLE_WORDS = _words_of(_TITLE)
+_TITLE_REACH = _reach(_TITLE)
+
+
+@lru_cache(maxsize=65536)
+def _is_org_cue(w: str) -> bool:
+    """ "Technologieriesen", "Konzern": a capitalised organisation noun that cues the name after it."""
+    return w[:1].isupper() and _ends_with(w, _ORG_CUES, _ORG_CUE_WORDS, _ORG_CUES_REACH)
+
+
 _FIRST_NAMES = frozenset(
     [
         "aaron",
@@ -772,6 +811,7 @@ _GERMAN_NOUN_SUFFIX = re.compile(
     r"(?:ung|ungen|heit|heiten|keit|keiten|schaft|schaften|tion|tionen|tät|täten|ismus|nisse|nis|ling|linge|ment|"
     r"ierung|erei|chen|lein|sicht|nahme|wesen|werk|zeug|gang|bereich|recht|gesetz|markt|politik)$"
 )
+_NOUN_SUFFIX_REACH = _reach(_GERMAN_NOUN_SUFFIX)
 _UPPER = re.compile(r"[A-ZÄÖÜ]")
 _GERMANIC = re.compile(r"[äöüß]|sch|(?:ung|ungen|heit|keit|en|ern|ten)$")
 
@@ -830,7 +870,7 @@ def _is_common(word: str, lang: str) -> bool:
             return True  # German noun ("Regierung", "Frist")
         if en >= 4.3 and (de < 2.5 or en - de >= 1.0):
             return True  # English common word in a quotation ("Chinese", "communist")
-        if len(w) >= 9 and (_GERMAN_NOUN_SUFFIX.search(w) or _is_compound(w)):
+        if len(w) >= 9 and (_GERMAN_NOUN_SUFFIX.search(w, max(0, len(w) - _NOUN_SUFFIX_REACH)) or _is_compound(w)):
             return True
     elif en >= 6.0:
         return True  # English capitalises names only: a capitalised word mid-sentence is a name unless a stop word
@@ -865,19 +905,24 @@ def find_actors(
 
 def _scan_unit(text: str, u: Unit, lang: str, cands: dict[str, _Cand], mentions: list[tuple[str, int, bool]]) -> None:
     sent = text[u.start : u.end]
-    toks = [(m.group(), m.start()) for m in _TOKEN.finditer(sent)]
-    words = [t[0] for t in toks]
+    parts = _TOKEN_SPLIT.split(sent)
+    words = parts[1::2]
+    starts = list(accumulate(map(len, parts)))[0::2]  # starts[i]: offset of words[i] in sent
+    caps = [i for i, w in enumerate(words) if w[0].isupper()]  # only capitalised words can start a name
+    has_legal = not _LEGAL.isdisjoint(words)
     n = len(words)
     title_before = False
-    i = 0
-    while i < n:
+    i = c = 0
+    while True:
+        c = bisect_left(caps, i, c)
+        if c == len(caps):
+            break
+        if caps[c] != i:
+            title_before = False  # a lower-case word or a number came between
+            i = caps[c]
         w = words[i]
-        if not w[0].isupper():
-            title_before = False
-            i += 1
-            continue
         if "-" in w:
-            hw = _hyphen(w, lang, offset=u.start + toks[i][1], mentions=mentions)
+            hw = _hyphen(w, lang, offset=u.start + starts[i], mentions=mentions)
             if hw is None:
                 title_before = _is_title(w)
                 i += 1
@@ -887,16 +932,16 @@ def _scan_unit(text: str, u: Unit, lang: str, cands: dict[str, _Cand], mentions:
             title_before = True
             i += 1
             continue
-        legal = _legal_end(words, i)
+        legal = _legal_end(words, i) if has_legal else 0
         if legal and not _is_function(w, lang):
             prev = words[i - 1] if i > 0 else ""
             _record(
-                words[i:legal], u.start + toks[i][1], i == 0, prev, words[i - 2] if i > 1 else "", True, cands, mentions
+                words[i:legal], u.start + starts[i], i == 0, prev, words[i - 2] if i > 1 else "", True, cands, mentions
             )
             i = legal
             continue
         person = title_before or _is_first_name(w, words, i)
-        cued = i > 0 and words[i - 1][:1].isupper() and _ORG_CUES.search(words[i - 1]) is not None
+        cued = i > 0 and _is_org_cue(words[i - 1])
         legal_next = i + 1 < n and words[i + 1] in _LEGAL
         if w in _LEGAL or _is_function(w, lang) or (_is_common(w, lang) and not (person or cued or legal_next)):
             title_before = False
@@ -906,15 +951,23 @@ def _scan_unit(text: str, u: Unit, lang: str, cands: dict[str, _Cand], mentions:
         piece = [w, *words[i + 1 : j]]
         prev = words[i - 1] if i > 0 else ""
         prev2 = words[i - 2] if i > 1 else ""
-        initial = i == 0 or u.kind == "headline" or sent[: toks[i][1]].rstrip().endswith((":", "„", "“", '"'))
-        _record(piece, u.start + toks[i][1], initial, prev, prev2, title_before, cands, mentions)
+        initial = i == 0 or u.kind == "headline" or _after_opener(sent, starts[i])
+        _record(piece, u.start + starts[i], initial, prev, prev2, title_before, cands, mentions)
         title_before = False
         i = j
 
 
+def _after_opener(sent: str, pos: int) -> bool:
+    """The last non-space character before `pos` opens a quotation or follows a colon (a sentence start)."""
+    k = pos - 1
+    while k >= 0 and sent[k].isspace():
+        k -= 1
+    return k >= 0 and sent[k] in ':„“"'
+
+
 @lru_cache(maxsize=65536)
 def _is_title(w: str) -> bool:
-    return _TITLE.search(w) is not None
+    return _ends_with(w, _TITLE, _TITLE_WORDS, _TITLE_REACH)
 
 
 def _legal_end(words: list[str], i: int) -> int:
@@ -1001,11 +1054,11 @@ def _record(
     if not initial:
         c.noninitial += 1
     det_before = prev.lower() in _DETERMINERS or (
-        prev[:1].islower() and re.search(r"(?:e|en|er|es|em)$", prev) is not None and prev2.lower() in _DETERMINERS
+        prev[:1].islower() and prev.endswith(("e", "en", "er", "es", "em")) and prev2.lower() in _DETERMINERS
     )
     if det_before and not title_before:
         c.with_det += 1
-    org_before = bool(prev) and prev[:1].isupper() and _ORG_CUES.search(prev) is not None
+    org_before = _is_org_cue(prev)
     if (
         title_before
         or org_before

@@ -41,6 +41,7 @@ _PAST = re.compile(
     re.IGNORECASE,
 )
 _DIGIT = re.compile(r"\d")
+_ASCII = re.compile(r"[\x00-\x7f]+")
 
 
 def rank_key_points(
@@ -68,8 +69,10 @@ def rank_key_points(
         nw = s.count(" ") + 1  # word count is only a length check: spaces suffice
         if nw < MIN_WORDS or s.rstrip("\"“”»«'’)").endswith("?"):
             continue
-        kind = _kind(s, u, dl_spans, actor_rx)
-        score = _score(s, nw, i, n, kind, u, actor_rx, actor_w, tx_starts)
+        has_num = _DIGIT.search(s) is not None
+        named = actor_rx.found(s) if actor_rx is not None else []
+        kind = _kind(s, u, dl_spans, has_num, bool(named))
+        score = _score(nw, i, n, kind, u, has_num, named, actor_w, tx_starts)
         out.append(KeyPointRec(u.start, u.end, s, kind, round(score, 4)))
     out.sort(key=lambda k: (-k.score, k.start))
     return out[:limit]
@@ -79,25 +82,28 @@ class _Actors:
     """Actor mentions by plain substring tests (a regex compiled per article costs more than the scan)."""
 
     def __init__(self, actors: Sequence[str]) -> None:
-        self.variants = {a: (a, a.split(" ")[-1]) for a in actors}  # surname mentions count
+        # surname mentions count; the surname is a substring of the full name, so testing it alone suffices
+        self.keys = [(a, a.split(" ")[-1]) for a in dict.fromkeys(actors)]
 
     def found(self, s: str) -> list[str]:
-        return [a for a, vs in self.variants.items() if any(v in s for v in vs)]
-
-    def search(self, s: str) -> bool:
-        return any(v in s for vs in self.variants.values() for v in vs)
+        return [a for a, key in self.keys if key in s]
 
 
-def _kind(s: str, u: Unit, dl_spans: list[tuple[int, int]], actor_rx: _Actors | None) -> str:
+def _has_digit(s: str, has_num: bool) -> bool:
+    """Any str.isdigit() character (superscripts too); only non-ASCII ones need a look after the regex said no."""
+    return has_num or any(map(str.isdigit, _ASCII.sub("", s)))
+
+
+def _kind(s: str, u: Unit, dl_spans: list[tuple[int, int]], has_num: bool, has_actor: bool) -> str:
     k = bisect.bisect_left(dl_spans, (u.start, -1))
     if k < len(dl_spans) and dl_spans[k][0] < u.end:
         return "deadline"
     quoted = sum(len(m.group()) for m in _QUOTE.finditer(s))
     if quoted >= 0.5 * len(s) or (_QUOTE_OPEN.match(s) and quoted > 0):
         return "quote"
-    if (any(c.isdigit() for c in s) or "illi" in s) and _FIGURE.search(s):
+    if ("illi" in s or _has_digit(s, has_num)) and _FIGURE.search(s):
         return "figure"
-    if actor_rx is not None and actor_rx.search(s) and _PAST.search(s):
+    if has_actor and _PAST.search(s):
         return "event"
     return "fact"
 
@@ -106,25 +112,24 @@ _KIND_BONUS = {"deadline": 0.3, "event": 0.15, "figure": 0.12, "quote": 0.05, "f
 
 
 def _score(
-    s: str,
     nw: int,
     i: int,
     n: int,
     kind: str,
     u: Unit,
-    actor_rx: _Actors | None,
+    has_num: bool,
+    named: list[str],
     actor_w: dict[str, float],
     tx_starts: list[int],
 ) -> float:
     position = 1.0 - i / max(n, 1)  # the lead carries the news
     salience = 0.0
-    if actor_rx is not None:
-        for a in actor_rx.found(s):
+    if named:
+        for a in named:
             salience += actor_w[a]
         salience = min(salience, 1.5) / 1.5
     k = bisect.bisect_left(tx_starts, u.start)
     has_date = k < len(tx_starts) and tx_starts[k] < u.end
-    has_num = _DIGIT.search(s) is not None
     length = 1.0 if 10 <= nw <= 40 else (0.6 if nw <= MAX_WORDS else 0.2)
     raw = 0.30 * position + 0.25 * salience + 0.10 * has_date + 0.05 * has_num + 0.10 * length + _KIND_BONUS[kind]
     return max(0.0, min(1.0, raw / 0.95))

@@ -13,8 +13,9 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from itertools import islice
 
-__all__ = ["SpanSet", "Unit", "paragraphs", "split", "words"]
+__all__ = ["SpanSet", "Unit", "count_words", "paragraphs", "split", "words"]
 
 HEADLINE_MAX_WORDS = 14
 _FINAL = ".!?…:;\"“”»«'’)]"
@@ -261,6 +262,11 @@ def words(s: str) -> list[str]:
     return _WORD.findall(s)
 
 
+def count_words(s: str, cap: int) -> int:
+    """min(len(words(s)), cap), without scanning a long paragraph past the cap-th word."""
+    return sum(1 for _ in islice(_WORD.finditer(s), cap))
+
+
 def paragraphs(text: str) -> list[tuple[int, int]]:
     """Non-blank lines as (start, end), stripped of surrounding whitespace."""
     out: list[tuple[int, int]] = []
@@ -284,7 +290,7 @@ def is_headline(line: str) -> bool:
     stripped = line.rstrip()
     if not stripped:
         return False
-    n = len(words(stripped))
+    n = count_words(stripped, HEADLINE_MAX_WORDS + 1)
     if n > HEADLINE_MAX_WORDS:
         return False
     return stripped[-1] not in ".!…:;\"“”»«'’" or (stripped.endswith("?") and n <= 10)

@@ -67,11 +67,13 @@ class Core:
     on_subscriptions_changed: Callable[[], None] | None = None
     observer: CommandObserver | None = None
 
-    def is_admin(self, chat: ChatRef, user_id: str | None) -> bool:
+    def is_admin(self, chat: ChatRef, user_id: str | None, user_name: str | None = None) -> bool:
+        """Console users are admins; on platforms, `admins` lists user ids or @usernames."""
         if chat.platform == "console":
             return True
         admins = {"telegram": self.config.telegram.admins, "slack": self.config.slack.admins}.get(chat.platform, ())
-        return user_id is not None and user_id in admins
+        names = {a.lstrip("@").lower() for a in admins if a.startswith("@")}
+        return (user_id is not None and user_id in admins) or (user_name is not None and user_name.lower() in names)
 
     def language(self, chat: ChatRef, user_lang: str | None = None) -> str:
         """Per-chat override > the user's client language (de*/en*) > [bot] language."""
@@ -84,7 +86,9 @@ class Core:
                 return code
         return self.config.bot.language
 
-    def context(self, chat: ChatRef, user_id: str | None = None, user_lang: str | None = None) -> CommandContext:
+    def context(
+        self, chat: ChatRef, user_id: str | None = None, user_lang: str | None = None, user_name: str | None = None
+    ) -> CommandContext:
         return CommandContext(
             store=self.store,
             config=self.config,
@@ -92,17 +96,20 @@ class Core:
             chat=chat,
             user_id=user_id,
             lang=self.language(chat, user_lang),
-            is_admin=self.is_admin(chat, user_id),
+            is_admin=self.is_admin(chat, user_id, user_name),
             on_subscriptions_changed=self.on_subscriptions_changed,
         )
 
-    def answer(self, chat: ChatRef, line: str, user_id: str | None = None, user_lang: str | None = None) -> Reply:
+    def answer(
+        self, chat: ChatRef, line: str, user_id: str | None = None, user_lang: str | None = None,
+        *, user_name: str | None = None,
+    ) -> Reply:
         """Answer one command line; never raises for bad input (logs and apologises on internal errors)."""
         started = time.perf_counter()
         _load_commands()
         parsed = parse_command(line)
         name = parsed.name if parsed and parsed.name in COMMANDS else "unknown"
-        ctx = self.context(chat, user_id, user_lang)
+        ctx = self.context(chat, user_id, user_lang, user_name)
         try:
             reply = dispatch(ctx, line)
         except Exception:

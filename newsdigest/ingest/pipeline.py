@@ -11,7 +11,7 @@ from pathlib import Path
 
 from newsdigest.extract import extract
 from newsdigest.extract.types import Extraction
-from newsdigest.ingest.dedupe import canonical_url, content_hash
+from newsdigest.ingest.dedupe import canonical_url, content_hash, find_near_duplicate, simhash
 from newsdigest.ingest.files import MANIFESTS, ArticleFileError, iter_article_files, read_article
 from newsdigest.models import ArticleInput
 from newsdigest.ops.metrics import METRICS
@@ -22,15 +22,23 @@ _EMPTY = Extraction(lang="und", published=None, title=None)  # stands in when th
 
 
 def ingest_article(store: Store, inp: ArticleInput, *, feed_id: int | None = None) -> AddResult:
-    """Store one article unless it is known; known ones only gain a source. Idempotent."""
+    """Store one article unless it is known; known ones only gain a source. Idempotent.
+
+    Known means the same GUID, canonical URL or content hash — or a near-duplicate (SimHash) of a
+    recent article, so a syndicated copy becomes another source of the original.
+    """
     started = time.perf_counter()
     chash = content_hash(inp.text)
     curl = canonical_url(inp.url)
-    known = store.find_article(guid=inp.guid, canonical_url=curl, content_hash=chash)
-    if known is not None:
+    if store.find_article(guid=inp.guid, canonical_url=curl, content_hash=chash) is not None:
         return store.add_article(inp, _EMPTY, content_hash=chash, canonical_url=curl, feed_id=feed_id)
+    value = simhash(inp.text)
+    original = find_near_duplicate(store, inp.text, value)
+    if original is not None:
+        return store.add_article(inp, _EMPTY, content_hash=chash, canonical_url=curl, simhash=value,
+                                 feed_id=feed_id, duplicate_of=original)
     extraction = extract(inp.text, published=inp.published, lang=inp.lang, title=inp.title)
-    result = store.add_article(inp, extraction, content_hash=chash, canonical_url=curl, feed_id=feed_id)
+    result = store.add_article(inp, extraction, content_hash=chash, canonical_url=curl, simhash=value, feed_id=feed_id)
     if result.created:
         METRICS.article_ingested()
     log.info(

@@ -20,14 +20,14 @@ from typing import Any, TypeVar
 
 from newsdigest.clock import Clock
 from newsdigest.config import Config, IngestConfig
-from newsdigest.extract import extract
-from newsdigest.extract.types import Extraction
-from newsdigest.ingest.dedupe import canonical_url, content_hash, find_near_duplicate, simhash
+from newsdigest.ingest.dedupe import canonical_url, content_hash
 from newsdigest.ingest.feeds import FeedError, ParsedFeed, discover_feed_links, document_kind, parse_feed
 from newsdigest.ingest.fetch import FEED_ACCEPT, Fetcher, FetchError, Resolver, run_sync, system_resolver
 from newsdigest.ingest.pages import complete_entry, extract_page, page_article
+from newsdigest.ingest.pipeline import ingest_article
 from newsdigest.models import ArticleInput, Feed
-from newsdigest.store.store import AddResult, Store
+from newsdigest.ops.metrics import METRICS
+from newsdigest.store.store import Store
 
 log = logging.getLogger("newsdigest.ingest.poller")
 T = TypeVar("T")
@@ -35,7 +35,6 @@ T = TypeVar("T")
 JITTER = 0.1  # +-10% on every interval, so feeds added together drift apart
 MAX_BACKOFF = dt.timedelta(hours=24)
 ANY_ACCEPT = FEED_ACCEPT.replace("*/*;q=0.5", "text/html;q=0.8, */*;q=0.5")
-_KNOWN = Extraction(lang="und", published=None, title=None)  # stands in when only a source is recorded
 
 
 # -- scheduling (pure) ----------------------------------------------------------------------------------
@@ -68,19 +67,7 @@ def is_known(store: Store, inp: ArticleInput) -> bool:
     return store.find_article(guid=inp.guid, canonical_url=canonical_url(inp.url), content_hash=content_hash(inp.text)) is not None
 
 
-def ingest_entry(store: Store, inp: ArticleInput, *, feed_id: int | None = None) -> AddResult:
-    """Like pipeline.ingest_article, plus SimHash: a near-duplicate of a stored article becomes another source of it."""
-    chash = content_hash(inp.text)
-    curl = canonical_url(inp.url)
-    if store.find_article(guid=inp.guid, canonical_url=curl, content_hash=chash) is not None:
-        return store.add_article(inp, _KNOWN, content_hash=chash, canonical_url=curl, feed_id=feed_id)
-    value = simhash(inp.text)
-    original = find_near_duplicate(store, inp.text, value)
-    if original is not None:
-        return store.add_article(inp, _KNOWN, content_hash=chash, canonical_url=curl, simhash=value,
-                                 feed_id=feed_id, duplicate_of=original)
-    extraction = extract(inp.text, published=inp.published, lang=inp.lang, title=inp.title)
-    return store.add_article(inp, extraction, content_hash=chash, canonical_url=curl, simhash=value, feed_id=feed_id)
+ingest_entry = ingest_article  # one path for every source: dedupe, near-duplicates, extraction, metrics
 
 
 @dataclass
@@ -190,6 +177,7 @@ class Worker:
         now = self.clock.now()
         next_poll = next_poll_at(now, interval, feed.error_count + 1, self.rng, retry_after=retry_after)
         await self.db(self.store.record_feed_error, feed.id, error, now=now, next_poll=next_poll)
+        METRICS.feed_error(feed.url)
         log.warning("poll feed=%s status=error error=%r next=%s ms=%.0f", feed.url, error, next_poll.isoformat(),
                     (time.perf_counter() - started) * 1000)
         return FeedPollResult(feed.url, "error", error=error, next_poll=next_poll)
@@ -310,6 +298,7 @@ class Poller:
         feeds = await asyncio.to_thread(self.store.due_feeds, self.clock.now())
         if feeds:
             self.last_report = PollReport(list(await asyncio.gather(*(worker.poll(f) for f in feeds))))
+            METRICS.poll_finished()
             log.info("poll batch %s", self.last_report.summary())
 
     async def _until_stopped(self, work: Awaitable[None]) -> bool:

@@ -167,7 +167,8 @@ class ArticlesRepo(StoreBase):
         limit: int | None = None,
     ) -> list[Article]:
         """Articles published up to `until` (inclusive), newest first."""
-        where, params = ["1=1"], []
+        where: list[str] = ["1=1"]
+        params: list[Any] = []
         if until is not None:
             where.append("a.published < ?")
             params.append(day_after(until))
@@ -245,7 +246,8 @@ class ArticlesRepo(StoreBase):
     def _scope(
         self, until: dt.date | None, story_id: int | None, article_ids: list[int] | None, alias: str
     ) -> tuple[str, tuple[Any, ...]]:
-        where, params = ["1=1"], []
+        where: list[str] = ["1=1"]
+        params: list[Any] = []
         if until is not None:
             where.append(f"{alias}.published < ?")
             params.append(day_after(until))
@@ -300,7 +302,8 @@ class ChatsRepo(StoreBase):
             conn.execute(
                 "INSERT INTO chats (platform, chat_id, kind, title, created_at, updated_at) VALUES (?,?,?,?,?,?)"
                 " ON CONFLICT(platform, chat_id) DO UPDATE SET kind = excluded.kind,"
-                " title = coalesce(excluded.title, chats.title), updated_at = excluded.updated_at",
+                " title = coalesce(excluded.title, chats.title), active = 1, deactivated_reason = NULL,"
+                " updated_at = excluded.updated_at",
                 (chat.platform, chat.chat_id, chat.kind, title, stamp, stamp),
             )
 

@@ -8,10 +8,9 @@ from typing import Any
 
 import pytest
 from telegram import Bot
-from telegram.request import HTTPXRequest
 
 from newsdigest.bot.ratelimit import RateLimiter
-from newsdigest.bot.telegram import RetryPolicy, TelegramBot, TelegramSender
+from newsdigest.bot.telegram import AiohttpRequest, RetryPolicy, TelegramBot, TelegramSender
 from newsdigest.config import Config, TelegramConfig, build_config
 from newsdigest.handlers import Core
 from newsdigest.store.store import Store
@@ -74,8 +73,7 @@ async def tg_sender(
     fake: FakeTelegram, store: Store | None, limiter: RateLimiter | None = None, retry: RetryPolicy = FAST_RETRY
 ) -> AsyncIterator[TelegramSender]:
     """A TelegramSender over a plain PTB Bot (no Application), as digests use it."""
-    request = HTTPXRequest(connection_pool_size=64, pool_timeout=10.0)
-    bot = Bot(fake.token, base_url=fake.base_url, base_file_url=fake.base_file_url, request=request)
+    bot = Bot(fake.token, base_url=fake.base_url, base_file_url=fake.base_file_url, request=AiohttpRequest())
     async with bot:
         yield TelegramSender(bot, store, limiter or RateLimiter(), retry)
 

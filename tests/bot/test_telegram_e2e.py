@@ -141,6 +141,30 @@ async def test_chats_are_registered(tg_core: Core, tg_fake: FakeTelegram) -> Non
     assert [(r["kind"], r["title"]) for r in rows] == [("group", "News <fans>")]
 
 
+async def test_membership_and_migration_updates_reach_the_store(tg_core: Core, tg_fake: FakeTelegram) -> None:
+    store = tg_core.store
+    blocked, group, new = ChatRef("telegram", "120"), ChatRef("telegram", "-121", "group"), "-1001210000000"
+    for chat in (blocked, group):
+        store.register_chat(chat)
+        store.subscribe(chat, time="08:00", tz="UTC")
+    async with running_bot(tg_core, tg_fake):
+        tg_fake.push_membership(120, "kicked")  # the user blocked the bot
+        tg_fake.push_migration(-121, int(new))
+        tg_fake.push_membership(-122, "member", chat_type="group")  # added to a new group
+
+        def done() -> bool:
+            return (not store.chat_active(blocked) and not store.subscriptions_for(group)
+                    and bool(store.query("SELECT 1 FROM chats WHERE chat_id = '-122'")))
+
+        deadline = asyncio.get_running_loop().time() + 5
+        while not done() and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.02)
+    assert not store.chat_active(blocked) and store.subscriptions_for(blocked) == []
+    assert store.subscriptions_for(group) == []
+    assert [s.chat_id for s in store.subscriptions_for(ChatRef("telegram", new, "group"))] == [new]
+    assert store.query("SELECT kind FROM chats WHERE chat_id = '-122'")[0]["kind"] == "group"
+
+
 async def test_hostile_article_renders_as_valid_messages(tg_core: Core, tg_fake: FakeTelegram) -> None:
     body = ("Die Frist <script>alert('x')</script> endet am 15. September 2020 & Oracle <b>unclosed <i>tags. "
             * 250)[:20_000]

@@ -7,6 +7,8 @@ import asyncio
 import time
 from collections.abc import Callable
 
+import httpx
+
 from newsdigest.bot.base import SendOutcome
 from newsdigest.bot.ratelimit import RateLimiter
 from newsdigest.bot.telegram import RetryPolicy, limiter_from_config
@@ -190,3 +192,38 @@ async def test_empty_reply_sends_nothing(tg_fake: FakeTelegram, store: Store) ->
         result = await sender.send("15", Reply((text("  "),)))
     assert result.outcome is SendOutcome.SENT and result.messages == 0
     assert tg_fake.attempts == []
+
+
+async def test_fake_answers_like_telegram(tg_fake_factory: Callable[..., FakeTelegram]) -> None:
+    fake = tg_fake_factory(Limits(per_chat_burst=1, per_chat_rate=0.5))
+    fake.add_chat(21)
+    fake.add_chat(-22)
+    url = f"{fake.base_url}{fake.token}"
+    async with httpx.AsyncClient() as http:
+
+        async def call(method: str, base: str = url, **params: object) -> tuple[int, dict[str, object]]:
+            resp = await http.post(f"{base}/{method}", json=params)
+            return resp.status_code, resp.json()
+
+        assert await call("getMe", base=f"{fake.base_url}999:nope") == (
+            401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+        assert (await call("sendMessage", chat_id=21, text=""))[1]["description"] == "Bad Request: message text is empty"
+        assert (await call("sendMessage", chat_id=5, text="x"))[1]["description"] == "Bad Request: chat not found"
+        status, body = await call("sendMessage", chat_id=21, text="<b>open", parse_mode="HTML")
+        assert status == 400 and str(body["description"]).startswith("Bad Request: can't parse entities")
+        status, body = await call("sendMessage", chat_id=21, text="x" * 4097)
+        assert body["description"] == "Bad Request: message is too long"
+        assert (await call("sendMessage", chat_id=21, text="&lt;" * 4096, parse_mode="HTML"))[0] == 200  # visible 4096
+        status, body = await call("sendMessage", chat_id=21, text="again")  # 0.5/s, no burst
+        assert status == 429 and body["parameters"] == {"retry_after": 2}
+        assert body["description"] == "Too Many Requests: retry after 2"
+        fake.block(-22)
+        assert (await call("sendMessage", chat_id=-22, text="x"))[1]["description"] == (
+            "Forbidden: bot was blocked by the user")
+        fake.migrate(-22, -1009)
+        fake.unblock(-22)
+        status, body = await call("sendMessage", chat_id=-22, text="x")
+        assert status == 400 and body["parameters"] == {"migrate_to_chat_id": -1009}
+        status, body = await call("getUpdates", timeout=0)
+        assert status == 200 and body["result"] == []
+    assert [m.text for m in fake.messages()] == ["<" * 4096]

@@ -428,6 +428,29 @@ class FakeTelegram:
             message["entities"] = entities
         return self.push_update({"message": message})
 
+    def push_membership(self, chat_id: int, status: str, *, user_id: int = 1000, chat_type: str | None = None) -> int:
+        """The bot's own membership changed (my_chat_member): "kicked" when a user blocks it, "member" when added."""
+        kind = chat_type or ("group" if chat_id < 0 else "private")
+        self.add_chat(chat_id, kind)
+        with self._lock:
+            chat = _chat_json(self._chats[chat_id])
+        old = "member" if status in ("kicked", "left") else "left"
+        return self.push_update({"my_chat_member": {
+            "chat": chat, "from": {"id": user_id, "is_bot": False, "first_name": "Tester"}, "date": int(time.time()),
+            "old_chat_member": {"status": old, "user": self.bot_user},
+            "new_chat_member": {"status": status, "user": self.bot_user, **({"until_date": 0} if status == "kicked" else {})},
+        }})
+
+    def push_migration(self, chat_id: int, new_chat_id: int) -> int:
+        """The service message Telegram posts in a group that became a supergroup (and makes the old id fail)."""
+        self.migrate(chat_id, new_chat_id)
+        with self._lock:
+            chat = _chat_json(self._chats[chat_id])
+        return self.push_update({"message": {
+            "message_id": next(self._message_ids), "date": int(time.time()), "chat": chat,
+            "from": {"id": 1000, "is_bot": False, "first_name": "Tester"}, "migrate_to_chat_id": new_chat_id,
+        }})
+
     def push_update(self, update: JSON) -> int:
         with self._lock:
             update = {"update_id": next(self._update_ids), **update}
@@ -443,6 +466,9 @@ class FakeTelegram:
     def block(self, chat_id: int) -> None:
         """The user blocked the bot: every send gets 403."""
         self._set_chat(chat_id, blocked="Forbidden: bot was blocked by the user")
+
+    def unblock(self, chat_id: int) -> None:
+        self._set_chat(chat_id, blocked=None)
 
     def kick(self, chat_id: int) -> None:
         self._set_chat(chat_id, blocked="Forbidden: bot was kicked from the group chat")

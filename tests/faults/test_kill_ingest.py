@@ -20,7 +20,7 @@ ARTICLES = 300
 def _write_articles(folder: Path) -> None:
     folder.mkdir()
     rng = random.Random(7)
-    words = "Rat Stadt Frist Vertrag Gericht Regierung Streik Einigung Zahlung Antrag Ministerium Bahn".split()
+    words = ["Rat", "Stadt", "Frist", "Vertrag", "Gericht", "Regierung", "Streik", "Einigung", "Zahlung", "Antrag", "Ministerium", "Bahn"]
     for i in range(ARTICLES):
         body = " ".join(rng.choice(words) for _ in range(300))
         (folder / f"{i:03d}.txt").write_text(
@@ -43,7 +43,7 @@ def test_kill_9_during_ingestion_loses_nothing_acknowledged(tmp_path: Path) -> N
             stdout=subprocess.PIPE, text=True, env=env, cwd=Path(__file__).resolve().parents[2],
         )
         lines: list[str] = []
-        reader = threading.Thread(target=lambda: lines.extend(child.stdout or []), daemon=True)
+        reader = threading.Thread(target=lambda out=lines, proc=child: out.extend(proc.stdout or []), daemon=True)
         reader.start()
         # Start the random fuse once the worker is ingesting (its imports take a varying while).
         ready = time.monotonic() + 60

@@ -1,0 +1,62 @@
+"""Child process for the kill -9 digest test: one bot process delivering the due digests, then exiting.
+
+argv: DB ACCEPTED_FILE CLOCK_ISO [CONCURRENCY]. The "platform" is an append-only file: a message counts as
+accepted once its line is written and fsync'd (as a chat platform's 200 OK would be). Between accepting and
+returning there is no await, so at most one message at a time is accepted-but-not-yet-marked in the ledger.
+Prints READY once it holds the instance lease (so the parent starts its fuse after the imports), DONE at the end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import os
+import random
+import sys
+
+from newsdigest.bot.base import SendOutcome, SendResult
+from newsdigest.clock import FakeClock
+from newsdigest.config import build_config
+from newsdigest.digests.delivery import Deliverer, acquire_instance_lease
+from newsdigest.handlers.reply import Reply
+from newsdigest.store.store import Store
+
+PLATFORM = "telegram"
+
+
+class FileSender:
+    """A platform that accepts a message by appending one fsync'd line "chat_id<TAB>pid"."""
+
+    platform = PLATFORM
+
+    def __init__(self, path: str) -> None:
+        self.fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self.rng = random.Random(os.getpid())
+
+    async def send(self, chat_id: str, reply: Reply) -> SendResult:
+        await asyncio.sleep(self.rng.uniform(0.002, 0.012))  # the request on its way to the platform
+        assert reply.plain_text()
+        os.write(self.fd, f"{chat_id}\t{os.getpid()}\n".encode())
+        os.fsync(self.fd)  # accepted: from here on the message exists whatever happens to us
+        return SendResult(SendOutcome.SENT, messages=1)
+
+
+async def main(db: str, accepted: str, now: dt.datetime, concurrency: int) -> None:
+    clock = FakeClock(now)
+    store = Store(db, now=clock.now)
+    lease = acquire_instance_lease(store)
+    print("READY", flush=True)
+    deliverer = Deliverer(store, build_config({}), clock, {PLATFORM: FileSender(accepted)}, lease=lease,
+                          concurrency=concurrency)
+    results = await deliverer.catch_up()
+    await lease.stop()
+    store.close()
+    statuses = sorted({r.status for r in results})
+    print("DONE", len(results), ",".join(statuses), flush=True)
+
+
+if __name__ == "__main__":
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="%(levelname)s %(message)s")
+    asyncio.run(main(sys.argv[1], sys.argv[2], dt.datetime.fromisoformat(sys.argv[3]),
+                     int(sys.argv[4]) if len(sys.argv) > 4 else 4))
