@@ -118,10 +118,9 @@ async def main() -> None:
     args = ap.parse_args()
 
     from telegram import Bot
-    from newsdigest.bot.telegram import AiohttpRequest
 
     from newsdigest.bot.ratelimit import RateLimiter
-    from newsdigest.bot.telegram import TelegramSender, limiter_from_config
+    from newsdigest.bot.telegram import AiohttpRequest, TelegramSender, limiter_from_config
     from tests.fakes.telegram_api import FakeTelegram, Limits
 
     rows: list[Row] = []
