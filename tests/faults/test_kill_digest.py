@@ -1,0 +1,146 @@
+"""kill -9 during a digest broadcast, several rounds: after restarts every chat has its digest for the slot once.
+
+The only tolerated extra is the documented residual window of delivery.py: a message the platform accepted whose
+ledger mark had not committed when the kill hit. The worker's platform accepts with no await before the mark, so at
+most one message is in that window at any instant: at most ONE duplicate per kill, and every duplicate must be a
+chat whose ledger row shows a retried, already-composed attempt (the case delivery.py logs as "possible duplicate").
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from newsdigest.digests.delivery import LEASE_TTL, acquire_instance_lease
+from newsdigest.models import ChatRef
+from newsdigest.store.store import LeaseHeldError, Store
+
+ROOT = Path(__file__).resolve().parents[2]
+ROUNDS = 4
+CHATS = 40
+SUBSCRIBED_AT = dt.datetime(2020, 9, 13, 12, 0, tzinfo=dt.UTC)
+SLOT_OPENS = dt.datetime(2020, 9, 14, 6, 0, 30, tzinfo=dt.UTC)  # 08:00:30 in Berlin
+SLOT = "2020-09-14T08:00+02:00"
+RESTART_GAP = LEASE_TTL + dt.timedelta(minutes=1)  # each restart comes after the dead holder's lease expired
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def _make_db(path: Path) -> None:
+    store = Store(path, now=lambda: SUBSCRIBED_AT)
+    for i in range(CHATS):
+        store.subscribe(ChatRef("telegram", str(1000 + i)), time="08:00", tz="Europe/Berlin")
+    store.close()
+
+
+class Worker:
+    def __init__(self, db: Path, accepted: Path, now: dt.datetime) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.faults.digest_worker", str(db), str(accepted), now.isoformat()],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        self.lines: list[str] = []
+        self.reader = threading.Thread(target=lambda: self.lines.extend(self.proc.stdout or []), daemon=True)
+        self.reader.start()
+
+    def wait_ready(self) -> None:
+        deadline = time.monotonic() + 60
+        while not self.lines and self.proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.002)
+        assert self.lines and self.lines[0].startswith("READY"), (self.lines, self._stderr())
+
+    def finish(self) -> str:
+        _, err = self.proc.communicate(timeout=60)
+        self.reader.join(5)
+        return err
+
+    def _stderr(self) -> str:
+        self.proc.wait(10)
+        return self.proc.stderr.read() if self.proc.stderr else ""
+
+
+def _accepted(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    return [line.split("\t")[0] for line in path.read_text().splitlines() if line]
+
+
+def _kill_mid_broadcast(worker: Worker, accepted: Path, rng: random.Random) -> bool:
+    """Kill once `threshold` messages went out (plus jitter); True when the broadcast was really interrupted."""
+    worker.wait_ready()
+    threshold = len(_accepted(accepted)) + rng.randrange(0, CHATS // 2)
+    deadline = time.monotonic() + 30
+    while len(_accepted(accepted)) < threshold and worker.proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.0005)
+    time.sleep(rng.uniform(0.0, 0.004))
+    worker.proc.send_signal(signal.SIGKILL)
+    worker.finish()
+    return worker.proc.returncode == -signal.SIGKILL and not any(line.startswith("DONE") for line in worker.lines)
+
+
+def _one_round(tmp: Path, n: int, rng: random.Random) -> tuple[int, int]:
+    """Returns (kills that interrupted the broadcast, duplicates seen)."""
+    db, accepted = tmp / f"round{n}.db", tmp / f"accepted{n}.log"
+    _make_db(db)
+    kills, now = 0, SLOT_OPENS
+    for attempt in range(rng.choice((1, 2))):
+        kills += _kill_mid_broadcast(Worker(db, accepted, now), accepted, rng)
+        if attempt == 0:
+            _lease_is_still_held_right_after_the_kill(db, now)
+        now += RESTART_GAP
+    final = Worker(db, accepted, now)
+    err = final.finish()
+    assert final.proc.returncode == 0, err
+    assert any(line.startswith("DONE") for line in final.lines), (final.lines, err)
+
+    counts = collections.Counter(_accepted(accepted))
+    chats = {str(1000 + i) for i in range(CHATS)}
+    assert set(counts) == chats, f"chats without their digest: {sorted(chats - set(counts))}"
+    duplicated = {chat for chat, c in counts.items() if c > 1}
+    assert sum(c - 1 for c in counts.values()) <= kills, f"{counts} after {kills} kills"
+
+    store = Store(db)
+    try:
+        assert store.integrity_check() == "ok"
+        rows = {r.chat_id: r for r in store.deliveries(platform="telegram")}
+        assert set(rows) == chats and {r.slot for r in rows.values()} == {SLOT}
+        assert all(r.status == "sent" and r.messages == 1 for r in rows.values()), rows
+        assert all(r.attempts <= kills + 1 for r in rows.values())
+        # a duplicate can only come from a retried attempt that had been composed (and logged as possible duplicate)
+        assert all(rows[c].attempts > 1 and rows[c].composed_at for c in duplicated), (duplicated, rows)
+        assert all(s.last_digest_at is not None for s in store.scheduled_subscriptions())
+    finally:
+        store.close()
+    return kills, len(duplicated)
+
+
+def _lease_is_still_held_right_after_the_kill(db: Path, now: dt.datetime) -> None:
+    """Within the ttl the dead holder's lease still refuses a newcomer (after it, the restart takes it over)."""
+    store = Store(db, now=lambda: now + dt.timedelta(seconds=1))
+    try:
+        with pytest.raises(LeaseHeldError, match="another newsdigest"):
+            acquire_instance_lease(store, "newcomer:1")
+    finally:
+        store.close()
+
+
+def test_kill_9_during_digest_broadcast_sends_each_digest_once(tmp_path: Path) -> None:
+    rng = random.Random(20200914)
+    kills = duplicates = 0
+    for n in range(ROUNDS):
+        k, d = _one_round(tmp_path, n, rng)
+        kills, duplicates = kills + k, duplicates + d
+    assert kills >= ROUNDS, f"only {kills} kills landed mid-broadcast; the test proves little"
+    print(f"\nkill -9 digest: {ROUNDS} rounds, {kills} kills mid-broadcast, {duplicates} duplicates "
+          f"(bound: {kills}), {CHATS} chats each")
