@@ -8,12 +8,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from newsdigest.clock import Clock
 from newsdigest.config import Config, build_config
 from newsdigest.handlers import Core
 from newsdigest.ingest.pipeline import ingest_local
 from newsdigest.store.store import Store
+
+# CI machines are shared and slow: no per-example deadline, no "too slow" health check.
+settings.register_profile("ci", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ci")
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"

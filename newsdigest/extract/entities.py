@@ -148,7 +148,7 @@ _ODD_CASE = frozenset("ıİſ")
 
 def _ends_with(w: str, rx: re.Pattern[str], words: tuple[str, ...], reach: int) -> bool:
     """`rx.search(w)` for a case-insensitive suffix pattern, by str.endswith on the lower-cased word."""
-    if _ODD_CASE.isdisjoint(w):
+    if _ODD_CASE.isdisjoint(w) and not w.endswith("\n"):  # `$` also matches before a final newline
         return w.lower().endswith(words)
     return rx.search(w, max(0, len(w) - reach)) is not None
 
@@ -882,11 +882,13 @@ _INFLECTION = re.compile(r"(?:n|en|e|s|es|ern|er)$")
 
 def _is_compound(w: str) -> bool:
     """A long word ending in a common German word: "sicherheitsrisiken" -> "risiken"."""
-    stems = {w, _INFLECTION.sub("", w)}
-    for stem in stems:
-        for k in range(5, len(stem) - 2):
-            if _zipf(stem[-k:])[0] >= 3.6:
+    de = _lists()[0]
+    for stem in {w, _INFLECTION.sub("", w)}:
+        if stem.casefold() == stem:  # the usual case: slices are already wordfreq keys
+            if any(de.get(stem[-k:], 0.0) >= 3.6 for k in range(5, len(stem) - 2)):
                 return True
+        elif any(_zipf(stem[-k:])[0] >= 3.6 for k in range(5, len(stem) - 2)):
+            return True
     return False
 
 
@@ -928,22 +930,30 @@ def _scan_unit(text: str, u: Unit, lang: str, cands: dict[str, _Cand], mentions:
                 i += 1
                 continue
             w = hw
-        if _is_title(w) and w.lower() not in _FIRST_NAMES:
+        f = _flags(w, lang)
+        if f & _F_TITLE:
             title_before = True
             i += 1
             continue
         legal = _legal_end(words, i) if has_legal else 0
-        if legal and not _is_function(w, lang):
+        if legal and not f & _F_FUNCTION:
             prev = words[i - 1] if i > 0 else ""
             _record(
                 words[i:legal], u.start + starts[i], i == 0, prev, words[i - 2] if i > 1 else "", True, cands, mentions
             )
             i = legal
             continue
-        person = title_before or _is_first_name(w, words, i)
-        cued = i > 0 and _is_org_cue(words[i - 1])
-        legal_next = i + 1 < n and words[i + 1] in _LEGAL
-        if w in _LEGAL or _is_function(w, lang) or (_is_common(w, lang) and not (person or cued or legal_next)):
+        if f & _F_SKIP:
+            title_before = False
+            i += 1
+            continue
+        person = title_before or bool(f & _F_FIRST and i + 1 < n and words[i + 1][:1].isupper())
+        if (
+            f & _F_COMMON
+            and not person
+            and not (i > 0 and _is_org_cue(words[i - 1]))  # "Konzern Apple"
+            and not (i + 1 < n and words[i + 1] in _LEGAL)  # "Apple Inc."
+        ):
             title_before = False
             i += 1
             continue
@@ -955,6 +965,27 @@ def _scan_unit(text: str, u: Unit, lang: str, cands: dict[str, _Cand], mentions:
         _record(piece, u.start + starts[i], initial, prev, prev2, title_before, cands, mentions)
         title_before = False
         i = j
+
+
+_F_TITLE = 1  # a title word and not a first name: the name follows
+_F_FIRST = 2  # a first name from the lists
+_F_FUNCTION = 4  # a function word of the language
+_F_SKIP = 8  # a function word or a legal form: never starts a name
+_F_COMMON = 16  # an ordinary word (noun): starts a name only when cued
+
+
+@lru_cache(maxsize=131072)
+def _flags(w: str, lang: str) -> int:
+    """What the scan asks about a capitalised word, in one cached lookup."""
+    low = w.lower()
+    f = _F_FIRST if low in _FIRST_NAMES else (_F_TITLE if _is_title(w) else 0)
+    if _is_function(w, lang):
+        f |= _F_FUNCTION | _F_SKIP
+    elif w in _LEGAL:
+        f |= _F_SKIP
+    elif _is_common(w, lang):
+        f |= _F_COMMON
+    return f
 
 
 def _after_opener(sent: str, pos: int) -> bool:
@@ -978,10 +1009,6 @@ def _legal_end(words: list[str], i: int) -> int:
         if words[i + k] in _LEGAL:
             return i + k + 1
     return 0
-
-
-def _is_first_name(w: str, words: list[str], i: int) -> bool:
-    return w.lower() in _FIRST_NAMES and i + 1 < len(words) and words[i + 1][:1].isupper()
 
 
 def _is_shape(w: str) -> bool:
@@ -1048,7 +1075,9 @@ def _record(
     mentions: list[tuple[str, int, bool]],
 ) -> None:
     name = " ".join(piece)
-    c = cands.setdefault(name, _Cand(name, tokens=len(piece)))
+    c = cands.get(name)
+    if c is None:
+        c = cands[name] = _Cand(name, tokens=len(piece))
     c.count += 1
     c.first_pos = min(c.first_pos, pos)
     if not initial:

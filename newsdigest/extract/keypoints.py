@@ -30,16 +30,29 @@ _FIGURE = re.compile(
     r"|million|billion)",
     re.IGNORECASE,
 )
-_PAST = re.compile(
+# past-tense action, in three parts (the union is `_PAST`): perfect/passive with a participle, a preterite with
+# its separated particle, and a preterite from a list or an English "-ed" form
+_PAST_AUX = re.compile(
     r"\b(?:hat|haben|hatte|hatten|ist|sind|war|waren|wurde|wurden)\b[^.;]{0,120}?\b(?:ge\w{3,}(?:t|en)|\w+iert|"
-    r"\w{2,}(?:ab|an|auf|aus|ein|vor|zu|zurück)?ge\w{3,}(?:t|en))\b|"
-    r"\b\w{3,}(?:te|ten)\b\s+(?:\w+\s+){0,6}?(?:ab|an|auf|aus|ein|mit|vor|zu|zurück|bekannt|fest)\b|"
-    r"\b(?:sagte|gab|zog|kam|traf|erhielt|unterzeichnete|lehnte|kündigte|bestätigte|gewann|verlor|kaufte|"
-    r"verkaufte|übernahm|erklärte|teilte|warnte|drohte|forderte|beschloss|entschied|stimmte|wählte|einigte|"
-    r"verklagte|schrieb|nannte|stellte|meldete|berichtete|\w+ed|said|told|won|lost|bought|sold|took|gave|made|"
-    r"signed|announced|rejected|withdrew|agreed|chose|filed|sued|ordered|warned|threatened)\b",
+    r"\w{2,}(?:ab|an|auf|aus|ein|vor|zu|zurück)?ge\w{3,}(?:t|en))\b",
     re.IGNORECASE,
 )
+_PAST_PARTICLE = re.compile(
+    r"\b\w{3,}(?:te|ten)\b\s+(?:\w+\s+){0,6}?(?:ab|an|auf|aus|ein|mit|vor|zu|zurück|bekannt|fest)\b", re.IGNORECASE
+)
+_PAST_VERBS = frozenset(
+    "sagte gab zog kam traf erhielt unterzeichnete lehnte kündigte bestätigte gewann verlor kaufte verkaufte übernahm "
+    "erklärte teilte warnte drohte forderte beschloss entschied stimmte wählte einigte verklagte schrieb nannte stellte "
+    "meldete berichtete said told won lost bought sold took gave made signed announced rejected withdrew agreed chose "
+    "filed sued ordered warned threatened".split()
+)
+_PAST_ED = re.compile(r"\wed\b", re.IGNORECASE)  # a word of three or more letters ending in "ed"
+_PAST = re.compile(
+    f"{_PAST_AUX.pattern}|{_PAST_PARTICLE.pattern}|\\b(?:{'|'.join(sorted(_PAST_VERBS))}|\\w+ed)\\b", re.IGNORECASE
+)
+_RUN = re.compile(r"\w+")
+# characters whose regex case folding differs from str.lower() (Turkish i, long s): there the regex decides
+_ODD_CASE = frozenset("ıİſ")
 _DIGIT = re.compile(r"\d")
 _ASCII = re.compile(r"[\x00-\x7f]+")
 
@@ -103,9 +116,18 @@ def _kind(s: str, u: Unit, dl_spans: list[tuple[int, int]], has_num: bool, has_a
         return "quote"
     if ("illi" in s or _has_digit(s, has_num)) and _FIGURE.search(s):
         return "figure"
-    if has_actor and _PAST.search(s):
+    if has_actor and _is_past(s):
         return "event"
     return "fact"
+
+
+def _is_past(s: str) -> bool:
+    """`_PAST.search(s)`, cheapest part first: whole words are looked up in a set instead of tried at every position."""
+    if not _ODD_CASE.isdisjoint(s):
+        return _PAST.search(s) is not None
+    if _PAST_ED.search(s) is not None or not _PAST_VERBS.isdisjoint(_RUN.findall(s.lower())):
+        return True
+    return _PAST_PARTICLE.search(s) is not None or _PAST_AUX.search(s) is not None
 
 
 _KIND_BONUS = {"deadline": 0.3, "event": 0.15, "figure": 0.12, "quote": 0.05, "fact": 0.0}
