@@ -225,7 +225,7 @@ def _choice(value: str, allowed: tuple[str, ...], key: str, where: str) -> None:
 def valid_timezone(name: str) -> bool:
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a tzdata folder such as America/Argentina
         return False
     return True
 

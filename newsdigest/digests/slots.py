@@ -33,7 +33,7 @@ def parse_hhmm(value: str) -> dt.time:
 def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a tzdata folder such as America/Argentina
         raise ValueError(f"unknown time zone {name!r}") from None
 
 

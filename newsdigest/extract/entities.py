@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -914,26 +913,24 @@ def _scan_unit(text: str, u: Unit, lang: str, cands: dict[str, _Cand], mentions:
     has_legal = not _LEGAL.isdisjoint(words)
     n = len(words)
     title_before = False
-    i = c = 0
-    while True:
-        c = bisect_left(caps, i, c)
-        if c == len(caps):
-            break
-        if caps[c] != i:
+    nxt = 0  # the next word to look at; words before it belong to a name already taken
+    for i in caps:
+        if i < nxt:
+            continue
+        if i != nxt:
             title_before = False  # a lower-case word or a number came between
-            i = caps[c]
         w = words[i]
         if "-" in w:
             hw = _hyphen(w, lang, offset=u.start + starts[i], mentions=mentions)
             if hw is None:
                 title_before = _is_title(w)
-                i += 1
+                nxt = i + 1
                 continue
             w = hw
         f = _flags(w, lang)
         if f & _F_TITLE:
             title_before = True
-            i += 1
+            nxt = i + 1
             continue
         legal = _legal_end(words, i) if has_legal else 0
         if legal and not f & _F_FUNCTION:
@@ -941,11 +938,11 @@ def _scan_unit(text: str, u: Unit, lang: str, cands: dict[str, _Cand], mentions:
             _record(
                 words[i:legal], u.start + starts[i], i == 0, prev, words[i - 2] if i > 1 else "", True, cands, mentions
             )
-            i = legal
+            nxt = legal
             continue
         if f & _F_SKIP:
             title_before = False
-            i += 1
+            nxt = i + 1
             continue
         person = title_before or bool(f & _F_FIRST and i + 1 < n and words[i + 1][:1].isupper())
         if (
@@ -955,7 +952,7 @@ def _scan_unit(text: str, u: Unit, lang: str, cands: dict[str, _Cand], mentions:
             and not (i + 1 < n and words[i + 1] in _LEGAL)  # "Apple Inc."
         ):
             title_before = False
-            i += 1
+            nxt = i + 1
             continue
         j = _piece_end(words, i, lang, person=person)
         piece = [w, *words[i + 1 : j]]
@@ -964,7 +961,7 @@ def _scan_unit(text: str, u: Unit, lang: str, cands: dict[str, _Cand], mentions:
         initial = i == 0 or u.kind == "headline" or _after_opener(sent, starts[i])
         _record(piece, u.start + starts[i], initial, prev, prev2, title_before, cands, mentions)
         title_before = False
-        i = j
+        nxt = j
 
 
 _F_TITLE = 1  # a title word and not a first name: the name follows

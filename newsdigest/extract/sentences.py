@@ -24,6 +24,7 @@ _LINE = re.compile(r"[^\n\r\u2028\u2029]+")
 # a candidate boundary: final punctuation, optional closing quotes/brackets, then whitespace
 _BOUNDARY = re.compile(r"[.!?…]+[\"“”»«'’)\]]*(?=\s)")
 _WORD = re.compile(r"\w[\w'’.-]*", re.UNICODE)
+_NEXT_WORD = re.compile(r"\s*(\S{0,40})")
 _PREV_TOKEN = re.compile(r"(\S+?)[.!?…]+[\"“”»«'’)\]]*$")
 
 _ABBREV = frozenset(
@@ -324,14 +325,9 @@ def _add(units: list[Unit], line: str, ps: int, pi: int, start: int, end: int) -
 
 
 def _next_word(line: str, pos: int) -> str:
-    i = pos
-    n = len(line)
-    while i < n and line[i].isspace():
-        i += 1
-    j = i
-    while j < n and not line[j].isspace() and j - i < 40:
-        j += 1
-    return line[i:j]
+    """Up to 40 non-space characters after the spaces at `pos` (regex \\s is str.isspace)."""
+    m = _NEXT_WORD.match(line, pos)
+    return m.group(1) if m else ""
 
 
 def _is_boundary(line: str, sent_start: int, punct_start: int, punct_end: int) -> bool:

@@ -7,6 +7,7 @@ they never look inside the store themselves.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -107,11 +108,19 @@ class Core:
         """Answer one command line; never raises for bad input (logs and apologises on internal errors)."""
         started = time.perf_counter()
         _load_commands()
+        line = line.encode("utf-8", "replace").decode("utf-8")  # lone surrogates cannot be stored or sent
         parsed = parse_command(line)
         name = parsed.name if parsed and parsed.name in COMMANDS else "unknown"
         ctx = self.context(chat, user_id, user_lang, user_name)
         try:
             reply = dispatch(ctx, line)
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                log.exception("command failed platform=%s chat=%s command=%s", chat.platform, chat.chat_id, name)
+                reply = error_reply(i18n.t(ctx.lang, "internal_error"))
+            else:
+                log.warning("command busy platform=%s chat=%s command=%s: %s", chat.platform, chat.chat_id, name, exc)
+                reply = error_reply(i18n.t(ctx.lang, "database_busy"))
         except Exception:
             log.exception("command failed platform=%s chat=%s command=%s", chat.platform, chat.chat_id, name)
             reply = error_reply(i18n.t(ctx.lang, "internal_error"))

@@ -13,6 +13,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "admin_only": "Sorry, /{name} is for admins of this bot only. Ask an admin to run it.",
         "usage": "Usage",
         "internal_error": "Sorry, something went wrong on our side while answering. It has been logged; please try again.",
+        "database_busy": "The database is busy right now (another task is writing); please try again in a moment.",
         "commands": "Commands:",
         "help_intro": "I follow developing news stories: where a story stands, what is due when, and what changed.",
         "no_articles": "No articles yet. Add a feed with /addfeed URL (admins) or ingest files with `newsdigest ingest`.",
@@ -32,6 +33,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "usage": "Aufruf",
         "internal_error": "Entschuldigung, bei uns ist beim Antworten etwas schiefgegangen. Es wurde protokolliert; "
         "bitte noch einmal versuchen.",
+        "database_busy": "Die Datenbank ist gerade beschäftigt (ein anderer Vorgang schreibt); bitte gleich noch "
+        "einmal versuchen.",
         "commands": "Befehle:",
         "help_intro": "Ich verfolge laufende Nachrichtenlagen: wo eine Geschichte steht, was wann fällig ist und was "
         "sich geändert hat.",

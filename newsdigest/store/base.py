@@ -47,8 +47,11 @@ def loads(value: str | None, default: Any) -> Any:
 class StoreBase:
     """Opens the database (creating folders and schema) and hands out per-thread connections."""
 
-    def __init__(self, path: str | Path, *, now: Callable[[], dt.datetime] = _utc_now) -> None:
+    def __init__(
+        self, path: str | Path, *, now: Callable[[], dt.datetime] = _utc_now, busy_timeout_ms: int | None = None
+    ) -> None:
         self.path = str(path)
+        self.busy_timeout_ms = BUSY_TIMEOUT_MS if busy_timeout_ms is None else busy_timeout_ms
         self.now = now
         self._local = threading.local()
         self._all: list[sqlite_utils.Database] = []
@@ -77,9 +80,9 @@ class StoreBase:
 
     def _connect(self) -> sqlite_utils.Database:
         try:
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+            conn = sqlite3.connect(self.path, timeout=self.busy_timeout_ms / 1000, check_same_thread=False)
             conn.row_factory = sqlite3.Row
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
             if self.path != ":memory:":
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import socket
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
@@ -405,7 +407,8 @@ class LeaseRepo(StoreBase):
         now = self.now()
         with self.write() as conn:
             row = conn.execute("SELECT holder, expires_at FROM leases WHERE name = ?", (name,)).fetchone()
-            if row and row["holder"] != holder and dt.datetime.fromisoformat(row["expires_at"]) > now:
+            if (row and row["holder"] != holder and dt.datetime.fromisoformat(row["expires_at"]) > now
+                    and not _holder_is_dead(row["holder"])):
                 raise LeaseHeldError(
                     f"another newsdigest ({row['holder']}) is running on {self.path} until at least "
                     f"{row['expires_at']}; stop it first, or wait for its lease to expire"
@@ -419,6 +422,20 @@ class LeaseRepo(StoreBase):
     def release_lease(self, name: str, holder: str) -> None:
         with self.write() as conn:
             conn.execute("DELETE FROM leases WHERE name = ? AND holder = ?", (name, holder))
+
+
+def _holder_is_dead(holder: str) -> bool:
+    """A holder "host:pid" on this host whose process is gone (kill -9, crash) no longer blocks a restart."""
+    host, _, pid = holder.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, owned by someone else
+        return False
+    return False
 
 
 class Store(ArticlesRepo, ChatsRepo, SubscriptionsRepo, LeaseRepo, FeedsRepo, StoriesRepo, DeliveryRepo):

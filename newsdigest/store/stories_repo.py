@@ -200,6 +200,7 @@ class StoriesRepo(StoreBase):
         if newest is None:
             return None
         start = (newest - dt.timedelta(days=window_days)).isoformat()
+        # With the index articles_published_story (published, story_id) this reads no article row.
         row = self.conn.execute(
             "SELECT story_id FROM articles WHERE published >= ? AND published < ? AND story_id IS NOT NULL"
             " GROUP BY story_id ORDER BY count(*) DESC, max(published) DESC, story_id LIMIT 1",
@@ -234,6 +235,30 @@ class StoriesRepo(StoreBase):
         ).fetchall()
         return {r["id"]: _story_article(r) for r in rows}
 
+    def article_source_names(self, article_ids: list[int]) -> dict[int, tuple[str, ...]]:
+        """The outlets of each article (as `StoryArticle.sources`), from the covering index of article_sources.
+
+        Cheap even for hundreds of articles, since it never reads an article row (whose text comes first).
+        """
+        if not article_ids:
+            return {}
+        marks = ",".join("?" * len(article_ids))
+        out: dict[int, list[str]] = {}
+        for aid, source in self.conn.execute(
+            f"SELECT article_id, source FROM article_sources WHERE article_id IN ({marks}) ORDER BY article_id, source",
+            article_ids,
+        ):
+            if source:
+                out.setdefault(aid, []).append(source)
+        missing = [a for a in article_ids if a not in out]
+        if missing:  # no outlet recorded: fall back to the article's own source column
+            rows = self.conn.execute(
+                f"SELECT id, source FROM articles WHERE id IN ({','.join('?' * len(missing))})", missing
+            ).fetchall()
+            for aid, source in rows:
+                out[aid] = [source] if source else []
+        return {aid: tuple(names) for aid, names in out.items()}
+
     def story_key_points(self, article_ids: list[int], *, per_article: int = 8) -> list[sqlite3.Row]:
         """The best key points of each article: id, article_id, text, kind, score, start, end, published."""
         if not article_ids:
@@ -246,18 +271,49 @@ class StoriesRepo(StoreBase):
             (*article_ids, per_article),
         ).fetchall()
 
-    def story_deadlines(self, story_id: int, *, until: dt.date | None = None, limit: int = 400) -> list[sqlite3.Row]:
-        """Deadline mentions of the story's newest articles, with the type/mod of the time expression they rest on."""
-        return self.conn.execute(
-            'SELECT d.id, d.article_id, d.text, d.value, d.what, d.supersedes, d.start, d."end", a.published,'
-            ' (SELECT t.type FROM timexes t WHERE t.article_id = d.article_id AND t.start < d."end"'
-            "   AND t.\"end\" > d.start ORDER BY (t.type = 'DURATION') DESC, t.start LIMIT 1) AS ttype,"
-            ' (SELECT t.mod FROM timexes t WHERE t.article_id = d.article_id AND t.start < d."end"'
-            '   AND t."end" > d.start AND t.mod IS NOT NULL LIMIT 1) AS tmod'
-            " FROM articles a JOIN deadlines d ON d.article_id = a.id"
+    def story_deadlines(
+        self, story_id: int, *, until: dt.date | None = None, limit: int = 400
+    ) -> list[dict[str, Any]]:
+        """Deadline mentions of the story's newest articles, with the type/mod of the time expression they rest on.
+
+        ttype is DURATION when a duration overlaps the mention (the date was counted from it), else None (the
+        ledger only asks whether it was a duration); tmod is the modifier of the first overlapping expression
+        that has one.
+        """
+        rows = self.conn.execute(
+            'SELECT d.id, d.article_id, d.text, d.value, d.what, d.supersedes, d.start, d."end", a.published'
+            # CROSS JOIN keeps the story's articles (covering index articles_story, newest first) as the outer
+            # loop; left to itself the planner scans every deadline of the database.
+            " FROM articles a CROSS JOIN deadlines d ON d.article_id = a.id"
             " WHERE a.story_id = ? AND a.published < ? ORDER BY a.published DESC, d.id LIMIT ?",
             (story_id, day_after(until) if until else "9999", limit),
         ).fetchall()
+        spans = self._marked_timexes(sorted({r["article_id"] for r in rows}))
+        out = []
+        for r in rows:
+            row = dict(r)
+            over = [t for t in spans.get(r["article_id"], ()) if t[0] < r["end"] and t[1] > r["start"]]
+            row["ttype"] = "DURATION" if any(t[2] == "DURATION" for t in over) else None
+            row["tmod"] = next((t[3] for t in over if t[3] is not None), None)
+            out.append(row)
+        return out
+
+    def _marked_timexes(self, article_ids: list[int]) -> dict[int, list[tuple[int, int, str, str | None]]]:
+        """(start, end, type, mod) of the durations and modified expressions of the given articles, in id order.
+
+        One query instead of two correlated subqueries per deadline; unmarked expressions are skipped.
+        """
+        out: dict[int, list[tuple[int, int, str, str | None]]] = {}
+        if not article_ids:
+            return out
+        for aid, start, end, ttype, mod in self.conn.execute(
+            'SELECT article_id, start, "end", type, mod FROM timexes'
+            f" WHERE article_id IN ({','.join('?' * len(article_ids))}) AND (type = 'DURATION' OR mod IS NOT NULL)"
+            " ORDER BY article_id, id",
+            article_ids,
+        ):
+            out.setdefault(aid, []).append((start, end, ttype, mod))
+        return out
 
     def story_date_mentions(
         self, story_id: int, days: list[str], *, until: dt.date | None = None, articles: int = 300

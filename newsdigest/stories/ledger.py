@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -47,8 +48,12 @@ class When:
         return self.precision == "day" and not self.approx
 
 
+@functools.lru_cache(maxsize=8192)
 def parse_when(value: str, *, mod: str | None = None, from_duration: bool = False) -> When | None:
-    """TIMEX3 value (+ mod) -> When; None for values that are no calendar time (P45D, PRESENT_REF, ...)."""
+    """TIMEX3 value (+ mod) -> When; None for values that are no calendar time (P45D, PRESENT_REF, ...).
+
+    Cached: When is immutable, and a story's ledger parses the same few values on every command.
+    """
     v = (value or "").strip()
     try:
         if m := _DAY.match(v):
@@ -193,9 +198,11 @@ def build_ledger(mentions: Iterable[DeadlineIn], today: dt.date) -> Ledger:
 
 def _add_support(support: list[tuple[DeadlineIn, When]], items: list[LedgerItem]) -> None:
     exact = {i.when.lo: i for i in items if i.when.exact}
+    seen = {id(i): {m.article_id for m in i.mentions} for i in exact.values()}
     for m, w in sorted(support, key=lambda mw: (mw[0].published or dt.date.min, mw[0].id)):
         item = exact.get(w.lo) if w.exact else None
-        if item is not None and m.article_id not in item.article_ids:
+        if item is not None and m.article_id not in seen[id(item)]:
+            seen[id(item)].add(m.article_id)
             item.mentions.append(Mention(m.article_id, m.published, m.text, m.start, m.end, m.id))
 
 
@@ -226,7 +233,7 @@ def _implied_supersedes(m: DeadlineIn, w: When, items: list[LedgerItem]) -> str 
             continue
         if abs((item.when.point - w.point).days) > CONFLICT_MAX_DAYS * 2:
             continue
-        score = max((overlap(mine, stems(x)) for x in item.whats), default=0.0)
+        score = max((overlap(mine, stems(x)) for x in dict.fromkeys(item.whats)), default=0.0)
         if score >= 0.3 and (best is None or (score, item.when.lo) > (best[0], best[1])):
             best = (score, item.when.lo, item)
     return best[2].value if best else None
@@ -261,19 +268,34 @@ def _flag_conflicts(items: list[LedgerItem]) -> None:
                 continue
             if set(a.article_ids) & set(b.article_ids):
                 continue  # one article naming two dates describes two steps, not a disagreement
-            if max(overlap(stems(x), stems(y)) for x in a.whats for y in b.whats) >= CONFLICT_MIN_OVERLAP:
+            if _max_overlap(a.whats, b.whats) >= CONFLICT_MIN_OVERLAP:
                 a.disagrees_with.append(b.when)
                 b.disagrees_with.append(a.when)
 
 
+def _max_overlap(xs: list[str], ys: list[str]) -> float:
+    # Many articles repeat one wording: compare each distinct wording once.
+    sx, sy = {stems(x) for x in xs}, {stems(y) for y in ys}
+    return max((overlap(a, b) for a in sx for b in sy), default=0.0)
+
+
 def _best_what(whats: list[str]) -> str:
-    """The description most others agree with (ties: the longer, then the first)."""
-    cands = [w for w in whats if w and w.strip()]
-    if not cands:
+    """The description most others agree with (ties: the longer, then the first).
+
+    Identical wordings are counted, not compared one by one, so an item reported by hundreds of
+    articles costs (distinct wordings)^2, not mentions^2.
+    """
+    counts: dict[str, int] = {}
+    for w in whats:
+        if w and w.strip():
+            counts[w] = counts.get(w, 0) + 1
+    if not counts:
         return ""
+    cands = list(counts)  # first-occurrence order, so ties still go to the first
     sets = [stems(w) for w in cands]
 
     def support(i: int) -> tuple[float, int]:
-        return (sum(overlap(sets[i], s) for j, s in enumerate(sets) if j != i), len(cands[i]))
+        total = sum(counts[cands[j]] * overlap(sets[i], s) for j, s in enumerate(sets)) - overlap(sets[i], sets[i])
+        return (round(total, 9), len(cands[i]))
 
     return cands[max(range(len(cands)), key=support)]

@@ -10,7 +10,7 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from newsdigest.stories.cluster import WINDOW_DAYS, ArticleTerms, StoryProfile, assign
@@ -116,14 +116,17 @@ class StoryView:
     as_of: dt.date | None
     today: dt.date
     article_count: int
-    articles: tuple[StoryArticle, ...]  # the newest (at most RECENT_ARTICLES), newest first, then deadline sources
-    recent: int  # how many of `articles` are the newest ones whose key points are loaded
+    articles: tuple[StoryArticle, ...]  # the newest (at most RECENT_ARTICLES), newest first
+    recent: int  # how many of `articles` are the newest ones whose key points are loaded (all of them)
     points: tuple[PointIn, ...]
     ledger: Ledger
+    # Older articles that only back deadlines: their outlets (for source counts) and days, not their rows.
+    older_sources: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    older_published: dict[int, dt.date | None] = field(default_factory=dict)
 
     @property
     def sources(self) -> dict[int, tuple[str, ...]]:
-        return {a.id: a.sources for a in self.articles}
+        return {**self.older_sources, **{a.id: a.sources for a in self.articles}}
 
     @property
     def titles(self) -> dict[int, str]:
@@ -132,7 +135,12 @@ class StoryView:
 
     @property
     def published(self) -> dict[int, dt.date | None]:
-        return {a.id: a.published for a in self.articles}
+        return {**self.older_published, **{a.id: a.published for a in self.articles}}
+
+    @property
+    def older_ids(self) -> list[int]:
+        """Deadline sources older than the newest articles, in id order."""
+        return sorted(self.older_sources)
 
 
 def display_name(store: Store, story: StoryRecord, as_of: dt.date | None) -> str:
@@ -177,16 +185,16 @@ def load_ledger(store: Store, story_id: int, *, as_of: dt.date | None, today: dt
 
 def load_view(store: Store, story: StoryRecord, *, as_of: dt.date | None, today: dt.date) -> StoryView:
     articles = store.story_articles(story.id, until=as_of, limit=RECENT_ARTICLES)
-    recent = len(articles)
     count = len(articles) if len(articles) < RECENT_ARTICLES else store.story_article_count(story.id, until=as_of)
-    ledger = load_ledger(store, story.id, as_of=as_of, today=today)
-    extra = [aid for i in ledger.items for aid in i.article_ids if aid not in {a.id for a in articles}]
-    if extra:  # deadline sources older than the recent articles: need their names for source counts
-        articles = articles + [a for a in store.articles_by_id(sorted(set(extra))).values()]
+    mentions = load_deadline_mentions(store, story.id, as_of=as_of)
+    ledger = build_ledger(mentions, today)
+    have = {a.id for a in articles}
+    older = sorted({aid for i in ledger.items for aid in i.article_ids} - have)
+    days = {m.article_id: m.published for m in mentions}
     return StoryView(
         story=story, name=display_name(store, story, as_of), as_of=as_of, today=today, article_count=count,
-        articles=tuple(articles), recent=recent, points=tuple(load_points(store, [a.id for a in articles[:recent]])),
-        ledger=ledger,
+        articles=tuple(articles), recent=len(articles), points=tuple(load_points(store, [a.id for a in articles])),
+        ledger=ledger, older_sources=store.article_source_names(older), older_published={a: days[a] for a in older},
     )
 
 

@@ -18,6 +18,7 @@ from newsdigest.stories.merge import similar, stems
 
 if TYPE_CHECKING:
     from newsdigest.store.store import Store
+    from newsdigest.store.stories_repo import StoryArticle
     from newsdigest.stories.service import StoryView
 
 MAX_EVENTS = 16
@@ -53,9 +54,11 @@ def _sentence_at(body: str, start: int, end: int) -> str:
 def build_timeline(store: Store, view: StoryView, lang: str) -> list[Event]:
     """Events and deadlines of the story in date order (at most MAX_EVENTS, the most telling kept)."""
     events: list[Event] = []
+    older = store.articles_by_id(view.older_ids)  # the deadline sources' headlines are reports too
+    articles = [*view.articles, *(older[i] for i in view.older_ids if i in older)]
     # The days the story was reported, with the day's headline(s), near-identical headlines merged.
     by_day: dict[dt.date, list[tuple[str, int]]] = {}
-    for a in sorted(view.articles, key=lambda a: (a.published or dt.date.min, a.id)):
+    for a in sorted(articles, key=lambda a: (a.published or dt.date.min, a.id)):
         if a.published is None:
             continue
         day_titles = by_day.setdefault(a.published, [])
@@ -64,7 +67,7 @@ def build_timeline(store: Store, view: StoryView, lang: str) -> list[Event]:
     for day, titles in by_day.items():
         label = " / ".join(_clip(t, 60) for t, _ in titles[:2])
         events.append(Event(When(day, day, "day"), label, "reported", tuple(i for _, i in titles)))
-    events.extend(_dated_events(store, view, {e.day for e in events}))
+    events.extend(_dated_events(store, view, articles, {e.day for e in events}))
     for it in view.ledger.items:
         kind = "replaced" if it.superseded_by is not None else "deadline"
         events.append(Event(it.when, _clip(it.what or it.value, 70), kind, tuple(it.article_ids)))
@@ -77,10 +80,12 @@ def build_timeline(store: Store, view: StoryView, lang: str) -> list[Event]:
     return events
 
 
-def _dated_events(store: Store, view: StoryView, known_days: set[dt.date]) -> list[Event]:
+def _dated_events(
+    store: Store, view: StoryView, articles: list[StoryArticle], known_days: set[dt.date]
+) -> list[Event]:
     """Past days the articles name (before their own publication): what happened then."""
-    ids = [a.id for a in view.articles[:TIMEX_ARTICLES]]
-    published = {a.id: a.published for a in view.articles}
+    ids = [a.id for a in articles[:TIMEX_ARTICLES]]
+    published = {a.id: a.published for a in articles}
     deadline_spans = {(m.article_id, m.start) for it in view.ledger.items for m in it.mentions}
     rows = store.story_timexes(ids)
     bodies = store.article_texts(sorted({r["article_id"] for r in rows})) if rows else {}

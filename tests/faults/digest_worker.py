@@ -1,9 +1,10 @@
 """Child process for the kill -9 digest test: one bot process delivering the due digests, then exiting.
 
-argv: DB ACCEPTED_FILE CLOCK_ISO [CONCURRENCY]. The "platform" is an append-only file: a message counts as
+argv: DB ACCEPTED_FILE CLOCK_ISO [CONCURRENCY] [STALL_AFTER]. The "platform" is an append-only file: a message counts as
 accepted once its line is written and fsync'd (as a chat platform's 200 OK would be). Between accepting and
 returning there is no await, so at most one message at a time is accepted-but-not-yet-marked in the ledger.
-Prints READY once it holds the instance lease (so the parent starts its fuse after the imports), DONE at the end.
+STALL_AFTER=N freezes the process right after the platform accepted its Nth message, before the ledger mark (the
+residual window, held open for the parent's kill). Prints READY once it holds the instance lease (so the parent starts its fuse after the imports), DONE at the end.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 import os
 import random
 import sys
+import time
 
 from newsdigest.bot.base import SendOutcome, SendResult
 from newsdigest.clock import FakeClock
@@ -30,24 +32,28 @@ class FileSender:
 
     platform = PLATFORM
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, stall_after: int = 0) -> None:
         self.fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         self.rng = random.Random(os.getpid())
+        self.stall_after, self.accepted = stall_after, 0
 
     async def send(self, chat_id: str, reply: Reply) -> SendResult:
         await asyncio.sleep(self.rng.uniform(0.002, 0.012))  # the request on its way to the platform
         assert reply.plain_text()
         os.write(self.fd, f"{chat_id}\t{os.getpid()}\n".encode())
         os.fsync(self.fd)  # accepted: from here on the message exists whatever happens to us
+        self.accepted += 1
+        if self.accepted == self.stall_after:
+            time.sleep(60)  # blocks the loop: no ledger mark can happen until the parent kills us
         return SendResult(SendOutcome.SENT, messages=1)
 
 
-async def main(db: str, accepted: str, now: dt.datetime, concurrency: int) -> None:
+async def main(db: str, accepted: str, now: dt.datetime, concurrency: int, stall_after: int) -> None:
     clock = FakeClock(now)
     store = Store(db, now=clock.now)
     lease = acquire_instance_lease(store)
     print("READY", flush=True)
-    deliverer = Deliverer(store, build_config({}), clock, {PLATFORM: FileSender(accepted)}, lease=lease,
+    deliverer = Deliverer(store, build_config({}), clock, {PLATFORM: FileSender(accepted, stall_after)}, lease=lease,
                           concurrency=concurrency)
     results = await deliverer.catch_up()
     await lease.stop()
@@ -59,4 +65,4 @@ async def main(db: str, accepted: str, now: dt.datetime, concurrency: int) -> No
 if __name__ == "__main__":
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="%(levelname)s %(message)s")
     asyncio.run(main(sys.argv[1], sys.argv[2], dt.datetime.fromisoformat(sys.argv[3]),
-                     int(sys.argv[4]) if len(sys.argv) > 4 else 4))
+                     int(sys.argv[4]) if len(sys.argv) > 4 else 4, int(sys.argv[5]) if len(sys.argv) > 5 else 0))

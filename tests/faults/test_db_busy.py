@@ -19,7 +19,6 @@ from newsdigest.clock import Clock
 from newsdigest.config import build_config
 from newsdigest.handlers import Core
 from newsdigest.models import ChatRef
-from newsdigest.store import base as store_base
 from newsdigest.store.store import Store
 
 CHAT = ChatRef("telegram", "777")
@@ -59,9 +58,7 @@ class WriteLockHolder:
 
 @pytest.fixture
 def short_busy_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
-    # Store has no busy-timeout parameter; its connections read this constant when they open.
-    monkeypatch.setattr(store_base, "BUSY_TIMEOUT_MS", 250)
-    s = Store(tmp_path / "short.db")
+    s = Store(tmp_path / "short.db", busy_timeout_ms=250)
     yield s
     s.close()
 
@@ -127,10 +124,6 @@ def test_lock_held_past_the_busy_timeout_is_a_clear_error_and_writes_nothing(sho
     assert len(short_busy_store.subscriptions_for(CHAT)) == 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a locked database is answered with the generic internal_error text, not a 'database busy' message: "
-    "handlers/__init__.py Core.answer catches every Exception alike (sqlite3.OperationalError 'database is locked' "
-    "included); see the report"))
 def test_busy_error_reply_says_the_database_is_busy(short_busy_store: Store) -> None:
     core = Core(short_busy_store, build_config({}), Clock(as_of=dt.date(2020, 9, 14)))
     with WriteLockHolder(short_busy_store.path, 0.5):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
-import os
 import random
 import socket
 from collections.abc import Iterator
@@ -53,7 +52,7 @@ async def _until(predicate: object, seconds: float = 10.0) -> None:
 async def test_poller_survives_down_slow_5xx_and_garbage_feeds(store: Store, feed_server: FeedServer) -> None:
     good = [Item(k.title(), TEXTS[k], link=f"https://good.example/{k}", guid=f"good-{k}") for k in ("tiktok", "bahn")]
     feed_server.route("/good.xml", rss(good))
-    feed_server.route("/garbage.xml", os.urandom(4096) + b"<rss><channel><item><title>x")
+    feed_server.route("/garbage.xml", random.Random(9).randbytes(4096))  # binary noise served as RSS
     feed_server.route("/error.xml", "upstream broke", "text/plain", status=503)
     feed_server.slow_drip("/slow.xml", every=0.05, for_seconds=2.0)
     urls = {"down": _refused_url(), "garbage": feed_server.url("/garbage.xml"), "error": feed_server.url("/error.xml"),

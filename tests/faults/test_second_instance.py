@@ -71,10 +71,6 @@ def test_second_instance_is_refused_and_a_new_one_starts_after_the_first_exits(t
     assert "/subscribe" in got and "another newsdigest" not in err
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "after a crash (kill -9) the instance lease of the dead process blocks every restart for up to LEASE_TTL "
-    "(60 s), even on the same host where the holder's pid is visibly gone: LeaseRepo.acquire_lease "
-    "(store/store.py) only compares expires_at; see the report"))
 def test_a_crashed_holder_on_this_host_does_not_block_a_restart(tmp_path: Path) -> None:
     import socket
 
