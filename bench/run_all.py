@@ -51,6 +51,8 @@ def run(title: str, argv: list[str], timeout: int) -> str:
     try:
         done = subprocess.run([sys.executable, *argv], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
         body = done.stdout.strip() or "(no output)"
+        if not any(line.startswith("|") for line in body.splitlines()):
+            body = f"```text\n{body}\n```"  # plain-text tables keep their columns
         if done.returncode != 0:
             body += f"\n\n*failed (exit {done.returncode}):* `{(done.stderr.strip().splitlines() or [''])[-1]}`"
     except subprocess.TimeoutExpired:

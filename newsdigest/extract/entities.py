@@ -844,8 +844,8 @@ def _lists() -> tuple[dict[str, float], dict[str, float]]:
     return zipf("de"), zipf("en")
 
 
-@lru_cache(maxsize=262144)
 def _zipf(word: str) -> tuple[float, float]:
+    # not cached itself: it is called from the cached word tests, so a cache here would mostly miss
     de, en = _lists()
     w = word.casefold()
     return de.get(w, 0.0), en.get(w, 0.0)
@@ -1008,6 +1008,7 @@ def _legal_end(words: list[str], i: int) -> int:
     return 0
 
 
+@lru_cache(maxsize=65536)
 def _is_shape(w: str) -> bool:
     """CamelCase or an acronym: a name by its form."""
     return bool(_UPPER.search(w[1:])) or (w.isupper() and 2 <= len(w) <= 6)

@@ -43,59 +43,10 @@ _PAST_PARTICLE = re.compile(
     r"t(?<=\w{4})en?\b\s+(?:\w+\s+){0,6}?(?:ab|an|auf|aus|ein|mit|vor|zu|zurück|bekannt|fest)\b", re.IGNORECASE
 )
 _PAST_VERBS = frozenset(
-    [
-        "sagte",
-        "gab",
-        "zog",
-        "kam",
-        "traf",
-        "erhielt",
-        "unterzeichnete",
-        "lehnte",
-        "kündigte",
-        "bestätigte",
-        "gewann",
-        "verlor",
-        "kaufte",
-        "verkaufte",
-        "übernahm",
-        "erklärte",
-        "teilte",
-        "warnte",
-        "drohte",
-        "forderte",
-        "beschloss",
-        "entschied",
-        "stimmte",
-        "wählte",
-        "einigte",
-        "verklagte",
-        "schrieb",
-        "nannte",
-        "stellte",
-        "meldete",
-        "berichtete",
-        "said",
-        "told",
-        "won",
-        "lost",
-        "bought",
-        "sold",
-        "took",
-        "gave",
-        "made",
-        "signed",
-        "announced",
-        "rejected",
-        "withdrew",
-        "agreed",
-        "chose",
-        "filed",
-        "sued",
-        "ordered",
-        "warned",
-        "threatened",
-    ]
+    "sagte gab zog kam traf erhielt unterzeichnete lehnte kündigte bestätigte gewann verlor kaufte verkaufte übernahm "
+    "erklärte teilte warnte drohte forderte beschloss entschied stimmte wählte einigte verklagte schrieb nannte stellte "
+    "meldete berichtete said told won lost bought sold took gave made signed announced rejected withdrew agreed chose "
+    "filed sued ordered warned threatened".split()
 )
 _PAST_ED = re.compile(r"\wed\b", re.IGNORECASE)  # a word of three or more letters ending in "ed"
 _PAST = re.compile(

@@ -24,6 +24,7 @@ _LINE = re.compile(r"[^\n\r\u2028\u2029]+")
 # a candidate boundary: final punctuation, optional closing quotes/brackets, then whitespace
 _BOUNDARY = re.compile(r"[.!?…]+[\"“”»«'’)\]]*(?=\s)")
 _WORD = re.compile(r"\w[\w'’.-]*", re.UNICODE)
+_ALNUM = re.compile(r"[^\W_]")  # str.isalnum(): regex \w is isalnum() or "_"
 _NEXT_WORD = re.compile(r"\s*(\S{0,40})")
 _PREV_TOKEN = re.compile(r"(\S+?)[.!?…]+[\"“”»«'’)\]]*$")
 
@@ -317,7 +318,7 @@ def _add(units: list[Unit], line: str, ps: int, pi: int, start: int, end: int) -
     s, e = _strip(line, start, end)
     if s >= e:
         return
-    if units and units[-1].para == pi and not any(c.isalnum() for c in line[s:e]):
+    if units and units[-1].para == pi and _ALNUM.search(line, s, e) is None:
         prev = units[-1]  # a stray closing quote belongs to the sentence before it
         units[-1] = Unit(prev.start, ps + e, prev.kind, pi)
         return

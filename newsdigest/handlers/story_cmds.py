@@ -31,8 +31,8 @@ from newsdigest.store.stories_repo import StoryRecord
 from newsdigest.stories import texts
 from newsdigest.stories.ledger import LedgerItem, When
 from newsdigest.stories.lookup import find_story
-from newsdigest.stories.service import StoryView, ensure_assigned, load_view
-from newsdigest.stories.status import Development, developments
+from newsdigest.stories.service import StoryView, ensure_assigned, stories_list, view
+from newsdigest.stories.status import Development
 from newsdigest.stories.texts import countdown, fmt_date, fmt_short
 
 STATUS_ITEMS = 6
@@ -67,7 +67,7 @@ def _resolve(ctx: CommandContext, args: str, cmd: str) -> StoryRecord | Reply:
 
 
 def _view(ctx: CommandContext, story: StoryRecord) -> StoryView:
-    return load_view(ctx.store, story, as_of=ctx.clock.as_of, today=_today(ctx))
+    return view(ctx.store, story, as_of=ctx.clock.as_of, today=_today(ctx))
 
 
 def _meta_line(ctx: CommandContext, view: StoryView) -> Paragraph:
@@ -160,7 +160,7 @@ def status_cmd(ctx: CommandContext, args: str) -> Reply:
     view = _view(ctx, found)
     lang = ctx.lang
     blocks: list[Block] = [Heading(view.name), _meta_line(ctx, view)]
-    devs = developments(view.points, view.sources, view.titles, published=view.published)[:STATUS_ITEMS]
+    devs = view.developments[:STATUS_ITEMS]
     if devs:
         blocks.append(Paragraph((bold(texts.t(lang, "latest")),)))
         blocks.append(BulletList(tuple(_development_row(ctx, d, view) for d in devs), numbered=True))
@@ -226,7 +226,7 @@ def deadline_cmd(ctx: CommandContext, args: str) -> Reply:
 def stories_cmd(ctx: CommandContext, args: str) -> Reply:
     ensure_assigned(ctx.store)
     lang = ctx.lang
-    rows = ctx.store.stories_list(until=ctx.clock.as_of, limit=15)
+    rows = stories_list(ctx.store, until=ctx.clock.as_of, limit=15)
     if not rows:
         when = texts.t(lang, "when_as_of", date=fmt_date(ctx.clock.as_of, lang)) if ctx.clock.as_of else ""
         return Reply((text(texts.t(lang, "no_stories", when=when)),))

@@ -11,6 +11,8 @@ import json
 import os
 import socket
 import sqlite3
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -262,10 +264,34 @@ class ArticlesRepo(StoreBase):
         return " AND ".join(where), tuple(params)
 
     def search(self, query: str, *, until: dt.date | None = None, limit: int = 10) -> list[SearchHit]:
-        """Full-text search over articles (title + text); every word must match (prefix match on the last)."""
+        """Full-text search over articles (title + text); every word must match (prefix match on the last).
+
+        `ORDER BY rank` (bm25 with default weights, as `bm25(articles_fts)`) lets FTS5 sort inside the index,
+        so the join, the date bound and snippet() run only for the rows returned, not for every match; the
+        CROSS JOIN keeps the index as the outer loop so that order is kept.
+        """
         fts = fts_query(query)
         if not fts:
             return []
+        # Recent answers are reused while no article was added (articles are never edited in place): one
+        # O(log n) query instead of ranking every match again when many chats ask the same thing.
+        newest = self.conn.execute("SELECT max(id) FROM articles").fetchone()[0]
+        key = (fts, until, limit)
+        cache: OrderedDict[tuple[Any, ...], tuple[Any, list[SearchHit]]]
+        cache, lock = self.__dict__.setdefault("_search_cache", (OrderedDict(), threading.Lock()))
+        with lock:
+            hit = cache.get(key)
+            if hit is not None and hit[0] == newest:
+                cache.move_to_end(key)
+                return list(hit[1])
+        hits = self._search(fts, until, limit)
+        with lock:
+            cache[key] = (newest, hits)
+            while len(cache) > 128:  # recent queries kept
+                cache.popitem(last=False)
+        return list(hits)
+
+    def _search(self, fts: str, until: dt.date | None, limit: int) -> list[SearchHit]:
         params: list[Any] = [fts]
         cond = ""
         if until is not None:
@@ -274,8 +300,8 @@ class ArticlesRepo(StoreBase):
         params.append(limit)
         rows = self.conn.execute(
             "SELECT a.id, a.title, snippet(articles_fts, 1, '', '', '…', 24) AS snip, a.published, a.url, a.source"
-            " FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
-            f" WHERE articles_fts MATCH ? {cond} ORDER BY bm25(articles_fts) LIMIT ?",
+            " FROM articles_fts CROSS JOIN articles a ON a.id = articles_fts.rowid"
+            f" WHERE articles_fts MATCH ? {cond} ORDER BY rank LIMIT ?",
             params,
         ).fetchall()
         return [SearchHit(r[0], r[1], " ".join(r[2].split()), r[3], r[4], r[5]) for r in rows]

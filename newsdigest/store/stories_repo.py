@@ -200,13 +200,30 @@ class StoriesRepo(StoreBase):
         if newest is None:
             return None
         start = (newest - dt.timedelta(days=window_days)).isoformat()
-        # With the index articles_published_story (published, story_id) this reads no article row.
+        # The index articles_published_story (published, story_id), where migrated, reads only the window's
+        # entries; otherwise the planner skip-scans articles_story once per story (a few ms on 100k articles).
+        hint = " INDEXED BY articles_published_story" if self._has_index("articles_published_story") else ""
         row = self.conn.execute(
-            "SELECT story_id FROM articles WHERE published >= ? AND published < ? AND story_id IS NOT NULL"
+            f"SELECT story_id FROM articles{hint} WHERE published >= ? AND published < ? AND story_id IS NOT NULL"
             " GROUP BY story_id ORDER BY count(*) DESC, max(published) DESC, story_id LIMIT 1",
             (start, bound),
         ).fetchone()
         return int(row[0]) if row else None
+
+    def content_token(self) -> tuple[Any, ...]:
+        """The validity stamp of cached story views: the newest row id of every table they read. O(log n).
+
+        Articles, outlets and extraction rows are only ever added, so any change raises a maximum; stories change
+        when new articles are placed, which the last field (are any waiting?) tells apart from before. The one
+        blind spot: re-extracting only the newest article into exactly as many rows as before keeps every
+        maximum; views catch up with the next article.
+        """
+        row = self.conn.execute(
+            "SELECT (SELECT max(id) FROM articles), (SELECT max(id) FROM article_sources),"
+            " (SELECT max(id) FROM key_points), (SELECT max(id) FROM deadlines), (SELECT max(id) FROM timexes),"
+            " EXISTS (SELECT 1 FROM articles WHERE story_id IS NULL)"
+        ).fetchone()
+        return tuple(row)
 
     # -- a story's content ----------------------------------------------------------------------------------
 
@@ -301,17 +318,18 @@ class StoriesRepo(StoreBase):
     def _marked_timexes(self, article_ids: list[int]) -> dict[int, list[tuple[int, int, str, str | None]]]:
         """(start, end, type, mod) of the durations and modified expressions of the given articles, in id order.
 
-        One query instead of two correlated subqueries per deadline; unmarked expressions are skipped.
+        One query instead of two correlated subqueries per deadline; unmarked expressions are skipped. Where the
+        partial index timexes_marked is migrated, it answers from the index alone (hence no ORDER BY: sorted here).
         """
         out: dict[int, list[tuple[int, int, str, str | None]]] = {}
         if not article_ids:
             return out
-        for aid, start, end, ttype, mod in self.conn.execute(
-            'SELECT article_id, start, "end", type, mod FROM timexes'
-            f" WHERE article_id IN ({','.join('?' * len(article_ids))}) AND (type = 'DURATION' OR mod IS NOT NULL)"
-            " ORDER BY article_id, id",
+        rows = self.conn.execute(
+            'SELECT id, article_id, start, "end", type, mod FROM timexes'
+            f" WHERE article_id IN ({','.join('?' * len(article_ids))}) AND (type = 'DURATION' OR mod IS NOT NULL)",
             article_ids,
-        ):
+        ).fetchall()
+        for _, aid, start, end, ttype, mod in sorted(rows, key=lambda r: (r[1], r[0])):
             out.setdefault(aid, []).append((start, end, ttype, mod))
         return out
 
@@ -360,6 +378,14 @@ class StoriesRepo(StoreBase):
 
     # -- the last numbered list shown in a chat (for /why N) ---------------------------------------------------
 
+    def _has_index(self, name: str) -> bool:
+        known: dict[str, bool] = self.__dict__.setdefault("_indexes_seen", {})
+        if name not in known:
+            known[name] = self.conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
+            ).fetchone() is not None
+        return known[name]
+
     def _has_chat_lists(self) -> bool:
         cached: bool | None = getattr(self, "_chat_lists_table", None)
         if cached is None:
@@ -407,3 +433,16 @@ def _story_article(r: sqlite3.Row) -> StoryArticle:
 def migration_chat_lists(db: Any) -> None:
     """Proposed migration (sqlite_utils.Database): the chat_lists table for /why N."""
     db.conn.execute(CHAT_LISTS_DDL)
+
+
+def migration_story_read_indexes(db: Any) -> None:
+    """Proposed migration (sqlite_utils.Database): indexes that let story commands answer from index pages.
+
+    articles_published_story: the stories active in a window (a bare /status) without reading article rows.
+    timexes_marked: the durations and modified dates behind deadlines (the ledger), a small partial index.
+    """
+    db.conn.execute("CREATE INDEX IF NOT EXISTS articles_published_story ON articles(published, story_id)")
+    db.conn.execute(
+        'CREATE INDEX IF NOT EXISTS timexes_marked ON timexes(article_id, start, "end", type, mod)'
+        " WHERE type = 'DURATION' OR mod IS NOT NULL"
+    )

@@ -218,10 +218,15 @@ _MOVED = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)
+def _moved(text: str, what: str) -> bool:
+    return _MOVED.search(f"{text} {what}") is not None
+
+
 def _implied_supersedes(m: DeadlineIn, w: When, items: list[LedgerItem]) -> str | None:
     """An extension reported without the old date ("die Frist wurde auf den 22. März verlängert") replaces the
     earlier live deadline of the story whose obligation reads most alike, reported before it by another article."""
-    if not _MOVED.search(f"{m.text} {m.what}"):
+    if not _moved(m.text, m.what):
         return None
     mine = stems(m.what)
     best: tuple[float, dt.date, LedgerItem] | None = None

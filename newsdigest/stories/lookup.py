@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from newsdigest.stories.naming import slugify
+from newsdigest.stories.service import most_active_story
 
 if TYPE_CHECKING:
     from newsdigest.store.store import Store
@@ -47,7 +48,7 @@ def find_story(store: Store, query: str, *, as_of: dt.date | None) -> Lookup:
     """The story meant by `query` (empty: the most active one), or the choices when several fit."""
     query = query.strip()
     if not query:
-        sid = store.most_active_story(until=as_of)
+        sid = most_active_story(store, until=as_of)
         story = store.story(sid) if sid is not None else None
         return Lookup(story) if story is not None else Lookup()
     slug = slugify(query)

@@ -84,6 +84,13 @@ def similar(a: frozenset[str], b: frozenset[str], *, min_overlap: float = MIN_OV
     return shared >= min(min_shared, len(a), len(b)) and shared / min(len(a), len(b)) >= min_overlap
 
 
+def _similar_counts(shared: int, len_a: int, len_b: int) -> bool:
+    """`similar` from the sizes alone: shared stems, stems of each side."""
+    if not len_a or not len_b:
+        return False
+    return shared >= min(MIN_SHARED, len_a, len_b) and shared / min(len_a, len_b) >= MIN_OVERLAP
+
+
 def overlap(a: frozenset[str], b: frozenset[str]) -> float:
     if not a or not b:
         return 0.0
@@ -93,15 +100,28 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
 def merge_points(points: Iterable[PointIn]) -> list[MergedPoint]:
     """Group near-identical key points (best-scored first); the representative text is the best-scored one."""
     groups: list[MergedPoint] = []
+    by_stem: dict[str, list[int]] = {}  # stem -> groups having it: similar groups share a stem, so only those are tried
     for p in sorted(points, key=lambda p: (-p.score, p.id)):
         s = stems(p.text)
         mention = Mention(p.article_id, p.published, p.text, p.start, p.end, p.id)
-        home = next((g for g in groups if similar(s, g.stems)), None)
-        if home is None:
+        shared: dict[int, int] = {}  # group -> stems it shares with this point (by_stem mirrors each group's stems)
+        for st in s:
+            for i in by_stem.get(st, ()):
+                shared[i] = shared.get(i, 0) + 1
+        # in creation order, as a full scan would: the first similar group takes the point
+        gi = next((i for i in sorted(shared) if _similar_counts(shared[i], len(s), len(groups[i].stems))), None)
+        if gi is None:
             groups.append(MergedPoint(f"k{p.id}", p.text, p.kind, p.score, [mention], s))
-        elif all(m.article_id != p.article_id for m in home.mentions):
+            for st in s:
+                by_stem.setdefault(st, []).append(len(groups) - 1)
+            continue
+        home = groups[gi]
+        if all(m.article_id != p.article_id for m in home.mentions):
             home.mentions.append(mention)
-            home.stems = home.stems | s if len(home.stems) < 40 else home.stems
+            if len(home.stems) < 40:
+                for st in s - home.stems:
+                    by_stem.setdefault(st, []).append(gi)
+                home.stems = home.stems | s
             if p.id < int(home.key[1:]):
                 home.key = f"k{p.id}"
         # the same article repeating itself (title + lead) adds nothing

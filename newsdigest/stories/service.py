@@ -6,17 +6,21 @@ Everything else in `stories/` is pure and works on the records loaded here.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import threading
 import time
-from collections.abc import Sequence
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from newsdigest.stories.cluster import WINDOW_DAYS, ArticleTerms, StoryProfile, assign
 from newsdigest.stories.ledger import DeadlineIn, Ledger, build_ledger, parse_when
 from newsdigest.stories.merge import PointIn
 from newsdigest.stories.naming import slugify, story_aliases, story_name, story_slug
+from newsdigest.stories.status import Development, developments
 from newsdigest.stories.terms import TermProfile, profile
 
 if TYPE_CHECKING:
@@ -29,6 +33,9 @@ BATCH = 2000
 RECENT_ARTICLES = 12  # articles whose key points feed /status
 POINTS_PER_ARTICLE = 8
 PASSAGES = 6  # best key points per article used for clustering terms
+CACHE_ENTRIES = 64  # story views (and defaults) remembered per store
+
+T = TypeVar("T")
 
 
 def article_terms(title: str, extraction: dict[str, Any]) -> TermProfile:
@@ -137,6 +144,11 @@ class StoryView:
     def published(self) -> dict[int, dt.date | None]:
         return {**self.older_published, **{a.id: a.published for a in self.articles}}
 
+    @functools.cached_property
+    def developments(self) -> tuple[Development, ...]:
+        """The newest articles' key points and headlines merged and ranked (best first); computed once per view."""
+        return tuple(developments(self.points, self.sources, self.titles, published=self.published))
+
     @property
     def older_ids(self) -> list[int]:
         """Deadline sources older than the newest articles, in id order."""
@@ -183,6 +195,63 @@ def load_ledger(store: Store, story_id: int, *, as_of: dt.date | None, today: dt
     return build_ledger(load_deadline_mentions(store, story_id, as_of=as_of), today)
 
 
+class ViewCache:
+    """A few recent results per store, valid while the store's content token is unchanged.
+
+    Story views are rebuilt from scratch only when articles (or their extraction rows) arrive; asking
+    the same story again in between costs one O(log n) query. Thread-safe; values are shared read-only.
+    """
+
+    def __init__(self, size: int = CACHE_ENTRIES) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._stores: weakref.WeakKeyDictionary[Store, OrderedDict[Hashable, tuple[Any, Any]]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def get(self, store: Store, key: Hashable, token: Any, compute: Callable[[], T]) -> T:
+        with self._lock:
+            entries = self._stores.setdefault(store, OrderedDict())
+            hit = entries.get(key)
+            if hit is not None and hit[0] == token:
+                entries.move_to_end(key)
+                return cast(T, hit[1])
+        value = compute()  # outside the lock: two threads may compute the same view; both are right
+        with self._lock:
+            entries = self._stores.setdefault(store, OrderedDict())
+            entries[key] = (token, value)
+            entries.move_to_end(key)
+            while len(entries) > self.size:
+                entries.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._stores.clear()
+
+
+VIEWS = ViewCache()
+
+
+def view(store: Store, story: StoryRecord, *, as_of: dt.date | None, today: dt.date) -> StoryView:
+    """`load_view`, served from VIEWS while nothing was added to the database and the story is unchanged."""
+    token = (store.content_token(), story)
+    return VIEWS.get(store, ("view", story.id, as_of, today), token,
+                     lambda: load_view(store, story, as_of=as_of, today=today))
+
+
+def most_active_story(store: Store, *, until: dt.date | None) -> int | None:
+    """The story a bare /status means (see StoriesRepo.most_active_story), cached like the views."""
+    return VIEWS.get(store, ("most_active", until), store.content_token(),
+                     lambda: store.most_active_story(until=until))
+
+
+def stories_list(store: Store, *, until: dt.date | None, limit: int) -> list[tuple[StoryRecord, int, dt.date]]:
+    """StoriesRepo.stories_list (what /stories shows), cached like the views."""
+    return list(VIEWS.get(store, ("stories", until, limit), store.content_token(),
+                          lambda: store.stories_list(until=until, limit=limit)))
+
+
 def load_view(store: Store, story: StoryRecord, *, as_of: dt.date | None, today: dt.date) -> StoryView:
     articles = store.story_articles(story.id, until=as_of, limit=RECENT_ARTICLES)
     count = len(articles) if len(articles) < RECENT_ARTICLES else store.story_article_count(story.id, until=as_of)
@@ -207,5 +276,5 @@ def _date(value: str | None) -> dt.date | None:
         return None
 
 
-__all__ = ["StoryView", "article_terms", "display_name", "ensure_assigned", "load_ledger", "load_view", "parse_when",
-           "slugify"]
+__all__ = ["VIEWS", "StoryView", "ViewCache", "article_terms", "display_name", "ensure_assigned", "load_ledger",
+           "load_view", "most_active_story", "parse_when", "slugify", "stories_list", "view"]
