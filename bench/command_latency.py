@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import gc
 import sys
 import time
 from pathlib import Path
@@ -25,9 +26,14 @@ from newsdigest.config import build_config
 from newsdigest.handlers import Core
 from newsdigest.models import ChatRef
 from newsdigest.store.store import Store
-from newsdigest.stories.service import ensure_assigned
+from newsdigest.stories.service import VIEWS, ensure_assigned
 
 COMMANDS = ["/status", "/deadline", "/search Regierung", "/status Wien", "/stories"]
+
+
+def clear_caches(store: Store) -> None:
+    VIEWS.clear()
+    store.__dict__.pop("_search_cache", None)
 
 
 def timed(fn, runs: int) -> list[float]:  # type: ignore[no-untyped-def]
@@ -52,20 +58,24 @@ def main() -> int:
     cluster_s = time.perf_counter() - t0
     stories = store.query("SELECT count(*) FROM stories")[0][0]
     core = Core(store, build_config({}), Clock(as_of=dt.date(2020, 12, 31)))
+    gc.freeze()  # as the running bot does after start-up
     chat = ChatRef("console", "bench")
     base = timed(lambda: store.query("SELECT count(*) FROM articles WHERE published < '2018-01-01'"), args.runs)
     print(f"{args.articles:,} articles, {stories:,} stories (clustering {placed:,} new articles took {cluster_s:.1f} s)\n")
-    print("| command | p50 ms | p99 ms | p99 × baseline | goal |")
-    print("|---|---:|---:|---:|---|")
-    print(f"| baseline: indexed count(*) | {percentile(base, 50):.2f} | {percentile(base, 99):.2f} | 1.0 | |")
+    print("Repeated asks are answered from a per-process cache until new data arrives; *fresh* clears it before\n"
+          "every ask, so the whole answer is rebuilt from the database (the first ask after new articles).\n")
+    print("| command | cached p50 ms | cached p99 ms | fresh p50 ms | fresh p99 ms | goal p99 ≤ 20 ms (fresh) |")
+    print("|---|---:|---:|---:|---:|---|")
+    print(f"| baseline: indexed count(*) | {percentile(base, 50):.2f} | {percentile(base, 99):.2f} | | | |")
     for command in COMMANDS:
-        core.answer(chat, command)  # warm caches, lazy imports
-        lat = timed(lambda c=command: core.answer(chat, c), args.runs)  # type: ignore[misc]
+        core.answer(chat, command)  # warm lazy imports
+        cached = timed(lambda c=command: core.answer(chat, c), args.runs)  # type: ignore[misc]
+        fresh = timed(lambda c=command: (clear_caches(store), core.answer(chat, c)), args.runs)  # type: ignore[misc]
         goal = ""
         if command in ("/status", "/deadline"):
-            goal = "≤ 20 ms: " + ("met" if percentile(lat, 99) <= 20 else "NOT met")
-        print(f"| `{command}` | {percentile(lat, 50):.2f} | {percentile(lat, 99):.2f} | "
-              f"{percentile(lat, 99) / max(percentile(base, 99), 1e-6):.0f} | {goal} |")
+            goal = "met" if percentile(fresh, 99) <= 20 else "NOT met"
+        print(f"| `{command}` | {percentile(cached, 50):.2f} | {percentile(cached, 99):.2f} | "
+              f"{percentile(fresh, 50):.2f} | {percentile(fresh, 99):.2f} | {goal} |")
     print(f"\npeak RSS of this process: {peak_rss_mb():.0f} MB")
     print("\nThrough the real python-telegram-bot stack and the fake Bot API (in a child process), 200 chats:\n")
     print("| load | commands | p50 ms | p99 ms | max ms | goal p99 ≤ 250 ms |")

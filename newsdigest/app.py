@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 from dataclasses import dataclass, field
@@ -68,6 +69,7 @@ class App:
         loop = asyncio.get_running_loop()
         core = self.build_core(store)
         self.adapters = self.platform_adapters(core)
+        gc.freeze()  # start-up objects live forever: keep them out of the collector's scans (shorter pauses)
         console = ConsoleBot(core, self.stdin, self.stdout, self.image_dir) if (
             self.force_console or not self.adapters
         ) else None

@@ -187,11 +187,21 @@ def _v2(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v3(db: sqlite_utils.Database) -> None:
+    # Story commands answer from index pages: the stories active in a window (a bare /status), and the
+    # durations and modified dates behind deadlines (the ledger).
+    db.conn.execute("CREATE INDEX IF NOT EXISTS articles_published_story ON articles(published, story_id)")
+    db.conn.execute(
+        'CREATE INDEX IF NOT EXISTS timexes_marked ON timexes(article_id, start, "end", type, mod)'
+        " WHERE type = 'DURATION' OR mod IS NOT NULL"
+    )
+
+
 def _split(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2]
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

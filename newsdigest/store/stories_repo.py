@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
@@ -80,10 +81,8 @@ _ARTICLE_COLS = (
 # Proposed schema change (the coordinator appends it to store/migrations.py MIGRATIONS): the last numbered
 # list each chat was shown, so `/why N` works across processes (`newsdigest ask`). Until it is applied, the
 # store keeps that list in memory.
-CHAT_LISTS_DDL = (
-    "CREATE TABLE chat_lists (platform TEXT NOT NULL, chat_id TEXT NOT NULL, kind TEXT NOT NULL,"
-    " story_id INTEGER, items TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (platform, chat_id))"
-)
+log = logging.getLogger("newsdigest.store")
+LIST_WRITE_WAIT_MS = 20  # how long remembering a /why list may wait for the write lock
 
 
 class StoriesRepo(StoreBase):
@@ -386,35 +385,37 @@ class StoriesRepo(StoreBase):
             ).fetchone() is not None
         return known[name]
 
-    def _has_chat_lists(self) -> bool:
-        cached: bool | None = getattr(self, "_chat_lists_table", None)
-        if cached is None:
-            cached = self.conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'chat_lists'"
-            ).fetchone() is not None
-            self._chat_lists_table = cached
-        return cached
-
     def remember_list(self, chat_key: str, kind: str, story_id: int | None, items: list[dict[str, Any]]) -> None:
+        """Remember the numbered list a chat saw (for /why N). Best effort: a read command never waits on a writer.
+
+        The list is kept in memory for this process and written to the database (for other processes, such as
+        `newsdigest ask`) only if the write lock is free within a few milliseconds.
+        """
         platform, _, chat_id = chat_key.partition(":")
         payload = json.dumps(items, ensure_ascii=False)
-        if not self._has_chat_lists():
-            memory: dict[str, tuple[str, int | None, str]] = self.__dict__.setdefault("_chat_lists_memory", {})
-            memory[chat_key] = (kind, story_id, payload)
+        memory: dict[str, tuple[str, int | None, str]] = self.__dict__.setdefault("_chat_lists_memory", {})
+        memory[chat_key] = (kind, story_id, payload)
+        if self.conn.in_transaction:
             return
-        with self.write() as conn:
-            conn.execute(
-                "INSERT INTO chat_lists (platform, chat_id, kind, story_id, items, created_at) VALUES (?,?,?,?,?,?)"
-                " ON CONFLICT(platform, chat_id) DO UPDATE SET kind = excluded.kind, story_id = excluded.story_id,"
-                " items = excluded.items, created_at = excluded.created_at",
-                (platform, chat_id, kind, story_id, payload, self.stamp()),
-            )
+        self.conn.execute(f"PRAGMA busy_timeout = {LIST_WRITE_WAIT_MS}")
+        try:
+            with self.write() as conn:
+                conn.execute(
+                    "INSERT INTO chat_lists (platform, chat_id, kind, story_id, items, created_at) VALUES (?,?,?,?,?,?)"
+                    " ON CONFLICT(platform, chat_id) DO UPDATE SET kind = excluded.kind, story_id = excluded.story_id,"
+                    " items = excluded.items, created_at = excluded.created_at",
+                    (platform, chat_id, kind, story_id, payload, self.stamp()),
+                )
+        except sqlite3.OperationalError as exc:  # locked by a writer: the in-memory copy serves this process
+            log.debug("chat list not persisted chat=%s: %s", chat_key, exc)
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
 
     def last_list(self, chat_key: str) -> tuple[str, int | None, list[dict[str, Any]]] | None:
-        if not self._has_chat_lists():
-            memory: dict[str, tuple[str, int | None, str]] = self.__dict__.get("_chat_lists_memory", {})
-            hit = memory.get(chat_key)
-            return (hit[0], hit[1], loads(hit[2], [])) if hit else None
+        memory: dict[str, tuple[str, int | None, str]] = self.__dict__.get("_chat_lists_memory", {})
+        hit = memory.get(chat_key)
+        if hit:
+            return hit[0], hit[1], loads(hit[2], [])
         platform, _, chat_id = chat_key.partition(":")
         row = self.conn.execute(
             "SELECT kind, story_id, items FROM chat_lists WHERE platform = ? AND chat_id = ?", (platform, chat_id)
@@ -427,22 +428,4 @@ def _story_article(r: sqlite3.Row) -> StoryArticle:
     return StoryArticle(
         id=r["id"], title=r["title"], published=_date(r["published"]), url=r["url"], source=r["source"],
         sources=sources or ((r["source"],) if r["source"] else ()), lang=r["lang"], ingested_at=r["ingested_at"],
-    )
-
-
-def migration_chat_lists(db: Any) -> None:
-    """Proposed migration (sqlite_utils.Database): the chat_lists table for /why N."""
-    db.conn.execute(CHAT_LISTS_DDL)
-
-
-def migration_story_read_indexes(db: Any) -> None:
-    """Proposed migration (sqlite_utils.Database): indexes that let story commands answer from index pages.
-
-    articles_published_story: the stories active in a window (a bare /status) without reading article rows.
-    timexes_marked: the durations and modified dates behind deadlines (the ledger), a small partial index.
-    """
-    db.conn.execute("CREATE INDEX IF NOT EXISTS articles_published_story ON articles(published, story_id)")
-    db.conn.execute(
-        'CREATE INDEX IF NOT EXISTS timexes_marked ON timexes(article_id, start, "end", type, mod)'
-        " WHERE type = 'DURATION' OR mod IS NOT NULL"
     )

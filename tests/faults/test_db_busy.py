@@ -91,10 +91,6 @@ def test_write_waits_for_the_lock_and_reads_are_not_blocked(seeded_core: Core) -
     assert store.query("SELECT count(*) FROM leases WHERE name = 'busy-test'")[0][0] == 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "/status and /deadline write (StoriesRepo.remember_list stores the numbered list for /why N in a BEGIN "
-    "IMMEDIATE transaction, handlers/story_cmds.py:180/206/218), so a held write lock blocks these read commands "
-    "for up to the 10 s busy timeout and then fails them; see the report"))
 @pytest.mark.parametrize("line", ["/status", "/deadline"])
 def test_status_and_deadline_are_not_blocked_by_a_writer(seeded_core: Core, line: str) -> None:
     assert not seeded_core.answer(CHAT, line).error  # warm
