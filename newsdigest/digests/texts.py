@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from newsdigest.texts import Catalog, format_date, month_name
+
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
         "title": "Your news digest — {date}",
@@ -82,31 +84,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
 }
 
-_MONTHS = {
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"),
-    "de": ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
-           "November", "Dezember"),
-}
-_WEEKDAYS = {
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-    "de": ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"),
-}
-
-
-def tr(lang: str, key: str, **values: object) -> str:
-    table = TEXTS.get(lang, TEXTS["en"])
-    return (table.get(key) or TEXTS["en"][key]).format(**values)
-
-
-def format_date(day: dt.date, lang: str, *, weekday: bool = False) -> str:
-    """'15 September 2020' / '15. September 2020', optionally with the weekday in front."""
-    lang = lang if lang in _MONTHS else "en"
-    month = _MONTHS[lang][day.month - 1]
-    text = f"{day.day}. {month} {day.year}" if lang == "de" else f"{day.day} {month} {day.year}"
-    if weekday:
-        text = f"{_WEEKDAYS[lang][day.weekday()]} {text}"
-    return text
+tr = Catalog(TEXTS)
 
 
 def format_value(value: str, lang: str) -> str:
@@ -115,9 +93,8 @@ def format_value(value: str, lang: str) -> str:
         return format_date(dt.date.fromisoformat(value[:10]), lang)
     except ValueError:
         pass
-    lang = lang if lang in _MONTHS else "en"
     if len(value) == 7 and value[4] == "-" and value[:4].isdigit() and value[5:].isdigit() and 1 <= int(value[5:]) <= 12:
-        return f"{_MONTHS[lang][int(value[5:]) - 1]} {value[:4]}"
+        return f"{month_name(lang, int(value[5:]))} {value[:4]}"
     return value
 
 

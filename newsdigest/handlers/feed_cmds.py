@@ -13,6 +13,7 @@ from newsdigest.handlers.context import CommandContext
 from newsdigest.handlers.registry import UsageError, command
 from newsdigest.handlers.reply import BulletList, Heading, Inline, Reply, Span, error_reply, item, link, text
 from newsdigest.ingest.dedupe import canonical_url
+from newsdigest.texts import Catalog
 
 if TYPE_CHECKING:
     from newsdigest.store.feeds_repo import FeedHealth
@@ -78,9 +79,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def _t(lang: str, key: str, **values: object) -> str:
-    table = MESSAGES.get(lang, MESSAGES["en"])
-    return (table.get(key) or MESSAGES["en"][key]).format(**values)
+_t = Catalog(MESSAGES)
 
 
 def _when(stamp: str | None) -> str:

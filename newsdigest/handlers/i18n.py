@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from newsdigest.handlers.reply import Block, BulletList, Paragraph, Span, code, item
+from newsdigest.texts import LANGUAGES, Catalog
 
-LANGUAGES = ("en", "de")
+__all__ = ["LANGUAGES", "MESSAGES", "command_list", "sources", "t"]
 
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
@@ -52,10 +53,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def t(lang: str, key: str, **values: object) -> str:
-    table = MESSAGES.get(lang, MESSAGES["en"])
-    template = table.get(key) or MESSAGES["en"].get(key) or key
-    return template.format(**values)
+t = Catalog(MESSAGES)
 
 
 def sources(lang: str, n: int) -> str:

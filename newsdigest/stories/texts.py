@@ -7,12 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-MONTHS = {
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"),
-    "de": ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
-           "November", "Dezember"),
-}
+from newsdigest.texts import Catalog, format_date, month_name
 
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
@@ -129,10 +124,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 }
 
 
-def t(lang: str, key: str, **values: object) -> str:
-    table = MESSAGES.get(lang, MESSAGES["en"])
-    template = table.get(key) or MESSAGES["en"][key]
-    return template.format(**values)
+t = Catalog(MESSAGES)
 
 
 def sources(lang: str, n: int) -> str:
@@ -143,15 +135,7 @@ def articles(lang: str, n: int) -> str:
     return t(lang, "article_1") if n == 1 else t(lang, "articles_n", n=n)
 
 
-def month_name(lang: str, month: int) -> str:
-    return MONTHS.get(lang, MONTHS["en"])[month - 1]
-
-
-def fmt_date(day: dt.date, lang: str) -> str:
-    """15 September 2020 / 15. September 2020."""
-    if lang == "de":
-        return f"{day.day}. {month_name(lang, day.month)} {day.year}"
-    return f"{day.day} {month_name(lang, day.month)} {day.year}"
+fmt_date = format_date
 
 
 def fmt_short(day: dt.date, lang: str) -> str:
