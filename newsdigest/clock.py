@@ -57,3 +57,13 @@ def parse_date(value: str | dt.date | None) -> dt.date | None:
         return dt.date.fromisoformat(s[:10])
     except ValueError:
         raise ValueError(f"not a date: {value!r} (use YYYY-MM-DD, e.g. 2020-09-14)") from None
+
+
+def day_or_none(value: str | None) -> dt.date | None:
+    """The date of a stored ISO date/datetime string; None when empty or malformed (never raises)."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None

@@ -16,6 +16,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
+from newsdigest.clock import day_or_none
 from newsdigest.extract.types import Extraction
 from newsdigest.models import Article, ArticleInput, ChatRef, Deadline, KeyPoint, Subscription
 from newsdigest.store.base import StoreBase, StoreError, day_after, iso, loads
@@ -47,13 +48,6 @@ class SearchHit:
     source: str | None
 
 
-def _row_date(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
 
 
 class ArticlesRepo(StoreBase):
@@ -201,7 +195,7 @@ class ArticlesRepo(StoreBase):
         ).fetchall()
         return [
             Article(
-                id=r["id"], title=r["title"], text=r["text"], lang=r["lang"], published=_row_date(r["published"]),
+                id=r["id"], title=r["title"], text=r["text"], lang=r["lang"], published=day_or_none(r["published"]),
                 url=r["url"], source=r["source"], content_hash=r["content_hash"], story_id=r["story_id"],
                 extraction=loads(r["extraction"], {}), sources=tuple(loads(r["sources"], [])),
             )
@@ -230,7 +224,7 @@ class ArticlesRepo(StoreBase):
         if limit:
             sql += f" LIMIT {int(limit)}"
         return [
-            KeyPoint(r[0], r[1], r[2], r[3], float(r[4]), r[5], r[6], _row_date(r[7]))
+            KeyPoint(r[0], r[1], r[2], r[3], float(r[4]), r[5], r[6], day_or_none(r[7]))
             for r in self.conn.execute(sql, params).fetchall()
         ]
 
@@ -243,7 +237,7 @@ class ArticlesRepo(StoreBase):
             f" FROM deadlines d JOIN articles a ON a.id = d.article_id WHERE {where} ORDER BY d.value, d.published"
         )
         return [
-            Deadline(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], _row_date(r[8]))
+            Deadline(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], day_or_none(r[8]))
             for r in self.conn.execute(sql, params).fetchall()
         ]
 

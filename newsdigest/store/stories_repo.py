@@ -13,6 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from newsdigest.clock import day_or_none
 from newsdigest.store.base import StoreBase, day_after, loads
 
 
@@ -55,20 +56,13 @@ class StoryWrite:
     article_ids: list[int]
 
 
-def _date(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
 
 
 def _story(r: sqlite3.Row) -> StoryRecord:
     return StoryRecord(
         id=r["id"], slug=r["slug"], name=r["name"], aliases=tuple(loads(r["aliases"], [])),
-        terms=loads(r["terms"], {}), first_published=_date(r["first_published"]),
-        last_published=_date(r["last_published"]),
+        terms=loads(r["terms"], {}), first_published=day_or_none(r["first_published"]),
+        last_published=day_or_none(r["last_published"]),
     )
 
 
@@ -98,7 +92,7 @@ class StoriesRepo(StoreBase):
             " ORDER BY published, id LIMIT ?",
             (limit,),
         ).fetchall()
-        return [(r[0], r[1], _date(r[2]) or dt.date.min, loads(r[3], {})) for r in rows]
+        return [(r[0], r[1], day_or_none(r[2]) or dt.date.min, loads(r[3], {})) for r in rows]
 
     def stories_active_between(self, first: dt.date, last: dt.date) -> list[StoryRecord]:
         """Stories with articles between `first` and `last` (the clustering window)."""
@@ -164,7 +158,7 @@ class StoriesRepo(StoreBase):
             " FROM stories s WHERE first_published < ? ORDER BY last DESC, n DESC, id LIMIT ?",
             (bound, bound, bound, limit),
         ).fetchall()
-        return [(_story(r), int(r["n"]), _date(r["last"]) or dt.date.min) for r in rows]
+        return [(_story(r), int(r["n"]), day_or_none(r["last"]) or dt.date.min) for r in rows]
 
     def stories_with_alias_like(self, word: str, *, until: dt.date | None = None, limit: int = 50) -> list[StoryRecord]:
         """Stories whose slug, name or aliases contain `word` (case-insensitive); callers refine."""
@@ -195,7 +189,7 @@ class StoriesRepo(StoreBase):
         """The story with most articles in the window before `until` (or before its newest article)."""
         bound = day_after(until) if until else "9999"
         row = self.conn.execute("SELECT max(published) FROM articles WHERE published < ?", (bound,)).fetchone()
-        newest = _date(row[0]) if row else None
+        newest = day_or_none(row[0]) if row else None
         if newest is None:
             return None
         start = (newest - dt.timedelta(days=window_days)).isoformat()
@@ -426,6 +420,6 @@ class StoriesRepo(StoreBase):
 def _story_article(r: sqlite3.Row) -> StoryArticle:
     sources = tuple(s for s in loads(r["sources"], []) if s)
     return StoryArticle(
-        id=r["id"], title=r["title"], published=_date(r["published"]), url=r["url"], source=r["source"],
+        id=r["id"], title=r["title"], published=day_or_none(r["published"]), url=r["url"], source=r["source"],
         sources=sources or ((r["source"],) if r["source"] else ()), lang=r["lang"], ingested_at=r["ingested_at"],
     )

@@ -16,6 +16,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from newsdigest.clock import day_or_none
 from newsdigest.stories.cluster import WINDOW_DAYS, ArticleTerms, StoryProfile, assign
 from newsdigest.stories.ledger import DeadlineIn, Ledger, build_ledger, parse_when
 from newsdigest.stories.merge import PointIn
@@ -169,7 +170,7 @@ def display_name(store: Store, story: StoryRecord, as_of: dt.date | None) -> str
 def load_points(store: Store, article_ids: Sequence[int], per_article: int = POINTS_PER_ARTICLE) -> list[PointIn]:
     return [
         PointIn(r["id"], r["article_id"], r["text"], r["kind"], float(r["score"]), r["start"], r["end"],
-                _date(r["published"]))
+                day_or_none(r["published"]))
         for r in store.story_key_points(list(article_ids), per_article=per_article)
     ]
 
@@ -178,13 +179,13 @@ def load_deadline_mentions(store: Store, story_id: int, *, as_of: dt.date | None
     """The story's deadline mentions, plus plain mentions of their exact dates in other articles (support)."""
     rows = store.story_deadlines(story_id, until=as_of)
     mentions = [
-        DeadlineIn(r["id"], r["article_id"], _date(r["published"]), r["text"], r["value"], r["what"], r["supersedes"],
+        DeadlineIn(r["id"], r["article_id"], day_or_none(r["published"]), r["text"], r["value"], r["what"], r["supersedes"],
                    r["start"], r["end"], r["ttype"], r["tmod"])
         for r in rows
     ]
     days = sorted({m.value[:10] for m in mentions if (w := m.when) is not None and w.exact})
     mentions += [
-        DeadlineIn(-r["id"], r["article_id"], _date(r["published"]), r["text"], r["value"][:10], "", None, r["start"],
+        DeadlineIn(-r["id"], r["article_id"], day_or_none(r["published"]), r["text"], r["value"][:10], "", None, r["start"],
                    r["end"], "DATE", None, support_only=True)
         for r in store.story_date_mentions(story_id, days, until=as_of)
     ]
@@ -267,13 +268,6 @@ def load_view(store: Store, story: StoryRecord, *, as_of: dt.date | None, today:
     )
 
 
-def _date(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
 
 
 __all__ = ["VIEWS", "StoryView", "ViewCache", "article_terms", "display_name", "ensure_assigned", "load_ledger",
