@@ -121,7 +121,7 @@ async def main() -> None:
 
     from newsdigest.bot.ratelimit import RateLimiter
     from newsdigest.bot.telegram import AiohttpRequest, TelegramSender, limiter_from_config
-    from tests.fakes.telegram_api import FakeTelegram, Limits
+    from tests.fakes.telegram_api import FakeTelegramProcess, Limits
 
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="digest-fanout-") as tmp:
@@ -138,38 +138,39 @@ async def main() -> None:
         n = args.fake_subs
         fake_template = work / "fake.db"
         build_db(fake_template, n, args.seeds)
-        with FakeTelegram(limits=Limits.unlimited()) as fake:
-            for i in range(n):
-                fake.add_chat(1000 + i)
+        # The fake runs in its own process: in a thread it would share our GIL and every request would wait for
+        # the interpreter's 5 ms switch interval, measuring the GIL instead of our code.
+        with FakeTelegramProcess(limits=Limits.unlimited()) as fake:
+            fake.add_chats([1000 + i for i in range(n)] + [500_000 + i for i in range(n)])
             request = AiohttpRequest()
             async with Bot(fake.token, base_url=fake.base_url, request=request) as bot:
-                # the ceiling: the same number of sendMessage calls straight through PTB, nothing of ours around them
+                sender = TelegramSender(bot, None, RateLimiter(), max_in_flight=128)
+                row, store = await run_phase("fake Telegram, limits off", fake_template, sender, n)
+                sent = [m for m in fake.messages() if m.chat_id < 500_000]
+                counts = Counter(m.chat_id for m in sent)
+                row.once = row.once and len(counts) == n and set(counts.values()) == {1}
+                store.close()
+
+                # The ceiling: the same messages (same HTML, same size: the fake validates every one) straight
+                # through PTB, nothing of ours around them.
                 sem = asyncio.Semaphore(128)
 
                 async def raw(i: int) -> None:
                     async with sem:
-                        await bot.send_message(1000 + i, f"digest {i}")
+                        await bot.send_message(500_000 + i, sent[i].html or sent[i].text, parse_mode="HTML")
 
                 started = time.perf_counter()
                 await asyncio.gather(*(raw(i) for i in range(n)))
-                rows.append(Row("fake Telegram ceiling (raw PTB)", n, time.perf_counter() - started, n, True,
-                                "no newsdigest code"))
-                ceiling = rows[-1].rate
-                fake.sent.clear()
-                sender = TelegramSender(bot, None, RateLimiter())
-                row, store = await run_phase("fake Telegram, limits off", fake_template, sender, n)
-                counts = Counter(m.chat_id for m in fake.messages())
-                row.once = row.once and len(counts) == n and set(counts.values()) == {1}
-                row.note = f"{row.rate / ceiling:.0%} of the ceiling"
+                rows.append(Row("fake Telegram ceiling (raw PTB, same messages)", n, time.perf_counter() - started,
+                                n, True, "no newsdigest code"))
+                row.note = f"{row.rate / rows[-1].rate:.0%} of the ceiling"
                 rows.append(row)
-                store.close()
 
         if not args.skip_limited:
             limited_template = work / "limited.db"
             build_db(limited_template, args.limited_subs, args.seeds)
-            with FakeTelegram(limits=Limits()) as fake:
-                for i in range(args.limited_subs):
-                    fake.add_chat(1000 + i)
+            with FakeTelegramProcess(limits=Limits()) as fake:
+                fake.add_chats([1000 + i for i in range(args.limited_subs)])
                 request = AiohttpRequest()
                 async with Bot(fake.token, base_url=fake.base_url, request=request) as bot:
                     limiter = limiter_from_config(TelegramConfig())

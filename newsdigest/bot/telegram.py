@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import datetime as dt
+import functools
 import hashlib
 import html
 import logging
@@ -238,7 +239,7 @@ class TelegramSender:
         self._progress: collections.OrderedDict[tuple[str, str], int] = collections.OrderedDict()
 
     async def send(self, chat_id: str, reply: Reply, *, interactive: bool = False) -> SendResult:
-        parts = render(reply)
+        parts = _render(reply)
         if not parts:
             return SendResult(SendOutcome.SENT, 0, detail="nothing to send")
         key = (chat_id, _digest(parts))
@@ -352,6 +353,12 @@ def _moved(original: str, target: str) -> str | None:
 
 def _kind(chat_id: str) -> str:
     return "group" if is_group(chat_id) else "private"
+
+
+@functools.lru_cache(maxsize=64)
+def _render(reply: Reply) -> list[Part]:
+    """A broadcast sends the same digest to thousands of chats: render it once (callers never mutate parts)."""
+    return render(reply)
 
 
 def _digest(parts: list[Part]) -> str:
