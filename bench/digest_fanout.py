@@ -4,7 +4,9 @@
 
 Phases (same database content, a fresh ledger each):
   baseline   an in-process Sender that accepts instantly: our own overhead (ledger claim + compose + mark)
-  unlimited  the loopback fake Telegram Bot API with its flood limits off, through TelegramSender + PTB over HTTP
+  unlimited  the loopback fake Telegram Bot API with its flood limits off, through TelegramSender + PTB over HTTP;
+             compared with a ceiling (the same messages sent raw through PTB): "own overhead" is digests over the
+             seconds it took beyond the ceiling's, i.e. what our code adds to the platform's time
   limited    the fake with Telegram's real limits (30 msg/s overall) and our real RateLimiter: the share of
              30/s achieved, and whether every digest arrived exactly once (fewer subscriptions keep it short)
 
@@ -34,6 +36,7 @@ from newsdigest.extract.types import DeadlineRec, Extraction, KeyPointRec
 from newsdigest.handlers.reply import Reply
 from newsdigest.models import ArticleInput
 from newsdigest.store.store import Store
+from newsdigest.stories.terms import salience
 
 SLOT = dt.datetime(2020, 9, 14, 8, 0, tzinfo=dt.UTC)
 
@@ -129,6 +132,9 @@ async def main() -> None:
         template = work / "template.db"
         build_db(template, args.subs, args.seeds)
 
+        # The word-frequency lists load lazily once per process (~0.8 s); a running bot has them long before its
+        # first digest, so they must not be charged to whichever phase happens to run first.
+        salience("warm-up")
         instant = InstantSender()
         row, store = await run_phase("baseline (in-process sender)", fresh_copy(template, work, "a"), instant, args.subs)
         row.once = row.once and all(v == 1 for v in instant.sent.values()) and len(instant.sent) == args.subs
@@ -163,7 +169,10 @@ async def main() -> None:
                 await asyncio.gather(*(raw(i) for i in range(n)))
                 rows.append(Row("fake Telegram ceiling (raw PTB, same messages)", n, time.perf_counter() - started,
                                 n, True, "no newsdigest code"))
-                row.note = f"{row.rate / rows[-1].rate:.0%} of the ceiling"
+                # Our own overhead: the time the same messages took beyond the platform's (the issue's >= 500/s).
+                extra = row.seconds - rows[-1].seconds
+                own = f"{n / extra:.0f}/s" if extra > 0 else "not measurable"
+                row.note = f"{row.rate / rows[-1].rate:.0%} of the ceiling, own overhead {own}"
                 rows.append(row)
 
         if not args.skip_limited:
@@ -186,9 +195,10 @@ async def main() -> None:
                     await limiter.aclose()
 
     base = rows[0].rate
-    print(f"{'phase':34} {'subs':>6} {'seconds':>8} {'digests/s':>10} {'vs base':>8} {'once':>5}  note")
+    width = max(len(r.phase) for r in rows)
+    print(f"{'phase':{width}} {'subs':>6} {'seconds':>8} {'digests/s':>10} {'vs base':>8} {'once':>5}  note")
     for r in rows:
-        print(f"{r.phase:34} {r.subs:>6} {r.seconds:>8.2f} {r.rate:>10.1f} {r.rate / base:>8.2f} "
+        print(f"{r.phase:{width}} {r.subs:>6} {r.seconds:>8.2f} {r.rate:>10.1f} {r.rate / base:>8.2f} "
               f"{'yes' if r.once else 'NO':>5}  {r.note}")
 
 

@@ -642,6 +642,9 @@ class FakeTelegram:
         text = params.get("text")
         if text is None or text == "":
             raise _bad("message text is empty")
+        if "link_preview_options" in params and not isinstance(_json(params["link_preview_options"]), dict):
+            # Telegram takes the JSON object itself (JSON body) or its serialization (form field), nothing else
+            raise _bad("can't parse link preview options JSON object")
         visible, entities = _parse_text(str(text), params.get("parse_mode"), "message text")
         n = visible_length(visible)
         if n == 0:
