@@ -67,9 +67,6 @@ def is_known(store: Store, inp: ArticleInput) -> bool:
     return store.find_article(guid=inp.guid, canonical_url=canonical_url(inp.url), content_hash=content_hash(inp.text)) is not None
 
 
-ingest_entry = ingest_article  # one path for every source: dedupe, near-duplicates, extraction, metrics
-
-
 @dataclass
 class Counts:
     created: int = 0
@@ -84,7 +81,7 @@ def ingest_many(store: Store, articles: Sequence[ArticleInput], *, feed_id: int 
             counts.errors.append(f"{inp.url or inp.guid or '?'}: entry without text")
             continue
         try:
-            result = ingest_entry(store, inp, feed_id=feed_id)
+            result = ingest_article(store, inp, feed_id=feed_id)
         except Exception as exc:  # one bad entry (or an extractor bug) must not lose the rest of the feed
             log.exception("entry failed url=%s", inp.url)
             counts.errors.append(f"{inp.url or inp.guid or '?'}: {type(exc).__name__}")
@@ -367,7 +364,7 @@ async def ingest_url_async(
             counts = await worker.ingest_parsed(parsed, feed_id=known_feed.id if known_feed else None)
             return UrlIngestReport(url, "feed", parsed.title, counts.created, counts.known, counts.errors)
     page = await asyncio.to_thread(extract_page, result.content, result.url)
-    added = await asyncio.to_thread(ingest_entry, store, page_article(page, published=published))
+    added = await asyncio.to_thread(ingest_article, store, page_article(page, published=published))
     return UrlIngestReport(url, "page", page.title, int(added.created), int(not added.created))
 
 
