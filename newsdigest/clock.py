@@ -59,6 +59,12 @@ def parse_date(value: str | dt.date | None) -> dt.date | None:
         raise ValueError(f"not a date: {value!r} (use YYYY-MM-DD, e.g. 2020-09-14)") from None
 
 
+def shift_days(day: dt.date, days: int) -> dt.date:
+    """`day` moved by `days`, saturating at date.min / date.max (a feed dated 9999-12-31 must not overflow a window)."""
+    ordinal = day.toordinal() + days
+    return dt.date.fromordinal(min(max(ordinal, 1), dt.date.max.toordinal()))
+
+
 def day_or_none(value: str | None) -> dt.date | None:
     """The date of a stored ISO date/datetime string; None when empty or malformed (never raises)."""
     if not value:

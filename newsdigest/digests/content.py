@@ -15,6 +15,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
+from newsdigest.clock import shift_days
 from newsdigest.digests.compose import DeadlineChange, Development, DigestInput, StoryChanges, UpcomingDeadline
 from newsdigest.models import Deadline, KeyPoint
 from newsdigest.store.base import iso
@@ -84,7 +85,7 @@ def _from_stories(
                       if {st.slug.casefold(), st.name.casefold(), *(a.casefold() for a in st.aliases)} & wanted]
     out: list[StoryChanges] = []
     upcoming: list[UpcomingDeadline] = []
-    horizon = as_of + dt.timedelta(days=horizon_days)
+    horizon = shift_days(as_of, horizon_days)
     for story in candidates:
         ch = what_changed(store, story, since or _EPOCH, as_of, today=as_of, limit=MAX_DEVELOPMENTS)
         devs = tuple(Development(d.text, max(1, len(d.sources)), d.published, d.point.kind) for d in ch.developments)
@@ -212,7 +213,7 @@ def _upcoming(
     groups: dict[tuple[str, int], list[Deadline]] = defaultdict(list)
     for d in deadlines:
         day = _full_date(d.value)
-        if day is None or d.value in superseded or not as_of <= day <= as_of + dt.timedelta(days=horizon_days):
+        if day is None or d.value in superseded or not as_of <= day <= shift_days(as_of, horizon_days):
             continue
         groups[(d.value[:10], _sid(by_id[d.article_id]))].append(d)
     out = []

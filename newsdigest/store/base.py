@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
+from newsdigest.clock import shift_days
 from newsdigest.store.migrations import migrate
 
 BUSY_TIMEOUT_MS = 10_000
@@ -32,7 +33,8 @@ def iso(ts: dt.datetime) -> str:
 
 def day_after(day: dt.date) -> str:
     """Upper bound (exclusive) for `published < ?` comparisons of ISO dates/datetimes up to `day` inclusive."""
-    return (day + dt.timedelta(days=1)).isoformat()
+    # The last representable day has no successor: a string that sorts after every stamp of that day.
+    return shift_days(day, 1).isoformat() if day < dt.date.max else "9999-12-32"
 
 
 def loads(value: str | None, default: Any) -> Any:

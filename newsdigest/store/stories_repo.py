@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from newsdigest.clock import day_or_none
+from newsdigest.clock import day_or_none, shift_days
 from newsdigest.store.base import StoreBase, day_after, loads
 
 
@@ -192,7 +192,7 @@ class StoriesRepo(StoreBase):
         newest = day_or_none(row[0]) if row else None
         if newest is None:
             return None
-        start = (newest - dt.timedelta(days=window_days)).isoformat()
+        start = shift_days(newest, -window_days).isoformat()
         # The index articles_published_story (published, story_id), where migrated, reads only the window's
         # entries; otherwise the planner skip-scans articles_story once per story (a few ms on 100k articles).
         hint = " INDEXED BY articles_published_story" if self._has_index("articles_published_story") else ""

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from newsdigest.clock import shift_days
 from newsdigest.stories.terms import TermProfile
 
 WINDOW_DAYS = 45  # a story is joinable while its articles lie within this many days of the new one
@@ -103,8 +104,7 @@ def joins(prof: TermProfile, story: StoryProfile) -> float | None:
 def _in_window(story: StoryProfile, day: dt.date) -> bool:
     if story.first is None or story.last is None:
         return True
-    window = dt.timedelta(days=WINDOW_DAYS)
-    return story.last >= day - window and story.first <= day + window
+    return story.last >= shift_days(day, -WINDOW_DAYS) and story.first <= shift_days(day, WINDOW_DAYS)
 
 
 @dataclass

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from newsdigest.clock import shift_days
 from newsdigest.stories.merge import Mention, overlap, stems
 
 APPROX_TOLERANCE_DAYS = 3  # a duration-derived date may miss the exact one by this much
@@ -69,7 +70,7 @@ def parse_when(value: str, *, mod: str | None = None, from_duration: bool = Fals
             return When(dt.date(year, month, 1), dt.date(year, month, last), "month", mod)
         if m := _WEEK.match(v):
             monday = dt.date.fromisocalendar(int(m[1]), int(m[2]), 1)
-            return When(monday, monday + dt.timedelta(days=6), "week", mod)
+            return When(monday, shift_days(monday, 6), "week", mod)
         if m := _QUARTER.match(v):
             year, q = int(m[1]), int(m[2])
             lo = dt.date(year, 3 * q - 2, 1)
@@ -159,9 +160,9 @@ def _fits(item: LedgerItem, when: When) -> bool:
     a, b = item.when, when
     if a.exact and b.exact:
         return a.lo == b.lo
-    tol = dt.timedelta(days=APPROX_TOLERANCE_DAYS if (a.approx or b.approx) else 0)
+    tol = APPROX_TOLERANCE_DAYS if (a.approx or b.approx) else 0
     if a.precision in ("day", "part") and b.precision in ("day", "part"):
-        return a.lo - tol <= b.hi and b.lo - tol <= a.hi
+        return shift_days(a.lo, -tol) <= b.hi and shift_days(b.lo, -tol) <= a.hi
     return a.lo == b.lo and a.hi == b.hi and a.precision == b.precision
 
 

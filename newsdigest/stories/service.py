@@ -16,7 +16,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from newsdigest.clock import day_or_none
+from newsdigest.clock import day_or_none, shift_days
 from newsdigest.stories.cluster import WINDOW_DAYS, ArticleTerms, StoryProfile, assign
 from newsdigest.stories.ledger import DeadlineIn, Ledger, build_ledger, parse_when
 from newsdigest.stories.merge import PointIn
@@ -72,11 +72,10 @@ def ensure_assigned(store: Store) -> int:
 
 def _place(store: Store, rows: list[tuple[int, str, dt.date, dict[str, Any]]]) -> None:
     arts = [ArticleTerms(aid, published, article_terms(title, ex)) for aid, title, published, ex in rows]
-    window = dt.timedelta(days=WINDOW_DAYS)
     records = {
         r.id: r
         for r in store.stories_active_between(
-            min(a.published for a in arts) - window, max(a.published for a in arts) + window
+            shift_days(min(a.published for a in arts), -WINDOW_DAYS), shift_days(max(a.published for a in arts), WINDOW_DAYS)
         )
     }
     profiles = [StoryProfile.from_json(r.id, r.terms, r.first_published, r.last_published) for r in records.values()]

@@ -13,6 +13,7 @@ import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from newsdigest.clock import shift_days
 from newsdigest.stories.ledger import When, parse_when
 from newsdigest.stories.merge import similar, stems
 
@@ -144,6 +145,7 @@ def render_png(events: list[Event], *, title: str, lang: str, today: dt.date | N
     lo, hi = min(days), max(days)
     span = max((hi - lo).days, 10)
     pad = dt.timedelta(days=max(2, span // 12))
+    start, end = shift_days(lo, -pad.days), shift_days(hi, pad.days)  # saturate at year 1 / 9999
     width_in = 13.0
     chars_per_day = (width_in * 0.78 * 72 / 6.2) / (span + 2 * pad.days)  # ~6.2 pt per char at 8 pt
     labels = [textwrap.fill(_clip(e.label, 64), 28) for e in events]
@@ -172,10 +174,10 @@ def render_png(events: list[Event], *, title: str, lang: str, today: dt.date | N
                       "ls": "--" if strike else "-"},
                 zorder=4,
             )
-        if today is not None and lo - pad <= today <= hi + pad:
+        if today is not None and start <= today <= end:
             ax.axvline(mdates.date2num(today), color="#2e8b57", linestyle=":", linewidth=1)
         ax.set_ylim(-n_levels - 1.2, n_levels + 1.4)
-        ax.set_xlim(mdates.date2num(lo - pad), mdates.date2num(hi + pad))
+        ax.set_xlim(mdates.date2num(start), mdates.date2num(end))
         ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=4, maxticks=10))
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%d.%m.%Y" if lang == "de" else "%d %b %Y"))
         ax.yaxis.set_visible(False)
