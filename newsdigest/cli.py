@@ -151,8 +151,8 @@ def cmd_ingest(args: argparse.Namespace, cfg: Config) -> int:
         failed = False
         if paths:
             report = ingest_local(store, paths, published=args.published, progress=_ProgressBar())
-            for err in report.errors:
-                print(f"error: {err}", file=sys.stderr)
+            for line in report.lines():
+                print(line, file=sys.stderr)
             print(f"files: {report.summary()}; {store.article_count()} articles in {cfg.storage.path}")
             failed |= bool(report.errors)
         for url in urls:
@@ -175,8 +175,10 @@ def _ingest_url(store: Store, cfg: Config, url: str, published: dt.date | None) 
 
         print(f"error: {url}: {exc}\n{error_hint(exc)}".rstrip(), file=sys.stderr)
         return False
+    for line in report.lines():
+        print(line, file=sys.stderr)
     print(f"{url}: {report}")
-    return True
+    return not report.errors  # an entry that was not stored is a failure, never an acknowledged write
 
 
 class _ProgressBar:

@@ -35,6 +35,8 @@ class ArticleInput:
     guid: str | None = None
     source: str | None = None  # outlet / feed name shown to users
     feed_url: str | None = None
+    date_note: str | None = None  # why `published` is not the source's date (undated, unparseable, refused)
+    entry_hash: str | None = None  # content hash of the feed entry's own text, when a page replaced it
 
 
 @dataclass(frozen=True)

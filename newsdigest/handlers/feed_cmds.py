@@ -26,6 +26,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ok": " — updated {when}, {items} articles; next check {next}",
         "failing": " — failing since {when} ({count}×): {error}; next try {next}",
         "pending": " — not checked yet",
+        "problems": " — latest problems: {problems}",
+        "hint_scheme": "newsdigest fetches only http and https addresses; the feed or one of its redirects points "
+                       "elsewhere (file:, ftp:, …), which allow_hosts cannot open.",
         "addfeed_usage": "Give me the feed's address, e.g. /addfeed https://example.org/feed.xml",
         "not_http": "“{url}” is not an http(s) address. Feeds look like https://example.org/feed.xml",
         "already": "I already follow {name}.",
@@ -54,6 +57,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ok": " — aktualisiert {when}, {items} Artikel; nächste Prüfung {next}",
         "failing": " — Fehler seit {when} ({count}×): {error}; nächster Versuch {next}",
         "pending": " — noch nicht geprüft",
+        "problems": " — letzte Probleme: {problems}",
+        "hint_scheme": "newsdigest ruft nur http- und https-Adressen ab; der Feed oder eine seiner Weiterleitungen "
+                       "zeigt anderswohin (file:, ftp:, …), das kann auch allow_hosts nicht öffnen.",
         "addfeed_usage": "Bitte die Adresse des Feeds angeben, z. B. /addfeed https://example.org/feed.xml",
         "not_http": "„{url}“ ist keine http(s)-Adresse. Feeds sehen so aus: https://example.org/feed.xml",
         "already": "{name} verfolge ich schon.",
@@ -94,9 +100,11 @@ def _when(stamp: str | None) -> str:
 def error_hint(exc: Exception, lang: str = "en") -> str:
     """What an admin can do about a failed fetch or parse (chat commands and the CLI)."""
     from newsdigest.ingest.feeds import FeedError
-    from newsdigest.ingest.fetch import FetchHTTPError, FetchRefused, FetchTimeout, FetchTooLarge
+    from newsdigest.ingest.fetch import FetchHTTPError, FetchRefused, FetchSchemeRefused, FetchTimeout, FetchTooLarge
     from newsdigest.ingest.poller import NotAFeedError
 
+    if isinstance(exc, FetchSchemeRefused):
+        return _t(lang, "hint_scheme")
     if isinstance(exc, FetchRefused):
         return _t(lang, "hint_refused")
     if isinstance(exc, FetchTimeout):
@@ -115,7 +123,7 @@ def error_hint(exc: Exception, lang: str = "en") -> str:
     return _t(lang, "hint_other")
 
 
-def _health_line(h: FeedHealth, lang: str) -> Inline:
+def _health_line(h: FeedHealth, lang: str, problems: list[tuple[str, str]]) -> Inline:
     f = h.feed
     name = link(f.title or f.url, f.url)
     if f.error_count:
@@ -125,6 +133,9 @@ def _health_line(h: FeedHealth, lang: str) -> Inline:
         mark, detail = "✓ ", _t(lang, "ok", when=_when(f.last_success), items=h.items_seen, next=_when(f.next_poll))
     else:
         mark, detail = "… ", _t(lang, "pending")
+    if problems:
+        listed = " · ".join(f"{_when(at)}: {what[:140]}" for at, what in problems[:3])
+        detail += _t(lang, "problems", problems=listed)
     return item(Span(mark), name, Span(detail))
 
 
@@ -134,7 +145,7 @@ def feeds_reply(store: Store, lang: str = "en") -> Reply:
     if not health:
         return Reply((text(_t(lang, "no_feeds")),))
     return Reply((Heading(_t(lang, "feeds_heading", n=len(health))),
-                  BulletList(tuple(_health_line(h, lang) for h in health))))
+                  BulletList(tuple(_health_line(h, lang, store.feed_problems(h.feed.id)) for h in health))))
 
 
 @command("feeds", "", "the feeds I follow and their health", "die verfolgten Feeds und ihr Zustand")

@@ -67,6 +67,8 @@ def _run(store: object, cfg: Config, action: str, arg: str, out: TextIO, err: Te
             print(f"error: {arg}: {exc}\n{error_hint(exc)}", file=err)
             return EXIT_FAILED
         name = f"“{outcome.title}”" if outcome.title else arg
+        for line in outcome.warnings:
+            print(line, file=err)
         print(f"added {name}: {outcome.created} new articles, {outcome.known} already known", file=out)
         return EXIT_OK
     print(f"error: unknown action {action!r} (list, add, remove, import, export)", file=err)

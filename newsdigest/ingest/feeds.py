@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import feedparser
 
+from newsdigest.ingest.decode import Decoded, as_utf8_xml, decode_document
 from newsdigest.models import ArticleInput
 
 if TYPE_CHECKING:
@@ -39,29 +40,71 @@ class FeedRefused(FeedError):
 
 # -- guarding the parser ---------------------------------------------------------------------------------
 
-_DOCTYPE = re.compile(r"<!DOCTYPE", re.I)
+MAX_EXPANSION = 1_000_000  # characters entity references may add to a document (quadratic blow-up stays far below)
+MAX_NESTING = 8
+_SUBSET = re.compile(r"<!DOCTYPE\s[^\[>]*\[(.*?)\]\s*>", re.S | re.I)
+_DECL = re.compile(
+    r"""<!ENTITY\s+(%\s+)?([\w.:-]+)\s+(?:"([^"]*)"|'([^']*)'|(?:SYSTEM|PUBLIC)\s[^>]*)\s*>""", re.S | re.I)
 _ENTITY = re.compile(r"<!ENTITY", re.I)
+_REF = re.compile(r"&([A-Za-z_][\w.:-]*);")
 
 
 def scan_text(data: bytes) -> str:
-    """The document as text for the DTD scan, whatever its byte encoding (UTF-16/32 would hide ASCII patterns)."""
-    head = data[:4]
-    for bom, codec in ((b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
-                       (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le")):
-        if head.startswith(bom):
-            return data.decode(codec, errors="ignore")
-    for pattern, codec in ((b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"),
-                           (b"\x00<\x00", "utf-16-be"), (b"<\x00", "utf-16-le")):
-        if head.startswith(pattern):
-            return data.decode(codec, errors="ignore")
-    return data.removeprefix(b"\xef\xbb\xbf").decode("latin-1")
+    """The document as text in its own charset (UTF-16/32 included), for scans and sniffing."""
+    return decode_document(data).text
 
 
-def refuse_entity_declarations(data: bytes) -> None:
-    """Raise FeedRefused for a document type declaration that declares entities (billion laughs, quadratic blow-up)."""
-    text = scan_text(data)
-    if _DOCTYPE.search(text) and _ENTITY.search(text):
-        raise FeedRefused("the document declares XML entities in a DOCTYPE; refused to prevent entity-expansion attacks")
+def refuse_entity_declarations(data: bytes, content_type: str | None = None) -> None:
+    """Raise FeedRefused when the document's entities could expand it by more than MAX_EXPANSION characters."""
+    refuse_entity_expansion(decode_document(data, content_type).text)
+
+
+def refuse_entity_expansion(text: str) -> None:
+    """Measure what the internal DTD's entities can add (billion laughs, quadratic blow-up) and refuse above the cap.
+
+    Harmless declarations pass: a few short entities, and parameter entities naming external sets such as
+    XHTML's %HTMLlat1; (never loaded). What cannot be measured (nested declarations in a parameter entity,
+    declarations outside a readable internal subset, cycles) is refused."""
+    if not _ENTITY.search(text):
+        return
+    subset = _SUBSET.search(text)
+    if subset is None:
+        raise FeedRefused("the document declares XML entities outside a readable DOCTYPE; refused to prevent "
+                          "entity-expansion attacks")
+    decls = list(_DECL.finditer(subset.group(1)))
+    if len(decls) != len(_ENTITY.findall(text)):
+        raise FeedRefused("the document's entity declarations cannot be measured; refused to prevent "
+                          "entity-expansion attacks")
+    values: dict[str, str] = {}
+    for d in decls:
+        value = d.group(3) if d.group(3) is not None else d.group(4)
+        if d.group(1):  # parameter entity: only external ones (never loaded) or plain text
+            if value is not None and re.search(r"[<&%]", value):
+                raise FeedRefused("a parameter entity carries markup; refused to prevent entity-expansion attacks")
+            continue
+        if value is not None:
+            values.setdefault(d.group(2), value)
+    sizes: dict[str, int] = {}
+    total = sum(_size(name, values, sizes, 0) for name in _REF.findall(text, subset.end()) if name in values)
+    if total > MAX_EXPANSION:
+        raise FeedRefused(f"entity references would expand the document by {total:,} characters (limit "
+                          f"{MAX_EXPANSION:,}); refused to prevent an entity-expansion attack")
+
+
+def _size(name: str, values: dict[str, str], sizes: dict[str, int], depth: int) -> int:
+    """Characters one reference to `name` expands to (capped just above the limit, so huge values stay cheap)."""
+    if name in sizes:
+        return sizes[name]
+    if depth > MAX_NESTING:
+        raise FeedRefused("entities nest too deep; refused to prevent entity-expansion attacks")
+    value = values[name]
+    sizes[name] = MAX_EXPANSION + 1  # a cycle counts as unbounded
+    size = len(_REF.sub("", value))
+    for ref in _REF.findall(value):
+        if ref in values:
+            size = min(MAX_EXPANSION + 1, size + _size(ref, values, sizes, depth + 1))
+    sizes[name] = size
+    return size
 
 
 # -- sniffing ----------------------------------------------------------------------------------------------
@@ -172,6 +215,7 @@ def _tidy(text: str) -> str:
 class FeedEntry:
     article: ArticleInput
     summary_only: bool  # text is a teaser: the page may carry the full article
+    headline_only: bool = False  # the entry had a title and nothing else
 
 
 @dataclass(frozen=True)
@@ -182,14 +226,20 @@ class ParsedFeed:
     version: str
     entries: tuple[FeedEntry, ...]
     warning: str | None = None  # feedparser's complaint about a malformed but usable feed
+    problems: tuple[str, ...] = ()  # one line each: bytes replaced, entries skipped, dates not usable
 
 
 def parse_feed(data: bytes, *, url: str | None = None, content_type: str | None = None) -> ParsedFeed:
-    """Parse RSS 0.9x/1.0/2.0 or Atom bytes. A malformed feed is accepted while it yields entries."""
-    refuse_entity_declarations(data)
-    headers = {"content-location": url or "", "content-type": content_type or "application/xml"}
+    """Parse RSS 0.9x/1.0/2.0 or Atom bytes. A malformed feed is accepted while it yields entries.
+
+    The bytes are decoded once (decode.py); the entity guard and feedparser see that text, as UTF-8."""
+    decoded = decode_document(data, content_type)
+    refuse_entity_expansion(decoded.text)
+    # The text is UTF-8 now and says so: feedparser must not second-guess the charset.
+    headers = {"content-location": url or "", "content-type": "application/xml; charset=utf-8"}
     # A stream, not bytes: feedparser would try open(bytes) as a local file path first.
-    parsed = feedparser.parse(io.BytesIO(data), response_headers=headers, sanitize_html=True, resolve_relative_uris=True)
+    parsed = feedparser.parse(io.BytesIO(as_utf8_xml(decoded.text)), response_headers=headers, sanitize_html=True,
+                              resolve_relative_uris=True)
     meta: Any = parsed.feed
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
     if problem is not None and isinstance(problem, _BENIGN_BOZO):
@@ -201,13 +251,38 @@ def parse_feed(data: bytes, *, url: str | None = None, content_type: str | None 
     title = _clean_title(meta.get("title"))
     lang = _lang(meta.get("language"))
     source = title or _host(meta.get("link")) or _host(url)
-    entries = tuple(e for e in (_entry(raw, source, lang, url) for raw in parsed.entries) if e is not None)
-    return ParsedFeed(title, meta.get("link"), lang, parsed.get("version") or "unknown", entries,
-                      _describe(problem) if problem is not None else None)
+    problems = _decoding_problems(decoded)
+    entries = []
+    for n, raw in enumerate(parsed.entries, 1):
+        entry, notes = _entry(raw, source, lang, url)
+        problems.extend(f"entry {n}{_name(raw)}: {note}" for note in notes)
+        if entry is not None:
+            entries.append(entry)
+    return ParsedFeed(title, meta.get("link"), lang, parsed.get("version") or "unknown", tuple(entries),
+                      _describe(problem) if problem is not None else None, tuple(problems))
+
+
+def _decoding_problems(decoded: Decoded) -> list[str]:
+    return [f"decoding: {p}" for p in decoded.problems()]
+
+
+def _name(raw: Any) -> str:
+    title = _clean_title(raw.get("title"))
+    if title:
+        return f" “{title[:60]}”"
+    link = raw.get("link")
+    return f" ({link})" if isinstance(link, str) and link else ""
+
+
+_PARSER_PREFIX = re.compile(r"^<unknown>:(\d+):(\d+):\s*")
 
 
 def _describe(exc: object) -> str:
+    """A parser's complaint without its "<unknown>:7:0:" prefix (the line goes to the end, in words)."""
     text = str(exc).strip() or type(exc).__name__
+    m = _PARSER_PREFIX.match(text)
+    if m:
+        text = f"{text[m.end():]} (line {m.group(1)})"
     return text[:200]
 
 
@@ -231,23 +306,31 @@ def _host(url: object) -> str | None:
     return host.removeprefix("www.") if host else None
 
 
-def _entry(raw: Any, source: str | None, feed_lang: str | None, feed_url: str | None) -> FeedEntry | None:
+def _entry(raw: Any, source: str | None, feed_lang: str | None, feed_url: str | None
+           ) -> tuple[FeedEntry | None, list[str]]:
+    """The entry as an article (None when it carries nothing to store) and what was wrong with it."""
     text, lang = _entry_text(raw)
     title = _clean_title(raw.get("title"))
     link = raw.get("link") if isinstance(raw.get("link"), str) else None
-    if not text and not link:
-        return None
+    if not text and not title:
+        return None, ["entry without text or title, skipped"]
+    published, date_note = _entry_date(raw)
+    notes = [date_note] if date_note else []
+    headline = not text
+    if headline and not link:
+        notes.append("no text, stored as a headline only")
     article = ArticleInput(
         text=text or title or "",
         title=title,
-        published=_entry_date(raw),
+        published=published,
         lang=lang or feed_lang,
         url=link,
         guid=raw.get("id") or None,
         source=source,
         feed_url=feed_url,
+        date_note=date_note,
     )
-    return FeedEntry(article, summary_only=bool(link) and len(text) < SUMMARY_ONLY_CHARS)
+    return FeedEntry(article, summary_only=bool(link) and len(text) < SUMMARY_ONLY_CHARS, headline_only=headline), notes
 
 
 def _entry_text(raw: Any) -> tuple[str, str | None]:
@@ -263,15 +346,25 @@ def _entry_text(raw: Any) -> tuple[str, str | None]:
     return max(candidates, key=lambda c: len(c[0]))
 
 
-def _entry_date(raw: Any) -> dt.date | None:
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = raw.get(key)
+_DATE_KEYS = ("published", "updated", "created")
+
+
+def _entry_date(raw: Any) -> tuple[dt.date | None, str | None]:
+    """The entry's date, or None and why: undated, or a date feedparser could not read (recorded, never guessed)."""
+    for key in _DATE_KEYS:
+        value = raw.get(f"{key}_parsed")
         if isinstance(value, time.struct_time):
             try:
-                return dt.datetime.fromtimestamp(calendar.timegm(value), dt.UTC).date()
+                return dt.datetime.fromtimestamp(calendar.timegm(value), dt.UTC).date(), None
             except (OverflowError, ValueError, OSError):
-                continue
-    return None
+                try:  # outside the platform's timestamps (year 1, 9999): the calendar date as written
+                    return dt.date(value.tm_year, value.tm_mon, value.tm_mday), None
+                except ValueError:
+                    continue
+    written = next((raw.get(k) for k in _DATE_KEYS if isinstance(raw.get(k), str) and raw.get(k).strip()), None)
+    if written:
+        return None, f"unparseable date {written.strip()[:60]!r}, filed under the ingest day"
+    return None, "undated, filed under the ingest day"
 
 
 def ingest_url(store: Store, config: Config, url: str, *, published: dt.date | None = None) -> UrlIngestReport:

@@ -52,6 +52,10 @@ class FetchRefused(FetchError):
     """The URL or an address it resolves to is not allowed (scheme, SSRF guard)."""
 
 
+class FetchSchemeRefused(FetchRefused):
+    """The URL (or a redirect) is not http(s): no allowlist can open it."""
+
+
 class FetchTooLarge(FetchError):
     """The body (raw or decompressed) exceeds `[ingest] max_bytes`."""
 
@@ -180,33 +184,92 @@ def parse_ip_literal(host: str) -> IPAddress | None:
     return ipaddress.IPv4Address(number)
 
 
+ANY_PORT = -1
+WEB_PORTS = (80, 443)
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@dataclass(frozen=True)
+class HostRule:
+    """One `[ingest] allow_hosts` entry: a host name or network, and the port it opens (None: 80 and 443)."""
+
+    name: str | None = None
+    network: Network | None = None
+    port: int | None = None
+
+    def opens(self, port: int) -> bool:
+        return self.port == ANY_PORT or port == self.port or (self.port is None and port in WEB_PORTS)
+
+    def __str__(self) -> str:
+        where = self.name or str(self.network)
+        return f"{where}:{'*' if self.port == ANY_PORT else self.port}" if self.port is not None else where
+
+
+def parse_allow_entry(entry: str) -> HostRule:
+    """"host", "host:8080", "host:*", "10.0.0.0/8:8080", "[::1]:8080", "::1" -> a rule; ValueError when malformed."""
+    entry = entry.strip().lower()
+    port: int | None = None
+    if entry.startswith("["):
+        host, _, rest = entry[1:].partition("]")
+        if rest:
+            port = _port(rest.removeprefix(":"), entry)
+    elif entry.count(":") == 1:
+        host, _, text = entry.partition(":")
+        port = _port(text, entry)
+    else:
+        host = entry
+    if not host:
+        raise ValueError(f"allow_hosts entry {entry!r} has no host")
+    try:
+        return HostRule(network=ipaddress.ip_network(host, strict=False), port=port)
+    except ValueError:
+        return HostRule(name=host.rstrip("."), port=port)
+
+
+def _port(text: str, entry: str) -> int:
+    if text == "*":
+        return ANY_PORT
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise ValueError(f"allow_hosts entry {entry!r}: the port must be 1-65535 or *")
+    return int(text)
+
+
 @dataclass(frozen=True)
 class HostPolicy:
-    """`[ingest] allow_hosts`: host names, addresses or networks (CIDR) exempt from the address guard."""
+    """`[ingest] allow_hosts`: host names, addresses or networks (CIDR), each with a port, exempt from the
+    address guard. A bare host opens ports 80 and 443 only; "host:8080" that port, "host:*" every port."""
 
-    names: frozenset[str] = frozenset()
-    networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    rules: tuple[HostRule, ...] = ()
 
     @classmethod
     def from_allow_hosts(cls, allow_hosts: Iterable[str]) -> HostPolicy:
-        names, nets = set(), []
-        for entry in allow_hosts:
-            entry = entry.strip().lower().strip("[]")
-            try:
-                nets.append(ipaddress.ip_network(entry, strict=False))
-            except ValueError:
-                names.add(entry.rstrip("."))
-        return cls(frozenset(names), tuple(nets))
+        return cls(tuple(parse_allow_entry(e) for e in allow_hosts if e.strip()))
 
-    def allows_name(self, host: str) -> bool:
-        return host.lower().rstrip(".").strip("[]") in self.names
+    def _name_rules(self, host: str) -> list[HostRule]:
+        name = host.lower().rstrip(".").strip("[]")
+        return [r for r in self.rules if r.name == name]
 
-    def allows_ip(self, ip: IPAddress) -> bool:
-        return any(ip.version == net.version and ip in net for net in self.networks)
+    def _ip_rules(self, ip: IPAddress) -> list[HostRule]:
+        return [r for r in self.rules if r.network is not None and ip.version == r.network.version and ip in r.network]
 
-    def refusal(self, ip: IPAddress) -> str | None:
-        """Why `ip` may not be contacted under this policy, or None."""
-        return None if self.allows_ip(ip) else address_refusal(ip)
+    def allows_name(self, host: str, port: int) -> bool:
+        return any(r.opens(port) for r in self._name_rules(host))
+
+    def allows_ip(self, ip: IPAddress, port: int) -> bool:
+        return any(r.opens(port) for r in self._ip_rules(ip))
+
+    def refusal(self, ip: IPAddress, port: int, host: str | None = None) -> str | None:
+        """Why `ip` may not be contacted on `port` under this policy, or None."""
+        if self.allows_ip(ip, port):
+            return None
+        reason = address_refusal(ip)
+        if reason is None:
+            return None
+        near = self._ip_rules(ip) + (self._name_rules(host) if host else [])
+        if near:  # the host is allowed, only not on this port
+            opened = ", ".join(str(r) for r in near)
+            reason += f" port {port} (allow_hosts opens only {opened}; a bare host means ports 80 and 443)"
+        return reason
 
 
 async def system_resolver(host: str, port: int) -> list[str]:
@@ -219,21 +282,21 @@ async def system_resolver(host: str, port: int) -> list[str]:
 
 
 async def checked_addresses(host: str, port: int, policy: HostPolicy, resolver: Resolver) -> list[str]:
-    """The addresses of `host` that may be contacted; FetchRefused naming the reason when there are none."""
+    """The addresses of `host` that may be contacted on `port`; FetchRefused naming the reason when there are none."""
     literal = parse_ip_literal(host)
     if literal is not None:
-        reason = None if policy.allows_name(host) else policy.refusal(literal)
+        reason = None if policy.allows_name(host, port) else policy.refusal(literal, port, host)
         if reason:
             written = f" (written as {host})" if str(literal) != host.strip("[]") else ""
             raise FetchRefused(f"{reason}{written}")
         return [str(literal)]
     addresses = await resolver(host, port)
-    if policy.allows_name(host):
+    if policy.allows_name(host, port):
         return addresses
     allowed: list[str] = []
     reasons: list[str] = []
     for text in addresses:
-        reason = policy.refusal(ipaddress.ip_address(text.split("%")[0]))
+        reason = policy.refusal(ipaddress.ip_address(text.split("%")[0]), port, host)
         if reason:
             reasons.append(reason)
         else:
@@ -401,10 +464,21 @@ def check_url(url: str | httpx.URL) -> httpx.URL:
     except (httpx.InvalidURL, TypeError, ValueError) as exc:
         raise FetchRefused(f"not a valid URL: {exc}", str(url)) from None
     if parsed.scheme not in ("http", "https"):
-        raise FetchRefused(f"only http and https URLs are fetched, not {parsed.scheme or 'a relative URL'!r}", str(url))
+        raise FetchSchemeRefused(f"only http and https URLs are fetched, not {parsed.scheme or 'a relative URL'!r}",
+                                 str(url))
     if not parsed.host:
         raise FetchRefused("the URL has no host", str(url))
     return parsed
+
+
+def _redirect_target(url: httpx.URL, location: str) -> httpx.URL:
+    """Where a redirect leads, checked like the first URL; a refusal names the hop."""
+    try:
+        return check_url(url.join(location))
+    except FetchSchemeRefused as exc:
+        raise FetchSchemeRefused(f"redirect from {url} to {location[:200]} refused: {exc.reason}", location) from None
+    except (httpx.InvalidURL, ValueError) as exc:
+        raise FetchRefused(f"redirect from {url} to an invalid address: {exc}", location) from None
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -478,7 +552,7 @@ class Fetcher:
                 location = response.headers.get("location")
                 if response.status_code in _REDIRECTS and location:
                     hops.append(str(url))
-                    url = check_url(url.join(location))
+                    url = _redirect_target(url, location)
                     continue
                 return await self._result(url, response, tuple(hops))
             finally:

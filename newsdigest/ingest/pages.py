@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import trafilatura
 
+from newsdigest.ingest.dedupe import content_hash
 from newsdigest.ingest.fetch import PAGE_ACCEPT, Fetcher, FetchError
 from newsdigest.models import ArticleInput
 
@@ -87,13 +88,17 @@ def page_article(page: PageContent, *, published: dt.date | None = None, source:
 
 
 def with_page(entry: ArticleInput, page: PageContent) -> ArticleInput:
-    """A teaser entry completed by its page: the page's text, the entry's identity; the entry's date first."""
+    """A teaser entry completed by its page: the page's text, the entry's identity; the entry's date first.
+    The entry's own text is remembered by hash, so the next poll tells a changed entry from this completion."""
+    dated = entry.published is not None or page.published is None
     return dataclasses.replace(
         entry,
         text=page.text if len(page.text) > len(entry.text) else entry.text,
         title=entry.title or page.title,
         published=entry.published or page.published,
         lang=entry.lang or page.lang,
+        date_note=entry.date_note if dated else None,
+        entry_hash=entry.entry_hash or content_hash(entry.text),
     )
 
 

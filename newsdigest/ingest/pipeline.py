@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import time
@@ -11,55 +12,167 @@ from pathlib import Path
 
 from newsdigest.extract import extract
 from newsdigest.extract.types import Extraction
+from newsdigest.ingest.dates import refusal
 from newsdigest.ingest.dedupe import canonical_url, content_hash, find_near_duplicate, simhash
 from newsdigest.ingest.files import MANIFESTS, ArticleFileError, iter_article_files, read_article
+from newsdigest.ingest.updates import link_replacements
 from newsdigest.models import ArticleInput
 from newsdigest.ops.metrics import METRICS
+from newsdigest.store.base import StoreBusyError
 from newsdigest.store.store import AddResult, Store
 
 log = logging.getLogger("newsdigest.ingest")
 _EMPTY = Extraction(lang="und", published=None, title=None)  # stands in when the article is already known
 
 
+RETRIES = 3  # attempts at a write while another process holds the database (each waits the busy timeout)
+
+
+def checked_input(inp: ArticleInput, fetched: dt.date) -> tuple[ArticleInput, list[str]]:
+    """The article with its date inside the sane window (a refused date is dropped and noted), and the problems."""
+    if inp.published is None:
+        return inp, []
+    reason = refusal(inp.published, fetched)
+    if reason is None:
+        return inp, []
+    return dataclasses.replace(inp, published=None, date_note=reason), [f"{_label(inp)}: {reason}; filed under the ingest day"]
+
+
+def _label(inp: ArticleInput) -> str:
+    return inp.url or inp.guid or (f"“{inp.title[:80]}”" if inp.title else "entry")
+
+
+def entry_changed(store: Store, inp: ArticleInput) -> bool | None:
+    """None: not known. False: known and unchanged. True: known by GUID or URL, and its source text changed."""
+    found = store.find_article(guid=inp.guid, canonical_url=canonical_url(inp.url), content_hash=content_hash(inp.text))
+    if found is None:
+        return None
+    article_id, matched_by = found
+    return matched_by in ("guid", "url") and store.entry_hash(article_id) != (inp.entry_hash or content_hash(inp.text))
+
+
+def _retrying(write: Callable[[], AddResult]) -> AddResult:
+    """A write that waits out other writers: each attempt waits the busy timeout; the last failure propagates."""
+    for attempt in range(1, RETRIES + 1):
+        try:
+            return write()
+        except StoreBusyError:
+            if attempt == RETRIES:
+                raise
+            log.warning("database busy, retrying write attempt=%d", attempt)
+            time.sleep(0.2 * attempt)
+    raise AssertionError("unreachable")
+
+
 def ingest_article(store: Store, inp: ArticleInput, *, feed_id: int | None = None) -> AddResult:
-    """Store one article unless it is known; known ones only gain a source. Idempotent.
+    """Store one article unless it is known; known ones only gain a source, changed ones are updated. Idempotent.
 
     Known means the same GUID, canonical URL or content hash — or a near-duplicate (SimHash) of a
-    recent article, so a syndicated copy becomes another source of the original.
+    recent article, so a syndicated copy becomes another source of the original. Known by GUID or URL with a
+    changed text is an update: text, extraction, key points and key dates are replaced.
+    Raises StoreBusyError when the database stayed locked through every retry (nothing was stored).
     """
     started = time.perf_counter()
+    inp, _ = checked_input(inp, store.now().date())
     chash = content_hash(inp.text)
     curl = canonical_url(inp.url)
-    if store.find_article(guid=inp.guid, canonical_url=curl, content_hash=chash) is not None:
-        return store.add_article(inp, _EMPTY, content_hash=chash, canonical_url=curl, feed_id=feed_id)
+    found = store.find_article(guid=inp.guid, canonical_url=curl, content_hash=chash)
+    if found is not None:
+        article_id, matched_by = found
+        if matched_by in ("guid", "url") and store.entry_hash(article_id) != (inp.entry_hash or chash):
+            result = _update(store, article_id, inp, chash, curl, feed_id)
+        else:
+            result = _retrying(lambda: store.add_article(inp, _EMPTY, content_hash=chash, canonical_url=curl,
+                                                         feed_id=feed_id))
+        _log(result, inp, started)
+        return result
     value = simhash(inp.text)
     original = find_near_duplicate(store, inp.text, value)
     if original is not None:
-        return store.add_article(inp, _EMPTY, content_hash=chash, canonical_url=curl, simhash=value,
-                                 feed_id=feed_id, duplicate_of=original)
+        return _retrying(lambda: store.add_article(inp, _EMPTY, content_hash=chash, canonical_url=curl, simhash=value,
+                                                   feed_id=feed_id, duplicate_of=original))
     extraction = extract(inp.text, published=inp.published, lang=inp.lang, title=inp.title)
-    result = store.add_article(inp, extraction, content_hash=chash, canonical_url=curl, simhash=value, feed_id=feed_id)
+    result = _retrying(lambda: store.add_article(inp, extraction, content_hash=chash, canonical_url=curl,
+                                                 simhash=value, feed_id=feed_id))
     if result.created:
         METRICS.article_ingested()
+    _log(result, inp, started)
+    return result
+
+
+def _update(store: Store, article_id: int, inp: ArticleInput, chash: str, curl: str | None,
+            feed_id: int | None) -> AddResult:
+    stored = store.article(article_id, with_text=False)
+    published = stored.published if stored is not None else inp.published
+    extraction = extract(inp.text, published=published, lang=inp.lang, title=inp.title)
+    extraction = link_replacements(store.previous_extraction(article_id), extraction)
+    return _retrying(lambda: store.update_article(article_id, inp, extraction, content_hash=chash, canonical_url=curl,
+                                                  simhash=simhash(inp.text), feed_id=feed_id))
+
+
+def _log(result: AddResult, inp: ArticleInput, started: float) -> None:
     log.info(
-        "ingest article=%s created=%s matched_by=%s source=%s ms=%.1f",
-        result.article_id, result.created, result.matched_by, inp.source or inp.url or "local",
+        "ingest article=%s created=%s updated=%s matched_by=%s source=%s ms=%.1f",
+        result.article_id, result.created, result.updated, result.matched_by, inp.source or inp.url or "local",
         (time.perf_counter() - started) * 1000,
     )
-    return result
 
 
 @dataclass
 class IngestReport:
+    """What one ingest run did. `failed` entries were NOT stored; `problems` were stored with a caveat."""
+
     created: int = 0
     known: int = 0
-    errors: list[str] = field(default_factory=list)
+    updated: int = 0
+    errors: list[str] = field(default_factory=list)  # not stored: why
+    problems: list[str] = field(default_factory=list)  # stored, but: refused date, headline only, bytes replaced
+
+    def count(self, result: AddResult) -> None:
+        if result.created:
+            self.created += 1
+        elif result.updated:
+            self.updated += 1
+        else:
+            self.known += 1
+
+    def merge(self, other: IngestReport) -> None:
+        self.created += other.created
+        self.known += other.known
+        self.updated += other.updated
+        self.errors.extend(other.errors)
+        self.problems.extend(other.problems)
 
     def summary(self) -> str:
-        parts = [f"{self.created} new", f"{self.known} already known"]
+        parts = [f"{self.created} new"]
+        if self.updated:
+            parts.append(f"{self.updated} updated")
+        parts.append(f"{self.known} already known")
         if self.errors:
             parts.append(f"{len(self.errors)} failed")
+        if self.problems:
+            parts.append(f"{len(self.problems)} problems")
         return ", ".join(parts)
+
+    def lines(self) -> list[str]:
+        """One line per failure and per problem, for the CLI and logs."""
+        return [f"failed: {e}" for e in self.errors] + [f"problem: {p}" for p in self.problems]
+
+
+def ingest_entry(store: Store, inp: ArticleInput, report: IngestReport, *, feed_id: int | None = None) -> None:
+    """Ingest one article into `report`: a failure is recorded (nothing stored), never raised, never counted as done."""
+    inp, problems = checked_input(inp, store.now().date())
+    try:
+        result = ingest_article(store, inp, feed_id=feed_id)
+    except StoreBusyError as exc:
+        report.errors.append(f"{_label(inp)}: not stored, the database stayed busy ({exc})")
+        return
+    except Exception as exc:  # one bad entry (or an extractor bug) must not lose the rest
+        log.exception("entry failed entry=%s", _label(inp))
+        report.errors.append(f"{_label(inp)}: not stored, internal error ({type(exc).__name__}), logged")
+        return
+    report.count(result)
+    report.problems.extend(problems)
 
 
 def ingest_local(
@@ -74,14 +187,11 @@ def ingest_local(
     files = list(iter_article_files(paths))
     for i, (path, entry) in enumerate(files, 1):
         try:
-            result = ingest_article(store, read_article(path, published=published, entry=entry))
+            inp = read_article(path, published=published, entry=entry)
         except ArticleFileError as exc:
             report.errors.append(str(exc))
         else:
-            if result.created:
-                report.created += 1
-            else:
-                report.known += 1
+            ingest_entry(store, inp, report)
         if progress:
             progress(i, len(files))
     return report

@@ -20,11 +20,10 @@ from typing import Any, TypeVar
 
 from newsdigest.clock import Clock
 from newsdigest.config import Config, IngestConfig
-from newsdigest.ingest.dedupe import canonical_url, content_hash
 from newsdigest.ingest.feeds import FeedError, ParsedFeed, discover_feed_links, document_kind, parse_feed
-from newsdigest.ingest.fetch import FEED_ACCEPT, Fetcher, FetchError, Resolver, run_sync, system_resolver
+from newsdigest.ingest.fetch import FEED_ACCEPT, Fetcher, FetchError, FetchResult, Resolver, run_sync, system_resolver
 from newsdigest.ingest.pages import complete_entry, extract_page, page_article
-from newsdigest.ingest.pipeline import ingest_article
+from newsdigest.ingest.pipeline import IngestReport, entry_changed, ingest_entry
 from newsdigest.models import ArticleInput, Feed
 from newsdigest.ops.metrics import METRICS
 from newsdigest.store.store import Store
@@ -63,34 +62,15 @@ def next_poll_at(
 # -- storing ---------------------------------------------------------------------------------------------
 
 
-def is_known(store: Store, inp: ArticleInput) -> bool:
-    return store.find_article(guid=inp.guid, canonical_url=canonical_url(inp.url), content_hash=content_hash(inp.text)) is not None
-
-
-@dataclass
-class Counts:
-    created: int = 0
-    known: int = 0
-    errors: list[str] = field(default_factory=list)
-
-
-def ingest_many(store: Store, articles: Sequence[ArticleInput], *, feed_id: int | None) -> Counts:
-    counts = Counts()
+def ingest_many(store: Store, articles: Sequence[ArticleInput], *, feed_id: int | None) -> IngestReport:
+    """Store a feed's articles one by one: each is stored, updated, known, or recorded as failed."""
+    report = IngestReport()
     for inp in articles:
         if not inp.text.strip():
-            counts.errors.append(f"{inp.url or inp.guid or '?'}: entry without text")
+            report.problems.append(f"{inp.url or inp.guid or '?'}: entry without text, skipped")
             continue
-        try:
-            result = ingest_article(store, inp, feed_id=feed_id)
-        except Exception as exc:  # one bad entry (or an extractor bug) must not lose the rest of the feed
-            log.exception("entry failed url=%s", inp.url)
-            counts.errors.append(f"{inp.url or inp.guid or '?'}: {type(exc).__name__}")
-            continue
-        if result.created:
-            counts.created += 1
-        else:
-            counts.known += 1
-    return counts
+        ingest_entry(store, inp, report, feed_id=feed_id)
+    return report
 
 
 # -- one feed --------------------------------------------------------------------------------------------
@@ -112,10 +92,10 @@ class Worker:
     async def db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return await asyncio.to_thread(fn, *args, **kwargs)
 
-    async def ingest_parsed(self, parsed: ParsedFeed, *, feed_id: int | None) -> Counts:
-        """Store a parsed feed's entries; unknown teasers are first completed from their pages."""
+    async def ingest_parsed(self, parsed: ParsedFeed, *, feed_id: int | None) -> IngestReport:
+        """Store a parsed feed's entries; new or changed teasers are first completed from their pages."""
         entries = parsed.entries
-        known = await self.db(lambda: [is_known(self.store, e.article) for e in entries])
+        changed = await self.db(lambda: [entry_changed(self.store, e.article) for e in entries])
         page_errors: list[str] = []
 
         async def complete(inp: ArticleInput) -> ArticleInput:
@@ -126,16 +106,16 @@ class Worker:
             return full
 
         jobs: list[Awaitable[ArticleInput]] = []
-        for entry, seen in zip(entries, known, strict=True):
-            if not seen and entry.summary_only and self.cfg.fetch_pages:
+        for entry, change in zip(entries, changed, strict=True):
+            if change is not False and entry.summary_only and self.cfg.fetch_pages:
                 jobs.append(complete(entry.article))
             else:
                 jobs.append(_ready(entry.article))
         articles = await asyncio.gather(*jobs)
         async with self.write_lock:
-            counts = await self.db(ingest_many, self.store, articles, feed_id=feed_id)
-        counts.errors.extend(page_errors)
-        return counts
+            report = await self.db(ingest_many, self.store, articles, feed_id=feed_id)
+        report.problems[:0] = [*parsed.problems, *page_errors]
+        return report
 
     async def poll(self, feed: Feed) -> FeedPollResult:
         """Poll one feed and record its health; never raises for a broken feed."""
@@ -149,11 +129,12 @@ class Worker:
             result = await self.fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
             if result.not_modified:
                 out = FeedPollResult(feed.url, "not-modified")
-                etag, last_modified, title, counts = None, None, None, Counts()
+                etag, last_modified, title, counts = None, None, None, IngestReport()
             else:
-                parsed = await self.db(parse_feed, result.content, url=result.url, content_type=result.content_type)
+                parsed = await self.db(parse_feed_result, result)
                 counts = await self.ingest_parsed(parsed, feed_id=feed.id)
-                out = FeedPollResult(feed.url, "ok", counts.created, counts.known, warnings=counts.errors)
+                out = FeedPollResult(feed.url, "ok", counts.created, counts.known, warnings=counts.lines(),
+                                     updated=counts.updated)
                 etag, last_modified, title = result.etag, result.last_modified, parsed.title
         except (FetchError, FeedError) as exc:
             return await self._failed(feed, interval, str(exc), getattr(exc, "retry_after", None), started)
@@ -165,6 +146,8 @@ class Worker:
         await self.db(self.store.record_feed_success, feed.id, now=now, next_poll=out.next_poll, etag=etag,
                       last_modified=last_modified, title=title, new_items=counts.created,
                       not_modified=out.status == "not-modified")
+        if counts.lines():
+            await self.db(self.store.record_feed_problems, feed.id, counts.lines(), now=now)
         log.info("poll feed=%s status=%s new=%d known=%d ms=%.0f", feed.url, out.status, out.created, out.known,
                  (time.perf_counter() - started) * 1000)
         return out
@@ -192,7 +175,8 @@ class FeedPollResult:
     known: int = 0
     error: str | None = None
     next_poll: dt.datetime | None = None
-    warnings: list[str] = field(default_factory=list)  # pages that could not be used, entries skipped
+    warnings: list[str] = field(default_factory=list)  # one line per failure and problem
+    updated: int = 0
 
 
 @dataclass
@@ -331,21 +315,43 @@ class NotAFeedError(FeedError):
         self.candidates = candidates
 
 
+def parse_feed_result(result: FetchResult) -> ParsedFeed:
+    """A fetched feed parsed; a web page is refused the same way for `addfeed`, `feeds add` and the poller."""
+    if document_kind(result.content, result.content_type) == "page":
+        raise NotAFeedError("this is a web page, not an RSS or Atom feed", discover_feed_links(result.content, result.url))
+    return parse_feed(result.content, url=result.url, content_type=result.content_type)
+
+
 @dataclass
 class UrlIngestReport:
     url: str
     kind: str  # feed | page
     title: str | None = None
-    created: int = 0
-    known: int = 0
-    errors: list[str] = field(default_factory=list)
+    report: IngestReport = field(default_factory=IngestReport)
+
+    @property
+    def created(self) -> int:
+        return self.report.created
+
+    @property
+    def known(self) -> int:
+        return self.report.known
+
+    @property
+    def errors(self) -> list[str]:
+        """Entries NOT stored."""
+        return self.report.errors
+
+    @property
+    def problems(self) -> list[str]:
+        return self.report.problems
 
     def summary(self) -> str:
         name = f" “{self.title}”" if self.title else ""
-        parts = [f"{self.created} new", f"{self.known} already known"]
-        if self.errors:
-            parts.append(f"{len(self.errors)} problems")
-        return f"{self.kind}{name}: " + ", ".join(parts)
+        return f"{self.kind}{name}: {self.report.summary()}"
+
+    def lines(self) -> list[str]:
+        return self.report.lines()
 
     def __str__(self) -> str:
         return self.summary()
@@ -362,10 +368,11 @@ async def ingest_url_async(
             parsed = await asyncio.to_thread(parse_feed, result.content, url=result.url, content_type=result.content_type)
             known_feed = await asyncio.to_thread(store.feed, url)
             counts = await worker.ingest_parsed(parsed, feed_id=known_feed.id if known_feed else None)
-            return UrlIngestReport(url, "feed", parsed.title, counts.created, counts.known, counts.errors)
+            return UrlIngestReport(url, "feed", parsed.title, counts)
     page = await asyncio.to_thread(extract_page, result.content, result.url)
-    added = await asyncio.to_thread(ingest_article, store, page_article(page, published=published))
-    return UrlIngestReport(url, "page", page.title, int(added.created), int(not added.created))
+    report = IngestReport()
+    await asyncio.to_thread(ingest_entry, store, page_article(page, published=published), report)
+    return UrlIngestReport(url, "page", page.title, report)
 
 
 def ingest_url_sync(store: Store, config: Config, url: str, *, published: dt.date | None = None) -> UrlIngestReport:
@@ -380,7 +387,8 @@ class AddFeedOutcome:
     title: str | None
     created: int
     known: int
-    warnings: list[str]
+    warnings: list[str]  # one line per failure and problem
+    updated: int = 0
 
 
 async def add_feed_checked(
@@ -397,10 +405,7 @@ async def add_feed_checked(
     clock = clock or Clock()
     async with Fetcher(config.ingest, resolver=resolver) as fetcher:
         result = await fetcher.fetch(url)
-        if document_kind(result.content, result.content_type) == "page":
-            raise NotAFeedError("this is a web page, not an RSS or Atom feed",
-                                discover_feed_links(result.content, result.url))
-        parsed = await asyncio.to_thread(parse_feed, result.content, url=result.url, content_type=result.content_type)
+        parsed = await asyncio.to_thread(parse_feed_result, result)
         feed, new = await asyncio.to_thread(store.add_feed, url, title=parsed.title, added_by=added_by)
         worker = _worker(store, config.ingest, fetcher, clock, random.Random())
         counts = await worker.ingest_parsed(parsed, feed_id=feed.id)
@@ -409,4 +414,6 @@ async def add_feed_checked(
         store.record_feed_success, feed.id, now=now, next_poll=next_poll_at(now, config.ingest.interval_minutes, 0, worker.rng),
         etag=result.etag, last_modified=result.last_modified, title=parsed.title, new_items=counts.created,
     )
-    return AddFeedOutcome(feed, new, parsed.title, counts.created, counts.known, counts.errors)
+    if counts.lines():
+        await asyncio.to_thread(store.record_feed_problems, feed.id, counts.lines(), now=now)
+    return AddFeedOutcome(feed, new, parsed.title, counts.created, counts.known, counts.lines(), counts.updated)

@@ -23,6 +23,10 @@ class StoreError(RuntimeError):
     """The database cannot be opened or written; the message says why and what to do."""
 
 
+class StoreBusyError(StoreError, sqlite3.OperationalError):
+    """Another writer held the database longer than the busy timeout; nothing of this write was stored."""
+
+
 def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -103,7 +107,12 @@ class StoreBase:
         if conn.in_transaction:  # nested: join the outer transaction
             yield conn
             return
-        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreBusyError(f"database {self.path} is busy: {exc}") from None
+            raise
         try:
             yield conn
         except BaseException:

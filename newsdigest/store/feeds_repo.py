@@ -4,11 +4,12 @@ near-duplicate lookup ingestion needs (SimHash bands over recent articles)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from dataclasses import dataclass
 
 from newsdigest.models import Feed
-from newsdigest.store.base import StoreBase, iso
+from newsdigest.store.base import StoreBase, iso, loads
 
 MAX_ERROR_TEXT = 500
 
@@ -140,6 +141,25 @@ class FeedsRepo(StoreBase):
             )
             row = conn.execute("SELECT error_count FROM feeds WHERE id = ?", (feed_id,)).fetchone()
         return int(row[0]) if row else 0
+
+    def record_feed_problems(self, feed_id: int, problems: list[str], *, now: dt.datetime, keep: int = 3) -> None:
+        """Remember a poll's problems (entries skipped, dates refused, bytes replaced): the newest `keep` stay."""
+        if not problems:
+            return
+        stamp = iso(now)
+        with self.write() as conn:
+            row = conn.execute("SELECT problems FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+            if row is None:
+                return
+            old = loads(row[0], [])
+            new = [{"at": stamp, "text": p[:MAX_ERROR_TEXT]} for p in problems[:keep]]
+            conn.execute("UPDATE feeds SET problems = ? WHERE id = ?",
+                         (json.dumps((new + old)[:keep], ensure_ascii=False), feed_id))
+
+    def feed_problems(self, feed_id: int) -> list[tuple[str, str]]:
+        """(when, problem) of a feed's latest problems, newest first."""
+        row = self.conn.execute("SELECT problems FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+        return [(str(p.get("at", "")), str(p.get("text", ""))) for p in loads(row[0] if row else None, [])]
 
     # -- near-duplicate lookup (articles.simhash) -------------------------------------------------------
 

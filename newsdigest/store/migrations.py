@@ -197,11 +197,22 @@ def _v3(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v4(db: sqlite_utils.Database) -> None:
+    # Ingestion faults made visible: the hash of the text a feed entry carried (before its page completed it),
+    # so a changed entry is told from a completed teaser; when an article was last updated under the same identity, why its
+    # date is not the source's (undated, unparseable, refused), and each feed's latest problems (JSON list).
+    for statement in ("ALTER TABLE articles ADD COLUMN updated_at TEXT",
+                      "ALTER TABLE articles ADD COLUMN date_note TEXT",
+                      "ALTER TABLE articles ADD COLUMN entry_hash TEXT",
+                      "ALTER TABLE feeds ADD COLUMN problems TEXT NOT NULL DEFAULT '[]'"):
+        db.conn.execute(statement)
+
+
 def _split(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3]
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -36,6 +36,7 @@ class AddResult:
     article_id: int
     created: bool  # False: already known (another source may have been recorded)
     matched_by: str | None = None  # guid | url | hash | near-duplicate
+    updated: bool = False  # known by GUID or URL with new content: text and extraction replaced
 
 
 @dataclass(frozen=True)
@@ -88,12 +89,14 @@ class ArticlesRepo(StoreBase):
                 self._add_source(conn, known[0], inp, canonical_url, feed_id)
                 return AddResult(known[0], False, known[1])
             published = (inp.published or self.now().date()).isoformat()
+            date_note = inp.date_note or ("undated" if inp.published is None else None)
             title = inp.title or extraction.title or _first_line(inp.text)
             cur = conn.execute(
                 "INSERT INTO articles (title, text, lang, published, url, canonical_url, guid, content_hash, simhash,"
-                " source, feed_id, ingested_at, extraction) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " source, feed_id, ingested_at, extraction, date_note, entry_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (title, inp.text, extraction.lang, published, inp.url, canonical_url, inp.guid, content_hash,
-                 simhash, inp.source, feed_id, self.stamp(), json.dumps(extraction.as_dict(), ensure_ascii=False)),
+                 simhash, inp.source, feed_id, self.stamp(), json.dumps(extraction.as_dict(), ensure_ascii=False),
+                 date_note, inp.entry_hash or content_hash),
             )
             article_id = int(cur.lastrowid or 0)
             self._add_source(conn, article_id, inp, canonical_url, feed_id)
@@ -128,6 +131,66 @@ class ArticlesRepo(StoreBase):
             "INSERT OR IGNORE INTO actors (article_id, name, rank) VALUES (?,?,?)",
             [(article_id, name, rank) for rank, name in enumerate(ex.actors)],
         )
+
+    def entry_hash(self, article_id: int) -> str | None:
+        """The hash of the text the source last gave for an article (to tell an update from a repeat)."""
+        row = self.conn.execute("SELECT coalesce(entry_hash, content_hash) FROM articles WHERE id = ?",
+                                (article_id,)).fetchone()
+        return str(row[0]) if row else None
+
+    def previous_extraction(self, article_id: int) -> dict[str, Any]:
+        """The stored extraction of an article (what an update replaces)."""
+        row = self.conn.execute("SELECT extraction FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return loads(row[0], {}) if row else {}
+
+    def update_article(
+        self,
+        article_id: int,
+        inp: ArticleInput,
+        extraction: Extraction,
+        *,
+        content_hash: str,
+        canonical_url: str | None = None,
+        simhash: int | None = None,
+        feed_id: int | None = None,
+    ) -> AddResult:
+        """A known article (same GUID or URL) with new content: text, title, extraction and its rows replaced in
+        one transaction; the publication day stays, `updated_at` and `ingested_at` say when the new text came.
+        When another stored article already has this exact text, only the source is recorded."""
+        with self.write() as conn:
+            row = conn.execute("SELECT published, content_hash FROM articles WHERE id = ?", (article_id,)).fetchone()
+            if row is None:
+                raise KeyError(article_id)
+            twin = conn.execute("SELECT id FROM articles WHERE content_hash = ?", (content_hash,)).fetchone()
+            if row["content_hash"] == content_hash or (twin is not None and twin[0] != article_id):
+                if row["content_hash"] == content_hash:  # the teaser changed, its page did not
+                    conn.execute("UPDATE articles SET entry_hash = ? WHERE id = ?",
+                                 (inp.entry_hash or content_hash, article_id))
+                self._add_source(conn, article_id, inp, canonical_url, feed_id)
+                return AddResult(article_id, False, "hash")
+            stamp = self.stamp()
+            conn.execute(
+                "UPDATE articles SET title = coalesce(?, title), text = ?, lang = ?, content_hash = ?, simhash = ?,"
+                " extraction = ?, updated_at = ?, ingested_at = ?, entry_hash = ? WHERE id = ?",
+                (inp.title or extraction.title, inp.text, extraction.lang, content_hash, simhash,
+                 json.dumps(extraction.as_dict(), ensure_ascii=False), stamp, stamp, inp.entry_hash or content_hash,
+                 article_id),
+            )
+            for table in ("key_points", "deadlines", "timexes", "actors"):
+                conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
+            self._add_source(conn, article_id, inp, canonical_url, feed_id)
+            self._add_extraction_rows(conn, article_id, extraction, row["published"])
+            return AddResult(article_id, False, "update", updated=True)
+
+    def article_updates(self, article_ids: list[int]) -> dict[int, str]:
+        """When each of the given articles that was updated in place last changed (ISO stamp)."""
+        if not article_ids:
+            return {}
+        rows = self.conn.execute(
+            f"SELECT id, updated_at FROM articles WHERE updated_at IS NOT NULL AND id IN ({','.join('?' * len(article_ids))})",
+            article_ids,
+        ).fetchall()
+        return {int(r[0]): str(r[1]) for r in rows}
 
     def replace_extraction(self, article_id: int, extraction: Extraction) -> None:
         """Re-extract an article in place (after an extractor upgrade)."""
@@ -267,9 +330,11 @@ class ArticlesRepo(StoreBase):
         fts = fts_query(query)
         if not fts:
             return []
-        # Recent answers are reused while no article was added (articles are never edited in place): one
+        # Recent answers are reused while no article was added or updated: one
         # O(log n) query instead of ranking every match again when many chats ask the same thing.
-        newest = self.conn.execute("SELECT max(id) FROM articles").fetchone()[0]
+        # Updates replace an article's key points, which raises their newest id.
+        newest = tuple(self.conn.execute("SELECT (SELECT max(id) FROM articles), (SELECT max(id) FROM key_points),"
+                                         " (SELECT max(id) FROM timexes)").fetchone())
         key = (fts, until, limit)
         cache: OrderedDict[tuple[Any, ...], tuple[Any, list[SearchHit]]]
         cache, lock = self.__dict__.setdefault("_search_cache", (OrderedDict(), threading.Lock()))

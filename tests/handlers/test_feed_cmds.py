@@ -31,7 +31,7 @@ def server() -> Iterator[FeedServer]:
         yield srv
 
 
-def core_for(store: Store, allow: tuple[str, ...] = ("127.0.0.1",)) -> Core:
+def core_for(store: Store, allow: tuple[str, ...] = ("127.0.0.1:*",)) -> Core:
     base = build_config({"telegram": {"admins": [ADMIN]}})
     config = dataclasses.replace(base, ingest=dataclasses.replace(base.ingest, allow_hosts=allow, timeout_seconds=3))
     return Core(store=store, config=config, clock=FakeClock(dt.datetime(2020, 9, 14, 8, tzinfo=dt.UTC)))

@@ -10,7 +10,7 @@ import pytest
 from newsdigest.config import Config, IngestConfig, build_config
 from tests.fakes.feed_server import FeedServer
 
-LOOPBACK = ("127.0.0.1",)
+LOOPBACK = ("127.0.0.1:*",)  # test servers listen on ephemeral ports
 
 # Distinct article bodies (long enough for SimHash); written for the tests, no shared corpus.
 TEXTS = {

@@ -176,7 +176,7 @@ async def test_redirect_to_loopback_is_refused_when_only_the_first_host_is_allow
     feed_server.route("/feed.xml", rss([Item("t", "x")]))
     feed_server.redirect("/go", f"http://localhost:{feed_server.port}/feed.xml")
     resolver = _resolver({"feeds.example": ["127.0.0.1"], "localhost": ["127.0.0.1"]})
-    async with Fetcher(ingest_cfg(allow_hosts=("feeds.example",)), resolver=resolver) as fetcher:
+    async with Fetcher(ingest_cfg(allow_hosts=(f"feeds.example:{feed_server.port}",)), resolver=resolver) as fetcher:
         with pytest.raises(FetchRefused, match=r"redirect to .*localhost.* refused: localhost resolves to loopback"):
             await fetcher.fetch(f"http://feeds.example:{feed_server.port}/go")
     assert feed_server.hits == {"/go": 1}

@@ -45,7 +45,7 @@ def db_path(tmp_path: Path) -> Path:
 
 
 def make_config(db: Path, *, telegram: FakeTelegram | None = None, slack: FakeSlackApi | None = None,
-                feeds: tuple[str, ...] = (), allow: tuple[str, ...] = ("127.0.0.1",), **env: str) -> Config:
+                feeds: tuple[str, ...] = (), allow: tuple[str, ...] = ("127.0.0.1:*",), **env: str) -> Config:
     raw: dict[str, dict[str, object]] = {
         "storage": {"path": str(db)},
         "ingest": {"feeds": list(feeds), "allow_hosts": list(allow), "timeout_seconds": 5.0},
