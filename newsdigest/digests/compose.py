@@ -26,6 +26,7 @@ class Development:
     sources: int = 1
     published: dt.date | None = None
     kind: str = "fact"
+    updated: bool = False  # from an article whose text changed under the same GUID or URL
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,8 @@ def _story_blocks(story: StoryChanges, inp: DigestInput, opts: ComposeOptions, b
     lines.extend(_change_line(c, inp.as_of, lang) for c in changes[: opts.max_changes])
     hidden = max(0, len(changes) - opts.max_changes)
     for dev in story.developments[: opts.max_items]:
-        lines.append(item(_clip(dev.text, opts.max_item_chars), Span(f" ({sources(lang, dev.sources)})", italic=True)))
+        note = (tr(lang, "updated") + ", " if dev.updated else "") + sources(lang, dev.sources)
+        lines.append(item(_clip(dev.text, opts.max_item_chars), Span(f" ({note})", italic=True)))
     hidden += max(0, len(story.developments) - opts.max_items)
     kept = [line for line in lines if budget.take(line)]
     hidden += len(lines) - len(kept)

@@ -88,7 +88,9 @@ def _from_stories(
     horizon = shift_days(as_of, horizon_days)
     for story in candidates:
         ch = what_changed(store, story, since or _EPOCH, as_of, today=as_of, limit=MAX_DEVELOPMENTS)
-        devs = tuple(Development(d.text, max(1, len(d.sources)), d.published, d.point.kind) for d in ch.developments)
+        updated = set(store.article_updates([a.id for a in ch.new_articles]))
+        devs = tuple(Development(d.text, max(1, len(d.sources)), d.published, d.point.kind,
+                                 updated=bool(updated & set(d.point.article_ids))) for d in ch.developments)
         changes = tuple(
             DeadlineChange(c.kind, c.item.value, c.item.what, _when_value(c.old) if c.old else None)
             for c in ch.deadlines

@@ -6,6 +6,7 @@ they never look inside the store themselves.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sqlite3
 import time
@@ -18,7 +19,7 @@ from newsdigest.config import Config
 from newsdigest.handlers import i18n
 from newsdigest.handlers.context import CommandContext
 from newsdigest.handlers.registry import COMMANDS, CommandSpec, UsageError, parse_command
-from newsdigest.handlers.reply import Reply, error_reply
+from newsdigest.handlers.reply import Reply, error_reply, text
 from newsdigest.models import ChatRef
 
 if TYPE_CHECKING:
@@ -28,6 +29,17 @@ log = logging.getLogger("newsdigest.handlers")
 
 # Observers of answered commands (metrics); called with (platform, command, seconds, ok).
 CommandObserver = Callable[[str, str, float, bool], None]
+
+
+# Commands that answer from story assignments; while clustering is unfinished they say so.
+STORY_COMMANDS = frozenset({"status", "deadline", "timeline", "stories", "digest"})
+
+
+def _with_clustering_note(ctx: CommandContext, reply: Reply) -> Reply:
+    pending = ctx.store.unassigned_count()
+    if not pending:
+        return reply
+    return dataclasses.replace(reply, blocks=(*reply.blocks, text(i18n.t(ctx.lang, "clustering", n=f"{pending:,}"))))
 
 
 def _load_commands() -> None:
@@ -124,6 +136,8 @@ class Core:
         except Exception:
             log.exception("command failed platform=%s chat=%s command=%s", chat.platform, chat.chat_id, name)
             reply = error_reply(i18n.t(ctx.lang, "internal_error"))
+        if name in STORY_COMMANDS and not reply.error:
+            reply = _with_clustering_note(ctx, reply)
         elapsed = time.perf_counter() - started
         log.info(
             "command platform=%s chat=%s command=%s ok=%s ms=%.1f",

@@ -15,6 +15,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "usage": "Usage",
         "internal_error": "Sorry, something went wrong on our side while answering. It has been logged; please try again.",
         "database_busy": "The database is busy right now (another task is writing); please try again in a moment.",
+        "clustering": "Still sorting {n} new articles into stories: this answer uses the ones sorted so far.",
         "commands": "Commands:",
         "help_intro": "I follow developing news stories: where a story stands, what is due when, and what changed.",
         "no_articles": "No articles yet. Add a feed with /addfeed URL (admins) or ingest files with `newsdigest ingest`.",
@@ -34,6 +35,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "usage": "Aufruf",
         "internal_error": "Entschuldigung, bei uns ist beim Antworten etwas schiefgegangen. Es wurde protokolliert; "
         "bitte noch einmal versuchen.",
+        "clustering": "{n} neue Artikel werden noch Geschichten zugeordnet: diese Antwort nutzt die bereits zugeordneten.",
         "database_busy": "Die Datenbank ist gerade beschäftigt (ein anderer Vorgang schreibt); bitte gleich noch "
         "einmal versuchen.",
         "commands": "Befehle:",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from newsdigest.clock import day_or_none
 from newsdigest.handlers.context import CommandContext
 from newsdigest.handlers.registry import UsageError, command
 from newsdigest.handlers.reply import (
@@ -251,6 +252,11 @@ def _sentence(body: str, start: int, end: int) -> str:
     return " ".join(body[left + 1: right].split())
 
 
+def _updated(stamp: str | None, lang: str) -> str:
+    day = day_or_none(stamp)
+    return texts.t(lang, "updated_on", date=fmt_date(day, lang)) if day else ""
+
+
 @command("why", "N", "the sentences and articles behind item N of the last list",
          "die Sätze und Artikel hinter Punkt N der letzten Liste")
 def why_cmd(ctx: CommandContext, args: str) -> Reply:
@@ -270,6 +276,7 @@ def why_cmd(ctx: CommandContext, args: str) -> Reply:
     ids = sorted({int(e["article_id"]) for e in evidence})
     arts = ctx.store.articles_by_id(ids)
     bodies = ctx.store.article_texts(ids)
+    updates = ctx.store.article_updates(ids)
     rows = []
     for e in sorted(evidence, key=lambda e: (arts[e["article_id"]].published or dt.date.min
                                              if e["article_id"] in arts else dt.date.min, e["article_id"])):
@@ -278,7 +285,8 @@ def why_cmd(ctx: CommandContext, args: str) -> Reply:
             continue
         sentence = _sentence(bodies.get(art.id, ""), int(e["start"]), int(e["end"])) or e.get("text", "")
         meta = ", ".join(x for x in (", ".join(art.sources[:3]) or art.source or "",
-                                     fmt_date(art.published, lang) if art.published else "") if x)
+                                     fmt_date(art.published, lang) if art.published else "",
+                                     _updated(updates.get(art.id), lang)) if x)
         title = link(art.title, art.url) if art.url else bold(art.title)
         rows.append(item(Span("“" + _clip(sentence, 400) + "” — "), title, italic(f" ({meta})")))
     blocks: list[Block] = [Heading(texts.t(lang, "why_title", n=n, label=entry.get("label", "")))]

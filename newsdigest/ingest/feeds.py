@@ -316,9 +316,7 @@ def _entry(raw: Any, source: str | None, feed_lang: str | None, feed_url: str | 
         return None, ["entry without text or title, skipped"]
     published, date_note = _entry_date(raw)
     notes = [date_note] if date_note else []
-    headline = not text
-    if headline and not link:
-        notes.append("no text, stored as a headline only")
+    headline = not text  # the poller says so when no page completes it
     article = ArticleInput(
         text=text or title or "",
         title=title,
@@ -352,7 +350,7 @@ _DATE_KEYS = ("published", "updated", "created")
 def _entry_date(raw: Any) -> tuple[dt.date | None, str | None]:
     """The entry's date, or None and why: undated, or a date feedparser could not read (recorded, never guessed)."""
     for key in _DATE_KEYS:
-        value = raw.get(f"{key}_parsed")
+        value = dict.get(raw, f"{key}_parsed")  # not raw.get: feedparser maps a missing key with a warning
         if isinstance(value, time.struct_time):
             try:
                 return dt.datetime.fromtimestamp(calendar.timegm(value), dt.UTC).date(), None
@@ -361,7 +359,7 @@ def _entry_date(raw: Any) -> tuple[dt.date | None, str | None]:
                     return dt.date(value.tm_year, value.tm_mon, value.tm_mday), None
                 except ValueError:
                     continue
-    written = next((raw.get(k) for k in _DATE_KEYS if isinstance(raw.get(k), str) and raw.get(k).strip()), None)
+    written = next((v for k in _DATE_KEYS if isinstance(v := dict.get(raw, k), str) and v.strip()), None)
     if written:
         return None, f"unparseable date {written.strip()[:60]!r}, filed under the ingest day"
     return None, "undated, filed under the ingest day"

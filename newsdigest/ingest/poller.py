@@ -112,9 +112,11 @@ class Worker:
             else:
                 jobs.append(_ready(entry.article))
         articles = await asyncio.gather(*jobs)
+        headlines = [f"{a.url or a.guid or '?'} “{(a.title or '')[:60]}”: no text, stored as a headline only"
+                     for e, a in zip(entries, articles, strict=True) if e.headline_only and a.text == e.article.text]
         async with self.write_lock:
             report = await self.db(ingest_many, self.store, articles, feed_id=feed_id)
-        report.problems[:0] = [*parsed.problems, *page_errors]
+        report.problems[:0] = [*parsed.problems, *page_errors, *headlines]
         return report
 
     async def poll(self, feed: Feed) -> FeedPollResult:

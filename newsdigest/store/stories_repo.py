@@ -85,6 +85,9 @@ class StoriesRepo(StoreBase):
     def has_unassigned(self) -> bool:
         return self.conn.execute("SELECT 1 FROM articles WHERE story_id IS NULL LIMIT 1").fetchone() is not None
 
+    def unassigned_count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM articles WHERE story_id IS NULL").fetchone()[0])
+
     def unassigned_articles(self, limit: int = 500) -> list[tuple[int, str, dt.date, dict[str, Any]]]:
         """(id, title, published, extraction) of articles without a story, oldest first."""
         rows = self.conn.execute(

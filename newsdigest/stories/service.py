@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from newsdigest.clock import day_or_none, shift_days
+from newsdigest.store.base import StoreBusyError
 from newsdigest.stories.cluster import WINDOW_DAYS, ArticleTerms, StoryProfile, assign
 from newsdigest.stories.ledger import DeadlineIn, Ledger, build_ledger, parse_when
 from newsdigest.stories.merge import PointIn
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("newsdigest.stories")
 
-BATCH = 2000
 RECENT_ARTICLES = 12  # articles whose key points feed /status
 POINTS_PER_ARTICLE = 8
 PASSAGES = 6  # best key points per article used for clustering terms
@@ -48,26 +48,43 @@ def article_terms(title: str, extraction: dict[str, Any]) -> TermProfile:
 
 
 _ASSIGN_LOCK = threading.Lock()
+ASSIGN_BATCH = 500  # articles placed per transaction: each commit holds the write lock well under a second
+ASSIGN_BUDGET_S = 5.0  # clustering one command may do before it answers from what is assigned
 
 
-def ensure_assigned(store: Store) -> int:
-    """Cluster every article that has no story yet; returns how many were placed. One cheap query when none."""
+def ensure_assigned(store: Store, *, budget_s: float | None = ASSIGN_BUDGET_S, max_batches: int | None = None,
+                    batch: int = ASSIGN_BATCH) -> int:
+    """Place articles that have no story yet, in small batches, each its own short write transaction; returns how
+    many were placed. Stops after `budget_s` seconds (or `max_batches`), leaving the rest for the next caller:
+    every committed batch survives a kill, and ingestion's writes interleave instead of waiting minutes.
+    One cheap query when nothing waits. A thread that finds another clustering does not wait for it."""
     if not store.has_unassigned():
         return 0
-    started, placed = time.perf_counter(), 0
-    # One clustering pass at a time: the thread lock orders this process's workers, the write
-    # transaction (BEGIN IMMEDIATE) orders processes; a waiter then finds the articles placed.
-    with _ASSIGN_LOCK, store.write():
-        while True:
-            rows = store.unassigned_articles(limit=BATCH)
-            if not rows:
-                break
-            _place(store, rows)
+    if not _ASSIGN_LOCK.acquire(blocking=False):
+        return 0  # another worker of this process is at it; callers answer from what is assigned
+    started, placed, batches = time.perf_counter(), 0, 0
+    try:
+        while max_batches is None or batches < max_batches:
+            # Read and write in one transaction (BEGIN IMMEDIATE): two processes never place the same article.
+            with store.write():
+                rows = store.unassigned_articles(limit=batch)
+                if rows:
+                    _place(store, rows)
             placed += len(rows)
-            if len(rows) < BATCH:
+            batches += 1
+            if len(rows) < batch or (budget_s is not None and time.perf_counter() - started >= budget_s):
                 break
-    log.info("stories assigned=%d ms=%.1f", placed, (time.perf_counter() - started) * 1000)
+    except StoreBusyError:
+        log.info("stories assignment yielded: database busy")  # another process is placing; try next time
+    finally:
+        _ASSIGN_LOCK.release()
+    log.info("stories assigned=%d batches=%d ms=%.1f", placed, batches, (time.perf_counter() - started) * 1000)
     return placed
+
+
+def unassigned_count(store: Store) -> int:
+    """Articles still waiting for a story (clustering in progress when > 0)."""
+    return store.unassigned_count()
 
 
 def _place(store: Store, rows: list[tuple[int, str, dt.date, dict[str, Any]]]) -> None:
@@ -269,5 +286,19 @@ def load_view(store: Store, story: StoryRecord, *, as_of: dt.date | None, today:
 
 
 
-__all__ = ["VIEWS", "StoryView", "ViewCache", "article_terms", "display_name", "ensure_assigned", "load_ledger",
-           "load_view", "most_active_story", "parse_when", "slugify", "stories_list", "view"]
+__all__ = [
+    "VIEWS",
+    "StoryView",
+    "ViewCache",
+    "article_terms",
+    "display_name",
+    "ensure_assigned",
+    "load_ledger",
+    "load_view",
+    "most_active_story",
+    "parse_when",
+    "slugify",
+    "stories_list",
+    "unassigned_count",
+    "view",
+]

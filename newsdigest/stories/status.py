@@ -184,7 +184,10 @@ def what_changed(
 
     today = today or as_of or dt.datetime.now(dt.UTC).date()
     recent = store.story_articles(story.id, until=as_of, limit=service.RECENT_ARTICLES * 2)
-    new = tuple(a for a in recent if is_new(a, since))
+    # An article updated in place (same GUID, new text) is new again, whatever its publication day.
+    stamp = since.astimezone(dt.UTC).isoformat(timespec="seconds") if since.tzinfo else since.isoformat()
+    updated = {i for i, at in store.article_updates([a.id for a in recent]).items() if at >= stamp}
+    new = tuple(a for a in recent if is_new(a, since) or a.id in updated)
     new_ids = {a.id for a in new}
     mentions = service.load_deadline_mentions(store, story.id, as_of=as_of)
     changes, ledger = diff(mentions, new_ids, since.date(), today)
