@@ -25,6 +25,9 @@ ENV_SECRETS = {
 }
 ENV_CONFIG_PATH = "NEWSDIGEST_CONFIG"
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+# host, host:port, host:* ; a bare IPv6 address or network has no port, a bracketed one may have one
+_ALLOW_ENTRY = re.compile(r"^(?:\[[0-9A-Fa-f:.]+\](?::(?:\d{1,5}|\*))?|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*(?:/\d+)?"
+                          r"|[^\s:/\[\]]+(?:/\d+)?(?::(?:\d{1,5}|\*))?)$")
 
 
 class ConfigError(ValueError):
@@ -258,6 +261,10 @@ def _validate(cfg: Config, where: str) -> None:
         raise ConfigError(f"{where}: ingest.interval_minutes must be at least 1")
     if cfg.ingest.concurrency < 1 or cfg.ingest.max_bytes < 1024:
         raise ConfigError(f"{where}: ingest.concurrency must be ≥ 1 and ingest.max_bytes ≥ 1024")
+    for entry in cfg.ingest.allow_hosts:
+        if not _ALLOW_ENTRY.match(entry.strip()):
+            raise ConfigError(f"{where}: ingest.allow_hosts entry {entry!r} must be host, host:port or host:* "
+                              "(e.g. \"feeds.intranet\", \"127.0.0.1:8080\", \"10.0.0.0/8:8443\", \"[::1]:8080\")")
     _choice(cfg.ops.log_format, ("text", "json"), "ops.log_format", where)
     for port_key, port in (("slack.port", cfg.slack.port), ("ops.health_port", cfg.ops.health_port), ("telegram.webhook_port", cfg.telegram.webhook_port)):
         if not 0 <= port <= 65535:

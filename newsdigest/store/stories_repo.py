@@ -191,7 +191,10 @@ class StoriesRepo(StoreBase):
     def most_active_story(self, *, until: dt.date | None, window_days: int = 14) -> int | None:
         """The story with most articles in the window before `until` (or before its newest article)."""
         bound = day_after(until) if until else "9999"
-        row = self.conn.execute("SELECT max(published) FROM articles WHERE published < ?", (bound,)).fetchone()
+        # The newest article already in a story: while a big import is being clustered, the answer comes from
+        # what is assigned instead of a window that holds no story yet.
+        row = self.conn.execute("SELECT max(published) FROM articles WHERE published < ? AND story_id IS NOT NULL",
+                                (bound,)).fetchone()
         newest = day_or_none(row[0]) if row else None
         if newest is None:
             return None
