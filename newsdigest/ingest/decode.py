@@ -24,6 +24,7 @@ _SNIFF: tuple[tuple[bytes, str, int], ...] = (
     (b"<\x00?\x00", "utf-16-le", 0),
     (b"\x00<", "utf-16-be", 0),
     (b"<\x00", "utf-16-le", 0),
+    (b"\x4c\x6f\xa7\x94", "cp037", 0),  # "<?xm" in EBCDIC; the declaration then names the code page
 )
 _DECLARATION = re.compile(r"""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)["'][^>]*\?>""")
 _ANY_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")

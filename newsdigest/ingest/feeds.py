@@ -312,8 +312,8 @@ def _entry(raw: Any, source: str | None, feed_lang: str | None, feed_url: str | 
     text, lang = _entry_text(raw)
     title = _clean_title(raw.get("title"))
     link = raw.get("link") if isinstance(raw.get("link"), str) else None
-    if not text and not title:
-        return None, ["entry without text or title, skipped"]
+    if not text and not title and not link:
+        return None, ["entry without text, title or link, skipped"]
     published, date_note = _entry_date(raw)
     notes = [date_note] if date_note else []
     headline = not text  # the poller says so when no page completes it

@@ -111,12 +111,12 @@ async def test_title_only_entries_are_stored_as_headlines(
 ) -> None:
     body = ("<?xml version='1.0'?><rss version='2.0'><channel><title>Eilticker</title>"
             "<item><title>Veltrix verkauft Nordnetz an Bieter aus Hamburg</title><guid>h1</guid></item>"
-            "<item><guid>h2</guid></item></channel></rss>")
+            "<item><guid isPermaLink='false'>h2</guid></item></channel></rss>")
     feed_server.route("/feed.xml", body)
     report = await ingest_url_async(fstore, loopback_config, feed_server.url("/feed.xml"))
     assert report.created == 1 and not report.errors
     assert any("stored as a headline only" in p for p in report.problems)
-    assert any("without text or title" in p for p in report.problems)
+    assert any("without text, title or link" in p for p in report.problems)
     assert any("undated" in p for p in report.problems)  # recorded, not silently the ingest day
     assert f"1 new, 0 already known, {len(report.problems)} problems" in report.summary()
     assert report.lines() == [f"problem: {p}" for p in report.problems]  # one printed line per problem
