@@ -151,7 +151,7 @@ class IngestReport:
         if self.errors:
             parts.append(f"{len(self.errors)} failed")
         if self.problems:
-            parts.append(f"{len(self.problems)} problems")
+            parts.append(f"{len(self.problems)} problem{'s' if len(self.problems) != 1 else ''}")
         return ", ".join(parts)
 
     def lines(self) -> list[str]:

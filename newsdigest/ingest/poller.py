@@ -138,6 +138,8 @@ class Worker:
                 out = FeedPollResult(feed.url, "ok", counts.created, counts.known, warnings=counts.lines(),
                                      updated=counts.updated)
                 etag, last_modified, title = result.etag, result.last_modified, parsed.title
+                if counts.errors:  # entries not stored: no validators, so the next poll gets them again (no 304)
+                    etag = last_modified = None
         except (FetchError, FeedError) as exc:
             return await self._failed(feed, interval, str(exc), getattr(exc, "retry_after", None), started)
         except Exception as exc:  # a bug must not stop the poller; the feed shows the error

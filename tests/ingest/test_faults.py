@@ -217,3 +217,19 @@ async def test_feeds_add_and_the_poller_describe_a_web_page_alike(
     fstore.add_feed(feed_server.url("/page"))
     report = await poll_once(fstore, loopback_config, clock=clock)
     assert report.results[0].error == str(added.value)
+
+
+async def test_a_feed_whose_entry_was_not_stored_is_fetched_in_full_again(
+    tmp_path: Path, loopback_config: Config, feed_server: FeedServer, clock: FakeClock
+) -> None:
+    store = BusyStore(tmp_path / "busy-feed.db", now=clock.now)
+    feed_server.route("/feed.xml", rss([Item("Bahn", TEXTS["bahn"], guid="bahn")]), etag='"v1"')
+    store.add_feed(feed_server.url("/feed.xml"))
+    store.busy = 99
+    first = await poll_once(store, loopback_config, clock=clock)
+    assert first.created == 0 and any(w.startswith("failed:") for w in first.results[0].warnings)
+    store.busy = 0
+    second = await poll_once(store, loopback_config, clock=clock)
+    assert second.results[0].status == "ok" and second.created == 1  # no 304 hid the lost entry
+    assert "if-none-match" not in feed_server.requests[-1][1]
+    store.close()
