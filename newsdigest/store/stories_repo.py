@@ -90,9 +90,13 @@ class StoriesRepo(StoreBase):
 
     def unassigned_articles(self, limit: int = 500) -> list[tuple[int, str, dt.date, dict[str, Any]]]:
         """(id, title, published, extraction) of articles without a story, oldest first."""
+        # Pick the ids from the (published, story_id) index, then read only those rows: sorting every waiting
+        # row with its extraction took most of a batch's time after a big import.
+        hint = " INDEXED BY articles_published_story" if self._has_index("articles_published_story") else ""
         rows = self.conn.execute(
-            "SELECT id, title, published, extraction FROM articles WHERE story_id IS NULL"
-            " ORDER BY published, id LIMIT ?",
+            "SELECT a.id, a.title, a.published, a.extraction FROM articles a WHERE a.id IN"
+            f" (SELECT id FROM articles{hint} WHERE story_id IS NULL ORDER BY published, id LIMIT ?)"
+            " ORDER BY a.published, a.id",
             (limit,),
         ).fetchall()
         return [(r[0], r[1], day_or_none(r[2]) or dt.date.min, loads(r[3], {})) for r in rows]
