@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (fixtures imported from conftest_telegram)
 """TelegramSender against the fake Bot API: limits, 429, 403, migration, 5xx, resuming multi-part replies."""
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from newsdigest.config import TelegramConfig
 from newsdigest.handlers.reply import Heading, Image, Reply, text
 from newsdigest.models import ChatRef
 from newsdigest.store.store import Store
-from tests.bot.conftest_telegram import tg_fake, tg_fake_factory, tg_sender  # noqa: F401
+from tests.bot.telegram_support import tg_sender
 from tests.fakes.telegram_api import FakeTelegram, Limits, parse_html
 
 HOSTILE = ("<script>alert('x')</script> Tom & Jerry <b>unclosed <i>tags &amp; &lt; entities. " * 300)[:20_000]

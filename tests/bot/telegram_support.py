@@ -1,45 +1,21 @@
-"""Telegram test fixtures (imported by the telegram test modules; tests/bot/conftest.py is shared)."""
+"""Telegram test helpers: a Config pointing at the fake, a running bot, a sender over a plain PTB Bot."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
-import pytest
 from telegram import Bot
 
 from newsdigest.bot.ratelimit import RateLimiter
 from newsdigest.bot.telegram import AiohttpRequest, RetryPolicy, TelegramBot, TelegramSender
-from newsdigest.config import Config, TelegramConfig, build_config
+from newsdigest.config import Config, build_config
 from newsdigest.handlers import Core
 from newsdigest.store.store import Store
-from tests.fakes.telegram_api import FakeTelegram, Limits
+from tests.fakes.telegram_api import FakeTelegram
 
 FAST_RETRY = RetryPolicy(max_attempts=4, backoff=0.01, max_backoff=0.05)
-
-
-@pytest.fixture
-def tg_fake() -> Iterator[FakeTelegram]:
-    """The fake Bot API with Telegram's real flood limits."""
-    with FakeTelegram() as fake:
-        yield fake
-
-
-@pytest.fixture
-def tg_fake_factory() -> Iterator[Callable[..., FakeTelegram]]:
-    """Build fakes with other limits; all are stopped at teardown."""
-    fakes: list[FakeTelegram] = []
-
-    def make(limits: Limits | None = None, **kwargs: Any) -> FakeTelegram:
-        fake = FakeTelegram(limits=limits, **kwargs)
-        fake.start()
-        fakes.append(fake)
-        return fake
-
-    yield make
-    for fake in fakes:
-        fake.stop()
 
 
 def tg_config(fake: FakeTelegram, base: Config | None = None, **telegram: Any) -> Config:
@@ -61,13 +37,6 @@ async def running_bot(core: Core, fake: FakeTelegram, **kwargs: Any) -> AsyncIte
         await bot.stop()
 
 
-@pytest.fixture
-def tg_core(seeded_core: Core, tg_fake: FakeTelegram) -> Core:
-    """The seeded core, configured for the fake."""
-    seeded_core.config = tg_config(tg_fake, seeded_core.config)
-    return seeded_core
-
-
 @asynccontextmanager
 async def tg_sender(
     fake: FakeTelegram, store: Store | None, limiter: RateLimiter | None = None, retry: RetryPolicy = FAST_RETRY
@@ -76,12 +45,3 @@ async def tg_sender(
     bot = Bot(fake.token, base_url=fake.base_url, base_file_url=fake.base_file_url, request=AiohttpRequest())
     async with bot:
         yield TelegramSender(bot, store, limiter or RateLimiter(), retry)
-
-
-def real_limiter(cfg: TelegramConfig | None = None) -> RateLimiter:
-    from newsdigest.bot.telegram import limiter_from_config
-
-    return limiter_from_config(cfg or TelegramConfig())
-
-
-SenderFactory = Callable[..., AbstractAsyncContextManager[TelegramSender]]
