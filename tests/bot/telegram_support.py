@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from telegram import Bot
 
-from newsdigest.bot.ratelimit import RateLimiter
+from newsdigest.bot.ratelimit import RateLimiter, Sleep
 from newsdigest.bot.telegram import AiohttpRequest, RetryPolicy, TelegramBot, TelegramSender
 from newsdigest.config import Config, build_config
 from newsdigest.handlers import Core
@@ -39,9 +40,13 @@ async def running_bot(core: Core, fake: FakeTelegram, **kwargs: Any) -> AsyncIte
 
 @asynccontextmanager
 async def tg_sender(
-    fake: FakeTelegram, store: Store | None, limiter: RateLimiter | None = None, retry: RetryPolicy = FAST_RETRY
+    fake: FakeTelegram,
+    store: Store | None,
+    limiter: RateLimiter | None = None,
+    retry: RetryPolicy = FAST_RETRY,
+    sleep: Sleep = asyncio.sleep,
 ) -> AsyncIterator[TelegramSender]:
-    """A TelegramSender over a plain PTB Bot (no Application), as digests use it."""
+    """A TelegramSender over a plain PTB Bot (no Application), as digests use it; `sleep` is its retry backoff's."""
     bot = Bot(fake.token, base_url=fake.base_url, base_file_url=fake.base_file_url, request=AiohttpRequest())
     async with bot:
-        yield TelegramSender(bot, store, limiter or RateLimiter(), retry)
+        yield TelegramSender(bot, store, limiter or RateLimiter(), retry, sleep=sleep)

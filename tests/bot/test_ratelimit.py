@@ -33,6 +33,18 @@ def test_sliding_window_is_exact() -> None:
     assert w.wait(61.0) == pytest.approx(9.0)
 
 
+def test_sliding_window_counts_an_event_on_the_exact_boundary_once() -> None:
+    # 61.266666666666666 - 60 is a hair below 1.2666666666666666 in floats: the first event must still count as
+    # gone, and the window must not then let a third event through in the same instant.
+    w = SlidingWindow(count=2, period=60)
+    w.charge(1.2666666666666666)
+    w.charge(1.3)
+    now = 61.266666666666666
+    assert w.wait(now) == 0
+    w.charge(now)
+    assert w.wait(now) == pytest.approx(1.3 + 60 - now)
+
+
 def test_invalid_budgets_refused() -> None:
     with pytest.raises(ValueError):
         Gcra(rate=0)
