@@ -136,7 +136,7 @@ def main() -> None:
         urls = [f"http://127.0.0.1:{port}{path}" for path in docs]
         base = build_config({})
         cfg = dataclasses.replace(base, ingest=dataclasses.replace(
-            base.ingest, allow_hosts=("127.0.0.1",), concurrency=args.concurrency, max_bytes=20_000_000,
+            base.ingest, allow_hosts=("127.0.0.1:*",), concurrency=args.concurrency, max_bytes=20_000_000,
             timeout_seconds=60, fetch_pages=False))
         rows = run_stages(cfg, urls, total_bytes, args.baseline_items)
     finally:
