@@ -88,6 +88,15 @@ class StoriesRepo(StoreBase):
     def unassigned_count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM articles WHERE story_id IS NULL").fetchone()[0])
 
+    def still_unassigned(self, article_ids: list[int]) -> set[int]:
+        """Which of the given articles still have no story (another process may have placed some meanwhile)."""
+        if not article_ids:
+            return set()
+        rows = self.conn.execute(
+            f"SELECT id FROM articles WHERE story_id IS NULL AND id IN ({','.join('?' * len(article_ids))})", article_ids
+        ).fetchall()
+        return {int(r[0]) for r in rows}
+
     def unassigned_articles(self, limit: int = 500) -> list[tuple[int, str, dt.date, dict[str, Any]]]:
         """(id, title, published, extraction) of articles without a story, oldest first."""
         # Pick the ids from the (published, story_id) index, then read only those rows: sorting every waiting

@@ -50,6 +50,7 @@ def article_terms(title: str, extraction: dict[str, Any]) -> TermProfile:
 _ASSIGN_LOCK = threading.Lock()
 ASSIGN_BATCH = 500  # articles placed per transaction: each commit holds the write lock well under a second
 ASSIGN_BUDGET_S = 5.0  # clustering one command may do before it answers from what is assigned
+YIELD_S = 0.1  # pause between batches, so other writers get the lock
 
 
 def ensure_assigned(store: Store, *, budget_s: float | None = ASSIGN_BUDGET_S, max_batches: int | None = None,
@@ -65,15 +66,21 @@ def ensure_assigned(store: Store, *, budget_s: float | None = ASSIGN_BUDGET_S, m
     started, placed, batches = time.perf_counter(), 0, 0
     try:
         while max_batches is None or batches < max_batches:
-            # Read and write in one transaction (BEGIN IMMEDIATE): two processes never place the same article.
-            with store.write():
-                rows = store.unassigned_articles(limit=batch)
-                if rows:
-                    _place(store, rows)
-            placed += len(rows)
+            rows = store.unassigned_articles(limit=batch)
+            arts = [ArticleTerms(aid, published, article_terms(title, ex)) for aid, title, published, ex in rows]
+            if arts:  # terms are computed outside the lock; the write transaction re-checks who is still waiting,
+                with store.write():  # so two processes never place the same article
+                    waiting = store.still_unassigned([a.article_id for a in arts])
+                    arts = [a for a in arts if a.article_id in waiting]
+                    if arts:
+                        _place(store, arts)
+            placed += len(arts)
             batches += 1
             if len(rows) < batch or (budget_s is not None and time.perf_counter() - started >= budget_s):
                 break
+            # SQLite's busy handler polls every 100 ms at most and is not fair: leave the lock free that long,
+            # so a waiting ingest gets in between two batches instead of waiting out the whole budget.
+            time.sleep(YIELD_S)
     except StoreBusyError:
         log.info("stories assignment yielded: database busy")  # another process is placing; try next time
     finally:
@@ -87,8 +94,7 @@ def unassigned_count(store: Store) -> int:
     return store.unassigned_count()
 
 
-def _place(store: Store, rows: list[tuple[int, str, dt.date, dict[str, Any]]]) -> None:
-    arts = [ArticleTerms(aid, published, article_terms(title, ex)) for aid, title, published, ex in rows]
+def _place(store: Store, arts: list[ArticleTerms]) -> None:
     records = {
         r.id: r
         for r in store.stories_active_between(
