@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import math
 import threading
 import time
 import weakref
@@ -53,17 +54,19 @@ ASSIGN_BUDGET_S = 5.0  # clustering one command may do before it answers from wh
 YIELD_S = 0.1  # pause between batches, so other writers get the lock
 
 
-def ensure_assigned(store: Store, *, budget_s: float | None = ASSIGN_BUDGET_S, max_batches: int | None = None,
+def ensure_assigned(store: Store, *, budget_s: float | None = None, max_batches: int | None = None,
                     batch: int = ASSIGN_BATCH) -> int:
     """Place articles that have no story yet, in small batches, each its own short write transaction; returns how
-    many were placed. Stops after `budget_s` seconds (or `max_batches`), leaving the rest for the next caller:
-    every committed batch survives a kill, and ingestion's writes interleave instead of waiting minutes.
-    One cheap query when nothing waits. A thread that finds another clustering does not wait for it."""
+    many were placed. Stops after `budget_s` seconds (default ASSIGN_BUDGET_S; math.inf: all) or `max_batches`,
+    leaving the rest for the next caller: every committed batch survives a kill, and ingestion's writes interleave
+    instead of waiting minutes. One cheap query when nothing waits. While another thread of this process clusters,
+    this one waits for it at most the budget, then answers from what is assigned."""
     if not store.has_unassigned():
         return 0
-    if not _ASSIGN_LOCK.acquire(blocking=False):
-        return 0  # another worker of this process is at it; callers answer from what is assigned
+    budget = ASSIGN_BUDGET_S if budget_s is None else budget_s
     started, placed, batches = time.perf_counter(), 0, 0
+    if not _ASSIGN_LOCK.acquire(timeout=-1 if budget == math.inf else budget):
+        return 0  # another worker of this process is still at it
     try:
         while max_batches is None or batches < max_batches:
             rows = store.unassigned_articles(limit=batch)
@@ -76,7 +79,7 @@ def ensure_assigned(store: Store, *, budget_s: float | None = ASSIGN_BUDGET_S, m
                         _place(store, arts)
             placed += len(arts)
             batches += 1
-            if len(rows) < batch or (budget_s is not None and time.perf_counter() - started >= budget_s):
+            if len(rows) < batch or time.perf_counter() - started >= budget:
                 break
             # SQLite's busy handler polls every 100 ms at most and is not fair: leave the lock free that long,
             # so a waiting ingest gets in between two batches instead of waiting out the whole budget.

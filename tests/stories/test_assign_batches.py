@@ -7,6 +7,8 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from newsdigest.clock import Clock
 from newsdigest.config import build_config
 from newsdigest.extract import extract
@@ -41,7 +43,10 @@ def test_each_batch_commits_on_its_own(tmp_path: Path) -> None:
     reopened.close()
 
 
-def test_a_command_during_clustering_answers_from_what_is_assigned(tmp_path: Path) -> None:
+def test_a_command_during_clustering_answers_from_what_is_assigned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(service, "ASSIGN_BUDGET_S", 0.01)  # how long a command waits for the other worker
     store = Store(tmp_path / "c.db")
     _fill(store)
     ensure_assigned(store, max_batches=1, batch=2)
