@@ -24,7 +24,7 @@ import sqlite_utils
 
 from newsdigest.config import ENV_SECRETS, Config, ConfigError, SlackConfig, TelegramConfig, load_config
 from newsdigest.ingest.feeds import FeedError, parse_feed
-from newsdigest.ingest.fetch import Fetcher, FetchError, FetchHTTPError, FetchRefused, FetchTimeout, run_sync
+from newsdigest.ingest.fetch import Fetcher, FetchError, FetchHTTPError, FetchRefused, FetchTimeout
 from newsdigest.logs import SecretFilter, config_secrets, setup_logging
 from newsdigest.store.migrations import SCHEMA_VERSION, current_version
 
@@ -192,7 +192,31 @@ async def telegram_check(cfg: TelegramConfig, client: httpx.AsyncClient) -> Chec
 async def slack_checks(cfg: SlackConfig, client: httpx.AsyncClient) -> list[Check]:
     if not cfg.bot_token:
         return [Check("Slack auth.test", None, "not configured (set NEWSDIGEST_SLACK_BOT_TOKEN to enable)")]
-    return [await _slack_auth(cfg, client), _slack_mode(cfg)]
+    mode = _slack_mode(cfg)
+    if cfg.mode == "socket" and mode.ok:
+        mode = await _slack_app_token(cfg, client)
+    return [await _slack_auth(cfg, client), mode]
+
+
+async def _slack_app_token(cfg: SlackConfig, client: httpx.AsyncClient) -> Check:
+    """apps.connections.open with the app-level token: what Socket Mode calls first (read-only: the URL is unused)."""
+    name = "Slack socket mode"
+    fix = ("Basic Information → App-Level Tokens → generate one with connections:write into "
+           "NEWSDIGEST_SLACK_APP_TOKEN; and enable Socket Mode (slack/manifest.yml does)")
+    try:
+        response = await client.post(f"{cfg.api_base_url}apps.connections.open",
+                                     headers={"Authorization": f"Bearer {cfg.app_token}"})
+    except httpx.HTTPError as exc:
+        return Check(name, False, f"cannot reach {_host(cfg.api_base_url)}: {type(exc).__name__}",
+                     "check the network / proxy and slack.api_base_url")
+    data = _json(response)
+    if data.get("ok"):
+        return Check(name, True, f"app-level token accepted (apps.connections.open); {cfg.command} arrives over "
+                     "Socket Mode")
+    error = str(data.get("error") or f"HTTP {response.status_code}")
+    if error in ("invalid_auth", "not_authed", "token_revoked", "not_allowed_token_type", "token_expired"):
+        return Check(name, False, f"app-level token rejected ({error})", fix)
+    return Check(name, False, error, "check slack.api_base_url (it ends with /api/)")
 
 
 async def _slack_auth(cfg: SlackConfig, client: httpx.AsyncClient) -> Check:
@@ -318,7 +342,7 @@ async def run_doctor_async(config: Config, out: TextIO | None = None) -> int:
 
 def run_doctor(config: Config, out: TextIO | None = None) -> int:
     """The CLI entry point: exit 0 when every check passed, 1 otherwise."""
-    return int(run_sync(run_doctor_async(config, out)))
+    return asyncio.run(run_doctor_async(config, out))  # the CLI's one event loop
 
 
 def doctor_main(config_path: str | None, db: str | None = None, out: TextIO | None = None,

@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
+from newsdigest.store.gateway import Gateway
 from newsdigest.store.migrations import migrate
 
 BUSY_TIMEOUT_MS = 10_000
@@ -56,6 +57,7 @@ class StoreBase:
         self._local = threading.local()
         self._all: list[sqlite_utils.Database] = []
         self._lock = threading.Lock()
+        self.gateway = Gateway()  # how coroutines reach this store: one writer thread, a few readers
         if self.path != ":memory:":
             try:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -116,6 +118,7 @@ class StoreBase:
         return iso(self.now())
 
     def close(self) -> None:
+        self.gateway.close()
         with self._lock:
             for db in self._all:
                 with contextlib.suppress(sqlite3.Error):

@@ -82,7 +82,7 @@ async def test_real_scheduler_catches_up_at_start(tmp_path: Path) -> None:
     store.subscribe(CHAT, time=f"{missed:%H:%M}", tz="UTC")
     subscribed[0] = real.now()
     sched = DigestScheduler(Deliverer(store, config, real, {"telegram": sender}), catch_up_seconds=0.2)
-    sched.start()
+    await sched.start()
     try:
         assert list(sched.next_runs()) == [store.subscriptions()[0].id]  # the subscription's cron job
         for _ in range(100):

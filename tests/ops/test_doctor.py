@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import sqlite3
@@ -31,7 +32,7 @@ def telegram() -> Iterator[FakeTelegram]:
 
 @pytest.fixture
 async def slack() -> AsyncIterator[FakeSlackApi]:
-    fake = FakeSlackApi(token=SLACK_TOKEN)
+    fake = FakeSlackApi(token=SLACK_TOKEN, app_token=APP_TOKEN)
     await fake.start()
     yield fake
     await fake.stop()
@@ -168,9 +169,7 @@ def test_read_only_database_folder(tmp_path: Path) -> None:
 
 
 def run_checks(cfg: Config) -> list[Check]:
-    from newsdigest.ingest.fetch import run_sync
-
-    return list(run_sync(collect_checks(cfg)))
+    return asyncio.run(collect_checks(cfg))
 
 
 def test_missing_database_is_fine_and_not_created(tmp_path: Path) -> None:
