@@ -466,8 +466,8 @@ class TelegramBot:
     async def start(self) -> None:
         try:
             await self.app.initialize()  # getMe: checks the token, learns our @username
-        except InvalidToken as exc:
-            raise ConfigError(f"Telegram refused the bot token ({exc.message}): copy the token from @BotFather "
+        except InvalidToken:  # PTB's message quotes the token: not repeated here
+            raise ConfigError("Telegram refused the bot token (getMe: unauthorized): copy the token from @BotFather "
                               "(/mybots → API Token) into NEWSDIGEST_TELEGRAM_TOKEN") from None
         except NetworkError as exc:
             raise ConfigError(f"cannot reach the Telegram Bot API ({exc.message}): check the network / proxy "
@@ -494,13 +494,15 @@ class TelegramBot:
 
     async def stop(self) -> None:
         updater = self.app.updater
+        was_running = self.app.running
         if updater is not None and updater.running:
             await updater.stop()
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()
         await self.limiter.aclose()
-        log.info("telegram stopped")
+        if was_running:
+            log.info("telegram stopped")
 
     async def send(self, chat_id: str, reply: Reply, *, interactive: bool = False) -> SendResult:
         return await self.sender.send(chat_id, reply, interactive=interactive)

@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -37,18 +37,18 @@ class DbStatus:
     last_digest: str | None = None
 
 
-DbProbe = Callable[[], DbStatus]
+DbProbe = Callable[[], Awaitable[DbStatus]]
 
 
 def store_probe(store: Store) -> DbProbe:
-    """A probe that reads the database file (not a cached page) and its last recorded poll and digest."""
+    """A probe that checks the database file is still there and writable, then reads its last poll and digest.
 
-    def probe() -> DbStatus:
-        row = store.query(
-            "SELECT (SELECT MAX(last_success) FROM feeds) AS poll, "
-            "(SELECT MAX(sent_at) FROM deliveries WHERE sent_at IS NOT NULL) AS digest"
-        )[0]
-        return DbStatus(last_poll=row[0], last_digest=row[1])
+    The store answers through its gateway (a reader thread), never on the event loop.
+    """
+
+    async def probe() -> DbStatus:
+        facts = await store.gateway.read(store.health)
+        return DbStatus(last_poll=facts.last_poll, last_digest=facts.last_digest)
 
     return probe
 
@@ -116,7 +116,7 @@ class HealthServer:
         """(status, None) when the database answers in time, else (None, why)."""
         try:
             async with asyncio.timeout(DB_CHECK_TIMEOUT):
-                return await asyncio.to_thread(self.probe), None
+                return await self.probe(), None
         except TimeoutError:
             return None, f"no answer within {DB_CHECK_TIMEOUT:g} s (locked?)"
         except (sqlite3.Error, StoreError, OSError) as exc:

@@ -14,6 +14,7 @@ import sqlite3
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from newsdigest.clock import day_or_none
@@ -445,7 +446,11 @@ class LeaseRepo(StoreBase):
 
 
 def _holder_is_dead(holder: str) -> bool:
-    """A holder "host:pid" on this host whose process is gone (kill -9, crash) no longer blocks a restart."""
+    """A holder "host:pid" on this host whose process is gone (kill -9, crash) no longer blocks a restart.
+
+    A killed process stays a zombie until its parent reaps it (a shell pipeline, a supervisor, a test
+    harness may take their time): it answers signals but will never renew, so it counts as dead too.
+    """
     host, _, pid = holder.rpartition(":")
     if host != socket.gethostname() or not pid.isdigit():
         return False
@@ -455,8 +460,37 @@ def _holder_is_dead(holder: str) -> bool:
         return True
     except PermissionError:  # alive, owned by someone else
         return False
-    return False
+    return _is_zombie(int(pid))
 
 
-class Store(ArticlesRepo, ChatsRepo, SubscriptionsRepo, LeaseRepo, FeedsRepo, StoriesRepo, DeliveryRepo):
+def _is_zombie(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:  # gone this instant, or no /proc at all (not Linux: signals are all we have)
+        return Path("/proc/self").exists()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]  # the state follows the command name in parentheses
+
+
+@dataclass(frozen=True)
+class HealthFacts:
+    """What /healthz reports from the database: the last recorded poll and digest (ISO strings or None)."""
+
+    last_poll: str | None
+    last_digest: str | None
+
+
+class OpsRepo(StoreBase):
+    def health(self) -> HealthFacts:
+        """Raises StoreError (file gone, replaced, unwritable) or sqlite3.Error when the database does not answer."""
+        self.check_file()
+        row = self.conn.execute(
+            "SELECT (SELECT MAX(last_success) FROM feeds) AS poll, "
+            "(SELECT MAX(sent_at) FROM deliveries WHERE sent_at IS NOT NULL) AS digest"
+        ).fetchone()
+        return HealthFacts(last_poll=row[0], last_digest=row[1])
+
+
+class Store(ArticlesRepo, ChatsRepo, SubscriptionsRepo, LeaseRepo, FeedsRepo, StoriesRepo, DeliveryRepo, OpsRepo):
     """newsdigest's database. Construct with a path; the schema is created or migrated on open."""

@@ -11,6 +11,7 @@ from telegram import Bot
 
 from newsdigest.bot.ratelimit import RateLimiter
 from newsdigest.bot.telegram import AiohttpRequest, RetryPolicy, TelegramBot, TelegramSender
+from newsdigest.clock import Clock
 from newsdigest.config import Config, TelegramConfig, build_config
 from newsdigest.handlers import Core
 from newsdigest.store.store import Store
@@ -74,8 +75,9 @@ async def tg_sender(
 ) -> AsyncIterator[TelegramSender]:
     """A TelegramSender over a plain PTB Bot (no Application), as digests use it."""
     bot = Bot(fake.token, base_url=fake.base_url, base_file_url=fake.base_file_url, request=AiohttpRequest())
+    chats = Core(store=store, config=build_config({}), clock=Clock()) if store is not None else None
     async with bot:
-        yield TelegramSender(bot, store, limiter or RateLimiter(), retry)
+        yield TelegramSender(bot, chats, limiter or RateLimiter(), retry)  # gone/moved chats reach the store via the core
 
 
 def real_limiter(cfg: TelegramConfig | None = None) -> RateLimiter:

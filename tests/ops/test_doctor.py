@@ -145,6 +145,17 @@ async def test_slack_mode_credentials(slack: FakeSlackApi, db_path: Path) -> Non
     assert checks["Slack http mode"].ok and "/slack/events" in checks["Slack http mode"].detail
 
 
+async def test_revoked_app_level_token_fails_doctor(slack: FakeSlackApi, db_path: Path) -> None:
+    """A well-formed xapp- token Slack no longer accepts: apps.connections.open says invalid_auth."""
+    cfg = make_config(db_path, slack=slack, NEWSDIGEST_SLACK_APP_TOKEN="xapp-1-A0OLD-000-revoked")
+    out = io.StringIO()
+    assert await run_doctor_async(cfg, out) == 1
+    text = out.getvalue()
+    assert "✗ Slack socket mode: app-level token rejected (invalid_auth)" in text
+    assert "connections:write" in text and "xapp-1-A0OLD" not in text
+    assert ("apps.connections.open", {}) in slack.calls
+
+
 def test_unwritable_database_path(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where a folder should be")
