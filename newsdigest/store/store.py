@@ -483,12 +483,15 @@ class HealthFacts:
 
 class OpsRepo(StoreBase):
     def health(self) -> HealthFacts:
-        """Raises StoreError (file gone, replaced, unwritable) or sqlite3.Error when the database does not answer."""
+        """Raises StoreError when the file is gone, replaced or unwritable, or the database does not answer."""
         self.check_file()
-        row = self.conn.execute(
-            "SELECT (SELECT MAX(last_success) FROM feeds) AS poll, "
-            "(SELECT MAX(sent_at) FROM deliveries WHERE sent_at IS NOT NULL) AS digest"
-        ).fetchone()
+        try:
+            row = self.conn.execute(
+                "SELECT (SELECT MAX(last_success) FROM feeds) AS poll, "
+                "(SELECT MAX(sent_at) FROM deliveries WHERE sent_at IS NOT NULL) AS digest"
+            ).fetchone()
+        except sqlite3.Error as exc:
+            raise StoreError(f"the database {self.path} does not answer: {exc}") from None
         return HealthFacts(last_poll=row[0], last_digest=row[1])
 
 
