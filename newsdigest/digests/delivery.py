@@ -42,7 +42,7 @@ from newsdigest.handlers.reply import Reply
 from newsdigest.models import ChatRef
 from newsdigest.ops.metrics import METRICS
 from newsdigest.store.delivery_repo import ScheduledSubscription
-from newsdigest.store.store import LeaseHeldError, Store
+from newsdigest.store.store import LeaseHeldError, LeaseRepo, LedgerStore, Store
 from newsdigest.stories.service import ensure_assigned
 
 log = logging.getLogger("newsdigest.digests")
@@ -106,7 +106,7 @@ def default_holder() -> str:
 class InstanceLease:
     """This process's claim on the database; renewed in the background, released on stop."""
 
-    def __init__(self, store: Store, holder: str, *, ttl: dt.timedelta = LEASE_TTL,
+    def __init__(self, store: LeaseRepo, holder: str, *, ttl: dt.timedelta = LEASE_TTL,
                  renew_seconds: float = LEASE_RENEW_SECONDS) -> None:
         self.store = store
         self.holder = holder
@@ -152,7 +152,7 @@ class InstanceLease:
             self.held = False
 
 
-def acquire_instance_lease(store: Store, holder: str | None = None, *, ttl: dt.timedelta = LEASE_TTL,
+def acquire_instance_lease(store: LeaseRepo, holder: str | None = None, *, ttl: dt.timedelta = LEASE_TTL,
                            renew_seconds: float = LEASE_RENEW_SECONDS) -> InstanceLease:
     """Take the instance lease or raise LeaseHeldError ("another newsdigest (host:pid) is running on …").
 
@@ -182,7 +182,8 @@ class Deliverer:
         max_attempts: int = MAX_ATTEMPTS,
         concurrency: int = 256,
     ) -> None:
-        self.store = store
+        self.store = store  # the whole store for loading the digest's content (stories layer)
+        self.ledger: LedgerStore = store  # the part the ledger work touches
         self.config = config
         self.clock = clock
         self.senders = dict(senders)
@@ -202,7 +203,7 @@ class Deliverer:
     def due(self, now: dt.datetime | None = None) -> list[DueDigest]:
         """Every (chat, slot) in the grace window that the ledger does not list as final, oldest first."""
         now = now or self.clock.now()
-        return self._due(self.store.scheduled_subscriptions(), now, now - self.grace)
+        return self._due(self.ledger.scheduled_subscriptions(), now, now - self.grace)
 
     def _due(self, subs: list[ScheduledSubscription], now: dt.datetime, window_start: dt.datetime) -> list[DueDigest]:
         groups: dict[tuple[str, str, str], list[tuple[dt.datetime, ScheduledSubscription]]] = {}
@@ -214,7 +215,7 @@ class Deliverer:
                 continue
             for slot in slots_between(at, tz, max(window_start, sub.effective_from), now):
                 groups.setdefault((sub.platform, sub.chat_id, slot_key(slot)), []).append((slot, sub))
-        states = self.store.delivery_states(groups)
+        states = self.ledger.delivery_states(groups)
         out = [
             DueDigest(ChatRef(key[0], key[1]), members[0][0], tuple(s for _, s in members))
             for key, members in groups.items()
@@ -234,7 +235,7 @@ class Deliverer:
         return await self.deliver(due) if due else None
 
     def _latest_due(self, sub_id: int, now: dt.datetime) -> DueDigest | None:
-        subs = self.store.scheduled_subscriptions_of(sub_id)
+        subs = self.ledger.scheduled_subscriptions_of(sub_id)
         mine = next((s for s in subs if s.id == sub_id), None)
         if mine is None:
             return None
@@ -264,7 +265,7 @@ class Deliverer:
     async def _deliver(self, due: DueDigest) -> DeliveryResult:
         chat, slot = due.chat, due.key
         write = self.store.gateway.write
-        claim = await write(self.store.claim_delivery, chat.platform, chat.chat_id, slot, due.subscriptions[0].id,
+        claim = await write(self.ledger.claim_delivery, chat.platform, chat.chat_id, slot, due.subscriptions[0].id,
                             max_attempts=self.max_attempts)
         if claim is None:
             return DeliveryResult(chat, slot, "done")
@@ -276,15 +277,15 @@ class Deliverer:
         loaded_at, reply = await self.store.gateway.read(self._compose, due)
         now = self.clock.now()
         if reply is None:
-            await write(self.store.finish_delivery, chat.platform, [chat.chat_id], slot, "skipped", at=now,
+            await write(self.ledger.finish_delivery, chat.platform, [chat.chat_id], slot, "skipped", at=now,
                         detail="quiet day")
             return DeliveryResult(chat, slot, "skipped")
         sender = self.senders.get(chat.platform)
         if sender is None:
-            await write(self.store.note_attempt_failed, chat.platform, chat.chat_id, slot,
+            await write(self.ledger.note_attempt_failed, chat.platform, chat.chat_id, slot,
                         f"no sender for {chat.platform}")
             return DeliveryResult(chat, slot, "retry", detail="no sender")
-        await write(self.store.note_composed, chat.platform, chat.chat_id, slot, now)
+        await write(self.ledger.note_composed, chat.platform, chat.chat_id, slot, now)
         result = await self._send(sender, chat, reply)
         return await self._record(due, claim.attempts, loaded_at, result)
 
@@ -308,29 +309,29 @@ class Deliverer:
             ids = [chat.chat_id]
             if result.new_chat_id and result.new_chat_id != chat.chat_id:
                 # The ledger follows the chat (a no-op when the adapter has already migrated it).
-                await write(self.store.migrate_chat, chat.platform, chat.chat_id, result.new_chat_id)
+                await write(self.ledger.migrate_chat, chat.platform, chat.chat_id, result.new_chat_id)
                 ids.append(result.new_chat_id)
-            await write(self.store.finish_delivery, chat.platform, ids, slot, "sent", at=now, messages=result.messages,
+            await write(self.ledger.finish_delivery, chat.platform, ids, slot, "sent", at=now, messages=result.messages,
                         detail=result.detail or None, subscription_ids=[s.id for s in due.subscriptions],
                         digest_at=loaded_at)
             METRICS.digest_sent(chat.platform)
             log.info("digest sent chat=%s slot=%s messages=%d", chat.key, slot, result.messages)
             return DeliveryResult(chat, slot, "sent", result.messages)
         if result.outcome is SendOutcome.GONE:
-            await write(self.store.deactivate_chat, chat, result.detail or "gone")
-            await write(self.store.finish_delivery, chat.platform, [chat.chat_id], slot, "gone", at=now,
+            await write(self.ledger.deactivate_chat, chat, result.detail or "gone")
+            await write(self.ledger.finish_delivery, chat.platform, [chat.chat_id], slot, "gone", at=now,
                         detail=result.detail)
             log.info("digest chat gone chat=%s slot=%s: subscriptions deactivated", chat.key, slot)
             if self.on_change:
                 self.on_change()
             return DeliveryResult(chat, slot, "gone", detail=result.detail)
         if attempts >= self.max_attempts:
-            await write(self.store.finish_delivery, chat.platform, [chat.chat_id], slot, "failed", at=now,
+            await write(self.ledger.finish_delivery, chat.platform, [chat.chat_id], slot, "failed", at=now,
                         detail=result.detail)
             METRICS.digest_failed(chat.platform)
             log.error("digest failed for good chat=%s slot=%s: %s", chat.key, slot, result.detail)
             return DeliveryResult(chat, slot, "failed", detail=result.detail)
-        await write(self.store.note_attempt_failed, chat.platform, chat.chat_id, slot, result.detail or "send failed")
+        await write(self.ledger.note_attempt_failed, chat.platform, chat.chat_id, slot, result.detail or "send failed")
         return DeliveryResult(chat, slot, "retry", detail=result.detail)
 
     def _key(self, due: DueDigest) -> tuple[object, ...]:

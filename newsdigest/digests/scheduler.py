@@ -87,7 +87,7 @@ class DigestScheduler:
         if self._refreshing is None:
             self._refreshing = asyncio.Lock()
         async with self._refreshing:  # one snapshot at a time, so an older one never lands after a newer one
-            return self._apply(await self.deliverer.store.gateway.read(self._wanted))
+            return self._apply(await self.deliverer.ledger.gateway.read(self._wanted))
 
     def request_rebuild(self) -> None:
         """Thread-safe: a command on a gateway thread changed subscriptions; refresh on the loop soon."""
@@ -101,7 +101,7 @@ class DigestScheduler:
         task.add_done_callback(self._pending.discard)
 
     def _wanted(self) -> dict[int, tuple[str, str]]:
-        return {sub.id: (sub.time, sub.tz) for sub in self.deliverer.store.scheduled_subscriptions()}
+        return {sub.id: (sub.time, sub.tz) for sub in self.deliverer.ledger.scheduled_subscriptions()}
 
     def _apply(self, wanted: dict[int, tuple[str, str]]) -> int:
         for sub_id in [s for s in self._signatures if s not in wanted]:

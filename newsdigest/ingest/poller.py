@@ -29,7 +29,7 @@ from newsdigest.ingest.pipeline import ingest_article
 from newsdigest.models import ArticleInput, Feed
 from newsdigest.ops.metrics import METRICS
 from newsdigest.store.gateway import Gateway
-from newsdigest.store.store import Store
+from newsdigest.store.store import IngestStore
 
 log = logging.getLogger("newsdigest.ingest.poller")
 T = TypeVar("T")
@@ -65,7 +65,7 @@ def next_poll_at(
 # -- storing ---------------------------------------------------------------------------------------------
 
 
-def is_known(store: Store, inp: ArticleInput) -> bool:
+def is_known(store: IngestStore, inp: ArticleInput) -> bool:
     return store.find_article(guid=inp.guid, canonical_url=canonical_url(inp.url), content_hash=content_hash(inp.text)) is not None
 
 
@@ -76,7 +76,7 @@ class Counts:
     errors: list[str] = field(default_factory=list)
 
 
-def ingest_many(store: Store, articles: Sequence[ArticleInput], *, feed_id: int | None) -> Counts:
+def ingest_many(store: IngestStore, articles: Sequence[ArticleInput], *, feed_id: int | None) -> Counts:
     counts = Counts()
     for inp in articles:
         if not inp.text.strip():
@@ -102,7 +102,7 @@ def ingest_many(store: Store, articles: Sequence[ArticleInput], *, feed_id: int 
 class Worker:
     """Shared state of one polling run: fetcher, limits and clock (the gateway's writer serialises writes)."""
 
-    store: Store
+    store: IngestStore
     cfg: IngestConfig
     fetcher: Fetcher
     clock: Clock
@@ -219,12 +219,12 @@ class PollReport:
                 f"{unchanged} unchanged, {len(self.failed)} failed")
 
 
-def _worker(store: Store, cfg: IngestConfig, fetcher: Fetcher, clock: Clock, rng: random.Random) -> Worker:
+def _worker(store: IngestStore, cfg: IngestConfig, fetcher: Fetcher, clock: Clock, rng: random.Random) -> Worker:
     return Worker(store, cfg, fetcher, clock, rng, asyncio.Semaphore(cfg.concurrency), asyncio.Semaphore(cfg.concurrency))
 
 
 async def poll_once(
-    store: Store,
+    store: IngestStore,
     config: Config,
     *,
     clock: Clock | None = None,
@@ -244,7 +244,7 @@ async def poll_once(
     return PollReport(list(results))
 
 
-def seed_config_feeds(store: Store, config: Config) -> int:
+def seed_config_feeds(store: IngestStore, config: Config) -> int:
     """Add `[ingest] feeds` not yet in the table (a feed an admin removed stays removed)."""
     added = 0
     for url in config.ingest.feeds:
@@ -259,7 +259,7 @@ class Poller:
 
     def __init__(
         self,
-        store: Store,
+        store: IngestStore,
         config: Config,
         *,
         clock: Clock | None = None,
@@ -358,7 +358,7 @@ class UrlIngestReport:
 
 
 async def ingest_url_async(
-    store: Store, config: Config, url: str, *, published: dt.date | None = None, resolver: Resolver = system_resolver
+    store: IngestStore, config: Config, url: str, *, published: dt.date | None = None, resolver: Resolver = system_resolver
 ) -> UrlIngestReport:
     """Fetch a URL once: a feed has its entries ingested (teasers completed), a page is ingested as one article."""
     async with Fetcher(config.ingest, resolver=resolver) as fetcher:
@@ -375,7 +375,7 @@ async def ingest_url_async(
     return UrlIngestReport(url, "page", page.title, int(added.created), int(not added.created))
 
 
-def ingest_url_sync(store: Store, config: Config, url: str, *, published: dt.date | None = None) -> UrlIngestReport:
+def ingest_url_sync(store: IngestStore, config: Config, url: str, *, published: dt.date | None = None) -> UrlIngestReport:
     """`newsdigest ingest URL` from sync code with no event loop (the CLI). Raises FetchError, FeedError or
     PageError with a readable reason. Coroutines await `ingest_url_async` instead (one loop, never nested)."""
     no_running_loop("ingest_url_sync")
@@ -393,7 +393,7 @@ class AddFeedOutcome:
 
 
 async def add_feed_checked(
-    store: Store,
+    store: IngestStore,
     config: Config,
     url: str,
     *,

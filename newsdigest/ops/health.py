@@ -22,7 +22,7 @@ from newsdigest.ops.metrics import CONTENT_TYPE, METRICS, Metrics
 from newsdigest.store.base import StoreError
 
 if TYPE_CHECKING:
-    from newsdigest.store.store import Store
+    from newsdigest.store.store import OpsRepo
 
 log = logging.getLogger("newsdigest.ops")
 
@@ -40,7 +40,7 @@ class DbStatus:
 DbProbe = Callable[[], Awaitable[DbStatus]]
 
 
-def store_probe(store: Store) -> DbProbe:
+def store_probe(store: OpsRepo) -> DbProbe:
     """A probe that checks the database file is still there and writable, then reads its last poll and digest.
 
     The store answers through its gateway (a reader thread), never on the event loop.

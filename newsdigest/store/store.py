@@ -25,7 +25,8 @@ from newsdigest.store.delivery_repo import DeliveryRepo
 from newsdigest.store.feeds_repo import FeedsRepo
 from newsdigest.store.stories_repo import StoriesRepo
 
-__all__ = ["AddResult", "LeaseHeldError", "SearchHit", "Store", "StoreError"]
+__all__ = ["AddResult", "HealthFacts", "IngestStore", "LeaseHeldError", "LedgerStore", "SearchHit", "Store", "StoreError",
+           "StoryStore"]
 
 
 class LeaseHeldError(RuntimeError):
@@ -495,5 +496,25 @@ class OpsRepo(StoreBase):
         return HealthFacts(last_poll=row[0], last_digest=row[1])
 
 
-class Store(ArticlesRepo, ChatsRepo, SubscriptionsRepo, LeaseRepo, FeedsRepo, StoriesRepo, DeliveryRepo, OpsRepo):
-    """newsdigest's database. Construct with a path; the schema is created or migrated on open."""
+# The store's parts per consumer: each consumer is typed with the narrowest part it needs, so what it may
+# touch is visible in its signature (and a PostgreSQL backend knows which part it replaces for whom).
+
+
+class IngestStore(ArticlesRepo, FeedsRepo):
+    """What ingestion uses: articles (dedupe, add) and feeds (schedule, health)."""
+
+
+class StoryStore(ArticlesRepo, StoriesRepo):
+    """What the stories layer uses: articles and their key points, dates and stories."""
+
+
+class LedgerStore(DeliveryRepo, ChatsRepo, SubscriptionsRepo):
+    """What digest delivery and the scheduler use: the delivery ledger, chats and subscriptions."""
+
+
+class Store(IngestStore, StoryStore, LedgerStore, LeaseRepo, OpsRepo):
+    """newsdigest's database. Construct with a path; the schema is created or migrated on open.
+
+    Parts: IngestStore (poller, pipeline), StoryStore (stories/), LedgerStore (digests/delivery, scheduler),
+    LeaseRepo (the instance lease), OpsRepo (/healthz); the command core holds the whole Store.
+    """
