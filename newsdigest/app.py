@@ -108,7 +108,8 @@ class App:
         try:
             lease = await gateway.write(acquire_instance_lease, store)  # a second instance stops here
         except BaseException:
-            store.close()
+            await gateway.write(store.close_connections)
+            gateway.close()
             raise
         core = self.build_core(store)
         self.adapters = self.platform_adapters(core)

@@ -263,35 +263,39 @@ class Deliverer:
             self._in_flight.discard(key)
 
     async def _deliver(self, due: DueDigest) -> DeliveryResult:
+        sender = self.senders.get(due.chat.platform)
+        # Claim, compose and note "composed" in one trip to the writer thread: one hop before the send, one after.
+        ready = await self.store.gateway.write(self._prepare, due, sender is not None)
+        if isinstance(ready, DeliveryResult):
+            return ready
+        attempts, loaded_at, reply = ready
+        assert sender is not None
+        result = await self._send(sender, due.chat, reply)
+        return await self._record(due, attempts, loaded_at, result)
+
+    def _prepare(self, due: DueDigest, can_send: bool) -> DeliveryResult | tuple[int, dt.datetime, Reply]:
+        """Steps 1-2 of the module docstring, on the writer: the settled result, or (attempts, loaded_at, reply)."""
         chat, slot = due.chat, due.key
-        write = self.store.gateway.write
-        claim = await write(self.ledger.claim_delivery, chat.platform, chat.chat_id, slot, due.subscriptions[0].id,
-                            max_attempts=self.max_attempts)
+        claim = self.ledger.claim_delivery(chat.platform, chat.chat_id, slot, due.subscriptions[0].id,
+                                           max_attempts=self.max_attempts)
         if claim is None:
             return DeliveryResult(chat, slot, "done")
         if claim.composed_before:
             log.warning("digest retry chat=%s slot=%s attempt=%d: an earlier attempt was composed and may have "
                         "reached the platform before a crash (possible duplicate)", chat.key, slot, claim.attempts)
-        if not self._cached(due):  # clustering writes: on the writer, before a reader loads the content
-            await write(ensure_assigned, self.store)
-        loaded_at, reply = await self.store.gateway.read(self._compose, due)
+        if not self._cached(due):
+            ensure_assigned(self.store)  # clustering writes: here on the writer, before the content is loaded
+        loaded_at, inp = self._input(due)
+        reply = compose(inp, ComposeOptions(lang=due.lang, skip_quiet=self.config.digest.skip_quiet))
         now = self.clock.now()
         if reply is None:
-            await write(self.ledger.finish_delivery, chat.platform, [chat.chat_id], slot, "skipped", at=now,
-                        detail="quiet day")
+            self.ledger.finish_delivery(chat.platform, [chat.chat_id], slot, "skipped", at=now, detail="quiet day")
             return DeliveryResult(chat, slot, "skipped")
-        sender = self.senders.get(chat.platform)
-        if sender is None:
-            await write(self.ledger.note_attempt_failed, chat.platform, chat.chat_id, slot,
-                        f"no sender for {chat.platform}")
+        if not can_send:
+            self.ledger.note_attempt_failed(chat.platform, chat.chat_id, slot, f"no sender for {chat.platform}")
             return DeliveryResult(chat, slot, "retry", detail="no sender")
-        await write(self.ledger.note_composed, chat.platform, chat.chat_id, slot, now)
-        result = await self._send(sender, chat, reply)
-        return await self._record(due, claim.attempts, loaded_at, result)
-
-    def _compose(self, due: DueDigest) -> tuple[dt.datetime, Reply | None]:
-        loaded_at, inp = self._input(due)
-        return loaded_at, compose(inp, ComposeOptions(lang=due.lang, skip_quiet=self.config.digest.skip_quiet))
+        self.ledger.note_composed(chat.platform, chat.chat_id, slot, now)
+        return claim.attempts, loaded_at, reply
 
     async def _send(self, sender: Sender, chat: ChatRef, reply: Reply) -> SendResult:
         try:
@@ -303,35 +307,37 @@ class Deliverer:
 
     async def _record(self, due: DueDigest, attempts: int, loaded_at: dt.datetime, result: SendResult
                       ) -> DeliveryResult:
+        """Step 4 in one trip to the writer; the scheduler hears of a gone chat back on the loop."""
+        done = await self.store.gateway.write(self._settle, due, attempts, loaded_at, result)
+        if done.status == "gone" and self.on_change:
+            self.on_change()
+        return done
+
+    def _settle(self, due: DueDigest, attempts: int, loaded_at: dt.datetime, result: SendResult) -> DeliveryResult:
         chat, slot, now = due.chat, due.key, self.clock.now()
-        write = self.store.gateway.write
         if result.outcome is SendOutcome.SENT:
             ids = [chat.chat_id]
             if result.new_chat_id and result.new_chat_id != chat.chat_id:
                 # The ledger follows the chat (a no-op when the adapter has already migrated it).
-                await write(self.ledger.migrate_chat, chat.platform, chat.chat_id, result.new_chat_id)
+                self.ledger.migrate_chat(chat.platform, chat.chat_id, result.new_chat_id)
                 ids.append(result.new_chat_id)
-            await write(self.ledger.finish_delivery, chat.platform, ids, slot, "sent", at=now, messages=result.messages,
-                        detail=result.detail or None, subscription_ids=[s.id for s in due.subscriptions],
-                        digest_at=loaded_at)
+            self.ledger.finish_delivery(chat.platform, ids, slot, "sent", at=now, messages=result.messages,
+                                        detail=result.detail or None,
+                                        subscription_ids=[s.id for s in due.subscriptions], digest_at=loaded_at)
             METRICS.digest_sent(chat.platform)
             log.info("digest sent chat=%s slot=%s messages=%d", chat.key, slot, result.messages)
             return DeliveryResult(chat, slot, "sent", result.messages)
         if result.outcome is SendOutcome.GONE:
-            await write(self.ledger.deactivate_chat, chat, result.detail or "gone")
-            await write(self.ledger.finish_delivery, chat.platform, [chat.chat_id], slot, "gone", at=now,
-                        detail=result.detail)
+            self.ledger.deactivate_chat(chat, result.detail or "gone")
+            self.ledger.finish_delivery(chat.platform, [chat.chat_id], slot, "gone", at=now, detail=result.detail)
             log.info("digest chat gone chat=%s slot=%s: subscriptions deactivated", chat.key, slot)
-            if self.on_change:
-                self.on_change()
             return DeliveryResult(chat, slot, "gone", detail=result.detail)
         if attempts >= self.max_attempts:
-            await write(self.ledger.finish_delivery, chat.platform, [chat.chat_id], slot, "failed", at=now,
-                        detail=result.detail)
+            self.ledger.finish_delivery(chat.platform, [chat.chat_id], slot, "failed", at=now, detail=result.detail)
             METRICS.digest_failed(chat.platform)
             log.error("digest failed for good chat=%s slot=%s: %s", chat.key, slot, result.detail)
             return DeliveryResult(chat, slot, "failed", detail=result.detail)
-        await write(self.ledger.note_attempt_failed, chat.platform, chat.chat_id, slot, result.detail or "send failed")
+        self.ledger.note_attempt_failed(chat.platform, chat.chat_id, slot, result.detail or "send failed")
         return DeliveryResult(chat, slot, "retry", detail=result.detail)
 
     def _key(self, due: DueDigest) -> tuple[object, ...]:

@@ -10,12 +10,13 @@ own SQLite connection (`StoreBase.conn`). Sync code already inside a worker thre
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import functools
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -23,8 +24,15 @@ T = TypeVar("T")
 READERS = 4  # reader threads: enough for a few concurrent commands on 2 cores; SQLite reads do not block in WAL
 
 
+Call = tuple[contextvars.Context, Callable[..., Any], tuple[Any, ...], dict[str, Any], "asyncio.Future[Any]"]
+
+
 class Gateway:
-    """`await gateway.write(store.add_feed, url)` / `await gateway.read(store.feeds)`; `close()` at shutdown."""
+    """`await gateway.write(store.add_feed, url)` / `await gateway.read(store.feeds)`; `close()` at shutdown.
+
+    Writes queue in order; the writer drains whatever is queued in one go and hands the results back to the
+    loop in one wake-up (a digest fan-out queues hundreds at once: one thread hop per batch, not per write).
+    """
 
     def __init__(self, *, readers: int = READERS, name: str = "newsdigest") -> None:
         self._name = name
@@ -33,14 +41,31 @@ class Gateway:
         self._writer: ThreadPoolExecutor | None = None
         self._readers: ThreadPoolExecutor | None = None
         self._writer_thread: int | None = None
+        self._queue: list[tuple[asyncio.AbstractEventLoop, Call]] = []
+        self._draining = False
 
     async def write(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """Run `fn` on the single writer thread (store writes, clustering, anything that writes)."""
-        return await self._run(self._pool(writer=True), fn, *args, **kwargs)
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        call: Call = (contextvars.copy_context(), fn, args, kwargs, future)
+        with self._lock:
+            self._queue.append((loop, call))
+            start, self._draining = not self._draining, True
+        if start:
+            try:
+                self._pool(writer=True).submit(self._drain)
+            except RuntimeError:  # closed
+                with self._lock:
+                    self._draining = False
+                raise
+        return await future
 
     async def read(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """Run `fn` on a reader thread (queries, commands that only read, parsing and composing)."""
-        return await self._run(self._pool(writer=False), fn, *args, **kwargs)
+        loop = asyncio.get_running_loop()
+        ctx = contextvars.copy_context()  # log context and the like follow the work, as with asyncio.to_thread
+        return await loop.run_in_executor(self._pool(writer=False), functools.partial(ctx.run, fn, *args, **kwargs))
 
     def on_writer(self) -> bool:
         """True on the writer thread (for assertions in tests and debug checks)."""
@@ -68,8 +93,31 @@ class Gateway:
     def _mark_writer(self) -> None:
         self._writer_thread = threading.get_ident()
 
-    @staticmethod
-    async def _run(pool: ThreadPoolExecutor, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
-        loop = asyncio.get_running_loop()
-        ctx = contextvars.copy_context()  # log context and the like follow the work, as with asyncio.to_thread
-        return await loop.run_in_executor(pool, functools.partial(ctx.run, fn, *args, **kwargs))
+    def _drain(self) -> None:
+        """On the writer: run queued writes in order until none is left; results go back per loop in one call."""
+        while True:
+            with self._lock:
+                batch, self._queue = self._queue, []
+                if not batch:
+                    self._draining = False
+                    return
+            done: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], Any, BaseException | None]]] = {}
+            for loop, (ctx, fn, args, kwargs, future) in batch:
+                try:
+                    outcome: tuple[Any, BaseException | None] = (ctx.run(fn, *args, **kwargs), None)
+                except BaseException as exc:  # handed to the awaiting coroutine, as run_in_executor does
+                    outcome = (None, exc)
+                done.setdefault(loop, []).append((future, *outcome))
+            for loop, results in done.items():
+                with contextlib.suppress(RuntimeError):  # that loop is closed: nobody is waiting any more
+                    loop.call_soon_threadsafe(_resolve, results)
+
+
+def _resolve(results: list[tuple[asyncio.Future[Any], Any, BaseException | None]]) -> None:
+    for future, value, exc in results:
+        if future.cancelled():
+            continue
+        if exc is not None:
+            future.set_exception(exc)
+        else:
+            future.set_result(value)
