@@ -11,8 +11,9 @@ The scheduler only says "now might be a good time"; the ledger decides. For each
 
 A crash before step 3 completes leaves a pending row: the next catch-up (at start and every minute)
 sends it once. Residual window, stated honestly: a crash after the platform accepted the message but
-before step 4 committed (one SQLite transaction, typically well under a millisecond) makes the retry
-send it a second time — no chat platform offers an idempotency key for messages, so at-least-once is
+before step 4 committed (a trip to the store's writer thread and one SQLite transaction, about a
+millisecond; the sends in flight beside it may land in that window too) makes the retry send it a
+second time — no chat platform offers an idempotency key for messages, so at-least-once is
 the best possible there. Such a retry is logged as a possible duplicate (`composed_at` was set).
 
 A second process on the same database would break exactly-once, so `acquire_instance_lease()` refuses
