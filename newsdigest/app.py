@@ -179,9 +179,9 @@ async def platform_sender(store: Store, config: Config, clock: Clock, chat: Chat
     from newsdigest.digests.delivery import run_digest_now
 
     if chat.platform == "telegram" and config.telegram_enabled:
-        from newsdigest.bot.telegram import TelegramSender, bot_client, limiter_from_config
+        from newsdigest.bot.telegram import TelegramSender, checked_bot, limiter_from_config
 
-        async with bot_client(config.telegram) as bot:
+        async with checked_bot(config.telegram) as bot:
             sender = TelegramSender(bot, App(config, clock).build_core(store), limiter_from_config(config.telegram))
             run = await run_digest_now(store, config, clock, chat, sender=sender)
     elif chat.platform == "slack" and config.slack_enabled:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -26,6 +27,7 @@ import os
 import random
 import re
 import warnings
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -208,9 +210,28 @@ def _client_timeout(connect: float | None, pool: float | None, read: float | Non
 
 
 def bot_client(cfg: TelegramConfig) -> Bot:
-    """A bare PTB Bot for sending without an Application (e.g. `newsdigest digest`); use `async with`."""
+    """A bare PTB Bot for sending without an Application; `checked_bot` is the one to `async with`."""
     assert cfg.token is not None
     return Bot(cfg.token, base_url=cfg.base_url, base_file_url=cfg.base_file_url, request=AiohttpRequest())
+
+
+TOKEN_REFUSED = ("Telegram refused the bot token (getMe: unauthorized): copy the token from @BotFather "
+                 "(/mybots → API Token) into NEWSDIGEST_TELEGRAM_TOKEN")
+
+
+@contextlib.asynccontextmanager
+async def checked_bot(cfg: TelegramConfig) -> AsyncIterator[Bot]:
+    """`async with checked_bot(cfg) as bot:` (e.g. `newsdigest digest`); a refused token is one ConfigError line."""
+    bot = bot_client(cfg)
+    try:
+        await bot.initialize()  # getMe
+    except InvalidToken:  # PTB's message quotes the token: not repeated here
+        await bot.shutdown()
+        raise ConfigError(TOKEN_REFUSED) from None
+    try:
+        yield bot
+    finally:
+        await bot.shutdown()
 
 
 class _Gone(Exception):
@@ -467,8 +488,7 @@ class TelegramBot:
         try:
             await self.app.initialize()  # getMe: checks the token, learns our @username
         except InvalidToken:  # PTB's message quotes the token: not repeated here
-            raise ConfigError("Telegram refused the bot token (getMe: unauthorized): copy the token from @BotFather "
-                              "(/mybots → API Token) into NEWSDIGEST_TELEGRAM_TOKEN") from None
+            raise ConfigError(TOKEN_REFUSED) from None
         except NetworkError as exc:
             raise ConfigError(f"cannot reach the Telegram Bot API ({exc.message}): check the network / proxy "
                               "and [telegram] base_url") from None

@@ -107,7 +107,7 @@ class Core:
     store: Store
     config: Config
     clock: Clock
-    on_subscriptions_changed: Callable[[], object] | None = None
+    on_subscriptions_changed: Callable[[], None] | None = None
     observer: CommandObserver | None = None
     _known_chats: set[str] = field(default_factory=set, repr=False)
 

@@ -67,6 +67,21 @@ def test_run_with_a_rejected_telegram_token_exits_with_one_line(telegram: FakeTe
     assert "not-the-token" not in done.stderr  # the secret is not echoed
 
 
+def test_digest_to_telegram_with_a_rejected_token_is_one_line(telegram: FakeTelegram, tmp_path: Path) -> None:
+    config = tmp_path / "bot.toml"
+    config.write_text(f'[telegram]\nbase_url = "{telegram.base_url}"\nbase_file_url = "{telegram.base_file_url}"\n'
+                      f'[storage]\npath = "{tmp_path / "bot.db"}"\n', encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "newsdigest", "digest", "--chat", "telegram:42", "--config", str(config),
+         "--as-of", "2020-09-14"], cwd=tmp_path, text=True, stdin=subprocess.DEVNULL, capture_output=True,
+        timeout=60, env=_env(NEWSDIGEST_TELEGRAM_TOKEN="999999:not-the-token-botfather-gave"),
+    )
+    assert done.returncode != 0
+    lines = _problem_lines(done.stderr)
+    assert len(lines) == 1 and "Telegram refused the bot token" in lines[0], done.stderr
+    assert "not-the-token" not in done.stderr
+
+
 def test_no_platform_and_no_terminal_stays_up_serving_healthz(tmp_path: Path) -> None:
     """docker compose with the tokens in .env still empty: stdin is /dev/null, not a chat."""
     port = _free_port()
