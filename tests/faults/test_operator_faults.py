@@ -103,7 +103,10 @@ def test_no_platform_and_no_terminal_stays_up_serving_healthz(tmp_path: Path) ->
         if proc.poll() is None:
             proc.kill()
             proc.wait(10)
-    reader.join(5)
+        reader.join(5)
+        for pipe in (proc.stdout, proc.stderr):
+            if pipe is not None:
+                pipe.close()
     hints = [line for line in err if "no chat platform configured" in line]
     assert len(hints) == 1, err
     assert "NEWSDIGEST_TELEGRAM_TOKEN" in hints[0] and "NEWSDIGEST_SLACK_BOT_TOKEN" in hints[0]
@@ -139,6 +142,8 @@ def test_a_killed_instance_is_taken_over_at_once(tmp_path: Path) -> None:
     finally:
         first.kill()
         first.wait(10)
+        first.stdin.close()
+        first.stdout.close()
     assert second.returncode == 0, second.stderr
     assert "another newsdigest" not in second.stderr
     assert "/subscribe" in second.stdout

@@ -132,8 +132,8 @@ async def test_probe_errors_and_timeouts_are_503(monkeypatch: pytest.MonkeyPatch
     async def broken() -> DbStatus:
         raise StoreError("the database does not answer: disk I/O error")  # what the store turns sqlite3 errors into
 
-    async def slow() -> DbStatus:
-        await asyncio.Event().wait()  # never answers
+    async def slow() -> DbStatus:  # never answers: the timeout always comes first
+        await asyncio.Event().wait()
         return DbStatus()
 
     monkeypatch.setattr(health, "DB_CHECK_TIMEOUT", 0.1)  # keep the test fast
