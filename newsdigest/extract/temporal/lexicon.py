@@ -1,7 +1,9 @@
-"""Lexicons for the temporal tagger: month, weekday, number and unit words of German and English.
+"""Time words of German and English as data: months, weekdays, numbers, units, parts of day, holidays.
 
-Every table maps a lower-cased surface form to its meaning; the regex alternations are built from the keys,
-longest first, so that the regex engine never prefers a prefix ("Juni" before "Jun.").
+The one place the package spells month and weekday names: the tagger, the sentence splitter and the actor
+finder read them from here (`MONTH_WORDS`, `WEEKDAY_WORDS`). Every table maps a lower-cased surface form to
+its meaning; the regex alternations are built from the keys, longest first, so that the regex engine never
+prefers a prefix ("Juni" before "Jun.").
 """
 
 from __future__ import annotations
@@ -189,3 +191,82 @@ def holiday_date(kind: str, a: int, b: int, year: int) -> dt.date:
     # thanksgiving: fourth Thursday of November
     first = dt.date(year, 11, 1)
     return first + dt.timedelta(days=(3 - first.weekday()) % 7 + 21)
+
+
+# Words before a bare month name that make it a date ("im Mai"), not a name ("Mai Thi").
+TEMPORAL_PREV_DE = frozenset(
+    """
+    im in seit bis ab vom zum von anfang ende mitte beginn monat monats des über nach vor für zwischen und
+    oder bzw. spätestens frühestens noch schon bereits erst zum letzten nächsten kommenden vergangenen
+    diesen dieses
+    """.split()
+)
+
+# Words before an ambiguous English month name that make it a date ("in May", not "May said").
+TEMPORAL_PREV_EN = frozenset(
+    """
+    in since until till by from through during before after early late mid of last next this each every and
+    or to between throughout around beginning end start middle
+    """.split()
+)
+
+# Words after a four-digit number that make it a quantity, not a year ("2000 Euro").
+YEAR_BAD_NEXT = frozenset(
+    """
+    euro eur dollar usd franken prozent % mio millionen mrd milliarden meter km kilometer kg tonnen punkte
+    stück menschen personen einwohner mitglieder besucher teilnehmer mal hektar quadratmeter stimmen percent
+    million billion people members votes points times miles feet acres tons
+    """.split()
+)
+
+# Words before a four-digit number that make it a quantity ("rund 2000", "no. 1999").
+YEAR_BAD_PREV = frozenset(
+    """
+    rund etwa über unter ca. ca fast knapp mindestens insgesamt mit nr. nr nummer artikel art. seite platz
+    tel. tel plz € $ around about over under nearly almost some least than no. number page
+    """.split()
+)
+
+# Words before a four-digit number that make it a year ("seit 2015").
+YEAR_GOOD_PREV_DE = frozenset(
+    """
+    im in seit bis ab vor nach zwischen und oder bzw. jahr jahre jahres jahrgang anfang ende mitte beginn
+    frühjahr frühling sommer herbst winter saison spielzeit von zum vom des um gegen spätestens
+    """.split()
+)
+
+# Words before a four-digit number that make it a year ("since 2015").
+YEAR_GOOD_PREV_EN = frozenset(
+    """
+    in since until till by from through during before after of and or to between early late mid year spring
+    summer autumn fall winter season around circa
+    """.split()
+)
+
+RELDAY_DE: dict[str, int] = {"heute": 0, "gestern": -1, "vorgestern": -2, "übermorgen": 2, "morgen": 1}
+RELDAY_EN: dict[str, int] = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0}
+
+# "jeden Tag", "every month": the unit -> the TIMEX3 SET value
+EVERY: dict[str, str] = {
+    "tag": "P1D", "day": "P1D", "woche": "P1W", "week": "P1W", "wochenende": "XXXX-WXX-WE",
+    "weekend": "XXXX-WXX-WE", "monat": "P1M", "month": "P1M", "jahr": "P1Y", "year": "P1Y", "quartal": "P3M",
+    "quarter": "P3M", "morgen": "XXXX-XX-XXTMO", "morning": "XXXX-XX-XXTMO", "abend": "XXXX-XX-XXTEV",
+    "evening": "XXXX-XX-XXTEV", "nacht": "XXXX-XX-XXTNI", "night": "XXXX-XX-XXTNI", "stunde": "PT1H",
+    "hour": "PT1H", "minute": "PT1M", "sommer": "XXXX-SU", "summer": "XXXX-SU", "winter": "XXXX-WI",
+}  # fmt: skip
+# "pro Tag", "twice a week"
+PER_UNIT: dict[str, str] = {
+    "tag": "P1D", "day": "P1D", "woche": "P1W", "week": "P1W", "monat": "P1M", "month": "P1M", "jahr": "P1Y",
+    "year": "P1Y", "stunde": "PT1H", "hour": "PT1H", "quartal": "P3M", "quarter": "P3M",
+}  # fmt: skip
+MONEY_WORDS = frozenset(["million", "billion", "trillion", "dollars", "euros", "pounds", "%"])
+
+# Every month and weekday name of both languages, lower-case, abbreviations without their dot.
+MONTH_WORDS: frozenset[str] = frozenset(k.rstrip(".") for k in (*MONTHS_DE, *MONTHS_EN))
+WEEKDAY_WORDS: frozenset[str] = frozenset((*WEEKDAYS_DE, *WEEKDAYS_EN))
+CENTURY_ORDINALS_EN: dict[str, int] = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20,
+    "twenty-first": 21, "twenty first": 21,
+}  # fmt: skip
