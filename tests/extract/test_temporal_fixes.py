@@ -73,7 +73,10 @@ def test_numbers_with_hyphens_that_are_not_year_ranges() -> None:
     [
         ("The law was passed last May.", "en", "last May", "2020-05"),
         ("Prices have risen since last March.", "en", "last March", "2020-03"),
-        ("The plant closed last February.", "en", "last February", "2021-02"),
+        ("The plant closed last February.", "en", "last February", "2020-02"),
+        ("The plant closed last January.", "en", "last January", "2021-01"),
+        ("The plant closed last December.", "en", "last December", "2020-12"),
+        ("The plant closed in June last year.", "en", "June last year", "2020-06"),
         ("The plant will reopen next April.", "en", "next April", "2021-04"),
         ("Das Gesetz wurde im vergangenen Mai beschlossen.", "de", "vergangenen Mai", "2020-05"),
         ("Die Preise steigen seit letztem März.", "de", "letztem März", "2020-03"),
@@ -142,3 +145,12 @@ def test_false_durations(text: str, lang: str) -> None:
 )
 def test_true_durations_stay(text: str, lang: str, phrase: str, value: str) -> None:
     assert values(text, lang)[phrase] == value
+
+
+def test_year_ago_in_a_quarterly_report_is_that_quarter_a_year_back() -> None:
+    text = "Profit rose 8% in the third quarter, from $12 million a year earlier. The year-ago quarter was weak."
+    v = values(text, "en")
+    assert v["the third quarter"] == "2021-Q3"
+    assert v["a year earlier"] == "2020-Q3"
+    assert v["The year-ago quarter"] == "2020-Q3"
+    assert values("Exports fell sharply a year ago.", "en")["a year ago"] == "2020"

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+LIMIT_AHEAD_COST = 0.75
+
 
 def pick_year(
     anchor: dt.date,
@@ -23,6 +25,8 @@ def pick_year(
 ) -> int:
     """The year (anchor's, one before or one after) that puts `key(year)` where the tense points."""
     years = (anchor.year - 1, anchor.year, anchor.year + 1)
+    if tense == "limit":  # the nearest, leaning ahead
+        tense, ahead_cost = None, LIMIT_AHEAD_COST
     if tense == "past":
         ok = [y for y in years if key(y) <= akey + slack_past]
         return max(ok) if ok else anchor.year
@@ -47,9 +51,11 @@ def day_key(m: int, d: int) -> Callable[[int], int]:
 
 
 def month_year(anchor: dt.date, month: int, direction: int) -> int:
-    """The year of `month` named with last (-1) / next (+1): strictly before / after the anchor's month."""
+    """The year of `month` named with last (-1) / next (+1), strictly before / after the anchor's month. The
+    month just gone is "this February" in speech, so "last February" in a March article is a year back (as
+    TBAQ reads it)."""
     if direction < 0:
-        return anchor.year if month < anchor.month else anchor.year - 1
+        return anchor.year if month < anchor.month - 1 else anchor.year - 1
     return anchor.year if month > anchor.month else anchor.year + 1
 
 

@@ -167,12 +167,18 @@ def de_month(m: re.Match[str], text: str) -> Cand | None:
 
 @rule(
     rf"{B}(?:(?P<mod>{MOD_EN})[\s-]*)?(?:(?P<pre>(?i:last|next|this|coming|past))\s+)?"
-    rf"(?P<mon>{MON_EN_FULL}){E}(?:,?\s+(?:of\s+)?(?P<y>{Y4})(?![\d]))?",
+    rf"(?P<mon>{MON_EN_FULL}){E}(?:,?\s+(?:of\s+)?(?P<y>{Y4})(?![\d])|\s+(?P<yrel>(?i:this|last|next))\s+year{E})?",
     "en",
     on=("month",),
-    window=(40, 20),
+    window=(40, 30),
 )
 def en_month(m: re.Match[str], text: str) -> Cand | None:
+    if m["yrel"]:  # "June last year", "in January this year"
+        c = abs_date(m, d=None, mon=month_of(m["mon"]), y=None, prio=3, mod=mod_en(m["mod"]))
+        if c is not None and isinstance(c.p, Abs) and not m["pre"]:
+            c.p = Abs(None, c.p.m, None, c.p.mod, yoff=rel_offset(m["yrel"]))
+            return c
+        return None
     if m["pre"] and not m["y"]:  # "last May", "next March": the one before/after the anchor's month
         c = abs_date(m, d=None, mon=month_of(m["mon"]), y=None, prio=3, mod=mod_en(m["mod"]))
         return _month_rel(c, rel_offset(m["pre"])) if c is not None else None

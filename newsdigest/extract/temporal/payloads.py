@@ -118,6 +118,12 @@ class FiscalYear:
     off: int
 
 
+@dataclass(slots=True, frozen=True)
+class YearAgo:
+    """ "a year ago", "a year earlier", "the year-ago quarter": in a report on a quarter, that quarter a year
+    back (TimeBank's reading of earnings comparisons); otherwise the year before the anchor's."""
+
+
 Payload = (
     Lit
     | Abs
@@ -133,6 +139,7 @@ Payload = (
     | DayPart
     | Holiday
     | FiscalYear
+    | YearAgo
 )
 
 

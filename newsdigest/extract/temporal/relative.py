@@ -19,7 +19,7 @@ from newsdigest.extract.temporal.common import (
     rel_offset,
     rule,
 )
-from newsdigest.extract.temporal.payloads import Cand, Lit, OrdWeek, RelUnit, Weekend
+from newsdigest.extract.temporal.payloads import Cand, Lit, OrdWeek, RelUnit, Weekend, YearAgo
 
 _REL_DE = (
     r"(?:[Ll]etzt|[Vv]ergangen|[Vv]orig|[Kk]ommend|[Nn]ächst|[Dd]ies|[Ll]aufend|[Dd]arauffolgend|[Ff]olgend|[Hh]eurig)"
@@ -107,12 +107,16 @@ def en_end_of(m: re.Match[str], text: str) -> Cand | None:
 
 
 @rule(
-    r"(?<!\w)(?P<w>[Tt]his\s+time\s+last\s+year|a\s+year\s+earlier|the\s+previous\s+year)(?!\w)",
+    r"(?<!\w)(?P<w>[Tt]his\s+time\s+last\s+year|the\s+previous\s+year)(?!\w)"
+    r"|(?<!\w)(?P<ago>(?i:a\s+year\s+(?:earlier|ago|before)|(?:the\s+)?year-(?:ago|earlier)"
+    r"(?:\s+(?:(?:first|second|third|fourth)\s+)?(?:quarter|period))?))(?!\w)",
     "en",
     on=("unit",),
-    window=(30, 12),
+    window=(30, 30),
 )
 def en_rel_misc(m: re.Match[str], text: str) -> Cand | None:
+    if m["ago"]:
+        return cand(m, "DATE", YearAgo(), prio=3)
     return cand(m, "DATE", RelUnit("Y", -1), prio=3)
 
 

@@ -27,6 +27,7 @@ from newsdigest.extract.temporal.payloads import (
     Season,
     Weekday,
     Weekend,
+    YearAgo,
 )
 from newsdigest.extract.temporal.tense import Ctx
 
@@ -60,7 +61,7 @@ def absolute(p: Abs, c: Cand, ctx: Ctx) -> Value:
         if d is not None:
             y = an.pick_year(a, an.day_key(m, d), a.toordinal(), tense, 90, 7)
         else:
-            y = an.pick_year(a, lambda yy: yy * 12 + m, a.year * 12 + a.month, tense, 2, 0, ahead_cost=1.5)
+            y = an.pick_year(a, lambda yy: yy * 12 + m, a.year * 12 + a.month, tense, 1, 0, ahead_cost=1.5)
     ys = f"{y:04d}" if y is not None else "XXXX"
     if d is None:
         return f"{ys}-{m:02d}", p.mod
@@ -87,7 +88,19 @@ def quarter(p: Quarter, c: Cand, ctx: Ctx) -> Value:
     y = _year_of(p.y, p.yoff, ctx)
     if y is None:
         return None if p.yoff not in (None, 0) else (f"XXXX-{code}", None)
+    if not p.half:
+        ctx.last_quarter = (y, p.q, c.end)
     return f"{y:04d}-{code}", None
+
+
+QUARTER_REACH = 400  # chars back to the quarter a year-ago comparison refers to
+
+
+def year_ago(p: YearAgo, c: Cand, ctx: Ctx) -> Value:
+    q = ctx.last_quarter
+    if q is not None and c.start - q[2] <= QUARTER_REACH:
+        return f"{q[0] - 1:04d}-Q{q[1]}", None
+    return None if ctx.anchor is None else (f"{ctx.anchor.year - 1:04d}", None)
 
 
 def relday(p: RelDay, c: Cand, ctx: Ctx) -> Value:
@@ -103,7 +116,8 @@ def weekday(p: Weekday, c: Cand, ctx: Ctx) -> Value:
     part = f"T{p.part}" if p.part else ""
     if ctx.anchor is None:
         return f"XXXX-WXX-{p.wd + 1}{part}", None
-    tense = None if p.rel is not None else ctx.tense(c.start, c.end)
+    # "by Wednesday", "until Thursday" in a report look back as often as ahead: the verb decides
+    tense = None if p.rel is not None else ctx.tense(c.start, c.end, by_preposition=False)
     d = an.weekday_date(ctx.anchor, p.wd, p.rel, tense)
     _seen(ctx, c, d)
     return d.isoformat() + part, None
@@ -138,7 +152,7 @@ def relunit(p: RelUnit, c: Cand, ctx: Ctx) -> Value:
 def weekend(p: Weekend, c: Cand, ctx: Ctx) -> Value:
     if ctx.anchor is None:
         return "XXXX-WXX-WE", None
-    return an.weekend(ctx.anchor, 1 if ctx.tense(c.start, c.end) == "future" else -1), None
+    return an.weekend(ctx.anchor, 1 if ctx.tense(c.start, c.end) in ("future", "limit") else -1), None
 
 
 def ordweek(p: OrdWeek, c: Cand, ctx: Ctx) -> Value:
@@ -208,7 +222,7 @@ def fiscal_year(p: FiscalYear, c: Cand, ctx: Ctx) -> Value:
 RESOLVERS: dict[type, Callable[[Any, Cand, Ctx], Value]] = {
     Lit: lit, Abs: absolute, Season: season, Quarter: quarter, RelDay: relday, Weekday: weekday, RelUnit: relunit,
     Weekend: weekend, OrdWeek: ordweek, Ago: ago, Clock: clock, DayPart: daypart, Holiday: holiday,
-    FiscalYear: fiscal_year,
+    FiscalYear: fiscal_year, YearAgo: year_ago,
 }  # fmt: skip
 
 

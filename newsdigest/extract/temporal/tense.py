@@ -58,8 +58,9 @@ class Ctx:
         self.lang = lang
         self.anchor = anchor
         self._ends: list[int] | None = None
-        self._cues: dict[int, list[tuple[int, str]]] = {}
+        self._cues: dict[int, list[tuple[int, int, str]]] = {}
         self.last_day: tuple[dt.date, int] | None = None  # last day-precision date and its sentence start
+        self.last_quarter: tuple[int, int, int] | None = None  # (year, quarter, end offset) of the last quarter
 
     def sentence(self, pos: int) -> tuple[int, int]:
         if self._ends is None:
@@ -69,11 +70,11 @@ class Ctx:
         end = self._ends[i] if i < len(self._ends) else len(self.text)
         return start, end
 
-    def tense(self, start: int, end: int) -> str | None:
-        """'past' / 'future' / None: the nearest tense cue in the sentence around [start, end)."""
+    def tense(self, start: int, end: int, *, by_preposition: bool = True) -> str | None:
+        """'past' / 'future' / 'limit' (after bis/by/until) / None: the nearest tense cue in the sentence around [start, end)."""
         prev = prev_word(self.text, start).lower()
-        if prev in _NEUTRAL_PREV:
-            return None
+        if prev in _NEUTRAL_PREV and by_preposition:
+            return "limit"  # "bis zum 15. Mai", "by August": a limit, ahead rather than behind, whatever the verb
         if prev in _PAST_PREV and next_word(self.text, end).lower() not in ("bis", "to", "until"):
             return "past"
         s, e = self.sentence(start)
@@ -86,22 +87,24 @@ class Ctx:
         else:
             cues = self._find_cues(lo, hi)
         best: tuple[int, str] | None = None
-        for p, t in cues[bisect.bisect_left(cues, (lo, "")) :]:
-            if p >= hi:
+        # distance between the expression and the cue's nearer edge: a perfect tense around the expression
+        # ("hat am Freitag beschlossen") is distance 0; a cue inside the expression does not count
+        for cs, ce, t in cues[bisect.bisect_left(cues, (lo, 0, "")) :]:
+            if cs >= hi:
                 break
-            if start <= p < end:
+            if start <= cs and ce <= end:
                 continue
-            dist = start - p if p < start else p - end
+            dist = max(0, start - ce) if cs < start else cs - end
             if best is None or dist < best[0]:
                 best = (dist, t)
         return best[1] if best else None
 
-    def _find_cues(self, s: int, e: int) -> list[tuple[int, str]]:
+    def _find_cues(self, s: int, e: int) -> list[tuple[int, int, str]]:
         past, fut, perf = (_PAST_DE, _FUTURE_DE, _PERFECT_DE) if self.lang == "de" else (_PAST_EN, _FUTURE_EN, None)
-        cues = [(m.start(), "future") for m in fut.finditer(self.text, s, e)]
-        future_pos = {p for p, _ in cues}
-        cues += [(m.start(), "past") for m in past.finditer(self.text, s, e) if m.start() not in future_pos]
+        cues = [(m.start(), m.end(), "future") for m in fut.finditer(self.text, s, e)]
+        future_pos = {c[0] for c in cues}
+        cues += [(m.start(), m.end(), "past") for m in past.finditer(self.text, s, e) if m.start() not in future_pos]
         if perf is not None:
-            cues += [(m.start(), "past") for m in perf.finditer(self.text, s, e)]
+            cues += [(m.start(), m.end(), "past") for m in perf.finditer(self.text, s, e)]
         cues.sort()
         return cues
