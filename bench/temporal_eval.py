@@ -1,7 +1,10 @@
 """TempEval-3-style evaluation of newsdigest's temporal tagger, and its quality gate (trafilatura eval_gate style).
 
 Usage: python bench/temporal_eval.py SET.jsonl... [--floors bench/quality_floors.toml] [--by source] [--errors]
-                                     [--limit N] [--lang de]
+                                     [--limit N] [--lang de] [--pred PRED.jsonl]
+
+--pred scores another system's predictions ({"id", "timexes": [...]} a line, e.g. HeidelTime's from
+../shared/tools/heideltime/run_heideltime.py) with this same code instead of running the tagger.
 
 Each line: {"id", "lang", "doc_date", "text", "timexes": [{"start", "end", "text", "type", "value"}]}, or instead
 of "text"/"timexes" a "marked" text with inline gold, "[15. September|DATE|2020-09-15]" (the project's own sample).
@@ -106,11 +109,19 @@ def _is_day(v: str) -> bool:
     return re.match(r"\d{4}-\d\d-\d\d$", v[:10]) is not None
 
 
-def score_doc(doc: dict[str, Any], lang: str, sc: Scores, want_errors: bool) -> None:
+@dataclass(frozen=True)
+class Pred:
+    start: int
+    end: int
+    type: str
+    value: str
+
+
+def score_doc(doc: dict[str, Any], lang: str, sc: Scores, want_errors: bool, given: list[Pred] | None = None) -> None:
     text = doc["text"]
     anchor = dt.date.fromisoformat(doc["doc_date"][:10]) if doc.get("doc_date") else None
     gold = sorted(doc["timexes"], key=lambda t: t["start"])
-    pred = tag(text, lang=doc.get("lang") or lang, anchor=anchor)
+    pred: list[Any] = given if given is not None else tag(text, lang=doc.get("lang") or lang, anchor=anchor)
     sc.docs += 1
     sc.chars += len(text)
     sc.gold += len(gold)
@@ -151,6 +162,16 @@ def prf(tp: int, n_sys: int, n_gold: int) -> tuple[float, float, float]:
     p = tp / n_sys if n_sys else 0.0
     r = tp / n_gold if n_gold else 0.0
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def load_pred(path: Path) -> dict[str, list[Pred]]:
+    out: dict[str, list[Pred]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            d = json.loads(line)
+            ts = sorted(d.get("timexes", []), key=lambda t: t["start"])
+            out[d["id"]] = [Pred(t["start"], t["end"], t.get("type", ""), t.get("value", "")) for t in ts]
+    return out
 
 
 def read_floors(path: Path) -> dict[str, dict[str, float]]:
@@ -199,7 +220,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--by", metavar="FIELD", help="also score each value of this document field (e.g. source)")
     ap.add_argument("--errors", action="store_true", help="dump false negatives, false positives, value errors")
     ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--pred", type=Path, help="score these predictions instead of the tagger's (one set only)")
     args = ap.parse_args(argv)
+    external = load_pred(args.pred) if args.pred else None
     floors = read_floors(args.floors)
     failures: list[str] = []
     for path in args.sets:
@@ -213,8 +236,9 @@ def main(argv: list[str] | None = None) -> int:
             names = [path.stem]
             if args.by:
                 names.append(f"{path.stem}:{doc.get(args.by)}")
+            given = None if external is None else external.get(doc["id"], [])
             for n in names:
-                score_doc(doc, args.lang, parts.setdefault(n, Scores()), args.errors and n == path.stem)
+                score_doc(doc, args.lang, parts.setdefault(n, Scores()), args.errors and n == path.stem, given)
         elapsed = time.perf_counter() - t0
         if args.errors:
             print("\n".join(parts[path.stem].errors) + "\n")

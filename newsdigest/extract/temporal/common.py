@@ -104,11 +104,9 @@ def num(word: str, table: dict[str, float | None]) -> float | None:
 
 
 def dur_value(n: float | None, unit: str) -> str:
-    """TIMEX3 duration value: P2Y, PT3H, PXD, P1.5Y -> P18M."""
+    """TIMEX3 duration value: P2Y, PT3H, PXD, P2Q, P1.5Y -> P18M."""
     if unit == "2W":
         n, unit = (2 * n if n is not None else None), "W"
-    if unit == "Q":
-        n, unit = (3 * n if n is not None else None), "M"
     if n is not None and n != int(n):  # fractional: step down one unit where possible
         down = {"Y": (12, "M"), "M": (None, None), "W": (7, "D"), "D": (24, "H"), "H": (60, "MIN")}
         mul, du = down.get(unit, (None, None))

@@ -32,7 +32,7 @@ from newsdigest.extract.temporal.common import (
     rule,
     year,
 )
-from newsdigest.extract.temporal.payloads import Abs, Cand, FiscalYear, Lit, Quarter, Season
+from newsdigest.extract.temporal.payloads import Abs, Cand, FiscalYear, Lit, Quarter, QuarterRef, Season
 
 # -- explicit day dates -------------------------------------------------------------------------------------------
 
@@ -218,7 +218,7 @@ def de_year_ctx(m: re.Match[str], text: str) -> Cand | None:
 
 
 @rule(
-    rf"{B}(?:(?P<mod>{MOD_EN})[\s-]*|(?P<jahr>(?i:the\s+year))\s+)(?P<y>{Y4})(?![\d]|\.\d|,\d)",
+    rf"{B}(?:(?P<mod>{MOD_EN})[\s-]*|(?P<jahr>(?i:the\s+year))\s+)(?P<y>{Y4})(?![\d]|\.\d|,\d|['’]?s{E})",
     "en",
     on=("mod",),
     window=(4, 30),
@@ -292,13 +292,13 @@ def de_decade(m: re.Match[str], text: str) -> Cand | None:
 
 
 @rule(
-    r"(?<![\w'’])(?:the\s+)?(?:(?P<c>1[5-9]|20)(?P<d>\d)0s|['’](?P<d2>\d)0s)(?!\w)",
+    rf"(?<![\w'’])(?:the\s+)?(?:(?P<mod>{MOD_EN})[\s-]*)?(?:(?P<c>1[5-9]|20)(?P<d>\d)0['’]?s|['’](?P<d2>\d)0s)(?!\w)",
     "en",
     on=("digit",),
-    window=(10, 8),
+    window=(30, 8),
 )
 def en_decade(m: re.Match[str], text: str) -> Cand | None:
-    return cand(m, "DATE", Lit(f"{m['c'] or '19'}{m['d'] or m['d2']}"), prio=3)
+    return cand(m, "DATE", Lit(f"{m['c'] or '19'}{m['d'] or m['d2']}", mod_en(m["mod"])), prio=3)
 
 
 _ORD_EN = r"(?P<n>1\d|20|21|[1-9])(?:st|nd|rd|th)|(?P<w>" + lx.alt(lx.CENTURY_ORDINALS_EN) + ")"
@@ -417,17 +417,33 @@ def de_quarter(m: re.Match[str], text: str) -> Cand | None:
 
 
 @rule(
-    r"(?<!\w)(?:the\s+)?(?:(?i:fiscal)[\s-]+)?(?P<ord>first|second|third|fourth|final|last|1st|2nd|3rd|4th)[\s-]+"
-    rf"(?P<u>quarter|half)(?!\w)(?:\s+of\s+(?:the\s+year|(?P<y>{Y4})(?!\d))|\s+(?P<y2>{Y4})(?!\d))?",
+    r"(?<!\w)(?:the\s+)?(?:(?P<yq>(?:1[0-9]|20)\d\d)\s+|(?P<relq>(?i:this|next|last))\s+year['’]s\s+)?"
+    r"(?:(?i:fiscal)[\s-]+)?(?P<ord>(?i:first|second|third|fourth|final|last|1st|2nd|3rd|4th))[\s-]+"
+    rf"(?P<u>(?i:quarter|half))(?!\w)(?:\s+of\s+(?:the\s+year|(?P<y>{Y4})(?!\d))|\s+(?P<y2>{Y4})(?!\d))?",
     "en",
     on=("quarter",),
-    window=(50, 30),
+    window=(60, 30),
 )
 def en_quarter(m: re.Match[str], text: str) -> Cand | None:
     n = lx.ORDINALS_EN[m["ord"].lower()]
-    if m["ord"].lower() in ("final", "last") and m["u"] == "half":
+    half = m["u"].lower() == "half"
+    if m["ord"].lower() in ("final", "last") and half:
         n = 2
-    return quarter_cand(m, n, m["u"] == "half", m["y"] or m["y2"], None)
+    yoff = rel_offset(m["relq"]) if m["relq"] else None  # "next year's first quarter"
+    return quarter_cand(m, n, half, m["y"] or m["y2"] or m["yq"], yoff)
+
+
+# "the quarter", "that quarter", "the latest quarter": the quarter the report is about
+@rule(
+    r"(?<!\w)(?P<det>(?i:the|that|this|the\s+latest|the\s+current|the\s+recent|the\s+same|the\s+most\s+recent|"
+    r"the\s+just-ended|the\s+just\s+ended))\s+quarter(?![\w-])(?!\s+(?:of|century|point|percent|share|stake))",
+    "en",
+    on=("quarter",),
+    window=(30, 30),
+)
+def en_quarter_ref(m: re.Match[str], text: str) -> Cand:
+    det = " ".join(m["det"].lower().split())
+    return cand(m, "DATE", QuarterRef(0 if det in ("this", "the current") else -1), prio=4)
 
 
 @rule(

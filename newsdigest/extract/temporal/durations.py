@@ -143,13 +143,10 @@ def en_duration(m: re.Match[str], text: str) -> Cand | None:
 
 
 @rule(
-    r"(?<!\w)(?i:for|over|in)\s+(?P<u>years|months|weeks|days|decades|hours)(?!\w)|"
-    r"(?<!\w)(?P<u2>recent\s+(?:years|months|weeks|days|decades))(?!\w)",
+    r"(?<!\w)(?i:for|over|in)\s+(?P<u>years|months|weeks|days|decades|hours)(?!\w)",
     "en",
     on=("unit",),
     window=(20, 12),
 )
 def en_dur_vague(m: re.Match[str], text: str) -> Cand | None:
-    g = "u" if m["u"] else "u2"
-    unit = lx.UNITS_EN[m[g].split()[-1]]
-    return cand(m, "DURATION", Lit(dur_value(None, unit)), group=g, prio=6)
+    return cand(m, "DURATION", Lit(dur_value(None, lx.UNITS_EN[m["u"]])), group="u", prio=6)

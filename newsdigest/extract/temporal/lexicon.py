@@ -122,9 +122,10 @@ SETS_DE: dict[str, str] = {
     "monatlich": "P1M", "allmonatlich": "P1M", "vierteljährlich": "P3M", "halbjährlich": "P6M",
     "jährlich": "P1Y", "alljährlich": "P1Y", "stündlich": "PT1H", "allabendlich": "P1D",
 }  # fmt: skip
+# "daily", "quarterly", "annually" are left out: in news they are mostly adjectives of things ("a quarterly
+# dividend", "daily turnover"), which TimeBank does not tag.
 SETS_EN: dict[str, str] = {
-    "daily": "P1D", "weekly": "P1W", "monthly": "P1M", "quarterly": "P3M", "annually": "P1Y", "yearly": "P1Y",
-    "hourly": "PT1H", "biweekly": "P2W", "nightly": "P1D",
+    "weekly": "P1W", "monthly": "P1M", "yearly": "P1Y", "hourly": "PT1H", "biweekly": "P2W", "nightly": "P1D",
 }  # fmt: skip
 
 REFS_DE: dict[str, str] = {
@@ -136,14 +137,18 @@ REFS_DE: dict[str, str] = {
     "bald": "FUTURE_REF", "künftig": "FUTURE_REF", "zukünftig": "FUTURE_REF", "demnächst": "FUTURE_REF",
     "in zukunft": "FUTURE_REF", "in naher zukunft": "FUTURE_REF", "in kürze": "FUTURE_REF",
 }  # fmt: skip
+# Adverbs of sequence ("previously", "once", "soon", "in the past") are left out: TimeBank tags them
+# rarely (in under a third of their uses), as they order events rather than name a time.
 REFS_EN: dict[str, str] = {
-    "now": "PRESENT_REF", "currently": "PRESENT_REF", "at present": "PRESENT_REF", "presently": "PRESENT_REF",
-    "nowadays": "PRESENT_REF", "these days": "PRESENT_REF", "at the moment": "PRESENT_REF",
-    "recently": "PAST_REF", "lately": "PAST_REF", "formerly": "PAST_REF", "previously": "PAST_REF",
-    "in the past": "PAST_REF", "once": "PAST_REF",
-    "soon": "FUTURE_REF", "in the future": "FUTURE_REF", "in the near future": "FUTURE_REF",
-    "shortly": "FUTURE_REF", "in the coming days": "FUTURE_REF", "in the coming weeks": "FUTURE_REF",
-    "in the coming months": "FUTURE_REF", "in the coming years": "FUTURE_REF",
+    "now": "PRESENT_REF", "currently": "PRESENT_REF", "current": "PRESENT_REF", "at present": "PRESENT_REF",
+    "presently": "PRESENT_REF", "nowadays": "PRESENT_REF", "these days": "PRESENT_REF",
+    "recently": "PAST_REF", "recent": "PAST_REF", "lately": "PAST_REF",
+    "in the future": "FUTURE_REF", "in the near future": "FUTURE_REF",
+    "in the coming days": "FUTURE_REF", "in the coming weeks": "FUTURE_REF", "in the coming months": "FUTURE_REF",
+    "in the coming years": "FUTURE_REF", "coming days": "FUTURE_REF", "coming weeks": "FUTURE_REF",
+    "coming months": "FUTURE_REF", "coming years": "FUTURE_REF", "coming quarters": "FUTURE_REF",
+    "recent days": "PAST_REF", "recent weeks": "PAST_REF", "recent months": "PAST_REF", "recent years": "PAST_REF",
+    "recent decades": "PAST_REF", "recent quarters": "PAST_REF",
 }  # fmt: skip
 
 # Fixed-date holidays (month, day) and Easter-relative ones (offset in days from Easter Sunday).
@@ -249,15 +254,15 @@ RELDAY_EN: dict[str, int] = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonigh
 # "jeden Tag", "every month": the unit -> the TIMEX3 SET value
 EVERY: dict[str, str] = {
     "tag": "P1D", "day": "P1D", "woche": "P1W", "week": "P1W", "wochenende": "XXXX-WXX-WE",
-    "weekend": "XXXX-WXX-WE", "monat": "P1M", "month": "P1M", "jahr": "P1Y", "year": "P1Y", "quartal": "P3M",
-    "quarter": "P3M", "morgen": "XXXX-XX-XXTMO", "morning": "XXXX-XX-XXTMO", "abend": "XXXX-XX-XXTEV",
+    "weekend": "XXXX-WXX-WE", "monat": "P1M", "month": "P1M", "jahr": "P1Y", "year": "P1Y", "quartal": "P1Q",
+    "quarter": "P1Q", "morgen": "XXXX-XX-XXTMO", "morning": "XXXX-XX-XXTMO", "abend": "XXXX-XX-XXTEV",
     "evening": "XXXX-XX-XXTEV", "nacht": "XXXX-XX-XXTNI", "night": "XXXX-XX-XXTNI", "stunde": "PT1H",
     "hour": "PT1H", "minute": "PT1M", "sommer": "XXXX-SU", "summer": "XXXX-SU", "winter": "XXXX-WI",
 }  # fmt: skip
 # "pro Tag", "twice a week"
 PER_UNIT: dict[str, str] = {
     "tag": "P1D", "day": "P1D", "woche": "P1W", "week": "P1W", "monat": "P1M", "month": "P1M", "jahr": "P1Y",
-    "year": "P1Y", "stunde": "PT1H", "hour": "PT1H", "quartal": "P3M", "quarter": "P3M",
+    "year": "P1Y", "stunde": "PT1H", "hour": "PT1H", "quartal": "P1Q", "quarter": "P1Q",
 }  # fmt: skip
 MONEY_WORDS = frozenset(["million", "billion", "trillion", "dollars", "euros", "pounds", "%"])
 

@@ -119,6 +119,14 @@ class FiscalYear:
 
 
 @dataclass(slots=True, frozen=True)
+class QuarterRef:
+    """ "the quarter", "that quarter": the last quarter named, else the anchor's quarter `off` quarters away
+    (-1: news reports on the quarter just ended)."""
+
+    off: int
+
+
+@dataclass(slots=True, frozen=True)
 class YearAgo:
     """ "a year ago", "a year earlier", "the year-ago quarter": in a report on a quarter, that quarter a year
     back (TimeBank's reading of earnings comparisons); otherwise the year before the anchor's."""
@@ -140,6 +148,7 @@ Payload = (
     | Holiday
     | FiscalYear
     | YearAgo
+    | QuarterRef
 )
 
 

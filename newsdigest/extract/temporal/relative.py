@@ -120,6 +120,11 @@ def en_rel_misc(m: re.Match[str], text: str) -> Cand | None:
     return cand(m, "DATE", RelUnit("Y", -1), prio=3)
 
 
+@rule(r"(?<!\w)(?P<w>the\s+weekend)(?!\w)", "en", on=("unit",), window=(14, 4))
+def en_weekend(m: re.Match[str], text: str) -> Cand:
+    return cand(m, "DATE", Weekend(), prio=4)
+
+
 @rule(
     r"(?<!\w)(?i:am|übers|vom|zum|dieses|diesem|an\s+diesem|an\s+einem)\s+(?P<w>Wochenende)(?!\w)"
     r"|(?<!\w)(?:(?P<art>der|die|den)\s+)?(?P<ord>ersten|zweiten|dritten|vierten|fünften)\s+Woche(?!\w)",

@@ -22,6 +22,7 @@ from newsdigest.extract.temporal.payloads import (
     Lit,
     OrdWeek,
     Quarter,
+    QuarterRef,
     RelDay,
     RelUnit,
     Season,
@@ -91,6 +92,17 @@ def quarter(p: Quarter, c: Cand, ctx: Ctx) -> Value:
     if not p.half:
         ctx.last_quarter = (y, p.q, c.end)
     return f"{y:04d}-{code}", None
+
+
+def quarter_ref(p: QuarterRef, c: Cand, ctx: Ctx) -> Value:
+    if ctx.last_quarter is not None and p.off < 0:
+        return f"{ctx.last_quarter[0]:04d}-Q{ctx.last_quarter[1]}", None
+    if ctx.anchor is None:
+        return "XXXX-QX", None
+    y, m = an.shift_month(ctx.anchor.year, ctx.anchor.month, 3 * p.off)
+    q = (m - 1) // 3 + 1
+    ctx.last_quarter = (y, q, c.end)
+    return f"{y:04d}-Q{q}", None
 
 
 QUARTER_REACH = 400  # chars back to the quarter a year-ago comparison refers to
@@ -222,7 +234,7 @@ def fiscal_year(p: FiscalYear, c: Cand, ctx: Ctx) -> Value:
 RESOLVERS: dict[type, Callable[[Any, Cand, Ctx], Value]] = {
     Lit: lit, Abs: absolute, Season: season, Quarter: quarter, RelDay: relday, Weekday: weekday, RelUnit: relunit,
     Weekend: weekend, OrdWeek: ordweek, Ago: ago, Clock: clock, DayPart: daypart, Holiday: holiday,
-    FiscalYear: fiscal_year, YearAgo: year_ago,
+    FiscalYear: fiscal_year, YearAgo: year_ago, QuarterRef: quarter_ref,
 }  # fmt: skip
 
 
