@@ -154,3 +154,23 @@ def test_year_ago_in_a_quarterly_report_is_that_quarter_a_year_back() -> None:
     assert v["a year earlier"] == "2020-Q3"
     assert v["The year-ago quarter"] == "2020-Q3"
     assert values("Exports fell sharply a year ago.", "en")["a year ago"] == "2020"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "phrase", "value"),
+    [
+        ("Am 3. März trat er zurück. Am selben Tag wurde gewählt.", "de", "am selben Tag", "2021-03-03"),
+        ("Die Wahl war am Montag. An diesem Abend feierte die Partei.", "de", "An diesem Abend", "2021-03-08TEV"),
+        ("He resigned on March 3. The same day, parliament voted.", "en", "same day", "2021-03-03"),
+        ("Die Mode der 80er kehrt zurück, wie in den 80ern.", "de", "80ern", "198"),
+        ("Prices soared in the late 1970s.", "en", "the late 1970s", "197"),
+    ],
+)
+def test_anaphoric_days_and_decades(text: str, lang: str, phrase: str, value: str) -> None:
+    hits = {t.text.lower(): t.value for t in tag(text, lang=lang, anchor=FRI)}
+    assert any(phrase.lower() in k and v == value for k, v in hits.items()), hits
+
+
+def test_a_count_before_in_the_year_is_no_year() -> None:
+    v = values("Es starben 2000 im Jahr 2011 und 1700 im Jahr darauf.", "de")
+    assert v.get("Jahr 2011") == "2011" and "2000" not in v and "1700" not in v

@@ -230,6 +230,9 @@ def en_year_ctx(m: re.Match[str], text: str) -> Cand | None:
     return cand(m, "DATE", Abs(y, None, None, mod_en(m["mod"])), prio=3)
 
 
+_IN_THE_YEAR = re.compile(r"\s+(?:im\s+Jahre?|in\s+the\s+year)\b")
+
+
 @rule(
     r"(?<![\w.,/:\-€$])(?P<y>(?:1[6-9]|20)\d\d)(?P<y2>/\s?\d\d(?!\d))?(?![\d\w%]|[.,:]\d|-\w|\s*%)",
     "de",
@@ -243,8 +246,8 @@ def bare_year(m: re.Match[str], text: str) -> Cand | None:
         return None
     prev = prev_word(text, m.start()).lower()
     nxt = next_word(text, m.end())
-    if prev in lx.YEAR_BAD_PREV or nxt.lower() in lx.YEAR_BAD_NEXT:
-        return None
+    if prev in lx.YEAR_BAD_PREV or nxt.lower() in lx.YEAR_BAD_NEXT or _IN_THE_YEAR.match(text, m.end()):
+        return None  # "davon 2000 im Jahr 2011": a count of things in a year
     good_prev = prev in lx.YEAR_GOOD_PREV_DE or prev in lx.YEAR_GOOD_PREV_EN or prev in lx.MONTHS_DE
     if not good_prev and (y < 1900 or not nxt or nxt[:1].isupper() or nxt[:1].isdigit()):
         # "2000 Menschen", "2000 Sitze" — only years with a date-like left context or a verb/punct after
@@ -278,14 +281,14 @@ def year_range(m: re.Match[str], text: str) -> list[Cand] | None:
 
 
 @rule(
-    rf"{B}(?:(?P<art>die|den|der)\s+)?(?P<c>1[5-9]|20)?(?P<d>\d)0er(?:[- ]?Jahren?|[- ]?Jahre)?{E}",
+    rf"{B}(?:(?P<art>die|den|der)\s+)?(?P<c>1[5-9]|20)?(?P<d>\d)0er(?:[- ]?Jahren?|[- ]?Jahre|n)?{E}",
     "de",
     on=("digit",),
     window=(10, 16),
 )
 def de_decade(m: re.Match[str], text: str) -> Cand | None:
-    if not m["c"] and "Jahre" not in m[0]:
-        return None
+    if not m["c"] and "Jahre" not in m[0] and not (m["art"] and m[0].endswith("ern")):
+        return None  # "den 80ern" is a decade, "80er" alone may be a bus line or a birthday
     c = m["c"] or "19"
     start = m.start("c") if m["c"] else m.start("d")
     return Cand(start, m.end(), "DATE", Lit(f"{c}{m['d']}"), 3)

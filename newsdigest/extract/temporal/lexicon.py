@@ -128,13 +128,14 @@ SETS_EN: dict[str, str] = {
     "weekly": "P1W", "monthly": "P1M", "yearly": "P1Y", "hourly": "PT1H", "biweekly": "P2W", "nightly": "P1D",
 }  # fmt: skip
 
+# "künftig" is left out: KRAUTS does not tag it (it says how long, not when: "soll künftig gelten").
 REFS_DE: dict[str, str] = {
     "jetzt": "PRESENT_REF", "derzeit": "PRESENT_REF", "zurzeit": "PRESENT_REF", "zur zeit": "PRESENT_REF",
     "aktuell": "PRESENT_REF", "gegenwärtig": "PRESENT_REF", "momentan": "PRESENT_REF",
     "heutzutage": "PRESENT_REF", "nunmehr": "PRESENT_REF",
     "damals": "PAST_REF", "einst": "PAST_REF", "kürzlich": "PAST_REF", "vor kurzem": "PAST_REF",
     "vor kurzer zeit": "PAST_REF", "unlängst": "PAST_REF", "neulich": "PAST_REF", "jüngst": "PAST_REF",
-    "bald": "FUTURE_REF", "künftig": "FUTURE_REF", "zukünftig": "FUTURE_REF", "demnächst": "FUTURE_REF",
+    "bald": "FUTURE_REF", "demnächst": "FUTURE_REF",
     "in zukunft": "FUTURE_REF", "in naher zukunft": "FUTURE_REF", "in kürze": "FUTURE_REF",
 }  # fmt: skip
 # Adverbs of sequence ("previously", "once", "soon", "in the past") are left out: TimeBank tags them

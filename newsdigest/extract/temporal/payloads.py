@@ -119,6 +119,13 @@ class FiscalYear:
 
 
 @dataclass(slots=True, frozen=True)
+class SameDay:
+    """ "am selben Tag", "an diesem Abend", "that day", "later in the day": the day last named, else the anchor."""
+
+    part: str | None = None
+
+
+@dataclass(slots=True, frozen=True)
 class QuarterRef:
     """ "the quarter", "that quarter": the last quarter named, else the anchor's quarter `off` quarters away
     (-1: news reports on the quarter just ended)."""
@@ -149,6 +156,7 @@ Payload = (
     | FiscalYear
     | YearAgo
     | QuarterRef
+    | SameDay
 )
 
 

@@ -25,6 +25,7 @@ from newsdigest.extract.temporal.payloads import (
     QuarterRef,
     RelDay,
     RelUnit,
+    SameDay,
     Season,
     Weekday,
     Weekend,
@@ -205,6 +206,11 @@ def _context_day(c: Cand, ctx: Ctx, *, previous_sentence: bool = False) -> dt.da
     return ctx.anchor
 
 
+def same_day(p: SameDay, c: Cand, ctx: Ctx) -> Value:
+    day = ctx.last_day[0] if ctx.last_day is not None else ctx.anchor
+    return (day.isoformat() if day else "XXXX-XX-XX") + (f"T{p.part}" if p.part else ""), None
+
+
 def clock(p: Clock, c: Cand, ctx: Ctx) -> Value:
     day = _context_day(c, ctx)
     return (day.isoformat() if day else "XXXX-XX-XX") + f"T{p.h:02d}:{p.mi:02d}", None
@@ -234,7 +240,7 @@ def fiscal_year(p: FiscalYear, c: Cand, ctx: Ctx) -> Value:
 RESOLVERS: dict[type, Callable[[Any, Cand, Ctx], Value]] = {
     Lit: lit, Abs: absolute, Season: season, Quarter: quarter, RelDay: relday, Weekday: weekday, RelUnit: relunit,
     Weekend: weekend, OrdWeek: ordweek, Ago: ago, Clock: clock, DayPart: daypart, Holiday: holiday,
-    FiscalYear: fiscal_year, YearAgo: year_ago, QuarterRef: quarter_ref,
+    FiscalYear: fiscal_year, YearAgo: year_ago, QuarterRef: quarter_ref, SameDay: same_day,
 }  # fmt: skip
 
 

@@ -7,7 +7,7 @@ import re
 
 from newsdigest.extract.temporal import lexicon as lx
 from newsdigest.extract.temporal.common import INFL, WD_DE, WD_EN, B, E, cand, next_word, prev_word, rel_offset, rule
-from newsdigest.extract.temporal.payloads import Cand, DayPart, RelDay, Weekday
+from newsdigest.extract.temporal.payloads import Cand, DayPart, RelDay, SameDay, Weekday
 
 _REL_WORD = {0: "this", 1: "future", -1: "past"}
 
@@ -104,3 +104,32 @@ def de_daypart(m: re.Match[str], text: str) -> Cand | None:
         return None
     g = "adj" if m["adj"] else "part"
     return cand(m, "TIME", DayPart(lx.DAYPARTS_DE[part]), group=g, end_group="part", prio=5)
+
+
+@rule(
+    r"(?<!\w)(?:(?i:am)\s+(?:selben|gleichen|nämlichen)|(?i:an)\s+(?:diesem|jenem|dem\s+selben))\s+"
+    r"(?P<u>Tag|Morgen|Vormittag|Mittag|Nachmittag|Abend)(?!\w)",
+    "de",
+    on=("unit", "part"),
+    window=(24, 4),
+)
+def de_same_day(m: re.Match[str], text: str) -> Cand | None:
+    if next_word(text, m.end()) in ("des", "der", "nach", "vor", "zuvor", "danach"):
+        return None  # "an diesem Tag der Entscheidung", "am selben Tag nach ...": other reference points
+    u = m["u"].lower()
+    part = None if u == "tag" else lx.DAYPARTS_DE[u]
+    return cand(m, "TIME" if part else "DATE", SameDay(part), prio=3)
+
+
+@rule(
+    r"(?<!\w)(?:(?i:the)\s+same\s+(?P<u>day|morning|afternoon|evening|night)"
+    r"|(?i:that)\s+(?P<u2>morning|afternoon|evening|night)|(?i:later|earlier)\s+in\s+the\s+(?P<u3>day))(?!\w)",
+    "en",
+    on=("unit", "part"),
+    window=(24, 4),
+)
+def en_same_day(m: re.Match[str], text: str) -> Cand:
+    # "that day" alone is left out: mostly generic ("redemptions that day"), which TimeBank does not tag
+    u = m["u"] or m["u2"] or m["u3"]
+    part = None if u == "day" else lx.DAYPARTS_EN[u]
+    return cand(m, "TIME" if part else "DATE", SameDay(part), prio=3)
