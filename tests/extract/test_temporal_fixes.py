@@ -45,7 +45,7 @@ def test_weekday_of_the_publication_day_is_that_day(text: str, lang: str, phrase
 def test_same_weekday_part_of_day_and_following_clock_time() -> None:
     v = values("The vote was held Friday evening. Polls closed at 8 p.m. Friday.", "en")
     assert v["Friday evening"] == "2021-03-12TEV"
-    assert v["8 p.m."] == "2021-03-12T20:00"
+    assert v["8 p.m. Friday"] == "2021-03-12T20:00"
     assert values("Am Freitagabend wurde abgestimmt.", "de")["Freitagabend"] == "2021-03-12TEV"
 
 

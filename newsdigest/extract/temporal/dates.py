@@ -439,13 +439,16 @@ def en_quarter(m: re.Match[str], text: str) -> Cand | None:
 # "the quarter", "that quarter", "the latest quarter": the quarter the report is about
 @rule(
     r"(?<!\w)(?P<det>(?i:the|that|this|the\s+latest|the\s+current|the\s+recent|the\s+same|the\s+most\s+recent|"
-    r"the\s+just-ended|the\s+just\s+ended))\s+quarter(?![\w-])(?!\s+(?:of|century|point|percent|share|stake))",
+    r"the\s+just-ended|the\s+just\s+ended))\s+(?:(?P<y>(?:19|20)\d\d)\s+(?:quarter|period)|quarter)(?![\w-])"
+    r"(?!\s+(?:of|century|point|percent|share|stake))",
     "en",
     on=("quarter",),
     window=(30, 30),
 )
 def en_quarter_ref(m: re.Match[str], text: str) -> Cand:
     det = " ".join(m["det"].lower().split())
+    if m["y"]:
+        return cand(m, "DATE", QuarterRef(-1, int(m["y"])), prio=3)
     return cand(m, "DATE", QuarterRef(0 if det in ("this", "the current") else -1), prio=4)
 
 

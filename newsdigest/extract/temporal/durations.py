@@ -40,8 +40,8 @@ def de_duration(m: re.Match[str], text: str) -> Cand | None:
     word = m["num"] or m["wnum"]
     n = num(word, lx.NUMBERS_DE)
     unit = lx.UNITS_DE[m["unit"].lower()]
-    if n is not None and n > 10000:
-        return None
+    if n is not None and (n > 10000 or (1800 <= n <= 2100 and m["unit"].lower() in ("jahr", "quartal", "monat"))):
+        return None  # "das 2019 Quartal" is a year's, not 2019 of them
     if unit == "Y" and m["num"] and prev_word(text, m.start()).lower() in ("ab", "unter", "über"):
         return None  # an age limit: "ab 16 Jahren"
     if word.lower() in ("lange", "langen") and unit not in ("Y", "M", "W", "DE"):
@@ -134,8 +134,8 @@ def en_duration(m: re.Match[str], text: str) -> Cand | None:
         return None  # an age: "a 22-year-old", "22 years old"
     n = num(m["num"] or m["wnum"], lx.NUMBERS_EN)
     unit = lx.UNITS_EN[m["unit"].lower()]
-    if n is not None and n > 10000:
-        return None
+    if n is not None and (n > 10000 or (1800 <= n <= 2100 and not m["unit"].endswith("s"))):
+        return None  # "the 1988 quarter" is a year's quarter, not 1988 of them
     if m["ago"] and m["ago"] == "ago" and m["rel"] is None:
         return cand(m, "DATE", Ago(unit, n), prio=3)
     start = m.start("num" if m["num"] else "wnum") if (m["rel"] or "").strip().lower() == "the" else m.start()

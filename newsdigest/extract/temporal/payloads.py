@@ -65,11 +65,13 @@ class Weekday:
 
 @dataclass(slots=True, frozen=True)
 class RelUnit:
-    """ "last week", "nächstes Jahr", "Ende des Monats": a calendar unit `off` units from the anchor's."""
+    """ "last week", "nächstes Jahr", "Ende des Monats": a calendar unit `off` units from the anchor's, or
+    with `ref` from the last date the text named ("the following year", "im darauffolgenden Monat")."""
 
     unit: str  # D W WE M Q Y DE CE
     off: int
     mod: str | None = None
+    ref: bool = False
 
 
 @dataclass(slots=True, frozen=True)
@@ -119,6 +121,14 @@ class FiscalYear:
 
 
 @dataclass(slots=True, frozen=True)
+class ClockOn:
+    """ "10 p.m. Wednesday", "5 p.m. EST Nov. 9", "midnight Friday": a clock time on the day named after it."""
+
+    clock: Clock
+    day: Weekday | Abs | RelDay
+
+
+@dataclass(slots=True, frozen=True)
 class SameDay:
     """ "am selben Tag", "an diesem Abend", "that day", "later in the day": the day last named, else the anchor."""
 
@@ -128,9 +138,11 @@ class SameDay:
 @dataclass(slots=True, frozen=True)
 class QuarterRef:
     """ "the quarter", "that quarter": the last quarter named, else the anchor's quarter `off` quarters away
-    (-1: news reports on the quarter just ended)."""
+    (-1: news reports on the quarter just ended). With `y` ("the 1988 quarter", "the 1989 period") that
+    year's quarter of the same number as the last one named."""
 
     off: int
+    y: int | None = None
 
 
 @dataclass(slots=True, frozen=True)
@@ -157,6 +169,7 @@ Payload = (
     | YearAgo
     | QuarterRef
     | SameDay
+    | ClockOn
 )
 
 

@@ -48,7 +48,8 @@ def de_rel_unit(m: re.Match[str], text: str) -> Cand | None:
         return Cand(start, m.end(), "DURATION", Lit(dur_value(None, unit)), 4)
     if unit == "D" and off == 0:
         return None  # "diesen Tag" is anaphoric, not today
-    return Cand(start, m.end(), "DATE", RelUnit(unit, off, mod_de(m["mod"])), 3)
+    ref = m["rel"].lower().startswith(("folgend", "darauffolgend"))
+    return Cand(start, m.end(), "DATE", RelUnit(unit, off, mod_de(m["mod"]), ref), 3)
 
 
 _SPECIAL_DE = {"heu": ("Y", 0), "vorj": ("Y", -1), "vorm": ("M", -1), "vorw": ("W", -1), "vort": ("D", -1),
@@ -72,7 +73,7 @@ def de_rel_special(m: re.Match[str], text: str) -> Cand | None:
         return cand(m, "DATE", RelUnit(unit, 0, mod_de(m["mod"])), prio=4)
     w = m["w"].lower()
     unit, off = _SPECIAL_DE[w[:3] if w.startswith("heu") else w[:4] if w.startswith("vor") else w[:7]]
-    return cand(m, "DATE", RelUnit(unit, off), prio=4)
+    return cand(m, "DATE", RelUnit(unit, off, ref=w.startswith("folge")), prio=4)
 
 
 @rule(
@@ -89,7 +90,8 @@ def en_rel_unit(m: re.Match[str], text: str) -> Cand | None:
     off = rel_offset(m["rel"])
     if off is None:
         return None
-    return cand(m, "DATE", RelUnit(unit, off, mod_en(m["mod"])), prio=3)
+    ref = m["rel"].lower() == "following"
+    return cand(m, "DATE", RelUnit(unit, off, mod_en(m["mod"]), ref), prio=3)
 
 
 @rule(

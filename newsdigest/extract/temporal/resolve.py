@@ -16,6 +16,7 @@ from newsdigest.extract.temporal.payloads import (
     Ago,
     Cand,
     Clock,
+    ClockOn,
     DayPart,
     FiscalYear,
     Holiday,
@@ -49,6 +50,7 @@ def absolute(p: Abs, c: Cand, ctx: Ctx) -> Value:
     a = ctx.anchor
     y, m, d = p.y, p.m, p.d
     if m is None:
+        ctx.last_month = (y, None) if y is not None else ctx.last_month
         return f"{y:04d}", p.mod
     if y is None and p.yoff is not None:
         if a is None:
@@ -65,6 +67,8 @@ def absolute(p: Abs, c: Cand, ctx: Ctx) -> Value:
         else:
             y = an.pick_year(a, lambda yy: yy * 12 + m, a.year * 12 + a.month, tense, 1, 0, ahead_cost=1.5)
     ys = f"{y:04d}" if y is not None else "XXXX"
+    if y is not None:
+        ctx.last_month = (y, m)
     if d is None:
         return f"{ys}-{m:02d}", p.mod
     if y is not None:
@@ -96,6 +100,8 @@ def quarter(p: Quarter, c: Cand, ctx: Ctx) -> Value:
 
 
 def quarter_ref(p: QuarterRef, c: Cand, ctx: Ctx) -> Value:
+    if p.y is not None:
+        return (f"{p.y:04d}-Q{ctx.last_quarter[1]}" if ctx.last_quarter else f"{p.y:04d}"), None
     if ctx.last_quarter is not None and p.off < 0:
         return f"{ctx.last_quarter[0]:04d}-Q{ctx.last_quarter[1]}", None
     if ctx.anchor is None:
@@ -141,6 +147,13 @@ _UNDER = {"D": "XXXX-XX-XX", "W": "XXXX-WXX", "WE": "XXXX-WXX-WE", "M": "XXXX-XX
 
 
 def relunit(p: RelUnit, c: Cand, ctx: Ctx) -> Value:
+    if p.ref and ctx.last_month is not None and p.unit in ("Y", "M"):
+        y, m = ctx.last_month
+        if p.unit == "Y":
+            return f"{y + p.off:04d}", p.mod
+        if m is not None:
+            y, m = an.shift_month(y, m, p.off)
+            return f"{y:04d}-{m:02d}", p.mod
     a, off, mod = ctx.anchor, p.off, p.mod
     if a is None:
         return _UNDER.get(p.unit, "XXXX"), mod
@@ -242,6 +255,16 @@ RESOLVERS: dict[type, Callable[[Any, Cand, Ctx], Value]] = {
     Weekend: weekend, OrdWeek: ordweek, Ago: ago, Clock: clock, DayPart: daypart, Holiday: holiday,
     FiscalYear: fiscal_year, YearAgo: year_ago, QuarterRef: quarter_ref, SameDay: same_day,
 }  # fmt: skip
+
+
+def clock_on(p: ClockOn, c: Cand, ctx: Ctx) -> Value:
+    day = RESOLVERS[type(p.day)](p.day, c, ctx)
+    if day is None:
+        return None
+    return day[0][:10] + f"T{p.clock.h:02d}:{p.clock.mi:02d}", None
+
+
+RESOLVERS[ClockOn] = clock_on
 
 
 def resolve(c: Cand, ctx: Ctx) -> Value:

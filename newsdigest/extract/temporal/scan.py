@@ -13,7 +13,7 @@ from typing import Any
 
 from newsdigest.extract.temporal import lexicon as lx
 from newsdigest.extract.temporal.common import RULES
-from newsdigest.extract.temporal.payloads import Abs, Cand, Weekday
+from newsdigest.extract.temporal.payloads import Abs, Cand, Clock, ClockOn, RelDay, Weekday
 
 RESOLVE_ERRORS = (ValueError, KeyError, IndexError, OverflowError, StopIteration)
 
@@ -165,11 +165,32 @@ def select(cands: list[Cand]) -> list[Cand]:
 _WD_GLUE = re.compile(r"\s*,?\s*(?:(?:den|dem|the)\s+)?")
 
 
+_CLOCK_GLUE = re.compile(r"\s*(?:[ECMP][SD]T|GMT|UTC)?\s*,?\s*(?:on\s+)?")
+
+
+def _day_named(c: Cand) -> bool:
+    p = c.p
+    if isinstance(p, Weekday | RelDay):
+        return p.part is None
+    return isinstance(p, Abs) and p.d is not None
+
+
 def merge_weekday_dates(chosen: list[Cand], text: str) -> list[Cand]:
-    """ "Donnerstag, 25. Februar" / "Sonntag, 13.09.2020": the weekday joins the date that follows it."""
+    """ "Donnerstag, 25. Februar" / "Sonntag, 13.09.2020": the weekday joins the date that follows it;
+    "10 p.m. Wednesday" / "5 p.m. EST Nov. 9": a clock time joins the day that follows it."""
     out: list[Cand] = []
     for c in chosen:
         prev = out[-1] if out else None
+        if (
+            prev is not None
+            and isinstance(prev.p, Clock)
+            and _day_named(c)
+            and isinstance(c.p, Weekday | Abs | RelDay)
+            and _CLOCK_GLUE.fullmatch(text, prev.end, c.start)
+            and not (isinstance(c.p, RelDay) and "," in text[prev.end : c.start])  # "15-20 Uhr, morgen 10-15 Uhr"
+        ):
+            out[-1] = Cand(prev.start, c.end, "TIME", ClockOn(prev.p, c.p), prev.prio)
+            continue
         if (
             prev is not None
             and isinstance(prev.p, Weekday)

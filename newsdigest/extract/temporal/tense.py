@@ -39,8 +39,8 @@ _PAST_EN = re.compile(
     r"[a-z]{2,}[^e\W]ed|[a-z]+ied)\b"
 )
 _FUTURE_EN = re.compile(
-    r"\b(?:will|shall|won't|going\s+to|is\s+to|are\s+to|scheduled|expected|planned|plans?|due|upcoming|"
-    r"slated|set\s+to|next|coming|starts|begins|ends|expires)\b|'ll\b"
+    r"\b(?:will|shall|won't|going\s+to|is\s+to|are\s+to|scheduled|expected|plan(?:s|ned)?\s+to|due|upcoming|"
+    r"slated|set\s+to|next|coming|starts|begins|ends|expires|effective)\b|'ll\b"
 )
 _NEUTRAL_PREV = frozenset(
     ["bis", "spätestens", "zum", "auf", "until", "by", "before", "bevor", "ab", "frühestens", "to"]
@@ -61,6 +61,7 @@ class Ctx:
         self._cues: dict[int, list[tuple[int, int, str]]] = {}
         self.last_day: tuple[dt.date, int] | None = None  # last day-precision date and its sentence start
         self.last_quarter: tuple[int, int, int] | None = None  # (year, quarter, end offset) of the last quarter
+        self.last_month: tuple[int, int | None] | None = None  # (year, month or None) of the last date named
 
     def sentence(self, pos: int) -> tuple[int, int]:
         if self._ends is None:
