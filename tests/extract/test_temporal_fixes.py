@@ -174,3 +174,32 @@ def test_anaphoric_days_and_decades(text: str, lang: str, phrase: str, value: st
 def test_a_count_before_in_the_year_is_no_year() -> None:
     v = values("Es starben 2000 im Jahr 2011 und 1700 im Jahr darauf.", "de")
     assert v.get("Jahr 2011") == "2011" and "2000" not in v and "1700" not in v
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [
+        ("In nineteen ninety-six a bomb exploded.", "nineteen ninety-six", "1996"),
+        ("The approach of the year two thousand worried them.", "the year two thousand", "2000"),
+        ("Hate groups grew through the nineties.", "the nineties", "199"),
+        ("The deal should close by year-end.", "year-end", "2021"),
+        ("Dealers placed big orders in the morning.", "the morning", "2021-03-12TMO"),
+        ("Analysts cut their 2022 earnings forecasts.", "2022", "2022"),
+        ("In the past, the town flooded often.", "the past", "PAST_REF"),
+        ("The company reported a profit for the quarter.", "the quarter", "2020-Q4"),
+        (
+            "He bought 10,000 shares on the 1988 quarter's close; in the third quarter he sold.",
+            "the third quarter",
+            "2021-Q3",
+        ),
+    ],
+)
+def test_english_transcripts_and_reports(text: str, phrase: str, value: str) -> None:
+    assert values(text, "en")[phrase] == value
+
+
+@pytest.mark.parametrize(
+    "text", ["Two thousand troops arrived.", "He is in his sixties.", "Police arrested 2000 people on the day."]
+)
+def test_english_numbers_that_are_not_years(text: str) -> None:
+    assert [t for t in tag(text, lang="en", anchor=FRI) if t.type == "DATE" and t.value[:1].isdigit()] == []

@@ -32,7 +32,7 @@ from newsdigest.extract.temporal.common import (
     rule,
     year,
 )
-from newsdigest.extract.temporal.payloads import Abs, Cand, FiscalYear, Lit, Quarter, QuarterRef, Season
+from newsdigest.extract.temporal.payloads import Abs, Cand, FiscalYear, Lit, Quarter, QuarterRef, RelUnit, Season
 
 # -- explicit day dates -------------------------------------------------------------------------------------------
 
@@ -230,6 +230,16 @@ def en_year_ctx(m: re.Match[str], text: str) -> Cand | None:
     return cand(m, "DATE", Abs(y, None, None, mod_en(m["mod"])), prio=3)
 
 
+def _is_en(text: str, pos: int) -> bool:
+    """The determiner before `pos` is English (German "die 2000" is a count more often than not)."""
+    return (
+        text[max(0, pos - 5) : pos]
+        .rstrip()
+        .lower()
+        .endswith(("the", " a", "its", "his", "her", "their", "our", "this", "that"))
+    )
+
+
 _IN_THE_YEAR = re.compile(r"\s+(?:im\s+Jahre?|in\s+the\s+year)\b")
 
 
@@ -249,6 +259,8 @@ def bare_year(m: re.Match[str], text: str) -> Cand | None:
     if prev in lx.YEAR_BAD_PREV or nxt.lower() in lx.YEAR_BAD_NEXT or _IN_THE_YEAR.match(text, m.end()):
         return None  # "davon 2000 im Jahr 2011": a count of things in a year
     good_prev = prev in lx.YEAR_GOOD_PREV_DE or prev in lx.YEAR_GOOD_PREV_EN or prev in lx.MONTHS_DE
+    if prev in lx.DETERMINERS_EN and y >= 1900 and _is_en(text, m.start()):
+        good_prev = True  # "the 2000 Olympics", "its 1990 budget" (counts were rejected above)
     if not good_prev and (y < 1900 or not nxt or nxt[:1].isupper() or nxt[:1].isdigit()):
         # "2000 Menschen", "2000 Sitze" — only years with a date-like left context or a verb/punct after
         after = text[m.end() : m.end() + 2]
@@ -474,3 +486,59 @@ def quarter_cand(m: re.Match[str], n: int, half: bool, y: str | None, yoff: int 
     if yr == -1:
         return None
     return cand(m, "DATE", Quarter(yr, n, half, yoff), prio=3)
+
+
+_TENS = lx.alt(k for k, v in lx.YEAR_WORDS_EN.items() if v >= 20)
+_TEENS = lx.alt(k for k, v in lx.YEAR_WORDS_EN.items() if v < 20)
+_DIGITS = lx.alt(lx.DIGIT_WORDS_EN)
+
+
+@rule(
+    rf"(?<!\w)(?:(?P<yr>the\s+year)\s+)?(?:(?P<c>(?i:nineteen|eighteen))[\s-]+(?P<t>(?i:{_TENS}|{_TEENS}))"
+    rf"(?:[\s-]+(?P<u>(?i:{_DIGITS})))?|(?P<k>(?i:two\s+thousand))(?:[\s-]+(?:and[\s-]+)?(?P<u2>(?i:{_DIGITS})))?)(?!\w)",
+    "en",
+    on=("yearword",),
+    window=(12, 40),
+)
+def en_year_words(m: re.Match[str], text: str) -> Cand | None:
+    """Years read out in transcripts: "nineteen ninety-six", "the year two thousand"."""
+    if m["k"]:
+        if not m["yr"] and not m["u2"]:
+            return None  # "two thousand troops"
+        y = 2000 + (lx.DIGIT_WORDS_EN[m["u2"].lower()] if m["u2"] else 0)
+    else:
+        tens = lx.YEAR_WORDS_EN[m["t"].lower()]
+        if m["u"] and tens < 20:
+            return None
+        y = lx.YEAR_WORDS_EN[m["c"].lower()] * 100 + tens + (lx.DIGIT_WORDS_EN[m["u"].lower()] if m["u"] else 0)
+    return cand(m, "DATE", Abs(y, None, None), prio=3)
+
+
+@rule(
+    rf"(?<!\w)(?:the\s+)?(?:(?P<mod>{MOD_EN})[\s-]*)?(?P<w>(?i:{lx.alt(lx.DECADE_WORDS_EN)}))(?!\w)",
+    "en",
+    on=("yearword",),
+    window=(30, 4),
+)
+def en_decade_words(m: re.Match[str], text: str) -> Cand | None:
+    """ "the nineties", "the late sixties": the decade of the last century (news before 2030 at least)."""
+    if not m[0].lower().startswith(("the", "early", "late", "mid")):
+        return None  # "in his sixties" is an age
+    if prev_word(text, m.start()).lower() in ("his", "her", "their", "my", "your", "our"):
+        return None
+    return cand(m, "DATE", Lit(f"19{lx.DECADE_WORDS_EN[m['w'].lower()]}", mod_en(m["mod"])), prio=3)
+
+
+@rule(
+    r"(?<!\w)(?P<w>(?:(?i:by|at|since|until|before|after|around|near|toward|towards)\s+)?"
+    r"(?:(?i:the)\s+)?(?i:year)(?:-|\s+|['’]s\s+)(?i:end))(?!\w)",
+    "en",
+    on=("unit",),
+    window=(30, 8),
+)
+def en_year_end(m: re.Match[str], text: str) -> Cand:
+    """ "by year-end", "since year end", "by the year's end": the end of the anchor's year (or the last one's)."""
+    words = m["w"].split()
+    start = m.start() if words[0].lower() in ("the", "year") else m.start() + len(words[0]) + 1
+    since = words[0].lower() == "since"
+    return Cand(start, m.end(), "DATE", RelUnit("Y", -1 if since else 0, "END"), 3)

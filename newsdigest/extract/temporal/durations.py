@@ -143,7 +143,7 @@ def en_duration(m: re.Match[str], text: str) -> Cand | None:
 
 
 @rule(
-    r"(?<!\w)(?i:for|over|in)\s+(?P<u>years|months|weeks|days|decades|hours)(?!\w)",
+    r"(?<!\w)(?i:for|over|in|within)\s+(?P<u>years|months|weeks|days|decades|hours|minutes|centuries)(?!\w)",
     "en",
     on=("unit",),
     window=(20, 12),

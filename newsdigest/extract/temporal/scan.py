@@ -87,6 +87,7 @@ _TRIGGER_WORDS: dict[str, dict[str, set[str]]] = {
         "mod": _both_cases(["early", "late", "mid", "the end", "the beginning", "the start", "the middle", "year"]),
         "holiday": {w.title().replace("'S", "'s") for w in _holiday_words(lx.HOLIDAYS_EN)},
         "fiscal": {"fiscal", "Fiscal"},
+        "yearword": _both_cases(["nineteen", "eighteen", "two thousand", *lx.DECADE_WORDS_EN]),
     },
 }
 _TRIGGER_RX = {

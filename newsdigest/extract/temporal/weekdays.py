@@ -133,3 +133,17 @@ def en_same_day(m: re.Match[str], text: str) -> Cand:
     u = m["u"] or m["u2"] or m["u3"]
     part = None if u == "day" else lx.DAYPARTS_EN[u]
     return cand(m, "TIME" if part else "DATE", SameDay(part), prio=3)
+
+
+@rule(
+    r"(?<!\w)(?:(?i:in|during|by|early|late|later|earlier|through|overnight|all)\s+)(?:in\s+)?(?P<w>(?:the|this)\s+"
+    r"(?P<part>morning|afternoon|evening))(?!\w)",
+    "en",
+    on=("part",),
+    window=(30, 20),
+)
+def en_daypart(m: re.Match[str], text: str) -> Cand | None:
+    """ "in the morning", "during the afternoon": a part of the day of the narrative (or the anchor)."""
+    if next_word(text, m.end()).lower() in ("of", "after", "before"):
+        return None  # "the morning of the election": another day
+    return cand(m, "TIME", DayPart(lx.DAYPARTS_EN[m["part"]]), group="w", prio=5)
