@@ -204,7 +204,7 @@ def test_english_non_dates(text: str) -> None:
         ("Trading opens in mid-September.", "mid-September", "DATE", "2020-09", "MID"),
         ("The bank currently holds the shares.", "currently", "DATE", "PRESENT_REF", None),
         ("The company recently hired a chief.", "recently", "DATE", "PAST_REF", None),
-        ("The results come in the near future.", "in the near future", "DATE", "FUTURE_REF", None),
+        ("The results come in the near future.", "the near future", "DATE", "FUTURE_REF", None),
         ("The paper is published weekly.", "weekly", "SET", "P1W", None),
         ("The market opens every Saturday.", "every Saturday", "SET", "XXXX-WXX-6", None),
         ("Theresa May resigned in May 2019.", "May 2019", "DATE", "2019-05", None),
