@@ -263,8 +263,8 @@ def bare_year(m: re.Match[str], text: str) -> Cand | None:
         good_prev = True  # "the 2000 Olympics", "its 1990 budget" (counts were rejected above)
     if not good_prev and (y < 1900 or not nxt or nxt[:1].isupper() or nxt[:1].isdigit()):
         # "2000 Menschen", "2000 Sitze" — only years with a date-like left context or a verb/punct after
-        after = text[m.end() : m.end() + 2]
-        if not (after[:1] in ".,;:)!?\"“”'" or after[:1] == "\n") or y < 1900:
+        after = text[m.end() : m.end() + 3].lstrip(" ")
+        if not (after[:1] in ".,;:)!?\"“”'–—\n" and after) or y < 1900:
             return None
     return cand(m, "DATE", Abs(y, None, None), prio=6)
 

@@ -26,6 +26,7 @@ from newsdigest.extract.temporal.common import (
 )
 from newsdigest.extract.temporal.payloads import Ago, Cand, Lit
 
+_AGE_DE = re.compile(r"alt(?:e[nmrs]?)?")
 _NOT_GLUED = r"(?<![^\W\d]-)(?<![\w.,])"  # not "COVID-19" nor inside "1.5"; "2-3 Stunden" is fine
 
 
@@ -46,8 +47,8 @@ def de_duration(m: re.Match[str], text: str) -> Cand | None:
         return None  # an age limit: "ab 16 Jahren"
     if word.lower() in ("lange", "langen") and unit not in ("Y", "M", "W", "DE"):
         return None
-    if unit == "Y" and next_word(text, m.end()).lower() == "alt":
-        return None  # an age: "22 Jahre alt"
+    if unit == "Y" and _AGE_DE.fullmatch(next_word(text, m.end()).lower()):
+        return None  # an age: "22 Jahre alt", "eine 53 Jahre alte Frau"
     return cand(m, "DURATION", Lit(dur_value(n, unit)), prio=4)
 
 
