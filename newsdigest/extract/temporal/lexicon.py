@@ -269,6 +269,10 @@ MONEY_WORDS = frozenset(["million", "billion", "trillion", "dollars", "euros", "
 
 # Every month and weekday name of both languages, lower-case, abbreviations without their dot.
 MONTH_WORDS: frozenset[str] = frozenset(k.rstrip(".") for k in (*MONTHS_DE, *MONTHS_EN))
+# Full month names only (not "Jan", also a first name).
+MONTH_NAMES: frozenset[str] = frozenset(k for k in (*MONTHS_DE, *MONTHS_EN) if "." not in k) - {
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+}  # fmt: skip
 WEEKDAY_WORDS: frozenset[str] = frozenset((*WEEKDAYS_DE, *WEEKDAYS_EN))
 CENTURY_ORDINALS_EN: dict[str, int] = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
