@@ -110,8 +110,10 @@ def en_end_of(m: re.Match[str], text: str) -> Cand | None:
 
 @rule(
     r"(?<!\w)(?P<w>[Tt]his\s+time\s+last\s+year|the\s+previous\s+year)(?!\w)"
-    r"|(?<!\w)(?P<ago>(?i:a\s+year\s+(?:earlier|ago|before)|(?:the\s+)?year-(?:ago|earlier)"
-    r"(?:\s+(?:(?:first|second|third|fourth)\s+)?(?:quarter|period))?))(?!\w)",
+    r"|(?<!\w)(?P<ago>(?i:a\s+year\s+(?:earlier|ago|before)|(?:the\s+)?(?:comparable\s+|corresponding\s+)?"
+    r"year-(?:ago|earlier)(?:\s+(?:(?:first|second|third|fourth)\s+)?(?:quarter|period))?"
+    r"|(?:the\s+)?(?:corresponding|comparable|same)\s+(?:period|quarter)\s+(?:a\s+year\s+(?:ago|earlier)|last\s+year)"
+    r"|last\s+year['’]s\s+(?:(?:first|second|third|fourth)\s+)?quarter))(?!\w)",
     "en",
     on=("unit",),
     window=(30, 30),

@@ -112,7 +112,7 @@ def quarter_ref(p: QuarterRef, c: Cand, ctx: Ctx) -> Value:
     return f"{y:04d}-Q{q}", None
 
 
-QUARTER_REACH = 400  # chars back to the quarter a year-ago comparison refers to
+QUARTER_REACH = 4000  # chars back to the quarter a year-ago comparison refers to (an earnings report's length)
 
 
 def year_ago(p: YearAgo, c: Cand, ctx: Ctx) -> Value:

@@ -33,10 +33,12 @@ _FUTURE_DE = re.compile(
     r"finden|stattfinden|beginnt|beginnen|startet|starten|endet|enden|läuft|laufen|bevor|steht|stehen|"
     r"kommende[nmrs]?|nächste[nmrs]?|künftig|folgt|folgen|lädt|laden)\b"
 )
+# A participle after be/is/to/a/the ("to be paid", "an unspecified date") is no past tense: its -ed does not count.
+_NOT_AFTER = "".join(rf"(?<!\b{w} )" for w in ("be", "is", "are", "been", "being", "to", "a", "an", "the"))
 _PAST_EN = re.compile(
     r"\b(?:was|were|had|did|said|told|went|came|took|made|gave|got|saw|met|left|won|lost|began|became|held|led|"
     r"fell|rose|spoke|wrote|sold|bought|paid|brought|found|thought|knew|ran|sent|struck|hit|quit|"
-    r"[a-z]{2,}[^e\W]ed|[a-z]+ied)\b"
+    rf"{_NOT_AFTER}(?:[a-z]{{2,}}[^e\W]ed|[a-z]+ied))\b"
 )
 _FUTURE_EN = re.compile(
     r"\b(?:will|shall|won't|going\s+to|is\s+to|are\s+to|scheduled|expected|plan(?:s|ned)?\s+to|due|upcoming|"
