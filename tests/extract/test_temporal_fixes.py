@@ -203,3 +203,24 @@ def test_english_transcripts_and_reports(text: str, phrase: str, value: str) -> 
 )
 def test_english_numbers_that_are_not_years(text: str) -> None:
     assert [t for t in tag(text, lang="en", anchor=FRI) if t.type == "DATE" and t.value[:1].isdigit()] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [
+        ("Die Solidarność wuchs in den Achtzigerjahren.", "Achtzigerjahren", "198"),
+        ("Die siebziger Jahre waren wild.", "siebziger Jahre", "197"),
+        ("Dieser Tage zählt das Ministerium die Anträge.", "Dieser Tage", "PRESENT_REF"),
+        ("Zwei Tage vor dem Tag der Arbeit wird demonstriert.", "Tag der Arbeit", "2021-05-01"),
+        ("Die Prognose für 2022 liegt bei 1,6 Prozent.", "2022", "2022"),
+        ("Die Europameisterschaft in Frankreich 2016 (10. Juni bis 10. Juli) war teuer.", "2016", "2016"),
+        ("Er sagte, 2003/2004 sei die Firma gewachsen.", "2004", "2004"),
+        ("Rund 3000 Schüler haben 2013/14 Deutsch gelernt.", "2013/14", "2013"),
+    ],
+)
+def test_german_decades_holidays_and_years(text: str, phrase: str, value: str) -> None:
+    assert values(text, "de")[phrase] == value
+
+
+def test_german_decade_word_alone_is_no_date() -> None:
+    assert values("Die Achtziger kamen zu Besuch.", "de") == {}

@@ -261,17 +261,20 @@ def bare_year(m: re.Match[str], text: str) -> Cand | None:
     good_prev = prev in lx.YEAR_GOOD_PREV_DE or prev in lx.YEAR_GOOD_PREV_EN or prev in lx.MONTHS_DE
     if prev in lx.DETERMINERS_EN and y >= 1900 and _is_en(text, m.start()):
         good_prev = True  # "the 2000 Olympics", "its 1990 budget" (counts were rejected above)
+    good_prev = good_prev or m["y2"] is not None  # "2013/14": a season or school year is a year in any context
     if not good_prev and (y < 1900 or not nxt or nxt[:1].isupper() or nxt[:1].isdigit()):
         # "2000 Menschen", "2000 Sitze" — only years with a date-like left context or a verb/punct after
         after = text[m.end() : m.end() + 3].lstrip(" ")
-        if not (after[:1] in ".,;:)!?\"“”'–—\n" and after) or y < 1900:
+        if not (after[:1] in ".,;:()!?\"“”'–—\n" and after) or y < 1900:
             return None
     return cand(m, "DATE", Abs(y, None, None), prio=6)
 
 
-# "2009-2010", "1957-58", "2019/20": two years, as TimeML tags a range (two DATEs); "2019/20" as a season stays one
+# "2009-2010", "1957-58", "2003/2004": two years, as TimeML tags a range (two DATEs); "2019/20" (a season or a
+# school year) stays one
 @rule(
-    r"(?<![\w.,/:\-€$])(?P<y>(?:1[6-9]|20)\d\d)(?P<sep>[-–])(?P<y2>(?:1[6-9]|20)\d\d|\d\d)(?![\d\w%]|[.,:]\d|-\w)",
+    r"(?<![\w.,/:\-€$])(?P<y>(?:1[6-9]|20)\d\d)(?:(?P<sep>[-–])(?P<y2>(?:1[6-9]|20)\d\d|\d\d)|/(?P<y3>(?:1[6-9]|20)\d\d))"
+    r"(?![\d\w%]|[.,:]\d|-\w)",
     "de",
     "en",
     on=("digit",),
@@ -279,7 +282,8 @@ def bare_year(m: re.Match[str], text: str) -> Cand | None:
 )
 def year_range(m: re.Match[str], text: str) -> list[Cand] | None:
     y1 = int(m["y"])
-    y2s = m["y2"]
+    y2s = m["y2"] or m["y3"]
+    g2 = "y2" if m["y2"] else "y3"
     y2 = int(y2s) if len(y2s) == 4 else (y1 // 100) * 100 + int(y2s)
     if len(y2s) == 2 and y2 <= y1:
         y2 += 100  # "1999-00"
@@ -288,7 +292,7 @@ def year_range(m: re.Match[str], text: str) -> list[Cand] | None:
     if prev_word(text, m.start()).lower() in lx.YEAR_BAD_PREV or next_word(text, m.end()).lower() in lx.YEAR_BAD_NEXT:
         return None
     first = Cand(m.start("y"), m.end("y"), "DATE", Abs(y1, None, None), 3)
-    second = Cand(m.start("y2"), m.end("y2"), "DATE", Abs(y2, None, None), 3)
+    second = Cand(m.start(g2), m.end(g2), "DATE", Abs(y2, None, None), 3)
     return [first, second]
 
 
@@ -304,6 +308,19 @@ def de_decade(m: re.Match[str], text: str) -> Cand | None:
     c = m["c"] or "19"
     start = m.start("c") if m["c"] else m.start("d")
     return Cand(start, m.end(), "DATE", Lit(f"{c}{m['d']}"), 3)
+
+
+@rule(
+    rf"{B}(?:(?P<art>die|den|der)\s+)?(?P<w>(?i:{lx.alt(lx.DECADE_WORDS_DE)}))(?:[- ]?[Jj]ahren?|[- ]?[Jj]ahre|n)?{E}",
+    "de",
+    on=("decadeword",),
+    window=(10, 16),
+)
+def de_decade_words(m: re.Match[str], text: str) -> Cand | None:
+    """ "die Achtzigerjahre", "in den Neunzigern", "die siebziger Jahre": a decade of the last century."""
+    if m[0].lower().endswith(m["w"].lower()):
+        return None  # "Achtziger" alone may be a person in their eighties
+    return Cand(m.start("w"), m.end(), "DATE", Lit(f"19{lx.DECADE_WORDS_DE[m['w'].lower()]}"), 3)
 
 
 @rule(

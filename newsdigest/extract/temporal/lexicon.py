@@ -132,7 +132,7 @@ SETS_EN: dict[str, str] = {
 REFS_DE: dict[str, str] = {
     "jetzt": "PRESENT_REF", "derzeit": "PRESENT_REF", "zurzeit": "PRESENT_REF", "zur zeit": "PRESENT_REF",
     "aktuell": "PRESENT_REF", "gegenwärtig": "PRESENT_REF", "momentan": "PRESENT_REF",
-    "heutzutage": "PRESENT_REF", "nunmehr": "PRESENT_REF",
+    "heutzutage": "PRESENT_REF", "nunmehr": "PRESENT_REF", "dieser tage": "PRESENT_REF",
     "damals": "PAST_REF", "einst": "PAST_REF", "kürzlich": "PAST_REF", "vor kurzem": "PAST_REF",
     "vor kurzer zeit": "PAST_REF", "unlängst": "PAST_REF", "neulich": "PAST_REF", "jüngst": "PAST_REF",
     "bald": "FUTURE_REF", "demnächst": "FUTURE_REF",
@@ -159,6 +159,8 @@ HOLIDAYS_DE: dict[str, tuple[str, int, int]] = {
     "allerheiligen": ("fix", 11, 1), "allerseelen": ("fix", 11, 2), "valentinstag": ("fix", 2, 14),
     "mariä himmelfahrt": ("fix", 8, 15), "maria himmelfahrt": ("fix", 8, 15),
     "tag der deutschen einheit": ("fix", 10, 3), "dreikönigstag": ("fix", 1, 6),
+    "tag der arbeit": ("fix", 5, 1), "staatsfeiertag": ("fix", 5, 1), "nationalfeiertag": ("fix", 10, 26),
+    "stephanitag": ("fix", 12, 26), "stefanitag": ("fix", 12, 26), "christtag": ("fix", 12, 25),
     "ostern": ("easter", 0, 0), "ostersonntag": ("easter", 0, 0), "ostermontag": ("easter", 1, 0),
     "karfreitag": ("easter", -2, 0), "gründonnerstag": ("easter", -3, 0), "pfingsten": ("easter", 49, 0),
     "pfingstsonntag": ("easter", 49, 0), "pfingstmontag": ("easter", 50, 0),
@@ -237,7 +239,7 @@ YEAR_BAD_PREV = frozenset(
 YEAR_GOOD_PREV_DE = frozenset(
     """
     im in seit bis ab vor nach zwischen und oder bzw. jahr jahre jahres jahrgang anfang ende mitte beginn
-    frühjahr frühling sommer herbst winter saison spielzeit von zum vom des um gegen spätestens
+    frühjahr frühling sommer herbst winter saison spielzeit von zum vom des um gegen spätestens für
     """.split()
 )
 
@@ -295,3 +297,7 @@ DECADE_WORDS_EN: dict[str, int] = {
     "nineties": 9,
 }  # fmt: skip
 DETERMINERS_EN = frozenset(["the", "a", "its", "his", "her", "their", "our", "this", "that"])
+DECADE_WORDS_DE: dict[str, int] = {
+    "zwanziger": 2, "dreißiger": 3, "vierziger": 4, "fünfziger": 5, "sechziger": 6, "siebziger": 7,
+    "achtziger": 8, "neunziger": 9,
+}  # fmt: skip

@@ -60,7 +60,7 @@ _TRIGGER_WORDS: dict[str, dict[str, set[str]]] = {
         "relday": _both_cases(lx.RELDAY_DE),
         "part": _both_cases(lx.DAYPARTS_DE) | {"Morgenstunden", "Abendstunden"},
         "uhr": {"Uhr"},
-        "ref": _both_cases(lx.REFS_DE) | {"Ex-", "ehemalig", "Ehemalig"},
+        "ref": _both_cases(lx.REFS_DE) | {"Ex-", "ehemalig", "Ehemalig", "Dieser Tage", "dieser Tage"},
         "set": _both_cases(lx.SETS_DE) | {"jede", "Jede", "JEDE"},
         "season": _both_cases(lx.SEASONS_DE),
         "quarter": {"Quartal", "Halbjahr", "Jahreshälfte"},
@@ -71,6 +71,7 @@ _TRIGGER_WORDS: dict[str, dict[str, set[str]]] = {
         "mod": {"Anfang", "Ende", "Mitte", "Beginn"},
         "holiday": _both_cases(_holiday_words(lx.HOLIDAYS_DE)),
         "fiscal": {"Geschäftsjahr", "Wirtschaftsjahr", "Haushaltsjahr"},
+        "decadeword": _both_cases(lx.DECADE_WORDS_DE),
     },
     "en": {
         "month": _both_cases(lx.MONTHS_EN),
