@@ -70,7 +70,7 @@ def de_numeric_y4(m: re.Match[str], text: str) -> Cand | None:
 
 
 @rule(
-    r"(?<![\d.,])(?P<d>" + DAY + r")\.(?P<m>1[0-2]|0?[1-9])\.(?P<y>\d\d)?(?![\d]|\.\d|\s*Uhr)",
+    r"(?<![\d.,/])(?P<d>" + DAY + r")\.(?P<m>1[0-2]|0?[1-9])\.(?P<y>\d\d)?(?![\d]|\.\d|\s*Uhr)",
     "de",
     on=("digit",),
     window=(12, 12),

@@ -33,7 +33,7 @@ def de_clock_range(m: re.Match[str], text: str) -> Cand | None:
 
 
 @rule(
-    r"(?<!\w)(?i:um|ab|gegen|bis|von|zwischen)\s+(?P<h>2[0-3]|[01]?\d)[.:](?P<mi>[0-5]\d)(?!\d|[.,]\d|\s*[%€$])",
+    r"(?<!\w)(?i:um|ab|gegen|bis|von|zwischen)\s+(?P<h>2[0-3]|[01]?\d)[.:](?P<mi>[0-5]\d)(?!\d|[.,:]\d|\s*[%€$])",
     "de",
     on=("digit",),
     window=(14, 8),
