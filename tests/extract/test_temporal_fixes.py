@@ -224,3 +224,16 @@ def test_german_decades_holidays_and_years(text: str, phrase: str, value: str) -
 
 def test_german_decade_word_alone_is_no_date() -> None:
     assert values("Die Achtziger kamen zu Besuch.", "de") == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "phrase", "value"),
+    [
+        ("They lived in camps for 2 1/2 years.", "en", "2 1/2 years", "P2Y6M"),
+        ("The minister spent about 5 1/2 hours in Nairobi.", "en", "5 1/2 hours", "PT5H30M"),
+        ("Die Ermittlungen könnten eineinhalb Jahre dauern.", "de", "eineinhalb Jahre", "P1Y6M"),
+        ("The blast came at 10:35 a.m. (0735 GMT) Friday.", "en", "10:35 a.m. (0735 GMT) Friday", "2021-03-12T10:35"),
+    ],
+)
+def test_fractions_and_clock_times_with_a_day(text: str, lang: str, phrase: str, value: str) -> None:
+    assert values(text, lang)[phrase] == value

@@ -107,15 +107,25 @@ def dur_value(n: float | None, unit: str) -> str:
     """TIMEX3 duration value: P2Y, PT3H, PXD, P2Q, P1.5Y -> P18M."""
     if unit == "2W":
         n, unit = (2 * n if n is not None else None), "W"
-    if n is not None and n != int(n):  # fractional: step down one unit where possible
-        down = {"Y": (12, "M"), "M": (None, None), "W": (7, "D"), "D": (24, "H"), "H": (60, "MIN")}
-        mul, du = down.get(unit, (None, None))
-        if mul is not None and du is not None:
-            n, unit = n * mul, du
+    down = {"Y": (12, "M"), "W": (7, "D"), "D": (24, "H"), "H": (60, "MIN")}
+    if n is not None and n != int(n) and unit in down:  # fractional: the rest in the next smaller unit
+        mul, du = down[unit]
+        whole, rest = int(n), (n - int(n)) * mul
+        if whole and rest == int(rest):  # "2 1/2 years" -> P2Y6M, "5 1/2 hours" -> PT5H30M
+            return _composite(whole, unit, int(rest), du)
+        n, unit = n * mul, du
     q = "X" if n is None else str(int(n)) if n == int(n) else str(n)
     if unit in ("H", "MIN", "S"):
         return f"PT{q}{'M' if unit == 'MIN' else unit}"
     return f"P{q}{unit}"
+
+
+def _composite(whole: int, unit: str, rest: int, small: str) -> str:
+    if unit == "H":
+        return f"PT{whole}H{rest}M"
+    if unit == "D":
+        return f"P{whole}DT{rest}H"
+    return f"P{whole}{unit}{rest}{small}"
 
 
 def cand(

@@ -27,7 +27,7 @@ from newsdigest.extract.temporal.common import (
 from newsdigest.extract.temporal.payloads import Ago, Cand, Lit
 
 _AGE_DE = re.compile(r"alt(?:e[nmrs]?)?")
-_NOT_GLUED = r"(?<![^\W\d]-)(?<![\w.,])"  # not "COVID-19" nor inside "1.5"; "2-3 Stunden" is fine
+_NOT_GLUED = r"(?<![^\W\d]-)(?<![\w.,/])"  # not "COVID-19" nor inside "1.5"; "2-3 Stunden" is fine
 
 
 @rule(
@@ -124,7 +124,7 @@ def de_dur_half(m: re.Match[str], text: str) -> Cand | None:
 
 @rule(
     rf"(?<!\w)(?:(?P<rel>(?i:the\s+(?:last|past|next|coming|first|previous|following)|last|past|next|another|"
-    rf"the))\s+)?(?:{_NOT_GLUED}(?P<num>\d+(?:\.\d+)?)|(?P<wnum>{NUM_EN}))(?P<h>[\s-]+)(?P<unit>{UNIT_EN})(?!\w)"
+    rf"the))\s+)?(?:{_NOT_GLUED}(?P<num>\d+(?:\.\d+)?)(?P<half>\s+1/2|½)?|(?P<wnum>{NUM_EN}))(?P<h>[\s-]+)(?P<unit>{UNIT_EN})(?!\w)"
     r"(?P<old>[\s-]+old)?(?:\s+(?P<ago>ago|earlier|before|later|from\s+now))?",
     "en",
     on=("unit",),
@@ -134,6 +134,8 @@ def en_duration(m: re.Match[str], text: str) -> Cand | None:
     if m["old"]:
         return None  # an age: "a 22-year-old", "22 years old"
     n = num(m["num"] or m["wnum"], lx.NUMBERS_EN)
+    if n is not None and m["half"]:
+        n += 0.5  # "5 1/2 hours"
     unit = lx.UNITS_EN[m["unit"].lower()]
     if n is not None and (n > 10000 or (1800 <= n <= 2100 and not m["unit"].endswith("s"))):
         return None  # "the 1988 quarter" is a year's quarter, not 1988 of them

@@ -167,7 +167,7 @@ def select(cands: list[Cand]) -> list[Cand]:
 _WD_GLUE = re.compile(r"\s*,?\s*(?:(?:den|dem|the)\s+)?")
 
 
-_CLOCK_GLUE = re.compile(r"\s*(?:[ECMP][SD]T|GMT|UTC)?\s*,?\s*(?:on\s+)?")
+_CLOCK_GLUE = re.compile(r"\s*(?:[ECMP][SD]T|GMT|UTC|\(\d{4}\s+(?:GMT|UTC)\))?\s*,?\s*(?:on\s+)?")
 
 
 def _day_named(c: Cand) -> bool:
