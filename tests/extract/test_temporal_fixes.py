@@ -237,3 +237,7 @@ def test_german_decade_word_alone_is_no_date() -> None:
 )
 def test_fractions_and_clock_times_with_a_day(text: str, lang: str, phrase: str, value: str) -> None:
     assert values(text, lang)[phrase] == value
+
+
+def test_clock_style_duration() -> None:
+    assert values("Er verließ den Platz nach 3:38 Stunden.", "de")["3:38 Stunden"] == "PT3H38M"

@@ -27,7 +27,7 @@ from newsdigest.extract.temporal.common import (
 from newsdigest.extract.temporal.payloads import Ago, Cand, Lit
 
 _AGE_DE = re.compile(r"alt(?:e[nmrs]?)?")
-_NOT_GLUED = r"(?<![^\W\d]-)(?<![\w.,/])"  # not "COVID-19" nor inside "1.5"; "2-3 Stunden" is fine
+_NOT_GLUED = r"(?<![^\W\d]-)(?<![\w.,/:])"  # not "COVID-19" nor inside "1.5"; "2-3 Stunden" is fine
 
 
 @rule(
@@ -80,6 +80,19 @@ def de_dur_adj(m: re.Match[str], text: str) -> Cand | None:
     if unit == "Y" and not next_word(text, m.end()).lower().endswith(_SPAN_NOUN_ENDS_DE):
         return None  # an age
     return cand(m, "DURATION", Lit(dur_value(n, unit)), prio=4)
+
+
+@rule(
+    r"(?<![\w.,:])(?P<h>\d{1,2}):(?P<mi>[0-5]\d)\s+(?P<u>Stunden|hours)(?!\w)",
+    "de",
+    "en",
+    on=("unit",),
+    window=(8, 8),
+)
+def dur_clock_style(m: re.Match[str], text: str) -> Cand:
+    """ "nach 3:38 Stunden" (a match's length): hours and minutes."""
+    h, mi = int(m["h"]), int(m["mi"])
+    return cand(m, "DURATION", Lit(f"PT{h}H{mi}M" if mi else f"PT{h}H"), prio=3)
 
 
 _COMPOUND_DE = {"Tage": "D", "Stunden": "H", "Wochen": "W", "Monats": "M", "Jahres": "Y", "Minuten": "MIN"}
