@@ -62,8 +62,8 @@ def de_day_list(m: re.Match[str], text: str) -> Cand | None:
 @rule(
     rf"(?<![\d.,])(?P<d>{DAY})\.\s?(?P<m>1[0-2]|0?[1-9])\.\s?(?P<y>(?:19|20)\d\d)(?![\d])",
     "de",
-    on=("digit",),
-    window=(12, 20),
+    on=("year4",),
+    window=(10, 0),
 )
 def de_numeric_y4(m: re.Match[str], text: str) -> Cand | None:
     return abs_date(m, d=int(m["d"]), mon=int(m["m"]), y=m["y"], prio=1)
@@ -83,8 +83,8 @@ def de_numeric_short(m: re.Match[str], text: str) -> Cand | None:
     r"(?<![\d.\-])(?P<y>(?:19|20)\d\d)-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?![\d])",
     "de",
     "en",
-    on=("digit",),
-    window=(12, 12),
+    on=("year4",),
+    window=(0, 8),
 )
 def iso(m: re.Match[str], text: str) -> Cand | None:
     return abs_date(m, d=int(m["d"]), mon=int(m["m"]), y=m["y"], prio=1)
@@ -93,8 +93,8 @@ def iso(m: re.Match[str], text: str) -> Cand | None:
 @rule(
     r"(?<![\d/.])(?P<m>1[0-2]|0?[1-9])/(?P<d>[12]\d|3[01]|0?[1-9])/(?P<y>(?:19|20)\d\d)(?![\d/])",
     "en",
-    on=("digit",),
-    window=(12, 12),
+    on=("year4",),
+    window=(8, 0),
 )
 def en_us_numeric(m: re.Match[str], text: str) -> Cand | None:
     return abs_date(m, d=int(m["d"]), mon=int(m["m"]), y=m["y"], prio=1)
@@ -247,7 +247,7 @@ _IN_THE_YEAR = re.compile(r"\s+(?:im\s+Jahre?|in\s+the\s+year)\b")
     r"(?<![\w.,/:\-€$])(?P<y>(?:1[6-9]|20)\d\d)(?P<y2>/\s?\d\d(?!\d))?(?![\d\w%]|[.,:]\d|-\w|\s*%)",
     "de",
     "en",
-    on=("digit",),
+    on=("year4",),
     window=(6, 10),
 )
 def bare_year(m: re.Match[str], text: str) -> Cand | None:
@@ -277,8 +277,8 @@ def bare_year(m: re.Match[str], text: str) -> Cand | None:
     r"(?![\d\w%]|[.,:]\d|-\w)",
     "de",
     "en",
-    on=("digit",),
-    window=(6, 12),
+    on=("yrange",),
+    window=(0, 8),
 )
 def year_range(m: re.Match[str], text: str) -> list[Cand] | None:
     y1 = int(m["y"])

@@ -123,7 +123,10 @@ def candidates(text: str, lang: str) -> list[Cand]:
     for m in _TRIGGER_RX[lang].finditer(text):
         for cat in cats_of.get(m.group(), ()):
             hits.setdefault(cat, []).append(m.span())
-    hits["digit"] = [m.span() for m in _DIGITS.finditer(text)]
+    digits = hits["digit"] = [m.span() for m in _DIGITS.finditer(text)]
+    # year-like numbers and year ranges: the many rules about years need not look at every price and score
+    year4 = hits["year4"] = [(s, e) for s, e in digits if e - s == 4 and "16" <= text[s : s + 2] <= "21"]
+    hits["yrange"] = [(s, e) for s, e in year4 if text[e : e + 1] in ("-", "–", "/") and text[e + 1 : e + 2].isdigit()]
     n = len(text)
     out: list[Cand] = []
     for r in RULES[lang]:
