@@ -7,7 +7,9 @@ The package is cut by rule family, as feedparser's `datetimes/`:
 
     lexicon     time words of both languages as data (months, weekdays, numbers, units, holidays)
     common      regex fragments, the rule registry, helpers shared by the families
-    dates       explicit days, months, years, year ranges, decades, centuries, seasons, quarters, fiscal years
+    dates       explicit days and months
+    years       years, year ranges, decades, centuries, fiscal years, spelled-out years
+    periods     seasons, quarters, halves
     relative    "letzte Woche", "next year", "Ende des Monats", weekends
     weekdays    weekdays, today/yesterday/morgen, parts of the day
     durations   "drei Jahre", "45-tägige", "two weeks", "three years ago"
@@ -30,7 +32,7 @@ import datetime as dt
 
 # The rule families register themselves on import; their order is the tie-break order of equal candidates.
 # isort: off
-from newsdigest.extract.temporal import dates, relative, durations, weekdays, times, sets, fuzzy  # noqa: F401
+from newsdigest.extract.temporal import dates, years, periods, relative, durations, weekdays, times, sets, fuzzy  # noqa: F401
 
 # isort: on
 from newsdigest.extract.temporal.resolve import resolve
