@@ -241,3 +241,15 @@ def test_fractions_and_clock_times_with_a_day(text: str, lang: str, phrase: str,
 
 def test_clock_style_duration() -> None:
     assert values("Er verließ den Platz nach 3:38 Stunden.", "de")["3:38 Stunden"] == "PT3H38M"
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value", "mod"),
+    [
+        ("Mitte der 90er Jahre zog er nach Berlin.", "Mitte der 90er Jahre", "199", "MID"),
+        ("Ende der achtziger Jahre fiel die Mauer.", "Ende der achtziger Jahre", "198", "END"),
+    ],
+)
+def test_german_decades_with_modifiers(text: str, phrase: str, value: str, mod: str) -> None:
+    hit = next(t for t in tag(text, lang="de", anchor=FRI) if t.text == phrase)
+    assert (hit.value, hit.mod) == (value, mod)

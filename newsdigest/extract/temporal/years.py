@@ -118,30 +118,33 @@ def year_range(m: re.Match[str], text: str) -> list[Cand] | None:
 
 
 @rule(
-    rf"{B}(?:(?P<art>die|den|der)\s+)?(?P<c>1[5-9]|20)?(?P<d>\d)0er(?:[- ]?Jahren?|[- ]?Jahre|n)?{E}",
+    rf"{B}(?:(?P<mod>Anfang|Ende|Mitte|Beginn)\s+(?=der\s))?(?:(?P<art>die|den|der)\s+)?(?P<c>1[5-9]|20)?(?P<d>\d)0er"
+    rf"(?:[- ]?Jahren?|[- ]?Jahre|n)?{E}",
     "de",
     on=("digit",),
-    window=(10, 16),
+    window=(24, 16),
 )
 def de_decade(m: re.Match[str], text: str) -> Cand | None:
     if not m["c"] and "Jahre" not in m[0] and not (m["art"] and m[0].endswith("ern")):
         return None  # "den 80ern" is a decade, "80er" alone may be a bus line or a birthday
     c = m["c"] or "19"
-    start = m.start("c") if m["c"] else m.start("d")
-    return Cand(start, m.end(), "DATE", Lit(f"{c}{m['d']}"), 3)
+    start = m.start("mod") if m["mod"] else m.start("c") if m["c"] else m.start("d")
+    return Cand(start, m.end(), "DATE", Lit(f"{c}{m['d']}", mod_de(m["mod"])), 3)
 
 
 @rule(
-    rf"{B}(?:(?P<art>die|den|der)\s+)?(?P<w>(?i:{lx.alt(lx.DECADE_WORDS_DE)}))(?:[- ]?[Jj]ahren?|[- ]?[Jj]ahre|n)?{E}",
+    rf"{B}(?:(?P<mod>Anfang|Ende|Mitte|Beginn)\s+(?=der\s))?(?:(?P<art>die|den|der)\s+)?"
+    rf"(?P<w>(?i:{lx.alt(lx.DECADE_WORDS_DE)}))(?:[- ]?[Jj]ahren?|[- ]?[Jj]ahre|n)?{E}",
     "de",
     on=("decadeword",),
-    window=(10, 16),
+    window=(24, 16),
 )
 def de_decade_words(m: re.Match[str], text: str) -> Cand | None:
     """ "die Achtzigerjahre", "in den Neunzigern", "die siebziger Jahre": a decade of the last century."""
     if m[0].lower().endswith(m["w"].lower()):
         return None  # "Achtziger" alone may be a person in their eighties
-    return Cand(m.start("w"), m.end(), "DATE", Lit(f"19{lx.DECADE_WORDS_DE[m['w'].lower()]}"), 3)
+    start = m.start("mod") if m["mod"] else m.start("w")
+    return Cand(start, m.end(), "DATE", Lit(f"19{lx.DECADE_WORDS_DE[m['w'].lower()]}", mod_de(m["mod"])), 3)
 
 
 @rule(
