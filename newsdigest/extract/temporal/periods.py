@@ -98,7 +98,7 @@ def en_quarter(m: re.Match[str], text: str) -> Cand | None:
 # "the quarter", "that quarter", "the latest quarter": the quarter the report is about
 @rule(
     r"(?<!\w)(?P<det>(?i:the|that|this|the\s+latest|the\s+current|the\s+recent|the\s+same|the\s+most\s+recent|"
-    r"the\s+just-ended|the\s+just\s+ended))\s+(?:(?P<y>(?:19|20)\d\d)\s+(?:quarter|period)|quarter)(?![\w-])"
+    r"the\s+just-ended|the\s+just\s+ended))\s+(?:(?P<y>(?:19|20)\d\d)\s+(?:quarter|period)|quarter|(?<=latest\s)period)(?![\w-])"
     r"(?!\s+(?:of|century|point|percent|share|stake))",
     "en",
     on=("quarter",),

@@ -82,7 +82,7 @@ _TRIGGER_WORDS: dict[str, dict[str, set[str]]] = {
         "ref": _both_cases(lx.REFS_EN),
         "set": _both_cases(lx.SETS_EN) | _both_cases(["every", "each"]),
         "season": _both_cases(lx.SEASONS_EN),
-        "quarter": {"quarter", "half", "Quarter", "Half"},
+        "quarter": {"quarter", "half", "Quarter", "Half", "latest period"},
         "clockw": {"noon", "midday", "midnight"},
         "qh": {"Q1", "Q2", "Q3", "Q4", "H1", "H2"},
         "mod": _both_cases(["early", "late", "mid", "the end", "the beginning", "the start", "the middle", "year"]),
