@@ -410,6 +410,7 @@ RULES: tuple[Rule, ...] = (
     Rule("replacement", "deadline", ("replacement_pair", "noun")),
     Rule("replacement", "expiry", ("replacement_pair",)),
     Rule("extension of a deadline", "deadline", ("extension", "noun")),
+    Rule("extension of a deadline", "deadline", ("extension", "noun_any")),
     Rule("extension of a measure", "expiry", ("extension", "measure")),
     Rule("extension of an obligation", "deadline", ("extension", "obligation")),
     Rule("extension", "expiry", ("extension",)),
@@ -667,6 +668,10 @@ _EN_MUST = re.compile(
 _DE_MUST = re.compile(
     r"(?P<subj>(?:[\w'’-]+\s+){1,4}?)(?:muss|müssen|musste|mussten|hat|haben|soll|sollen)\s+(?P<vp>[^,;:.!?]+)"
 )
+_DE_DEMAND = re.compile(
+    r"\b(?:verlangt|verlangen|verlangte|fordert|fordern|forderte)\s+(?:\w+\s+)?von\s+(?:den|der|dem)\s+"
+    r"(?P<obj>[\w-]+)\s+(?P<vp>[^,;:.!?]+)"
+)
 _DE_FINAL_VERB = re.compile(r"\b(?:[a-zäöüß]+(?:en|ern|eln|zen)|sein|tun)\b")
 _EN_STOP_VP = re.compile(
     r"\s+(?:by|until|till|before|no\s+later\s+than|within|or\s+(?:face|lose|risk)|under|after|when|if|as|"
@@ -674,8 +679,8 @@ _EN_STOP_VP = re.compile(
 )
 _LIMIT_WORDS = re.compile(
     r"\b(?:bis(?:\s+spätestens)?(?:\s+(?:zum|zur|am|ende|mitte|anfang))?|spätestens(?:\s+(?:am|zum|bis))?|binnen|"
-    r"innerhalb(?:\s+(?:von|der|des))?|ab|seit|für|mindestens|zunächst|noch|wieder|nun|jetzt|erst|einmalig|"
-    r"(?:vom|am|zum)|ende|anfang|mitte|des|jahres)\b",
+    r"innerhalb(?:\s+(?:von|der|des))?|ab|seit|mindestens|zunächst|noch|wieder|nun|jetzt|erst|einmalig|"
+    r"(?:vom|am|zum)|ende|anfang|mitte)\b",
     re.IGNORECASE,
 )
 
@@ -740,9 +745,11 @@ def _subject(words: list[str], *, whole: bool = False) -> str:
     return " ".join(ws)
 
 
-def _masked_sentence(c: Ctx) -> str:
-    """The sentence without its time expressions and the limit words right before them."""
-    out, pos = [], 0
+def _masked_sentence(c: Ctx) -> tuple[str, int]:
+    """The sentence without its time expressions and the limit words right before them, and where this
+    expression stood in it."""
+    out: list[str] = []
+    pos, at = 0, 0
     for t in c.local:
         s, e = t.start - c.unit.start, t.end - c.unit.start
         if s < pos or e > len(c.sent):
@@ -753,13 +760,15 @@ def _masked_sentence(c: Ctx) -> str:
         verb = re.match(r"(?:has|have|had|given|gave(?:\s+\w+){1,2})\s+(?=until)", m.group().strip()) if m else None
         if verb:  # "has until Friday to answer" -> "has to answer"
             out.append(" " + verb.group().replace("gave", "told").replace("given", "told") + " ")
+        if t is c.tx:
+            at = sum(len(x) for x in out)
         pos = e
     out.append(c.sent[pos:])
-    return " ".join("".join(out).split())
+    return "".join(out), at
 
 
 def _obligation_phrase(c: Ctx) -> str:
-    sent = _masked_sentence(c)
+    sent, at = _masked_sentence(c)
     m = _EN_MUST.search(sent)
     if m:
         vp = _EN_STOP_VP.sub("", m.group("vp"))
@@ -769,6 +778,10 @@ def _obligation_phrase(c: Ctx) -> str:
         subj = _subject(obj.split()) if obj else _subject(before[-4:], whole=len(before) <= 4)
         if vp_words:
             return (subj + ": " if subj else "") + " ".join(vp_words)
+    d = _DE_DEMAND.search(sent)
+    if d:
+        words = _cut(_clean(_LIMIT_WORDS.sub(" ", d.group("vp"))).split(), keep_end=False)
+        return d.group("obj") + ": " + " ".join(words) if words else ""
     m2 = _DE_MUST.search(sent)
     if m2:
         vp = _LIMIT_WORDS.sub(" ", m2.group("vp"))
@@ -776,7 +789,7 @@ def _obligation_phrase(c: Ctx) -> str:
         if words and _DE_FINAL_VERB.fullmatch(words[-1]):
             subj = _subject(_clean(m2.group("subj")).split()[-4:])
             return (subj + ": " if subj else "") + " ".join(_cut(words, keep_end=True))
-    return _zu_phrase(sent)
+    return _zu_phrase(sent, at)
 
 
 _DE_ORDER_OBJ = re.compile(
@@ -784,23 +797,49 @@ _DE_ORDER_OBJ = re.compile(
     r"gezwungen|angewiesen|gedrängt|ultimativ)\b"
 )
 _DE_DASS_SUBJ = re.compile(r"\b(?:dass|daß|ob)\s+(?:der|die|das)\s+(?P<obj>[A-ZÄÖÜ][\w-]+)")
-_ZU_TOKEN = re.compile(r"\b(?:zu\s+[a-zäöüß]{3,}|[a-zäöüß]+zu[a-zäöüß]{3,}(?:en|ern|eln))\b")
+_ZU_TOKEN = re.compile(r"\b(?:zu\s+[a-zäöüß]{2,}(?:en|ern|eln)|[a-zäöüß]+zu[a-zäöüß]{3,}(?:en|ern|eln))\b")
 
 
-def _zu_phrase(sent: str) -> str:
-    """German "…, die Anlage stillzulegen" / "dass der Konzern seine Tochter zu verkaufen hat"."""
-    m = _ZU_TOKEN.search(sent)
+def _zu_phrase(sent: str, at: int) -> str:
+    """German "…, die Anlage stillzulegen" / "dass der Konzern seine Tochter zu verkaufen hat": the first
+    zu-infinitive after the date."""
+    m = _ZU_TOKEN.search(sent, at)
     if m is None:
         return ""
     head = sent[: m.end()]
-    lo = max(head.rfind(","), head.rfind(";"))
+    um = None
+    for um in re.finditer(r"\b[Uu]m\b", head[at:]):
+        pass  # the last "um" between the date and the infinitive opens its clause
+    lo = max(head.rfind(",", 0, at + um.start()) if um else head.rfind(","), head.rfind(";"))
+    if um is not None:
+        lo = at + um.end() - 1
     d = _DE_DASS_SUBJ.search(head)
     if d and d.end() > lo:
         lo = d.end()
-    vp = _cut(_clean(_LIMIT_WORDS.sub(" ", head[lo + 1 :] if lo >= 0 and not d else head[lo:])).split(), keep_end=True)
+    seg = head[lo + 1 :] if lo >= 0 and not (d and lo == d.end()) else head[max(lo, 0) :]
+    vp = _compress_de(_clean(_LIMIT_WORDS.sub(" ", seg)).split())
+    while vp and vp[0].lower() in ("um", "damit", "zu"):
+        vp = vp[1:]
     who = _DE_ORDER_OBJ.search(sent) or d
     subj = who.group("obj") if who else ""
     return (subj + ": " if subj else "") + " ".join(vp) if vp else ""
+
+
+_DE_PREP = re.compile(r"(?i)^(?:für|in|mit|an|auf|aus|bei|nach|von|vor|über|unter|zwischen|gegen|durch|ohne)$")
+
+
+def _compress_de(words: list[str]) -> list[str]:
+    """A long German verb phrase as its object and its verb ("einen Käufer … zu finden" -> "einen Käufer zu
+    finden"): the words up to the first preposition, then the final verb group."""
+    if len(words) <= WHAT_MAX_WORDS - 2:
+        return words
+    verb = words[-2:] if len(words) >= 2 and words[-2] == "zu" else words[-1:]
+    head: list[str] = []
+    for w in words[: -len(verb)]:
+        if _DE_PREP.match(w) or len(head) == 4:
+            break
+        head.append(w.rstrip(","))
+    return [*head, *verb] if head else _cut(words, keep_end=True)
 
 
 def _measure_phrase(c: Ctx) -> str:

@@ -291,7 +291,8 @@ class StoriesRepo(StoreBase):
         that has one.
         """
         rows = self.conn.execute(
-            'SELECT d.id, d.article_id, d.text, d.value, d.what, d.supersedes, d.start, d."end", a.published'
+            'SELECT d.id, d.article_id, d.text, d.value, d.what, d.supersedes, d.start, d."end", a.published,'
+            " d.kind, d.reason, d.retired"
             # CROSS JOIN keeps the story's articles (covering index articles_story, newest first) as the outer
             # loop; left to itself the planner scans every deadline of the database.
             " FROM articles a CROSS JOIN deadlines d ON d.article_id = a.id"

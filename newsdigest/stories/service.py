@@ -180,7 +180,8 @@ def load_deadline_mentions(store: Store, story_id: int, *, as_of: dt.date | None
     rows = store.story_deadlines(story_id, until=as_of)
     mentions = [
         DeadlineIn(r["id"], r["article_id"], day_or_none(r["published"]), r["text"], r["value"], r["what"], r["supersedes"],
-                   r["start"], r["end"], r["ttype"], r["tmod"])
+                   r["start"], r["end"], r["ttype"], r["tmod"], kind=r["kind"], reason=r["reason"],
+                   retired=bool(r["retired"]))
         for r in rows
     ]
     days = sorted({m.value[:10] for m in mentions if (w := m.when) is not None and w.exact})
