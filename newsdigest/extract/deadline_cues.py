@@ -26,6 +26,7 @@ EXTEND = (
 RETIRE = (
     r"\b(?:no\s+longer|nicht\s+mehr|gilt\s+nicht|hinfällig|obsolet|ursprünglich\w*|originally|original|earlier|"
     r"previous\w*|formerly|bisherig\w*|alte[nr]?|statt|anstatt|anstelle|instead\s+of|rather\s+than|"
+    r"(?:was|were)\s+(?:due|set|scheduled|supposed)|"
     r"had\s+been\s+(?:set|due|scheduled|expected)|was\s+(?:set|due|scheduled)\s+to|"
     r"sollte\s+(?:eigentlich|ursprünglich)|eigentlich)\b"
 )
@@ -51,13 +52,14 @@ OBLIGATION = (
     r"must|required?|requires|has\s+to|have\s+to|had\s+to|ordered|orders?|demand\w*|mandat\w*|oblig\w*|compelled|"
     r"forced|has\s+until|have\s+until|had\s+until|"
     r"ruling|rulings|given\s+until|gave\s+\w+(?:\s+\w+)?\s+until|told\s+to|instructed|ruled|decided\s+\w+\s+should|"
-    r"should\s+go|requir\w*|supposed\s+to|sind\s+gehalten|ist\s+gehalten)\b"
+    r"should\s+go|requir\w*|supposed\s+to|sind\s+gehalten|ist\s+gehalten|erforderlich|notwendig|necessary)\b"
 )
 PLAN = (
     r"\b(?:plan\w*|geplant|will|wollen|wollte|wollten|wolle|möchte\w*|ziel\w*|zielt|anstreb\w*|angestrebt|"
     r"vorgenommen|beabsichtig\w*|hofft|hoffen|erwarte\w*|rechnet|rechnen|prognos\w*|voraussichtlich|"
     r"aims?|aiming|targets?|targeted|goal|pledge\w*|promis\w*|hopes?|expects?|expected|intends?|forecast\w*|"
-    r"projected|vows?|wants?|seeks?|program\s+to|sollte\s+alles|versproch\w*|zu\s+erreichen)\b"
+    r"projected|vows?|wants?|seeks?|program\s+to|sollte\s+alles|versproch\w*|zu\s+erreichen|predict\w*|"
+    r"vorhersag\w*|richte\s+mich|davon\s+aus|einrichten)\b"
 )
 # how long something lasts (a state, permission or measure in force)
 STATE = (
@@ -65,18 +67,41 @@ STATE = (
     r"dauert|dauerte|gilt|gelten|galt|gültig|läuft|laufen|lief|bleib\w*|blieb\w*|gestundet|ausgesetzt|"
     r"aufgeschoben|befristet|geöffnet|geschlossen|verboten|untersagt|in\s+kraft|zu\s+sehen|may|allowed|permitted|"
     r"continu\w*|remain\w*|lasts?|last|deferred|suspended|valid|runs?|open|closed|stay\w*|exempt\w*|paused|"
-    r"postponed|in\s+place|in\s+force|banned|kept|keep|hold|frozen)\b"
+    r"postponed|in\s+place|in\s+force|banned|kept|keep|hold|frozen|reichen|reicht|befristet\w*)\b"
 )
 # something in force that can end: measures, orders, bans, pauses, offers, programmes (also inside compounds)
 MEASURE = (
+    # German: also inside compounds ("Kontaktbeschränkungen", "Versammlungsverbot", "Teil-Lockdown")
     r"(?:lockdown|verbot\w*|sperre\w*|maßnahme\w*|beschränkung\w*|einschränkung\w*|regel\w*|auflage\w*|"
     r"notstand|ausnahmezustand|schließung\w*|programm\w*|angebot\w*|aussetzung|moratorium|waffenruhe|"
-    r"feuerpause|waffenstillstand|kurzarbeit\w*|regelung\w*|senkung|steuersatz|mehrwertsteuer\w*|hilfe[n]?\b|"
-    r"hilfspaket|rettungsschirm|ausgangs\w*|kontakt\w*|quarantäne|stundung|schutzschirm|sanktion\w*|zölle|"
-    r"ban|bans|curfew|restrictions?|measures?|rules?|scheme|programm?e?s?|pause|moratorium|truce|ceasefire|"
-    r"offers?|bid|state\s+of\s+emergency|emergency|freeze|suspension|relief|tariffs?|vat|rate\s+cut|cut|"
-    r"exemption|waiver|licen[cs]e|furlough|support|loans?|rights|warrants|protection|holiday|order|mandate|"
-    r"closure\w*|shutdown|lockdowns)"
+    r"feuerpause|waffenstillstand|kurzarbeit\w*|regelung\w*|senkung|steuersatz|mehrwertsteuer\w*|hilfen\b|"
+    r"hilfspaket|rettungsschirm|ausgangs\w*|quarantäne|stundung|schutzschirm|sanktion\w*|zölle|ferien|"
+    # English: whole words only ("vat" is no measure inside "private")
+    r"\b(?:ban|bans|curfew|restrictions?|measures?|rules?|scheme|schemes|programm?es?|pause|truce|ceasefire|"
+    r"offers?|bid|state\s+of\s+emergency|emergency|freeze|suspension|relief|tariffs?|vat|cut|exemption|"
+    r"waiver|licen[cs]e|furlough|loans?|rights|warrants|protection|holiday|mandate|closures?|shutdown|"
+    r"lockdowns?|break|moratorium)\b)"
+)
+# an ending verb governing the date: "ends on October 31", "set to come to an end on", "läuft Ende November aus",
+# "the end of furlough in October"
+ENDS_AT = (
+    r"(?:\b(?:ends?|ending|endet|enden|endete|come\s+to\s+an\s+end|comes\s+to\s+an\s+end|expir\w*|lapses?|"
+    r"runs?\s+out|terminat\w*|wound\s+down|winds?\s+down|closes?|closing|close|ausläuft|auslaufen\w*|"
+    r"verfällt|erlischt|abläuft|endgültig\s+aus)\s+(?:\w+\s+){0,1}?(?:on|in|at|am|im|mit|by|zum|with)?\s*"
+    r"(?:the\s+)?|\bend\s+of\s+(?:the\s+)?(?:[\w-]+\s+){1,3}(?:in|on|at)?\s*|"
+    r"\b(?:läuft|laufen|lief|liefen)\s+(?:\w+\s+){0,3}?(?:am|im|zum|mit)?\s*)$"
+)
+# German verb-final and attributive endings after the date: "das am 30. Juni auslaufende Programm",
+# "dass das Programm Dienstagnacht ausläuft"
+ENDS_AFTER = (
+    r"^\s*(?:\w+\s+)?(?:auslaufend\w*|ausläuft|auslaufen|abläuft|ablaufend\w*|endet|endende\w*|enden|"
+    r"ausgelaufen|verfällt|verfallend\w*|erlischt)\b"
+)
+# asked for, not decided: an extension someone calls for
+REQUEST = (
+    r"\b(?:urg\w*|call\w*\s+(?:for|on)|calls|demand\w*|ask\w*\s+for|lobby\w*|pressure|fordern|fordert|"
+    r"forderte\w*|verlangen|appell\w*|drängen|drängt|plädier\w*|sprach\s+sich|spricht\s+sich|"
+    r"für\s+(?:eine\s+)?verlängerung|schloss\b[^.]{0,40}\baus|ins\s+spiel|erwäg\w*|considering|mulls?)\b"
 )
 EXPIRY_STRONG = (
     r"\b(?:(?:läuft|lief|liefen)\b[^.;]{0,60}\baus|ausläuft|auslaufen\w*|laufen\b[^.;]{0,60}\baus|erlischt|erlöschen|verfällt|"
@@ -92,7 +117,8 @@ EFFECTIVE = (
 STATS = (
     r"\b(?:gingen|eingegangen|eingingen|gezählt|zählte\w*|registrierte\w*|verzeichnet\w*|erfasst|received|"
     r"were\s+(?:filed|submitted|received|registered|counted)|had\s+been\s+(?:filed|submitted|received)|"
-    r"liegen\b[^.;]{0,30}\bvor|prozent|percent|per\s+cent)\b"
+    r"liegen\b[^.;]{0,30}\bvor|prozent|percent|per\s+cent|neuinfektion\w*|infektionen|ansteckungen|"
+    r"neuansteckung\w*|einwohner\w*|inzidenz\w*|fälle|cases|per\s+100,?000)\b"
 )
 DUE_EVENT = r"\bdue\s+to\s+(?!expire|lapse|end\b|run\s+out|be\s+(?:paid|repaid|submitted|filed))\w+"
 MATURITY = r"\b(?:bonds?|notes?|debentures?|securities|anleihen?|paper|loan\s+notes)\b[^.;]{0,40}\bdue\s+(?:on\s+)?$"
@@ -111,7 +137,10 @@ ZU_INF = (
 )
 TO_INF = r"^\s*(?:,\s*)?(?:in\s+order\s+)?to\s+[a-z]{2,}"
 INITIALLY = r"\b(?:zunächst|vorerst|vorläufig|erst\s+einmal|initially|for\s+now|at\s+first)\b"
-WITHIN = r"\b(?:binnen|innerhalb(?:\s+(?:von|der|des|eines|einer))?|within|in\s+den\s+nächsten|in\s+the\s+next)\s+$"
+WITHIN = (
+    r"\b(?:binnen|innerhalb(?:\s+(?:von|der|des|eines|einer))?|within|in\s+den\s+nächsten|in\s+the\s+next|"
+    r"spätestens(?:\s+(?:nach|in))?|no\s+later\s+than)\s+$"
+)
 # a duration's limit word right after it ("zehn Tage Zeit", "14 days to respond", "45-tägige Frist")
 DURATION_RIGHT = (
     r"^\s*(?:-?\s*(?:tägige|wöchige|monatige|stündige|jährige)\s+)?(?:frist|zeit|ultimatum|galgenfrist|deadline|"
@@ -119,7 +148,11 @@ DURATION_RIGHT = (
 )
 DURATION_WORD = r"(?:tägig|wöchig|monatig|stündig)\w*\s+(?:frist|ultimatum|galgenfrist)"
 # "von 16. bis 18. Juni", "from May 2 to May 4": the end of an event's span
-RANGE_LEFT = r"(?:\b(?:von|vom|ab|from|between)\s+\S+(?:\s+\S+){0,2}\s+|\d\.?\s*)(?:bis|to|until|and|-|–)\s+(?:zum\s+|zur\s+)?$"
+RANGE_LEFT = (
+    r"(?:\b(?:von|vom|ab|from|between)\s+\S+(?:\s+\S+){0,2}\s+|\d\.?\s*|\b(?:ein|eine|zwei|drei|vier|fünf|sechs|"
+    r"sieben|acht|neun|zehn|elf|zwölf|one|two|three|four|five|six|seven|eight|nine|ten)\s+)"
+    r"(?:bis|to|until|and|or|oder|-|–)\s+(?:zum\s+|zur\s+)?$"
+)
 START_LEFT = r"\b(?:ab|from|starting|beginning|as\s+of)\s+(?:dem\s+|der\s+|the\s+)?(?:stichtag\s+)?$"
 # an obligation verb right after the date: "Ende Juni muss Athen zurückzahlen"
 MODAL_NEXT = r"^\s*(?:muss|müssen|musste|mussten|must|has\s+to|have\s+to)\b"

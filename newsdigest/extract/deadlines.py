@@ -35,7 +35,7 @@ MAX_JUDGED = 2000  # time expressions judged per article: real articles have doz
 _CONTEXT = 200  # chars of a sentence on each side of a time expression that are read to judge it
 _WINDOW = 45  # chars around a time expression in which a deadline noun binds to it
 WHAT_MAX_WORDS = 8
-LINK_MIN_SHARED = 1  # content words an extension must share with the date it replaces
+LINK_MIN_SHARED = 2  # content words an extension's sentence must share with the date it replaces
 
 
 def _rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
@@ -55,6 +55,9 @@ _PLAN = _rx(cue.PLAN)
 _STATE = _rx(cue.STATE)
 _MEASURE = _rx(cue.MEASURE)
 _EXPIRY = _rx(cue.EXPIRY_STRONG)
+_ENDS_AT = _rx(cue.ENDS_AT)
+_REQUEST = _rx(cue.REQUEST)
+_ENDS_AFTER = _rx(cue.ENDS_AFTER)
 _UNLESS = _rx(cue.UNLESS)
 _SOFT = _rx(cue.SOFT_MODAL)
 _EFFECTIVE = _rx(cue.EFFECTIVE)
@@ -83,11 +86,14 @@ _WEEKDAY = re.compile(
 _STICHTAG = re.compile(r"\b\w*stichtag\w*\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\d")
 _CLAUSE_SEP = re.compile(r"[,;:–—]|\s-\s")
-_QUOTES = re.compile(r"[\"“”„«»‚‘’']")
+_QUOTES = re.compile(r"[\"“”„«»‚‘]|(?<!\w)['’]|['’](?!\w)")
 _PERIOD = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$")
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 _ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _ISO_YEAR = re.compile(r"^(\d{4})$")
+_AHEAD = re.compile(
+    r"\b(?:has|have|must|will|muss|müssen|haben|hat|soll|sollen|wird|werden|needs?|is\s+to|are\s+to|zeit)\b")
+_PAST = re.compile(r"\b(?:had|was|were|did|set|hatte|hatten|war|waren|wurde|wurden|musste|mussten|gab)\b")
 _GENERIC = re.compile(r"(?i)(?:die\s+|the\s+)?(?:frist|deadline|ultimatum|stichtag)(?:\s+ends)?")
 _EARLIER = re.compile(r"forward|vorgezogen|vorzuziehen|moved up")
 _FUSE_GAP = re.compile(r"^\s*(?:,\s*)?(?:(?:[A-Z]{2,4}|on|am|at|um)\s*,?\s*)?$")
@@ -167,10 +173,47 @@ class Ctx:
 
     @cached_property
     def extension(self) -> str:
+        """An extension verb whose new date this is ("extended the availability of … until November 30",
+        "bis zum 20. Dezember verlängert"), not a date before the new one ("soll spätestens am 15. Dezember
+        bis Januar verlängert werden")."""
         if not (_EXTEND_LEFT.search(self.left[-20:]) or self.limit):
             return ""
-        near = self.low[max(0, self.a - 70) : self.b + 40]
-        return self._find(_EXTEND, near)
+        if self._next_is_new():
+            return ""
+        before = self.low[max(0, self.a - 160) : self.a]
+        cut = before.rfind("; ")  # the window is one sentence already
+        after = self.low[self.a : self.b + 40]
+        sep = _CLAUSE_SEP.search(after, self.b - self.a)
+        m = _EXTEND.search(after[: sep.start()] if sep else after)
+        if m is None:
+            for m2 in _EXTEND.finditer(before[cut + 1 :]):
+                m = m2
+        return m.group().strip() if m else ""
+
+    def _next_is_new(self) -> bool:
+        """Another date follows with its own "bis/to" before the extension verb after this one."""
+        for t in self.local:
+            rel = t.start - self.unit.start
+            if t is self.tx or not self.b <= rel <= self.b + 40:
+                continue
+            if _EXTEND_LEFT.search(self.sent[max(0, rel - 20) : rel]):
+                return True
+        return False
+
+    @cached_property
+    def request(self) -> str:
+        return self._find(_REQUEST, self.low[max(0, self.a - 120) : self.b + 60])
+
+    @cached_property
+    def ends_at(self) -> str:
+        m = _ENDS_AT.search(self.low[max(0, self.a - 60) : self.a])
+        if m is None:
+            after = _ENDS_AFTER.match(self.low[self.b : self.b + 40])
+            return after.group().strip() if after else ""
+        if m.group().lstrip().startswith(("läuft", "laufen", "lief")) and not re.match(r"^\s*(?:\w+\s+)?aus\b",
+                                                                                     self.low[self.b : self.b + 20]):
+            return ""  # "läuft bis" is a duration, "läuft … aus" an end
+        return m.group().strip()
 
     @cached_property
     def retired(self) -> str:
@@ -190,8 +233,8 @@ class Ctx:
     def replacement_pair(self) -> str:
         """ "nicht mehr am 5. Mai, sondern am 9. Mai" / "no longer X but Y": this date comes after the 'but'."""
         before = self.low[max(0, self.a - 90) : self.a]
-        m = re.search(r"\b(?:nicht\s+mehr|no\s+longer|nicht)\b.{0,60}\b(?:sondern|but)\b[^.;]{0,20}$", before)
-        return m.group().split()[-1] if m else ""
+        m = re.search(r"\b(?:nicht\s+mehr|no\s+longer|nicht)\b.{0,60}\b(sondern|but)\b[^.;]{0,20}$", before)
+        return m.group(1) if m else ""
 
     @cached_property
     def obligation(self) -> str:
@@ -257,6 +300,13 @@ class Ctx:
     def measure(self) -> str:
         m = _best_measure(self.low, self.a, self.b)
         return m.group() if m else ""
+
+    @cached_property
+    def vague_year(self) -> str:
+        """ "next year", "this year", "bis Mitte 2021" at year precision: no key date a reader can act on."""
+        v = self.tx.value or ""
+        relative = not re.search(r"\d{4}", self.tx.text)
+        return self.tx.text if relative and re.fullmatch(r"\d{4}", v) and self.tx.mod not in ("END",) else ""
 
     @cached_property
     def expiry(self) -> str:
@@ -395,6 +445,7 @@ _CUE_LABEL = {
     "effective": "start word", "stats": "count", "due_event": "due to", "maturity": "maturity", "court": "court word",
     "range_end": "range", "retired": "retired", "replacement_pair": "replacement", "start": "start",
     "modal_next": "obligation verb", "target": "plan word", "action": "action verb", "noun_any": "deadline noun",
+    "ends_at": "ending verb", "request": "request", "vague_year": "year only",
     "date_follows": "date given", "wait": "waiting", "expires_at": "ending verb",
 }
 
@@ -407,6 +458,9 @@ RULES: tuple[Rule, ...] = (
     Rule("waiting time", None, ("duration", "wait")),
     Rule("scheduled to happen", None, ("due_event",), unless=("obligation",)),
     Rule("statistics reference date", None, ("stats",), unless=("obligation", "extension")),
+    Rule("year only", None, ("vague_year",), unless=("noun",)),
+    Rule("new length of a term", None, ("extension", "duration"), unless=("initially",)),
+    Rule("extension asked for, not decided", None, ("extension", "request"), unless=("noun",)),
     Rule("replacement", "deadline", ("replacement_pair", "noun")),
     Rule("replacement", "expiry", ("replacement_pair",)),
     Rule("extension of a deadline", "deadline", ("extension", "noun")),
@@ -421,8 +475,8 @@ RULES: tuple[Rule, ...] = (
     Rule("lapses unless renewed", "expiry", ("expiry", "unless")),
     Rule("deadline runs out", "deadline", ("expiry", "noun_any"), unless=("target",)),
     Rule("expires", "expiry", ("expires_at",), unless=("target", "duration")),
-    Rule("ends", "expiry", ("expiry", "measure"), unless=("target", "duration")),
-    Rule("ends", "expiry", ("expiry", "limit"), unless=("target", "duration")),
+    Rule("ends", "expiry", ("ends_at", "measure"), unless=("target", "duration")),
+    Rule("ends", "expiry", ("ends_at", "limit"), unless=("target", "duration")),
     Rule("date + obligation verb", "deadline", ("modal_next",), unless=("plan", "event", "duration")),
     Rule("actor's own target", None, ("duration", "plan"), unless=("obligation",)),
     Rule("limit set by a duration", "deadline", ("within", "obligation")),
@@ -430,7 +484,6 @@ RULES: tuple[Rule, ...] = (
     Rule("limit set by a duration", "deadline", ("duration_limit",)),
     Rule("initial term of a measure", "expiry", ("initially",)),
     Rule("limit set by a duration", "deadline", ("within", "soft")),
-    Rule("limit set by a duration", "deadline", ("duration", "limit", "obligation"), unless=("plan",)),
     Rule("actor's own target", None, ("limit", "plan"), unless=("obligation",)),
     Rule("application window", "deadline", ("limit", "window")),
     Rule("measure in force until", "expiry", ("limit", "state", "measure")),
@@ -440,7 +493,6 @@ RULES: tuple[Rule, ...] = (
     Rule("limit + obligation", "deadline", ("limit", "obligation"), unless=("duration",)),
     Rule("limit + action", "deadline", ("limit", "action"), unless=("duration", "plan")),
     Rule("limit + infinitive", "deadline", ("limit", "zu_inf"), unless=("duration",)),
-    Rule("measure until", "expiry", ("limit", "measure"), unless=("duration", "event")),
 )
 
 
@@ -508,10 +560,12 @@ def _judge(text: str, c: Ctx, published: dt.date | None, sentence: int) -> _Foun
         return None
     new = bool(c.extension or c.replacement_pair)
     retired = bool(c.retired) and not new
+    if (new or (d.kind == "expiry" and c.limit)) and not retired:
+        value = _forward(value, published, c.tx.text)
     s, e = _span(text, c, new)
     what, firm = _what(c, d.kind)
     rec = DeadlineRec(s, e, text[s:e], value, what, None, d.kind, d.reason, retired)
-    return _Found(rec, new, sentence, _content_words(c.sent), firm)
+    return _Found(rec, new, sentence, _content_words(_masked_sentence(c)[0]), firm)
 
 
 def _fuse(text: str, ordered: list[Timex]) -> list[Timex]:
@@ -615,6 +669,22 @@ def _value_for(c: Ctx, published: dt.date | None) -> str | None:
     return _weekday_direction(c, value, published)
 
 
+def _forward(value: str, published: dt.date | None, span: str) -> str:
+    """A new or running end date without a stated year lies ahead: "extended until 31 March" in September is
+    next March (the tagger reads an undated day by tense, which an extension does not mark)."""
+    m = re.match(r"^(\d{4})(-\d{2}(?:-\d{2})?)", value)
+    if published is None or m is None or re.search(r"\b\d{4}\b", span):
+        return value
+    y = int(m.group(1))
+    probe = value[:10] if len(m.group(2)) == 6 else value[:7] + "-28"
+    try:
+        if dt.date.fromisoformat(probe) < published - dt.timedelta(days=7):
+            return f"{y + 1:04d}{value[4:]}"
+    except ValueError:
+        return value
+    return value
+
+
 def _year_of_sentence(c: Ctx) -> str:
     """ "ab Juli 2017 bis Ende des Jahres": an undated year is the one the sentence states, if just one."""
     years = {t.value[:4] for t in c.local if t is not c.tx and re.match(r"^\d{4}(?:-|$)", t.value or "")
@@ -634,6 +704,9 @@ def _weekday_direction(c: Ctx, value: str, published: dt.date | None) -> str:
         return value
     if c.retired and day > published and (day - published).days < 7:
         day -= dt.timedelta(days=7)
+    elif not c.retired and day < published and (published - day).days < 7 and c.limit and _AHEAD.search(c.clause) \
+            and not _PAST.search(c.low):
+        day += dt.timedelta(days=7)  # "bis Mittwoch haben die Länder Zeit" in a Monday paper: the coming Wednesday
     return day.isoformat() + value[10:]
 
 
@@ -702,7 +775,7 @@ def _what(c: Ctx, kind: str) -> tuple[str, bool]:
         return phrase, True
     noun = _deadline_noun_phrase(c)
     if noun:
-        return noun, True
+        return noun, _GENERIC.fullmatch(noun) is None  # a bare "Frist" names nothing
     return _fallback_what(c), False
 
 
@@ -721,6 +794,8 @@ def _deadline_noun_phrase(c: Ctx) -> str:
     cut = next((i for i, w in enumerate(tail_words) if _LIMIT_WORDS.fullmatch(w) or _NUMBER.search(w)), None)
     if cut is not None:
         tail_words = tail_words[:cut]
+    while tail_words and _DANGLING.fullmatch(tail_words[-1]):
+        tail_words = tail_words[:-1]
     return " ".join(_cut([m.group(), *tail_words], keep_end=False))
 
 
@@ -825,6 +900,7 @@ def _zu_phrase(sent: str, at: int) -> str:
     return (subj + ": " if subj else "") + " ".join(vp) if vp else ""
 
 
+_DANGLING = re.compile(r"(?i)to|of|on|by|until|for|the|bis|auf|zum|zur|am|vom|den|dem|der|die|das|für|mit")
 _DE_PREP = re.compile(r"(?i)^(?:für|in|mit|an|auf|aus|bei|nach|von|vor|über|unter|zwischen|gegen|durch|ohne)$")
 
 
@@ -882,7 +958,10 @@ _STOPWORDS = frozenset(
     "eine einer einem einen dass wird werden wurde wurden worden haben hatte hatten nicht auch noch schon sich "
     "sind seine ihre ihren diese dieser dieses oder aber sowie nach über unter bis zum zur vom beim with that "
     "this from have been were will would their they them than into until before after about also only more "
-    "deadline frist extended verlängert date".split()
+    "deadline frist extended verlängert date januar jänner februar märz april juni juli august september oktober "
+    "november dezember january february march june july october december monday tuesday wednesday thursday "
+    "friday saturday sunday montag dienstag mittwoch donnerstag freitag samstag sonntag ende anfang mitte "
+    "said sagte sagt soll sollen sollte would could".split()
 )
 
 
@@ -919,8 +998,9 @@ def _replaced_candidate(found: list[_Found], n: int, taken: set[int]) -> int | N
             continue  # another replacement, or a later plain date: no earlier date of this thing
         same_sentence = old.sentence == new.sentence
         shared = len(old.words & new.words)
-        if not same_sentence and shared < LINK_MIN_SHARED and old.rec.kind != new.rec.kind:
-            continue  # nothing in common: a date of another thing
+        anaphora = not new.firm_what and old.rec.kind == new.rec.kind  # "the deadline was extended to …"
+        if not (same_sentence or shared >= LINK_MIN_SHARED or anaphora):
+            continue  # too little in common: a date of another thing
         # "the deadline was extended": with no words in common, the same kind of key date is meant
         score = (int(old.rec.retired), shared + (3 if same_sentence else 0), -abs(n - k))
         if best is None or score > best[0]:

@@ -217,6 +217,7 @@ def build_ledger(mentions: Iterable[DeadlineIn], today: dt.date) -> Ledger:
     support = [(m, w) for m, w in everything if m.support_only and w.lo not in replaced_in.get(m.article_id, ())]
     _add_support(support, items)
     _link_supersession(dated, items)
+    _link_retired(retired, dated, items)
     _flag_conflicts(items)
     for item in items:
         item.what = _best_what(item.whats) or item.what
@@ -294,7 +295,8 @@ def _implied_supersedes(m: DeadlineIn, w: When, items: list[LedgerItem]) -> str 
 
 
 def _link_supersession(dated: list[tuple[DeadlineIn, When]], items: list[LedgerItem]) -> None:
-    for m, w in dated:
+    # in the order the news came out: the first report of a replacement links it
+    for m, w in sorted(dated, key=lambda mw: (mw[0].published or dt.date.min, mw[0].id)):
         supersedes = m.supersedes or _implied_supersedes(m, w, items)
         if not supersedes:
             continue
@@ -307,13 +309,74 @@ def _link_supersession(dated: list[tuple[DeadlineIn, When]], items: list[LedgerI
             old_item = LedgerItem(f"d{m.id}s", old_when, supersedes, m.what,
                                   [Mention(m.article_id, m.published, m.text, m.start, m.end, m.id)], whats=[m.what])
             items.append(old_item)
-        if old_item is new_item:
+        if old_item is new_item or old_item.superseded_by is not None or _replaces_chain(new_item, old_item, items):
+            continue  # replaced already (the first replacement reported stands), or a loop
+        if not _moves(old_item.when, new_item.when, m):
             continue
         old_item.superseded_by = new_item.when
         if all(r != old_item.when for r in new_item.replaces):
             new_item.replaces.append(old_item.when)
         if all(not _subject_stems(x) for x in new_item.whats):
             new_item.whats.extend(x for x in old_item.whats if _subject_stems(x))  # say what was extended
+
+
+def _link_retired(retired: list[tuple[DeadlineIn, When]], dated: list[tuple[DeadlineIn, When]],
+                  items: list[LedgerItem]) -> None:
+    """ "CBILS applications were due by 30 September" beside "extended … until the end of November": a date the
+    article retires is replaced by the article's new date of the same thing (shared subject words)."""
+    for m, w in retired:
+        news = [(n, nw) for n, nw in dated if n.article_id == m.article_id and _is_replacement(n)
+                and nw.lo != w.lo and (n.kind == m.kind or not _subject_stems(m.what))]
+        if not news:
+            continue
+        mine = _subject_stems(m.what)
+        n, nw = max(news, key=lambda x: (overlap(mine, _subject_stems(x[0].what)) if mine else 0.0, -abs(x[0].start - m.start)))
+        if mine and overlap(mine, _subject_stems(n.what)) == 0 and len(news) > 1:
+            continue
+        old_item, new_item = _item_of(items, w), _item_of(items, nw)
+        if new_item is None or old_item is new_item or _replaces_chain(new_item, old_item, items):
+            continue
+        if not _moves(w, nw, n):
+            continue
+        if old_item is None:
+            old_item = LedgerItem(f"d{m.id}r", w, m.value, m.what, [], whats=[m.what], kinds=[m.kind],
+                                  reasons=[m.reason])
+            items.append(old_item)
+        if old_item.superseded_by is None:
+            old_item.superseded_by = new_item.when
+            if all(r != old_item.when for r in new_item.replaces):
+                new_item.replaces.append(old_item.when)
+
+
+_EARLIER = re.compile(r"\b(?:vorgezogen|vorzuziehen|vorverlegt|brought\s+forward|bring\s+forward|moved\s+up|"
+                      r"früher|earlier|lifted\s+early|vorzeitig)\b", re.IGNORECASE)
+
+
+def _moves(old: When, new: When, m: DeadlineIn) -> bool:
+    """A replacement moves a date: later, unless the text says earlier ("brought forward to", "vorgezogen");
+    a vaguer date that overlaps the old one ("Anfang Januar" for 10 January) replaces nothing."""
+    if old.lo <= new.hi and new.lo <= old.hi:
+        return False
+    if new.lo > old.hi:
+        return True
+    return _EARLIER.search(f"{m.text} {m.what} {m.reason}") is not None
+
+
+def _replaces_chain(new_item: LedgerItem, old_item: LedgerItem | None, items: list[LedgerItem]) -> bool:
+    """Would marking old_item replaced by new_item close a loop (new_item already replaced, via others, by
+    old_item)?"""
+    if old_item is None:
+        return False
+    seen: set[int] = set()
+    cur: LedgerItem | None = new_item
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        if cur.superseded_by is None:
+            return False
+        cur = _item_of(items, cur.superseded_by)
+        if cur is old_item:
+            return True
+    return False
 
 
 def _flag_conflicts(items: list[LedgerItem]) -> None:
