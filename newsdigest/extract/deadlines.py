@@ -882,9 +882,8 @@ def _zu_phrase(sent: str, at: int) -> str:
     if m is None:
         return ""
     head = sent[: m.end()]
-    um = None
-    for um in re.finditer(r"\b[Uu]m\b", head[at:]):
-        pass  # the last "um" between the date and the infinitive opens its clause
+    # the last "um" between the date and the infinitive opens its clause
+    um = next(reversed(list(re.finditer(r"\b[Uu]m\b", head[at:]))), None)
     lo = max(head.rfind(",", 0, at + um.start()) if um else head.rfind(","), head.rfind(";"))
     if um is not None:
         lo = at + um.end() - 1
