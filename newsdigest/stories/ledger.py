@@ -201,7 +201,8 @@ def build_ledger(mentions: Iterable[DeadlineIn], today: dt.date) -> Ledger:
     items: list[LedgerItem] = []
     for m, w in dated:
         mention = Mention(m.article_id, m.published, m.text, m.start, m.end, m.id)
-        fits = [i for i in items if _fits(i, w)]
+        # a part of a month ("Anfang Januar": 1-10) joins a day inside it only when it speaks of the same thing
+        fits = [i for i in items if _fits(i, w) and (w.precision != "part" or _same_thing(i, m.what))]
         if fits:
             home = min(fits, key=lambda i: (abs((i.when.point - w.point).days), i.key))
             home.mentions.append(mention)
@@ -222,6 +223,14 @@ def build_ledger(mentions: Iterable[DeadlineIn], today: dt.date) -> Ledger:
     for item in items:
         item.what = _best_what(item.whats) or item.what
     return Ledger(items, today)
+
+
+def _same_thing(item: LedgerItem, what: str) -> bool:
+    mine = _subject_stems(what)
+    if not mine:
+        return True
+    return max((_subject_overlap(mine, _subject_stems(x)) for x in dict.fromkeys(item.whats)), default=0.0) >= 0.3 \
+        or all(not _subject_stems(x) for x in item.whats)
 
 
 def _replaced_days(dated: list[tuple[DeadlineIn, When]], retired: list[tuple[DeadlineIn, When]]
@@ -277,8 +286,10 @@ def _implied_supersedes(m: DeadlineIn, w: When, items: list[LedgerItem]) -> str 
     mine = _subject_stems(m.what)
     best: tuple[float, dt.date, LedgerItem] | None = None
     for item in items:
-        if item.superseded_by is not None or _fits(item, w) or m.article_id in item.article_ids:
+        if item.superseded_by is not None or _fits(item, w):
             continue
+        if any(x.article_id == m.article_id and x.ref_id > 0 for x in item.mentions):
+            continue  # the article states both dates as key dates: two things, or its own explicit link
         if item.kind != m.kind and not (m.kind == "deadline" and _GENERIC_WHAT.fullmatch(m.what or "")):
             continue  # an extended measure replaces the end of that measure, not someone's obligation
         first = min((x.published for x in item.mentions if x.published), default=None)
@@ -287,7 +298,9 @@ def _implied_supersedes(m: DeadlineIn, w: When, items: list[LedgerItem]) -> str 
         if abs((item.when.point - w.point).days) > CONFLICT_MAX_DAYS * 2:
             continue
         # "die Frist wurde verlängert": a bare deadline word is about the story's live key date of that kind
-        score = 0.3 if not mine else max((overlap(mine, _subject_stems(x)) for x in dict.fromkeys(item.whats)),
+        if not _moves(item.when, w, m):
+            continue  # no later date (or an overlapping vaguer one): not its replacement
+        score = 0.3 if not mine else max((_subject_overlap(mine, _subject_stems(x)) for x in dict.fromkeys(item.whats)),
                                          default=0.0)
         if score >= 0.3 and (best is None or (score, item.when.lo) > (best[0], best[1])):
             best = (score, item.when.lo, item)
@@ -330,8 +343,9 @@ def _link_retired(retired: list[tuple[DeadlineIn, When]], dated: list[tuple[Dead
         if not news:
             continue
         mine = _subject_stems(m.what)
-        n, nw = max(news, key=lambda x: (overlap(mine, _subject_stems(x[0].what)) if mine else 0.0, -abs(x[0].start - m.start)))
-        if mine and overlap(mine, _subject_stems(n.what)) == 0 and len(news) > 1:
+        n, nw = max(news, key=lambda x: (_subject_overlap(mine, _subject_stems(x[0].what)) if mine else 0.0,
+                                         -abs(x[0].start - m.start)))
+        if mine and _subject_overlap(mine, _subject_stems(n.what)) == 0 and len(news) > 1:
             continue
         old_item, new_item = _item_of(items, w), _item_of(items, nw)
         if new_item is None or old_item is new_item or _replaces_chain(new_item, old_item, items):
@@ -395,17 +409,46 @@ def _flag_conflicts(items: list[LedgerItem]) -> None:
 def _max_overlap(xs: list[str], ys: list[str]) -> float:
     # Many articles repeat one wording: compare each distinct wording once; two words in common at least.
     sx, sy = {_subject_stems(x) for x in xs}, {_subject_stems(y) for y in ys}
-    return max((overlap(a, b) for a in sx for b in sy if len(a & b) >= CONFLICT_MIN_SHARED), default=0.0)
+    return max((_subject_overlap(a, b) for a in sx for b in sy if _shared(a, b) >= CONFLICT_MIN_SHARED), default=0.0)
 
 
-_GENERIC = frozenset({"ends", "endet", "frist", "deadl", "dead", "stich", "ultim", "the", "die", "der", "das"})
+_GENERIC_WORDS = frozenset(
+    "ends end endet enden the die der das den dem des and und for für von with mit ultimatum stichtag due "
+    "its his her their ihre seine".split()
+)
 _GENERIC_WHAT = re.compile(r"(?i)(?:die\s+|the\s+)?(?:frist|deadline|ultimatum|stichtag)(?:\s+ends)?")
+
+
+_WORD = re.compile(r"[a-zäöüß]+")
+_SUFFIX = re.compile(r"(?:en|es|e|n|s)$")
 
 
 @functools.lru_cache(maxsize=8192)
 def _subject_stems(what: str) -> frozenset[str]:
-    """Stems of what a key date is about, without the words every key date shares ("ends", "Frist")."""
-    return frozenset(x for x in stems(what) if x not in _GENERIC and not x.startswith(("deadl", "frist")))
+    """The words of what a key date is about, without the ones every key date shares ("ends", "Frist"),
+    lightly stemmed ("Lockdowns" = "Lockdown"); whole words, since German compounds share their first
+    letters ("Weihnachtsferien", "Weihnachtsregeln")."""
+    out = set()
+    for w in _WORD.findall(what.lower()):
+        if len(w) < 3 or w in _GENERIC_WORDS or w.startswith(("deadline", "frist")):
+            continue
+        out.add(_SUFFIX.sub("", w) if len(w) > 5 else w)
+    return frozenset(out)
+
+
+def _matches(a: str, b: str) -> bool:
+    """Same word, or one a compound ending in the other ("Kontaktbeschränkung" / "Beschränkung")."""
+    return a == b or (min(len(a), len(b)) >= 6 and (a.endswith(b) or b.endswith(a)))
+
+
+def _shared(a: frozenset[str], b: frozenset[str]) -> int:
+    return sum(1 for x in a if any(_matches(x, y) for y in b))
+
+
+def _subject_overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return _shared(a, b) / min(len(a), len(b))
 
 
 def _best_what(whats: list[str]) -> str:
