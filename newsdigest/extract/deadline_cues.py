@@ -55,13 +55,15 @@ OBLIGATION = (
     r"should\s+go|requir\w*|supposed\s+to|sind\s+gehalten|ist\s+gehalten|erforderlich|notwendig|necessary)\b"
 )
 PLAN = (
-    r"\b(?:plan\w*|geplant|will|wollen|wollte|wollten|wolle|möchte\w*|ziel\w*|zielt|anstreb\w*|angestrebt|"
+    r"\b(?:plant|planen|planten|geplant|plans?\s+to|planned|planning\s+to|will|wollen|wollte|wollten|wolle|möchte\w*|ziel\w*|zielt|anstreb\w*|angestrebt|"
     r"vorgenommen|beabsichtig\w*|hofft|hoffen|erwarte\w*|rechnet|rechnen|prognos\w*|voraussichtlich|"
     r"aims?|aiming|targets?|targeted|goal|pledge\w*|promis\w*|hopes?|expects?|expected|intends?|forecast\w*|"
     r"projected|vows?|wants?|seeks?|program\s+to|sollte\s+alles|versproch\w*|zu\s+erreichen|predict\w*|"
     r"vorhersag\w*|richte\s+mich|davon\s+aus|einrichten)\b"
 )
 # how long something lasts (a state, permission or measure in force)
+# a permission until then ("darf bis Ende Juni weiterlaufen", "dürfen sich treffen"): no end of a measure
+PERMIT = r"\b(?:darf|dürfen|durfte|durften|dürfe|erlaubt|gestattet|genehmigt|may|allowed|permitted|können|could|könnten)\b"
 STATE = (
     r"\b(?:darf|dürfen|durfte|durften|dürfe|erlaubt|gestattet|genehmigt|weiterlaufen|weiterhin|andauern|dauern|"
     r"dauert|dauerte|gilt|gelten|galt|gültig|läuft|laufen|lief|bleib\w*|blieb\w*|gestundet|ausgesetzt|"
@@ -87,7 +89,7 @@ MEASURE = (
 ENDS_AT = (
     r"(?:\b(?:ends?|ending|endet|enden|endete|come\s+to\s+an\s+end|comes\s+to\s+an\s+end|expir\w*|lapses?|"
     r"runs?\s+out|terminat\w*|wound\s+down|winds?\s+down|closes?|closing|close|ausläuft|auslaufen\w*|"
-    r"verfällt|erlischt|abläuft|endgültig\s+aus)\s+(?:\w+\s+){0,1}?(?:on|in|at|am|im|mit|by|zum|with)?\s*"
+    r"verfällt|erlischt|abläuft|endgültig\s+aus|stops?|ceases?(?:\s+to\s+\w+(?:\s+\w+)?)?)\s+(?:\w+\s+){0,1}?(?:on|in|at|am|im|mit|by|zum|with)?\s*"
     r"(?:the\s+)?|\bend\s+of\s+(?:the\s+)?(?:[\w-]+\s+){1,3}(?:in|on|at)?\s*|"
     r"\b(?:läuft|laufen|lief|liefen)\s+(?:\w+\s+){0,3}?(?:am|im|zum|mit)?\s*)$"
 )
@@ -112,7 +114,13 @@ SOFT_MODAL = r"\b(?:soll|sollen|sollte|sollten|should|shall|is\s+to|are\s+to|was
 EFFECTIVE = (
     r"\b(?:in\s+kraft\s+(?:tritt|treten|trat|getreten)|tritt\b[^.;]{0,60}\bin\s+kraft|treten\b[^.;]{0,60}\bin\s+kraft|"
     r"takes?\s+effect|took\s+effect|effective|comes?\s+into\s+force|come\s+into\s+force|into\s+effect|"
-    r"gilt\s+ab|gelten\s+ab|starts?|beginnt|beginnen|startet|starten|launch\w*)\b"
+    r"gilt\s+ab|gelten\s+ab)\b"
+)
+# a start verb governing the date ("starts on 1 November", "beginnt am Montag"); "have to start talks before" is
+# an obligation's action, not a start date
+START_VERB = (
+    r"\b(?:starts?|starting|started|begins?|beginning|began|beginnt|beginnen|begann|startet|starten|startete|"
+    r"launch\w*|opens?|kicks?\s+off)\s+(?:\w+\s+)?(?:on|in|at|from|am|im|zum|ab)?\s*(?:the\s+|dem\s+)?$"
 )
 STATS = (
     r"\b(?:gingen|eingegangen|eingingen|gezählt|zählte\w*|registrierte\w*|verzeichnet\w*|erfasst|received|"

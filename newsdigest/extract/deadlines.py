@@ -53,6 +53,7 @@ _OBLIGATION = _rx(cue.OBLIGATION)
 _ACTION = _rx(cue.ACTION)
 _PLAN = _rx(cue.PLAN)
 _STATE = _rx(cue.STATE)
+_PERMIT = _rx(cue.PERMIT)
 _MEASURE = _rx(cue.MEASURE)
 _EXPIRY = _rx(cue.EXPIRY_STRONG)
 _ENDS_AT = _rx(cue.ENDS_AT)
@@ -61,6 +62,7 @@ _ENDS_AFTER = _rx(cue.ENDS_AFTER)
 _UNLESS = _rx(cue.UNLESS)
 _SOFT = _rx(cue.SOFT_MODAL)
 _EFFECTIVE = _rx(cue.EFFECTIVE)
+_START_VERB = _rx(cue.START_VERB, re.IGNORECASE)
 _STATS = _rx(cue.STATS)
 _DUE_EVENT = _rx(cue.DUE_EVENT)
 _MATURITY = _rx(cue.MATURITY)
@@ -297,6 +299,10 @@ class Ctx:
         return self._find(_STATE, self.clause)
 
     @cached_property
+    def permit(self) -> str:
+        return self._find(_PERMIT, self.clause)
+
+    @cached_property
     def measure(self) -> str:
         m = _best_measure(self.low, self.a, self.b)
         return m.group() if m else ""
@@ -322,7 +328,8 @@ class Ctx:
 
     @cached_property
     def effective(self) -> str:
-        return self._find(_EFFECTIVE, self.clause)
+        m = _START_VERB.search(self.left[-40:])
+        return m.group().strip() if m else self._find(_EFFECTIVE, self.clause)
 
     @cached_property
     def stats(self) -> str:
@@ -445,7 +452,7 @@ _CUE_LABEL = {
     "effective": "start word", "stats": "count", "due_event": "due to", "maturity": "maturity", "court": "court word",
     "range_end": "range", "retired": "retired", "replacement_pair": "replacement", "start": "start",
     "modal_next": "obligation verb", "target": "plan word", "action": "action verb", "noun_any": "deadline noun",
-    "ends_at": "ending verb", "request": "request", "vague_year": "year only",
+    "ends_at": "ending verb", "request": "request", "vague_year": "year only", "permit": "permission",
     "date_follows": "date given", "wait": "waiting", "expires_at": "ending verb",
 }
 
@@ -461,6 +468,7 @@ RULES: tuple[Rule, ...] = (
     Rule("year only", None, ("vague_year",), unless=("noun",)),
     Rule("new length of a term", None, ("extension", "duration"), unless=("initially",)),
     Rule("extension asked for, not decided", None, ("extension", "request"), unless=("noun",)),
+    Rule("extension planned, not decided", None, ("extension", "plan"), unless=("obligation", "noun_any")),
     Rule("replacement", "deadline", ("replacement_pair", "noun")),
     Rule("replacement", "expiry", ("replacement_pair",)),
     Rule("extension of a deadline", "deadline", ("extension", "noun")),
@@ -468,7 +476,7 @@ RULES: tuple[Rule, ...] = (
     Rule("extension of a measure", "expiry", ("extension", "measure")),
     Rule("extension of an obligation", "deadline", ("extension", "obligation")),
     Rule("extension", "expiry", ("extension",)),
-    Rule("end of a span", None, ("range_end",), unless=("measure", "noun", "obligation")),
+    Rule("end of a span", None, ("range_end",), unless=("noun", "obligation")),
     Rule("court date", None, ("court",), unless=("noun", "obligation")),
     Rule("deadline noun", "deadline", ("noun",), unless=("plan",)),
     Rule("deadline noun", "deadline", ("noun", "obligation")),
@@ -486,6 +494,7 @@ RULES: tuple[Rule, ...] = (
     Rule("limit set by a duration", "deadline", ("within", "soft")),
     Rule("actor's own target", None, ("limit", "plan"), unless=("obligation",)),
     Rule("application window", "deadline", ("limit", "window")),
+    Rule("permission until", None, ("limit", "permit"), unless=("obligation",)),
     Rule("measure in force until", "expiry", ("limit", "state", "measure")),
     Rule("term set until", "expiry", ("limit", "state", "soft")),
     Rule("measure in force until", "expiry", ("limit", "state", "obligation")),

@@ -286,7 +286,7 @@ def _implied_supersedes(m: DeadlineIn, w: When, items: list[LedgerItem]) -> str 
     mine = _subject_stems(m.what)
     best: tuple[float, dt.date, LedgerItem] | None = None
     for item in items:
-        if item.superseded_by is not None or _fits(item, w):
+        if (item.superseded_by is not None and not _sharper(w, item.superseded_by)) or _fits(item, w):
             continue
         if any(x.article_id == m.article_id and x.ref_id > 0 for x in item.mentions):
             continue  # the article states both dates as key dates: two things, or its own explicit link
@@ -322,6 +322,8 @@ def _link_supersession(dated: list[tuple[DeadlineIn, When]], items: list[LedgerI
             old_item = LedgerItem(f"d{m.id}s", old_when, supersedes, m.what,
                                   [Mention(m.article_id, m.published, m.text, m.start, m.end, m.id)], whats=[m.what])
             items.append(old_item)
+        if old_item.superseded_by is not None and _sharper(new_item.when, old_item.superseded_by):
+            _unlink(old_item, items)  # "bis in den Dezember" first, then "bis zum 20. Dezember": the day stands
         if old_item is new_item or old_item.superseded_by is not None or _replaces_chain(new_item, old_item, items):
             continue  # replaced already (the first replacement reported stands), or a loop
         if not _moves(old_item.when, new_item.when, m):
@@ -374,6 +376,19 @@ def _moves(old: When, new: When, m: DeadlineIn) -> bool:
     if new.lo > old.hi:
         return True
     return _EARLIER.search(f"{m.text} {m.what} {m.reason}") is not None
+
+
+def _sharper(new: When, old: When) -> bool:
+    """A day inside an earlier, vaguer replacement (a month, a part of one)."""
+    return new.precision == "day" and old.precision != "day" and old.lo <= new.lo <= old.hi
+
+
+def _unlink(old_item: LedgerItem, items: list[LedgerItem]) -> None:
+    by = old_item.superseded_by
+    vague = _item_of(items, by) if by is not None else None
+    if vague is not None:
+        vague.replaces = [r for r in vague.replaces if r != old_item.when]
+    old_item.superseded_by = None
 
 
 def _replaces_chain(new_item: LedgerItem, old_item: LedgerItem | None, items: list[LedgerItem]) -> bool:
