@@ -93,6 +93,9 @@ _PERIOD = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 _ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _ISO_YEAR = re.compile(r"^(\d{4})$")
+_COPULA = re.compile(
+    r"\s*(?:is|was|were|are|ist|war|sei|wäre|lautet|liegt)\s+(?:(?:now|previously|originally|initially|nun|jetzt|"
+    r"bisher|ursprünglich|zunächst|der|die|das|the|on|am)\s+)*", re.IGNORECASE)
 _AHEAD = re.compile(
     r"\b(?:has|have|must|will|muss|müssen|haben|hat|soll|sollen|wird|werden|needs?|is\s+to|are\s+to|zeit)\b")
 _PAST = re.compile(r"\b(?:had|was|were|did|set|hatte|hatten|war|waren|wurde|wurden|musste|mussten|gab)\b")
@@ -155,6 +158,8 @@ class Ctx:
                 continue
             if m.start() >= self.b and self._between(m.start()):
                 continue
+            if m.end() <= self.a and _COPULA.fullmatch(between):
+                return m.group()  # "the deadline was previously November 4", "die Frist ist der 5. Mai"
             if self._cued_neighbour_after():
                 continue  # "die Frist diese Woche auf den 12. November verlängert": the noun binds to the cued date
             return m.group()
@@ -248,10 +253,18 @@ class Ctx:
 
     @cached_property
     def noun_any(self) -> str:
-        """A deadline noun anywhere in the clause ("Die Ausschreibungsfrist für … lief Ende November aus")."""
+        """A deadline noun anywhere in the clause ("Die Ausschreibungsfrist für … lief Ende November aus"), or
+        between an extension verb and this date ("extended the application deadline for A, B - … - until")."""
         lo, hi = self.bounds
         m = _DEADLINE_NOUN.search(self.sent, lo, hi)
+        if m is None and self.extension:
+            k = self.low.rfind(self.extension, 0, self.a)
+            m = _DEADLINE_NOUN.search(self.sent, k, self.a) if k >= 0 else None
         return m.group() if m else ""
+
+    @cached_property
+    def obligation_clause(self) -> str:
+        return self._find(_OBLIGATION, self.clause)
 
     @cached_property
     def date_follows(self) -> str:
@@ -453,6 +466,7 @@ _CUE_LABEL = {
     "range_end": "range", "retired": "retired", "replacement_pair": "replacement", "start": "start",
     "modal_next": "obligation verb", "target": "plan word", "action": "action verb", "noun_any": "deadline noun",
     "ends_at": "ending verb", "request": "request", "vague_year": "year only", "permit": "permission",
+    "obligation_clause": "obligation verb",
     "date_follows": "date given", "wait": "waiting", "expires_at": "ending verb",
 }
 
@@ -492,7 +506,7 @@ RULES: tuple[Rule, ...] = (
     Rule("limit set by a duration", "deadline", ("duration_limit",)),
     Rule("initial term of a measure", "expiry", ("initially",)),
     Rule("limit set by a duration", "deadline", ("within", "soft")),
-    Rule("actor's own target", None, ("limit", "plan"), unless=("obligation",)),
+    Rule("actor's own target", None, ("limit", "plan"), unless=("obligation_clause",)),
     Rule("application window", "deadline", ("limit", "window")),
     Rule("permission until", None, ("limit", "permit"), unless=("obligation",)),
     Rule("measure in force until", "expiry", ("limit", "state", "measure")),
