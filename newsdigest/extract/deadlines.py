@@ -226,7 +226,7 @@ class Ctx:
     def retired(self) -> str:
         """A cue that this date is no longer in force: in its clause before it, or a "no longer" right after."""
         lo, _ = self.bounds
-        before = self.low[max(lo, self.a - 60) : self.a]
+        before = self.sent[max(lo, self.a - 60) : self.a].lower()  # unmasked: "previously" is a time word too
         m = _RETIRE.search(before)
         if m and not _BUT_NEW.search(before[m.end() :]):
             return m.group()
