@@ -13,7 +13,8 @@ approximate one). Scored twice:
                  item counts as a hit only on a gold item about an offer, right, bid, window or programme (which
                  either kind may match, eval README) and is never a false alarm
   any kind       every system key date
-`--floors` compares the kind-deadline figures with [deadlines] in bench/quality_floors.toml and exits 1 below.
+`--floors` compares the kind-deadline figures with [deadlines.<set stem>] in bench/quality_floors.toml and exits 1
+below a floor.
 """
 
 from __future__ import annotations
@@ -141,12 +142,11 @@ def main(argv: list[str] | None = None) -> int:
         for scope, t in (("kind deadline", only), ("any kind", every)):
             p, r, f = t.prf()
             print(f"{path.name:28} {scope:14} {t.gold:5} {t.sys:5} {t.tp:4} {p:6.3f} {r:6.3f} {f:6.3f}")
-        key = path.stem.rsplit("_", 1)[-1]  # deadlines_dev_de -> de
         p, r, f = only.prf()
         for name, got in (("precision", p), ("recall", r), ("f1", f)):
-            floor = floors.get(f"{key}_{name}")
+            floor = floors.get(path.stem, {}).get(name)
             if floor is not None and got + 1e-9 < floor:
-                print(f"  BELOW FLOOR: {key} {name} {got:.3f} < {floor}")
+                print(f"  BELOW FLOOR: {path.stem} {name} {got:.3f} < {floor}")
                 failed = True
     return 1 if failed and args.floors else 0
 
