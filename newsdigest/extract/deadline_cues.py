@@ -99,6 +99,12 @@ ENDS_AFTER = (
     r"^\s*(?:\w+\s+)?(?:auslaufend\w*|ausläuft|auslaufen|abläuft|ablaufend\w*|endet|endende\w*|enden|"
     r"ausgelaufen|verfällt|verfallend\w*|erlischt)\b"
 )
+# hedged: someone's expectation or a possibility, not a set date
+HEDGE = (
+    r"\b(?:möglicherweise|eventuell|vielleicht|wahrscheinlich|gehe\s+davon\s+aus|gehen\s+davon\s+aus|"
+    r"geht\s+davon\s+aus|rechne\s+damit|rechnen\s+damit|richte\s+mich|könnte|könnten|possibly|perhaps|might|"
+    r"likely|believes?|glaubt?|could|würde|würden|wäre)\b"
+)
 # asked for, not decided: an extension someone calls for
 REQUEST = (
     r"\b(?:urg\w*|call\w*\s+(?:for|on)|calls|demand\w*|ask\w*\s+for|lobby\w*|pressure|fordern|fordert|"
@@ -136,7 +142,7 @@ COURT = (
 )
 # an application or registration window open until the date
 WINDOW = (
-    r"\b(?:anmeld\w*|bewerb\w*|antr(?:ag|äge)\w*|antragstellung|einreich\w*|einsend\w*|möglich|können\s+sich|"
+    r"\b(?:anmeld\w*|bewerb\w*|antr(?:ag|äge)\w*|antragstellung|einreich\w*|einsend\w*|"
     r"registrier\w*|apply|applications?|applicants|register\w*|sign\s+up|enrol\w*|nominations?|entries|submissions?)\b"
 )
 ZU_INF = (

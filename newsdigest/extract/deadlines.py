@@ -58,6 +58,7 @@ _MEASURE = _rx(cue.MEASURE)
 _EXPIRY = _rx(cue.EXPIRY_STRONG)
 _ENDS_AT = _rx(cue.ENDS_AT)
 _REQUEST = _rx(cue.REQUEST)
+_HEDGE = _rx(cue.HEDGE)
 _ENDS_AFTER = _rx(cue.ENDS_AFTER)
 _UNLESS = _rx(cue.UNLESS)
 _SOFT = _rx(cue.SOFT_MODAL)
@@ -208,6 +209,10 @@ class Ctx:
         return False
 
     @cached_property
+    def hedge(self) -> str:
+        return self._find(_HEDGE, self.low[max(0, self.a - 150) : self.b + 60])
+
+    @cached_property
     def request(self) -> str:
         return self._find(_REQUEST, self.low[max(0, self.a - 120) : self.b + 60])
 
@@ -325,7 +330,8 @@ class Ctx:
         """ "next year", "this year", "bis Mitte 2021" at year precision: no key date a reader can act on."""
         v = self.tx.value or ""
         relative = not re.search(r"\d{4}", self.tx.text)
-        return self.tx.text if relative and re.fullmatch(r"\d{4}", v) and self.tx.mod not in ("END",) else ""
+        vague = relative or self.tx.mod in ("MID", "START")  # "Mitte 2021"
+        return self.tx.text if vague and re.fullmatch(r"\d{4}", v) and self.tx.mod != "END" else ""
 
     @cached_property
     def expiry(self) -> str:
@@ -465,7 +471,7 @@ _CUE_LABEL = {
     "effective": "start word", "stats": "count", "due_event": "due to", "maturity": "maturity", "court": "court word",
     "range_end": "range", "retired": "retired", "replacement_pair": "replacement", "start": "start",
     "modal_next": "obligation verb", "target": "plan word", "action": "action verb", "noun_any": "deadline noun",
-    "ends_at": "ending verb", "request": "request", "vague_year": "year only", "permit": "permission",
+    "ends_at": "ending verb", "request": "request", "vague_year": "year only", "permit": "permission", "hedge": "hedge",
     "obligation_clause": "obligation verb",
     "date_follows": "date given", "wait": "waiting", "expires_at": "ending verb",
 }
@@ -480,6 +486,8 @@ RULES: tuple[Rule, ...] = (
     Rule("scheduled to happen", None, ("due_event",), unless=("obligation",)),
     Rule("statistics reference date", None, ("stats",), unless=("obligation", "extension")),
     Rule("year only", None, ("vague_year",), unless=("noun",)),
+    Rule("hedged", None, ("hedge",), unless=("noun", "obligation_clause")),
+    Rule("hedged", None, ("hedge", "extension"), unless=("noun",)),
     Rule("new length of a term", None, ("extension", "duration"), unless=("initially",)),
     Rule("extension asked for, not decided", None, ("extension", "request"), unless=("noun",)),
     Rule("extension planned, not decided", None, ("extension", "plan"), unless=("obligation", "noun_any")),
