@@ -772,6 +772,10 @@ _EN_MUST = re.compile(
 _DE_MUST = re.compile(
     r"(?P<subj>(?:[\w'’-]+\s+){1,4}?)(?:muss|müssen|musste|mussten|hat|haben|soll|sollen)\s+(?P<vp>[^,;:.!?]+)"
 )
+_DE_FINAL_MODAL = re.compile(
+    r"\b(?:dass|daß|ob|weil|wenn)\s+(?P<subj>(?:der|die|das|den)?\s*[\w-]+)\s+(?P<vp>[^,;:.!?]+?)\s+"
+    r"(?:muss|müssen|musste|mussten|müsse|müssten)\b"
+)
 _DE_DEMAND = re.compile(
     r"\b(?:verlangt|verlangen|verlangte|fordert|fordern|forderte)\s+(?:\w+\s+)?von\s+(?:den|der|dem)\s+"
     r"(?P<obj>[\w-]+)\s+(?P<vp>[^,;:.!?]+)"
@@ -884,6 +888,11 @@ def _obligation_phrase(c: Ctx) -> str:
         subj = _subject(obj.split()) if obj else _subject(before[-4:], whole=len(before) <= 4)
         if vp_words:
             return (subj + ": " if subj else "") + " ".join(vp_words)
+    f = _DE_FINAL_MODAL.search(sent)
+    if f:  # "…, dass wir die Schulen bis zum 17. Januar geschlossen halten müssen"
+        words = _compress_de(_clean(_LIMIT_WORDS.sub(" ", f.group("vp"))).split())
+        if words:
+            return f.group("subj") + ": " + " ".join(words)
     d = _DE_DEMAND.search(sent)
     if d:
         words = _cut(_clean(_LIMIT_WORDS.sub(" ", d.group("vp"))).split(), keep_end=False)
@@ -1018,6 +1027,11 @@ def _link(found: list[_Found]) -> list[DeadlineRec]:
     return [f.rec for f in found]
 
 
+def _same_subject(a: str, b: str) -> bool:
+    wa, wb = _content_words(a.replace(" ends", "")), _content_words(b.replace(" ends", ""))
+    return bool(wa & wb) or any(x.endswith(y) or y.endswith(x) for x in wa for y in wb if min(len(x), len(y)) >= 5)
+
+
 def _replaced_candidate(found: list[_Found], n: int, taken: set[int]) -> int | None:
     new = found[n]
     best: tuple[tuple[int, int, int], int] | None = None
@@ -1031,6 +1045,8 @@ def _replaced_candidate(found: list[_Found], n: int, taken: set[int]) -> int | N
         anaphora = not new.firm_what and old.rec.kind == new.rec.kind  # "the deadline was extended to …"
         if not (same_sentence or shared >= LINK_MIN_SHARED or anaphora):
             continue  # too little in common: a date of another thing
+        if not same_sentence and new.firm_what and old.firm_what and not _same_subject(old.rec.what, new.rec.what):
+            continue  # "Kurzarbeit measures ends" is no replacement of "furlough scheme ends"
         # "the deadline was extended": with no words in common, the same kind of key date is meant
         score = (int(old.rec.retired), shared + (3 if same_sentence else 0), -abs(n - k))
         if best is None or score > best[0]:
