@@ -939,6 +939,11 @@ def _zu_phrase(sent: str, at: int) -> str:
     return (subj + ": " if subj else "") + " ".join(vp) if vp else ""
 
 
+# lower-case words before an English measure noun that are no modifiers of it ("to extend the scheme")
+_NOT_MODIFIER = re.compile(
+    r"the|a|an|to|of|for|and|or|in|on|at|by|with|his|her|its|their|our|this|that|these|those|new|current|"
+    r"extend|extends|extended|end|ends|ended|when|after|before|until|while|if|as|is|was|are|were|be|been|will|"
+    r"would|could|has|have|had|not|no|which|whose|\w+ing|\w+ed|\w+ly")
 _DANGLING = re.compile(r"(?i)to|of|on|by|until|for|the|bis|auf|zum|zur|am|vom|den|dem|der|die|das|für|mit")
 _DE_PREP = re.compile(r"(?i)^(?:für|in|mit|an|auf|aus|bei|nach|von|vor|über|unter|zwischen|gegen|durch|ohne)$")
 
@@ -970,13 +975,13 @@ def _measure_phrase(c: Ctx) -> str:
     # English names and modifiers before the noun: "Job Retention Scheme", "90-day pause", "the VAT cut"
     before = c.sent[:s].split()
     mods: list[str] = []
+    english = head[:1].islower()  # German nouns are capitalised and carry their modifiers in the compound
     for w in reversed(before[-3:]):
-        if w[:1].isupper() or re.fullmatch(r"\d+-\w+", w) or w.lower() in ("hospitality", "eviction", "national"):
-            if _SUBJECT_STOP.match(w):
-                break
-            mods.insert(0, w)
-        else:
+        modifier = w[:1].isupper() or re.fullmatch(r"\d+-\w+", w) is not None or (
+            english and w.isalpha() and w.islower() and _NOT_MODIFIER.fullmatch(w) is None)
+        if not modifier or _SUBJECT_STOP.match(w):
             break
+        mods.insert(0, w)
     return _clean(" ".join([*mods, head]))
 
 

@@ -225,6 +225,10 @@ def build_ledger(mentions: Iterable[DeadlineIn], today: dt.date) -> Ledger:
     return Ledger(items, today)
 
 
+def _best_overlap(mine: frozenset[str], item: LedgerItem) -> float:
+    return max((_subject_overlap(mine, _subject_stems(x)) for x in dict.fromkeys(item.whats)), default=0.0)
+
+
 def _same_thing(item: LedgerItem, what: str) -> bool:
     mine = _subject_stems(what)
     if not mine:
@@ -290,7 +294,8 @@ def _implied_supersedes(m: DeadlineIn, w: When, items: list[LedgerItem]) -> str 
             continue
         if any(x.article_id == m.article_id and x.ref_id > 0 for x in item.mentions):
             continue  # the article states both dates as key dates: two things, or its own explicit link
-        if item.kind != m.kind and not (m.kind == "deadline" and _GENERIC_WHAT.fullmatch(m.what or "")):
+        generic = m.kind == "deadline" and _GENERIC_WHAT.fullmatch(m.what or "") is not None
+        if item.kind != m.kind and not generic and _best_overlap(mine, item) < 0.5:
             continue  # an extended measure replaces the end of that measure, not someone's obligation
         first = min((x.published for x in item.mentions if x.published), default=None)
         if first is None or m.published is None or first > m.published:
@@ -308,31 +313,38 @@ def _implied_supersedes(m: DeadlineIn, w: When, items: list[LedgerItem]) -> str 
 
 
 def _link_supersession(dated: list[tuple[DeadlineIn, When]], items: list[LedgerItem]) -> None:
-    # in the order the news came out: the first report of a replacement links it
+    # in the order the news came out: the first report of a replacement links it; the date the article names
+    # as replaced first, then the story's live date of the same thing (one extension can cover several)
     for m, w in sorted(dated, key=lambda mw: (mw[0].published or dt.date.min, mw[0].id)):
-        supersedes = m.supersedes or _implied_supersedes(m, w, items)
-        if not supersedes:
-            continue
-        old_when = parse_when(supersedes)
-        new_item = _item_of(items, w)
-        if old_when is None or new_item is None:
-            continue
-        old_item = _item_of(items, old_when)
-        if old_item is None:  # the replaced date was only mentioned as such: keep it on record
-            old_item = LedgerItem(f"d{m.id}s", old_when, supersedes, m.what,
-                                  [Mention(m.article_id, m.published, m.text, m.start, m.end, m.id)], whats=[m.what])
-            items.append(old_item)
-        if old_item.superseded_by is not None and _sharper(new_item.when, old_item.superseded_by):
-            _unlink(old_item, items)  # "bis in den Dezember" first, then "bis zum 20. Dezember": the day stands
-        if old_item is new_item or old_item.superseded_by is not None or _replaces_chain(new_item, old_item, items):
-            continue  # replaced already (the first replacement reported stands), or a loop
-        if not _moves(old_item.when, new_item.when, m):
-            continue
-        old_item.superseded_by = new_item.when
-        if all(r != old_item.when for r in new_item.replaces):
-            new_item.replaces.append(old_item.when)
-        if all(not _subject_stems(x) for x in new_item.whats):
-            new_item.whats.extend(x for x in old_item.whats if _subject_stems(x))  # say what was extended
+        if m.supersedes:
+            _supersede(m, w, m.supersedes, items)
+        implied = _implied_supersedes(m, w, items)
+        if implied and implied != m.supersedes:
+            _supersede(m, w, implied, items)
+
+
+def _supersede(m: DeadlineIn, w: When, supersedes: str, items: list[LedgerItem]) -> None:
+    old_when = parse_when(supersedes)
+    new_item = _item_of(items, w)
+    if old_when is None or new_item is None:
+        return
+    old_item = _item_of(items, old_when)
+    if old_item is None:  # the replaced date was only mentioned as such: keep it on record
+        old_item = LedgerItem(f"d{m.id}s", old_when, supersedes, m.what,
+                              [Mention(m.article_id, m.published, m.text, m.start, m.end, m.id)], whats=[m.what],
+                              kinds=[m.kind], reasons=[m.reason])
+        items.append(old_item)
+    if old_item.superseded_by is not None and _sharper(new_item.when, old_item.superseded_by):
+        _unlink(old_item, items)  # "bis in den Dezember" first, then "bis zum 20. Dezember": the day stands
+    if old_item is new_item or old_item.superseded_by is not None or _replaces_chain(new_item, old_item, items):
+        return  # replaced already (the first replacement reported stands), or a loop
+    if not _moves(old_item.when, new_item.when, m):
+        return
+    old_item.superseded_by = new_item.when
+    if all(r != old_item.when for r in new_item.replaces):
+        new_item.replaces.append(old_item.when)
+    if all(not _subject_stems(x) for x in new_item.whats):
+        new_item.whats.extend(x for x in old_item.whats if _subject_stems(x))  # say what was extended
 
 
 def _link_retired(retired: list[tuple[DeadlineIn, When]], dated: list[tuple[DeadlineIn, When]],
