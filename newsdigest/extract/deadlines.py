@@ -188,7 +188,7 @@ class Ctx:
             return ""
         if self._next_is_new():
             return ""
-        before = self.low[max(0, self.a - 160) : self.a]
+        before = self.low[max(0, self.a - _CONTEXT) : self.a]
         cut = before.rfind("; ")  # the window is one sentence already
         after = self.low[self.a : self.b + 40]
         sep = _CLAUSE_SEP.search(after, self.b - self.a)
@@ -821,6 +821,8 @@ def _deadline_noun_phrase(c: Ctx) -> str:
     """ "Frist zur Veräußerung des Geschäfts", "deadline for comments": the noun with its object."""
     lo, hi = c.bounds
     m = _DEADLINE_NOUN.search(c.sent, lo, hi)
+    if m is None:  # the nearest one before the date ("the application deadline for A, B - … - until")
+        m = next(reversed(list(_DEADLINE_NOUN.finditer(c.sent, max(0, c.a - _CONTEXT), c.a))), None)
     if m is None or m.group().lower() in ("due", "fällig", "fristgerecht"):
         return ""
     obj = _NOUN_OBJECT.match(c.sent[m.end() :])
