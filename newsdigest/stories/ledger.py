@@ -459,7 +459,7 @@ def _subject_stems(what: str) -> frozenset[str]:
     for w in _WORD.findall(what.lower()):
         if len(w) < 3 or w in _GENERIC_WORDS or w.startswith(("deadline", "frist")):
             continue
-        out.add(_SUFFIX.sub("", w) if len(w) > 5 else w)
+        out.add(_SUFFIX.sub("", w) if len(w) > 4 else w)
     return frozenset(out)
 
 
