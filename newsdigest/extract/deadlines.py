@@ -533,11 +533,17 @@ class Decision:
     reason: str
 
 
+_NO_CUE = Decision(None, "not a key date: no cue")
+
+
 def decide(c: Ctx, rules: Sequence[Rule] = RULES) -> Decision:
-    """The first rule that fits decides."""
+    """The first rule that fits decides. Rejections carry their rule's name only (they are never shown; most
+    time expressions are rejected, so their reasons are not spelled out)."""
+    if not c.any_cue:
+        return _NO_CUE
     for rule in rules:
         if rule.fits(c):
-            return Decision(rule.kind, rule.reason(c))
+            return Decision(rule.kind, rule.reason(c) if rule.kind else f"not a key date: {rule.name}")
     return Decision(None, "not a key date: no rule fits")
 
 
