@@ -99,6 +99,13 @@ ENDS_AFTER = (
     r"^\s*(?:\w+\s+)?(?:auslaufend\w*|ausläuft|auslaufen|abläuft|ablaufend\w*|endet|endende\w*|enden|"
     r"ausgelaufen|verfällt|verfallend\w*|erlischt)\b"
 )
+# a photo caption the page interleaves with the text: its dates repeat the text's at best
+CAPTION = (
+    r"\bpictured\b|\((?:left|right|centre|center|above|below|top|bottom|file\s+photo)\)|^(?:photo|foto|bild|"
+    r"image|picture)\s*:|\b(?:photo|foto|bild)\s*:\s|\bim\s+bild\b|©"
+)
+# time words in idioms, no calendar time ("on a month-to-month basis", "day-to-day")
+IDIOM = r"\b(?:month|day|year|week)-to-(?:month|day|year|week)\b|\bvon\s+tag\s+zu\s+tag\b"
 # hedged: someone's expectation or a possibility, not a set date
 HEDGE = (
     r"\b(?:möglicherweise|eventuell|vielleicht|wahrscheinlich|gehe\s+davon\s+aus|gehen\s+davon\s+aus|"

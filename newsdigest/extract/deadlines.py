@@ -59,6 +59,8 @@ _EXPIRY = _rx(cue.EXPIRY_STRONG)
 _ENDS_AT = _rx(cue.ENDS_AT)
 _REQUEST = _rx(cue.REQUEST)
 _HEDGE = _rx(cue.HEDGE)
+_CAPTION = _rx(cue.CAPTION, re.IGNORECASE)
+_IDIOM = _rx(cue.IDIOM, re.IGNORECASE)
 _ENDS_AFTER = _rx(cue.ENDS_AFTER)
 _UNLESS = _rx(cue.UNLESS)
 _SOFT = _rx(cue.SOFT_MODAL)
@@ -207,6 +209,16 @@ class Ctx:
             if _EXTEND_LEFT.search(self.sent[max(0, rel - 20) : rel]):
                 return True
         return False
+
+    @cached_property
+    def caption(self) -> str:
+        m = _CAPTION.search(self.sent)
+        return m.group().strip() if m else ""
+
+    @cached_property
+    def idiom(self) -> str:
+        m = _IDIOM.search(self.sent[max(0, self.a - 15) : self.b + 15])
+        return m.group() if m else ""
 
     @cached_property
     def hedge(self) -> str:
@@ -471,13 +483,16 @@ _CUE_LABEL = {
     "effective": "start word", "stats": "count", "due_event": "due to", "maturity": "maturity", "court": "court word",
     "range_end": "range", "retired": "retired", "replacement_pair": "replacement", "start": "start",
     "modal_next": "obligation verb", "target": "plan word", "action": "action verb", "noun_any": "deadline noun",
-    "ends_at": "ending verb", "request": "request", "vague_year": "year only", "permit": "permission", "hedge": "hedge",
+    "ends_at": "ending verb", "request": "request", "vague_year": "year only", "permit": "permission", "hedge": "hedge", "caption": "caption",
+    "idiom": "idiom",
     "obligation_clause": "obligation verb",
     "date_follows": "date given", "wait": "waiting", "expires_at": "ending verb",
 }
 
 RULES: tuple[Rule, ...] = (
     Rule("no cue", None, (), unless=("any_cue",)),
+    Rule("photo caption", None, ("caption",)),
+    Rule("idiom, no time", None, ("idiom",)),
     Rule("maturity in a security's name", None, ("maturity",)),
     Rule("effective date", None, ("effective",), unless=("noun", "expiry")),
     Rule("start date", None, ("start",), unless=("limit", "extension")),

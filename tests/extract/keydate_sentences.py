@@ -71,4 +71,6 @@ SENTENCES: list[Labelled] = [
     ("en", "2023-04-03", "By March 1, some 4,000 applications had been received.", []),
     ("en", "2023-04-03", "Unions urged the minister to extend the scheme until June.", []),
     ("en", "2023-04-03", "Visitors may stay in the park until 10 pm.", []),
+    ("en", "2023-04-03", "Mayor Ann Holt (pictured) said the ban stays in place until May 3.", []),
+    ("en", "2023-04-03", "Staff will be kept on a month-to-month basis until the sale.", []),
 ]
