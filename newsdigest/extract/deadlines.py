@@ -305,6 +305,11 @@ class Ctx:
         return m.group().strip() if m else ""
 
     @cached_property
+    def strict_limit(self) -> str:
+        """ "spätestens", "no later than": a limit that is no span of time."""
+        return self.limit if re.match(r"(?i)(?:spätestens|no\s+later|not\s+later)", self.limit) else ""
+
+    @cached_property
     def plan(self) -> str:
         return self._find(_PLAN, self.clause) or self._find(_PLAN, self.low[: self.a])
 
@@ -484,7 +489,7 @@ _CUE_LABEL = {
     "range_end": "range", "retired": "retired", "replacement_pair": "replacement", "start": "start",
     "modal_next": "obligation verb", "target": "plan word", "action": "action verb", "noun_any": "deadline noun",
     "ends_at": "ending verb", "request": "request", "vague_year": "year only", "permit": "permission", "hedge": "hedge", "caption": "caption",
-    "idiom": "idiom",
+    "idiom": "idiom", "strict_limit": "limit",
     "obligation_clause": "obligation verb",
     "date_follows": "date given", "wait": "waiting", "expires_at": "ending verb",
 }
@@ -537,6 +542,7 @@ RULES: tuple[Rule, ...] = (
     Rule("measure in force until", "expiry", ("limit", "state", "obligation")),
     Rule("lasting state", None, ("limit", "state")),
     Rule("limit + obligation", "deadline", ("limit", "obligation"), unless=("duration",)),
+    Rule("strict limit", "deadline", ("strict_limit",), unless=("duration", "plan", "soft", "hedge")),
     Rule("limit + action", "deadline", ("limit", "action"), unless=("duration", "plan")),
     Rule("limit + infinitive", "deadline", ("limit", "zu_inf"), unless=("duration",)),
 )

@@ -29,6 +29,8 @@ SENTENCES: list[Labelled] = [
      [("12. April", "deadline", "2023-04-12")]),
     ("de", "2023-04-03", "Die Frist für die Abgabe der Angebote endet am 28. April.",
      [("28. April", "deadline", "2023-04-28")]),
+    ("de", "2023-04-03", "Die neue Förderquote wird spätestens 2026 festgelegt werden.",
+     [("2026", "deadline", "2026")]),
     # -- deadlines, English
     ("en", "2023-04-03", "The county ordered the landlord to repair the roof by May 15.",
      [("May 15", "deadline", "2023-05-15")]),
@@ -63,6 +65,7 @@ SENTENCES: list[Labelled] = [
     ("de", "2023-04-03", "Das Festival dauert von 16. bis 18. Juni.", []),
     ("de", "2023-04-03", "Der Minister sprach sich für eine Verlängerung der Hilfen bis Ende Juni aus.", []),
     ("de", "2023-04-03", "Die Preise stiegen binnen 30 Tagen um zwölf Prozent.", []),
+    ("de", "2023-04-03", "Die Entscheidung über den Standort soll spätestens am Freitag fallen.", []),
     ("en", "2023-04-03", "The company filed for bankruptcy on March 3.", []),
     ("en", "2023-04-03", "The new rules are due to come into force in November.", []),
     ("en", "2023-04-03", "The carmaker aims to sell only electric cars by 2035.", []),
