@@ -19,7 +19,7 @@ from newsdigest.ingest.updates import link_replacements
 from newsdigest.models import ArticleInput
 from newsdigest.ops.metrics import METRICS
 from newsdigest.store.base import StoreBusyError
-from newsdigest.store.store import AddResult, Store
+from newsdigest.store.store import AddResult, IngestStore
 
 log = logging.getLogger("newsdigest.ingest")
 _EMPTY = Extraction(lang="und", published=None, title=None)  # stands in when the article is already known
@@ -42,7 +42,7 @@ def _label(inp: ArticleInput) -> str:
     return inp.url or inp.guid or (f"“{inp.title[:80]}”" if inp.title else "entry")
 
 
-def entry_changed(store: Store, inp: ArticleInput) -> bool | None:
+def entry_changed(store: IngestStore, inp: ArticleInput) -> bool | None:
     """None: not known. False: known and unchanged. True: known by GUID or URL, and its source text changed."""
     found = store.find_article(guid=inp.guid, canonical_url=canonical_url(inp.url), content_hash=content_hash(inp.text))
     if found is None:
@@ -64,7 +64,7 @@ def _retrying(write: Callable[[], AddResult]) -> AddResult:
     raise AssertionError("unreachable")
 
 
-def ingest_article(store: Store, inp: ArticleInput, *, feed_id: int | None = None) -> AddResult:
+def ingest_article(store: IngestStore, inp: ArticleInput, *, feed_id: int | None = None) -> AddResult:
     """Store one article unless it is known; known ones only gain a source, changed ones are updated. Idempotent.
 
     Known means the same GUID, canonical URL or content hash — or a near-duplicate (SimHash) of a
@@ -100,7 +100,7 @@ def ingest_article(store: Store, inp: ArticleInput, *, feed_id: int | None = Non
     return result
 
 
-def _update(store: Store, article_id: int, inp: ArticleInput, chash: str, curl: str | None,
+def _update(store: IngestStore, article_id: int, inp: ArticleInput, chash: str, curl: str | None,
             feed_id: int | None) -> AddResult:
     stored = store.article(article_id, with_text=False)
     published = stored.published if stored is not None else inp.published
@@ -159,7 +159,7 @@ class IngestReport:
         return [f"failed: {e}" for e in self.errors] + [f"problem: {p}" for p in self.problems]
 
 
-def ingest_entry(store: Store, inp: ArticleInput, report: IngestReport, *, feed_id: int | None = None) -> None:
+def ingest_entry(store: IngestStore, inp: ArticleInput, report: IngestReport, *, feed_id: int | None = None) -> None:
     """Ingest one article into `report`: a failure is recorded (nothing stored), never raised, never counted as done."""
     inp, problems = checked_input(inp, store.now().date())
     try:
@@ -176,7 +176,7 @@ def ingest_entry(store: Store, inp: ArticleInput, report: IngestReport, *, feed_
 
 
 def ingest_local(
-    store: Store,
+    store: IngestStore,
     paths: list[Path],
     *,
     published: dt.date | None = None,
@@ -208,7 +208,7 @@ def find_seeds(configured: str | None, cwd: Path | None = None) -> Path | None:
     return folder if any((folder / m).is_file() for m in MANIFESTS) else None
 
 
-def seed_if_empty(store: Store, configured: str | None, cwd: Path | None = None) -> IngestReport | None:
+def seed_if_empty(store: IngestStore, configured: str | None, cwd: Path | None = None) -> IngestReport | None:
     """The embedded default: an empty database gets the sample articles."""
     if store.article_count() > 0:
         return None

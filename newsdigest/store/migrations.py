@@ -198,6 +198,14 @@ def _v3(db: sqlite_utils.Database) -> None:
 
 
 def _v4(db: sqlite_utils.Database) -> None:
+    # Key dates of two kinds (deadline | expiry), the decision behind each (/why), and retired mentions (a date
+    # the text says no longer holds: never a source for it). Rows written before keep the defaults.
+    db.conn.execute("ALTER TABLE deadlines ADD COLUMN kind TEXT NOT NULL DEFAULT 'deadline'")
+    db.conn.execute("ALTER TABLE deadlines ADD COLUMN reason TEXT NOT NULL DEFAULT ''")
+    db.conn.execute("ALTER TABLE deadlines ADD COLUMN retired INTEGER NOT NULL DEFAULT 0")
+
+
+def _v5(db: sqlite_utils.Database) -> None:
     # Ingestion faults made visible: the hash of the text a feed entry carried (before its page completed it),
     # so a changed entry is told from a completed teaser; when an article was last updated under the same identity, why its
     # date is not the source's (undated, unparseable, refused), and each feed's latest problems (JSON list).
@@ -220,7 +228,7 @@ def _split(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4]
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
