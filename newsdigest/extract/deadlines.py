@@ -82,11 +82,13 @@ _EVENT_LEFT = _rx(cue.EVENT_LEFT, re.IGNORECASE)
 _START_LEFT = _rx(cue.START_LEFT, re.IGNORECASE)
 _MODAL_NEXT = _rx(cue.MODAL_NEXT, re.IGNORECASE)
 _GRANT = _rx(cue.DURATION_GRANT, re.IGNORECASE)
-_WEEKDAY = re.compile(
-    r"^(?:(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|monday|tuesday|wednesday|thursday|friday|"
-    r"saturday|sunday)\w*|\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|uhr)?\s*\S*)(?:\s+(?:\w+\s+)?(?:morning|evening|night|"
-    r"afternoon|früh|abend|nacht|morgen|mittag)|\s*(?:morgen|abend|nacht|mittag))?$",
-    re.IGNORECASE,
+_WEEKDAY_WORD = re.compile(
+    r"\b(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday)", re.IGNORECASE)
+# what may stand beside a bare weekday: clock times, parts of the day, a time zone ("9 a.m. EST Tuesday")
+_WEEKDAY_REST = re.compile(
+    r"(?i)(?:\d{1,2}(?:[:.]\d\d)?|a\.m\.|p\.m\.|am|pm|uhr|[A-Z]{3}|e[sd]t|noon|midnight|morning|evening|night|"
+    r"afternoon|früh|abend|nacht|morgen|mittag|vormittag|nachmittag|at|on|am|um|,)"
 )
 _STICHTAG = re.compile(r"\b\w*stichtag\w*\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\d")
@@ -754,7 +756,7 @@ def _weekday_direction(c: Ctx, value: str, published: dt.date | None) -> str:
     """A bare weekday of a retired date ("had been due to expire Friday") names the last such day, not the next:
         the text says it is over."""
     m = _ISO_DAY.match(value)
-    if published is None or m is None or not _WEEKDAY.match(c.tx.text.strip()):
+    if published is None or m is None or not _bare_weekday(c.tx.text):
         return value
     try:
         day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -762,10 +764,19 @@ def _weekday_direction(c: Ctx, value: str, published: dt.date | None) -> str:
         return value
     if c.retired and day > published and (day - published).days < 7:
         day -= dt.timedelta(days=7)
-    elif not c.retired and day < published and (published - day).days < 7 and c.limit and _AHEAD.search(c.clause) \
-            and not _PAST.search(c.low):
+    elif not c.retired and day < published and (published - day).days < 7 and (c.limit or c.extension) \
+            and (_AHEAD.search(c.clause) or c.extension) and not _PAST.search(c.low):
         day += dt.timedelta(days=7)  # "bis Mittwoch haben die Länder Zeit" in a Monday paper: the coming Wednesday
     return day.isoformat() + value[10:]
+
+
+def _bare_weekday(text: str) -> bool:
+    """ "Tuesday", "Dienstagnacht", "midnight Friday", "9 a.m. EST Tuesday": a weekday and nothing that dates it."""
+    m = _WEEKDAY_WORD.search(text)
+    if m is None:
+        return False
+    rest = text[: m.start()] + " " + re.sub(r"^\w*", "", text[m.start() :])
+    return all(_WEEKDAY_REST.fullmatch(w) for w in rest.replace(",", " , ").split())
 
 
 def _sentence_anchor(c: Ctx) -> dt.date | None:
