@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from itertools import islice
 
+from newsdigest.extract.temporal import lexicon as lx
+
 __all__ = ["SpanSet", "Unit", "count_words", "paragraphs", "sentence_at", "split", "words"]
 
 HEADLINE_MAX_WORDS = 14
@@ -135,44 +137,7 @@ _ABBREV = frozenset(
         "univ",
     ]
 )
-_MONTHS = frozenset(
-    [
-        "januar",
-        "jänner",
-        "februar",
-        "feber",
-        "märz",
-        "april",
-        "mai",
-        "juni",
-        "juli",
-        "august",
-        "september",
-        "oktober",
-        "november",
-        "dezember",
-        "jan",
-        "feb",
-        "mär",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "okt",
-        "nov",
-        "dez",
-        "january",
-        "february",
-        "march",
-        "may",
-        "june",
-        "july",
-        "october",
-        "december",
-    ]
-)
+_MONTHS = lx.MONTH_WORDS
 # sentence starters that make "3. Die …" a real boundary despite the ordinal-looking number
 _STARTERS = frozenset(
     [
