@@ -90,7 +90,6 @@ _WEEKDAY_REST = re.compile(
     r"(?i)(?:\d{1,2}(?:[:.]\d\d)?|a\.m\.|p\.m\.|am|pm|uhr|[A-Z]{3}|e[sd]t|noon|midnight|morning|evening|night|"
     r"afternoon|früh|abend|nacht|morgen|mittag|vormittag|nachmittag|at|on|am|um|,)"
 )
-_STICHTAG = re.compile(r"\b\w*stichtag\w*\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\d")
 _CLAUSE_SEP = re.compile(r"[,;:–—]|\s-\s")
 _QUOTES = re.compile(r"[\"“”„«»‚‘]|(?<!\w)['’]|['’](?!\w)")
