@@ -579,6 +579,7 @@ class _Found:
     sentence: int
     words: frozenset[str]
     firm_what: bool = True
+    named_end: str | None = None  # "die November-Beschränkungen … verlängert": the month's end it replaces
 
 
 def find_deadlines(
@@ -624,7 +625,7 @@ def _judge(text: str, c: Ctx, published: dt.date | None, sentence: int) -> _Foun
     s, e = _span(text, c, new)
     what, firm = _what(c, d.kind)
     rec = DeadlineRec(s, e, text[s:e], value, what, None, d.kind, d.reason, retired)
-    return _Found(rec, new, sentence, _content_words(_masked_sentence(c)[0]), firm)
+    return _Found(rec, new, sentence, _content_words(_masked_sentence(c)[0]), firm, _named_end(c) if new else None)
 
 
 def _fuse(text: str, ordered: list[Timex]) -> list[Timex]:
@@ -726,6 +727,22 @@ def _value_for(c: Ctx, published: dt.date | None) -> str | None:
     if value.startswith("XXXX"):
         value = _year_of_sentence(c) + value[4:]
     return _weekday_direction(c, value, published)
+
+
+_MONTH_MEASURE = re.compile(r"^[-\s]?(?:" + cue.MEASURE + r")", re.IGNORECASE)
+
+
+def _named_end(c: Ctx) -> str | None:
+    """A measure named by its month ("die November-Beschränkungen", "the March lockdown") ends with that month: an
+    extension of it replaces that month's last day."""
+    for t in c.local:
+        if t is c.tx or t.end > c.tx.start or not re.fullmatch(r"\d{4}-\d{2}", t.value or ""):
+            continue
+        if re.fullmatch(r"[A-Za-zÄÖÜäöüß]+", t.text) and _MONTH_MEASURE.match(c.low[t.end - c.unit.start :]):
+            y, mo = int(t.value[:4]), int(t.value[5:7])
+            if 1 <= mo <= 12:
+                return f"{y:04d}-{mo:02d}-{calendar.monthrange(y, mo)[1]:02d}"
+    return None
 
 
 def _forward(value: str, published: dt.date | None, span: str) -> str:
@@ -1061,6 +1078,9 @@ def _link(found: list[_Found]) -> list[DeadlineRec]:
             continue
         best = _replaced_candidate(found, n, taken)
         if best is None:
+            if f.named_end and f.named_end < f.rec.value:
+                r = f.rec
+                f.rec = DeadlineRec(r.start, r.end, r.text, r.value, r.what, f.named_end, r.kind, r.reason)
             continue
         old = found[best]
         taken.add(best)
