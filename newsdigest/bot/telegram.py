@@ -468,6 +468,7 @@ class TelegramBot:
         request = AiohttpRequest(pool_size=16)
         # get_updates adds its long-poll timeout to read_timeout itself
         updates_request = AiohttpRequest(pool_size=2, read_timeout=10.0, pool_timeout=5.0)
+        self._requests = (request, updates_request)
         app = (
             ApplicationBuilder()
             .token(cfg.token)
@@ -527,6 +528,8 @@ class TelegramBot:
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()
+        for request in self._requests:  # after a failed start the Application never initialized: close them here
+            await request.shutdown()
         await self.limiter.aclose()
         if was_running:
             log.info("telegram stopped")
