@@ -214,10 +214,10 @@ def _client_timeout(connect: float | None, pool: float | None, read: float | Non
     )
 
 
-def bot_client(cfg: TelegramConfig) -> Bot:
+def bot_client(cfg: TelegramConfig, request: AiohttpRequest | None = None) -> Bot:
     """A bare PTB Bot for sending without an Application; `checked_bot` is the one to `async with`."""
     assert cfg.token is not None
-    return Bot(cfg.token, base_url=cfg.base_url, base_file_url=cfg.base_file_url, request=AiohttpRequest())
+    return Bot(cfg.token, base_url=cfg.base_url, base_file_url=cfg.base_file_url, request=request or AiohttpRequest())
 
 
 TOKEN_REFUSED = ("Telegram refused the bot token (getMe: unauthorized): copy the token from @BotFather "
@@ -227,11 +227,12 @@ TOKEN_REFUSED = ("Telegram refused the bot token (getMe: unauthorized): copy the
 @contextlib.asynccontextmanager
 async def checked_bot(cfg: TelegramConfig) -> AsyncIterator[Bot]:
     """`async with checked_bot(cfg) as bot:` (e.g. `newsdigest digest`); a refused token is one ConfigError line."""
-    bot = bot_client(cfg)
+    request = AiohttpRequest()
+    bot = bot_client(cfg, request)
     try:
         await bot.initialize()  # getMe
     except InvalidToken:  # PTB's message quotes the token: not repeated here
-        await bot.shutdown()
+        await request.shutdown()  # Bot.shutdown skips a bot whose initialize failed
         raise ConfigError(TOKEN_REFUSED) from None
     try:
         yield bot
@@ -468,6 +469,7 @@ class TelegramBot:
         request = AiohttpRequest(pool_size=16)
         # get_updates adds its long-poll timeout to read_timeout itself
         updates_request = AiohttpRequest(pool_size=2, read_timeout=10.0, pool_timeout=5.0)
+        self._requests = (request, updates_request)
         app = (
             ApplicationBuilder()
             .token(cfg.token)
@@ -495,8 +497,10 @@ class TelegramBot:
         try:
             await self.app.initialize()  # getMe: checks the token, learns our @username
         except InvalidToken:  # PTB's message quotes the token: not repeated here
+            await self._close_requests()  # a failed initialize leaves PTB's sessions open (shutdown skips them)
             raise ConfigError(TOKEN_REFUSED) from None
         except NetworkError as exc:
+            await self._close_requests()
             raise ConfigError(f"cannot reach the Telegram Bot API ({exc.message}): check the network / proxy "
                               "and [telegram] base_url") from None
         self.username = self.app.bot.username
@@ -527,12 +531,17 @@ class TelegramBot:
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()
+        await self._close_requests()
         await self.limiter.aclose()
         if was_running:
             log.info("telegram stopped")
 
     async def send(self, chat_id: str, reply: Reply, *, interactive: bool = False) -> SendResult:
         return await self.sender.send(chat_id, reply, interactive=interactive)
+
+    async def _close_requests(self) -> None:
+        for request in self._requests:
+            await request.shutdown()  # idempotent
 
     async def _publish_menu(self) -> None:
         try:
