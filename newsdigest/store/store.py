@@ -118,9 +118,10 @@ class ArticlesRepo(StoreBase):
             [(article_id, k.start, k.end, k.text, k.kind, k.score, published) for k in ex.key_points],
         )
         conn.executemany(
-            'INSERT INTO deadlines (article_id, start, "end", text, value, what, supersedes, published)'
-            " VALUES (?,?,?,?,?,?,?,?)",
-            [(article_id, d.start, d.end, d.text, d.value, d.what, d.supersedes, published) for d in ex.deadlines],
+            'INSERT INTO deadlines (article_id, start, "end", text, value, what, supersedes, published, kind, reason,'
+            " retired) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [(article_id, d.start, d.end, d.text, d.value, d.what, d.supersedes, published, d.kind, d.reason,
+              int(d.retired)) for d in ex.deadlines],
         )
         conn.executemany(
             'INSERT INTO timexes (article_id, start, "end", text, type, value, mod, published) VALUES (?,?,?,?,?,?,?,?)',
@@ -235,11 +236,12 @@ class ArticlesRepo(StoreBase):
     ) -> list[Deadline]:
         where, params = self._scope(until, story_id, article_ids, "d")
         sql = (
-            'SELECT d.id, d.article_id, d.text, d.value, d.what, d.supersedes, d.start, d."end", d.published'
+            'SELECT d.id, d.article_id, d.text, d.value, d.what, d.supersedes, d.start, d."end", d.published, d.kind,'
+            " d.retired"
             f" FROM deadlines d JOIN articles a ON a.id = d.article_id WHERE {where} ORDER BY d.value, d.published"
         )
         return [
-            Deadline(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], day_or_none(r[8]))
+            Deadline(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], day_or_none(r[8]), r[9], bool(r[10]))
             for r in self.conn.execute(sql, params).fetchall()
         ]
 

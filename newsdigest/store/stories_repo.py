@@ -58,6 +58,9 @@ class DeadlineMention:
     published: dt.date | None
     ttype: str | None  # DURATION when a duration overlaps the mention (the date was counted from it)
     tmod: str | None  # the TIMEX3 modifier of the first overlapping expression that has one
+    kind: str = "deadline"  # deadline | expiry
+    reason: str = ""  # the decision behind it, for /why
+    retired: bool = False  # the text says this date no longer holds
 
 
 @dataclass(frozen=True)
@@ -324,7 +327,8 @@ class StoriesRepo(StoreBase):
         that has one.
         """
         rows = self.conn.execute(
-            'SELECT d.id, d.article_id, d.text, d.value, d.what, d.supersedes, d.start, d."end", a.published'
+            'SELECT d.id, d.article_id, d.text, d.value, d.what, d.supersedes, d.start, d."end", a.published,'
+            " d.kind, d.reason, d.retired"
             # CROSS JOIN keeps the story's articles (covering index articles_story, newest first) as the outer
             # loop; left to itself the planner scans every deadline of the database.
             " FROM articles a CROSS JOIN deadlines d ON d.article_id = a.id"
@@ -339,6 +343,7 @@ class StoriesRepo(StoreBase):
                 r["id"], r["article_id"], r["text"], r["value"], r["what"], r["supersedes"], r["start"], r["end"],
                 day_or_none(r["published"]), "DURATION" if any(t[2] == "DURATION" for t in over) else None,
                 next((t[3] for t in over if t[3] is not None), None),
+                r["kind"], r["reason"], bool(r["retired"]),
             ))
         return out
 

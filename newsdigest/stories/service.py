@@ -178,7 +178,7 @@ def load_deadline_mentions(store: Store, story_id: int, *, as_of: dt.date | None
     rows = store.story_deadlines(story_id, until=as_of)
     mentions = [
         DeadlineIn(r.id, r.article_id, r.published, r.text, r.value, r.what, r.supersedes, r.start, r.end, r.ttype,
-                   r.tmod)
+                   r.tmod, kind=r.kind, reason=r.reason, retired=r.retired)
         for r in rows
     ]
     days = sorted({m.value[:10] for m in mentions if (w := m.when) is not None and w.exact})
