@@ -134,7 +134,11 @@ class Worker:
             else:
                 jobs.append(_ready(entry.article))
         articles = await asyncio.gather(*jobs)
-        counts = await self.gateway.write(ingest_many, self.store, articles, feed_id=feed_id)
+        counts = Counts()
+        for article in articles:  # one writer job per article: a command's write waits for one, not a whole feed
+            one = await self.gateway.write(ingest_many, self.store, [article], feed_id=feed_id)
+            counts.created, counts.known = counts.created + one.created, counts.known + one.known
+            counts.errors.extend(one.errors)
         counts.errors.extend(page_errors)
         return counts
 
