@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import dataclasses
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,17 +17,17 @@ from rich.progress import Progress, TaskID
 
 from newsdigest.bot.console import CONSOLE_CHAT, render_console
 from newsdigest.clock import Clock, parse_date
-from newsdigest.config import Config, ConfigError, load_config
+from newsdigest.config import Config, load_config
+from newsdigest.errors import NewsdigestError, UserError
 from newsdigest.handlers import Core
-from newsdigest.ingest.files import ArticleFileError
 from newsdigest.logs import setup_logging
-from newsdigest.store.base import StoreError
-from newsdigest.store.store import LeaseHeldError, Store
+from newsdigest.store.store import Store
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_FAILED = 0, 2, 1
+EXIT_SIGPIPE = 128 + 13  # what a shell reports for a tool killed by SIGPIPE
 
 
-class CliError(Exception):
+class CliError(UserError):
     """Bad command-line input; printed as one line, exit 2."""
 
 
@@ -254,8 +256,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         cfg = _config(args)
         setup_logging(cfg, quiet=args.cmd in ("ask", "extract") or (args.cmd == "run" and not _platforms(cfg)))
         return COMMANDS[args.cmd](args, cfg)
-    except (ConfigError, CliError, ArticleFileError, StoreError, LeaseHeldError) as exc:
-        print(f"newsdigest: {exc}", file=sys.stderr)
+    except NewsdigestError as exc:
+        print(f"newsdigest: {_one_line(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        return _closed_pipe()
     except KeyboardInterrupt:
         return 130
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _closed_pipe() -> int:
+    """The reader went away (`ask … | head -1`): end quietly, as Unix tools do on SIGPIPE."""
+    with contextlib.suppress(OSError):  # point stdout at /dev/null so the interpreter's final flush stays silent
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_SIGPIPE

@@ -7,7 +7,6 @@ they never look inside the store themselves.
 from __future__ import annotations
 
 import logging
-import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from newsdigest.clock import Clock
 from newsdigest.config import Config
+from newsdigest.errors import StoreBusyError
 from newsdigest.handlers import i18n
 from newsdigest.handlers.context import CommandContext
 from newsdigest.handlers.registry import COMMANDS, CommandSpec, UsageError, parse_command
@@ -114,13 +114,9 @@ class Core:
         ctx = self.context(chat, user_id, user_lang, user_name)
         try:
             reply = dispatch(ctx, line)
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc):
-                log.exception("command failed platform=%s chat=%s command=%s", chat.platform, chat.chat_id, name)
-                reply = error_reply(i18n.t(ctx.lang, "internal_error"))
-            else:
-                log.warning("command busy platform=%s chat=%s command=%s: %s", chat.platform, chat.chat_id, name, exc)
-                reply = error_reply(i18n.t(ctx.lang, "database_busy"))
+        except StoreBusyError as exc:
+            log.warning("command busy platform=%s chat=%s command=%s: %s", chat.platform, chat.chat_id, name, exc)
+            reply = error_reply(i18n.t(ctx.lang, "database_busy"))
         except Exception:
             log.exception("command failed platform=%s chat=%s command=%s", chat.platform, chat.chat_id, name)
             reply = error_reply(i18n.t(ctx.lang, "internal_error"))

@@ -10,13 +10,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from newsdigest.errors import UserError
 from newsdigest.handlers.context import CommandContext
 from newsdigest.handlers.reply import Reply
 
 Handler = Callable[[CommandContext, str], Reply]
 
 
-class UsageError(ValueError):
+class UsageError(UserError):
     """A command was called with wrong arguments; the message says what is wrong."""
 
 

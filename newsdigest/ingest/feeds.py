@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import feedparser
 
+from newsdigest.errors import IngestError
 from newsdigest.models import ArticleInput
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ SUMMARY_ONLY_CHARS = 400  # entry text shorter than this is a teaser: fetch the 
 _BENIGN_BOZO = (feedparser.CharacterEncodingOverride,)
 
 
-class FeedError(ValueError):
+class FeedError(IngestError, ValueError):
     """A document is not a usable feed; the message says what is wrong."""
 
 

@@ -24,6 +24,7 @@ import httpcore
 import httpx
 
 from newsdigest.config import IngestConfig
+from newsdigest.errors import IngestError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Awaitable[list[str]]]
@@ -39,7 +40,7 @@ _CHUNK = 64 * 1024
 # -- errors -----------------------------------------------------------------------------------------------
 
 
-class FetchError(Exception):
+class FetchError(IngestError):
     """A URL could not be fetched; `reason` says why in words an admin can act on."""
 
     def __init__(self, reason: str, url: str | None = None) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsdigest.clock import day_or_none
+from newsdigest.errors import LeaseHeldError
 from newsdigest.extract.types import Extraction
 from newsdigest.models import Article, ArticleInput, ChatRef, Deadline, KeyPoint, Subscription
 from newsdigest.store.base import StoreBase, StoreError, day_after, iso, loads
@@ -25,10 +26,6 @@ from newsdigest.store.feeds_repo import FeedsRepo
 from newsdigest.store.stories_repo import StoriesRepo
 
 __all__ = ["AddResult", "LeaseHeldError", "SearchHit", "Store", "StoreError"]
-
-
-class LeaseHeldError(RuntimeError):
-    """Another live process holds the lease on this database."""
 
 
 @dataclass(frozen=True)
