@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import newsdigest
 from newsdigest.cli import main
 from newsdigest.store.store import Store
 
@@ -91,3 +92,10 @@ def test_run_with_no_tokens_is_the_console_and_exits_at_eof(workdir: Path) -> No
     empty = subprocess.run([sys.executable, "-m", "newsdigest", "run"], stdin=subprocess.DEVNULL,
                            capture_output=True, text=True, cwd=workdir, env=env, timeout=120)
     assert empty.returncode == 0, empty.stderr
+
+
+def test_version_is_printed(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out.strip() == f"newsdigest {newsdigest.__version__}"

@@ -12,10 +12,10 @@ import textwrap
 from pathlib import Path
 from typing import TextIO
 
-from newsdigest.bot.base import SendOutcome, SendResult
-from newsdigest.handlers import Core
-from newsdigest.handlers.reply import BulletList, Divider, Heading, Image, Inline, Paragraph, Reply
+from newsdigest.handlers import Core, not_a_command
 from newsdigest.models import ChatRef
+from newsdigest.reply import BulletList, Divider, Heading, Image, Inline, Paragraph, Reply
+from newsdigest.sender import SendOutcome, SendResult
 
 CONSOLE_CHAT = ChatRef("console", "console", "private")
 WIDTH = 100
@@ -29,6 +29,13 @@ def _inline(spans: Inline) -> str:
             piece = f"{piece} <{s.url}>"
         out.append(piece)
     return "".join(out)
+
+
+def answer_line(core: Core, line: str) -> Reply:
+    """One console line: a /command is answered, other text gets a one-line hint (only Slack drops the slash)."""
+    if not line.lstrip().startswith("/"):
+        return not_a_command(core.language(CONSOLE_CHAT), line)
+    return core.answer(CONSOLE_CHAT, line)
 
 
 def render_console(reply: Reply, image_dir: Path | None = None) -> str:
@@ -85,7 +92,7 @@ class ConsoleBot:
         self.interactive = self.stdin.isatty() and self.stdout.isatty()
 
     def answer_line(self, line: str) -> Reply:
-        return self.core.answer(CONSOLE_CHAT, line)
+        return answer_line(self.core, line)
 
     def print_reply(self, reply: Reply) -> None:
         self.stdout.write(render_console(reply, self.image_dir) + "\n")
@@ -125,4 +132,18 @@ class ConsoleBot:
         return None
 
 
-__all__ = ["CONSOLE_CHAT", "ConsoleBot", "render_console"]
+class ConsoleSender:
+    """A Sender for platform "console": prints the rendered plain text to a stream."""
+
+    platform = "console"
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    async def send(self, chat_id: str, reply: Reply) -> SendResult:
+        self.stream.write(render_console(reply) + "\n")
+        self.stream.flush()
+        return SendResult(SendOutcome.SENT, messages=1)
+
+
+__all__ = ["CONSOLE_CHAT", "ConsoleBot", "ConsoleSender", "answer_line", "render_console"]

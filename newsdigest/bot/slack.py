@@ -34,14 +34,14 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from newsdigest.bot.base import SendOutcome, SendResult
 from newsdigest.bot.slack_render import SlackFile, render
 from newsdigest.config import SlackConfig
 from newsdigest.handlers import Core, all_commands
 from newsdigest.handlers.registry import parse_command
-from newsdigest.handlers.reply import BulletList, Heading, Paragraph, Reply, Span
 from newsdigest.models import ChatRef
 from newsdigest.ops.metrics import METRICS
+from newsdigest.reply import BulletList, Heading, Paragraph, Reply, Span
+from newsdigest.sender import SendOutcome, SendResult
 
 log = logging.getLogger("newsdigest.slack")
 

@@ -57,14 +57,14 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, RequestData
 
-from newsdigest.bot.base import SendOutcome, SendResult
 from newsdigest.bot.ratelimit import BULK, INTERACTIVE, RateLimiter
 from newsdigest.bot.telegram_render import Part, Photo, render
 from newsdigest.config import TelegramConfig
-from newsdigest.handlers import all_commands, i18n
+from newsdigest.handlers import all_commands, i18n, not_a_command
 from newsdigest.handlers.registry import ALIASES
-from newsdigest.handlers.reply import Reply, error_reply
 from newsdigest.models import ChatRef
+from newsdigest.reply import Reply, error_reply
+from newsdigest.sender import SendOutcome, SendResult
 
 if TYPE_CHECKING:
     from newsdigest.handlers import Core
@@ -551,8 +551,7 @@ class TelegramBot:
             self.core.store.register_chat(chat, title)
             self._known_chats.add(chat.key)
         if not command:  # plain text in a private chat: a short hint, not a guess at a command
-            lang = self.core.language(chat, user_lang)
-            return error_reply(i18n.t(lang, "not_a_command", line=line.strip()[:60]))
+            return not_a_command(self.core.language(chat, user_lang), line)
         return self.core.answer(chat, line, user_id, user_lang, user_name=user_name)
 
     async def _on_migrate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from newsdigest.digests.texts import countdown, format_date, format_moment, format_value, sources, tr
-from newsdigest.handlers.reply import Block, BulletList, Heading, Inline, Reply, Span, item, text
+from newsdigest.reply import Block, BulletList, Heading, Inline, Reply, Span, item, text
 
 DeadlineChangeKind = str  # added | extended | moved | passed
 _CHANGE_ORDER = {"extended": 0, "moved": 1, "added": 2, "passed": 3}

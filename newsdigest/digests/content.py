@@ -20,6 +20,7 @@ from newsdigest.models import Deadline, KeyPoint
 from newsdigest.store.base import iso
 from newsdigest.store.delivery_repo import ArticleRow
 from newsdigest.store.store import Store
+from newsdigest.stories.service import ensure_assigned, what_changed
 
 PER_ARTICLE = 2  # best key points taken from each new article before ranking across articles
 _UNASSIGNED = -1
@@ -70,9 +71,6 @@ def _from_stories(
     store: Store, *, as_of: dt.date, since: dt.datetime | None, stories: frozenset[str] | None, horizon_days: int
 ) -> DigestInput | None:
     """The digest from the stories layer; None while no article has been clustered into a story."""
-    from newsdigest.stories.service import ensure_assigned
-    from newsdigest.stories.status import what_changed
-
     ensure_assigned(store)  # one cheap query when every article has its story
     if not store.story_labels():
         return None

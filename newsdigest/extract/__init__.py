@@ -14,7 +14,9 @@ from newsdigest.extract.clean import find_removed
 from newsdigest.extract.deadlines import find_deadlines
 from newsdigest.extract.entities import find_actors
 from newsdigest.extract.keypoints import rank_key_points
+from newsdigest.extract.lang import detect_lang
 from newsdigest.extract.sentences import SpanSet, Unit, split
+from newsdigest.extract.temporal import tag
 from newsdigest.extract.types import DeadlineRec, Extraction, KeyPointRec, Removed, Timex
 
 __all__ = ["DeadlineRec", "Extraction", "KeyPointRec", "Removed", "Timex", "extract", "extract_with"]
@@ -34,7 +36,7 @@ def extract(
     title: str | None = None,
 ) -> Extraction:
     """One article's extraction (the `newsdigest extract FILE --json` object is `.as_dict()`)."""
-    return extract_with(text, published=published, lang=lang, title=title, tagger=_tagger(), detector=_detector())
+    return extract_with(text, published=published, lang=lang, title=title, tagger=tag, detector=detect_lang)
 
 
 def extract_with(
@@ -122,18 +124,3 @@ def _infer_title(text: str, units: Sequence[Unit], skip: SpanSet) -> str | None:
         return text[u.start : u.end] if u.kind == "headline" else None
     return None
 
-
-def _tagger() -> Tagger | None:
-    try:
-        from newsdigest.extract.temporal import tag
-    except ImportError:  # the tagger module is built alongside; without it there are no dates
-        return None
-    return tag
-
-
-def _detector() -> Detector | None:
-    try:
-        from newsdigest.extract.lang import detect_lang
-    except ImportError:
-        return None
-    return detect_lang

@@ -15,41 +15,48 @@ from typing import TYPE_CHECKING
 from newsdigest.clock import Clock
 from newsdigest.config import Config
 from newsdigest.errors import StoreBusyError
-from newsdigest.handlers import i18n
+from newsdigest.handlers import digest_cmds, feed_cmds, general, i18n, story_cmds
 from newsdigest.handlers.context import CommandContext
 from newsdigest.handlers.registry import COMMANDS, CommandSpec, UsageError, parse_command
-from newsdigest.handlers.reply import Reply, error_reply
 from newsdigest.models import ChatRef
+from newsdigest.reply import Reply, error_reply
 
 if TYPE_CHECKING:
     from newsdigest.store.store import Store
 
 log = logging.getLogger("newsdigest.handlers")
 
+COMMAND_MODULES = (digest_cmds, feed_cmds, general, story_cmds)  # importing them registers their commands
+QUOTE_LIMIT = 64  # user text quoted back in an error reply is cut to this many characters
+
 # Observers of answered commands (metrics); called with (platform, command, seconds, ok).
 CommandObserver = Callable[[str, str, float, bool], None]
 
 
-def _load_commands() -> None:
-    # Importing the modules registers their commands.
-    from newsdigest.handlers import digest_cmds, feed_cmds, general, story_cmds  # noqa: F401
-
-
 def all_commands() -> dict[str, CommandSpec]:
     """Every registered command (for help texts and platform menus)."""
-    _load_commands()
     return COMMANDS
+
+
+def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """User text as an error reply quotes it: one line, at most `limit` characters."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def not_a_command(lang: str, line: str) -> Reply:
+    """Plain text where a command was expected: a one-line hint, not the whole help."""
+    return error_reply(i18n.t(lang, "not_a_command", line=quote(line)))
 
 
 def dispatch(ctx: CommandContext, line: str) -> Reply:
     """Parse one chat line and run its command. Unknown commands and bad arguments get a helpful reply."""
-    _load_commands()
     parsed = parse_command(line)
     if parsed is None:
-        return error_reply(i18n.t(ctx.lang, "not_a_command", line=line.strip()[:60]), *i18n.command_list(ctx.lang))
+        return not_a_command(ctx.lang, line)
     spec = COMMANDS.get(parsed.name)
     if spec is None:
-        return error_reply(i18n.t(ctx.lang, "unknown_command", name=parsed.name), *i18n.command_list(ctx.lang))
+        return error_reply(i18n.t(ctx.lang, "unknown_command", name=quote(parsed.name)), *i18n.command_list(ctx.lang))
     if spec.admin and not ctx.is_admin:
         return error_reply(i18n.t(ctx.lang, "admin_only", name=spec.name))
     try:
@@ -107,7 +114,6 @@ class Core:
     ) -> Reply:
         """Answer one command line; never raises for bad input (logs and apologises on internal errors)."""
         started = time.perf_counter()
-        _load_commands()
         line = line.encode("utf-8", "replace").decode("utf-8")  # lone surrogates cannot be stored or sent
         parsed = parse_command(line)
         name = parsed.name if parsed and parsed.name in COMMANDS else "unknown"

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from newsdigest.config import valid_timezone
-from newsdigest.digests.delivery import compose_for_chat
+from newsdigest.digests.ondemand import compose_for_chat
 from newsdigest.digests.slots import BadTimeError, next_slot, parse_hhmm, zone
 from newsdigest.digests.texts import format_moment, tr
 from newsdigest.handlers.context import CommandContext
 from newsdigest.handlers.registry import UsageError, command
-from newsdigest.handlers.reply import Reply, text
+from newsdigest.reply import Reply, text
 
 _ZONE_WORDS = {"utc", "gmt", "z"}
 

@@ -1,7 +1,6 @@
 """Feed commands: `feeds` (health), admin-only `addfeed URL` and `removefeed URL`.
 
 Handlers are sync and run in a worker thread; `addfeed` runs its async fetch there with run_sync.
-The HTTP stack is imported only when a feed is added, so other commands start fast.
 """
 
 from __future__ import annotations
@@ -11,8 +10,19 @@ from typing import TYPE_CHECKING
 
 from newsdigest.handlers.context import CommandContext
 from newsdigest.handlers.registry import UsageError, command
-from newsdigest.handlers.reply import BulletList, Heading, Inline, Reply, Span, error_reply, item, link, text
 from newsdigest.ingest.dedupe import canonical_url
+from newsdigest.ingest.feeds import FeedError
+from newsdigest.ingest.fetch import (
+    FetchError,
+    FetchHTTPError,
+    FetchRefused,
+    FetchTimeout,
+    FetchTooLarge,
+    check_url,
+    run_sync,
+)
+from newsdigest.ingest.oneshot import NotAFeedError, add_feed_checked
+from newsdigest.reply import BulletList, Heading, Inline, Reply, Span, error_reply, item, link, text
 from newsdigest.texts import Catalog
 
 if TYPE_CHECKING:
@@ -93,10 +103,6 @@ def _when(stamp: str | None) -> str:
 
 def error_hint(exc: Exception, lang: str = "en") -> str:
     """What an admin can do about a failed fetch or parse (chat commands and the CLI)."""
-    from newsdigest.ingest.feeds import FeedError
-    from newsdigest.ingest.fetch import FetchHTTPError, FetchRefused, FetchTimeout, FetchTooLarge
-    from newsdigest.ingest.poller import NotAFeedError
-
     if isinstance(exc, FetchRefused):
         return _t(lang, "hint_refused")
     if isinstance(exc, FetchTimeout):
@@ -151,10 +157,6 @@ def _url_arg(args: str, lang: str, usage_key: str) -> str:
 
 @command("addfeed", "URL", "follow a feed (admins)", "einen Feed verfolgen (Admins)", admin=True)
 def addfeed_cmd(ctx: CommandContext, args: str) -> Reply:
-    from newsdigest.ingest.feeds import FeedError
-    from newsdigest.ingest.fetch import FetchError, FetchRefused, check_url, run_sync
-    from newsdigest.ingest.poller import add_feed_checked
-
     url = _url_arg(args, ctx.lang, "addfeed_usage")
     try:
         check_url(url)

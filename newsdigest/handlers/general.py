@@ -5,7 +5,7 @@ from __future__ import annotations
 from newsdigest.handlers import i18n
 from newsdigest.handlers.context import CommandContext
 from newsdigest.handlers.registry import UsageError, command
-from newsdigest.handlers.reply import BulletList, Heading, Reply, Span, item, link, text
+from newsdigest.reply import BulletList, Heading, Reply, Span, item, link, text
 
 SEARCH_LIMIT = 8
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from newsdigest.handlers.reply import Block, BulletList, Paragraph, Span, code, item
+from newsdigest.handlers.registry import COMMANDS
+from newsdigest.reply import Block, BulletList, Paragraph, Span, code, item
 from newsdigest.texts import LANGUAGES, Catalog
 
 __all__ = ["LANGUAGES", "MESSAGES", "command_list", "sources", "t"]
@@ -62,10 +63,8 @@ def sources(lang: str, n: int) -> str:
 
 def command_list(lang: str, *, admin: bool = True, prefix: str = "/") -> tuple[Block, ...]:
     """The command table as reply blocks (used by /help and by every error reply)."""
-    from newsdigest.handlers import all_commands
-
     rows = []
-    for spec in all_commands().values():
+    for spec in COMMANDS.values():
         if spec.admin and not admin:
             continue
         rows.append(item(code(spec.usage(prefix)), Span(" — " + spec.help(lang))))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from newsdigest.errors import UserError
 from newsdigest.handlers.context import CommandContext
-from newsdigest.handlers.reply import Reply
+from newsdigest.reply import Reply
 
 Handler = Callable[[CommandContext, str], Reply]
 

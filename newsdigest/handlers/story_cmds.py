@@ -11,7 +11,7 @@ from typing import Any
 
 from newsdigest.handlers.context import CommandContext
 from newsdigest.handlers.registry import UsageError, command
-from newsdigest.handlers.reply import (
+from newsdigest.reply import (
     Block,
     BulletList,
     Heading,
@@ -31,9 +31,11 @@ from newsdigest.store.stories_repo import StoryRecord
 from newsdigest.stories import texts
 from newsdigest.stories.ledger import LedgerItem, When
 from newsdigest.stories.lookup import find_story
+from newsdigest.stories.merge import source_names
 from newsdigest.stories.service import StoryView, ensure_assigned, stories_list, view
 from newsdigest.stories.status import Development
 from newsdigest.stories.texts import countdown, fmt_date, fmt_short
+from newsdigest.stories.timeline import Event, build_timeline, render_png
 
 STATUS_ITEMS = 6
 PASSED_ITEMS = 6
@@ -147,8 +149,6 @@ def _deadline_row(ctx: CommandContext, it: LedgerItem, view: StoryView) -> Inlin
 
 
 def _item_sources(it: LedgerItem, view: StoryView) -> list[str]:
-    from newsdigest.stories.merge import source_names
-
     return source_names(it.article_ids, view.sources)
 
 
@@ -293,8 +293,6 @@ def why_cmd(ctx: CommandContext, args: str) -> Reply:
 @command("timeline", "[story]", "a story's dated events and deadlines, with a picture",
          "datierte Ereignisse und Fristen einer Geschichte, mit Bild")
 def timeline_cmd(ctx: CommandContext, args: str) -> Reply:
-    from newsdigest.stories.timeline import Event, build_timeline, render_png
-
     found = _resolve(ctx, args, "timeline")
     if isinstance(found, Reply):
         return found

@@ -23,13 +23,14 @@ from typing import Any
 import httpcore
 import httpx
 
+from newsdigest import __version__
 from newsdigest.config import IngestConfig
 from newsdigest.errors import IngestError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 
-USER_AGENT = "newsdigest/0.1 (feed reader; +https://github.com/newsdigest/newsdigest)"
+USER_AGENT = f"newsdigest/{__version__} (feed reader; +https://github.com/newsdigest/newsdigest)"
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 MAX_REDIRECTS = 5

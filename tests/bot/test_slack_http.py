@@ -17,9 +17,9 @@ from newsdigest.bot.slack import SlackBot
 from newsdigest.clock import Clock
 from newsdigest.config import SlackConfig, build_config
 from newsdigest.handlers import Core, all_commands
-from newsdigest.handlers.reply import Image, Reply, text
 from newsdigest.ingest.pipeline import ingest_article
 from newsdigest.models import ArticleInput, ChatRef
+from newsdigest.reply import Image, Reply, text
 from newsdigest.store.store import Store
 from tests.fakes.slack_api import FakeSlackApi, send_slash_command, sign, slack_settings, slash_body
 

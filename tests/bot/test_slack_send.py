@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from newsdigest.bot.base import SendOutcome
 from newsdigest.bot.slack import SlackBot
 from newsdigest.clock import Clock
 from newsdigest.config import build_config
 from newsdigest.handlers import Core
-from newsdigest.handlers.reply import Image, Paragraph, Reply, Span, text
 from newsdigest.models import ChatRef
+from newsdigest.reply import Image, Paragraph, Reply, Span, text
+from newsdigest.sender import SendOutcome
 from newsdigest.store.store import Store
 from tests.fakes.slack_api import GONE_ERRORS, FakeSlackApi, slack_settings
 

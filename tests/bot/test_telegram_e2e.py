@@ -15,9 +15,9 @@ from newsdigest.bot.telegram import TelegramBot
 from newsdigest.bot.telegram_render import Photo, render
 from newsdigest.clock import Clock
 from newsdigest.handlers import Core, all_commands
-from newsdigest.handlers.reply import Reply, text
 from newsdigest.ingest.pipeline import ingest_article
 from newsdigest.models import ArticleInput, ChatRef
+from newsdigest.reply import Reply, text
 from tests.bot.conftest_telegram import running_bot, tg_config, tg_core, tg_fake  # noqa: F401
 from tests.conftest import SEEDS, SEEDS_AS_OF
 from tests.fakes.telegram_api import FakeTelegram, SentMessage, parse_html

@@ -9,13 +9,13 @@ from collections.abc import Callable
 
 import httpx
 
-from newsdigest.bot.base import SendOutcome
 from newsdigest.bot.ratelimit import RateLimiter
 from newsdigest.bot.telegram import RetryPolicy, limiter_from_config
 from newsdigest.bot.telegram_render import render_messages
 from newsdigest.config import TelegramConfig
-from newsdigest.handlers.reply import Heading, Image, Reply, text
 from newsdigest.models import ChatRef
+from newsdigest.reply import Heading, Image, Reply, text
+from newsdigest.sender import SendOutcome
 from newsdigest.store.store import Store
 from tests.bot.conftest_telegram import tg_fake, tg_fake_factory, tg_sender  # noqa: F401
 from tests.fakes.telegram_api import FakeTelegram, Limits, parse_html

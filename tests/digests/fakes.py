@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from newsdigest.bot.base import SendOutcome, SendResult
-from newsdigest.handlers.reply import Reply
+from newsdigest.reply import Reply
+from newsdigest.sender import SendOutcome, SendResult
 
 
 class Crash(BaseException):

@@ -17,7 +17,7 @@ from newsdigest.digests.compose import (
     UpcomingDeadline,
     compose,
 )
-from newsdigest.handlers.reply import Heading
+from newsdigest.reply import Heading
 
 AS_OF = dt.date(2020, 9, 14)
 SINCE = dt.datetime(2020, 9, 13, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=2)))

@@ -7,9 +7,10 @@ import io
 
 import pytest
 
+from newsdigest.bot.console import ConsoleSender
 from newsdigest.clock import Clock
 from newsdigest.config import Config
-from newsdigest.digests.delivery import ConsoleSender, compose_for_chat, parse_chat, run_digest_now
+from newsdigest.digests.ondemand import compose_for_chat, parse_chat, run_digest_now
 from newsdigest.models import ChatRef
 from newsdigest.store.store import Store
 

@@ -17,11 +17,11 @@ import random
 import sys
 import time
 
-from newsdigest.bot.base import SendOutcome, SendResult
 from newsdigest.clock import FakeClock
 from newsdigest.config import build_config
 from newsdigest.digests.delivery import Deliverer, acquire_instance_lease
-from newsdigest.handlers.reply import Reply
+from newsdigest.reply import Reply
+from newsdigest.sender import SendOutcome, SendResult
 from newsdigest.store.store import Store
 
 PLATFORM = "telegram"

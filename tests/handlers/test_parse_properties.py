@@ -24,8 +24,8 @@ from newsdigest.handlers import Core, all_commands
 from newsdigest.handlers.digest_cmds import parse_subscribe_args
 from newsdigest.handlers.i18n import t
 from newsdigest.handlers.registry import ALIASES, parse_command
-from newsdigest.handlers.reply import Reply
 from newsdigest.models import ChatRef
+from newsdigest.reply import Reply
 from newsdigest.store.store import Store
 
 FUZZ_CHAT = ChatRef("telegram", "-100777", "group")  # not an admin: addfeed / removefeed never touch the network

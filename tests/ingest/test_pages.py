@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from newsdigest.config import Config, build_config
-from newsdigest.ingest.feeds import ingest_url
 from newsdigest.ingest.fetch import FetchRefused
+from newsdigest.ingest.oneshot import ingest_url_sync as ingest_url
 from newsdigest.ingest.pages import PageError, extract_page
 from newsdigest.store.store import Store
 from tests.fakes.feed_server import FeedServer, Item, html_date_page, html_page, rss

@@ -11,7 +11,7 @@ import enum
 from dataclasses import dataclass
 from typing import Protocol
 
-from newsdigest.handlers.reply import Reply
+from newsdigest.reply import Reply
 
 
 class SendOutcome(enum.Enum):
