@@ -11,6 +11,7 @@ import enum
 from dataclasses import dataclass
 from typing import Protocol
 
+from newsdigest.models import Platform
 from newsdigest.reply import Reply
 
 
@@ -29,7 +30,7 @@ class SendResult:
 
 
 class Sender(Protocol):
-    platform: str
+    platform: Platform
 
     async def send(self, chat_id: str, reply: Reply) -> SendResult: ...
 

@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import TextIO
 
 from newsdigest.handlers import Core, not_a_command
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatKind, ChatRef, Platform
 from newsdigest.reply import BulletList, Divider, Heading, Image, Inline, Paragraph, Reply
 from newsdigest.sender import SendOutcome, SendResult
 
-CONSOLE_CHAT = ChatRef("console", "console", "private")
+CONSOLE_CHAT = ChatRef(Platform.CONSOLE, "console", ChatKind.PRIVATE)
 WIDTH = 100
 
 
@@ -81,7 +81,7 @@ def _save_image(image: Image, image_dir: Path | None) -> str:
 class ConsoleBot:
     """Reads commands from a stream and prints replies; also a Sender so digests can go to the console."""
 
-    platform = "console"
+    platform = Platform.CONSOLE
 
     def __init__(self, core: Core, stdin: TextIO | None = None, stdout: TextIO | None = None,
                  image_dir: Path | None = None) -> None:
@@ -135,7 +135,7 @@ class ConsoleBot:
 class ConsoleSender:
     """A Sender for platform "console": prints the rendered plain text to a stream."""
 
-    platform = "console"
+    platform = Platform.CONSOLE
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream

@@ -38,7 +38,7 @@ from newsdigest.bot.slack_render import SlackFile, render
 from newsdigest.config import SlackConfig
 from newsdigest.handlers import Core, all_commands
 from newsdigest.handlers.registry import parse_command
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatKind, ChatRef, Platform
 from newsdigest.ops.metrics import METRICS
 from newsdigest.reply import BulletList, Heading, Paragraph, Reply, Span
 from newsdigest.sender import SendOutcome, SendResult
@@ -56,8 +56,8 @@ _NETWORK_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, SlackRequestError,
 
 def chat_ref(channel_id: str) -> ChatRef:
     """Slack ids say what they are: C public channel, G private channel / group DM, D direct message."""
-    kind = {"C": "channel", "G": "group", "D": "private"}.get(channel_id[:1], "channel")
-    return ChatRef("slack", channel_id, kind)
+    kind = {"C": ChatKind.CHANNEL, "G": ChatKind.GROUP, "D": ChatKind.PRIVATE}.get(channel_id[:1], ChatKind.CHANNEL)
+    return ChatRef(Platform.SLACK, channel_id, kind)
 
 
 def verify_signature(secret: str, headers: Any, body: bytes, now: float) -> str | None:
@@ -114,7 +114,7 @@ class _Pacer:
 class SlackBot:
     """The Slack Adapter: `start()` / `stop()` in our loop, `send()` for digests."""
 
-    platform = "slack"
+    platform = Platform.SLACK
 
     def __init__(
         self,

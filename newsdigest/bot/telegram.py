@@ -62,7 +62,7 @@ from newsdigest.bot.telegram_render import Part, Photo, render
 from newsdigest.config import TelegramConfig
 from newsdigest.handlers import all_commands, i18n, not_a_command
 from newsdigest.handlers.registry import ALIASES
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatKind, ChatRef, Platform
 from newsdigest.reply import Reply, error_reply
 from newsdigest.sender import SendOutcome, SendResult
 
@@ -72,7 +72,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("newsdigest.telegram")
 
-PLATFORM = "telegram"
+PLATFORM = Platform.TELEGRAM
 ALLOWED_UPDATES = ["message", "my_chat_member"]  # commands; the bot added to / removed from a chat
 CHAT_BURST = 3  # Telegram tolerates short bursts above 1 msg/s in one chat
 OVERALL_BURST = 3  # lets the pacing catch up after the event loop woke a few ms late, so 30/s is really reached
@@ -370,8 +370,8 @@ def _moved(original: str, target: str) -> str | None:
     return target if target != original else None
 
 
-def _kind(chat_id: str) -> str:
-    return "group" if is_group(chat_id) else "private"
+def _kind(chat_id: str) -> ChatKind:
+    return ChatKind.GROUP if is_group(chat_id) else ChatKind.PRIVATE
 
 
 @functools.lru_cache(maxsize=64)
@@ -394,7 +394,7 @@ def _digest(parts: list[Part]) -> str:
 
 def chat_ref(chat: Any) -> ChatRef:
     """A PTB Chat -> our ChatRef (groups and supergroups are both 'group')."""
-    kind = {"private": "private", "channel": "channel"}.get(chat.type, "group")
+    kind = {"private": ChatKind.PRIVATE, "channel": ChatKind.CHANNEL}.get(chat.type, ChatKind.GROUP)
     return ChatRef(PLATFORM, str(chat.id), kind)
 
 

@@ -36,7 +36,7 @@ from newsdigest.config import Config
 from newsdigest.digests.compose import ComposeOptions, DigestInput, compose
 from newsdigest.digests.content import load_digest_input
 from newsdigest.digests.slots import latest_slot, parse_hhmm, slot_key, slots_between, zone
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatRef, DeliveryStatus, Platform
 from newsdigest.ops.metrics import METRICS
 from newsdigest.reply import Reply
 from newsdigest.sender import Sender, SendOutcome, SendResult
@@ -213,7 +213,7 @@ class Deliverer:
                 groups.setdefault((sub.platform, sub.chat_id, slot_key(slot)), []).append((slot, sub))
         states = self.store.delivery_states(groups)
         out = [
-            DueDigest(ChatRef(key[0], key[1]), members[0][0], tuple(s for _, s in members))
+            DueDigest(ChatRef(Platform(key[0]), key[1]), members[0][0], tuple(s for _, s in members))
             for key, members in groups.items()
             if key not in states or not states[key].final
         ]
@@ -269,7 +269,7 @@ class Deliverer:
         reply = compose(inp, ComposeOptions(lang=due.lang, skip_quiet=self.config.digest.skip_quiet))
         now = self.clock.now()
         if reply is None:
-            self.store.finish_delivery(chat.platform, [chat.chat_id], slot, "skipped", at=now, detail="quiet day")
+            self.store.finish_delivery(chat.platform, [chat.chat_id], slot, DeliveryStatus.SKIPPED, at=now, detail="quiet day")
             return DeliveryResult(chat, slot, "skipped")
         sender = self.senders.get(chat.platform)
         if sender is None:
@@ -295,7 +295,7 @@ class Deliverer:
                 # The ledger follows the chat (a no-op when the adapter has already migrated it).
                 self.store.migrate_chat(chat.platform, chat.chat_id, result.new_chat_id)
                 ids.append(result.new_chat_id)
-            self.store.finish_delivery(chat.platform, ids, slot, "sent", at=now, messages=result.messages,
+            self.store.finish_delivery(chat.platform, ids, slot, DeliveryStatus.SENT, at=now, messages=result.messages,
                                        detail=result.detail or None, subscription_ids=[s.id for s in due.subscriptions],
                                        digest_at=loaded_at)
             METRICS.digest_sent(chat.platform)
@@ -303,13 +303,13 @@ class Deliverer:
             return DeliveryResult(chat, slot, "sent", result.messages)
         if result.outcome is SendOutcome.GONE:
             self.store.deactivate_chat(chat, result.detail or "gone")
-            self.store.finish_delivery(chat.platform, [chat.chat_id], slot, "gone", at=now, detail=result.detail)
+            self.store.finish_delivery(chat.platform, [chat.chat_id], slot, DeliveryStatus.GONE, at=now, detail=result.detail)
             log.info("digest chat gone chat=%s slot=%s: subscriptions deactivated", chat.key, slot)
             if self.on_change:
                 self.on_change()
             return DeliveryResult(chat, slot, "gone", detail=result.detail)
         if attempts >= self.max_attempts:
-            self.store.finish_delivery(chat.platform, [chat.chat_id], slot, "failed", at=now, detail=result.detail)
+            self.store.finish_delivery(chat.platform, [chat.chat_id], slot, DeliveryStatus.FAILED, at=now, detail=result.detail)
             METRICS.digest_failed(chat.platform)
             log.error("digest failed for good chat=%s slot=%s: %s", chat.key, slot, result.detail)
             return DeliveryResult(chat, slot, "failed", detail=result.detail)

@@ -12,7 +12,7 @@ from newsdigest.config import Config
 from newsdigest.digests.compose import ComposeOptions, compose
 from newsdigest.digests.content import load_digest_input
 from newsdigest.digests.slots import zone
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatRef, DeliveryStatus, Platform
 from newsdigest.reply import Reply
 from newsdigest.sender import Sender, SendOutcome, SendResult
 from newsdigest.store.store import Store
@@ -21,12 +21,12 @@ from newsdigest.store.store import Store
 def parse_chat(value: str) -> ChatRef:
     """'console' -> the console chat; 'telegram:-100123' / 'slack:C024BE91L' -> that chat."""
     value = value.strip()
-    if value in ("", "console"):
-        return ChatRef("console", "console")
+    if value in ("", Platform.CONSOLE):
+        return ChatRef(Platform.CONSOLE, "console")
     platform, sep, chat_id = value.partition(":")
-    if not sep or platform not in ("console", "telegram", "slack") or not chat_id:
+    if not sep or platform not in set(Platform) or not chat_id:
         raise ValueError(f"not a chat: {value!r} (use console, telegram:CHAT_ID or slack:CHANNEL_ID)")
-    return ChatRef(platform, chat_id)
+    return ChatRef(Platform(platform), chat_id)
 
 
 def _chat_zone(store: Store, config: Config, chat: ChatRef) -> str:
@@ -77,7 +77,9 @@ async def run_digest_now(
     claim = store.claim_delivery(chat.platform, chat.chat_id, slot, None, max_attempts=1)
     result = await sender.send(chat.chat_id, reply)
     if claim is not None:
-        status = {SendOutcome.SENT: "sent", SendOutcome.GONE: "gone"}.get(result.outcome, "failed")
+        status = {SendOutcome.SENT: DeliveryStatus.SENT, SendOutcome.GONE: DeliveryStatus.GONE}.get(
+            result.outcome, DeliveryStatus.FAILED
+        )
         subs = [s.id for s in store.subscriptions_for(chat)]
         store.finish_delivery(chat.platform, [chat.chat_id], slot, status, at=now, messages=result.messages,
                               detail=result.detail or None, subscription_ids=subs, digest_at=now)

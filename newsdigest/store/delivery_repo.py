@@ -14,9 +14,10 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from newsdigest.models import DeliveryStatus
 from newsdigest.store.base import StoreBase, day_after, iso
 
-FINAL_STATUSES = ("sent", "skipped", "gone", "failed")
+FINAL_STATUSES = frozenset(DeliveryStatus) - {DeliveryStatus.PENDING}
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _KEY_CHUNK = 300  # keys per lookup query (3 parameters each, far below SQLite's variable limit)
 
@@ -27,7 +28,7 @@ class DeliveryRow:
     chat_id: str
     slot: str
     subscription_id: int | None
-    status: str  # pending | sent | skipped | gone | failed
+    status: DeliveryStatus
     attempts: int
     composed_at: str | None
     sent_at: str | None
@@ -127,7 +128,7 @@ class DeliveryRepo(StoreBase):
         platform: str,
         chat_ids: Sequence[str],
         slot: str,
-        status: str,
+        status: DeliveryStatus,
         *,
         at: dt.datetime,
         messages: int = 0,
@@ -251,6 +252,6 @@ class DeliveryRepo(StoreBase):
 def _delivery(r: sqlite3.Row) -> DeliveryRow:
     return DeliveryRow(
         platform=r["platform"], chat_id=r["chat_id"], slot=r["slot"], subscription_id=r["subscription_id"],
-        status=r["status"], attempts=int(r["attempts"]), composed_at=r["composed_at"], sent_at=r["sent_at"],
+        status=DeliveryStatus(r["status"]), attempts=int(r["attempts"]), composed_at=r["composed_at"], sent_at=r["sent_at"],
         messages=int(r["messages"]), detail=r["detail"],
     )

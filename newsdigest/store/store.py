@@ -126,20 +126,6 @@ class ArticlesRepo(StoreBase):
             [(article_id, name, rank) for rank, name in enumerate(ex.actors)],
         )
 
-    def replace_extraction(self, article_id: int, extraction: Extraction) -> None:
-        """Re-extract an article in place (after an extractor upgrade)."""
-        with self.write() as conn:
-            row = conn.execute("SELECT published FROM articles WHERE id = ?", (article_id,)).fetchone()
-            if row is None:
-                raise KeyError(article_id)
-            for table in ("key_points", "deadlines", "timexes", "actors"):
-                conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
-            conn.execute(
-                "UPDATE articles SET extraction = ?, lang = ? WHERE id = ?",
-                (json.dumps(extraction.as_dict(), ensure_ascii=False), extraction.lang, article_id),
-            )
-            self._add_extraction_rows(conn, article_id, extraction, row["published"])
-
     # -- reading -------------------------------------------------------------------------------------
 
     def article_count(self, until: dt.date | None = None) -> int:

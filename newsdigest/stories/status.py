@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from newsdigest.models import ChangeKind
 from newsdigest.stories.ledger import DeadlineIn, Ledger, LedgerItem, When, build_ledger
 from newsdigest.stories.merge import MergedPoint, PointIn, merge_points, overlap, source_names, stems
 
@@ -99,7 +100,7 @@ def developments(
 
 @dataclass(frozen=True)
 class DeadlineChange:
-    kind: str  # added | moved | extended | passed
+    kind: ChangeKind
     item: LedgerItem  # the item as it stands now
     old: When | None = None  # moved / extended: the date it replaced
 
@@ -155,13 +156,13 @@ def diff(
         if item.superseded_by is None and known is None and set(item.article_ids) & new_ids:
             replaced = next((b for b in old_live if b.when in item.replaces), None)
             if replaced is not None:
-                kind = "extended" if item.when.point > replaced.when.point else "moved"
+                kind = ChangeKind.EXTENDED if item.when.point > replaced.when.point else ChangeKind.MOVED
                 changes.append(DeadlineChange(kind, item, replaced.when))
             else:
-                changes.append(DeadlineChange("added", item))
+                changes.append(DeadlineChange(ChangeKind.ADDED, item))
     for item in after.items:
         if item.superseded_by is None and since_day <= item.due < today:
-            changes.append(DeadlineChange("passed", item))
-    order = {"added": 0, "extended": 1, "moved": 1, "passed": 2}
+            changes.append(DeadlineChange(ChangeKind.PASSED, item))
+    order = {ChangeKind.ADDED: 0, ChangeKind.EXTENDED: 1, ChangeKind.MOVED: 1, ChangeKind.PASSED: 2}
     changes.sort(key=lambda c: (order[c.kind], c.item.due, c.item.key))
     return changes, after
