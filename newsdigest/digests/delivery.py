@@ -328,7 +328,6 @@ class Deliverer:
             return hit[1], hit[2]
         if len(self._cache) > 1024:
             self._cache.clear()
-        inp = load_digest_input(self.store, as_of=as_of, since=since, stories=due.stories,
-                                replay=self.clock.replaying)
+        inp = load_digest_input(self.store, as_of=as_of, since=since, stories=due.stories)
         self._cache[key] = (mono, now, inp)
         return now, inp

@@ -48,8 +48,7 @@ def compose_for_chat(store: Store, config: Config, clock: Clock, chat: ChatRef, 
     subs = store.subscriptions_for(chat)
     stories = None if not subs or any(s.story is None for s in subs) else frozenset(s.story for s in subs if s.story)
     lang = lang or (subs[0].lang if subs else None) or store.chat_lang(chat) or config.bot.language
-    inp = load_digest_input(store, as_of=as_of, since=since.astimezone(tz) if since else None, stories=stories,
-                            replay=clock.replaying)
+    inp = load_digest_input(store, as_of=as_of, since=since.astimezone(tz) if since else None, stories=stories)
     reply = compose(inp, ComposeOptions(lang=lang, scheduled=False))
     assert reply is not None  # skip_quiet is off: a quiet day still answers
     return reply
