@@ -62,7 +62,7 @@ def _sccs(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 def _in_function_imports(package: str) -> list[str]:
-    root = Path(__import__(package).__file__).parent
+    root = Path(str(__import__(package).__file__)).parent
     found = []
     for path in sorted(root.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -70,9 +70,7 @@ def _in_function_imports(package: str) -> list[str]:
             if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
                 continue
             for node in ast.walk(func):
-                if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith(package)):
-                    found.append(f"{path.relative_to(root.parent)}:{node.lineno}")
-                elif isinstance(node, ast.Import) and any(a.name.startswith(package) for a in node.names):
+                if (isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith(package))) or (isinstance(node, ast.Import) and any(a.name.startswith(package) for a in node.names)):
                     found.append(f"{path.relative_to(root.parent)}:{node.lineno}")
     return sorted(set(found))
 

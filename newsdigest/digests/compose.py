@@ -11,11 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from newsdigest.digests.texts import countdown, format_date, format_moment, format_value, sources, tr
+from newsdigest.digests.texts import countdown, format_moment, format_value, sources, tr
 from newsdigest.models import ChangeKind
 from newsdigest.reply import Block, BulletList, Heading, Inline, Reply, Span, item, text
 from newsdigest.stories.ledger import When
 from newsdigest.stories.status import DeadlineChange, StoryChanges
+from newsdigest.texts import format_date
 
 _CHANGE_ORDER = {ChangeKind.EXTENDED: 0, ChangeKind.MOVED: 1, ChangeKind.ADDED: 2, ChangeKind.PASSED: 3}
 

@@ -72,7 +72,7 @@ class Core:
     store: Store
     config: Config
     clock: Clock
-    on_subscriptions_changed: Callable[[], None] | None = None
+    on_subscriptions_changed: Callable[[], object] | None = None  # its result is ignored
     observer: CommandObserver | None = None
 
     def is_admin(self, chat: ChatRef, user_id: str | None, user_name: str | None = None) -> bool:

@@ -24,4 +24,4 @@ class CommandContext:
     lang: str = "en"  # reply language: chat override > user's client language > [bot] language
     is_admin: bool = False
     # Called after subscriptions change so the scheduler rebuilds its jobs.
-    on_subscriptions_changed: Callable[[], None] | None = None
+    on_subscriptions_changed: Callable[[], object] | None = None  # its result is ignored

@@ -36,6 +36,7 @@ from newsdigest.stories.service import StoryView, ensure_assigned, stories_list,
 from newsdigest.stories.status import Development
 from newsdigest.stories.texts import countdown, fmt_date, fmt_short
 from newsdigest.stories.timeline import Event, build_timeline, render_png
+from newsdigest.texts import month_name
 
 STATUS_ITEMS = 6
 PASSED_ITEMS = 6
@@ -84,7 +85,7 @@ def _when_text(when: When, lang: str) -> str:
     if when.precision == "day":
         s = fmt_date(when.lo, lang)
         return texts.t(lang, "around", date=s) if when.approx else s
-    month = f"{texts.month_name(lang, when.lo.month)} {when.lo.year}"
+    month = f"{month_name(lang, when.lo.month)} {when.lo.year}"
     if when.precision == "part":
         key = {"START": "early", "EARLY": "early", "END": "late", "LATE": "late"}.get(when.mod or "", "mid")
         return texts.t(lang, key, month=month)

@@ -492,7 +492,7 @@ class Fetcher:
         meta = {"url": str(url), "status": response.status_code, "redirects": hops,
                 "etag": h.get("etag"), "last_modified": h.get("last-modified"), "content_type": h.get("content-type")}
         if response.status_code == 304:
-            return FetchResult(**meta)  # type: ignore[arg-type]
+            return FetchResult(**meta)
         if response.status_code >= 400:
             phrase = response.reason_phrase or ""
             raise FetchHTTPError(f"HTTP {response.status_code} {phrase}".strip(), str(url),
@@ -500,7 +500,7 @@ class Fetcher:
         if response.status_code != 200:
             raise FetchError(f"unexpected HTTP status {response.status_code}", str(url))
         content = await read_capped(response, self.cfg.max_bytes)
-        return FetchResult(content=content, headers=dict(h.items()), **meta)  # type: ignore[arg-type]
+        return FetchResult(content=content, headers=dict(h.items()), **meta)
 
 
 def run_sync(coro: Awaitable[Any]) -> Any:

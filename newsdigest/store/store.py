@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsdigest.clock import day_or_none
-from newsdigest.errors import LeaseHeldError
+from newsdigest.errors import LeaseHeldError, StoreError
 from newsdigest.extract.types import Extraction
 from newsdigest.models import Article, ArticleInput, ChatRef, Deadline, KeyPoint, Subscription
-from newsdigest.store.base import StoreBase, StoreError, day_after, iso, loads
+from newsdigest.store.base import StoreBase, day_after, iso, loads
 from newsdigest.store.delivery_repo import DeliveryRepo
 from newsdigest.store.feeds_repo import FeedsRepo
 from newsdigest.store.stories_repo import StoriesRepo

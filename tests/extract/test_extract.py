@@ -126,7 +126,7 @@ def test_language_detection_and_override() -> None:
 def test_tagger_failure_does_not_lose_the_article() -> None:
     from newsdigest.extract import extract_with
 
-    def broken(text: str, *, lang: str, anchor: object) -> list:
+    def broken(text: str, *, lang: str, anchor: object) -> list[Timex]:
         raise RuntimeError("boom")
 
     x = extract_with(DE, published="2021-03-10", tagger=broken)

@@ -20,11 +20,12 @@ import time
 from newsdigest.clock import FakeClock
 from newsdigest.config import build_config
 from newsdigest.digests.delivery import Deliverer, acquire_instance_lease
+from newsdigest.models import Platform
 from newsdigest.reply import Reply
 from newsdigest.sender import SendOutcome, SendResult
 from newsdigest.store.store import Store
 
-PLATFORM = "telegram"
+PLATFORM = Platform.TELEGRAM
 
 
 class FileSender:

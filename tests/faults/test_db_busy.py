@@ -18,10 +18,10 @@ import pytest
 from newsdigest.clock import Clock
 from newsdigest.config import build_config
 from newsdigest.handlers import Core
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatRef, Platform
 from newsdigest.store.store import Store
 
-CHAT = ChatRef("telegram", "777")
+CHAT = ChatRef(Platform.TELEGRAM, "777")
 HOLD_SECONDS = 1.0
 
 pytestmark = pytest.mark.timeout(30)

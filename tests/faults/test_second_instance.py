@@ -22,8 +22,11 @@ def _env() -> dict[str, str]:
 
 
 def _run(db: Path, cwd: Path, **kw: object) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "newsdigest", "run", "--db", str(db)], cwd=cwd, env=_env(),
-                            text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)  # type: ignore[call-overload]
+    proc: subprocess.Popen[str] = subprocess.Popen(  # type: ignore[call-overload]
+        [sys.executable, "-m", "newsdigest", "run", "--db", str(db)], cwd=cwd, env=_env(),
+        text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw,
+    )
+    return proc
 
 
 def _wait_for(lines: list[str], needle: str, proc: subprocess.Popen[str], seconds: float = 30) -> None:

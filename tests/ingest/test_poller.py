@@ -8,6 +8,7 @@ import datetime as dt
 import random
 import threading
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -177,7 +178,8 @@ async def test_pages_are_not_fetched_when_disabled(
     ],
 )
 async def test_broken_feeds_record_errors_and_back_off(
-    store: Store, loopback_config: Config, feed_server: FeedServer, clock: FakeClock, setup, error: str  # type: ignore[no-untyped-def]
+    store: Store, loopback_config: Config, feed_server: FeedServer, clock: FakeClock, setup: Callable[[FeedServer], object],
+    error: str,
 ) -> None:
     setup(feed_server)
     store.add_feed(feed_server.url("/f.xml"))

@@ -91,7 +91,7 @@ def test_uncaught_exceptions_in_main_and_other_threads(logged: io.StringIO) -> N
     try:
         _fail_with_secrets()
     except RuntimeError:
-        sys.excepthook(*sys.exc_info())  # type: ignore[arg-type]
+        sys.excepthook(*sys.exc_info())
     assert "slack said no to *** signed with ***" in logged.getvalue()
 
     def worker() -> None:

@@ -7,11 +7,11 @@ import datetime as dt
 from newsdigest.clock import Clock
 from newsdigest.config import Config
 from newsdigest.handlers import Core
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatRef, Platform
 from newsdigest.store.store import Store
 from newsdigest.stories.service import ensure_assigned
 
-CHAT = ChatRef("console", "console")
+CHAT = ChatRef(Platform.CONSOLE, "console")
 SEPTEMBER_TITLES = ("ByteDance lehnt Microsoft-Angebot ab", "Oracle gewinnt Bietergefecht")
 
 
