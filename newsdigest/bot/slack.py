@@ -231,7 +231,7 @@ class SlackBot:
     async def _work(self, command: dict[str, Any]) -> None:
         try:
             await self._answer(command)
-        except Exception as exc:  # any failure still gets the user a polite answer
+        except Exception as exc:  # noqa: BLE001 (any failure still gets the user a polite answer; _on_error logs it)
             await self._on_error(exc, command)
 
     async def _answer(self, command: dict[str, Any]) -> None:

@@ -228,7 +228,7 @@ class Deliverer:
     async def run_subscription(self, sub_id: int) -> DeliveryResult | None:
         """The scheduler's job for one subscription: its latest slot, if the ledger has not settled it."""
         now = self.clock.now()
-        subs = [s for s in self.store.scheduled_subscriptions_of(sub_id)]
+        subs = list(self.store.scheduled_subscriptions_of(sub_id))
         mine = next((s for s in subs if s.id == sub_id), None)
         if mine is None:
             return None

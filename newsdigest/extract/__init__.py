@@ -96,7 +96,7 @@ def _language(text: str, lang: str | None, detector: Detector | None) -> str:
     if detector is not None:
         try:
             found = detector(text)
-        except Exception:
+        except Exception:  # noqa: BLE001 (extraction never crashes on bad input: the hint counts below decide)
             found = None
         if found in ("de", "en"):
             return found
@@ -109,7 +109,7 @@ def _tag(text: str, lang: str, pub: dt.date | None, tagger: Tagger | None, error
         return []
     try:
         found = list(tagger(text, lang=lang, anchor=pub))
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 (never crash on bad input: the failure is recorded in the result)
         errors.append(f"temporal: {type(exc).__name__}: {exc}"[:200])
         return []
     ok = [t for t in found if 0 <= t.start < t.end <= len(text) and text[t.start : t.end] == t.text]

@@ -54,8 +54,8 @@ class ArticlesRepo(StoreBase):
         """The known article matching any identity, and which one matched."""
         checks: list[tuple[str, str, str | None]] = [
             ("guid", "SELECT id FROM articles WHERE guid = ? UNION SELECT article_id FROM article_sources WHERE guid = ?", guid),
-            ("url", "SELECT id FROM articles WHERE canonical_url = ? UNION "
-                    "SELECT article_id FROM article_sources WHERE canonical_url = ?", canonical_url),
+            ("url", ("SELECT id FROM articles WHERE canonical_url = ? UNION "
+                     "SELECT article_id FROM article_sources WHERE canonical_url = ?"), canonical_url),
             ("hash", "SELECT id, ? FROM articles WHERE content_hash = ?", content_hash),
         ]
         for name, sql, value in checks:

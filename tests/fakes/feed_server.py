@@ -135,6 +135,7 @@ class FeedServer:
                 if route.last_modified:
                     headers["Last-Modified"] = route.last_modified
                 self._send(route.status, route.body, route.content_type, headers)
+                return None
 
             def _send(self, status: int, body: bytes, ctype: str | None, headers: dict[str, str] | None = None) -> None:
                 self.send_response(status)

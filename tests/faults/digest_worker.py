@@ -45,7 +45,7 @@ class FileSender:
         os.fsync(self.fd)  # accepted: from here on the message exists whatever happens to us
         self.accepted += 1
         if self.accepted == self.stall_after:
-            time.sleep(60)  # blocks the loop: no ledger mark can happen until the parent kills us
+            time.sleep(60)  # noqa: ASYNC251 (on purpose) blocks the loop: no ledger mark can happen until the parent kills us
         return SendResult(SendOutcome.SENT, messages=1)
 
 

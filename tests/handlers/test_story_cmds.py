@@ -28,7 +28,7 @@ def test_timeline_gives_text_in_date_order_and_a_png(seeded_core: Core) -> None:
     dated = [line for line in out.splitlines() if line.startswith("• ")]
     assert any("12 November 2020" in x and "(deadline)" in x for x in dated)
     assert any("20 September 2020" in x and "replaced by 12 November 2020" in x for x in dated)
-    days = [dt.datetime.strptime(x[2:].split(" — ")[0], "%d %B %Y").date() for x in dated]
+    days = [dt.datetime.strptime(x[2:].split(" — ")[0], "%d %B %Y").date() for x in dated]  # noqa: DTZ007 (a date)
     assert days == sorted(days)
     (image,) = reply.images
     assert image.data.startswith(PNG) and image.filename.endswith(".png")
