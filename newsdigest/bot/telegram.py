@@ -57,10 +57,11 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, RequestData
 
+from newsdigest import texts
 from newsdigest.bot.ratelimit import BULK, INTERACTIVE, RateLimiter
 from newsdigest.bot.telegram_render import Part, Photo, render
 from newsdigest.config import TelegramConfig
-from newsdigest.handlers import all_commands, i18n, not_a_command
+from newsdigest.handlers import all_commands, not_a_command
 from newsdigest.handlers.registry import ALIASES
 from newsdigest.models import ChatKind, ChatRef, Platform
 from newsdigest.reply import Reply, error_reply
@@ -582,7 +583,7 @@ class TelegramBot:
             return
         user = update.effective_user
         lang = self.core.language(chat_ref(update.effective_chat), user.language_code if user else None)
-        sorry = error_reply(i18n.t(lang, "internal_error"))
+        sorry = error_reply(texts.t(lang, "internal_error"))
         try:
             await self.sender.send(str(update.effective_chat.id), sorry, interactive=True)
         except TelegramError:

@@ -11,12 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from newsdigest.digests.texts import countdown, format_moment, format_value, sources, tr
 from newsdigest.models import ChangeKind
 from newsdigest.reply import Block, BulletList, Heading, Inline, Reply, Span, item, text
 from newsdigest.stories.ledger import When
 from newsdigest.stories.status import DeadlineChange, StoryChanges
-from newsdigest.texts import format_date
+from newsdigest.texts import countdown, format_date, format_moment, format_value, sources, t
 
 _CHANGE_ORDER = {ChangeKind.EXTENDED: 0, ChangeKind.MOVED: 1, ChangeKind.ADDED: 2, ChangeKind.PASSED: 3}
 
@@ -75,27 +74,27 @@ def compose(inp: DigestInput, opts: ComposeOptions | None = None) -> Reply | Non
     """The digest for one chat, or None when the day is quiet and skip_quiet is set."""
     opts = opts or ComposeOptions()
     lang = opts.lang
-    title = tr(lang, "title" if opts.scheduled else "title_now", date=format_date(inp.as_of, lang, weekday=True))
+    title = t(lang, "title" if opts.scheduled else "title_now", date=format_date(inp.as_of, lang, weekday=True))
     since = format_moment(inp.since, lang) if inp.since else None
     if is_quiet(inp):
         if opts.skip_quiet:
             return None
-        line = tr(lang, "nothing_new", since=since) if since else tr(lang, "nothing_new_start")
+        line = t(lang, "nothing_new", since=since) if since else t(lang, "nothing_new_start")
         return Reply((text(line),))
-    blocks: list[Block] = [Heading(title), text(tr(lang, "since", since=since) if since else tr(lang, "since_start"))]
+    blocks: list[Block] = [Heading(title), text(t(lang, "since", since=since) if since else t(lang, "since_start"))]
     budget = _Budget(opts.max_chars - len(title) - 80)
     stories = [s for s in inp.stories if not s.empty]
     for story in stories[: opts.max_stories]:
         blocks.extend(_story_blocks(story, inp, opts, budget))
     if len(stories) > opts.max_stories:
-        blocks.append(text(tr(lang, "more_stories", n=len(stories) - opts.max_stories)))
+        blocks.append(text(t(lang, "digest_more_stories", n=len(stories) - opts.max_stories)))
     blocks.extend(_upcoming_blocks(inp, opts, budget))
     return Reply(tuple(blocks))
 
 
 def _story_blocks(story: StoryChanges, inp: DigestInput, opts: ComposeOptions, budget: _Budget) -> list[Block]:
     lang = opts.lang
-    name = story.story.name or (tr(lang, "all_news") if len(inp.stories) == 1 else tr(lang, "other_news"))
+    name = story.story.name or (t(lang, "all_news") if len(inp.stories) == 1 else t(lang, "other_news"))
     changes = sorted(story.deadlines, key=lambda c: (_CHANGE_ORDER[c.kind], c.item.value))
     lines = [_change_line(c, inp.as_of, lang) for c in changes[: opts.max_changes]]
     hidden = max(0, len(changes) - opts.max_changes)
@@ -108,16 +107,16 @@ def _story_blocks(story: StoryChanges, inp: DigestInput, opts: ComposeOptions, b
     if not kept:
         return []
     if hidden:
-        kept.append(item(Span(tr(lang, "more", n=hidden), italic=True)))
+        kept.append(item(Span(t(lang, "more", n=hidden), italic=True)))
     return [Heading(name), BulletList(tuple(kept))]
 
 
 def _change_line(change: DeadlineChange, as_of: dt.date, lang: str) -> Inline:
     value = change.item.value
-    days = _days_until(value, as_of)
-    note = f" ({countdown(days, lang)})" if days is not None and change.kind != ChangeKind.PASSED else ""
+    day = _full_day(value)
+    note = f" ({countdown(day, as_of, lang)})" if day is not None and change.kind != ChangeKind.PASSED else ""
     old = format_value(when_value(change.old), lang) if change.old else ""
-    line = tr(lang, change.kind, date=format_value(value, lang), countdown=note, old=old,
+    line = t(lang, f"change_{change.kind}", date=format_value(value, lang), countdown=note, old=old,
               what=_clip(change.item.what, 200))
     return item(line)
 
@@ -133,8 +132,8 @@ def _upcoming_blocks(inp: DigestInput, opts: ComposeOptions, budget: _Budget) ->
     rows: list[Inline] = []
     ordered = sorted(inp.upcoming, key=lambda u: u.value)
     for u in ordered[: opts.max_upcoming]:
-        days = _days_until(u.value, inp.as_of)
-        when = format_value(u.value, lang) + (f" ({countdown(days, lang)})" if days is not None else "")
+        day = _full_day(u.value)
+        when = format_value(u.value, lang) + (f" ({countdown(day, inp.as_of, lang)})" if day is not None else "")
         tail = f" — {u.story}" if u.story else ""
         rows.append(item(Span(when, bold=True), Span(f": {_clip(u.what, 200)}{tail}")))
     kept = [r for r in rows if budget.take(r)]
@@ -142,15 +141,16 @@ def _upcoming_blocks(inp: DigestInput, opts: ComposeOptions, budget: _Budget) ->
     if not kept:
         return []
     if hidden:
-        kept.append(item(Span(tr(lang, "more", n=hidden), italic=True)))
-    return [Heading(tr(lang, "upcoming", days=opts.horizon_days)), BulletList(tuple(kept))]
+        kept.append(item(Span(t(lang, "more", n=hidden), italic=True)))
+    return [Heading(t(lang, "digest_upcoming", days=opts.horizon_days)), BulletList(tuple(kept))]
 
 
-def _days_until(value: str, as_of: dt.date) -> int | None:
+def _full_day(value: str) -> dt.date | None:
+    """The day of a full TIMEX3 date value; None for a month, a year or anything else (no countdown then)."""
     if len(value) < 10:
         return None
     try:
-        return (dt.date.fromisoformat(value[:10]) - as_of).days
+        return dt.date.fromisoformat(value[:10])
     except ValueError:
         return None
 

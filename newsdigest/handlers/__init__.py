@@ -12,12 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from newsdigest import texts
 from newsdigest.clock import Clock
 from newsdigest.config import Config
 from newsdigest.errors import StoreBusyError
-from newsdigest.handlers import digest_cmds, feed_cmds, general, i18n, story_cmds
+from newsdigest.handlers import digest_cmds, feed_cmds, general, story_cmds
 from newsdigest.handlers.context import CommandContext
-from newsdigest.handlers.registry import COMMANDS, CommandSpec, UsageError, parse_command
+from newsdigest.handlers.registry import COMMANDS, CommandSpec, UsageError, command_list, parse_command
 from newsdigest.models import ChatRef
 from newsdigest.reply import Reply, error_reply
 
@@ -46,7 +47,7 @@ def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
 
 def not_a_command(lang: str, line: str) -> Reply:
     """Plain text where a command was expected: a one-line hint, not the whole help."""
-    return error_reply(i18n.t(lang, "not_a_command", line=quote(line)))
+    return error_reply(texts.t(lang, "not_a_command", line=quote(line)))
 
 
 def dispatch(ctx: CommandContext, line: str) -> Reply:
@@ -56,13 +57,13 @@ def dispatch(ctx: CommandContext, line: str) -> Reply:
         return not_a_command(ctx.lang, line)
     spec = COMMANDS.get(parsed.name)
     if spec is None:
-        return error_reply(i18n.t(ctx.lang, "unknown_command", name=quote(parsed.name)), *i18n.command_list(ctx.lang))
+        return error_reply(texts.t(ctx.lang, "unknown_command", name=quote(parsed.name)), *command_list(ctx.lang))
     if spec.admin and not ctx.is_admin:
-        return error_reply(i18n.t(ctx.lang, "admin_only", name=spec.name))
+        return error_reply(texts.t(ctx.lang, "admin_only", name=spec.name))
     try:
         return spec.handler(ctx, parsed.args)
     except UsageError as exc:
-        return error_reply(f"{exc}\n{i18n.t(ctx.lang, 'usage')}: {spec.usage()}")
+        return error_reply(f"{exc}\n{texts.t(ctx.lang, 'usage')}: {spec.usage()}")
 
 
 @dataclass
@@ -90,7 +91,7 @@ class Core:
             return override
         if user_lang:
             code = user_lang.lower()[:2]
-            if code in i18n.LANGUAGES:
+            if code in texts.LANGUAGES:
                 return code
         return self.config.bot.language
 
@@ -122,10 +123,10 @@ class Core:
             reply = dispatch(ctx, line)
         except StoreBusyError as exc:
             log.warning("command busy platform=%s chat=%s command=%s: %s", chat.platform, chat.chat_id, name, exc)
-            reply = error_reply(i18n.t(ctx.lang, "database_busy"))
+            reply = error_reply(texts.t(ctx.lang, "database_busy"))
         except Exception:
             log.exception("command failed platform=%s chat=%s command=%s", chat.platform, chat.chat_id, name)
-            reply = error_reply(i18n.t(ctx.lang, "internal_error"))
+            reply = error_reply(texts.t(ctx.lang, "internal_error"))
         elapsed = time.perf_counter() - started
         log.info(
             "command platform=%s chat=%s command=%s ok=%s ms=%.1f",

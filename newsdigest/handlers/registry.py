@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from newsdigest.errors import UserError
 from newsdigest.handlers.context import CommandContext
-from newsdigest.reply import Reply
+from newsdigest.reply import Block, BulletList, Paragraph, Reply, Span, code, item
+from newsdigest.texts import t
 
 Handler = Callable[[CommandContext, str], Reply]
 
@@ -67,3 +68,13 @@ def parse_command(line: str) -> ParsedCommand | None:
         return None
     name = m.group(1).lower()
     return ParsedCommand(ALIASES.get(name, name), (m.group(3) or "").strip(), m.group(2))
+
+
+def command_list(lang: str, *, admin: bool = True, prefix: str = "/") -> tuple[Block, ...]:
+    """The command table as reply blocks (used by /help and by every error reply)."""
+    rows = []
+    for spec in COMMANDS.values():
+        if spec.admin and not admin:
+            continue
+        rows.append(item(code(spec.usage(prefix)), Span(" — " + spec.help(lang))))
+    return (Paragraph((Span(t(lang, "commands"), bold=True),)), BulletList(tuple(rows)))

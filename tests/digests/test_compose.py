@@ -53,7 +53,7 @@ def test_story_changes_and_upcoming_deadlines_in_english() -> None:
     body = reply.plain_text()
     assert body.splitlines()[0] == "Your news digest — Mon 14 September 2020"
     assert "Changes since Sun 13 September 2020 08:00." in body
-    assert "• Deadline extended from 20 September 2020 to 12 November 2020 (in 59 days): sell the US business" in body
+    assert "• Deadline extended from 20 September 2020 to 12 November 2020 (in 2 months): sell the US business" in body
     assert "• ByteDance picks Oracle as its US technology partner. (3 sources)" in body
     assert "• 15 September 2020 (tomorrow): find a buyer — TikTok US sale" in body
     assert "Due in the next 7 days" in body

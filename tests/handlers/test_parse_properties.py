@@ -22,11 +22,11 @@ from newsdigest.config import build_config, valid_timezone
 from newsdigest.digests.slots import BadTimeError, parse_hhmm, zone
 from newsdigest.handlers import Core, all_commands
 from newsdigest.handlers.digest_cmds import parse_subscribe_args
-from newsdigest.handlers.i18n import t
 from newsdigest.handlers.registry import ALIASES, parse_command
 from newsdigest.models import ChatKind, ChatRef, Platform
 from newsdigest.reply import Reply
 from newsdigest.store.store import Store
+from newsdigest.texts import t
 
 FUZZ_CHAT = ChatRef(Platform.TELEGRAM, "-100777", ChatKind.GROUP)  # not an admin: addfeed / removefeed never touch the network
 AS_OF = dt.date(2020, 9, 14)
