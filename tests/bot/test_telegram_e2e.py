@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (fixtures imported from conftest_telegram)
 """The real python-telegram-bot Application against the fake Bot API, typed at as a user would."""
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from newsdigest.handlers import Core, all_commands
 from newsdigest.ingest.pipeline import ingest_article
 from newsdigest.models import ArticleInput, ChatKind, ChatRef, Platform
 from newsdigest.reply import Reply, text
-from tests.bot.conftest_telegram import running_bot, tg_config, tg_core, tg_fake  # noqa: F401
+from tests.bot.telegram_support import running_bot, tg_config
 from tests.conftest import SEEDS, SEEDS_AS_OF
 from tests.fakes.telegram_api import FakeTelegram, SentMessage, parse_html
 
@@ -157,7 +156,7 @@ async def test_membership_and_migration_updates_reach_the_store(tg_core: Core, t
                     and bool(store.query("SELECT 1 FROM chats WHERE chat_id = '-122'")))
 
         deadline = asyncio.get_running_loop().time() + 5
-        while not done() and asyncio.get_running_loop().time() < deadline:  # noqa: ASYNC110 (state is in SQLite)
+        while not done() and asyncio.get_running_loop().time() < deadline:
             await asyncio.sleep(0.02)
     assert not store.chat_active(blocked) and store.subscriptions_for(blocked) == []
     assert store.subscriptions_for(group) == []
