@@ -20,7 +20,7 @@ run: $(STAMP)
 	$(BIN)/newsdigest run
 
 test: $(STAMP) install-check
-	$(BIN)/ruff check newsdigest tests bench
+	$(BIN)/ruff check newsdigest tests bench tools
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/pytest
@@ -39,7 +39,7 @@ install-check: $(CHECK_VENV)/.deps
 	cd /tmp && $(abspath $(CHECK_VENV))/bin/python $(abspath tools/check_install.py)
 
 lint: $(STAMP)
-	$(BIN)/ruff check newsdigest tests bench
+	$(BIN)/ruff check newsdigest tests bench tools
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
