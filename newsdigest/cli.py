@@ -17,7 +17,7 @@ from rich.progress import Progress, TaskID
 
 from newsdigest import __version__
 from newsdigest.app import App, open_store, platform_sender
-from newsdigest.bot.console import ConsoleSender, answer_line, render_console
+from newsdigest.bot.console import ConsoleSender, render_console, respond_line
 from newsdigest.cli_feeds import run_feeds_command
 from newsdigest.clock import Clock, parse_date
 from newsdigest.config import Config, load_config
@@ -121,7 +121,7 @@ def cmd_run(args: argparse.Namespace, cfg: Config) -> int:
 def cmd_ask(args: argparse.Namespace, cfg: Config) -> int:
     store = open_store(cfg)
     try:
-        reply = answer_line(Core(store=store, config=cfg, clock=_clock(cfg)), args.line)
+        reply = asyncio.run(respond_line(Core(store=store, config=cfg, clock=_clock(cfg)), args.line))
         print(render_console(reply, Path.cwd()))
     finally:
         store.close()

@@ -105,6 +105,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "why_from": "From {n} articles:",
         "status_title": "{name}",
         "more_stories": "More stories: /stories",
+        "kind_deadline": "deadline",
+        "kind_expiry": "expiry",
+        "why_reason": "Key date because — {reason}",
         # -- digests and subscriptions
         "title": "Your news digest — {date}",
         "title_now": "News digest — {date}",
@@ -226,6 +229,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "why_from": "Aus {n} Artikeln:",
         "status_title": "{name}",
         "more_stories": "Weitere Geschichten: /stories",
+        "kind_deadline": "Frist",
+        "kind_expiry": "Ablauf",
+        "why_reason": "Stichtag, weil — {reason}",
         # -- digests and subscriptions
         "title": "Dein Nachrichtenüberblick — {date}",
         "title_now": "Nachrichtenüberblick — {date}",

@@ -31,11 +31,11 @@ def _inline(spans: Inline) -> str:
     return "".join(out)
 
 
-def answer_line(core: Core, line: str) -> Reply:
+async def respond_line(core: Core, line: str) -> Reply:
     """One console line: a /command is answered, other text gets a one-line hint (only Slack drops the slash)."""
     if not line.lstrip().startswith("/"):
-        return not_a_command(core.language(CONSOLE_CHAT), line)
-    return core.answer(CONSOLE_CHAT, line)
+        return not_a_command(await core.reply_language(CONSOLE_CHAT), line)
+    return await core.respond(CONSOLE_CHAT, line)
 
 
 def render_console(reply: Reply, image_dir: Path | None = None) -> str:
@@ -92,7 +92,8 @@ class ConsoleBot:
         self.interactive = self.stdin.isatty() and self.stdout.isatty()
 
     def answer_line(self, line: str) -> Reply:
-        return answer_line(self.core, line)
+        """From sync code (a worker thread); the chat loop uses `respond_line`."""
+        return self.core.answer(CONSOLE_CHAT, line)
 
     def print_reply(self, reply: Reply) -> None:
         self.stdout.write(render_console(reply, self.image_dir) + "\n")
@@ -108,7 +109,7 @@ class ConsoleBot:
             if self.interactive:
                 self.stdout.write("> ")
                 self.stdout.flush()
-            line = await asyncio.to_thread(self.stdin.readline)
+            line = await asyncio.to_thread(self.stdin.readline)  # terminal I/O, not store work: its own thread
             if not line:
                 return
             line = line.strip()
@@ -118,7 +119,7 @@ class ConsoleBot:
                 return
             if not self.interactive:
                 self.stdout.write(f"> {line}\n")
-            reply = await asyncio.to_thread(self.answer_line, line)
+            reply = await respond_line(self.core, line)
             self.print_reply(reply)
 
     async def send(self, chat_id: str, reply: Reply) -> SendResult:
@@ -146,4 +147,4 @@ class ConsoleSender:
         return SendResult(SendOutcome.SENT, messages=1)
 
 
-__all__ = ["CONSOLE_CHAT", "ConsoleBot", "ConsoleSender", "answer_line", "render_console"]
+__all__ = ["CONSOLE_CHAT", "ConsoleBot", "ConsoleSender", "render_console", "respond_line"]

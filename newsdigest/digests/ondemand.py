@@ -16,6 +16,7 @@ from newsdigest.models import ChatRef, DeliveryStatus, Platform
 from newsdigest.reply import Reply
 from newsdigest.sender import Sender, SendOutcome, SendResult
 from newsdigest.store.store import Store
+from newsdigest.stories.service import ensure_assigned
 
 
 def parse_chat(value: str) -> ChatRef:
@@ -68,22 +69,24 @@ async def run_digest_now(
     A sent digest is recorded in the ledger under slot `manual:<local time>` and moves last_digest_at,
     so the next scheduled digest continues from here.
     """
-    reply = compose_for_chat(store, config, clock, chat)
+    gw = store.gateway
+    await gw.write(ensure_assigned, store)
+    reply = await gw.read(compose_for_chat, store, config, clock, chat)
     if dry_run or sender is None:
         return DigestRun(reply, None)
     now = clock.now()
-    slot = "manual:" + now.astimezone(zone(_chat_zone(store, config, chat))).isoformat(timespec="seconds")
-    claim = store.claim_delivery(chat.platform, chat.chat_id, slot, None, max_attempts=1)
+    slot = "manual:" + now.astimezone(zone(await gw.read(_chat_zone, store, config, chat))).isoformat(timespec="seconds")
+    claim = await gw.write(store.claim_delivery, chat.platform, chat.chat_id, slot, None, max_attempts=1)
     result = await sender.send(chat.chat_id, reply)
     if claim is not None:
         status = {SendOutcome.SENT: DeliveryStatus.SENT, SendOutcome.GONE: DeliveryStatus.GONE}.get(
             result.outcome, DeliveryStatus.FAILED
         )
-        subs = [s.id for s in store.subscriptions_for(chat)]
-        store.finish_delivery(chat.platform, [chat.chat_id], slot, status, at=now, messages=result.messages,
-                              detail=result.detail or None, subscription_ids=subs, digest_at=now)
+        subs = [s.id for s in await gw.read(store.subscriptions_for, chat)]
+        await gw.write(store.finish_delivery, chat.platform, [chat.chat_id], slot, status, at=now,
+                       messages=result.messages, detail=result.detail or None, subscription_ids=subs, digest_at=now)
     if result.outcome is SendOutcome.GONE:
-        store.deactivate_chat(chat, result.detail or "gone")
+        await gw.write(store.deactivate_chat, chat, result.detail or "gone")
     return DigestRun(reply, result)
 
 

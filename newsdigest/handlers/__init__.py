@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from newsdigest import texts
@@ -19,7 +19,7 @@ from newsdigest.errors import StoreBusyError
 from newsdigest.handlers import digest_cmds, feed_cmds, general, story_cmds
 from newsdigest.handlers.context import CommandContext
 from newsdigest.handlers.registry import COMMANDS, CommandSpec, UsageError, command_list, parse_command
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatRef, Platform
 from newsdigest.reply import Reply, error_reply
 
 if TYPE_CHECKING:
@@ -50,8 +50,8 @@ def not_a_command(lang: str, line: str) -> Reply:
     return error_reply(texts.t(lang, "not_a_command", line=quote(line)))
 
 
-def dispatch(ctx: CommandContext, line: str) -> Reply:
-    """Parse one chat line and run its command. Unknown commands and bad arguments get a helpful reply."""
+def _resolve(ctx: CommandContext, line: str) -> tuple[CommandSpec, str] | Reply:
+    """The command and its arguments, or the reply for an unknown, unparseable or forbidden one."""
     parsed = parse_command(line)
     if parsed is None:
         return not_a_command(ctx.lang, line)
@@ -60,25 +60,67 @@ def dispatch(ctx: CommandContext, line: str) -> Reply:
         return error_reply(texts.t(ctx.lang, "unknown_command", name=quote(parsed.name)), *command_list(ctx.lang))
     if spec.admin and not ctx.is_admin:
         return error_reply(texts.t(ctx.lang, "admin_only", name=spec.name))
+    return spec, parsed.args
+
+
+def _usage(ctx: CommandContext, spec: CommandSpec, exc: UsageError) -> Reply:
+    return error_reply(f"{exc}\n{texts.t(ctx.lang, 'usage')}: {spec.usage()}")
+
+
+def dispatch(ctx: CommandContext, line: str) -> Reply:
+    """Parse one chat line and run its command. Unknown commands and bad arguments get a helpful reply.
+
+    Sync: for code already on a worker thread. A coroutine command (addfeed) needs `dispatch_async`.
+    """
+    resolved = _resolve(ctx, line)
+    if isinstance(resolved, Reply):
+        return resolved
+    spec, args = resolved
     try:
-        return spec.handler(ctx, parsed.args)
+        reply = spec.handler(ctx, args)
     except UsageError as exc:
-        return error_reply(f"{exc}\n{texts.t(ctx.lang, 'usage')}: {spec.usage()}")
+        return _usage(ctx, spec, exc)
+    if not isinstance(reply, Reply):  # a coroutine command called from sync code: never started
+        reply.close()  # type: ignore[attr-defined]
+        raise TypeError(f"/{spec.name} is a coroutine command: answer it with Core.respond()")
+    return reply
+
+
+async def dispatch_async(ctx: CommandContext, line: str) -> Reply:
+    """`dispatch` from the event loop: sync commands run on the gateway (writer thread when they write)."""
+    gateway = ctx.store.gateway
+    resolved = await gateway.read(_resolve, ctx, line)
+    if isinstance(resolved, Reply):
+        return resolved
+    spec, args = resolved
+    if not spec.is_async:
+        return await (gateway.write if spec.writes else gateway.read)(dispatch, ctx, line)
+    try:
+        reply = spec.handler(ctx, args)
+        assert not isinstance(reply, Reply)
+        return await reply
+    except UsageError as exc:
+        return _usage(ctx, spec, exc)
 
 
 @dataclass
 class Core:
-    """What adapters hold: the store, configuration and clock, plus hooks for the scheduler and metrics."""
+    """What adapters hold: the store, configuration and clock, plus hooks for the scheduler and metrics.
+
+    Adapters reach the store only through the Core's coroutines (`respond`, `chat_seen`, `chat_gone`,
+    `chat_moved`, `reply_language`), which run the sync work on the store's gateway threads.
+    """
 
     store: Store
     config: Config
     clock: Clock
     on_subscriptions_changed: Callable[[], object] | None = None  # its result is ignored
     observer: CommandObserver | None = None
+    _known_chats: set[str] = field(default_factory=set, repr=False)
 
     def is_admin(self, chat: ChatRef, user_id: str | None, user_name: str | None = None) -> bool:
         """Console users are admins; on platforms, `admins` lists user ids or @usernames."""
-        if chat.platform == "console":
+        if chat.platform == Platform.CONSOLE:
             return True
         admins = {"telegram": self.config.telegram.admins, "slack": self.config.slack.admins}.get(chat.platform, ())
         names = {a.lstrip("@").lower() for a in admins if a.startswith("@")}
@@ -113,20 +155,66 @@ class Core:
         self, chat: ChatRef, line: str, user_id: str | None = None, user_lang: str | None = None,
         *, user_name: str | None = None,
     ) -> Reply:
-        """Answer one command line; never raises for bad input (logs and apologises on internal errors)."""
-        started = time.perf_counter()
-        line = line.encode("utf-8", "replace").decode("utf-8")  # lone surrogates cannot be stored or sent
-        parsed = parse_command(line)
-        name = parsed.name if parsed and parsed.name in COMMANDS else "unknown"
+        """Answer one command line from sync code; never raises for bad input (logs and apologises on errors)."""
+        started, line, name = self._begin(line)
         ctx = self.context(chat, user_id, user_lang, user_name)
         try:
             reply = dispatch(ctx, line)
-        except StoreBusyError as exc:
+        except Exception as exc:  # noqa: BLE001 (never raises for a command: _failed logs it and apologises)
+            reply = self._failed(ctx, name, exc)
+        return self._finish(chat, name, reply, started)
+
+    async def respond(
+        self, chat: ChatRef, line: str, user_id: str | None = None, user_lang: str | None = None,
+        *, user_name: str | None = None, title: str | None = None,
+    ) -> Reply:
+        """`answer` for the event loop (every adapter): the chat is remembered, the work runs off the loop."""
+        started, line, name = self._begin(line)
+        try:
+            await self.chat_seen(chat, title)
+            ctx = await self.store.gateway.read(self.context, chat, user_id, user_lang, user_name)
+        except Exception as exc:  # noqa: BLE001 (as above)
+            ctx = CommandContext(self.store, self.config, self.clock, chat, user_id, self.config.bot.language)
+            return self._finish(chat, name, self._failed(ctx, name, exc), started)
+        try:
+            reply = await dispatch_async(ctx, line)
+        except Exception as exc:  # noqa: BLE001 (never raises for a command: _failed logs it and apologises)
+            reply = self._failed(ctx, name, exc)
+        return self._finish(chat, name, reply, started)
+
+    async def reply_language(self, chat: ChatRef, user_lang: str | None = None) -> str:
+        return await self.store.gateway.read(self.language, chat, user_lang)
+
+    async def chat_seen(self, chat: ChatRef, title: str | None = None) -> None:
+        """Remember a platform chat the bot hears from (once per process and chat; the console is not stored)."""
+        if chat.platform == Platform.CONSOLE or chat.key in self._known_chats:
+            return
+        await self.store.gateway.write(self.store.register_chat, chat, title)
+        self._known_chats.add(chat.key)
+
+    async def chat_gone(self, chat: ChatRef, reason: str) -> int:
+        """The platform says the chat is gone: stop sending there. Returns the subscriptions deactivated."""
+        self._known_chats.discard(chat.key)  # heard from again (unblocked, re-invited): registered active again
+        return await self.store.gateway.write(self.store.deactivate_chat, chat, reason)
+
+    async def chat_moved(self, platform: str, old_id: str, new_id: str) -> None:
+        """A Telegram group became a supergroup: its settings, subscriptions and ledger follow it."""
+        await self.store.gateway.write(self.store.migrate_chat, platform, old_id, new_id)
+
+    def _begin(self, line: str) -> tuple[float, str, str]:
+        line = line.encode("utf-8", "replace").decode("utf-8")  # lone surrogates cannot be stored or sent
+        parsed = parse_command(line)
+        return time.perf_counter(), line, parsed.name if parsed and parsed.name in COMMANDS else "unknown"
+
+    def _failed(self, ctx: CommandContext, name: str, exc: Exception) -> Reply:
+        chat = ctx.chat
+        if isinstance(exc, StoreBusyError):
             log.warning("command busy platform=%s chat=%s command=%s: %s", chat.platform, chat.chat_id, name, exc)
-            reply = error_reply(texts.t(ctx.lang, "database_busy"))
-        except Exception:
-            log.exception("command failed platform=%s chat=%s command=%s", chat.platform, chat.chat_id, name)
-            reply = error_reply(texts.t(ctx.lang, "internal_error"))
+            return error_reply(texts.t(ctx.lang, "database_busy"))
+        log.error("command failed platform=%s chat=%s command=%s", chat.platform, chat.chat_id, name, exc_info=exc)
+        return error_reply(texts.t(ctx.lang, "internal_error"))
+
+    def _finish(self, chat: ChatRef, name: str, reply: Reply, started: float) -> Reply:
         elapsed = time.perf_counter() - started
         log.info(
             "command platform=%s chat=%s command=%s ok=%s ms=%.1f",

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from newsdigest.clock import Clock
 from newsdigest.config import Config
 from newsdigest.ingest.feeds import FeedError, discover_feed_links, document_kind, parse_feed
-from newsdigest.ingest.fetch import Fetcher, Resolver, run_sync, system_resolver
+from newsdigest.ingest.fetch import Fetcher, Resolver, no_running_loop, system_resolver
 from newsdigest.ingest.pages import extract_page, page_article
 from newsdigest.ingest.pipeline import ingest_article
 from newsdigest.ingest.poller import ANY_ACCEPT, new_worker, next_poll_at
 from newsdigest.models import Feed
-from newsdigest.store.store import Store
+from newsdigest.store.store import IngestStore
 
 
 class NotAFeedError(FeedError):
@@ -51,25 +51,28 @@ class UrlIngestReport:
 
 
 async def ingest_url_async(
-    store: Store, config: Config, url: str, *, published: dt.date | None = None, resolver: Resolver = system_resolver
+    store: IngestStore, config: Config, url: str, *, published: dt.date | None = None, resolver: Resolver = system_resolver
 ) -> UrlIngestReport:
     """Fetch a URL once: a feed has its entries ingested (teasers completed), a page is ingested as one article."""
     async with Fetcher(config.ingest, resolver=resolver) as fetcher:
         result = await fetcher.fetch(url, accept=ANY_ACCEPT)
         worker = new_worker(store, config.ingest, fetcher, Clock(), random.Random())
         if document_kind(result.content, result.content_type) != "page":
-            parsed = await asyncio.to_thread(parse_feed, result.content, url=result.url, content_type=result.content_type)
-            known_feed = await asyncio.to_thread(store.feed, url)
+            parsed = await store.gateway.read(parse_feed, result.content, url=result.url,
+                                              content_type=result.content_type)
+            known_feed = await store.gateway.read(store.feed, url)
             counts = await worker.ingest_parsed(parsed, feed_id=known_feed.id if known_feed else None)
             return UrlIngestReport(url, "feed", parsed.title, counts.created, counts.known, counts.errors)
-    page = await asyncio.to_thread(extract_page, result.content, result.url)
-    added = await asyncio.to_thread(ingest_article, store, page_article(page, published=published))
+    page = await store.gateway.read(extract_page, result.content, result.url)
+    added = await store.gateway.write(ingest_article, store, page_article(page, published=published))
     return UrlIngestReport(url, "page", page.title, int(added.created), int(not added.created))
 
 
-def ingest_url_sync(store: Store, config: Config, url: str, *, published: dt.date | None = None) -> UrlIngestReport:
-    """`newsdigest ingest URL` from sync code. Raises FetchError, FeedError or PageError with a readable reason."""
-    return run_sync(ingest_url_async(store, config, url, published=published))  # type: ignore[no-any-return]
+def ingest_url_sync(store: IngestStore, config: Config, url: str, *, published: dt.date | None = None) -> UrlIngestReport:
+    """`newsdigest ingest URL` from sync code with no event loop (the CLI). Raises FetchError, FeedError or
+    PageError with a readable reason. Coroutines await `ingest_url_async` instead (one loop, never nested)."""
+    no_running_loop("ingest_url_sync")
+    return asyncio.run(ingest_url_async(store, config, url, published=published))
 
 
 @dataclass
@@ -83,7 +86,7 @@ class AddFeedOutcome:
 
 
 async def add_feed_checked(
-    store: Store,
+    store: IngestStore,
     config: Config,
     url: str,
     *,
@@ -99,12 +102,12 @@ async def add_feed_checked(
         if document_kind(result.content, result.content_type) == "page":
             raise NotAFeedError("this is a web page, not an RSS or Atom feed",
                                 discover_feed_links(result.content, result.url))
-        parsed = await asyncio.to_thread(parse_feed, result.content, url=result.url, content_type=result.content_type)
-        feed, new = await asyncio.to_thread(store.add_feed, url, title=parsed.title, added_by=added_by)
+        parsed = await store.gateway.read(parse_feed, result.content, url=result.url, content_type=result.content_type)
+        feed, new = await store.gateway.write(store.add_feed, url, title=parsed.title, added_by=added_by)
         worker = new_worker(store, config.ingest, fetcher, clock, random.Random())
         counts = await worker.ingest_parsed(parsed, feed_id=feed.id)
     now = clock.now()
-    await asyncio.to_thread(
+    await store.gateway.write(
         store.record_feed_success, feed.id, now=now, next_poll=next_poll_at(now, config.ingest.interval_minutes, 0, worker.rng),
         etag=result.etag, last_modified=result.last_modified, title=parsed.title, new_items=counts.created,
     )
