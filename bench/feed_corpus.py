@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from newsdigest.config import build_config
-from newsdigest.ingest.poller import ingest_url_async
+from newsdigest.ingest.oneshot import ingest_url_async
 from newsdigest.store.store import Store
 
 _HEADER = re.compile(rb"^Header:\s*([\w-]+):\s*(.+?)\s*$", re.M | re.I)
@@ -87,7 +87,7 @@ async def run(root: Path, files: list[Path], port: int) -> tuple[collections.Cou
             url = f"http://127.0.0.1:{port}/{path.relative_to(root).as_posix()}"
             try:
                 report = await ingest_url_async(store, config, url)
-            except Exception as exc:  # every kind of refusal and failure is counted, none stops the run
+            except Exception as exc:  # noqa: BLE001 (every kind of refusal and failure is counted, none stops the run)
                 kind = classify(exc)
                 outcomes[kind] += 1
                 if kind.startswith("refused"):

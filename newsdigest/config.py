@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from newsdigest.errors import ConfigError as ConfigError  # re-exported: callers catch config.ConfigError
+
 ENV_SECRETS = {
     ("telegram", "token"): "NEWSDIGEST_TELEGRAM_TOKEN",
     ("telegram", "webhook_secret"): "NEWSDIGEST_TELEGRAM_WEBHOOK_SECRET",
@@ -28,10 +30,6 @@ _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 # host, host:port, host:* ; a bare IPv6 address or network has no port, a bracketed one may have one
 _ALLOW_ENTRY = re.compile(r"^(?:\[[0-9A-Fa-f:.]+\](?::(?:\d{1,5}|\*))?|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*(?:/\d+)?"
                           r"|[^\s:/\[\]]+(?:/\d+)?(?::(?:\d{1,5}|\*))?)$")
-
-
-class ConfigError(ValueError):
-    """A configuration key or value is wrong; the message names it and says what is expected."""
 
 
 @dataclass(frozen=True)

@@ -13,24 +13,21 @@ import re
 import time
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 import feedparser
 
+from newsdigest.errors import IngestError
 from newsdigest.ingest.decode import Decoded, as_utf8_xml, decode_document
+from newsdigest.ingest.fetch import FetchResult
 from newsdigest.models import ArticleInput
-
-if TYPE_CHECKING:
-    from newsdigest.config import Config
-    from newsdigest.ingest.poller import UrlIngestReport
-    from newsdigest.store.store import Store
 
 SUMMARY_ONLY_CHARS = 400  # entry text shorter than this is a teaser: fetch the page when allowed
 _BENIGN_BOZO = (feedparser.CharacterEncodingOverride,)
 
 
-class FeedError(ValueError):
+class FeedError(IngestError, ValueError):
     """A document is not a usable feed; the message says what is wrong."""
 
 
@@ -365,8 +362,16 @@ def _entry_date(raw: Any) -> tuple[dt.date | None, str | None]:
     return None, "undated, filed under the ingest day"
 
 
-def ingest_url(store: Store, config: Config, url: str, *, published: dt.date | None = None) -> UrlIngestReport:
-    """`newsdigest ingest URL`: a feed URL ingests its entries, a page URL the page. Sync; raises FetchError/FeedError."""
-    from newsdigest.ingest.poller import ingest_url_sync
+class NotAFeedError(FeedError):
+    """The URL is a web page, not a feed; `candidates` lists feeds the page announces."""
 
-    return ingest_url_sync(store, config, url, published=published)
+    def __init__(self, message: str, candidates: list[str]) -> None:
+        super().__init__(message)
+        self.candidates = candidates
+
+
+def parse_feed_result(result: FetchResult) -> ParsedFeed:
+    """A fetched feed parsed; a web page is refused the same way for `addfeed`, `feeds add` and the poller."""
+    if document_kind(result.content, result.content_type) == "page":
+        raise NotAFeedError("this is a web page, not an RSS or Atom feed", discover_feed_links(result.content, result.url))
+    return parse_feed(result.content, url=result.url, content_type=result.content_type)

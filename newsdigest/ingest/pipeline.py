@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newsdigest.errors import StoreBusyError
 from newsdigest.extract import extract
 from newsdigest.extract.types import Extraction
 from newsdigest.ingest.dates import refusal
@@ -18,7 +19,6 @@ from newsdigest.ingest.files import MANIFESTS, ArticleFileError, iter_article_fi
 from newsdigest.ingest.updates import link_replacements
 from newsdigest.models import ArticleInput
 from newsdigest.ops.metrics import METRICS
-from newsdigest.store.base import StoreBusyError
 from newsdigest.store.store import AddResult, IngestStore
 
 log = logging.getLogger("newsdigest.ingest")

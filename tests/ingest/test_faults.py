@@ -5,25 +5,27 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from newsdigest.clock import FakeClock
 from newsdigest.config import Config
+from newsdigest.errors import StoreBusyError
 from newsdigest.handlers import Core
 from newsdigest.handlers.feed_cmds import error_hint, feeds_reply
 from newsdigest.ingest.fetch import Fetcher, FetchRefused, FetchSchemeRefused
+from newsdigest.ingest.oneshot import ingest_url_async
 from newsdigest.ingest.pipeline import IngestReport, ingest_entry
-from newsdigest.ingest.poller import ingest_url_async, poll_once
-from newsdigest.models import ArticleInput, ChatRef
-from newsdigest.store.base import StoreBusyError
+from newsdigest.ingest.poller import poll_once
+from newsdigest.models import ArticleInput, ChatRef, Platform
 from newsdigest.store.store import AddResult, Store
 from tests.fakes.feed_server import FeedServer, Item, rss
 from tests.ingest.conftest import TEXTS, ingest_cfg
 
 NOW = dt.datetime(2020, 9, 14, 12, 0, tzinfo=dt.UTC)
-CHAT = ChatRef("console", "faults")
+CHAT = ChatRef(Platform.CONSOLE, "faults")
 GUID = "urn:probe:frist"
 BEFORE = ("Die Regulierungsbehörde hat dem Konzern Veltrix eine Frist bis zum 15. September gesetzt, um den Verkauf "
           "seiner Sparte Nordnetz an einen Käufer abzuschließen. Der Konzern Veltrix verhandelt mit zwei Bietern, "
@@ -39,10 +41,10 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def fstore(tmp_path: Path, clock: FakeClock) -> Store:
+def fstore(tmp_path: Path, clock: FakeClock) -> Iterator[Store]:
     """A store on the test clock, so ingest days and the date window follow it."""
     s = Store(tmp_path / "faults.db", now=clock.now)
-    yield s  # type: ignore[misc]
+    yield s
     s.close()
 
 
@@ -95,10 +97,10 @@ async def test_dates_outside_the_window_are_refused_and_itemised(
     days = {a.title: a.published for a in fstore.articles()}
     assert days == {"Aus der Zukunft": NOW.date(), "Uralt": NOW.date(), "Übermorgen": dt.date(2020, 9, 16),
                     "Ohne Datum": NOW.date()}
-    notes = dict(fstore.query("SELECT title, date_note FROM articles"))  # type: ignore[arg-type]
+    notes: dict[str, str] = {r[0]: r[1] or "" for r in fstore.query("SELECT title, date_note FROM articles")}
     assert notes["Aus der Zukunft"].startswith("refused date 9999-12-31: more than 2 days after the fetch")
     assert notes["Uralt"].startswith("refused date 0001-01-01: before 1900")
-    assert notes["Übermorgen"] is None and notes["Ohne Datum"].startswith("undated")
+    assert notes["Übermorgen"] == "" and notes["Ohne Datum"].startswith("undated")
     lines = report.results[0].warnings
     assert sum("refused date" in line for line in lines) == 2 and any("undated" in line for line in lines)
     health = feeds_reply(fstore).plain_text()
@@ -155,9 +157,9 @@ def test_a_busy_database_is_waited_for_and_a_lost_write_is_never_acknowledged(tm
 
 
 @pytest.fixture
-def other_server() -> FeedServer:
+def other_server() -> Iterator[FeedServer]:
     with FeedServer() as srv:
-        yield srv  # type: ignore[misc]
+        yield srv
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "2130706433", "localhost"])
@@ -209,7 +211,7 @@ async def test_a_redirect_to_a_file_url_names_the_real_fix(feed_server: FeedServ
 async def test_feeds_add_and_the_poller_describe_a_web_page_alike(
     fstore: Store, loopback_config: Config, feed_server: FeedServer, clock: FakeClock
 ) -> None:
-    from newsdigest.ingest.poller import NotAFeedError, add_feed_checked
+    from newsdigest.ingest.oneshot import NotAFeedError, add_feed_checked
 
     feed_server.route("/page", "<!DOCTYPE html><html><body><p>Startseite</p></body></html>", "text/html")
     with pytest.raises(NotAFeedError) as added:

@@ -14,12 +14,12 @@ from newsdigest.config import build_config
 from newsdigest.extract import extract
 from newsdigest.handlers import Core
 from newsdigest.ingest.dedupe import content_hash
-from newsdigest.models import ArticleInput, ChatRef
+from newsdigest.models import ArticleInput, ChatRef, Platform
 from newsdigest.store.store import Store
 from newsdigest.stories import service
 from newsdigest.stories.service import ensure_assigned
 
-CHAT = ChatRef("console", "batches")
+CHAT = ChatRef(Platform.CONSOLE, "batches")
 TOWNS = ["Lindau", "Passau", "Husum", "Goslar", "Zittau"]
 
 

@@ -18,13 +18,13 @@ from newsdigest.config import build_config
 from newsdigest.extract import extract
 from newsdigest.handlers import Core
 from newsdigest.ingest.dedupe import content_hash
-from newsdigest.models import ArticleInput, ChatRef
+from newsdigest.models import ArticleInput, ChatRef, Platform
 from newsdigest.store.store import Store
 from newsdigest.stories.service import VIEWS
 
 EDGES = [dt.date(9999, 12, 31), dt.date(1, 1, 1), dt.date(1400, 1, 1), dt.date(9999, 12, 30), dt.date(2, 1, 2)]
 COMMANDS = ["/status", "/deadline", "/timeline", "/stories", "/digest", "/why 1", "/search Frist", "/status frist"]
-CHAT = ChatRef("console", "edge")
+CHAT = ChatRef(Platform.CONSOLE, "edge")
 
 days = st.one_of(st.sampled_from(EDGES), st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)))
 
