@@ -7,6 +7,7 @@ import contextlib
 import gc
 import logging
 import signal
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -153,3 +154,23 @@ async def platform_sender(store: Store, config: Config, clock: Clock, chat: Chat
         raise ValueError(f"{chat.platform} is not configured (set its token first)")
     assert run.result is not None
     return run.result
+
+
+@contextlib.asynccontextmanager
+async def sender_for(store: Store, config: Config, clock: Clock, platform: str) -> AsyncIterator[Sender]:
+    """A Sender for one configured platform, without starting its adapter (for `newsdigest remind`)."""
+    if platform == "telegram" and config.telegram_enabled:
+        from newsdigest.bot.telegram import TelegramSender, bot_client, limiter_from_config
+
+        async with bot_client(config.telegram) as bot:
+            yield TelegramSender(bot, store, limiter_from_config(config.telegram))
+    elif platform == "slack" and config.slack_enabled:
+        from newsdigest.bot.slack import SlackBot
+
+        slack = SlackBot(App(config, clock).build_core(store), config.slack)
+        try:
+            yield slack
+        finally:
+            await slack.stop()
+    else:
+        raise ValueError(f"{platform} is not configured (set its token first)")

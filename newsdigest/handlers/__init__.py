@@ -32,7 +32,7 @@ CommandObserver = Callable[[str, str, float, bool], None]
 
 def _load_commands() -> None:
     # Importing the modules registers their commands.
-    from newsdigest.handlers import digest_cmds, feed_cmds, general, story_cmds  # noqa: F401
+    from newsdigest.handlers import digest_cmds, feed_cmds, general, remind_cmds, story_cmds  # noqa: F401
 
 
 def all_commands() -> dict[str, CommandSpec]:

@@ -38,7 +38,8 @@ class CommandSpec:
 
 COMMANDS: dict[str, CommandSpec] = {}
 ALIASES: dict[str, str] = {"start": "help", "hilfe": "help", "news": "status", "frist": "deadline", "fristen": "deadline",
-                           "deadlines": "deadline", "suche": "search", "abo": "subscribe", "stop": "unsubscribe"}
+                           "deadlines": "deadline", "suche": "search", "abo": "subscribe", "stop": "unsubscribe",
+                           "erinnern": "remind", "abos": "subscriptions"}
 
 
 def command(name: str, args: str, help_en: str, help_de: str, *, admin: bool = False) -> Callable[[Handler], Handler]:
