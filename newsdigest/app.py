@@ -17,6 +17,7 @@ from newsdigest.bot.console import ConsoleBot
 from newsdigest.clock import Clock
 from newsdigest.config import Config
 from newsdigest.digests.delivery import Deliverer, acquire_instance_lease
+from newsdigest.digests.reminders import ReminderDeliverer
 from newsdigest.digests.scheduler import DigestScheduler
 from newsdigest.handlers import Core
 from newsdigest.ingest.pipeline import seed_if_empty
@@ -84,7 +85,8 @@ class App:
         if console is not None:
             senders["console"] = console
         deliverer = Deliverer(store, self.config, self.clock, senders, lease=lease)
-        scheduler = DigestScheduler(deliverer)
+        reminders = ReminderDeliverer(store, self.config, self.clock, senders, lease_held=lambda: lease.held)
+        scheduler = DigestScheduler(deliverer, reminders=reminders)
         # Commands run in worker threads; the scheduler belongs to the loop.
         def rebuild_soon() -> None:
             loop.call_soon_threadsafe(scheduler.rebuild)

@@ -32,12 +32,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TextIO
 
-from newsdigest.bot.base import Sender, SendOutcome, SendResult
+from newsdigest.bot.base import Sender, SendOutcome, SendResult, ThreadSender
 from newsdigest.clock import Clock
 from newsdigest.config import Config
 from newsdigest.digests.compose import ComposeOptions, DigestInput, compose
 from newsdigest.digests.content import load_digest_input
+from newsdigest.digests.filters import apply_filters, filters_for
 from newsdigest.digests.slots import latest_slot, parse_hhmm, slot_key, slots_between, zone
+from newsdigest.digests.threads import ThreadedDigest, thread_digest
 from newsdigest.handlers.reply import Reply
 from newsdigest.models import ChatRef
 from newsdigest.ops.metrics import METRICS
@@ -267,7 +269,9 @@ class Deliverer:
             log.warning("digest retry chat=%s slot=%s attempt=%d: an earlier attempt was composed and may have "
                         "reached the platform before a crash (possible duplicate)", chat.key, slot, claim.attempts)
         loaded_at, inp = self._input(due)
-        reply = compose(inp, ComposeOptions(lang=due.lang, skip_quiet=self.config.digest.skip_quiet))
+        inp = apply_filters(inp, *filters_for([(s.story, s.filters) for s in due.subscriptions]))
+        opts = ComposeOptions(lang=due.lang, skip_quiet=self.config.digest.skip_quiet)
+        reply = compose(inp, opts)
         now = self.clock.now()
         if reply is None:
             self.store.finish_delivery(chat.platform, [chat.chat_id], slot, "skipped", at=now, detail="quiet day")
@@ -277,11 +281,21 @@ class Deliverer:
             self.store.note_attempt_failed(chat.platform, chat.chat_id, slot, f"no sender for {chat.platform}")
             return DeliveryResult(chat, slot, "retry", detail="no sender")
         self.store.note_composed(chat.platform, chat.chat_id, slot, now)
-        result = await self._send(sender, chat, reply)
+        threaded = thread_digest(inp, opts) if self._threaded(due) and isinstance(sender, ThreadSender) else None
+        result = await self._send(sender, chat, reply, threaded)
         return self._record(due, claim.attempts, loaded_at, result)
 
-    async def _send(self, sender: Sender, chat: ChatRef, reply: Reply) -> SendResult:
+    def _threaded(self, due: DueDigest) -> bool:
+        """Per subscription (`/news subscribe 08:00 thread`), else the workspace's [slack] digest_style."""
+        if any(s.style == "thread" for s in due.subscriptions):
+            return True
+        return due.chat.platform == "slack" and self.config.slack.digest_style == "thread"
+
+    async def _send(self, sender: Sender, chat: ChatRef, reply: Reply, threaded: ThreadedDigest | None = None
+                    ) -> SendResult:
         try:
+            if threaded is not None and threaded.replies and isinstance(sender, ThreadSender):
+                return await sender.send_thread(chat.chat_id, threaded.parent, threaded.replies)
             return await sender.send(chat.chat_id, reply)
         except (OSError, RuntimeError, ValueError, TimeoutError) as exc:
             # Adapters report failures as SendResult; anything raised is treated as transient.
@@ -370,6 +384,7 @@ def compose_for_chat(store: Store, config: Config, clock: Clock, chat: ChatRef, 
     lang = lang or (subs[0].lang if subs else None) or store.chat_lang(chat) or config.bot.language
     inp = load_digest_input(store, as_of=as_of, since=since.astimezone(tz) if since else None, stories=stories,
                             replay=clock.replaying)
+    inp = apply_filters(inp, *filters_for([(s.story, s.filters) for s in subs]))
     reply = compose(inp, ComposeOptions(lang=lang, scheduled=False))
     assert reply is not None  # skip_quiet is off: a quiet day still answers
     return reply

@@ -75,11 +75,7 @@ def parse_filter(text: str) -> WordFilter:
 
 def apply_filter(inp: DigestInput, flt: WordFilter) -> DigestInput:
     """The digest input with only the developments, deadline changes and upcoming dates the filter keeps."""
-    if flt.empty:
-        return inp
-    stories = tuple(s for s in (_story(s, flt) for s in inp.stories) if not s.empty)
-    upcoming = tuple(u for u in inp.upcoming if flt.keeps(f"{u.story or ''} {u.what}"))
-    return dataclasses.replace(inp, stories=stories, upcoming=upcoming)
+    return apply_filters(inp, flt, {})
 
 
 def _story(story: StoryChanges, flt: WordFilter) -> StoryChanges:
@@ -90,3 +86,30 @@ def _story(story: StoryChanges, flt: WordFilter) -> StoryChanges:
         deadline_changes=tuple(c for c in story.deadline_changes if flt.keeps(f"{name} {c.what}")),
         status=story.status if story.status and flt.keeps(f"{name} {story.status[1]}") else None,
     )
+
+
+def filters_for(subscriptions: list[tuple[str | None, str]]) -> tuple[WordFilter, dict[str, WordFilter]]:
+    """[(story slug or None, '+a -b')] -> (filter for all stories, filter per subscribed story slug)."""
+    default = WordFilter()
+    per_story: dict[str, WordFilter] = {}
+    for story, text in subscriptions:
+        try:
+            flt = parse_filter(text)
+        except FilterError:
+            flt = WordFilter()  # stored filters were parsed once already; a bad row filters nothing
+        if story is None:
+            default = flt
+        else:
+            per_story[story] = flt
+    return default, per_story
+
+
+def apply_filters(inp: DigestInput, default: WordFilter, per_story: dict[str, WordFilter]) -> DigestInput:
+    """Each story filtered by its own subscription's words, the rest (and upcoming dates) by the chat-wide ones."""
+    if default.empty and all(f.empty for f in per_story.values()):
+        return inp
+    stories = tuple(
+        s for s in (_story(st, per_story.get(st.slug or "", default)) for st in inp.stories) if not s.empty
+    )
+    upcoming = tuple(u for u in inp.upcoming if default.keeps(f"{u.story or ''} {u.what}"))
+    return dataclasses.replace(inp, stories=stories, upcoming=upcoming)

@@ -263,8 +263,10 @@ def reminders_on(store: Store, rules: list[ReminderRule], day: dt.date, *, as_of
         start = dt.datetime.combine(day, dt.time(0, 0), tz)
         end = dt.datetime.combine(day, dt.time(23, 59, 59), tz)
         out.extend(due_reminders([rule], dates, start, end, respect_rule_start=False))
-    seen: set[tuple[str, str]] = set()
-    return [d for d in out if (d.chat.key, d.key) not in seen and not seen.add((d.chat.key, d.key))]
+    unique: dict[tuple[str, str], DueReminder] = {}
+    for d in out:
+        unique.setdefault((d.chat.key, d.key), d)
+    return list(unique.values())
 
 
 async def run_reminders_now(store: Store, config: Config, clock: Clock, chat: ChatRef, *,

@@ -8,7 +8,7 @@ story's name, which the command then looks up (and refuses when no story matches
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from newsdigest.digests.filters import WordFilter, is_filter_token, parse_filter
 from newsdigest.digests.slots import BadTimeError, parse_hhmm
@@ -33,7 +33,7 @@ class FollowArgs:
     time: str | None = None  # HH:MM when given
     tz: str | None = None  # IANA zone when given
     story: str | None = None  # the words left over
-    filters: WordFilter = WordFilter()
+    filters: WordFilter = field(default_factory=WordFilter)
     style: str = ""  # "" | "thread"
     offsets: tuple[int, ...] | None = None  # /remind only
 

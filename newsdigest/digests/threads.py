@@ -1,0 +1,49 @@
+"""A digest as a thread (PURE): one parent message listing the stories, each story's details a reply.
+
+At ten followed stories a one-message digest fills a Slack channel's screen; as a thread the channel
+shows one line per story and the details stay one click away. Built from `compose()` itself, so the
+wording, limits and escaping are the digest's own: the parent is the digest's title and "since" line,
+a list of the stories with what changed, and the upcoming key dates; each reply is one story's section.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from newsdigest.digests.compose import ComposeOptions, DigestInput, compose
+from newsdigest.digests.texts import tr
+from newsdigest.handlers.reply import BulletList, Reply, Span, item
+
+_HEAD = 2  # compose() starts every digest with its title and the "since" line
+
+
+@dataclass(frozen=True)
+class ThreadedDigest:
+    parent: Reply
+    replies: tuple[Reply, ...]
+
+
+def thread_digest(inp: DigestInput, opts: ComposeOptions) -> ThreadedDigest | None:
+    """The digest split into parent and per-story replies; None when compose() has nothing to send."""
+    full = compose(inp, opts)
+    if full is None:
+        return None
+    stories = [s for s in inp.stories if not s.empty][: opts.max_stories]
+    replies: list[Reply] = []
+    names = []
+    for story in stories:
+        one = compose(dataclasses.replace(inp, stories=(story,), upcoming=()), opts)
+        if one is None or len(one.blocks) <= _HEAD:
+            continue
+        replies.append(Reply(one.blocks[_HEAD:]))
+        count = len(story.developments) + len(story.deadline_changes)
+        names.append(item(Span(story.name or tr(opts.lang, "other_news"), bold=True), Span(f" — {count} ↓")))
+    if not replies:
+        return ThreadedDigest(full, ())
+    parent = [*full.blocks[:_HEAD], BulletList(tuple(names))]
+    if inp.upcoming:
+        upcoming = compose(dataclasses.replace(inp, stories=()), opts)
+        if upcoming is not None:
+            parent.extend(upcoming.blocks[_HEAD:])
+    return ThreadedDigest(Reply(tuple(parent)), tuple(replies))
