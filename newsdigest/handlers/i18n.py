@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from newsdigest.handlers.reply import Block, BulletList, Paragraph, Span, code, item
+from newsdigest.handlers.reply import Block, BulletList, Paragraph, Span, item
 from newsdigest.texts import LANGUAGES, Catalog
 
 __all__ = ["LANGUAGES", "MESSAGES", "command_list", "sources", "t"]
@@ -68,5 +68,6 @@ def command_list(lang: str, *, admin: bool = True, prefix: str = "/") -> tuple[B
     for spec in all_commands().values():
         if spec.admin and not admin:
             continue
-        rows.append(item(code(spec.usage(prefix)), Span(" — " + spec.help(lang))))
+        # Plain text, not code: Telegram makes a plain "/command" tappable; Slack and the console show it as is.
+        rows.append(item(Span(spec.usage(prefix)), Span(" — " + spec.help(lang))))
     return (Paragraph((Span(t(lang, "commands"), bold=True),)), BulletList(tuple(rows)))
