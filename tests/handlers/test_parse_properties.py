@@ -19,15 +19,15 @@ from hypothesis import strategies as st
 
 from newsdigest.clock import Clock
 from newsdigest.config import build_config, valid_timezone
-from newsdigest.digests.slots import BadTimeError, parse_hhmm, zone
-from newsdigest.handlers import Core, all_commands
 from newsdigest.digests.filters import FilterError, fold, parse_filter
+from newsdigest.digests.slots import BadTimeError, parse_hhmm, zone
 from newsdigest.digests.zones import zone_for_words
+from newsdigest.handlers import Core, all_commands
 from newsdigest.handlers.digest_cmds import parse_subscribe_args
-from newsdigest.handlers.subscribe_args import STYLE_WORDS
 from newsdigest.handlers.i18n import t
 from newsdigest.handlers.registry import ALIASES, parse_command
 from newsdigest.handlers.reply import Reply
+from newsdigest.handlers.subscribe_args import STYLE_WORDS
 from newsdigest.models import ChatRef
 from newsdigest.store.store import Store
 
