@@ -23,6 +23,11 @@ class ChatRef:
         return f"{self.platform}:{self.chat_id}"
 
 
+def user_scope(platform: str, user_id: str) -> ChatRef:
+    """Where one person's own settings live (a Slack user's reply language), beside the chats they write in."""
+    return ChatRef(platform, f"user:{user_id}", "private")
+
+
 @dataclass(frozen=True)
 class ArticleInput:
     """An article as a source hands it to ingestion, before extraction."""

@@ -19,7 +19,7 @@ from newsdigest.handlers import i18n
 from newsdigest.handlers.context import CommandContext
 from newsdigest.handlers.registry import COMMANDS, CommandSpec, UsageError, parse_command
 from newsdigest.handlers.reply import Reply, error_reply
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatRef, user_scope
 
 if TYPE_CHECKING:
     from newsdigest.store.store import Store
@@ -76,8 +76,12 @@ class Core:
         names = {a.lstrip("@").lower() for a in admins if a.startswith("@")}
         return (user_id is not None and user_id in admins) or (user_name is not None and user_name.lower() in names)
 
-    def language(self, chat: ChatRef, user_lang: str | None = None) -> str:
-        """Per-chat override > the user's client language (de*/en*) > [bot] language."""
+    def language(self, chat: ChatRef, user_lang: str | None = None, user_id: str | None = None) -> str:
+        """The asker's own choice (Slack) > per-chat override > the user's client language (de*/en*) > [bot] language."""
+        if chat.platform == "slack" and user_id:
+            own = self.store.chat_lang(user_scope(chat.platform, user_id))
+            if own:
+                return own
         override = self.store.chat_lang(chat)
         if override:
             return override
@@ -96,7 +100,7 @@ class Core:
             clock=self.clock,
             chat=chat,
             user_id=user_id,
-            lang=self.language(chat, user_lang),
+            lang=self.language(chat, user_lang, user_id),
             is_admin=self.is_admin(chat, user_id, user_name),
             on_subscriptions_changed=self.on_subscriptions_changed,
         )

@@ -26,6 +26,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "source_1": "1 source",
         "lang_usage": "Choose a reply language: /lang en or /lang de",
         "lang_set": "I will answer in English in this chat.",
+        "lang_set_user": "I will answer you in English. (A channel's digest comes in the language of whoever "
+        "subscribed it: subscribe again to change it.)",
     },
     "de": {
         "not_a_command": "„{line}“ ist kein Befehl. Befehle beginnen mit /, zum Beispiel /status.",
@@ -49,6 +51,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "source_1": "1 Quelle",
         "lang_usage": "Antwortsprache wählen: /lang de oder /lang en",
         "lang_set": "Ich antworte in diesem Chat auf Deutsch.",
+        "lang_set_user": "Ich antworte dir auf Deutsch. (Der Überblick eines Kanals kommt in der Sprache dessen, "
+        "der ihn abonniert hat: erneut abonnieren ändert sie.)",
     },
 }
 

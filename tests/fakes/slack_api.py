@@ -9,6 +9,7 @@ small burst and answers 429 + Retry-After like Slack), the three-step `files_upl
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import itertools
@@ -34,6 +35,8 @@ class Post:
     blocks: list[dict[str, Any]]
     at: float
     payload: dict[str, Any] = field(repr=False, default_factory=dict)
+    ts: str = ""
+    thread_ts: str | None = None  # set for a reply in a thread
 
 
 @dataclass
@@ -113,6 +116,8 @@ class FakeSlackApi:
         self._pass: dict[str, int] = {}  # channel -> calls to let through before the scripted failures
         self._uploads: dict[str, tuple[str, int, bytes | None]] = {}  # file_id -> (filename, length, data)
         self._ids = itertools.count(1)
+        self._parents: dict[str, set[str]] = {}  # channel -> ts of its top-level messages
+        self._last_ts = 0.0
         self._runner: web.AppRunner | None = None
         self.base_url = ""
 
@@ -155,6 +160,19 @@ class FakeSlackApi:
 
     def posts_to(self, channel: str) -> list[Post]:
         return [p for p in self.posts if p.channel == channel]
+
+    async def wait_for_response(self, url: str, *, timeout: float = 30.0, quiet: float = 0.5) -> list[dict[str, Any]]:
+        """The posts a response_url received, once the first arrived and no more came for `quiet` seconds."""
+        entry = self.responses[url.rsplit("/", 1)[1]]
+        start = time.monotonic()
+        seen, since = 0, time.monotonic()
+        while time.monotonic() - start < timeout:
+            if len(entry.posts) != seen:
+                seen, since = len(entry.posts), time.monotonic()
+            elif seen and time.monotonic() - since >= quiet:
+                break
+            await asyncio.sleep(0.05)
+        return entry.posts
 
     def response_posts(self, url: str) -> list[dict[str, Any]]:
         return self.responses[url.rsplit("/", 1)[1]].posts
@@ -247,9 +265,18 @@ class FakeSlackApi:
         if block_errors(blocks):
             self.rejected.append(("chat.postMessage", channel, "invalid_blocks"))
             return self._err("invalid_blocks")
-        ts = f"{time.time():.6f}"
-        self.posts.append(Post(channel, text, blocks, self.clock(), params))
-        return self._ok(channel=channel, ts=ts, message={"text": text, "blocks": blocks})
+        thread_ts = str(params.get("thread_ts") or "") or None
+        if thread_ts is not None and thread_ts not in self._parents.get(channel, set()):
+            # Slack threads hang off a top-level message of the same channel
+            self.rejected.append(("chat.postMessage", channel, "thread_not_found"))
+            return self._err("thread_not_found")
+        self._last_ts = max(time.time(), self._last_ts + 1e-6)  # unique and increasing, like Slack's
+        ts = f"{self._last_ts:.6f}"
+        self.posts.append(Post(channel, text, blocks, self.clock(), params, ts, thread_ts))
+        if thread_ts is None:
+            self._parents.setdefault(channel, set()).add(ts)
+        return self._ok(channel=channel, ts=ts, message={"text": text, "blocks": blocks,
+                                                         **({"thread_ts": thread_ts} if thread_ts else {})})
 
     async def _get_upload_url(self, params: dict[str, Any]) -> web.Response:
         filename, length = params.get("filename"), params.get("length")
