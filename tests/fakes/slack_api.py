@@ -18,7 +18,7 @@ import math
 import time
 import urllib.parse
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -128,6 +128,7 @@ class FakeSlackApi:
         app.router.add_post("/api/{method}", self._api)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_post("/response/{rid}", self._response)
+        self._add_routes(app)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -135,6 +136,21 @@ class FakeSlackApi:
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         self.base_url = f"http://127.0.0.1:{port}"
         return self.api_url
+
+    def _add_routes(self, app: web.Application) -> None:
+        """Subclasses serve more (the Socket Mode fake adds its websocket)."""
+
+    def _methods(self) -> dict[str, Callable[[dict[str, Any]], Awaitable[web.Response]]]:
+        return {
+            "auth.test": self._auth_test,
+            "chat.postMessage": self._post_message,
+            "files.getUploadURLExternal": self._get_upload_url,
+            "files.completeUploadExternal": self._complete_upload,
+            "conversations.join": self._join,
+        }
+
+    def _authorized(self, request: web.Request, params: dict[str, Any], method: str) -> bool:
+        return request.headers.get("Authorization") == f"Bearer {self.token}" or params.get("token") == self.token
 
     async def stop(self) -> None:
         if self._runner is not None:
@@ -199,15 +215,9 @@ class FakeSlackApi:
         method = request.match_info["method"]
         params = await self._params(request)
         self.calls.append((method, params))
-        if request.headers.get("Authorization") != f"Bearer {self.token}" and params.get("token") != self.token:
+        if not self._authorized(request, params, method):
             return self._err("invalid_auth")
-        handler = {
-            "auth.test": self._auth_test,
-            "chat.postMessage": self._post_message,
-            "files.getUploadURLExternal": self._get_upload_url,
-            "files.completeUploadExternal": self._complete_upload,
-            "conversations.join": self._join,
-        }.get(method)
+        handler = self._methods().get(method)
         if handler is None:
             return self._err("unknown_method", status=404)
         return await handler(params)
