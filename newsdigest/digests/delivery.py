@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -39,7 +40,7 @@ from newsdigest.digests.compose import ComposeOptions, DigestInput, compose
 from newsdigest.digests.content import load_digest_input
 from newsdigest.digests.filters import apply_filters, filters_for
 from newsdigest.digests.slots import latest_slot, parse_hhmm, slot_key, slots_between, zone
-from newsdigest.digests.threads import ThreadedDigest, thread_digest
+from newsdigest.digests.threads import THREAD_MAX_STORIES, ThreadedDigest, thread_digest
 from newsdigest.handlers.reply import Reply
 from newsdigest.models import ChatRef
 from newsdigest.ops.metrics import METRICS
@@ -281,7 +282,9 @@ class Deliverer:
             self.store.note_attempt_failed(chat.platform, chat.chat_id, slot, f"no sender for {chat.platform}")
             return DeliveryResult(chat, slot, "retry", detail="no sender")
         self.store.note_composed(chat.platform, chat.chat_id, slot, now)
-        threaded = thread_digest(inp, opts) if self._threaded(due) and isinstance(sender, ThreadSender) else None
+        threaded = None
+        if self._threaded(due) and isinstance(sender, ThreadSender):
+            threaded = thread_digest(inp, dataclasses.replace(opts, max_stories=THREAD_MAX_STORIES))
         result = await self._send(sender, chat, reply, threaded)
         return self._record(due, claim.attempts, loaded_at, result)
 

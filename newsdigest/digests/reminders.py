@@ -13,6 +13,7 @@ within `[digest] grace_hours`. Finding and composing reminders is pure; `Reminde
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Mapping
@@ -195,9 +196,11 @@ class ReminderDeliverer:
                 if (s := states.get((d.chat.platform, d.chat.chat_id, d.key))) is None or not s.final]
 
     async def catch_up(self, now: dt.datetime | None = None) -> list[ReminderResult]:
+        """Send what is due and not yet settled (at start and every minute, with the digests' catch-up)."""
         if not self.lease_held():
             return []
-        return [await self.deliver(d) for d in self.due(now)]
+        dues = await asyncio.to_thread(self.due, now)  # ledgers are built from the database: not on the loop
+        return [await self.deliver(d) for d in dues]
 
     async def deliver(self, due: DueReminder) -> ReminderResult:
         flight = (due.chat.platform, due.chat.chat_id, due.key)
@@ -211,7 +214,8 @@ class ReminderDeliverer:
 
     async def _deliver(self, due: DueReminder) -> ReminderResult:
         chat, key = due.chat, due.key
-        claim = self.store.claim_delivery(chat.platform, chat.chat_id, key, None, max_attempts=self.max_attempts)
+        claim = await asyncio.to_thread(self.store.claim_delivery, chat.platform, chat.chat_id, key, None,
+                                        max_attempts=self.max_attempts)
         if claim is None:
             return ReminderResult(chat, key, "done")
         if claim.composed_before:
@@ -219,14 +223,15 @@ class ReminderDeliverer:
         reply = compose_reminder(due)
         sender = self.senders.get(chat.platform)
         if sender is None:
-            self.store.note_attempt_failed(chat.platform, chat.chat_id, key, f"no sender for {chat.platform}")
+            await asyncio.to_thread(self.store.note_attempt_failed, chat.platform, chat.chat_id, key,
+                                    f"no sender for {chat.platform}")
             return ReminderResult(chat, key, "retry", reply, "no sender")
-        self.store.note_composed(chat.platform, chat.chat_id, key, self.clock.now())
+        await asyncio.to_thread(self.store.note_composed, chat.platform, chat.chat_id, key, self.clock.now())
         try:
             result = await sender.send(chat.chat_id, reply)
         except (OSError, RuntimeError, ValueError, TimeoutError) as exc:
             result = SendResult(SendOutcome.FAILED, detail=repr(exc))
-        return self._record(due, claim.attempts, reply, result)
+        return await asyncio.to_thread(self._record, due, claim.attempts, reply, result)
 
     def _record(self, due: DueReminder, attempts: int, reply: Reply, result: SendResult) -> ReminderResult:
         chat, key, now = due.chat, due.key, self.clock.now()

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from newsdigest.digests.compose import ComposeOptions, DigestInput, compose
 from newsdigest.digests.texts import tr
-from newsdigest.handlers.reply import BulletList, Reply, Span, item
+from newsdigest.handlers.reply import Block, BulletList, Reply, Span, item, text
 
 _HEAD = 2  # compose() starts every digest with its title and the "since" line
 
@@ -24,12 +24,19 @@ class ThreadedDigest:
     replies: tuple[Reply, ...]
 
 
+THREAD_MAX_STORIES = 20  # a thread shows one line per story in the channel, so it can carry more of them
+
+
 def thread_digest(inp: DigestInput, opts: ComposeOptions) -> ThreadedDigest | None:
-    """The digest split into parent and per-story replies; None when compose() has nothing to send."""
+    """The digest split into parent and per-story replies; None when compose() has nothing to send.
+
+    Each reply is composed alone, so it has the whole per-message budget; the parent lists up to
+    `opts.max_stories` stories (Deliverer passes THREAD_MAX_STORIES)."""
     full = compose(inp, opts)
     if full is None:
         return None
-    stories = [s for s in inp.stories if not s.empty][: opts.max_stories]
+    live = [s for s in inp.stories if not s.empty]
+    stories = live[: opts.max_stories]
     replies: list[Reply] = []
     names = []
     for story in stories:
@@ -41,7 +48,9 @@ def thread_digest(inp: DigestInput, opts: ComposeOptions) -> ThreadedDigest | No
         names.append(item(Span(story.name or tr(opts.lang, "other_news"), bold=True), Span(f" — {count} ↓")))
     if not replies:
         return ThreadedDigest(full, ())
-    parent = [*full.blocks[:_HEAD], BulletList(tuple(names))]
+    parent: list[Block] = [*full.blocks[:_HEAD], BulletList(tuple(names))]
+    if len(live) > len(stories):
+        parent.append(text(tr(opts.lang, "more_stories", n=len(live) - len(stories))))
     if inp.upcoming:
         upcoming = compose(dataclasses.replace(inp, stories=()), opts)
         if upcoming is not None:

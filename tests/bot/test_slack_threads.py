@@ -103,3 +103,11 @@ async def test_workspace_config_threads_every_digest(slack_fake: FakeSlackApi, s
     posts = slack_fake.posts_to("C0WS")
     assert len(posts) == 2 and posts[1].thread_ts == posts[0].ts
     await bot.stop()
+
+
+def test_a_thread_lists_up_to_its_limit_and_counts_the_rest() -> None:
+    many = DigestInput(dt.date(2020, 9, 14), None, tuple(
+        StoryChanges(f"Story {i}", f"story-{i}", developments=(Development(f"Item {i}."),)) for i in range(25)))
+    threaded = thread_digest(many, ComposeOptions(max_stories=20))
+    assert threaded is not None and len(threaded.replies) == 20
+    assert "+5 more stories" in threaded.parent.plain_text()
