@@ -117,14 +117,18 @@ def compose_reminder(due: DueReminder) -> Reply:
 
 def load_key_dates(store: Store, *, as_of: dt.date | None, today: dt.date,
                    stories: set[str] | None = None) -> dict[str, list[KeyDate]]:
-    """story slug -> its live key dates fixed to a day (as the ledger knows them as of `as_of`)."""
+    """story slug -> its live key dates fixed to a day (as the ledger knows them as of `as_of`).
+
+    A story renamed since a rule was set is found under its old slugs too (the dates carry the current one,
+    so the ledger keys stay one per key date)."""
     from newsdigest.stories.service import ensure_assigned, view
 
     ensure_assigned(store)
     last = as_of or today
     out: dict[str, list[KeyDate]] = {}
     for story in store.stories_active_between(last - dt.timedelta(days=STORY_WINDOW_DAYS), last):
-        if stories is not None and story.slug not in stories:
+        slugs = [story.slug, *(s for s in story.terms.get("slugs", ()) if isinstance(s, str))]
+        if stories is not None and not stories.intersection(slugs):
             continue
         v = view(store, story, as_of=as_of, today=today)
         dates = [
@@ -134,7 +138,9 @@ def load_key_dates(store: Store, *, as_of: dt.date | None, today: dt.date,
             if item.superseded_by is None and item.when.precision == "day"
         ]
         if dates:
-            out[story.slug] = sorted(dates, key=lambda k: k.due)
+            ordered = sorted(dates, key=lambda k: k.due)
+            for slug in dict.fromkeys(slugs):
+                out.setdefault(slug, ordered)
     return out
 
 
