@@ -234,6 +234,18 @@ async def test_lang_sets_the_askers_language_not_the_channels(
     assert sub.lang == "de"  # the channel's digest language: set by subscribing
 
 
+async def test_a_slow_answer_is_waited_for_as_the_try_tool_does(
+    slack_core: RecordingCore, slack_fake: FakeSlackApi, slack_bot_factory: Any
+) -> None:
+    slack_core.delay = 2.0  # well past the 1.5 s the try tool used to wait
+    bot = await slack_bot_factory(slack_core)
+    url = slack_fake.new_response_url()
+    res = await send_slash_command(bot.url or "", SECRET, slash_body(text="help", response_url=url))
+    assert res.status == 200 and slack_fake.response_posts(url) == []
+    posts = await slack_fake.wait_for_response(url, timeout=20, quiet=0.2)
+    assert "I follow developing news stories" in section_texts(posts)
+
+
 async def test_subscribe_answer_is_visible_to_the_channel(
     slack_core: RecordingCore, slack_fake: FakeSlackApi, slack_bot_factory: Any
 ) -> None:
