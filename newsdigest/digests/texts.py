@@ -48,6 +48,8 @@ TEXTS: dict[str, dict[str, str]] = {
         # subscribing without surprises
         "not_understood": "I did not understand “{value}”: it is no time zone, and no story matches it. "
         "Give a time and zone like /subscribe 08:00 Europe/Berlin (or CET, Berlin, 8am); /stories lists the stories.",
+        "zone_needs_time": "No story matches “{value}”. If you meant the time zone, give it right after the time: "
+        "/{cmd} {time} {value}",
         "bad_filter": "“{value}” is not a filter word. Filters are plain words: +word keeps only what names it, "
         "-word leaves out what names it, e.g. /subscribe 08:00 +Oracle -gaming",
         "thread_slack_only": "Threads are a Slack feature; here a digest is always one message.",
@@ -119,6 +121,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "not_subscribed": "Dieser Chat hat kein Abo{story_part}. Eines startet /subscribe [HH:MM] [TZ] [Thema].",
         "not_understood": "„{value}“ verstehe ich nicht: keine Zeitzone, und keine Geschichte passt dazu. "
         "Bitte Uhrzeit und Zone wie /subscribe 08:00 Europe/Berlin (oder MEZ, Berlin, 8am); /stories zeigt die Themen.",
+        "zone_needs_time": "Keine Geschichte passt zu „{value}“. Als Zeitzone bitte direkt nach der Uhrzeit: "
+        "/{cmd} {time} {value}",
         "bad_filter": "„{value}“ ist kein Filterwort. Filter sind einfache Wörter: +Wort behält nur, was es nennt, "
         "-Wort lässt weg, was es nennt, z. B. /subscribe 08:00 +Oracle -Gaming",
         "thread_slack_only": "Threads gibt es in Slack; hier ist ein Überblick immer eine Nachricht.",

@@ -57,15 +57,19 @@ def _iana_cities() -> dict[str, str]:
     return {city: next(iter(names)) for city, names in seen.items() if len(names) == 1}
 
 
-def zone_for_words(words: str) -> str | None:
-    """The IANA zone meant by 'CET', 'Berlin', 'new york', 'Europe/Berlin'; None when it names none."""
+def zone_for_words(words: str, *, cities: bool = True) -> str | None:
+    """The IANA zone meant by 'CET', 'Berlin', 'new york', 'Europe/Berlin'; None when it names none.
+
+    `cities=False` reads only zone names and abbreviations (a city may just as well be part of a story's name)."""
     text = " ".join(words.split())
     if not text:
         return None
     if "/" in text:
         return text if _is_zone(text) else None
     key = fold(text).replace("-", " ")
-    return ABBREVIATIONS.get(key) or CITIES.get(key) or _iana_cities().get(key)
+    if key in ABBREVIATIONS:
+        return ABBREVIATIONS[key]
+    return (CITIES.get(key) or _iana_cities().get(key)) if cities else None
 
 
 def _is_zone(name: str) -> bool:

@@ -8,6 +8,7 @@ from newsdigest.digests.delivery import compose_for_chat
 from newsdigest.digests.filters import FilterError, WordFilter
 from newsdigest.digests.slots import BadTimeError, next_slot, parse_hhmm, zone
 from newsdigest.digests.texts import format_moment, tr
+from newsdigest.digests.zones import zone_for_words
 from newsdigest.handlers.context import CommandContext
 from newsdigest.handlers.registry import UsageError, command
 from newsdigest.handlers.reply import BulletList, Reply, Span, bold, error_reply, item, text
@@ -54,6 +55,8 @@ def resolve_story(ctx: CommandContext, query: str, cmd: str) -> StoryRecord | Re
         rows = tuple(item(bold(s.name), Span(" — "), Span(f"/{cmd} {s.slug}")) for s in look.choices)
         return Reply((text(story_texts.t(ctx.lang, "which_story", query=query[:60])), BulletList(rows, numbered=True)),
                      error=True)
+    if zone_for_words(query):  # "/subscribe Berlin": a city, but where a story's name goes
+        return error_reply(tr(ctx.lang, "zone_needs_time", value=query[:60], cmd=cmd, time=ctx.config.digest.time))
     return error_reply(tr(ctx.lang, "not_understood", value=query[:60]))
 
 

@@ -2,7 +2,8 @@
 
 `/subscribe 08:00 CET`, `/subscribe 8am Berlin +Oracle -gaming`, `/subscribe 07:30 Europe/Berlin tiktok thread`,
 `/remind tiktok 3d,1d,0d 18:00`. Time, zone and keywords may come in any order; whatever is left over is the
-story's name, which the command then looks up (and refuses when no story matches: no silent surprises).
+story's name, which the command then looks up (and refuses when no story matches: no silent surprises). A city
+counts as a zone right after the time ("08:00 Berlin"); elsewhere it may be part of a story's name ("Gaza truce").
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from newsdigest.digests.zones import MAX_WORDS, zone_for_words
 STYLE_WORDS = {"thread": "thread", "threaded": "thread"}
 MAX_OFFSET_DAYS = 60
 _CLOCK12 = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?m\.?$", re.IGNORECASE)
+_MERIDIEM = ("am", "pm", "a.m", "p.m")
 _OFFSETS = re.compile(r"^\d{1,2}d?(?:,\d{1,2}d?)*,?$", re.IGNORECASE)
 
 
@@ -85,7 +87,7 @@ def parse_follow_args(args: str, *, offsets: bool = False) -> FollowArgs:
         nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
         if offsets and days is None and _looks_like_offsets(tok):
             days = parse_offsets(tok)
-        elif time is None and tok.isdigit() and nxt.lower().rstrip(".") in ("am", "pm", "a.m", "p.m"):
+        elif time is None and tok.isdigit() and nxt.lower().strip(".") in _MERIDIEM:
             time = parse_time(tok + nxt.replace(".", ""))
             i += 1
         elif time is None and looks_like_time(tok):
@@ -94,7 +96,8 @@ def parse_follow_args(args: str, *, offsets: bool = False) -> FollowArgs:
             filters.append(tok)
         elif tok.casefold() in STYLE_WORDS and not offsets:
             style = STYLE_WORDS[tok.casefold()]
-        elif tz is None and (found := _zone_at(tokens, i)) is not None:
+        elif tz is None and (found := _zone_at(tokens, i, cities=i > 0 and looks_like_time(tokens[i - 1])
+                                               or i > 1 and tokens[i - 1].lower().strip(".") in _MERIDIEM)) is not None:
             tz, used = found
             i += used - 1
         else:
@@ -103,7 +106,7 @@ def parse_follow_args(args: str, *, offsets: bool = False) -> FollowArgs:
     return FollowArgs(time, tz, " ".join(story) or None, parse_filter(" ".join(filters)), style or "", days)
 
 
-def _zone_at(tokens: list[str], i: int) -> tuple[str, int] | None:
+def _zone_at(tokens: list[str], i: int, *, cities: bool) -> tuple[str, int] | None:
     """The zone named by the longest run of words starting at i (e.g. 'New York'), with how many words it took."""
     if "/" in tokens[i]:
         zone = zone_for_words(tokens[i])
@@ -111,7 +114,7 @@ def _zone_at(tokens: list[str], i: int) -> tuple[str, int] | None:
             raise UnknownZoneError(tokens[i])
         return zone, 1
     for n in range(min(MAX_WORDS, len(tokens) - i), 0, -1):
-        zone = zone_for_words(" ".join(tokens[i : i + n]))
+        zone = zone_for_words(" ".join(tokens[i : i + n]), cities=cities)
         if zone is not None:
             return zone, n
     return None

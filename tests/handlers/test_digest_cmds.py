@@ -79,6 +79,18 @@ def test_words_that_are_no_zone_and_no_story_are_not_subscribed(core: Core, stor
     assert core.changed == []  # type: ignore[attr-defined]
 
 
+def test_a_city_without_a_time_is_explained_not_guessed(core: Core, store: Store) -> None:
+    reply = core.answer(CHAT, "/subscribe Berlin")
+    assert reply.error and store.subscriptions_for(CHAT) == []
+    assert "give it right after the time: /subscribe 07:15 Berlin" in reply.plain_text()
+
+
+def test_a_city_inside_a_story_name_stays_part_of_it(seeded: Core) -> None:
+    # "Gaza", "Kyiv", "London" are tz-database cities; only right after the time are they read as zones
+    reply = seeded.answer(CHAT, "/subscribe tiktok london")
+    assert reply.error and "did not understand “tiktok london”" in reply.plain_text()
+
+
 def test_filters_are_stored_shown_and_replaced_by_subscribing_again(seeded: Core) -> None:
     reply = seeded.answer(CHAT, "/subscribe 07:30 Europe/Berlin +Oracle -Gäming")
     assert not reply.error, reply.plain_text()
