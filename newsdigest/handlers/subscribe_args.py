@@ -82,6 +82,7 @@ def parse_follow_args(args: str, *, offsets: bool = False) -> FollowArgs:
     filters: list[str] = []
     story: list[str] = []
     i = 0
+    time_ends = -1  # index of the token the time ended at: a city right after it is a zone
     while i < len(tokens):
         tok = tokens[i]
         nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
@@ -90,14 +91,15 @@ def parse_follow_args(args: str, *, offsets: bool = False) -> FollowArgs:
         elif time is None and tok.isdigit() and nxt.lower().strip(".") in _MERIDIEM:
             time = parse_time(tok + nxt.replace(".", ""))
             i += 1
+            time_ends = i
         elif time is None and looks_like_time(tok):
             time = parse_time(tok)
+            time_ends = i
         elif is_filter_token(tok):
             filters.append(tok)
         elif tok.casefold() in STYLE_WORDS and not offsets:
             style = STYLE_WORDS[tok.casefold()]
-        elif tz is None and (found := _zone_at(tokens, i, cities=i > 0 and looks_like_time(tokens[i - 1])
-                                               or i > 1 and tokens[i - 1].lower().strip(".") in _MERIDIEM)) is not None:
+        elif tz is None and (found := _zone_at(tokens, i, cities=time_ends >= 0 and i == time_ends + 1)) is not None:
             tz, used = found
             i += used - 1
         else:
