@@ -138,9 +138,25 @@ def load_key_dates(store: Store, *, as_of: dt.date | None, today: dt.date,
             if item.superseded_by is None and item.when.precision == "day"
         ]
         if dates:
-            ordered = sorted(dates, key=lambda k: k.due)
+            ordered = same_day_merged(dates)
             for slug in dict.fromkeys(slugs):
                 out.setdefault(slug, ordered)
+    return out
+
+
+def same_day_merged(dates: list[KeyDate]) -> list[KeyDate]:
+    """One key date per story and day: two obligations falling due together make one reminder naming both."""
+    by_day: dict[dt.date, list[KeyDate]] = {}
+    for kd in dates:
+        by_day.setdefault(kd.due, []).append(kd)
+    out = []
+    for day in sorted(by_day):
+        group = by_day[day]
+        first = group[0]
+        whats = list(dict.fromkeys(" ".join(k.what.split()) for k in group if k.what.strip()))
+        kind = "deadline" if any(k.kind == "deadline" for k in group) else first.kind
+        moved = tuple(dict.fromkeys(v for k in group for v in k.moved_from))
+        out.append(KeyDate(first.story, first.story_name, day, "; ".join(whats), kind, moved))
     return out
 
 

@@ -164,3 +164,14 @@ def test_the_message_names_the_date_what_the_countdown_and_the_old_date(lang: st
     reply = compose_reminder(DueReminder(ChatRef("console", "console"), kd, 3,
                                          dt.datetime(2020, 10, 27, 9, tzinfo=UTC), lang))
     assert reply.plain_text() == f"{title}\n{says}"
+
+
+def test_two_obligations_on_one_day_make_one_reminder_naming_both() -> None:
+    from newsdigest.digests.reminders import same_day_merged
+
+    day = dt.date(2020, 10, 20)
+    merged = same_day_merged([KeyDate("acme", "Acme", day, "file the papers", "deadline", ("2020-10-10",)),
+                              KeyDate("acme", "Acme", day, "the truce ends", "expiry"),
+                              KeyDate("acme", "Acme", dt.date(2020, 10, 30), "pay")])
+    assert [(k.due.day, k.what, k.kind, k.moved_from) for k in merged] == [
+        (20, "file the papers; the truce ends", "deadline", ("2020-10-10",)), (30, "pay", "deadline")]
