@@ -174,4 +174,4 @@ def test_two_obligations_on_one_day_make_one_reminder_naming_both() -> None:
                               KeyDate("acme", "Acme", day, "the truce ends", "expiry"),
                               KeyDate("acme", "Acme", dt.date(2020, 10, 30), "pay")])
     assert [(k.due.day, k.what, k.kind, k.moved_from) for k in merged] == [
-        (20, "file the papers; the truce ends", "deadline", ("2020-10-10",)), (30, "pay", "deadline")]
+        (20, "file the papers; the truce ends", "deadline", ("2020-10-10",)), (30, "pay", "deadline", ())]
