@@ -7,8 +7,9 @@ import datetime as dt
 
 from newsdigest.bot.base import SendOutcome
 from newsdigest.bot.telegram import split_topic, topic_chat_id
-from newsdigest.clock import FakeClock
+from newsdigest.clock import Clock, FakeClock
 from newsdigest.digests.delivery import Deliverer
+from newsdigest.digests.reminders import run_reminders_now
 from newsdigest.handlers import Core, all_commands
 from newsdigest.handlers.reply import Reply, text
 from newsdigest.models import ChatRef
@@ -135,3 +136,16 @@ def _py(s: str, units: int) -> int:
         n += 2 if ord(c) > 0xFFFF else 1
     return len(s)
 
+
+
+async def test_remind_in_a_topic_sends_the_reminder_into_that_topic(tg_core: Core, tg_fake: FakeTelegram) -> None:
+    tg_fake.add_forum(FORUM, topics=[9])
+    async with running_bot(tg_core, tg_fake) as bot:
+        tg_fake.push_message(FORUM, "/remind", user_id=USER, message_thread_id=9)
+        await tg_fake.wait_for(FORUM, 1)
+        topic = ChatRef("telegram", f"{FORUM}/9", "group")
+        replay = Clock(as_of=dt.date(2020, 11, 9))
+        [result] = await run_reminders_now(tg_core.store, tg_core.config, replay, topic, sender=bot.sender)
+    assert result.status == "sent"
+    reminder = tg_fake.messages(FORUM)[-1]
+    assert reminder.thread_id == 9 and "12 November 2020" in reminder.text and "moved from" in reminder.text
