@@ -27,7 +27,6 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -39,6 +38,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from newsdigest.bot.base import SendOutcome, SendResult
+from newsdigest.bot.ratelimit import RateLimiter
 from newsdigest.bot.slack_render import SlackFile, render
 from newsdigest.config import SlackConfig
 from newsdigest.handlers import Core, all_commands
@@ -107,14 +107,6 @@ def slack_command_names(reply: Reply, command: str) -> Reply:
     return Reply(tuple(blocks), reply.error)
 
 
-@dataclass
-class _Pacer:
-    """Per-channel spacing of chat.postMessage (Slack allows about one a second per channel)."""
-
-    lock: asyncio.Lock
-    next_at: float = 0.0
-
-
 class SlackBot:
     """The Slack Adapter: `start()` / `stop()` in our loop, `send()` for digests."""
 
@@ -141,11 +133,11 @@ class SlackBot:
         self.max_attempts = max_attempts
         self.backoff = backoff
         self.max_retry_after = max_retry_after
-        self._clock = clock
         self._wall_clock = wall_clock
-        self._sleep = sleep
-        self._interval = 1.0 / self.cfg.rate_per_channel if self.cfg.rate_per_channel > 0 else 0.0
-        self._pacers: dict[str, _Pacer] = {}
+        # Per-channel spacing of chat.postMessage (Slack allows about one a second per channel); a 429 or a
+        # transient failure blocks only that channel.
+        rate = self.cfg.rate_per_channel
+        self._limiter = RateLimiter(key_rate=rate if rate > 0 else None, clock=clock, sleep=sleep)
         self._progress: OrderedDict[tuple[str, str], int] = OrderedDict()  # (channel, reply digest) -> messages sent
         self._threads: dict[tuple[str, str], tuple[str | None, int]] = {}  # threaded digest -> (thread_ts, sent)
         # retry_handlers=[]: send() owns retries, so they do not multiply with the SDK's own.
@@ -366,22 +358,13 @@ class SlackBot:
             log.error("slack send failed channel=%s error=%s sent=%d", chat_id, detail, sent)
         return SendResult(outcome, messages=sent, detail=detail)
 
-    def _pacer(self, channel: str) -> _Pacer:
-        pacer = self._pacers.get(channel)
-        if pacer is None:
-            pacer = self._pacers[channel] = _Pacer(asyncio.Lock())
-        return pacer
-
     async def _post(self, channel: str, msg: dict[str, Any], *, thread_ts: str | None = None
                     ) -> tuple[SendOutcome, str]:
         """One chat.postMessage with pacing and retries: (SENT, the message's ts) or (outcome, what went wrong)."""
-        pacer = self._pacer(channel)
-        async with pacer.lock:
+        async with self._limiter.exclusive(channel):
             transient = limited = 0
             while True:
-                wait = pacer.next_at - self._clock()
-                if wait > 0:
-                    await self._sleep(wait)
+                await self._limiter.acquire(channel)
                 try:
                     resp = await self.client.chat_postMessage(channel=channel, text=msg["text"], blocks=msg["blocks"],
                                                               unfurl_links=False, unfurl_media=False,
@@ -397,7 +380,7 @@ class SlackBot:
                             return SendOutcome.FAILED, f"ratelimited (retry after {retry_after:.0f}s, {limited} times)"
                         METRICS.send_retry("slack")
                         log.info("slack 429 channel=%s retry_after=%.1f", channel, retry_after)
-                        pacer.next_at = self._clock() + retry_after
+                        self._limiter.block(channel, retry_after)
                         continue
                     if error in GONE_ERRORS:
                         return SendOutcome.GONE, error
@@ -407,14 +390,14 @@ class SlackBot:
                 except _NETWORK_ERRORS as exc:
                     detail = f"{type(exc).__name__}: {exc}"
                 finally:
-                    # Counted from the answer, not the request: a slow request cannot squeeze the next one closer
-                    # to it at Slack's end than the interval.
-                    pacer.next_at = max(pacer.next_at, self._clock() + self._interval)
+                    # Charged when the answer came, not when the request went: a slow request cannot squeeze the
+                    # next one closer to it at Slack's end than the interval.
+                    self._limiter.release(channel)
                 transient += 1
                 if transient >= self.max_attempts:
                     return SendOutcome.FAILED, detail
                 METRICS.send_retry("slack")
-                pacer.next_at = max(pacer.next_at, self._clock() + self.backoff * 2 ** (transient - 1))
+                self._limiter.block(channel, self.backoff * 2 ** (transient - 1))
 
 
 def _retry_after(headers: Any) -> float:

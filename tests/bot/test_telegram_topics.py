@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (fixtures imported from conftest_telegram)
 """Forum topics through the real PTB Application and the fake Bot API: subscribe, answer and pause per topic."""
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from newsdigest.digests.reminders import run_reminders_now
 from newsdigest.handlers import Core, all_commands
 from newsdigest.handlers.reply import Reply, text
 from newsdigest.models import ChatRef
-from tests.bot.conftest_telegram import running_bot, tg_core, tg_fake, tg_sender  # noqa: F401
+from tests.bot.telegram_support import running_bot, tg_sender
 from tests.fakes.telegram_api import FakeTelegram
 
 FORUM = -1007000
