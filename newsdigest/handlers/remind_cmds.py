@@ -24,10 +24,12 @@ _OFF_WORDS = {"off", "aus", "stop"}
 
 
 def offsets_text(offsets: tuple[int, ...], lang: str) -> str:
-    """(3, 1, 0) -> '3 days, 1 day, on the day'."""
-    parts = [tr(lang, "offset_day") if n == 0 else tr(lang, "offset_1") if n == 1 else tr(lang, "offset_n", n=n)
-             for n in offsets]
-    return ", ".join(parts)
+    """(3, 1, 0) -> '3 days and 1 day before each key date, and on the day'."""
+    parts = [tr(lang, "offset_1") if n == 1 else tr(lang, "offset_n", n=n) for n in offsets if n > 0]
+    if not parts:
+        return tr(lang, "offsets_day_only")
+    days = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + tr(lang, "offsets_and") + parts[-1]
+    return tr(lang, "offsets_and_day" if 0 in offsets else "offsets_before", days=days)
 
 
 def _chat_zone(ctx: CommandContext) -> str:

@@ -26,7 +26,7 @@ def test_remind_defaults_to_3_and_1_days_at_9_in_the_chat_zone(core: Core) -> No
     [rule] = core.store.reminders_for(CHAT)
     assert (rule.story, rule.offsets, rule.time, rule.tz) == (None, (3, 1), "09:00", "Europe/Berlin")
     said = " ".join(reply.plain_text().split())
-    assert said.startswith("Reminders set for every story: 3 days, 1 day before each key date, at 09:00")
+    assert said.startswith("Reminders set for every story: 3 days and 1 day before each key date, at 09:00")
     assert "First reminder on 9 November 2020: 12 November 2020" in said  # as known on 10 September
     assert "(moved from 20 September 2020)" in said
 
@@ -38,7 +38,7 @@ def test_remind_a_story_with_offsets_time_and_the_zone_of_the_digest(core: Core)
     [rule] = core.store.reminders_for(CHAT)
     assert (rule.story, rule.offsets, rule.time, rule.tz) == ("tiktok-bytedance-microsoft", (7, 0), "18:30",
                                                               "America/New_York")
-    assert "7 days, on the day" in reply.plain_text()
+    assert "7 days before each key date, and on the day" in reply.plain_text()
     core.answer(CHAT, "/remind tiktok 2d")  # again: replaces the rule
     assert [r.offsets for r in core.store.reminders_for(CHAT)] == [(2,)]
 
@@ -72,10 +72,12 @@ def test_subscriptions_lists_digests_with_filters_and_reminders(core: Core) -> N
     lines = core.answer(CHAT, "/subscriptions").plain_text().splitlines()
     assert lines[0] == "Subscriptions of this chat"
     assert lines[1] == ("• Digest at 08:00 (Europe/Berlin) — TikTok · ByteDance · Microsoft · filters +oracle -gaming")
-    assert lines[2] == "• Reminders 3 days, on the day before key dates at 09:00 (Europe/Berlin) — every story"
+    assert lines[2] == ("• Reminders 3 days before each key date, and on the day, at 09:00 (Europe/Berlin) — "
+                        "every story")
 
 
 def test_german(core: Core) -> None:
     core.store.set_chat_lang(CHAT, "de")
-    assert core.answer(CHAT, "/erinnern").plain_text().startswith("Erinnerungen für alle Geschichten: 3 Tage, 1 Tag")
+    assert core.answer(CHAT, "/erinnern").plain_text().startswith(
+        "Erinnerungen für alle Geschichten: 3 Tage und 1 Tag vor jedem Stichtag, um 09:00")
     assert core.answer(CHAT, "/abos").plain_text().startswith("Abos dieses Chats")
