@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from newsdigest.handlers.reply import Reply
+from newsdigest.models import ChatRef
 
 
 class SendOutcome(enum.Enum):
@@ -40,6 +41,14 @@ class ThreadSender(Protocol):
     """A platform that can post a digest as one parent message with replies in its thread (Slack)."""
 
     async def send_thread(self, chat_id: str, parent: Reply, replies: Sequence[Reply]) -> SendResult: ...
+
+
+class ChatEvents(Protocol):
+    """What a sender reports about chats (the Core implements it; adapters never touch the store)."""
+
+    async def chat_gone(self, chat: ChatRef, reason: str) -> int: ...
+
+    async def chat_moved(self, platform: str, old_id: str, new_id: str) -> None: ...
 
 
 class Adapter(Sender, Protocol):

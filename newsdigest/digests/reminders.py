@@ -13,7 +13,6 @@ within `[digest] grace_hours`. Finding and composing reminders is pure; `Reminde
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Mapping
@@ -221,7 +220,8 @@ class ReminderDeliverer:
         """Send what is due and not yet settled (at start and every minute, with the digests' catch-up)."""
         if not self.lease_held():
             return []
-        dues = await asyncio.to_thread(self.due, now)  # ledgers are built from the database: not on the loop
+        # Off the loop, on the store's writer: key dates may need the new articles clustered first (a write).
+        dues = await self.store.gateway.write(self.due, now)
         return [await self.deliver(d) for d in dues]
 
     async def deliver(self, due: DueReminder) -> ReminderResult:
@@ -236,8 +236,9 @@ class ReminderDeliverer:
 
     async def _deliver(self, due: DueReminder) -> ReminderResult:
         chat, key = due.chat, due.key
-        claim = await asyncio.to_thread(self.store.claim_delivery, chat.platform, chat.chat_id, key, None,
-                                        max_attempts=self.max_attempts)
+        gateway = self.store.gateway
+        claim = await gateway.write(self.store.claim_delivery, chat.platform, chat.chat_id, key, None,
+                                    max_attempts=self.max_attempts)
         if claim is None:
             return ReminderResult(chat, key, "done")
         if claim.composed_before:
@@ -245,15 +246,15 @@ class ReminderDeliverer:
         reply = compose_reminder(due)
         sender = self.senders.get(chat.platform)
         if sender is None:
-            await asyncio.to_thread(self.store.note_attempt_failed, chat.platform, chat.chat_id, key,
-                                    f"no sender for {chat.platform}")
+            await gateway.write(self.store.note_attempt_failed, chat.platform, chat.chat_id, key,
+                                f"no sender for {chat.platform}")
             return ReminderResult(chat, key, "retry", reply, "no sender")
-        await asyncio.to_thread(self.store.note_composed, chat.platform, chat.chat_id, key, self.clock.now())
+        await gateway.write(self.store.note_composed, chat.platform, chat.chat_id, key, self.clock.now())
         try:
             result = await sender.send(chat.chat_id, reply)
         except (OSError, RuntimeError, ValueError, TimeoutError) as exc:
             result = SendResult(SendOutcome.FAILED, detail=repr(exc))
-        return await asyncio.to_thread(self._record, due, claim.attempts, reply, result)
+        return await gateway.write(self._record, due, claim.attempts, reply, result)
 
     def _record(self, due: DueReminder, attempts: int, reply: Reply, result: SendResult) -> ReminderResult:
         chat, key, now = due.chat, due.key, self.clock.now()
@@ -296,16 +297,20 @@ def reminders_on(store: Store, rules: list[ReminderRule], day: dt.date, *, as_of
     return list(unique.values())
 
 
+def _due_today(store: Store, config: Config, clock: Clock, chat: ChatRef) -> list[DueReminder]:
+    rules = store.reminders_for(chat)
+    tz = zone(rules[0].tz) if rules else zone(config.bot.timezone)
+    day = clock.as_of or clock.now().astimezone(tz).date()
+    return reminders_on(store, rules, day, as_of=clock.as_of)
+
+
 async def run_reminders_now(store: Store, config: Config, clock: Clock, chat: ChatRef, *,
                             sender: Sender | None = None, dry_run: bool = False) -> list[ReminderResult]:
     """`newsdigest remind [--chat ID] [--dry-run] [--as-of DATE]`: the chat's reminders due that day.
 
     Without --dry-run each is sent once: the delivery ledger skips what was already sent.
     """
-    rules = store.reminders_for(chat)
-    tz = zone(rules[0].tz) if rules else zone(config.bot.timezone)
-    day = clock.as_of or clock.now().astimezone(tz).date()
-    dues = reminders_on(store, rules, day, as_of=clock.as_of)
+    dues = await store.gateway.write(_due_today, store, config, clock, chat)
     if dry_run or sender is None:
         return [ReminderResult(d.chat, d.key, "dry-run", compose_reminder(d)) for d in dues]
     deliverer = ReminderDeliverer(store, config, clock, {chat.platform: sender})

@@ -71,7 +71,8 @@ def filter_note(lang: str, flt: WordFilter) -> str:
 
 @command("subscribe", "[HH:MM] [TZ] [story] [+word] [-word] [thread]",
          "a daily digest in this chat (e.g. /subscribe 07:30 Europe/Berlin, /subscribe 8am CET tiktok -gaming)",
-         "täglicher Überblick in diesem Chat (z. B. /subscribe 07:30 Europe/Berlin, /subscribe 8am MEZ tiktok -Gaming)")
+         "täglicher Überblick in diesem Chat (z. B. /subscribe 07:30 Europe/Berlin, /subscribe 8am MEZ tiktok -Gaming)",
+         writes=True)
 def subscribe_cmd(ctx: CommandContext, args: str) -> Reply:
     parsed = read_follow_args(ctx, args)
     if parsed.style and ctx.chat.platform != "slack":
@@ -96,7 +97,7 @@ def subscribe_cmd(ctx: CommandContext, args: str) -> Reply:
 
 
 @command("unsubscribe", "[story]", "stop the daily digest (or one story's)",
-         "täglichen Überblick (oder den eines Themas) abbestellen")
+         "täglichen Überblick (oder den eines Themas) abbestellen", writes=True)
 def unsubscribe_cmd(ctx: CommandContext, args: str) -> Reply:
     story = args.strip() or None
     ended = ctx.store.unsubscribe(ctx.chat, story)

@@ -43,7 +43,8 @@ def _chat_zone(ctx: CommandContext) -> str:
 
 @command("remind", "[story] [3d,1d,0d] [HH:MM] | off [story]",
          "reminders before a story's key dates (default 3 and 1 days before, 09:00); /remind off stops them",
-         "Erinnerungen vor den Stichtagen einer Geschichte (sonst 3 und 1 Tag vorher, 09:00); /remind off beendet sie")
+         "Erinnerungen vor den Stichtagen einer Geschichte (sonst 3 und 1 Tag vorher, 09:00); /remind off beendet sie",
+         writes=True)
 def remind_cmd(ctx: CommandContext, args: str) -> Reply:
     words = args.split()
     if words and words[0].casefold() in _OFF_WORDS:

@@ -198,6 +198,14 @@ def _v3(db: sqlite_utils.Database) -> None:
 
 
 def _v4(db: sqlite_utils.Database) -> None:
+    # Key dates of two kinds (deadline | expiry), the decision behind each (/why), and retired mentions (a date
+    # the text says no longer holds: never a source for it). Rows written before keep the defaults.
+    db.conn.execute("ALTER TABLE deadlines ADD COLUMN kind TEXT NOT NULL DEFAULT 'deadline'")
+    db.conn.execute("ALTER TABLE deadlines ADD COLUMN reason TEXT NOT NULL DEFAULT ''")
+    db.conn.execute("ALTER TABLE deadlines ADD COLUMN retired INTEGER NOT NULL DEFAULT 0")
+
+
+def _v5(db: sqlite_utils.Database) -> None:
     # Following a story: per-subscription word filters and digest style (Slack threads), and deadline
     # reminder rules (one per chat and story; '' = every story). A Telegram forum topic is its own chat id.
     db.conn.execute("ALTER TABLE subscriptions ADD COLUMN filters TEXT NOT NULL DEFAULT ''")
@@ -215,7 +223,7 @@ def _split(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4]
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

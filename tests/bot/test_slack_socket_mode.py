@@ -49,7 +49,7 @@ async def _ask(fake: FakeSlackSocket, line: str) -> tuple[dict[str, Any], list[d
 async def test_the_bolt_handler_connects_acks_and_answers_deadline(socket_bot: SlackBot,
                                                                     socket_fake: FakeSlackSocket) -> None:
     await socket_fake.wait_connected()
-    assert [m for m, _ in socket_fake.calls].count("apps.connections.open") == 1
+    assert len(socket_fake.connections) == 1  # (start-up also checks the app token with apps.connections.open)
     ack, posts = await _ask(socket_fake, "deadline")
     assert set(ack) <= {"envelope_id", "payload"}  # an ack, nothing posted back through the socket
     body = _text(posts)
@@ -59,9 +59,10 @@ async def test_the_bolt_handler_connects_acks_and_answers_deadline(socket_bot: S
 
 async def test_it_reconnects_after_the_socket_is_dropped(socket_bot: SlackBot, socket_fake: FakeSlackSocket) -> None:
     await socket_fake.wait_connected()
+    opened = [m for m, _ in socket_fake.calls].count("apps.connections.open")
     await socket_fake.drop()
     await socket_fake.wait_connected(count=2)
-    assert [m for m, _ in socket_fake.calls].count("apps.connections.open") == 2  # a fresh URL for the new socket
+    assert [m for m, _ in socket_fake.calls].count("apps.connections.open") == opened + 1  # a fresh URL for it
     _, posts = await _ask(socket_fake, "deadline")
     assert "12 November 2020" in _text(posts)
 

@@ -39,9 +39,8 @@ class Connection:
 class FakeSlackSocket(FakeSlackApi):
     """The Web API fake plus Socket Mode; `await start()`, give the bot `app_token` and `api_url`."""
 
-    def __init__(self, *, app_token: str = "xapp-1-test", **kwargs: Any) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.app_token = app_token
         self.tickets: set[str] = set()
         self.connections: list[Connection] = []
         self.acks: dict[str, dict[str, Any]] = {}  # envelope_id -> the app's ack
@@ -53,14 +52,6 @@ class FakeSlackSocket(FakeSlackApi):
 
     def _add_routes(self, app: web.Application) -> None:
         app.router.add_get("/link/", self._link)
-
-    def _methods(self) -> dict[str, Any]:
-        return {**super()._methods(), "apps.connections.open": self._connections_open}
-
-    def _authorized(self, request: web.Request, params: dict[str, Any], method: str) -> bool:
-        if method == "apps.connections.open":  # only the app-level token may open a socket
-            return request.headers.get("Authorization") == f"Bearer {self.app_token}"
-        return super()._authorized(request, params, method)
 
     async def _connections_open(self, params: dict[str, Any]) -> web.Response:
         ticket = uuid.uuid4().hex
