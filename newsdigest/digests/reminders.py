@@ -131,7 +131,7 @@ def load_key_dates(store: Store, *, as_of: dt.date | None, today: dt.date,
             continue
         v = view(store, story, as_of=as_of, today=today)
         dates = [
-            KeyDate(story.slug, v.name, item.due, item.what, getattr(item, "kind", "deadline") or "deadline",
+            KeyDate(story.slug, v.name, item.due, item.what, item.kind,
                     tuple(_value(w) for w in item.replaces))
             for item in v.ledger.items
             if item.superseded_by is None and item.when.precision == "day"

@@ -253,12 +253,16 @@ async def test_lang_sets_the_askers_language_not_the_channels(
 async def test_a_slow_answer_is_waited_for_as_the_try_tool_does(
     slack_core: RecordingCore, slack_fake: FakeSlackApi, slack_bot_factory: Any
 ) -> None:
-    slack_core.delay = 2.0  # well past the 1.5 s the try tool used to wait
+    slack_core.gate = threading.Event()  # the answer is held back until the test lets it go
     bot = await slack_bot_factory(slack_core)
     url = slack_fake.new_response_url()
     res = await send_slash_command(bot.url or "", SECRET, slash_body(text="help", response_url=url))
-    assert res.status == 200 and slack_fake.response_posts(url) == []
-    posts = await slack_fake.wait_for_response(url, timeout=20, quiet=0.2)
+    waiting = asyncio.create_task(slack_fake.wait_for_response(url, timeout=20, quiet=0.2))
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert res.status == 200 and not waiting.done() and slack_fake.response_posts(url) == []
+    slack_core.gate.set()
+    posts = await waiting
     assert "I follow developing news stories" in section_texts(posts)
 
 
