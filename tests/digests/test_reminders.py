@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -14,7 +15,7 @@ from newsdigest.digests.reminders import (
     due_reminders,
 )
 from newsdigest.models import ChatRef, ReminderRule
-from tests.digests.conftest import CHAT, World
+from tests.digests.conftest import CHAT, World, add_article
 from tests.digests.fakes import Crash
 
 UTC = dt.UTC
@@ -175,3 +176,30 @@ def test_two_obligations_on_one_day_make_one_reminder_naming_both() -> None:
                               KeyDate("acme", "Acme", dt.date(2020, 10, 30), "pay")])
     assert [(k.due.day, k.what, k.kind, k.moved_from) for k in merged] == [
         (20, "file the papers; the truce ends", "deadline", ("2020-10-10",)), (30, "pay", "deadline", ())]
+
+
+async def test_reminder_delivery_keeps_store_work_off_the_loop(tmp_path: Path) -> None:
+    import threading
+
+    from newsdigest.clock import FakeClock
+    from newsdigest.config import build_config
+    from tests.digests.fakes import FakeSender
+    from tests.store.test_gateway import WatchedStore
+
+    clock = FakeClock(dt.datetime(2020, 10, 1, 6, 0, tzinfo=UTC))
+    store = WatchedStore(tmp_path / "watched.db", now=clock.now)
+    try:
+        add_article(store, clock.now().date(), "Regulators say Acme must sell its cloud unit by 20 October.",
+                    deadline=("2020-10-20", WHAT, None))
+        store.set_reminder(CHAT, story=None, offsets=(3,), time="09:00", tz="Europe/Berlin")
+        clock.set(dt.datetime(2020, 10, 17, 7, 1, tzinfo=UTC))
+        sender = FakeSender(now=clock.now)
+        store.calls.clear()
+        results = await ReminderDeliverer(store, build_config({}), clock, {"telegram": sender}).catch_up()
+        assert [r.status for r in results] == ["sent"] and len(sender.sent) == 1
+        assert store.on_thread(threading.get_ident()) == []  # nothing on the loop's thread
+        writes = {"claim_delivery", "note_composed", "finish_delivery"}
+        assert writes <= {name for name, _, _ in store.calls}
+        assert [n for n, _, writer in store.calls if n in writes and not writer] == []
+    finally:
+        store.close()
