@@ -4,28 +4,68 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
+from enum import StrEnum
 
-Platform = Literal["console", "telegram", "slack"]
-ChatKind = Literal["private", "group", "channel"]
+
+class Platform(StrEnum):
+    CONSOLE = "console"
+    TELEGRAM = "telegram"
+    SLACK = "slack"
+
+
+class ChatKind(StrEnum):
+    PRIVATE = "private"
+    GROUP = "group"
+    CHANNEL = "channel"
+
+
+class KeyPointKind(StrEnum):
+    EVENT = "event"
+    DEADLINE = "deadline"
+    FIGURE = "figure"
+    QUOTE = "quote"
+    FACT = "fact"
+
+
+class DeliveryStatus(StrEnum):
+    """A digest's row in the delivery ledger; all but PENDING are final."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    SKIPPED = "skipped"
+    GONE = "gone"
+    FAILED = "failed"
+
+
+class ChangeKind(StrEnum):
+    """How a key date changed between two digests."""
+
+    ADDED = "added"
+    EXTENDED = "extended"  # replaced by a later date
+    MOVED = "moved"  # replaced by an earlier date
+    PASSED = "passed"
 
 
 @dataclass(frozen=True)
 class ChatRef:
-    """Where a command came from and where its reply goes."""
+    """Where a command came from and where its reply goes. Strings from storage or config are coerced (and checked)."""
 
-    platform: str
+    platform: Platform
     chat_id: str
-    kind: str = "private"
+    kind: ChatKind = ChatKind.PRIVATE
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "platform", Platform(self.platform))
+        object.__setattr__(self, "kind", ChatKind(self.kind))
 
     @property
     def key(self) -> str:
         return f"{self.platform}:{self.chat_id}"
 
 
-def user_scope(platform: str, user_id: str) -> ChatRef:
+def user_scope(platform: Platform, user_id: str) -> ChatRef:
     """Where one person's own settings live (a Slack user's reply language), beside the chats they write in."""
-    return ChatRef(platform, f"user:{user_id}", "private")
+    return ChatRef(platform, f"user:{user_id}", ChatKind.PRIVATE)
 
 
 @dataclass(frozen=True)
@@ -64,11 +104,14 @@ class KeyPoint:
     id: int
     article_id: int
     text: str
-    kind: str  # event | deadline | figure | quote | fact
+    kind: KeyPointKind
     score: float
     start: int
     end: int
     published: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", KeyPointKind(self.kind))
 
 
 @dataclass(frozen=True)
@@ -87,18 +130,9 @@ class Deadline:
 
 
 @dataclass(frozen=True)
-class Story:
-    id: int
-    slug: str
-    name: str
-    aliases: tuple[str, ...] = ()
-    article_ids: tuple[int, ...] = ()
-
-
-@dataclass(frozen=True)
 class Subscription:
     id: int
-    platform: str
+    platform: Platform
     chat_id: str
     time: str  # HH:MM in tz
     tz: str
@@ -108,6 +142,9 @@ class Subscription:
     filters: str = ""  # "+oracle -gaming": plain words a digest item must / must not contain
     style: str = ""  # "" = one message per digest; "thread" = a parent message, each story a thread reply (Slack)
     paused: str | None = None  # why the platform stopped it (a deleted or closed Telegram topic); None = not paused
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "platform", Platform(self.platform))
 
     @property
     def chat(self) -> ChatRef:
@@ -119,7 +156,7 @@ class ReminderRule:
     """A chat's wish to be reminded `offsets` days before each key date of a story (None = every story)."""
 
     id: int
-    platform: str
+    platform: Platform
     chat_id: str
     story: str | None
     offsets: tuple[int, ...]  # days before the key date, e.g. (3, 1)
@@ -129,6 +166,9 @@ class ReminderRule:
     active: bool = True
     paused: str | None = None
     effective_from: dt.datetime | None = None  # when the rule was last set (no catch-up before it)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "platform", Platform(self.platform))
 
     @property
     def chat(self) -> ChatRef:

@@ -12,7 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from newsdigest.digests.compose import DigestInput, StoryChanges
+from newsdigest.digests.compose import DigestInput
+from newsdigest.stories.status import StoryChanges
 
 _WORD = re.compile(r"\w+")
 MAX_WORDS = 10
@@ -79,13 +80,12 @@ def apply_filter(inp: DigestInput, flt: WordFilter) -> DigestInput:
 
 
 def _story(story: StoryChanges, flt: WordFilter) -> StoryChanges:
-    name = story.name or ""
-    return dataclasses.replace(
-        story,
-        developments=tuple(d for d in story.developments if flt.keeps(f"{name} {d.text}")),
-        deadline_changes=tuple(c for c in story.deadline_changes if flt.keeps(f"{name} {c.what}")),
-        status=story.status if story.status and flt.keeps(f"{name} {story.status[1]}") else None,
-    )
+    name = story.story.name
+    developments = tuple(d for d in story.developments if flt.keeps(f"{name} {d.text}"))
+    deadlines = tuple(c for c in story.deadlines if flt.keeps(f"{name} {c.item.what}"))
+    # nothing kept: the story's new articles do not make it news for this subscription either
+    articles = story.new_articles if developments or deadlines else ()
+    return dataclasses.replace(story, developments=developments, deadlines=deadlines, new_articles=articles)
 
 
 def filters_for(subscriptions: list[tuple[str | None, str]]) -> tuple[WordFilter, dict[str, WordFilter]]:
@@ -109,7 +109,7 @@ def apply_filters(inp: DigestInput, default: WordFilter, per_story: dict[str, Wo
     if default.empty and all(f.empty for f in per_story.values()):
         return inp
     stories = tuple(
-        s for s in (_story(st, per_story.get(st.slug or "", default)) for st in inp.stories) if not s.empty
+        s for s in (_story(st, per_story.get(st.story.slug, default)) for st in inp.stories) if not s.empty
     )
     upcoming = tuple(u for u in inp.upcoming if default.keeps(f"{u.story or ''} {u.what}"))
     return dataclasses.replace(inp, stories=stories, upcoming=upcoming)

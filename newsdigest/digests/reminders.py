@@ -18,14 +18,14 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from newsdigest.bot.base import Sender, SendOutcome, SendResult
 from newsdigest.clock import Clock
 from newsdigest.config import Config
 from newsdigest.digests.slots import parse_hhmm, slot_on, zone
-from newsdigest.digests.texts import countdown, format_value, tr
-from newsdigest.handlers.reply import Heading, Reply, Span, bold, text
-from newsdigest.models import ChatRef, ReminderRule
+from newsdigest.models import ChatRef, DeliveryStatus, ReminderRule
+from newsdigest.reply import Heading, Reply, Span, bold, text
+from newsdigest.sender import Sender, SendOutcome, SendResult
 from newsdigest.store.store import Store
+from newsdigest.texts import countdown, format_value, t
 
 log = logging.getLogger("newsdigest.reminders")
 
@@ -97,17 +97,17 @@ def reminder_line(kd: KeyDate, days: int, lang: str) -> str:
 
 
 def _rest(kd: KeyDate, days: int, lang: str) -> str:
-    rest = tr(lang, "reminder_rest", story=kd.story_name, what=" ".join(kd.what.split()) or "…",
-              countdown=countdown(days, lang))
+    rest = t(lang, "reminder_rest", story=kd.story_name, what=" ".join(kd.what.split()) or "…",
+              countdown=countdown(kd.due, kd.due - dt.timedelta(days=days), lang))
     if kd.moved_from:
-        rest += tr(lang, "reminder_moved", old=", ".join(format_value(v, lang) for v in kd.moved_from))
+        rest += t(lang, "reminder_moved", old=", ".join(format_value(v, lang) for v in kd.moved_from))
     return rest
 
 
 def compose_reminder(due: DueReminder) -> Reply:
     """The reminder message: the key date (bold), the story, what is due or ends, the countdown, where it moved from."""
     kd, lang = due.key_date, due.lang
-    title = tr(lang, "reminder_title_expiry" if kd.kind == "expiry" else "reminder_title")
+    title = t(lang, "reminder_title_expiry" if kd.kind == "expiry" else "reminder_title")
     return Reply((Heading(title), text(bold(format_value(kd.due.isoformat(), lang)), Span(_rest(kd, due.offset, lang)))))
 
 
@@ -260,18 +260,18 @@ class ReminderDeliverer:
         chat, key, now = due.chat, due.key, self.clock.now()
         if result.outcome is SendOutcome.SENT:
             ids = [chat.chat_id, *([result.new_chat_id] if result.new_chat_id else [])]
-            self.store.finish_delivery(chat.platform, ids, key, "sent", at=now, messages=result.messages)
+            self.store.finish_delivery(chat.platform, ids, key, DeliveryStatus.SENT, at=now, messages=result.messages)
             log.info("reminder sent chat=%s key=%s", chat.key, key)
             return ReminderResult(chat, key, "sent", reply)
         if result.outcome is SendOutcome.GONE:
             self.store.deactivate_chat(chat, result.detail or "gone")
-            self.store.finish_delivery(chat.platform, [chat.chat_id], key, "gone", at=now, detail=result.detail)
+            self.store.finish_delivery(chat.platform, [chat.chat_id], key, DeliveryStatus.GONE, at=now, detail=result.detail)
             log.info("reminder chat gone chat=%s key=%s: paused", chat.key, key)
             if self.on_change:
                 self.on_change()
             return ReminderResult(chat, key, "gone", reply, result.detail)
         if attempts >= self.max_attempts:
-            self.store.finish_delivery(chat.platform, [chat.chat_id], key, "failed", at=now, detail=result.detail)
+            self.store.finish_delivery(chat.platform, [chat.chat_id], key, DeliveryStatus.FAILED, at=now, detail=result.detail)
             return ReminderResult(chat, key, "failed", reply, result.detail)
         self.store.note_attempt_failed(chat.platform, chat.chat_id, key, result.detail or "send failed")
         return ReminderResult(chat, key, "retry", reply, result.detail)

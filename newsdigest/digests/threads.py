@@ -12,8 +12,8 @@ import dataclasses
 from dataclasses import dataclass
 
 from newsdigest.digests.compose import ComposeOptions, DigestInput, compose
-from newsdigest.digests.texts import tr
-from newsdigest.handlers.reply import Block, BulletList, Reply, Span, item, text
+from newsdigest.reply import Block, BulletList, Reply, Span, item, text
+from newsdigest.texts import t
 
 _HEAD = 2  # compose() starts every digest with its title and the "since" line
 
@@ -44,13 +44,13 @@ def thread_digest(inp: DigestInput, opts: ComposeOptions) -> ThreadedDigest | No
         if one is None or len(one.blocks) <= _HEAD:
             continue
         replies.append(Reply(one.blocks[_HEAD:]))
-        count = len(story.developments) + len(story.deadline_changes)
-        names.append(item(Span(story.name or tr(opts.lang, "other_news"), bold=True), Span(f" — {count} ↓")))
+        count = len(story.developments) + len(story.deadlines)
+        names.append(item(Span(story.story.name or t(opts.lang, "other_news"), bold=True), Span(f" — {count} ↓")))
     if not replies:
         return ThreadedDigest(full, ())
     parent: list[Block] = [*full.blocks[:_HEAD], BulletList(tuple(names))]
     if len(live) > len(stories):
-        parent.append(text(tr(opts.lang, "more_stories", n=len(live) - len(stories))))
+        parent.append(text(t(opts.lang, "digest_more_stories", n=len(live) - len(stories))))
     if inp.upcoming:
         upcoming = compose(dataclasses.replace(inp, stories=()), opts)
         if upcoming is not None:

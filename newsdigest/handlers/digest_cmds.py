@@ -4,23 +4,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from newsdigest.digests.delivery import compose_for_chat
 from newsdigest.digests.filters import FilterError, WordFilter
+from newsdigest.digests.ondemand import compose_for_chat
 from newsdigest.digests.slots import BadTimeError, next_slot, parse_hhmm, zone
-from newsdigest.digests.texts import format_moment, tr
 from newsdigest.digests.zones import zone_for_words
 from newsdigest.handlers.context import CommandContext
 from newsdigest.handlers.registry import UsageError, command
-from newsdigest.handlers.reply import BulletList, Reply, Span, bold, error_reply, item, text
 from newsdigest.handlers.subscribe_args import (
     BadOffsetsError,
     FollowArgs,
     UnknownZoneError,
     parse_follow_args,
 )
-from newsdigest.stories import texts as story_texts
+from newsdigest.reply import BulletList, Reply, Span, bold, error_reply, item, text
 from newsdigest.stories.lookup import find_story
 from newsdigest.stories.service import ensure_assigned
+from newsdigest.texts import format_moment, t
 
 if TYPE_CHECKING:
     from newsdigest.store.stories_repo import StoryRecord
@@ -36,13 +35,13 @@ def read_follow_args(ctx: CommandContext, args: str, *, offsets: bool = False) -
     try:
         return parse_follow_args(args, offsets=offsets)
     except BadTimeError as exc:
-        raise UsageError(tr(ctx.lang, "bad_time", value=str(exc))) from None
+        raise UsageError(t(ctx.lang, "bad_time", value=str(exc))) from None
     except UnknownZoneError as exc:
-        raise UsageError(tr(ctx.lang, "bad_zone", value=str(exc))) from None
+        raise UsageError(t(ctx.lang, "bad_zone", value=str(exc))) from None
     except FilterError as exc:
-        raise UsageError(tr(ctx.lang, "bad_filter", value=str(exc))) from None
+        raise UsageError(t(ctx.lang, "bad_filter", value=str(exc))) from None
     except BadOffsetsError as exc:
-        raise UsageError(tr(ctx.lang, "bad_offsets", value=str(exc))) from None
+        raise UsageError(t(ctx.lang, "bad_offsets", value=str(exc))) from None
 
 
 def resolve_story(ctx: CommandContext, query: str, cmd: str) -> StoryRecord | Reply:
@@ -53,19 +52,19 @@ def resolve_story(ctx: CommandContext, query: str, cmd: str) -> StoryRecord | Re
         return look.story
     if look.choices:
         rows = tuple(item(bold(s.name), Span(" — "), Span(f"/{cmd} {s.slug}")) for s in look.choices)
-        return Reply((text(story_texts.t(ctx.lang, "which_story", query=query[:60])), BulletList(rows, numbered=True)),
+        return Reply((text(t(ctx.lang, "which_story", query=query[:60])), BulletList(rows, numbered=True)),
                      error=True)
     if zone_for_words(query):  # "/subscribe Berlin": a city, but where a story's name goes
-        return error_reply(tr(ctx.lang, "zone_needs_time", value=query[:60], cmd=cmd, time=ctx.config.digest.time))
-    return error_reply(tr(ctx.lang, "not_understood", value=query[:60]))
+        return error_reply(t(ctx.lang, "zone_needs_time", value=query[:60], cmd=cmd, time=ctx.config.digest.time))
+    return error_reply(t(ctx.lang, "not_understood", value=query[:60]))
 
 
 def filter_note(lang: str, flt: WordFilter) -> str:
     note = ""
     if flt.include:
-        note += tr(lang, "filter_note", include=", ".join(flt.include))
+        note += t(lang, "filter_note", include=", ".join(flt.include))
     if flt.exclude:
-        note += tr(lang, "filter_note_without", exclude=", ".join(flt.exclude))
+        note += t(lang, "filter_note_without", exclude=", ".join(flt.exclude))
     return note
 
 
@@ -76,7 +75,7 @@ def filter_note(lang: str, flt: WordFilter) -> str:
 def subscribe_cmd(ctx: CommandContext, args: str) -> Reply:
     parsed = read_follow_args(ctx, args)
     if parsed.style and ctx.chat.platform != "slack":
-        raise UsageError(tr(ctx.lang, "thread_slack_only"))
+        raise UsageError(t(ctx.lang, "thread_slack_only"))
     story: str | None = None
     name: str | None = None
     if parsed.story:
@@ -90,9 +89,9 @@ def subscribe_cmd(ctx: CommandContext, args: str) -> Reply:
     if ctx.on_subscriptions_changed:
         ctx.on_subscriptions_changed()
     upcoming = next_slot(parse_hhmm(time), zone(tz), ctx.clock.now())
-    what = tr(ctx.lang, "subscribed_story", story=name) if name else tr(ctx.lang, "subscribed_all")
-    line = tr(ctx.lang, "subscribed", time=time, tz=tz, what=what, next=format_moment(upcoming, ctx.lang))
-    line += filter_note(ctx.lang, parsed.filters) + (tr(ctx.lang, "thread_note") if parsed.style else "")
+    what = t(ctx.lang, "subscribed_story", story=name) if name else t(ctx.lang, "subscribed_all")
+    line = t(ctx.lang, "subscribed", time=time, tz=tz, what=what, next=format_moment(upcoming, ctx.lang))
+    line += filter_note(ctx.lang, parsed.filters) + (t(ctx.lang, "thread_note") if parsed.style else "")
     return Reply((text(line),))
 
 
@@ -106,12 +105,12 @@ def unsubscribe_cmd(ctx: CommandContext, args: str) -> Reply:
         ended = ctx.store.unsubscribe(ctx.chat, found.slug) if found else 0
     if not ended:
         part = f" ({story})" if story else ""
-        return Reply((text(tr(ctx.lang, "not_subscribed", story_part=part)),))
+        return Reply((text(t(ctx.lang, "not_subscribed", story_part=part)),))
     if ctx.on_subscriptions_changed:
         ctx.on_subscriptions_changed()
     if story:
-        return Reply((text(tr(ctx.lang, "unsubscribed_story", story=story)),))
-    return Reply((text(tr(ctx.lang, "unsubscribed_all", n=ended)),))
+        return Reply((text(t(ctx.lang, "unsubscribed_story", story=story)),))
+    return Reply((text(t(ctx.lang, "unsubscribed_all", n=ended)),))
 
 
 @command("digest", "", "what changed since this chat's last digest, now",

@@ -11,13 +11,13 @@ from newsdigest.digests.reminders import (
     load_key_dates,
     reminder_line,
 )
-from newsdigest.digests.texts import format_date, tr
 from newsdigest.handlers.context import CommandContext
 from newsdigest.handlers.digest_cmds import read_follow_args, resolve_story
 from newsdigest.handlers.registry import command
-from newsdigest.handlers.reply import BulletList, Heading, Inline, Reply, item, text
 from newsdigest.models import ReminderRule
+from newsdigest.reply import BulletList, Heading, Inline, Reply, item, text
 from newsdigest.stories.lookup import find_story
+from newsdigest.texts import format_date, t
 
 LOOKAHEAD_DAYS = 400
 _OFF_WORDS = {"off", "aus", "stop"}
@@ -25,11 +25,11 @@ _OFF_WORDS = {"off", "aus", "stop"}
 
 def offsets_text(offsets: tuple[int, ...], lang: str) -> str:
     """(3, 1, 0) -> '3 days and 1 day before each key date, and on the day'."""
-    parts = [tr(lang, "offset_1") if n == 1 else tr(lang, "offset_n", n=n) for n in offsets if n > 0]
+    parts = [t(lang, "offset_1") if n == 1 else t(lang, "offset_n", n=n) for n in offsets if n > 0]
     if not parts:
-        return tr(lang, "offsets_day_only")
-    days = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + tr(lang, "offsets_and") + parts[-1]
-    return tr(lang, "offsets_and_day" if 0 in offsets else "offsets_before", days=days)
+        return t(lang, "offsets_day_only")
+    days = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + t(lang, "offsets_and") + parts[-1]
+    return t(lang, "offsets_and_day" if 0 in offsets else "offsets_before", days=days)
 
 
 def _chat_zone(ctx: CommandContext) -> str:
@@ -61,10 +61,10 @@ def remind_cmd(ctx: CommandContext, args: str) -> Reply:
     rule = ctx.store.set_reminder(ctx.chat, story=story, offsets=parsed.offsets or DEFAULT_OFFSETS, time=time, tz=tz,
                                   lang=ctx.lang)
     lang = ctx.lang
-    what = tr(lang, "remind_story", story=name) if name else tr(lang, "remind_all")
-    line = tr(lang, "reminded", what=what, offsets=offsets_text(rule.offsets, lang), time=time, tz=tz)
+    what = t(lang, "remind_story", story=name) if name else t(lang, "remind_all")
+    line = t(lang, "reminded", what=what, offsets=offsets_text(rule.offsets, lang), time=time, tz=tz)
     upcoming = _next_reminder(ctx, rule)
-    line += upcoming or tr(lang, "remind_none_ahead")
+    line += upcoming or t(lang, "remind_none_ahead")
     return Reply((text(line),))
 
 
@@ -76,7 +76,7 @@ def _next_reminder(ctx: CommandContext, rule: ReminderRule) -> str | None:
     if not dues:
         return None
     first = dues[0]
-    return tr(ctx.lang, "remind_next", date=format_date(first.slot.date(), ctx.lang),
+    return t(ctx.lang, "remind_next", date=format_date(first.slot.date(), ctx.lang),
               line=reminder_line(first.key_date, first.offset, ctx.lang))
 
 
@@ -87,8 +87,8 @@ def _remind_off(ctx: CommandContext, query: str) -> Reply:
         story = found.slug if found else query
     n = ctx.store.stop_reminders(ctx.chat, story)
     if not n:
-        return Reply((text(tr(ctx.lang, "remind_off_none", story_part=f" ({query})" if query else "")),))
-    return Reply((text(tr(ctx.lang, "remind_off", n=n)),))
+        return Reply((text(t(ctx.lang, "remind_off_none", story_part=f" ({query})" if query else "")),))
+    return Reply((text(t(ctx.lang, "remind_off", n=n)),))
 
 
 @command("subscriptions", "", "this chat's digests and reminders, with their filters",
@@ -100,23 +100,23 @@ def subscriptions_cmd(ctx: CommandContext, args: str) -> Reply:
     for sub in ctx.store.subscriptions_for(ctx.chat, active_only=False):
         if not sub.active and not sub.paused:
             continue  # unsubscribed
-        what = names.get(sub.story, sub.story) if sub.story else tr(lang, "subscribed_all")
-        line = tr(lang, "subs_digest", time=sub.time, tz=sub.tz, what=what)
-        line += tr(lang, "subs_filters", filters=sub.filters) if sub.filters else ""
-        line += tr(lang, "subs_thread") if sub.style == "thread" else ""
-        line += tr(lang, "subs_paused", why=sub.paused) if not sub.active and sub.paused else ""
+        what = names.get(sub.story, sub.story) if sub.story else t(lang, "subscribed_all")
+        line = t(lang, "subs_digest", time=sub.time, tz=sub.tz, what=what)
+        line += t(lang, "subs_filters", filters=sub.filters) if sub.filters else ""
+        line += t(lang, "subs_thread") if sub.style == "thread" else ""
+        line += t(lang, "subs_paused", why=sub.paused) if not sub.active and sub.paused else ""
         rows.append(item(line))
     for rule in ctx.store.reminders_for(ctx.chat, active_only=False):
         if not rule.active and not rule.paused:
             continue
-        what = names.get(rule.story, rule.story) if rule.story else tr(lang, "remind_all")
-        line = tr(lang, "subs_reminder", offsets=offsets_text(rule.offsets, lang), time=rule.time, tz=rule.tz,
+        what = names.get(rule.story, rule.story) if rule.story else t(lang, "remind_all")
+        line = t(lang, "subs_reminder", offsets=offsets_text(rule.offsets, lang), time=rule.time, tz=rule.tz,
                   what=what)
-        line += tr(lang, "subs_paused", why=rule.paused) if not rule.active and rule.paused else ""
+        line += t(lang, "subs_paused", why=rule.paused) if not rule.active and rule.paused else ""
         rows.append(item(line))
     if not rows:
-        return Reply((text(tr(lang, "subs_none")),))
-    return Reply((Heading(tr(lang, "subs_title")), BulletList(tuple(rows))))
+        return Reply((text(t(lang, "subs_none")),))
+    return Reply((Heading(t(lang, "subs_title")), BulletList(tuple(rows))))
 
 
 def _story_names(ctx: CommandContext) -> dict[str | None, str]:

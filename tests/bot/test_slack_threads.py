@@ -8,16 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from newsdigest.bot.base import SendOutcome
 from newsdigest.bot.slack import SlackBot
 from newsdigest.clock import Clock, FakeClock
 from newsdigest.config import build_config
-from newsdigest.digests.compose import ComposeOptions, Development, DigestInput, StoryChanges, UpcomingDeadline
+from newsdigest.digests.compose import ComposeOptions, DigestInput, UpcomingDeadline
 from newsdigest.digests.delivery import Deliverer
 from newsdigest.digests.threads import thread_digest
 from newsdigest.handlers import Core
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatKind, ChatRef, Platform
+from newsdigest.sender import SendOutcome
 from newsdigest.store.store import Store
+from newsdigest.store.stories_repo import StoryRecord
+from newsdigest.stories.ledger import Ledger
+from newsdigest.stories.merge import MergedPoint
+from newsdigest.stories.status import Development, StoryChanges
 from tests.fakes.slack_api import FakeSlackApi, slack_settings
 
 pytestmark = pytest.mark.timeout(30)
@@ -35,13 +39,22 @@ def _bot(core: Core, fake: FakeSlackApi, **slack: str) -> SlackBot:
     return SlackBot(core, slack_settings(fake, rate_per_channel=50.0, **slack), backoff=0.01)
 
 
+AS_OF = dt.date(2020, 9, 14)
+
+
+def _dev(text: str, outlets: int = 1) -> Development:
+    return Development(MergedPoint(f"k{abs(hash(text))}", text, "fact", 0.5), tuple(f"o{i}" for i in range(outlets)), 1.0)
+
+
+def _story(i: int, *texts: str) -> StoryChanges:
+    record = StoryRecord(i + 1, f"story-{i}", f"Story {i}", (), {}, None, None)
+    since = dt.datetime(2020, 9, 13, 8, 0, tzinfo=dt.UTC)
+    return StoryChanges(record, since, AS_OF, (), tuple(_dev(t, 2) for t in texts), (), Ledger([], AS_OF))
+
+
 def _ten_stories() -> DigestInput:
-    stories = tuple(
-        StoryChanges(f"Story {i}", f"story-{i}", developments=(Development(f"Development {i}a happened.", 2),
-                                                              Development(f"Development {i}b happened.")))
-        for i in range(10)
-    )
-    return DigestInput(dt.date(2020, 9, 14), None, stories, (UpcomingDeadline("2020-09-15", "sell", "Story 1"),))
+    stories = tuple(_story(i, f"Development {i}a happened.", f"Development {i}b happened.") for i in range(10))
+    return DigestInput(AS_OF, None, stories, (UpcomingDeadline("2020-09-15", "sell", "Story 1"),))
 
 
 async def test_a_threaded_digest_is_one_parent_plus_one_reply_per_story(slack_fake: FakeSlackApi,
@@ -79,7 +92,7 @@ async def test_a_thread_reply_needs_an_existing_parent(slack_fake: FakeSlackApi,
 
 async def test_subscribe_thread_sends_the_scheduled_digest_as_a_thread(slack_fake: FakeSlackApi,
                                                                         seeded_store: Store) -> None:
-    channel = ChatRef("slack", "C0THREAD", "channel")
+    channel = ChatRef(Platform.SLACK, "C0THREAD", ChatKind.CHANNEL)
     core = Core(seeded_store, build_config({}), Clock(as_of=dt.date(2020, 9, 14)))
     assert not core.answer(channel, "/subscribe 08:00 UTC thread").error
     bot = _bot(core, slack_fake)
@@ -92,7 +105,7 @@ async def test_subscribe_thread_sends_the_scheduled_digest_as_a_thread(slack_fak
 
 
 async def test_workspace_config_threads_every_digest(slack_fake: FakeSlackApi, seeded_store: Store) -> None:
-    channel = ChatRef("slack", "C0WS", "channel")
+    channel = ChatRef(Platform.SLACK, "C0WS", ChatKind.CHANNEL)
     cfg = build_config({"slack": {"digest_style": "thread"}})
     core = Core(seeded_store, cfg.replace(slack=slack_settings(slack_fake, digest_style="thread")),
                 Clock(as_of=dt.date(2020, 9, 14)))
@@ -106,8 +119,7 @@ async def test_workspace_config_threads_every_digest(slack_fake: FakeSlackApi, s
 
 
 def test_a_thread_lists_up_to_its_limit_and_counts_the_rest() -> None:
-    many = DigestInput(dt.date(2020, 9, 14), None, tuple(
-        StoryChanges(f"Story {i}", f"story-{i}", developments=(Development(f"Item {i}."),)) for i in range(25)))
+    many = DigestInput(AS_OF, None, tuple(_story(i, f"Item {i}.") for i in range(25)))
     threaded = thread_digest(many, ComposeOptions(max_stories=20))
     assert threaded is not None and len(threaded.replies) == 20
     assert "+5 more stories" in threaded.parent.plain_text()

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from newsdigest.bot.base import SendOutcome
 from newsdigest.bot.telegram import split_topic, topic_chat_id
 from newsdigest.clock import Clock, FakeClock
 from newsdigest.digests.delivery import Deliverer
 from newsdigest.digests.reminders import run_reminders_now
 from newsdigest.handlers import Core, all_commands
-from newsdigest.handlers.reply import Reply, text
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatKind, ChatRef, Platform
+from newsdigest.reply import Reply, text
+from newsdigest.sender import SendOutcome
 from tests.bot.telegram_support import running_bot, tg_sender
 from tests.fakes.telegram_api import FakeTelegram
 
@@ -43,7 +43,7 @@ async def test_subscribe_in_topic_7_delivers_the_digest_into_topic_7(tg_core: Co
         [result] = await _deliverer(tg_core, bot.sender, clock).catch_up()
     assert answer.thread_id == 7 and answer.text.startswith("Subscribed")  # the command's answer: in the topic
     assert answer.reply_to is not None  # ... replying to the question
-    [sub] = tg_core.store.subscriptions_for(ChatRef("telegram", f"{FORUM}/7"))
+    [sub] = tg_core.store.subscriptions_for(ChatRef(Platform.TELEGRAM, f"{FORUM}/7"))
     assert sub.time == "08:00"
     assert result.status == "sent"
     digest = tg_fake.messages(FORUM)[-1]
@@ -68,19 +68,19 @@ async def test_a_topic_deleted_before_delivery_pauses_that_subscription_only(tg_
     assert sorted((r.chat.chat_id, r.status) for r in results) == [
         (f"{FORUM}", "sent"), (f"{FORUM}/7", "gone"), (f"{FORUM}/9", "sent")]
     assert again == []  # paused, not retried
-    topic7 = ChatRef("telegram", f"{FORUM}/7")
+    topic7 = ChatRef(Platform.TELEGRAM, f"{FORUM}/7")
     [paused] = store.subscriptions_for(topic7, active_only=False)
     assert not paused.active and "message thread not found" in (paused.paused or "").lower()
     assert not store.reminders_for(topic7)  # the topic's reminders pause with it
-    assert store.subscriptions_for(ChatRef("telegram", f"{FORUM}/9"))[0].active
-    assert store.subscriptions_for(ChatRef("telegram", str(FORUM)))[0].active
+    assert store.subscriptions_for(ChatRef(Platform.TELEGRAM, f"{FORUM}/9"))[0].active
+    assert store.subscriptions_for(ChatRef(Platform.TELEGRAM, str(FORUM)))[0].active
     assert [a.description for a in tg_fake.rejected()] == ["Bad Request: message thread not found"]
 
 
 async def test_a_closed_topic_answers_topic_closed_and_is_paused(tg_core: Core, tg_fake: FakeTelegram) -> None:
     tg_fake.add_forum(FORUM, topics=[3])
     tg_fake.close_topic(FORUM, 3)
-    chat = ChatRef("telegram", f"{FORUM}/3", "group")
+    chat = ChatRef(Platform.TELEGRAM, f"{FORUM}/3", ChatKind.GROUP)
     tg_core.store.subscribe(chat, time="08:00", tz="UTC")
     async with tg_sender(tg_fake, tg_core.store) as sender:
         result = await sender.send(chat.chat_id, Reply((text("digest"),)))
@@ -142,7 +142,7 @@ async def test_remind_in_a_topic_sends_the_reminder_into_that_topic(tg_core: Cor
     async with running_bot(tg_core, tg_fake) as bot:
         tg_fake.push_message(FORUM, "/remind", user_id=USER, message_thread_id=9)
         await tg_fake.wait_for(FORUM, 1)
-        topic = ChatRef("telegram", f"{FORUM}/9", "group")
+        topic = ChatRef(Platform.TELEGRAM, f"{FORUM}/9", ChatKind.GROUP)
         replay = Clock(as_of=dt.date(2020, 11, 9))
         [result] = await run_reminders_now(tg_core.store, tg_core.config, replay, topic, sender=bot.sender)
     assert result.status == "sent"

@@ -14,7 +14,7 @@ from newsdigest.digests.reminders import (
     compose_reminder,
     due_reminders,
 )
-from newsdigest.models import ChatRef, ReminderRule
+from newsdigest.models import ChatRef, Platform, ReminderRule
 from tests.digests.conftest import CHAT, World, add_article
 from tests.digests.fakes import Crash
 
@@ -115,7 +115,7 @@ async def test_an_outage_is_caught_up_within_the_grace_window_only(world: World)
 
 async def test_a_gone_chat_pauses_its_reminders_only(world: World) -> None:
     _start(world)
-    other = ChatRef("telegram", "5151")
+    other = ChatRef(Platform.TELEGRAM, "5151")
     world.store.set_reminder(other, story=None, offsets=(3,), time="09:00", tz="Europe/Berlin")
     world.at("2020-10-17T07:05:00+00:00")
     world.sender.script = {1: "gone"}
@@ -154,15 +154,15 @@ def test_a_rule_set_after_the_slot_does_not_catch_up_that_morning() -> None:
 
 
 @pytest.mark.parametrize(("lang", "kind", "title", "says"), [
-    ("en", "deadline", "Reminder: a deadline", "30 October 2020 — Acme: Acme to sell its cloud unit, in 3 days "
-                                               "(moved from 20 October 2020)"),
-    ("de", "expiry", "Erinnerung: etwas läuft aus", "30. Oktober 2020 — Acme: Acme to sell its cloud unit, in 3 Tagen "
-                                                    "(verschoben vom 20. Oktober 2020)"),
+    ("en", "deadline", "Reminder: a deadline", ("30 October 2020 — Acme: Acme to sell its cloud unit, in 3 days "
+                                                "(moved from 20 October 2020)")),
+    ("de", "expiry", "Erinnerung: etwas läuft aus", ("30. Oktober 2020 — Acme: Acme to sell its cloud unit, in 3 Tagen "
+                                                     "(verschoben vom 20. Oktober 2020)")),
 ])
 def test_the_message_names_the_date_what_the_countdown_and_the_old_date(lang: str, kind: str, title: str,
                                                                         says: str) -> None:
     kd = KeyDate("acme", "Acme", dt.date(2020, 10, 30), WHAT, kind, ("2020-10-20",))
-    reply = compose_reminder(DueReminder(ChatRef("console", "console"), kd, 3,
+    reply = compose_reminder(DueReminder(ChatRef(Platform.CONSOLE, "console"), kd, 3,
                                          dt.datetime(2020, 10, 27, 9, tzinfo=UTC), lang))
     assert reply.plain_text() == f"{title}\n{says}"
 

@@ -414,7 +414,7 @@ class FakeTelegram:
         with self._lock:
             chat = self._chats[chat_id]
             chat.is_forum = True
-            chat.topics.update({t: "open" for t in topics})
+            chat.topics.update(dict.fromkeys(topics, "open"))
 
     def close_topic(self, chat_id: int, thread_id: int) -> None:
         with self._lock:
@@ -916,7 +916,7 @@ async def _params(request: web.Request) -> JSON:
             params.update(body)
         else:
             form = await request.post()
-            params.update({k: v for k, v in form.items()})
+            params.update(dict(form.items()))
     return params
 
 

@@ -9,10 +9,10 @@ import pytest
 from newsdigest.clock import FakeClock
 from newsdigest.config import build_config
 from newsdigest.handlers import Core
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatKind, ChatRef, Platform
 from newsdigest.store.store import Store
 
-CHAT = ChatRef("telegram", "77")
+CHAT = ChatRef(Platform.TELEGRAM, "77")
 
 
 @pytest.fixture
@@ -112,7 +112,7 @@ def test_filters_are_plain_words(core: Core, store: Store, bad: str) -> None:
 
 def test_thread_style_is_for_slack(core: Core, store: Store) -> None:
     assert core.answer(CHAT, "/subscribe 08:00 thread").error
-    slack = ChatRef("slack", "C1", "channel")
+    slack = ChatRef(Platform.SLACK, "C1", ChatKind.CHANNEL)
     reply = core.answer(slack, "/subscribe 08:00 thread")
     assert not reply.error and "thread" in reply.plain_text()
     assert store.subscriptions_for(slack)[0].style == "thread"
@@ -153,7 +153,7 @@ def test_unsubscribe_one_story_or_all(seeded: Core) -> None:
 
 
 def test_digest_now_over_the_seeds(seeded_core: Core) -> None:
-    reply = seeded_core.answer(ChatRef("console", "console"), "/digest")
+    reply = seeded_core.answer(ChatRef(Platform.CONSOLE, "console"), "/digest")
     assert not reply.error
     text = reply.plain_text()
     assert text.startswith("News digest — Mon 14 September 2020")

@@ -10,10 +10,10 @@ import pytest
 from newsdigest.clock import Clock
 from newsdigest.config import build_config
 from newsdigest.handlers import Core
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatRef, Platform
 from newsdigest.store.store import Store
 
-CHAT = ChatRef("telegram", "88")
+CHAT = ChatRef(Platform.TELEGRAM, "88")
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def test_remind_defaults_to_3_and_1_days_at_9_in_the_chat_zone(core: Core) -> No
     # the first reminder is three days before the first key date ahead (as known on 10 September)
     m = re.search(r"First reminder on (\d+ \w+ 2020): (\d+ \w+ 2020) — .+, in 3 days", said)
     assert m, said
-    first, due = (dt.datetime.strptime(g, "%d %B %Y").date() for g in m.groups())
+    first, due = (dt.datetime.strptime(g, "%d %B %Y").replace(tzinfo=dt.UTC).date() for g in m.groups())
     assert due - first == dt.timedelta(days=3) and first > dt.date(2020, 9, 10)
 
 

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from newsdigest.handlers.reply import Reply
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatRef, Platform
+from newsdigest.reply import Reply
 
 
 class SendOutcome(enum.Enum):
@@ -31,7 +31,7 @@ class SendResult:
 
 
 class Sender(Protocol):
-    platform: str
+    platform: Platform
 
     async def send(self, chat_id: str, reply: Reply) -> SendResult: ...
 
