@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench clean install
+.PHONY: run test test-fast lint typecheck bench clean install
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ test: $(STAMP)
 	$(BIN)/ruff check newsdigest tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest
+
+# The quick loop while developing: everything but the fault-injection and slow tests (make test runs all).
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not slow and not faults"
 
 lint: $(STAMP)
 	$(BIN)/ruff check newsdigest tests bench
