@@ -449,6 +449,7 @@ class TelegramBot:
         request = AiohttpRequest(pool_size=16)
         # get_updates adds its long-poll timeout to read_timeout itself
         updates_request = AiohttpRequest(pool_size=2, read_timeout=10.0, pool_timeout=5.0)
+        self._requests = (request, updates_request)  # closed by hand when start() fails (PTB then does not)
         app = (
             ApplicationBuilder()
             .token(cfg.token)
@@ -476,6 +477,8 @@ class TelegramBot:
         try:
             await self.app.initialize()  # getMe: checks the token, learns our @username
         except InvalidToken as exc:
+            for request in self._requests:  # initialize() opened their sessions before getMe failed
+                await request.shutdown()
             raise RuntimeError(f"Telegram refused the bot token ({exc.message}); check [telegram] token") from exc
         self.username = self.app.bot.username
         await self._publish_menu()
