@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsdigest.clock import day_or_none
+from newsdigest.errors import StoreBusyError
 from newsdigest.models import KeyPoint
 from newsdigest.store.base import StoreBase, day_after, loads
 
@@ -441,7 +442,7 @@ class StoriesRepo(StoreBase):
                     " items = excluded.items, created_at = excluded.created_at",
                     (platform, chat_id, kind, story_id, payload, self.stamp()),
                 )
-        except sqlite3.OperationalError as exc:  # locked by a writer: the in-memory copy serves this process
+        except (StoreBusyError, sqlite3.OperationalError) as exc:  # locked by a writer: the in-memory copy serves
             log.debug("chat list not persisted chat=%s: %s", chat_key, exc)
         finally:
             self.conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
