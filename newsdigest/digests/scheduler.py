@@ -33,7 +33,7 @@ CATCH_UP_SECONDS = 60.0
 MISFIRE_GRACE_SECONDS = 30  # a late cron run still fires; anything later is the catch-up's
 
 
-class SlotTrigger(CronTrigger):
+class SlotTrigger(CronTrigger):  # type: ignore[misc]  # apscheduler 3 ships no type hints
     """A daily CronTrigger whose fire times are the ledger's slots (slots.py), by construction.
 
     CronTrigger's own field walk adds naive differences in UTC, so around DST changes its next fire time depends on
