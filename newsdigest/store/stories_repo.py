@@ -138,6 +138,13 @@ class StoriesRepo(StoreBase):
                 )
         return ids
 
+    def absorb_stories(self, into: dict[int, int]) -> None:
+        """Move every article of story `lost` to story `into[lost]` and drop `lost` (stories that proved one)."""
+        with self.write() as conn:
+            for lost, winner in sorted(into.items()):
+                conn.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (winner, lost))
+                conn.execute("DELETE FROM stories WHERE id = ?", (lost,))
+
     # -- reading stories --------------------------------------------------------------------------------
 
     def story(self, story_id: int) -> StoryRecord | None:

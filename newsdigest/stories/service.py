@@ -44,7 +44,8 @@ def article_terms(title: str, extraction: dict[str, Any]) -> TermProfile:
     kps = sorted(extraction.get("key_points") or [], key=lambda k: -float(k.get("score", 0.0)))
     passages = [str(k.get("text", "")) for k in kps[:PASSAGES]]
     actors = [str(a) for a in extraction.get("actors") or []]
-    return profile(title or "", actors, passages)
+    lang = extraction.get("lang")
+    return profile(title or "", actors, passages, lang=lang if isinstance(lang, str) else None)
 
 
 _ASSIGN_LOCK = threading.Lock()
@@ -88,11 +89,15 @@ def _place(store: Store, rows: list[tuple[int, str, dt.date, dict[str, Any]]]) -
     from newsdigest.store.stories_repo import StoryWrite
 
     writes: list[StoryWrite] = []
+    absorbed = _absorbed(result.merged, records)
     for key in sorted(result.changed, key=lambda k: (k < 0, abs(k))):
         prof = result.changed[key]
         old = records.get(key)
         old_slugs = list(old.terms.get("slugs", [])) if old else []
-        slug = story_slug(prof, taken)
+        for lost in absorbed.get(key, []):  # a merged story's slugs keep resolving to the story it joined
+            old_slugs += [s for s in (lost.slug, *lost.terms.get("slugs", [])) if s not in old_slugs]
+        name = story_name(prof, old.name if old else None)
+        slug = story_slug(prof, taken, name=name)
         if old is not None and _same_slug(old.slug, slug):
             slug = old.slug
         if old is not None and old.slug != slug and old.slug not in old_slugs:
@@ -100,10 +105,21 @@ def _place(store: Store, rows: list[tuple[int, str, dt.date, dict[str, Any]]]) -
         taken.add(slug)
         terms = {**prof.to_json(), "slugs": old_slugs}
         writes.append(StoryWrite(
-            id=old.id if old else None, slug=slug, name=story_name(prof), aliases=story_aliases(prof, old_slugs),
+            id=old.id if old else None, slug=slug, name=name, aliases=story_aliases(prof, old_slugs),
             terms=terms, first_published=prof.first, last_published=prof.last, article_ids=members.get(key, []),
         ))
+    if absorbed:
+        store.absorb_stories({lost.id: into for into, losts in absorbed.items() for lost in losts})
     store.save_stories(writes)
+
+
+def _absorbed(merged: dict[int, int], records: dict[int, StoryRecord]) -> dict[int, list[StoryRecord]]:
+    """Stored stories merged into another stored story: winner id -> the records it absorbs."""
+    out: dict[int, list[StoryRecord]] = {}
+    for lost, into in sorted(merged.items()):
+        if lost in records and into in records:
+            out.setdefault(into, []).append(records[lost])
+    return out
 
 
 def _same_slug(old: str, new: str) -> bool:
@@ -157,14 +173,8 @@ class StoryView:
 
 
 def display_name(store: Store, story: StoryRecord, as_of: dt.date | None) -> str:
-    """The story's name; in a replay before its latest article, named from what was known then."""
-    if as_of is None or story.last_published is None or story.last_published <= as_of:
-        return story.name
-    actors = store.story_actor_counts(story.id, until=as_of, limit=6)
-    if not actors:
-        return story.name
-    prof = StoryProfile(key=story.id, actors=dict(actors))
-    return story_name(prof)
+    """The story's name: the same in every command and every replay, so a reader can ask for it again."""
+    return story.name
 
 
 def load_points(store: Store, article_ids: Sequence[int], per_article: int = POINTS_PER_ARTICLE) -> list[PointIn]:

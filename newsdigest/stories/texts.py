@@ -23,6 +23,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sources_n": "{n} sources",
         "source_1": "1 source",
         "latest": "Latest developments",
+        "now": "Now: ",
+        "earlier": "Earlier",
         "no_developments": "No key points extracted for this story yet.",
         "next_deadline": "Next deadline: ",
         "deadlines_all_passed_status": "All deadlines of this story have passed (the last: {date}, {ago}).",
@@ -78,6 +80,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sources_n": "{n} Quellen",
         "source_1": "1 Quelle",
         "latest": "Neueste Entwicklungen",
+        "now": "Jetzt: ",
+        "earlier": "Davor",
         "no_developments": "Zu dieser Geschichte wurden noch keine Kernpunkte erkannt.",
         "next_deadline": "Nächste Frist: ",
         "deadlines_all_passed_status": "Alle Fristen dieser Geschichte sind abgelaufen (die letzte: {date}, {ago}).",
@@ -86,7 +90,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "passed": "Abgelaufen",
         "replaced": "Ersetzt",
         "no_deadlines": "In den Artikeln dieser Geschichte{when} wurden keine Fristen gefunden.",
-        "all_passed": "Alle {n} Fristen dieser Geschichte sind am {date} abgelaufen; keine steht mehr an.",
+        "all_passed": "Stand {date}: alle {n} Fristen dieser Geschichte sind abgelaufen; keine steht mehr an.",
         "replaced_by": "ersetzt durch {date}",
         "replaces": "ersetzt {date}",
         "disagree": "Quellen widersprechen sich: {dates}",
@@ -162,3 +166,8 @@ def countdown(target: dt.date, today: dt.date, lang: str) -> str:
     else:
         unit, count = "years", round(n / 365.25)
     return t(lang, ("in_" if future else "ago_") + unit, n=count)
+
+
+def fmt_short_year(day: dt.date, lang: str) -> str:
+    """14 Sep 2020 / 14. Sep. 2020 — the date of a status lead."""
+    return f"{fmt_short(day, lang)} {day.year}"

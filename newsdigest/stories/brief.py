@@ -1,0 +1,201 @@
+"""A story's brief, as an editor would write it: each turn told once, in one short clause. Pure.
+
+`compress` shortens a key sentence at clause boundaries — attributions ("a source familiar with the
+talks told X", "sagte ein Sprecher"), parentheticals and reported-speech tails go first — and never
+cuts inside a word. `same_turn` decides whether two developments tell the same turn in other words:
+they share most of their salient (rare) words and state no different facts (other dates or numbers).
+`fold` groups ranked developments by turn, so a turn's source count says how many carried it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from newsdigest.stories.merge import stems
+from newsdigest.stories.status import Development
+from newsdigest.stories.terms import lemma, salience, words
+
+MAX_CHARS = 240
+SAME_TURN = 0.4  # shared salient weight / the smaller side's salient weight
+SAME_DAY_TURN = 0.22  # the same, for two tellings reported the same day
+ELLIPSIS = "…"
+
+# Clauses that say who said it, not what happened: dropped first.
+_ATTRIBUTION = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r",?\s*(?:eine|ein|einer)\s+(?:mit\s+den\s+\w+\s+vertraute\s+)?Quelle[^,.;]*(?:,[^,.;]*)?(?=[.;]|$)",
+        r",?\s*(?:a|one|two|three)\s+(?:\w+\s+)?sources?\s+(?:familiar|close|with\s+knowledge)[^.;]*(?=[.;]|$)",
+        r",?\s*(?:told|said|reported|according\s+to)\s+(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*\s*(?=[.;]|$)",
+        r",?\s*(?:sagte|sagt|teilte|berichtete|berichtet|meldete|bestätigt|bestätigte|erklärte)\s+[^,.;]*(?=[.;]|$)",
+        r",?\s*(?:wie|so)\s+(?:die|der|das)?\s*[A-Z][^,.;]*\s+(?:berichtet|berichtete|meldet|meldete)\w*",
+        r"\s*Als\s+Quelle\s+wird[^.;]*(?=[.;]|$)",
+        r",?\s*(?:Berichten|Medienberichten|Informationen\s+\w+)\s+zufolge",
+        r",?\s*(?:reportedly|it\s+is\s+understood)",
+    )
+]
+_PAREN = re.compile(r"\s*[(\[][^()\[\]]{0,200}[)\]]")
+_DASHED = re.compile(r"\s+[–—]\s+[^–—]{1,120}\s+[–—]\s+")  # "Oracle – das Trump gut gefallen hat – der ..."
+_CLAUSE_END = re.compile(r"[;:,–—](?=\s)|\s[–—]\s")
+_FACT = re.compile(r"\d+(?:[.,]\d+)?")
+_MONTHS = frozenset(
+    "januar februar märz april mai juni juli august september oktober november dezember january february march "
+    "may june july october december jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+
+
+def _tidy(s: str) -> str:
+    s = " ".join(s.split())
+    s = re.sub(r"\s+([,.;:!?])", r"\1", s)
+    s = re.sub(r",\s*([.;])", r"\1", s)
+    return s.strip(" ,;:–—")
+
+
+def compress(sentence: str, limit: int = MAX_CHARS) -> str:
+    """One clause of at most `limit` characters, cut only at clause or word boundaries."""
+    s = _tidy(sentence)
+    if len(s) <= limit // 2:
+        return s
+    for rx in (_PAREN, *_ATTRIBUTION):
+        shorter = _tidy(rx.sub("", s))
+        if len(shorter) >= 20:
+            s = shorter
+    s = _tidy(_DASHED.sub(" ", s))
+    if len(s) <= limit:
+        return s
+    return _cut(s, limit)
+
+
+def _cut(s: str, limit: int) -> str:
+    """At the last clause boundary within the limit; failing that, the last word boundary."""
+    head = s[: limit - 1]
+    ends = [m.start() for m in _CLAUSE_END.finditer(head) if m.start() >= limit // 3]
+    if ends:
+        return head[: ends[-1]].rstrip(" ,;:–—") + ELLIPSIS
+    space = head.rfind(" ")
+    return (head[:space] if space > 0 else head).rstrip(" ,;:–—") + ELLIPSIS
+
+
+def facts(text: str) -> frozenset[str]:
+    """Numbers and month names a sentence states: two tellings with different ones are different turns."""
+    low = text.lower()
+    return frozenset(_FACT.findall(low)) | frozenset(w for w in re.findall(r"\w+", low) if w in _MONTHS)
+
+
+def salient_terms(text: str, lang: str | None = None) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for w in words(text):
+        key = lemma(w, lang)
+        if (sal := salience(key)) > 0:
+            out[key] = max(out.get(key, 0.0), sal)
+    return out
+
+
+def same_turn(a: str, b: str, idf: dict[str, float] | None = None, *, same_day: bool = False) -> bool:
+    """Do two sentences tell the same turn? Most salient weight shared, and no conflicting facts.
+
+    `idf` down-weights words every development of the story uses (its main names); two headlines of
+    one day sharing what is rare in the story report that day's turn (`same_day`)."""
+    fa, fb = facts(a), facts(b)
+    if fa and fb and fa != fb:
+        return False
+    ta, tb = _weighted(a, idf), _weighted(b, idf)
+    if not ta or not tb:
+        return False
+    shared = sum(min(ta[t], tb[t]) for t in ta.keys() & tb.keys())
+    small = min(sum(ta.values()), sum(tb.values()))
+    if shared / small >= (SAME_DAY_TURN if same_day else SAME_TURN):
+        return True
+    sa, sb = stems(a), stems(b)
+    return bool(sa and sb) and len(sa & sb) / min(len(sa), len(sb)) >= 0.6
+
+
+def _weighted(text: str, idf: dict[str, float] | None) -> dict[str, float]:
+    terms = salient_terms(text)
+    return {t: w * (idf or {}).get(t, 1.0) for t, w in terms.items()}
+
+
+def story_idf(texts: Sequence[str]) -> dict[str, float]:
+    """How rare each salient word is among a story's developments (1 for a word one of them uses)."""
+    df: dict[str, int] = {}
+    for t in texts:
+        for term in salient_terms(t):
+            df[term] = df.get(term, 0) + 1
+    n = max(1, len(texts))
+    return {t: math.log(1 + n / c) / math.log(1 + n) for t, c in df.items()}
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One development, told once: the best telling and every development that said the same."""
+
+    lead: Development
+    tellings: tuple[Development, ...]
+
+    @property
+    def article_ids(self) -> list[int]:
+        return sorted({a for d in self.tellings for a in d.point.article_ids})
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(s for d in self.tellings for s in d.sources))
+
+    @property
+    def published(self) -> dt.date | None:
+        days = [d.published for d in self.tellings if d.published]
+        return max(days) if days else None
+
+    @property
+    def text(self) -> str:
+        return compress(self.lead.text)
+
+
+def fold(devs: Sequence[Development]) -> list[Turn]:
+    """Group developments (best first) into turns; a turn is led by its best-ranked concise telling."""
+    idf = story_idf([d.text for d in devs])
+    groups: list[list[Development]] = []
+    for d in devs:
+        home = next((g for g in groups if any(_together(d, x, idf) for x in g)), None)
+        if home is None:
+            groups.append([d])
+        else:
+            home.append(d)
+    return [Turn(_lead(g), tuple(g)) for g in groups]
+
+
+def _headline(d: Development) -> bool:
+    return any(m.ref_id < 0 for m in d.point.mentions)  # headlines are loaded with negative ids
+
+
+def _together(a: Development, b: Development, idf: dict[str, float]) -> bool:
+    same_day = a.published is not None and a.published == b.published
+    if same_day and _headline(a) and _headline(b) and a.point.article_ids != b.point.article_ids:
+        # two outlets' headlines of one day on one story name that day's turn, unless their facts differ
+        fa, fb = facts(a.text), facts(b.text)
+        shared = salient_terms(a.text).keys() & salient_terms(b.text).keys()
+        if not (fa and fb and fa != fb) and shared:
+            return True
+    return same_turn(a.text, b.text, idf, same_day=same_day)
+
+
+def _lead(group: list[Development]) -> Development:
+    # the best-ranked telling that fits whole; a short headline beats a long sentence cut short
+    whole = [d for d in group if len(compress(d.text)) <= MAX_CHARS and not compress(d.text).endswith(ELLIPSIS)]
+    return (whole or group)[0]
+
+
+def brief(devs: Sequence[Development], earlier: int = 5) -> tuple[Turn | None, list[Turn]]:
+    """(the latest turn, up to `earlier` other turns newest first) from ranked developments."""
+    turns = fold(devs)
+    if not turns:
+        return None, []
+    newest = max((t.published for t in turns if t.published), default=None)
+    lead = next((t for t in turns if t.published == newest), turns[0])
+    rest = [t for t in turns if t is not lead]
+    order = {id(t): i for i, t in enumerate(rest)}
+    rest.sort(key=lambda t: (-(t.published or dt.date.min).toordinal(), order[id(t)]))
+    return lead, rest[:earlier]
