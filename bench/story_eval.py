@@ -103,10 +103,10 @@ def score_story(sc: ModuleType, folder: Path, gold: dict[str, Any], show: bool) 
                     member[title_file[a["title"]]] = s["id"]
         slugs = {s["id"]: s["slug"] for s in stories}
         per = Counter(member[f] for f in sorted(story_files) if f in member)
-        main = min(per, key=lambda k: (-per[k], k)) if per else None
+        main = min(per, key=lambda k: (-per[k], k)) if per else -1
         main_files = {f for f, s in member.items() if s == main}
-        prec = per.get(main, 0) / len(main_files) if main_files else 0.0
-        rec = per.get(main, 0) / len(story_files)
+        prec = per[main] / len(main_files) if main_files else 0.0
+        rec = per[main] / len(story_files)
         near = len(main_files & set(gold["near_distractors"]))
         print(f"\n=== {gold['story']} ({gold['lang']}): clustering P {prec:.2f} R {rec:.2f}, spread "
               f"{sorted(per.values(), reverse=True)[:8]}, near distractors in main {near}; main story "
