@@ -18,14 +18,16 @@ from typing import Any
 from newsdigest.stories.terms import TermProfile
 
 WINDOW_DAYS = 45  # a story is joinable while its articles lie within this many days of the new one
+HALF_LIFE_DAYS = 14.0  # of a quiet story's pull on new articles
 MIN_SHARED = 2
 MIN_SCORE = 6.0
 MIN_SHARE = 0.22  # of the article's own salient weight
-MIN_TOPIC = 0.0  # of the shared weight, from topic words rather than names
+REHOME_SHARE = 0.15  # a lone article's names of its own weigh less once its story has taken shape
+MIN_TOPIC = 3  # of the shared weight, from topic words rather than names
 PROFILE_TERMS = 60  # terms a story remembers
 PROFILE_ACTORS = 30
 MERGE_SIM = 0.4  # cosine of two stories' profiles above which they are one story
-MERGE_TOPIC_SIM = 0.0  # the same cosine over topic words alone (names aside)
+MERGE_TOPIC_SIM = 0.2  # the same cosine over topic words alone (names aside)
 MERGE_TERMS = 20  # top terms compared when looking for stories to merge
 MERGE_GAP_DAYS = 21  # stories further apart in time than this stay apart
 
@@ -110,16 +112,23 @@ def match_score(prof: TermProfile, story: StoryProfile) -> tuple[float, int, flo
     return sum(parts.values()), len(shared), topic
 
 
-def joins(prof: TermProfile, story: StoryProfile) -> float | None:
+def joins(prof: TermProfile, story: StoryProfile, *, min_share: float = MIN_SHARE) -> float | None:
     """The match score when the article belongs to the story, else None.
 
     Shared names alone do not make one story (a finance minister is in many): some of the shared
     weight must come from what the story is about."""
     score, shared, topic = match_score(prof, story)
     own = sum(prof.weights.values()) or 1.0
-    if shared >= MIN_SHARED and score >= MIN_SCORE and score / own >= MIN_SHARE and topic >= MIN_TOPIC:
+    if shared >= MIN_SHARED and score >= MIN_SCORE and score / own >= min_share and topic >= MIN_TOPIC:
         return score
     return None
+
+
+def decay(story: StoryProfile, day: dt.date) -> float:
+    """A story fades the longer it has been quiet: an article prefers the story that is running now."""
+    if story.last is None or day <= story.last:
+        return 1.0
+    return float(0.5 ** ((day - story.last).days / HALF_LIFE_DAYS))
 
 
 def _in_window(story: StoryProfile, day: dt.date) -> bool:
@@ -155,6 +164,8 @@ def assign(articles: Iterable[ArticleTerms], stories: Iterable[StoryProfile]) ->
             if not _in_window(story, art.published):
                 continue
             score = joins(art.profile, story)
+            if score is not None:
+                score *= decay(story, art.published)
             if score is not None and (best is None or score > best[0]):
                 best = (score, key)
         if best is None:
@@ -169,7 +180,49 @@ def assign(articles: Iterable[ArticleTerms], stories: Iterable[StoryProfile]) ->
         result.assignments[art.article_id] = story.key
         result.changed[story.key] = story
     consolidate(result, pool)
+    rehome(result, pool)
     return result
+
+
+def rehome(result: Clustering, pool: dict[int, StoryProfile]) -> None:
+    """Second look at articles that started a story of their own in this run: one that came before its
+    story had taken shape joins it now, when it would join it as an article (`joins`)."""
+    singles = [k for k, s in result.changed.items() if k < 0 and s.n == 1]
+    index: dict[str, set[int]] = {}
+    for key, s in result.changed.items():
+        if s.n > 1:
+            for term in s.df:
+                index.setdefault(term, set()).add(key)
+    members: dict[int, list[int]] = {}
+    for aid, key in result.assignments.items():
+        members.setdefault(key, []).append(aid)
+    for key in sorted(singles, reverse=True):
+        single = pool[key]
+        prof = _as_terms(single)
+        best: tuple[float, int] | None = None
+        for other in sorted({k for t in prof.weights for k in index.get(t, ())}):
+            if other == key or not _overlapping(single, pool[other]):
+                continue
+            score = joins(prof, pool[other], min_share=REHOME_SHARE)
+            if score is not None and (best is None or score > best[0]):
+                best = (score, other)
+        if best is None:
+            continue
+        absorb(pool[best[1]], single)
+        result.merged[key] = best[1]
+        result.changed.pop(key, None)
+        for aid in members.get(key, []):
+            result.assignments[aid] = best[1]
+
+
+def _as_terms(story: StoryProfile) -> TermProfile:
+    """A one-article story's profile as that article's terms."""
+    return TermProfile(weights=dict(story.weight), surface=dict(story.surface),
+                       actors=tuple(_by_weight(story.actors)), names=frozenset(story.names))
+
+
+def _by_weight(d: dict[str, float]) -> list[str]:
+    return sorted(d, key=lambda k: (-d[k], k))
 
 
 def absorb(into: StoryProfile, other: StoryProfile) -> None:

@@ -117,6 +117,8 @@ def profile(
         seen: dict[str, float] = {}
         for w in words(text):
             key = norm(w) if names else lemma(w, lang)
+            if key.endswith("s") and key[:-1] in actor_words:  # "Sunaks" plan: a possessive of a name
+                key = key[:-1]
             sal = salience(key)
             if sal > 0:
                 note(seen, key, w, factor * sal, cap)
@@ -135,6 +137,7 @@ def profile(
     actor_list = tuple(a.strip() for a in actors if a and a.strip())
     # parts of personal and organisation names ("Angela Merkel", "CDU"); one-word actors may be topics
     name_words = frozenset(w.lower() for a in actor_list for w in a.split() if len(a.split()) > 1 or a.isupper())
+    actor_words = frozenset(w.lower() for a in actor_list for w in a.split())
     for rank, actor in enumerate(actor_list[:10]):
         add(actor, 1.0 / (1 + 0.15 * rank), 6.0, names=True)
     add(title, 1.3, 8.0)

@@ -106,3 +106,19 @@ def test_stories_that_turn_out_to_be_one_merge() -> None:
 
 
     assert slugify("Straßenbahn Köln") == "strassenbahn-koln"
+
+
+def test_a_quiet_story_pulls_less_than_a_running_one() -> None:
+    from newsdigest.stories.cluster import decay
+
+    story = StoryProfile(key=1, first=D(2021, 3, 1), last=D(2021, 3, 10))
+    assert decay(story, D(2021, 3, 10)) == 1.0 > decay(story, D(2021, 3, 24)) > decay(story, D(2021, 4, 7)) > 0
+
+
+def test_an_article_that_came_before_its_story_took_shape_joins_it_later() -> None:
+    core = "Hafenstreik Containerterminal Hafenarbeiter Tarifverhandlung Warnstreik Lohnforderung"
+    early = art(1, D(2021, 3, 1), ("Jana Kowalski", "Sven Brodersen", "Hafenbetreiber"),
+                "Hafenstreik Warnstreik Kowalski Brodersen Ultimatum Hafenbetreiber Lotsenboot Kaimauer")
+    later = [art(i, D(2021, 3, 1 + i), ("Verdi",), core) for i in range(2, 6)]
+    result = assign([early, *later], [])
+    assert len(set(result.assignments.values())) == 1
