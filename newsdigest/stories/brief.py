@@ -10,19 +10,21 @@ they share most of their salient (rare) words and state no different facts (othe
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from newsdigest.stories.merge import stems
+from newsdigest.stories.merge import conflicting, stems
 from newsdigest.stories.status import Development
-from newsdigest.stories.terms import lemma, salience, words
+from newsdigest.stories.terms import norm, salience, words
 
 MAX_CHARS = 240
 SAME_TURN = 0.4  # shared salient weight / the smaller side's salient weight
 SAME_DAY_TURN = 0.22  # the same, for two tellings reported the same day
 ELLIPSIS = "…"
+STEM = 6
 
 # Clauses that say who said it, not what happened: dropped first.
 _ATTRIBUTION = [
@@ -41,11 +43,6 @@ _ATTRIBUTION = [
 _PAREN = re.compile(r"\s*[(\[][^()\[\]]{0,200}[)\]]")
 _DASHED = re.compile(r"\s+[–—]\s+[^–—]{1,120}\s+[–—]\s+")  # "Oracle – das Trump gut gefallen hat – der ..."
 _CLAUSE_END = re.compile(r"[;:,–—](?=\s)|\s[–—]\s")
-_FACT = re.compile(r"\d+(?:[.,]\d+)?")
-_MONTHS = frozenset(
-    "januar februar märz april mai juni juli august september oktober november dezember january february march "
-    "may june july october december jan feb mar apr jun jul aug sep sept oct nov dec".split()
-)
 
 
 def _tidy(s: str) -> str:
@@ -80,18 +77,17 @@ def _cut(s: str, limit: int) -> str:
     return (head[:space] if space > 0 else head).rstrip(" ,;:–—") + ELLIPSIS
 
 
-def facts(text: str) -> frozenset[str]:
-    """Numbers and month names a sentence states: two tellings with different ones are different turns."""
-    low = text.lower()
-    return frozenset(_FACT.findall(low)) | frozenset(w for w in re.findall(r"\w+", low) if w in _MONTHS)
+@functools.lru_cache(maxsize=16384)
+def salient_terms(text: str) -> dict[str, float]:
+    """Salient words of a sentence by stem (inflections fold: "gewinnt"/"gewinnen"), each with its salience.
 
-
-def salient_terms(text: str, lang: str | None = None) -> dict[str, float]:
+    Stems rather than lemmas: a command never waits for a lemmatiser's dictionaries to load."""
     out: dict[str, float] = {}
     for w in words(text):
-        key = lemma(w, lang)
+        key = norm(w)
         if (sal := salience(key)) > 0:
-            out[key] = max(out.get(key, 0.0), sal)
+            stem = key[:STEM]
+            out[stem] = max(out.get(stem, 0.0), sal)
     return out
 
 
@@ -100,8 +96,7 @@ def same_turn(a: str, b: str, idf: dict[str, float] | None = None, *, same_day: 
 
     `idf` down-weights words every development of the story uses (its main names); two headlines of
     one day sharing what is rare in the story report that day's turn (`same_day`)."""
-    fa, fb = facts(a), facts(b)
-    if fa and fb and fa != fb:
+    if conflicting(a, b):
         return False
     ta, tb = _weighted(a, idf), _weighted(b, idf)
     if not ta or not tb:
@@ -175,9 +170,8 @@ def _together(a: Development, b: Development, idf: dict[str, float]) -> bool:
     same_day = a.published is not None and a.published == b.published
     if same_day and _headline(a) and _headline(b) and a.point.article_ids != b.point.article_ids:
         # two outlets' headlines of one day on one story name that day's turn, unless their facts differ
-        fa, fb = facts(a.text), facts(b.text)
         shared = salient_terms(a.text).keys() & salient_terms(b.text).keys()
-        if not (fa and fb and fa != fb) and shared:
+        if not conflicting(a.text, b.text) and shared:
             return True
     return same_turn(a.text, b.text, idf, same_day=same_day)
 

@@ -1,7 +1,8 @@
 """Merging the same fact reported by several articles into one item with its sources. Pure.
 
 Key points merge when their content words overlap strongly (crude prefix stemming makes "Angebot"
-and "Angebots" one word, and works the same for English). Each merged item keeps every mention,
+and "Angebots" one word, and works the same for English) and they state no different facts: "will
+vote on December 12" and "vote postponed to January 22" stay two developments. Each merged item keeps every mention,
 so `/why N` can show the sentences and articles behind it.
 """
 
@@ -71,6 +72,31 @@ class MergedPoint:
         return max(days) if days else None
 
 
+_FACT = re.compile(r"\d+(?:[.,]\d+)?")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_MONTHS = frozenset(
+    "januar februar märz april mai juni juli august september oktober november dezember january february march "
+    "may june july october december jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+
+
+@functools.lru_cache(maxsize=16384)
+def facts(text: str) -> frozenset[str]:
+    """Numbers and month names a sentence states: two tellings with different ones are different turns."""
+    low = text.lower()
+    return frozenset(_FACT.findall(low)) | frozenset(w for w in re.findall(r"\w+", low) if w in _MONTHS)
+
+
+def conflicting(a: str, b: str) -> bool:
+    """Two statements with different facts (other dates or numbers) are different developments.
+
+    A year one of them adds ("12 December" / "12 December 2020") is detail, not a different fact."""
+    fa, fb = facts(a), facts(b)
+    if not (fa and fb):
+        return False
+    return any(not _YEAR.fullmatch(f) for f in fa ^ fb)
+
+
 @functools.lru_cache(maxsize=16384)
 def stems(text: str) -> frozenset[str]:
     """Content-word stems (first STEM letters); cached since the same sentences are compared on every command."""
@@ -109,7 +135,8 @@ def merge_points(points: Iterable[PointIn]) -> list[MergedPoint]:
             for i in by_stem.get(st, ()):
                 shared[i] = shared.get(i, 0) + 1
         # in creation order, as a full scan would: the first similar group takes the point
-        gi = next((i for i in sorted(shared) if _similar_counts(shared[i], len(s), len(groups[i].stems))), None)
+        gi = next((i for i in sorted(shared) if _similar_counts(shared[i], len(s), len(groups[i].stems))
+                   and not conflicting(p.text, groups[i].text)), None)
         if gi is None:
             groups.append(MergedPoint(f"k{p.id}", p.text, p.kind, p.score, [mention], s))
             for st in s:
