@@ -25,6 +25,7 @@ SAME_TURN = 0.4  # shared salient weight / the smaller side's salient weight
 SAME_DAY_TURN = 0.22  # the same, for two tellings reported the same day
 ELLIPSIS = "…"
 STEM = 6
+HEADLINE_SHARED = 1.0  # idf-weighted salience of the rarest word two same-day headlines share
 
 # Clauses that say who said it, not what happened: dropped first.
 _ATTRIBUTION = [
@@ -169,11 +170,17 @@ def _headline(d: Development) -> bool:
 def _together(a: Development, b: Development, idf: dict[str, float]) -> bool:
     same_day = a.published is not None and a.published == b.published
     if same_day and _headline(a) and _headline(b) and a.point.article_ids != b.point.article_ids:
-        # two outlets' headlines of one day on one story name that day's turn, unless their facts differ
-        shared = salient_terms(a.text).keys() & salient_terms(b.text).keys()
-        if not conflicting(a.text, b.text) and shared:
+        if same_day_headlines(a.text, b.text, idf):
             return True
     return same_turn(a.text, b.text, idf, same_day=same_day)
+
+
+def same_day_headlines(a: str, b: str, idf: dict[str, float] | None = None) -> bool:
+    """Two outlets' headlines of one day on one story name that day's turn when they share a salient
+    word (a name or a rare word) that not every development of the story carries, unless their facts differ."""
+    ta, tb = _weighted(a, idf), _weighted(b, idf)
+    shared = max((min(ta[t], tb[t]) for t in ta.keys() & tb.keys()), default=0.0)
+    return shared >= HEADLINE_SHARED and not conflicting(a, b)
 
 
 def _lead(group: list[Development]) -> Development:
