@@ -5,8 +5,10 @@ story's merged developments (with their outlets) and deadline-ledger changes. Be
 (a fresh database, or the stories layer not run yet) a direct loader reads key points and deadlines
 from the store. compose.py does not know which one filled its input.
 
-"New" means ingested after the previous digest in live operation, and published after its day when
-replaying the past (`--as-of`: ingestion times then say nothing about the replayed day).
+"New" means ingested after the previous digest, whatever the publication date (a lagging feed loses
+nothing), and published after its day when replaying the past (`--as-of` before the articles were
+ingested: ingestion times then say nothing about the replayed day). Developments are told once each, in
+the brief's compressed wording (stories/brief.py).
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ def _from_stories(
     store: Store, *, as_of: dt.date, since: dt.datetime | None, stories: frozenset[str] | None, horizon_days: int
 ) -> DigestInput | None:
     """The digest from the stories layer; None while no article has been clustered into a story."""
+    from newsdigest.stories.brief import fold
     from newsdigest.stories.service import ensure_assigned
     from newsdigest.stories.status import what_changed
 
@@ -78,6 +81,9 @@ def _from_stories(
         return None
     first = since.date() if since else _EPOCH.date()
     candidates = store.stories_active_between(first, as_of)
+    if since is not None:  # stories whose news arrived late (published before `since`, ingested after)
+        known = {st.id for st in candidates}
+        candidates += [st for st in store.stories_ingested_since(iso(since), until=as_of) if st.id not in known]
     if stories:
         wanted = {s.casefold() for s in stories}
         candidates = [st for st in candidates
@@ -87,7 +93,8 @@ def _from_stories(
     horizon = as_of + dt.timedelta(days=horizon_days)
     for story in candidates:
         ch = what_changed(store, story, since or _EPOCH, as_of, today=as_of, limit=MAX_DEVELOPMENTS)
-        devs = tuple(Development(d.text, max(1, len(d.sources)), d.published, d.point.kind) for d in ch.developments)
+        devs = tuple(Development(t.text, max(1, len(t.sources)), t.published, t.lead.point.kind)
+                     for t in fold(ch.developments))
         changes = tuple(
             DeadlineChange(c.kind, c.item.value, c.item.what, _when_value(c.old) if c.old else None)
             for c in ch.deadlines

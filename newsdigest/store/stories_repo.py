@@ -236,6 +236,26 @@ class StoriesRepo(StoreBase):
         ).fetchall()
         return [_story_article(r) for r in rows]
 
+    def story_articles_ingested_since(
+        self, story_id: int, since: str, *, until: dt.date | None = None, limit: int = 40
+    ) -> list[StoryArticle]:
+        """The story's articles ingested at or after `since` (ISO stamp), whatever their publication date."""
+        rows = self.conn.execute(
+            f"SELECT {_ARTICLE_COLS} FROM articles a WHERE a.story_id = ? AND a.published < ? AND a.ingested_at >= ?"
+            " ORDER BY a.published DESC, a.id DESC LIMIT ?",
+            (story_id, day_after(until) if until else "9999", since, limit),
+        ).fetchall()
+        return [_story_article(r) for r in rows]
+
+    def stories_ingested_since(self, since: str, *, until: dt.date | None = None) -> list[StoryRecord]:
+        """Stories with an article ingested at or after `since` (ISO stamp) and published by `until`."""
+        rows = self.conn.execute(
+            f"SELECT {_STORY_COLS} FROM stories WHERE id IN (SELECT DISTINCT story_id FROM articles"
+            " WHERE ingested_at >= ? AND published < ? AND story_id IS NOT NULL) ORDER BY id",
+            (since, day_after(until) if until else "9999"),
+        ).fetchall()
+        return [_story(r) for r in rows]
+
     def story_article_count(self, story_id: int, *, until: dt.date | None = None) -> int:
         row = self.conn.execute(
             "SELECT count(*) FROM articles WHERE story_id = ? AND published < ?",

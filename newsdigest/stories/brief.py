@@ -25,7 +25,7 @@ SAME_TURN = 0.4  # shared salient weight / the smaller side's salient weight
 SAME_DAY_TURN = 0.22  # the same, for two tellings reported the same day
 ELLIPSIS = "…"
 STEM = 6
-HEADLINE_SHARED = 1.0  # idf-weighted salience of the rarest word two same-day headlines share
+HEADLINE_SHARED = 0.6  # idf-weighted salience of the rarest word two same-day headlines share
 
 # Clauses that say who said it, not what happened: dropped first.
 _ATTRIBUTION = [

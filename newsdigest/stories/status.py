@@ -121,22 +121,32 @@ class StoryChanges:
         return not (self.new_articles or self.developments or self.deadlines)
 
 
-def is_new(article: StoryArticle, since: dt.datetime) -> bool:
-    """New since `since`: published after its day, or on it and ingested at or after it."""
+def is_new(article: StoryArticle, since: dt.datetime, as_of: dt.date | None = None) -> bool:
+    """New to the bot since `since`: ingested at or after it, whatever its publication date (a feed that
+    lags still delivers news). Replaying the past (`as_of` before the article was ingested), ingestion
+    times say nothing about the replayed day, so publication after `since`'s day decides."""
     if article.published is None:
         return False
-    day = since.date()
-    if article.published > day:
-        return True
-    if article.published < day or not article.ingested_at:
-        return False
+    ingested = _moment(article.ingested_at)
+    since = since if since.tzinfo else since.replace(tzinfo=dt.UTC)
+    if ingested is not None and (as_of is None or ingested.date() <= as_of):
+        return ingested >= since
+    return article.published > since.date()
+
+
+def _stamp(since: dt.datetime) -> str:
+    """`since` as stored ingestion stamps are written (UTC ISO, seconds)."""
+    return (since if since.tzinfo else since.replace(tzinfo=dt.UTC)).astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
+def _moment(stamp: str | None) -> dt.datetime | None:
+    if not stamp:
+        return None
     try:
-        ingested = dt.datetime.fromisoformat(article.ingested_at)
+        moment = dt.datetime.fromisoformat(stamp)
     except ValueError:
-        return False
-    if ingested.tzinfo is None:
-        ingested = ingested.replace(tzinfo=dt.UTC)
-    return ingested >= (since if since.tzinfo else since.replace(tzinfo=dt.UTC))
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def diff(
@@ -154,13 +164,18 @@ def diff(
         known = next((b for b in before.items if b.when == item.when), None)
         if item.superseded_by is None and known is None and set(item.article_ids) & new_ids:
             replaced = next((b for b in old_live if b.when in item.replaces), None)
+            if item.due < today:  # first seen after it passed: news of a lapse, not a new key date
+                if since_day <= item.due:
+                    changes.append(DeadlineChange("passed", item))
+                continue
             if replaced is not None:
                 kind = "extended" if item.when.point > replaced.when.point else "moved"
                 changes.append(DeadlineChange(kind, item, replaced.when))
             else:
                 changes.append(DeadlineChange("added", item))
     for item in after.items:
-        if item.superseded_by is None and since_day <= item.due < today:
+        reported = any(c.item is item for c in changes)
+        if item.superseded_by is None and since_day <= item.due < today and not reported:
             changes.append(DeadlineChange("passed", item))
     order = {"added": 0, "extended": 1, "moved": 1, "passed": 2}
     changes.sort(key=lambda c: (order[c.kind], c.item.due, c.item.key))
@@ -184,7 +199,11 @@ def what_changed(
 
     today = today or as_of or dt.datetime.now(dt.UTC).date()
     recent = store.story_articles(story.id, until=as_of, limit=service.RECENT_ARTICLES * 2)
-    new = tuple(a for a in recent if is_new(a, since))
+    have = {a.id for a in recent}
+    # articles that arrived late (published long before, ingested since) are news too
+    late = [a for a in store.story_articles_ingested_since(story.id, _stamp(since), until=as_of) if a.id not in have]
+    recent = sorted([*recent, *late], key=lambda a: (a.published or dt.date.min, a.id), reverse=True)
+    new = tuple(a for a in recent if is_new(a, since, as_of))
     new_ids = {a.id for a in new}
     mentions = service.load_deadline_mentions(store, story.id, as_of=as_of)
     changes, ledger = diff(mentions, new_ids, since.date(), today)
