@@ -379,6 +379,25 @@ class StoriesRepo(StoreBase):
             article_ids,
         ).fetchall()
 
+    def article_clean_texts(self, article_ids: list[int]) -> dict[int, str]:
+        """Article texts with what extraction marked as page furniture (boilerplate, comments) cut out."""
+        if not article_ids:
+            return {}
+        rows = self.conn.execute(
+            f"SELECT id, text, extraction FROM articles WHERE id IN ({','.join('?' * len(article_ids))})", article_ids
+        ).fetchall()
+        out: dict[int, str] = {}
+        for aid, body, extraction in rows:
+            spans = sorted((int(r["start"]), int(r["end"])) for r in loads(extraction, {}).get("removed") or [])
+            parts, at = [], 0
+            for start, end in spans:
+                if start >= at:
+                    parts.append(body[at:start])
+                at = max(at, end)
+            parts.append(body[at:])
+            out[aid] = " ".join("".join(parts).split())
+        return out
+
     def article_texts(self, article_ids: list[int]) -> dict[int, str]:
         if not article_ids:
             return {}

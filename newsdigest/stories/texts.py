@@ -70,7 +70,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "de": {
         "no_stories": "Noch keine Geschichten: keine Artikel{when}. Admins fügen mit /addfeed URL einen Feed hinzu, "
         "oder Dateien mit `newsdigest ingest`.",
-        "when_as_of": ", die bis {date} erschienen sind",
+        "when_as_of": ", die bis zum {date} erschienen sind",
         "no_match": "Keine Geschichte passt zu „{query}“. /stories zeigt, welche ich verfolge.",
         "which_story": "Mehrere Geschichten passen zu „{query}“. Welche ist gemeint?",
         "ask_again": "Bitte noch einmal mit ihrem Namen fragen, z. B. /{cmd} {slug}",
@@ -89,7 +89,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "upcoming": "Anstehend",
         "passed": "Abgelaufen",
         "replaced": "Ersetzt",
-        "no_deadlines": "In den Artikeln dieser Geschichte{when} wurden keine Fristen gefunden.",
+        "no_deadlines": "Keine Fristen in den Artikeln dieser Geschichte{when}.",
         "all_passed": "Stand {date}: alle {n} Fristen dieser Geschichte sind abgelaufen; keine steht mehr an.",
         "replaced_by": "ersetzt durch {date}",
         "replaces": "ersetzt {date}",
