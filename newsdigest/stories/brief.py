@@ -169,9 +169,9 @@ def _headline(d: Development) -> bool:
 
 def _together(a: Development, b: Development, idf: dict[str, float]) -> bool:
     same_day = a.published is not None and a.published == b.published
-    if same_day and _headline(a) and _headline(b) and a.point.article_ids != b.point.article_ids:
-        if same_day_headlines(a.text, b.text, idf):
-            return True
+    if (same_day and _headline(a) and _headline(b) and a.point.article_ids != b.point.article_ids
+            and same_day_headlines(a.text, b.text, idf)):
+        return True
     return same_turn(a.text, b.text, idf, same_day=same_day)
 
 

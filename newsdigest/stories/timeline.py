@@ -13,8 +13,8 @@ import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newsdigest.stories.ledger import When, parse_when
 from newsdigest.stories.brief import compress, same_day_headlines, same_turn
+from newsdigest.stories.ledger import When, parse_when
 from newsdigest.stories.merge import similar, stems
 
 if TYPE_CHECKING:
