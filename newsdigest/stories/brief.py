@@ -16,12 +16,22 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from newsdigest.stories.merge import conflicting, stems
+from newsdigest.stories.merge import (
+    APART_DAYS,
+    conflicting,
+    days_apart,
+    stem_weights,
+    stems,
+    turn_markers,
+    weighted_overlap,
+)
 from newsdigest.stories.status import Development
 from newsdigest.stories.terms import norm, salience, words
 
 MAX_CHARS = 240
-SAME_TURN = 0.4  # shared salient weight / the smaller side's salient weight
+SAME_TURN = 0.5  # shared salient weight / the smaller side's salient weight
+SAME_WORDS = 0.6  # or this share of the stems' weight (stems the whole story uses weigh little)
+APART_FACTOR = 1.5
 SAME_DAY_TURN = 0.22  # the same, for two tellings reported the same day
 ELLIPSIS = "…"
 STEM = 6
@@ -92,7 +102,10 @@ def salient_terms(text: str) -> dict[str, float]:
     return out
 
 
-def same_turn(a: str, b: str, idf: dict[str, float] | None = None, *, same_day: bool = False) -> bool:
+def same_turn(
+    a: str, b: str, idf: dict[str, float] | None = None, *, same_day: bool = False,
+    stem_idf: dict[str, float] | None = None, apart: bool = False,
+) -> bool:
     """Do two sentences tell the same turn? Most salient weight shared, and no conflicting facts.
 
     `idf` down-weights words every development of the story uses (its main names); two headlines of
@@ -104,10 +117,11 @@ def same_turn(a: str, b: str, idf: dict[str, float] | None = None, *, same_day: 
         return False
     shared = sum(min(ta[t], tb[t]) for t in ta.keys() & tb.keys())
     small = min(sum(ta.values()), sum(tb.values()))
-    if shared / small >= (SAME_DAY_TURN if same_day else SAME_TURN):
+    strict = 1.0 if not apart else APART_FACTOR
+    if shared / small >= strict * (SAME_DAY_TURN if same_day else SAME_TURN):
         return True
     sa, sb = stems(a), stems(b)
-    return bool(sa and sb) and len(sa & sb) / min(len(sa), len(sb)) >= 0.6
+    return bool(sa and sb) and weighted_overlap(sa, sb, stem_idf or {}) >= min(0.95, strict * SAME_WORDS)
 
 
 def _weighted(text: str, idf: dict[str, float] | None) -> dict[str, float]:
@@ -142,8 +156,9 @@ class Turn:
 
     @property
     def published(self) -> dt.date | None:
-        days = [d.published for d in self.tellings if d.published]
-        return max(days) if days else None
+        """When the turn was first reported (a later article retelling it does not make it new)."""
+        days = [day for d in self.tellings if (day := d.point.first_published)]
+        return min(days) if days else None
 
     @property
     def text(self) -> str:
@@ -153,9 +168,13 @@ class Turn:
 def fold(devs: Sequence[Development]) -> list[Turn]:
     """Group developments (best first) into turns; a turn is led by its best-ranked concise telling."""
     idf = story_idf([d.text for d in devs])
+    stem_idf = stem_weights(d.text for d in devs)
     groups: list[list[Development]] = []
     for d in devs:
-        home = next((g for g in groups if any(_together(d, x, idf) for x in g)), None)
+        # compared with each turn's first (best) telling and its headlines (each outlet's summary of it),
+        # not with any member: no chains of near-misses
+        home = next((g for g in groups if any(_together(d, x, idf, stem_idf) for x in g
+                                              if x is g[0] or _headline(x))), None)
         if home is None:
             groups.append([d])
         else:
@@ -167,12 +186,15 @@ def _headline(d: Development) -> bool:
     return any(m.ref_id < 0 for m in d.point.mentions)  # headlines are loaded with negative ids
 
 
-def _together(a: Development, b: Development, idf: dict[str, float]) -> bool:
+def _together(a: Development, b: Development, idf: dict[str, float], stem_idf: dict[str, float]) -> bool:
     same_day = a.published is not None and a.published == b.published
     if (same_day and _headline(a) and _headline(b) and a.point.article_ids != b.point.article_ids
             and same_day_headlines(a.text, b.text, idf)):
         return True
-    return same_turn(a.text, b.text, idf, same_day=same_day)
+    apart = days_apart(a.published, b.published) > APART_DAYS
+    if apart and turn_markers(a.text) != turn_markers(b.text):
+        return False  # days later, one says it was extended / called off / agreed and the other does not
+    return same_turn(a.text, b.text, idf, same_day=same_day, stem_idf=stem_idf, apart=apart)
 
 
 def same_day_headlines(a: str, b: str, idf: dict[str, float] | None = None) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -87,6 +88,31 @@ def facts(text: str) -> frozenset[str]:
     return frozenset(_FACT.findall(low)) | frozenset(w for w in re.findall(r"\w+", low) if w in _MONTHS)
 
 
+# What makes a later report a new turn of a story, not a retelling (word beginnings, German and English).
+TURN_MARKERS: dict[str, tuple[str, ...]] = {
+    "moved": ("verlänger", "verschob", "verschieb", "vertag", "extend", "extension", "postpon", "delay", "pushed back"),
+    "ended": ("beendet", "aufgehoben", "abgesagt", "gekippt", "eingestellt", "called off", "scrapped", "lifted",
+              "cancel", "ended"),
+    "agreed": ("einig", "zugestimmt", "beschlossen", "agreed", "approved", "deal reached"),
+    "refused": ("abgelehnt", "lehnt", "rejected", "refused", "turned down"),
+    "started": ("begonnen", "beginnt", "in kraft", "began", "begins", "came into force"),
+}
+
+
+@functools.lru_cache(maxsize=16384)
+def turn_markers(text: str) -> frozenset[str]:
+    low = text.casefold()
+    return frozenset(kind for kind, stems_ in TURN_MARKERS.items()
+                     if any(re.search(r"\b" + re.escape(st), low) for st in stems_))
+
+
+APART_DAYS = 2  # tellings further apart than this are one turn only when they say nearly the same
+
+
+def days_apart(a: dt.date | None, b: dt.date | None) -> int:
+    return abs((a - b).days) if a is not None and b is not None else 0
+
+
 def conflicting(a: str, b: str) -> bool:
     """Two statements with different facts (other dates or numbers) are different developments.
 
@@ -123,11 +149,40 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
+def stem_weights(texts: Iterable[str]) -> dict[str, float]:
+    """How telling each stem is within one story: a stem most of its sentences use (its main names) weighs
+    little, so sharing it does not make two statements one (idf over the story's sentences, in (0, 1])."""
+    df: dict[str, int] = {}
+    n = 0
+    for t in texts:
+        n += 1
+        for st in stems(t):
+            df[st] = df.get(st, 0) + 1
+    if n < 4:  # too few sentences to tell what is common
+        return {}
+    return {st: math.log(1 + n / c) / math.log(1 + n) for st, c in df.items()}
+
+
+def weighted_overlap(a: frozenset[str], b: frozenset[str], weight: dict[str, float]) -> float:
+    """Shared weight / the lighter side's weight (plain `overlap` when no weights are known)."""
+    if not weight:
+        return overlap(a, b)
+    wa = sum(weight.get(x, 1.0) for x in a)
+    wb = sum(weight.get(x, 1.0) for x in b)
+    shared = sum(weight.get(x, 1.0) for x in a & b)
+    return shared / min(wa, wb) if wa and wb else 0.0
+
+
 def merge_points(points: Iterable[PointIn]) -> list[MergedPoint]:
-    """Group near-identical key points (best-scored first); the representative text is the best-scored one."""
+    """Group near-identical key points (best-scored first); the representative text is the best-scored one.
+
+    Two points are one when they share enough stems (`similar`), enough of their telling weight (stems
+    the whole story uses count little) and state no different facts."""
+    points = sorted(points, key=lambda p: (-p.score, p.id))
+    weight = stem_weights(p.text for p in points)
     groups: list[MergedPoint] = []
     by_stem: dict[str, list[int]] = {}  # stem -> groups having it: similar groups share a stem, so only those are tried
-    for p in sorted(points, key=lambda p: (-p.score, p.id)):
+    for p in points:
         s = stems(p.text)
         mention = Mention(p.article_id, p.published, p.text, p.start, p.end, p.id)
         shared: dict[int, int] = {}  # group -> stems it shares with this point (by_stem mirrors each group's stems)
@@ -136,7 +191,7 @@ def merge_points(points: Iterable[PointIn]) -> list[MergedPoint]:
                 shared[i] = shared.get(i, 0) + 1
         # in creation order, as a full scan would: the first similar group takes the point
         gi = next((i for i in sorted(shared) if _similar_counts(shared[i], len(s), len(groups[i].stems))
-                   and not conflicting(p.text, groups[i].text)), None)
+                   and tells_the_same(p, groups[i], weight)), None)
         if gi is None:
             groups.append(MergedPoint(f"k{p.id}", p.text, p.kind, p.score, [mention], s))
             for st in s:
@@ -153,6 +208,15 @@ def merge_points(points: Iterable[PointIn]) -> list[MergedPoint]:
                 home.key = f"k{p.id}"
         # the same article repeating itself (title + lead) adds nothing
     return groups
+
+
+def tells_the_same(p: PointIn, group: MergedPoint, weight: dict[str, float]) -> bool:
+    """Beyond sharing stems: enough of the group's first telling's weight, no different facts, and not,
+    days later, a report that something was extended, called off or agreed (news, not a retelling)."""
+    if weighted_overlap(stems(p.text), stems(group.text), weight) < MIN_OVERLAP or conflicting(p.text, group.text):
+        return False
+    return not (days_apart(p.published, group.first_published) > APART_DAYS
+                and turn_markers(p.text) != turn_markers(group.text))
 
 
 def source_names(article_ids: Sequence[int], sources: dict[int, tuple[str, ...]]) -> list[str]:

@@ -49,6 +49,9 @@ def topics(profile: StoryProfile, n: int = KEEP_TOPIC_RANK) -> list[str]:
             continue
         out.append(surface)
     # prefer a phrase whose parts are themselves top terms: it says more than either word
+    # what it is about before who is in it: a term that is itself an actor ("Verdi", "TikTok") comes last
+    actors = {a.casefold() for a in profile.actors}
+    out = [t for t in out if t.casefold() not in actors] + [t for t in out if t.casefold() in actors]
     phrases = [t for t in out[:PHRASE_LOOK] if " " in t or "-" in t]
     return (phrases[:1] + [t for t in out if t not in phrases[:1]])[:n]
 
@@ -125,10 +128,10 @@ def slugify(text: str) -> str:
 
 
 def story_slug(profile: StoryProfile, taken: Iterable[str] = (), name: str | None = None) -> str:
-    """The slug of the story's name ('bytedance-tiktok-verkauf'); made unique against `taken` with a number."""
+    """The slug of the story's name ('tiktok-ubernahme'); made unique against `taken` with a number."""
     name = name or story_name(profile)
     if ": " in name or " · " not in name:
-        base = slugify(name.split(": ", 1)[-1] + " " + name.split(": ", 1)[0] if ": " in name else name)
+        base = slugify(name)
     else:
         parts = [slugify(p.split()[-1] if len(p.split()) > 1 else p) for p in name.split(" · ")[:SLUG_PARTS]]
         base = "-".join(p for p in parts if p)

@@ -71,8 +71,8 @@ def test_names_say_what_and_who_and_slugs_aliases_follow() -> None:
         prof.add(D(2021, 3, 1 + i), profile(title, ("Verdi", "Kiel"), ["Der Hafenstreik legt den Hafen lahm."],
                                             lang="de"))
     assert story_name(prof) == "Verdi: Hafenstreik"
-    assert story_slug(prof) == "hafenstreik-verdi"
-    assert story_slug(prof, {"hafenstreik-verdi"}) == "hafenstreik-verdi-2"
+    assert story_slug(prof) == "verdi-hafenstreik"
+    assert story_slug(prof, {"verdi-hafenstreik"}) == "verdi-hafenstreik-2"
     assert {"Hafenstreik", "Verdi", "old-slug"} <= set(story_aliases(prof, ["old-slug"]))
 
 

@@ -50,7 +50,7 @@ def test_status_leads_with_bytedance_rejecting_microsoft_and_choosing_oracle(see
     assert "ByteDance" in lead and "Microsoft" in lead and "Oracle" in lead, out
     assert "(14 Sep 2020 · 2 sources)" in lead, out
     earlier = out.split("Earlier", 1)[1].split("Next deadline")[0]
-    assert "Bietergefecht" not in earlier and "Rennen" not in earlier, out  # the same turn, told once
+    assert "Oracle gewinnt" not in earlier and "Rennen" not in earlier, out  # the same turn, told once
     assert "Next deadline: 15 September 2020" in out
 
 
