@@ -43,7 +43,9 @@ _ATTRIBUTION = [
     for p in (
         r",?\s*(?:eine|ein|einer)\s+(?:mit\s+den\s+\w+\s+vertraute\s+)?Quelle[^,.;]*(?:,[^,.;]*)?(?=[.;]|$)",
         r",?\s*(?:a|one|two|three)\s+(?:\w+\s+)?sources?\s+(?:familiar|close|with\s+knowledge)[^.;]*(?=[.;]|$)",
-        r",?\s*(?:told|said|reported|according\s+to)\s+(?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*\s*(?=[.;]|$)",
+        # ", said Mr Bailey." / ", Mr Bailey said." / ", told the Kiel Courier." at the end of a sentence
+        r",\s*(?:said|says|told|according\s+to)\s+(?:the\s+)?(?:[A-Z][\w.'’-]*\s*){1,5}(?=[.;]|$)",
+        r",\s*(?:he|she|they|(?:[A-Z][\w.'’-]*\s+){1,4})(?:said|says|added)\s*(?=[.;]|$)",
         r",?\s*(?:sagte|sagt|teilte|berichtete|berichtet|meldete|bestätigt|bestätigte|erklärte)\s+[^,.;]*(?=[.;]|$)",
         r",?\s*(?:wie|so)\s+(?:die|der|das)?\s*[A-Z][^,.;]*\s+(?:berichtet|berichtete|meldet|meldete)\w*",
         r"\s*Als\s+Quelle\s+wird[^.;]*(?=[.;]|$)",
@@ -156,9 +158,15 @@ class Turn:
 
     @property
     def published(self) -> dt.date | None:
-        """When the turn was first reported (a later article retelling it does not make it new)."""
-        days = [day for d in self.tellings if (day := d.point.first_published)]
-        return min(days) if days else None
+        """The day of its best telling (the outlet's report the brief quotes); a later article retelling
+        an old turn does not make it new, an old aside does not make a new turn old."""
+        return self.lead.point.mentions[0].published or self.lead.point.first_published
+
+    @property
+    def last_published(self) -> dt.date | None:
+        """When it was last reported."""
+        days = [day for d in self.tellings if (day := d.point.last_published)]
+        return max(days) if days else None
 
     @property
     def text(self) -> str:
@@ -212,13 +220,34 @@ def _lead(group: list[Development]) -> Development:
 
 
 def brief(devs: Sequence[Development], earlier: int = 5) -> tuple[Turn | None, list[Turn]]:
-    """(the latest turn, up to `earlier` other turns newest first) from ranked developments."""
+    """(the latest turn, up to `earlier` other turns newest first) from ranked developments.
+
+    The lead is the best-ranked turn reported on the newest day and new then (first reported within a
+    couple of days), a headline before a body sentence: not an old turn some article retold. The earlier
+    turns come from as many articles as possible (one each, then seconds), so the brief spans the
+    story rather than retelling its newest article."""
     turns = fold(devs)
     if not turns:
         return None, []
-    newest = max((t.published for t in turns if t.published), default=None)
-    lead = next((t for t in turns if t.published == newest), turns[0])
+    newest = max((t.last_published for t in turns if t.last_published), default=None)
+    fresh = [t for t in turns if t.last_published == newest and days_apart(t.published, newest) <= APART_DAYS]
+    lead = next((t for t in fresh if any(_headline(d) for d in t.tellings)), None) or (fresh[0] if fresh else None)
+    lead = lead or next((t for t in turns if t.last_published == newest), turns[0])
     rest = [t for t in turns if t is not lead]
+    used: set[int] = {_home(lead)}
+    picked: list[Turn] = []
+    for t in rest:  # rank order: each article's best turn first
+        if len(picked) < earlier and _home(t) not in used:
+            picked.append(t)
+            used.add(_home(t))
+    for t in rest:  # then the next best, when the story has few articles
+        if len(picked) < earlier and t not in picked:
+            picked.append(t)
     order = {id(t): i for i, t in enumerate(rest)}
-    rest.sort(key=lambda t: (-(t.published or dt.date.min).toordinal(), order[id(t)]))
-    return lead, rest[:earlier]
+    picked.sort(key=lambda t: (-(t.published or dt.date.min).toordinal(), order[id(t)]))
+    return lead, picked
+
+
+def _home(turn: Turn) -> int:
+    """The article a turn's best telling comes from."""
+    return turn.lead.point.mentions[0].article_id
