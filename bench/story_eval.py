@@ -7,7 +7,7 @@ STORIES_DIR holds `<name>/` article folders with `<name>_gold.json` labels and `
 Per story: a fresh database in a temporary folder, `newsdigest ingest FOLDER`, then per as-of date
 `newsdigest stories --json`, `ask "/status SLUG" --json` and `ask "/deadline SLUG" --json`, SLUG being the bot
 story holding most of the gold story's articles by then. Besides the scorer's figures it checks the brief:
-a lead, dated on the newest day of the story's coverage; no development twice; no item over 240 characters;
+a lead reported on the newest day of the story's coverage; no development twice; no item over 240 characters;
 none cut inside a word.
 """
 
@@ -76,7 +76,7 @@ def brief_checks(status: dict[str, Any], newest: str | None) -> dict[str, int]:
             if last and not re.search(rf"\b{re.escape(last[0])}\b", source):
                 midword += 1
     lead = status.get("now") or {}
-    return {"lead": int(bool(lead)), "lead_newest": int(bool(lead) and lead.get("published") == newest),
+    return {"lead": int(bool(lead)), "lead_newest": int(bool(lead) and lead.get("last_published") == newest),
             "dup": dup, "long": sum(len(lbl) > MAX_ITEM for lbl in labels), "midword": midword, "items": len(labels)}
 
 

@@ -176,7 +176,8 @@ def status_cmd(ctx: CommandContext, args: str) -> Reply:
     turns = [t for t in (lead, *earlier) if t is not None]
     listed: list[dict[str, Any]] = [
         {"key": t.lead.key, "label": t.text, "evidence": _evidence([m for d in t.tellings for m in d.point.mentions]),
-         "published": t.published.isoformat() if t.published else None, "sources": len(t.sources),
+         "published": t.published.isoformat() if t.published else None,
+         "last_published": t.last_published.isoformat() if t.last_published else None, "sources": len(t.sources),
          "article_ids": t.article_ids}
         for t in turns
     ]
