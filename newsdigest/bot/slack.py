@@ -23,7 +23,6 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -35,6 +34,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from newsdigest.bot.base import SendOutcome, SendResult
+from newsdigest.bot.ratelimit import RateLimiter
 from newsdigest.bot.slack_render import SlackFile, render
 from newsdigest.config import SlackConfig
 from newsdigest.handlers import Core, all_commands
@@ -103,14 +103,6 @@ def slack_command_names(reply: Reply, command: str) -> Reply:
     return Reply(tuple(blocks), reply.error)
 
 
-@dataclass
-class _Pacer:
-    """Per-channel spacing of chat.postMessage (Slack allows about one a second per channel)."""
-
-    lock: asyncio.Lock
-    next_at: float = 0.0
-
-
 class SlackBot:
     """The Slack Adapter: `start()` / `stop()` in our loop, `send()` for digests."""
 
@@ -137,11 +129,11 @@ class SlackBot:
         self.max_attempts = max_attempts
         self.backoff = backoff
         self.max_retry_after = max_retry_after
-        self._clock = clock
         self._wall_clock = wall_clock
-        self._sleep = sleep
-        self._interval = 1.0 / self.cfg.rate_per_channel if self.cfg.rate_per_channel > 0 else 0.0
-        self._pacers: dict[str, _Pacer] = {}
+        # Per-channel spacing of chat.postMessage (Slack allows about one a second per channel); a 429 or a
+        # transient failure blocks only that channel.
+        rate = self.cfg.rate_per_channel
+        self._limiter = RateLimiter(key_rate=rate if rate > 0 else None, clock=clock, sleep=sleep)
         self._progress: OrderedDict[tuple[str, str], int] = OrderedDict()  # (channel, reply digest) -> messages sent
         # retry_handlers=[]: send() owns retries, so they do not multiply with the SDK's own.
         self.client = AsyncWebClient(token=self.cfg.bot_token, base_url=self.cfg.api_base_url, retry_handlers=[])
@@ -337,21 +329,12 @@ class SlackBot:
             log.error("slack send failed channel=%s error=%s sent=%d", chat_id, detail, sent)
         return SendResult(outcome, messages=sent, detail=detail)
 
-    def _pacer(self, channel: str) -> _Pacer:
-        pacer = self._pacers.get(channel)
-        if pacer is None:
-            pacer = self._pacers[channel] = _Pacer(asyncio.Lock())
-        return pacer
-
     async def _post(self, channel: str, msg: dict[str, Any]) -> tuple[SendOutcome, str] | None:
         """One chat.postMessage with pacing and retries; None when posted, else (outcome, detail)."""
-        pacer = self._pacer(channel)
-        async with pacer.lock:
+        async with self._limiter.exclusive(channel):
             transient = limited = 0
             while True:
-                wait = pacer.next_at - self._clock()
-                if wait > 0:
-                    await self._sleep(wait)
+                await self._limiter.acquire(channel)
                 try:
                     await self.client.chat_postMessage(channel=channel, text=msg["text"], blocks=msg["blocks"],
                                                        unfurl_links=False, unfurl_media=False)
@@ -366,7 +349,7 @@ class SlackBot:
                             return SendOutcome.FAILED, f"ratelimited (retry after {retry_after:.0f}s, {limited} times)"
                         METRICS.send_retry("slack")
                         log.info("slack 429 channel=%s retry_after=%.1f", channel, retry_after)
-                        pacer.next_at = self._clock() + retry_after
+                        self._limiter.block(channel, retry_after)
                         continue
                     if error in GONE_ERRORS:
                         return SendOutcome.GONE, error
@@ -376,14 +359,14 @@ class SlackBot:
                 except _NETWORK_ERRORS as exc:
                     detail = f"{type(exc).__name__}: {exc}"
                 finally:
-                    # Counted from the answer, not the request: a slow request cannot squeeze the next one closer
-                    # to it at Slack's end than the interval.
-                    pacer.next_at = max(pacer.next_at, self._clock() + self._interval)
+                    # Charged when the answer came, not when the request went: a slow request cannot squeeze the
+                    # next one closer to it at Slack's end than the interval.
+                    self._limiter.release(channel)
                 transient += 1
                 if transient >= self.max_attempts:
                     return SendOutcome.FAILED, detail
                 METRICS.send_retry("slack")
-                pacer.next_at = max(pacer.next_at, self._clock() + self.backoff * 2 ** (transient - 1))
+                self._limiter.block(channel, self.backoff * 2 ** (transient - 1))
 
 
 def _retry_after(headers: Any) -> float:

@@ -25,6 +25,7 @@ import logging
 import os
 import random
 import re
+import time
 import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -58,7 +59,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest, RequestData
 
 from newsdigest.bot.base import SendOutcome, SendResult
-from newsdigest.bot.ratelimit import BULK, INTERACTIVE, RateLimiter
+from newsdigest.bot.ratelimit import BULK, INTERACTIVE, Clock, RateLimiter, Sleep
 from newsdigest.bot.telegram_render import Part, Photo, render
 from newsdigest.config import TelegramConfig
 from newsdigest.handlers import all_commands, i18n
@@ -90,7 +91,9 @@ class RetryPolicy:
     max_rate_limited: int = 10  # 429s in a row for one message before giving up
 
 
-def limiter_from_config(cfg: TelegramConfig, *, group_period: float = GROUP_PERIOD) -> RateLimiter:
+def limiter_from_config(
+    cfg: TelegramConfig, *, group_period: float = GROUP_PERIOD, clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep
+) -> RateLimiter:
     return RateLimiter(
         overall_rate=cfg.rate_per_second or None,
         overall_burst=OVERALL_BURST,
@@ -98,6 +101,8 @@ def limiter_from_config(cfg: TelegramConfig, *, group_period: float = GROUP_PERI
         key_burst=CHAT_BURST,
         group_count=cfg.rate_per_group_minute or None,
         group_period=group_period,
+        clock=clock,
+        sleep=sleep,
     )
 
 
@@ -243,8 +248,10 @@ class TelegramSender:
         retry: RetryPolicy | None = None,
         *,
         max_in_flight: int = 16,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.bot = bot
+        self._sleep = sleep  # the retry backoff's (tests pass a virtual one)
         self.store = store
         self.limiter = limiter
         self.retry = retry or RetryPolicy()
@@ -332,7 +339,7 @@ class TelegramSender:
                 delay *= random.uniform(0.8, 1.2)  # jitter: many chats hit by one outage do not retry in lockstep
                 log.warning("telegram send failed chat=%s: %s; retry %d in %.2fs", chat_id, exc.message, failures,
                             delay)
-                await asyncio.sleep(delay)
+                await self._sleep(delay)
             except TelegramError as exc:
                 raise _GaveUp(exc.message) from exc
 

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (fixtures imported from conftest_telegram)
 """The real python-telegram-bot Application against the fake Bot API, typed at as a user would."""
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from newsdigest.handlers import Core, all_commands
 from newsdigest.handlers.reply import Reply, text
 from newsdigest.ingest.pipeline import ingest_article
 from newsdigest.models import ArticleInput, ChatRef
-from tests.bot.conftest_telegram import running_bot, tg_config, tg_core, tg_fake  # noqa: F401
+from tests.bot.telegram_support import running_bot, tg_config
 from tests.conftest import SEEDS, SEEDS_AS_OF
 from tests.fakes.telegram_api import FakeTelegram, SentMessage, parse_html
 

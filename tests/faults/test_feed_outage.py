@@ -25,7 +25,7 @@ from tests.ingest.conftest import TEXTS, ingest_cfg
 
 NOW = dt.datetime(2020, 9, 14, 12, 0, tzinfo=dt.UTC)
 
-pytestmark = pytest.mark.timeout(30)
+pytestmark = [pytest.mark.timeout(30), pytest.mark.faults]
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ import random
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -33,7 +32,7 @@ SLOT_OPENS = dt.datetime(2020, 9, 14, 6, 0, 30, tzinfo=dt.UTC)  # 08:00:30 in Be
 SLOT = "2020-09-14T08:00+02:00"
 RESTART_GAP = LEASE_TTL + dt.timedelta(minutes=1)  # each restart comes after the dead holder's lease expired
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = [pytest.mark.timeout(120), pytest.mark.faults]
 
 
 def _make_db(path: Path) -> None:
@@ -44,32 +43,30 @@ def _make_db(path: Path) -> None:
 
 
 class Worker:
-    def __init__(self, db: Path, accepted: Path, now: dt.datetime, stall_after: int = 0) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.faults.digest_worker", str(db), str(accepted), now.isoformat(), "4",
-             str(stall_after)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-        )
-        self.lines: list[str] = []
-        self.errors: list[str] = []
-        self.readers = [threading.Thread(target=lambda: self.lines.extend(self.proc.stdout or []), daemon=True),
-                        threading.Thread(target=lambda: self.errors.extend(self.proc.stderr or []), daemon=True)]
-        for reader in self.readers:
-            reader.start()
+    """The digest worker in a child process; stdout is read line by line (its events), stderr goes to a file."""
 
-    def wait_ready(self) -> None:
-        deadline = time.monotonic() + 60
-        while not self.lines and self.proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.002)
-        assert self.lines and self.lines[0].startswith("READY"), (self.lines, self.finish())
+    def __init__(self, db: Path, accepted: Path, now: dt.datetime, *, stall_after: int = 0, fuse: int = 0) -> None:
+        self.stderr_path = accepted.with_name(f"{accepted.name}.{now:%H%M%S}.{stall_after}.{fuse}.stderr")
+        with self.stderr_path.open("w") as err:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "tests.faults.digest_worker", str(db), str(accepted), now.isoformat(), "4",
+                 str(stall_after), str(fuse)],
+                stdout=subprocess.PIPE, stderr=err, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+            )
+        self.lines: list[str] = []
+
+    def wait_for(self, event: str) -> None:
+        """Read the worker's lines until one starts with `event` (or it exits)."""
+        assert self.proc.stdout is not None
+        while not any(line.startswith(event) for line in self.lines) and (line := self.proc.stdout.readline()):
+            self.lines.append(line)
+        assert any(line.startswith(event) for line in self.lines), (event, self.lines, self.finish())
 
     def finish(self) -> str:
-        """Wait for the exit (or the kill) and both pipes' end; returns stderr."""
-        self.proc.wait(60)
-        for reader in self.readers:
-            reader.join(10)
-        return "".join(self.errors)
+        """Wait for the exit (or the kill), read the rest of stdout; returns stderr."""
+        out, _ = self.proc.communicate(timeout=60)
+        self.lines += out.splitlines(keepends=True)
+        return self.stderr_path.read_text()
 
 
 def _accepted(path: Path) -> list[str]:
@@ -78,14 +75,14 @@ def _accepted(path: Path) -> list[str]:
     return [line.split("\t")[0] for line in path.read_text().splitlines() if line]
 
 
-def _kill_mid_broadcast(worker: Worker, accepted: Path, rng: random.Random) -> bool:
-    """Kill once `threshold` messages went out (plus jitter); True when the broadcast was really interrupted."""
-    worker.wait_ready()
-    threshold = len(_accepted(accepted)) + rng.randrange(0, CHATS // 2)
-    deadline = time.monotonic() + 30
-    while len(_accepted(accepted)) < threshold and worker.proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.0005)
-    time.sleep(rng.uniform(0.0, 0.004))
+def _kill_mid_broadcast(db: Path, accepted: Path, now: dt.datetime, rng: random.Random) -> bool:
+    """Kill once the worker's fuse burnt (its Nth message went out; it starts no new send after that) plus jitter,
+    so the kill lands among the sends still under way; True when the broadcast was really interrupted."""
+    remaining = CHATS - len(set(_accepted(accepted)))
+    worker = Worker(db, accepted, now, fuse=rng.randrange(1, max(2, remaining // 2)))
+    worker.wait_for("READY")
+    worker.wait_for("FUSE")
+    time.sleep(rng.uniform(0.0, 0.004))  # varies where the kill lands; nothing is decided on time
     worker.proc.send_signal(signal.SIGKILL)
     worker.finish()
     return worker.proc.returncode == -signal.SIGKILL and not any(line.startswith("DONE") for line in worker.lines)
@@ -97,7 +94,7 @@ def _one_round(tmp: Path, n: int, rng: random.Random) -> tuple[int, int]:
     _make_db(db)
     kills, now = 0, SLOT_OPENS
     for attempt in range(rng.choice((1, 2))):
-        kills += _kill_mid_broadcast(Worker(db, accepted, now), accepted, rng)
+        kills += _kill_mid_broadcast(db, accepted, now, rng)
         if attempt == 0:
             _lease_is_still_held_right_after_the_kill(db, now)
         now += RESTART_GAP
@@ -159,11 +156,7 @@ def test_kill_in_the_residual_window_gives_exactly_one_flagged_duplicate(tmp_pat
     db, accepted = tmp_path / "window.db", tmp_path / "accepted.log"
     _make_db(db)
     stalled = Worker(db, accepted, SLOT_OPENS, stall_after=7)
-    stalled.wait_ready()
-    deadline = time.monotonic() + 30
-    while len(_accepted(accepted)) < 7 and time.monotonic() < deadline:
-        time.sleep(0.002)
-    time.sleep(0.05)  # frozen after the 7th acceptance, before its ledger mark
+    stalled.wait_for("STALLED")  # frozen after the 7th acceptance, before its ledger mark
     stalled.proc.send_signal(signal.SIGKILL)
     stalled.finish()
     victim = _accepted(accepted)[6]

@@ -22,6 +22,7 @@ from newsdigest.handlers import Core
 from newsdigest.models import ChatRef
 from newsdigest.store.store import Store
 from tests.fakes.slack_api import FakeSlackApi, slack_settings
+from tests.fakes.virtual_time import VirtualTime
 
 SUBSCRIBED_AT = dt.datetime(2020, 9, 13, 12, 0, tzinfo=dt.UTC)
 SLOT_OPENS = dt.datetime(2020, 9, 14, 6, 0, 30, tzinfo=dt.UTC)
@@ -34,18 +35,26 @@ ARCHIVED = CHANNELS[20:23]
 NOT_FOUND = CHANNELS[23:24]
 GONE = ARCHIVED + NOT_FOUND
 
-pytestmark = pytest.mark.timeout(60)
+pytestmark = [pytest.mark.timeout(60), pytest.mark.faults]
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeSlackApi]:
-    api = FakeSlackApi(rate_per_channel=2.0, burst=1)
+def vt() -> VirtualTime:
+    """Retry-After, backoff and pacing in virtual seconds, shared by the adapter and the fake."""
+    return VirtualTime(autojump=True)
+
+
+@pytest.fixture
+async def fake(vt: VirtualTime) -> AsyncIterator[FakeSlackApi]:
+    api = FakeSlackApi(rate_per_channel=2.0, burst=1, clock=vt.clock)
     await api.start()
     yield api
     await api.stop()
 
 
-async def test_digest_storm_through_slack_delivers_each_channel_once(tmp_path: Path, fake: FakeSlackApi) -> None:
+async def test_digest_storm_through_slack_delivers_each_channel_once(
+    tmp_path: Path, fake: FakeSlackApi, vt: VirtualTime
+) -> None:
     clock = FakeClock(SUBSCRIBED_AT)
     store = Store(tmp_path / "storm.db", now=clock.now)
     try:
@@ -64,7 +73,8 @@ async def test_digest_storm_through_slack_delivers_each_channel_once(tmp_path: P
 
         clock.set(SLOT_OPENS)
         core = Core(store=store, config=build_config({}), clock=clock)
-        bot = SlackBot(core, slack_settings(fake, rate_per_channel=50.0), max_attempts=3, backoff=0.01)
+        bot = SlackBot(core, slack_settings(fake, rate_per_channel=50.0), max_attempts=3, backoff=0.5,
+                       clock=vt.clock, sleep=vt.sleep)
         deliverer = Deliverer(store, build_config({}), clock, {"slack": bot})
         rounds: list[collections.Counter[str]] = []
         for _ in range(4):  # the bot's every-minute catch-up

@@ -25,7 +25,9 @@ TEXT = ("Die Kommission gibt den Mitgliedstaaten bis Ende Oktober Zeit, ihre PlÃ
 @pytest.fixture
 def server() -> Iterator[FeedServer]:
     with FeedServer() as srv:
-        srv.route("/feed.xml", rss([Item("Fonds", TEXT, link="https://n.example/f", guid="f")], title="EU-Ticker"))
+        # The article link is on the same loopback server: the poller may fetch the page behind it.
+        srv.route("/f", html_page("Fonds", [TEXT]), "text/html")
+        srv.route("/feed.xml", rss([Item("Fonds", TEXT, link=srv.url("/f"), guid="f")], title="EU-Ticker"))
         srv.route("/page.html", html_page("Seite", ["Text."]).replace(
             "</head>", "<link rel='alternate' type='application/rss+xml' href='/feed.xml'></head>"), "text/html")
         yield srv

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -96,10 +97,10 @@ async def test_probe_errors_and_timeouts_are_503(monkeypatch: pytest.MonkeyPatch
     def broken() -> DbStatus:
         raise sqlite3.OperationalError("disk I/O error")
 
-    def slow() -> DbStatus:
-        import time
+    stuck = threading.Event()
 
-        time.sleep(0.5)
+    def slow() -> DbStatus:  # answers only once the test is over: the timeout always comes first
+        stuck.wait(10)
         return DbStatus()
 
     monkeypatch.setattr(health, "DB_CHECK_TIMEOUT", 0.1)  # keep the test fast
@@ -112,6 +113,7 @@ async def test_probe_errors_and_timeouts_are_503(monkeypatch: pytest.MonkeyPatch
             await server.stop()
         assert r.status_code == 503
         assert words in r.json()["database"]
+    stuck.set()
 
 
 async def test_unknown_paths_are_404(served: tuple[HealthServer, Store, Metrics, Ticker]) -> None:
