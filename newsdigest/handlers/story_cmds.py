@@ -29,15 +29,13 @@ from newsdigest.handlers.reply import (
 )
 from newsdigest.store.stories_repo import StoryRecord
 from newsdigest.stories import texts
-from newsdigest.stories.brief import Turn, brief, compress
+from newsdigest.stories.brief import Turn, compress
 from newsdigest.stories.ledger import LedgerItem, When
 from newsdigest.stories.lookup import find_story
 from newsdigest.stories.service import StoryView, ensure_assigned, stories_list, view
 from newsdigest.stories.texts import countdown, fmt_date, fmt_short, fmt_short_year
 
 STATUS_ITEMS = 6
-BRIEF_POOL = 24  # ranked developments folded into turns for the brief
-EARLIER_ITEMS = 5
 PASSED_ITEMS = 6
 POINT_CHARS = 280
 
@@ -164,7 +162,7 @@ def status_cmd(ctx: CommandContext, args: str) -> Reply:
     view = _view(ctx, found)
     lang = ctx.lang
     blocks: list[Block] = [Heading(view.name), _meta_line(ctx, view)]
-    lead, earlier = brief(view.developments[:BRIEF_POOL], EARLIER_ITEMS)
+    lead, earlier = view.brief
     if lead is not None:
         blocks.append(Paragraph((bold(texts.t(lang, "now")), Span(lead.text + " ("),
                                  _turn_meta(ctx, lead, view, short=True), Span(")"))))

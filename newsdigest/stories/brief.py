@@ -65,6 +65,7 @@ def _tidy(s: str) -> str:
     return s.strip(" ,;:–—")
 
 
+@functools.lru_cache(maxsize=16384)
 def compress(sentence: str, limit: int = MAX_CHARS) -> str:
     """One clause of at most `limit` characters, cut only at clause or word boundaries."""
     s = _tidy(sentence)
@@ -112,18 +113,35 @@ def same_turn(
 
     `idf` down-weights words every development of the story uses (its main names); two headlines of
     one day sharing what is rare in the story report that day's turn (`same_day`)."""
-    if conflicting(a, b):
+    return _same(_Telling.of(a, idf), _Telling.of(b, idf), stem_idf or {}, same_day=same_day, apart=apart)
+
+
+@dataclass(frozen=True)
+class _Telling:
+    """What comparing a sentence needs, computed once per sentence (a fold compares each many times)."""
+
+    text: str
+    terms: dict[str, float]  # salient stems, idf-weighted
+    weight: float
+    stems: frozenset[str]
+    published: dt.date | None = None
+    headline: bool = False
+
+    @classmethod
+    def of(cls, text: str, idf: dict[str, float] | None, published: dt.date | None = None,
+           headline: bool = False) -> _Telling:
+        terms = _weighted(text, idf)
+        return cls(text, terms, sum(terms.values()), stems(text), published, headline)
+
+
+def _same(a: _Telling, b: _Telling, stem_idf: dict[str, float], *, same_day: bool, apart: bool) -> bool:
+    if not a.terms or not b.terms or conflicting(a.text, b.text):
         return False
-    ta, tb = _weighted(a, idf), _weighted(b, idf)
-    if not ta or not tb:
-        return False
-    shared = sum(min(ta[t], tb[t]) for t in ta.keys() & tb.keys())
-    small = min(sum(ta.values()), sum(tb.values()))
+    shared = sum(min(a.terms[t], b.terms[t]) for t in a.terms.keys() & b.terms.keys())
     strict = 1.0 if not apart else APART_FACTOR
-    if shared / small >= strict * (SAME_DAY_TURN if same_day else SAME_TURN):
+    if shared / min(a.weight, b.weight) >= strict * (SAME_DAY_TURN if same_day else SAME_TURN):
         return True
-    sa, sb = stems(a), stems(b)
-    return bool(sa and sb) and weighted_overlap(sa, sb, stem_idf or {}) >= min(0.95, strict * SAME_WORDS)
+    return bool(a.stems and b.stems) and weighted_overlap(a.stems, b.stems, stem_idf) >= min(0.95, strict * SAME_WORDS)
 
 
 def _weighted(text: str, idf: dict[str, float] | None) -> dict[str, float]:
@@ -177,12 +195,13 @@ def fold(devs: Sequence[Development]) -> list[Turn]:
     """Group developments (best first) into turns; a turn is led by its best-ranked concise telling."""
     idf = story_idf([d.text for d in devs])
     stem_idf = stem_weights(d.text for d in devs)
+    told = {id(d): _Telling.of(d.text, idf, d.published, _headline(d)) for d in devs}
     groups: list[list[Development]] = []
     for d in devs:
         # compared with each turn's first (best) telling and its headlines (each outlet's summary of it),
         # not with any member: no chains of near-misses
-        home = next((g for g in groups if any(_together(d, x, idf, stem_idf) for x in g
-                                              if x is g[0] or _headline(x))), None)
+        home = next((g for g in groups if any(_together(d, x, told, stem_idf) for x in g
+                                              if x is g[0] or told[id(x)].headline)), None)
         if home is None:
             groups.append([d])
         else:
@@ -194,23 +213,27 @@ def _headline(d: Development) -> bool:
     return any(m.ref_id < 0 for m in d.point.mentions)  # headlines are loaded with negative ids
 
 
-def _together(a: Development, b: Development, idf: dict[str, float], stem_idf: dict[str, float]) -> bool:
-    same_day = a.published is not None and a.published == b.published
-    if (same_day and _headline(a) and _headline(b) and a.point.article_ids != b.point.article_ids
-            and same_day_headlines(a.text, b.text, idf)):
+def _together(a: Development, b: Development, told: dict[int, _Telling], stem_idf: dict[str, float]) -> bool:
+    ta, tb = told[id(a)], told[id(b)]
+    same_day = ta.published is not None and ta.published == tb.published
+    if (same_day and ta.headline and tb.headline and a.point.article_ids != b.point.article_ids
+            and _headlines_meet(ta, tb)):
         return True
-    apart = days_apart(a.published, b.published) > APART_DAYS
+    apart = days_apart(ta.published, tb.published) > APART_DAYS
     if apart and turn_markers(a.text) != turn_markers(b.text):
         return False  # days later, one says it was extended / called off / agreed and the other does not
-    return same_turn(a.text, b.text, idf, same_day=same_day, stem_idf=stem_idf, apart=apart)
+    return _same(ta, tb, stem_idf, same_day=same_day, apart=apart)
 
 
 def same_day_headlines(a: str, b: str, idf: dict[str, float] | None = None) -> bool:
     """Two outlets' headlines of one day on one story name that day's turn when they share a salient
     word (a name or a rare word) that not every development of the story carries, unless their facts differ."""
-    ta, tb = _weighted(a, idf), _weighted(b, idf)
-    shared = max((min(ta[t], tb[t]) for t in ta.keys() & tb.keys()), default=0.0)
-    return shared >= HEADLINE_SHARED and not conflicting(a, b)
+    return _headlines_meet(_Telling.of(a, idf), _Telling.of(b, idf))
+
+
+def _headlines_meet(a: _Telling, b: _Telling) -> bool:
+    shared = max((min(a.terms[t], b.terms[t]) for t in a.terms.keys() & b.terms.keys()), default=0.0)
+    return shared >= HEADLINE_SHARED and not conflicting(a.text, b.text)
 
 
 def _lead(group: list[Development]) -> Development:

@@ -160,15 +160,23 @@ def stem_weights(texts: Iterable[str]) -> dict[str, float]:
             df[st] = df.get(st, 0) + 1
     if n < 4:  # too few sentences to tell what is common
         return {}
-    return {st: math.log(1 + n / c) / math.log(1 + n) for st, c in df.items()}
+    norm = math.log(1 + n)
+    by_count = {c: math.log(1 + n / c) / norm for c in set(df.values())}
+    return {st: by_count[c] for st, c in df.items()}
 
 
 def weighted_overlap(a: frozenset[str], b: frozenset[str], weight: dict[str, float]) -> float:
     """Shared weight / the lighter side's weight (plain `overlap` when no weights are known)."""
     if not weight:
         return overlap(a, b)
-    wa = sum(weight.get(x, 1.0) for x in a)
-    wb = sum(weight.get(x, 1.0) for x in b)
+    return _weighted_overlap(a, b, weight, _mass(a, weight), _mass(b, weight))
+
+
+def _mass(s: frozenset[str], weight: dict[str, float]) -> float:
+    return sum(weight.get(x, 1.0) for x in s)
+
+
+def _weighted_overlap(a: frozenset[str], b: frozenset[str], weight: dict[str, float], wa: float, wb: float) -> float:
     shared = sum(weight.get(x, 1.0) for x in a & b)
     return shared / min(wa, wb) if wa and wb else 0.0
 
@@ -180,6 +188,7 @@ def merge_points(points: Iterable[PointIn]) -> list[MergedPoint]:
     the whole story uses count little) and state no different facts."""
     points = sorted(points, key=lambda p: (-p.score, p.id))
     weight = stem_weights(p.text for p in points)
+    masses: dict[str, float] = {}
     groups: list[MergedPoint] = []
     by_stem: dict[str, list[int]] = {}  # stem -> groups having it: similar groups share a stem, so only those are tried
     for p in points:
@@ -191,7 +200,7 @@ def merge_points(points: Iterable[PointIn]) -> list[MergedPoint]:
                 shared[i] = shared.get(i, 0) + 1
         # in creation order, as a full scan would: the first similar group takes the point
         gi = next((i for i in sorted(shared) if _similar_counts(shared[i], len(s), len(groups[i].stems))
-                   and tells_the_same(p, groups[i], weight)), None)
+                   and tells_the_same(p, groups[i], weight, masses)), None)
         if gi is None:
             groups.append(MergedPoint(f"k{p.id}", p.text, p.kind, p.score, [mention], s))
             for st in s:
@@ -210,10 +219,24 @@ def merge_points(points: Iterable[PointIn]) -> list[MergedPoint]:
     return groups
 
 
-def tells_the_same(p: PointIn, group: MergedPoint, weight: dict[str, float]) -> bool:
+def tells_the_same(p: PointIn, group: MergedPoint, weight: dict[str, float],
+                   masses: dict[str, float] | None = None) -> bool:
     """Beyond sharing stems: enough of the group's first telling's weight, no different facts, and not,
-    days later, a report that something was extended, called off or agreed (news, not a retelling)."""
-    if weighted_overlap(stems(p.text), stems(group.text), weight) < MIN_OVERLAP or conflicting(p.text, group.text):
+    days later, a report that something was extended, called off or agreed (news, not a retelling).
+    `masses` memoises each text's stem weight within one merge."""
+    a, b = stems(p.text), stems(group.text)
+    if weight:
+        masses = {} if masses is None else masses
+        wa = masses.get(p.text)
+        if wa is None:
+            wa = masses[p.text] = _mass(a, weight)
+        wb = masses.get(group.text)
+        if wb is None:
+            wb = masses[group.text] = _mass(b, weight)
+        similar_enough = _weighted_overlap(a, b, weight, wa, wb) >= MIN_OVERLAP
+    else:
+        similar_enough = overlap(a, b) >= MIN_OVERLAP
+    if not similar_enough or conflicting(p.text, group.text):
         return False
     return not (days_apart(p.published, group.first_published) > APART_DAYS
                 and turn_markers(p.text) != turn_markers(group.text))

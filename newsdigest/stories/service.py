@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from newsdigest.clock import day_or_none
+from newsdigest.stories.brief import Turn, brief
 from newsdigest.stories.cluster import WINDOW_DAYS, ArticleTerms, StoryProfile, assign
 from newsdigest.stories.ledger import DeadlineIn, Ledger, build_ledger, parse_when
 from newsdigest.stories.merge import PointIn
@@ -34,6 +35,8 @@ BATCH = 2000
 RECENT_ARTICLES = 12  # articles whose key points feed /status
 POINTS_PER_ARTICLE = 8
 PASSAGES = 6  # best key points per article used for clustering terms
+BRIEF_POOL = 24  # ranked developments folded into turns for the brief
+EARLIER_TURNS = 5
 CACHE_ENTRIES = 64  # story views (and defaults) remembered per store
 
 T = TypeVar("T")
@@ -165,6 +168,11 @@ class StoryView:
     def developments(self) -> tuple[Development, ...]:
         """The newest articles' key points and headlines merged and ranked (best first); computed once per view."""
         return tuple(developments(self.points, self.sources, self.titles, published=self.published))
+
+    @functools.cached_property
+    def brief(self) -> tuple[Turn | None, list[Turn]]:
+        """The latest turn and the earlier ones (stories/brief.py); computed once per view."""
+        return brief(self.developments[:BRIEF_POOL], EARLIER_TURNS)
 
     @property
     def older_ids(self) -> list[int]:

@@ -122,3 +122,13 @@ def test_an_article_that_came_before_its_story_took_shape_joins_it_later() -> No
     later = [art(i, D(2021, 3, 1 + i), ("Verdi",), core) for i in range(2, 6)]
     result = assign([early, *later], [])
     assert len(set(result.assignments.values())) == 1
+
+
+def test_an_english_article_joins_the_german_story_by_its_names() -> None:
+    de = [ArticleTerms(i, D(2021, 3, i), profile(t, ("Verdi", "Sabine Kowalczyk", "RNV"), [t], lang="de")) for i, t in
+          enumerate(["Verdi droht der RNV mit Warnstreik", "Sabine Kowalczyk: Verdi verlängert Ultimatum an die RNV"], 1)]
+    en = ArticleTerms(3, D(2021, 3, 4), profile("Verdi extends RNV ultimatum, says Sabine Kowalczyk",
+                                                 ("Verdi", "Sabine Kowalczyk", "RNV"), ["Verdi and RNV keep talking."],
+                                                 lang="en"))
+    result = assign([*de, en], [])
+    assert len(set(result.assignments.values())) == 1
