@@ -35,7 +35,7 @@ BATCH = 2000
 RECENT_ARTICLES = 12  # articles whose key points feed /status
 POINTS_PER_ARTICLE = 8
 PASSAGES = 6  # best key points per article used for clustering terms
-BRIEF_POOL = 24  # ranked developments folded into turns for the brief
+BRIEF_POOL = 16  # ranked developments folded into turns for the brief
 EARLIER_TURNS = 5
 CACHE_ENTRIES = 64  # story views (and defaults) remembered per store
 
