@@ -115,7 +115,7 @@ def cmd_ask(args: argparse.Namespace, cfg: Config) -> int:
 
     store = open_store(cfg)
     try:
-        reply = Core(store=store, config=cfg, clock=_clock(cfg)).answer(CONSOLE_CHAT, args.line)
+        reply = asyncio.run(Core(store=store, config=cfg, clock=_clock(cfg)).respond(CONSOLE_CHAT, args.line))
         if args.json:
             print(json.dumps(reply.as_dict(args.line), ensure_ascii=False, indent=2))
         else:

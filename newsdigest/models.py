@@ -77,6 +77,8 @@ class Deadline:
     start: int
     end: int
     published: dt.date | None = None
+    kind: str = "deadline"  # deadline | expiry
+    retired: bool = False  # a date the text says no longer holds
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from newsdigest.handlers.reply import Reply
+from newsdigest.models import ChatRef
 
 
 class SendOutcome(enum.Enum):
@@ -32,6 +33,14 @@ class Sender(Protocol):
     platform: str
 
     async def send(self, chat_id: str, reply: Reply) -> SendResult: ...
+
+
+class ChatEvents(Protocol):
+    """What a sender reports about chats (the Core implements it; adapters never touch the store)."""
+
+    async def chat_gone(self, chat: ChatRef, reason: str) -> int: ...
+
+    async def chat_moved(self, platform: str, old_id: str, new_id: str) -> None: ...
 
 
 class Adapter(Sender, Protocol):

@@ -85,6 +85,7 @@ class ConsoleBot:
         self.interactive = self.stdin.isatty() and self.stdout.isatty()
 
     def answer_line(self, line: str) -> Reply:
+        """From sync code (a worker thread); the chat loop uses `Core.respond`."""
         return self.core.answer(CONSOLE_CHAT, line)
 
     def print_reply(self, reply: Reply) -> None:
@@ -101,7 +102,7 @@ class ConsoleBot:
             if self.interactive:
                 self.stdout.write("> ")
                 self.stdout.flush()
-            line = await asyncio.to_thread(self.stdin.readline)
+            line = await asyncio.to_thread(self.stdin.readline)  # terminal I/O, not store work: its own thread
             if not line:
                 return
             line = line.strip()
@@ -111,7 +112,7 @@ class ConsoleBot:
                 return
             if not self.interactive:
                 self.stdout.write(f"> {line}\n")
-            reply = await asyncio.to_thread(self.answer_line, line)
+            reply = await self.core.respond(CONSOLE_CHAT, line)
             self.print_reply(reply)
 
     async def send(self, chat_id: str, reply: Reply) -> SendResult:

@@ -36,7 +36,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from newsdigest.bot.base import SendOutcome, SendResult
 from newsdigest.bot.ratelimit import RateLimiter
 from newsdigest.bot.slack_render import SlackFile, render
-from newsdigest.config import SlackConfig
+from newsdigest.config import ConfigError, SlackConfig
 from newsdigest.handlers import Core, all_commands
 from newsdigest.handlers.registry import parse_command
 from newsdigest.handlers.reply import BulletList, Heading, Paragraph, Reply, Span
@@ -52,6 +52,39 @@ MAX_RATELIMITED = 10  # 429s in a row for one message before we give up until th
 CHANNEL_WIDE = frozenset({"subscribe", "unsubscribe"})
 _TIMESTAMP = re.compile(r"^\d{1,12}$")
 _NETWORK_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, SlackRequestError, OSError)
+
+
+BOT_TOKEN_FIX = ("copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page into "
+                 "NEWSDIGEST_SLACK_BOT_TOKEN (install the app to the workspace first)")
+APP_TOKEN_FIX = ("generate an App-Level Token with connections:write (Basic Information → App-Level Tokens) into "
+                 "NEWSDIGEST_SLACK_APP_TOKEN, and enable Socket Mode")
+REJECTED = frozenset({"invalid_auth", "not_authed", "token_revoked", "account_inactive", "token_expired",
+                      "not_allowed_token_type"})
+
+
+async def slack_token_problem(client: AsyncWebClient, cfg: SlackConfig) -> str | None:
+    """None when Slack accepts the configured tokens, else one line: what is wrong and how to fix it.
+
+    The bot token goes through auth.test; in Socket Mode the app-level token through apps.connections.open
+    (what the socket client calls first; a rejected one would otherwise be retried forever).
+    """
+    checks: list[tuple[str, str, Callable[[], Awaitable[Any]]]] = [
+        ("bot token", BOT_TOKEN_FIX, client.auth_test)]
+    if cfg.mode == "socket" and cfg.app_token:
+        app_token = cfg.app_token
+        checks.append(("app-level token", APP_TOKEN_FIX, lambda: client.apps_connections_open(app_token=app_token)))
+    for what, fix, call in checks:
+        try:
+            await call()
+        except SlackApiError as exc:
+            error = str(exc.response.get("error") or exc.response.status_code)
+            if error in REJECTED:
+                return f"Slack refused the {what} ({error}): {fix}"
+            return f"Slack answered {error} to the {what} check: check [slack] api_base_url (it ends with /api/)"
+        except _NETWORK_ERRORS as exc:
+            return (f"cannot reach the Slack API at {cfg.api_base_url} ({type(exc).__name__}): check the network / "
+                    "proxy and [slack] api_base_url")
+    return None
 
 
 def chat_ref(channel_id: str) -> ChatRef:
@@ -155,6 +188,8 @@ class SlackBot:
     # -- lifecycle -------------------------------------------------------------------------------------------
 
     async def start(self) -> None:
+        """Check the tokens first (one clear ConfigError instead of a bot that starts deaf), then listen."""
+        await self.check_tokens()
         if self.cfg.mode == "http" or not self.cfg.app_token:
             await self._start_http()
         else:
@@ -163,6 +198,13 @@ class SlackBot:
             self._socket = AsyncSocketModeHandler(self.app, self.cfg.app_token)
             await self._socket.connect_async()
             log.info("slack socket mode connected command=%s", self.cfg.command)
+
+    async def check_tokens(self) -> None:
+        """auth.test with the bot token; in Socket Mode also apps.connections.open with the app-level token."""
+        problem = await slack_token_problem(self.client, self.cfg)
+        if problem is not None:
+            await self._close_client_session()
+            raise ConfigError(problem)
 
     async def _start_http(self) -> None:
         if not self.cfg.signing_secret:
@@ -232,8 +274,7 @@ class SlackBot:
         line = " ".join(str(command.get("text") or "").split()) or "help"
         response_url = str(command.get("response_url") or "")
         chat = chat_ref(channel)
-        await asyncio.to_thread(self.core.store.register_chat, chat, command.get("channel_name"))
-        reply = await asyncio.to_thread(self.core.answer, chat, line, user, None)
+        reply = await self.core.respond(chat, line, user, None, title=command.get("channel_name"))
         parsed = parse_command(line)
         public = bool(reply.images) or (parsed is not None and parsed.name in CHANNEL_WIDE and not reply.error)
         await self._respond(response_url, channel, slack_command_names(reply, self.cfg.command), public)
@@ -323,7 +364,7 @@ class SlackBot:
     async def _failed(self, chat_id: str, failure: tuple[SendOutcome, str], sent: int) -> SendResult:
         outcome, detail = failure
         if outcome is SendOutcome.GONE:
-            hit = await asyncio.to_thread(self.core.store.deactivate_chat, chat_ref(chat_id), f"slack: {detail}")
+            hit = await self.core.chat_gone(chat_ref(chat_id), f"slack: {detail}")
             log.warning("slack channel gone channel=%s error=%s subscriptions_deactivated=%d", chat_id, detail, hit)
         else:
             log.error("slack send failed channel=%s error=%s sent=%d", chat_id, detail, sent)

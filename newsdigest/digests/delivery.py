@@ -11,8 +11,9 @@ The scheduler only says "now might be a good time"; the ledger decides. For each
 
 A crash before step 3 completes leaves a pending row: the next catch-up (at start and every minute)
 sends it once. Residual window, stated honestly: a crash after the platform accepted the message but
-before step 4 committed (one SQLite transaction, typically well under a millisecond) makes the retry
-send it a second time — no chat platform offers an idempotency key for messages, so at-least-once is
+before step 4 committed (a trip to the store's writer thread and one SQLite transaction, about a
+millisecond; the sends in flight beside it may land in that window too) makes the retry send it a
+second time — no chat platform offers an idempotency key for messages, so at-least-once is
 the best possible there. Such a retry is logged as a possible duplicate (`composed_at` was set).
 
 A second process on the same database would break exactly-once, so `acquire_instance_lease()` refuses
@@ -42,7 +43,8 @@ from newsdigest.handlers.reply import Reply
 from newsdigest.models import ChatRef
 from newsdigest.ops.metrics import METRICS
 from newsdigest.store.delivery_repo import ScheduledSubscription
-from newsdigest.store.store import LeaseHeldError, Store
+from newsdigest.store.store import LeaseHeldError, LeaseRepo, LedgerStore, Store
+from newsdigest.stories.service import ensure_assigned
 
 log = logging.getLogger("newsdigest.digests")
 
@@ -105,7 +107,7 @@ def default_holder() -> str:
 class InstanceLease:
     """This process's claim on the database; renewed in the background, released on stop."""
 
-    def __init__(self, store: Store, holder: str, *, ttl: dt.timedelta = LEASE_TTL,
+    def __init__(self, store: LeaseRepo, holder: str, *, ttl: dt.timedelta = LEASE_TTL,
                  renew_seconds: float = LEASE_RENEW_SECONDS) -> None:
         self.store = store
         self.holder = holder
@@ -120,6 +122,7 @@ class InstanceLease:
         self.held = True
 
     def renew(self) -> bool:
+        """Sync (for the writer thread); the renewal task awaits it through the store's gateway."""
         try:
             self.acquire()
         except LeaseHeldError as exc:
@@ -131,7 +134,7 @@ class InstanceLease:
     async def _renew_forever(self) -> None:
         while True:
             await asyncio.sleep(self.renew_seconds)
-            self.renew()
+            await self.store.gateway.write(self.renew)
 
     def start(self) -> asyncio.Task[None]:
         """Start the renewal task (call inside the running loop)."""
@@ -146,11 +149,11 @@ class InstanceLease:
                 await self._task
             self._task = None
         if self.held:
-            self.store.release_lease(INSTANCE_LEASE, self.holder)
+            await self.store.gateway.write(self.store.release_lease, INSTANCE_LEASE, self.holder)
             self.held = False
 
 
-def acquire_instance_lease(store: Store, holder: str | None = None, *, ttl: dt.timedelta = LEASE_TTL,
+def acquire_instance_lease(store: LeaseRepo, holder: str | None = None, *, ttl: dt.timedelta = LEASE_TTL,
                            renew_seconds: float = LEASE_RENEW_SECONDS) -> InstanceLease:
     """Take the instance lease or raise LeaseHeldError ("another newsdigest (host:pid) is running on …").
 
@@ -180,7 +183,8 @@ class Deliverer:
         max_attempts: int = MAX_ATTEMPTS,
         concurrency: int = 256,
     ) -> None:
-        self.store = store
+        self.store = store  # the whole store for loading the digest's content (stories layer)
+        self.ledger: LedgerStore = store  # the part the ledger work touches
         self.config = config
         self.clock = clock
         self.senders = dict(senders)
@@ -200,7 +204,7 @@ class Deliverer:
     def due(self, now: dt.datetime | None = None) -> list[DueDigest]:
         """Every (chat, slot) in the grace window that the ledger does not list as final, oldest first."""
         now = now or self.clock.now()
-        return self._due(self.store.scheduled_subscriptions(), now, now - self.grace)
+        return self._due(self.ledger.scheduled_subscriptions(), now, now - self.grace)
 
     def _due(self, subs: list[ScheduledSubscription], now: dt.datetime, window_start: dt.datetime) -> list[DueDigest]:
         groups: dict[tuple[str, str, str], list[tuple[dt.datetime, ScheduledSubscription]]] = {}
@@ -212,7 +216,7 @@ class Deliverer:
                 continue
             for slot in slots_between(at, tz, max(window_start, sub.effective_from), now):
                 groups.setdefault((sub.platform, sub.chat_id, slot_key(slot)), []).append((slot, sub))
-        states = self.store.delivery_states(groups)
+        states = self.ledger.delivery_states(groups)
         out = [
             DueDigest(ChatRef(key[0], key[1]), members[0][0], tuple(s for _, s in members))
             for key, members in groups.items()
@@ -224,19 +228,21 @@ class Deliverer:
 
     async def catch_up(self, now: dt.datetime | None = None) -> list[DeliveryResult]:
         """Send every due digest not yet sent (at start, and every minute: missed slots, pending retries)."""
-        return await self.deliver_all(self.due(now))
+        return await self.deliver_all(await self.store.gateway.read(self.due, now))
 
     async def run_subscription(self, sub_id: int) -> DeliveryResult | None:
         """The scheduler's job for one subscription: its latest slot, if the ledger has not settled it."""
-        now = self.clock.now()
-        subs = [s for s in self.store.scheduled_subscriptions_of(sub_id)]
+        due = await self.store.gateway.read(self._latest_due, sub_id, self.clock.now())
+        return await self.deliver(due) if due else None
+
+    def _latest_due(self, sub_id: int, now: dt.datetime) -> DueDigest | None:
+        subs = self.ledger.scheduled_subscriptions_of(sub_id)
         mine = next((s for s in subs if s.id == sub_id), None)
         if mine is None:
             return None
         slot = latest_slot(parse_hhmm(mine.time), zone(mine.tz), now)
         dues = self._due(subs, now, slot)
-        due = next((d for d in dues if d.key == slot_key(slot)), None)
-        return await self.deliver(due) if due else None
+        return next((d for d in dues if d.key == slot_key(slot)), None)
 
     async def deliver_all(self, dues: list[DueDigest]) -> list[DeliveryResult]:
         sem = asyncio.Semaphore(self.concurrency)
@@ -258,27 +264,39 @@ class Deliverer:
             self._in_flight.discard(key)
 
     async def _deliver(self, due: DueDigest) -> DeliveryResult:
+        sender = self.senders.get(due.chat.platform)
+        # Claim, compose and note "composed" in one trip to the writer thread: one hop before the send, one after.
+        ready = await self.store.gateway.write(self._prepare, due, sender is not None)
+        if isinstance(ready, DeliveryResult):
+            return ready
+        attempts, loaded_at, reply = ready
+        assert sender is not None
+        result = await self._send(sender, due.chat, reply)
+        return await self._record(due, attempts, loaded_at, result)
+
+    def _prepare(self, due: DueDigest, can_send: bool) -> DeliveryResult | tuple[int, dt.datetime, Reply]:
+        """Steps 1-2 of the module docstring, on the writer: the settled result, or (attempts, loaded_at, reply)."""
         chat, slot = due.chat, due.key
-        claim = self.store.claim_delivery(chat.platform, chat.chat_id, slot, due.subscriptions[0].id,
-                                          max_attempts=self.max_attempts)
+        claim = self.ledger.claim_delivery(chat.platform, chat.chat_id, slot, due.subscriptions[0].id,
+                                           max_attempts=self.max_attempts)
         if claim is None:
             return DeliveryResult(chat, slot, "done")
         if claim.composed_before:
             log.warning("digest retry chat=%s slot=%s attempt=%d: an earlier attempt was composed and may have "
                         "reached the platform before a crash (possible duplicate)", chat.key, slot, claim.attempts)
+        if not self._cached(due):
+            ensure_assigned(self.store)  # clustering writes: here on the writer, before the content is loaded
         loaded_at, inp = self._input(due)
         reply = compose(inp, ComposeOptions(lang=due.lang, skip_quiet=self.config.digest.skip_quiet))
         now = self.clock.now()
         if reply is None:
-            self.store.finish_delivery(chat.platform, [chat.chat_id], slot, "skipped", at=now, detail="quiet day")
+            self.ledger.finish_delivery(chat.platform, [chat.chat_id], slot, "skipped", at=now, detail="quiet day")
             return DeliveryResult(chat, slot, "skipped")
-        sender = self.senders.get(chat.platform)
-        if sender is None:
-            self.store.note_attempt_failed(chat.platform, chat.chat_id, slot, f"no sender for {chat.platform}")
+        if not can_send:
+            self.ledger.note_attempt_failed(chat.platform, chat.chat_id, slot, f"no sender for {chat.platform}")
             return DeliveryResult(chat, slot, "retry", detail="no sender")
-        self.store.note_composed(chat.platform, chat.chat_id, slot, now)
-        result = await self._send(sender, chat, reply)
-        return self._record(due, claim.attempts, loaded_at, result)
+        self.ledger.note_composed(chat.platform, chat.chat_id, slot, now)
+        return claim.attempts, loaded_at, reply
 
     async def _send(self, sender: Sender, chat: ChatRef, reply: Reply) -> SendResult:
         try:
@@ -288,41 +306,55 @@ class Deliverer:
             log.warning("digest send raised chat=%s: %r", chat.key, exc)
             return SendResult(SendOutcome.FAILED, detail=repr(exc))
 
-    def _record(self, due: DueDigest, attempts: int, loaded_at: dt.datetime, result: SendResult) -> DeliveryResult:
+    async def _record(self, due: DueDigest, attempts: int, loaded_at: dt.datetime, result: SendResult
+                      ) -> DeliveryResult:
+        """Step 4 in one trip to the writer; the scheduler hears of a gone chat back on the loop."""
+        done = await self.store.gateway.write(self._settle, due, attempts, loaded_at, result)
+        if done.status == "gone" and self.on_change:
+            self.on_change()
+        return done
+
+    def _settle(self, due: DueDigest, attempts: int, loaded_at: dt.datetime, result: SendResult) -> DeliveryResult:
         chat, slot, now = due.chat, due.key, self.clock.now()
         if result.outcome is SendOutcome.SENT:
             ids = [chat.chat_id]
             if result.new_chat_id and result.new_chat_id != chat.chat_id:
                 # The ledger follows the chat (a no-op when the adapter has already migrated it).
-                self.store.migrate_chat(chat.platform, chat.chat_id, result.new_chat_id)
+                self.ledger.migrate_chat(chat.platform, chat.chat_id, result.new_chat_id)
                 ids.append(result.new_chat_id)
-            self.store.finish_delivery(chat.platform, ids, slot, "sent", at=now, messages=result.messages,
-                                       detail=result.detail or None, subscription_ids=[s.id for s in due.subscriptions],
-                                       digest_at=loaded_at)
+            self.ledger.finish_delivery(chat.platform, ids, slot, "sent", at=now, messages=result.messages,
+                                        detail=result.detail or None,
+                                        subscription_ids=[s.id for s in due.subscriptions], digest_at=loaded_at)
             METRICS.digest_sent(chat.platform)
             log.info("digest sent chat=%s slot=%s messages=%d", chat.key, slot, result.messages)
             return DeliveryResult(chat, slot, "sent", result.messages)
         if result.outcome is SendOutcome.GONE:
-            self.store.deactivate_chat(chat, result.detail or "gone")
-            self.store.finish_delivery(chat.platform, [chat.chat_id], slot, "gone", at=now, detail=result.detail)
+            self.ledger.deactivate_chat(chat, result.detail or "gone")
+            self.ledger.finish_delivery(chat.platform, [chat.chat_id], slot, "gone", at=now, detail=result.detail)
             log.info("digest chat gone chat=%s slot=%s: subscriptions deactivated", chat.key, slot)
-            if self.on_change:
-                self.on_change()
             return DeliveryResult(chat, slot, "gone", detail=result.detail)
         if attempts >= self.max_attempts:
-            self.store.finish_delivery(chat.platform, [chat.chat_id], slot, "failed", at=now, detail=result.detail)
+            self.ledger.finish_delivery(chat.platform, [chat.chat_id], slot, "failed", at=now, detail=result.detail)
             METRICS.digest_failed(chat.platform)
             log.error("digest failed for good chat=%s slot=%s: %s", chat.key, slot, result.detail)
             return DeliveryResult(chat, slot, "failed", detail=result.detail)
-        self.store.note_attempt_failed(chat.platform, chat.chat_id, slot, result.detail or "send failed")
+        self.ledger.note_attempt_failed(chat.platform, chat.chat_id, slot, result.detail or "send failed")
         return DeliveryResult(chat, slot, "retry", detail=result.detail)
+
+    def _key(self, due: DueDigest) -> tuple[object, ...]:
+        since = due.since.astimezone(due.slot.tzinfo) if due.since else None
+        return (since, due.stories, due.slot.date(), self.clock.replaying)
+
+    def _cached(self, due: DueDigest) -> bool:
+        hit = self._cache.get(self._key(due))
+        return hit is not None and time.monotonic() - hit[0] < INPUT_CACHE_SECONDS
 
     def _input(self, due: DueDigest) -> tuple[dt.datetime, DigestInput]:
         """The digest content, shared briefly across a fan-out (same since, stories and day)."""
         now = self.clock.now()
         as_of = due.slot.date()
         since = due.since.astimezone(due.slot.tzinfo) if due.since else None
-        key = (since, due.stories, as_of, self.clock.replaying)
+        key = self._key(due)
         mono = time.monotonic()
         hit = self._cache.get(key)
         if hit and mono - hit[0] < INPUT_CACHE_SECONDS:
@@ -389,20 +421,22 @@ async def run_digest_now(
     A sent digest is recorded in the ledger under slot `manual:<local time>` and moves last_digest_at,
     so the next scheduled digest continues from here.
     """
-    reply = compose_for_chat(store, config, clock, chat)
+    gw = store.gateway
+    await gw.write(ensure_assigned, store)
+    reply = await gw.read(compose_for_chat, store, config, clock, chat)
     if dry_run or sender is None:
         return DigestRun(reply, None)
     now = clock.now()
-    slot = "manual:" + now.astimezone(zone(_chat_zone(store, config, chat))).isoformat(timespec="seconds")
-    claim = store.claim_delivery(chat.platform, chat.chat_id, slot, None, max_attempts=1)
+    slot = "manual:" + now.astimezone(zone(await gw.read(_chat_zone, store, config, chat))).isoformat(timespec="seconds")
+    claim = await gw.write(store.claim_delivery, chat.platform, chat.chat_id, slot, None, max_attempts=1)
     result = await sender.send(chat.chat_id, reply)
     if claim is not None:
         status = {SendOutcome.SENT: "sent", SendOutcome.GONE: "gone"}.get(result.outcome, "failed")
-        subs = [s.id for s in store.subscriptions_for(chat)]
-        store.finish_delivery(chat.platform, [chat.chat_id], slot, status, at=now, messages=result.messages,
-                              detail=result.detail or None, subscription_ids=subs, digest_at=now)
+        subs = [s.id for s in await gw.read(store.subscriptions_for, chat)]
+        await gw.write(store.finish_delivery, chat.platform, [chat.chat_id], slot, status, at=now,
+                       messages=result.messages, detail=result.detail or None, subscription_ids=subs, digest_at=now)
     if result.outcome is SendOutcome.GONE:
-        store.deactivate_chat(chat, result.detail or "gone")
+        await gw.write(store.deactivate_chat, chat, result.detail or "gone")
     return DigestRun(reply, result)
 
 

@@ -26,6 +26,9 @@ class DeadlineRec:
     value: str
     what: str
     supersedes: str | None = None
+    kind: str = "deadline"  # deadline (someone must act by then) | expiry (something in force ends then)
+    reason: str = ""  # the decision that made it a key date, e.g. "deadline: 'bis zum' + obligation 'muss'"
+    retired: bool = False  # the text says this date no longer holds ("no longer applies", "ursprünglich")
 
 
 @dataclass(frozen=True)

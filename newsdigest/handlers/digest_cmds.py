@@ -41,7 +41,7 @@ def parse_subscribe_args(args: str, default_time: str, default_tz: str) -> tuple
 
 
 @command("subscribe", "[HH:MM] [TZ] [story]", "a daily digest in this chat (e.g. /subscribe 07:30 Europe/Berlin)",
-         "täglicher Überblick in diesem Chat (z. B. /subscribe 07:30 Europe/Berlin)")
+         "täglicher Überblick in diesem Chat (z. B. /subscribe 07:30 Europe/Berlin)", writes=True)
 def subscribe_cmd(ctx: CommandContext, args: str) -> Reply:
     try:
         time, tz, story = parse_subscribe_args(args, ctx.config.digest.time, ctx.config.bot.timezone)
@@ -58,7 +58,7 @@ def subscribe_cmd(ctx: CommandContext, args: str) -> Reply:
 
 
 @command("unsubscribe", "[story]", "stop the daily digest (or one story's)",
-         "täglichen Überblick (oder den eines Themas) abbestellen")
+         "täglichen Überblick (oder den eines Themas) abbestellen", writes=True)
 def unsubscribe_cmd(ctx: CommandContext, args: str) -> Reply:
     story = args.strip() or None
     ended = ctx.store.unsubscribe(ctx.chat, story)

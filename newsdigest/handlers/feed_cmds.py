@@ -1,6 +1,6 @@
 """Feed commands: `feeds` (health), admin-only `addfeed URL` and `removefeed URL`.
 
-Handlers are sync and run in a worker thread; `addfeed` runs its async fetch there with run_sync.
+Handlers are sync and run on the store gateway's threads; `addfeed` is a coroutine (its fetch is network I/O).
 The HTTP stack is imported only when a feed is added, so other commands start fast.
 """
 
@@ -149,10 +149,11 @@ def _url_arg(args: str, lang: str, usage_key: str) -> str:
     return url.strip("<>")  # Slack and some clients wrap links in <…>
 
 
-@command("addfeed", "URL", "follow a feed (admins)", "einen Feed verfolgen (Admins)", admin=True)
-def addfeed_cmd(ctx: CommandContext, args: str) -> Reply:
+@command("addfeed", "URL", "follow a feed (admins)", "einen Feed verfolgen (Admins)", admin=True, writes=True)
+async def addfeed_cmd(ctx: CommandContext, args: str) -> Reply:
+    """A coroutine: the fetch runs on the event loop, store calls go through the gateway (inside add_feed_checked)."""
     from newsdigest.ingest.feeds import FeedError
-    from newsdigest.ingest.fetch import FetchError, FetchRefused, check_url, run_sync
+    from newsdigest.ingest.fetch import FetchError, FetchRefused, check_url
     from newsdigest.ingest.poller import add_feed_checked
 
     url = _url_arg(args, ctx.lang, "addfeed_usage")
@@ -160,12 +161,12 @@ def addfeed_cmd(ctx: CommandContext, args: str) -> Reply:
         check_url(url)
     except FetchRefused:
         return error_reply(_t(ctx.lang, "not_http", url=url[:200]))
-    known = ctx.store.feed(url)
+    known = await ctx.store.gateway.read(ctx.store.feed, url)
     if known is not None and known.active:
         return Reply((text(_t(ctx.lang, "already", name=known.title or url)),))
     added_by = f"{ctx.chat.platform}:{ctx.user_id}" if ctx.user_id else ctx.chat.platform
     try:
-        outcome = run_sync(add_feed_checked(ctx.store, ctx.config, url, added_by=added_by, clock=ctx.clock))
+        outcome = await add_feed_checked(ctx.store, ctx.config, url, added_by=added_by, clock=ctx.clock)
     except (FetchError, FeedError) as exc:
         return error_reply(_t(ctx.lang, "add_failed", url=url[:200], reason=str(exc).rstrip(".")), text(error_hint(exc, ctx.lang)))
     name = f"“{outcome.title}”" if outcome.title else url
@@ -177,7 +178,8 @@ def addfeed_cmd(ctx: CommandContext, args: str) -> Reply:
     return Reply(tuple(blocks))
 
 
-@command("removefeed", "URL", "stop following a feed (admins)", "einen Feed nicht mehr verfolgen (Admins)", admin=True)
+@command("removefeed", "URL", "stop following a feed (admins)", "einen Feed nicht mehr verfolgen (Admins)", admin=True,
+         writes=True)
 def removefeed_cmd(ctx: CommandContext, args: str) -> Reply:
     url = _url_arg(args, ctx.lang, "removefeed_usage")
     target = url

@@ -49,7 +49,7 @@ def search_cmd(ctx: CommandContext, args: str) -> Reply:
     return Reply((Heading(i18n.t(ctx.lang, "results_for", query=query[:80])), BulletList(tuple(rows))))
 
 
-@command("lang", "[en|de]", "reply language for this chat", "Antwortsprache für diesen Chat")
+@command("lang", "[en|de]", "reply language for this chat", "Antwortsprache für diesen Chat", writes=True)
 def lang_cmd(ctx: CommandContext, args: str) -> Reply:
     choice = args.strip().lower()
     if choice not in i18n.LANGUAGES:

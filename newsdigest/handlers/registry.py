@@ -6,14 +6,20 @@ Command modules register with `@command(...)`; adapters read `COMMANDS` for menu
 
 from __future__ import annotations
 
+import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from newsdigest.handlers.context import CommandContext
 from newsdigest.handlers.reply import Reply
 
 Handler = Callable[[CommandContext, str], Reply]
+# A command that awaits network I/O (addfeed) is a coroutine run on the event loop; it reaches the store
+# through `ctx.store.gateway` like every other coroutine.
+AsyncHandler = Callable[[CommandContext, str], Awaitable[Reply]]
+H = TypeVar("H", Handler, AsyncHandler)
 
 
 class UsageError(ValueError):
@@ -26,8 +32,13 @@ class CommandSpec:
     args: str  # usage after the name, e.g. "[story]"
     help_en: str
     help_de: str
-    handler: Handler
+    handler: Handler | AsyncHandler
     admin: bool = False
+    writes: bool = False  # changes the database: runs on the store's writer thread
+
+    @property
+    def is_async(self) -> bool:
+        return inspect.iscoroutinefunction(self.handler)
 
     def usage(self, prefix: str = "/") -> str:
         return f"{prefix}{self.name} {self.args}".rstrip()
@@ -41,9 +52,11 @@ ALIASES: dict[str, str] = {"start": "help", "hilfe": "help", "news": "status", "
                            "deadlines": "deadline", "suche": "search", "abo": "subscribe", "stop": "unsubscribe"}
 
 
-def command(name: str, args: str, help_en: str, help_de: str, *, admin: bool = False) -> Callable[[Handler], Handler]:
-    def register(fn: Handler) -> Handler:
-        COMMANDS[name] = CommandSpec(name, args, help_en, help_de, fn, admin)
+def command(
+    name: str, args: str, help_en: str, help_de: str, *, admin: bool = False, writes: bool = False
+) -> Callable[[H], H]:
+    def register(fn: H) -> H:
+        COMMANDS[name] = CommandSpec(name, args, help_en, help_de, fn, admin, writes)
         return fn
 
     return register

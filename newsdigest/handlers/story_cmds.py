@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from newsdigest.extract.sentences import sentence_at
 from newsdigest.handlers.context import CommandContext
 from newsdigest.handlers.registry import UsageError, command
 from newsdigest.handlers.reply import (
@@ -134,7 +135,8 @@ def _deadline_row(ctx: CommandContext, it: LedgerItem, view: StoryView) -> Inlin
         state = texts.t(lang, "replaced_by", date=_when_text(it.superseded_by, lang))
     else:
         state = countdown(it.due, today, lang)
-    parts: list[Span] = [bold(_when_text(it.when, lang)), Span(f" · {state} · {src}")]
+    kind = texts.t(lang, f"kind_{it.kind}")
+    parts: list[Span] = [bold(_when_text(it.when, lang)), Span(f" · {state} · {src} · {kind}")]
     if it.what:
         parts.append(Span(" — " + _clip(it.what, 160)))
     notes = []
@@ -254,7 +256,7 @@ def deadline_cmd(ctx: CommandContext, args: str) -> Reply:
     blocks.append(BulletList(tuple(_deadline_row(ctx, it, view) for it in items), numbered=True))
     listed = [
         {"key": it.key, "label": f"{_when_text(it.when, lang)} — {_clip(it.what, 100)}".rstrip(" —"),
-         "evidence": _evidence(it.mentions)}
+         "evidence": _evidence(it.mentions), "reason": it.reason}
         for it in items
     ]
     ctx.store.remember_list(ctx.chat.key, "deadline", found.id, listed)
@@ -285,13 +287,12 @@ def stories_cmd(ctx: CommandContext, args: str) -> Reply:
 
 
 def _sentence(body: str, start: int, end: int) -> str:
-    """The sentence around [start, end) of an article's text."""
+    """The sentence around [start, end) of an article's text (split as extraction splits: "auf den 12. November"
+    stays whole)."""
     if not (0 <= start <= end <= len(body)):
         return ""
-    left = max(body.rfind(c, 0, start) for c in ".!?\n")
-    right_candidates = [i for c in ".!?\n" if (i := body.find(c, end)) != -1]
-    right = min(right_candidates) + 1 if right_candidates else len(body)
-    return " ".join(body[left + 1: right].split())
+    lo, hi = sentence_at(body, start, end)
+    return " ".join(body[lo:hi].split())
 
 
 @command("why", "N", "the sentences and articles behind item N of the last list",
@@ -325,6 +326,8 @@ def why_cmd(ctx: CommandContext, args: str) -> Reply:
         title = link(art.title, art.url) if art.url else bold(art.title)
         rows.append(item(Span("“" + _clip(sentence, 400) + "” — "), title, italic(f" ({meta})")))
     blocks: list[Block] = [Heading(texts.t(lang, "why_title", n=n, label=entry.get("label", "")))]
+    if entry.get("reason"):
+        blocks.append(text(texts.t(lang, "why_reason", reason=entry["reason"])))
     blocks.append(text(texts.t(lang, "why_from", n=len(ids)) if len(ids) != 1 else texts.articles(lang, 1) + ":"))
     blocks.append(BulletList(tuple(rows)))
     return Reply(tuple(blocks))

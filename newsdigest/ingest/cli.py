@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from typing import TextIO
 
@@ -32,7 +33,7 @@ def run_feeds_command(
 def _run(store: object, cfg: Config, action: str, arg: str, out: TextIO, err: TextIO) -> int:
     from newsdigest.handlers.feed_cmds import error_hint, feeds_reply
     from newsdigest.ingest.feeds import FeedError
-    from newsdigest.ingest.fetch import FetchError, run_sync
+    from newsdigest.ingest.fetch import FetchError
     from newsdigest.ingest.opml import OpmlError, export_opml, import_opml
     from newsdigest.ingest.poller import add_feed_checked
     from newsdigest.store.store import Store
@@ -62,7 +63,7 @@ def _run(store: object, cfg: Config, action: str, arg: str, out: TextIO, err: Te
         return EXIT_OK
     if action == "add":
         try:
-            outcome = run_sync(add_feed_checked(store, cfg, arg, added_by="cli"))
+            outcome = asyncio.run(add_feed_checked(store, cfg, arg, added_by="cli"))  # the CLI's one loop
         except (FetchError, FeedError) as exc:
             print(f"error: {arg}: {exc}\n{error_hint(exc)}", file=err)
             return EXIT_FAILED

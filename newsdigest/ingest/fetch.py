@@ -210,9 +210,10 @@ class HostPolicy:
 
 
 async def system_resolver(host: str, port: int) -> list[str]:
-    """getaddrinfo in a worker thread (it blocks); addresses in the resolver's order, without duplicates."""
+    """The loop's getaddrinfo (asyncio runs the blocking call in its resolver thread); addresses in the resolver's
+    order, without duplicates."""
     try:
-        infos = await asyncio.to_thread(socket.getaddrinfo, host, port, 0, socket.SOCK_STREAM)
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise FetchError(f"cannot resolve host {host!r}: {exc}") from None
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
@@ -501,27 +502,21 @@ class Fetcher:
         return FetchResult(content=content, headers=dict(h.items()), **meta)  # type: ignore[arg-type]
 
 
-def run_sync(coro: Awaitable[Any]) -> Any:
-    """Run a coroutine from sync code: asyncio.run here, or in a helper thread when this thread runs a loop."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(_wrap(coro))
-    import concurrent.futures
-
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, _wrap(coro)).result()
-
-
-async def _wrap(coro: Awaitable[Any]) -> Any:
-    return await coro
-
-
 def fetch_sync(url: str, cfg: IngestConfig, **kwargs: Any) -> FetchResult:
-    """One guarded fetch from sync code (CLI, command handlers)."""
+    """One guarded fetch from sync code with no event loop (scripts, tests); coroutines await Fetcher.fetch."""
 
     async def go() -> FetchResult:
         async with Fetcher(cfg) as fetcher:
             return await fetcher.fetch(url, **kwargs)
 
-    return run_sync(go())  # type: ignore[no-any-return]
+    no_running_loop("fetch_sync")
+    return asyncio.run(go())
+
+
+def no_running_loop(name: str) -> None:
+    """Sync entry points start the process's one event loop; inside a running loop that would nest a second."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    raise RuntimeError(f"{name}() cannot be called from a running event loop: await the coroutine instead")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -13,6 +14,7 @@ from typing import Any
 
 import sqlite_utils
 
+from newsdigest.store.gateway import Gateway
 from newsdigest.store.migrations import migrate
 
 BUSY_TIMEOUT_MS = 10_000
@@ -48,7 +50,8 @@ class StoreBase:
     """Opens the database (creating folders and schema) and hands out per-thread connections."""
 
     def __init__(
-        self, path: str | Path, *, now: Callable[[], dt.datetime] = _utc_now, busy_timeout_ms: int | None = None
+        self, path: str | Path, *, now: Callable[[], dt.datetime] = _utc_now, busy_timeout_ms: int | None = None,
+        gateway: Gateway | None = None,
     ) -> None:
         self.path = str(path)
         self.busy_timeout_ms = BUSY_TIMEOUT_MS if busy_timeout_ms is None else busy_timeout_ms
@@ -56,6 +59,7 @@ class StoreBase:
         self._local = threading.local()
         self._all: list[sqlite_utils.Database] = []
         self._lock = threading.Lock()
+        self.gateway = gateway or Gateway()  # how coroutines reach this store: one writer thread, a few readers
         if self.path != ":memory:":
             try:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -65,6 +69,7 @@ class StoreBase:
             migrate(self.db)
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open database {self.path}: {exc}") from None
+        self._identity = self._file_identity()
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -116,12 +121,46 @@ class StoreBase:
         return iso(self.now())
 
     def close(self) -> None:
+        """Stop the gateway's threads (after their queued work), then close every connection."""
+        self.gateway.close()
+        self.close_connections()
+
+    def close_connections(self) -> None:
         with self._lock:
             for db in self._all:
                 with contextlib.suppress(sqlite3.Error):
                     db.conn.close()
             self._all.clear()
         self._local = threading.local()
+
+    def _file_identity(self) -> tuple[int, int] | None:
+        if self.path == ":memory:":
+            return None
+        st = os.stat(self.path)
+        return st.st_dev, st.st_ino
+
+    def check_file(self) -> None:
+        """Raise StoreError when the database file is gone, replaced or not writable.
+
+        The open connections keep answering from a file that was moved or deleted (its inode lives on), so a
+        query alone would report a healthy store that loses every write at the next restart.
+        """
+        if self._identity is None:
+            return
+        path = Path(self.path)
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            raise StoreError(f"the database file {path} is gone (moved or deleted): put it back, or restart "
+                             "newsdigest to start a new one") from None
+        except OSError as exc:
+            raise StoreError(f"the database file {path} cannot be read: {exc.strerror}") from None
+        if (st.st_dev, st.st_ino) != self._identity:
+            raise StoreError(f"the database file {path} was replaced by another file: restart newsdigest to use it")
+        for target in (path, path.parent):
+            if not os.access(target, os.W_OK):
+                raise StoreError(f"{target} is not writable for this process: fix its permissions (or the volume's "
+                                 "read-only mount)")
 
     def integrity_check(self) -> str:
         return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])

@@ -16,7 +16,6 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from newsdigest.clock import day_or_none
 from newsdigest.stories.brief import Turn, brief
 from newsdigest.stories.cluster import WINDOW_DAYS, ArticleTerms, StoryProfile, assign
 from newsdigest.stories.ledger import DeadlineIn, Ledger, build_ledger, parse_when
@@ -187,9 +186,8 @@ def display_name(store: Store, story: StoryRecord, as_of: dt.date | None) -> str
 
 def load_points(store: Store, article_ids: Sequence[int], per_article: int = POINTS_PER_ARTICLE) -> list[PointIn]:
     return [
-        PointIn(r["id"], r["article_id"], r["text"], r["kind"], float(r["score"]), r["start"], r["end"],
-                day_or_none(r["published"]))
-        for r in store.story_key_points(list(article_ids), per_article=per_article)
+        PointIn(k.id, k.article_id, k.text, k.kind, k.score, k.start, k.end, k.published)
+        for k in store.story_key_points(list(article_ids), per_article=per_article)
     ]
 
 
@@ -197,15 +195,15 @@ def load_deadline_mentions(store: Store, story_id: int, *, as_of: dt.date | None
     """The story's deadline mentions, plus plain mentions of their exact dates in other articles (support)."""
     rows = store.story_deadlines(story_id, until=as_of)
     mentions = [
-        DeadlineIn(r["id"], r["article_id"], day_or_none(r["published"]), r["text"], r["value"], r["what"], r["supersedes"],
-                   r["start"], r["end"], r["ttype"], r["tmod"])
+        DeadlineIn(r.id, r.article_id, r.published, r.text, r.value, r.what, r.supersedes, r.start, r.end, r.ttype,
+                   r.tmod, kind=r.kind, reason=r.reason, retired=r.retired)
         for r in rows
     ]
     days = sorted({m.value[:10] for m in mentions if (w := m.when) is not None and w.exact})
     mentions += [
-        DeadlineIn(-r["id"], r["article_id"], day_or_none(r["published"]), r["text"], r["value"][:10], "", None, r["start"],
-                   r["end"], "DATE", None, support_only=True)
-        for r in store.story_date_mentions(story_id, days, until=as_of)
+        DeadlineIn(-t.id, t.article_id, t.published, t.text, t.value[:10], "", None, t.start, t.end, "DATE", None,
+                   support_only=True)
+        for t in store.story_date_mentions(story_id, days, until=as_of)
     ]
     return mentions
 

@@ -11,6 +11,7 @@ from telegram import Bot
 
 from newsdigest.bot.ratelimit import RateLimiter, Sleep
 from newsdigest.bot.telegram import AiohttpRequest, RetryPolicy, TelegramBot, TelegramSender
+from newsdigest.clock import Clock
 from newsdigest.config import Config, build_config
 from newsdigest.handlers import Core
 from newsdigest.store.store import Store
@@ -48,5 +49,6 @@ async def tg_sender(
 ) -> AsyncIterator[TelegramSender]:
     """A TelegramSender over a plain PTB Bot (no Application), as digests use it; `sleep` is its retry backoff's."""
     bot = Bot(fake.token, base_url=fake.base_url, base_file_url=fake.base_file_url, request=AiohttpRequest())
-    async with bot:
-        yield TelegramSender(bot, store, limiter or RateLimiter(), retry, sleep=sleep)
+    chats = Core(store=store, config=build_config({}), clock=Clock()) if store is not None else None
+    async with bot:  # gone and moved chats reach the store through the core, as in the app
+        yield TelegramSender(bot, chats, limiter or RateLimiter(), retry, sleep=sleep)

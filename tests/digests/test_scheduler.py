@@ -94,7 +94,7 @@ async def test_real_scheduler_catches_up_at_start(tmp_path: Path) -> None:
     sched.scheduler.add_listener(
         lambda event: catch_ups.append(event) if event.job_id == "digest-catch-up" else None, EVENT_JOB_EXECUTED
     )
-    sched.start()
+    await sched.start()
     try:
         assert list(sched.next_runs()) == [store.subscriptions()[0].id]  # the subscription's cron job
         await _until(lambda: sender.sent)

@@ -124,7 +124,7 @@ def test_extension_supersedes_the_earlier_deadline_and_inherits_what() -> None:
         tx(text, "30. Juni", "2021-06-30"),
     )
     assert [(d.value, d.supersedes) for d in found] == [("2021-03-31", None), ("2021-06-30", "2021-03-31")]
-    assert found[0].what == "die Anlage stillzulegen"
+    assert found[0].what == "Betreiber: die Anlage stillzulegen"
     assert found[1].what == found[0].what
     assert found[1].text == "auf den 30. Juni verlängert"
 
@@ -156,7 +156,7 @@ def test_what_is_the_action_in_a_few_words() -> None:
     assert len(d.what.split()) <= 10
     en = "The court ordered Acme to sell its retail arm by May 1."
     (d2,) = deadlines(en, tx(en, "May 1", "2021-05-01"))
-    assert d2.what == "sell its retail arm"
+    assert d2.what == "Acme: sell its retail arm"
 
 
 @pytest.mark.parametrize(

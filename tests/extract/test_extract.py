@@ -48,7 +48,7 @@ def test_schema_is_exactly_the_design(de: Extraction) -> None:
     d = de.as_dict()
     assert list(d) == ["lang", "published", "title", "temporal", "deadlines", "key_points", "actors", "removed"]
     assert d["lang"] == "de" and d["published"] == "2021-03-10"
-    assert set(d["deadlines"][0]) == {"start", "end", "text", "value", "what", "supersedes"}
+    assert set(d["deadlines"][0]) == {"start", "end", "text", "value", "what", "supersedes", "kind", "reason", "retired"}
     assert set(d["key_points"][0]) == {"start", "end", "text", "kind", "score"}
     assert set(d["removed"][0]) == {"start", "end", "reason"}
     json.dumps(d)

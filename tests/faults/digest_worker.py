@@ -2,7 +2,8 @@
 
 argv: DB ACCEPTED_FILE CLOCK_ISO CONCURRENCY STALL_AFTER FUSE (0 = off). The "platform" is an append-only file: a message counts as
 accepted once its line is written and fsync'd (as a chat platform's 200 OK would be). Between accepting and
-returning there is no await, so at most one message at a time is accepted-but-not-yet-marked in the ledger.
+returning there is no await; the ledger mark then goes to the store's writer thread, so up to CONCURRENCY messages
+may be accepted-but-not-yet-marked at one instant.
 STALL_AFTER=N freezes the process right after the platform accepted its Nth message, before the ledger mark (the
 residual window, held open for the parent's kill; it prints STALLED then). FUSE=N prints FUSE after the Nth
 acceptance and sends nothing new from then on (the sends already under way go on), so the parent's kill, however

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 from collections.abc import Iterator
@@ -40,7 +41,7 @@ def core_for(store: Store, allow: tuple[str, ...] = ("127.0.0.1",)) -> Core:
 
 
 def ask(core: Core, line: str, user: str = ADMIN, lang: str = "en") -> tuple[str, bool]:
-    reply = core.answer(CHAT, line, user_id=user, user_lang=lang)
+    reply = asyncio.run(core.respond(CHAT, line, user_id=user, user_lang=lang))  # as every adapter asks
     return reply.plain_text(), reply.error
 
 

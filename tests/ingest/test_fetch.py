@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 import tracemalloc
 import zlib
@@ -17,7 +16,6 @@ from newsdigest.ingest.fetch import (
     FetchTimeout,
     FetchTooLarge,
     fetch_sync,
-    run_sync,
 )
 from tests.fakes.feed_server import FeedServer, Item, http_date, make_gzip_bomb, rss
 from tests.ingest.conftest import ingest_cfg
@@ -158,8 +156,7 @@ def test_fetch_sync_from_plain_code(srv: FeedServer) -> None:
     assert fetch_sync(srv.url("/feed.xml"), ingest_cfg()).content == FEED.encode()
 
 
-async def test_run_sync_inside_a_running_loop(srv: FeedServer) -> None:
-    """Command handlers may be called where a loop already runs (console): run_sync moves to a thread."""
-    result = await asyncio.to_thread(lambda: None)
-    assert result is None
-    assert run_sync(asyncio.sleep(0, result=7)) == 7
+async def test_sync_fetch_refuses_to_nest_an_event_loop(srv: FeedServer) -> None:
+    """One event loop per process: sync helpers never start a second one inside a running loop."""
+    with pytest.raises(RuntimeError, match="running event loop"):
+        fetch_sync(srv.url("/feed.xml"), ingest_cfg())
