@@ -32,7 +32,7 @@ MAX_CHARS = 240
 SAME_TURN = 0.5  # shared salient weight / the smaller side's salient weight
 SAME_WORDS = 0.6  # or this share of the stems' weight (stems the whole story uses weigh little)
 APART_FACTOR = 1.5
-SAME_DAY_TURN = 0.22  # the same, for two tellings reported the same day
+SAME_DAY_TURN = 0.35  # the same, for two tellings reported the same day
 ELLIPSIS = "…"
 STEM = 6
 HEADLINE_SHARED = 0.6  # idf-weighted salience of the rarest word two same-day headlines share
@@ -196,12 +196,17 @@ def fold(devs: Sequence[Development]) -> list[Turn]:
     idf = story_idf([d.text for d in devs])
     stem_idf = stem_weights(d.text for d in devs)
     told = {id(d): _Telling.of(d.text, idf, d.published, _headline(d)) for d in devs}
+    leads = _lead_sentences(devs)
     groups: list[list[Development]] = []
     for d in devs:
         # compared with each turn's first (best) telling and its headlines (each outlet's summary of it),
         # not with any member: no chains of near-misses
         home = next((g for g in groups if any(_together(d, x, told, stem_idf) for x in g
                                               if x is g[0] or told[id(x)].headline)), None)
+        if home is None and id(d) in leads:
+            # an article's first sentence retells its own headline (the news lead)
+            home = next((g for g in groups if any(told[id(x)].headline and leads[id(d)] in x.point.article_ids
+                                                  and _headlines_meet(told[id(d)], told[id(x)], 0.0) for x in g)), None)
         if home is None:
             groups.append([d])
         else:
@@ -231,9 +236,19 @@ def same_day_headlines(a: str, b: str, idf: dict[str, float] | None = None) -> b
     return _headlines_meet(_Telling.of(a, idf), _Telling.of(b, idf))
 
 
-def _headlines_meet(a: _Telling, b: _Telling) -> bool:
+def _headlines_meet(a: _Telling, b: _Telling, least: float = HEADLINE_SHARED) -> bool:
     shared = max((min(a.terms[t], b.terms[t]) for t in a.terms.keys() & b.terms.keys()), default=0.0)
-    return shared >= HEADLINE_SHARED and not conflicting(a.text, b.text)
+    return shared > least and not conflicting(a.text, b.text)
+
+
+def _lead_sentences(devs: Sequence[Development]) -> dict[int, int]:
+    """Development (by id) -> its article, for the first body sentence of each article among `devs`."""
+    first: dict[int, tuple[int, Development]] = {}
+    for d in devs:
+        for m in d.point.mentions:
+            if m.ref_id >= 0 and m.start >= 0 and (m.article_id not in first or m.start < first[m.article_id][0]):
+                first[m.article_id] = (m.start, d)
+    return {id(d): aid for aid, (_, d) in first.items()}
 
 
 def _lead(group: list[Development]) -> Development:

@@ -171,12 +171,24 @@ class StoryView:
     @functools.cached_property
     def brief(self) -> tuple[Turn | None, list[Turn]]:
         """The latest turn and the earlier ones (stories/brief.py); computed once per view."""
-        return brief(self.developments[:BRIEF_POOL], EARLIER_TURNS)
+        return brief(brief_pool(self.developments), EARLIER_TURNS)
 
     @property
     def older_ids(self) -> list[int]:
         """Deadline sources older than the newest articles, in id order."""
         return sorted(self.older_sources)
+
+
+def brief_pool(devs: Sequence[Development], size: int = BRIEF_POOL) -> list[Development]:
+    """The best-ranked developments plus each other article's best one, so that the brief can reach back
+    over the story's weeks and not only retell its newest day."""
+    pool = list(devs[:size])
+    seen = {a for d in pool for a in d.point.article_ids}
+    for d in devs[size:]:
+        if not set(d.point.article_ids) & seen:
+            pool.append(d)
+            seen.update(d.point.article_ids)
+    return pool
 
 
 def display_name(store: Store, story: StoryRecord, as_of: dt.date | None) -> str:
