@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 _WORD = re.compile(r"[^\W\d_][\w'’.&]*[^\W_]|[^\W\d_]", re.UNICODE)
 MAX_TERMS = 25  # terms kept per article profile
+TERM_CAP = 8.0  # most weight one term can carry in an article's profile
 COMMON_ZIPF = 5.0  # words at least this frequent (per million: 100) never identify a story
 MIN_LEN = 3
 _STOP = frozenset(
@@ -143,6 +144,8 @@ def profile(
     add(title, 1.3, 8.0)
     for passage in passages:
         add(passage, 0.5, 6.0)
+    # a term's weight saturates: a name in every paragraph says who, not more about what, than in three
+    score = {k: min(TERM_CAP, v) for k, v in score.items()}
     top = sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
     return TermProfile(
         weights={k: round(v, 3) for k, v in top},
