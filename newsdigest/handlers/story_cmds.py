@@ -130,13 +130,15 @@ def _turn_row(ctx: CommandContext, turn: Turn, view: StoryView) -> Inline:
 
 def _deadline_row(ctx: CommandContext, it: LedgerItem, view: StoryView) -> Inline:
     lang, today = ctx.lang, _today(ctx)
-    src = texts.sources(lang, len(_item_sources(it, view)))
+    n = len(_item_sources(it, view))
     if it.superseded_by is not None:
         state = texts.t(lang, "replaced_by", date=_when_text(it.superseded_by, lang))
     else:
         state = countdown(it.due, today, lang)
     kind = texts.t(lang, f"kind_{it.kind}")
-    parts: list[Span] = [bold(_when_text(it.when, lang)), Span(f" · {state} · {src} · {kind}")]
+    # a date known only from the report that replaced it has no source of its own to count
+    meta = [state, texts.sources(lang, n)] if n else [state]
+    parts: list[Span] = [bold(_when_text(it.when, lang)), Span(" · " + " · ".join([*meta, kind]))]
     if it.what:
         parts.append(Span(" — " + _clip(it.what, 160)))
     notes = []
