@@ -425,11 +425,12 @@ class StoriesRepo(StoreBase):
         if not article_ids:
             return {}
         rows = self.conn.execute(
-            f"SELECT id, text, extraction FROM articles WHERE id IN ({','.join('?' * len(article_ids))})", article_ids
+            f"SELECT id, text, json_extract(extraction, '$.removed') FROM articles"
+            f" WHERE id IN ({','.join('?' * len(article_ids))})", article_ids
         ).fetchall()
         out: dict[int, str] = {}
-        for aid, body, extraction in rows:
-            spans = sorted((int(r["start"]), int(r["end"])) for r in loads(extraction, {}).get("removed") or [])
+        for aid, body, removed in rows:  # only the removed spans are read out of the extraction JSON
+            spans = sorted((int(r["start"]), int(r["end"])) for r in loads(removed, []) or [])
             parts, at = [], 0
             for start, end in spans:
                 if start >= at:
