@@ -159,7 +159,8 @@ def cmd_extract(args: argparse.Namespace, cfg: Config | None = None) -> int:
     print("actors: " + ", ".join(result.actors))
     for d in result.deadlines:
         extra = f" (replaces {d.supersedes})" if d.supersedes else ""
-        print(f"deadline {d.value}{extra}: {d.what}  «{d.text}»")
+        extra += " (no longer holds)" if d.retired else ""
+        print(f"{d.kind} {d.value}{extra}: {d.what}  «{d.text}»")
     for k in result.key_points:
         print(f"[{k.kind} {k.score:.2f}] {k.text}")
     return EXIT_OK

@@ -12,7 +12,7 @@ LIMIT_LEFT = (
     r"(?:bis(?:\s+spätestens)?(?:\s+(?:zum|zur|zu|am|an|in|im|den|dem|der|ende|mitte|anfang))?|"
     r"spätestens(?:\s+(?:am|bis|zum|zur|im|in|den|an|nach))?|binnen|innerhalb(?:\s+(?:von|der|des|eines|einer))?|"
     r"(?:no|not)\s+later\s+than|until|till|through|by|within|prior\s+to|before|ahead\s+of|"
-    r"(?:has|have|had|gave\s+\w+(?:\s+\w+)?|given|give\s+\w+)\s+until)"
+    r"(?:has|have|had|(?:gave|given|give)(?:\s+\w+){0,3})\s+until)"
     r"(?:\s+(?:the\s+end\s+of|the|a|an|den|dem|der|die|einem|einer))?\s*)$"
 )
 EXTEND_LEFT = r"\b(?:auf|bis|to|until|till|for|für)\s+(?:den|dem|zum|das|die|the)?\s*$"
@@ -51,7 +51,7 @@ OBLIGATION = (
     r"antr(?:ag|äge)\s+(?:müssen|können)|einspruch|widerspruch|berufung|einzulegen|zu\s+registrieren|zahlbar|"
     r"must|required?|requires|has\s+to|have\s+to|had\s+to|ordered|orders?|demand\w*|mandat\w*|oblig\w*|compelled|"
     r"forced|has\s+until|have\s+until|had\s+until|"
-    r"ruling|rulings|given\s+until|gave\s+\w+(?:\s+\w+)?\s+until|told\s+to|instructed|ruled|decided\s+\w+\s+should|"
+    r"ruling|rulings|given(?:\s+\w+){0,3}\s+until|gave\s+\w+(?:\s+\w+)?\s+until|told\s+to|instructed|ruled|decided\s+\w+\s+should|"
     r"should\s+go|requir\w*|supposed\s+to|sind\s+gehalten|ist\s+gehalten|erforderlich|notwendig|necessary)\b"
 )
 PLAN = (

@@ -82,13 +82,14 @@ _EVENT_LEFT = _rx(cue.EVENT_LEFT, re.IGNORECASE)
 _START_LEFT = _rx(cue.START_LEFT, re.IGNORECASE)
 _MODAL_NEXT = _rx(cue.MODAL_NEXT, re.IGNORECASE)
 _GRANT = _rx(cue.DURATION_GRANT, re.IGNORECASE)
-_WEEKDAY = re.compile(
-    r"^(?:(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|monday|tuesday|wednesday|thursday|friday|"
-    r"saturday|sunday)\w*|\d{1,2}(?::\d\d)?\s*(?:a\.m\.|p\.m\.|uhr)?\s*\S*)(?:\s+(?:\w+\s+)?(?:morning|evening|night|"
-    r"afternoon|früh|abend|nacht|morgen|mittag)|\s*(?:morgen|abend|nacht|mittag))?$",
-    re.IGNORECASE,
+_WEEKDAY_WORD = re.compile(
+    r"\b(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday)", re.IGNORECASE)
+# what may stand beside a bare weekday: clock times, parts of the day, a time zone ("9 a.m. EST Tuesday")
+_WEEKDAY_REST = re.compile(
+    r"(?i)(?:\d{1,2}(?:[:.]\d\d)?|a\.m\.|p\.m\.|am|pm|uhr|[A-Z]{3}|e[sd]t|noon|midnight|morning|evening|night|"
+    r"afternoon|früh|abend|nacht|morgen|mittag|vormittag|nachmittag|at|on|am|um|,)"
 )
-_STICHTAG = re.compile(r"\b\w*stichtag\w*\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\d")
 _CLAUSE_SEP = re.compile(r"[,;:–—]|\s-\s")
 _QUOTES = re.compile(r"[\"“”„«»‚‘]|(?<!\w)['’]|['’](?!\w)")
@@ -578,6 +579,7 @@ class _Found:
     sentence: int
     words: frozenset[str]
     firm_what: bool = True
+    named_end: str | None = None  # "die November-Beschränkungen … verlängert": the month's end it replaces
 
 
 def find_deadlines(
@@ -623,7 +625,7 @@ def _judge(text: str, c: Ctx, published: dt.date | None, sentence: int) -> _Foun
     s, e = _span(text, c, new)
     what, firm = _what(c, d.kind)
     rec = DeadlineRec(s, e, text[s:e], value, what, None, d.kind, d.reason, retired)
-    return _Found(rec, new, sentence, _content_words(_masked_sentence(c)[0]), firm)
+    return _Found(rec, new, sentence, _content_words(_masked_sentence(c)[0]), firm, _named_end(c) if new else None)
 
 
 def _fuse(text: str, ordered: list[Timex]) -> list[Timex]:
@@ -727,6 +729,22 @@ def _value_for(c: Ctx, published: dt.date | None) -> str | None:
     return _weekday_direction(c, value, published)
 
 
+_MONTH_MEASURE = re.compile(r"^[-\s]?(?:" + cue.MEASURE + r")", re.IGNORECASE)
+
+
+def _named_end(c: Ctx) -> str | None:
+    """A measure named by its month ("die November-Beschränkungen", "the March lockdown") ends with that month: an
+    extension of it replaces that month's last day."""
+    for t in c.local:
+        if t is c.tx or t.end > c.tx.start or not re.fullmatch(r"\d{4}-\d{2}", t.value or ""):
+            continue
+        if re.fullmatch(r"[A-Za-zÄÖÜäöüß]+", t.text) and _MONTH_MEASURE.match(c.low[t.end - c.unit.start :]):
+            y, mo = int(t.value[:4]), int(t.value[5:7])
+            if 1 <= mo <= 12:
+                return f"{y:04d}-{mo:02d}-{calendar.monthrange(y, mo)[1]:02d}"
+    return None
+
+
 def _forward(value: str, published: dt.date | None, span: str) -> str:
     """A new or running end date without a stated year lies ahead: "extended until 31 March" in September is
     next March (the tagger reads an undated day by tense, which an extension does not mark)."""
@@ -754,7 +772,7 @@ def _weekday_direction(c: Ctx, value: str, published: dt.date | None) -> str:
     """A bare weekday of a retired date ("had been due to expire Friday") names the last such day, not the next:
         the text says it is over."""
     m = _ISO_DAY.match(value)
-    if published is None or m is None or not _WEEKDAY.match(c.tx.text.strip()):
+    if published is None or m is None or not _bare_weekday(c.tx.text):
         return value
     try:
         day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -762,10 +780,19 @@ def _weekday_direction(c: Ctx, value: str, published: dt.date | None) -> str:
         return value
     if c.retired and day > published and (day - published).days < 7:
         day -= dt.timedelta(days=7)
-    elif not c.retired and day < published and (published - day).days < 7 and c.limit and _AHEAD.search(c.clause) \
-            and not _PAST.search(c.low):
+    elif not c.retired and day < published and (published - day).days < 7 and (c.limit or c.extension) \
+            and (_AHEAD.search(c.clause) or c.extension) and not _PAST.search(c.low):
         day += dt.timedelta(days=7)  # "bis Mittwoch haben die Länder Zeit" in a Monday paper: the coming Wednesday
     return day.isoformat() + value[10:]
+
+
+def _bare_weekday(text: str) -> bool:
+    """ "Tuesday", "Dienstagnacht", "midnight Friday", "9 a.m. EST Tuesday": a weekday and nothing that dates it."""
+    m = _WEEKDAY_WORD.search(text)
+    if m is None:
+        return False
+    rest = text[: m.start()] + " " + re.sub(r"^\w*", "", text[m.start() :])
+    return all(_WEEKDAY_REST.fullmatch(w) for w in rest.replace(",", " , ").split())
 
 
 def _sentence_anchor(c: Ctx) -> dt.date | None:
@@ -1051,6 +1078,9 @@ def _link(found: list[_Found]) -> list[DeadlineRec]:
             continue
         best = _replaced_candidate(found, n, taken)
         if best is None:
+            if f.named_end and f.named_end < f.rec.value:
+                r = f.rec
+                f.rec = DeadlineRec(r.start, r.end, r.text, r.value, r.what, f.named_end, r.kind, r.reason)
             continue
         old = found[best]
         taken.add(best)

@@ -159,7 +159,10 @@ class Ledger:
 
     def by_status(self, status: str) -> list[LedgerItem]:
         items = [i for i in self.items if i.status(self.today) == status]
-        return sorted(items, key=lambda i: (i.due, i.key), reverse=status == "passed")
+        if status == "passed":
+            return sorted(items, key=lambda i: (i.due, i.key), reverse=True)
+        # on the same due day the exact date leads ("31 October" before "October"): it is the one to act on
+        return sorted(items, key=lambda i: (i.due, _rank(i.when), i.key))
 
     @property
     def upcoming(self) -> list[LedgerItem]:

@@ -44,6 +44,8 @@ SENTENCES: list[Labelled] = [
      [("30 days", "deadline", "2023-05-03")]),
     ("en", "2023-04-03", "Borrowers must repay the first instalment by the end of June.",
      [("the end of June", "deadline", "2023-06")]),
+    ("en", "2023-04-05", "The agency has given the two landlords until 9 a.m. Monday to sign the repair pledge.",
+     [("Monday", "deadline", "2023-04-10")]),
     ("en", "2023-04-03", "The city has until May 2 to publish the audit.",
      [("May 2", "deadline", "2023-05-02")]),
     # -- expiries

@@ -186,3 +186,15 @@ def test_offsets_index_the_text() -> None:
     text = "Vorspann.\n\nDie Firma muss bis zum 30. Juni zahlen."
     (d,) = deadlines(text, tx(text, "30. Juni", "2021-06-30"))
     assert text[d.start : d.end] == d.text == "bis zum 30. Juni"
+
+
+def test_a_measure_named_by_its_month_is_replaced_at_that_months_end() -> None:
+    text = "Die Oktober-Auflagen für Bars werden bis zum 14. November verlängert."
+    (d,) = deadlines(text, tx(text, "Oktober", "2021-10"), tx(text, "14. November", "2021-11-14"))
+    assert (d.value, d.supersedes, d.kind) == ("2021-11-14", "2021-10-31", "expiry")
+
+
+def test_reasons_name_the_rule_and_its_cue_words() -> None:
+    text = "Der Konzern muss die Anlage bis zum 30. Juni stilllegen."
+    (d,) = deadlines(text, tx(text, "30. Juni", "2021-06-30"))
+    assert d.reason == "deadline: limit + obligation (limit 'bis zum' + obligation verb 'muss')"
