@@ -71,3 +71,25 @@ def test_the_tram_story_does_not_exist_before_its_first_article(seeded_store: St
     out = core.answer(CHAT, "/stories").plain_text()
     assert "Verdi" not in out and "RNV" not in out
     assert core.answer(CHAT, "/status rnv").error
+
+
+def test_loose_lookup_by_topic_word_and_a_merged_storys_old_slug(both: Core) -> None:
+    store = both.store
+    ensure_assigned(store)
+    tram = find_story(store, "Verdi", as_of=None).story
+    assert tram is not None
+    # a topic word of the story, not one of its actors, finds it
+    assert (found := find_story(store, "Warnstreik", as_of=None).story) is not None and found.id == tram.id
+    # a story merged into another keeps answering to its old slug
+    from newsdigest.store.stories_repo import StoryWrite
+
+    ids = store.save_stories([StoryWrite(None, "rnv-ultimatum-alt", "RNV: Ultimatum", ["Ultimatum"], {"n": 1},
+                                         tram.first_published, tram.last_published, [])])
+    lost = ids[0]
+    store.absorb_stories({lost: tram.id})
+    terms = {**tram.terms, "slugs": [*tram.terms.get("slugs", []), "rnv-ultimatum-alt"]}
+    store.save_stories([StoryWrite(tram.id, tram.slug, tram.name, [*tram.aliases, "rnv-ultimatum-alt"], terms,
+                                   tram.first_published, tram.last_published, [])])
+    assert store.story(lost) is None
+    again = find_story(store, "rnv-ultimatum-alt", as_of=None).story
+    assert again is not None and again.id == tram.id
