@@ -70,7 +70,7 @@ def main() -> int:
     parser.add_argument("--only", help="run only benchmarks whose script name contains this")
     parser.add_argument("--timeout", type=int, default=1200)
     args = parser.parse_args()
-    sections = [f"Measured {dt.date.today().isoformat()} on {machine()} with `make bench`.\n"]
+    sections = [f"Measured {dt.datetime.now(dt.UTC).date().isoformat()} on {machine()} with `make bench`.\n"]
     for title, argv in BENCHES:
         if args.only and args.only not in argv[0]:
             continue

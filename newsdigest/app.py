@@ -15,17 +15,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from newsdigest.bot.base import Adapter, Sender, SendResult
 from newsdigest.bot.console import ConsoleBot
 from newsdigest.clock import Clock
 from newsdigest.config import Config
 from newsdigest.digests.delivery import Deliverer, acquire_instance_lease
+from newsdigest.digests.ondemand import run_digest_now
 from newsdigest.digests.scheduler import DigestScheduler
 from newsdigest.handlers import Core
 from newsdigest.ingest.pipeline import seed_if_empty
 from newsdigest.ingest.poller import Poller
 from newsdigest.models import ChatRef
+from newsdigest.ops.health import HealthServer, store_probe
 from newsdigest.ops.metrics import METRICS
+from newsdigest.sender import Adapter, Sender, SendResult
 from newsdigest.store.gateway import Gateway
 from newsdigest.store.store import Store
 from newsdigest.stories.service import ensure_assigned
@@ -78,6 +80,7 @@ class App:
 
     def platform_adapters(self, core: Core) -> list[Adapter]:
         adapters: list[Adapter] = []
+        # The platform SDKs (python-telegram-bot, slack-bolt) are heavy: imported only when that platform is configured.
         if self.config.telegram_enabled:
             from newsdigest.bot.telegram import TelegramBot
 
@@ -118,8 +121,6 @@ class App:
         METRICS.prepare(adapter.platform for adapter in self.adapters)
         health = None
         if self.config.ops.health_port:
-            from newsdigest.ops.health import HealthServer, store_probe
-
             health = HealthServer(self.config.ops.health_host, self.config.ops.health_port, store_probe(store))
         senders: dict[str, Sender] = {a.platform: a for a in self.adapters}
         if console is not None:
@@ -176,9 +177,7 @@ class App:
 
 async def platform_sender(store: Store, config: Config, clock: Clock, chat: ChatRef) -> SendResult:
     """`newsdigest digest --chat telegram:ID|slack:CHANNEL`: send through that platform without starting it."""
-    from newsdigest.digests.delivery import run_digest_now
-
-    if chat.platform == "telegram" and config.telegram_enabled:
+    if chat.platform == "telegram" and config.telegram_enabled:  # platform SDKs imported only when used (heavy)
         from newsdigest.bot.telegram import TelegramSender, checked_bot, limiter_from_config
 
         async with checked_bot(config.telegram) as bot:

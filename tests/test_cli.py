@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import newsdigest
 from newsdigest.cli import main
 from newsdigest.store.store import Store
 
@@ -95,8 +96,6 @@ def test_run_with_no_tokens_is_the_console_and_exits_at_eof(workdir: Path) -> No
 
 
 def test_ask_json_and_stories_json_are_data(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    import json
-
     assert main(["ingest", "seeds", "--db", "j.db"]) == 0
     capsys.readouterr()
     assert main(["ask", "/status", "--as-of", "2020-09-14", "--db", "j.db", "--json"]) == 0
@@ -115,3 +114,10 @@ def test_ask_json_and_stories_json_are_data(workdir: Path, capsys: pytest.Captur
     stories = json.loads(capsys.readouterr().out)["stories"]
     arts = [a for s in stories for a in s["articles"]]
     assert arts and all(a["published"] <= "2020-08-21" and a["title"] and a["id"] for a in arts)
+
+
+def test_version_is_printed(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out.strip() == f"newsdigest {newsdigest.__version__}"

@@ -33,15 +33,15 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from newsdigest.bot.base import SendOutcome, SendResult
 from newsdigest.bot.ratelimit import RateLimiter
 from newsdigest.bot.slack_render import SlackFile, render
 from newsdigest.config import ConfigError, SlackConfig
 from newsdigest.handlers import Core, all_commands
 from newsdigest.handlers.registry import parse_command
-from newsdigest.handlers.reply import BulletList, Heading, Paragraph, Reply, Span
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatKind, ChatRef, Platform
 from newsdigest.ops.metrics import METRICS
+from newsdigest.reply import BulletList, Heading, Paragraph, Reply, Span
+from newsdigest.sender import SendOutcome, SendResult
 
 log = logging.getLogger("newsdigest.slack")
 
@@ -89,8 +89,8 @@ async def slack_token_problem(client: AsyncWebClient, cfg: SlackConfig) -> str |
 
 def chat_ref(channel_id: str) -> ChatRef:
     """Slack ids say what they are: C public channel, G private channel / group DM, D direct message."""
-    kind = {"C": "channel", "G": "group", "D": "private"}.get(channel_id[:1], "channel")
-    return ChatRef("slack", channel_id, kind)
+    kind = {"C": ChatKind.CHANNEL, "G": ChatKind.GROUP, "D": ChatKind.PRIVATE}.get(channel_id[:1], ChatKind.CHANNEL)
+    return ChatRef(Platform.SLACK, channel_id, kind)
 
 
 def verify_signature(secret: str, headers: Any, body: bytes, now: float) -> str | None:
@@ -139,7 +139,7 @@ def slack_command_names(reply: Reply, command: str) -> Reply:
 class SlackBot:
     """The Slack Adapter: `start()` / `stop()` in our loop, `send()` for digests."""
 
-    platform = "slack"
+    platform = Platform.SLACK
 
     def __init__(
         self,
@@ -265,7 +265,7 @@ class SlackBot:
     async def _work(self, command: dict[str, Any]) -> None:
         try:
             await self._answer(command)
-        except Exception as exc:  # any failure still gets the user a polite answer
+        except Exception as exc:  # noqa: BLE001 (any failure still gets the user a polite answer; _on_error logs it)
             await self._on_error(exc, command)
 
     async def _answer(self, command: dict[str, Any]) -> None:

@@ -60,21 +60,22 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, RequestData
 
-from newsdigest.bot.base import ChatEvents, SendOutcome, SendResult
+from newsdigest import texts
 from newsdigest.bot.ratelimit import BULK, INTERACTIVE, Clock, RateLimiter, Sleep
 from newsdigest.bot.telegram_render import Part, Photo, render
 from newsdigest.config import ConfigError, TelegramConfig
-from newsdigest.handlers import all_commands, i18n
+from newsdigest.handlers import all_commands, not_a_command
 from newsdigest.handlers.registry import ALIASES
-from newsdigest.handlers.reply import Reply, error_reply
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatKind, ChatRef, Platform
+from newsdigest.reply import Reply, error_reply
+from newsdigest.sender import ChatEvents, SendOutcome, SendResult
 
 if TYPE_CHECKING:
     from newsdigest.handlers import Core
 
 log = logging.getLogger("newsdigest.telegram")
 
-PLATFORM = "telegram"
+PLATFORM = Platform.TELEGRAM
 ALLOWED_UPDATES = ["message", "my_chat_member"]  # commands; the bot added to / removed from a chat
 CHAT_BURST = 3  # Telegram tolerates short bursts above 1 msg/s in one chat
 OVERALL_BURST = 3  # lets the pacing catch up after the event loop woke a few ms late, so 30/s is really reached
@@ -214,10 +215,10 @@ def _client_timeout(connect: float | None, pool: float | None, read: float | Non
     )
 
 
-def bot_client(cfg: TelegramConfig) -> Bot:
+def bot_client(cfg: TelegramConfig, request: AiohttpRequest | None = None) -> Bot:
     """A bare PTB Bot for sending without an Application; `checked_bot` is the one to `async with`."""
     assert cfg.token is not None
-    return Bot(cfg.token, base_url=cfg.base_url, base_file_url=cfg.base_file_url, request=AiohttpRequest())
+    return Bot(cfg.token, base_url=cfg.base_url, base_file_url=cfg.base_file_url, request=request or AiohttpRequest())
 
 
 TOKEN_REFUSED = ("Telegram refused the bot token (getMe: unauthorized): copy the token from @BotFather "
@@ -227,11 +228,12 @@ TOKEN_REFUSED = ("Telegram refused the bot token (getMe: unauthorized): copy the
 @contextlib.asynccontextmanager
 async def checked_bot(cfg: TelegramConfig) -> AsyncIterator[Bot]:
     """`async with checked_bot(cfg) as bot:` (e.g. `newsdigest digest`); a refused token is one ConfigError line."""
-    bot = bot_client(cfg)
+    request = AiohttpRequest()
+    bot = bot_client(cfg, request)
     try:
         await bot.initialize()  # getMe
     except InvalidToken:  # PTB's message quotes the token: not repeated here
-        await bot.shutdown()
+        await request.shutdown()  # Bot.shutdown skips a bot whose initialize failed
         raise ConfigError(TOKEN_REFUSED) from None
     try:
         yield bot
@@ -397,8 +399,8 @@ def _moved(original: str, target: str) -> str | None:
     return target if target != original else None
 
 
-def _kind(chat_id: str) -> str:
-    return "group" if is_group(chat_id) else "private"
+def _kind(chat_id: str) -> ChatKind:
+    return ChatKind.GROUP if is_group(chat_id) else ChatKind.PRIVATE
 
 
 @functools.lru_cache(maxsize=64)
@@ -421,7 +423,7 @@ def _digest(parts: list[Part]) -> str:
 
 def chat_ref(chat: Any) -> ChatRef:
     """A PTB Chat -> our ChatRef (groups and supergroups are both 'group')."""
-    kind = {"private": "private", "channel": "channel"}.get(chat.type, "group")
+    kind = {"private": ChatKind.PRIVATE, "channel": ChatKind.CHANNEL}.get(chat.type, ChatKind.GROUP)
     return ChatRef(PLATFORM, str(chat.id), kind)
 
 
@@ -468,6 +470,7 @@ class TelegramBot:
         request = AiohttpRequest(pool_size=16)
         # get_updates adds its long-poll timeout to read_timeout itself
         updates_request = AiohttpRequest(pool_size=2, read_timeout=10.0, pool_timeout=5.0)
+        self._requests = (request, updates_request)
         app = (
             ApplicationBuilder()
             .token(cfg.token)
@@ -495,8 +498,10 @@ class TelegramBot:
         try:
             await self.app.initialize()  # getMe: checks the token, learns our @username
         except InvalidToken:  # PTB's message quotes the token: not repeated here
+            await self._close_requests()  # a failed initialize leaves PTB's sessions open (shutdown skips them)
             raise ConfigError(TOKEN_REFUSED) from None
         except NetworkError as exc:
+            await self._close_requests()
             raise ConfigError(f"cannot reach the Telegram Bot API ({exc.message}): check the network / proxy "
                               "and [telegram] base_url") from None
         self.username = self.app.bot.username
@@ -527,12 +532,17 @@ class TelegramBot:
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()
+        await self._close_requests()
         await self.limiter.aclose()
         if was_running:
             log.info("telegram stopped")
 
     async def send(self, chat_id: str, reply: Reply, *, interactive: bool = False) -> SendResult:
         return await self.sender.send(chat_id, reply, interactive=interactive)
+
+    async def _close_requests(self) -> None:
+        for request in self._requests:
+            await request.shutdown()  # idempotent
 
     async def _publish_menu(self) -> None:
         try:
@@ -576,8 +586,7 @@ class TelegramBot:
         user_lang = user.language_code if user else None
         if not command:  # plain text in a private chat: a short hint, not a guess at a command
             await self.core.chat_seen(chat, title)
-            lang = await self.core.reply_language(chat, user_lang)
-            return error_reply(i18n.t(lang, "not_a_command", line=line.strip()[:60]))
+            return not_a_command(await self.core.reply_language(chat, user_lang), line)
         return await self.core.respond(chat, line, str(user.id) if user else None, user_lang,
                                        user_name=user.username if user else None, title=title)
 
@@ -609,9 +618,9 @@ class TelegramBot:
         user = update.effective_user
         try:
             lang = await self.core.reply_language(chat_ref(update.effective_chat), user.language_code if user else None)
-        except Exception:  # the store may be what failed; apologise in the default language
+        except Exception:  # noqa: BLE001 (the store may be what failed; apologise in the default language)
             lang = self.core.config.bot.language
-        sorry = error_reply(i18n.t(lang, "internal_error"))
+        sorry = error_reply(texts.t(lang, "internal_error"))
         try:
             await self.sender.send(str(update.effective_chat.id), sorry, interactive=True)
         except TelegramError:

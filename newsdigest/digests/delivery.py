@@ -31,17 +31,16 @@ import socket
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TextIO
 
-from newsdigest.bot.base import Sender, SendOutcome, SendResult
 from newsdigest.clock import Clock
 from newsdigest.config import Config
 from newsdigest.digests.compose import ComposeOptions, DigestInput, compose
 from newsdigest.digests.content import load_digest_input
 from newsdigest.digests.slots import latest_slot, parse_hhmm, slot_key, slots_between, zone
-from newsdigest.handlers.reply import Reply
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatRef, DeliveryStatus, Platform
 from newsdigest.ops.metrics import METRICS
+from newsdigest.reply import Reply
+from newsdigest.sender import Sender, SendOutcome, SendResult
 from newsdigest.store.delivery_repo import ScheduledSubscription
 from newsdigest.store.store import LeaseHeldError, LeaseRepo, LedgerStore, Store
 from newsdigest.stories.service import ensure_assigned
@@ -218,7 +217,7 @@ class Deliverer:
                 groups.setdefault((sub.platform, sub.chat_id, slot_key(slot)), []).append((slot, sub))
         states = self.ledger.delivery_states(groups)
         out = [
-            DueDigest(ChatRef(key[0], key[1]), members[0][0], tuple(s for _, s in members))
+            DueDigest(ChatRef(Platform(key[0]), key[1]), members[0][0], tuple(s for _, s in members))
             for key, members in groups.items()
             if key not in states or not states[key].final
         ]
@@ -290,7 +289,7 @@ class Deliverer:
         reply = compose(inp, ComposeOptions(lang=due.lang, skip_quiet=self.config.digest.skip_quiet))
         now = self.clock.now()
         if reply is None:
-            self.ledger.finish_delivery(chat.platform, [chat.chat_id], slot, "skipped", at=now, detail="quiet day")
+            self.ledger.finish_delivery(chat.platform, [chat.chat_id], slot, DeliveryStatus.SKIPPED, at=now, detail="quiet day")
             return DeliveryResult(chat, slot, "skipped")
         if not can_send:
             self.ledger.note_attempt_failed(chat.platform, chat.chat_id, slot, f"no sender for {chat.platform}")
@@ -322,7 +321,7 @@ class Deliverer:
                 # The ledger follows the chat (a no-op when the adapter has already migrated it).
                 self.ledger.migrate_chat(chat.platform, chat.chat_id, result.new_chat_id)
                 ids.append(result.new_chat_id)
-            self.ledger.finish_delivery(chat.platform, ids, slot, "sent", at=now, messages=result.messages,
+            self.ledger.finish_delivery(chat.platform, ids, slot, DeliveryStatus.SENT, at=now, messages=result.messages,
                                         detail=result.detail or None,
                                         subscription_ids=[s.id for s in due.subscriptions], digest_at=loaded_at)
             METRICS.digest_sent(chat.platform)
@@ -330,11 +329,11 @@ class Deliverer:
             return DeliveryResult(chat, slot, "sent", result.messages)
         if result.outcome is SendOutcome.GONE:
             self.ledger.deactivate_chat(chat, result.detail or "gone")
-            self.ledger.finish_delivery(chat.platform, [chat.chat_id], slot, "gone", at=now, detail=result.detail)
+            self.ledger.finish_delivery(chat.platform, [chat.chat_id], slot, DeliveryStatus.GONE, at=now, detail=result.detail)
             log.info("digest chat gone chat=%s slot=%s: subscriptions deactivated", chat.key, slot)
             return DeliveryResult(chat, slot, "gone", detail=result.detail)
         if attempts >= self.max_attempts:
-            self.ledger.finish_delivery(chat.platform, [chat.chat_id], slot, "failed", at=now, detail=result.detail)
+            self.ledger.finish_delivery(chat.platform, [chat.chat_id], slot, DeliveryStatus.FAILED, at=now, detail=result.detail)
             METRICS.digest_failed(chat.platform)
             log.error("digest failed for good chat=%s slot=%s: %s", chat.key, slot, result.detail)
             return DeliveryResult(chat, slot, "failed", detail=result.detail)
@@ -361,96 +360,6 @@ class Deliverer:
             return hit[1], hit[2]
         if len(self._cache) > 1024:
             self._cache.clear()
-        inp = load_digest_input(self.store, as_of=as_of, since=since, stories=due.stories,
-                                replay=self.clock.replaying)
+        inp = load_digest_input(self.store, as_of=as_of, since=since, stories=due.stories)
         self._cache[key] = (mono, now, inp)
         return now, inp
-
-
-# -- on demand: the /digest command and `newsdigest digest` ----------------------------------------------
-
-
-def parse_chat(value: str) -> ChatRef:
-    """'console' -> the console chat; 'telegram:-100123' / 'slack:C024BE91L' -> that chat."""
-    value = value.strip()
-    if value in ("", "console"):
-        return ChatRef("console", "console")
-    platform, sep, chat_id = value.partition(":")
-    if not sep or platform not in ("console", "telegram", "slack") or not chat_id:
-        raise ValueError(f"not a chat: {value!r} (use console, telegram:CHAT_ID or slack:CHANNEL_ID)")
-    return ChatRef(platform, chat_id)
-
-
-def _chat_zone(store: Store, config: Config, chat: ChatRef) -> str:
-    subs = store.subscriptions_for(chat)
-    return subs[0].tz if subs else config.bot.timezone
-
-
-def compose_for_chat(store: Store, config: Config, clock: Clock, chat: ChatRef, *, lang: str | None = None) -> Reply:
-    """The digest this chat would get now: what changed since its last digest (everything, for a first one).
-
-    Never recorded in the ledger and never moves last_digest_at: asking is not receiving the scheduled digest.
-    """
-    tz = zone(_chat_zone(store, config, chat))
-    now = clock.now().astimezone(tz)
-    as_of = clock.as_of or now.date()
-    since = store.last_digest_at(chat.platform, chat.chat_id)
-    if since is not None and since > clock.now():
-        since = None  # replaying a day before the last digest: show that day's world from the start
-    subs = store.subscriptions_for(chat)
-    stories = None if not subs or any(s.story is None for s in subs) else frozenset(s.story for s in subs if s.story)
-    lang = lang or (subs[0].lang if subs else None) or store.chat_lang(chat) or config.bot.language
-    inp = load_digest_input(store, as_of=as_of, since=since.astimezone(tz) if since else None, stories=stories,
-                            replay=clock.replaying)
-    reply = compose(inp, ComposeOptions(lang=lang, scheduled=False))
-    assert reply is not None  # skip_quiet is off: a quiet day still answers
-    return reply
-
-
-@dataclass(frozen=True)
-class DigestRun:
-    reply: Reply
-    result: SendResult | None  # None for --dry-run
-
-
-async def run_digest_now(
-    store: Store, config: Config, clock: Clock, chat: ChatRef, *, sender: Sender | None = None, dry_run: bool = False,
-) -> DigestRun:
-    """`newsdigest digest [--chat ID] [--dry-run] [--as-of DATE]`: compose, and unless dry-run send it.
-
-    A sent digest is recorded in the ledger under slot `manual:<local time>` and moves last_digest_at,
-    so the next scheduled digest continues from here.
-    """
-    gw = store.gateway
-    await gw.write(ensure_assigned, store)
-    reply = await gw.read(compose_for_chat, store, config, clock, chat)
-    if dry_run or sender is None:
-        return DigestRun(reply, None)
-    now = clock.now()
-    slot = "manual:" + now.astimezone(zone(await gw.read(_chat_zone, store, config, chat))).isoformat(timespec="seconds")
-    claim = await gw.write(store.claim_delivery, chat.platform, chat.chat_id, slot, None, max_attempts=1)
-    result = await sender.send(chat.chat_id, reply)
-    if claim is not None:
-        status = {SendOutcome.SENT: "sent", SendOutcome.GONE: "gone"}.get(result.outcome, "failed")
-        subs = [s.id for s in await gw.read(store.subscriptions_for, chat)]
-        await gw.write(store.finish_delivery, chat.platform, [chat.chat_id], slot, status, at=now,
-                       messages=result.messages, detail=result.detail or None, subscription_ids=subs, digest_at=now)
-    if result.outcome is SendOutcome.GONE:
-        await gw.write(store.deactivate_chat, chat, result.detail or "gone")
-    return DigestRun(reply, result)
-
-
-class ConsoleSender:
-    """A Sender for platform "console": prints the rendered plain text to a stream."""
-
-    platform = "console"
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-
-    async def send(self, chat_id: str, reply: Reply) -> SendResult:
-        from newsdigest.bot.console import render_console
-
-        self.stream.write(render_console(reply) + "\n")
-        self.stream.flush()
-        return SendResult(SendOutcome.SENT, messages=1)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from newsdigest.models import KeyPointKind
+
 
 @dataclass(frozen=True)
 class Timex:
@@ -36,7 +38,7 @@ class KeyPointRec:
     start: int
     end: int
     text: str
-    kind: str  # event | deadline | figure | quote | fact
+    kind: KeyPointKind
     score: float
 
 

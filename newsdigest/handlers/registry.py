@@ -12,8 +12,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from newsdigest.errors import UserError
 from newsdigest.handlers.context import CommandContext
-from newsdigest.handlers.reply import Reply
+from newsdigest.reply import Block, BulletList, Paragraph, Reply, Span, code, item
+from newsdigest.texts import t
 
 Handler = Callable[[CommandContext, str], Reply]
 # A command that awaits network I/O (addfeed) is a coroutine run on the event loop; it reaches the store
@@ -22,7 +24,7 @@ AsyncHandler = Callable[[CommandContext, str], Awaitable[Reply]]
 H = TypeVar("H", Handler, AsyncHandler)
 
 
-class UsageError(ValueError):
+class UsageError(UserError):
     """A command was called with wrong arguments; the message says what is wrong."""
 
 
@@ -79,3 +81,13 @@ def parse_command(line: str) -> ParsedCommand | None:
         return None
     name = m.group(1).lower()
     return ParsedCommand(ALIASES.get(name, name), (m.group(3) or "").strip(), m.group(2))
+
+
+def command_list(lang: str, *, admin: bool = True, prefix: str = "/") -> tuple[Block, ...]:
+    """The command table as reply blocks (used by /help and by every error reply)."""
+    rows = []
+    for spec in COMMANDS.values():
+        if spec.admin and not admin:
+            continue
+        rows.append(item(code(spec.usage(prefix)), Span(" — " + spec.help(lang))))
+    return (Paragraph((Span(t(lang, "commands"), bold=True),)), BulletList(tuple(rows)))

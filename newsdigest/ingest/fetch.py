@@ -23,12 +23,14 @@ from typing import Any
 import httpcore
 import httpx
 
+from newsdigest import __version__
 from newsdigest.config import IngestConfig
+from newsdigest.errors import IngestError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 
-USER_AGENT = "newsdigest/0.1 (feed reader; +https://github.com/newsdigest/newsdigest)"
+USER_AGENT = f"newsdigest/{__version__} (feed reader; +https://github.com/newsdigest/newsdigest)"
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 MAX_REDIRECTS = 5
@@ -39,7 +41,7 @@ _CHUNK = 64 * 1024
 # -- errors -----------------------------------------------------------------------------------------------
 
 
-class FetchError(Exception):
+class FetchError(IngestError):
     """A URL could not be fetched; `reason` says why in words an admin can act on."""
 
     def __init__(self, reason: str, url: str | None = None) -> None:
@@ -257,7 +259,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         self,
         host: str,
         port: int,
-        timeout: float | None = None,
+        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's backend interface)
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
@@ -275,7 +277,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         raise error
 
     async def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None  # noqa: ASYNC109
     ) -> httpcore.AsyncNetworkStream:
         raise FetchRefused("unix sockets are not allowed")
 
@@ -491,7 +493,7 @@ class Fetcher:
         meta = {"url": str(url), "status": response.status_code, "redirects": hops,
                 "etag": h.get("etag"), "last_modified": h.get("last-modified"), "content_type": h.get("content-type")}
         if response.status_code == 304:
-            return FetchResult(**meta)  # type: ignore[arg-type]
+            return FetchResult(**meta)
         if response.status_code >= 400:
             phrase = response.reason_phrase or ""
             raise FetchHTTPError(f"HTTP {response.status_code} {phrase}".strip(), str(url),
@@ -499,7 +501,7 @@ class Fetcher:
         if response.status_code != 200:
             raise FetchError(f"unexpected HTTP status {response.status_code}", str(url))
         content = await read_capped(response, self.cfg.max_bytes)
-        return FetchResult(content=content, headers=dict(h.items()), **meta)  # type: ignore[arg-type]
+        return FetchResult(content=content, headers=dict(h.items()), **meta)
 
 
 def fetch_sync(url: str, cfg: IngestConfig, **kwargs: Any) -> FetchResult:

@@ -2,7 +2,7 @@
 
 `Poller` runs inside `newsdigest run` as one asyncio task: per-feed interval with jitter, exponential
 backoff on errors, a bounded pool of concurrent fetches, health written to the feeds table. `poll_once`
-is the same work for the CLI and tests; `ingest_url_sync` serves `newsdigest ingest URL`.
+is the same work for the CLI and tests; one-shot URLs (`newsdigest ingest URL`, `/addfeed`) are in oneshot.py.
 SQLite and extraction are synchronous: they run behind the store's gateway (store/gateway.py), writes and the
 extraction that feeds them on its one writer thread, parsing and reads on its reader threads.
 """
@@ -22,9 +22,9 @@ from typing import TypeVar
 from newsdigest.clock import Clock
 from newsdigest.config import Config, IngestConfig
 from newsdigest.ingest.dedupe import canonical_url, content_hash
-from newsdigest.ingest.feeds import FeedError, ParsedFeed, discover_feed_links, document_kind, parse_feed
-from newsdigest.ingest.fetch import FEED_ACCEPT, Fetcher, FetchError, Resolver, no_running_loop, system_resolver
-from newsdigest.ingest.pages import complete_entry, extract_page, page_article
+from newsdigest.ingest.feeds import FeedError, ParsedFeed, parse_feed
+from newsdigest.ingest.fetch import FEED_ACCEPT, Fetcher, FetchError, Resolver, system_resolver
+from newsdigest.ingest.pages import complete_entry
 from newsdigest.ingest.pipeline import ingest_article
 from newsdigest.models import ArticleInput, Feed
 from newsdigest.ops.metrics import METRICS
@@ -134,7 +134,11 @@ class Worker:
             else:
                 jobs.append(_ready(entry.article))
         articles = await asyncio.gather(*jobs)
-        counts = await self.gateway.write(ingest_many, self.store, articles, feed_id=feed_id)
+        counts = Counts()
+        for article in articles:  # one writer job per article: a command's write waits for one, not a whole feed
+            one = await self.gateway.write(ingest_many, self.store, [article], feed_id=feed_id)
+            counts.created, counts.known = counts.created + one.created, counts.known + one.known
+            counts.errors.extend(one.errors)
         counts.errors.extend(page_errors)
         return counts
 
@@ -219,7 +223,8 @@ class PollReport:
                 f"{unchanged} unchanged, {len(self.failed)} failed")
 
 
-def _worker(store: IngestStore, cfg: IngestConfig, fetcher: Fetcher, clock: Clock, rng: random.Random) -> Worker:
+def new_worker(store: IngestStore, cfg: IngestConfig, fetcher: Fetcher, clock: Clock, rng: random.Random) -> Worker:
+    """A Worker with its own fetch and page-completion limits (one per poll round or one-shot fetch)."""
     return Worker(store, cfg, fetcher, clock, rng, asyncio.Semaphore(cfg.concurrency), asyncio.Semaphore(cfg.concurrency))
 
 
@@ -238,7 +243,7 @@ async def poll_once(
     async with contextlib.AsyncExitStack() as stack:
         if fetcher is None:
             fetcher = await stack.enter_async_context(Fetcher(config.ingest, resolver=resolver))
-        worker = _worker(store, config.ingest, fetcher, clock, rng or random.Random())
+        worker = new_worker(store, config.ingest, fetcher, clock, rng or random.Random())
         feeds = await (store.gateway.read(store.due_feeds, clock.now()) if due_only else store.gateway.read(store.feeds))
         results = await asyncio.gather(*(worker.poll(f) for f in feeds))
     return PollReport(list(results))
@@ -287,7 +292,7 @@ class Poller:
         if added:
             log.info("feeds seeded from config count=%d", added)
         async with Fetcher(self.config.ingest, resolver=self.resolver) as fetcher:
-            worker = _worker(self.store, self.config.ingest, fetcher, self.clock, self.rng)
+            worker = new_worker(self.store, self.config.ingest, fetcher, self.clock, self.rng)
             while not self._stop.is_set():
                 if not await self._until_stopped(self._batch(worker)):
                     break
@@ -324,98 +329,3 @@ class Poller:
         if due is None:
             return self.max_sleep if not self.store.due_feeds(self.clock.now()) else 0.0
         return min(self.max_sleep, max(1.0, (due - self.clock.now()).total_seconds()))
-
-
-# -- single URLs (CLI) and new feeds (addfeed) -------------------------------------------------------------------
-
-
-class NotAFeedError(FeedError):
-    """The URL is a web page, not a feed; `candidates` lists feeds the page announces."""
-
-    def __init__(self, message: str, candidates: list[str]) -> None:
-        super().__init__(message)
-        self.candidates = candidates
-
-
-@dataclass
-class UrlIngestReport:
-    url: str
-    kind: str  # feed | page
-    title: str | None = None
-    created: int = 0
-    known: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        name = f" “{self.title}”" if self.title else ""
-        parts = [f"{self.created} new", f"{self.known} already known"]
-        if self.errors:
-            parts.append(f"{len(self.errors)} problems")
-        return f"{self.kind}{name}: " + ", ".join(parts)
-
-    def __str__(self) -> str:
-        return self.summary()
-
-
-async def ingest_url_async(
-    store: IngestStore, config: Config, url: str, *, published: dt.date | None = None, resolver: Resolver = system_resolver
-) -> UrlIngestReport:
-    """Fetch a URL once: a feed has its entries ingested (teasers completed), a page is ingested as one article."""
-    async with Fetcher(config.ingest, resolver=resolver) as fetcher:
-        result = await fetcher.fetch(url, accept=ANY_ACCEPT)
-        worker = _worker(store, config.ingest, fetcher, Clock(), random.Random())
-        if document_kind(result.content, result.content_type) != "page":
-            parsed = await store.gateway.read(parse_feed, result.content, url=result.url,
-                                              content_type=result.content_type)
-            known_feed = await store.gateway.read(store.feed, url)
-            counts = await worker.ingest_parsed(parsed, feed_id=known_feed.id if known_feed else None)
-            return UrlIngestReport(url, "feed", parsed.title, counts.created, counts.known, counts.errors)
-    page = await store.gateway.read(extract_page, result.content, result.url)
-    added = await store.gateway.write(ingest_article, store, page_article(page, published=published))
-    return UrlIngestReport(url, "page", page.title, int(added.created), int(not added.created))
-
-
-def ingest_url_sync(store: IngestStore, config: Config, url: str, *, published: dt.date | None = None) -> UrlIngestReport:
-    """`newsdigest ingest URL` from sync code with no event loop (the CLI). Raises FetchError, FeedError or
-    PageError with a readable reason. Coroutines await `ingest_url_async` instead (one loop, never nested)."""
-    no_running_loop("ingest_url_sync")
-    return asyncio.run(ingest_url_async(store, config, url, published=published))
-
-
-@dataclass
-class AddFeedOutcome:
-    feed: Feed
-    new: bool  # False: it was already followed
-    title: str | None
-    created: int
-    known: int
-    warnings: list[str]
-
-
-async def add_feed_checked(
-    store: IngestStore,
-    config: Config,
-    url: str,
-    *,
-    added_by: str | None = None,
-    clock: Clock | None = None,
-    resolver: Resolver = system_resolver,
-) -> AddFeedOutcome:
-    """`addfeed`: fetch and parse once (so a broken feed is reported at once), then store it and its entries.
-    Raises FetchError, FeedError (NotAFeedError with the feeds a page announces) before anything is stored."""
-    clock = clock or Clock()
-    async with Fetcher(config.ingest, resolver=resolver) as fetcher:
-        result = await fetcher.fetch(url)
-        if document_kind(result.content, result.content_type) == "page":
-            raise NotAFeedError("this is a web page, not an RSS or Atom feed",
-                                discover_feed_links(result.content, result.url))
-        parsed = await store.gateway.read(parse_feed, result.content, url=result.url, content_type=result.content_type)
-        feed, new = await store.gateway.write(store.add_feed, url, title=parsed.title, added_by=added_by)
-        worker = _worker(store, config.ingest, fetcher, clock, random.Random())
-        counts = await worker.ingest_parsed(parsed, feed_id=feed.id)
-    now = clock.now()
-    await store.gateway.write(
-        store.record_feed_success, feed.id, now=now, next_poll=next_poll_at(now, config.ingest.interval_minutes, 0, worker.rng),
-        etag=result.etag, last_modified=result.last_modified, title=parsed.title, new_items=counts.created,
-    )
-    return AddFeedOutcome(feed, new, parsed.title, counts.created, counts.known, counts.errors)

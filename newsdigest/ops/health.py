@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from newsdigest.config import ConfigError
+from newsdigest.errors import StoreError
 from newsdigest.ops.metrics import CONTENT_TYPE, METRICS, Metrics
-from newsdigest.store.base import StoreError
 
 if TYPE_CHECKING:
     from newsdigest.store.store import OpsRepo

@@ -14,14 +14,27 @@ from typing import Any
 
 import sqlite_utils
 
+from newsdigest.errors import NotADatabaseError, StoreBusyError, StoreError
 from newsdigest.store.gateway import Gateway
 from newsdigest.store.migrations import migrate
 
 BUSY_TIMEOUT_MS = 10_000
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_NOTADB = 5, 6, 26
 
 
-class StoreError(RuntimeError):
-    """The database cannot be opened or written; the message says why and what to do."""
+def typed_error(exc: sqlite3.Error, path: str) -> StoreError:
+    """The store's own error for an sqlite3 one, so callers decide by type, never by message words."""
+    code = _code(exc)
+    if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        return StoreBusyError(f"database {path} is busy: another process holds the write lock; try again in a moment")
+    if code == _SQLITE_NOTADB:
+        return NotADatabaseError(f"{path} is not a newsdigest database (not SQLite, or damaged); "
+                                 "point --db or [storage] path at another file, or move this one away")
+    return StoreError(f"cannot open database {path}: {exc} (check the path and its permissions)")
+
+
+def _code(exc: sqlite3.Error) -> int:
+    return int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF  # the primary result code
 
 
 def _utc_now() -> dt.datetime:
@@ -64,11 +77,14 @@ class StoreBase:
             try:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StoreError(f"cannot create the folder for {self.path}: {exc.strerror}") from None
+                raise StoreError(
+                    f"cannot create the folder {Path(self.path).parent} for the database: {exc.strerror}"
+                    " (choose another --db or [storage] path)"
+                ) from None
         try:
             migrate(self.db)
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot open database {self.path}: {exc}") from None
+            raise typed_error(exc, self.path) from None
         self._identity = self._file_identity()
 
     @property
@@ -93,7 +109,7 @@ class StoreBase:
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot open database {self.path}: {exc} (check the path and its permissions)") from None
+            raise typed_error(exc, self.path) from None
         db = sqlite_utils.Database(conn, execute_plugins=False)
         with self._lock:
             self._all.append(db)
@@ -106,9 +122,17 @@ class StoreBase:
         if conn.in_transaction:  # nested: join the outer transaction
             yield conn
             return
-        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise typed_error(exc, self.path) from exc
         try:
             yield conn
+        except sqlite3.OperationalError as exc:
+            conn.execute("ROLLBACK")
+            if _code(exc) not in (_SQLITE_BUSY, _SQLITE_LOCKED):
+                raise
+            raise typed_error(exc, self.path) from exc
         except BaseException:
             conn.execute("ROLLBACK")
             raise

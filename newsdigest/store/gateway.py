@@ -105,7 +105,7 @@ class Gateway:
             for loop, (ctx, fn, args, kwargs, future) in batch:
                 try:
                     outcome: tuple[Any, BaseException | None] = (ctx.run(fn, *args, **kwargs), None)
-                except BaseException as exc:  # handed to the awaiting coroutine, as run_in_executor does
+                except BaseException as exc:  # noqa: BLE001 (handed to the awaiting coroutine, as run_in_executor does)
                     outcome = (None, exc)
                 done.setdefault(loop, []).append((future, *outcome))
             for loop, results in done.items():

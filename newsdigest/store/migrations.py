@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 import sqlite_utils
 
+from newsdigest.errors import SchemaTooNewError as SchemaTooNewError
+
 Migration = Callable[[sqlite_utils.Database], None]
 
 _V1 = """
@@ -211,10 +213,6 @@ def _split(script: str) -> list[str]:
 
 MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4]
 SCHEMA_VERSION = len(MIGRATIONS)
-
-
-class SchemaTooNewError(RuntimeError):
-    """The database was written by a newer newsdigest; refuse rather than corrupt it."""
 
 
 def current_version(db: sqlite_utils.Database) -> int:

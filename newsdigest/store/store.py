@@ -18,19 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from newsdigest.clock import day_or_none
+from newsdigest.errors import LeaseHeldError, StoreError
 from newsdigest.extract.types import Extraction
 from newsdigest.models import Article, ArticleInput, ChatRef, Deadline, KeyPoint, Subscription
-from newsdigest.store.base import StoreBase, StoreError, day_after, iso, loads
+from newsdigest.store.base import StoreBase, day_after, iso, loads
 from newsdigest.store.delivery_repo import DeliveryRepo
 from newsdigest.store.feeds_repo import FeedsRepo
 from newsdigest.store.stories_repo import StoriesRepo
 
 __all__ = ["AddResult", "HealthFacts", "IngestStore", "LeaseHeldError", "LedgerStore", "SearchHit", "Store", "StoreError",
            "StoryStore"]
-
-
-class LeaseHeldError(RuntimeError):
-    """Another live process holds the lease on this database."""
 
 
 @dataclass(frozen=True)
@@ -59,8 +56,8 @@ class ArticlesRepo(StoreBase):
         """The known article matching any identity, and which one matched."""
         checks: list[tuple[str, str, str | None]] = [
             ("guid", "SELECT id FROM articles WHERE guid = ? UNION SELECT article_id FROM article_sources WHERE guid = ?", guid),
-            ("url", "SELECT id FROM articles WHERE canonical_url = ? UNION "
-                    "SELECT article_id FROM article_sources WHERE canonical_url = ?", canonical_url),
+            ("url", ("SELECT id FROM articles WHERE canonical_url = ? UNION "
+                     "SELECT article_id FROM article_sources WHERE canonical_url = ?"), canonical_url),
             ("hash", "SELECT id, ? FROM articles WHERE content_hash = ?", content_hash),
         ]
         for name, sql, value in checks:
@@ -131,20 +128,6 @@ class ArticlesRepo(StoreBase):
             "INSERT OR IGNORE INTO actors (article_id, name, rank) VALUES (?,?,?)",
             [(article_id, name, rank) for rank, name in enumerate(ex.actors)],
         )
-
-    def replace_extraction(self, article_id: int, extraction: Extraction) -> None:
-        """Re-extract an article in place (after an extractor upgrade)."""
-        with self.write() as conn:
-            row = conn.execute("SELECT published FROM articles WHERE id = ?", (article_id,)).fetchone()
-            if row is None:
-                raise KeyError(article_id)
-            for table in ("key_points", "deadlines", "timexes", "actors"):
-                conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
-            conn.execute(
-                "UPDATE articles SET extraction = ?, lang = ? WHERE id = ?",
-                (json.dumps(extraction.as_dict(), ensure_ascii=False), extraction.lang, article_id),
-            )
-            self._add_extraction_rows(conn, article_id, extraction, row["published"])
 
     # -- reading -------------------------------------------------------------------------------------
 

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsdigest.clock import day_or_none
+from newsdigest.errors import StoreBusyError
 from newsdigest.models import KeyPoint
-from newsdigest.store.base import StoreBase, day_after, loads
+from newsdigest.store.base import StoreBase, day_after, iso, loads
 
 
 @dataclass(frozen=True)
@@ -272,22 +273,22 @@ class StoriesRepo(StoreBase):
         return [_story_article(r) for r in rows]
 
     def story_articles_ingested_since(
-        self, story_id: int, since: str, *, until: dt.date | None = None, limit: int = 40
+        self, story_id: int, since: dt.datetime, *, until: dt.date | None = None, limit: int = 40
     ) -> list[StoryArticle]:
-        """The story's articles ingested at or after `since` (ISO stamp), whatever their publication date."""
+        """The story's articles ingested at or after `since` (naive = UTC), whatever their publication date."""
         rows = self.conn.execute(
             f"SELECT {_ARTICLE_COLS} FROM articles a WHERE a.story_id = ? AND a.published < ? AND a.ingested_at >= ?"
             " ORDER BY a.published DESC, a.id DESC LIMIT ?",
-            (story_id, day_after(until) if until else "9999", since, limit),
+            (story_id, day_after(until) if until else "9999", _utc_stamp(since), limit),
         ).fetchall()
         return [_story_article(r) for r in rows]
 
-    def stories_ingested_since(self, since: str, *, until: dt.date | None = None) -> list[StoryRecord]:
-        """Stories with an article ingested at or after `since` (ISO stamp) and published by `until`."""
+    def stories_ingested_since(self, since: dt.datetime, *, until: dt.date | None = None) -> list[StoryRecord]:
+        """Stories with an article ingested at or after `since` (naive = UTC) and published by `until`."""
         rows = self.conn.execute(
             f"SELECT {_STORY_COLS} FROM stories WHERE id IN (SELECT DISTINCT story_id FROM articles"
             " WHERE ingested_at >= ? AND published < ? AND story_id IS NOT NULL) ORDER BY id",
-            (since, day_after(until) if until else "9999"),
+            (_utc_stamp(since), day_after(until) if until else "9999"),
         ).fetchall()
         return [_story(r) for r in rows]
 
@@ -488,7 +489,7 @@ class StoriesRepo(StoreBase):
                     " items = excluded.items, created_at = excluded.created_at",
                     (platform, chat_id, kind, story_id, payload, self.stamp()),
                 )
-        except sqlite3.OperationalError as exc:  # locked by a writer: the in-memory copy serves this process
+        except (StoreBusyError, sqlite3.OperationalError) as exc:  # locked by a writer: the in-memory copy serves
             log.debug("chat list not persisted chat=%s: %s", chat_key, exc)
         finally:
             self.conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
@@ -511,3 +512,8 @@ def _story_article(r: sqlite3.Row) -> StoryArticle:
         id=r["id"], title=r["title"], published=day_or_none(r["published"]), url=r["url"], source=r["source"],
         sources=sources or ((r["source"],) if r["source"] else ()), lang=r["lang"], ingested_at=r["ingested_at"],
     )
+
+
+def _utc_stamp(moment: dt.datetime) -> str:
+    """`moment` as ingestion stamps are stored (UTC ISO, seconds); a naive time is taken as UTC."""
+    return iso(moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC))

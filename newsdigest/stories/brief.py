@@ -214,6 +214,11 @@ def fold(devs: Sequence[Development]) -> list[Turn]:
     return [Turn(_lead(g), tuple(g)) for g in groups]
 
 
+def told_once(devs: Sequence[Development]) -> tuple[Development, ...]:
+    """Each turn once: its lead telling, carried by every outlet that told the turn (a digest's items)."""
+    return tuple(Development(t.lead.point, t.sources, t.lead.rank) for t in fold(devs))
+
+
 def _headline(d: Development) -> bool:
     return any(m.ref_id < 0 for m in d.point.mentions)  # headlines are loaded with negative ids
 

@@ -16,12 +16,13 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from newsdigest.store.stories_repo import StoryWrite
 from newsdigest.stories.brief import Turn, brief
 from newsdigest.stories.cluster import WINDOW_DAYS, ArticleTerms, StoryProfile, assign
 from newsdigest.stories.ledger import DeadlineIn, Ledger, build_ledger, parse_when
 from newsdigest.stories.merge import PointIn
 from newsdigest.stories.naming import slugify, story_aliases, story_name, story_slug
-from newsdigest.stories.status import Development, developments
+from newsdigest.stories.status import Development, StoryChanges, developments, diff, is_new
 from newsdigest.stories.terms import TermProfile, profile
 
 if TYPE_CHECKING:
@@ -88,8 +89,6 @@ def _place(store: Store, rows: list[tuple[int, str, dt.date, dict[str, Any]]]) -
     for aid, key in result.assignments.items():
         members.setdefault(key, []).append(aid)
     taken = store.taken_slugs() - {records[k].slug for k in result.changed if k in records}
-    from newsdigest.store.stories_repo import StoryWrite
-
     writes: list[StoryWrite] = []
     absorbed = _absorbed(result.merged, records)
     for key in sorted(result.changed, key=lambda k: (k < 0, abs(k))):
@@ -300,3 +299,35 @@ def load_view(store: Store, story: StoryRecord, *, as_of: dt.date | None, today:
 
 __all__ = ["VIEWS", "StoryView", "ViewCache", "article_terms", "display_name", "ensure_assigned", "load_ledger",
            "load_view", "most_active_story", "parse_when", "slugify", "stories_list", "view"]
+
+
+def what_changed(
+    store: Store,
+    story: StoryRecord,
+    since: dt.datetime,
+    as_of: dt.date | None = None,
+    *,
+    today: dt.date | None = None,
+    limit: int = 5,
+) -> StoryChanges:
+    """What changed in `story` since `since`, seeing only articles published by `as_of`.
+
+    `today` (default: as_of, else since's date) is "now" for deadlines that passed in between.
+    """
+    today = today or as_of or dt.datetime.now(dt.UTC).date()
+    recent = store.story_articles(story.id, until=as_of, limit=RECENT_ARTICLES * 2)
+    have = {a.id for a in recent}
+    # articles that arrived late (published long before, ingested since) are news too
+    late = [a for a in store.story_articles_ingested_since(story.id, since, until=as_of) if a.id not in have]
+    recent = sorted([*recent, *late], key=lambda a: (a.published or dt.date.min, a.id), reverse=True)
+    new = tuple(a for a in recent if is_new(a, since, as_of))
+    new_ids = {a.id for a in new}
+    mentions = load_deadline_mentions(store, story.id, as_of=as_of)
+    changes, ledger = diff(mentions, new_ids, since.date(), today)
+    devs: list[Development] = []
+    if new:
+        points = load_points(store, [a.id for a in recent[: RECENT_ARTICLES]])
+        ranked = developments(points, {a.id: a.sources for a in recent}, {a.id: a.title for a in recent},
+                              published={a.id: a.published for a in recent})
+        devs = [d for d in ranked if set(d.point.article_ids) <= new_ids][:limit]
+    return StoryChanges(story, since, as_of, new, tuple(devs), tuple(changes), ledger)

@@ -18,9 +18,9 @@ from newsdigest.bot.slack import SlackBot
 from newsdigest.clock import Clock
 from newsdigest.config import SlackConfig, build_config
 from newsdigest.handlers import Core, all_commands
-from newsdigest.handlers.reply import Image, Reply, text
 from newsdigest.ingest.pipeline import ingest_article
-from newsdigest.models import ArticleInput, ChatRef
+from newsdigest.models import ArticleInput, ChatKind, ChatRef, Platform
+from newsdigest.reply import Image, Reply, text
 from newsdigest.store.store import Store
 from tests.fakes.slack_api import FakeSlackApi, SlashResult, send_slash_command, sign, slack_settings, slash_body
 
@@ -135,7 +135,7 @@ async def test_bare_command_is_help_with_slack_subcommands(
 ) -> None:
     bot = await slack_bot_factory(slack_core)
     _, posts = await ask(bot, slack_fake, "", channel_id="C0GEN", user_id="U0BOB")
-    assert slack_core.asked == [(ChatRef("slack", "C0GEN", "channel"), "help", "U0BOB")]
+    assert slack_core.asked == [(ChatRef(Platform.SLACK, "C0GEN", ChatKind.CHANNEL), "help", "U0BOB")]
     body = section_texts(posts)
     assert "`/news search TEXT`" in body and "`/search" not in body
     # our start-up token check, then bolt's own at the first request; nothing else is posted
@@ -147,8 +147,8 @@ async def test_status_subcommand_reaches_the_core_with_args(
 ) -> None:
     bot = await slack_bot_factory(slack_core)
     await ask(bot, slack_fake, "  search   Oracle  ", channel_id="D0DM")
-    assert slack_core.asked[-1][:2] == (ChatRef("slack", "D0DM", "private"), "search Oracle")
-    assert slack_core.store.chat_active(ChatRef("slack", "D0DM", "private"))
+    assert slack_core.asked[-1][:2] == (ChatRef(Platform.SLACK, "D0DM", ChatKind.PRIVATE), "search Oracle")
+    assert slack_core.store.chat_active(ChatRef(Platform.SLACK, "D0DM", ChatKind.PRIVATE))
 
 
 @pytest.mark.parametrize(
@@ -251,7 +251,7 @@ async def test_subscribe_answer_is_visible_to_the_channel(
     bot = await slack_bot_factory(slack_core)
     _, posts = await ask(bot, slack_fake, "subscribe 08:00 Europe/Berlin", channel_id="C0SUB")
     assert posts[0]["response_type"] == "in_channel", posts
-    assert slack_core.store.subscriptions_for(ChatRef("slack", "C0SUB", "channel"))
+    assert slack_core.store.subscriptions_for(ChatRef(Platform.SLACK, "C0SUB", ChatKind.CHANNEL))
 
 
 async def test_admin_flag_follows_slack_user_id(
@@ -260,7 +260,7 @@ async def test_admin_flag_follows_slack_user_id(
     bot = await slack_bot_factory(slack_core)
     await ask(bot, slack_fake, "help", user_id="U0ADMIN")
     await ask(bot, slack_fake, "help", user_id="U0BOB")
-    chat = ChatRef("slack", "C0NEWS", "channel")
+    chat = ChatRef(Platform.SLACK, "C0NEWS", ChatKind.CHANNEL)
     assert [slack_core.is_admin(chat, u) for _, _, u in slack_core.asked] == [True, False]
 
 

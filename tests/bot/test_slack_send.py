@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from newsdigest.bot.base import SendOutcome
 from newsdigest.bot.slack import SlackBot
 from newsdigest.clock import Clock
 from newsdigest.config import build_config
 from newsdigest.handlers import Core
-from newsdigest.handlers.reply import Image, Paragraph, Reply, Span, text
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatKind, ChatRef, Platform
+from newsdigest.reply import Image, Paragraph, Reply, Span, text
+from newsdigest.sender import SendOutcome
 from newsdigest.store.store import Store
 from tests.fakes.slack_api import GONE_ERRORS, FakeSlackApi, slack_settings
 from tests.fakes.virtual_time import VirtualTime
@@ -125,7 +125,7 @@ async def test_platform_rate_limit_is_honoured_without_duplicates(
 async def test_gone_channel_is_deactivated(
     error: str, slack_core: Core, slack_fake: FakeSlackApi, caplog: pytest.LogCaptureFixture, make_bot: BotFactory
 ) -> None:
-    chat = ChatRef("slack", "C0OLD", "channel")
+    chat = ChatRef(Platform.SLACK, "C0OLD", ChatKind.CHANNEL)
     slack_core.store.subscribe(chat, time="08:00", tz="Europe/Berlin")
     slack_fake.channel_errors["C0OLD"] = error
     bot = make_bot(slack_core, slack_fake)
@@ -151,7 +151,7 @@ async def test_persistent_5xx_fails_after_bounded_retries(
     result = await make_bot(slack_core, slack_fake, max_attempts=3).send("C1", Reply((text("hello"),)))
     assert result.outcome is SendOutcome.FAILED and result.messages == 0
     assert len([c for c, _ in slack_fake.calls if c == "chat.postMessage"]) == 3
-    assert slack_core.store.chat_active(ChatRef("slack", "C1", "channel"))
+    assert slack_core.store.chat_active(ChatRef(Platform.SLACK, "C1", ChatKind.CHANNEL))
 
 
 async def test_rejected_message_is_not_retried(
@@ -185,7 +185,7 @@ async def test_network_failure_is_failed_not_gone(
     await slack_fake.stop()  # nothing listens any more
     result = await make_bot(slack_core, slack_fake, max_attempts=2).send("C1", Reply((text("hello"),)))
     assert result.outcome is SendOutcome.FAILED and result.messages == 0
-    assert slack_core.store.chat_active(ChatRef("slack", "C1", "channel"))
+    assert slack_core.store.chat_active(ChatRef(Platform.SLACK, "C1", ChatKind.CHANNEL))
 
 
 async def test_digest_picture_is_uploaded(slack_core: Core, slack_fake: FakeSlackApi, make_bot: BotFactory) -> None:

@@ -7,13 +7,13 @@ from collections.abc import Callable
 
 import httpx
 
-from newsdigest.bot.base import SendOutcome
 from newsdigest.bot.ratelimit import RateLimiter
 from newsdigest.bot.telegram import RetryPolicy, limiter_from_config
 from newsdigest.bot.telegram_render import render_messages
 from newsdigest.config import TelegramConfig
-from newsdigest.handlers.reply import Heading, Image, Reply, text
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatKind, ChatRef, Platform
+from newsdigest.reply import Heading, Image, Reply, text
+from newsdigest.sender import SendOutcome
 from newsdigest.store.store import Store
 from tests.bot.telegram_support import tg_sender
 from tests.fakes.telegram_api import FakeTelegram, Limits, parse_html
@@ -23,7 +23,7 @@ HOSTILE = ("<script>alert('x')</script> Tom & Jerry <b>unclosed <i>tags &amp; &l
 
 
 def _subscribed(store: Store, chat_id: str) -> ChatRef:
-    chat = ChatRef("telegram", chat_id, "group" if chat_id.startswith("-") else "private")
+    chat = ChatRef(Platform.TELEGRAM, chat_id, ChatKind.GROUP if chat_id.startswith("-") else ChatKind.PRIVATE)
     store.register_chat(chat)
     store.subscribe(chat, time="08:00", tz="UTC")
     return chat
@@ -139,7 +139,7 @@ async def test_migrated_group_is_followed_and_store_updated(tg_fake: FakeTelegra
     assert result.outcome is SendOutcome.SENT and result.messages == 2
     assert result.new_chat_id == "-1001234567890"
     assert len(tg_fake.messages(-1001234567890)) == 2 and tg_fake.messages(-400) == []
-    new = ChatRef("telegram", "-1001234567890", "group")
+    new = ChatRef(Platform.TELEGRAM, "-1001234567890", ChatKind.GROUP)
     assert [s.chat.chat_id for s in store.subscriptions_for(new)] == ["-1001234567890"]
     assert store.subscriptions_for(old) == []
 

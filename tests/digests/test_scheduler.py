@@ -18,7 +18,7 @@ from newsdigest.digests.delivery import Deliverer, acquire_instance_lease
 from newsdigest.digests.scheduler import DigestScheduler, cron_trigger
 from newsdigest.digests.slots import parse_hhmm, slot_on, zone
 from newsdigest.handlers import Core
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatRef, Platform
 from newsdigest.store.store import LeaseHeldError, Store
 from tests.digests.conftest import CHAT, World
 from tests.digests.fakes import FakeSender
@@ -60,7 +60,7 @@ async def test_rebuild_follows_subscription_changes(world: World) -> None:
     core = Core(world.store, world.config, Clock(source=world.clock.now), on_subscriptions_changed=sched.rebuild)
     assert sched.rebuild() == 0
     core.answer(CHAT, "/subscribe 07:30 America/New_York")
-    core.answer(ChatRef("slack", "C9"), "/subscribe 06:00")
+    core.answer(ChatRef(Platform.SLACK, "C9"), "/subscribe 06:00")
     runs = sched.next_runs()
     assert len(runs) == 2
     jobs = {job.id: job for job in sched.scheduler.get_jobs()}

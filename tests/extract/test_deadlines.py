@@ -9,7 +9,7 @@ import pytest
 
 from newsdigest.extract.deadlines import find_deadlines, resolve_value
 from newsdigest.extract.sentences import split
-from newsdigest.extract.types import Timex
+from newsdigest.extract.types import DeadlineRec, Timex
 
 PUB = dt.date(2021, 3, 10)
 
@@ -21,7 +21,7 @@ def tx(text: str, phrase: str, value: str, typ: str = "DATE", mod: str | None = 
     return Timex(start, start + len(phrase), phrase, typ, value, mod)
 
 
-def deadlines(text: str, *timexes: Timex, published: dt.date | None = PUB) -> list:
+def deadlines(text: str, *timexes: Timex, published: dt.date | None = PUB) -> list[DeadlineRec]:
     return find_deadlines(text, split(text), list(timexes), published)
 
 

@@ -21,7 +21,8 @@ DEV_MINIMUM = {"deadlines_dev_de": {"precision": 0.93, "recall": 0.75},
 
 
 def _floors() -> dict[str, dict[str, float]]:
-    return tomllib.loads(FLOORS.read_text(encoding="utf-8"))["deadlines"]
+    floors: dict[str, dict[str, float]] = tomllib.loads(FLOORS.read_text(encoding="utf-8"))["deadlines"]
+    return floors
 
 
 def _score() -> tuple[int, int, int, list[str]]:

@@ -25,6 +25,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from newsdigest.config import SlackConfig, build_config
+
 GONE_ERRORS = ("channel_not_found", "not_in_channel", "is_archived", "account_inactive")
 
 
@@ -381,10 +383,8 @@ async def send_slash_command(
         return SlashResult(resp.status, text, time.perf_counter() - started)
 
 
-def slack_settings(fake: FakeSlackApi, secret: str = "test-signing-secret", **overrides: Any) -> Any:
+def slack_settings(fake: FakeSlackApi, secret: str = "test-signing-secret", **overrides: Any) -> SlackConfig:
     """A SlackConfig for an HTTP-mode bot on an ephemeral loopback port talking to `fake`."""
-    from newsdigest.config import build_config
-
     raw: dict[str, Any] = {"bot_token": fake.token, "signing_secret": secret, "mode": "http", "port": 0,
                            "api_base_url": fake.api_url, **overrides}
     return build_config({"slack": raw}).slack

@@ -851,7 +851,7 @@ async def _params(request: web.Request) -> JSON:
             params.update(body)
         else:
             form = await request.post()
-            params.update({k: v for k, v in form.items()})
+            params.update(dict(form.items()))
     return params
 
 

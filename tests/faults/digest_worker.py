@@ -20,14 +20,15 @@ import random
 import sys
 import time
 
-from newsdigest.bot.base import SendOutcome, SendResult
 from newsdigest.clock import FakeClock
 from newsdigest.config import build_config
 from newsdigest.digests.delivery import Deliverer, acquire_instance_lease
-from newsdigest.handlers.reply import Reply
+from newsdigest.models import Platform
+from newsdigest.reply import Reply
+from newsdigest.sender import SendOutcome, SendResult
 from newsdigest.store.store import Store
 
-PLATFORM = "telegram"
+PLATFORM = Platform.TELEGRAM
 
 
 class FileSender:
@@ -52,7 +53,7 @@ class FileSender:
             print("FUSE", flush=True)
         if self.accepted == self.stall_after:
             print("STALLED", flush=True)
-            time.sleep(60)  # blocks the loop: no ledger mark can happen until the parent kills us
+            time.sleep(60)  # noqa: ASYNC251 (on purpose) blocks the loop: no ledger mark can happen until the parent kills us
         return SendResult(SendOutcome.SENT, messages=1)
 
 

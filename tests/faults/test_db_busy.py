@@ -18,11 +18,11 @@ import pytest
 from newsdigest.clock import Clock
 from newsdigest.config import build_config
 from newsdigest.handlers import Core
-from newsdigest.handlers.reply import Reply
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatRef, Platform
+from newsdigest.reply import Reply
 from newsdigest.store.store import Store
 
-CHAT = ChatRef("telegram", "777")
+CHAT = ChatRef(Platform.TELEGRAM, "777")
 
 pytestmark = [pytest.mark.timeout(30), pytest.mark.faults]
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from newsdigest.digests.delivery import LEASE_TTL, acquire_instance_lease
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatRef, Platform
 from newsdigest.store.store import LeaseHeldError, Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,7 +40,7 @@ pytestmark = [pytest.mark.timeout(120), pytest.mark.faults]
 def _make_db(path: Path) -> None:
     store = Store(path, now=lambda: SUBSCRIBED_AT)
     for i in range(CHATS):
-        store.subscribe(ChatRef("telegram", str(1000 + i)), time="08:00", tz="Europe/Berlin")
+        store.subscribe(ChatRef(Platform.TELEGRAM, str(1000 + i)), time="08:00", tz="Europe/Berlin")
     store.close()
 
 

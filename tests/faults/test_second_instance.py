@@ -21,8 +21,11 @@ def _env() -> dict[str, str]:
 
 def _run(db: Path, cwd: Path, **kw: object) -> subprocess.Popen[str]:
     kw.setdefault("stderr", subprocess.PIPE)
-    return subprocess.Popen([sys.executable, "-m", "newsdigest", "run", "--db", str(db)], cwd=cwd, env=_env(),
-                            text=True, stdout=subprocess.PIPE, **kw)  # type: ignore[call-overload]
+    proc: subprocess.Popen[str] = subprocess.Popen(  # type: ignore[call-overload]
+        [sys.executable, "-m", "newsdigest", "run", "--db", str(db)], cwd=cwd, env=_env(), text=True,
+        stdout=subprocess.PIPE, **kw,
+    )
+    return proc
 
 
 def _read_until(proc: subprocess.Popen[str], needle: str) -> list[str]:

@@ -19,7 +19,7 @@ from newsdigest.clock import FakeClock
 from newsdigest.config import build_config
 from newsdigest.digests.delivery import Deliverer
 from newsdigest.handlers import Core
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatKind, ChatRef, Platform
 from newsdigest.store.store import Store
 from tests.fakes.slack_api import FakeSlackApi, slack_settings
 from tests.fakes.virtual_time import VirtualTime
@@ -59,7 +59,7 @@ async def test_digest_storm_through_slack_delivers_each_channel_once(
     store = Store(tmp_path / "storm.db", now=clock.now)
     try:
         for channel in CHANNELS:
-            store.subscribe(ChatRef("slack", channel, "channel"), time="08:00", tz="Europe/Berlin")
+            store.subscribe(ChatRef(Platform.SLACK, channel, ChatKind.CHANNEL), time="08:00", tz="Europe/Berlin")
         for channel in RATE_LIMITED:
             fake.fail_next(channel, 2, status=429, error="ratelimited", retry_after=1)
         for channel in SHORT_5XX:
@@ -88,7 +88,7 @@ async def test_digest_storm_through_slack_delivers_each_channel_once(
 
         posts = collections.Counter(p.channel for p in fake.posts)
         live = [c for c in CHANNELS if c not in GONE]
-        assert {c: posts[c] for c in live} == {c: 1 for c in live}, "a live channel got no digest or two"
+        assert {c: posts[c] for c in live} == dict.fromkeys(live, 1), "a live channel got no digest or two"
         assert not any(posts[c] for c in GONE)
         assert len(fake.ratelimited) >= 2 * len(RATE_LIMITED)  # the storm really happened
         assert all(p.blocks and p.text for p in fake.posts)
@@ -99,7 +99,7 @@ async def test_digest_storm_through_slack_delivers_each_channel_once(
         assert all(ledger[c].slot == SLOT and ledger[c].attempts == 1 for c in live if c not in LONG_5XX)
         assert all(ledger[c].attempts == 2 for c in LONG_5XX)
         for channel in GONE:
-            chat = ChatRef("slack", channel, "channel")
+            chat = ChatRef(Platform.SLACK, channel, ChatKind.CHANNEL)
             assert not store.chat_active(chat) and store.subscriptions_for(chat) == []
         assert len(store.scheduled_subscriptions()) == len(live)
     finally:

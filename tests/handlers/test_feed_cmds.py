@@ -12,12 +12,12 @@ import pytest
 from newsdigest.clock import FakeClock
 from newsdigest.config import build_config
 from newsdigest.handlers import Core
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatRef, Platform
 from newsdigest.store.store import Store
 from tests.fakes.feed_server import FeedServer, Item, html_page, rss
 
 ADMIN, USER = "42", "7"
-CHAT = ChatRef("telegram", "100")
+CHAT = ChatRef(Platform.TELEGRAM, "100")
 TEXT = ("Die Kommission gibt den Mitgliedstaaten bis Ende Oktober Zeit, ihre Pläne einzureichen. Danach entscheidet "
         "sie über die Verteilung der Mittel aus dem Fonds, der insgesamt mehrere Milliarden Euro umfasst. Mehrere "
         "Regierungen haben bereits angekündigt, ihre Entwürfe früher vorzulegen, andere bitten um Aufschub.")

@@ -7,12 +7,14 @@ import dataclasses
 import datetime as dt
 import random
 import threading
+from collections.abc import Callable
 
 import pytest
 
 from newsdigest.clock import FakeClock
 from newsdigest.config import Config
 from newsdigest.ingest.poller import MAX_BACKOFF, Poller, next_poll_at, poll_once
+from newsdigest.models import Feed
 from newsdigest.store.store import Store
 from tests.fakes.feed_server import (
     FeedServer,
@@ -176,7 +178,8 @@ async def test_pages_are_not_fetched_when_disabled(
     ],
 )
 async def test_broken_feeds_record_errors_and_back_off(
-    store: Store, loopback_config: Config, feed_server: FeedServer, clock: FakeClock, setup, error: str  # type: ignore[no-untyped-def]
+    store: Store, loopback_config: Config, feed_server: FeedServer, clock: FakeClock, setup: Callable[[FeedServer], object],
+    error: str,
 ) -> None:
     setup(feed_server)
     store.add_feed(feed_server.url("/f.xml"))
@@ -278,7 +281,12 @@ async def test_poller_seeds_config_feeds_polls_and_stops_cleanly(
     store.remove_feed(removed.url)
     asked: list[dt.datetime] = []
     due_feeds = store.due_feeds
-    store.due_feeds = lambda now: (asked.append(now), due_feeds(now))[1]  # type: ignore[method-assign]
+
+    def spying_due_feeds(now: dt.datetime) -> list[Feed]:
+        asked.append(now)
+        return due_feeds(now)
+
+    store.due_feeds = spying_due_feeds  # type: ignore[method-assign]
     poller = Poller(store, config, clock=clock, max_sleep=0.05)
     task = asyncio.create_task(poller.run())
     for _ in range(100):

@@ -127,7 +127,7 @@ async def test_unwritable_database_is_503(served: tuple[HealthServer, Store, Met
 
 async def test_probe_errors_and_timeouts_are_503(monkeypatch: pytest.MonkeyPatch) -> None:
     import newsdigest.ops.health as health
-    from newsdigest.store.base import StoreError
+    from newsdigest.errors import StoreError
 
     async def broken() -> DbStatus:
         raise StoreError("the database does not answer: disk I/O error")  # what the store turns sqlite3 errors into

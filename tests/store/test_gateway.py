@@ -22,13 +22,13 @@ from newsdigest.digests.delivery import Deliverer
 from newsdigest.digests.scheduler import DigestScheduler
 from newsdigest.handlers import Core
 from newsdigest.ingest.poller import poll_once
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatRef, Platform
 from newsdigest.store.gateway import Gateway
 from newsdigest.store.store import Store
 from tests.digests.fakes import FakeSender
 from tests.fakes.feed_server import FeedServer, Item, rss
 
-CHAT = ChatRef("telegram", "4242")
+CHAT = ChatRef(Platform.TELEGRAM, "4242")
 T0 = dt.datetime(2020, 9, 14, 5, 0, tzinfo=dt.UTC)
 WRITES = {"claim_delivery", "note_composed", "finish_delivery", "note_attempt_failed", "subscribe", "unsubscribe",
           "record_feed_success", "record_feed_error", "add_feed", "add_article", "register_chat", "deactivate_chat",

@@ -9,13 +9,13 @@ import pytest
 from newsdigest.clock import Clock
 from newsdigest.config import Config
 from newsdigest.handlers import Core
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatRef, Platform
 from newsdigest.store.store import Store
 from newsdigest.stories.lookup import find_story
 from newsdigest.stories.service import ensure_assigned
 from tests.stories.invented import ingest_tram
 
-CHAT = ChatRef("console", "tester")
+CHAT = ChatRef(Platform.CONSOLE, "tester")
 
 
 @pytest.fixture
@@ -116,7 +116,7 @@ def test_two_stored_stories_that_prove_one_are_merged_and_the_old_slug_stays(sto
     ingest_article(store, ArticleInput(text=f"Hafenstreik in Kiel, Tag 4\n\n{body}", title="Hafenstreik in Kiel, Tag 4",
                                        published=dt.date(2021, 5, 4), lang="de", source="blatt4.example"))
     ensure_assigned(store)
-    survivors = {sid for sid in store.story_ids_of_articles(ids)}
+    survivors = set(store.story_ids_of_articles(ids))
     assert len(survivors) == 1
     kept = store.story(survivors.pop())
     assert kept is not None and (store.story(twin) is None or store.story(one) is None)

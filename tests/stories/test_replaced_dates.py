@@ -10,11 +10,11 @@ import pytest
 from newsdigest.clock import Clock
 from newsdigest.config import Config
 from newsdigest.handlers import Core
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatRef, Platform
 from newsdigest.store.store import Store
 from tests.stories.invented_replaced import BAD_DE, CURFEW_EN, HARBOUR_EN, Article, ingest
 
-CHAT = ChatRef("console", "tester")
+CHAT = ChatRef(Platform.CONSOLE, "tester")
 
 
 def deadline_answer(store: Store, config: Config, as_of: dt.date, lang: str = "en") -> str:

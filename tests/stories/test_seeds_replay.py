@@ -42,7 +42,8 @@ def test_key_dates_stay_listed_on_their_day_from_first_publication(seeded_store:
         # no drift and nothing else: the 45-day limit (17 September counted from 3 August) joins 15 September
         assert set(listed) <= set(FIRST_PUBLISHED), (day, sorted(listed))
         if day >= FIRST_PUBLISHED[NOV12]:
-            assert listed[SEP20].superseded_by is not None and listed[SEP20].superseded_by.lo == NOV12, day
+            replaced_by = listed[SEP20].superseded_by
+            assert replaced_by is not None and replaced_by.lo == NOV12, day
             assert [w.lo for w in listed[NOV12].replaces] == [SEP20], day
         sep15 = listed[SEP15]
         assert sep15.status(day) == ("upcoming" if day <= SEP15 else "passed"), day

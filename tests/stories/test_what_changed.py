@@ -6,8 +6,7 @@ import datetime as dt
 
 from newsdigest.store.store import Store
 from newsdigest.stories.lookup import find_story
-from newsdigest.stories.service import ensure_assigned
-from newsdigest.stories.status import what_changed
+from newsdigest.stories.service import ensure_assigned, what_changed
 from tests.stories.invented import ingest_tram
 
 

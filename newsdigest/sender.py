@@ -11,8 +11,8 @@ import enum
 from dataclasses import dataclass
 from typing import Protocol
 
-from newsdigest.handlers.reply import Reply
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatRef, Platform
+from newsdigest.reply import Reply
 
 
 class SendOutcome(enum.Enum):
@@ -30,7 +30,7 @@ class SendResult:
 
 
 class Sender(Protocol):
-    platform: str
+    platform: Platform
 
     async def send(self, chat_id: str, reply: Reply) -> SendResult: ...
 
