@@ -112,6 +112,10 @@ class BriefService:
             try:
                 return future.result(timeout=max(0.0, deadline - time.monotonic()))
             except FutureTimeout:
+                # A model slower than the wait counts against the breaker, so a hung endpoint costs
+                # at most a few waits before commands stop waiting at all.
+                with self._lock:
+                    self._breaker.failure(self.clock.now(), f"no answer within {wait:g} s")
                 self.metrics.brief_fallback("slow")
                 return None
             except RateLimited as exc:

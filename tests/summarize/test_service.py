@@ -188,3 +188,16 @@ def test_doctor_check_names_a_missing_model(api: ChatAPI, clock: FakeClock, metr
     config = SummarizeConfig(enabled=True, base_url=api.base_url, model="llama9")
     with pytest.raises(SummarizeError, match=r"does not serve model 'llama9'.*fake-model"):
         BriefService(config, ChatClient(config), clock, metrics=metrics).check_endpoint()
+
+
+def test_a_hung_endpoint_stops_costing_waits_after_a_few_asks(api: ChatAPI, clock: FakeClock, metrics: Metrics) -> None:
+    never = threading.Event()
+    api.responder = lambda _req: Response(body=completion(GOOD).body, hold=never)
+    service = make_service(api, clock, metrics)
+    try:
+        results = [ask(service, story=f"s{i}", wait=0.01) for i in range(20)]
+        assert results == [None] * 20
+        assert metrics.brief_fallbacks.value(reason="slow") == 3
+        assert metrics.brief_fallbacks.value(reason="circuit_open") == 17
+    finally:
+        never.set()
