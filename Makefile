@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench clean install
+.PHONY: run test lint typecheck bench clean install install-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,13 +19,27 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/newsdigest run
 
-test: $(STAMP)
-	$(BIN)/ruff check newsdigest tests bench
+test: $(STAMP) install-check
+	$(BIN)/ruff check newsdigest tests bench tools
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
+# A venv as a new user gets it: its own stock pip (no upgrade), `pip install .`. Dependencies are resolved afresh
+# whenever pyproject.toml changes; the package itself is reinstalled on every run (a few seconds).
+CHECK_VENV := .venv-stockpip
+$(CHECK_VENV)/.deps: pyproject.toml
+	rm -rf $(CHECK_VENV)
+	$(PYTHON) -m venv $(CHECK_VENV)
+	$(CHECK_VENV)/bin/pip install --quiet --no-compile .
+	touch $@
+
+install-check: $(CHECK_VENV)/.deps
+	$(CHECK_VENV)/bin/pip install --quiet --no-compile --no-deps --force-reinstall .
+	cd /tmp && $(abspath $(CHECK_VENV))/bin/python $(abspath tools/check_install.py)
+
 lint: $(STAMP)
-	$(BIN)/ruff check newsdigest tests bench
+	$(BIN)/ruff check newsdigest tests bench tools
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -34,4 +48,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/run_all.py --readme README.md
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(CHECK_VENV) data .pytest_cache .mypy_cache .ruff_cache

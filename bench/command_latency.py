@@ -24,7 +24,7 @@ from telegram_fanout import telegram_command_latency
 from newsdigest.clock import Clock
 from newsdigest.config import build_config
 from newsdigest.handlers import Core
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatRef, Platform
 from newsdigest.store.store import Store
 from newsdigest.stories.service import VIEWS, ensure_assigned
 
@@ -59,7 +59,7 @@ def main() -> int:
     stories = store.query("SELECT count(*) FROM stories")[0][0]
     core = Core(store, build_config({}), Clock(as_of=dt.date(2020, 12, 31)))
     gc.freeze()  # as the running bot does after start-up
-    chat = ChatRef("console", "bench")
+    chat = ChatRef(Platform.CONSOLE, "bench")
     base = timed(lambda: store.query("SELECT count(*) FROM articles WHERE published < '2018-01-01'"), args.runs)
     print(f"{args.articles:,} articles, {stories:,} stories (clustering {placed:,} new articles took {cluster_s:.1f} s)\n")
     print("Repeated asks are answered from a per-process cache until new data arrives; *fresh* clears it before\n"

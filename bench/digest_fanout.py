@@ -28,13 +28,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from newsdigest.bot.base import SendOutcome, SendResult
 from newsdigest.clock import FakeClock
 from newsdigest.config import TelegramConfig, build_config
 from newsdigest.digests.delivery import Deliverer
 from newsdigest.extract.types import DeadlineRec, Extraction, KeyPointRec
-from newsdigest.handlers.reply import Reply
 from newsdigest.models import ArticleInput
+from newsdigest.reply import Reply
+from newsdigest.sender import SendOutcome, SendResult
 from newsdigest.store.store import Store
 from newsdigest.stories.terms import salience
 

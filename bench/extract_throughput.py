@@ -1,10 +1,12 @@
 """Throughput of newsdigest.extract.extract() against dateparser's search_dates on the same articles.
 
-Usage: python bench/extract_throughput.py CORPUS.jsonl [--limit N] [--dateparser-sample N]
+Usage: python bench/extract_throughput.py CORPUS.jsonl [--limit N] [--dateparser-sample N] [--heideltime STATS]
 
 CORPUS.jsonl holds one JSON object a line with a "text" field (e.g. 10kGNAD test set). dateparser is slow, so it
 runs on the first --dateparser-sample articles only (default 100); both rates are articles per second on one core.
-Peak RSS is the process maximum (resource.getrusage), after both runs.
+Peak RSS is the process maximum (resource.getrusage), after both runs. --heideltime takes the JSON line that
+../shared/tools/heideltime/run_heideltime.py prints (its "docs" and "cpu_s", JVM and TreeTagger included) for the
+first N articles of the same corpus, and compares extract() and tag() CPU on those same N articles.
 """
 
 from __future__ import annotations
@@ -40,6 +42,33 @@ def rate_extract(texts: list[str], published: str) -> tuple[float, float, int, f
     return len(texts) / dt_s, dt_s, deadlines, len(texts) / cpu
 
 
+def cpu_tag(texts: list[str], published: str) -> float:
+    import datetime as dt
+
+    from newsdigest.extract.temporal import tag
+
+    anchor = dt.date.fromisoformat(published)
+    c0 = time.process_time()
+    for t in texts:
+        tag(t, lang="de", anchor=anchor)
+    return time.process_time() - c0
+
+
+def heideltime_rows(texts: list[str], published: str, stats_path: Path) -> list[tuple[str, str, str]]:
+    stats = json.loads(stats_path.read_text(encoding="utf-8").strip().splitlines()[-1])
+    n, ht_cpu = int(stats["docs"]), float(stats["cpu_s"])
+    same = texts[:n]
+    reps = max(1, 2000 // max(1, n))  # repeat the small sample so the CPU time is well above clock resolution
+    ex_rate_cpu = rate_extract(same * reps, published)[3]
+    ex_cpu = len(same) / ex_rate_cpu
+    tag_cpu = cpu_tag(same * reps, published) / reps
+    return [
+        (f"HeidelTime CPU, first {n}", f"{ht_cpu:.2f} s", f"{ht_cpu / n * 1000:.0f} ms/article (JVM, TreeTagger)"),
+        (f"extract() CPU, same {n}", f"{ex_cpu:.3f} s", f"{ht_cpu / ex_cpu:.0f}x less than HeidelTime; goal >= 100x"),
+        (f"tag() CPU, same {n}", f"{tag_cpu:.3f} s", f"{ht_cpu / tag_cpu:.0f}x less than HeidelTime"),
+    ]
+
+
 def rate_dateparser(texts: list[str]) -> tuple[float, float, float]:
     from dateparser.search import search_dates
 
@@ -57,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="articles for extract() (default: all)")
     ap.add_argument("--dateparser-sample", type=int, default=100, help="articles for dateparser (default 100)")
     ap.add_argument("--published", default="2016-01-01", help="publication date passed to extract()")
+    ap.add_argument("--heideltime", type=Path, help="run_heideltime.py stats (JSON) for the first N articles")
     args = ap.parse_args(argv)
 
     texts = load(args.corpus, args.limit)
@@ -83,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
         ("ratio extract / dateparser (CPU)", f"{ex_sample_cpu / dp_cpu:.1f}x", "same articles; goal >= 5x"),
         ("peak RSS MB", f"{rss_mb:.0f}", "goal <= 200"),
     ]
+    if args.heideltime:
+        rows += heideltime_rows(texts, args.published, args.heideltime)
     w = max(len(r[0]) for r in rows)
     print(f"{'measure':<{w}}  {'value':>10}  note")
     print("-" * (w + 40))

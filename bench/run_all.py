@@ -19,11 +19,13 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpora" / "10kgnad_test_de.jsonl"
 KRAUTS = SHARED / "eval" / "krauts_dolomiten42_de.jsonl"
+TBAQ = SHARED / "eval" / "tbaq_en.jsonl"
 START, END = "<!-- performance:start -->", "<!-- performance:end -->"
 
 BENCHES: list[tuple[str, list[str]]] = [
     ("Extraction throughput", ["bench/extract_throughput.py", str(CORPUS)]),
     ("Temporal tagging quality (KRAUTS, 42 German articles)", ["bench/temporal_eval.py", str(KRAUTS)]),
+    ("Temporal tagging quality (TBAQ, 256 English docs)", ["bench/temporal_eval.py", str(TBAQ), "--by", "source"]),
     ("Ingestion throughput (200 loopback feeds × 50 items)", ["bench/ingest_throughput.py", str(CORPUS)]),
     ("Command latency (100,000-article database)", ["bench/command_latency.py", str(CORPUS)]),
     ("Telegram fan-out (fake Bot API with real limits)", ["bench/telegram_fanout.py"]),
@@ -66,7 +68,7 @@ def main() -> int:
     parser.add_argument("--only", help="run only benchmarks whose script name contains this")
     parser.add_argument("--timeout", type=int, default=1200)
     args = parser.parse_args()
-    sections = [f"Measured {dt.date.today().isoformat()} on {machine()} with `make bench`.\n"]
+    sections = [f"Measured {dt.datetime.now(dt.UTC).date().isoformat()} on {machine()} with `make bench`.\n"]
     for title, argv in BENCHES:
         if args.only and args.only not in argv[0]:
             continue

@@ -23,12 +23,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from newsdigest.bot.base import SendOutcome
 from newsdigest.bot.slack import SlackBot
 from newsdigest.clock import Clock
 from newsdigest.config import build_config
 from newsdigest.handlers import Core
-from newsdigest.handlers.reply import Heading, Reply, text
+from newsdigest.reply import Heading, Reply, text
+from newsdigest.sender import SendOutcome
 from newsdigest.store.store import Store
 from tests.fakes.slack_api import FakeSlackApi, slack_settings
 

@@ -36,13 +36,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from newsdigest.bot.base import SendOutcome
 from newsdigest.bot.telegram import TelegramBot
 from newsdigest.clock import Clock
 from newsdigest.config import TelegramConfig, build_config
 from newsdigest.handlers import Core
-from newsdigest.handlers.reply import Reply, text
 from newsdigest.ingest.pipeline import ingest_local
+from newsdigest.reply import Reply, text
+from newsdigest.sender import SendOutcome
 from newsdigest.store.store import Store
 from tests.fakes.telegram_api import FakeTelegramProcess, Limits
 

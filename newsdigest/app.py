@@ -5,34 +5,61 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import io
 import logging
+import os
 import signal
+import stat
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from newsdigest.bot.base import Adapter, Sender, SendResult
 from newsdigest.bot.console import ConsoleBot
 from newsdigest.clock import Clock
 from newsdigest.config import Config
 from newsdigest.digests.delivery import Deliverer, acquire_instance_lease
+from newsdigest.digests.ondemand import run_digest_now
 from newsdigest.digests.scheduler import DigestScheduler
 from newsdigest.handlers import Core
 from newsdigest.ingest.pipeline import seed_if_empty
 from newsdigest.ingest.poller import Poller
 from newsdigest.models import ChatRef
+from newsdigest.ops.health import HealthServer, store_probe
 from newsdigest.ops.metrics import METRICS
+from newsdigest.sender import Adapter, Sender, SendResult
+from newsdigest.store.gateway import Gateway
 from newsdigest.store.store import Store
+from newsdigest.stories.service import ensure_assigned
 
 log = logging.getLogger("newsdigest.app")
 
 
-def open_store(config: Config, *, seed: bool = True) -> Store:
+def open_store(config: Config, *, seed: bool = True, gateway: Gateway | None = None) -> Store:
     """The database at [storage] path; with an empty database and a seeds folder, the samples are ingested."""
-    store = Store(config.storage.path)
+    store = Store(config.storage.path, gateway=gateway)
     if seed:
         seed_if_empty(store, config.bot.seeds)
     return store
+
+
+NO_PLATFORM = ("no chat platform configured and no terminal to chat on: set NEWSDIGEST_TELEGRAM_TOKEN "
+               "(or NEWSDIGEST_SLACK_BOT_TOKEN with NEWSDIGEST_SLACK_APP_TOKEN or NEWSDIGEST_SLACK_SIGNING_SECRET), "
+               "e.g. in .env for docker compose, and restart; staying up (feeds, /healthz) until then")
+
+
+def stdin_is_a_chat(stdin: TextIO) -> bool:
+    """A terminal, a pipe or a file can carry console commands; /dev/null or a closed stdin (a container started
+    without a terminal) cannot: reading it would only meet EOF and end the bot."""
+    try:
+        if stdin.isatty():
+            return True
+        mode = os.fstat(stdin.fileno()).st_mode
+    except io.UnsupportedOperation:  # an in-memory stream handed in by the caller
+        return True
+    except (OSError, ValueError):  # closed
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISREG(mode) or stat.S_ISSOCK(mode)
 
 
 @dataclass
@@ -53,6 +80,7 @@ class App:
 
     def platform_adapters(self, core: Core) -> list[Adapter]:
         adapters: list[Adapter] = []
+        # The platform SDKs (python-telegram-bot, slack-bolt) are heavy: imported only when that platform is configured.
         if self.config.telegram_enabled:
             from newsdigest.bot.telegram import TelegramBot
 
@@ -63,43 +91,58 @@ class App:
             adapters.append(SlackBot(core, self.config.slack))
         return adapters
 
+    def _console(self, core: Core) -> ConsoleBot | None:
+        """The console chat: asked for, or no platform and a stdin that can carry commands."""
+        if self.adapters and not self.force_console:
+            return None
+        if self.force_console or stdin_is_a_chat(self.stdin or sys.stdin):
+            return ConsoleBot(core, self.stdin, self.stdout, self.image_dir)
+        log.warning(NO_PLATFORM)
+        return None
+
     async def run(self) -> int:
-        store = open_store(self.config)
-        lease = acquire_instance_lease(store)  # a second instance on this database stops here
-        loop = asyncio.get_running_loop()
+        gateway = Gateway()
+        # Opening (migrations, seeding) and the lease are store writes: on the gateway's writer, off the loop.
+        try:
+            store = await gateway.write(open_store, self.config, gateway=gateway)
+        except BaseException:
+            gateway.close()
+            raise
+        try:
+            lease = await gateway.write(acquire_instance_lease, store)  # a second instance stops here
+        except BaseException:
+            await gateway.write(store.close_connections)
+            gateway.close()
+            raise
         core = self.build_core(store)
         self.adapters = self.platform_adapters(core)
         gc.freeze()  # start-up objects live forever: keep them out of the collector's scans (shorter pauses)
-        console = ConsoleBot(core, self.stdin, self.stdout, self.image_dir) if (
-            self.force_console or not self.adapters
-        ) else None
+        console = self._console(core)
         METRICS.prepare(adapter.platform for adapter in self.adapters)
         health = None
         if self.config.ops.health_port:
-            from newsdigest.ops.health import HealthServer, store_probe
-
             health = HealthServer(self.config.ops.health_host, self.config.ops.health_port, store_probe(store))
         senders: dict[str, Sender] = {a.platform: a for a in self.adapters}
         if console is not None:
             senders["console"] = console
         deliverer = Deliverer(store, self.config, self.clock, senders, lease=lease)
         scheduler = DigestScheduler(deliverer)
-        # Commands run in worker threads; the scheduler belongs to the loop.
-        def rebuild_soon() -> None:
-            loop.call_soon_threadsafe(scheduler.rebuild)
+        core.on_subscriptions_changed = scheduler.request_rebuild  # commands run on gateway threads
 
-        core.on_subscriptions_changed = rebuild_soon
-        poller = Poller(store, self.config, clock=self.clock)
+        async def cluster_new_articles() -> int:
+            return await gateway.write(ensure_assigned, store)
+
+        poller = Poller(store, self.config, clock=self.clock, after_new_articles=cluster_new_articles)
         tasks: list[asyncio.Task[None]] = []
         try:
             if health is not None:
                 await health.start()
             lease.start()
             for adapter in self.adapters:
-                await adapter.start()
+                await adapter.start()  # a rejected token raises ConfigError: one line from the CLI
                 log.info("started platform=%s", adapter.platform)
             if not self.clock.replaying:  # replaying the past: no polling, no scheduled sends
-                scheduler.start()
+                await scheduler.start()
                 tasks.append(asyncio.create_task(poller.run(), name="newsdigest-poller"))
             if console is not None:
                 await console.run()
@@ -112,13 +155,14 @@ class App:
             for task in tasks:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await asyncio.wait_for(task, 10)
-            for adapter in reversed(self.adapters):
+            for adapter in reversed(self.adapters):  # one that failed to start still closes its sessions
                 with contextlib.suppress(Exception):
                     await adapter.stop()
             await lease.stop()
             if health is not None:
                 await health.stop()
-            store.close()
+            await gateway.write(store.close_connections)  # after the writes queued before it
+            gateway.close()
         return 0
 
     def stop(self) -> None:
@@ -133,13 +177,11 @@ class App:
 
 async def platform_sender(store: Store, config: Config, clock: Clock, chat: ChatRef) -> SendResult:
     """`newsdigest digest --chat telegram:ID|slack:CHANNEL`: send through that platform without starting it."""
-    from newsdigest.digests.delivery import run_digest_now
+    if chat.platform == "telegram" and config.telegram_enabled:  # platform SDKs imported only when used (heavy)
+        from newsdigest.bot.telegram import TelegramSender, checked_bot, limiter_from_config
 
-    if chat.platform == "telegram" and config.telegram_enabled:
-        from newsdigest.bot.telegram import TelegramSender, bot_client, limiter_from_config
-
-        async with bot_client(config.telegram) as bot:
-            sender = TelegramSender(bot, store, limiter_from_config(config.telegram))
+        async with checked_bot(config.telegram) as bot:
+            sender = TelegramSender(bot, App(config, clock).build_core(store), limiter_from_config(config.telegram))
             run = await run_digest_now(store, config, clock, chat, sender=sender)
     elif chat.platform == "slack" and config.slack_enabled:
         from newsdigest.bot.slack import SlackBot

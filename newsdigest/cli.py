@@ -4,28 +4,42 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import dataclasses
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from rich.progress import Progress, TaskID
 
-from newsdigest.bot.console import CONSOLE_CHAT, render_console
+from newsdigest import __version__
+from newsdigest.app import App, open_store, platform_sender
+from newsdigest.bot.console import ConsoleSender, render_console, respond_line
+from newsdigest.cli_feeds import run_feeds_command
 from newsdigest.clock import Clock, parse_date
-from newsdigest.config import Config, ConfigError, load_config
+from newsdigest.config import Config, load_config
+from newsdigest.digests.ondemand import parse_chat, run_digest_now
+from newsdigest.doctor import doctor_main
+from newsdigest.errors import NewsdigestError, UserError
+from newsdigest.extract import extract
 from newsdigest.handlers import Core
-from newsdigest.ingest.files import ArticleFileError
+from newsdigest.handlers.feed_cmds import error_hint
+from newsdigest.ingest.feeds import FeedError
+from newsdigest.ingest.fetch import FetchError
+from newsdigest.ingest.oneshot import ingest_url_sync
+from newsdigest.ingest.pages import PageError
+from newsdigest.ingest.pipeline import ingest_local
 from newsdigest.logs import setup_logging
-from newsdigest.store.base import StoreError
-from newsdigest.store.store import LeaseHeldError, Store
+from newsdigest.store.store import Store
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_FAILED = 0, 2, 1
+EXIT_SIGPIPE = 128 + 13  # what a shell reports for a tool killed by SIGPIPE
 
 
-class CliError(Exception):
+class CliError(UserError):
     """Bad command-line input; printed as one line, exit 2."""
 
 
@@ -41,6 +55,7 @@ def _date_arg(value: str) -> dt.date:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsdigest", description="Follow developing news stories from chat.")
+    parser.add_argument("--version", action="version", version=f"newsdigest {__version__}")
     sub = parser.add_subparsers(dest="cmd", metavar="COMMAND")
 
     def common(p: argparse.ArgumentParser, *, as_of: bool = True, db: bool = True) -> None:
@@ -100,17 +115,13 @@ def _clock(cfg: Config) -> Clock:
 
 
 def cmd_run(args: argparse.Namespace, cfg: Config) -> int:
-    from newsdigest.app import App
-
     return asyncio.run(App(cfg, _clock(cfg), force_console=args.console).run())
 
 
 def cmd_ask(args: argparse.Namespace, cfg: Config) -> int:
-    from newsdigest.app import open_store
-
     store = open_store(cfg)
     try:
-        reply = Core(store=store, config=cfg, clock=_clock(cfg)).answer(CONSOLE_CHAT, args.line)
+        reply = asyncio.run(respond_line(Core(store=store, config=cfg, clock=_clock(cfg)), args.line))
         print(render_console(reply, Path.cwd()))
     finally:
         store.close()
@@ -118,8 +129,6 @@ def cmd_ask(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def cmd_extract(args: argparse.Namespace, cfg: Config | None = None) -> int:
-    from newsdigest.extract import extract
-
     try:
         text = args.file.read_bytes().decode("utf-8")
     except OSError as exc:
@@ -134,16 +143,14 @@ def cmd_extract(args: argparse.Namespace, cfg: Config | None = None) -> int:
     print("actors: " + ", ".join(result.actors))
     for d in result.deadlines:
         extra = f" (replaces {d.supersedes})" if d.supersedes else ""
-        print(f"deadline {d.value}{extra}: {d.what}  «{d.text}»")
+        extra += " (no longer holds)" if d.retired else ""
+        print(f"{d.kind} {d.value}{extra}: {d.what}  «{d.text}»")
     for k in result.key_points:
         print(f"[{k.kind} {k.score:.2f}] {k.text}")
     return EXIT_OK
 
 
 def cmd_ingest(args: argparse.Namespace, cfg: Config) -> int:
-    from newsdigest.app import open_store
-    from newsdigest.ingest.pipeline import ingest_local
-
     store = open_store(cfg, seed=False)
     try:
         urls = [s for s in args.sources if s.startswith(("http://", "https://"))]
@@ -163,16 +170,9 @@ def cmd_ingest(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def _ingest_url(store: Store, cfg: Config, url: str, published: dt.date | None) -> bool:
-    from newsdigest.ingest.feeds import FeedError
-    from newsdigest.ingest.fetch import FetchError
-    from newsdigest.ingest.pages import PageError
-    from newsdigest.ingest.poller import ingest_url_sync
-
     try:
         report = ingest_url_sync(store, cfg, url, published=published)
     except (FetchError, FeedError, PageError) as exc:
-        from newsdigest.handlers.feed_cmds import error_hint
-
         print(f"error: {url}: {exc}\n{error_hint(exc)}".rstrip(), file=sys.stderr)
         return False
     print(f"{url}: {report}")
@@ -200,9 +200,6 @@ class _ProgressBar:
 
 
 def cmd_digest(args: argparse.Namespace, cfg: Config) -> int:
-    from newsdigest.app import open_store, platform_sender
-    from newsdigest.digests.delivery import ConsoleSender, parse_chat, run_digest_now
-
     try:
         chat = parse_chat(args.chat or "console")
     except ValueError as exc:
@@ -226,8 +223,6 @@ def cmd_digest(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def cmd_feeds(args: argparse.Namespace, cfg: Config) -> int:
-    from newsdigest.ingest.cli import run_feeds_command
-
     return int(run_feeds_command(cfg, args.action, args.arg))
 
 
@@ -248,14 +243,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.cmd == "extract":
             return cmd_extract(args)
         if args.cmd == "doctor":  # a broken config is one of the things it reports
-            from newsdigest.doctor import doctor_main
-
             return doctor_main(args.config, args.db)
         cfg = _config(args)
         setup_logging(cfg, quiet=args.cmd in ("ask", "extract") or (args.cmd == "run" and not _platforms(cfg)))
         return COMMANDS[args.cmd](args, cfg)
-    except (ConfigError, CliError, ArticleFileError, StoreError, LeaseHeldError) as exc:
-        print(f"newsdigest: {exc}", file=sys.stderr)
+    except NewsdigestError as exc:
+        print(f"newsdigest: {_one_line(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        return _closed_pipe()
     except KeyboardInterrupt:
         return 130
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _closed_pipe() -> int:
+    """The reader went away (`ask … | head -1`): end quietly, as Unix tools do on SIGPIPE."""
+    with contextlib.suppress(OSError):  # point stdout at /dev/null so the interpreter's final flush stays silent
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_SIGPIPE

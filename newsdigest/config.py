@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from newsdigest.errors import ConfigError as ConfigError  # re-exported: callers catch config.ConfigError
+
 ENV_SECRETS = {
     ("telegram", "token"): "NEWSDIGEST_TELEGRAM_TOKEN",
     ("telegram", "webhook_secret"): "NEWSDIGEST_TELEGRAM_WEBHOOK_SECRET",
@@ -26,10 +28,6 @@ ENV_SECRETS = {
 }
 ENV_CONFIG_PATH = "NEWSDIGEST_CONFIG"
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-
-
-class ConfigError(ValueError):
-    """A configuration key or value is wrong; the message names it and says what is expected."""
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """`newsdigest doctor`: check configuration, database, platforms and feeds; one line per check, ✓ or ✗ + the fix.
 
-The checks only read: the database is never created or migrated here, platform checks call read-only methods
+The checks only read: the database is never created or migrated here (store/inspect.py opens it read-only), platform checks call read-only methods
 (Telegram getMe, Slack auth.test) at the configured base URLs, feeds go through the SSRF-guarded fetcher. No
 check prints a secret: error texts from HTTP libraries may carry the URL (the Telegram token is part of it), so
 every line passes through the same masking as the logs.
@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import sqlite3
 import sys
 import tempfile
 from collections.abc import Callable
@@ -20,13 +19,14 @@ from pathlib import Path
 from typing import TextIO
 
 import httpx
-import sqlite_utils
 
 from newsdigest.config import ENV_SECRETS, Config, ConfigError, SlackConfig, TelegramConfig, load_config
+from newsdigest.errors import NotADatabaseError, StoreError
 from newsdigest.ingest.feeds import FeedError, parse_feed
-from newsdigest.ingest.fetch import Fetcher, FetchError, FetchHTTPError, FetchRefused, FetchTimeout, run_sync
+from newsdigest.ingest.fetch import Fetcher, FetchError, FetchHTTPError, FetchRefused, FetchTimeout
 from newsdigest.logs import SecretFilter, config_secrets, setup_logging
-from newsdigest.store.migrations import SCHEMA_VERSION, current_version
+from newsdigest.store.inspect import active_feed_urls, inspect_database
+from newsdigest.store.migrations import SCHEMA_VERSION
 
 PLATFORM_TIMEOUT = 10.0  # seconds for getMe / auth.test
 OK, FAIL, SKIP = "✓", "✗", "-"
@@ -111,18 +111,13 @@ def _file_writable(path: Path) -> str | None:
 
 def _schema_checks(path: Path) -> list[Check]:
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
-    except sqlite3.Error as exc:
-        return [Check("database schema", False, f"cannot open: {exc}", "check the file and its permissions")]
-    try:
-        version = current_version(sqlite_utils.Database(conn))
-        integrity = str(conn.execute("PRAGMA integrity_check").fetchone()[0])
-    except sqlite3.DatabaseError as exc:
-        return [Check("database schema", False, f"not a readable SQLite database: {exc}",
+        report = inspect_database(path)
+    except NotADatabaseError as exc:
+        return [Check("database schema", False, str(exc),
                       "restore a backup, or move the file away to start with an empty database")]
-    finally:
-        conn.close()
-    return [_version_check(version), _integrity_check(integrity)]
+    except StoreError as exc:
+        return [Check("database schema", False, str(exc), "check the file and its permissions")]
+    return [_version_check(report.version), _integrity_check(report.integrity)]
 
 
 def _version_check(version: int) -> Check:
@@ -143,19 +138,7 @@ def _integrity_check(result: str) -> Check:
 
 def stored_feeds(config: Config) -> list[str]:
     """Active feeds added in chat or with `newsdigest feeds add` (read-only; none when the database is absent)."""
-    path = Path(config.storage.path)
-    if not path.is_file():
-        return []
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
-        try:
-            if current_version(sqlite_utils.Database(conn)) < 1:
-                return []
-            return [str(r[0]) for r in conn.execute("SELECT url FROM feeds WHERE active = 1 ORDER BY url")]
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return []
+    return active_feed_urls(config.storage.path)
 
 
 # -- platforms -----------------------------------------------------------------------------------------------
@@ -192,7 +175,31 @@ async def telegram_check(cfg: TelegramConfig, client: httpx.AsyncClient) -> Chec
 async def slack_checks(cfg: SlackConfig, client: httpx.AsyncClient) -> list[Check]:
     if not cfg.bot_token:
         return [Check("Slack auth.test", None, "not configured (set NEWSDIGEST_SLACK_BOT_TOKEN to enable)")]
-    return [await _slack_auth(cfg, client), _slack_mode(cfg)]
+    mode = _slack_mode(cfg)
+    if cfg.mode == "socket" and mode.ok:
+        mode = await _slack_app_token(cfg, client)
+    return [await _slack_auth(cfg, client), mode]
+
+
+async def _slack_app_token(cfg: SlackConfig, client: httpx.AsyncClient) -> Check:
+    """apps.connections.open with the app-level token: what Socket Mode calls first (read-only: the URL is unused)."""
+    name = "Slack socket mode"
+    fix = ("Basic Information → App-Level Tokens → generate one with connections:write into "
+           "NEWSDIGEST_SLACK_APP_TOKEN; and enable Socket Mode (slack/manifest.yml does)")
+    try:
+        response = await client.post(f"{cfg.api_base_url}apps.connections.open",
+                                     headers={"Authorization": f"Bearer {cfg.app_token}"})
+    except httpx.HTTPError as exc:
+        return Check(name, False, f"cannot reach {_host(cfg.api_base_url)}: {type(exc).__name__}",
+                     "check the network / proxy and slack.api_base_url")
+    data = _json(response)
+    if data.get("ok"):
+        return Check(name, True, f"app-level token accepted (apps.connections.open); {cfg.command} arrives over "
+                     "Socket Mode")
+    error = str(data.get("error") or f"HTTP {response.status_code}")
+    if error in ("invalid_auth", "not_authed", "token_revoked", "not_allowed_token_type", "token_expired"):
+        return Check(name, False, f"app-level token rejected ({error})", fix)
+    return Check(name, False, error, "check slack.api_base_url (it ends with /api/)")
 
 
 async def _slack_auth(cfg: SlackConfig, client: httpx.AsyncClient) -> Check:
@@ -318,7 +325,7 @@ async def run_doctor_async(config: Config, out: TextIO | None = None) -> int:
 
 def run_doctor(config: Config, out: TextIO | None = None) -> int:
     """The CLI entry point: exit 0 when every check passed, 1 otherwise."""
-    return int(run_sync(run_doctor_async(config, out)))
+    return asyncio.run(run_doctor_async(config, out))  # the CLI's one event loop
 
 
 def doctor_main(config_path: str | None, db: str | None = None, out: TextIO | None = None,

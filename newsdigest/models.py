@@ -4,19 +4,59 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
+from enum import StrEnum
 
-Platform = Literal["console", "telegram", "slack"]
-ChatKind = Literal["private", "group", "channel"]
+
+class Platform(StrEnum):
+    CONSOLE = "console"
+    TELEGRAM = "telegram"
+    SLACK = "slack"
+
+
+class ChatKind(StrEnum):
+    PRIVATE = "private"
+    GROUP = "group"
+    CHANNEL = "channel"
+
+
+class KeyPointKind(StrEnum):
+    EVENT = "event"
+    DEADLINE = "deadline"
+    FIGURE = "figure"
+    QUOTE = "quote"
+    FACT = "fact"
+
+
+class DeliveryStatus(StrEnum):
+    """A digest's row in the delivery ledger; all but PENDING are final."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    SKIPPED = "skipped"
+    GONE = "gone"
+    FAILED = "failed"
+
+
+class ChangeKind(StrEnum):
+    """How a key date changed between two digests."""
+
+    ADDED = "added"
+    EXTENDED = "extended"  # replaced by a later date
+    MOVED = "moved"  # replaced by an earlier date
+    PASSED = "passed"
 
 
 @dataclass(frozen=True)
 class ChatRef:
-    """Where a command came from and where its reply goes."""
+    """Where a command came from and where its reply goes. Strings from storage or config are coerced (and checked)."""
 
-    platform: str
+    platform: Platform
     chat_id: str
-    kind: str = "private"
+    kind: ChatKind = ChatKind.PRIVATE
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "platform", Platform(self.platform))
+        object.__setattr__(self, "kind", ChatKind(self.kind))
 
     @property
     def key(self) -> str:
@@ -59,11 +99,14 @@ class KeyPoint:
     id: int
     article_id: int
     text: str
-    kind: str  # event | deadline | figure | quote | fact
+    kind: KeyPointKind
     score: float
     start: int
     end: int
     published: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", KeyPointKind(self.kind))
 
 
 @dataclass(frozen=True)
@@ -77,27 +120,23 @@ class Deadline:
     start: int
     end: int
     published: dt.date | None = None
-
-
-@dataclass(frozen=True)
-class Story:
-    id: int
-    slug: str
-    name: str
-    aliases: tuple[str, ...] = ()
-    article_ids: tuple[int, ...] = ()
+    kind: str = "deadline"  # deadline | expiry
+    retired: bool = False  # a date the text says no longer holds
 
 
 @dataclass(frozen=True)
 class Subscription:
     id: int
-    platform: str
+    platform: Platform
     chat_id: str
     time: str  # HH:MM in tz
     tz: str
     story: str | None = None  # story slug, None = all stories
     active: bool = True
     lang: str = "en"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "platform", Platform(self.platform))
 
     @property
     def chat(self) -> ChatRef:

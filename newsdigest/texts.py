@@ -1,4 +1,6 @@
-"""Wording shared by every layer that talks to people: message catalogs and dates in English and German."""
+"""The one message catalog: every text the bot says to people, in English and German, and how it writes dates,
+countdowns and counts. A key missing in German falls back to English, then to the key itself.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +20,257 @@ WEEKDAYS = {
     "de": ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"),
 }
 
+MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        # -- chat commands in general
+        "not_a_command": "“{line}” is not a command. Commands start with /, for example /status.",
+        "unknown_command": "Unknown command /{name}.",
+        "admin_only": "Sorry, /{name} is for admins of this bot only. Ask an admin to run it.",
+        "usage": "Usage",
+        "internal_error": "Sorry, something went wrong on our side while answering. It has been logged; please try again.",
+        "database_busy": "The database is busy right now (another task is writing); please try again in a moment.",
+        "commands": "Commands:",
+        "help_intro": "I follow developing news stories: where a story stands, what is due when, and what changed.",
+        "no_articles": "No articles yet. Add a feed with /addfeed URL (admins) or ingest files with `newsdigest ingest`.",
+        "no_results": "Nothing found for “{query}”.",
+        "search_usage": "Tell me what to look for, e.g. /search Oracle",
+        "results_for": "Results for “{query}”",
+        "as_of": "as of {date}",
+        "sources_n": "{n} sources",
+        "source_1": "1 source",
+        "lang_usage": "Choose a reply language: /lang en or /lang de",
+        "lang_set": "I will answer in English in this chat.",
+        # -- feeds: /feeds, /addfeed, /removefeed
+        "no_feeds": "No feeds yet. Admins add one with /addfeed URL.",
+        "feeds_heading": "Feeds ({n})",
+        "ok": " — updated {when}, {items} articles; next check {next}",
+        "failing": " — failing since {when} ({count}×): {error}; next try {next}",
+        "pending": " — not checked yet",
+        "addfeed_usage": "Give me the feed's address, e.g. /addfeed https://example.org/feed.xml",
+        "not_http": "“{url}” is not an http(s) address. Feeds look like https://example.org/feed.xml",
+        "already": "I already follow {name}.",
+        "feed_added": "Added {name}: {created} new articles, {known} already known. I check it every {minutes} minutes.",
+        "readded": "Following {name} again: {created} new articles, {known} already known.",
+        "warnings": "{n} entries could not be completed from their pages (their feed text was kept).",
+        "add_failed": "Could not add {url}: {reason}.",
+        "removefeed_usage": "Tell me which feed to drop, e.g. /removefeed https://example.org/feed.xml (see /feeds)",
+        "removed": "Stopped following {url}. Its articles stay in the archive.",
+        "not_following": "I do not follow {url}. /feeds lists the feeds.",
+        "hint_refused": "Addresses on private or local networks are blocked to protect the bot's network; if this host is meant to be reachable, an operator can add it to [ingest] allow_hosts.",
+        "hint_timeout": "The server is too slow or unreachable; check the address or try again later.",
+        "hint_large": "The document is larger than the configured limit ([ingest] max_bytes).",
+        "hint_auth": "The server refuses access; feeds behind a login are not supported.",
+        "hint_404": "Nothing at this address; check it (sites link their feed as RSS, Atom or Feed).",
+        "hint_http": "The server has a problem; try again later.",
+        "hint_page": "That is a web page, not a feed.",
+        "hint_page_links": "That is a web page, not a feed. It announces: {links}",
+        "hint_feed": "The document is not a usable RSS or Atom feed; check the address.",
+        "hint_other": "Check the address and try again.",
+        # -- stories: /status, /deadline, /timeline, /stories, /why
+        "no_stories": "No stories yet: there are no articles{when}. Add a feed with /addfeed URL (admins) or ingest files with `newsdigest ingest`.",
+        "when_as_of": " published by {date}",
+        "no_match": "No story matches “{query}”. See /stories for the stories I follow.",
+        "which_story": "Several stories match “{query}”. Which one?",
+        "ask_again": "Ask again with its name, e.g. /{cmd} {slug}",
+        "articles_n": "{n} articles",
+        "article_1": "1 article",
+        "latest": "Latest developments",
+        "no_developments": "No key points extracted for this story yet.",
+        "next_deadline": "Next deadline: ",
+        "deadlines_all_passed_status": "All deadlines of this story have passed (the last: {date}, {ago}).",
+        "deadlines_title": "Deadlines — {name}",
+        "upcoming": "Upcoming",
+        "passed": "Passed",
+        "replaced": "Replaced",
+        "no_deadlines": "No deadlines found in the articles of this story{when}.",
+        "all_passed": "All {n} deadlines of this story have passed as of {date}; none is upcoming.",
+        "replaced_by": "replaced by {date}",
+        "replaces": "replaces {date}",
+        "disagree": "sources disagree: {dates}",
+        "mid": "mid-{month}",
+        "early": "early {month}",
+        "late": "late {month}",
+        "around": "around {date}",
+        "stories_title": "Stories I follow",
+        "stories_row": "{n} · last {date}",
+        "stories_hint": "Ask /status NAME or /deadline NAME for one of them.",
+        "timeline_title": "Timeline — {name}",
+        "timeline_empty": "No dated events found for this story yet.",
+        "deadline_marker": "deadline",
+        "published_marker": "reported",
+        "why_usage": "Which item? /why N explains item N of the last /status or /deadline list in this chat, e.g. /why 1",
+        "why_nothing": "There is no list to explain yet: ask /status or /deadline first, then /why N.",
+        "why_range": "The last list has items 1 to {n}; /why {n} explains the last one.",
+        "why_title": "Why #{n}: {label}",
+        "why_from": "From {n} articles:",
+        "status_title": "{name}",
+        "more_stories": "More stories: /stories",
+        "kind_deadline": "deadline",
+        "kind_expiry": "expiry",
+        "why_reason": "Key date because — {reason}",
+        # -- digests and subscriptions
+        "title": "Your news digest — {date}",
+        "title_now": "News digest — {date}",
+        "since": "Changes since {since}.",
+        "since_start": "Everything so far.",
+        "all_news": "All stories",
+        "other_news": "Other news",
+        "change_added": "New deadline {date}{countdown}: {what}",
+        "change_extended": "Deadline extended from {old} to {date}{countdown}: {what}",
+        "change_moved": "Deadline moved from {old} to {date}{countdown}: {what}",
+        "change_passed": "Deadline passed on {date}: {what}",
+        "digest_upcoming": "Due in the next {days} days",
+        "more": "+{n} more",
+        "digest_more_stories": "+{n} more stories — ask /status for each",
+        "nothing_new": "Nothing new since your last digest ({since}).",
+        "nothing_new_start": "Nothing to report yet.",
+        "subscribed": "Subscribed: a daily digest at {time} ({tz}) for {what}. Next one: {next}.",
+        "subscribed_all": "all stories",
+        "subscribed_story": "the story “{story}”",
+        "bad_time": "“{value}” is not a time of day. Give it as HH:MM in 24-hour form, e.g. /subscribe 07:30",
+        "bad_zone": "“{value}” is not a time zone I know. Use an IANA name such as Europe/Berlin, America/New_York or UTC, e.g. /subscribe 08:00 Europe/Berlin",
+        "unsubscribed_all": "Unsubscribed: no more scheduled digests in this chat ({n} subscription(s) ended).",
+        "unsubscribed_story": "Unsubscribed from “{story}”.",
+        "not_subscribed": "This chat has no subscription{story_part}. Start one with /subscribe [HH:MM] [TZ] [story].",
+        # -- countdowns (texts.countdown)
+        "today": "today",
+        "tomorrow": "tomorrow",
+        "in_days": "in {n} days",
+        "in_weeks": "in {n} weeks",
+        "in_months": "in {n} months",
+        "in_years": "in {n} years",
+        "ago_day": "passed yesterday",
+        "ago_days": "passed {n} days ago",
+        "ago_weeks": "passed {n} weeks ago",
+        "ago_months": "passed {n} months ago",
+        "ago_years": "passed {n} years ago",
+    },
+    "de": {
+        # -- chat commands in general
+        "not_a_command": "„{line}“ ist kein Befehl. Befehle beginnen mit /, zum Beispiel /status.",
+        "unknown_command": "Unbekannter Befehl /{name}.",
+        "admin_only": "/{name} dürfen nur Admins dieses Bots ausführen. Bitte einen Admin darum.",
+        "usage": "Aufruf",
+        "internal_error": "Entschuldigung, bei uns ist beim Antworten etwas schiefgegangen. Es wurde protokolliert; bitte noch einmal versuchen.",
+        "database_busy": "Die Datenbank ist gerade beschäftigt (ein anderer Vorgang schreibt); bitte gleich noch einmal versuchen.",
+        "commands": "Befehle:",
+        "help_intro": "Ich verfolge laufende Nachrichtenlagen: wo eine Geschichte steht, was wann fällig ist und was sich geändert hat.",
+        "no_articles": "Noch keine Artikel. Admins fügen mit /addfeed URL einen Feed hinzu, oder Dateien mit `newsdigest ingest`.",
+        "no_results": "Nichts gefunden zu „{query}“.",
+        "search_usage": "Wonach soll ich suchen? Zum Beispiel /search Oracle",
+        "results_for": "Treffer zu „{query}“",
+        "as_of": "Stand {date}",
+        "sources_n": "{n} Quellen",
+        "source_1": "1 Quelle",
+        "lang_usage": "Antwortsprache wählen: /lang de oder /lang en",
+        "lang_set": "Ich antworte in diesem Chat auf Deutsch.",
+        # -- feeds: /feeds, /addfeed, /removefeed
+        "no_feeds": "Noch keine Feeds. Admins fügen mit /addfeed URL einen hinzu.",
+        "feeds_heading": "Feeds ({n})",
+        "ok": " — aktualisiert {when}, {items} Artikel; nächste Prüfung {next}",
+        "failing": " — Fehler seit {when} ({count}×): {error}; nächster Versuch {next}",
+        "pending": " — noch nicht geprüft",
+        "addfeed_usage": "Bitte die Adresse des Feeds angeben, z. B. /addfeed https://example.org/feed.xml",
+        "not_http": "„{url}“ ist keine http(s)-Adresse. Feeds sehen so aus: https://example.org/feed.xml",
+        "already": "{name} verfolge ich schon.",
+        "feed_added": "{name} hinzugefügt: {created} neue Artikel, {known} schon bekannt. Ich prüfe ihn alle {minutes} Minuten.",
+        "readded": "{name} wird wieder verfolgt: {created} neue Artikel, {known} schon bekannt.",
+        "warnings": "{n} Einträge ließen sich nicht von ihrer Seite ergänzen (der Feed-Text wurde behalten).",
+        "add_failed": "{url} konnte nicht hinzugefügt werden: {reason}.",
+        "removefeed_usage": "Welcher Feed soll weg? Z. B. /removefeed https://example.org/feed.xml (siehe /feeds)",
+        "removed": "{url} wird nicht mehr verfolgt. Seine Artikel bleiben im Archiv.",
+        "not_following": "{url} verfolge ich nicht. /feeds zeigt die Feeds.",
+        "hint_refused": "Adressen in privaten oder lokalen Netzen sind gesperrt, um das Netz des Bots zu schützen; soll dieser Host erreichbar sein, kann ein Betreiber ihn in [ingest] allow_hosts eintragen.",
+        "hint_timeout": "Der Server ist zu langsam oder nicht erreichbar; Adresse prüfen oder später erneut versuchen.",
+        "hint_large": "Das Dokument ist größer als das eingestellte Limit ([ingest] max_bytes).",
+        "hint_auth": "Der Server verweigert den Zugriff; Feeds hinter einem Login werden nicht unterstützt.",
+        "hint_404": "Unter dieser Adresse gibt es nichts; bitte prüfen (Seiten verlinken ihren Feed als RSS, Atom oder Feed).",
+        "hint_http": "Der Server hat ein Problem; später erneut versuchen.",
+        "hint_page": "Das ist eine Webseite, kein Feed.",
+        "hint_page_links": "Das ist eine Webseite, kein Feed. Sie nennt diese Feeds: {links}",
+        "hint_feed": "Das Dokument ist kein brauchbarer RSS- oder Atom-Feed; bitte die Adresse prüfen.",
+        "hint_other": "Adresse prüfen und erneut versuchen.",
+        # -- stories: /status, /deadline, /timeline, /stories, /why
+        "no_stories": "Noch keine Geschichten: keine Artikel{when}. Admins fügen mit /addfeed URL einen Feed hinzu, oder Dateien mit `newsdigest ingest`.",
+        "when_as_of": ", die bis {date} erschienen sind",
+        "no_match": "Keine Geschichte passt zu „{query}“. /stories zeigt, welche ich verfolge.",
+        "which_story": "Mehrere Geschichten passen zu „{query}“. Welche ist gemeint?",
+        "ask_again": "Bitte noch einmal mit ihrem Namen fragen, z. B. /{cmd} {slug}",
+        "articles_n": "{n} Artikel",
+        "article_1": "1 Artikel",
+        "latest": "Neueste Entwicklungen",
+        "no_developments": "Zu dieser Geschichte wurden noch keine Kernpunkte erkannt.",
+        "next_deadline": "Nächste Frist: ",
+        "deadlines_all_passed_status": "Alle Fristen dieser Geschichte sind abgelaufen (die letzte: {date}, {ago}).",
+        "deadlines_title": "Fristen — {name}",
+        "upcoming": "Anstehend",
+        "passed": "Abgelaufen",
+        "replaced": "Ersetzt",
+        "no_deadlines": "In den Artikeln dieser Geschichte{when} wurden keine Fristen gefunden.",
+        "all_passed": "Alle {n} Fristen dieser Geschichte sind am {date} abgelaufen; keine steht mehr an.",
+        "replaced_by": "ersetzt durch {date}",
+        "replaces": "ersetzt {date}",
+        "disagree": "Quellen widersprechen sich: {dates}",
+        "mid": "Mitte {month}",
+        "early": "Anfang {month}",
+        "late": "Ende {month}",
+        "around": "um den {date}",
+        "stories_title": "Geschichten, die ich verfolge",
+        "stories_row": "{n} · zuletzt {date}",
+        "stories_hint": "Frag /status NAME oder /deadline NAME zu einer davon.",
+        "timeline_title": "Zeitleiste — {name}",
+        "timeline_empty": "Zu dieser Geschichte gibt es noch keine datierten Ereignisse.",
+        "deadline_marker": "Frist",
+        "published_marker": "berichtet",
+        "why_usage": "Welcher Punkt? /why N erklärt Punkt N der letzten /status- oder /deadline-Liste in diesem Chat, z. B. /why 1",
+        "why_nothing": "Es gibt noch keine Liste zum Erklären: erst /status oder /deadline fragen, dann /why N.",
+        "why_range": "Die letzte Liste hat die Punkte 1 bis {n}; /why {n} erklärt den letzten.",
+        "why_title": "Warum #{n}: {label}",
+        "why_from": "Aus {n} Artikeln:",
+        "status_title": "{name}",
+        "more_stories": "Weitere Geschichten: /stories",
+        "kind_deadline": "Frist",
+        "kind_expiry": "Ablauf",
+        "why_reason": "Stichtag, weil — {reason}",
+        # -- digests and subscriptions
+        "title": "Dein Nachrichtenüberblick — {date}",
+        "title_now": "Nachrichtenüberblick — {date}",
+        "since": "Änderungen seit {since}.",
+        "since_start": "Alles bisher.",
+        "all_news": "Alle Themen",
+        "other_news": "Weitere Meldungen",
+        "change_added": "Neue Frist {date}{countdown}: {what}",
+        "change_extended": "Frist verlängert von {old} auf {date}{countdown}: {what}",
+        "change_moved": "Frist verschoben von {old} auf {date}{countdown}: {what}",
+        "change_passed": "Frist abgelaufen am {date}: {what}",
+        "digest_upcoming": "Fällig in den nächsten {days} Tagen",
+        "more": "+{n} weitere",
+        "digest_more_stories": "+{n} weitere Themen — /status zeigt jedes",
+        "nothing_new": "Nichts Neues seit deinem letzten Überblick ({since}).",
+        "nothing_new_start": "Noch nichts zu berichten.",
+        "subscribed": "Abonniert: täglich um {time} ({tz}) ein Überblick über {what}. Der nächste: {next}.",
+        "subscribed_all": "alle Themen",
+        "subscribed_story": "das Thema „{story}“",
+        "bad_time": "„{value}“ ist keine Uhrzeit. Bitte als HH:MM im 24-Stunden-Format, z. B. /subscribe 07:30",
+        "bad_zone": "„{value}“ kenne ich nicht als Zeitzone. Bitte einen IANA-Namen wie Europe/Berlin, America/New_York oder UTC, z. B. /subscribe 08:00 Europe/Berlin",
+        "unsubscribed_all": "Abbestellt: keine geplanten Überblicke mehr in diesem Chat ({n} Abo(s) beendet).",
+        "unsubscribed_story": "„{story}“ abbestellt.",
+        "not_subscribed": "Dieser Chat hat kein Abo{story_part}. Eines startet /subscribe [HH:MM] [TZ] [Thema].",
+        # -- countdowns (texts.countdown)
+        "today": "heute",
+        "tomorrow": "morgen",
+        "in_days": "in {n} Tagen",
+        "in_weeks": "in {n} Wochen",
+        "in_months": "in {n} Monaten",
+        "in_years": "in {n} Jahren",
+        "ago_day": "gestern abgelaufen",
+        "ago_days": "vor {n} Tagen abgelaufen",
+        "ago_weeks": "vor {n} Wochen abgelaufen",
+        "ago_months": "vor {n} Monaten abgelaufen",
+        "ago_years": "vor {n} Jahren abgelaufen",
+    },
+}
+
 
 class Catalog:
     """Messages by language and key; a key missing in German falls back to English, then to the key itself."""
@@ -31,6 +284,9 @@ class Catalog:
         return template.format(**values)
 
 
+t = Catalog(MESSAGES)
+
+
 def month_name(lang: str, month: int) -> str:
     return MONTHS.get(lang, MONTHS["en"])[month - 1]
 
@@ -42,3 +298,55 @@ def format_date(day: dt.date, lang: str, *, weekday: bool = False) -> str:
     if weekday:
         text = f"{WEEKDAYS.get(lang, WEEKDAYS['en'])[day.weekday()]} {text}"
     return text
+
+
+def format_short(day: dt.date, lang: str) -> str:
+    """15 Sep / 15. Sep. — for compact lists ("sources disagree: 15 Sep vs 20 Sep")."""
+    name = month_name(lang, day.month)[:3]
+    return f"{day.day}. {name}." if lang == "de" else f"{day.day} {name}"
+
+
+def format_value(value: str, lang: str) -> str:
+    """A TIMEX3 date value for people: full dates spelled out, '2020-09' as a month, anything else as is."""
+    try:
+        return format_date(dt.date.fromisoformat(value[:10]), lang)
+    except ValueError:
+        pass
+    if len(value) == 7 and value[4] == "-" and value[:4].isdigit() and value[5:].isdigit() and 1 <= int(value[5:]) <= 12:
+        return f"{month_name(lang, int(value[5:]))} {value[:4]}"
+    return value
+
+
+def format_moment(when: dt.datetime, lang: str) -> str:
+    """A local timestamp: 'Mon 14 September 2020 08:00'."""
+    return f"{format_date(when.date(), lang, weekday=True)} {when:%H:%M}"
+
+
+def countdown(target: dt.date, today: dt.date, lang: str) -> str:
+    """How far a key date is, the same in every reply: 'today', 'tomorrow', 'in 5 days', 'in 2 months',
+    'passed yesterday', 'passed 2 months ago' (German: 'heute', 'morgen', 'in 5 Tagen', 'vor 2 Monaten abgelaufen')."""
+    days = (target - today).days
+    if days == 0:
+        return t(lang, "today")
+    if days == 1:
+        return t(lang, "tomorrow")
+    if days == -1:
+        return t(lang, "ago_day")
+    n = abs(days)
+    if n < 14:
+        unit, count = "days", n
+    elif n < 45:
+        unit, count = "weeks", round(n / 7)
+    elif n < 730:
+        unit, count = "months", max(2, round(n / 30.44))
+    else:
+        unit, count = "years", round(n / 365.25)
+    return t(lang, ("in_" if days > 0 else "ago_") + unit, n=count)
+
+
+def sources(lang: str, n: int) -> str:
+    return t(lang, "source_1") if n == 1 else t(lang, "sources_n", n=n)
+
+
+def articles(lang: str, n: int) -> str:
+    return t(lang, "article_1") if n == 1 else t(lang, "articles_n", n=n)

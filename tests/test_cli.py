@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import newsdigest
 from newsdigest.cli import main
 from newsdigest.store.store import Store
 
@@ -88,6 +89,14 @@ def test_run_with_no_tokens_is_the_console_and_exits_at_eof(workdir: Path) -> No
     )
     assert done.returncode == 0, done.stderr
     assert "> /help" in done.stdout and "Frist" in done.stdout
-    empty = subprocess.run([sys.executable, "-m", "newsdigest", "run"], stdin=subprocess.DEVNULL,
+    empty = subprocess.run([sys.executable, "-m", "newsdigest", "run", "--console"], stdin=subprocess.DEVNULL,
                            capture_output=True, text=True, cwd=workdir, env=env, timeout=120)
-    assert empty.returncode == 0, empty.stderr
+    assert empty.returncode == 0, empty.stderr  # asked for the console: EOF ends it (without --console and a
+    # terminal, pipe or file on stdin it stays up instead: tests/faults/test_operator_faults.py)
+
+
+def test_version_is_printed(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out.strip() == f"newsdigest {newsdigest.__version__}"

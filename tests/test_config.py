@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,7 +48,7 @@ def test_environment_secret_wins_over_file() -> None:
         ({"bot": {"as_of": "yesterday"}}, "bot.as_of must be a date"),
     ],
 )
-def test_wrong_keys_and_values_are_named(raw: dict, message: str | None) -> None:
+def test_wrong_keys_and_values_are_named(raw: dict[str, Any], message: str | None) -> None:
     if message is None:
         assert build_config(raw).ingest.feeds == ("http://x",)
         return

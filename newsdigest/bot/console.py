@@ -12,12 +12,12 @@ import textwrap
 from pathlib import Path
 from typing import TextIO
 
-from newsdigest.bot.base import SendOutcome, SendResult
-from newsdigest.handlers import Core
-from newsdigest.handlers.reply import BulletList, Divider, Heading, Image, Inline, Paragraph, Reply
-from newsdigest.models import ChatRef
+from newsdigest.handlers import Core, not_a_command
+from newsdigest.models import ChatKind, ChatRef, Platform
+from newsdigest.reply import BulletList, Divider, Heading, Image, Inline, Paragraph, Reply
+from newsdigest.sender import SendOutcome, SendResult
 
-CONSOLE_CHAT = ChatRef("console", "console", "private")
+CONSOLE_CHAT = ChatRef(Platform.CONSOLE, "console", ChatKind.PRIVATE)
 WIDTH = 100
 
 
@@ -29,6 +29,13 @@ def _inline(spans: Inline) -> str:
             piece = f"{piece} <{s.url}>"
         out.append(piece)
     return "".join(out)
+
+
+async def respond_line(core: Core, line: str) -> Reply:
+    """One console line: a /command is answered, other text gets a one-line hint (only Slack drops the slash)."""
+    if not line.lstrip().startswith("/"):
+        return not_a_command(await core.reply_language(CONSOLE_CHAT), line)
+    return await core.respond(CONSOLE_CHAT, line)
 
 
 def render_console(reply: Reply, image_dir: Path | None = None) -> str:
@@ -74,7 +81,7 @@ def _save_image(image: Image, image_dir: Path | None) -> str:
 class ConsoleBot:
     """Reads commands from a stream and prints replies; also a Sender so digests can go to the console."""
 
-    platform = "console"
+    platform = Platform.CONSOLE
 
     def __init__(self, core: Core, stdin: TextIO | None = None, stdout: TextIO | None = None,
                  image_dir: Path | None = None) -> None:
@@ -85,6 +92,7 @@ class ConsoleBot:
         self.interactive = self.stdin.isatty() and self.stdout.isatty()
 
     def answer_line(self, line: str) -> Reply:
+        """From sync code (a worker thread); the chat loop uses `respond_line`."""
         return self.core.answer(CONSOLE_CHAT, line)
 
     def print_reply(self, reply: Reply) -> None:
@@ -101,7 +109,7 @@ class ConsoleBot:
             if self.interactive:
                 self.stdout.write("> ")
                 self.stdout.flush()
-            line = await asyncio.to_thread(self.stdin.readline)
+            line = await asyncio.to_thread(self.stdin.readline)  # terminal I/O, not store work: its own thread
             if not line:
                 return
             line = line.strip()
@@ -111,7 +119,7 @@ class ConsoleBot:
                 return
             if not self.interactive:
                 self.stdout.write(f"> {line}\n")
-            reply = await asyncio.to_thread(self.answer_line, line)
+            reply = await respond_line(self.core, line)
             self.print_reply(reply)
 
     async def send(self, chat_id: str, reply: Reply) -> SendResult:
@@ -125,4 +133,18 @@ class ConsoleBot:
         return None
 
 
-__all__ = ["CONSOLE_CHAT", "ConsoleBot", "render_console"]
+class ConsoleSender:
+    """A Sender for platform "console": prints the rendered plain text to a stream."""
+
+    platform = Platform.CONSOLE
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    async def send(self, chat_id: str, reply: Reply) -> SendResult:
+        self.stream.write(render_console(reply) + "\n")
+        self.stream.flush()
+        return SendResult(SendOutcome.SENT, messages=1)
+
+
+__all__ = ["CONSOLE_CHAT", "ConsoleBot", "ConsoleSender", "render_console", "respond_line"]

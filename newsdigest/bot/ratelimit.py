@@ -1,4 +1,4 @@
-"""A small async rate limiter for chat platforms, platform-neutral.
+"""The one async rate limiter for chat platforms, platform-neutral: Telegram and Slack both send through it.
 
 Three budgets, all optional:
 - overall: messages per second for the whole bot, handed out in priority order (interactive replies
@@ -10,6 +10,7 @@ Plus a per-key "blocked until" that a 429 `retry_after` sets: that key waits, ev
 Per-key budgets are charged with the time a send *finished*, which is never earlier than the moment the
 platform saw it, so the limiter stays on the safe side of the platform's own clock. Sends to one key are
 meant to be serialized by the caller with `exclusive(key)` (a multi-part reply must arrive in order).
+The clock and the sleep are injected (monotonic seconds, asyncio.sleep by default), so tests run it on virtual time.
 """
 
 from __future__ import annotations
@@ -65,12 +66,13 @@ class SlidingWindow:
         self.times: collections.deque[float] = collections.deque()
 
     def wait(self, now: float) -> float:
-        while self.times and self.times[0] <= now - self.period:
+        # An event exactly one period ago has left the window (with float noise: on a virtual clock, or after a
+        # sleep of exactly the wait, `now - period` can come out a hair below it).
+        while self.times and self.times[0] <= now - self.period + _EPSILON:
             self.times.popleft()
         if len(self.times) < self.count:
             return 0.0
-        wait = self.times[0] + self.period - now
-        return wait if wait > _EPSILON else 0.0
+        return self.times[-self.count] + self.period - now
 
     def charge(self, at: float) -> None:
         self.times.append(at)

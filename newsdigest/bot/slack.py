@@ -23,7 +23,6 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -34,14 +33,15 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from newsdigest.bot.base import SendOutcome, SendResult
+from newsdigest.bot.ratelimit import RateLimiter
 from newsdigest.bot.slack_render import SlackFile, render
-from newsdigest.config import SlackConfig
+from newsdigest.config import ConfigError, SlackConfig
 from newsdigest.handlers import Core, all_commands
 from newsdigest.handlers.registry import parse_command
-from newsdigest.handlers.reply import BulletList, Heading, Paragraph, Reply, Span
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatKind, ChatRef, Platform
 from newsdigest.ops.metrics import METRICS
+from newsdigest.reply import BulletList, Heading, Paragraph, Reply, Span
+from newsdigest.sender import SendOutcome, SendResult
 
 log = logging.getLogger("newsdigest.slack")
 
@@ -54,10 +54,43 @@ _TIMESTAMP = re.compile(r"^\d{1,12}$")
 _NETWORK_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, SlackRequestError, OSError)
 
 
+BOT_TOKEN_FIX = ("copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page into "
+                 "NEWSDIGEST_SLACK_BOT_TOKEN (install the app to the workspace first)")
+APP_TOKEN_FIX = ("generate an App-Level Token with connections:write (Basic Information → App-Level Tokens) into "
+                 "NEWSDIGEST_SLACK_APP_TOKEN, and enable Socket Mode")
+REJECTED = frozenset({"invalid_auth", "not_authed", "token_revoked", "account_inactive", "token_expired",
+                      "not_allowed_token_type"})
+
+
+async def slack_token_problem(client: AsyncWebClient, cfg: SlackConfig) -> str | None:
+    """None when Slack accepts the configured tokens, else one line: what is wrong and how to fix it.
+
+    The bot token goes through auth.test; in Socket Mode the app-level token through apps.connections.open
+    (what the socket client calls first; a rejected one would otherwise be retried forever).
+    """
+    checks: list[tuple[str, str, Callable[[], Awaitable[Any]]]] = [
+        ("bot token", BOT_TOKEN_FIX, client.auth_test)]
+    if cfg.mode == "socket" and cfg.app_token:
+        app_token = cfg.app_token
+        checks.append(("app-level token", APP_TOKEN_FIX, lambda: client.apps_connections_open(app_token=app_token)))
+    for what, fix, call in checks:
+        try:
+            await call()
+        except SlackApiError as exc:
+            error = str(exc.response.get("error") or exc.response.status_code)
+            if error in REJECTED:
+                return f"Slack refused the {what} ({error}): {fix}"
+            return f"Slack answered {error} to the {what} check: check [slack] api_base_url (it ends with /api/)"
+        except _NETWORK_ERRORS as exc:
+            return (f"cannot reach the Slack API at {cfg.api_base_url} ({type(exc).__name__}): check the network / "
+                    "proxy and [slack] api_base_url")
+    return None
+
+
 def chat_ref(channel_id: str) -> ChatRef:
     """Slack ids say what they are: C public channel, G private channel / group DM, D direct message."""
-    kind = {"C": "channel", "G": "group", "D": "private"}.get(channel_id[:1], "channel")
-    return ChatRef("slack", channel_id, kind)
+    kind = {"C": ChatKind.CHANNEL, "G": ChatKind.GROUP, "D": ChatKind.PRIVATE}.get(channel_id[:1], ChatKind.CHANNEL)
+    return ChatRef(Platform.SLACK, channel_id, kind)
 
 
 def verify_signature(secret: str, headers: Any, body: bytes, now: float) -> str | None:
@@ -103,18 +136,10 @@ def slack_command_names(reply: Reply, command: str) -> Reply:
     return Reply(tuple(blocks), reply.error)
 
 
-@dataclass
-class _Pacer:
-    """Per-channel spacing of chat.postMessage (Slack allows about one a second per channel)."""
-
-    lock: asyncio.Lock
-    next_at: float = 0.0
-
-
 class SlackBot:
     """The Slack Adapter: `start()` / `stop()` in our loop, `send()` for digests."""
 
-    platform = "slack"
+    platform = Platform.SLACK
 
     def __init__(
         self,
@@ -137,11 +162,11 @@ class SlackBot:
         self.max_attempts = max_attempts
         self.backoff = backoff
         self.max_retry_after = max_retry_after
-        self._clock = clock
         self._wall_clock = wall_clock
-        self._sleep = sleep
-        self._interval = 1.0 / self.cfg.rate_per_channel if self.cfg.rate_per_channel > 0 else 0.0
-        self._pacers: dict[str, _Pacer] = {}
+        # Per-channel spacing of chat.postMessage (Slack allows about one a second per channel); a 429 or a
+        # transient failure blocks only that channel.
+        rate = self.cfg.rate_per_channel
+        self._limiter = RateLimiter(key_rate=rate if rate > 0 else None, clock=clock, sleep=sleep)
         self._progress: OrderedDict[tuple[str, str], int] = OrderedDict()  # (channel, reply digest) -> messages sent
         # retry_handlers=[]: send() owns retries, so they do not multiply with the SDK's own.
         self.client = AsyncWebClient(token=self.cfg.bot_token, base_url=self.cfg.api_base_url, retry_handlers=[])
@@ -163,6 +188,8 @@ class SlackBot:
     # -- lifecycle -------------------------------------------------------------------------------------------
 
     async def start(self) -> None:
+        """Check the tokens first (one clear ConfigError instead of a bot that starts deaf), then listen."""
+        await self.check_tokens()
         if self.cfg.mode == "http" or not self.cfg.app_token:
             await self._start_http()
         else:
@@ -171,6 +198,13 @@ class SlackBot:
             self._socket = AsyncSocketModeHandler(self.app, self.cfg.app_token)
             await self._socket.connect_async()
             log.info("slack socket mode connected command=%s", self.cfg.command)
+
+    async def check_tokens(self) -> None:
+        """auth.test with the bot token; in Socket Mode also apps.connections.open with the app-level token."""
+        problem = await slack_token_problem(self.client, self.cfg)
+        if problem is not None:
+            await self._close_client_session()
+            raise ConfigError(problem)
 
     async def _start_http(self) -> None:
         if not self.cfg.signing_secret:
@@ -231,7 +265,7 @@ class SlackBot:
     async def _work(self, command: dict[str, Any]) -> None:
         try:
             await self._answer(command)
-        except Exception as exc:  # any failure still gets the user a polite answer
+        except Exception as exc:  # noqa: BLE001 (any failure still gets the user a polite answer; _on_error logs it)
             await self._on_error(exc, command)
 
     async def _answer(self, command: dict[str, Any]) -> None:
@@ -240,8 +274,7 @@ class SlackBot:
         line = " ".join(str(command.get("text") or "").split()) or "help"
         response_url = str(command.get("response_url") or "")
         chat = chat_ref(channel)
-        await asyncio.to_thread(self.core.store.register_chat, chat, command.get("channel_name"))
-        reply = await asyncio.to_thread(self.core.answer, chat, line, user, None)
+        reply = await self.core.respond(chat, line, user, None, title=command.get("channel_name"))
         parsed = parse_command(line)
         public = bool(reply.images) or (parsed is not None and parsed.name in CHANNEL_WIDE and not reply.error)
         await self._respond(response_url, channel, slack_command_names(reply, self.cfg.command), public)
@@ -331,27 +364,18 @@ class SlackBot:
     async def _failed(self, chat_id: str, failure: tuple[SendOutcome, str], sent: int) -> SendResult:
         outcome, detail = failure
         if outcome is SendOutcome.GONE:
-            hit = await asyncio.to_thread(self.core.store.deactivate_chat, chat_ref(chat_id), f"slack: {detail}")
+            hit = await self.core.chat_gone(chat_ref(chat_id), f"slack: {detail}")
             log.warning("slack channel gone channel=%s error=%s subscriptions_deactivated=%d", chat_id, detail, hit)
         else:
             log.error("slack send failed channel=%s error=%s sent=%d", chat_id, detail, sent)
         return SendResult(outcome, messages=sent, detail=detail)
 
-    def _pacer(self, channel: str) -> _Pacer:
-        pacer = self._pacers.get(channel)
-        if pacer is None:
-            pacer = self._pacers[channel] = _Pacer(asyncio.Lock())
-        return pacer
-
     async def _post(self, channel: str, msg: dict[str, Any]) -> tuple[SendOutcome, str] | None:
         """One chat.postMessage with pacing and retries; None when posted, else (outcome, detail)."""
-        pacer = self._pacer(channel)
-        async with pacer.lock:
+        async with self._limiter.exclusive(channel):
             transient = limited = 0
             while True:
-                wait = pacer.next_at - self._clock()
-                if wait > 0:
-                    await self._sleep(wait)
+                await self._limiter.acquire(channel)
                 try:
                     await self.client.chat_postMessage(channel=channel, text=msg["text"], blocks=msg["blocks"],
                                                        unfurl_links=False, unfurl_media=False)
@@ -366,7 +390,7 @@ class SlackBot:
                             return SendOutcome.FAILED, f"ratelimited (retry after {retry_after:.0f}s, {limited} times)"
                         METRICS.send_retry("slack")
                         log.info("slack 429 channel=%s retry_after=%.1f", channel, retry_after)
-                        pacer.next_at = self._clock() + retry_after
+                        self._limiter.block(channel, retry_after)
                         continue
                     if error in GONE_ERRORS:
                         return SendOutcome.GONE, error
@@ -376,14 +400,14 @@ class SlackBot:
                 except _NETWORK_ERRORS as exc:
                     detail = f"{type(exc).__name__}: {exc}"
                 finally:
-                    # Counted from the answer, not the request: a slow request cannot squeeze the next one closer
-                    # to it at Slack's end than the interval.
-                    pacer.next_at = max(pacer.next_at, self._clock() + self._interval)
+                    # Charged when the answer came, not when the request went: a slow request cannot squeeze the
+                    # next one closer to it at Slack's end than the interval.
+                    self._limiter.release(channel)
                 transient += 1
                 if transient >= self.max_attempts:
                     return SendOutcome.FAILED, detail
                 METRICS.send_retry("slack")
-                pacer.next_at = max(pacer.next_at, self._clock() + self.backoff * 2 ** (transient - 1))
+                self._limiter.block(channel, self.backoff * 2 ** (transient - 1))
 
 
 def _retry_after(headers: Any) -> float:

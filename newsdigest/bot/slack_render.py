@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsdigest.handlers.reply import BulletList, Divider, Heading, Image, Inline, Paragraph, Reply, Span
+from newsdigest.reply import BulletList, Divider, Heading, Image, Inline, Paragraph, Reply, Span
 
 MAX_BLOCKS = 50
 MAX_SECTION = 3000

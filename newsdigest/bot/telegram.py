@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -25,7 +26,9 @@ import logging
 import os
 import random
 import re
+import time
 import warnings
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -57,22 +60,22 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, RequestData
 
-from newsdigest.bot.base import SendOutcome, SendResult
-from newsdigest.bot.ratelimit import BULK, INTERACTIVE, RateLimiter
+from newsdigest import texts
+from newsdigest.bot.ratelimit import BULK, INTERACTIVE, Clock, RateLimiter, Sleep
 from newsdigest.bot.telegram_render import Part, Photo, render
-from newsdigest.config import TelegramConfig
-from newsdigest.handlers import all_commands, i18n
+from newsdigest.config import ConfigError, TelegramConfig
+from newsdigest.handlers import all_commands, not_a_command
 from newsdigest.handlers.registry import ALIASES
-from newsdigest.handlers.reply import Reply, error_reply
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatKind, ChatRef, Platform
+from newsdigest.reply import Reply, error_reply
+from newsdigest.sender import ChatEvents, SendOutcome, SendResult
 
 if TYPE_CHECKING:
     from newsdigest.handlers import Core
-    from newsdigest.store.store import Store
 
 log = logging.getLogger("newsdigest.telegram")
 
-PLATFORM = "telegram"
+PLATFORM = Platform.TELEGRAM
 ALLOWED_UPDATES = ["message", "my_chat_member"]  # commands; the bot added to / removed from a chat
 CHAT_BURST = 3  # Telegram tolerates short bursts above 1 msg/s in one chat
 OVERALL_BURST = 3  # lets the pacing catch up after the event loop woke a few ms late, so 30/s is really reached
@@ -90,7 +93,9 @@ class RetryPolicy:
     max_rate_limited: int = 10  # 429s in a row for one message before giving up
 
 
-def limiter_from_config(cfg: TelegramConfig, *, group_period: float = GROUP_PERIOD) -> RateLimiter:
+def limiter_from_config(
+    cfg: TelegramConfig, *, group_period: float = GROUP_PERIOD, clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep
+) -> RateLimiter:
     return RateLimiter(
         overall_rate=cfg.rate_per_second or None,
         overall_burst=OVERALL_BURST,
@@ -98,6 +103,8 @@ def limiter_from_config(cfg: TelegramConfig, *, group_period: float = GROUP_PERI
         key_burst=CHAT_BURST,
         group_count=cfg.rate_per_group_minute or None,
         group_period=group_period,
+        clock=clock,
+        sleep=sleep,
     )
 
 
@@ -208,10 +215,30 @@ def _client_timeout(connect: float | None, pool: float | None, read: float | Non
     )
 
 
-def bot_client(cfg: TelegramConfig) -> Bot:
-    """A bare PTB Bot for sending without an Application (e.g. `newsdigest digest`); use `async with`."""
+def bot_client(cfg: TelegramConfig, request: AiohttpRequest | None = None) -> Bot:
+    """A bare PTB Bot for sending without an Application; `checked_bot` is the one to `async with`."""
     assert cfg.token is not None
-    return Bot(cfg.token, base_url=cfg.base_url, base_file_url=cfg.base_file_url, request=AiohttpRequest())
+    return Bot(cfg.token, base_url=cfg.base_url, base_file_url=cfg.base_file_url, request=request or AiohttpRequest())
+
+
+TOKEN_REFUSED = ("Telegram refused the bot token (getMe: unauthorized): copy the token from @BotFather "
+                 "(/mybots → API Token) into NEWSDIGEST_TELEGRAM_TOKEN")
+
+
+@contextlib.asynccontextmanager
+async def checked_bot(cfg: TelegramConfig) -> AsyncIterator[Bot]:
+    """`async with checked_bot(cfg) as bot:` (e.g. `newsdigest digest`); a refused token is one ConfigError line."""
+    request = AiohttpRequest()
+    bot = bot_client(cfg, request)
+    try:
+        await bot.initialize()  # getMe
+    except InvalidToken:  # PTB's message quotes the token: not repeated here
+        await request.shutdown()  # Bot.shutdown skips a bot whose initialize failed
+        raise ConfigError(TOKEN_REFUSED) from None
+    try:
+        yield bot
+    finally:
+        await bot.shutdown()
 
 
 class _Gone(Exception):
@@ -238,14 +265,16 @@ class TelegramSender:
     def __init__(
         self,
         bot: Bot,
-        store: Store | None,
+        chats: ChatEvents | None,
         limiter: RateLimiter,
         retry: RetryPolicy | None = None,
         *,
         max_in_flight: int = 16,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.bot = bot
-        self.store = store
+        self._sleep = sleep  # the retry backoff's (tests pass a virtual one)
+        self.chats = chats  # told about gone and migrated chats (None: nobody to tell, e.g. a benchmark)
         self.limiter = limiter
         self.retry = retry or RetryPolicy()
         # Bounded concurrency: a broadcast to 10,000 chats must not queue 10,000 requests in the HTTP pool.
@@ -332,7 +361,7 @@ class TelegramSender:
                 delay *= random.uniform(0.8, 1.2)  # jitter: many chats hit by one outage do not retry in lockstep
                 log.warning("telegram send failed chat=%s: %s; retry %d in %.2fs", chat_id, exc.message, failures,
                             delay)
-                await asyncio.sleep(delay)
+                await self._sleep(delay)
             except TelegramError as exc:
                 raise _GaveUp(exc.message) from exc
 
@@ -357,21 +386,21 @@ class TelegramSender:
 
     async def _deactivate(self, chat_id: str, reason: str) -> None:
         log.warning("telegram chat gone chat=%s: %s", chat_id, reason)
-        if self.store is not None:
-            await asyncio.to_thread(self.store.deactivate_chat, ChatRef(PLATFORM, chat_id, _kind(chat_id)), reason)
+        if self.chats is not None:
+            await self.chats.chat_gone(ChatRef(PLATFORM, chat_id, _kind(chat_id)), reason)
 
     async def _migrate(self, old: str, new: str) -> None:
         log.info("telegram chat migrated %s -> %s", old, new)
-        if self.store is not None:
-            await asyncio.to_thread(self.store.migrate_chat, PLATFORM, old, new)
+        if self.chats is not None:
+            await self.chats.chat_moved(PLATFORM, old, new)
 
 
 def _moved(original: str, target: str) -> str | None:
     return target if target != original else None
 
 
-def _kind(chat_id: str) -> str:
-    return "group" if is_group(chat_id) else "private"
+def _kind(chat_id: str) -> ChatKind:
+    return ChatKind.GROUP if is_group(chat_id) else ChatKind.PRIVATE
 
 
 @functools.lru_cache(maxsize=64)
@@ -394,7 +423,7 @@ def _digest(parts: list[Part]) -> str:
 
 def chat_ref(chat: Any) -> ChatRef:
     """A PTB Chat -> our ChatRef (groups and supergroups are both 'group')."""
-    kind = {"private": "private", "channel": "channel"}.get(chat.type, "group")
+    kind = {"private": ChatKind.PRIVATE, "channel": ChatKind.CHANNEL}.get(chat.type, ChatKind.GROUP)
     return ChatRef(PLATFORM, str(chat.id), kind)
 
 
@@ -429,8 +458,7 @@ class TelegramBot:
             raise ValueError("TelegramBot needs [telegram] token (or NEWSDIGEST_TELEGRAM_TOKEN)")
         self.app: Application[Any, Any, Any, Any, Any, Any] = self._build(concurrent_updates)
         self.limiter = limiter or limiter_from_config(self.cfg)
-        self.sender = TelegramSender(self.app.bot, core.store, self.limiter, retry)
-        self._known_chats: set[str] = set()
+        self.sender = TelegramSender(self.app.bot, core, self.limiter, retry)
         self._chat_order = RateLimiter()  # budgets off: only its per-chat exclusive() is used
         self.username: str | None = None
 
@@ -442,6 +470,7 @@ class TelegramBot:
         request = AiohttpRequest(pool_size=16)
         # get_updates adds its long-poll timeout to read_timeout itself
         updates_request = AiohttpRequest(pool_size=2, read_timeout=10.0, pool_timeout=5.0)
+        self._requests = (request, updates_request)
         app = (
             ApplicationBuilder()
             .token(cfg.token)
@@ -468,8 +497,13 @@ class TelegramBot:
     async def start(self) -> None:
         try:
             await self.app.initialize()  # getMe: checks the token, learns our @username
-        except InvalidToken as exc:
-            raise RuntimeError(f"Telegram refused the bot token ({exc.message}); check [telegram] token") from exc
+        except InvalidToken:  # PTB's message quotes the token: not repeated here
+            await self._close_requests()  # a failed initialize leaves PTB's sessions open (shutdown skips them)
+            raise ConfigError(TOKEN_REFUSED) from None
+        except NetworkError as exc:
+            await self._close_requests()
+            raise ConfigError(f"cannot reach the Telegram Bot API ({exc.message}): check the network / proxy "
+                              "and [telegram] base_url") from None
         self.username = self.app.bot.username
         await self._publish_menu()
         await self.app.start()
@@ -492,16 +526,23 @@ class TelegramBot:
 
     async def stop(self) -> None:
         updater = self.app.updater
+        was_running = self.app.running
         if updater is not None and updater.running:
             await updater.stop()
         if self.app.running:
             await self.app.stop()
         await self.app.shutdown()
+        await self._close_requests()
         await self.limiter.aclose()
-        log.info("telegram stopped")
+        if was_running:
+            log.info("telegram stopped")
 
     async def send(self, chat_id: str, reply: Reply, *, interactive: bool = False) -> SendResult:
         return await self.sender.send(chat_id, reply, interactive=interactive)
+
+    async def _close_requests(self) -> None:
+        for request in self._requests:
+            await request.shutdown()  # idempotent
 
     async def _publish_menu(self) -> None:
         try:
@@ -536,31 +577,24 @@ class TelegramBot:
         ref = chat_ref(chat)
         # Updates run concurrently; answers to one chat still go out in the order the questions came.
         async with self._chat_order.exclusive(ref.chat_id):
-            reply = await asyncio.to_thread(
-                self._answer_sync, ref, chat.title, message.text,
-                str(user.id) if user else None, user.language_code if user else None, command,
-                user.username if user else None,
-            )
+            reply = await self._reply(ref, chat.title, message.text, user, command)
             result = await self.sender.send(ref.chat_id, reply, interactive=True)
         if result.outcome is not SendOutcome.SENT:
             log.warning("telegram reply not delivered chat=%s: %s %s", ref.chat_id, result.outcome.value, result.detail)
 
-    def _answer_sync(self, chat: ChatRef, title: str | None, line: str, user_id: str | None,
-                     user_lang: str | None, command: bool, user_name: str | None = None) -> Reply:
-        if chat.key not in self._known_chats:
-            self.core.store.register_chat(chat, title)
-            self._known_chats.add(chat.key)
+    async def _reply(self, chat: ChatRef, title: str | None, line: str, user: Any, command: bool) -> Reply:
+        user_lang = user.language_code if user else None
         if not command:  # plain text in a private chat: a short hint, not a guess at a command
-            lang = self.core.language(chat, user_lang)
-            return error_reply(i18n.t(lang, "not_a_command", line=line.strip()[:60]))
-        return self.core.answer(chat, line, user_id, user_lang, user_name=user_name)
+            await self.core.chat_seen(chat, title)
+            return not_a_command(await self.core.reply_language(chat, user_lang), line)
+        return await self.core.respond(chat, line, str(user.id) if user else None, user_lang,
+                                       user_name=user.username if user else None, title=title)
 
     async def _on_migrate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A group became a supergroup: move its settings and subscriptions before a digest bounces off it."""
         message = update.effective_message
         if message is not None and message.migrate_to_chat_id:
-            await asyncio.to_thread(self.core.store.migrate_chat, PLATFORM, str(message.chat.id),
-                                    str(message.migrate_to_chat_id))
+            await self.core.chat_moved(PLATFORM, str(message.chat.id), str(message.migrate_to_chat_id))
             log.info("telegram chat migrated %s -> %s", message.chat.id, message.migrate_to_chat_id)
 
     async def _on_membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -572,18 +606,21 @@ class TelegramBot:
         status = change.new_chat_member.status
         if status in ("kicked", "left"):
             reason = "bot was blocked by the user" if ref.kind == "private" else f"bot {status} the chat"
-            await asyncio.to_thread(self.core.store.deactivate_chat, ref, reason)
+            await self.core.chat_gone(ref, reason)
             log.info("telegram chat gone chat=%s: %s", ref.chat_id, reason)
         else:
-            await asyncio.to_thread(self.core.store.register_chat, ref, change.chat.title)
+            await self.core.chat_seen(ref, change.chat.title)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("telegram handler failed: %r", context.error, exc_info=context.error)
         if not isinstance(update, Update) or update.effective_chat is None:
             return
         user = update.effective_user
-        lang = self.core.language(chat_ref(update.effective_chat), user.language_code if user else None)
-        sorry = error_reply(i18n.t(lang, "internal_error"))
+        try:
+            lang = await self.core.reply_language(chat_ref(update.effective_chat), user.language_code if user else None)
+        except Exception:  # noqa: BLE001 (the store may be what failed; apologise in the default language)
+            lang = self.core.config.bot.language
+        sorry = error_reply(texts.t(lang, "internal_error"))
         try:
             await self.sender.send(str(update.effective_chat.id), sorry, interactive=True)
         except TelegramError:

@@ -18,7 +18,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from newsdigest.handlers.reply import BulletList, Divider, Heading, Image, Inline, Paragraph, Reply, Span
+from newsdigest.reply import BulletList, Divider, Heading, Image, Inline, Paragraph, Reply, Span
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024

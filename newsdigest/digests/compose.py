@@ -1,7 +1,7 @@
 """Compose a digest (PURE): what changed per story since a chat's last digest -> Reply.
 
-No store, no clock: the loader (digests/content.py) gathers a DigestInput, this module only
-decides what to say and how much. A digest stays compact — items per story, stories per digest
+No store, no clock: the loader (digests/content.py) gathers a DigestInput from the stories layer's
+`StoryChanges` (the one definition of what changed in a story), this module only decides what to say and how much. A digest stays compact — items per story, stories per digest
 and total characters are capped, with "+N more" where something was left out — so it fits one
 Telegram message (4096) or a few Slack sections; the renderers split anything longer anyway.
 """
@@ -11,42 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from newsdigest.digests.texts import countdown, format_date, format_moment, format_value, sources, tr
-from newsdigest.handlers.reply import Block, BulletList, Heading, Inline, Reply, Span, item, text
+from newsdigest.models import ChangeKind
+from newsdigest.reply import Block, BulletList, Heading, Inline, Reply, Span, item, text
+from newsdigest.stories.ledger import When
+from newsdigest.stories.status import DeadlineChange, StoryChanges
+from newsdigest.texts import countdown, format_date, format_moment, format_value, sources, t
 
-DeadlineChangeKind = str  # added | extended | moved | passed
-_CHANGE_ORDER = {"extended": 0, "moved": 1, "added": 2, "passed": 3}
-
-
-@dataclass(frozen=True)
-class Development:
-    """A new key point, with how many outlets carried it."""
-
-    text: str
-    sources: int = 1
-    published: dt.date | None = None
-    kind: str = "fact"
-
-
-@dataclass(frozen=True)
-class DeadlineChange:
-    change: DeadlineChangeKind
-    value: str  # TIMEX3 date value (2020-11-12, 2020-09, ...)
-    what: str
-    previous: str | None = None  # the value it replaced (extended / moved)
-
-
-@dataclass(frozen=True)
-class StoryChanges:
-    name: str | None  # None: articles not assigned to a story
-    slug: str | None = None
-    developments: tuple[Development, ...] = ()  # ranked, most important first
-    deadline_changes: tuple[DeadlineChange, ...] = ()
-    status: tuple[str | None, str] | None = None  # (old, new) when the story's status changed
-
-    @property
-    def empty(self) -> bool:
-        return not (self.developments or self.deadline_changes or self.status)
+_CHANGE_ORDER = {ChangeKind.EXTENDED: 0, ChangeKind.MOVED: 1, ChangeKind.ADDED: 2, ChangeKind.PASSED: 3}
 
 
 @dataclass(frozen=True)
@@ -103,55 +74,57 @@ def compose(inp: DigestInput, opts: ComposeOptions | None = None) -> Reply | Non
     """The digest for one chat, or None when the day is quiet and skip_quiet is set."""
     opts = opts or ComposeOptions()
     lang = opts.lang
-    title = tr(lang, "title" if opts.scheduled else "title_now", date=format_date(inp.as_of, lang, weekday=True))
+    title = t(lang, "title" if opts.scheduled else "title_now", date=format_date(inp.as_of, lang, weekday=True))
     since = format_moment(inp.since, lang) if inp.since else None
     if is_quiet(inp):
         if opts.skip_quiet:
             return None
-        line = tr(lang, "nothing_new", since=since) if since else tr(lang, "nothing_new_start")
+        line = t(lang, "nothing_new", since=since) if since else t(lang, "nothing_new_start")
         return Reply((text(line),))
-    blocks: list[Block] = [Heading(title), text(tr(lang, "since", since=since) if since else tr(lang, "since_start"))]
+    blocks: list[Block] = [Heading(title), text(t(lang, "since", since=since) if since else t(lang, "since_start"))]
     budget = _Budget(opts.max_chars - len(title) - 80)
     stories = [s for s in inp.stories if not s.empty]
     for story in stories[: opts.max_stories]:
         blocks.extend(_story_blocks(story, inp, opts, budget))
     if len(stories) > opts.max_stories:
-        blocks.append(text(tr(lang, "more_stories", n=len(stories) - opts.max_stories)))
+        blocks.append(text(t(lang, "digest_more_stories", n=len(stories) - opts.max_stories)))
     blocks.extend(_upcoming_blocks(inp, opts, budget))
     return Reply(tuple(blocks))
 
 
 def _story_blocks(story: StoryChanges, inp: DigestInput, opts: ComposeOptions, budget: _Budget) -> list[Block]:
     lang = opts.lang
-    name = story.name or (tr(lang, "all_news") if len(inp.stories) == 1 else tr(lang, "other_news"))
-    lines: list[Inline] = []
-    if story.status:
-        old, new = story.status
-        lines.append(item(Span(tr(lang, "status_change", old=old, new=new) if old else tr(lang, "status_new", new=new),
-                               bold=True)))
-    changes = sorted(story.deadline_changes, key=lambda c: (_CHANGE_ORDER.get(c.change, 9), c.value))
-    lines.extend(_change_line(c, inp.as_of, lang) for c in changes[: opts.max_changes])
+    name = story.story.name or (t(lang, "all_news") if len(inp.stories) == 1 else t(lang, "other_news"))
+    changes = sorted(story.deadlines, key=lambda c: (_CHANGE_ORDER[c.kind], c.item.value))
+    lines = [_change_line(c, inp.as_of, lang) for c in changes[: opts.max_changes]]
     hidden = max(0, len(changes) - opts.max_changes)
     for dev in story.developments[: opts.max_items]:
-        lines.append(item(_clip(dev.text, opts.max_item_chars), Span(f" ({sources(lang, dev.sources)})", italic=True)))
+        n = max(1, len(dev.sources))
+        lines.append(item(_clip(dev.text, opts.max_item_chars), Span(f" ({sources(lang, n)})", italic=True)))
     hidden += max(0, len(story.developments) - opts.max_items)
     kept = [line for line in lines if budget.take(line)]
     hidden += len(lines) - len(kept)
     if not kept:
         return []
     if hidden:
-        kept.append(item(Span(tr(lang, "more", n=hidden), italic=True)))
+        kept.append(item(Span(t(lang, "more", n=hidden), italic=True)))
     return [Heading(name), BulletList(tuple(kept))]
 
 
 def _change_line(change: DeadlineChange, as_of: dt.date, lang: str) -> Inline:
-    date = format_value(change.value, lang)
-    days = _days_until(change.value, as_of)
-    note = f" ({countdown(days, lang)})" if days is not None and change.change != "passed" else ""
-    old = format_value(change.previous, lang) if change.previous else ""
-    line = tr(lang, change.change if change.change in _CHANGE_ORDER else "added",
-              date=date, countdown=note, old=old, what=_clip(change.what, 200))
+    value = change.item.value
+    day = _full_day(value)
+    note = f" ({countdown(day, as_of, lang)})" if day is not None and change.kind != ChangeKind.PASSED else ""
+    old = format_value(when_value(change.old), lang) if change.old else ""
+    line = t(lang, f"change_{change.kind}", date=format_value(value, lang), countdown=note, old=old,
+              what=_clip(change.item.what, 200))
     return item(line)
+
+
+def when_value(when: When) -> str:
+    """A ledger date back as the TIMEX3 value it is as precise as (2020-09-20, 2020-09, 2020)."""
+    day = when.lo.isoformat()
+    return day[:7] if when.precision == "month" else day[:4] if when.precision == "year" else day
 
 
 def _upcoming_blocks(inp: DigestInput, opts: ComposeOptions, budget: _Budget) -> list[Block]:
@@ -159,8 +132,8 @@ def _upcoming_blocks(inp: DigestInput, opts: ComposeOptions, budget: _Budget) ->
     rows: list[Inline] = []
     ordered = sorted(inp.upcoming, key=lambda u: u.value)
     for u in ordered[: opts.max_upcoming]:
-        days = _days_until(u.value, inp.as_of)
-        when = format_value(u.value, lang) + (f" ({countdown(days, lang)})" if days is not None else "")
+        day = _full_day(u.value)
+        when = format_value(u.value, lang) + (f" ({countdown(day, inp.as_of, lang)})" if day is not None else "")
         tail = f" — {u.story}" if u.story else ""
         rows.append(item(Span(when, bold=True), Span(f": {_clip(u.what, 200)}{tail}")))
     kept = [r for r in rows if budget.take(r)]
@@ -168,15 +141,16 @@ def _upcoming_blocks(inp: DigestInput, opts: ComposeOptions, budget: _Budget) ->
     if not kept:
         return []
     if hidden:
-        kept.append(item(Span(tr(lang, "more", n=hidden), italic=True)))
-    return [Heading(tr(lang, "upcoming", days=opts.horizon_days)), BulletList(tuple(kept))]
+        kept.append(item(Span(t(lang, "more", n=hidden), italic=True)))
+    return [Heading(t(lang, "digest_upcoming", days=opts.horizon_days)), BulletList(tuple(kept))]
 
 
-def _days_until(value: str, as_of: dt.date) -> int | None:
+def _full_day(value: str) -> dt.date | None:
+    """The day of a full TIMEX3 date value; None for a month, a year or anything else (no countdown then)."""
     if len(value) < 10:
         return None
     try:
-        return (dt.date.fromisoformat(value[:10]) - as_of).days
+        return dt.date.fromisoformat(value[:10])
     except ValueError:
         return None
 

@@ -11,8 +11,9 @@ The scheduler only says "now might be a good time"; the ledger decides. For each
 
 A crash before step 3 completes leaves a pending row: the next catch-up (at start and every minute)
 sends it once. Residual window, stated honestly: a crash after the platform accepted the message but
-before step 4 committed (one SQLite transaction, typically well under a millisecond) makes the retry
-send it a second time — no chat platform offers an idempotency key for messages, so at-least-once is
+before step 4 committed (a trip to the store's writer thread and one SQLite transaction, about a
+millisecond; the sends in flight beside it may land in that window too) makes the retry send it a
+second time — no chat platform offers an idempotency key for messages, so at-least-once is
 the best possible there. Such a retry is logged as a possible duplicate (`composed_at` was set).
 
 A second process on the same database would break exactly-once, so `acquire_instance_lease()` refuses
@@ -30,19 +31,19 @@ import socket
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TextIO
 
-from newsdigest.bot.base import Sender, SendOutcome, SendResult
 from newsdigest.clock import Clock
 from newsdigest.config import Config
 from newsdigest.digests.compose import ComposeOptions, DigestInput, compose
 from newsdigest.digests.content import load_digest_input
 from newsdigest.digests.slots import latest_slot, parse_hhmm, slot_key, slots_between, zone
-from newsdigest.handlers.reply import Reply
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatRef, DeliveryStatus, Platform
 from newsdigest.ops.metrics import METRICS
+from newsdigest.reply import Reply
+from newsdigest.sender import Sender, SendOutcome, SendResult
 from newsdigest.store.delivery_repo import ScheduledSubscription
-from newsdigest.store.store import LeaseHeldError, Store
+from newsdigest.store.store import LeaseHeldError, LeaseRepo, LedgerStore, Store
+from newsdigest.stories.service import ensure_assigned
 
 log = logging.getLogger("newsdigest.digests")
 
@@ -105,7 +106,7 @@ def default_holder() -> str:
 class InstanceLease:
     """This process's claim on the database; renewed in the background, released on stop."""
 
-    def __init__(self, store: Store, holder: str, *, ttl: dt.timedelta = LEASE_TTL,
+    def __init__(self, store: LeaseRepo, holder: str, *, ttl: dt.timedelta = LEASE_TTL,
                  renew_seconds: float = LEASE_RENEW_SECONDS) -> None:
         self.store = store
         self.holder = holder
@@ -120,6 +121,7 @@ class InstanceLease:
         self.held = True
 
     def renew(self) -> bool:
+        """Sync (for the writer thread); the renewal task awaits it through the store's gateway."""
         try:
             self.acquire()
         except LeaseHeldError as exc:
@@ -131,7 +133,7 @@ class InstanceLease:
     async def _renew_forever(self) -> None:
         while True:
             await asyncio.sleep(self.renew_seconds)
-            self.renew()
+            await self.store.gateway.write(self.renew)
 
     def start(self) -> asyncio.Task[None]:
         """Start the renewal task (call inside the running loop)."""
@@ -146,11 +148,11 @@ class InstanceLease:
                 await self._task
             self._task = None
         if self.held:
-            self.store.release_lease(INSTANCE_LEASE, self.holder)
+            await self.store.gateway.write(self.store.release_lease, INSTANCE_LEASE, self.holder)
             self.held = False
 
 
-def acquire_instance_lease(store: Store, holder: str | None = None, *, ttl: dt.timedelta = LEASE_TTL,
+def acquire_instance_lease(store: LeaseRepo, holder: str | None = None, *, ttl: dt.timedelta = LEASE_TTL,
                            renew_seconds: float = LEASE_RENEW_SECONDS) -> InstanceLease:
     """Take the instance lease or raise LeaseHeldError ("another newsdigest (host:pid) is running on …").
 
@@ -180,7 +182,8 @@ class Deliverer:
         max_attempts: int = MAX_ATTEMPTS,
         concurrency: int = 256,
     ) -> None:
-        self.store = store
+        self.store = store  # the whole store for loading the digest's content (stories layer)
+        self.ledger: LedgerStore = store  # the part the ledger work touches
         self.config = config
         self.clock = clock
         self.senders = dict(senders)
@@ -200,7 +203,7 @@ class Deliverer:
     def due(self, now: dt.datetime | None = None) -> list[DueDigest]:
         """Every (chat, slot) in the grace window that the ledger does not list as final, oldest first."""
         now = now or self.clock.now()
-        return self._due(self.store.scheduled_subscriptions(), now, now - self.grace)
+        return self._due(self.ledger.scheduled_subscriptions(), now, now - self.grace)
 
     def _due(self, subs: list[ScheduledSubscription], now: dt.datetime, window_start: dt.datetime) -> list[DueDigest]:
         groups: dict[tuple[str, str, str], list[tuple[dt.datetime, ScheduledSubscription]]] = {}
@@ -212,9 +215,9 @@ class Deliverer:
                 continue
             for slot in slots_between(at, tz, max(window_start, sub.effective_from), now):
                 groups.setdefault((sub.platform, sub.chat_id, slot_key(slot)), []).append((slot, sub))
-        states = self.store.delivery_states(groups)
+        states = self.ledger.delivery_states(groups)
         out = [
-            DueDigest(ChatRef(key[0], key[1]), members[0][0], tuple(s for _, s in members))
+            DueDigest(ChatRef(Platform(key[0]), key[1]), members[0][0], tuple(s for _, s in members))
             for key, members in groups.items()
             if key not in states or not states[key].final
         ]
@@ -224,19 +227,21 @@ class Deliverer:
 
     async def catch_up(self, now: dt.datetime | None = None) -> list[DeliveryResult]:
         """Send every due digest not yet sent (at start, and every minute: missed slots, pending retries)."""
-        return await self.deliver_all(self.due(now))
+        return await self.deliver_all(await self.store.gateway.read(self.due, now))
 
     async def run_subscription(self, sub_id: int) -> DeliveryResult | None:
         """The scheduler's job for one subscription: its latest slot, if the ledger has not settled it."""
-        now = self.clock.now()
-        subs = [s for s in self.store.scheduled_subscriptions_of(sub_id)]
+        due = await self.store.gateway.read(self._latest_due, sub_id, self.clock.now())
+        return await self.deliver(due) if due else None
+
+    def _latest_due(self, sub_id: int, now: dt.datetime) -> DueDigest | None:
+        subs = self.ledger.scheduled_subscriptions_of(sub_id)
         mine = next((s for s in subs if s.id == sub_id), None)
         if mine is None:
             return None
         slot = latest_slot(parse_hhmm(mine.time), zone(mine.tz), now)
         dues = self._due(subs, now, slot)
-        due = next((d for d in dues if d.key == slot_key(slot)), None)
-        return await self.deliver(due) if due else None
+        return next((d for d in dues if d.key == slot_key(slot)), None)
 
     async def deliver_all(self, dues: list[DueDigest]) -> list[DeliveryResult]:
         sem = asyncio.Semaphore(self.concurrency)
@@ -258,27 +263,39 @@ class Deliverer:
             self._in_flight.discard(key)
 
     async def _deliver(self, due: DueDigest) -> DeliveryResult:
+        sender = self.senders.get(due.chat.platform)
+        # Claim, compose and note "composed" in one trip to the writer thread: one hop before the send, one after.
+        ready = await self.store.gateway.write(self._prepare, due, sender is not None)
+        if isinstance(ready, DeliveryResult):
+            return ready
+        attempts, loaded_at, reply = ready
+        assert sender is not None
+        result = await self._send(sender, due.chat, reply)
+        return await self._record(due, attempts, loaded_at, result)
+
+    def _prepare(self, due: DueDigest, can_send: bool) -> DeliveryResult | tuple[int, dt.datetime, Reply]:
+        """Steps 1-2 of the module docstring, on the writer: the settled result, or (attempts, loaded_at, reply)."""
         chat, slot = due.chat, due.key
-        claim = self.store.claim_delivery(chat.platform, chat.chat_id, slot, due.subscriptions[0].id,
-                                          max_attempts=self.max_attempts)
+        claim = self.ledger.claim_delivery(chat.platform, chat.chat_id, slot, due.subscriptions[0].id,
+                                           max_attempts=self.max_attempts)
         if claim is None:
             return DeliveryResult(chat, slot, "done")
         if claim.composed_before:
             log.warning("digest retry chat=%s slot=%s attempt=%d: an earlier attempt was composed and may have "
                         "reached the platform before a crash (possible duplicate)", chat.key, slot, claim.attempts)
+        if not self._cached(due):
+            ensure_assigned(self.store)  # clustering writes: here on the writer, before the content is loaded
         loaded_at, inp = self._input(due)
         reply = compose(inp, ComposeOptions(lang=due.lang, skip_quiet=self.config.digest.skip_quiet))
         now = self.clock.now()
         if reply is None:
-            self.store.finish_delivery(chat.platform, [chat.chat_id], slot, "skipped", at=now, detail="quiet day")
+            self.ledger.finish_delivery(chat.platform, [chat.chat_id], slot, DeliveryStatus.SKIPPED, at=now, detail="quiet day")
             return DeliveryResult(chat, slot, "skipped")
-        sender = self.senders.get(chat.platform)
-        if sender is None:
-            self.store.note_attempt_failed(chat.platform, chat.chat_id, slot, f"no sender for {chat.platform}")
+        if not can_send:
+            self.ledger.note_attempt_failed(chat.platform, chat.chat_id, slot, f"no sender for {chat.platform}")
             return DeliveryResult(chat, slot, "retry", detail="no sender")
-        self.store.note_composed(chat.platform, chat.chat_id, slot, now)
-        result = await self._send(sender, chat, reply)
-        return self._record(due, claim.attempts, loaded_at, result)
+        self.ledger.note_composed(chat.platform, chat.chat_id, slot, now)
+        return claim.attempts, loaded_at, reply
 
     async def _send(self, sender: Sender, chat: ChatRef, reply: Reply) -> SendResult:
         try:
@@ -288,135 +305,61 @@ class Deliverer:
             log.warning("digest send raised chat=%s: %r", chat.key, exc)
             return SendResult(SendOutcome.FAILED, detail=repr(exc))
 
-    def _record(self, due: DueDigest, attempts: int, loaded_at: dt.datetime, result: SendResult) -> DeliveryResult:
+    async def _record(self, due: DueDigest, attempts: int, loaded_at: dt.datetime, result: SendResult
+                      ) -> DeliveryResult:
+        """Step 4 in one trip to the writer; the scheduler hears of a gone chat back on the loop."""
+        done = await self.store.gateway.write(self._settle, due, attempts, loaded_at, result)
+        if done.status == "gone" and self.on_change:
+            self.on_change()
+        return done
+
+    def _settle(self, due: DueDigest, attempts: int, loaded_at: dt.datetime, result: SendResult) -> DeliveryResult:
         chat, slot, now = due.chat, due.key, self.clock.now()
         if result.outcome is SendOutcome.SENT:
             ids = [chat.chat_id]
             if result.new_chat_id and result.new_chat_id != chat.chat_id:
                 # The ledger follows the chat (a no-op when the adapter has already migrated it).
-                self.store.migrate_chat(chat.platform, chat.chat_id, result.new_chat_id)
+                self.ledger.migrate_chat(chat.platform, chat.chat_id, result.new_chat_id)
                 ids.append(result.new_chat_id)
-            self.store.finish_delivery(chat.platform, ids, slot, "sent", at=now, messages=result.messages,
-                                       detail=result.detail or None, subscription_ids=[s.id for s in due.subscriptions],
-                                       digest_at=loaded_at)
+            self.ledger.finish_delivery(chat.platform, ids, slot, DeliveryStatus.SENT, at=now, messages=result.messages,
+                                        detail=result.detail or None,
+                                        subscription_ids=[s.id for s in due.subscriptions], digest_at=loaded_at)
             METRICS.digest_sent(chat.platform)
             log.info("digest sent chat=%s slot=%s messages=%d", chat.key, slot, result.messages)
             return DeliveryResult(chat, slot, "sent", result.messages)
         if result.outcome is SendOutcome.GONE:
-            self.store.deactivate_chat(chat, result.detail or "gone")
-            self.store.finish_delivery(chat.platform, [chat.chat_id], slot, "gone", at=now, detail=result.detail)
+            self.ledger.deactivate_chat(chat, result.detail or "gone")
+            self.ledger.finish_delivery(chat.platform, [chat.chat_id], slot, DeliveryStatus.GONE, at=now, detail=result.detail)
             log.info("digest chat gone chat=%s slot=%s: subscriptions deactivated", chat.key, slot)
-            if self.on_change:
-                self.on_change()
             return DeliveryResult(chat, slot, "gone", detail=result.detail)
         if attempts >= self.max_attempts:
-            self.store.finish_delivery(chat.platform, [chat.chat_id], slot, "failed", at=now, detail=result.detail)
+            self.ledger.finish_delivery(chat.platform, [chat.chat_id], slot, DeliveryStatus.FAILED, at=now, detail=result.detail)
             METRICS.digest_failed(chat.platform)
             log.error("digest failed for good chat=%s slot=%s: %s", chat.key, slot, result.detail)
             return DeliveryResult(chat, slot, "failed", detail=result.detail)
-        self.store.note_attempt_failed(chat.platform, chat.chat_id, slot, result.detail or "send failed")
+        self.ledger.note_attempt_failed(chat.platform, chat.chat_id, slot, result.detail or "send failed")
         return DeliveryResult(chat, slot, "retry", detail=result.detail)
+
+    def _key(self, due: DueDigest) -> tuple[object, ...]:
+        since = due.since.astimezone(due.slot.tzinfo) if due.since else None
+        return (since, due.stories, due.slot.date(), self.clock.replaying)
+
+    def _cached(self, due: DueDigest) -> bool:
+        hit = self._cache.get(self._key(due))
+        return hit is not None and time.monotonic() - hit[0] < INPUT_CACHE_SECONDS
 
     def _input(self, due: DueDigest) -> tuple[dt.datetime, DigestInput]:
         """The digest content, shared briefly across a fan-out (same since, stories and day)."""
         now = self.clock.now()
         as_of = due.slot.date()
         since = due.since.astimezone(due.slot.tzinfo) if due.since else None
-        key = (since, due.stories, as_of, self.clock.replaying)
+        key = self._key(due)
         mono = time.monotonic()
         hit = self._cache.get(key)
         if hit and mono - hit[0] < INPUT_CACHE_SECONDS:
             return hit[1], hit[2]
         if len(self._cache) > 1024:
             self._cache.clear()
-        inp = load_digest_input(self.store, as_of=as_of, since=since, stories=due.stories,
-                                replay=self.clock.replaying)
+        inp = load_digest_input(self.store, as_of=as_of, since=since, stories=due.stories)
         self._cache[key] = (mono, now, inp)
         return now, inp
-
-
-# -- on demand: the /digest command and `newsdigest digest` ----------------------------------------------
-
-
-def parse_chat(value: str) -> ChatRef:
-    """'console' -> the console chat; 'telegram:-100123' / 'slack:C024BE91L' -> that chat."""
-    value = value.strip()
-    if value in ("", "console"):
-        return ChatRef("console", "console")
-    platform, sep, chat_id = value.partition(":")
-    if not sep or platform not in ("console", "telegram", "slack") or not chat_id:
-        raise ValueError(f"not a chat: {value!r} (use console, telegram:CHAT_ID or slack:CHANNEL_ID)")
-    return ChatRef(platform, chat_id)
-
-
-def _chat_zone(store: Store, config: Config, chat: ChatRef) -> str:
-    subs = store.subscriptions_for(chat)
-    return subs[0].tz if subs else config.bot.timezone
-
-
-def compose_for_chat(store: Store, config: Config, clock: Clock, chat: ChatRef, *, lang: str | None = None) -> Reply:
-    """The digest this chat would get now: what changed since its last digest (everything, for a first one).
-
-    Never recorded in the ledger and never moves last_digest_at: asking is not receiving the scheduled digest.
-    """
-    tz = zone(_chat_zone(store, config, chat))
-    now = clock.now().astimezone(tz)
-    as_of = clock.as_of or now.date()
-    since = store.last_digest_at(chat.platform, chat.chat_id)
-    if since is not None and since > clock.now():
-        since = None  # replaying a day before the last digest: show that day's world from the start
-    subs = store.subscriptions_for(chat)
-    stories = None if not subs or any(s.story is None for s in subs) else frozenset(s.story for s in subs if s.story)
-    lang = lang or (subs[0].lang if subs else None) or store.chat_lang(chat) or config.bot.language
-    inp = load_digest_input(store, as_of=as_of, since=since.astimezone(tz) if since else None, stories=stories,
-                            replay=clock.replaying)
-    reply = compose(inp, ComposeOptions(lang=lang, scheduled=False))
-    assert reply is not None  # skip_quiet is off: a quiet day still answers
-    return reply
-
-
-@dataclass(frozen=True)
-class DigestRun:
-    reply: Reply
-    result: SendResult | None  # None for --dry-run
-
-
-async def run_digest_now(
-    store: Store, config: Config, clock: Clock, chat: ChatRef, *, sender: Sender | None = None, dry_run: bool = False,
-) -> DigestRun:
-    """`newsdigest digest [--chat ID] [--dry-run] [--as-of DATE]`: compose, and unless dry-run send it.
-
-    A sent digest is recorded in the ledger under slot `manual:<local time>` and moves last_digest_at,
-    so the next scheduled digest continues from here.
-    """
-    reply = compose_for_chat(store, config, clock, chat)
-    if dry_run or sender is None:
-        return DigestRun(reply, None)
-    now = clock.now()
-    slot = "manual:" + now.astimezone(zone(_chat_zone(store, config, chat))).isoformat(timespec="seconds")
-    claim = store.claim_delivery(chat.platform, chat.chat_id, slot, None, max_attempts=1)
-    result = await sender.send(chat.chat_id, reply)
-    if claim is not None:
-        status = {SendOutcome.SENT: "sent", SendOutcome.GONE: "gone"}.get(result.outcome, "failed")
-        subs = [s.id for s in store.subscriptions_for(chat)]
-        store.finish_delivery(chat.platform, [chat.chat_id], slot, status, at=now, messages=result.messages,
-                              detail=result.detail or None, subscription_ids=subs, digest_at=now)
-    if result.outcome is SendOutcome.GONE:
-        store.deactivate_chat(chat, result.detail or "gone")
-    return DigestRun(reply, result)
-
-
-class ConsoleSender:
-    """A Sender for platform "console": prints the rendered plain text to a stream."""
-
-    platform = "console"
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-
-    async def send(self, chat_id: str, reply: Reply) -> SendResult:
-        from newsdigest.bot.console import render_console
-
-        self.stream.write(render_console(reply) + "\n")
-        self.stream.flush()
-        return SendResult(SendOutcome.SENT, messages=1)

@@ -13,6 +13,7 @@ the ledger has not settled (delivery.py). A cron job firing is only the punctual
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 
@@ -40,9 +41,10 @@ def cron_trigger(time: str, tz: str) -> CronTrigger:
 class DigestScheduler:
     """Owns the AsyncIOScheduler: one job per subscription plus the catch-up job.
 
-    app.py: `sched = DigestScheduler(deliverer)`, `sched.start()` inside the running loop (it rebuilds
-    from the database and runs a catch-up at once), pass `sched.rebuild` as Core.on_subscriptions_changed,
-    `sched.shutdown()` at exit.
+    app.py: `sched = DigestScheduler(deliverer)`, `await sched.start()` inside the running loop (it rebuilds
+    from the database and runs a catch-up at once), pass `sched.request_rebuild` (thread-safe) as
+    Core.on_subscriptions_changed, `sched.shutdown()` at exit. The subscriptions are read through the store's
+    gateway; only the job table is touched on the loop.
     """
 
     def __init__(self, deliverer: Deliverer, *, catch_up_seconds: float = CATCH_UP_SECONDS,
@@ -51,15 +53,19 @@ class DigestScheduler:
         self.catch_up_seconds = catch_up_seconds
         self.scheduler = scheduler or AsyncIOScheduler(timezone=dt.UTC)
         self._signatures: dict[int, tuple[str, str]] = {}
+        self._refreshing: asyncio.Lock | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._pending: set[asyncio.Task[int]] = set()
         deliverer.on_change = deliverer.on_change or self._rebuild_after_change
 
     @property
     def running(self) -> bool:
         return bool(self.scheduler.running)
 
-    def start(self, *, catch_up_now: bool = True) -> None:
+    async def start(self, *, catch_up_now: bool = True) -> None:
         """Start inside the running event loop: rebuild jobs, then catch up (now, and every minute)."""
-        self.rebuild()
+        self._loop = asyncio.get_running_loop()
+        await self.refresh()
         first = dt.datetime.now(dt.UTC) if catch_up_now else None
         self.scheduler.add_job(
             self._catch_up, IntervalTrigger(seconds=self.catch_up_seconds, timezone=dt.UTC), id=CATCH_UP_JOB,
@@ -73,10 +79,31 @@ class DigestScheduler:
             self.scheduler.shutdown(wait=False)
 
     def rebuild(self) -> int:
+        """Sync rebuild, for code that is not on the event loop (tests, scripts); the app uses `refresh`."""
+        return self._apply(self._wanted())
+
+    async def refresh(self) -> int:
         """Bring the jobs in line with the active subscriptions; returns how many subscription jobs exist."""
-        wanted: dict[int, tuple[str, str]] = {}
-        for sub in self.deliverer.store.scheduled_subscriptions():
-            wanted[sub.id] = (sub.time, sub.tz)
+        if self._refreshing is None:
+            self._refreshing = asyncio.Lock()
+        async with self._refreshing:  # one snapshot at a time, so an older one never lands after a newer one
+            return self._apply(await self.deliverer.ledger.gateway.read(self._wanted))
+
+    def request_rebuild(self) -> None:
+        """Thread-safe: a command on a gateway thread changed subscriptions; refresh on the loop soon."""
+        if self._loop is None or self._loop.is_closed():
+            return
+        self._loop.call_soon_threadsafe(self._spawn_refresh)
+
+    def _spawn_refresh(self) -> None:
+        task = asyncio.ensure_future(self.refresh())
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    def _wanted(self) -> dict[int, tuple[str, str]]:
+        return {sub.id: (sub.time, sub.tz) for sub in self.deliverer.ledger.scheduled_subscriptions()}
+
+    def _apply(self, wanted: dict[int, tuple[str, str]]) -> int:
         for sub_id in [s for s in self._signatures if s not in wanted]:
             self._remove(sub_id)
         for sub_id, (time, tz) in wanted.items():
@@ -99,7 +126,7 @@ class DigestScheduler:
         return len(wanted)
 
     def _rebuild_after_change(self) -> None:
-        self.rebuild()
+        self._spawn_refresh()  # called on the loop by the deliverer (a chat is gone)
 
     def _remove(self, sub_id: int) -> None:
         if self._signatures.pop(sub_id, None) is not None:

@@ -12,10 +12,12 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from newsdigest.errors import UserError
+
 _HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
-class BadTimeError(ValueError):
+class BadTimeError(UserError):
     """Not a time of day in 24-hour HH:MM form."""
 
 

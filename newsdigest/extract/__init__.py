@@ -14,7 +14,9 @@ from newsdigest.extract.clean import find_removed
 from newsdigest.extract.deadlines import find_deadlines
 from newsdigest.extract.entities import find_actors
 from newsdigest.extract.keypoints import rank_key_points
+from newsdigest.extract.lang import detect_lang
 from newsdigest.extract.sentences import SpanSet, Unit, split
+from newsdigest.extract.temporal import tag
 from newsdigest.extract.types import DeadlineRec, Extraction, KeyPointRec, Removed, Timex
 
 __all__ = ["DeadlineRec", "Extraction", "KeyPointRec", "Removed", "Timex", "extract", "extract_with"]
@@ -34,7 +36,7 @@ def extract(
     title: str | None = None,
 ) -> Extraction:
     """One article's extraction (the `newsdigest extract FILE --json` object is `.as_dict()`)."""
-    return extract_with(text, published=published, lang=lang, title=title, tagger=_tagger(), detector=_detector())
+    return extract_with(text, published=published, lang=lang, title=title, tagger=tag, detector=detect_lang)
 
 
 def extract_with(
@@ -94,7 +96,7 @@ def _language(text: str, lang: str | None, detector: Detector | None) -> str:
     if detector is not None:
         try:
             found = detector(text)
-        except Exception:
+        except Exception:  # noqa: BLE001 (extraction never crashes on bad input: the hint counts below decide)
             found = None
         if found in ("de", "en"):
             return found
@@ -107,7 +109,7 @@ def _tag(text: str, lang: str, pub: dt.date | None, tagger: Tagger | None, error
         return []
     try:
         found = list(tagger(text, lang=lang, anchor=pub))
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 (never crash on bad input: the failure is recorded in the result)
         errors.append(f"temporal: {type(exc).__name__}: {exc}"[:200])
         return []
     ok = [t for t in found if 0 <= t.start < t.end <= len(text) and text[t.start : t.end] == t.text]
@@ -122,18 +124,3 @@ def _infer_title(text: str, units: Sequence[Unit], skip: SpanSet) -> str | None:
         return text[u.start : u.end] if u.kind == "headline" else None
     return None
 
-
-def _tagger() -> Tagger | None:
-    try:
-        from newsdigest.extract.temporal import tag
-    except ImportError:  # the tagger module is built alongside; without it there are no dates
-        return None
-    return tag
-
-
-def _detector() -> Detector | None:
-    try:
-        from newsdigest.extract.lang import detect_lang
-    except ImportError:
-        return None
-    return detect_lang

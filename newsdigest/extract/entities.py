@@ -21,6 +21,7 @@ from functools import lru_cache
 from itertools import accumulate
 
 from newsdigest.extract.sentences import SpanSet, Unit
+from newsdigest.extract.temporal import lexicon as lx
 
 __all__ = ["find_actors"]
 
@@ -647,7 +648,7 @@ _PLACES = frozenset(
         "states",
     ]
 )
-_STOP = frozenset(
+_STOP_WORDS = frozenset(
     [
         "app",
         "apps",
@@ -743,41 +744,6 @@ _STOP = frozenset(
         "info",
         "iphone",
         "android",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "januar",
-        "jänner",
-        "februar",
-        "märz",
-        "mai",
-        "juni",
-        "juli",
-        "oktober",
-        "dezember",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "montag",
-        "dienstag",
-        "mittwoch",
-        "donnerstag",
-        "freitag",
-        "samstag",
-        "sonntag",
         "sonntagabend",
         "ich",
         "i",
@@ -806,6 +772,7 @@ _STOP = frozenset(
         "more",
     ]
 )
+_STOP = _STOP_WORDS | lx.MONTH_NAMES | lx.WEEKDAY_WORDS  # month and weekday names are never actors
 _GERMAN_NOUN_SUFFIX = re.compile(
     r"(?:ung|ungen|heit|heiten|keit|keiten|schaft|schaften|tion|tionen|tät|täten|ismus|nisse|nis|ling|linge|ment|"
     r"ierung|erei|chen|lein|sicht|nahme|wesen|werk|zeug|gang|bereich|recht|gesetz|markt|politik)$"

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from newsdigest.extract.sentences import SpanSet, Unit
 from newsdigest.extract.types import DeadlineRec, KeyPointRec, Timex
+from newsdigest.models import KeyPointKind
 
 __all__ = ["rank_key_points"]
 
@@ -109,18 +110,18 @@ def _has_digit(s: str, has_num: bool) -> bool:
     return has_num or any(map(str.isdigit, _ASCII.sub("", s)))
 
 
-def _kind(s: str, u: Unit, dl_spans: list[tuple[int, int]], has_num: bool, has_actor: bool) -> str:
+def _kind(s: str, u: Unit, dl_spans: list[tuple[int, int]], has_num: bool, has_actor: bool) -> KeyPointKind:
     k = bisect.bisect_left(dl_spans, (u.start, -1))
     if k < len(dl_spans) and dl_spans[k][0] < u.end:
-        return "deadline"
+        return KeyPointKind.DEADLINE
     quoted = sum(len(m.group()) for m in _QUOTE.finditer(s))
     if quoted >= 0.5 * len(s) or (_QUOTE_OPEN.match(s) and quoted > 0):
-        return "quote"
+        return KeyPointKind.QUOTE
     if ("illi" in s or _has_digit(s, has_num)) and _FIGURE.search(s):
-        return "figure"
+        return KeyPointKind.FIGURE
     if has_actor and _is_past(s):
-        return "event"
-    return "fact"
+        return KeyPointKind.EVENT
+    return KeyPointKind.FACT
 
 
 def _is_past(s: str) -> bool:

@@ -15,7 +15,9 @@ import re
 from dataclasses import dataclass
 from itertools import islice
 
-__all__ = ["SpanSet", "Unit", "count_words", "paragraphs", "split", "words"]
+from newsdigest.extract.temporal import lexicon as lx
+
+__all__ = ["SpanSet", "Unit", "count_words", "paragraphs", "sentence_at", "split", "words"]
 
 HEADLINE_MAX_WORDS = 14
 _FINAL = ".!?…:;\"“”»«'’)]"
@@ -135,44 +137,7 @@ _ABBREV = frozenset(
         "univ",
     ]
 )
-_MONTHS = frozenset(
-    [
-        "januar",
-        "jänner",
-        "februar",
-        "feber",
-        "märz",
-        "april",
-        "mai",
-        "juni",
-        "juli",
-        "august",
-        "september",
-        "oktober",
-        "november",
-        "dezember",
-        "jan",
-        "feb",
-        "mär",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "okt",
-        "nov",
-        "dez",
-        "january",
-        "february",
-        "march",
-        "may",
-        "june",
-        "july",
-        "october",
-        "december",
-    ]
-)
+_MONTHS = lx.MONTH_WORDS
 # sentence starters that make "3. Die …" a real boundary despite the ordinal-looking number
 _STARTERS = frozenset(
     [
@@ -312,6 +277,20 @@ def split(text: str) -> list[Unit]:
                 start = m.end()
         _add(units, line, ps, pi, start, len(line))
     return units
+
+
+def sentence_at(text: str, start: int, end: int) -> tuple[int, int]:
+    """The bounds of the sentence(s) holding text[start:end], by the same rules as `split` (an ordinal such as
+    "12. November" ends no sentence). Only the paragraph (line) around the span is split."""
+    if not 0 <= start <= end <= len(text):
+        return start, start
+    lo = max(text.rfind(c, 0, start) for c in "\n\r\u2028\u2029") + 1
+    ends = [i for c in "\n\r\u2028\u2029" if (i := text.find(c, end)) != -1]
+    hi = min(ends) if ends else len(text)
+    units = [u for u in split(text[lo:hi]) if u.start + lo < max(end, start + 1) and u.end + lo > start]
+    if not units:
+        return start, end
+    return units[0].start + lo, units[-1].end + lo
 
 
 def _add(units: list[Unit], line: str, ps: int, pi: int, start: int, end: int) -> None:

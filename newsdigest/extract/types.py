@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from newsdigest.models import KeyPointKind
+
 
 @dataclass(frozen=True)
 class Timex:
@@ -26,6 +28,9 @@ class DeadlineRec:
     value: str
     what: str
     supersedes: str | None = None
+    kind: str = "deadline"  # deadline (someone must act by then) | expiry (something in force ends then)
+    reason: str = ""  # the decision that made it a key date, e.g. "deadline: 'bis zum' + obligation 'muss'"
+    retired: bool = False  # the text says this date no longer holds ("no longer applies", "ursprünglich")
 
 
 @dataclass(frozen=True)
@@ -33,7 +38,7 @@ class KeyPointRec:
     start: int
     end: int
     text: str
-    kind: str  # event | deadline | figure | quote | fact
+    kind: KeyPointKind
     score: float
 
 

@@ -7,70 +7,120 @@ they never look inside the store themselves.
 from __future__ import annotations
 
 import logging
-import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from newsdigest import texts
 from newsdigest.clock import Clock
 from newsdigest.config import Config
-from newsdigest.handlers import i18n
+from newsdigest.errors import StoreBusyError
+from newsdigest.handlers import digest_cmds, feed_cmds, general, story_cmds
 from newsdigest.handlers.context import CommandContext
-from newsdigest.handlers.registry import COMMANDS, CommandSpec, UsageError, parse_command
-from newsdigest.handlers.reply import Reply, error_reply
-from newsdigest.models import ChatRef
+from newsdigest.handlers.registry import COMMANDS, CommandSpec, UsageError, command_list, parse_command
+from newsdigest.models import ChatRef, Platform
+from newsdigest.reply import Reply, error_reply
 
 if TYPE_CHECKING:
     from newsdigest.store.store import Store
 
 log = logging.getLogger("newsdigest.handlers")
 
+COMMAND_MODULES = (digest_cmds, feed_cmds, general, story_cmds)  # importing them registers their commands
+QUOTE_LIMIT = 64  # user text quoted back in an error reply is cut to this many characters
+
 # Observers of answered commands (metrics); called with (platform, command, seconds, ok).
 CommandObserver = Callable[[str, str, float, bool], None]
 
 
-def _load_commands() -> None:
-    # Importing the modules registers their commands.
-    from newsdigest.handlers import digest_cmds, feed_cmds, general, story_cmds  # noqa: F401
-
-
 def all_commands() -> dict[str, CommandSpec]:
     """Every registered command (for help texts and platform menus)."""
-    _load_commands()
     return COMMANDS
 
 
-def dispatch(ctx: CommandContext, line: str) -> Reply:
-    """Parse one chat line and run its command. Unknown commands and bad arguments get a helpful reply."""
-    _load_commands()
+def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """User text as an error reply quotes it: one line, at most `limit` characters."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def not_a_command(lang: str, line: str) -> Reply:
+    """Plain text where a command was expected: a one-line hint, not the whole help."""
+    return error_reply(texts.t(lang, "not_a_command", line=quote(line)))
+
+
+def _resolve(ctx: CommandContext, line: str) -> tuple[CommandSpec, str] | Reply:
+    """The command and its arguments, or the reply for an unknown, unparseable or forbidden one."""
     parsed = parse_command(line)
     if parsed is None:
-        return error_reply(i18n.t(ctx.lang, "not_a_command", line=line.strip()[:60]), *i18n.command_list(ctx.lang))
+        return not_a_command(ctx.lang, line)
     spec = COMMANDS.get(parsed.name)
     if spec is None:
-        return error_reply(i18n.t(ctx.lang, "unknown_command", name=parsed.name), *i18n.command_list(ctx.lang))
+        return error_reply(texts.t(ctx.lang, "unknown_command", name=quote(parsed.name)), *command_list(ctx.lang))
     if spec.admin and not ctx.is_admin:
-        return error_reply(i18n.t(ctx.lang, "admin_only", name=spec.name))
+        return error_reply(texts.t(ctx.lang, "admin_only", name=spec.name))
+    return spec, parsed.args
+
+
+def _usage(ctx: CommandContext, spec: CommandSpec, exc: UsageError) -> Reply:
+    return error_reply(f"{exc}\n{texts.t(ctx.lang, 'usage')}: {spec.usage()}")
+
+
+def dispatch(ctx: CommandContext, line: str) -> Reply:
+    """Parse one chat line and run its command. Unknown commands and bad arguments get a helpful reply.
+
+    Sync: for code already on a worker thread. A coroutine command (addfeed) needs `dispatch_async`.
+    """
+    resolved = _resolve(ctx, line)
+    if isinstance(resolved, Reply):
+        return resolved
+    spec, args = resolved
     try:
-        return spec.handler(ctx, parsed.args)
+        reply = spec.handler(ctx, args)
     except UsageError as exc:
-        return error_reply(f"{exc}\n{i18n.t(ctx.lang, 'usage')}: {spec.usage()}")
+        return _usage(ctx, spec, exc)
+    if not isinstance(reply, Reply):  # a coroutine command called from sync code: never started
+        reply.close()  # type: ignore[attr-defined]
+        raise TypeError(f"/{spec.name} is a coroutine command: answer it with Core.respond()")
+    return reply
+
+
+async def dispatch_async(ctx: CommandContext, line: str) -> Reply:
+    """`dispatch` from the event loop: sync commands run on the gateway (writer thread when they write)."""
+    gateway = ctx.store.gateway
+    resolved = await gateway.read(_resolve, ctx, line)
+    if isinstance(resolved, Reply):
+        return resolved
+    spec, args = resolved
+    if not spec.is_async:
+        return await (gateway.write if spec.writes else gateway.read)(dispatch, ctx, line)
+    try:
+        reply = spec.handler(ctx, args)
+        assert not isinstance(reply, Reply)
+        return await reply
+    except UsageError as exc:
+        return _usage(ctx, spec, exc)
 
 
 @dataclass
 class Core:
-    """What adapters hold: the store, configuration and clock, plus hooks for the scheduler and metrics."""
+    """What adapters hold: the store, configuration and clock, plus hooks for the scheduler and metrics.
+
+    Adapters reach the store only through the Core's coroutines (`respond`, `chat_seen`, `chat_gone`,
+    `chat_moved`, `reply_language`), which run the sync work on the store's gateway threads.
+    """
 
     store: Store
     config: Config
     clock: Clock
-    on_subscriptions_changed: Callable[[], None] | None = None
+    on_subscriptions_changed: Callable[[], object] | None = None  # its result is ignored
     observer: CommandObserver | None = None
+    _known_chats: set[str] = field(default_factory=set, repr=False)
 
     def is_admin(self, chat: ChatRef, user_id: str | None, user_name: str | None = None) -> bool:
         """Console users are admins; on platforms, `admins` lists user ids or @usernames."""
-        if chat.platform == "console":
+        if chat.platform == Platform.CONSOLE:
             return True
         admins = {"telegram": self.config.telegram.admins, "slack": self.config.slack.admins}.get(chat.platform, ())
         names = {a.lstrip("@").lower() for a in admins if a.startswith("@")}
@@ -83,7 +133,7 @@ class Core:
             return override
         if user_lang:
             code = user_lang.lower()[:2]
-            if code in i18n.LANGUAGES:
+            if code in texts.LANGUAGES:
                 return code
         return self.config.bot.language
 
@@ -105,25 +155,66 @@ class Core:
         self, chat: ChatRef, line: str, user_id: str | None = None, user_lang: str | None = None,
         *, user_name: str | None = None,
     ) -> Reply:
-        """Answer one command line; never raises for bad input (logs and apologises on internal errors)."""
-        started = time.perf_counter()
-        _load_commands()
-        line = line.encode("utf-8", "replace").decode("utf-8")  # lone surrogates cannot be stored or sent
-        parsed = parse_command(line)
-        name = parsed.name if parsed and parsed.name in COMMANDS else "unknown"
+        """Answer one command line from sync code; never raises for bad input (logs and apologises on errors)."""
+        started, line, name = self._begin(line)
         ctx = self.context(chat, user_id, user_lang, user_name)
         try:
             reply = dispatch(ctx, line)
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc):
-                log.exception("command failed platform=%s chat=%s command=%s", chat.platform, chat.chat_id, name)
-                reply = error_reply(i18n.t(ctx.lang, "internal_error"))
-            else:
-                log.warning("command busy platform=%s chat=%s command=%s: %s", chat.platform, chat.chat_id, name, exc)
-                reply = error_reply(i18n.t(ctx.lang, "database_busy"))
-        except Exception:
-            log.exception("command failed platform=%s chat=%s command=%s", chat.platform, chat.chat_id, name)
-            reply = error_reply(i18n.t(ctx.lang, "internal_error"))
+        except Exception as exc:  # noqa: BLE001 (never raises for a command: _failed logs it and apologises)
+            reply = self._failed(ctx, name, exc)
+        return self._finish(chat, name, reply, started)
+
+    async def respond(
+        self, chat: ChatRef, line: str, user_id: str | None = None, user_lang: str | None = None,
+        *, user_name: str | None = None, title: str | None = None,
+    ) -> Reply:
+        """`answer` for the event loop (every adapter): the chat is remembered, the work runs off the loop."""
+        started, line, name = self._begin(line)
+        try:
+            await self.chat_seen(chat, title)
+            ctx = await self.store.gateway.read(self.context, chat, user_id, user_lang, user_name)
+        except Exception as exc:  # noqa: BLE001 (as above)
+            ctx = CommandContext(self.store, self.config, self.clock, chat, user_id, self.config.bot.language)
+            return self._finish(chat, name, self._failed(ctx, name, exc), started)
+        try:
+            reply = await dispatch_async(ctx, line)
+        except Exception as exc:  # noqa: BLE001 (never raises for a command: _failed logs it and apologises)
+            reply = self._failed(ctx, name, exc)
+        return self._finish(chat, name, reply, started)
+
+    async def reply_language(self, chat: ChatRef, user_lang: str | None = None) -> str:
+        return await self.store.gateway.read(self.language, chat, user_lang)
+
+    async def chat_seen(self, chat: ChatRef, title: str | None = None) -> None:
+        """Remember a platform chat the bot hears from (once per process and chat; the console is not stored)."""
+        if chat.platform == Platform.CONSOLE or chat.key in self._known_chats:
+            return
+        await self.store.gateway.write(self.store.register_chat, chat, title)
+        self._known_chats.add(chat.key)
+
+    async def chat_gone(self, chat: ChatRef, reason: str) -> int:
+        """The platform says the chat is gone: stop sending there. Returns the subscriptions deactivated."""
+        self._known_chats.discard(chat.key)  # heard from again (unblocked, re-invited): registered active again
+        return await self.store.gateway.write(self.store.deactivate_chat, chat, reason)
+
+    async def chat_moved(self, platform: str, old_id: str, new_id: str) -> None:
+        """A Telegram group became a supergroup: its settings, subscriptions and ledger follow it."""
+        await self.store.gateway.write(self.store.migrate_chat, platform, old_id, new_id)
+
+    def _begin(self, line: str) -> tuple[float, str, str]:
+        line = line.encode("utf-8", "replace").decode("utf-8")  # lone surrogates cannot be stored or sent
+        parsed = parse_command(line)
+        return time.perf_counter(), line, parsed.name if parsed and parsed.name in COMMANDS else "unknown"
+
+    def _failed(self, ctx: CommandContext, name: str, exc: Exception) -> Reply:
+        chat = ctx.chat
+        if isinstance(exc, StoreBusyError):
+            log.warning("command busy platform=%s chat=%s command=%s: %s", chat.platform, chat.chat_id, name, exc)
+            return error_reply(texts.t(ctx.lang, "database_busy"))
+        log.error("command failed platform=%s chat=%s command=%s", chat.platform, chat.chat_id, name, exc_info=exc)
+        return error_reply(texts.t(ctx.lang, "internal_error"))
+
+    def _finish(self, chat: ChatRef, name: str, reply: Reply, started: float) -> Reply:
         elapsed = time.perf_counter() - started
         log.info(
             "command platform=%s chat=%s command=%s ok=%s ms=%.1f",

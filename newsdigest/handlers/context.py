@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from newsdigest.clock import Clock
@@ -24,6 +24,4 @@ class CommandContext:
     lang: str = "en"  # reply language: chat override > user's client language > [bot] language
     is_admin: bool = False
     # Called after subscriptions change so the scheduler rebuilds its jobs.
-    on_subscriptions_changed: Callable[[], None] | None = None
-    # Extra per-platform facts (e.g. Telegram bot username) handlers may show.
-    extras: dict[str, str] = field(default_factory=dict)
+    on_subscriptions_changed: Callable[[], object] | None = None  # its result is ignored

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from newsdigest.config import valid_timezone
-from newsdigest.digests.delivery import compose_for_chat
+from newsdigest.digests.ondemand import compose_for_chat
 from newsdigest.digests.slots import BadTimeError, next_slot, parse_hhmm, zone
-from newsdigest.digests.texts import format_moment, tr
 from newsdigest.handlers.context import CommandContext
 from newsdigest.handlers.registry import UsageError, command
-from newsdigest.handlers.reply import Reply, text
+from newsdigest.reply import Reply, text
+from newsdigest.texts import format_moment, t
 
 _ZONE_WORDS = {"utc", "gmt", "z"}
 
@@ -41,35 +41,35 @@ def parse_subscribe_args(args: str, default_time: str, default_tz: str) -> tuple
 
 
 @command("subscribe", "[HH:MM] [TZ] [story]", "a daily digest in this chat (e.g. /subscribe 07:30 Europe/Berlin)",
-         "täglicher Überblick in diesem Chat (z. B. /subscribe 07:30 Europe/Berlin)")
+         "täglicher Überblick in diesem Chat (z. B. /subscribe 07:30 Europe/Berlin)", writes=True)
 def subscribe_cmd(ctx: CommandContext, args: str) -> Reply:
     try:
         time, tz, story = parse_subscribe_args(args, ctx.config.digest.time, ctx.config.bot.timezone)
     except BadTimeError as exc:
-        raise UsageError(tr(ctx.lang, "bad_time", value=str(exc))) from None
+        raise UsageError(t(ctx.lang, "bad_time", value=str(exc))) from None
     except ValueError as exc:
-        raise UsageError(tr(ctx.lang, "bad_zone", value=str(exc))) from None
+        raise UsageError(t(ctx.lang, "bad_zone", value=str(exc))) from None
     ctx.store.subscribe(ctx.chat, time=time, tz=tz, story=story, lang=ctx.lang)
     if ctx.on_subscriptions_changed:
         ctx.on_subscriptions_changed()
     upcoming = next_slot(parse_hhmm(time), zone(tz), ctx.clock.now())
-    what = tr(ctx.lang, "subscribed_story", story=story) if story else tr(ctx.lang, "subscribed_all")
-    return Reply((text(tr(ctx.lang, "subscribed", time=time, tz=tz, what=what, next=format_moment(upcoming, ctx.lang))),))
+    what = t(ctx.lang, "subscribed_story", story=story) if story else t(ctx.lang, "subscribed_all")
+    return Reply((text(t(ctx.lang, "subscribed", time=time, tz=tz, what=what, next=format_moment(upcoming, ctx.lang))),))
 
 
 @command("unsubscribe", "[story]", "stop the daily digest (or one story's)",
-         "täglichen Überblick (oder den eines Themas) abbestellen")
+         "täglichen Überblick (oder den eines Themas) abbestellen", writes=True)
 def unsubscribe_cmd(ctx: CommandContext, args: str) -> Reply:
     story = args.strip() or None
     ended = ctx.store.unsubscribe(ctx.chat, story)
     if not ended:
         part = f" ({story})" if story else ""
-        return Reply((text(tr(ctx.lang, "not_subscribed", story_part=part)),))
+        return Reply((text(t(ctx.lang, "not_subscribed", story_part=part)),))
     if ctx.on_subscriptions_changed:
         ctx.on_subscriptions_changed()
     if story:
-        return Reply((text(tr(ctx.lang, "unsubscribed_story", story=story)),))
-    return Reply((text(tr(ctx.lang, "unsubscribed_all", n=ended)),))
+        return Reply((text(t(ctx.lang, "unsubscribed_story", story=story)),))
+    return Reply((text(t(ctx.lang, "unsubscribed_all", n=ended)),))
 
 
 @command("digest", "", "what changed since this chat's last digest, now",

@@ -2,38 +2,38 @@
 
 from __future__ import annotations
 
-from newsdigest.handlers import i18n
+from newsdigest import texts
 from newsdigest.handlers.context import CommandContext
-from newsdigest.handlers.registry import UsageError, command
-from newsdigest.handlers.reply import BulletList, Heading, Reply, Span, item, link, text
+from newsdigest.handlers.registry import UsageError, command, command_list
+from newsdigest.reply import BulletList, Heading, Reply, Span, item, link, text
 
 SEARCH_LIMIT = 8
 
 
 @command("help", "", "what I can do and how to ask", "was ich kann und wie man fragt")
 def help_cmd(ctx: CommandContext, args: str) -> Reply:
-    return Reply((text(i18n.t(ctx.lang, "help_intro")), *i18n.command_list(ctx.lang, admin=ctx.is_admin)))
+    return Reply((text(texts.t(ctx.lang, "help_intro")), *command_list(ctx.lang, admin=ctx.is_admin)))
 
 
 @command("search", "TEXT", "find articles mentioning TEXT", "Artikel finden, die TEXT erwähnen")
 def search_cmd(ctx: CommandContext, args: str) -> Reply:
     query = args.strip()
     if not query:
-        raise UsageError(i18n.t(ctx.lang, "search_usage"))
+        raise UsageError(texts.t(ctx.lang, "search_usage"))
     hits = ctx.store.search(query, until=ctx.clock.as_of, limit=SEARCH_LIMIT)
     if not hits:
-        return Reply((text(i18n.t(ctx.lang, "no_results", query=query[:80])),))
+        return Reply((text(texts.t(ctx.lang, "no_results", query=query[:80])),))
     rows = []
     for h in hits:
         title = link(h.title, h.url) if h.url else Span(h.title, bold=True)
         rows.append(item(title, Span(f" ({h.published[:10]}) — "), Span(h.snippet)))
-    return Reply((Heading(i18n.t(ctx.lang, "results_for", query=query[:80])), BulletList(tuple(rows))))
+    return Reply((Heading(texts.t(ctx.lang, "results_for", query=query[:80])), BulletList(tuple(rows))))
 
 
-@command("lang", "[en|de]", "reply language for this chat", "Antwortsprache für diesen Chat")
+@command("lang", "[en|de]", "reply language for this chat", "Antwortsprache für diesen Chat", writes=True)
 def lang_cmd(ctx: CommandContext, args: str) -> Reply:
     choice = args.strip().lower()
-    if choice not in i18n.LANGUAGES:
-        raise UsageError(i18n.t(ctx.lang, "lang_usage"))
+    if choice not in texts.LANGUAGES:
+        raise UsageError(texts.t(ctx.lang, "lang_usage"))
     ctx.store.set_chat_lang(ctx.chat, choice)
-    return Reply((text(i18n.t(choice, "lang_set")),))
+    return Reply((text(texts.t(choice, "lang_set")),))

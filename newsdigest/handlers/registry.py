@@ -6,17 +6,25 @@ Command modules register with `@command(...)`; adapters read `COMMANDS` for menu
 
 from __future__ import annotations
 
+import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
+from newsdigest.errors import UserError
 from newsdigest.handlers.context import CommandContext
-from newsdigest.handlers.reply import Reply
+from newsdigest.reply import Block, BulletList, Paragraph, Reply, Span, code, item
+from newsdigest.texts import t
 
 Handler = Callable[[CommandContext, str], Reply]
+# A command that awaits network I/O (addfeed) is a coroutine run on the event loop; it reaches the store
+# through `ctx.store.gateway` like every other coroutine.
+AsyncHandler = Callable[[CommandContext, str], Awaitable[Reply]]
+H = TypeVar("H", Handler, AsyncHandler)
 
 
-class UsageError(ValueError):
+class UsageError(UserError):
     """A command was called with wrong arguments; the message says what is wrong."""
 
 
@@ -26,8 +34,13 @@ class CommandSpec:
     args: str  # usage after the name, e.g. "[story]"
     help_en: str
     help_de: str
-    handler: Handler
+    handler: Handler | AsyncHandler
     admin: bool = False
+    writes: bool = False  # changes the database: runs on the store's writer thread
+
+    @property
+    def is_async(self) -> bool:
+        return inspect.iscoroutinefunction(self.handler)
 
     def usage(self, prefix: str = "/") -> str:
         return f"{prefix}{self.name} {self.args}".rstrip()
@@ -41,9 +54,11 @@ ALIASES: dict[str, str] = {"start": "help", "hilfe": "help", "news": "status", "
                            "deadlines": "deadline", "suche": "search", "abo": "subscribe", "stop": "unsubscribe"}
 
 
-def command(name: str, args: str, help_en: str, help_de: str, *, admin: bool = False) -> Callable[[Handler], Handler]:
-    def register(fn: Handler) -> Handler:
-        COMMANDS[name] = CommandSpec(name, args, help_en, help_de, fn, admin)
+def command(
+    name: str, args: str, help_en: str, help_de: str, *, admin: bool = False, writes: bool = False
+) -> Callable[[H], H]:
+    def register(fn: H) -> H:
+        COMMANDS[name] = CommandSpec(name, args, help_en, help_de, fn, admin, writes)
         return fn
 
     return register
@@ -66,3 +81,13 @@ def parse_command(line: str) -> ParsedCommand | None:
         return None
     name = m.group(1).lower()
     return ParsedCommand(ALIASES.get(name, name), (m.group(3) or "").strip(), m.group(2))
+
+
+def command_list(lang: str, *, admin: bool = True, prefix: str = "/") -> tuple[Block, ...]:
+    """The command table as reply blocks (used by /help and by every error reply)."""
+    rows = []
+    for spec in COMMANDS.values():
+        if spec.admin and not admin:
+            continue
+        rows.append(item(code(spec.usage(prefix)), Span(" — " + spec.help(lang))))
+    return (Paragraph((Span(t(lang, "commands"), bold=True),)), BulletList(tuple(rows)))

@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from newsdigest import texts
+from newsdigest.extract.sentences import sentence_at
 from newsdigest.handlers.context import CommandContext
 from newsdigest.handlers.registry import UsageError, command
-from newsdigest.handlers.reply import (
+from newsdigest.reply import (
     Block,
     BulletList,
     Heading,
@@ -28,12 +30,13 @@ from newsdigest.handlers.reply import (
     text,
 )
 from newsdigest.store.stories_repo import StoryRecord
-from newsdigest.stories import texts
 from newsdigest.stories.ledger import LedgerItem, When
 from newsdigest.stories.lookup import find_story
+from newsdigest.stories.merge import source_names
 from newsdigest.stories.service import StoryView, ensure_assigned, stories_list, view
 from newsdigest.stories.status import Development
-from newsdigest.stories.texts import countdown, fmt_date, fmt_short
+from newsdigest.stories.timeline import Event, build_timeline, render_png
+from newsdigest.texts import countdown, format_date, format_short, month_name
 
 STATUS_ITEMS = 6
 PASSED_ITEMS = 6
@@ -62,7 +65,7 @@ def _resolve(ctx: CommandContext, args: str, cmd: str) -> StoryRecord | Reply:
                       text(texts.t(lang, "ask_again", cmd=cmd, slug=look.choices[0].slug))))
     if args.strip() and ctx.store.stories_list(until=ctx.clock.as_of, limit=1):
         return Reply((text(texts.t(lang, "no_match", query=args.strip()[:60])),), error=True)
-    when = texts.t(lang, "when_as_of", date=fmt_date(ctx.clock.as_of, lang)) if ctx.clock.as_of else ""
+    when = texts.t(lang, "when_as_of", date=format_date(ctx.clock.as_of, lang)) if ctx.clock.as_of else ""
     return Reply((text(texts.t(lang, "no_stories", when=when)),))
 
 
@@ -74,15 +77,15 @@ def _meta_line(ctx: CommandContext, view: StoryView) -> Paragraph:
     lang = ctx.lang
     parts = [texts.articles(lang, view.article_count)]
     if ctx.clock.as_of is not None:
-        parts.insert(0, texts.t(lang, "as_of", date=fmt_date(ctx.clock.as_of, lang)))
+        parts.insert(0, texts.t(lang, "as_of", date=format_date(ctx.clock.as_of, lang)))
     return Paragraph((italic(" · ".join(parts)),))
 
 
 def _when_text(when: When, lang: str) -> str:
     if when.precision == "day":
-        s = fmt_date(when.lo, lang)
+        s = format_date(when.lo, lang)
         return texts.t(lang, "around", date=s) if when.approx else s
-    month = f"{texts.month_name(lang, when.lo.month)} {when.lo.year}"
+    month = f"{month_name(lang, when.lo.month)} {when.lo.year}"
     if when.precision == "part":
         key = {"START": "early", "EARLY": "early", "END": "late", "LATE": "late"}.get(when.mod or "", "mid")
         return texts.t(lang, key, month=month)
@@ -90,11 +93,11 @@ def _when_text(when: When, lang: str) -> str:
         return month
     if when.precision == "year":
         return str(when.lo.year)
-    return f"{fmt_date(when.lo, lang)} – {fmt_date(when.hi, lang)}"
+    return f"{format_date(when.lo, lang)} – {format_date(when.hi, lang)}"
 
 
 def _short(when: When, lang: str) -> str:
-    return fmt_short(when.lo, lang) if when.precision == "day" else _when_text(when, lang)
+    return format_short(when.lo, lang) if when.precision == "day" else _when_text(when, lang)
 
 
 def _first_link(article_ids: list[int], view: StoryView) -> str | None:
@@ -118,7 +121,7 @@ def _development_row(ctx: CommandContext, d: Development, view: StoryView) -> In
     lang = ctx.lang
     meta = []
     if d.published:
-        meta.append(fmt_date(d.published, lang))
+        meta.append(format_date(d.published, lang))
     meta.append(texts.sources(lang, len(d.sources)))
     url = _first_link(d.point.article_ids, view)
     tail = link(" · ".join(meta), url) if url else italic(" · ".join(meta))
@@ -132,7 +135,8 @@ def _deadline_row(ctx: CommandContext, it: LedgerItem, view: StoryView) -> Inlin
         state = texts.t(lang, "replaced_by", date=_when_text(it.superseded_by, lang))
     else:
         state = countdown(it.due, today, lang)
-    parts: list[Span] = [bold(_when_text(it.when, lang)), Span(f" · {state} · {src}")]
+    kind = texts.t(lang, f"kind_{it.kind}")
+    parts: list[Span] = [bold(_when_text(it.when, lang)), Span(f" · {state} · {src} · {kind}")]
     if it.what:
         parts.append(Span(" — " + _clip(it.what, 160)))
     notes = []
@@ -147,8 +151,6 @@ def _deadline_row(ctx: CommandContext, it: LedgerItem, view: StoryView) -> Inlin
 
 
 def _item_sources(it: LedgerItem, view: StoryView) -> list[str]:
-    from newsdigest.stories.merge import source_names
-
     return source_names(it.article_ids, view.sources)
 
 
@@ -201,18 +203,18 @@ def deadline_cmd(ctx: CommandContext, args: str) -> Reply:
     blocks: list[Block] = [Heading(texts.t(lang, "deadlines_title", name=view.name)), _meta_line(ctx, view)]
     items = deadline_items(view)
     if not items:
-        when = texts.t(lang, "when_as_of", date=fmt_date(ctx.clock.as_of, lang)) if ctx.clock.as_of else ""
+        when = texts.t(lang, "when_as_of", date=format_date(ctx.clock.as_of, lang)) if ctx.clock.as_of else ""
         blocks.append(text(texts.t(lang, "no_deadlines", when=when)))
         ctx.store.remember_list(ctx.chat.key, "deadline", found.id, [])
         return Reply(tuple(blocks))
     led = view.ledger
     if not led.upcoming:
         live = len(led.passed)
-        blocks.append(text(texts.t(lang, "all_passed", n=live, date=fmt_date(_today(ctx), lang))))
+        blocks.append(text(texts.t(lang, "all_passed", n=live, date=format_date(_today(ctx), lang))))
     blocks.append(BulletList(tuple(_deadline_row(ctx, it, view) for it in items), numbered=True))
     listed = [
         {"key": it.key, "label": f"{_when_text(it.when, lang)} — {_clip(it.what, 100)}".rstrip(" —"),
-         "evidence": _evidence(it.mentions)}
+         "evidence": _evidence(it.mentions), "reason": it.reason}
         for it in items
     ]
     ctx.store.remember_list(ctx.chat.key, "deadline", found.id, listed)
@@ -228,11 +230,11 @@ def stories_cmd(ctx: CommandContext, args: str) -> Reply:
     lang = ctx.lang
     rows = stories_list(ctx.store, until=ctx.clock.as_of, limit=15)
     if not rows:
-        when = texts.t(lang, "when_as_of", date=fmt_date(ctx.clock.as_of, lang)) if ctx.clock.as_of else ""
+        when = texts.t(lang, "when_as_of", date=format_date(ctx.clock.as_of, lang)) if ctx.clock.as_of else ""
         return Reply((text(texts.t(lang, "no_stories", when=when)),))
     items = tuple(
         item(bold(s.name), Span(" — "), code(f"/status {s.slug}"),
-             italic(" · " + texts.t(lang, "stories_row", n=texts.articles(lang, n), date=fmt_date(last, lang))))
+             italic(" · " + texts.t(lang, "stories_row", n=texts.articles(lang, n), date=format_date(last, lang))))
         for s, n, last in rows
     )
     return Reply((Heading(texts.t(lang, "stories_title")), BulletList(items), text(texts.t(lang, "stories_hint"))))
@@ -242,13 +244,12 @@ def stories_cmd(ctx: CommandContext, args: str) -> Reply:
 
 
 def _sentence(body: str, start: int, end: int) -> str:
-    """The sentence around [start, end) of an article's text."""
+    """The sentence around [start, end) of an article's text (split as extraction splits: "auf den 12. November"
+    stays whole)."""
     if not (0 <= start <= end <= len(body)):
         return ""
-    left = max(body.rfind(c, 0, start) for c in ".!?\n")
-    right_candidates = [i for c in ".!?\n" if (i := body.find(c, end)) != -1]
-    right = min(right_candidates) + 1 if right_candidates else len(body)
-    return " ".join(body[left + 1: right].split())
+    lo, hi = sentence_at(body, start, end)
+    return " ".join(body[lo:hi].split())
 
 
 @command("why", "N", "the sentences and articles behind item N of the last list",
@@ -278,10 +279,12 @@ def why_cmd(ctx: CommandContext, args: str) -> Reply:
             continue
         sentence = _sentence(bodies.get(art.id, ""), int(e["start"]), int(e["end"])) or e.get("text", "")
         meta = ", ".join(x for x in (", ".join(art.sources[:3]) or art.source or "",
-                                     fmt_date(art.published, lang) if art.published else "") if x)
+                                     format_date(art.published, lang) if art.published else "") if x)
         title = link(art.title, art.url) if art.url else bold(art.title)
         rows.append(item(Span("“" + _clip(sentence, 400) + "” — "), title, italic(f" ({meta})")))
     blocks: list[Block] = [Heading(texts.t(lang, "why_title", n=n, label=entry.get("label", "")))]
+    if entry.get("reason"):
+        blocks.append(text(texts.t(lang, "why_reason", reason=entry["reason"])))
     blocks.append(text(texts.t(lang, "why_from", n=len(ids)) if len(ids) != 1 else texts.articles(lang, 1) + ":"))
     blocks.append(BulletList(tuple(rows)))
     return Reply(tuple(blocks))
@@ -293,8 +296,6 @@ def why_cmd(ctx: CommandContext, args: str) -> Reply:
 @command("timeline", "[story]", "a story's dated events and deadlines, with a picture",
          "datierte Ereignisse und Fristen einer Geschichte, mit Bild")
 def timeline_cmd(ctx: CommandContext, args: str) -> Reply:
-    from newsdigest.stories.timeline import Event, build_timeline, render_png
-
     found = _resolve(ctx, args, "timeline")
     if isinstance(found, Reply):
         return found

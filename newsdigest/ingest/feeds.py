@@ -13,23 +13,19 @@ import re
 import time
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 import feedparser
 
+from newsdigest.errors import IngestError
 from newsdigest.models import ArticleInput
-
-if TYPE_CHECKING:
-    from newsdigest.config import Config
-    from newsdigest.ingest.poller import UrlIngestReport
-    from newsdigest.store.store import Store
 
 SUMMARY_ONLY_CHARS = 400  # entry text shorter than this is a teaser: fetch the page when allowed
 _BENIGN_BOZO = (feedparser.CharacterEncodingOverride,)
 
 
-class FeedError(ValueError):
+class FeedError(IngestError, ValueError):
     """A document is not a usable feed; the message says what is wrong."""
 
 
@@ -272,10 +268,3 @@ def _entry_date(raw: Any) -> dt.date | None:
             except (OverflowError, ValueError, OSError):
                 continue
     return None
-
-
-def ingest_url(store: Store, config: Config, url: str, *, published: dt.date | None = None) -> UrlIngestReport:
-    """`newsdigest ingest URL`: a feed URL ingests its entries, a page URL the page. Sync; raises FetchError/FeedError."""
-    from newsdigest.ingest.poller import ingest_url_sync
-
-    return ingest_url_sync(store, config, url, published=published)

@@ -23,12 +23,14 @@ from typing import Any
 import httpcore
 import httpx
 
+from newsdigest import __version__
 from newsdigest.config import IngestConfig
+from newsdigest.errors import IngestError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 
-USER_AGENT = "newsdigest/0.1 (feed reader; +https://github.com/newsdigest/newsdigest)"
+USER_AGENT = f"newsdigest/{__version__} (feed reader; +https://github.com/newsdigest/newsdigest)"
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 MAX_REDIRECTS = 5
@@ -39,7 +41,7 @@ _CHUNK = 64 * 1024
 # -- errors -----------------------------------------------------------------------------------------------
 
 
-class FetchError(Exception):
+class FetchError(IngestError):
     """A URL could not be fetched; `reason` says why in words an admin can act on."""
 
     def __init__(self, reason: str, url: str | None = None) -> None:
@@ -210,9 +212,10 @@ class HostPolicy:
 
 
 async def system_resolver(host: str, port: int) -> list[str]:
-    """getaddrinfo in a worker thread (it blocks); addresses in the resolver's order, without duplicates."""
+    """The loop's getaddrinfo (asyncio runs the blocking call in its resolver thread); addresses in the resolver's
+    order, without duplicates."""
     try:
-        infos = await asyncio.to_thread(socket.getaddrinfo, host, port, 0, socket.SOCK_STREAM)
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise FetchError(f"cannot resolve host {host!r}: {exc}") from None
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
@@ -256,7 +259,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         self,
         host: str,
         port: int,
-        timeout: float | None = None,
+        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's backend interface)
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
@@ -274,7 +277,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         raise error
 
     async def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None  # noqa: ASYNC109
     ) -> httpcore.AsyncNetworkStream:
         raise FetchRefused("unix sockets are not allowed")
 
@@ -490,7 +493,7 @@ class Fetcher:
         meta = {"url": str(url), "status": response.status_code, "redirects": hops,
                 "etag": h.get("etag"), "last_modified": h.get("last-modified"), "content_type": h.get("content-type")}
         if response.status_code == 304:
-            return FetchResult(**meta)  # type: ignore[arg-type]
+            return FetchResult(**meta)
         if response.status_code >= 400:
             phrase = response.reason_phrase or ""
             raise FetchHTTPError(f"HTTP {response.status_code} {phrase}".strip(), str(url),
@@ -498,30 +501,24 @@ class Fetcher:
         if response.status_code != 200:
             raise FetchError(f"unexpected HTTP status {response.status_code}", str(url))
         content = await read_capped(response, self.cfg.max_bytes)
-        return FetchResult(content=content, headers=dict(h.items()), **meta)  # type: ignore[arg-type]
-
-
-def run_sync(coro: Awaitable[Any]) -> Any:
-    """Run a coroutine from sync code: asyncio.run here, or in a helper thread when this thread runs a loop."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(_wrap(coro))
-    import concurrent.futures
-
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, _wrap(coro)).result()
-
-
-async def _wrap(coro: Awaitable[Any]) -> Any:
-    return await coro
+        return FetchResult(content=content, headers=dict(h.items()), **meta)
 
 
 def fetch_sync(url: str, cfg: IngestConfig, **kwargs: Any) -> FetchResult:
-    """One guarded fetch from sync code (CLI, command handlers)."""
+    """One guarded fetch from sync code with no event loop (scripts, tests); coroutines await Fetcher.fetch."""
 
     async def go() -> FetchResult:
         async with Fetcher(cfg) as fetcher:
             return await fetcher.fetch(url, **kwargs)
 
-    return run_sync(go())  # type: ignore[no-any-return]
+    no_running_loop("fetch_sync")
+    return asyncio.run(go())
+
+
+def no_running_loop(name: str) -> None:
+    """Sync entry points start the process's one event loop; inside a running loop that would nest a second."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    raise RuntimeError(f"{name}() cannot be called from a running event loop: await the coroutine instead")

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsdigest.errors import IngestError
 from newsdigest.models import ArticleInput
 
 MANIFESTS = ("seeds.toml", "articles.toml")
@@ -19,7 +20,7 @@ TEXT_SUFFIXES = {".txt", ".text", ".md"}
 MAX_FILE_BYTES = 5_000_000
 
 
-class ArticleFileError(ValueError):
+class ArticleFileError(IngestError, ValueError):
     """A local article file or manifest cannot be used; the message names the file and the problem."""
 
 

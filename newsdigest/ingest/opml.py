@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from newsdigest.errors import IngestError
 from newsdigest.ingest.feeds import scan_text
 from newsdigest.ingest.fetch import FetchRefused, check_url
 
@@ -18,7 +19,7 @@ MAX_OPML_BYTES = 5_000_000
 _DOCTYPE = re.compile(r"<!DOCTYPE|<!ENTITY", re.I)
 
 
-class OpmlError(ValueError):
+class OpmlError(IngestError, ValueError):
     """The OPML file cannot be used; the message says why."""
 
 

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import trafilatura
 
+from newsdigest.errors import IngestError
 from newsdigest.ingest.fetch import PAGE_ACCEPT, Fetcher, FetchError
 from newsdigest.models import ArticleInput
 
@@ -21,7 +22,7 @@ log = logging.getLogger("newsdigest.ingest.pages")
 MIN_PAGE_CHARS = 200  # less than this is not an article body (cookie walls, index pages)
 
 
-class PageError(ValueError):
+class PageError(IngestError, ValueError):
     """A page carries no extractable article text."""
 
 

@@ -15,13 +15,13 @@ from newsdigest.ingest.dedupe import canonical_url, content_hash, find_near_dupl
 from newsdigest.ingest.files import MANIFESTS, ArticleFileError, iter_article_files, read_article
 from newsdigest.models import ArticleInput
 from newsdigest.ops.metrics import METRICS
-from newsdigest.store.store import AddResult, Store
+from newsdigest.store.store import AddResult, IngestStore
 
 log = logging.getLogger("newsdigest.ingest")
 _EMPTY = Extraction(lang="und", published=None, title=None)  # stands in when the article is already known
 
 
-def ingest_article(store: Store, inp: ArticleInput, *, feed_id: int | None = None) -> AddResult:
+def ingest_article(store: IngestStore, inp: ArticleInput, *, feed_id: int | None = None) -> AddResult:
     """Store one article unless it is known; known ones only gain a source. Idempotent.
 
     Known means the same GUID, canonical URL or content hash — or a near-duplicate (SimHash) of a
@@ -63,7 +63,7 @@ class IngestReport:
 
 
 def ingest_local(
-    store: Store,
+    store: IngestStore,
     paths: list[Path],
     *,
     published: dt.date | None = None,
@@ -98,7 +98,7 @@ def find_seeds(configured: str | None, cwd: Path | None = None) -> Path | None:
     return folder if any((folder / m).is_file() for m in MANIFESTS) else None
 
 
-def seed_if_empty(store: Store, configured: str | None, cwd: Path | None = None) -> IngestReport | None:
+def seed_if_empty(store: IngestStore, configured: str | None, cwd: Path | None = None) -> IngestReport | None:
     """The embedded default: an empty database gets the sample articles."""
     if store.article_count() > 0:
         return None

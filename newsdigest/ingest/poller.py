@@ -2,8 +2,9 @@
 
 `Poller` runs inside `newsdigest run` as one asyncio task: per-feed interval with jitter, exponential
 backoff on errors, a bounded pool of concurrent fetches, health written to the feeds table. `poll_once`
-is the same work for the CLI and tests; `ingest_url_sync` serves `newsdigest ingest URL`.
-SQLite and extraction are synchronous: they run in worker threads, one feed's writes at a time.
+is the same work for the CLI and tests; one-shot URLs (`newsdigest ingest URL`, `/addfeed`) are in oneshot.py.
+SQLite and extraction are synchronous: they run behind the store's gateway (store/gateway.py), writes and the
+extraction that feeds them on its one writer thread, parsing and reads on its reader threads.
 """
 
 from __future__ import annotations
@@ -16,18 +17,19 @@ import random
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from newsdigest.clock import Clock
 from newsdigest.config import Config, IngestConfig
 from newsdigest.ingest.dedupe import canonical_url, content_hash
-from newsdigest.ingest.feeds import FeedError, ParsedFeed, discover_feed_links, document_kind, parse_feed
-from newsdigest.ingest.fetch import FEED_ACCEPT, Fetcher, FetchError, Resolver, run_sync, system_resolver
-from newsdigest.ingest.pages import complete_entry, extract_page, page_article
+from newsdigest.ingest.feeds import FeedError, ParsedFeed, parse_feed
+from newsdigest.ingest.fetch import FEED_ACCEPT, Fetcher, FetchError, Resolver, system_resolver
+from newsdigest.ingest.pages import complete_entry
 from newsdigest.ingest.pipeline import ingest_article
 from newsdigest.models import ArticleInput, Feed
 from newsdigest.ops.metrics import METRICS
-from newsdigest.store.store import Store
+from newsdigest.store.gateway import Gateway
+from newsdigest.store.store import IngestStore
 
 log = logging.getLogger("newsdigest.ingest.poller")
 T = TypeVar("T")
@@ -63,7 +65,7 @@ def next_poll_at(
 # -- storing ---------------------------------------------------------------------------------------------
 
 
-def is_known(store: Store, inp: ArticleInput) -> bool:
+def is_known(store: IngestStore, inp: ArticleInput) -> bool:
     return store.find_article(guid=inp.guid, canonical_url=canonical_url(inp.url), content_hash=content_hash(inp.text)) is not None
 
 
@@ -74,7 +76,7 @@ class Counts:
     errors: list[str] = field(default_factory=list)
 
 
-def ingest_many(store: Store, articles: Sequence[ArticleInput], *, feed_id: int | None) -> Counts:
+def ingest_many(store: IngestStore, articles: Sequence[ArticleInput], *, feed_id: int | None) -> Counts:
     counts = Counts()
     for inp in articles:
         if not inp.text.strip():
@@ -98,24 +100,24 @@ def ingest_many(store: Store, articles: Sequence[ArticleInput], *, feed_id: int 
 
 @dataclass
 class Worker:
-    """Shared state of one polling run: fetcher, limits, clock and the lock that serialises writes."""
+    """Shared state of one polling run: fetcher, limits and clock (the gateway's writer serialises writes)."""
 
-    store: Store
+    store: IngestStore
     cfg: IngestConfig
     fetcher: Fetcher
     clock: Clock
     rng: random.Random
     fetch_slots: asyncio.Semaphore
     page_slots: asyncio.Semaphore
-    write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
-    async def db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        return await asyncio.to_thread(fn, *args, **kwargs)
+    @property
+    def gateway(self) -> Gateway:
+        return self.store.gateway
 
     async def ingest_parsed(self, parsed: ParsedFeed, *, feed_id: int | None) -> Counts:
         """Store a parsed feed's entries; unknown teasers are first completed from their pages."""
         entries = parsed.entries
-        known = await self.db(lambda: [is_known(self.store, e.article) for e in entries])
+        known = await self.gateway.read(lambda: [is_known(self.store, e.article) for e in entries])
         page_errors: list[str] = []
 
         async def complete(inp: ArticleInput) -> ArticleInput:
@@ -132,8 +134,11 @@ class Worker:
             else:
                 jobs.append(_ready(entry.article))
         articles = await asyncio.gather(*jobs)
-        async with self.write_lock:
-            counts = await self.db(ingest_many, self.store, articles, feed_id=feed_id)
+        counts = Counts()
+        for article in articles:  # one writer job per article: a command's write waits for one, not a whole feed
+            one = await self.gateway.write(ingest_many, self.store, [article], feed_id=feed_id)
+            counts.created, counts.known = counts.created + one.created, counts.known + one.known
+            counts.errors.extend(one.errors)
         counts.errors.extend(page_errors)
         return counts
 
@@ -144,14 +149,15 @@ class Worker:
 
     async def _poll(self, feed: Feed) -> FeedPollResult:
         started = time.perf_counter()
-        interval = await self.db(self.store.feed_interval, feed.id) or self.cfg.interval_minutes
+        interval = await self.gateway.read(self.store.feed_interval, feed.id) or self.cfg.interval_minutes
         try:
             result = await self.fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
             if result.not_modified:
                 out = FeedPollResult(feed.url, "not-modified")
                 etag, last_modified, title, counts = None, None, None, Counts()
             else:
-                parsed = await self.db(parse_feed, result.content, url=result.url, content_type=result.content_type)
+                parsed = await self.gateway.read(parse_feed, result.content, url=result.url,
+                                                 content_type=result.content_type)
                 counts = await self.ingest_parsed(parsed, feed_id=feed.id)
                 out = FeedPollResult(feed.url, "ok", counts.created, counts.known, warnings=counts.errors)
                 etag, last_modified, title = result.etag, result.last_modified, parsed.title
@@ -162,7 +168,7 @@ class Worker:
             return await self._failed(feed, interval, f"internal error ({type(exc).__name__}), logged", None, started)
         now = self.clock.now()
         out.next_poll = next_poll_at(now, interval, 0, self.rng)
-        await self.db(self.store.record_feed_success, feed.id, now=now, next_poll=out.next_poll, etag=etag,
+        await self.gateway.write(self.store.record_feed_success, feed.id, now=now, next_poll=out.next_poll, etag=etag,
                       last_modified=last_modified, title=title, new_items=counts.created,
                       not_modified=out.status == "not-modified")
         log.info("poll feed=%s status=%s new=%d known=%d ms=%.0f", feed.url, out.status, out.created, out.known,
@@ -173,7 +179,7 @@ class Worker:
                       ) -> FeedPollResult:
         now = self.clock.now()
         next_poll = next_poll_at(now, interval, feed.error_count + 1, self.rng, retry_after=retry_after)
-        await self.db(self.store.record_feed_error, feed.id, error, now=now, next_poll=next_poll)
+        await self.gateway.write(self.store.record_feed_error, feed.id, error, now=now, next_poll=next_poll)
         METRICS.feed_error(feed.url)
         log.warning("poll feed=%s status=error error=%r next=%s ms=%.0f", feed.url, error, next_poll.isoformat(),
                     (time.perf_counter() - started) * 1000)
@@ -217,12 +223,13 @@ class PollReport:
                 f"{unchanged} unchanged, {len(self.failed)} failed")
 
 
-def _worker(store: Store, cfg: IngestConfig, fetcher: Fetcher, clock: Clock, rng: random.Random) -> Worker:
+def new_worker(store: IngestStore, cfg: IngestConfig, fetcher: Fetcher, clock: Clock, rng: random.Random) -> Worker:
+    """A Worker with its own fetch and page-completion limits (one per poll round or one-shot fetch)."""
     return Worker(store, cfg, fetcher, clock, rng, asyncio.Semaphore(cfg.concurrency), asyncio.Semaphore(cfg.concurrency))
 
 
 async def poll_once(
-    store: Store,
+    store: IngestStore,
     config: Config,
     *,
     clock: Clock | None = None,
@@ -236,13 +243,13 @@ async def poll_once(
     async with contextlib.AsyncExitStack() as stack:
         if fetcher is None:
             fetcher = await stack.enter_async_context(Fetcher(config.ingest, resolver=resolver))
-        worker = _worker(store, config.ingest, fetcher, clock, rng or random.Random())
-        feeds = await asyncio.to_thread(store.due_feeds, clock.now()) if due_only else await asyncio.to_thread(store.feeds)
+        worker = new_worker(store, config.ingest, fetcher, clock, rng or random.Random())
+        feeds = await (store.gateway.read(store.due_feeds, clock.now()) if due_only else store.gateway.read(store.feeds))
         results = await asyncio.gather(*(worker.poll(f) for f in feeds))
     return PollReport(list(results))
 
 
-def seed_config_feeds(store: Store, config: Config) -> int:
+def seed_config_feeds(store: IngestStore, config: Config) -> int:
     """Add `[ingest] feeds` not yet in the table (a feed an admin removed stays removed)."""
     added = 0
     for url in config.ingest.feeds:
@@ -257,13 +264,14 @@ class Poller:
 
     def __init__(
         self,
-        store: Store,
+        store: IngestStore,
         config: Config,
         *,
         clock: Clock | None = None,
         rng: random.Random | None = None,
         resolver: Resolver = system_resolver,
         max_sleep: float = 60.0,
+        after_new_articles: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self.store = store
         self.config = config
@@ -271,6 +279,7 @@ class Poller:
         self.rng = rng or random.Random()
         self.resolver = resolver
         self.max_sleep = max_sleep
+        self.after_new_articles = after_new_articles  # app.py: cluster them on the writer, off the read paths
         self.last_report: PollReport | None = None
         self._stop = asyncio.Event()
 
@@ -279,22 +288,24 @@ class Poller:
         self._stop.set()
 
     async def run(self) -> None:
-        added = await asyncio.to_thread(seed_config_feeds, self.store, self.config)
+        added = await self.store.gateway.write(seed_config_feeds, self.store, self.config)
         if added:
             log.info("feeds seeded from config count=%d", added)
         async with Fetcher(self.config.ingest, resolver=self.resolver) as fetcher:
-            worker = _worker(self.store, self.config.ingest, fetcher, self.clock, self.rng)
+            worker = new_worker(self.store, self.config.ingest, fetcher, self.clock, self.rng)
             while not self._stop.is_set():
                 if not await self._until_stopped(self._batch(worker)):
                     break
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stop.wait(), await asyncio.to_thread(self._sleep_seconds))
+                    await asyncio.wait_for(self._stop.wait(), await self.store.gateway.read(self._sleep_seconds))
         log.info("poller stopped")
 
     async def _batch(self, worker: Worker) -> None:
-        feeds = await asyncio.to_thread(self.store.due_feeds, self.clock.now())
+        feeds = await self.store.gateway.read(self.store.due_feeds, self.clock.now())
         if feeds:
             self.last_report = PollReport(list(await asyncio.gather(*(worker.poll(f) for f in feeds))))
+            if self.last_report.created and self.after_new_articles is not None:
+                await self.after_new_articles()
             METRICS.poll_finished()
             log.info("poll batch %s", self.last_report.summary())
 
@@ -318,95 +329,3 @@ class Poller:
         if due is None:
             return self.max_sleep if not self.store.due_feeds(self.clock.now()) else 0.0
         return min(self.max_sleep, max(1.0, (due - self.clock.now()).total_seconds()))
-
-
-# -- single URLs (CLI) and new feeds (addfeed) -------------------------------------------------------------------
-
-
-class NotAFeedError(FeedError):
-    """The URL is a web page, not a feed; `candidates` lists feeds the page announces."""
-
-    def __init__(self, message: str, candidates: list[str]) -> None:
-        super().__init__(message)
-        self.candidates = candidates
-
-
-@dataclass
-class UrlIngestReport:
-    url: str
-    kind: str  # feed | page
-    title: str | None = None
-    created: int = 0
-    known: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        name = f" “{self.title}”" if self.title else ""
-        parts = [f"{self.created} new", f"{self.known} already known"]
-        if self.errors:
-            parts.append(f"{len(self.errors)} problems")
-        return f"{self.kind}{name}: " + ", ".join(parts)
-
-    def __str__(self) -> str:
-        return self.summary()
-
-
-async def ingest_url_async(
-    store: Store, config: Config, url: str, *, published: dt.date | None = None, resolver: Resolver = system_resolver
-) -> UrlIngestReport:
-    """Fetch a URL once: a feed has its entries ingested (teasers completed), a page is ingested as one article."""
-    async with Fetcher(config.ingest, resolver=resolver) as fetcher:
-        result = await fetcher.fetch(url, accept=ANY_ACCEPT)
-        worker = _worker(store, config.ingest, fetcher, Clock(), random.Random())
-        if document_kind(result.content, result.content_type) != "page":
-            parsed = await asyncio.to_thread(parse_feed, result.content, url=result.url, content_type=result.content_type)
-            known_feed = await asyncio.to_thread(store.feed, url)
-            counts = await worker.ingest_parsed(parsed, feed_id=known_feed.id if known_feed else None)
-            return UrlIngestReport(url, "feed", parsed.title, counts.created, counts.known, counts.errors)
-    page = await asyncio.to_thread(extract_page, result.content, result.url)
-    added = await asyncio.to_thread(ingest_article, store, page_article(page, published=published))
-    return UrlIngestReport(url, "page", page.title, int(added.created), int(not added.created))
-
-
-def ingest_url_sync(store: Store, config: Config, url: str, *, published: dt.date | None = None) -> UrlIngestReport:
-    """`newsdigest ingest URL` from sync code. Raises FetchError, FeedError or PageError with a readable reason."""
-    return run_sync(ingest_url_async(store, config, url, published=published))  # type: ignore[no-any-return]
-
-
-@dataclass
-class AddFeedOutcome:
-    feed: Feed
-    new: bool  # False: it was already followed
-    title: str | None
-    created: int
-    known: int
-    warnings: list[str]
-
-
-async def add_feed_checked(
-    store: Store,
-    config: Config,
-    url: str,
-    *,
-    added_by: str | None = None,
-    clock: Clock | None = None,
-    resolver: Resolver = system_resolver,
-) -> AddFeedOutcome:
-    """`addfeed`: fetch and parse once (so a broken feed is reported at once), then store it and its entries.
-    Raises FetchError, FeedError (NotAFeedError with the feeds a page announces) before anything is stored."""
-    clock = clock or Clock()
-    async with Fetcher(config.ingest, resolver=resolver) as fetcher:
-        result = await fetcher.fetch(url)
-        if document_kind(result.content, result.content_type) == "page":
-            raise NotAFeedError("this is a web page, not an RSS or Atom feed",
-                                discover_feed_links(result.content, result.url))
-        parsed = await asyncio.to_thread(parse_feed, result.content, url=result.url, content_type=result.content_type)
-        feed, new = await asyncio.to_thread(store.add_feed, url, title=parsed.title, added_by=added_by)
-        worker = _worker(store, config.ingest, fetcher, clock, random.Random())
-        counts = await worker.ingest_parsed(parsed, feed_id=feed.id)
-    now = clock.now()
-    await asyncio.to_thread(
-        store.record_feed_success, feed.id, now=now, next_poll=next_poll_at(now, config.ingest.interval_minutes, 0, worker.rng),
-        etag=result.etag, last_modified=result.last_modified, title=parsed.title, new_items=counts.created,
-    )
-    return AddFeedOutcome(feed, new, parsed.title, counts.created, counts.known, counts.errors)

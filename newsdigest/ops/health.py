@@ -1,7 +1,8 @@
 """GET /healthz and GET /metrics on [ops] health_host:health_port, served by aiohttp inside the app's loop.
 
 /healthz answers 200 with the last successful poll and digest times while the database answers, 503 when it
-does not (so a container orchestrator restarts a bot whose volume went away). /metrics is the Prometheus text.
+does not, or when its file was moved, deleted, replaced or made unwritable (the open connection would still
+answer; a container orchestrator then restarts a bot whose volume went away). /metrics is the Prometheus text.
 """
 
 from __future__ import annotations
@@ -9,20 +10,19 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from newsdigest.config import ConfigError
+from newsdigest.errors import StoreError
 from newsdigest.ops.metrics import CONTENT_TYPE, METRICS, Metrics
-from newsdigest.store.base import StoreError
 
 if TYPE_CHECKING:
-    from newsdigest.store.store import Store
+    from newsdigest.store.store import OpsRepo
 
 log = logging.getLogger("newsdigest.ops")
 
@@ -37,18 +37,18 @@ class DbStatus:
     last_digest: str | None = None
 
 
-DbProbe = Callable[[], DbStatus]
+DbProbe = Callable[[], Awaitable[DbStatus]]
 
 
-def store_probe(store: Store) -> DbProbe:
-    """A probe that reads the database file (not a cached page) and its last recorded poll and digest."""
+def store_probe(store: OpsRepo) -> DbProbe:
+    """A probe that checks the database file is still there and writable, then reads its last poll and digest.
 
-    def probe() -> DbStatus:
-        row = store.query(
-            "SELECT (SELECT MAX(last_success) FROM feeds) AS poll, "
-            "(SELECT MAX(sent_at) FROM deliveries WHERE sent_at IS NOT NULL) AS digest"
-        )[0]
-        return DbStatus(last_poll=row[0], last_digest=row[1])
+    The store answers through its gateway (a reader thread), never on the event loop.
+    """
+
+    async def probe() -> DbStatus:
+        facts = await store.gateway.read(store.health)
+        return DbStatus(last_poll=facts.last_poll, last_digest=facts.last_digest)
 
     return probe
 
@@ -116,10 +116,10 @@ class HealthServer:
         """(status, None) when the database answers in time, else (None, why)."""
         try:
             async with asyncio.timeout(DB_CHECK_TIMEOUT):
-                return await asyncio.to_thread(self.probe), None
+                return await self.probe(), None
         except TimeoutError:
             return None, f"no answer within {DB_CHECK_TIMEOUT:g} s (locked?)"
-        except (sqlite3.Error, StoreError, OSError) as exc:
+        except (StoreError, OSError) as exc:  # the probe's own errors (tests' probes may raise others)
             return None, f"{type(exc).__name__}: {exc}"
 
     async def healthz(self, request: web.Request) -> web.Response:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -13,13 +14,27 @@ from typing import Any
 
 import sqlite_utils
 
+from newsdigest.errors import NotADatabaseError, StoreBusyError, StoreError
+from newsdigest.store.gateway import Gateway
 from newsdigest.store.migrations import migrate
 
 BUSY_TIMEOUT_MS = 10_000
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_NOTADB = 5, 6, 26
 
 
-class StoreError(RuntimeError):
-    """The database cannot be opened or written; the message says why and what to do."""
+def typed_error(exc: sqlite3.Error, path: str) -> StoreError:
+    """The store's own error for an sqlite3 one, so callers decide by type, never by message words."""
+    code = _code(exc)
+    if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        return StoreBusyError(f"database {path} is busy: another process holds the write lock; try again in a moment")
+    if code == _SQLITE_NOTADB:
+        return NotADatabaseError(f"{path} is not a newsdigest database (not SQLite, or damaged); "
+                                 "point --db or [storage] path at another file, or move this one away")
+    return StoreError(f"cannot open database {path}: {exc} (check the path and its permissions)")
+
+
+def _code(exc: sqlite3.Error) -> int:
+    return int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF  # the primary result code
 
 
 def _utc_now() -> dt.datetime:
@@ -48,7 +63,8 @@ class StoreBase:
     """Opens the database (creating folders and schema) and hands out per-thread connections."""
 
     def __init__(
-        self, path: str | Path, *, now: Callable[[], dt.datetime] = _utc_now, busy_timeout_ms: int | None = None
+        self, path: str | Path, *, now: Callable[[], dt.datetime] = _utc_now, busy_timeout_ms: int | None = None,
+        gateway: Gateway | None = None,
     ) -> None:
         self.path = str(path)
         self.busy_timeout_ms = BUSY_TIMEOUT_MS if busy_timeout_ms is None else busy_timeout_ms
@@ -56,15 +72,20 @@ class StoreBase:
         self._local = threading.local()
         self._all: list[sqlite_utils.Database] = []
         self._lock = threading.Lock()
+        self.gateway = gateway or Gateway()  # how coroutines reach this store: one writer thread, a few readers
         if self.path != ":memory:":
             try:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StoreError(f"cannot create the folder for {self.path}: {exc.strerror}") from None
+                raise StoreError(
+                    f"cannot create the folder {Path(self.path).parent} for the database: {exc.strerror}"
+                    " (choose another --db or [storage] path)"
+                ) from None
         try:
             migrate(self.db)
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot open database {self.path}: {exc}") from None
+            raise typed_error(exc, self.path) from None
+        self._identity = self._file_identity()
 
     @property
     def db(self) -> sqlite_utils.Database:
@@ -88,7 +109,7 @@ class StoreBase:
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot open database {self.path}: {exc} (check the path and its permissions)") from None
+            raise typed_error(exc, self.path) from None
         db = sqlite_utils.Database(conn, execute_plugins=False)
         with self._lock:
             self._all.append(db)
@@ -101,9 +122,17 @@ class StoreBase:
         if conn.in_transaction:  # nested: join the outer transaction
             yield conn
             return
-        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise typed_error(exc, self.path) from exc
         try:
             yield conn
+        except sqlite3.OperationalError as exc:
+            conn.execute("ROLLBACK")
+            if _code(exc) not in (_SQLITE_BUSY, _SQLITE_LOCKED):
+                raise
+            raise typed_error(exc, self.path) from exc
         except BaseException:
             conn.execute("ROLLBACK")
             raise
@@ -116,12 +145,46 @@ class StoreBase:
         return iso(self.now())
 
     def close(self) -> None:
+        """Stop the gateway's threads (after their queued work), then close every connection."""
+        self.gateway.close()
+        self.close_connections()
+
+    def close_connections(self) -> None:
         with self._lock:
             for db in self._all:
                 with contextlib.suppress(sqlite3.Error):
                     db.conn.close()
             self._all.clear()
         self._local = threading.local()
+
+    def _file_identity(self) -> tuple[int, int] | None:
+        if self.path == ":memory:":
+            return None
+        st = os.stat(self.path)
+        return st.st_dev, st.st_ino
+
+    def check_file(self) -> None:
+        """Raise StoreError when the database file is gone, replaced or not writable.
+
+        The open connections keep answering from a file that was moved or deleted (its inode lives on), so a
+        query alone would report a healthy store that loses every write at the next restart.
+        """
+        if self._identity is None:
+            return
+        path = Path(self.path)
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            raise StoreError(f"the database file {path} is gone (moved or deleted): put it back, or restart "
+                             "newsdigest to start a new one") from None
+        except OSError as exc:
+            raise StoreError(f"the database file {path} cannot be read: {exc.strerror}") from None
+        if (st.st_dev, st.st_ino) != self._identity:
+            raise StoreError(f"the database file {path} was replaced by another file: restart newsdigest to use it")
+        for target in (path, path.parent):
+            if not os.access(target, os.W_OK):
+                raise StoreError(f"{target} is not writable for this process: fix its permissions (or the volume's "
+                                 "read-only mount)")
 
     def integrity_check(self) -> str:
         return str(self.conn.execute("PRAGMA integrity_check").fetchone()[0])

@@ -4,7 +4,6 @@ Life of a row: `claim_delivery` inserts it as `pending` (attempts 1) *before* an
 or sent, or takes an existing pending row for another attempt; `note_composed` stamps the compose
 time; `finish_delivery` records the outcome — `sent` in the same transaction that moves the
 subscriptions' `last_digest_at`, or `skipped` / `gone` / `failed`. Final rows are never claimed again.
-Plus the few reads the digest loader needs (articles in a window, story labels).
 """
 
 from __future__ import annotations
@@ -14,9 +13,10 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from newsdigest.store.base import StoreBase, day_after, iso
+from newsdigest.models import DeliveryStatus
+from newsdigest.store.base import StoreBase, iso
 
-FINAL_STATUSES = ("sent", "skipped", "gone", "failed")
+FINAL_STATUSES = frozenset(DeliveryStatus) - {DeliveryStatus.PENDING}
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _KEY_CHUNK = 300  # keys per lookup query (3 parameters each, far below SQLite's variable limit)
 
@@ -27,7 +27,7 @@ class DeliveryRow:
     chat_id: str
     slot: str
     subscription_id: int | None
-    status: str  # pending | sent | skipped | gone | failed
+    status: DeliveryStatus
     attempts: int
     composed_at: str | None
     sent_at: str | None
@@ -63,15 +63,6 @@ class ScheduledSubscription:
     lang: str
     effective_from: dt.datetime  # when the current schedule was set (no catch-up for slots before it)
     last_digest_at: dt.datetime | None
-
-
-@dataclass(frozen=True)
-class ArticleRow:
-    id: int
-    story_id: int | None
-    published: str
-    ingested_at: str
-    sources: int
 
 
 def _dt(value: str | None) -> dt.datetime | None:
@@ -127,7 +118,7 @@ class DeliveryRepo(StoreBase):
         platform: str,
         chat_ids: Sequence[str],
         slot: str,
-        status: str,
+        status: DeliveryStatus,
         *,
         at: dt.datetime,
         messages: int = 0,
@@ -232,25 +223,10 @@ class DeliveryRepo(StoreBase):
         ).fetchone()
         return _dt(row[0]) if row else None
 
-    # -- what the digest loader reads (until the stories layer offers what_changed) ---------------------
-
-    def digest_articles(self, *, until: dt.date) -> list[ArticleRow]:
-        rows = self.conn.execute(
-            "SELECT a.id, a.story_id, a.published, a.ingested_at,"
-            " (SELECT count(*) FROM article_sources s WHERE s.article_id = a.id) AS n"
-            " FROM articles a WHERE a.published < ? ORDER BY a.published DESC, a.id DESC",
-            (day_after(until),),
-        ).fetchall()
-        return [ArticleRow(r[0], r[1], r[2], r[3], max(1, int(r[4]))) for r in rows]
-
-    def story_labels(self) -> dict[int, tuple[str, str]]:
-        """story id -> (slug, name)."""
-        return {int(r[0]): (r[1], r[2]) for r in self.conn.execute("SELECT id, slug, name FROM stories").fetchall()}
-
 
 def _delivery(r: sqlite3.Row) -> DeliveryRow:
     return DeliveryRow(
         platform=r["platform"], chat_id=r["chat_id"], slot=r["slot"], subscription_id=r["subscription_id"],
-        status=r["status"], attempts=int(r["attempts"]), composed_at=r["composed_at"], sent_at=r["sent_at"],
+        status=DeliveryStatus(r["status"]), attempts=int(r["attempts"]), composed_at=r["composed_at"], sent_at=r["sent_at"],
         messages=int(r["messages"]), detail=r["detail"],
     )

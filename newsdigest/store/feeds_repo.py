@@ -56,10 +56,6 @@ class FeedsRepo(StoreBase):
         row = self.conn.execute("SELECT * FROM feeds WHERE url = ?", (url,)).fetchone()
         return _feed(row) if row else None
 
-    def feed_by_id(self, feed_id: int) -> Feed | None:
-        row = self.conn.execute("SELECT * FROM feeds WHERE id = ?", (feed_id,)).fetchone()
-        return _feed(row) if row else None
-
     def feeds(self, *, active_only: bool = True) -> list[Feed]:
         sql = "SELECT * FROM feeds" + (" WHERE active = 1" if active_only else "") + " ORDER BY id"
         return [_feed(r) for r in self.conn.execute(sql).fetchall()]
@@ -93,10 +89,6 @@ class FeedsRepo(StoreBase):
     def feed_interval(self, feed_id: int) -> int | None:
         row = self.conn.execute("SELECT interval_minutes FROM feeds WHERE id = ?", (feed_id,)).fetchone()
         return int(row[0]) if row and row[0] else None
-
-    def set_feed_interval(self, feed_id: int, minutes: int | None) -> None:
-        with self.write() as conn:
-            conn.execute("UPDATE feeds SET interval_minutes = ? WHERE id = ?", (minutes, feed_id))
 
     def schedule_feed(self, feed_id: int, next_poll: dt.datetime) -> None:
         with self.write() as conn:

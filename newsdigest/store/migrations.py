@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 import sqlite_utils
 
+from newsdigest.errors import SchemaTooNewError as SchemaTooNewError
+
 Migration = Callable[[sqlite_utils.Database], None]
 
 _V1 = """
@@ -197,16 +199,20 @@ def _v3(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v4(db: sqlite_utils.Database) -> None:
+    # Key dates of two kinds (deadline | expiry), the decision behind each (/why), and retired mentions (a date
+    # the text says no longer holds: never a source for it). Rows written before keep the defaults.
+    db.conn.execute("ALTER TABLE deadlines ADD COLUMN kind TEXT NOT NULL DEFAULT 'deadline'")
+    db.conn.execute("ALTER TABLE deadlines ADD COLUMN reason TEXT NOT NULL DEFAULT ''")
+    db.conn.execute("ALTER TABLE deadlines ADD COLUMN retired INTEGER NOT NULL DEFAULT 0")
+
+
 def _split(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3]
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4]
 SCHEMA_VERSION = len(MIGRATIONS)
-
-
-class SchemaTooNewError(RuntimeError):
-    """The database was written by a newer newsdigest; refuse rather than corrupt it."""
 
 
 def current_version(db: sqlite_utils.Database) -> int:

@@ -14,21 +14,20 @@ import sqlite3
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from newsdigest.clock import day_or_none
+from newsdigest.errors import LeaseHeldError, StoreError
 from newsdigest.extract.types import Extraction
 from newsdigest.models import Article, ArticleInput, ChatRef, Deadline, KeyPoint, Subscription
-from newsdigest.store.base import StoreBase, StoreError, day_after, iso, loads
+from newsdigest.store.base import StoreBase, day_after, iso, loads
 from newsdigest.store.delivery_repo import DeliveryRepo
 from newsdigest.store.feeds_repo import FeedsRepo
 from newsdigest.store.stories_repo import StoriesRepo
 
-__all__ = ["AddResult", "LeaseHeldError", "SearchHit", "Store", "StoreError"]
-
-
-class LeaseHeldError(RuntimeError):
-    """Another live process holds the lease on this database."""
+__all__ = ["AddResult", "HealthFacts", "IngestStore", "LeaseHeldError", "LedgerStore", "SearchHit", "Store", "StoreError",
+           "StoryStore"]
 
 
 @dataclass(frozen=True)
@@ -57,8 +56,8 @@ class ArticlesRepo(StoreBase):
         """The known article matching any identity, and which one matched."""
         checks: list[tuple[str, str, str | None]] = [
             ("guid", "SELECT id FROM articles WHERE guid = ? UNION SELECT article_id FROM article_sources WHERE guid = ?", guid),
-            ("url", "SELECT id FROM articles WHERE canonical_url = ? UNION "
-                    "SELECT article_id FROM article_sources WHERE canonical_url = ?", canonical_url),
+            ("url", ("SELECT id FROM articles WHERE canonical_url = ? UNION "
+                     "SELECT article_id FROM article_sources WHERE canonical_url = ?"), canonical_url),
             ("hash", "SELECT id, ? FROM articles WHERE content_hash = ?", content_hash),
         ]
         for name, sql, value in checks:
@@ -116,9 +115,10 @@ class ArticlesRepo(StoreBase):
             [(article_id, k.start, k.end, k.text, k.kind, k.score, published) for k in ex.key_points],
         )
         conn.executemany(
-            'INSERT INTO deadlines (article_id, start, "end", text, value, what, supersedes, published)'
-            " VALUES (?,?,?,?,?,?,?,?)",
-            [(article_id, d.start, d.end, d.text, d.value, d.what, d.supersedes, published) for d in ex.deadlines],
+            'INSERT INTO deadlines (article_id, start, "end", text, value, what, supersedes, published, kind, reason,'
+            " retired) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [(article_id, d.start, d.end, d.text, d.value, d.what, d.supersedes, published, d.kind, d.reason,
+              int(d.retired)) for d in ex.deadlines],
         )
         conn.executemany(
             'INSERT INTO timexes (article_id, start, "end", text, type, value, mod, published) VALUES (?,?,?,?,?,?,?,?)',
@@ -128,20 +128,6 @@ class ArticlesRepo(StoreBase):
             "INSERT OR IGNORE INTO actors (article_id, name, rank) VALUES (?,?,?)",
             [(article_id, name, rank) for rank, name in enumerate(ex.actors)],
         )
-
-    def replace_extraction(self, article_id: int, extraction: Extraction) -> None:
-        """Re-extract an article in place (after an extractor upgrade)."""
-        with self.write() as conn:
-            row = conn.execute("SELECT published FROM articles WHERE id = ?", (article_id,)).fetchone()
-            if row is None:
-                raise KeyError(article_id)
-            for table in ("key_points", "deadlines", "timexes", "actors"):
-                conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
-            conn.execute(
-                "UPDATE articles SET extraction = ?, lang = ? WHERE id = ?",
-                (json.dumps(extraction.as_dict(), ensure_ascii=False), extraction.lang, article_id),
-            )
-            self._add_extraction_rows(conn, article_id, extraction, row["published"])
 
     # -- reading -------------------------------------------------------------------------------------
 
@@ -233,11 +219,12 @@ class ArticlesRepo(StoreBase):
     ) -> list[Deadline]:
         where, params = self._scope(until, story_id, article_ids, "d")
         sql = (
-            'SELECT d.id, d.article_id, d.text, d.value, d.what, d.supersedes, d.start, d."end", d.published'
+            'SELECT d.id, d.article_id, d.text, d.value, d.what, d.supersedes, d.start, d."end", d.published, d.kind,'
+            " d.retired"
             f" FROM deadlines d JOIN articles a ON a.id = d.article_id WHERE {where} ORDER BY d.value, d.published"
         )
         return [
-            Deadline(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], day_or_none(r[8]))
+            Deadline(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], day_or_none(r[8]), r[9], bool(r[10]))
             for r in self.conn.execute(sql, params).fetchall()
         ]
 
@@ -445,7 +432,11 @@ class LeaseRepo(StoreBase):
 
 
 def _holder_is_dead(holder: str) -> bool:
-    """A holder "host:pid" on this host whose process is gone (kill -9, crash) no longer blocks a restart."""
+    """A holder "host:pid" on this host whose process is gone (kill -9, crash) no longer blocks a restart.
+
+    A killed process stays a zombie until its parent reaps it (a shell pipeline, a supervisor, a test
+    harness may take their time): it answers signals but will never renew, so it counts as dead too.
+    """
     host, _, pid = holder.rpartition(":")
     if host != socket.gethostname() or not pid.isdigit():
         return False
@@ -455,8 +446,60 @@ def _holder_is_dead(holder: str) -> bool:
         return True
     except PermissionError:  # alive, owned by someone else
         return False
-    return False
+    return _is_zombie(int(pid))
 
 
-class Store(ArticlesRepo, ChatsRepo, SubscriptionsRepo, LeaseRepo, FeedsRepo, StoriesRepo, DeliveryRepo):
-    """newsdigest's database. Construct with a path; the schema is created or migrated on open."""
+def _is_zombie(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:  # gone this instant, or no /proc at all (not Linux: signals are all we have)
+        return Path("/proc/self").exists()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[:1] == ["Z"]  # the state follows the command name in parentheses
+
+
+@dataclass(frozen=True)
+class HealthFacts:
+    """What /healthz reports from the database: the last recorded poll and digest (ISO strings or None)."""
+
+    last_poll: str | None
+    last_digest: str | None
+
+
+class OpsRepo(StoreBase):
+    def health(self) -> HealthFacts:
+        """Raises StoreError when the file is gone, replaced or unwritable, or the database does not answer."""
+        self.check_file()
+        try:
+            row = self.conn.execute(
+                "SELECT (SELECT MAX(last_success) FROM feeds) AS poll, "
+                "(SELECT MAX(sent_at) FROM deliveries WHERE sent_at IS NOT NULL) AS digest"
+            ).fetchone()
+        except sqlite3.Error as exc:
+            raise StoreError(f"the database {self.path} does not answer: {exc}") from None
+        return HealthFacts(last_poll=row[0], last_digest=row[1])
+
+
+# The store's parts per consumer: each consumer is typed with the narrowest part it needs, so what it may
+# touch is visible in its signature (and a PostgreSQL backend knows which part it replaces for whom).
+
+
+class IngestStore(ArticlesRepo, FeedsRepo):
+    """What ingestion uses: articles (dedupe, add) and feeds (schedule, health)."""
+
+
+class StoryStore(ArticlesRepo, StoriesRepo):
+    """What the stories layer uses: articles and their key points, dates and stories."""
+
+
+class LedgerStore(DeliveryRepo, ChatsRepo, SubscriptionsRepo):
+    """What digest delivery and the scheduler use: the delivery ledger, chats and subscriptions."""
+
+
+class Store(IngestStore, StoryStore, LedgerStore, LeaseRepo, OpsRepo):
+    """newsdigest's database. Construct with a path; the schema is created or migrated on open.
+
+    Parts: IngestStore (poller, pipeline), StoryStore (stories/), LedgerStore (digests/delivery, scheduler),
+    LeaseRepo (the instance lease), OpsRepo (/healthz); the command core holds the whole Store.
+    """

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsdigest.clock import day_or_none
+from newsdigest.errors import StoreBusyError
+from newsdigest.models import KeyPoint
 from newsdigest.store.base import StoreBase, day_after, loads
 
 
@@ -40,6 +42,40 @@ class StoryArticle:
     sources: tuple[str, ...]
     lang: str
     ingested_at: str | None = None
+
+
+@dataclass(frozen=True)
+class DeadlineMention:
+    """A deadline mention with what the ledger asks of the time expression it rests on."""
+
+    id: int
+    article_id: int
+    text: str
+    value: str
+    what: str
+    supersedes: str | None
+    start: int
+    end: int
+    published: dt.date | None
+    ttype: str | None  # DURATION when a duration overlaps the mention (the date was counted from it)
+    tmod: str | None  # the TIMEX3 modifier of the first overlapping expression that has one
+    kind: str = "deadline"  # deadline | expiry
+    reason: str = ""  # the decision behind it, for /why
+    retired: bool = False  # the text says this date no longer holds
+
+
+@dataclass(frozen=True)
+class DatedTimex:
+    """A DATE/TIME expression of an article, with the article's publication day."""
+
+    id: int
+    article_id: int
+    text: str
+    value: str
+    start: int
+    end: int
+    mod: str | None = None
+    published: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -269,21 +305,22 @@ class StoriesRepo(StoreBase):
                 out[aid] = [source] if source else []
         return {aid: tuple(names) for aid, names in out.items()}
 
-    def story_key_points(self, article_ids: list[int], *, per_article: int = 8) -> list[sqlite3.Row]:
-        """The best key points of each article: id, article_id, text, kind, score, start, end, published."""
+    def story_key_points(self, article_ids: list[int], *, per_article: int = 8) -> list[KeyPoint]:
+        """The best key points of each article, in article and text order."""
         if not article_ids:
             return []
-        return self.conn.execute(
+        rows = self.conn.execute(
             'SELECT id, article_id, text, kind, score, start, "end", published FROM ('
             ' SELECT k.*, row_number() OVER (PARTITION BY k.article_id ORDER BY k.score DESC, k.start) AS r'
             f" FROM key_points k WHERE k.article_id IN ({','.join('?' * len(article_ids))})"
             ") WHERE r <= ? ORDER BY article_id, start",
             (*article_ids, per_article),
         ).fetchall()
+        return [KeyPoint(r[0], r[1], r[2], r[3], float(r[4]), r[5], r[6], day_or_none(r[7])) for r in rows]
 
     def story_deadlines(
         self, story_id: int, *, until: dt.date | None = None, limit: int = 400
-    ) -> list[dict[str, Any]]:
+    ) -> list[DeadlineMention]:
         """Deadline mentions of the story's newest articles, with the type/mod of the time expression they rest on.
 
         ttype is DURATION when a duration overlaps the mention (the date was counted from it), else None (the
@@ -291,7 +328,8 @@ class StoriesRepo(StoreBase):
         that has one.
         """
         rows = self.conn.execute(
-            'SELECT d.id, d.article_id, d.text, d.value, d.what, d.supersedes, d.start, d."end", a.published'
+            'SELECT d.id, d.article_id, d.text, d.value, d.what, d.supersedes, d.start, d."end", a.published,'
+            " d.kind, d.reason, d.retired"
             # CROSS JOIN keeps the story's articles (covering index articles_story, newest first) as the outer
             # loop; left to itself the planner scans every deadline of the database.
             " FROM articles a CROSS JOIN deadlines d ON d.article_id = a.id"
@@ -301,11 +339,13 @@ class StoriesRepo(StoreBase):
         spans = self._marked_timexes(sorted({r["article_id"] for r in rows}))
         out = []
         for r in rows:
-            row = dict(r)
             over = [t for t in spans.get(r["article_id"], ()) if t[0] < r["end"] and t[1] > r["start"]]
-            row["ttype"] = "DURATION" if any(t[2] == "DURATION" for t in over) else None
-            row["tmod"] = next((t[3] for t in over if t[3] is not None), None)
-            out.append(row)
+            out.append(DeadlineMention(
+                r["id"], r["article_id"], r["text"], r["value"], r["what"], r["supersedes"], r["start"], r["end"],
+                day_or_none(r["published"]), "DURATION" if any(t[2] == "DURATION" for t in over) else None,
+                next((t[3] for t in over if t[3] is not None), None),
+                r["kind"], r["reason"], bool(r["retired"]),
+            ))
         return out
 
     def _marked_timexes(self, article_ids: list[int]) -> dict[int, list[tuple[int, int, str, str | None]]]:
@@ -328,11 +368,11 @@ class StoriesRepo(StoreBase):
 
     def story_date_mentions(
         self, story_id: int, days: list[str], *, until: dt.date | None = None, articles: int = 300
-    ) -> list[sqlite3.Row]:
+    ) -> list[DatedTimex]:
         """Time expressions naming one of the given days in the story's newest `articles` articles."""
         if not days:
             return []
-        return self.conn.execute(
+        rows = self.conn.execute(
             'SELECT t.id, t.article_id, t.text, t.value, t.start, t."end", a.published FROM'
             " (SELECT id, published FROM articles WHERE story_id = ? AND published < ?"
             "  ORDER BY published DESC LIMIT ?) a JOIN timexes t ON t.article_id = a.id"
@@ -340,17 +380,19 @@ class StoriesRepo(StoreBase):
             " ORDER BY a.published, t.id LIMIT 500",
             (story_id, day_after(until) if until else "9999", articles, *days),
         ).fetchall()
+        return [DatedTimex(r[0], r[1], r[2], r[3], r[4], r[5], published=day_or_none(r[6])) for r in rows]
 
-    def story_timexes(self, article_ids: list[int]) -> list[sqlite3.Row]:
-        """Dated time expressions (DATE/TIME) of the given articles: id, article_id, start, end, text, value, mod."""
+    def story_timexes(self, article_ids: list[int]) -> list[DatedTimex]:
+        """Dated time expressions (DATE/TIME) of the given articles, in article and text order."""
         if not article_ids:
             return []
-        return self.conn.execute(
-            'SELECT id, article_id, start, "end", text, value, mod FROM timexes'
+        rows = self.conn.execute(
+            'SELECT id, article_id, text, value, start, "end", mod FROM timexes'
             f" WHERE article_id IN ({','.join('?' * len(article_ids))}) AND type IN ('DATE', 'TIME')"
             " ORDER BY article_id, start",
             article_ids,
         ).fetchall()
+        return [DatedTimex(*r) for r in rows]
 
     def article_texts(self, article_ids: list[int]) -> dict[int, str]:
         if not article_ids:
@@ -400,7 +442,7 @@ class StoriesRepo(StoreBase):
                     " items = excluded.items, created_at = excluded.created_at",
                     (platform, chat_id, kind, story_id, payload, self.stamp()),
                 )
-        except sqlite3.OperationalError as exc:  # locked by a writer: the in-memory copy serves this process
+        except (StoreBusyError, sqlite3.OperationalError) as exc:  # locked by a writer: the in-memory copy serves
             log.debug("chat list not persisted chat=%s: %s", chat_key, exc)
         finally:
             self.conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")

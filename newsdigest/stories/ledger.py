@@ -1,9 +1,13 @@
 """The deadline ledger of a story: one item per obligation and date, with sources, supersession and conflicts. Pure.
 
-Mentions of a deadline by several articles merge into one item when their dates agree: exactly for
-exact dates, within a few days for approximate ones (a duration counted from the publication date,
-"mid-September"). A mention that `supersedes` another date marks the item of that date replaced.
-Two live items whose obligations read alike but whose dates differ are flagged as a disagreement.
+Key dates are deadlines (someone must act by then) and expiries (something in force ends then); `kind` says
+which. Mentions by several articles merge into one item when their dates agree: exactly for exact dates,
+within a few days for approximate ones (a duration counted from the publication date, "mid-September").
+A mention that `supersedes` another date marks the item of that date replaced; an extension reported without
+the old date replaces the live item it is about (what it names: the measure or obligation), never merely the
+nearest one. A mention the text retires ("no longer applies") is never a source for its date, nor is a plain
+mention of that date in an article that replaces it. Two live items of the same kind whose subjects read
+alike but whose dates differ are flagged as a disagreement.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from newsdigest.stories.merge import Mention, overlap, stems
 APPROX_TOLERANCE_DAYS = 3  # a duration-derived date may miss the exact one by this much
 CONFLICT_MAX_DAYS = 62
 CONFLICT_MIN_OVERLAP = 0.5
+CONFLICT_MIN_SHARED = 2  # subject words two items must share before their dates can disagree
 
 _FUZZY = frozenset({"APPROX", "ABOUT", "MID", "START", "EARLY", "END", "LATE"})  # a day only read into the text
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
@@ -99,6 +104,9 @@ class DeadlineIn:
     timex_type: str | None = None  # DURATION when the date was counted from a span ("45-tägige Frist")
     mod: str | None = None
     support_only: bool = False  # a plain mention of the date in another article: joins an item, never makes one
+    kind: str = "deadline"  # deadline | expiry
+    reason: str = ""  # the extraction's decision ("deadline: limit + obligation (…)")
+    retired: bool = False  # the article says this date no longer holds
 
     @property
     def when(self) -> When | None:
@@ -116,6 +124,18 @@ class LedgerItem:
     replaces: list[When] = field(default_factory=list)
     disagrees_with: list[When] = field(default_factory=list)
     whats: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        """deadline | expiry: what most mentions say (ties: deadline, the stronger claim)."""
+        return "expiry" if self.kinds.count("expiry") > self.kinds.count("deadline") else "deadline"
+
+    @property
+    def reason(self) -> str:
+        """The decision behind the item, from its first mention of the item's kind."""
+        return next((r for k, r in zip(self.kinds, self.reasons, strict=False) if k == self.kind and r), "")
 
     @property
     def article_ids(self) -> list[int]:
@@ -139,7 +159,10 @@ class Ledger:
 
     def by_status(self, status: str) -> list[LedgerItem]:
         items = [i for i in self.items if i.status(self.today) == status]
-        return sorted(items, key=lambda i: (i.due, i.key), reverse=status == "passed")
+        if status == "passed":
+            return sorted(items, key=lambda i: (i.due, i.key), reverse=True)
+        # on the same due day the exact date leads ("31 October" before "October"): it is the one to act on
+        return sorted(items, key=lambda i: (i.due, _rank(i.when), i.key))
 
     @property
     def upcoming(self) -> list[LedgerItem]:
@@ -174,26 +197,61 @@ def _rank(when: When) -> int:
 def build_ledger(mentions: Iterable[DeadlineIn], today: dt.date) -> Ledger:
     """Merge deadline mentions into ledger items, link supersession, flag disagreements."""
     everything = [(m, w) for m in mentions if (w := m.when) is not None]
+    retired = [(m, w) for m, w in everything if m.retired and not m.support_only]
+    everything = [(m, w) for m, w in everything if not m.retired]
     dated = [(m, w) for m, w in everything if not m.support_only]
     dated.sort(key=lambda mw: (_rank(mw[1]), mw[1].lo, mw[0].published or dt.date.min, mw[0].id))
     items: list[LedgerItem] = []
     for m, w in dated:
         mention = Mention(m.article_id, m.published, m.text, m.start, m.end, m.id)
-        fits = [i for i in items if _fits(i, w)]
+        # a part of a month ("Anfang Januar": 1-10) joins a day inside it only when it speaks of the same thing
+        fits = [i for i in items if _fits(i, w) and (w.precision != "part" or _same_thing(i, m.what))]
         if fits:
             home = min(fits, key=lambda i: (abs((i.when.point - w.point).days), i.key))
             home.mentions.append(mention)
             home.whats.append(m.what)
+            home.kinds.append(m.kind)
+            home.reasons.append(m.reason)
             if m.id < int(home.key[1:]):
                 home.key = f"d{m.id}"
         else:
-            items.append(LedgerItem(f"d{m.id}", w, m.value, m.what, [mention], whats=[m.what]))
-    _add_support([(m, w) for m, w in everything if m.support_only], items)
+            items.append(LedgerItem(f"d{m.id}", w, m.value, m.what, [mention], whats=[m.what], kinds=[m.kind],
+                                    reasons=[m.reason]))
+    replaced_in = _replaced_days(dated, retired)
+    support = [(m, w) for m, w in everything if m.support_only and w.lo not in replaced_in.get(m.article_id, ())]
+    _add_support(support, items)
     _link_supersession(dated, items)
+    _link_retired(retired, dated, items)
     _flag_conflicts(items)
     for item in items:
         item.what = _best_what(item.whats) or item.what
     return Ledger(items, today)
+
+
+def _best_overlap(mine: frozenset[str], item: LedgerItem) -> float:
+    return max((_subject_overlap(mine, _subject_stems(x)) for x in dict.fromkeys(item.whats)), default=0.0)
+
+
+def _same_thing(item: LedgerItem, what: str) -> bool:
+    mine = _subject_stems(what)
+    if not mine:
+        return True
+    return max((_subject_overlap(mine, _subject_stems(x)) for x in dict.fromkeys(item.whats)), default=0.0) >= 0.3 \
+        or all(not _subject_stems(x) for x in item.whats)
+
+
+def _replaced_days(dated: list[tuple[DeadlineIn, When]], retired: list[tuple[DeadlineIn, When]]
+                   ) -> dict[int, set[dt.date]]:
+    """Per article, the days it says no longer hold (retired or superseded): its plain mentions of them are no
+    support ("the earlier deadline of December 5 no longer applies" is no second source for 5 December)."""
+    out: dict[int, set[dt.date]] = {}
+    for m, w in retired:
+        out.setdefault(m.article_id, set()).add(w.lo)
+    for m, _w in dated:
+        old = parse_when(m.supersedes) if m.supersedes else None
+        if old is not None:
+            out.setdefault(m.article_id, set()).add(old.lo)
+    return out
 
 
 def _add_support(support: list[tuple[DeadlineIn, When]], items: list[LedgerItem]) -> None:
@@ -223,53 +281,153 @@ def _moved(text: str, what: str) -> bool:
     return _MOVED.search(f"{text} {what}") is not None
 
 
+def _is_replacement(m: DeadlineIn) -> bool:
+    return m.reason.split(":", 1)[-1].lstrip().startswith(("extension", "replacement")) or _moved(m.text, m.what)
+
+
 def _implied_supersedes(m: DeadlineIn, w: When, items: list[LedgerItem]) -> str | None:
     """An extension reported without the old date ("die Frist wurde auf den 22. März verlängert") replaces the
     earlier live deadline of the story whose obligation reads most alike, reported before it by another article."""
-    if not _moved(m.text, m.what):
+    if not _is_replacement(m):
         return None
-    mine = stems(m.what)
+    mine = _subject_stems(m.what)
     best: tuple[float, dt.date, LedgerItem] | None = None
     for item in items:
-        if item.superseded_by is not None or _fits(item, w) or m.article_id in item.article_ids:
+        if (item.superseded_by is not None and not _sharper(w, item.superseded_by)) or _fits(item, w):
             continue
+        if any(x.article_id == m.article_id and x.ref_id > 0 for x in item.mentions):
+            continue  # the article states both dates as key dates: two things, or its own explicit link
+        generic = m.kind == "deadline" and _GENERIC_WHAT.fullmatch(m.what or "") is not None
+        if item.kind != m.kind and not generic and _best_overlap(mine, item) < 0.5:
+            continue  # an extended measure replaces the end of that measure, not someone's obligation
         first = min((x.published for x in item.mentions if x.published), default=None)
         if first is None or m.published is None or first > m.published:
             continue
         if abs((item.when.point - w.point).days) > CONFLICT_MAX_DAYS * 2:
             continue
-        score = max((overlap(mine, stems(x)) for x in dict.fromkeys(item.whats)), default=0.0)
+        # "die Frist wurde verlängert": a bare deadline word is about the story's live key date of that kind
+        if not _moves(item.when, w, m):
+            continue  # no later date (or an overlapping vaguer one): not its replacement
+        score = 0.3 if not mine else max((_subject_overlap(mine, _subject_stems(x)) for x in dict.fromkeys(item.whats)),
+                                         default=0.0)
         if score >= 0.3 and (best is None or (score, item.when.lo) > (best[0], best[1])):
             best = (score, item.when.lo, item)
     return best[2].value if best else None
 
 
 def _link_supersession(dated: list[tuple[DeadlineIn, When]], items: list[LedgerItem]) -> None:
-    for m, w in dated:
-        supersedes = m.supersedes or _implied_supersedes(m, w, items)
-        if not supersedes:
+    # in the order the news came out: the first report of a replacement links it; the date the article names
+    # as replaced first, then the story's live date of the same thing (one extension can cover several)
+    for m, w in sorted(dated, key=lambda mw: (mw[0].published or dt.date.min, mw[0].id)):
+        if m.supersedes:
+            _supersede(m, w, m.supersedes, items)
+        implied = _implied_supersedes(m, w, items)
+        if implied and implied != m.supersedes:
+            _supersede(m, w, implied, items)
+
+
+def _supersede(m: DeadlineIn, w: When, supersedes: str, items: list[LedgerItem]) -> None:
+    old_when = parse_when(supersedes)
+    new_item = _item_of(items, w)
+    if old_when is None or new_item is None:
+        return
+    old_item = _item_of(items, old_when)
+    if old_item is None:  # the replaced date was only mentioned as such: keep it on record
+        old_item = LedgerItem(f"d{m.id}s", old_when, supersedes, m.what,
+                              [Mention(m.article_id, m.published, m.text, m.start, m.end, m.id)], whats=[m.what],
+                              kinds=[m.kind], reasons=[m.reason])
+        items.append(old_item)
+    if old_item.superseded_by is not None and _sharper(new_item.when, old_item.superseded_by):
+        _unlink(old_item, items)  # "bis in den Dezember" first, then "bis zum 20. Dezember": the day stands
+    if old_item is new_item or old_item.superseded_by is not None or _replaces_chain(new_item, old_item, items):
+        return  # replaced already (the first replacement reported stands), or a loop
+    if not _moves(old_item.when, new_item.when, m):
+        return
+    old_item.superseded_by = new_item.when
+    if all(r != old_item.when for r in new_item.replaces):
+        new_item.replaces.append(old_item.when)
+    if all(not _subject_stems(x) for x in new_item.whats):
+        new_item.whats.extend(x for x in old_item.whats if _subject_stems(x))  # say what was extended
+
+
+def _link_retired(retired: list[tuple[DeadlineIn, When]], dated: list[tuple[DeadlineIn, When]],
+                  items: list[LedgerItem]) -> None:
+    """ "CBILS applications were due by 30 September" beside "extended … until the end of November": a date the
+    article retires is replaced by the article's new date of the same thing (shared subject words)."""
+    for m, w in retired:
+        news = [(n, nw) for n, nw in dated if n.article_id == m.article_id and _is_replacement(n)
+                and nw.lo != w.lo and (n.kind == m.kind or not _subject_stems(m.what))]
+        if not news:
             continue
-        old_when = parse_when(supersedes)
-        new_item = _item_of(items, w)
-        if old_when is None or new_item is None:
+        mine = _subject_stems(m.what)
+        n, nw = max(news, key=lambda x: (_subject_overlap(mine, _subject_stems(x[0].what)) if mine else 0.0,
+                                         -abs(x[0].start - m.start)))
+        if mine and _subject_overlap(mine, _subject_stems(n.what)) == 0 and len(news) > 1:
             continue
-        old_item = _item_of(items, old_when)
-        if old_item is None:  # the replaced date was only mentioned as such: keep it on record
-            old_item = LedgerItem(f"d{m.id}s", old_when, supersedes, m.what,
-                                  [Mention(m.article_id, m.published, m.text, m.start, m.end, m.id)], whats=[m.what])
+        old_item, new_item = _item_of(items, w), _item_of(items, nw)
+        if new_item is None or old_item is new_item or _replaces_chain(new_item, old_item, items):
+            continue
+        if not _moves(w, nw, n):
+            continue
+        if old_item is None:
+            old_item = LedgerItem(f"d{m.id}r", w, m.value, m.what, [], whats=[m.what], kinds=[m.kind],
+                                  reasons=[m.reason])
             items.append(old_item)
-        if old_item is new_item:
-            continue
-        old_item.superseded_by = new_item.when
-        if all(r != old_item.when for r in new_item.replaces):
-            new_item.replaces.append(old_item.when)
+        if old_item.superseded_by is None:
+            old_item.superseded_by = new_item.when
+            if all(r != old_item.when for r in new_item.replaces):
+                new_item.replaces.append(old_item.when)
+
+
+_EARLIER = re.compile(r"\b(?:vorgezogen|vorzuziehen|vorverlegt|brought\s+forward|bring\s+forward|moved\s+up|"
+                      r"früher|earlier|lifted\s+early|vorzeitig)\b", re.IGNORECASE)
+
+
+def _moves(old: When, new: When, m: DeadlineIn) -> bool:
+    """A replacement moves a date: later, unless the text says earlier ("brought forward to", "vorgezogen");
+    a vaguer date that overlaps the old one ("Anfang Januar" for 10 January) replaces nothing."""
+    if old.lo <= new.hi and new.lo <= old.hi:
+        return False
+    if new.lo > old.hi:
+        return True
+    return _EARLIER.search(f"{m.text} {m.what} {m.reason}") is not None
+
+
+def _sharper(new: When, old: When) -> bool:
+    """A day inside an earlier, vaguer replacement (a month, a part of one)."""
+    return new.precision == "day" and old.precision != "day" and old.lo <= new.lo <= old.hi
+
+
+def _unlink(old_item: LedgerItem, items: list[LedgerItem]) -> None:
+    by = old_item.superseded_by
+    vague = _item_of(items, by) if by is not None else None
+    if vague is not None:
+        vague.replaces = [r for r in vague.replaces if r != old_item.when]
+    old_item.superseded_by = None
+
+
+def _replaces_chain(new_item: LedgerItem, old_item: LedgerItem | None, items: list[LedgerItem]) -> bool:
+    """Would marking old_item replaced by new_item close a loop (new_item already replaced, via others, by
+    old_item)?"""
+    if old_item is None:
+        return False
+    seen: set[int] = set()
+    cur: LedgerItem | None = new_item
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        if cur.superseded_by is None:
+            return False
+        cur = _item_of(items, cur.superseded_by)
+        if cur is old_item:
+            return True
+    return False
 
 
 def _flag_conflicts(items: list[LedgerItem]) -> None:
-    live = [i for i in items if i.superseded_by is None and i.when.precision in ("day", "part")]
+    live = [i for i in items if i.superseded_by is None and not i.replaces and i.when.precision in ("day", "part")]
     for n, a in enumerate(live):
         for b in live[n + 1:]:
-            if abs((a.when.point - b.when.point).days) > CONFLICT_MAX_DAYS:
+            if abs((a.when.point - b.when.point).days) > CONFLICT_MAX_DAYS or a.kind != b.kind:
                 continue
             if set(a.article_ids) & set(b.article_ids):
                 continue  # one article naming two dates describes two steps, not a disagreement
@@ -279,9 +437,48 @@ def _flag_conflicts(items: list[LedgerItem]) -> None:
 
 
 def _max_overlap(xs: list[str], ys: list[str]) -> float:
-    # Many articles repeat one wording: compare each distinct wording once.
-    sx, sy = {stems(x) for x in xs}, {stems(y) for y in ys}
-    return max((overlap(a, b) for a in sx for b in sy), default=0.0)
+    # Many articles repeat one wording: compare each distinct wording once; two words in common at least.
+    sx, sy = {_subject_stems(x) for x in xs}, {_subject_stems(y) for y in ys}
+    return max((_subject_overlap(a, b) for a in sx for b in sy if _shared(a, b) >= CONFLICT_MIN_SHARED), default=0.0)
+
+
+_GENERIC_WORDS = frozenset(
+    "ends end endet enden the die der das den dem des and und for für von with mit ultimatum stichtag due "
+    "its his her their ihre seine".split()
+)
+_GENERIC_WHAT = re.compile(r"(?i)(?:die\s+|the\s+)?(?:frist|deadline|ultimatum|stichtag)(?:\s+ends)?")
+
+
+_WORD = re.compile(r"[a-zäöüß]+")
+_SUFFIX = re.compile(r"(?:en|es|e|n|s)$")
+
+
+@functools.lru_cache(maxsize=8192)
+def _subject_stems(what: str) -> frozenset[str]:
+    """The words of what a key date is about, without the ones every key date shares ("ends", "Frist"),
+    lightly stemmed ("Lockdowns" = "Lockdown"); whole words, since German compounds share their first
+    letters ("Weihnachtsferien", "Weihnachtsregeln")."""
+    out = set()
+    for w in _WORD.findall(what.lower()):
+        if len(w) < 3 or w in _GENERIC_WORDS or w.startswith(("deadline", "frist")):
+            continue
+        out.add(_SUFFIX.sub("", w) if len(w) > 4 else w)
+    return frozenset(out)
+
+
+def _matches(a: str, b: str) -> bool:
+    """Same word, or one a compound ending in the other ("Kontaktbeschränkung" / "Beschränkung")."""
+    return a == b or (min(len(a), len(b)) >= 6 and (a.endswith(b) or b.endswith(a)))
+
+
+def _shared(a: frozenset[str], b: frozenset[str]) -> int:
+    return sum(1 for x in a if any(_matches(x, y) for y in b))
+
+
+def _subject_overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return _shared(a, b) / min(len(a), len(b))
 
 
 def _best_what(whats: list[str]) -> str:

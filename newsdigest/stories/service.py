@@ -16,12 +16,12 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from newsdigest.clock import day_or_none
+from newsdigest.store.stories_repo import StoryWrite
 from newsdigest.stories.cluster import WINDOW_DAYS, ArticleTerms, StoryProfile, assign
 from newsdigest.stories.ledger import DeadlineIn, Ledger, build_ledger, parse_when
 from newsdigest.stories.merge import PointIn
 from newsdigest.stories.naming import slugify, story_aliases, story_name, story_slug
-from newsdigest.stories.status import Development, developments
+from newsdigest.stories.status import Development, StoryChanges, developments, diff, is_new
 from newsdigest.stories.terms import TermProfile, profile
 
 if TYPE_CHECKING:
@@ -85,8 +85,6 @@ def _place(store: Store, rows: list[tuple[int, str, dt.date, dict[str, Any]]]) -
     for aid, key in result.assignments.items():
         members.setdefault(key, []).append(aid)
     taken = store.taken_slugs() - {records[k].slug for k in result.changed if k in records}
-    from newsdigest.store.stories_repo import StoryWrite
-
     writes: list[StoryWrite] = []
     for key in sorted(result.changed, key=lambda k: (k < 0, abs(k))):
         prof = result.changed[key]
@@ -169,9 +167,8 @@ def display_name(store: Store, story: StoryRecord, as_of: dt.date | None) -> str
 
 def load_points(store: Store, article_ids: Sequence[int], per_article: int = POINTS_PER_ARTICLE) -> list[PointIn]:
     return [
-        PointIn(r["id"], r["article_id"], r["text"], r["kind"], float(r["score"]), r["start"], r["end"],
-                day_or_none(r["published"]))
-        for r in store.story_key_points(list(article_ids), per_article=per_article)
+        PointIn(k.id, k.article_id, k.text, k.kind, k.score, k.start, k.end, k.published)
+        for k in store.story_key_points(list(article_ids), per_article=per_article)
     ]
 
 
@@ -179,15 +176,15 @@ def load_deadline_mentions(store: Store, story_id: int, *, as_of: dt.date | None
     """The story's deadline mentions, plus plain mentions of their exact dates in other articles (support)."""
     rows = store.story_deadlines(story_id, until=as_of)
     mentions = [
-        DeadlineIn(r["id"], r["article_id"], day_or_none(r["published"]), r["text"], r["value"], r["what"], r["supersedes"],
-                   r["start"], r["end"], r["ttype"], r["tmod"])
+        DeadlineIn(r.id, r.article_id, r.published, r.text, r.value, r.what, r.supersedes, r.start, r.end, r.ttype,
+                   r.tmod, kind=r.kind, reason=r.reason, retired=r.retired)
         for r in rows
     ]
     days = sorted({m.value[:10] for m in mentions if (w := m.when) is not None and w.exact})
     mentions += [
-        DeadlineIn(-r["id"], r["article_id"], day_or_none(r["published"]), r["text"], r["value"][:10], "", None, r["start"],
-                   r["end"], "DATE", None, support_only=True)
-        for r in store.story_date_mentions(story_id, days, until=as_of)
+        DeadlineIn(-t.id, t.article_id, t.published, t.text, t.value[:10], "", None, t.start, t.end, "DATE", None,
+                   support_only=True)
+        for t in store.story_date_mentions(story_id, days, until=as_of)
     ]
     return mentions
 
@@ -272,3 +269,31 @@ def load_view(store: Store, story: StoryRecord, *, as_of: dt.date | None, today:
 
 __all__ = ["VIEWS", "StoryView", "ViewCache", "article_terms", "display_name", "ensure_assigned", "load_ledger",
            "load_view", "most_active_story", "parse_when", "slugify", "stories_list", "view"]
+
+
+def what_changed(
+    store: Store,
+    story: StoryRecord,
+    since: dt.datetime,
+    as_of: dt.date | None = None,
+    *,
+    today: dt.date | None = None,
+    limit: int = 5,
+) -> StoryChanges:
+    """What changed in `story` since `since`, seeing only articles published by `as_of`.
+
+    `today` (default: as_of, else since's date) is "now" for deadlines that passed in between.
+    """
+    today = today or as_of or dt.datetime.now(dt.UTC).date()
+    recent = store.story_articles(story.id, until=as_of, limit=RECENT_ARTICLES * 2)
+    new = tuple(a for a in recent if is_new(a, since))
+    new_ids = {a.id for a in new}
+    mentions = load_deadline_mentions(store, story.id, as_of=as_of)
+    changes, ledger = diff(mentions, new_ids, since.date(), today)
+    devs: list[Development] = []
+    if new:
+        points = load_points(store, [a.id for a in recent[: RECENT_ARTICLES]])
+        ranked = developments(points, {a.id: a.sources for a in recent}, {a.id: a.title for a in recent},
+                              published={a.id: a.published for a in recent})
+        devs = [d for d in ranked if set(d.point.article_ids) <= new_ids][:limit]
+    return StoryChanges(story, since, as_of, new, tuple(devs), tuple(changes), ledger)

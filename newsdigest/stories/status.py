@@ -1,6 +1,7 @@
 """Where a story stands: its developments ranked, and what changed since a given time.
 
-`developments()` and `diff()` are pure; `what_changed()` loads a story's data once and calls them.
+Pure: `developments()` and `diff()` work on loaded records; `service.what_changed()` loads a story's data once
+and calls them.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from newsdigest.models import ChangeKind
 from newsdigest.stories.ledger import DeadlineIn, Ledger, LedgerItem, When, build_ledger
 from newsdigest.stories.merge import MergedPoint, PointIn, merge_points, overlap, source_names, stems
 
 if TYPE_CHECKING:
-    from newsdigest.store.store import Store
     from newsdigest.store.stories_repo import StoryArticle, StoryRecord
 
 HALF_LIFE_DAYS = 6.0  # a development loses half its weight every this many days behind the newest news
@@ -99,7 +100,7 @@ def developments(
 
 @dataclass(frozen=True)
 class DeadlineChange:
-    kind: str  # added | moved | extended | passed
+    kind: ChangeKind
     item: LedgerItem  # the item as it stands now
     old: When | None = None  # moved / extended: the date it replaced
 
@@ -155,43 +156,13 @@ def diff(
         if item.superseded_by is None and known is None and set(item.article_ids) & new_ids:
             replaced = next((b for b in old_live if b.when in item.replaces), None)
             if replaced is not None:
-                kind = "extended" if item.when.point > replaced.when.point else "moved"
+                kind = ChangeKind.EXTENDED if item.when.point > replaced.when.point else ChangeKind.MOVED
                 changes.append(DeadlineChange(kind, item, replaced.when))
             else:
-                changes.append(DeadlineChange("added", item))
+                changes.append(DeadlineChange(ChangeKind.ADDED, item))
     for item in after.items:
         if item.superseded_by is None and since_day <= item.due < today:
-            changes.append(DeadlineChange("passed", item))
-    order = {"added": 0, "extended": 1, "moved": 1, "passed": 2}
+            changes.append(DeadlineChange(ChangeKind.PASSED, item))
+    order = {ChangeKind.ADDED: 0, ChangeKind.EXTENDED: 1, ChangeKind.MOVED: 1, ChangeKind.PASSED: 2}
     changes.sort(key=lambda c: (order[c.kind], c.item.due, c.item.key))
     return changes, after
-
-
-def what_changed(
-    store: Store,
-    story: StoryRecord,
-    since: dt.datetime,
-    as_of: dt.date | None = None,
-    *,
-    today: dt.date | None = None,
-    limit: int = 5,
-) -> StoryChanges:
-    """What changed in `story` since `since`, seeing only articles published by `as_of`.
-
-    `today` (default: as_of, else since's date) is "now" for deadlines that passed in between.
-    """
-    from newsdigest.stories import service
-
-    today = today or as_of or dt.datetime.now(dt.UTC).date()
-    recent = store.story_articles(story.id, until=as_of, limit=service.RECENT_ARTICLES * 2)
-    new = tuple(a for a in recent if is_new(a, since))
-    new_ids = {a.id for a in new}
-    mentions = service.load_deadline_mentions(store, story.id, as_of=as_of)
-    changes, ledger = diff(mentions, new_ids, since.date(), today)
-    devs: list[Development] = []
-    if new:
-        points = service.load_points(store, [a.id for a in recent[: service.RECENT_ARTICLES]])
-        ranked = developments(points, {a.id: a.sources for a in recent}, {a.id: a.title for a in recent},
-                              published={a.id: a.published for a in recent})
-        devs = [d for d in ranked if set(d.point.article_ids) <= new_ids][:limit]
-    return StoryChanges(story, since, as_of, new, tuple(devs), tuple(changes), ledger)

@@ -88,24 +88,24 @@ def _dated_events(
     published = {a.id: a.published for a in articles}
     deadline_spans = {(m.article_id, m.start) for it in view.ledger.items for m in it.mentions}
     rows = store.story_timexes(ids)
-    bodies = store.article_texts(sorted({r["article_id"] for r in rows})) if rows else {}
+    bodies = store.article_texts(sorted({r.article_id for r in rows})) if rows else {}
     out: list[Event] = []
     seen: list[tuple[dt.date, frozenset[str]]] = []
     for r in rows:
-        when = parse_when(r["value"])
-        pub = published.get(r["article_id"])
+        when = parse_when(r.value)
+        pub = published.get(r.article_id)
         if when is None or when.precision != "day" or pub is None or when.lo >= pub:
             continue
-        if (r["article_id"], r["start"]) in deadline_spans or (pub - when.lo).days > 400:
+        if (r.article_id, r.start) in deadline_spans or (pub - when.lo).days > 400:
             continue
-        sentence = _sentence_at(bodies.get(r["article_id"], ""), r["start"], r["end"])
+        sentence = _sentence_at(bodies.get(r.article_id, ""), r.start, r.end)
         if not sentence:
             continue
         s = stems(sentence)
         if when.lo in known_days or any(d == when.lo for d, _ in seen):
             continue  # one event a day keeps the picture readable
         seen.append((when.lo, s))
-        out.append(Event(when, _clip(sentence), "event", (r["article_id"],)))
+        out.append(Event(when, _clip(sentence), "event", (r.article_id,)))
     return out
 
 

@@ -4,9 +4,9 @@ import asyncio
 import io
 from pathlib import Path
 
-from newsdigest.bot.console import ConsoleBot, render_console
+from newsdigest.bot.console import ConsoleBot, render_console, respond_line
 from newsdigest.handlers import Core
-from newsdigest.handlers.reply import BulletList, Heading, Image, Reply, item, link, text
+from newsdigest.reply import BulletList, Heading, Image, Reply, item, link, text
 
 
 def test_render_console_wraps_lists_and_writes_images(tmp_path: Path) -> None:
@@ -25,3 +25,19 @@ def test_console_answers_piped_lines_until_eof(seeded_core: Core, tmp_path: Path
     out = stdout.getvalue()
     assert out.count("> /") == 2
     assert "Unknown command /frobnicate" in out
+
+
+def test_plain_text_gets_a_short_hint_not_the_help(seeded_core: Core) -> None:
+    reply = asyncio.run(respond_line(seeded_core, "hello"))
+    assert reply.error
+    out = render_console(reply)
+    assert "“hello” is not a command" in out and "/status" in out
+    assert "/search" not in out and len(out.splitlines()) == 1  # one hint line, no command table
+
+
+def test_an_unknown_command_is_quoted_back_short(seeded_core: Core) -> None:
+    name = "x" * 5000
+    out = render_console(asyncio.run(respond_line(seeded_core, "/" + name)))
+    first = out.splitlines()[0]
+    assert first.startswith("Unknown command /x") and "x" * 64 not in first
+    assert len(first) < 100

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import time
 
 import pytest
 
 from newsdigest.bot.ratelimit import BULK, INTERACTIVE, Gcra, RateLimiter, SlidingWindow
+from tests.fakes.virtual_time import VirtualTime
 
 
 def test_gcra_allows_burst_then_spaces() -> None:
@@ -33,6 +33,18 @@ def test_sliding_window_is_exact() -> None:
     assert w.wait(61.0) == pytest.approx(9.0)
 
 
+def test_sliding_window_counts_an_event_on_the_exact_boundary_once() -> None:
+    # 61.266666666666666 - 60 is a hair below 1.2666666666666666 in floats: the first event must still count as
+    # gone, and the window must not then let a third event through in the same instant.
+    w = SlidingWindow(count=2, period=60)
+    w.charge(1.2666666666666666)
+    w.charge(1.3)
+    now = 61.266666666666666
+    assert w.wait(now) == 0
+    w.charge(now)
+    assert w.wait(now) == pytest.approx(1.3 + 60 - now)
+
+
 def test_invalid_budgets_refused() -> None:
     with pytest.raises(ValueError):
         Gcra(rate=0)
@@ -40,102 +52,114 @@ def test_invalid_budgets_refused() -> None:
         SlidingWindow(count=0, period=1)
 
 
-async def _send_times(limiter: RateLimiter, keys: list[str], *, group: bool = False) -> dict[str, list[float]]:
+def limiter(**budgets: float) -> tuple[RateLimiter, VirtualTime]:
+    """A limiter on virtual time that jumps ahead whenever every send waits: exact times, no real waiting."""
+    vt = VirtualTime(autojump=True)
+    return RateLimiter(**budgets, clock=vt.clock, sleep=vt.sleep), vt  # type: ignore[arg-type]
+
+
+async def _send_times(
+    lim: RateLimiter, vt: VirtualTime, keys: list[str], *, group: bool = False
+) -> dict[str, list[float]]:
     times: dict[str, list[float]] = {k: [] for k in keys}
 
     async def one(key: str) -> None:
-        async with limiter.exclusive(key), limiter.slot(key, group=group):
-            times[key].append(time.monotonic())
+        async with lim.exclusive(key), lim.slot(key, group=group):
+            times[key].append(vt.clock())
 
     await asyncio.gather(*(one(k) for k in keys))
     return times
 
 
 async def test_overall_rate_spaces_sends_across_keys() -> None:
-    limiter = RateLimiter(overall_rate=100)  # 10 ms apart
-    start = time.monotonic()
-    times = await _send_times(limiter, [f"c{i}" for i in range(21)])
+    lim, vt = limiter(overall_rate=100)  # 10 ms apart
+    times = await _send_times(lim, vt, [f"c{i}" for i in range(21)])
     stamps = sorted(t for ts in times.values() for t in ts)
-    assert stamps[-1] - start >= 0.19  # 20 intervals of 10 ms, never faster
-    assert stamps[-1] - start < 1.0
+    assert stamps == pytest.approx([i * 0.01 for i in range(21)])  # 20 intervals of 10 ms, never faster
+    await lim.aclose()
 
 
 async def test_per_key_rate_and_burst() -> None:
-    limiter = RateLimiter(key_rate=20, key_burst=2)  # 50 ms apart after 2
-    times = await _send_times(limiter, ["a"] * 5 + ["b"])
-    a = times["a"]
-    assert a[1] - a[0] < 0.045  # the burst (well under the 50 ms spacing, with slack for a loaded CI machine)
-    assert a[2] - a[1] >= 0.045 and a[4] - a[2] >= 0.095
-    assert times["b"][0] - a[0] < 0.045  # another key is not held up
+    lim, vt = limiter(key_rate=20, key_burst=2)  # 50 ms apart after 2
+    times = await _send_times(lim, vt, ["a"] * 5 + ["b"])
+    assert times["a"] == pytest.approx([0.0, 0.0, 0.05, 0.1, 0.15])  # the burst, then the spacing
+    assert times["b"] == [0.0]  # another key is not held up
 
 
 async def test_group_window() -> None:
-    limiter = RateLimiter(group_count=3, group_period=0.2)
-    start = time.monotonic()
-    times = await _send_times(limiter, ["g"] * 4, group=True)
-    assert times["g"][2] - start < 0.15  # well inside the 0.2 s window
-    assert times["g"][3] - times["g"][0] >= 0.195
-    other = await _send_times(limiter, ["p"] * 4, group=False)  # not a group: no window
-    assert other["p"][3] - other["p"][0] < 0.15
+    lim, vt = limiter(group_count=3, group_period=0.2)
+    times = await _send_times(lim, vt, ["g"] * 4, group=True)
+    assert times["g"] == pytest.approx([0.0, 0.0, 0.0, 0.2])  # three in the window, the fourth when one leaves it
+    other = await _send_times(lim, vt, ["p"] * 4, group=False)  # not a group: no window
+    assert other["p"] == [vt.clock()] * 4
 
 
 async def test_block_holds_only_that_key() -> None:
-    limiter = RateLimiter(overall_rate=1000)
-    limiter.block("slow", 0.2)
-    assert limiter.blocked_for("slow") > 0.1 and limiter.blocked_for("fast") == 0
-    start = time.monotonic()
+    lim, vt = limiter(overall_rate=1000)
+    lim.block("slow", 0.2)
+    assert lim.blocked_for("slow") == pytest.approx(0.2) and lim.blocked_for("fast") == 0
     done: dict[str, float] = {}
 
     async def one(key: str) -> None:
-        async with limiter.slot(key):
-            done[key] = time.monotonic() - start
+        async with lim.slot(key):
+            done[key] = vt.clock()
 
     await asyncio.gather(one("slow"), one("fast"))
-    assert done["fast"] < 0.15  # not held up by the blocked key (0.2 s)
-    assert done["slow"] >= 0.19
+    assert done["fast"] == 0.0  # not held up by the blocked key
+    assert done["slow"] == pytest.approx(0.2)
+    assert lim.blocked_for("slow") == 0
+    await lim.aclose()
 
 
 async def test_interactive_goes_before_queued_bulk() -> None:
-    limiter = RateLimiter(overall_rate=50)  # 20 ms per slot
+    vt = VirtualTime()  # manual: the bulk sends stay queued until the test moves the clock
+    lim = RateLimiter(overall_rate=50, clock=vt.clock, sleep=vt.sleep)  # 20 ms per slot
     order: list[str] = []
 
     async def one(name: str, priority: int) -> None:
-        async with limiter.slot(name, priority=priority):
+        async with lim.slot(name, priority=priority):
             order.append(name)
 
     bulk = [asyncio.create_task(one(f"bulk{i}", BULK)) for i in range(10)]
-    await asyncio.sleep(0.005)  # the bulk sends are queued
-    await one("user", INTERACTIVE)
-    assert order.index("user") <= 2  # one slot behind the first bulk messages, not behind all ten
-    await asyncio.gather(*bulk)
-    await limiter.aclose()
+    await vt.advance(0)  # bulk0 takes the free slot, the other nine queue behind it
+    assert order == ["bulk0"]
+    user = asyncio.create_task(one("user", INTERACTIVE))
+    await vt.advance(0.02)
+    assert order == ["bulk0", "user"]  # the next slot, not behind all nine
+    while not all(t.done() for t in bulk):
+        await vt.advance(0.02)
+    assert order[2:] == [f"bulk{i}" for i in range(1, 10)] and user.done()
+    await lim.aclose()
 
 
 async def test_cancelled_waiter_gives_its_slot_away() -> None:
-    limiter = RateLimiter(overall_rate=20)
-    async with limiter.slot("first"):
+    vt = VirtualTime()
+    lim = RateLimiter(overall_rate=20, clock=vt.clock, sleep=vt.sleep)  # 50 ms per slot
+    async with lim.slot("first"):
         pass
-    waiter = asyncio.create_task(limiter.acquire("x"))
-    await asyncio.sleep(0.01)
+    waiter = asyncio.create_task(lim.acquire("x"))
+    await vt.advance(0.01)
+    assert not waiter.done()
     waiter.cancel()
-    start = time.monotonic()
-    await limiter.acquire("y")
-    assert time.monotonic() - start < 0.095  # y got the next slot (50 ms), not the one after (100 ms)
+    y = asyncio.create_task(lim.acquire("y"))
+    await vt.advance(0.04)
+    assert y.done() and vt.clock() == pytest.approx(0.05)  # y got the next slot (50 ms), not the one after
+    await lim.aclose()
 
 
 async def test_exclusive_serializes_one_key_and_cleans_up() -> None:
-    limiter = RateLimiter()
+    lim, vt = limiter()
     inside = 0
     peak = 0
 
     async def one() -> None:
         nonlocal inside, peak
-        async with limiter.exclusive("k"):
+        async with lim.exclusive("k"):
             inside += 1
             peak = max(peak, inside)
-            await asyncio.sleep(0.005)
+            await vt.sleep(0.005)
             inside -= 1
 
     await asyncio.gather(*(one() for _ in range(5)))
-    assert peak == 1
-    assert not limiter._locks  # no lock left behind per chat
+    assert peak == 1 and vt.clock() == pytest.approx(0.025)
+    assert not lim._locks  # no lock left behind per chat

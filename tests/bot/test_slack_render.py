@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsdigest.bot.slack_render import MAX_BLOCKS, MAX_HEADER, MAX_SECTION, escape, render, safe_url
-from newsdigest.handlers.reply import (
+from newsdigest.reply import (
     BulletList,
     Divider,
     Heading,

@@ -21,7 +21,7 @@ from newsdigest.bot.telegram_render import (
     sanitize,
     utf16_len,
 )
-from newsdigest.handlers.reply import (
+from newsdigest.reply import (
     Block,
     BulletList,
     Divider,

@@ -1,30 +1,29 @@
-# ruff: noqa: F811  (fixtures imported from conftest_telegram)
 """TelegramSender against the fake Bot API: limits, 429, 403, migration, 5xx, resuming multi-part replies."""
 
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable
 
 import httpx
 
-from newsdigest.bot.base import SendOutcome
 from newsdigest.bot.ratelimit import RateLimiter
 from newsdigest.bot.telegram import RetryPolicy, limiter_from_config
 from newsdigest.bot.telegram_render import render_messages
 from newsdigest.config import TelegramConfig
-from newsdigest.handlers.reply import Heading, Image, Reply, text
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatKind, ChatRef, Platform
+from newsdigest.reply import Heading, Image, Reply, text
+from newsdigest.sender import SendOutcome
 from newsdigest.store.store import Store
-from tests.bot.conftest_telegram import tg_fake, tg_fake_factory, tg_sender  # noqa: F401
+from tests.bot.telegram_support import tg_sender
 from tests.fakes.telegram_api import FakeTelegram, Limits, parse_html
+from tests.fakes.virtual_time import VirtualTime
 
 HOSTILE = ("<script>alert('x')</script> Tom & Jerry <b>unclosed <i>tags &amp; &lt; entities. " * 300)[:20_000]
 
 
 def _subscribed(store: Store, chat_id: str) -> ChatRef:
-    chat = ChatRef("telegram", chat_id, "group" if chat_id.startswith("-") else "private")
+    chat = ChatRef(Platform.TELEGRAM, chat_id, ChatKind.GROUP if chat_id.startswith("-") else ChatKind.PRIVATE)
     store.register_chat(chat)
     store.subscribe(chat, time="08:00", tz="UTC")
     return chat
@@ -48,56 +47,61 @@ async def test_long_hostile_reply_goes_out_in_order_as_valid_messages(tg_fake: F
     assert not tg_fake.rejected()
 
 
-async def test_429_waits_retry_after_for_that_chat_only(tg_fake: FakeTelegram, store: Store) -> None:
+async def test_429_waits_retry_after_for_that_chat_only(
+    tg_fake_factory: Callable[..., FakeTelegram], store: Store
+) -> None:
+    vt = VirtualTime()  # stands still until the test moves it: chat 1 cannot resend before that
+    fake = tg_fake_factory(clock=vt.clock)
     for chat in (1, 2):
-        tg_fake.add_chat(chat)
-    tg_fake.fail_next(1, 429, retry_after=1)  # Telegram's shape: whole seconds
-    async with tg_sender(tg_fake, store, limiter_from_config(TelegramConfig())) as sender:
-        start = time.monotonic()
+        fake.add_chat(chat)
+    fake.fail_next(1, 429, retry_after=1)  # Telegram's shape: whole seconds
+    limiter = limiter_from_config(TelegramConfig(), clock=vt.clock, sleep=vt.sleep)
+    async with tg_sender(fake, store, limiter, sleep=vt.sleep) as sender:
         slow = asyncio.create_task(sender.send("1", Reply((text("to one"),))))
+        while not fake.attempts:  # chat 1's first try got its 429
+            await asyncio.sleep(0.01)
         fast = await sender.send("2", Reply((text("to two"),)))
-        fast_done = time.monotonic() - start
+        assert fast.outcome is SendOutcome.SENT and not slow.done()  # the other chat went on meanwhile
+        assert vt.clock() == 0
+        vt.start_autojump()
         result = await slow
-        slow_done = time.monotonic() - start
-    assert fast.outcome is SendOutcome.SENT and fast_done < 0.5  # the other chat went on
     assert result.outcome is SendOutcome.SENT and result.messages == 1
-    assert slow_done >= 0.95  # waited retry_after before resending
-    assert tg_fake.texts(1) == ["to one"]  # resent exactly once
-    assert [a.status for a in tg_fake.attempts if a.chat_id == 1] == [429, 200]
+    assert fake.texts(1) == ["to one"]  # resent exactly once
+    limited, accepted = [a for a in fake.attempts if a.chat_id == 1]
+    assert (limited.status, accepted.status) == (429, 200)
+    assert accepted.at - limited.at >= 1.0  # waited retry_after (virtual seconds) before resending
 
 
 async def test_fake_flood_limits_are_recovered_from(tg_fake_factory: Callable[..., FakeTelegram], store: Store) -> None:
     # A sender with no budgets of its own floods one chat; the fake answers 429 + retry_after and nothing is lost.
-    fake = tg_fake_factory(Limits(time_scale=0.1))  # 10 msg/s per chat after a burst of 3; retry_after 0.1 s
+    vt = VirtualTime(autojump=True)
+    fake = tg_fake_factory(Limits(), clock=vt.clock)  # 1 msg/s per chat after a burst of 3
     fake.add_chat(7)
-    async with tg_sender(fake, store, RateLimiter()) as sender:
+    async with tg_sender(fake, store, RateLimiter(clock=vt.clock, sleep=vt.sleep), sleep=vt.sleep) as sender:
         results = [await sender.send("7", Reply((text(f"m{i}"),))) for i in range(8)]
     assert all(r.outcome is SendOutcome.SENT for r in results)
     assert fake.texts(7) == [f"m{i}" for i in range(8)]
     assert fake.rejected(429)  # the burst really hit the limit
+    assert vt.sleeps and min(vt.sleeps) >= 1.0  # every wait was a retry_after (whole seconds), none shorter
 
 
 async def test_limits_respected_without_any_429(tg_fake_factory: Callable[..., FakeTelegram], store: Store) -> None:
-    scale = 0.02  # Telegram's limits, 50 times faster: group window 1.2 s, 50 msg/s per chat, 1500/s overall
-    fake = tg_fake_factory(Limits(time_scale=scale))
-    cfg = TelegramConfig(rate_per_second=30 / scale, rate_per_chat=1 / scale, rate_per_group_minute=20)
-    limiter = limiter_from_config(cfg, group_period=60 * scale)
+    vt = VirtualTime(autojump=True)  # Telegram's real limits, in virtual seconds shared with the fake
+    fake = tg_fake_factory(Limits(), clock=vt.clock)
+    limiter = limiter_from_config(TelegramConfig(), clock=vt.clock, sleep=vt.sleep)
     chats = [*range(100, 140)]
     for chat in [*chats, -77]:
         fake.add_chat(chat)
-    start = time.monotonic()
-    async with tg_sender(fake, store, limiter) as sender:
+    async with tg_sender(fake, store, limiter, sleep=vt.sleep) as sender:
         sends = [sender.send(str(c), Reply((text(f"hello {c}"),))) for c in chats]
         sends += [sender.send("-77", Reply((text(f"group {i}"),))) for i in range(25)]
         results = await asyncio.gather(*sends)
-    elapsed = time.monotonic() - start
     assert all(r.outcome is SendOutcome.SENT for r in results)
-    assert not fake.rejected(429)
+    assert not fake.rejected(429)  # the fake enforces Telegram's limits on the same (virtual) clock
     assert fake.texts(-77) == [f"group {i}" for i in range(25)]  # in order
     assert all(fake.texts(c) == [f"hello {c}"] for c in chats)
     group_times = [m.at for m in fake.messages(-77)]
-    assert group_times[20] - group_times[0] >= 60 * scale  # 20 per (scaled) minute
-    assert elapsed >= 60 * scale
+    assert group_times[20] - group_times[0] >= 60  # 20 a minute in a group
 
 
 async def test_blocked_user_is_deactivated(tg_fake: FakeTelegram, store: Store) -> None:
@@ -135,7 +139,7 @@ async def test_migrated_group_is_followed_and_store_updated(tg_fake: FakeTelegra
     assert result.outcome is SendOutcome.SENT and result.messages == 2
     assert result.new_chat_id == "-1001234567890"
     assert len(tg_fake.messages(-1001234567890)) == 2 and tg_fake.messages(-400) == []
-    new = ChatRef("telegram", "-1001234567890", "group")
+    new = ChatRef(Platform.TELEGRAM, "-1001234567890", ChatKind.GROUP)
     assert [s.chat.chat_id for s in store.subscriptions_for(new)] == ["-1001234567890"]
     assert store.subscriptions_for(old) == []
 
@@ -195,7 +199,7 @@ async def test_empty_reply_sends_nothing(tg_fake: FakeTelegram, store: Store) ->
 
 
 async def test_fake_answers_like_telegram(tg_fake_factory: Callable[..., FakeTelegram]) -> None:
-    fake = tg_fake_factory(Limits(per_chat_burst=1, per_chat_rate=0.5))
+    fake = tg_fake_factory(Limits(per_chat_burst=1, per_chat_rate=0.5), clock=VirtualTime().clock)  # time stands still
     fake.add_chat(21)
     fake.add_chat(-22)
     url = f"{fake.base_url}{fake.token}"

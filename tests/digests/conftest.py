@@ -14,11 +14,11 @@ from newsdigest.clock import FakeClock
 from newsdigest.config import Config, build_config
 from newsdigest.digests.delivery import Deliverer
 from newsdigest.extract.types import DeadlineRec, Extraction, KeyPointRec
-from newsdigest.models import ArticleInput, ChatRef
+from newsdigest.models import ArticleInput, ChatRef, KeyPointKind, Platform
 from newsdigest.store.store import Store
 from tests.digests.fakes import FakeSender
 
-CHAT = ChatRef("telegram", "4242")
+CHAT = ChatRef(Platform.TELEGRAM, "4242")
 
 
 @dataclass
@@ -54,12 +54,12 @@ class World:
 
     def add_article(self, text: str, *, deadline: tuple[str, str, str | None] | None = None, source: str = "a.example") -> int:
         published = self.clock.now().date()
-        deadlines = ()
+        deadlines: tuple[DeadlineRec, ...] = ()
         if deadline:
             value, what, supersedes = deadline
             deadlines = (DeadlineRec(0, 5, value, value, what, supersedes),)
         ex = Extraction(lang="en", published=published.isoformat(), title=text[:40],
-                        key_points=(KeyPointRec(0, len(text), text, "event", 0.9),), deadlines=deadlines)
+                        key_points=(KeyPointRec(0, len(text), text, KeyPointKind.EVENT, 0.9),), deadlines=deadlines)
         inp = ArticleInput(text=text, title=text[:40], published=published, source=source)
         digest = hashlib.sha256(text.encode()).hexdigest()
         return self.store.add_article(inp, ex, content_hash=digest).article_id

@@ -6,8 +6,9 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from newsdigest.bot.base import SendOutcome, SendResult
-from newsdigest.handlers.reply import Reply
+from newsdigest.models import Platform
+from newsdigest.reply import Reply
+from newsdigest.sender import SendOutcome, SendResult
 
 
 class Crash(BaseException):
@@ -26,7 +27,7 @@ class FakeSender:
     """Records every digest the 'platform' accepted. `script` maps a call number (1-based) to a behaviour."""
 
     now: Callable[[], dt.datetime]
-    platform: str = "telegram"
+    platform: Platform = Platform.TELEGRAM
     sent: list[Sent] = field(default_factory=list)
     calls: int = 0
     script: dict[int, str] = field(default_factory=dict)  # crash-before | crash-after | fail | gone | migrate:ID

@@ -9,7 +9,7 @@ import logging
 import pytest
 
 from newsdigest.digests.delivery import Deliverer
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatRef, Platform
 from tests.digests.conftest import CHAT, World
 from tests.digests.fakes import Crash
 
@@ -194,7 +194,7 @@ async def test_migrated_chat_moves_the_ledger_and_subscription(world: World) -> 
     world.sender.script = {1: "migrate:-100777"}
     world.at("2020-09-14T06:00:00+00:00")
     await world.deliverer.catch_up()
-    moved = ChatRef("telegram", "-100777")
+    moved = ChatRef(Platform.TELEGRAM, "-100777")
     assert [s.chat_id for s in world.store.subscriptions_for(moved)] == ["-100777"]
     row = world.store.delivery("telegram", "-100777", "2020-09-14T08:00+02:00")
     assert row is not None and row.status == "sent"
@@ -226,7 +226,7 @@ async def test_quiet_day_says_nothing_new_by_default(world: World) -> None:
 
 
 async def test_no_sender_for_a_platform_keeps_the_slot_pending(world: World) -> None:
-    world.store.subscribe(ChatRef("slack", "C1"), time="08:00", tz="Europe/Berlin")
+    world.store.subscribe(ChatRef(Platform.SLACK, "C1"), time="08:00", tz="Europe/Berlin")
     world.at("2020-09-14T06:00:00+00:00")
     assert [r.status for r in await world.deliverer.catch_up()] == ["retry"]
     row = world.store.delivery("slack", "C1", "2020-09-14T08:00+02:00")

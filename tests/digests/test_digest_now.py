@@ -7,13 +7,14 @@ import io
 
 import pytest
 
+from newsdigest.bot.console import ConsoleSender
 from newsdigest.clock import Clock
 from newsdigest.config import Config
-from newsdigest.digests.delivery import ConsoleSender, compose_for_chat, parse_chat, run_digest_now
-from newsdigest.models import ChatRef
+from newsdigest.digests.ondemand import compose_for_chat, parse_chat, run_digest_now
+from newsdigest.models import ChatRef, Platform
 from newsdigest.store.store import Store
 
-CONSOLE = ChatRef("console", "console")
+CONSOLE = ChatRef(Platform.CONSOLE, "console")
 AS_OF = dt.date(2020, 9, 14)
 
 
@@ -57,8 +58,8 @@ async def test_send_prints_and_records_a_manual_slot(seeded_store: Store, config
 
 def test_parse_chat() -> None:
     assert parse_chat("console") == CONSOLE
-    assert parse_chat("telegram:-100123") == ChatRef("telegram", "-100123")
-    assert parse_chat("slack:C024BE91L") == ChatRef("slack", "C024BE91L")
+    assert parse_chat("telegram:-100123") == ChatRef(Platform.TELEGRAM, "-100123")
+    assert parse_chat("slack:C024BE91L") == ChatRef(Platform.SLACK, "C024BE91L")
     for bad in ("irc:#x", "telegram:", "12345"):
         with pytest.raises(ValueError, match="not a chat"):
             parse_chat(bad)

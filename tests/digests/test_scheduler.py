@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from apscheduler.events import EVENT_JOB_EXECUTED
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,7 +18,7 @@ from newsdigest.digests.delivery import Deliverer, acquire_instance_lease
 from newsdigest.digests.scheduler import DigestScheduler, cron_trigger
 from newsdigest.digests.slots import parse_hhmm, slot_on, zone
 from newsdigest.handlers import Core
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatRef, Platform
 from newsdigest.store.store import LeaseHeldError, Store
 from tests.digests.conftest import CHAT, World
 from tests.digests.fakes import FakeSender
@@ -58,7 +60,7 @@ async def test_rebuild_follows_subscription_changes(world: World) -> None:
     core = Core(world.store, world.config, Clock(source=world.clock.now), on_subscriptions_changed=sched.rebuild)
     assert sched.rebuild() == 0
     core.answer(CHAT, "/subscribe 07:30 America/New_York")
-    core.answer(ChatRef("slack", "C9"), "/subscribe 06:00")
+    core.answer(ChatRef(Platform.SLACK, "C9"), "/subscribe 06:00")
     runs = sched.next_runs()
     assert len(runs) == 2
     jobs = {job.id: job for job in sched.scheduler.get_jobs()}
@@ -71,6 +73,12 @@ async def test_rebuild_follows_subscription_changes(world: World) -> None:
     assert len(sched.next_runs()) == 1
 
 
+async def _until(predicate: Callable[[], object]) -> None:
+    """Poll until `predicate` holds (the test's timeout turns a hang into a failure)."""
+    while not predicate():
+        await asyncio.sleep(0.01)
+
+
 async def test_real_scheduler_catches_up_at_start(tmp_path: Path) -> None:
     """The running AsyncIOScheduler: a slot missed minutes ago goes out once, right after start."""
     real = Clock()
@@ -81,15 +89,17 @@ async def test_real_scheduler_catches_up_at_start(tmp_path: Path) -> None:
     missed = (real.now() - dt.timedelta(minutes=3)).astimezone(zone("UTC"))
     store.subscribe(CHAT, time=f"{missed:%H:%M}", tz="UTC")
     subscribed[0] = real.now()
-    sched = DigestScheduler(Deliverer(store, config, real, {"telegram": sender}), catch_up_seconds=0.2)
-    sched.start()
+    sched = DigestScheduler(Deliverer(store, config, real, {"telegram": sender}), catch_up_seconds=0.05)
+    catch_ups: list[object] = []
+    sched.scheduler.add_listener(
+        lambda event: catch_ups.append(event) if event.job_id == "digest-catch-up" else None, EVENT_JOB_EXECUTED
+    )
+    await sched.start()
     try:
         assert list(sched.next_runs()) == [store.subscriptions()[0].id]  # the subscription's cron job
-        for _ in range(100):
-            if len(sender.sent) and sched.scheduler.get_job("digest-catch-up"):
-                await asyncio.sleep(0.5)  # a few more catch-up runs: none may resend
-                break
-            await asyncio.sleep(0.02)
+        await _until(lambda: sender.sent)
+        runs = len(catch_ups)
+        await _until(lambda: len(catch_ups) >= runs + 3)  # three more catch-up runs: none may resend
     finally:
         sched.shutdown()
         await asyncio.sleep(0)
@@ -98,10 +108,20 @@ async def test_real_scheduler_catches_up_at_start(tmp_path: Path) -> None:
 
 
 async def test_lease_renews_in_background_and_releases(tmp_path: Path) -> None:
-    store = Store(tmp_path / "lease.db")
-    lease = acquire_instance_lease(store, "a:1", ttl=dt.timedelta(seconds=1), renew_seconds=0.05)
+    t0 = dt.datetime(2020, 9, 14, 8, 0, tzinfo=dt.UTC)
+    now = [t0]  # the store's clock; the renewals run on their own (real) schedule
+    store = Store(tmp_path / "lease.db", now=lambda: now[0])
+
+    def expires() -> dt.datetime:
+        return dt.datetime.fromisoformat(store.query("SELECT expires_at FROM leases WHERE holder = 'a:1'")[0][0])
+
+    ttl = dt.timedelta(seconds=10)
+    lease = acquire_instance_lease(store, "a:1", ttl=ttl, renew_seconds=0.01)
+    assert expires() == t0 + ttl
     lease.start()
-    await asyncio.sleep(1.3)  # past the first ttl: still ours because it was renewed
+    now[0] = t0 + dt.timedelta(seconds=8)
+    await _until(lambda: expires() == now[0] + ttl)  # renewed at the new time
+    now[0] = t0 + dt.timedelta(seconds=12)  # past the first ttl: still ours because it was renewed
     with pytest.raises(LeaseHeldError, match="stop it first"):
         acquire_instance_lease(store, "b:2")
     await lease.stop()

@@ -47,7 +47,7 @@ def test_slot_keys_across_dst() -> None:
     assert slot_key(slot_on(dt.date(2020, 3, 29), dt.time(2, 30), BERLIN)) == "2020-03-29T03:30+02:00"
 
 
-@given(st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2035, 1, 1)),
+@given(st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2035, 1, 1)),  # noqa: DTZ001 (wall times)
        st.integers(0, 23), st.integers(0, 59),
        st.sampled_from(["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "UTC"]))
 def test_latest_and_next_bracket_now(naive: dt.datetime, hour: int, minute: int, tz: str) -> None:

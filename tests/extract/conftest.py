@@ -68,7 +68,10 @@ def _num(s: str) -> int:
 
 def standin_tag(text: str, *, lang: str, anchor: dt.date | None) -> list[Timex]:
     year = anchor.year if anchor else None
-    ys = lambda y: y or (str(year) if year else "XXXX")  # noqa: E731
+
+    def ys(y: str | None) -> str:
+        return y or (str(year) if year else "XXXX")
+
     out = []
     for m in _RX.finditer(text):
         g = m.groupdict()

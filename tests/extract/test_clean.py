@@ -44,8 +44,8 @@ def test_web_furniture_lines(line: str) -> None:
         "Was der Kanzler jetzt plant",
         "Die Regierung lehnte einen Kommentar zu den Plänen ab.",
         "Fünf Fragen zur neuen Grundsteuer?",
-        "Der Konzern will seine Aktien an der Börse teilen und verkaufen, sagte der Sprecher am Montag in Wien, "
-        "wo die Hauptversammlung stattfand und die Aktionäre zustimmten.",
+        ("Der Konzern will seine Aktien an der Börse teilen und verkaufen, sagte der Sprecher am Montag in Wien, "
+        "wo die Hauptversammlung stattfand und die Aktionäre zustimmten."),
     ],
 )
 def test_headlines_and_sentences_are_kept(line: str) -> None:

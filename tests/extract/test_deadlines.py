@@ -9,7 +9,7 @@ import pytest
 
 from newsdigest.extract.deadlines import find_deadlines, resolve_value
 from newsdigest.extract.sentences import split
-from newsdigest.extract.types import Timex
+from newsdigest.extract.types import DeadlineRec, Timex
 
 PUB = dt.date(2021, 3, 10)
 
@@ -21,7 +21,7 @@ def tx(text: str, phrase: str, value: str, typ: str = "DATE", mod: str | None = 
     return Timex(start, start + len(phrase), phrase, typ, value, mod)
 
 
-def deadlines(text: str, *timexes: Timex, published: dt.date | None = PUB) -> list:
+def deadlines(text: str, *timexes: Timex, published: dt.date | None = PUB) -> list[DeadlineRec]:
     return find_deadlines(text, split(text), list(timexes), published)
 
 
@@ -124,7 +124,7 @@ def test_extension_supersedes_the_earlier_deadline_and_inherits_what() -> None:
         tx(text, "30. Juni", "2021-06-30"),
     )
     assert [(d.value, d.supersedes) for d in found] == [("2021-03-31", None), ("2021-06-30", "2021-03-31")]
-    assert found[0].what == "die Anlage stillzulegen"
+    assert found[0].what == "Betreiber: die Anlage stillzulegen"
     assert found[1].what == found[0].what
     assert found[1].text == "auf den 30. Juni verlängert"
 
@@ -156,7 +156,7 @@ def test_what_is_the_action_in_a_few_words() -> None:
     assert len(d.what.split()) <= 10
     en = "The court ordered Acme to sell its retail arm by May 1."
     (d2,) = deadlines(en, tx(en, "May 1", "2021-05-01"))
-    assert d2.what == "sell its retail arm"
+    assert d2.what == "Acme: sell its retail arm"
 
 
 @pytest.mark.parametrize(
@@ -186,3 +186,15 @@ def test_offsets_index_the_text() -> None:
     text = "Vorspann.\n\nDie Firma muss bis zum 30. Juni zahlen."
     (d,) = deadlines(text, tx(text, "30. Juni", "2021-06-30"))
     assert text[d.start : d.end] == d.text == "bis zum 30. Juni"
+
+
+def test_a_measure_named_by_its_month_is_replaced_at_that_months_end() -> None:
+    text = "Die Oktober-Auflagen für Bars werden bis zum 14. November verlängert."
+    (d,) = deadlines(text, tx(text, "Oktober", "2021-10"), tx(text, "14. November", "2021-11-14"))
+    assert (d.value, d.supersedes, d.kind) == ("2021-11-14", "2021-10-31", "expiry")
+
+
+def test_reasons_name_the_rule_and_its_cue_words() -> None:
+    text = "Der Konzern muss die Anlage bis zum 30. Juni stilllegen."
+    (d,) = deadlines(text, tx(text, "30. Juni", "2021-06-30"))
+    assert d.reason == "deadline: limit + obligation (limit 'bis zum' + obligation verb 'muss')"

@@ -48,7 +48,7 @@ def test_schema_is_exactly_the_design(de: Extraction) -> None:
     d = de.as_dict()
     assert list(d) == ["lang", "published", "title", "temporal", "deadlines", "key_points", "actors", "removed"]
     assert d["lang"] == "de" and d["published"] == "2021-03-10"
-    assert set(d["deadlines"][0]) == {"start", "end", "text", "value", "what", "supersedes"}
+    assert set(d["deadlines"][0]) == {"start", "end", "text", "value", "what", "supersedes", "kind", "reason", "retired"}
     assert set(d["key_points"][0]) == {"start", "end", "text", "kind", "score"}
     assert set(d["removed"][0]) == {"start", "end", "reason"}
     json.dumps(d)
@@ -112,7 +112,7 @@ def test_event_kind(en: Extraction) -> None:
 
 def test_published_forms() -> None:
     assert extract("x", published="2020-08-03T10:00:00Z").published == "2020-08-03"
-    assert extract("x", published=dt.datetime(2020, 8, 3, 10)).published == "2020-08-03"
+    assert extract("x", published=dt.datetime(2020, 8, 3, 10)).published == "2020-08-03"  # noqa: DTZ001 (naive input)
     assert extract("x", published="not a date").published is None
     assert extract("x").published is None
 
@@ -126,7 +126,7 @@ def test_language_detection_and_override() -> None:
 def test_tagger_failure_does_not_lose_the_article() -> None:
     from newsdigest.extract import extract_with
 
-    def broken(text: str, *, lang: str, anchor: object) -> list:
+    def broken(text: str, *, lang: str, anchor: object) -> list[Timex]:
         raise RuntimeError("boom")
 
     x = extract_with(DE, published="2021-03-10", tagger=broken)

@@ -49,7 +49,7 @@ class FeedServer:
         self._lock = threading.Lock()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self.httpd.daemon_threads = True
-        self.httpd.handle_error = lambda request, address: None  # type: ignore[method-assign]  # clients hang up
+        self.httpd.handle_error = lambda request, client_address: None  # type: ignore[method-assign]  # clients hang up
         self.port = self.httpd.server_address[1]
         self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
@@ -135,6 +135,7 @@ class FeedServer:
                 if route.last_modified:
                     headers["Last-Modified"] = route.last_modified
                 self._send(route.status, route.body, route.content_type, headers)
+                return None
 
             def _send(self, status: int, body: bytes, ctype: str | None, headers: dict[str, str] | None = None) -> None:
                 self.send_response(status)

@@ -4,7 +4,8 @@ Serves on 127.0.0.1 (ephemeral port) what newsdigest's Slack adapter uses throug
 `auth.test`, `chat.postMessage` (validates tokens and Block Kit limits, enforces a per-channel rate limit with a
 small burst and answers 429 + Retry-After like Slack), the three-step `files_upload_v2` flow, and
 `/response/<id>` URLs that take 5 posts in 30 minutes. Per-channel errors (`channel_not_found`, `not_in_channel`,
-`is_archived`, `account_inactive`), scripted 429s and 5xx answers are injectable. Everything is recorded.
+`is_archived`, `account_inactive`), scripted 429s and 5xx answers are injectable. `apps.connections.open` checks
+the app-level token (xapp-) as Slack does before Socket Mode connects. Everything is recorded.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
+
+from newsdigest.config import SlackConfig, build_config
 
 GONE_ERRORS = ("channel_not_found", "not_in_channel", "is_archived", "account_inactive")
 
@@ -89,6 +92,7 @@ class FakeSlackApi:
         self,
         *,
         token: str = "xoxb-test-token",
+        app_token: str = "xapp-test-token",
         rate_per_channel: float = 1.0,
         burst: int = 3,
         response_url_limit: int = 5,
@@ -96,6 +100,8 @@ class FakeSlackApi:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.token = token
+        self.app_token = app_token
+        self.socket_url = "ws://127.0.0.1:9/socket"  # what apps.connections.open hands out (nothing listens there)
         self.rate_per_channel = rate_per_channel
         self.burst = burst
         self.response_url_limit = response_url_limit
@@ -181,6 +187,10 @@ class FakeSlackApi:
         method = request.match_info["method"]
         params = await self._params(request)
         self.calls.append((method, params))
+        if method == "apps.connections.open":  # the one method that takes the app-level token
+            if request.headers.get("Authorization") != f"Bearer {self.app_token}":
+                return self._err("invalid_auth")
+            return self._ok(url=self.socket_url)
         if request.headers.get("Authorization") != f"Bearer {self.token}" and params.get("token") != self.token:
             return self._err("invalid_auth")
         handler = {
@@ -373,10 +383,8 @@ async def send_slash_command(
         return SlashResult(resp.status, text, time.perf_counter() - started)
 
 
-def slack_settings(fake: FakeSlackApi, secret: str = "test-signing-secret", **overrides: Any) -> Any:
+def slack_settings(fake: FakeSlackApi, secret: str = "test-signing-secret", **overrides: Any) -> SlackConfig:
     """A SlackConfig for an HTTP-mode bot on an ephemeral loopback port talking to `fake`."""
-    from newsdigest.config import build_config
-
     raw: dict[str, Any] = {"bot_token": fake.token, "signing_secret": secret, "mode": "http", "port": 0,
                            "api_base_url": fake.api_url, **overrides}
     return build_config({"slack": raw}).slack

@@ -190,6 +190,9 @@ class Limits:
         return cls(enabled=False)
 
 
+_EPSILON = 1e-9  # float noise: on a virtual clock a send lands exactly on the boundary, which must count as in time
+
+
 class _Bucket:
     def __init__(self, rate: float, capacity: float, now: float) -> None:
         self.rate, self.capacity, self.tokens, self.last = rate, capacity, capacity, now
@@ -197,7 +200,7 @@ class _Bucket:
     def wait(self, now: float) -> float:
         self.tokens = min(self.capacity, self.tokens + (now - self.last) * self.rate)
         self.last = now
-        return 0.0 if self.tokens >= 1.0 else (1.0 - self.tokens) / self.rate
+        return 0.0 if self.tokens >= 1.0 - _EPSILON else (1.0 - self.tokens) / self.rate
 
     def take(self) -> None:
         self.tokens -= 1.0
@@ -209,7 +212,7 @@ class _Window:
         self.times: collections.deque[float] = collections.deque()
 
     def wait(self, now: float) -> float:
-        while self.times and self.times[0] <= now - self.period:
+        while self.times and self.times[0] <= now - self.period + _EPSILON:
             self.times.popleft()
         return 0.0 if len(self.times) < self.count else self.times[0] + self.period - now
 
@@ -228,7 +231,7 @@ class SentMessage:
     text: str  # visible text (caption for photos)
     html: str | None  # raw text as sent, when parse_mode was HTML
     entities: list[JSON]
-    at: float  # time.monotonic() when accepted
+    at: float  # the fake's clock() when accepted
     photo: bytes | None = None
     filename: str | None = None
 
@@ -268,15 +271,17 @@ class FakeTelegram:
         bot_username: str = "newsdigest_test_bot",
         bot_id: int = 4242,
         response_delay: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.token = token
+        self._clock = clock  # seconds for rate windows and `at` stamps (tests pass a virtual clock)
         self.limits = limits or Limits()
         self.bot_user = {"id": bot_id, "is_bot": True, "first_name": "NewsDigest", "username": bot_username,
                          "can_join_groups": True, "can_read_all_group_messages": False,
                          "supports_inline_queries": False}
         self.response_delay = response_delay  # seconds every send takes (a slow network)
         self._lock = threading.RLock()
-        self._t0 = time.monotonic()
+        self._t0 = clock()
         self._chats: dict[int, _Chat] = {}
         self._updates: list[JSON] = []
         self._update_ids = itertools.count(1)
@@ -383,8 +388,8 @@ class FakeTelegram:
         return str(self.bot_user["username"])
 
     def now(self) -> float:
-        """Fake time in Telegram seconds (real seconds / time_scale)."""
-        return (time.monotonic() - self._t0) / self.limits.time_scale
+        """Fake time in Telegram seconds (clock seconds / time_scale)."""
+        return (self._clock() - self._t0) / self.limits.time_scale
 
     # ------------------------------------------------------------ scripting (thread-safe)
 
@@ -702,7 +707,7 @@ class FakeTelegram:
             err = self._refusal(chat)
             if err is not None:
                 raise err
-            msg = SentMessage(chat.id, next(self._message_ids), method, visible, html, entities, time.monotonic(),
+            msg = SentMessage(chat.id, next(self._message_ids), method, visible, html, entities, self._clock(),
                               **extra)
             self.sent.append(msg)
         result: JSON = {"message_id": msg.message_id, "date": int(time.time()), "from": self.bot_user,
@@ -763,7 +768,7 @@ class FakeTelegram:
         except (TypeError, ValueError):
             cid = None
         with self._lock:
-            self.attempts.append(Attempt(cid, method, status, time.monotonic(), description))
+            self.attempts.append(Attempt(cid, method, status, self._clock(), description))
 
     async def _set_my_commands(self, params: JSON) -> bool:
         commands = _json(params.get("commands"))
@@ -846,7 +851,7 @@ async def _params(request: web.Request) -> JSON:
             params.update(body)
         else:
             form = await request.post()
-            params.update({k: v for k, v in form.items()})
+            params.update(dict(form.items()))
     return params
 
 

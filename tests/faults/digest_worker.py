@@ -1,10 +1,13 @@
 """Child process for the kill -9 digest test: one bot process delivering the due digests, then exiting.
 
-argv: DB ACCEPTED_FILE CLOCK_ISO [CONCURRENCY] [STALL_AFTER]. The "platform" is an append-only file: a message counts as
+argv: DB ACCEPTED_FILE CLOCK_ISO CONCURRENCY STALL_AFTER FUSE (0 = off). The "platform" is an append-only file: a message counts as
 accepted once its line is written and fsync'd (as a chat platform's 200 OK would be). Between accepting and
-returning there is no await, so at most one message at a time is accepted-but-not-yet-marked in the ledger.
+returning there is no await; the ledger mark then goes to the store's writer thread, so up to CONCURRENCY messages
+may be accepted-but-not-yet-marked at one instant.
 STALL_AFTER=N freezes the process right after the platform accepted its Nth message, before the ledger mark (the
-residual window, held open for the parent's kill). Prints READY once it holds the instance lease (so the parent starts its fuse after the imports), DONE at the end.
+residual window, held open for the parent's kill; it prints STALLED then). FUSE=N prints FUSE after the Nth
+acceptance and sends nothing new from then on (the sends already under way go on), so the parent's kill, however
+late it lands, always interrupts the broadcast. Prints READY once it holds the instance lease, DONE at the end.
 """
 
 from __future__ import annotations
@@ -17,14 +20,15 @@ import random
 import sys
 import time
 
-from newsdigest.bot.base import SendOutcome, SendResult
 from newsdigest.clock import FakeClock
 from newsdigest.config import build_config
 from newsdigest.digests.delivery import Deliverer, acquire_instance_lease
-from newsdigest.handlers.reply import Reply
+from newsdigest.models import Platform
+from newsdigest.reply import Reply
+from newsdigest.sender import SendOutcome, SendResult
 from newsdigest.store.store import Store
 
-PLATFORM = "telegram"
+PLATFORM = Platform.TELEGRAM
 
 
 class FileSender:
@@ -32,28 +36,33 @@ class FileSender:
 
     platform = PLATFORM
 
-    def __init__(self, path: str, stall_after: int = 0) -> None:
+    def __init__(self, path: str, stall_after: int = 0, fuse: int = 0) -> None:
         self.fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         self.rng = random.Random(os.getpid())
-        self.stall_after, self.accepted = stall_after, 0
+        self.stall_after, self.fuse, self.accepted = stall_after, fuse, 0
 
     async def send(self, chat_id: str, reply: Reply) -> SendResult:
+        if self.fuse and self.accepted >= self.fuse:
+            await asyncio.Event().wait()  # the fuse burns: wait for the parent's kill
         await asyncio.sleep(self.rng.uniform(0.002, 0.012))  # the request on its way to the platform
         assert reply.plain_text()
         os.write(self.fd, f"{chat_id}\t{os.getpid()}\n".encode())
         os.fsync(self.fd)  # accepted: from here on the message exists whatever happens to us
         self.accepted += 1
+        if self.accepted == self.fuse:
+            print("FUSE", flush=True)
         if self.accepted == self.stall_after:
-            time.sleep(60)  # blocks the loop: no ledger mark can happen until the parent kills us
+            print("STALLED", flush=True)
+            time.sleep(60)  # noqa: ASYNC251 (on purpose) blocks the loop: no ledger mark can happen until the parent kills us
         return SendResult(SendOutcome.SENT, messages=1)
 
 
-async def main(db: str, accepted: str, now: dt.datetime, concurrency: int, stall_after: int) -> None:
+async def main(db: str, accepted: str, now: dt.datetime, concurrency: int, stall_after: int, fuse: int) -> None:
     clock = FakeClock(now)
     store = Store(db, now=clock.now)
     lease = acquire_instance_lease(store)
     print("READY", flush=True)
-    deliverer = Deliverer(store, build_config({}), clock, {PLATFORM: FileSender(accepted, stall_after)}, lease=lease,
+    deliverer = Deliverer(store, build_config({}), clock, {PLATFORM: FileSender(accepted, stall_after, fuse)}, lease=lease,
                           concurrency=concurrency)
     results = await deliverer.catch_up()
     await lease.stop()
@@ -64,5 +73,6 @@ async def main(db: str, accepted: str, now: dt.datetime, concurrency: int, stall
 
 if __name__ == "__main__":
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="%(levelname)s %(message)s")
-    asyncio.run(main(sys.argv[1], sys.argv[2], dt.datetime.fromisoformat(sys.argv[3]),
-                     int(sys.argv[4]) if len(sys.argv) > 4 else 4, int(sys.argv[5]) if len(sys.argv) > 5 else 0))
+    db_path, accepted_path, clock_iso, concurrency, stall_after, fuse = sys.argv[1:7]
+    asyncio.run(main(db_path, accepted_path, dt.datetime.fromisoformat(clock_iso), int(concurrency), int(stall_after),
+                     int(fuse)))

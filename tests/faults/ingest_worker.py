@@ -1,4 +1,4 @@
-"""Child process for the kill -9 test: ingests the given files one by one, printing ACK <hash> after each commit."""
+"""Child process for the kill -9 test: ingests the given files one by one, printing ACK <hash> after each commit, DONE at the end."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ def main(db: str, folder: str) -> None:
         ingest_article(store, inp)  # returns only after COMMIT
         sys.stdout.write(f"ACK {content_hash(inp.text)}\n")
         sys.stdout.flush()
+    sys.stdout.write("DONE\n")
 
 
 if __name__ == "__main__":

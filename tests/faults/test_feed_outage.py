@@ -25,7 +25,7 @@ from tests.ingest.conftest import TEXTS, ingest_cfg
 
 NOW = dt.datetime(2020, 9, 14, 12, 0, tzinfo=dt.UTC)
 
-pytestmark = pytest.mark.timeout(30)
+pytestmark = [pytest.mark.timeout(30), pytest.mark.faults]
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ async def test_poller_survives_down_slow_5xx_and_garbage_feeds(store: Store, fee
         report = poller.last_report
         assert report is not None
         status = {r.url: r.status for r in report.results}
-        assert status == {**{u: "error" for u in urls.values()}, urls["good"]: "ok"}, report.results
+        assert status == {**dict.fromkeys(urls.values(), "error"), urls["good"]: "ok"}, report.results
         assert report.created == 2 and store.article_count() == 2
         first = {name: store.feed(url) for name, url in urls.items()}
         for name in ("down", "garbage", "error", "slow"):

@@ -6,10 +6,10 @@ from newsdigest.clock import Clock
 from newsdigest.config import build_config
 from newsdigest.handlers import Core, all_commands
 from newsdigest.handlers.registry import parse_command
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatRef, Platform
 from newsdigest.store.store import Store
 
-CHAT = ChatRef("telegram", "42")
+CHAT = ChatRef(Platform.TELEGRAM, "42")
 
 
 def test_parse_command_handles_bot_suffix_aliases_and_plain_text() -> None:

@@ -9,10 +9,10 @@ import pytest
 from newsdigest.clock import FakeClock
 from newsdigest.config import build_config
 from newsdigest.handlers import Core
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatRef, Platform
 from newsdigest.store.store import Store
 
-CHAT = ChatRef("telegram", "77")
+CHAT = ChatRef(Platform.TELEGRAM, "77")
 
 
 @pytest.fixture
@@ -82,7 +82,7 @@ def test_unsubscribe_one_story_or_all(core: Core, store: Store) -> None:
 
 
 def test_digest_now_over_the_seeds(seeded_core: Core) -> None:
-    reply = seeded_core.answer(ChatRef("console", "console"), "/digest")
+    reply = seeded_core.answer(ChatRef(Platform.CONSOLE, "console"), "/digest")
     assert not reply.error
     text = reply.plain_text()
     assert text.startswith("News digest — Mon 14 September 2020")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 from collections.abc import Iterator
@@ -11,12 +12,12 @@ import pytest
 from newsdigest.clock import FakeClock
 from newsdigest.config import build_config
 from newsdigest.handlers import Core
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatRef, Platform
 from newsdigest.store.store import Store
 from tests.fakes.feed_server import FeedServer, Item, html_page, rss
 
 ADMIN, USER = "42", "7"
-CHAT = ChatRef("telegram", "100")
+CHAT = ChatRef(Platform.TELEGRAM, "100")
 TEXT = ("Die Kommission gibt den Mitgliedstaaten bis Ende Oktober Zeit, ihre Pl채ne einzureichen. Danach entscheidet "
         "sie 체ber die Verteilung der Mittel aus dem Fonds, der insgesamt mehrere Milliarden Euro umfasst. Mehrere "
         "Regierungen haben bereits angek체ndigt, ihre Entw체rfe fr체her vorzulegen, andere bitten um Aufschub.")
@@ -25,7 +26,9 @@ TEXT = ("Die Kommission gibt den Mitgliedstaaten bis Ende Oktober Zeit, ihre Pl�
 @pytest.fixture
 def server() -> Iterator[FeedServer]:
     with FeedServer() as srv:
-        srv.route("/feed.xml", rss([Item("Fonds", TEXT, link="https://n.example/f", guid="f")], title="EU-Ticker"))
+        # The article link is on the same loopback server: the poller may fetch the page behind it.
+        srv.route("/f", html_page("Fonds", [TEXT]), "text/html")
+        srv.route("/feed.xml", rss([Item("Fonds", TEXT, link=srv.url("/f"), guid="f")], title="EU-Ticker"))
         srv.route("/page.html", html_page("Seite", ["Text."]).replace(
             "</head>", "<link rel='alternate' type='application/rss+xml' href='/feed.xml'></head>"), "text/html")
         yield srv
@@ -38,7 +41,7 @@ def core_for(store: Store, allow: tuple[str, ...] = ("127.0.0.1",)) -> Core:
 
 
 def ask(core: Core, line: str, user: str = ADMIN, lang: str = "en") -> tuple[str, bool]:
-    reply = core.answer(CHAT, line, user_id=user, user_lang=lang)
+    reply = asyncio.run(core.respond(CHAT, line, user_id=user, user_lang=lang))  # as every adapter asks
     return reply.plain_text(), reply.error
 
 

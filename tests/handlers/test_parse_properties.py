@@ -22,13 +22,13 @@ from newsdigest.config import build_config, valid_timezone
 from newsdigest.digests.slots import BadTimeError, parse_hhmm, zone
 from newsdigest.handlers import Core, all_commands
 from newsdigest.handlers.digest_cmds import parse_subscribe_args
-from newsdigest.handlers.i18n import t
 from newsdigest.handlers.registry import ALIASES, parse_command
-from newsdigest.handlers.reply import Reply
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatKind, ChatRef, Platform
+from newsdigest.reply import Reply
 from newsdigest.store.store import Store
+from newsdigest.texts import t
 
-FUZZ_CHAT = ChatRef("telegram", "-100777", "group")  # not an admin: addfeed / removefeed never touch the network
+FUZZ_CHAT = ChatRef(Platform.TELEGRAM, "-100777", ChatKind.GROUP)  # not an admin: addfeed / removefeed never touch the network
 AS_OF = dt.date(2020, 9, 14)
 APOLOGIES = (t("en", "internal_error"), t("de", "internal_error"))
 NAMES = sorted(all_commands()) + sorted(ALIASES)
@@ -122,7 +122,7 @@ def test_answer_always_replies_and_never_apologises(core: Core, line: str) -> No
 @given(st.sampled_from(["status", "deadline", "stories", "help", "feeds"]),
        st.from_regex(r"[A-Za-z0-9_]{1,20}", fullmatch=True), st.sampled_from(["", " tiktok"]))
 def test_addressed_commands_answer_like_plain_ones(core: Core, name: str, bot: str, args: str) -> None:
-    chat = ChatRef("telegram", "-100888", "group")
+    chat = ChatRef(Platform.TELEGRAM, "-100888", ChatKind.GROUP)
     plain = _check_reply(core.answer(chat, f"/{name}{args}"))
     addressed = _check_reply(core.answer(chat, f"/{name}@{bot}{args}"))
     assert not plain.error
@@ -175,7 +175,7 @@ def test_valid_time_zone_and_story_are_accepted(hour: int, minute: int, pad: boo
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.integers(0, 23), st.integers(0, 59), st.sampled_from(SLASH_ZONES))
 def test_subscribe_command_stores_what_it_confirms(core: Core, hour: int, minute: int, tz: str) -> None:
-    chat = ChatRef("telegram", f"sub-{hour}-{minute}", "private")
+    chat = ChatRef(Platform.TELEGRAM, f"sub-{hour}-{minute}", ChatKind.PRIVATE)
     reply = _check_reply(core.answer(chat, f"/subscribe {hour}:{minute:02d} {tz}"))
     assert not reply.error
     [sub] = core.store.subscriptions_for(chat)

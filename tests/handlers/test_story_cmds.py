@@ -8,10 +8,10 @@ import struct
 from newsdigest.clock import Clock
 from newsdigest.config import Config
 from newsdigest.handlers import Core, all_commands
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatRef, Platform
 from newsdigest.store.store import Store
 
-CHAT = ChatRef("console", "console")
+CHAT = ChatRef(Platform.CONSOLE, "console")
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
@@ -28,7 +28,7 @@ def test_timeline_gives_text_in_date_order_and_a_png(seeded_core: Core) -> None:
     dated = [line for line in out.splitlines() if line.startswith("• ")]
     assert any("12 November 2020" in x and "(deadline)" in x for x in dated)
     assert any("20 September 2020" in x and "replaced by 12 November 2020" in x for x in dated)
-    days = [dt.datetime.strptime(x[2:].split(" — ")[0], "%d %B %Y").date() for x in dated]
+    days = [dt.datetime.strptime(x[2:].split(" — ")[0], "%d %B %Y").date() for x in dated]  # noqa: DTZ007 (a date)
     assert days == sorted(days)
     (image,) = reply.images
     assert image.data.startswith(PNG) and image.filename.endswith(".png")
@@ -49,7 +49,7 @@ def test_why_explains_an_item_of_the_last_deadline_list(seeded_core: Core) -> No
 
 
 def test_why_follows_the_latest_list_per_chat(seeded_core: Core) -> None:
-    other = ChatRef("console", "other")
+    other = ChatRef(Platform.CONSOLE, "other")
     seeded_core.answer(CHAT, "/status")
     seeded_core.answer(other, "/deadline")
     status_why = seeded_core.answer(CHAT, "/why 1").plain_text()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import pytest
 from hypothesis import given
@@ -89,12 +88,10 @@ def test_billion_laughs_is_refused_before_parsing() -> None:
         parse_feed(billion_laughs().encode())
 
 
-def test_quadratic_blowup_is_refused_quickly() -> None:
-    doc = quadratic_blowup().encode()
-    started = time.perf_counter()
-    with pytest.raises(FeedRefused):
-        parse_feed(doc)
-    assert time.perf_counter() - started < 0.5
+def test_quadratic_blowup_is_refused_before_parsing() -> None:
+    # FeedRefused comes from the scan before the parser runs, which is what keeps it fast (timed in bench/timings.py)
+    with pytest.raises(FeedRefused, match="entit"):
+        parse_feed(quadratic_blowup().encode())
 
 
 @pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32"])

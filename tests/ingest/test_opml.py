@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from newsdigest.cli_feeds import run_feeds_command
 from newsdigest.config import Config
-from newsdigest.ingest.cli import run_feeds_command
 from newsdigest.ingest.opml import OpmlError, export_opml, import_opml, parse_opml
 from newsdigest.store.store import Store
 from tests.fakes.feed_server import FeedServer, Item, rss

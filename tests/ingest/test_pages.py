@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 
 from newsdigest.config import Config, build_config
-from newsdigest.ingest.feeds import ingest_url
 from newsdigest.ingest.fetch import FetchRefused
+from newsdigest.ingest.oneshot import ingest_url_sync as ingest_url
 from newsdigest.ingest.pages import PageError, extract_page
+from newsdigest.models import Platform
 from newsdigest.store.store import Store
 from tests.fakes.feed_server import FeedServer, Item, html_date_page, html_page, rss
 from tests.ingest.conftest import TEXTS
@@ -64,7 +65,7 @@ def test_ingested_feed_answers_deadline(store: Store, loopback_config: Config, f
     feed_server.route("/feed.xml", rss([Item("TikTok-Frist", text, link="https://n.example/tt", guid="tt")]))
     ingest_url(store, loopback_config, feed_server.url("/feed.xml"))
     core = Core(store=store, config=loopback_config, clock=Clock(as_of=dt.date(2020, 9, 14)))
-    reply = core.answer(ChatRef("console", "test"), "/deadline")
+    reply = core.answer(ChatRef(Platform.CONSOLE, "test"), "/deadline")
     assert not reply.error, reply.plain_text()
     if store.deadlines():  # the placeholder extractor finds none; the real one must list the date
         assert "15" in reply.plain_text()

@@ -7,13 +7,14 @@ import dataclasses
 import datetime as dt
 import random
 import threading
-import time
+from collections.abc import Callable
 
 import pytest
 
 from newsdigest.clock import FakeClock
 from newsdigest.config import Config
 from newsdigest.ingest.poller import MAX_BACKOFF, Poller, next_poll_at, poll_once
+from newsdigest.models import Feed
 from newsdigest.store.store import Store
 from tests.fakes.feed_server import (
     FeedServer,
@@ -177,7 +178,8 @@ async def test_pages_are_not_fetched_when_disabled(
     ],
 )
 async def test_broken_feeds_record_errors_and_back_off(
-    store: Store, loopback_config: Config, feed_server: FeedServer, clock: FakeClock, setup, error: str  # type: ignore[no-untyped-def]
+    store: Store, loopback_config: Config, feed_server: FeedServer, clock: FakeClock, setup: Callable[[FeedServer], object],
+    error: str,
 ) -> None:
     setup(feed_server)
     store.add_feed(feed_server.url("/f.xml"))
@@ -243,15 +245,17 @@ async def test_due_only_skips_feeds_scheduled_later(
 
 async def test_concurrent_fetches_are_bounded(store: Store, loopback_config: Config, feed_server: FeedServer,
                                               clock: FakeClock) -> None:
-    active, peak, lock = [0], [0], threading.Lock()
+    active, peak, both_in = [0], [0], threading.Condition()
     body = rss(items("wahl")).encode()
 
     def slow(h):  # type: ignore[no-untyped-def]
-        with lock:
+        with both_in:
             active[0] += 1
             peak[0] = max(peak[0], active[0])
-        time.sleep(0.15)
-        with lock:
+            both_in.notify_all()
+            # the first requests wait for each other, so the bound is reached whatever the machine's load
+            both_in.wait_for(lambda: peak[0] >= 2, timeout=10)
+        with both_in:
             active[0] -= 1
         h.send_response(200)
         h.send_header("Content-Length", str(len(body)))
@@ -275,7 +279,15 @@ async def test_poller_seeds_config_feeds_polls_and_stops_cleanly(
     )
     removed, _ = store.add_feed(feed_server.url("/removed.xml"))
     store.remove_feed(removed.url)
-    poller = Poller(store, config, clock=clock, max_sleep=0.2)
+    asked: list[dt.datetime] = []
+    due_feeds = store.due_feeds
+
+    def spying_due_feeds(now: dt.datetime) -> list[Feed]:
+        asked.append(now)
+        return due_feeds(now)
+
+    store.due_feeds = spying_due_feeds  # type: ignore[method-assign]
+    poller = Poller(store, config, clock=clock, max_sleep=0.05)
     task = asyncio.create_task(poller.run())
     for _ in range(100):
         await asyncio.sleep(0.05)
@@ -283,20 +295,20 @@ async def test_poller_seeds_config_feeds_polls_and_stops_cleanly(
             break
     assert poller.last_report is not None and poller.last_report.created == 1
     assert [f.url for f in store.feeds()] == [feed_server.url("/cfg.xml")]  # the removed feed stays removed
-    polls = feed_server.hits["/cfg.xml"]
-    await asyncio.sleep(0.4)
+    polls, rounds = feed_server.hits["/cfg.xml"], len(asked)
+    while len(asked) < rounds + 2:  # the poller woke twice more and asked what is due
+        await asyncio.sleep(0.01)
     assert feed_server.hits["/cfg.xml"] == polls  # not due again for 30 minutes (clock stands still)
     poller.stop()
     await asyncio.wait_for(task, 2)
 
 
 async def test_stop_cancels_a_batch_stuck_on_a_slow_feed(store: Store, feed_server: FeedServer, clock: FakeClock) -> None:
-    feed_server.slow_drip("/slow.xml", every=0.05, for_seconds=5)
+    feed_server.slow_drip("/slow.xml", every=0.05, for_seconds=60)  # a batch that would take a minute
     store.add_feed(feed_server.url("/slow.xml"))
-    poller = Poller(store, dataclasses.replace(Config(), ingest=ingest_cfg(timeout_seconds=30)), clock=clock)
+    poller = Poller(store, dataclasses.replace(Config(), ingest=ingest_cfg(timeout_seconds=120)), clock=clock)
     task = asyncio.create_task(poller.run())
-    await asyncio.sleep(0.3)
-    started = time.monotonic()
+    while not feed_server.hits.get("/slow.xml"):  # the batch is under way, stuck on the drip
+        await asyncio.sleep(0.01)
     poller.stop()
-    await asyncio.wait_for(task, 2)
-    assert time.monotonic() - started < 1
+    await asyncio.wait_for(task, 30)  # only a hang fails: without the cancel this takes the whole minute

@@ -197,7 +197,7 @@ async def test_connects_to_the_checked_address_and_keeps_the_host_name(feed_serv
         result = await fetcher.fetch(f"http://feeds.example:{feed_server.port}/feed.xml")
         assert fetcher.backend.connected[-1] == ("feeds.example", "127.0.0.1")
     assert result.status == 200
-    assert resolver.calls == ["feeds.example"]  # type: ignore[attr-defined]
+    assert resolver.calls == ["feeds.example"]
     assert feed_server.requests[-1][1]["host"] == f"feeds.example:{feed_server.port}"
 
 

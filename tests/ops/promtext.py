@@ -58,7 +58,7 @@ def parse(text: str) -> dict[str, Family]:
     for line in text.split("\n"):  # not splitlines(): \x85, \u2028 … are legal inside label values
         if not line:
             continue
-        if line.startswith("# HELP ") or line.startswith("# TYPE "):
+        if line.startswith(("# HELP ", "# TYPE ")):
             _, kind, name, rest = [*line.split(" ", 3), ""][:4]
             fam = families.setdefault(name, Family(name))
             if kind == "HELP":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import sqlite3
@@ -31,7 +32,7 @@ def telegram() -> Iterator[FakeTelegram]:
 
 @pytest.fixture
 async def slack() -> AsyncIterator[FakeSlackApi]:
-    fake = FakeSlackApi(token=SLACK_TOKEN)
+    fake = FakeSlackApi(token=SLACK_TOKEN, app_token=APP_TOKEN)
     await fake.start()
     yield fake
     await fake.stop()
@@ -144,6 +145,17 @@ async def test_slack_mode_credentials(slack: FakeSlackApi, db_path: Path) -> Non
     assert checks["Slack http mode"].ok and "/slack/events" in checks["Slack http mode"].detail
 
 
+async def test_revoked_app_level_token_fails_doctor(slack: FakeSlackApi, db_path: Path) -> None:
+    """A well-formed xapp- token Slack no longer accepts: apps.connections.open says invalid_auth."""
+    cfg = make_config(db_path, slack=slack, NEWSDIGEST_SLACK_APP_TOKEN="xapp-1-A0OLD-000-revoked")
+    out = io.StringIO()
+    assert await run_doctor_async(cfg, out) == 1
+    text = out.getvalue()
+    assert "✗ Slack socket mode: app-level token rejected (invalid_auth)" in text
+    assert "connections:write" in text and "xapp-1-A0OLD" not in text
+    assert ("apps.connections.open", {}) in slack.calls
+
+
 def test_unwritable_database_path(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where a folder should be")
@@ -168,9 +180,7 @@ def test_read_only_database_folder(tmp_path: Path) -> None:
 
 
 def run_checks(cfg: Config) -> list[Check]:
-    from newsdigest.ingest.fetch import run_sync
-
-    return list(run_sync(collect_checks(cfg)))
+    return asyncio.run(collect_checks(cfg))
 
 
 def test_missing_database_is_fine_and_not_created(tmp_path: Path) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import os
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -88,18 +90,50 @@ async def test_unreachable_database_is_503(served: tuple[HealthServer, Store, Me
     assert (await get(f"{server.url}/metrics")).status_code == 200
 
 
+async def fine() -> DbStatus:
+    return DbStatus()
+
+
+async def test_database_moved_away_is_503_although_the_open_connection_still_answers(
+    served: tuple[HealthServer, Store, Metrics, Ticker], db_dir: Path,
+) -> None:
+    server, store, _, _ = served
+    assert (await get(f"{server.url}/healthz")).status_code == 200
+    db = db_dir / "newsdigest.db"
+    db.rename(db_dir / "moved-away.db")
+    assert store.subscriptions() == []  # SQLite still reads the moved file through the open connection
+    r = await get(f"{server.url}/healthz")
+    assert r.status_code == 503
+    assert "is gone (moved or deleted)" in r.json()["database"]
+    db.write_bytes(b"")  # another file in its place is not the database the bot writes to
+    r = await get(f"{server.url}/healthz")
+    assert r.status_code == 503 and "was replaced" in r.json()["database"]
+    db.unlink()
+    (db_dir / "moved-away.db").rename(db)  # put back: healthy again
+    assert (await get(f"{server.url}/healthz")).status_code == 200
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write read-only files; the access check agrees with it")
+async def test_unwritable_database_is_503(served: tuple[HealthServer, Store, Metrics, Ticker], db_dir: Path) -> None:
+    server = served[0]
+    db = db_dir / "newsdigest.db"
+    db.chmod(0o444)
+    try:
+        r = await get(f"{server.url}/healthz")
+    finally:
+        db.chmod(0o644)
+    assert r.status_code == 503 and "is not writable" in r.json()["database"]
+
+
 async def test_probe_errors_and_timeouts_are_503(monkeypatch: pytest.MonkeyPatch) -> None:
-    import sqlite3
-
     import newsdigest.ops.health as health
+    from newsdigest.errors import StoreError
 
-    def broken() -> DbStatus:
-        raise sqlite3.OperationalError("disk I/O error")
+    async def broken() -> DbStatus:
+        raise StoreError("the database does not answer: disk I/O error")  # what the store turns sqlite3 errors into
 
-    def slow() -> DbStatus:
-        import time
-
-        time.sleep(0.5)
+    async def slow() -> DbStatus:  # never answers: the timeout always comes first
+        await asyncio.Event().wait()
         return DbStatus()
 
     monkeypatch.setattr(health, "DB_CHECK_TIMEOUT", 0.1)  # keep the test fast
@@ -126,6 +160,6 @@ async def test_port_in_use_is_a_config_error(served: tuple[HealthServer, Store, 
     from newsdigest.config import ConfigError
 
     taken = served[0].port
-    second = HealthServer("127.0.0.1", taken, lambda: DbStatus(), metrics=Metrics())
+    second = HealthServer("127.0.0.1", taken, fine, metrics=Metrics())
     with pytest.raises(ConfigError, match=r"health_port"):
         await second.start()

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newsdigest.handlers import Core, all_commands
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatKind, ChatRef, Platform
 from newsdigest.ops.health import HealthServer, store_probe
 from newsdigest.ops.metrics import LATENCY_BUCKETS, Metrics, Registry
 from tests.ops.promtext import parse, value
@@ -146,7 +146,7 @@ async def scraped(seeded_core: Core) -> AsyncIterator[tuple[Core, Metrics, Healt
 
 async def test_counters_move_when_a_command_is_answered(scraped: tuple[Core, Metrics, HealthServer]) -> None:
     core, _, server = scraped
-    chat = ChatRef("telegram", "42", "private")
+    chat = ChatRef(Platform.TELEGRAM, "42", ChatKind.PRIVATE)
     async with httpx.AsyncClient(timeout=5) as client:
         before = await client.get(f"{server.url}/metrics")
         assert before.status_code == 200

@@ -1,4 +1,4 @@
-"""Try newsdigest against the loopback fakes, as docs/operating.md describes ("Try it locally").
+"""Try newsdigest against the loopback fakes, as README.md describes ("Try it locally against the loopback fakes").
 
     python -m tests.ops.try_fakes telegram     # a fake Bot API; you type as a Telegram user
     python -m tests.ops.try_fakes slack        # a fake Slack Web API; you type /news commands

@@ -8,7 +8,7 @@ import pytest
 
 from newsdigest.extract.types import DeadlineRec, Extraction, KeyPointRec
 from newsdigest.ingest.dedupe import content_hash
-from newsdigest.models import ArticleInput, ChatRef
+from newsdigest.models import ArticleInput, ChatKind, ChatRef, KeyPointKind, Platform
 from newsdigest.store.migrations import SCHEMA_VERSION, SchemaTooNewError, current_version
 from newsdigest.store.store import LeaseHeldError, Store, fts_query
 
@@ -17,7 +17,7 @@ def _extraction(text: str) -> Extraction:
     return Extraction(
         lang="en", published="2024-03-01", title="T",
         deadlines=(DeadlineRec(0, 5, "by 5 May", "2024-05-05", "pay the fee"),),
-        key_points=(KeyPointRec(0, len(text), text, "fact", 0.7),),
+        key_points=(KeyPointRec(0, len(text), text, KeyPointKind.FACT, 0.7),),
         actors=("Acme Corp",),
     )
 
@@ -80,21 +80,21 @@ def test_write_rolls_back_on_error(store: Store) -> None:
 
 
 def test_chat_language_deactivation_and_migration(store: Store) -> None:
-    chat = ChatRef("telegram", "-100", "group")
+    chat = ChatRef(Platform.TELEGRAM, "-100", ChatKind.GROUP)
     store.register_chat(chat, "Team")
     assert store.chat_lang(chat) is None
     store.set_chat_lang(chat, "de")
     assert store.chat_lang(chat) == "de"
     store.subscribe(chat, time="08:00", tz="Europe/Berlin")
     store.migrate_chat("telegram", "-100", "-1009")
-    moved = ChatRef("telegram", "-1009", "group")
+    moved = ChatRef(Platform.TELEGRAM, "-1009", ChatKind.GROUP)
     assert store.chat_lang(moved) == "de" and len(store.subscriptions_for(moved)) == 1
     assert store.deactivate_chat(moved, "blocked") == 1
     assert store.subscriptions_for(moved) == [] and not store.chat_active(moved)
 
 
 def test_subscribe_is_an_upsert_per_story(store: Store) -> None:
-    chat = ChatRef("slack", "C1", "channel")
+    chat = ChatRef(Platform.SLACK, "C1", ChatKind.CHANNEL)
     store.subscribe(chat, time="08:00", tz="UTC")
     store.subscribe(chat, time="09:30", tz="UTC")
     store.subscribe(chat, time="07:00", tz="UTC", story="tiktok")
@@ -127,7 +127,7 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
 
 
 def test_unwritable_location_gives_a_clear_error(tmp_path: Path) -> None:
-    from newsdigest.store.base import StoreError
+    from newsdigest.errors import StoreError
 
     blocker = tmp_path / "file"
     blocker.write_text("x")

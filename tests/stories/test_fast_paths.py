@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from newsdigest.clock import Clock
 from newsdigest.config import Config
 from newsdigest.handlers import Core
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatRef, Platform
 from newsdigest.store.store import Store
 from newsdigest.stories.ledger import _best_what
 from newsdigest.stories.lookup import find_story
@@ -95,7 +95,7 @@ def test_views_are_reused_until_articles_arrive(seeded_store: Store, config: Con
     assert view(seeded_store, story, as_of=None, today=day + dt.timedelta(days=1)) is not first  # countdowns move
 
     core = Core(store=seeded_store, config=config, clock=Clock(as_of=day))
-    chat = ChatRef("console", "cache")
+    chat = ChatRef(Platform.CONSOLE, "cache")
     before = core.answer(chat, "/status").plain_text()
     assert "TikTok" in before  # only the seeds: their story is the default
     ingest_tram(seeded_store)  # new articles, a new most active story: nothing cached may survive

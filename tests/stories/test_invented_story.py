@@ -9,13 +9,13 @@ import pytest
 from newsdigest.clock import Clock
 from newsdigest.config import Config
 from newsdigest.handlers import Core
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatRef, Platform
 from newsdigest.store.store import Store
 from newsdigest.stories.lookup import find_story
 from newsdigest.stories.service import ensure_assigned
 from tests.stories.invented import ingest_tram
 
-CHAT = ChatRef("console", "tester")
+CHAT = ChatRef(Platform.CONSOLE, "tester")
 
 
 @pytest.fixture

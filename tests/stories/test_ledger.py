@@ -8,7 +8,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newsdigest.stories.ledger import DeadlineIn, build_ledger, parse_when
-from newsdigest.stories.texts import countdown
 
 D = dt.date
 AUG3 = D(2020, 8, 3)
@@ -88,18 +87,6 @@ def test_parse_when_values() -> None:
     assert parse_when("2021-Q2").hi == D(2021, 6, 30)  # type: ignore[union-attr]
     for junk in ("P45D", "PRESENT_REF", "2020-13-40", "", "2020-SU"):
         assert parse_when(junk) is None
-
-
-def test_countdown_words() -> None:
-    today = D(2020, 9, 14)
-    assert countdown(D(2020, 9, 15), today, "en") == "in 1 day"
-    assert countdown(D(2020, 9, 15), today, "de") == "in 1 Tag"
-    assert countdown(today, today, "en") == "today"
-    assert countdown(D(2020, 7, 14), today, "en") == "passed 2 months ago"
-    assert countdown(D(2020, 7, 14), today, "de") == "vor 2 Monaten abgelaufen"
-    assert countdown(D(2020, 11, 12), today, "en") == "in 2 months"
-    assert countdown(D(2020, 9, 13), today, "en") == "passed 1 day ago"
-    assert countdown(D(2015, 9, 13), today, "en") == "passed 5 years ago"
 
 
 @given(st.lists(st.tuples(st.integers(0, 120), st.integers(1, 6), st.booleans()), min_size=1, max_size=12))

@@ -7,11 +7,11 @@ import datetime as dt
 from newsdigest.clock import Clock
 from newsdigest.config import Config
 from newsdigest.handlers import Core
-from newsdigest.models import ChatRef
+from newsdigest.models import ChatRef, Platform
 from newsdigest.store.store import Store
 from newsdigest.stories.service import ensure_assigned
 
-CHAT = ChatRef("console", "console")
+CHAT = ChatRef(Platform.CONSOLE, "console")
 SEPTEMBER_TITLES = ("ByteDance lehnt Microsoft-Angebot ab", "Oracle gewinnt Bietergefecht")
 
 
@@ -31,7 +31,7 @@ def test_deadline_15_september_has_four_sources(seeded_core: Core) -> None:
     out = ask(seeded_core, "/deadline")
     line = next(x for x in out.splitlines() if "15 September 2020" in x and "replaced" not in x)
     assert "4 sources" in line
-    assert "in 1 day" in line
+    assert "tomorrow" in line
 
 
 def test_deadline_12_november_replaces_20_september(seeded_core: Core) -> None:
@@ -59,7 +59,8 @@ def test_replay_before_september_knows_nothing_of_it(seeded_store: Store, config
     assert all(t not in out for t in SEPTEMBER_TITLES)
     assert "3 articles" in out
     dl = ask(core, "/deadline")
-    assert "15 September 2020" not in dl  # only reported in September (and a plan in August)
+    # the sale talks' cut-off, published on 3 August, is a key date from then on
+    assert "15 September 2020 · in 4 weeks" in dl
 
 
 def test_without_as_of_all_deadlines_have_passed(seeded_store: Store, config: Config) -> None:
@@ -67,14 +68,14 @@ def test_without_as_of_all_deadlines_have_passed(seeded_store: Store, config: Co
     out = ask(core, "/deadline")
     assert "have passed" in out and "none is upcoming" in out
     assert "passed 5 years ago" in out
-    assert "in 1 day" not in out
+    assert "tomorrow" not in out
 
 
 def test_status_in_german_counts_quellen(seeded_store: Store, config: Config) -> None:
     seeded_store.set_chat_lang(CHAT, "de")
     core = Core(store=seeded_store, config=config, clock=Clock(as_of=dt.date(2020, 9, 14)))
     out = ask(core, "/deadline")
-    assert "15. September 2020" in out and "4 Quellen" in out and "in 1 Tag" in out
+    assert "15. September 2020" in out and "4 Quellen" in out and "morgen" in out
     assert "ersetzt durch 12. November 2020" in out
 
 

@@ -1,7 +1,9 @@
-"""Lexicons for the temporal tagger: month, weekday, number and unit words of German and English.
+"""Time words of German and English as data: months, weekdays, numbers, units, parts of day, holidays.
 
-Every table maps a lower-cased surface form to its meaning; the regex alternations are built from the keys,
-longest first, so that the regex engine never prefers a prefix ("Juni" before "Jun.").
+The one place the package spells month and weekday names: the tagger, the sentence splitter and the actor
+finder read them from here (`MONTH_WORDS`, `WEEKDAY_WORDS`). Every table maps a lower-cased surface form to
+its meaning; the regex alternations are built from the keys, longest first, so that the regex engine never
+prefers a prefix ("Juni" before "Jun.").
 """
 
 from __future__ import annotations
@@ -120,28 +122,34 @@ SETS_DE: dict[str, str] = {
     "monatlich": "P1M", "allmonatlich": "P1M", "vierteljährlich": "P3M", "halbjährlich": "P6M",
     "jährlich": "P1Y", "alljährlich": "P1Y", "stündlich": "PT1H", "allabendlich": "P1D",
 }  # fmt: skip
+# "daily", "quarterly", "annually" are left out: in news they are mostly adjectives of things ("a quarterly
+# dividend", "daily turnover"), which TimeBank does not tag.
 SETS_EN: dict[str, str] = {
-    "daily": "P1D", "weekly": "P1W", "monthly": "P1M", "quarterly": "P3M", "annually": "P1Y", "yearly": "P1Y",
-    "hourly": "PT1H", "biweekly": "P2W", "nightly": "P1D",
+    "weekly": "P1W", "monthly": "P1M", "yearly": "P1Y", "hourly": "PT1H", "biweekly": "P2W", "nightly": "P1D",
 }  # fmt: skip
 
+# "künftig" is left out: KRAUTS does not tag it (it says how long, not when: "soll künftig gelten").
 REFS_DE: dict[str, str] = {
     "jetzt": "PRESENT_REF", "derzeit": "PRESENT_REF", "zurzeit": "PRESENT_REF", "zur zeit": "PRESENT_REF",
     "aktuell": "PRESENT_REF", "gegenwärtig": "PRESENT_REF", "momentan": "PRESENT_REF",
-    "heutzutage": "PRESENT_REF", "nunmehr": "PRESENT_REF",
+    "heutzutage": "PRESENT_REF", "nunmehr": "PRESENT_REF", "dieser tage": "PRESENT_REF",
     "damals": "PAST_REF", "einst": "PAST_REF", "kürzlich": "PAST_REF", "vor kurzem": "PAST_REF",
     "vor kurzer zeit": "PAST_REF", "unlängst": "PAST_REF", "neulich": "PAST_REF", "jüngst": "PAST_REF",
-    "bald": "FUTURE_REF", "künftig": "FUTURE_REF", "zukünftig": "FUTURE_REF", "demnächst": "FUTURE_REF",
+    "bald": "FUTURE_REF", "demnächst": "FUTURE_REF",
     "in zukunft": "FUTURE_REF", "in naher zukunft": "FUTURE_REF", "in kürze": "FUTURE_REF",
 }  # fmt: skip
+# Adverbs of sequence ("previously", "once", "soon") are left out: TimeBank tags them rarely (in under half
+# of their uses), as they order events rather than name a time. "the past" is tagged without its "in".
 REFS_EN: dict[str, str] = {
-    "now": "PRESENT_REF", "currently": "PRESENT_REF", "at present": "PRESENT_REF", "presently": "PRESENT_REF",
-    "nowadays": "PRESENT_REF", "these days": "PRESENT_REF", "at the moment": "PRESENT_REF",
-    "recently": "PAST_REF", "lately": "PAST_REF", "formerly": "PAST_REF", "previously": "PAST_REF",
-    "in the past": "PAST_REF", "once": "PAST_REF",
-    "soon": "FUTURE_REF", "in the future": "FUTURE_REF", "in the near future": "FUTURE_REF",
-    "shortly": "FUTURE_REF", "in the coming days": "FUTURE_REF", "in the coming weeks": "FUTURE_REF",
-    "in the coming months": "FUTURE_REF", "in the coming years": "FUTURE_REF",
+    "now": "PRESENT_REF", "currently": "PRESENT_REF", "current": "PRESENT_REF", "at present": "PRESENT_REF",
+    "presently": "PRESENT_REF", "nowadays": "PRESENT_REF", "these days": "PRESENT_REF",
+    "recently": "PAST_REF", "recent": "PAST_REF", "lately": "PAST_REF",
+    "the past": "PAST_REF", "the future": "FUTURE_REF", "the near future": "FUTURE_REF",
+    "in the coming days": "FUTURE_REF", "in the coming weeks": "FUTURE_REF", "in the coming months": "FUTURE_REF",
+    "in the coming years": "FUTURE_REF", "coming days": "FUTURE_REF", "coming weeks": "FUTURE_REF",
+    "coming months": "FUTURE_REF", "coming years": "FUTURE_REF", "coming quarters": "FUTURE_REF",
+    "recent days": "PAST_REF", "recent weeks": "PAST_REF", "recent months": "PAST_REF", "recent years": "PAST_REF",
+    "recent decades": "PAST_REF", "recent quarters": "PAST_REF",
 }  # fmt: skip
 
 # Fixed-date holidays (month, day) and Easter-relative ones (offset in days from Easter Sunday).
@@ -151,6 +159,8 @@ HOLIDAYS_DE: dict[str, tuple[str, int, int]] = {
     "allerheiligen": ("fix", 11, 1), "allerseelen": ("fix", 11, 2), "valentinstag": ("fix", 2, 14),
     "mariä himmelfahrt": ("fix", 8, 15), "maria himmelfahrt": ("fix", 8, 15),
     "tag der deutschen einheit": ("fix", 10, 3), "dreikönigstag": ("fix", 1, 6),
+    "tag der arbeit": ("fix", 5, 1), "staatsfeiertag": ("fix", 5, 1), "nationalfeiertag": ("fix", 10, 26),
+    "stephanitag": ("fix", 12, 26), "stefanitag": ("fix", 12, 26), "christtag": ("fix", 12, 25),
     "ostern": ("easter", 0, 0), "ostersonntag": ("easter", 0, 0), "ostermontag": ("easter", 1, 0),
     "karfreitag": ("easter", -2, 0), "gründonnerstag": ("easter", -3, 0), "pfingsten": ("easter", 49, 0),
     "pfingstsonntag": ("easter", 49, 0), "pfingstmontag": ("easter", 50, 0),
@@ -189,3 +199,105 @@ def holiday_date(kind: str, a: int, b: int, year: int) -> dt.date:
     # thanksgiving: fourth Thursday of November
     first = dt.date(year, 11, 1)
     return first + dt.timedelta(days=(3 - first.weekday()) % 7 + 21)
+
+
+# Words before a bare month name that make it a date ("im Mai"), not a name ("Mai Thi").
+TEMPORAL_PREV_DE = frozenset(
+    """
+    im in seit bis ab vom zum von anfang ende mitte beginn monat monats des über nach vor für zwischen und
+    oder bzw. spätestens frühestens noch schon bereits erst zum letzten nächsten kommenden vergangenen
+    diesen dieses
+    """.split()
+)
+
+# Words before an ambiguous English month name that make it a date ("in May", not "May said").
+TEMPORAL_PREV_EN = frozenset(
+    """
+    in since until till by from through during before after early late mid of last next this each every and
+    or to between throughout around beginning end start middle
+    """.split()
+)
+
+# Words after a four-digit number that make it a quantity, not a year ("2000 Euro").
+YEAR_BAD_NEXT = frozenset(
+    """
+    euro eur dollar usd franken prozent % mio millionen mrd milliarden meter km kilometer kg tonnen punkte
+    stück menschen personen einwohner mitglieder besucher teilnehmer mal hektar quadratmeter stimmen percent
+    million billion people members votes points times miles feet acres tons
+    """.split()
+)
+
+# Words before a four-digit number that make it a quantity ("rund 2000", "no. 1999").
+YEAR_BAD_PREV = frozenset(
+    """
+    rund etwa über unter ca. ca fast knapp mindestens insgesamt mit nr. nr nummer artikel art. seite platz
+    tel. tel plz € $ around about over under nearly almost some least than no. number page
+    """.split()
+)
+
+# Words before a four-digit number that make it a year ("seit 2015").
+YEAR_GOOD_PREV_DE = frozenset(
+    """
+    im in seit bis ab vor nach zwischen und oder bzw. jahr jahre jahres jahrgang anfang ende mitte beginn
+    frühjahr frühling sommer herbst winter saison spielzeit von zum vom des um gegen spätestens für
+    """.split()
+)
+
+# Words before a four-digit number that make it a year ("since 2015").
+YEAR_GOOD_PREV_EN = frozenset(
+    """
+    in since until till by from through during before after of and or to between early late mid year spring
+    summer autumn fall winter season around circa
+    """.split()
+)
+
+RELDAY_DE: dict[str, int] = {"heute": 0, "gestern": -1, "vorgestern": -2, "übermorgen": 2, "morgen": 1}
+RELDAY_EN: dict[str, int] = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0}
+
+# "jeden Tag", "every month": the unit -> the TIMEX3 SET value
+EVERY: dict[str, str] = {
+    "tag": "P1D", "day": "P1D", "woche": "P1W", "week": "P1W", "wochenende": "XXXX-WXX-WE",
+    "weekend": "XXXX-WXX-WE", "monat": "P1M", "month": "P1M", "jahr": "P1Y", "year": "P1Y", "quartal": "P1Q",
+    "quarter": "P1Q", "morgen": "XXXX-XX-XXTMO", "morning": "XXXX-XX-XXTMO", "abend": "XXXX-XX-XXTEV",
+    "evening": "XXXX-XX-XXTEV", "nacht": "XXXX-XX-XXTNI", "night": "XXXX-XX-XXTNI", "stunde": "PT1H",
+    "hour": "PT1H", "minute": "PT1M", "sommer": "XXXX-SU", "summer": "XXXX-SU", "winter": "XXXX-WI",
+}  # fmt: skip
+# "pro Tag", "twice a week"
+PER_UNIT: dict[str, str] = {
+    "tag": "P1D", "day": "P1D", "woche": "P1W", "week": "P1W", "monat": "P1M", "month": "P1M", "jahr": "P1Y",
+    "year": "P1Y", "stunde": "PT1H", "hour": "PT1H", "quartal": "P1Q", "quarter": "P1Q",
+}  # fmt: skip
+MONEY_WORDS = frozenset(["million", "billion", "trillion", "dollars", "euros", "pounds", "%"])
+
+# Every month and weekday name of both languages, lower-case, abbreviations without their dot.
+MONTH_WORDS: frozenset[str] = frozenset(k.rstrip(".") for k in (*MONTHS_DE, *MONTHS_EN))
+# Full month names only (not "Jan", also a first name).
+MONTH_NAMES: frozenset[str] = frozenset(k for k in (*MONTHS_DE, *MONTHS_EN) if "." not in k) - {
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+}  # fmt: skip
+WEEKDAY_WORDS: frozenset[str] = frozenset((*WEEKDAYS_DE, *WEEKDAYS_EN))
+CENTURY_ORDINALS_EN: dict[str, int] = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20,
+    "twenty-first": 21, "twenty first": 21,
+}  # fmt: skip
+
+# Spelled-out years of broadcast transcripts: "nineteen ninety-six", "the year two thousand"
+YEAR_WORDS_EN: dict[str, int] = {
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}  # fmt: skip
+DIGIT_WORDS_EN: dict[str, int] = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+}  # fmt: skip
+DECADE_WORDS_EN: dict[str, int] = {
+    "twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7, "eighties": 8,
+    "nineties": 9,
+}  # fmt: skip
+DETERMINERS_EN = frozenset(["the", "a", "its", "his", "her", "their", "our", "this", "that"])
+DECADE_WORDS_DE: dict[str, int] = {
+    "zwanziger": 2, "dreißiger": 3, "vierziger": 4, "fünfziger": 5, "sechziger": 6, "siebziger": 7,
+    "achtziger": 8, "neunziger": 9,
+}  # fmt: skip

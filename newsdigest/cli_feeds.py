@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from typing import TextIO
 
+from newsdigest.app import open_store
 from newsdigest.config import Config
+from newsdigest.handlers.feed_cmds import error_hint, feeds_reply
+from newsdigest.ingest.feeds import FeedError
+from newsdigest.ingest.fetch import FetchError
+from newsdigest.ingest.oneshot import add_feed_checked
+from newsdigest.ingest.opml import OpmlError, export_opml, import_opml
+from newsdigest.store.store import Store
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -13,8 +21,6 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 def run_feeds_command(
     cfg: Config, action: str, arg: str | None, *, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
-    from newsdigest.app import open_store
-
     out = out or sys.stdout
     err = err or sys.stderr
     needs_arg = action in ("add", "remove", "import")
@@ -29,15 +35,7 @@ def run_feeds_command(
         store.close()
 
 
-def _run(store: object, cfg: Config, action: str, arg: str, out: TextIO, err: TextIO) -> int:
-    from newsdigest.handlers.feed_cmds import error_hint, feeds_reply
-    from newsdigest.ingest.feeds import FeedError
-    from newsdigest.ingest.fetch import FetchError, run_sync
-    from newsdigest.ingest.opml import OpmlError, export_opml, import_opml
-    from newsdigest.ingest.poller import add_feed_checked
-    from newsdigest.store.store import Store
-
-    assert isinstance(store, Store)
+def _run(store: Store, cfg: Config, action: str, arg: str, out: TextIO, err: TextIO) -> int:
     if action == "list":
         print(feeds_reply(store).plain_text(), file=out)
         return EXIT_OK
@@ -62,7 +60,7 @@ def _run(store: object, cfg: Config, action: str, arg: str, out: TextIO, err: Te
         return EXIT_OK
     if action == "add":
         try:
-            outcome = run_sync(add_feed_checked(store, cfg, arg, added_by="cli"))
+            outcome = asyncio.run(add_feed_checked(store, cfg, arg, added_by="cli"))  # the CLI's one loop
         except (FetchError, FeedError) as exc:
             print(f"error: {arg}: {exc}\n{error_hint(exc)}", file=err)
             return EXIT_FAILED

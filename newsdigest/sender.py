@@ -11,7 +11,8 @@ import enum
 from dataclasses import dataclass
 from typing import Protocol
 
-from newsdigest.handlers.reply import Reply
+from newsdigest.models import ChatRef, Platform
+from newsdigest.reply import Reply
 
 
 class SendOutcome(enum.Enum):
@@ -29,9 +30,17 @@ class SendResult:
 
 
 class Sender(Protocol):
-    platform: str
+    platform: Platform
 
     async def send(self, chat_id: str, reply: Reply) -> SendResult: ...
+
+
+class ChatEvents(Protocol):
+    """What a sender reports about chats (the Core implements it; adapters never touch the store)."""
+
+    async def chat_gone(self, chat: ChatRef, reason: str) -> int: ...
+
+    async def chat_moved(self, platform: str, old_id: str, new_id: str) -> None: ...
 
 
 class Adapter(Sender, Protocol):

@@ -1,0 +1,185 @@
+"""Cue words of the key-date judgement (deadlines.py), as data: one entry per cue, German and English together.
+
+Each entry is a regex alternation (matched on lowercased text unless the name says otherwise). Add a word here,
+not a branch in the code; the decision list in deadlines.RULES says how the cues combine.
+"""
+
+from __future__ import annotations
+
+# a limit preposition right before the time expression ("bis zum", "spätestens am", "no later than")
+LIMIT_LEFT = (
+    r"(?:\b(?:(?:mindestens|zunächst|vorerst|noch|längstens|nur|only|at\s+least)\s+)?"
+    r"(?:bis(?:\s+spätestens)?(?:\s+(?:zum|zur|zu|am|an|in|im|den|dem|der|ende|mitte|anfang))?|"
+    r"spätestens(?:\s+(?:am|bis|zum|zur|im|in|den|an|nach))?|binnen|innerhalb(?:\s+(?:von|der|des|eines|einer))?|"
+    r"(?:no|not)\s+later\s+than|until|till|through|by|within|prior\s+to|before|ahead\s+of|"
+    r"(?:has|have|had|(?:gave|given|give)(?:\s+\w+){0,3})\s+until)"
+    r"(?:\s+(?:the\s+end\s+of|the|a|an|den|dem|der|die|einem|einer))?\s*)$"
+)
+EXTEND_LEFT = r"\b(?:auf|bis|to|until|till|for|für)\s+(?:den|dem|zum|das|die|the)?\s*$"
+EXTEND = (
+    r"\b(?:verlänger\w*|verschob\w*|verschoben|verschieb\w*|aufgeschoben|vorgezogen|vorzuziehen|"
+    r"extend\w*|extension|postpon\w*|pushed\s+back|push(?:es|ing)?\s+back|brought\s+forward|bring\s+forward|"
+    r"moved\s+(?:back|up|forward|to)|delay\w*|now\s+(?:end|run|last|expire)s?|nun\s+(?:bis|am)|"
+    r"neue[rn]?\s+(?:frist|termin|deadline|stichtag)|new\s+(?:deadline|date|cut-?off))\b"
+)
+# a date that is no longer in force: the old one of a replacement
+RETIRE = (
+    r"\b(?:no\s+longer|nicht\s+mehr|gilt\s+nicht|hinfällig|obsolet|ursprünglich\w*|originally|original|earlier|"
+    r"previous\w*|formerly|bisherig\w*|alte[nr]?|statt|anstatt|anstelle|instead\s+of|rather\s+than|"
+    r"(?:was|were)\s+(?:due|set|scheduled|supposed)|"
+    r"had\s+been\s+(?:set|due|scheduled|expected)|was\s+(?:set|due|scheduled)\s+to|"
+    r"sollte\s+(?:eigentlich|ursprünglich)|eigentlich)\b"
+)
+BUT_NEW = r"\b(?:sondern|but|instead|stattdessen)\b"
+# case-sensitive: German deadline nouns are capitalised
+DEADLINE_NOUN = (
+    r"\b(?:[A-ZÄÖÜ][a-zäöüß]*frist(?:en)?|Frist(?:en|ende|ablauf|verlängerung|setzung)?|fristgerecht|"
+    r"Ultimat\w*|ultimatum\w*|[Dd]eadlines?|Stichtag\w*|[A-ZÄÖÜ][a-zäöüß]*stichtag|"
+    r"[A-ZÄÖÜ][a-zäöüß]*(?:melde|sende|bewerbungs|abgabe|antrags|wahl|transfer|anmelde)schluss|"
+    r"Transferschluss|Abgabetermin\w*|cut-?off|due(?!\s+to\b)(?:\s+date)?|fällig\w*)\b"
+)
+# verbs of acting that make a limit a deadline unless the clause is the actor's own plan ("program to pay by")
+ACTION = (
+    r"\b(?:pay|submit\w*|file|apply|register|comply|respond|appeal|einreichen|einzureichen|anzumelden|abzugeben|"
+    r"zu\s+zahlen|zu\s+bezahlen|zurückzahlen|begleichen|zu\s+beantragen)\b"
+)
+OBLIGATION = (
+    r"\b(?:muss|müssen|musste|mussten|müsste|müssten|hat\s+(?:\w+\s+){0,3}zeit|haben\s+(?:\w+\s+){0,3}zeit|"
+    r"zeit\s+(?:bis|gegeben|gesetzt)|aufgefordert|aufgerufen|verpflichtet|verpflichtend|angeordnet|anordn\w*|"
+    r"anordnung|verordnung|(?<!zur\s)verfügung|gesetz|urteil|bescheid|gefordert|fordert\w*|verlangt\w*|auferlegt|gezwungen|"
+    r"pflicht|pflicht\w*|zwingend|vorgeschrieben|eingereicht\s+werden|beantragt\s+werden|"
+    r"antr(?:ag|äge)\s+(?:müssen|können)|einspruch|widerspruch|berufung|einzulegen|zu\s+registrieren|zahlbar|"
+    r"must|required?|requires|has\s+to|have\s+to|had\s+to|ordered|orders?|demand\w*|mandat\w*|oblig\w*|compelled|"
+    r"forced|has\s+until|have\s+until|had\s+until|"
+    r"ruling|rulings|given(?:\s+\w+){0,3}\s+until|gave\s+\w+(?:\s+\w+)?\s+until|told\s+to|instructed|ruled|decided\s+\w+\s+should|"
+    r"should\s+go|requir\w*|supposed\s+to|sind\s+gehalten|ist\s+gehalten|erforderlich|notwendig|necessary)\b"
+)
+PLAN = (
+    r"\b(?:plant|planen|planten|geplant|plans?\s+to|planned|planning\s+to|will|wollen|wollte|wollten|wolle|möchte\w*|ziel\w*|zielt|anstreb\w*|angestrebt|"
+    r"vorgenommen|beabsichtig\w*|hofft|hoffen|erwarte\w*|rechnet|rechnen|prognos\w*|voraussichtlich|"
+    r"aims?|aiming|targets?|targeted|goal|pledge\w*|promis\w*|hopes?|expects?|expected|intends?|forecast\w*|"
+    r"projected|vows?|wants?|seeks?|program\s+to|sollte\s+alles|versproch\w*|zu\s+erreichen|predict\w*|"
+    r"vorhersag\w*|richte\s+mich|davon\s+aus|einrichten)\b"
+)
+# how long something lasts (a state, permission or measure in force)
+# a permission until then ("darf bis Ende Juni weiterlaufen", "dürfen sich treffen"): no end of a measure
+PERMIT = r"\b(?:darf|dürfen|durfte|durften|dürfe|erlaubt|gestattet|genehmigt|may|allowed|permitted|können|could|könnten)\b"
+STATE = (
+    r"\b(?:darf|dürfen|durfte|durften|dürfe|erlaubt|gestattet|genehmigt|weiterlaufen|weiterhin|andauern|dauern|"
+    r"dauert|dauerte|gilt|gelten|galt|gültig|läuft|laufen|lief|bleib\w*|blieb\w*|gestundet|ausgesetzt|"
+    r"aufgeschoben|befristet|geöffnet|geschlossen|verboten|untersagt|in\s+kraft|zu\s+sehen|may|allowed|permitted|"
+    r"continu\w*|remain\w*|lasts?|last|deferred|suspended|valid|runs?|open|closed|stay\w*|exempt\w*|paused|"
+    r"postponed|in\s+place|in\s+force|banned|kept|keep|hold|frozen|reichen|reicht|befristet\w*)\b"
+)
+# something in force that can end: measures, orders, bans, pauses, offers, programmes (also inside compounds)
+MEASURE = (
+    # German: also inside compounds ("Kontaktbeschränkungen", "Versammlungsverbot", "Teil-Lockdown")
+    r"(?:lockdown|verbot\w*|sperre\w*|maßnahme\w*|beschränkung\w*|einschränkung\w*|regel\w*|auflage\w*|"
+    r"notstand|ausnahmezustand|schließung\w*|programm\w*|angebot\w*|aussetzung|moratorium|waffenruhe|"
+    r"feuerpause|waffenstillstand|kurzarbeit\w*|regelung\w*|senkung|steuersatz|mehrwertsteuer\w*|hilfen\b|"
+    r"hilfspaket|rettungsschirm|ausgangs\w*|quarantäne|stundung|schutzschirm|sanktion\w*|zölle|ferien|"
+    # English: whole words only ("vat" is no measure inside "private")
+    r"\b(?:ban|bans|curfew|restrictions?|measures?|rules?|scheme|schemes|programm?es?|pause|truce|ceasefire|"
+    r"offers?|bid|state\s+of\s+emergency|emergency|freeze|suspension|relief|tariffs?|vat|cut|exemption|"
+    r"waiver|licen[cs]e|furlough|loans?|rights|warrants|protection|holiday|mandate|closures?|shutdown|"
+    r"lockdowns?|break|moratorium)\b)"
+)
+# an ending verb governing the date: "ends on October 31", "set to come to an end on", "läuft Ende November aus",
+# "the end of furlough in October"
+ENDS_AT = (
+    r"(?:\b(?:ends?|ending|endet|enden|endete|come\s+to\s+an\s+end|comes\s+to\s+an\s+end|expir\w*|lapses?|"
+    r"runs?\s+out|terminat\w*|wound\s+down|winds?\s+down|closes?|closing|close|ausläuft|auslaufen\w*|"
+    r"verfällt|erlischt|abläuft|endgültig\s+aus|stops?|ceases?(?:\s+to\s+\w+(?:\s+\w+)?)?)\s+(?:\w+\s+){0,1}?(?:on|in|at|am|im|mit|by|zum|with)?\s*"
+    r"(?:the\s+)?|\bend\s+of\s+(?:the\s+)?(?:[\w-]+\s+){1,3}(?:in|on|at)?\s*|"
+    r"\b(?:läuft|laufen|lief|liefen)\s+(?:\w+\s+){0,3}?(?:am|im|zum|mit)?\s*)$"
+)
+# German verb-final and attributive endings after the date: "das am 30. Juni auslaufende Programm",
+# "dass das Programm Dienstagnacht ausläuft"
+ENDS_AFTER = (
+    r"^\s*(?:\w+\s+)?(?:auslaufend\w*|ausläuft|auslaufen|abläuft|ablaufend\w*|endet|endende\w*|enden|"
+    r"ausgelaufen|verfällt|verfallend\w*|erlischt)\b"
+)
+# a photo caption the page interleaves with the text: its dates repeat the text's at best
+CAPTION = (
+    r"\bpictured\b|\((?:left|right|centre|center|above|below|top|bottom|file\s+photo)\)|^(?:photo|foto|bild|"
+    r"image|picture)\s*:|\b(?:photo|foto|bild)\s*:\s|\bim\s+bild\b|©"
+)
+# time words in idioms, no calendar time ("on a month-to-month basis", "day-to-day")
+IDIOM = r"\b(?:month|day|year|week)-to-(?:month|day|year|week)\b|\bvon\s+tag\s+zu\s+tag\b"
+# hedged: someone's expectation or a possibility, not a set date
+HEDGE = (
+    r"\b(?:möglicherweise|eventuell|vielleicht|wahrscheinlich|gehe\s+davon\s+aus|gehen\s+davon\s+aus|"
+    r"geht\s+davon\s+aus|rechne\s+damit|rechnen\s+damit|richte\s+mich|könnte|könnten|possibly|perhaps|might|"
+    r"likely|believes?|glaubt?|could|würde|würden|wäre)\b"
+)
+# asked for, not decided: an extension someone calls for
+REQUEST = (
+    r"\b(?:urg\w*|call\w*\s+(?:for|on)|calls|demand\w*|ask\w*\s+for|lobby\w*|pressure|fordern|fordert|"
+    r"forderte\w*|verlangen|appell\w*|drängen|drängt|plädier\w*|sprach\s+sich|spricht\s+sich|"
+    r"für\s+(?:eine\s+)?verlängerung|schloss\b[^.]{0,40}\baus|ins\s+spiel|erwäg\w*|considering|mulls?)\b"
+)
+EXPIRY_STRONG = (
+    r"\b(?:(?:läuft|lief|liefen)\b[^.;]{0,60}\baus|ausläuft|auslaufen\w*|laufen\b[^.;]{0,60}\baus|erlischt|erlöschen|verfällt|"
+    r"verfallen|expir\w*|lapses?|lapsing|terminat\w*|runs?\s+out|comes?\s+to\s+an\s+end|endet|enden|ends|end)\b"
+)
+UNLESS = r"\b(?:sofern\s+nicht|es\s+sei\s+denn|wenn\s+nicht|falls\s+nicht|unless|if\s+not)\b"
+SOFT_MODAL = r"\b(?:soll|sollen|sollte|sollten|should|shall|is\s+to|are\s+to|was\s+to|were\s+to|set\s+to)\b"
+EFFECTIVE = (
+    r"\b(?:in\s+kraft\s+(?:tritt|treten|trat|getreten)|tritt\b[^.;]{0,60}\bin\s+kraft|treten\b[^.;]{0,60}\bin\s+kraft|"
+    r"takes?\s+effect|took\s+effect|effective|comes?\s+into\s+force|come\s+into\s+force|into\s+effect|"
+    r"gilt\s+ab|gelten\s+ab)\b"
+)
+# a start verb governing the date ("starts on 1 November", "beginnt am Montag"); "have to start talks before" is
+# an obligation's action, not a start date
+START_VERB = (
+    r"\b(?:starts?|starting|started|begins?|beginning|began|beginnt|beginnen|begann|startet|starten|startete|"
+    r"launch\w*|opens?|kicks?\s+off)\s+(?:\w+\s+)?(?:on|in|at|from|am|im|zum|ab)?\s*(?:the\s+|dem\s+)?$"
+)
+STATS = (
+    r"\b(?:gingen|eingegangen|eingingen|gezählt|zählte\w*|registrierte\w*|verzeichnet\w*|erfasst|received|"
+    r"were\s+(?:filed|submitted|received|registered|counted)|had\s+been\s+(?:filed|submitted|received)|"
+    r"liegen\b[^.;]{0,30}\bvor|prozent|percent|per\s+cent|neuinfektion\w*|infektionen|ansteckungen|"
+    r"neuansteckung\w*|einwohner\w*|inzidenz\w*|fälle|cases|per\s+100,?000)\b"
+)
+DUE_EVENT = r"\bdue\s+to\s+(?!expire|lapse|end\b|run\s+out|be\s+(?:paid|repaid|submitted|filed))\w+"
+MATURITY = r"\b(?:bonds?|notes?|debentures?|securities|anleihen?|paper|loan\s+notes)\b[^.;]{0,40}\bdue\s+(?:on\s+)?$"
+COURT = (
+    r"\b(?:gericht\w*|prozess\w*|verhandlung\w*|anhörung|urteilsverkündung|court|hearing|trial|testify|arraign\w*|"
+    r"sentencing|verdict|jury|subpoena\w*|appear\w*)\b"
+)
+# an application or registration window open until the date
+WINDOW = (
+    r"\b(?:anmeld\w*|bewerb\w*|antr(?:ag|äge)\w*|antragstellung|einreich\w*|einsend\w*|"
+    r"registrier\w*|apply|applications?|applicants|register\w*|sign\s+up|enrol\w*|nominations?|entries|submissions?)\b"
+)
+ZU_INF = (
+    r"\bzu\s+[a-zäöüß]{3,}\b|\b(?:ab|an|auf|aus|bei|ein|fest|her|hin|mit|nach|vor|weg|zurück|zusammen|dar|durch|"
+    r"um|über|unter|wieder|frei|statt|teil|bereit|fertig|los|zu|still|kund|offen|klar|bekannt|hoch|fort|weiter)zu[a-zäöüß]{3,}(?:en|ern|eln)\b"
+)
+TO_INF = r"^\s*(?:,\s*)?(?:in\s+order\s+)?to\s+[a-z]{2,}"
+INITIALLY = r"\b(?:zunächst|vorerst|vorläufig|erst\s+einmal|initially|for\s+now|at\s+first)\b"
+WITHIN = (
+    r"\b(?:binnen|innerhalb(?:\s+(?:von|der|des|eines|einer))?|within|in\s+den\s+nächsten|in\s+the\s+next|"
+    r"spätestens(?:\s+(?:nach|in))?|no\s+later\s+than)\s+$"
+)
+# a duration's limit word right after it ("zehn Tage Zeit", "14 days to respond", "45-tägige Frist")
+DURATION_RIGHT = (
+    r"^\s*(?:-?\s*(?:tägige|wöchige|monatige|stündige|jährige)\s+)?(?:frist|zeit|ultimatum|galgenfrist|deadline|"
+    r"time|aufschub|to\s+[a-z]{2,})\b"
+)
+DURATION_WORD = r"(?:tägig|wöchig|monatig|stündig)\w*\s+(?:frist|ultimatum|galgenfrist)"
+# "von 16. bis 18. Juni", "from May 2 to May 4": the end of an event's span
+RANGE_LEFT = (
+    r"(?:\b(?:von|vom|ab|from|between)\s+\S+(?:\s+\S+){0,2}\s+|\d\.?\s*|\b(?:ein|eine|zwei|drei|vier|fünf|sechs|"
+    r"sieben|acht|neun|zehn|elf|zwölf|one|two|three|four|five|six|seven|eight|nine|ten)\s+)"
+    r"(?:bis|to|until|and|or|oder|-|–)\s+(?:zum\s+|zur\s+)?$"
+)
+START_LEFT = r"\b(?:ab|from|starting|beginning|as\s+of)\s+(?:dem\s+|der\s+|the\s+)?(?:stichtag\s+)?$"
+# an obligation verb right after the date: "Ende Juni muss Athen zurückzahlen"
+MODAL_NEXT = r"^\s*(?:muss|müssen|musste|mussten|must|has\s+to|have\s+to)\b"
+# a duration's "to VERB" limit only after a verb of granting or having ("has only 14 days to decide")
+DURATION_GRANT = r"\b(?:has|have|had|gave|given|give|gets?|got|hat|haben|hatte|erhielt|bekommt|bekam|gewährt\w*)\b"
+EVENT_LEFT = (
+    r"\b(?:am|vom|von|seit|ab|im|in|um|zum|zur|während|nach|vor|on|since|from|in|at|during|after|before|"
+    r"last|this|next|dated)\s+(?:dem\s+|den\s+|der\s+|the\s+)?$"
+)

@@ -1,0 +1,113 @@
+"""Sentence and tense context of an expression: which sentence it is in, and whether the nearest tense cue
+around it looks back ("sagte", "said", "hat ... beschlossen") or ahead ("wird", "will", "soll")."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+
+from newsdigest.extract.temporal.common import next_word, prev_word
+
+# Punctuation first, then the look-behinds: the same matches, but the look-behinds run only at . ! ? (5x faster).
+_SENT_END = re.compile(
+    r"[.!?](?<!\d.)(?<!\b[A-Z].)(?<!Nr.)(?<!Dr.)(?<!St.)(?<!Mr.)(?<!ca.)(?<!bzw.)[.!?]*[\"“”»«']?(?=\s)|\n"
+)
+
+_PAST_DE = re.compile(
+    r"\b(?:war|waren|wurde|wurden|worden|hatte|hatten|gab|gaben|kam|kamen|ging|gingen|stand|standen|fand|fanden|"
+    r"sah|sahen|hieß|zog|zogen|nahm|nahmen|sprach|sprachen|traf|trafen|lag|lagen|starb|starben|gewann|brachte|"
+    r"brachten|begann|begannen|blieb|blieben|fiel|fielen|rief|riefen|schrieb|schrieben|stieg|stiegen|trat|traten|"
+    r"wies|bat|bot|boten|fuhr|flog|lief|saß|schlug|sagte|sagten|setzte|setzten|stellte|stellten|legte|legten|"
+    r"machte|machten|wollte|wollten|musste|mussten|konnte|konnten|durfte|erhielt|erhielten|hielt|hielten|ließ|"
+    r"ließen|entschied|beschloss|gelang|geschah|verlor|verloren|zeigte|zeigten|dachte|kannte|nannte|sandte|"
+    r"brach|sank|wuchs|galt|lud|zuletzt|bereits|zuvor|damals|kürzlich|jüngst|einst|[a-zäöüß]{2,}(?:ierte|ierten|erte|erten|elte|elten)|"
+    r"[a-zäöüß]{3,}(?:[dt]ete|[dt]eten|gte|gten|kte|kten|ßte|ßten|hrte|hrten|llte|llten))\b"
+)
+_PERFECT_DE = re.compile(
+    r"\b(?:hat|haben|habe|hast|ist|sind|bin|sei|seien)\b[^.!?\n]{0,80}?\b(?:[a-zäöü]*ge[a-zäöüß]{2,}(?:t|en)|"
+    r"[a-zäöüß]{3,}iert)\b"
+)
+_FUTURE_DE = re.compile(
+    r"\b(?:wird|werden|wirst|werde|soll|sollen|solle|will|wollen|plant|planen|geplant|voraussichtlich|findet|"
+    r"finden|stattfinden|beginnt|beginnen|startet|starten|endet|enden|läuft|laufen|bevor|steht|stehen|"
+    r"kommende[nmrs]?|nächste[nmrs]?|künftig|folgt|folgen|lädt|laden)\b"
+)
+# A participle after be/is/to/a/the ("to be paid", "an unspecified date") is no past tense: its -ed does not count.
+_NOT_AFTER = "".join(rf"(?<!\b{w} )" for w in ("be", "is", "are", "been", "being", "to", "a", "an", "the"))
+_PAST_EN = re.compile(
+    r"\b(?:was|were|had|did|said|told|went|came|took|made|gave|got|saw|met|left|won|lost|began|became|held|led|"
+    r"fell|rose|spoke|wrote|sold|bought|paid|brought|found|thought|knew|ran|sent|struck|hit|quit|"
+    rf"{_NOT_AFTER}(?:[a-z]{{2,}}[^e\W]ed|[a-z]+ied))\b"
+)
+_FUTURE_EN = re.compile(
+    r"\b(?:will|shall|won't|going\s+to|is\s+to|are\s+to|scheduled|expected|plan(?:s|ned)?\s+to|due|upcoming|"
+    r"slated|set\s+to|next|coming|starts|begins|ends|expires|effective)\b|'ll\b"
+)
+_NEUTRAL_PREV = frozenset(
+    ["bis", "spätestens", "zum", "auf", "until", "by", "before", "bevor", "ab", "frühestens", "to"]
+)
+_PAST_PREV = frozenset(["vom", "seit", "since"])
+_TENSE_REACH = 160
+
+
+class Ctx:
+    """Per-text state of one `tag` call: the anchor, sentence bounds and tense cues (computed once per sentence)
+    and the last day-precision date resolved, which a following clock time or part of day belongs to."""
+
+    def __init__(self, text: str, lang: str, anchor: dt.date | None) -> None:
+        self.text = text
+        self.lang = lang
+        self.anchor = anchor
+        self._ends: list[int] | None = None
+        self._cues: dict[int, list[tuple[int, int, str]]] = {}
+        self.last_day: tuple[dt.date, int] | None = None  # last day-precision date and its sentence start
+        self.last_quarter: tuple[int, int, int] | None = None  # (year, quarter, end offset) of the last quarter
+        self.last_month: tuple[int, int | None] | None = None  # (year, month or None) of the last date named
+
+    def sentence(self, pos: int) -> tuple[int, int]:
+        if self._ends is None:
+            self._ends = [m.end() for m in _SENT_END.finditer(self.text)]
+        i = bisect.bisect_right(self._ends, pos)
+        start = self._ends[i - 1] if i > 0 else 0
+        end = self._ends[i] if i < len(self._ends) else len(self.text)
+        return start, end
+
+    def tense(self, start: int, end: int, *, by_preposition: bool = True) -> str | None:
+        """'past' / 'future' / 'limit' (after bis/by/until) / None: the nearest tense cue in the sentence around [start, end)."""
+        prev = prev_word(self.text, start).lower()
+        if prev in _NEUTRAL_PREV and by_preposition:
+            return "limit"  # "bis zum 15. Mai", "by August": a limit, ahead rather than behind, whatever the verb
+        if prev in _PAST_PREV and next_word(self.text, end).lower() not in ("bis", "to", "until"):
+            return "past"
+        s, e = self.sentence(start)
+        # only cues near the expression count; the reach also keeps the cost per expression bounded
+        lo, hi = max(s, start - _TENSE_REACH), min(e, end + _TENSE_REACH)
+        if e - s <= 4 * _TENSE_REACH:  # ordinary sentence: find its cues once
+            cues = self._cues.get(s)
+            if cues is None:
+                cues = self._cues[s] = self._find_cues(s, e)
+        else:
+            cues = self._find_cues(lo, hi)
+        best: tuple[int, str] | None = None
+        # distance between the expression and the cue's nearer edge: a perfect tense around the expression
+        # ("hat am Freitag beschlossen") is distance 0; a cue inside the expression does not count
+        for cs, ce, t in cues[bisect.bisect_left(cues, (lo, 0, "")) :]:
+            if cs >= hi:
+                break
+            if start <= cs and ce <= end:
+                continue
+            dist = max(0, start - ce) if cs < start else cs - end
+            if best is None or dist < best[0]:
+                best = (dist, t)
+        return best[1] if best else None
+
+    def _find_cues(self, s: int, e: int) -> list[tuple[int, int, str]]:
+        past, fut, perf = (_PAST_DE, _FUTURE_DE, _PERFECT_DE) if self.lang == "de" else (_PAST_EN, _FUTURE_EN, None)
+        cues = [(m.start(), m.end(), "future") for m in fut.finditer(self.text, s, e)]
+        future_pos = {c[0] for c in cues}
+        cues += [(m.start(), m.end(), "past") for m in past.finditer(self.text, s, e) if m.start() not in future_pos]
+        if perf is not None:
+            cues += [(m.start(), m.end(), "past") for m in perf.finditer(self.text, s, e)]
+        cues.sort()
+        return cues
