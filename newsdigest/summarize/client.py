@@ -14,14 +14,9 @@ from typing import Any
 import httpx
 
 from newsdigest.config import SummarizeConfig
+from newsdigest.errors import SummarizeError
 
 USER_AGENT = "newsdigest-brief/1"
-
-
-class SummarizeError(Exception):
-    """The model could not give a usable answer; `reason` is a short metric label."""
-
-    reason = "error"
 
 
 class RateLimited(SummarizeError):

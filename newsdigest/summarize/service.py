@@ -20,9 +20,10 @@ from dataclasses import dataclass
 
 from newsdigest.clock import Clock
 from newsdigest.config import SummarizeConfig
+from newsdigest.errors import SummarizeError
 from newsdigest.ops.metrics import METRICS, Metrics
 from newsdigest.summarize import prompt
-from newsdigest.summarize.client import ChatClient, RateLimited, SummarizeError
+from newsdigest.summarize.client import ChatClient, RateLimited
 from newsdigest.summarize.facts import Fact, facts_version
 from newsdigest.summarize.verify import BriefSentence, check
 

@@ -14,8 +14,9 @@ import pytest
 
 from newsdigest.clock import FakeClock
 from newsdigest.config import SummarizeConfig
+from newsdigest.errors import SummarizeError
 from newsdigest.ops.metrics import Metrics
-from newsdigest.summarize.client import ChatClient, SummarizeError
+from newsdigest.summarize.client import ChatClient
 from newsdigest.summarize.facts import Fact
 from newsdigest.summarize.prompt import SYSTEM_PROMPT
 from newsdigest.summarize.service import BriefService
