@@ -66,6 +66,14 @@ def parse_completion(body: Any) -> Completion:
     return Completion(text, int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0))
 
 
+def parse_models(body: Any) -> list[str]:
+    """A `GET /models` body -> the model ids; raises BadAnswer on any other shape."""
+    try:
+        return [str(m["id"]) for m in body["data"]]
+    except (KeyError, TypeError) as exc:
+        raise BadAnswer("GET /models did not answer with a model list") from exc
+
+
 class ChatClient:
     def __init__(self, config: SummarizeConfig, *, transport: httpx.BaseTransport | None = None) -> None:
         headers = {"User-Agent": USER_AGENT}
@@ -84,14 +92,6 @@ class ChatClient:
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise BadAnswer("the endpoint's answer is not JSON") from exc
         return parse_completion(body)
-
-    def models(self, *, timeout: float) -> list[str]:
-        """Model ids the endpoint serves (GET /models), for `doctor`."""
-        response = self._send("GET", "models", timeout)
-        try:
-            return [str(m["id"]) for m in response.json()["data"]]
-        except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError) as exc:
-            raise BadAnswer("GET /models did not answer with a model list") from exc
 
     def _send(self, method: str, path: str, timeout: float, **kwargs: Any) -> httpx.Response:
         # Per-phase limits here; the service bounds the total wait, so a trickling server cannot stall a reply.

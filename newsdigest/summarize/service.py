@@ -176,14 +176,6 @@ class BriefService:
         day, used = self._tokens
         self._tokens = (today, (used if day == today else 0) + tokens)
 
-    def check_endpoint(self) -> str:
-        """For `doctor`: raises SummarizeError unless the endpoint answers and serves the configured model."""
-        models = self.client.models(timeout=max(self.config.timeout_seconds, 5.0))
-        if self.config.model not in models:
-            shown = ", ".join(models[:8]) or "none"
-            raise SummarizeError(f"the endpoint does not serve model {self.config.model!r} (it serves: {shown})")
-        return f"{self.config.base_url} serves {self.config.model}"
-
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
         self.client.close()

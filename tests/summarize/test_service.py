@@ -10,11 +10,12 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import httpx
 import pytest
 
 from newsdigest.clock import FakeClock
 from newsdigest.config import SummarizeConfig
-from newsdigest.errors import SummarizeError
+from newsdigest.doctor import summarize_check
 from newsdigest.ops.metrics import Metrics
 from newsdigest.summarize.client import ChatClient
 from newsdigest.summarize.facts import Fact
@@ -183,12 +184,18 @@ def test_a_refused_connection_falls_back(clock: FakeClock, metrics: Metrics) -> 
     assert metrics.brief_fallbacks.value(reason="unavailable") == 1
 
 
-def test_doctor_check_names_a_missing_model(api: ChatAPI, clock: FakeClock, metrics: Metrics) -> None:
-    service = make_service(api, clock, metrics)
-    assert "fake-model" in service.check_endpoint()
-    config = SummarizeConfig(enabled=True, base_url=api.base_url, model="llama9")
-    with pytest.raises(SummarizeError, match=r"does not serve model 'llama9'.*fake-model"):
-        BriefService(config, ChatClient(config), clock, metrics=metrics).check_endpoint()
+async def test_doctor_names_a_missing_model_and_a_dead_endpoint(api: ChatAPI) -> None:
+    async with httpx.AsyncClient(timeout=5) as http:
+        ok = await summarize_check(SummarizeConfig(enabled=True, base_url=api.base_url, model="fake-model"), http)
+        wrong = await summarize_check(SummarizeConfig(enabled=True, base_url=api.base_url, model="llama9"), http)
+        off = await summarize_check(SummarizeConfig(), http)
+        with ChatAPI() as gone:
+            dead_url = gone.base_url
+        dead = await summarize_check(SummarizeConfig(enabled=True, base_url=dead_url, model="fake-model"), http)
+    assert ok.ok and "fake-model" in ok.detail
+    assert wrong.ok is False and "'llama9'" in wrong.detail and "fake-model" in wrong.detail
+    assert off.ok is None
+    assert dead.ok is False and "cannot reach" in dead.detail
 
 
 def test_a_hung_endpoint_stops_costing_waits_after_a_few_asks(api: ChatAPI, clock: FakeClock, metrics: Metrics) -> None:
