@@ -34,6 +34,7 @@ from newsdigest.ingest.pages import PageError
 from newsdigest.ingest.pipeline import ingest_local
 from newsdigest.logs import setup_logging
 from newsdigest.store.store import Store
+from newsdigest.summarize.service import build_briefs
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_FAILED = 0, 2, 1
 EXIT_SIGPIPE = 128 + 13  # what a shell reports for a tool killed by SIGPIPE
@@ -121,7 +122,9 @@ def cmd_run(args: argparse.Namespace, cfg: Config) -> int:
 def cmd_ask(args: argparse.Namespace, cfg: Config) -> int:
     store = open_store(cfg)
     try:
-        reply = asyncio.run(respond_line(Core(store=store, config=cfg, clock=_clock(cfg)), args.line))
+        clock = _clock(cfg)
+        core = Core(store=store, config=cfg, clock=clock, briefs=build_briefs(cfg.summarize, clock))
+        reply = asyncio.run(respond_line(core, args.line))
         print(render_console(reply, Path.cwd()))
     finally:
         store.close()

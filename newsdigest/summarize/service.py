@@ -69,6 +69,11 @@ class _Breaker:
                         self.failures, why, self.seconds)
 
 
+def build_briefs(config: SummarizeConfig, clock: Clock) -> BriefService | None:
+    """The brief service when `[summarize] enabled`, else None (every brief is then extractive)."""
+    return BriefService(config, ChatClient(config), clock) if config.enabled else None
+
+
 class BriefService:
     def __init__(self, config: SummarizeConfig, client: ChatClient, clock: Clock, *, metrics: Metrics = METRICS,
                  workers: int = 2, sleep: Callable[[float], None] = time.sleep,
