@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from newsdigest.errors import UserError
 from newsdigest.handlers.context import CommandContext
-from newsdigest.reply import Block, BulletList, Paragraph, Reply, Span, code, item
+from newsdigest.reply import Block, BulletList, Paragraph, Reply, Span, item
 from newsdigest.texts import t
 
 Handler = Callable[[CommandContext, str], Reply]
@@ -51,7 +51,8 @@ class CommandSpec:
 
 COMMANDS: dict[str, CommandSpec] = {}
 ALIASES: dict[str, str] = {"start": "help", "hilfe": "help", "news": "status", "frist": "deadline", "fristen": "deadline",
-                           "deadlines": "deadline", "suche": "search", "abo": "subscribe", "stop": "unsubscribe"}
+                           "deadlines": "deadline", "suche": "search", "abo": "subscribe", "stop": "unsubscribe",
+                           "erinnern": "remind", "abos": "subscriptions"}
 
 
 def command(
@@ -89,5 +90,6 @@ def command_list(lang: str, *, admin: bool = True, prefix: str = "/") -> tuple[B
     for spec in COMMANDS.values():
         if spec.admin and not admin:
             continue
-        rows.append(item(code(spec.usage(prefix)), Span(" — " + spec.help(lang))))
+        # Plain text, not code: Telegram makes a plain "/command" tappable; Slack and the console show it as is.
+        rows.append(item(Span(spec.usage(prefix)), Span(" — " + spec.help(lang))))
     return (Paragraph((Span(t(lang, "commands"), bold=True),)), BulletList(tuple(rows)))
