@@ -129,7 +129,7 @@ class App:
         senders: dict[str, Sender] = {a.platform: a for a in self.adapters}
         if console is not None:
             senders["console"] = console
-        deliverer = Deliverer(store, self.config, self.clock, senders, lease=lease)
+        deliverer = Deliverer(store, self.config, self.clock, senders, lease=lease, briefs=core.briefs)
         reminders = ReminderDeliverer(store, self.config, self.clock, senders, lease_held=lambda: lease.held)
         scheduler = DigestScheduler(deliverer, reminders=reminders)
         core.on_subscriptions_changed = scheduler.request_rebuild  # commands run on gateway threads

@@ -22,6 +22,25 @@ class Fact:
     article_ids: tuple[int, ...] = field(default=(), compare=False)
 
 
+@dataclass(frozen=True)
+class BriefSentence:
+    text: str  # as shown, citations included
+    cites: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Brief:
+    """A checked machine-written brief: only sentences that cite facts holding what they say."""
+
+    sentences: tuple[BriefSentence, ...]
+    model: str
+    lang: str
+
+    @property
+    def cites(self) -> tuple[int, ...]:
+        return tuple(dict.fromkeys(n for s in self.sentences for n in s.cites))
+
+
 def render_fact(fact: Fact, lang: str) -> str:
     """`[3] 14 September 2020 · 2 sources: ByteDance chose Oracle` (the form the model reads)."""
     when = format_date(fact.day, lang) if fact.day else ("undated" if lang == "en" else "ohne Datum")

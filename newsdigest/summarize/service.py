@@ -16,7 +16,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
 
 from newsdigest.clock import Clock
 from newsdigest.config import SummarizeConfig
@@ -24,8 +23,8 @@ from newsdigest.errors import SummarizeError
 from newsdigest.ops.metrics import METRICS, Metrics
 from newsdigest.summarize import prompt
 from newsdigest.summarize.client import ChatClient, RateLimited
-from newsdigest.summarize.facts import Fact, facts_version
-from newsdigest.summarize.verify import BriefSentence, check
+from newsdigest.summarize.facts import Brief, Fact, facts_version
+from newsdigest.summarize.verify import check
 
 log = logging.getLogger(__name__)
 
@@ -34,17 +33,6 @@ BREAKER_FAILURES = 3  # consecutive failures that open the circuit
 BREAKER_SECONDS = 60.0  # how long it stays open before one trial call
 
 CacheKey = tuple[str, str, str]
-
-
-@dataclass(frozen=True)
-class Brief:
-    sentences: tuple[BriefSentence, ...]
-    model: str
-    lang: str
-
-    @property
-    def cites(self) -> tuple[int, ...]:
-        return tuple(dict.fromkeys(n for s in self.sentences for n in s.cites))
 
 
 class _Breaker:
@@ -132,6 +120,12 @@ class BriefService:
             except SummarizeError as exc:
                 self.metrics.brief_fallback(exc.reason)
                 return None
+
+    def cached(self, facts: Sequence[Fact], *, story_key: str, as_of: dt.date, lang: str) -> Brief | None:
+        """The brief already in the cache for these facts, without calling the model."""
+        key = (story_key, facts_version(facts, as_of, lang), lang)
+        with self._lock:
+            return self._cache.get(key)
 
     def _refusal(self) -> str | None:
         now = self.clock.now()

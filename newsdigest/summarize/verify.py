@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from newsdigest.summarize.facts import Fact
+from newsdigest.summarize.facts import BriefSentence, Fact
 from newsdigest.texts import MONTHS
 
 MAX_SENTENCES = 3
@@ -36,12 +36,6 @@ def _month_words() -> dict[str, int]:
 
 MONTH_WORDS = _month_words()
 _MONTH = re.compile(r"\b(" + "|".join(sorted(map(re.escape, MONTH_WORDS), key=len, reverse=True)) + r")\b\.?")
-
-
-@dataclass(frozen=True)
-class BriefSentence:
-    text: str  # as shown, citations included
-    cites: tuple[int, ...]
 
 
 @dataclass(frozen=True)
