@@ -81,6 +81,7 @@ def test_extract_json_follows_the_schema(workdir: Path, capsys: pytest.CaptureFi
     assert data["published"] == "2020-08-20"
 
 
+@pytest.mark.slow  # over 5 s on a loaded 2-core machine
 def test_run_with_no_tokens_is_the_console_and_exits_at_eof(workdir: Path) -> None:
     env = {"PATH": "/usr/bin:/bin", "HOME": str(workdir)}
     done = subprocess.run(
