@@ -271,8 +271,10 @@ class Deliverer:
 
     async def _deliver(self, due: DueDigest) -> DeliveryResult:
         sender = self.senders.get(due.chat.platform)
-        if self.briefs is not None and sender is not None:  # may wait for the model: a reader thread, not the writer
-            await self.store.gateway.read(self._warm_briefs, due)
+        if self.briefs is not None and sender is not None:
+            if not self._cached(due):  # cluster first, so the briefs are of the stories the digest will show
+                await self.store.gateway.write(ensure_assigned, self.store)
+            await self.store.gateway.read(self._warm_briefs, due)  # may wait for the model: never on the writer
         # Claim, compose and note "composed" in one trip to the writer thread: one hop before the send, one after.
         ready = await self.store.gateway.write(self._prepare, due, sender is not None,
                                                isinstance(sender, ThreadSender))
