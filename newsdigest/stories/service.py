@@ -116,6 +116,7 @@ def _place(store: Store, arts: list[ArticleTerms]) -> None:
         members.setdefault(key, []).append(aid)
     taken = store.taken_slugs() - {records[k].slug for k in result.changed if k in records}
     writes: list[StoryWrite] = []
+    used: set[str] = set()  # slugs given to this batch's writes
     absorbed = _absorbed(result.merged, records)
     for key in sorted(result.changed, key=lambda k: (k < 0, abs(k))):
         prof = result.changed[key]
@@ -127,6 +128,9 @@ def _place(store: Store, arts: list[ArticleTerms]) -> None:
         slug = story_slug(prof, taken, name=name)
         if old is not None and _same_slug(old.slug, slug):
             slug = old.slug
+        if slug in used:  # an old slug freed above may already be another write's in this batch
+            slug = story_slug(prof, taken | used, name=name)
+        used.add(slug)
         if old is not None and old.slug != slug and old.slug not in old_slugs:
             old_slugs.append(old.slug)
         taken.add(slug)
