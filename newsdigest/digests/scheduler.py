@@ -143,7 +143,14 @@ class DigestScheduler:
         return out
 
     async def _catch_up(self) -> list[DeliveryResult]:
-        results = await self.deliverer.catch_up()
+        try:
+            results = await self.deliverer.catch_up()
+        except asyncio.CancelledError:
+            if self.scheduler.running:
+                raise
+            # The process is ending (a console chat at EOF, a stop): the next start catches up, nothing to report.
+            log.debug("digest catch-up cancelled at shutdown")
+            return []
         if results:
             counts: dict[str, int] = {}
             for r in results:
