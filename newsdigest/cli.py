@@ -147,7 +147,7 @@ def cmd_extract(args: argparse.Namespace, cfg: Config | None = None) -> int:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return EXIT_OK
     print(f"language: {result.lang}  published: {result.published or '?'}")
-    print("actors: " + ", ".join(result.actors))
+    print("actors: " + (", ".join(result.actors) or "-"))
     for d in result.deadlines:
         extra = f" (replaces {d.supersedes})" if d.supersedes else ""
         extra += " (no longer holds)" if d.retired else ""
