@@ -11,6 +11,7 @@ import os
 import signal
 import stat
 import sys
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -20,6 +21,7 @@ from newsdigest.clock import Clock
 from newsdigest.config import Config
 from newsdigest.digests.delivery import Deliverer, acquire_instance_lease
 from newsdigest.digests.ondemand import run_digest_now
+from newsdigest.digests.reminders import ReminderDeliverer
 from newsdigest.digests.scheduler import DigestScheduler
 from newsdigest.handlers import Core
 from newsdigest.ingest.pipeline import seed_if_empty
@@ -126,7 +128,8 @@ class App:
         if console is not None:
             senders["console"] = console
         deliverer = Deliverer(store, self.config, self.clock, senders, lease=lease)
-        scheduler = DigestScheduler(deliverer)
+        reminders = ReminderDeliverer(store, self.config, self.clock, senders, lease_held=lambda: lease.held)
+        scheduler = DigestScheduler(deliverer, reminders=reminders)
         core.on_subscriptions_changed = scheduler.request_rebuild  # commands run on gateway threads
 
         async def cluster_new_articles() -> int:
@@ -195,3 +198,23 @@ async def platform_sender(store: Store, config: Config, clock: Clock, chat: Chat
         raise ValueError(f"{chat.platform} is not configured (set its token first)")
     assert run.result is not None
     return run.result
+
+
+@contextlib.asynccontextmanager
+async def sender_for(store: Store, config: Config, clock: Clock, platform: str) -> AsyncIterator[Sender]:
+    """A Sender for one configured platform, without starting its adapter (for `newsdigest remind`)."""
+    if platform == "telegram" and config.telegram_enabled:
+        from newsdigest.bot.telegram import TelegramSender, checked_bot, limiter_from_config
+
+        async with checked_bot(config.telegram) as bot:
+            yield TelegramSender(bot, App(config, clock).build_core(store), limiter_from_config(config.telegram))
+    elif platform == "slack" and config.slack_enabled:
+        from newsdigest.bot.slack import SlackBot
+
+        slack = SlackBot(App(config, clock).build_core(store), config.slack)
+        try:
+            yield slack
+        finally:
+            await slack.stop()
+    else:
+        raise ValueError(f"{platform} is not configured (set its token first)")

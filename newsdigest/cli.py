@@ -1,4 +1,4 @@
-"""Command line: run | ingest | extract | ask | digest | feeds. Thin over the library."""
+"""Command line: run | ingest | extract | ask | digest | remind | feeds. Thin over the library."""
 
 from __future__ import annotations
 
@@ -89,6 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("digest", help="compose (and send) the digest")
     common(p)
     p.add_argument("--chat", metavar="ID", help="one chat: console, telegram:ID or slack:CHANNEL (default: all due)")
+    p.add_argument("--dry-run", action="store_true", help="print, do not send")
+
+    p = sub.add_parser("remind", help="compose (and send) the deadline reminders due on a day")
+    common(p)
+    p.add_argument("--chat", metavar="ID", help="one chat: console, telegram:ID or slack:CHANNEL (default: console)")
     p.add_argument("--dry-run", action="store_true", help="print, do not send")
 
     p = sub.add_parser("feeds", help="list, add, remove, import or export feeds")
@@ -235,6 +240,47 @@ def cmd_digest(args: argparse.Namespace, cfg: Config) -> int:
     return EXIT_OK if result.outcome.value == "sent" else EXIT_FAILED
 
 
+def cmd_remind(args: argparse.Namespace, cfg: Config) -> int:
+    from newsdigest.app import open_store, sender_for
+    from newsdigest.digests.reminders import ReminderResult, run_reminders_now
+    from newsdigest.texts import format_date
+    from newsdigest.texts import t as tr
+
+    try:
+        chat = parse_chat(args.chat or "console")
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    store = open_store(cfg)
+    clock = _clock(cfg)
+
+    async def run() -> list[ReminderResult]:
+        if args.dry_run or chat.platform == "console":
+            sender = None if args.dry_run else ConsoleSender(sys.stdout)
+            return await run_reminders_now(store, cfg, clock, chat, sender=sender, dry_run=args.dry_run)
+        async with sender_for(store, cfg, clock, chat.platform) as platform:
+            return await run_reminders_now(store, cfg, clock, chat, sender=platform)
+
+    try:
+        results = asyncio.run(run())
+        rules = store.reminders_for(chat)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        store.close()
+    lang = rules[0].lang if rules else cfg.bot.language
+    if not rules:
+        print(tr(lang, "remind_no_rules", chat=chat.key))
+    elif not results:
+        print(tr(lang, "remind_nothing", chat=chat.key, date=format_date(clock.as_of or clock.today(), lang)))
+    for r in results:
+        if args.dry_run and r.reply is not None:
+            print(render_console(r.reply))
+        elif chat.platform != "console":
+            print(f"reminder {r.key} to {chat.key}: {r.status} {r.detail}".rstrip())
+    failed = any(r.status in ("failed", "retry", "gone") for r in results)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
 def cmd_feeds(args: argparse.Namespace, cfg: Config) -> int:
     return int(run_feeds_command(cfg, args.action, args.arg))
 
@@ -243,7 +289,8 @@ def _platforms(cfg: Config) -> bool:
     return cfg.telegram_enabled or cfg.slack_enabled
 
 
-COMMANDS = {"run": cmd_run, "ask": cmd_ask, "ingest": cmd_ingest, "digest": cmd_digest, "feeds": cmd_feeds}
+COMMANDS = {"run": cmd_run, "ask": cmd_ask, "ingest": cmd_ingest, "digest": cmd_digest, "remind": cmd_remind,
+            "feeds": cmd_feeds}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -258,7 +305,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.cmd == "doctor":  # a broken config is one of the things it reports
             return doctor_main(args.config, args.db)
         cfg = _config(args)
-        setup_logging(cfg, quiet=args.cmd in ("ask", "extract") or (args.cmd == "run" and not _platforms(cfg)))
+        setup_logging(cfg, quiet=args.cmd in ("ask", "extract", "remind") or (args.cmd == "run" and not _platforms(cfg)))
         return COMMANDS[args.cmd](args, cfg)
     except NewsdigestError as exc:
         print(f"newsdigest: {_one_line(exc)}", file=sys.stderr)

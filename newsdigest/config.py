@@ -72,6 +72,7 @@ class SlackConfig:
     api_base_url: str = "https://slack.com/api/"
     admins: tuple[str, ...] = ()  # Slack user ids
     rate_per_channel: float = 1.0  # chat.postMessage per second per channel
+    digest_style: str = "message"  # message | thread: a parent message per digest, each story a thread reply
 
 
 @dataclass(frozen=True)
@@ -236,6 +237,7 @@ def _validate(cfg: Config, where: str) -> None:
     if cfg.telegram.mode == "webhook" and cfg.telegram.token and not cfg.telegram.webhook_url:
         raise ConfigError(f"{where}: telegram.mode = 'webhook' needs telegram.webhook_url")
     _choice(cfg.slack.mode, ("socket", "http"), "slack.mode", where)
+    _choice(cfg.slack.digest_style, ("message", "thread"), "slack.digest_style", where)
     if not cfg.slack.command.startswith("/") or " " in cfg.slack.command:
         raise ConfigError(f"{where}: slack.command must look like /news, got {cfg.slack.command!r}")
     if cfg.slack.bot_token and cfg.slack.mode == "socket" and not cfg.slack.app_token:

@@ -63,6 +63,11 @@ class ChatRef:
         return f"{self.platform}:{self.chat_id}"
 
 
+def user_scope(platform: Platform, user_id: str) -> ChatRef:
+    """Where one person's own settings live (a Slack user's reply language), beside the chats they write in."""
+    return ChatRef(platform, f"user:{user_id}", ChatKind.PRIVATE)
+
+
 @dataclass(frozen=True)
 class ArticleInput:
     """An article as a source hands it to ingestion, before extraction."""
@@ -134,6 +139,33 @@ class Subscription:
     story: str | None = None  # story slug, None = all stories
     active: bool = True
     lang: str = "en"
+    filters: str = ""  # "+oracle -gaming": plain words a digest item must / must not contain
+    style: str = ""  # "" = one message per digest; "thread" = a parent message, each story a thread reply (Slack)
+    paused: str | None = None  # why the platform stopped it (a deleted or closed Telegram topic); None = not paused
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "platform", Platform(self.platform))
+
+    @property
+    def chat(self) -> ChatRef:
+        return ChatRef(self.platform, self.chat_id)
+
+
+@dataclass(frozen=True)
+class ReminderRule:
+    """A chat's wish to be reminded `offsets` days before each key date of a story (None = every story)."""
+
+    id: int
+    platform: Platform
+    chat_id: str
+    story: str | None
+    offsets: tuple[int, ...]  # days before the key date, e.g. (3, 1)
+    time: str  # HH:MM in tz
+    tz: str
+    lang: str = "en"
+    active: bool = True
+    paused: str | None = None
+    effective_from: dt.datetime | None = None  # when the rule was last set (no catch-up before it)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "platform", Platform(self.platform))

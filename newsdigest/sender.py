@@ -8,8 +8,9 @@ subscriptions) or has moved (Telegram group migrated -> new chat id).
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from newsdigest.models import ChatRef, Platform
 from newsdigest.reply import Reply
@@ -33,6 +34,13 @@ class Sender(Protocol):
     platform: Platform
 
     async def send(self, chat_id: str, reply: Reply) -> SendResult: ...
+
+
+@runtime_checkable
+class ThreadSender(Protocol):
+    """A platform that can post a digest as one parent message with replies in its thread (Slack)."""
+
+    async def send_thread(self, chat_id: str, parent: Reply, replies: Sequence[Reply]) -> SendResult: ...
 
 
 class ChatEvents(Protocol):

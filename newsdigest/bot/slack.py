@@ -5,10 +5,14 @@ checked here before bolt sees the request, so every forged or stale request gets
 connects out with the app token. A command is acknowledged at once (Slack wants an answer within 3 s) and answered
 afterwards through `response_url`.
 
-Answers are ephemeral (only the caller sees them): a lookup like `/news deadline` is a private question and should
-not post into a busy channel, which is also what Slack users expect from slash commands. Two kinds of answer go
-to the whole channel: `subscribe` / `unsubscribe` (they change what the channel receives, so everyone should see
-who changed it) and answers carrying a picture (the file is shared in the channel anyway).
+Answers are ephemeral (only the caller sees them): a lookup like `/news deadline` or `/news timeline` is a private
+question and should not post into a busy channel, which is also what Slack users expect from slash commands. Only
+`subscribe` / `unsubscribe` / `remind` answers go to the whole channel (they change what the channel receives, so
+everyone should see who changed it). A picture in an answer (the timeline) would have to be shared in the channel to
+be seen, so ephemeral answers go without it; the text carries the same dates.
+
+Digests post as one message, or (`/news subscribe 08:00 thread`, or `[slack] digest_style = "thread"`) as a parent
+message listing the stories with each story's details as a reply in its thread (`thread_ts`).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import logging
 import re
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import aiohttp
@@ -40,7 +44,7 @@ from newsdigest.handlers import Core, all_commands
 from newsdigest.handlers.registry import parse_command
 from newsdigest.models import ChatKind, ChatRef, Platform
 from newsdigest.ops.metrics import METRICS
-from newsdigest.reply import BulletList, Heading, Paragraph, Reply, Span
+from newsdigest.reply import BulletList, Heading, Image, Paragraph, Reply, Span
 from newsdigest.sender import SendOutcome, SendResult
 
 log = logging.getLogger("newsdigest.slack")
@@ -49,7 +53,7 @@ GONE_ERRORS = frozenset({"channel_not_found", "not_in_channel", "is_archived", "
 SIGNATURE_WINDOW = 300  # seconds; Slack's replay window
 RESPONSE_URL_POSTS = 5  # Slack accepts five posts per response_url
 MAX_RATELIMITED = 10  # 429s in a row for one message before we give up until the next opportunity
-CHANNEL_WIDE = frozenset({"subscribe", "unsubscribe"})
+CHANNEL_WIDE = frozenset({"subscribe", "unsubscribe", "remind"})
 _TIMESTAMP = re.compile(r"^\d{1,12}$")
 _NETWORK_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, SlackRequestError, OSError)
 
@@ -168,6 +172,7 @@ class SlackBot:
         rate = self.cfg.rate_per_channel
         self._limiter = RateLimiter(key_rate=rate if rate > 0 else None, clock=clock, sleep=sleep)
         self._progress: OrderedDict[tuple[str, str], int] = OrderedDict()  # (channel, reply digest) -> messages sent
+        self._threads: dict[tuple[str, str], tuple[str | None, int]] = {}  # threaded digest -> (thread_ts, sent)
         # retry_handlers=[]: send() owns retries, so they do not multiply with the SDK's own.
         self.client = AsyncWebClient(token=self.cfg.bot_token, base_url=self.cfg.api_base_url, retry_handlers=[])
         http = self.cfg.mode == "http" or not self.cfg.app_token
@@ -276,7 +281,9 @@ class SlackBot:
         chat = chat_ref(channel)
         reply = await self.core.respond(chat, line, user, None, title=command.get("channel_name"))
         parsed = parse_command(line)
-        public = bool(reply.images) or (parsed is not None and parsed.name in CHANNEL_WIDE and not reply.error)
+        public = parsed is not None and parsed.name in CHANNEL_WIDE and not reply.error
+        if not public and reply.images:
+            reply = Reply(tuple(b for b in reply.blocks if not isinstance(b, Image)), reply.error)
         await self._respond(response_url, channel, slack_command_names(reply, self.cfg.command), public)
 
     async def _respond(self, response_url: str, channel: str, reply: Reply, public: bool) -> None:
@@ -341,10 +348,10 @@ class SlackBot:
         for i, msg in enumerate(rendered.messages):
             if i < done:
                 continue
-            failure = await self._post(chat_id, msg)
-            if failure is not None:
+            outcome, detail = await self._post(chat_id, msg)
+            if outcome is not SendOutcome.SENT:
                 self._remember(key, i)
-                return await self._failed(chat_id, failure, sent)
+                return await self._failed(chat_id, (outcome, detail), sent)
             sent += 1
         self._progress.pop(key, None)
         for f in rendered.files:
@@ -354,6 +361,28 @@ class SlackBot:
                     return await self._failed(chat_id, (SendOutcome.GONE, err), sent)
                 log.warning("slack picture not shared channel=%s error=%s", chat_id, err)
         return SendResult(SendOutcome.SENT, messages=sent)
+
+    async def send_thread(self, chat_id: str, parent: Reply, replies: Sequence[Reply]) -> SendResult:
+        """A digest as a thread: the parent message, then each story's details as a reply to it (thread_ts).
+
+        Resumes like send(): a retry after a failure part-way continues in the same thread, posting nothing twice.
+        """
+        messages = [render(slack_command_names(r, self.cfg.command)).messages for r in (parent, *replies)]
+        key = (chat_id, hashlib.sha256(json.dumps(messages, sort_keys=True).encode()).hexdigest())
+        thread_ts, done = self._threads.get(key, (None, 0))
+        flat = [(i, m) for i, group in enumerate(messages) for m in group]
+        sent = 0
+        for n, (_group, msg) in enumerate(flat):
+            if n < done:
+                continue
+            outcome, detail = await self._post(chat_id, msg, thread_ts=thread_ts)
+            if outcome is not SendOutcome.SENT:
+                self._threads[key] = (thread_ts, n)
+                return await self._failed(chat_id, (outcome, detail), sent)
+            thread_ts = thread_ts or detail  # the first message is the parent; its ts names the thread
+            sent += 1
+        self._threads.pop(key, None)
+        return SendResult(SendOutcome.SENT, messages=sent, detail=f"thread {thread_ts}")
 
     def _remember(self, key: tuple[str, str], done: int) -> None:
         self._progress[key] = done
@@ -370,16 +399,18 @@ class SlackBot:
             log.error("slack send failed channel=%s error=%s sent=%d", chat_id, detail, sent)
         return SendResult(outcome, messages=sent, detail=detail)
 
-    async def _post(self, channel: str, msg: dict[str, Any]) -> tuple[SendOutcome, str] | None:
-        """One chat.postMessage with pacing and retries; None when posted, else (outcome, detail)."""
+    async def _post(self, channel: str, msg: dict[str, Any], *, thread_ts: str | None = None
+                    ) -> tuple[SendOutcome, str]:
+        """One chat.postMessage with pacing and retries: (SENT, the message's ts) or (outcome, what went wrong)."""
         async with self._limiter.exclusive(channel):
             transient = limited = 0
             while True:
                 await self._limiter.acquire(channel)
                 try:
-                    await self.client.chat_postMessage(channel=channel, text=msg["text"], blocks=msg["blocks"],
-                                                       unfurl_links=False, unfurl_media=False)
-                    return None
+                    resp = await self.client.chat_postMessage(channel=channel, text=msg["text"], blocks=msg["blocks"],
+                                                              unfurl_links=False, unfurl_media=False,
+                                                              thread_ts=thread_ts)
+                    return SendOutcome.SENT, str(resp.get("ts") or "")
                 except SlackApiError as exc:
                     status = exc.response.status_code
                     error = str(exc.response.get("error") or f"http {status}")

@@ -37,7 +37,7 @@ import aiohttp
 # Opt in to python-telegram-bot's coming semantics (durations as timedelta; silences its v22 deprecation warnings).
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
-from telegram import Bot, BotCommand, InputFile, Update
+from telegram import Bot, BotCommand, InputFile, ReplyParameters, Update
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -111,6 +111,22 @@ def limiter_from_config(
 def is_group(chat_id: str) -> bool:
     """Telegram group, supergroup and channel ids are negative."""
     return chat_id.startswith("-")
+
+
+TOPIC_SEPARATOR = "/"
+# What Telegram answers for a forum topic that is gone or closed: only that topic stops, the chat carries on.
+_TOPIC_GONE = ("message thread not found", "topic_closed", "topic_deleted", "topic_id_invalid")
+
+
+def topic_chat_id(chat_id: str, thread_id: int | None) -> str:
+    """A forum topic is its own destination: '-1001234/7' (subscriptions, ledger and pauses are per topic)."""
+    return f"{chat_id}{TOPIC_SEPARATOR}{thread_id}" if thread_id else chat_id
+
+
+def split_topic(chat_id: str) -> tuple[str, int | None]:
+    """'-1001234/7' -> ('-1001234', 7); a plain chat id -> (chat_id, None)."""
+    base, sep, thread = chat_id.partition(TOPIC_SEPARATOR)
+    return (base, int(thread)) if sep and thread.isdigit() else (chat_id, None)
 
 
 def _retry_seconds(exc: RetryAfter) -> float:
@@ -282,7 +298,9 @@ class TelegramSender:
         # (chat, reply digest) -> parts already delivered, so a retried reply resumes instead of repeating.
         self._progress: collections.OrderedDict[tuple[str, str], int] = collections.OrderedDict()
 
-    async def send(self, chat_id: str, reply: Reply, *, interactive: bool = False) -> SendResult:
+    async def send(self, chat_id: str, reply: Reply, *, interactive: bool = False,
+                   reply_to: int | None = None) -> SendResult:
+        """Send to a chat or a forum topic ('-1001234/7'); `reply_to`: the first part answers that message."""
         parts, digest = _render(reply)
         if not parts:
             return SendResult(SendOutcome.SENT, 0, detail="nothing to send")
@@ -290,11 +308,11 @@ class TelegramSender:
         priority = INTERACTIVE if interactive else BULK
         target = chat_id
         sent = migrations = 0
-        async with self.limiter.exclusive(chat_id):
+        async with self.limiter.exclusive(split_topic(chat_id)[0]):
             index = self._progress.get(key, 0)
             while index < len(parts):
                 try:
-                    await self._send_part(target, parts[index], priority)
+                    await self._send_part(target, parts[index], priority, reply_to if index == 0 else None)
                 except _Moved as moved:
                     migrations += 1
                     if moved.new_chat_id == target or migrations > 2:  # Telegram migrates a group once
@@ -321,15 +339,16 @@ class TelegramSender:
         while len(self._progress) > 4096:
             self._progress.popitem(last=False)
 
-    async def _send_part(self, chat_id: str, part: Part, priority: int) -> None:
+    async def _send_part(self, destination: str, part: Part, priority: int, reply_to: int | None = None) -> None:
         """Deliver one message, retrying 429 and transient errors; raises _Moved, _Gone or _GaveUp."""
         failures = rate_limited = 0
         plain = False
+        chat_id, thread = split_topic(destination)  # Telegram's limits count per chat, topics included
         group = is_group(chat_id)
         while True:
             try:
                 async with self.limiter.slot(chat_id, group=group, priority=priority), self._in_flight:
-                    await self._deliver(chat_id, part, plain=plain)
+                    await self._deliver(chat_id, part, plain=plain, thread=thread, reply_to=reply_to)
                 return
             except RetryAfter as exc:
                 rate_limited += 1
@@ -346,6 +365,8 @@ class TelegramSender:
                 reason = exc.message.lower()
                 if "chat not found" in reason or "user is deactivated" in reason:
                     raise _Gone(exc.message) from exc
+                if thread is not None and any(t in reason for t in _TOPIC_GONE):
+                    raise _Gone(exc.message) from exc  # the topic was deleted or closed: pause it, not the chat
                 if "can't parse entities" in reason and isinstance(part, str) and not plain:
                     log.error("telegram refused our HTML chat=%s: %s; resending as plain text", chat_id, exc.message)
                     plain = True
@@ -365,17 +386,27 @@ class TelegramSender:
             except TelegramError as exc:
                 raise _GaveUp(exc.message) from exc
 
-    async def _deliver(self, chat_id: str, part: Part, *, plain: bool = False) -> None:
+    async def _deliver(self, chat_id: str, part: Part, *, plain: bool = False, thread: int | None = None,
+                       reply_to: int | None = None) -> None:
         target: int | str = int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id
+        where: dict[str, Any] = {}
+        if thread is not None:
+            where["message_thread_id"] = thread
+        if reply_to is not None:  # an answer in a group quotes the question; sent anyway if it was deleted
+            where["reply_parameters"] = {"message_id": reply_to, "allow_sending_without_reply": True}
         if isinstance(part, Photo):
             await self.bot.send_photo(
-                chat_id=target, photo=InputFile(part.data, filename=part.filename), caption=part.caption or None
+                chat_id=target, photo=InputFile(part.data, filename=part.filename), caption=part.caption or None,
+                message_thread_id=thread,
+                reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None,
             )
         elif plain:
-            await self._send_text({"chat_id": target, "text": _plain(part), "link_preview_options": _NO_PREVIEW})
+            await self._send_text({"chat_id": target, "text": _plain(part), "link_preview_options": _NO_PREVIEW,
+                                   **where})
         else:
             await self._send_text(
-                {"chat_id": target, "text": part, "parse_mode": ParseMode.HTML.value, "link_preview_options": _NO_PREVIEW}
+                {"chat_id": target, "text": part, "parse_mode": ParseMode.HTML.value, "link_preview_options": _NO_PREVIEW,
+                 **where}
             )
 
     async def _send_text(self, params: dict[str, Any]) -> None:
@@ -421,10 +452,17 @@ def _digest(parts: list[Part]) -> str:
     return h.hexdigest()
 
 
-def chat_ref(chat: Any) -> ChatRef:
-    """A PTB Chat -> our ChatRef (groups and supergroups are both 'group')."""
+def chat_ref(chat: Any, message: Any = None) -> ChatRef:
+    """A PTB Chat -> our ChatRef (groups and supergroups are both 'group').
+
+    A message written in a forum topic makes the topic the chat ('-1001234/7'): answers, digests and reminders
+    subscribed there go back into that topic. (Replies in other groups carry a message_thread_id too: only a
+    forum's topic messages count.)"""
     kind = {"private": ChatKind.PRIVATE, "channel": ChatKind.CHANNEL}.get(chat.type, ChatKind.GROUP)
-    return ChatRef(PLATFORM, str(chat.id), kind)
+    thread = None
+    if message is not None and getattr(chat, "is_forum", False) and getattr(message, "is_topic_message", False):
+        thread = getattr(message, "message_thread_id", None)
+    return ChatRef(PLATFORM, topic_chat_id(str(chat.id), thread), kind)
 
 
 def menu(lang: str) -> list[BotCommand]:
@@ -574,11 +612,13 @@ class TelegramBot:
         if message is None or chat is None or not message.text:
             return
         user = update.effective_user
-        ref = chat_ref(chat)
+        ref = chat_ref(chat, message)
         # Updates run concurrently; answers to one chat still go out in the order the questions came.
         async with self._chat_order.exclusive(ref.chat_id):
             reply = await self._reply(ref, chat.title, message.text, user, command)
-            result = await self.sender.send(ref.chat_id, reply, interactive=True)
+            # In a group, the answer replies to the question, so it is clear whom it answers.
+            reply_to = message.message_id if ref.kind != ChatKind.PRIVATE else None
+            result = await self.sender.send(ref.chat_id, reply, interactive=True, reply_to=reply_to)
         if result.outcome is not SendOutcome.SENT:
             log.warning("telegram reply not delivered chat=%s: %s %s", ref.chat_id, result.outcome.value, result.detail)
 
@@ -616,13 +656,14 @@ class TelegramBot:
         if not isinstance(update, Update) or update.effective_chat is None:
             return
         user = update.effective_user
+        ref = chat_ref(update.effective_chat, update.effective_message)
         try:
-            lang = await self.core.reply_language(chat_ref(update.effective_chat), user.language_code if user else None)
+            lang = await self.core.reply_language(ref, user.language_code if user else None)
         except Exception:  # noqa: BLE001 (the store may be what failed; apologise in the default language)
             lang = self.core.config.bot.language
         sorry = error_reply(texts.t(lang, "internal_error"))
         try:
-            await self.sender.send(str(update.effective_chat.id), sorry, interactive=True)
+            await self.sender.send(ref.chat_id, sorry, interactive=True)
         except TelegramError:
             log.exception("telegram could not apologise")
 

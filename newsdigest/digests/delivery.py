@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -36,11 +37,13 @@ from newsdigest.clock import Clock
 from newsdigest.config import Config
 from newsdigest.digests.compose import ComposeOptions, DigestInput, compose
 from newsdigest.digests.content import load_digest_input
+from newsdigest.digests.filters import apply_filters, filters_for
 from newsdigest.digests.slots import latest_slot, parse_hhmm, slot_key, slots_between, zone
+from newsdigest.digests.threads import THREAD_MAX_STORIES, ThreadedDigest, thread_digest
 from newsdigest.models import ChatRef, DeliveryStatus, Platform
 from newsdigest.ops.metrics import METRICS
 from newsdigest.reply import Reply
-from newsdigest.sender import Sender, SendOutcome, SendResult
+from newsdigest.sender import Sender, SendOutcome, SendResult, ThreadSender
 from newsdigest.store.delivery_repo import ScheduledSubscription
 from newsdigest.store.store import LeaseHeldError, LeaseRepo, LedgerStore, Store
 from newsdigest.stories.service import ensure_assigned
@@ -265,15 +268,17 @@ class Deliverer:
     async def _deliver(self, due: DueDigest) -> DeliveryResult:
         sender = self.senders.get(due.chat.platform)
         # Claim, compose and note "composed" in one trip to the writer thread: one hop before the send, one after.
-        ready = await self.store.gateway.write(self._prepare, due, sender is not None)
+        ready = await self.store.gateway.write(self._prepare, due, sender is not None,
+                                               isinstance(sender, ThreadSender))
         if isinstance(ready, DeliveryResult):
             return ready
-        attempts, loaded_at, reply = ready
+        attempts, loaded_at, reply, threaded = ready
         assert sender is not None
-        result = await self._send(sender, due.chat, reply)
+        result = await self._send(sender, due.chat, reply, threaded)
         return await self._record(due, attempts, loaded_at, result)
 
-    def _prepare(self, due: DueDigest, can_send: bool) -> DeliveryResult | tuple[int, dt.datetime, Reply]:
+    def _prepare(self, due: DueDigest, can_send: bool, can_thread: bool = False
+                 ) -> DeliveryResult | tuple[int, dt.datetime, Reply, ThreadedDigest | None]:
         """Steps 1-2 of the module docstring, on the writer: the settled result, or (attempts, loaded_at, reply)."""
         chat, slot = due.chat, due.key
         claim = self.ledger.claim_delivery(chat.platform, chat.chat_id, slot, due.subscriptions[0].id,
@@ -286,7 +291,9 @@ class Deliverer:
         if not self._cached(due):
             ensure_assigned(self.store)  # clustering writes: here on the writer, before the content is loaded
         loaded_at, inp = self._input(due)
-        reply = compose(inp, ComposeOptions(lang=due.lang, skip_quiet=self.config.digest.skip_quiet))
+        inp = apply_filters(inp, *filters_for([(s.story, s.filters) for s in due.subscriptions]))
+        opts = ComposeOptions(lang=due.lang, skip_quiet=self.config.digest.skip_quiet)
+        reply = compose(inp, opts)
         now = self.clock.now()
         if reply is None:
             self.ledger.finish_delivery(chat.platform, [chat.chat_id], slot, DeliveryStatus.SKIPPED, at=now, detail="quiet day")
@@ -295,10 +302,22 @@ class Deliverer:
             self.ledger.note_attempt_failed(chat.platform, chat.chat_id, slot, f"no sender for {chat.platform}")
             return DeliveryResult(chat, slot, "retry", detail="no sender")
         self.ledger.note_composed(chat.platform, chat.chat_id, slot, now)
-        return claim.attempts, loaded_at, reply
+        threaded = None
+        if can_thread and self._threaded(due):
+            threaded = thread_digest(inp, dataclasses.replace(opts, max_stories=THREAD_MAX_STORIES))
+        return claim.attempts, loaded_at, reply, threaded
 
-    async def _send(self, sender: Sender, chat: ChatRef, reply: Reply) -> SendResult:
+    def _threaded(self, due: DueDigest) -> bool:
+        """Per subscription (`/news subscribe 08:00 thread`), else the workspace's [slack] digest_style."""
+        if any(s.style == "thread" for s in due.subscriptions):
+            return True
+        return due.chat.platform == "slack" and self.config.slack.digest_style == "thread"
+
+    async def _send(self, sender: Sender, chat: ChatRef, reply: Reply, threaded: ThreadedDigest | None = None
+                    ) -> SendResult:
         try:
+            if threaded is not None and threaded.replies and isinstance(sender, ThreadSender):
+                return await sender.send_thread(chat.chat_id, threaded.parent, threaded.replies)
             return await sender.send(chat.chat_id, reply)
         except (OSError, RuntimeError, ValueError, TimeoutError) as exc:
             # Adapters report failures as SendResult; anything raised is treated as transient.

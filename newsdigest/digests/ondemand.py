@@ -11,6 +11,7 @@ from newsdigest.clock import Clock
 from newsdigest.config import Config
 from newsdigest.digests.compose import ComposeOptions, compose
 from newsdigest.digests.content import load_digest_input
+from newsdigest.digests.filters import apply_filters, filters_for
 from newsdigest.digests.slots import zone
 from newsdigest.models import ChatRef, DeliveryStatus, Platform
 from newsdigest.reply import Reply
@@ -50,6 +51,7 @@ def compose_for_chat(store: Store, config: Config, clock: Clock, chat: ChatRef, 
     stories = None if not subs or any(s.story is None for s in subs) else frozenset(s.story for s in subs if s.story)
     lang = lang or (subs[0].lang if subs else None) or store.chat_lang(chat) or config.bot.language
     inp = load_digest_input(store, as_of=as_of, since=since.astimezone(tz) if since else None, stories=stories)
+    inp = apply_filters(inp, *filters_for([(s.story, s.filters) for s in subs]))
     reply = compose(inp, ComposeOptions(lang=lang, scheduled=False))
     assert reply is not None  # skip_quiet is off: a quiet day still answers
     return reply

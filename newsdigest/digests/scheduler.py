@@ -22,6 +22,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from newsdigest.digests.delivery import Deliverer, DeliveryResult
+from newsdigest.digests.reminders import ReminderDeliverer
 from newsdigest.digests.slots import parse_hhmm, zone
 
 log = logging.getLogger("newsdigest.digests")
@@ -48,8 +49,9 @@ class DigestScheduler:
     """
 
     def __init__(self, deliverer: Deliverer, *, catch_up_seconds: float = CATCH_UP_SECONDS,
-                 scheduler: AsyncIOScheduler | None = None) -> None:
+                 scheduler: AsyncIOScheduler | None = None, reminders: ReminderDeliverer | None = None) -> None:
         self.deliverer = deliverer
+        self.reminders = reminders  # deadline reminders ride on the same catch-up (the ledger decides, not a cron)
         self.catch_up_seconds = catch_up_seconds
         self.scheduler = scheduler or AsyncIOScheduler(timezone=dt.UTC)
         self._signatures: dict[int, tuple[str, str]] = {}
@@ -144,13 +146,23 @@ class DigestScheduler:
 
     async def _catch_up(self) -> list[DeliveryResult]:
         try:
-            results = await self.deliverer.catch_up()
+            return await self._catch_up_now()
         except asyncio.CancelledError:
             if self.scheduler.running:
                 raise
             # The process is ending (a console chat at EOF, a stop): the next start catches up, nothing to report.
             log.debug("digest catch-up cancelled at shutdown")
             return []
+
+    async def _catch_up_now(self) -> list[DeliveryResult]:
+        if self.reminders is not None:
+            try:
+                sent = [r for r in await self.reminders.catch_up() if r.status == "sent"]
+                if sent:
+                    log.info("reminder catch-up: sent=%d", len(sent))
+            except Exception:  # a reminder problem must not stop the digests
+                log.exception("reminder catch-up failed")
+        results = await self.deliverer.catch_up()
         if results:
             counts: dict[str, int] = {}
             for r in results:

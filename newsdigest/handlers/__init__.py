@@ -16,10 +16,10 @@ from newsdigest import texts
 from newsdigest.clock import Clock
 from newsdigest.config import Config
 from newsdigest.errors import StoreBusyError
-from newsdigest.handlers import digest_cmds, feed_cmds, general, story_cmds
+from newsdigest.handlers import digest_cmds, feed_cmds, general, remind_cmds, story_cmds
 from newsdigest.handlers.context import CommandContext
 from newsdigest.handlers.registry import COMMANDS, CommandSpec, UsageError, command_list, parse_command
-from newsdigest.models import ChatRef, Platform
+from newsdigest.models import ChatRef, Platform, user_scope
 from newsdigest.reply import Reply, error_reply
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("newsdigest.handlers")
 
-COMMAND_MODULES = (digest_cmds, feed_cmds, general, story_cmds)  # importing them registers their commands
+COMMAND_MODULES = (digest_cmds, feed_cmds, general, remind_cmds, story_cmds)  # importing them registers their commands
 QUOTE_LIMIT = 64  # user text quoted back in an error reply is cut to this many characters
 
 # Observers of answered commands (metrics); called with (platform, command, seconds, ok).
@@ -126,8 +126,12 @@ class Core:
         names = {a.lstrip("@").lower() for a in admins if a.startswith("@")}
         return (user_id is not None and user_id in admins) or (user_name is not None and user_name.lower() in names)
 
-    def language(self, chat: ChatRef, user_lang: str | None = None) -> str:
-        """Per-chat override > the user's client language (de*/en*) > [bot] language."""
+    def language(self, chat: ChatRef, user_lang: str | None = None, user_id: str | None = None) -> str:
+        """The asker's own choice (Slack) > per-chat override > the user's client language (de*/en*) > [bot] language."""
+        if chat.platform == "slack" and user_id:
+            own = self.store.chat_lang(user_scope(chat.platform, user_id))
+            if own:
+                return own
         override = self.store.chat_lang(chat)
         if override:
             return override
@@ -146,7 +150,7 @@ class Core:
             clock=self.clock,
             chat=chat,
             user_id=user_id,
-            lang=self.language(chat, user_lang),
+            lang=self.language(chat, user_lang, user_id),
             is_admin=self.is_admin(chat, user_id, user_name),
             on_subscriptions_changed=self.on_subscriptions_changed,
         )

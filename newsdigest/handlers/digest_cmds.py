@@ -1,60 +1,98 @@
-"""Digest commands: subscribe [HH:MM] [TZ] [story], unsubscribe [story], digest (now)."""
+"""Digest commands: subscribe [HH:MM] [TZ] [story] [+word -word] [thread], unsubscribe [story], digest (now)."""
 
 from __future__ import annotations
 
-from newsdigest.config import valid_timezone
+from typing import TYPE_CHECKING
+
+from newsdigest.digests.filters import FilterError, WordFilter
 from newsdigest.digests.ondemand import compose_for_chat
 from newsdigest.digests.slots import BadTimeError, next_slot, parse_hhmm, zone
+from newsdigest.digests.zones import zone_for_words
 from newsdigest.handlers.context import CommandContext
 from newsdigest.handlers.registry import UsageError, command
-from newsdigest.reply import Reply, text
+from newsdigest.handlers.subscribe_args import (
+    BadOffsetsError,
+    FollowArgs,
+    UnknownZoneError,
+    parse_follow_args,
+)
+from newsdigest.reply import BulletList, Reply, Span, bold, error_reply, item, text
+from newsdigest.stories.lookup import find_story
+from newsdigest.stories.service import ensure_assigned
 from newsdigest.texts import format_moment, t
 
-_ZONE_WORDS = {"utc", "gmt", "z"}
-
-
-def _looks_like_time(token: str) -> bool:
-    # "8:00", "25:00", "7.30", "0800": meant as a time (and refused with the right form when wrong)
-    return any(c.isdigit() for c in token) and (":" in token or all(c.isdigit() or c == "." for c in token))
-
-
-def _looks_like_zone(token: str) -> bool:
-    # IANA names carry a slash (Europe/Berlin); UTC/GMT stand alone. Anything else is part of the story name.
-    return "/" in token or token.casefold() in _ZONE_WORDS
-
+if TYPE_CHECKING:
+    from newsdigest.store.stories_repo import StoryRecord
 
 def parse_subscribe_args(args: str, default_time: str, default_tz: str) -> tuple[str, str, str | None]:
     """'07:30 Europe/Berlin tiktok' -> ('07:30', 'Europe/Berlin', 'tiktok'); raises BadTimeError / ValueError(zone)."""
-    tokens = args.split()
-    time, tz = default_time, default_tz
-    if tokens and _looks_like_time(tokens[0]):
-        at = parse_hhmm(tokens.pop(0))
-        time = f"{at.hour:02d}:{at.minute:02d}"
-    if tokens and _looks_like_zone(tokens[0]):
-        candidate = tokens.pop(0)
-        candidate = "UTC" if candidate.casefold() in _ZONE_WORDS else candidate
-        if not valid_timezone(candidate):
-            raise ValueError(candidate)
-        tz = candidate
-    story = " ".join(tokens).strip() or None
-    return time, tz, story
+    parsed = parse_follow_args(args)
+    return parsed.time or default_time, parsed.tz or default_tz, parsed.story
 
 
-@command("subscribe", "[HH:MM] [TZ] [story]", "a daily digest in this chat (e.g. /subscribe 07:30 Europe/Berlin)",
-         "täglicher Überblick in diesem Chat (z. B. /subscribe 07:30 Europe/Berlin)", writes=True)
-def subscribe_cmd(ctx: CommandContext, args: str) -> Reply:
+def read_follow_args(ctx: CommandContext, args: str, *, offsets: bool = False) -> FollowArgs:
+    """The arguments, or a UsageError that says which word was not understood and what form is meant."""
     try:
-        time, tz, story = parse_subscribe_args(args, ctx.config.digest.time, ctx.config.bot.timezone)
+        return parse_follow_args(args, offsets=offsets)
     except BadTimeError as exc:
         raise UsageError(t(ctx.lang, "bad_time", value=str(exc))) from None
-    except ValueError as exc:
+    except UnknownZoneError as exc:
         raise UsageError(t(ctx.lang, "bad_zone", value=str(exc))) from None
-    ctx.store.subscribe(ctx.chat, time=time, tz=tz, story=story, lang=ctx.lang)
+    except FilterError as exc:
+        raise UsageError(t(ctx.lang, "bad_filter", value=str(exc))) from None
+    except BadOffsetsError as exc:
+        raise UsageError(t(ctx.lang, "bad_offsets", value=str(exc))) from None
+
+
+def resolve_story(ctx: CommandContext, query: str, cmd: str) -> StoryRecord | Reply:
+    """The story the words name, or the reply that says no story matches (or asks which one)."""
+    ensure_assigned(ctx.store)
+    look = find_story(ctx.store, query, as_of=ctx.clock.as_of)
+    if look.story is not None:
+        return look.story
+    if look.choices:
+        rows = tuple(item(bold(s.name), Span(" — "), Span(f"/{cmd} {s.slug}")) for s in look.choices)
+        return Reply((text(t(ctx.lang, "which_story", query=query[:60])), BulletList(rows, numbered=True)),
+                     error=True)
+    if zone_for_words(query):  # "/subscribe Berlin": a city, but where a story's name goes
+        return error_reply(t(ctx.lang, "zone_needs_time", value=query[:60], cmd=cmd, time=ctx.config.digest.time))
+    return error_reply(t(ctx.lang, "not_understood", value=query[:60]))
+
+
+def filter_note(lang: str, flt: WordFilter) -> str:
+    note = ""
+    if flt.include:
+        note += t(lang, "filter_note", include=", ".join(flt.include))
+    if flt.exclude:
+        note += t(lang, "filter_note_without", exclude=", ".join(flt.exclude))
+    return note
+
+
+@command("subscribe", "[HH:MM] [TZ] [story] [+word] [-word] [thread]",
+         "a daily digest in this chat (e.g. /subscribe 07:30 Europe/Berlin, /subscribe 8am CET tiktok -gaming)",
+         "täglicher Überblick in diesem Chat (z. B. /subscribe 07:30 Europe/Berlin, /subscribe 8am MEZ tiktok -Gaming)",
+         writes=True)
+def subscribe_cmd(ctx: CommandContext, args: str) -> Reply:
+    parsed = read_follow_args(ctx, args)
+    if parsed.style and ctx.chat.platform != "slack":
+        raise UsageError(t(ctx.lang, "thread_slack_only"))
+    story: str | None = None
+    name: str | None = None
+    if parsed.story:
+        found = resolve_story(ctx, parsed.story, "subscribe")
+        if isinstance(found, Reply):
+            return found
+        story, name = found.slug, found.name
+    time, tz = parsed.time or ctx.config.digest.time, parsed.tz or ctx.config.bot.timezone
+    ctx.store.subscribe(ctx.chat, time=time, tz=tz, story=story, lang=ctx.lang, filters=str(parsed.filters),
+                        style=parsed.style)
     if ctx.on_subscriptions_changed:
         ctx.on_subscriptions_changed()
     upcoming = next_slot(parse_hhmm(time), zone(tz), ctx.clock.now())
-    what = t(ctx.lang, "subscribed_story", story=story) if story else t(ctx.lang, "subscribed_all")
-    return Reply((text(t(ctx.lang, "subscribed", time=time, tz=tz, what=what, next=format_moment(upcoming, ctx.lang))),))
+    what = t(ctx.lang, "subscribed_story", story=name) if name else t(ctx.lang, "subscribed_all")
+    line = t(ctx.lang, "subscribed", time=time, tz=tz, what=what, next=format_moment(upcoming, ctx.lang))
+    line += filter_note(ctx.lang, parsed.filters) + (t(ctx.lang, "thread_note") if parsed.style else "")
+    return Reply((text(line),))
 
 
 @command("unsubscribe", "[story]", "stop the daily digest (or one story's)",
@@ -62,6 +100,9 @@ def subscribe_cmd(ctx: CommandContext, args: str) -> Reply:
 def unsubscribe_cmd(ctx: CommandContext, args: str) -> Reply:
     story = args.strip() or None
     ended = ctx.store.unsubscribe(ctx.chat, story)
+    if not ended and story:  # subscriptions keep the story's slug; the user may say its name
+        found = find_story(ctx.store, story, as_of=ctx.clock.as_of).story
+        ended = ctx.store.unsubscribe(ctx.chat, found.slug) if found else 0
     if not ended:
         part = f" ({story})" if story else ""
         return Reply((text(t(ctx.lang, "not_subscribed", story_part=part)),))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from newsdigest import texts
 from newsdigest.handlers.context import CommandContext
 from newsdigest.handlers.registry import UsageError, command, command_list
+from newsdigest.models import user_scope
 from newsdigest.reply import BulletList, Heading, Reply, Span, item, link, text
 
 SEARCH_LIMIT = 8
@@ -35,5 +36,10 @@ def lang_cmd(ctx: CommandContext, args: str) -> Reply:
     choice = args.strip().lower()
     if choice not in texts.LANGUAGES:
         raise UsageError(texts.t(ctx.lang, "lang_usage"))
+    if ctx.chat.platform == "slack" and ctx.user_id:
+        # A Slack channel is shared by many people: /news lang is the asker's own; a channel's digest
+        # language is set by whoever subscribes it.
+        ctx.store.set_chat_lang(user_scope(ctx.chat.platform, ctx.user_id), choice)
+        return Reply((text(texts.t(choice, "lang_set_user")),))
     ctx.store.set_chat_lang(ctx.chat, choice)
     return Reply((text(texts.t(choice, "lang_set")),))

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from newsdigest.errors import UserError
 from newsdigest.handlers.context import CommandContext
-from newsdigest.reply import Block, BulletList, Paragraph, Reply, Span, code, item
+from newsdigest.reply import Block, BulletList, Paragraph, Reply, Span, item
 from newsdigest.texts import t
 
 Handler = Callable[[CommandContext, str], Reply]
@@ -54,10 +54,11 @@ COMMANDS: dict[str, CommandSpec] = {}
 # settings. Modules register in import order (alphabetical); a command not named here follows in that order.
 LISTING_ORDER = (
     "help", "status", "deadline", "timeline", "why", "stories", "search", "digest", "subscribe", "unsubscribe",
-    "feeds", "addfeed", "removefeed", "lang",
+    "subscriptions", "remind", "feeds", "addfeed", "removefeed", "lang",
 )
 ALIASES: dict[str, str] = {"start": "help", "hilfe": "help", "news": "status", "frist": "deadline", "fristen": "deadline",
-                           "deadlines": "deadline", "suche": "search", "abo": "subscribe", "stop": "unsubscribe"}
+                           "deadlines": "deadline", "suche": "search", "abo": "subscribe", "stop": "unsubscribe",
+                           "erinnern": "remind", "abos": "subscriptions"}
 
 
 def command(
@@ -103,5 +104,6 @@ def command_list(lang: str, *, admin: bool = True, prefix: str = "/") -> tuple[B
     for spec in COMMANDS.values():
         if spec.admin and not admin:
             continue
-        rows.append(item(code(spec.usage(prefix)), Span(" — " + spec.help(lang))))
+        # Plain text, not code: Telegram makes a plain "/command" tappable; Slack and the console show it as is.
+        rows.append(item(Span(spec.usage(prefix)), Span(" — " + spec.help(lang))))
     return (Paragraph((Span(t(lang, "commands"), bold=True),)), BulletList(tuple(rows)))

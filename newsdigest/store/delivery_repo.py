@@ -63,6 +63,8 @@ class ScheduledSubscription:
     lang: str
     effective_from: dt.datetime  # when the current schedule was set (no catch-up for slots before it)
     last_digest_at: dt.datetime | None
+    filters: str = ""  # "+word -word" (digests/filters.py)
+    style: str = ""  # "" | "thread"
 
 
 def _dt(value: str | None) -> dt.datetime | None:
@@ -202,7 +204,8 @@ class DeliveryRepo(StoreBase):
 
     def _scheduled(self, where: str, params: tuple[object, ...]) -> list[ScheduledSubscription]:
         rows = self.conn.execute(
-            "SELECT s.id, s.platform, s.chat_id, s.story, s.time, s.tz, s.lang, s.updated_at, s.last_digest_at"
+            "SELECT s.id, s.platform, s.chat_id, s.story, s.time, s.tz, s.lang, s.updated_at, s.last_digest_at,"
+            " s.filters, s.style"
             " FROM subscriptions s LEFT JOIN chats c ON c.platform = s.platform AND c.chat_id = s.chat_id"
             f" WHERE s.active = 1 AND coalesce(c.active, 1) = 1{where} ORDER BY s.id",
             params,
@@ -211,7 +214,7 @@ class DeliveryRepo(StoreBase):
             ScheduledSubscription(
                 id=r["id"], platform=r["platform"], chat_id=r["chat_id"], story=r["story"] or None, time=r["time"],
                 tz=r["tz"], lang=r["lang"], effective_from=_dt(r["updated_at"]) or _EPOCH,
-                last_digest_at=_dt(r["last_digest_at"]),
+                last_digest_at=_dt(r["last_digest_at"]), filters=r["filters"], style=r["style"],
             )
             for r in rows
         ]

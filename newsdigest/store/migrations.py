@@ -207,11 +207,25 @@ def _v4(db: sqlite_utils.Database) -> None:
     db.conn.execute("ALTER TABLE deadlines ADD COLUMN retired INTEGER NOT NULL DEFAULT 0")
 
 
+def _v5(db: sqlite_utils.Database) -> None:
+    # Following a story: per-subscription word filters and digest style (Slack threads), and deadline
+    # reminder rules (one per chat and story; '' = every story). A Telegram forum topic is its own chat id.
+    db.conn.execute("ALTER TABLE subscriptions ADD COLUMN filters TEXT NOT NULL DEFAULT ''")
+    db.conn.execute("ALTER TABLE subscriptions ADD COLUMN style TEXT NOT NULL DEFAULT ''")
+    db.conn.execute("ALTER TABLE subscriptions ADD COLUMN paused TEXT")  # why the platform stopped it (topic closed)
+    db.conn.execute(
+        "CREATE TABLE IF NOT EXISTS reminders (id INTEGER PRIMARY KEY, platform TEXT NOT NULL, chat_id TEXT NOT NULL,"
+        " story TEXT NOT NULL DEFAULT '', offsets TEXT NOT NULL, time TEXT NOT NULL, tz TEXT NOT NULL,"
+        " lang TEXT NOT NULL DEFAULT 'en', active INTEGER NOT NULL DEFAULT 1, paused TEXT, created_at TEXT NOT NULL,"
+        " updated_at TEXT NOT NULL, UNIQUE (platform, chat_id, story))"
+    )
+
+
 def _split(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4]
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -24,6 +24,7 @@ from newsdigest.models import Article, ArticleInput, ChatRef, Deadline, KeyPoint
 from newsdigest.store.base import StoreBase, day_after, iso, loads
 from newsdigest.store.delivery_repo import DeliveryRepo
 from newsdigest.store.feeds_repo import FeedsRepo
+from newsdigest.store.reminders_repo import RemindersRepo
 from newsdigest.store.stories_repo import StoriesRepo
 
 __all__ = ["AddResult", "HealthFacts", "IngestStore", "LeaseHeldError", "LedgerStore", "SearchHit", "Store", "StoreError",
@@ -339,15 +340,20 @@ class ChatsRepo(StoreBase):
                 (reason, self.stamp(), chat.platform, chat.chat_id),
             )
             cur = conn.execute(
-                "UPDATE subscriptions SET active = 0, updated_at = ? WHERE platform = ? AND chat_id = ? AND active = 1",
-                (self.stamp(), chat.platform, chat.chat_id),
+                "UPDATE subscriptions SET active = 0, paused = ?, updated_at = ?"
+                " WHERE platform = ? AND chat_id = ? AND active = 1",
+                (reason, self.stamp(), chat.platform, chat.chat_id),
+            )
+            conn.execute(
+                "UPDATE reminders SET active = 0, paused = ?, updated_at = ? WHERE platform = ? AND chat_id = ? AND active = 1",
+                (reason, self.stamp(), chat.platform, chat.chat_id),
             )
             return cur.rowcount
 
     def migrate_chat(self, platform: str, old_id: str, new_id: str) -> None:
         """A Telegram group became a supergroup: move its settings, subscriptions and ledger to the new id."""
         with self.write() as conn:
-            for table in ("chats", "subscriptions", "deliveries"):
+            for table in ("chats", "subscriptions", "deliveries", "reminders"):
                 conn.execute(
                     f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE platform = ? AND chat_id = ?",
                     (new_id, platform, old_id),
@@ -361,7 +367,9 @@ class ChatsRepo(StoreBase):
 
 
 class SubscriptionsRepo(StoreBase):
-    def subscribe(self, chat: ChatRef, *, time: str, tz: str, story: str | None = None, lang: str = "en") -> Subscription:
+    def subscribe(self, chat: ChatRef, *, time: str, tz: str, story: str | None = None, lang: str = "en",
+                  filters: str = "", style: str = "") -> Subscription:
+        """Create or change the chat's subscription for `story` (subscribing again replaces time, zone and filters)."""
         stamp = self.stamp()
         with self.write() as conn:
             conn.execute(
@@ -370,10 +378,11 @@ class SubscriptionsRepo(StoreBase):
                 (chat.platform, chat.chat_id, chat.kind, stamp, stamp),
             )
             conn.execute(
-                "INSERT INTO subscriptions (platform, chat_id, story, time, tz, lang, active, created_at, updated_at)"
-                " VALUES (?,?,?,?,?,?,1,?,?) ON CONFLICT(platform, chat_id, story) DO UPDATE SET time = excluded.time,"
-                " tz = excluded.tz, lang = excluded.lang, active = 1, updated_at = excluded.updated_at",
-                (chat.platform, chat.chat_id, story or "", time, tz, lang, stamp, stamp),
+                "INSERT INTO subscriptions (platform, chat_id, story, time, tz, lang, filters, style, active, created_at,"
+                " updated_at) VALUES (?,?,?,?,?,?,?,?,1,?,?) ON CONFLICT(platform, chat_id, story) DO UPDATE SET"
+                " time = excluded.time, tz = excluded.tz, lang = excluded.lang, filters = excluded.filters,"
+                " style = excluded.style, active = 1, paused = NULL, updated_at = excluded.updated_at",
+                (chat.platform, chat.chat_id, story or "", time, tz, lang, filters, style, stamp, stamp),
             )
         subs = [s for s in self.subscriptions_for(chat) if (s.story or "") == (story or "")]
         return subs[0]
@@ -404,7 +413,8 @@ class SubscriptionsRepo(StoreBase):
 def _subscription(r: sqlite3.Row) -> Subscription:
     return Subscription(
         id=r["id"], platform=r["platform"], chat_id=r["chat_id"], time=r["time"], tz=r["tz"],
-        story=r["story"] or None, active=bool(r["active"]), lang=r["lang"],
+        story=r["story"] or None, active=bool(r["active"]), lang=r["lang"], filters=r["filters"], style=r["style"],
+        paused=r["paused"],
     )
 
 
@@ -493,8 +503,8 @@ class StoryStore(ArticlesRepo, StoriesRepo):
     """What the stories layer uses: articles and their key points, dates and stories."""
 
 
-class LedgerStore(DeliveryRepo, ChatsRepo, SubscriptionsRepo):
-    """What digest delivery and the scheduler use: the delivery ledger, chats and subscriptions."""
+class LedgerStore(DeliveryRepo, ChatsRepo, SubscriptionsRepo, RemindersRepo):
+    """What digest delivery and the scheduler use: the delivery ledger, chats, subscriptions and reminder rules."""
 
 
 class Store(IngestStore, StoryStore, LedgerStore, LeaseRepo, OpsRepo):

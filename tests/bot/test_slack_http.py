@@ -137,7 +137,7 @@ async def test_bare_command_is_help_with_slack_subcommands(
     _, posts = await ask(bot, slack_fake, "", channel_id="C0GEN", user_id="U0BOB")
     assert slack_core.asked == [(ChatRef(Platform.SLACK, "C0GEN", ChatKind.CHANNEL), "help", "U0BOB")]
     body = section_texts(posts)
-    assert "`/news search TEXT`" in body and "`/search" not in body
+    assert "/news search TEXT" in body and "• /search" not in body
     # our start-up token check, then bolt's own at the first request; nothing else is posted
     assert [c for c, _ in slack_fake.calls] == ["auth.test", "auth.test"]
 
@@ -222,27 +222,48 @@ async def test_hostile_article_renders_inert(
     assert "<https://news.example/a?x=1&amp;y=%3C2%3E|" in joined  # the article's own link survives, escaped
 
 
-async def test_picture_is_uploaded_to_the_channel(
+async def test_timeline_answer_is_ephemeral_and_shares_no_picture_in_the_channel(
     slack_core: RecordingCore, slack_fake: FakeSlackApi, slack_bot_factory: Any
 ) -> None:
     png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
-    slack_core.fixed = Reply((text("Timeline"), Image(png, "timeline.png", "TikTok timeline")))
+    slack_core.fixed = Reply((text("Timeline of the sale"), Image(png, "timeline.png", "TikTok timeline")))
     bot = await slack_bot_factory(slack_core)
     _, posts = await ask(bot, slack_fake, "timeline", channel_id="C0PICS")
-    assert [(f.channel, f.filename, f.title, f.data) for f in slack_fake.files] == [
-        ("C0PICS", "timeline.png", "TikTok timeline", png)]
-    assert posts[0]["response_type"] == "in_channel"
+    assert [p["response_type"] for p in posts] == ["ephemeral"]
+    assert "Timeline of the sale" in section_texts(posts)
+    assert slack_fake.files == [] and slack_fake.posts == []  # nothing reached the channel
 
 
-async def test_failed_picture_upload_is_explained(
+async def test_lang_sets_the_askers_language_not_the_channels(
     slack_core: RecordingCore, slack_fake: FakeSlackApi, slack_bot_factory: Any
 ) -> None:
-    slack_core.fixed = Reply((text("Timeline"), Image(b"png", "t.png", "")))
-    slack_fake.channel_errors["C0LOCKED"] = "not_in_channel"
+    slack_core.fixed = None
     bot = await slack_bot_factory(slack_core)
-    _, posts = await ask(bot, slack_fake, "timeline", channel_id="C0LOCKED")
-    await wait_for(lambda: len(posts) == 2)
-    assert "not_in_channel" in section_texts(posts) and slack_fake.files == []
+    _, posts = await ask(bot, slack_fake, "lang de", channel_id="C0LANG", user_id="U0ANNA")
+    assert "Ich antworte dir auf Deutsch" in section_texts(posts)
+    _, anna = await ask(bot, slack_fake, "help", channel_id="C0LANG", user_id="U0ANNA")
+    _, bob = await ask(bot, slack_fake, "help", channel_id="C0LANG", user_id="U0BOB")
+    assert section_texts(anna).startswith("Ich verfolge") and section_texts(bob).startswith("I follow")
+    assert slack_core.store.chat_lang(ChatRef(Platform.SLACK, "C0LANG")) is None
+    await ask(bot, slack_fake, "subscribe 08:00 Europe/Berlin", channel_id="C0LANG", user_id="U0ANNA")
+    [sub] = slack_core.store.subscriptions_for(ChatRef(Platform.SLACK, "C0LANG"))
+    assert sub.lang == "de"  # the channel's digest language: set by subscribing
+
+
+async def test_a_slow_answer_is_waited_for_as_the_try_tool_does(
+    slack_core: RecordingCore, slack_fake: FakeSlackApi, slack_bot_factory: Any
+) -> None:
+    slack_core.gate = threading.Event()  # the answer is held back until the test lets it go
+    bot = await slack_bot_factory(slack_core)
+    url = slack_fake.new_response_url()
+    res = await send_slash_command(bot.url or "", SECRET, slash_body(text="help", response_url=url))
+    waiting = asyncio.create_task(slack_fake.wait_for_response(url, timeout=20, quiet=0.2))
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert res.status == 200 and not waiting.done() and slack_fake.response_posts(url) == []
+    slack_core.gate.set()
+    posts = await waiting
+    assert "I follow developing news stories" in section_texts(posts)
 
 
 async def test_subscribe_answer_is_visible_to_the_channel(

@@ -53,16 +53,21 @@ class World:
         self.clock.set(dt.datetime.fromisoformat(when))
 
     def add_article(self, text: str, *, deadline: tuple[str, str, str | None] | None = None, source: str = "a.example") -> int:
-        published = self.clock.now().date()
-        deadlines: tuple[DeadlineRec, ...] = ()
-        if deadline:
-            value, what, supersedes = deadline
-            deadlines = (DeadlineRec(0, 5, value, value, what, supersedes),)
-        ex = Extraction(lang="en", published=published.isoformat(), title=text[:40],
-                        key_points=(KeyPointRec(0, len(text), text, KeyPointKind.EVENT, 0.9),), deadlines=deadlines)
-        inp = ArticleInput(text=text, title=text[:40], published=published, source=source)
-        digest = hashlib.sha256(text.encode()).hexdigest()
-        return self.store.add_article(inp, ex, content_hash=digest).article_id
+        return add_article(self.store, self.clock.now().date(), text, deadline=deadline, source=source)
+
+
+def add_article(store: Store, published: dt.date, text: str, *, deadline: tuple[str, str, str | None] | None = None,
+                source: str = "a.example") -> int:
+    """An article with one key point (its text) and optionally one deadline (value, what, supersedes)."""
+    deadlines: tuple[DeadlineRec, ...] = ()
+    if deadline:
+        value, what, supersedes = deadline
+        deadlines = (DeadlineRec(0, 5, value, value, what, supersedes),)
+    ex = Extraction(lang="en", published=published.isoformat(), title=text[:40],
+                    key_points=(KeyPointRec(0, len(text), text, KeyPointKind.EVENT, 0.9),), deadlines=deadlines)
+    inp = ArticleInput(text=text, title=text[:40], published=published, source=source)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    return store.add_article(inp, ex, content_hash=digest).article_id
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ the app-level token (xapp-) as Slack does before Socket Mode connects. Everythin
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import itertools
@@ -18,7 +19,7 @@ import math
 import time
 import urllib.parse
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +38,8 @@ class Post:
     blocks: list[dict[str, Any]]
     at: float
     payload: dict[str, Any] = field(repr=False, default_factory=dict)
+    ts: str = ""
+    thread_ts: str | None = None  # set for a reply in a thread
 
 
 @dataclass
@@ -119,6 +122,8 @@ class FakeSlackApi:
         self._pass: dict[str, int] = {}  # channel -> calls to let through before the scripted failures
         self._uploads: dict[str, tuple[str, int, bytes | None]] = {}  # file_id -> (filename, length, data)
         self._ids = itertools.count(1)
+        self._parents: dict[str, set[str]] = {}  # channel -> ts of its top-level messages
+        self._last_ts = 0.0
         self._runner: web.AppRunner | None = None
         self.base_url = ""
 
@@ -129,6 +134,7 @@ class FakeSlackApi:
         app.router.add_post("/api/{method}", self._api)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_post("/response/{rid}", self._response)
+        self._add_routes(app)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -136,6 +142,27 @@ class FakeSlackApi:
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         self.base_url = f"http://127.0.0.1:{port}"
         return self.api_url
+
+    def _add_routes(self, app: web.Application) -> None:
+        """Subclasses serve more (the Socket Mode fake adds its websocket)."""
+
+    def _methods(self) -> dict[str, Callable[[dict[str, Any]], Awaitable[web.Response]]]:
+        return {
+            "apps.connections.open": self._connections_open,
+            "auth.test": self._auth_test,
+            "chat.postMessage": self._post_message,
+            "files.getUploadURLExternal": self._get_upload_url,
+            "files.completeUploadExternal": self._complete_upload,
+            "conversations.join": self._join,
+        }
+
+    def _authorized(self, request: web.Request, params: dict[str, Any], method: str) -> bool:
+        if method == "apps.connections.open":  # the one method that takes the app-level token
+            return request.headers.get("Authorization") == f"Bearer {self.app_token}"
+        return request.headers.get("Authorization") == f"Bearer {self.token}" or params.get("token") == self.token
+
+    async def _connections_open(self, params: dict[str, Any]) -> web.Response:
+        return self._ok(url=self.socket_url)
 
     async def stop(self) -> None:
         if self._runner is not None:
@@ -162,6 +189,19 @@ class FakeSlackApi:
     def posts_to(self, channel: str) -> list[Post]:
         return [p for p in self.posts if p.channel == channel]
 
+    async def wait_for_response(self, url: str, *, timeout: float = 30.0, quiet: float = 0.5) -> list[dict[str, Any]]:
+        """The posts a response_url received, once the first arrived and no more came for `quiet` seconds."""
+        entry = self.responses[url.rsplit("/", 1)[1]]
+        start = time.monotonic()
+        seen, since = 0, time.monotonic()
+        while time.monotonic() - start < timeout:
+            if len(entry.posts) != seen:
+                seen, since = len(entry.posts), time.monotonic()
+            elif seen and time.monotonic() - since >= quiet:
+                break
+            await asyncio.sleep(0.05)
+        return entry.posts
+
     def response_posts(self, url: str) -> list[dict[str, Any]]:
         return self.responses[url.rsplit("/", 1)[1]].posts
 
@@ -187,19 +227,9 @@ class FakeSlackApi:
         method = request.match_info["method"]
         params = await self._params(request)
         self.calls.append((method, params))
-        if method == "apps.connections.open":  # the one method that takes the app-level token
-            if request.headers.get("Authorization") != f"Bearer {self.app_token}":
-                return self._err("invalid_auth")
-            return self._ok(url=self.socket_url)
-        if request.headers.get("Authorization") != f"Bearer {self.token}" and params.get("token") != self.token:
+        if not self._authorized(request, params, method):
             return self._err("invalid_auth")
-        handler = {
-            "auth.test": self._auth_test,
-            "chat.postMessage": self._post_message,
-            "files.getUploadURLExternal": self._get_upload_url,
-            "files.completeUploadExternal": self._complete_upload,
-            "conversations.join": self._join,
-        }.get(method)
+        handler = self._methods().get(method)
         if handler is None:
             return self._err("unknown_method", status=404)
         return await handler(params)
@@ -257,9 +287,18 @@ class FakeSlackApi:
         if block_errors(blocks):
             self.rejected.append(("chat.postMessage", channel, "invalid_blocks"))
             return self._err("invalid_blocks")
-        ts = f"{time.time():.6f}"
-        self.posts.append(Post(channel, text, blocks, self.clock(), params))
-        return self._ok(channel=channel, ts=ts, message={"text": text, "blocks": blocks})
+        thread_ts = str(params.get("thread_ts") or "") or None
+        if thread_ts is not None and thread_ts not in self._parents.get(channel, set()):
+            # Slack threads hang off a top-level message of the same channel
+            self.rejected.append(("chat.postMessage", channel, "thread_not_found"))
+            return self._err("thread_not_found")
+        self._last_ts = max(time.time(), self._last_ts + 1e-6)  # unique and increasing, like Slack's
+        ts = f"{self._last_ts:.6f}"
+        self.posts.append(Post(channel, text, blocks, self.clock(), params, ts, thread_ts))
+        if thread_ts is None:
+            self._parents.setdefault(channel, set()).add(ts)
+        return self._ok(channel=channel, ts=ts, message={"text": text, "blocks": blocks,
+                                                         **({"thread_ts": thread_ts} if thread_ts else {})})
 
     async def _get_upload_url(self, params: dict[str, Any]) -> web.Response:
         filename, length = params.get("filename"), params.get("length")

@@ -29,7 +29,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -234,6 +234,8 @@ class SentMessage:
     at: float  # the fake's clock() when accepted
     photo: bytes | None = None
     filename: str | None = None
+    thread_id: int | None = None  # message_thread_id: the forum topic it went to
+    reply_to: int | None = None  # reply_parameters.message_id
 
 
 @dataclass
@@ -254,6 +256,9 @@ class _Chat:
     migrated_to: int | None = None
     blocked_until: float = 0.0  # after a 429, in fake time
     failures: collections.deque[ApiError | None] = field(default_factory=collections.deque)  # None = let it pass
+    is_forum: bool = False  # a supergroup with topics
+    topics: dict[int, str] = field(default_factory=dict)  # message_thread_id -> open | closed (deleted: absent)
+    message_ids: set[int] = field(default_factory=set)  # messages in this chat (what a reply may refer to)
 
 
 def _bad(description: str) -> ApiError:
@@ -397,11 +402,27 @@ class FakeTelegram:
         """Make a chat known (the bot may send to it). Negative ids default to groups."""
         with self._lock:
             chat = self._chats.get(chat_id)
-            kind = chat_type or ("group" if chat_id < 0 else "private")
+            kind = chat_type or (chat.type if chat else None) or ("group" if chat_id < 0 else "private")
             if chat is None:
                 self._chats[chat_id] = _Chat(chat_id, kind, title)
             else:
                 chat.type, chat.title = kind, title or chat.title
+
+    def add_forum(self, chat_id: int, topics: Iterable[int] = (), title: str | None = None) -> None:
+        """A supergroup with topics turned on, and its open topics (message_thread_id)."""
+        self.add_chat(chat_id, "supergroup", title)
+        with self._lock:
+            chat = self._chats[chat_id]
+            chat.is_forum = True
+            chat.topics.update(dict.fromkeys(topics, "open"))
+
+    def close_topic(self, chat_id: int, thread_id: int) -> None:
+        with self._lock:
+            self._chats[chat_id].topics[thread_id] = "closed"
+
+    def delete_topic(self, chat_id: int, thread_id: int) -> None:
+        with self._lock:
+            self._chats[chat_id].topics.pop(thread_id, None)
 
     def push_message(
         self,
@@ -413,10 +434,19 @@ class FakeTelegram:
         language_code: str | None = "en",
         first_name: str = "Tester",
         title: str | None = None,
+        message_thread_id: int | None = None,
     ) -> int:
-        """Queue an incoming message as Telegram would deliver it; returns its update_id."""
-        kind = chat_type or ("group" if chat_id < 0 else "private")
-        self.add_chat(chat_id, kind, title)
+        """Queue an incoming message as Telegram would deliver it; returns its update_id.
+
+        `message_thread_id`: written in that topic of a forum (add_forum first; a thread id anywhere else is a
+        test mistake, since Telegram sets it only there)."""
+        self.add_chat(chat_id, chat_type, title)
+        with self._lock:
+            known = self._chats[chat_id]
+            kind = known.type
+            forum = known.is_forum
+            if message_thread_id is not None and (not forum or message_thread_id not in known.topics):
+                raise ValueError(f"chat {chat_id} has no topic {message_thread_id}: add_forum(chat_id, topics) first")
         uid = user_id if user_id is not None else (chat_id if chat_id > 0 else 1000)
         sender: JSON = {"id": uid, "is_bot": False, "first_name": first_name}
         if language_code:
@@ -426,8 +456,14 @@ class FakeTelegram:
             chat["first_name"] = first_name
         else:
             chat["title"] = title or f"Group {chat_id}"
+        if forum:
+            chat["is_forum"] = True
         message: JSON = {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat,
                          "from": sender, "text": text}
+        if message_thread_id is not None:
+            message.update(message_thread_id=message_thread_id, is_topic_message=True)
+        with self._lock:
+            known.message_ids.add(int(message["message_id"]))
         entities = _command_entities(text)
         if entities:
             message["entities"] = entities
@@ -642,8 +678,33 @@ class FakeTelegram:
         self._known_chat(params)
         return True
 
+    def _target(self, chat: _Chat, params: JSON) -> JSON:
+        """message_thread_id and reply_parameters checked as Telegram does; the fields to record."""
+        out: JSON = {}
+        if params.get("message_thread_id") not in (None, ""):
+            thread = _int(params["message_thread_id"], 0)
+            with self._lock:
+                state = chat.topics.get(thread) if chat.is_forum and chat.type == "supergroup" else None
+            if state is None:
+                raise _bad("message thread not found")
+            if state == "closed":
+                raise _bad("TOPIC_CLOSED")
+            out["thread_id"] = thread
+        if params.get("reply_parameters") not in (None, ""):
+            ref = _json(params["reply_parameters"])
+            if not isinstance(ref, dict) or "message_id" not in ref:
+                raise _bad("can't parse reply parameters JSON object")
+            mid = _int(ref["message_id"], 0)
+            with self._lock:
+                known = mid in chat.message_ids
+            if not known and not ref.get("allow_sending_without_reply"):
+                raise _bad("message to be replied not found")
+            out["reply_to"] = mid if known else None
+        return out
+
     async def _send_message(self, params: JSON) -> JSON:
         chat = self._known_chat(params)
+        target = self._target(chat, params)
         text = params.get("text")
         if text is None or text == "":
             raise _bad("message text is empty")
@@ -656,10 +717,13 @@ class FakeTelegram:
             raise _bad("message text is empty")
         if n > TEXT_LIMIT:
             raise _bad("message is too long")
-        return await self._accept(chat, "sendMessage", visible, entities, text if params.get("parse_mode") else None)
+        entities = sorted([*entities, *_outgoing_commands(visible, entities)], key=lambda e: (e["offset"], -e["length"]))
+        return await self._accept(chat, "sendMessage", visible, entities, text if params.get("parse_mode") else None,
+                                  **target)
 
     async def _send_photo(self, params: JSON) -> JSON:
         chat = self._known_chat(params)
+        target = self._target(chat, params)
         photo = params.get("photo")
         if photo is None or photo == "":
             raise _bad("there is no photo in the request")
@@ -673,7 +737,7 @@ class FakeTelegram:
         visible, entities = _parse_text(cap, params.get("parse_mode"), "caption") if cap else ("", [])
         if visible_length(visible) > CAPTION_LIMIT:
             raise _bad("message caption is too long")
-        return await self._accept(chat, "sendPhoto", visible, entities, None, photo=data, filename=filename)
+        return await self._accept(chat, "sendPhoto", visible, entities, None, photo=data, filename=filename, **target)
 
     async def _edit_message_text(self, params: JSON) -> JSON:
         chat = self._known_chat(params)
@@ -710,6 +774,7 @@ class FakeTelegram:
             msg = SentMessage(chat.id, next(self._message_ids), method, visible, html, entities, self._clock(),
                               **extra)
             self.sent.append(msg)
+            chat.message_ids.add(msg.message_id)
         result: JSON = {"message_id": msg.message_id, "date": int(time.time()), "from": self.bot_user,
                         "chat": _chat_json(chat)}
         if method == "sendPhoto":
@@ -903,6 +968,8 @@ def _status_error(status: int, retry_after: float) -> ApiError:
 
 def _chat_json(chat: _Chat) -> JSON:
     out: JSON = {"id": chat.id, "type": chat.type}
+    if chat.is_forum:
+        out["is_forum"] = True
     if chat.type == "private":
         out["first_name"] = "Tester"
     else:
@@ -911,6 +978,13 @@ def _chat_json(chat: _Chat) -> JSON:
 
 
 _COMMAND_RE = re.compile(r"(?:(?<=\s)|^)/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?")
+
+
+def _outgoing_commands(visible: str, entities: list[JSON]) -> list[JSON]:
+    """The bot_command entities Telegram adds to a sent text: commands outside code and pre are tappable."""
+    fixed = [(e["offset"], e["offset"] + e["length"]) for e in entities if e["type"] in ("code", "pre")]
+    return [e for e in _command_entities(visible)
+            if not any(a <= e["offset"] < b for a, b in fixed)]
 
 
 def _command_entities(text: str) -> list[JSON]:

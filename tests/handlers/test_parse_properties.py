@@ -19,10 +19,13 @@ from hypothesis import strategies as st
 
 from newsdigest.clock import Clock
 from newsdigest.config import build_config, valid_timezone
+from newsdigest.digests.filters import FilterError, fold, parse_filter
 from newsdigest.digests.slots import BadTimeError, parse_hhmm, zone
+from newsdigest.digests.zones import zone_for_words
 from newsdigest.handlers import Core, all_commands
 from newsdigest.handlers.digest_cmds import parse_subscribe_args
 from newsdigest.handlers.registry import ALIASES, parse_command
+from newsdigest.handlers.subscribe_args import STYLE_WORDS
 from newsdigest.models import ChatKind, ChatRef, Platform
 from newsdigest.reply import Reply
 from newsdigest.store.store import Store
@@ -160,8 +163,13 @@ def test_subscribe_args_parse_or_raise_a_usage_error(args: str) -> None:
     assert story is None or (story == story.strip() and story)
 
 
-words = st.lists(st.from_regex(r"[A-Za-zÄÖÜäöüß\-]{1,12}", fullmatch=True).filter(
-    lambda w: w.casefold() not in ("utc", "gmt", "z")), max_size=3).map(" ".join)
+def _story_word(w: str) -> bool:
+    # words the parser reads as something else: zones and cities, filters (+w / -w), the thread keyword
+    return zone_for_words(w) is None and w[0] not in "+-" and w.casefold() not in STYLE_WORDS
+
+
+words = st.lists(st.from_regex(r"[A-Za-zÄÖÜäöüß\-]{1,12}", fullmatch=True).filter(_story_word),
+                 max_size=3).map(" ".join).filter(lambda s: zone_for_words(s) is None)
 
 
 @settings(max_examples=300)
@@ -204,3 +212,26 @@ def test_zone_folders_are_refused_as_unknown_zones(core: Core, name: str) -> Non
 
 def test_lone_surrogates_are_not_an_internal_error(core: Core) -> None:
     _check_reply(core.answer(FUZZ_CHAT, "/status \ud800"))
+
+
+# -- filters -------------------------------------------------------------------------------------------------------
+
+
+@settings(max_examples=300)
+@given(st.text(max_size=60))
+def test_any_filter_text_parses_or_is_a_filter_error(raw: str) -> None:
+    try:
+        flt = parse_filter(raw)
+    except FilterError:
+        return
+    assert str(flt) == "" or all(tok[0] in "+-" for tok in str(flt).split())
+
+
+@settings(max_examples=300)
+@given(st.lists(st.from_regex(r"[A-Za-zÄÖÜäöüßéèç]{2,10}", fullmatch=True), min_size=1, max_size=4),
+       st.text(max_size=40))
+def test_a_text_naming_every_plus_word_is_kept_whatever_the_case(words: list[str], noise: str) -> None:
+    flt = parse_filter(" ".join(f"+{w}" for w in words))
+    assert flt.keeps(" ".join(w.upper() for w in words) + " " + noise)
+    assert not parse_filter(f"-{words[0]}").keeps(f"{noise} {words[0].title()} {noise}")
+    assert fold(words[0]) in str(flt)

@@ -102,8 +102,11 @@ async def run_slack(config: Path, health_port: int, slack_port: int) -> None:
                 print(f"(bot not reachable on {url}: {exc}; is `newsdigest run` started?)", flush=True)
                 continue
             print(f"(slack got HTTP {result.status} in {result.seconds * 1000:.0f} ms)", flush=True)
-            await asyncio.sleep(1.5)  # the answer follows through response_url
-            for post in fake.response_posts(response_url):
+            # The answer follows through response_url, after the core's work: wait for it, however slow.
+            posts = await fake.wait_for_response(response_url, timeout=120)
+            if not posts:
+                print("(no answer within 120 s)", flush=True)
+            for post in posts:
                 print(f"bot> {post.get('text')}", flush=True)
     finally:
         await fake.stop()
