@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench clean install install-check
+.PHONY: run test test-fast lint typecheck bench clean install install-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ test: $(STAMP) install-check
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/pytest
+
+# The quick loop while developing: everything but the fault-injection and slow tests (make test runs all).
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not slow and not faults"
 
 # A venv as a new user gets it: its own stock pip (no upgrade), `pip install .`. Dependencies are resolved afresh
 # whenever pyproject.toml changes; the package itself is reinstalled on every run (a few seconds).

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpora" / "10kgnad_test_de.jsonl"
 KRAUTS = SHARED / "eval" / "krauts_dolomiten42_de.jsonl"
+STORIES = SHARED / "eval" / "stories"
 TBAQ = SHARED / "eval" / "tbaq_en.jsonl"
 START, END = "<!-- performance:start -->", "<!-- performance:end -->"
 
@@ -26,6 +27,7 @@ BENCHES: list[tuple[str, list[str]]] = [
     ("Extraction throughput", ["bench/extract_throughput.py", str(CORPUS)]),
     ("Temporal tagging quality (KRAUTS, 42 German articles)", ["bench/temporal_eval.py", str(KRAUTS)]),
     ("Temporal tagging quality (TBAQ, 256 English docs)", ["bench/temporal_eval.py", str(TBAQ), "--by", "source"]),
+    ("Story tracking on real stories (clustering, /status, /deadline)", ["bench/story_eval.py", str(STORIES)]),
     ("Ingestion throughput (200 loopback feeds × 50 items)", ["bench/ingest_throughput.py", str(CORPUS)]),
     ("Command latency (100,000-article database)", ["bench/command_latency.py", str(CORPUS)]),
     ("Telegram fan-out (fake Bot API with real limits)", ["bench/telegram_fanout.py"]),

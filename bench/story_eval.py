@@ -1,146 +1,183 @@
-"""Key dates on real developing stories: the ledger built from a story's own articles, scored like /deadline.
+"""Story tracking on real developing stories: clustering, /status and /deadline per checkpoint, through --json.
 
-Usage: python bench/story_eval.py SCORER FOLDER [FOLDER ...] [--show] [--bot]
+    .venv/bin/python bench/story_eval.py STORIES_DIR [--show]
 
-SCORER is the story-set scorer (score_stories.py, beside the folders and their FOLDER_gold.json); its matching
-rules are used as they are. This bench takes clustering out of the picture: per gold as-of date, the ledger is
-built from the gold story's articles published by then (extract() -> ledger, no database), and scored with the
-scorer's measures (found, false, linked, next). `--bot` also runs the scorer itself on the folders (the bot
-end to end: ingest, clustering, /deadline and /status answers).
+STORIES_DIR holds `<name>/` article folders with `<name>_gold.json` labels and `score_stories.py` beside them
+(the evaluation set's own scorer: its parsing and matching functions are used, so the figures are the scorer's).
+Per story: a fresh database in a temporary folder, `newsdigest ingest FOLDER`, then per as-of date
+`newsdigest stories --json`, `ask "/status SLUG" --json` and `ask "/deadline SLUG" --json`, SLUG being the bot
+story holding most of the gold story's articles by then. Besides the scorer's figures it checks the brief:
+a lead reported on the newest day of the story's coverage; no development twice; no item over 240 characters;
+none cut inside a word.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import importlib.util
 import json
+import re
 import subprocess
 import sys
+import tempfile
+import time
 import tomllib
+from collections import Counter
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from newsdigest.extract import extract
-from newsdigest.extract.types import Extraction
-from newsdigest.stories.ledger import DeadlineIn, LedgerItem, When, build_ledger
+MAX_ITEM = 240
 
 
-def load_scorer(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location("score_stories", path)
+def load_scorer(folder: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location("score_stories", folder / "score_stories.py")
     if spec is None or spec.loader is None:
-        raise SystemExit(f"story_eval: cannot load {path}")
+        sys.exit(f"story_eval: no score_stories.py in {folder}")
     mod = importlib.util.module_from_spec(spec)
     sys.modules["score_stories"] = mod
     spec.loader.exec_module(mod)
     return mod
 
 
-def mentions(aid: int, pub: dt.date, ex: Extraction, days: set[str] | None = None) -> list[DeadlineIn]:
-    out = []
-    durations = [t for t in ex.temporal if t.type == "DURATION"]
-    for k, d in enumerate(ex.deadlines):
-        dur = any(t.start < d.end and t.end > d.start for t in durations)
-        mod = next((t.mod for t in ex.temporal if t.start < d.end and t.end > d.start and t.mod), None)
-        out.append(DeadlineIn(aid * 1000 + k + 1, aid, pub, d.text, d.value, d.what, d.supersedes, d.start, d.end,
-                              "DURATION" if dur else None, mod, kind=d.kind, reason=d.reason, retired=d.retired))
-    if days is not None:
-        for k, t in enumerate(ex.temporal):
-            if t.type == "DATE" and len(t.value) == 10 and t.value in days:
-                out.append(DeadlineIn(-(aid * 1000 + k + 1), aid, pub, t.text, t.value, "", None, t.start, t.end,
-                                      "DATE", None, support_only=True))
-    return out
+def run(db: Path, *args: str) -> str:
+    p = subprocess.run([sys.executable, "-m", "newsdigest", *args, "--db", str(db)], capture_output=True, text=True,
+                       timeout=900, cwd=db.parent)
+    if p.returncode not in (0, 2):
+        raise RuntimeError(f"newsdigest {' '.join(args)} failed: {p.stderr[-800:]}")
+    return p.stdout
 
 
-def to_when(sc: ModuleType, w: When) -> Any:
-    if w.precision in ("day", "part"):
-        return sc.When(w.point, None, w.point.isoformat())
-    return sc.When(None, (w.lo.year, w.lo.month), w.lo.isoformat())
+def ask(db: Path, line: str, as_of: str) -> dict[str, Any]:
+    return dict(json.loads(run(db, "ask", line, "--as-of", as_of, "--json")))
 
 
-def items_of(sc: ModuleType, ledger_items: list[LedgerItem], today: dt.date) -> list[Any]:
-    out = []
-    for n, it in enumerate(ledger_items, 1):
-        st = it.status(today)
-        state = {"superseded": "replaced", "passed": "passed"}.get(st, "upcoming")
-        rb = to_when(sc, it.superseded_by) if it.superseded_by else None
-        out.append(sc.Item(n, to_when(sc, it.when), state, rb, [to_when(sc, w) for w in it.replaces],
-                           f"{it.when.lo} {it.kind} {it.what}"))
-    return out
+def _words(s: str) -> set[str]:
+    return set(re.findall(r"\w+", s.casefold()))
 
 
-def score_folder(sc: ModuleType, folder: Path, show: bool) -> list[int]:
-    gold = json.loads((folder.parent / f"{folder.name}_gold.json").read_text(encoding="utf-8"))
-    manifest = tomllib.loads((folder / "articles.toml").read_text(encoding="utf-8"))["article"]
-    story = set(gold["articles"])
-    arts = []
-    for aid, e in enumerate(manifest, 1):
-        if e["file"] not in story:
-            continue
-        text = (folder / e["file"]).read_text(encoding="utf-8")
-        pub = e["published"] if isinstance(e["published"], dt.date) else dt.date.fromisoformat(str(e["published"]))
-        arts.append((aid, pub, extract(text, published=pub, lang=e.get("lang"), title=e.get("title")), e["file"]))
-    tot = [0] * 8  # found, must, false, listed, linked, firm, next, dates
-    print(f"=== {folder.name}: {len(arts)} story articles (oracle clustering)")
-    for a in gold["asof"]:
-        today = dt.date.fromisoformat(a["date"])
-        upto = [x for x in arts if x[1] <= today]
-        ms = [m for aid, pub, ex, _ in upto for m in mentions(aid, pub, ex)]
-        days = {m.value[:10] for m in ms if m.when is not None and m.when.exact}
-        ms += [m for aid, pub, ex, _ in upto for m in mentions(aid, pub, ex, days) if m.support_only]
-        led = build_ledger(ms, today)
-        ordered = [*led.upcoming, *led.superseded, *led.passed]
-        items = items_of(sc, ordered, today)
-        up = [i for i in items if i.state == "upcoming"]
-        found = sum(any(sc.hits_day_or_month(i.when, g) for i in up) for g in a["upcoming"])
-        pool = a["upcoming"] + a.get("also_valid", [])
-        false = [i for i in up if not any(sc.valid_match(i.when, g) for g in pool)]
-        firm = [r for r in a.get("replaced", []) if r.get("firm", True)]
-        lk = sum(sc.linked(items, r) for r in firm)
-        dated = [g for g in a["upcoming"] if g.get("date")]
-        soonest = min(dated, key=lambda g: g["date"]) if dated else None
-        nxt = up[0].when if up else None
-        next_ok = bool(soonest and nxt and nxt.day in sc.gold_days(soonest))
-        row = [found, len(a["upcoming"]), len(false), len(up), lk, len(firm), int(next_ok), 1]
-        tot = [x + y for x, y in zip(tot, row, strict=True)]
-        print(f"  {a['date']}  found {found}/{len(a['upcoming'])}  false {len(false)} of {len(up)}  "
-              f"linked {lk}/{len(firm)}  next {'yes' if next_ok else 'no'}")
-        if show:
-            for i in items:
-                if i.state != "passed":
-                    mark = " FALSE" if i in false else ""
-                    print(f"      {i.state:9} {i.text}{mark}"
-                          + (f" (replaces {', '.join(w.text for w in i.replaces)})" if i.replaces else "")
-                          + (f" (replaced by {i.replaced_by.text})" if i.replaced_by else ""))
-    return tot
+def brief_checks(status: dict[str, Any], newest: str | None) -> dict[str, int]:
+    """Lead on the newest day; no two items alike (60% of the shorter one's words); lengths; cuts at words."""
+    items = [x for x in [status.get("now"), *status.get("items", [])] if x]
+    labels = [str(x["label"]) for x in items]
+    dup = 0
+    for i, a in enumerate(labels):
+        for b in labels[i + 1:]:
+            wa, wb = _words(a) - _STOP, _words(b) - _STOP
+            if wa and wb and len(wa & wb) / min(len(wa), len(wb)) >= 0.6:
+                dup += 1
+    midword = 0
+    for x in items:
+        label = str(x["label"])
+        if label.endswith("…"):
+            head = label[:-1].rstrip()
+            last = re.findall(r"\w+$", head)
+            source = " ".join(str(e.get("text", "")) for e in x.get("evidence", []))
+            if last and not re.search(rf"\b{re.escape(last[0])}\b", source):
+                midword += 1
+    lead = status.get("now") or {}
+    return {"lead": int(bool(lead)), "lead_newest": int(bool(lead) and lead.get("last_published") == newest),
+            "dup": dup, "long": sum(len(lbl) > MAX_ITEM for lbl in labels), "midword": midword, "items": len(labels)}
+
+
+_STOP = frozenset("der die das und in zu den von mit für auf ist im dem nicht ein eine als auch es an the a an and of "
+                  "to in on for is was that with by at as it from be has have are".split())
+
+
+def score_story(sc: ModuleType, folder: Path, gold: dict[str, Any], show: bool) -> dict[str, Any]:
+    manifest = tomllib.loads((folder / "articles.toml").read_text(encoding="utf-8"))
+    pub = sc.published_map(folder)
+    title_file = {e["title"]: e["file"] for e in manifest["article"]}
+    story_files = set(gold["articles"])
+    with tempfile.TemporaryDirectory(prefix="story-eval-") as tmp:
+        db = Path(tmp) / "story.db"
+        started = time.perf_counter()
+        run(db, "ingest", str(folder))
+        ingest_s = time.perf_counter() - started
+        last = gold["asof"][-1]["date"]
+        stories = json.loads(run(db, "stories", "--json", "--as-of", last))["stories"]
+        member: dict[str, int] = {}
+        for s in stories:
+            for a in s["articles"]:
+                if a["title"] in title_file:
+                    member[title_file[a["title"]]] = s["id"]
+        slugs = {s["id"]: s["slug"] for s in stories}
+        per = Counter(member[f] for f in sorted(story_files) if f in member)
+        main = min(per, key=lambda k: (-per[k], k)) if per else -1
+        main_files = {f for f, s in member.items() if s == main}
+        prec = per[main] / len(main_files) if main_files else 0.0
+        rec = per[main] / len(story_files)
+        near = len(main_files & set(gold["near_distractors"]))
+        print(f"\n=== {gold['story']} ({gold['lang']}): clustering P {prec:.2f} R {rec:.2f}, spread "
+              f"{sorted(per.values(), reverse=True)[:8]}, near distractors in main {near}; main story "
+              f"{slugs.get(main)!r}; ingest {ingest_s:.1f} s")
+        print(f"    {'as of':10} {'story':28} found  false  linked next fact lead newest dup long midword")
+        t = sc.Tally()
+        checks: Counter[str] = Counter()
+        for a in gold["asof"]:
+            date = a["date"]
+            upto = {f for f in story_files if pub[f] <= sc.day(date)}
+            cnt = Counter(member[f] for f in sorted(upto) if f in member)
+            sid = min(cnt, key=lambda k: (-cnt[k], -per[k], k)) if cnt else main
+            slug = slugs.get(sid, "") if sid is not None else ""
+            status = ask(db, f"/status {slug}", date)
+            deadline = ask(db, f"/deadline {slug}", date)
+            items = sc.parse_deadlines(deadline["text"])
+            upcoming = [it for it in items if it.state == "upcoming"]
+            replaced_days = {it.when.day for it in items if it.state == "replaced"}
+            found = 0
+            for g in a["upcoming"]:
+                hit = any(sc.hits_day_or_month(it.when, g) for it in upcoming)
+                found += hit or bool(g.get("dual_replaced_ok") and sc.gold_days(g) & replaced_days)
+            pool = a["upcoming"] + a.get("also_valid", [])
+            false = sum(1 for it in upcoming if not any(sc.valid_match(it.when, g) for g in pool))
+            firm = [r for r in a.get("replaced", []) if r.get("firm", True)]
+            lk = sum(sc.linked(items, r) for r in firm)
+            dated = [g for g in a["upcoming"] if g.get("date")]
+            soonest = min(dated, key=lambda g: g["date"]) if dated else None
+            nxt = sc.parse_next(status["text"])
+            next_ok = bool(soonest and nxt and nxt.day in sc.gold_days(soonest))
+            fact = sc.key_fact(status["text"], a["key_fact"])
+            newest = max((str(pub[f]) for f in upto if member.get(f) == sid), default=None)
+            bc = brief_checks(status, newest)
+            checks.update(bc)
+            t.add(sc.Tally(found=found, must=len(a["upcoming"]), false=false, listed=len(upcoming), linked=lk,
+                           firm=len(firm), facts=int(fact), dates=1, nexts=int(next_ok)))
+            print(f"    {date:10} {slug[:28]:28} {found:>2}/{len(a['upcoming']):<3} {false:>2}/{len(upcoming):<3} "
+                  f"{lk:>2}/{len(firm):<3} {'yes' if next_ok else 'no':>4} {'yes' if fact else 'no':>4} "
+                  f"{bc['lead']:>4} {bc['lead_newest']:>6} {bc['dup']:>3} {bc['long']:>4} {bc['midword']:>7}")
+            if show:
+                print("\n".join("      " + x for x in (status["text"] + "\n" + deadline["text"]).splitlines()))
+        print(f"    {gold['story']}: P {prec:.2f} R {rec:.2f} · found {t.found}/{t.must} · false {t.false}/{t.listed} · "
+              f"linked {t.linked}/{t.firm} · next {t.nexts}/{t.dates} · key facts {t.facts}/{t.dates} · "
+              f"leads {checks['lead_newest']}/{checks['lead']} on the newest day · duplicates {checks['dup']} · "
+              f"over {MAX_ITEM} chars {checks['long']} · cut mid-word {checks['midword']} (of {checks['items']} items)")
+        return {"story": gold["story"], "precision": prec, "recall": rec, "facts": t.facts, "dates": t.dates,
+                "dup": checks["dup"], "long": checks["long"], "midword": checks["midword"]}
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("scorer", type=Path)
-    ap.add_argument("folders", type=Path, nargs="+")
-    ap.add_argument("--show", action="store_true", help="list each as-of date's key dates")
-    ap.add_argument("--bot", action="store_true", help="also run the scorer on the bot end to end")
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("stories_dir", type=Path, metavar="STORIES_DIR")
+    ap.add_argument("--show", action="store_true", help="print the verbatim /status and /deadline answers")
     args = ap.parse_args(argv)
-    sc = load_scorer(args.scorer)
-    tot = [0] * 8
-    for folder in args.folders:
-        tot = [x + y for x, y in zip(tot, score_folder(sc, folder.resolve(), args.show), strict=True)]
-    found, must, false, listed, lk, firm, nxt, dates = tot
-
-    def pct(a: int, b: int) -> str:
-        return f"{100 * a / b:.0f}%" if b else "-"
-
-    print(f"oracle clustering: key dates found {found}/{must} ({pct(found, must)}), false {false} of {listed} "
-          f"({pct(false, listed)}), replacements linked {lk}/{firm} ({pct(lk, firm)}), next right {nxt}/{dates}")
-    if args.bot:
-        cmd = [sys.executable, str(args.scorer), *map(str, args.folders), "--python", sys.executable]
-        return subprocess.call(cmd)
+    root = args.stories_dir.resolve()
+    sc = load_scorer(root)
+    results = []
+    for gold_path in sorted(root.glob("*_gold.json")):
+        folder = root / gold_path.name.removesuffix("_gold.json")
+        if (folder / "articles.toml").is_file():
+            results.append(score_story(sc, folder, json.loads(gold_path.read_text(encoding="utf-8")), args.show))
+    if not results:
+        sys.exit(f"story_eval: no <name>/ + <name>_gold.json in {root}")
+    ok = all(r["precision"] >= 0.9 and r["recall"] >= 0.9 for r in results)
+    print("\nclustering goal P >= 0.9 and R >= 0.9 for every story: " + ("met" if ok else "NOT met") + " ("
+          + ", ".join(f"{r['story']} P {r['precision']:.2f} R {r['recall']:.2f}" for r in results) + ")")
+    print(f"brief: duplicates {sum(r['dup'] for r in results)}, over {MAX_ITEM} chars {sum(r['long'] for r in results)}, "
+          f"cut mid-word {sum(r['midword'] for r in results)}; key facts "
+          f"{sum(r['facts'] for r in results)}/{sum(r['dates'] for r in results)}")
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    sys.exit(main())

@@ -35,6 +35,7 @@ from newsdigest.ingest.pages import PageError
 from newsdigest.ingest.pipeline import ingest_local
 from newsdigest.logs import setup_logging
 from newsdigest.store.store import Store
+from newsdigest.stories.export import stories_json
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_FAILED = 0, 2, 1
 EXIT_SIGPIPE = 128 + 13  # what a shell reports for a tool killed by SIGPIPE
@@ -85,6 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help='answer one chat command, e.g. newsdigest ask "/deadline"')
     common(p)
     p.add_argument("line", metavar='"/command args"')
+    p.add_argument("--json", action="store_true", help="print the reply as one JSON object (the stable interface)")
+
+    p = sub.add_parser("stories", help="list the stories with their articles")
+    common(p)
+    p.add_argument("--json", action="store_true", help="JSON output (the stable interface)")
 
     p = sub.add_parser("digest", help="compose (and send) the digest")
     common(p)
@@ -128,10 +134,27 @@ def cmd_ask(args: argparse.Namespace, cfg: Config) -> int:
     store = open_store(cfg)
     try:
         reply = asyncio.run(respond_line(Core(store=store, config=cfg, clock=_clock(cfg)), args.line))
-        print(render_console(reply, Path.cwd()))
+        if args.json:
+            print(json.dumps(reply.as_dict(args.line), ensure_ascii=False, indent=2))
+        else:
+            print(render_console(reply, Path.cwd()))
     finally:
         store.close()
     return EXIT_BAD_INPUT if reply.error else EXIT_OK
+
+
+def cmd_stories(args: argparse.Namespace, cfg: Config) -> int:
+    store = open_store(cfg)
+    try:
+        data = stories_json(store, as_of=cfg.bot.as_of)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        for s in data["stories"]:
+            print(f"{s['slug']}\t{s['name']}\t{len(s['articles'])} articles")
+    return EXIT_OK
 
 
 def cmd_extract(args: argparse.Namespace, cfg: Config | None = None) -> int:
@@ -289,8 +312,8 @@ def _platforms(cfg: Config) -> bool:
     return cfg.telegram_enabled or cfg.slack_enabled
 
 
-COMMANDS = {"run": cmd_run, "ask": cmd_ask, "ingest": cmd_ingest, "digest": cmd_digest, "remind": cmd_remind,
-            "feeds": cmd_feeds}
+COMMANDS = {"run": cmd_run, "ask": cmd_ask, "stories": cmd_stories, "ingest": cmd_ingest, "digest": cmd_digest,
+            "remind": cmd_remind, "feeds": cmd_feeds}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -305,7 +328,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.cmd == "doctor":  # a broken config is one of the things it reports
             return doctor_main(args.config, args.db)
         cfg = _config(args)
-        setup_logging(cfg, quiet=args.cmd in ("ask", "extract", "remind") or (args.cmd == "run" and not _platforms(cfg)))
+        quiet = args.cmd in ("ask", "extract", "stories", "remind") or (args.cmd == "run" and not _platforms(cfg))
+        setup_logging(cfg, quiet=quiet)
         return COMMANDS[args.cmd](args, cfg)
     except NewsdigestError as exc:
         print(f"newsdigest: {_one_line(exc)}", file=sys.stderr)

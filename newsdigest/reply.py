@@ -8,6 +8,7 @@ is pre-escaped or pre-formatted for a platform.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -61,10 +62,18 @@ Block = Heading | Paragraph | BulletList | Divider | Image
 class Reply:
     blocks: tuple[Block, ...]
     error: bool = False  # the command was refused or misused; CLI `ask` exits non-zero
+    data: dict[str, Any] | None = field(default=None, compare=False)  # the answer as data (`ask --json`)
 
     @property
     def images(self) -> tuple[Image, ...]:
         return tuple(b for b in self.blocks if isinstance(b, Image))
+
+    def as_dict(self, line: str = "") -> dict[str, Any]:
+        """The reply as data (`newsdigest ask --json`): what the command found, plus its text."""
+        out: dict[str, Any] = {"line": line, "error": self.error}
+        out.update(self.data or {})
+        out["text"] = self.plain_text()
+        return out
 
     def plain_text(self) -> str:
         """Text of every block, for logs, tests and fallbacks (no markup)."""

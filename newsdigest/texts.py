@@ -77,6 +77,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "articles_n": "{n} articles",
         "article_1": "1 article",
         "latest": "Latest developments",
+        "now": "Now: ",
+        "earlier": "Earlier",
         "no_developments": "No key points extracted for this story yet.",
         "next_deadline": "Next deadline: ",
         "deadlines_all_passed_status": "All deadlines of this story have passed (the last: {date}, {ago}).",
@@ -234,13 +236,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "hint_other": "Adresse prüfen und erneut versuchen.",
         # -- stories: /status, /deadline, /timeline, /stories, /why
         "no_stories": "Noch keine Geschichten: keine Artikel{when}. Admins fügen mit /addfeed URL einen Feed hinzu, oder Dateien mit `newsdigest ingest`.",
-        "when_as_of": ", die bis {date} erschienen sind",
+        "when_as_of": ", die bis zum {date} erschienen sind",
         "no_match": "Keine Geschichte passt zu „{query}“. /stories zeigt, welche ich verfolge.",
         "which_story": "Mehrere Geschichten passen zu „{query}“. Welche ist gemeint?",
         "ask_again": "Bitte noch einmal mit ihrem Namen fragen, z. B. /{cmd} {slug}",
         "articles_n": "{n} Artikel",
         "article_1": "1 Artikel",
         "latest": "Neueste Entwicklungen",
+        "now": "Jetzt: ",
+        "earlier": "Davor",
         "no_developments": "Zu dieser Geschichte wurden noch keine Kernpunkte erkannt.",
         "next_deadline": "Nächste Frist: ",
         "deadlines_all_passed_status": "Alle Fristen dieser Geschichte sind abgelaufen (die letzte: {date}, {ago}).",
@@ -248,8 +252,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "upcoming": "Anstehend",
         "passed": "Abgelaufen",
         "replaced": "Ersetzt",
-        "no_deadlines": "In den Artikeln dieser Geschichte{when} wurden keine Fristen gefunden.",
-        "all_passed": "Alle {n} Fristen dieser Geschichte sind am {date} abgelaufen; keine steht mehr an.",
+        "no_deadlines": "Keine Fristen in den Artikeln dieser Geschichte{when}.",
+        "all_passed": "Stand {date}: alle {n} Fristen dieser Geschichte sind abgelaufen; keine steht mehr an.",
         "replaced_by": "ersetzt durch {date}",
         "replaces": "ersetzt {date}",
         "disagree": "Quellen widersprechen sich: {dates}",
@@ -282,8 +286,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "all_news": "Alle Themen",
         "other_news": "Weitere Meldungen",
         "change_added": "Neue Frist {date}{countdown}: {what}",
-        "change_extended": "Frist verlängert von {old} auf {date}{countdown}: {what}",
-        "change_moved": "Frist verschoben von {old} auf {date}{countdown}: {what}",
+        "change_extended": "Frist verlängert auf {date}{countdown}, bisher {old}: {what}",
+        "change_moved": "Frist verschoben auf {date}{countdown}, bisher {old}: {what}",
         "change_passed": "Frist abgelaufen am {date}: {what}",
         "digest_upcoming": "Fällig in den nächsten {days} Tagen",
         "more": "+{n} weitere",
@@ -384,6 +388,11 @@ def format_short(day: dt.date, lang: str) -> str:
     """15 Sep / 15. Sep. — for compact lists ("sources disagree: 15 Sep vs 20 Sep")."""
     name = month_name(lang, day.month)[:3]
     return f"{day.day}. {name}." if lang == "de" else f"{day.day} {name}"
+
+
+def format_short_year(day: dt.date, lang: str) -> str:
+    """14 Sep 2020 / 14. Sep. 2020 — the date of a status lead."""
+    return f"{format_short(day, lang)} {day.year}"
 
 
 def format_value(value: str, lang: str) -> str:

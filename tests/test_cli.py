@@ -81,6 +81,7 @@ def test_extract_json_follows_the_schema(workdir: Path, capsys: pytest.CaptureFi
     assert data["published"] == "2020-08-20"
 
 
+@pytest.mark.slow  # over 5 s on a loaded 2-core machine
 def test_run_with_no_tokens_is_the_console_and_exits_at_eof(workdir: Path) -> None:
     env = {"PATH": "/usr/bin:/bin", "HOME": str(workdir)}
     done = subprocess.run(
@@ -93,6 +94,27 @@ def test_run_with_no_tokens_is_the_console_and_exits_at_eof(workdir: Path) -> No
                            capture_output=True, text=True, cwd=workdir, env=env, timeout=120)
     assert empty.returncode == 0, empty.stderr  # asked for the console: EOF ends it (without --console and a
     # terminal, pipe or file on stdin it stays up instead: tests/faults/test_operator_faults.py)
+
+
+def test_ask_json_and_stories_json_are_data(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ingest", "seeds", "--db", "j.db"]) == 0
+    capsys.readouterr()
+    assert main(["ask", "/status", "--as-of", "2020-09-14", "--db", "j.db", "--json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["command"] == "status" and status["story"]["slug"] and status["story"]["name"]
+    assert status["now"]["published"] == "2020-09-14" and status["now"]["sources"] == 2
+    assert all(len(i["label"]) <= 240 and i["article_ids"] for i in [status["now"], *status["items"]])
+    assert main(["ask", "/deadline", "--as-of", "2020-09-14", "--db", "j.db", "--json"]) == 0
+    deadline = json.loads(capsys.readouterr().out)
+    dates = [(i["status"], i["value"]) for i in deadline["items"]]
+    assert dates[0] == ("upcoming", "2020-09-15")
+    assert {"kind", "value", "what", "status", "replaces", "replaced_by"} <= set(deadline["items"][0])
+    order = {"upcoming": 0, "passed": 1, "replaced": 2}
+    assert [order[s] for s, _ in dates] == sorted(order[s] for s, _ in dates)
+    assert main(["stories", "--json", "--as-of", "2020-08-21", "--db", "j.db"]) == 0
+    stories = json.loads(capsys.readouterr().out)["stories"]
+    arts = [a for s in stories for a in s["articles"]]
+    assert arts and all(a["published"] <= "2020-08-21" and a["title"] and a["id"] for a in arts)
 
 
 def test_version_is_printed(capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from newsdigest.models import ChangeKind
 from newsdigest.reply import Block, BulletList, Heading, Inline, Reply, Span, item, text
+from newsdigest.stories.brief import compress
 from newsdigest.stories.ledger import When
 from newsdigest.stories.status import DeadlineChange, StoryChanges
 from newsdigest.texts import countdown, format_date, format_moment, format_value, sources, t
@@ -56,9 +57,10 @@ class _Budget:
     dropped: int = 0
     lines: list[Inline] = field(default_factory=list)
 
-    def take(self, line: Inline) -> bool:
+    def take(self, line: Inline, *, force: bool = False) -> bool:
+        """Spend room on a line; `force` spends it even past the limit (what must never be dropped)."""
         size = sum(len(s.text) for s in line) + 3
-        if size > self.left:
+        if size > self.left and not force:
             self.dropped += 1
             return False
         self.left -= size
@@ -83,12 +85,15 @@ def compose(inp: DigestInput, opts: ComposeOptions | None = None) -> Reply | Non
         return Reply((text(line),))
     blocks: list[Block] = [Heading(title), text(t(lang, "since", since=since) if since else t(lang, "since_start"))]
     budget = _Budget(opts.max_chars - len(title) - 80)
+    # Key dates due within the horizon are never dropped for room: they are set aside first, and the
+    # stories share what is left (fewer items each, "+N more").
+    upcoming = _upcoming_blocks(inp, opts, budget)
     stories = [s for s in inp.stories if not s.empty]
     for story in stories[: opts.max_stories]:
         blocks.extend(_story_blocks(story, inp, opts, budget))
     if len(stories) > opts.max_stories:
         blocks.append(text(t(lang, "digest_more_stories", n=len(stories) - opts.max_stories)))
-    blocks.extend(_upcoming_blocks(inp, opts, budget))
+    blocks.extend(upcoming)
     return Reply(tuple(blocks))
 
 
@@ -131,12 +136,15 @@ def _upcoming_blocks(inp: DigestInput, opts: ComposeOptions, budget: _Budget) ->
     lang = opts.lang
     rows: list[Inline] = []
     ordered = sorted(inp.upcoming, key=lambda u: u.value)
-    for u in ordered[: opts.max_upcoming]:
+    for n, u in enumerate(ordered):
         day = _full_day(u.value)
+        due_soon = day is not None and 0 <= (day - inp.as_of).days <= opts.horizon_days
+        if n >= opts.max_upcoming and not due_soon:
+            continue
         when = format_value(u.value, lang) + (f" ({countdown(day, inp.as_of, lang)})" if day is not None else "")
         tail = f" — {u.story}" if u.story else ""
-        rows.append(item(Span(when, bold=True), Span(f": {_clip(u.what, 200)}{tail}")))
-    kept = [r for r in rows if budget.take(r)]
+        rows.append(item(Span(when, bold=True), Span(f": {_clip(u.what, 120 if due_soon else 200)}{tail}")))
+    kept = [r for r in rows if budget.take(r, force=True)]
     hidden = len(ordered) - len(kept)
     if not kept:
         return []
@@ -156,8 +164,5 @@ def _full_day(value: str) -> dt.date | None:
 
 
 def _clip(s: str, limit: int) -> str:
-    s = " ".join(s.split())
-    if len(s) <= limit:
-        return s
-    cut = s[: limit - 1].rsplit(" ", 1)[0]
-    return cut + "…"
+    """The brief's compression: asides and attributions go first, cuts fall between clauses or words."""
+    return compress(s, limit)

@@ -3,7 +3,10 @@
 The stories layer's `what_changed()` supplies each story's merged developments (with their outlets) and its
 deadline-ledger changes; articles are clustered into stories first when some are not yet.
 
-"New" is `stories.status.is_new`: published after the previous digest's day, or on that day and ingested since.
+"New" is `stories.status.is_new`: ingested after the previous digest, whatever the publication date (a lagging
+feed loses nothing), and published after its day when replaying the past (`--as-of` before the articles were
+ingested: ingestion times then say nothing about the replayed day). Developments are told once each, in the
+brief's compressed wording (stories/brief.py `fold`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import datetime as dt
 from newsdigest.digests.compose import DigestInput, UpcomingDeadline
 from newsdigest.models import ChangeKind
 from newsdigest.store.store import Store
+from newsdigest.stories.brief import told_once
 from newsdigest.stories.service import ensure_assigned, what_changed
 from newsdigest.stories.status import StoryChanges
 
@@ -33,6 +37,9 @@ def load_digest_input(
     ensure_assigned(store)  # one cheap query when every article has its story
     first = since.date() if since else _EPOCH.date()
     candidates = store.stories_active_between(first, as_of)
+    if since is not None:  # stories whose news arrived late (published before `since`, ingested after)
+        known = {st.id for st in candidates}
+        candidates += [st for st in store.stories_ingested_since(since, until=as_of) if st.id not in known]
     if stories:
         wanted = {s.casefold() for s in stories}
         candidates = [st for st in candidates
@@ -44,6 +51,7 @@ def load_digest_input(
         ch = what_changed(store, story, since or _EPOCH, as_of, today=as_of, limit=MAX_DEVELOPMENTS)
         if since is None:  # a first digest lists what is open, not every lapse
             ch = dataclasses.replace(ch, deadlines=tuple(c for c in ch.deadlines if c.kind != ChangeKind.PASSED))
+        ch = dataclasses.replace(ch, developments=told_once(ch.developments))
         if ch.developments or ch.deadlines:
             out.append(ch)
         for item in ch.ledger.items:

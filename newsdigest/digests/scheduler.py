@@ -1,4 +1,4 @@
-"""The digest scheduler: APScheduler 3.x AsyncIOScheduler, one CronTrigger per subscription.
+"""The digest scheduler: APScheduler 3.x AsyncIOScheduler, one daily trigger per subscription (at the ledger's slots).
 
 Jobs live in APScheduler's default in-memory job store (never a shared one: every process would run
 every job) and are rebuilt from the database — the source of truth — at start and after every
@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -23,7 +24,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from newsdigest.digests.delivery import Deliverer, DeliveryResult
 from newsdigest.digests.reminders import ReminderDeliverer
-from newsdigest.digests.slots import parse_hhmm, zone
+from newsdigest.digests.slots import next_slot, parse_hhmm, zone
 
 log = logging.getLogger("newsdigest.digests")
 
@@ -33,10 +34,31 @@ CATCH_UP_SECONDS = 60.0
 MISFIRE_GRACE_SECONDS = 30  # a late cron run still fires; anything later is the catch-up's
 
 
-def cron_trigger(time: str, tz: str) -> CronTrigger:
+class SlotTrigger(CronTrigger):  # type: ignore[misc]  # apscheduler 3 ships no type hints
+    """A daily CronTrigger whose fire times are the ledger's slots (slots.py), by construction.
+
+    CronTrigger's own field walk adds naive differences in UTC, so around DST changes its next fire time depends on
+    where the walk started: from the previous day's fire it skips America/Santiago's 2019-09-08 00:00 (a midnight
+    gap; slots.py moves it forward to 01:00) and even America/Tijuana's 2004-04-05 00:00, which exists. No slot rule
+    can match that, so the trigger asks slots.py instead; its fields, timezone and str() stay CronTrigger's."""
+
+    def __init__(self, at: dt.time, tz: ZoneInfo) -> None:
+        super().__init__(hour=at.hour, minute=at.minute, second=0, timezone=tz)
+        self.at = at
+
+    def get_next_fire_time(self, previous_fire_time: dt.datetime | None, now: dt.datetime) -> dt.datetime:
+        # As CronTrigger: the first fire at or after now, or right after the previous one if that is earlier.
+        # In UTC: aware datetimes sharing a tzinfo compare and add as wall times, wrong across a DST change.
+        start = now.astimezone(dt.UTC)
+        if previous_fire_time is not None:
+            after = previous_fire_time.astimezone(dt.UTC) + dt.timedelta(microseconds=1)
+            start = after if start == after - dt.timedelta(microseconds=1) else min(start, after)
+        return next_slot(self.at, self.timezone, start - dt.timedelta(microseconds=1))
+
+
+def cron_trigger(time: str, tz: str) -> SlotTrigger:
     """The daily trigger for HH:MM in an IANA zone (raises ValueError for a bad time or zone)."""
-    at = parse_hhmm(time)
-    return CronTrigger(hour=at.hour, minute=at.minute, second=0, timezone=zone(tz))
+    return SlotTrigger(parse_hhmm(time), zone(tz))
 
 
 class DigestScheduler:

@@ -2,8 +2,9 @@
 
 A slot is the scheduled local date and time of one digest, written with its UTC offset
 ("2020-09-14T08:00+02:00"), so the same wall-clock time on either side of a DST change is two
-distinct, unambiguous keys. Times that do not exist locally (02:30 on a spring-forward night) are
-moved forward by the gap, as APScheduler's CronTrigger does.
+distinct, unambiguous keys. Times that do not exist locally (02:30 on a spring-forward night, 00:00 where
+the clocks jump at midnight) are moved forward by the gap. The scheduler fires at exactly these slots
+(scheduler.SlotTrigger), so the ledger and the trigger cannot disagree.
 """
 
 from __future__ import annotations

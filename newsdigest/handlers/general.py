@@ -16,6 +16,23 @@ def help_cmd(ctx: CommandContext, args: str) -> Reply:
     return Reply((text(texts.t(ctx.lang, "help_intro")), *command_list(ctx.lang, admin=ctx.is_admin)))
 
 
+SNIPPET_CHARS = 180
+
+
+def snippet(body: str, query: str, width: int = SNIPPET_CHARS) -> str:
+    """A window of the cleaned text around the first query word, cut at word boundaries."""
+    low = body.casefold()
+    hits = [i for w in query.casefold().split() if len(w) > 1 and (i := low.find(w)) >= 0]
+    at = min(hits) if hits else 0
+    start = max(0, at - width // 3)
+    if start:
+        start = body.find(" ", start) + 1 or start
+    end = min(len(body), start + width)
+    if end < len(body):
+        end = body.rfind(" ", start, end) if body.rfind(" ", start, end) > start else end
+    return ("…" if start else "") + body[start:end].strip() + ("…" if end < len(body) else "")
+
+
 @command("search", "TEXT", "find articles mentioning TEXT", "Artikel finden, die TEXT erwähnen")
 def search_cmd(ctx: CommandContext, args: str) -> Reply:
     query = args.strip()
@@ -25,9 +42,11 @@ def search_cmd(ctx: CommandContext, args: str) -> Reply:
     if not hits:
         return Reply((text(texts.t(ctx.lang, "no_results", query=query[:80])),))
     rows = []
+    clean = ctx.store.article_clean_texts([h.article_id for h in hits])
     for h in hits:
         title = link(h.title, h.url) if h.url else Span(h.title, bold=True)
-        rows.append(item(title, Span(f" ({h.published[:10]}) — "), Span(h.snippet)))
+        snip = snippet(clean[h.article_id], query) if clean.get(h.article_id) else h.snippet
+        rows.append(item(title, Span(f" ({h.published[:10]}) — "), Span(snip)))
     return Reply((Heading(texts.t(ctx.lang, "results_for", query=query[:80])), BulletList(tuple(rows))))
 
 

@@ -30,13 +30,13 @@ from newsdigest.reply import (
     text,
 )
 from newsdigest.store.stories_repo import StoryRecord
+from newsdigest.stories.brief import Turn, compress
 from newsdigest.stories.ledger import LedgerItem, When
 from newsdigest.stories.lookup import find_story
 from newsdigest.stories.merge import source_names
 from newsdigest.stories.service import StoryView, ensure_assigned, stories_list, view
-from newsdigest.stories.status import Development
 from newsdigest.stories.timeline import Event, build_timeline, render_png
-from newsdigest.texts import countdown, format_date, format_short, month_name
+from newsdigest.texts import countdown, format_date, format_short, format_short_year, month_name
 
 STATUS_ITEMS = 6
 PASSED_ITEMS = 6
@@ -106,8 +106,7 @@ def _first_link(article_ids: list[int], view: StoryView) -> str | None:
 
 
 def _clip(s: str, n: int = POINT_CHARS) -> str:
-    s = " ".join(s.split())
-    return s if len(s) <= n else s[: n - 1].rstrip() + "…"
+    return compress(s, n)
 
 
 def _evidence(mentions: list[Any]) -> list[dict[str, Any]]:
@@ -117,26 +116,31 @@ def _evidence(mentions: list[Any]) -> list[dict[str, Any]]:
 # -- /status --------------------------------------------------------------------------------------------------
 
 
-def _development_row(ctx: CommandContext, d: Development, view: StoryView) -> Inline:
+def _turn_meta(ctx: CommandContext, turn: Turn, view: StoryView, *, short: bool) -> Span:
     lang = ctx.lang
     meta = []
-    if d.published:
-        meta.append(format_date(d.published, lang))
-    meta.append(texts.sources(lang, len(d.sources)))
-    url = _first_link(d.point.article_ids, view)
-    tail = link(" · ".join(meta), url) if url else italic(" · ".join(meta))
-    return item(Span(_clip(d.text)), Span(" — "), tail)
+    if turn.published:
+        meta.append(format_short_year(turn.published, lang) if short else format_date(turn.published, lang))
+    meta.append(texts.sources(lang, len(turn.sources)))
+    url = _first_link(turn.article_ids, view)
+    return link(" · ".join(meta), url) if url else italic(" · ".join(meta))
+
+
+def _turn_row(ctx: CommandContext, turn: Turn, view: StoryView) -> Inline:
+    return item(Span(turn.text), Span(" — "), _turn_meta(ctx, turn, view, short=False))
 
 
 def _deadline_row(ctx: CommandContext, it: LedgerItem, view: StoryView) -> Inline:
     lang, today = ctx.lang, _today(ctx)
-    src = texts.sources(lang, len(_item_sources(it, view)))
+    n = len(_item_sources(it, view))
     if it.superseded_by is not None:
         state = texts.t(lang, "replaced_by", date=_when_text(it.superseded_by, lang))
     else:
         state = countdown(it.due, today, lang)
     kind = texts.t(lang, f"kind_{it.kind}")
-    parts: list[Span] = [bold(_when_text(it.when, lang)), Span(f" · {state} · {src} · {kind}")]
+    # a date known only from the report that replaced it has no source of its own to count
+    meta = [state, texts.sources(lang, n)] if n else [state]
+    parts: list[Span] = [bold(_when_text(it.when, lang)), Span(" · " + " · ".join([*meta, kind]))]
     if it.what:
         parts.append(Span(" — " + _clip(it.what, 160)))
     notes = []
@@ -162,16 +166,24 @@ def status_cmd(ctx: CommandContext, args: str) -> Reply:
     view = _view(ctx, found)
     lang = ctx.lang
     blocks: list[Block] = [Heading(view.name), _meta_line(ctx, view)]
-    devs = view.developments[:STATUS_ITEMS]
-    if devs:
-        blocks.append(Paragraph((bold(texts.t(lang, "latest")),)))
-        blocks.append(BulletList(tuple(_development_row(ctx, d, view) for d in devs), numbered=True))
-    else:
+    lead, earlier = view.brief
+    if lead is not None:
+        blocks.append(Paragraph((bold(texts.t(lang, "now")), Span(lead.text + " ("),
+                                 _turn_meta(ctx, lead, view, short=True), Span(")"))))
+    if earlier:
+        blocks.append(Paragraph((bold(texts.t(lang, "earlier")),)))
+        blocks.append(BulletList(tuple(_turn_row(ctx, t, view) for t in earlier), numbered=True))
+    if lead is None:
         blocks.append(text(texts.t(lang, "no_developments")))
-    upcoming = view.ledger.upcoming
+    turns = [t for t in (lead, *earlier) if t is not None]
     listed: list[dict[str, Any]] = [
-        {"key": d.key, "label": _clip(d.text, 120), "evidence": _evidence(d.point.mentions)} for d in devs
+        {"key": t.lead.key, "label": t.text, "evidence": _evidence([m for d in t.tellings for m in d.point.mentions]),
+         "published": t.published.isoformat() if t.published else None,
+         "last_published": t.last_published.isoformat() if t.last_published else None, "sources": len(t.sources),
+         "article_ids": t.article_ids}
+        for t in turns
     ]
+    upcoming = view.ledger.upcoming
     if upcoming:
         nxt = upcoming[0]
         blocks.append(Paragraph((bold(texts.t(lang, "next_deadline")), *_deadline_row(ctx, nxt, view))))
@@ -179,17 +191,49 @@ def status_cmd(ctx: CommandContext, args: str) -> Reply:
         last = view.ledger.passed[0]
         blocks.append(text(texts.t(lang, "deadlines_all_passed_status", date=_when_text(last.when, lang),
                                    ago=countdown(last.due, _today(ctx), lang))))
-    ctx.store.remember_list(ctx.chat.key, "status", found.id, listed)
-    return Reply(tuple(blocks))
+    ctx.store.remember_list(ctx.chat.key, "status", found.id, listed[1:] if lead is not None else listed)
+    data = {"command": "status", "story": _story_data(view), "now": listed[0] if listed else None,
+            "items": listed[1:], "next": _ledger_data(upcoming[0], view, ctx) if upcoming else None}
+    return Reply(tuple(blocks), data=data)
 
 
 # -- /deadline ------------------------------------------------------------------------------------------------
 
 
 def deadline_items(view: StoryView) -> list[LedgerItem]:
-    """Upcoming (soonest first), then replaced ones, then passed (latest first) — the numbered order."""
+    """Upcoming, then passed (the latest PASSED_ITEMS), then replaced ones, each in date order — the numbered order."""
     led = view.ledger
-    return [*led.upcoming, *led.superseded, *led.passed[:PASSED_ITEMS]]
+
+    def by_date(items: list[LedgerItem]) -> list[LedgerItem]:
+        return sorted(items, key=lambda i: (i.due, i.when.lo, i.key))
+
+    return [*by_date(led.upcoming), *by_date(led.passed[:PASSED_ITEMS]), *by_date(led.superseded)]
+
+
+def _story_data(view: StoryView) -> dict[str, Any]:
+    return {"slug": view.story.slug, "name": view.name, "id": view.story.id, "articles": view.article_count}
+
+
+def _when_value(when: When) -> str:
+    if when.precision == "day":
+        return when.lo.isoformat()
+    if when.precision in ("month", "part"):
+        return when.lo.isoformat()[:7]
+    if when.precision == "year":
+        return str(when.lo.year)
+    return f"{when.lo.isoformat()}/{when.hi.isoformat()}"
+
+
+def _ledger_data(it: LedgerItem, view: StoryView, ctx: CommandContext) -> dict[str, Any]:
+    status = it.status(_today(ctx))
+    return {
+        "key": it.key, "kind": getattr(it, "kind", "deadline"), "value": _when_value(it.when),
+        "date": _when_text(it.when, "en"), "what": it.what,
+        "status": "replaced" if status == "superseded" else status,
+        "replaces": [_when_value(w) for w in it.replaces],
+        "replaced_by": _when_value(it.superseded_by) if it.superseded_by is not None else None,
+        "sources": len(_item_sources(it, view)), "article_ids": it.article_ids,
+    }
 
 
 @command("deadline", "[story]", "a story's deadlines: upcoming, passed, replaced",
@@ -206,7 +250,7 @@ def deadline_cmd(ctx: CommandContext, args: str) -> Reply:
         when = texts.t(lang, "when_as_of", date=format_date(ctx.clock.as_of, lang)) if ctx.clock.as_of else ""
         blocks.append(text(texts.t(lang, "no_deadlines", when=when)))
         ctx.store.remember_list(ctx.chat.key, "deadline", found.id, [])
-        return Reply(tuple(blocks))
+        return Reply(tuple(blocks), data={"command": "deadline", "story": _story_data(view), "items": []})
     led = view.ledger
     if not led.upcoming:
         live = len(led.passed)
@@ -218,7 +262,8 @@ def deadline_cmd(ctx: CommandContext, args: str) -> Reply:
         for it in items
     ]
     ctx.store.remember_list(ctx.chat.key, "deadline", found.id, listed)
-    return Reply(tuple(blocks))
+    data = {"command": "deadline", "story": _story_data(view), "items": [_ledger_data(it, view, ctx) for it in items]}
+    return Reply(tuple(blocks), data=data)
 
 
 # -- /stories -------------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from typing import Any
 from newsdigest.clock import day_or_none
 from newsdigest.errors import StoreBusyError
 from newsdigest.models import KeyPoint
-from newsdigest.store.base import StoreBase, day_after, loads
+from newsdigest.store.base import StoreBase, day_after, iso, loads
 
 
 @dataclass(frozen=True)
@@ -174,6 +174,13 @@ class StoriesRepo(StoreBase):
                 )
         return ids
 
+    def absorb_stories(self, into: dict[int, int]) -> None:
+        """Move every article of story `lost` to story `into[lost]` and drop `lost` (stories that proved one)."""
+        with self.write() as conn:
+            for lost, winner in sorted(into.items()):
+                conn.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (winner, lost))
+                conn.execute("DELETE FROM stories WHERE id = ?", (lost,))
+
     # -- reading stories --------------------------------------------------------------------------------
 
     def story(self, story_id: int) -> StoryRecord | None:
@@ -264,6 +271,26 @@ class StoriesRepo(StoreBase):
             (story_id, day_after(until) if until else "9999", limit),
         ).fetchall()
         return [_story_article(r) for r in rows]
+
+    def story_articles_ingested_since(
+        self, story_id: int, since: dt.datetime, *, until: dt.date | None = None, limit: int = 40
+    ) -> list[StoryArticle]:
+        """The story's articles ingested at or after `since` (naive = UTC), whatever their publication date."""
+        rows = self.conn.execute(
+            f"SELECT {_ARTICLE_COLS} FROM articles a WHERE a.story_id = ? AND a.published < ? AND a.ingested_at >= ?"
+            " ORDER BY a.published DESC, a.id DESC LIMIT ?",
+            (story_id, day_after(until) if until else "9999", _utc_stamp(since), limit),
+        ).fetchall()
+        return [_story_article(r) for r in rows]
+
+    def stories_ingested_since(self, since: dt.datetime, *, until: dt.date | None = None) -> list[StoryRecord]:
+        """Stories with an article ingested at or after `since` (naive = UTC) and published by `until`."""
+        rows = self.conn.execute(
+            f"SELECT {_STORY_COLS} FROM stories WHERE id IN (SELECT DISTINCT story_id FROM articles"
+            " WHERE ingested_at >= ? AND published < ? AND story_id IS NOT NULL) ORDER BY id",
+            (_utc_stamp(since), day_after(until) if until else "9999"),
+        ).fetchall()
+        return [_story(r) for r in rows]
 
     def story_article_count(self, story_id: int, *, until: dt.date | None = None) -> int:
         row = self.conn.execute(
@@ -394,6 +421,26 @@ class StoriesRepo(StoreBase):
         ).fetchall()
         return [DatedTimex(*r) for r in rows]
 
+    def article_clean_texts(self, article_ids: list[int]) -> dict[int, str]:
+        """Article texts with what extraction marked as page furniture (boilerplate, comments) cut out."""
+        if not article_ids:
+            return {}
+        rows = self.conn.execute(
+            f"SELECT id, text, json_extract(extraction, '$.removed') FROM articles"
+            f" WHERE id IN ({','.join('?' * len(article_ids))})", article_ids
+        ).fetchall()
+        out: dict[int, str] = {}
+        for aid, body, removed in rows:  # only the removed spans are read out of the extraction JSON
+            spans = sorted((int(r["start"]), int(r["end"])) for r in loads(removed, []) or [])
+            parts, at = [], 0
+            for start, end in spans:
+                if start >= at:
+                    parts.append(body[at:start])
+                at = max(at, end)
+            parts.append(body[at:])
+            out[aid] = " ".join("".join(parts).split())
+        return out
+
     def article_texts(self, article_ids: list[int]) -> dict[int, str]:
         if not article_ids:
             return {}
@@ -465,3 +512,8 @@ def _story_article(r: sqlite3.Row) -> StoryArticle:
         id=r["id"], title=r["title"], published=day_or_none(r["published"]), url=r["url"], source=r["source"],
         sources=sources or ((r["source"],) if r["source"] else ()), lang=r["lang"], ingested_at=r["ingested_at"],
     )
+
+
+def _utc_stamp(moment: dt.datetime) -> str:
+    """`moment` as ingestion stamps are stored (UTC ISO, seconds); a naive time is taken as UTC."""
+    return iso(moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC))

@@ -9,6 +9,8 @@ a time window around its publication; otherwise it starts a new story. Articles 
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,11 +18,18 @@ from typing import Any
 from newsdigest.stories.terms import TermProfile
 
 WINDOW_DAYS = 45  # a story is joinable while its articles lie within this many days of the new one
+HALF_LIFE_DAYS = 14.0  # of a quiet story's pull on new articles
 MIN_SHARED = 2
 MIN_SCORE = 6.0
 MIN_SHARE = 0.22  # of the article's own salient weight
+REHOME_SHARE = 0.15  # a lone article's names of its own weigh less once its story has taken shape
+MIN_TOPIC = 3  # of the shared weight, from topic words rather than names
 PROFILE_TERMS = 60  # terms a story remembers
 PROFILE_ACTORS = 30
+MERGE_SIM = 0.4  # cosine of two stories' profiles above which they are one story
+MERGE_TOPIC_SIM = 0.2  # the same cosine over topic words alone (names aside)
+MERGE_TERMS = 20  # top terms compared when looking for stories to merge
+MERGE_GAP_DAYS = 21  # stories further apart in time than this stay apart
 
 
 @dataclass
@@ -33,11 +42,13 @@ class StoryProfile:
     weight: dict[str, float] = field(default_factory=dict)  # summed article weight per term
     actors: dict[str, float] = field(default_factory=dict)
     surface: dict[str, str] = field(default_factory=dict)
+    names: set[str] = field(default_factory=set)  # terms that are parts of names
     first: dt.date | None = None
     last: dt.date | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"n": self.n, "df": self.df, "weight": self.weight, "actors": self.actors, "surface": self.surface}
+        return {"n": self.n, "df": self.df, "weight": self.weight, "actors": self.actors, "surface": self.surface,
+                "names": sorted(self.names)}
 
     @classmethod
     def from_json(
@@ -45,7 +56,8 @@ class StoryProfile:
     ) -> StoryProfile:
         return cls(
             key=key, n=int(data.get("n", 0)), df=dict(data.get("df", {})), weight=dict(data.get("weight", {})),
-            actors=dict(data.get("actors", {})), surface=dict(data.get("surface", {})), first=first, last=last,
+            actors=dict(data.get("actors", {})), surface=dict(data.get("surface", {})),
+            names=set(data.get("names", [])), first=first, last=last,
         )
 
     def coverage(self, term: str) -> float:
@@ -56,7 +68,8 @@ class StoryProfile:
         for term, w in prof.weights.items():
             self.df[term] = self.df.get(term, 0) + 1
             self.weight[term] = round(self.weight.get(term, 0.0) + w, 3)
-            self.surface.setdefault(term, prof.surface.get(term, term))
+            _spell(self.surface, term, prof.surface.get(term, term))
+        self.names |= prof.names
         for rank, actor in enumerate(prof.actors[:10]):
             self.actors[actor] = round(self.actors.get(actor, 0.0) + 1.0 / (1 + 0.25 * rank), 3)
         self.first = published if self.first is None else min(self.first, published)
@@ -69,12 +82,19 @@ class StoryProfile:
             self.df = {t: self.df[t] for t in keep}
             self.weight = {t: self.weight[t] for t in keep if t in self.weight}
             self.surface = {t: self.surface[t] for t in keep if t in self.surface}
+            self.names &= set(keep)
         if len(self.actors) > PROFILE_ACTORS:
             keep = sorted(self.actors, key=lambda a: (-self.actors[a], a))[:PROFILE_ACTORS]
             self.actors = {a: self.actors[a] for a in keep}
 
     def top_terms(self, n: int) -> list[str]:
         return sorted(self.df, key=lambda t: (-self.weight.get(t, 0.0), t))[:n]
+
+
+def _spell(surface: dict[str, str], term: str, spelling: str) -> None:
+    """Keep the first spelling seen, unless a later one is the term's own (furlough over furloughed)."""
+    if term not in surface or (surface[term].lower() != term and spelling.lower() == term):
+        surface[term] = spelling
 
 
 @dataclass(frozen=True)
@@ -84,20 +104,31 @@ class ArticleTerms:
     profile: TermProfile
 
 
-def match_score(prof: TermProfile, story: StoryProfile) -> tuple[float, int]:
-    """(salient weight shared with the story, number of shared terms)."""
+def match_score(prof: TermProfile, story: StoryProfile) -> tuple[float, int, float]:
+    """(salient weight shared with the story, number of shared terms, the part of that weight not from names)."""
     shared = [t for t in prof.weights if t in story.df]
-    score = sum(prof.weights[t] * min(1.0, 2.0 * story.coverage(t)) for t in shared)
-    return score, len(shared)
+    parts = {t: prof.weights[t] * min(1.0, 2.0 * story.coverage(t)) for t in shared}
+    topic = sum(w for t, w in parts.items() if t not in prof.names and t not in story.names)
+    return sum(parts.values()), len(shared), topic
 
 
-def joins(prof: TermProfile, story: StoryProfile) -> float | None:
-    """The match score when the article belongs to the story, else None."""
-    score, shared = match_score(prof, story)
+def joins(prof: TermProfile, story: StoryProfile, *, min_share: float = MIN_SHARE) -> float | None:
+    """The match score when the article belongs to the story, else None.
+
+    Shared names alone do not make one story (a finance minister is in many): some of the shared
+    weight must come from what the story is about."""
+    score, shared, topic = match_score(prof, story)
     own = sum(prof.weights.values()) or 1.0
-    if shared >= MIN_SHARED and score >= MIN_SCORE and score / own >= MIN_SHARE:
+    if shared >= MIN_SHARED and score >= MIN_SCORE and score / own >= min_share and topic >= MIN_TOPIC:
         return score
     return None
+
+
+def decay(story: StoryProfile, day: dt.date) -> float:
+    """A story fades the longer it has been quiet: an article prefers the story that is running now."""
+    if story.last is None or day <= story.last:
+        return 1.0
+    return float(0.5 ** ((day - story.last).days / HALF_LIFE_DAYS))
 
 
 def _in_window(story: StoryProfile, day: dt.date) -> bool:
@@ -113,6 +144,7 @@ class Clustering:
 
     assignments: dict[int, int] = field(default_factory=dict)  # article id -> story key
     changed: dict[int, StoryProfile] = field(default_factory=dict)
+    merged: dict[int, int] = field(default_factory=dict)  # story key absorbed -> the story key it went into
 
 
 def assign(articles: Iterable[ArticleTerms], stories: Iterable[StoryProfile]) -> Clustering:
@@ -132,6 +164,8 @@ def assign(articles: Iterable[ArticleTerms], stories: Iterable[StoryProfile]) ->
             if not _in_window(story, art.published):
                 continue
             score = joins(art.profile, story)
+            if score is not None:
+                score *= decay(story, art.published)
             if score is not None and (best is None or score > best[0]):
                 best = (score, key)
         if best is None:
@@ -145,4 +179,128 @@ def assign(articles: Iterable[ArticleTerms], stories: Iterable[StoryProfile]) ->
             index.setdefault(term, set()).add(story.key)
         result.assignments[art.article_id] = story.key
         result.changed[story.key] = story
+    consolidate(result, pool)
+    rehome(result, pool)
     return result
+
+
+def rehome(result: Clustering, pool: dict[int, StoryProfile]) -> None:
+    """Second look at articles that started a story of their own in this run: one that came before its
+    story had taken shape joins it now, when it would join it as an article (`joins`)."""
+    singles = [k for k, s in result.changed.items() if k < 0 and s.n == 1]
+    index: dict[str, set[int]] = {}
+    for key, s in result.changed.items():
+        if s.n > 1:
+            for term in s.df:
+                index.setdefault(term, set()).add(key)
+    members: dict[int, list[int]] = {}
+    for aid, key in result.assignments.items():
+        members.setdefault(key, []).append(aid)
+    for key in sorted(singles, reverse=True):
+        single = pool[key]
+        prof = _as_terms(single)
+        best: tuple[float, int] | None = None
+        for other in sorted({k for t in prof.weights for k in index.get(t, ())}):
+            if other == key or not _overlapping(single, pool[other]):
+                continue
+            score = joins(prof, pool[other], min_share=REHOME_SHARE)
+            if score is not None and (best is None or score > best[0]):
+                best = (score, other)
+        if best is None:
+            continue
+        absorb(pool[best[1]], single)
+        result.merged[key] = best[1]
+        result.changed.pop(key, None)
+        for aid in members.get(key, []):
+            result.assignments[aid] = best[1]
+
+
+def _as_terms(story: StoryProfile) -> TermProfile:
+    """A one-article story's profile as that article's terms."""
+    return TermProfile(weights=dict(story.weight), surface=dict(story.surface),
+                       actors=tuple(_by_weight(story.actors)), names=frozenset(story.names))
+
+
+def _by_weight(d: dict[str, float]) -> list[str]:
+    return sorted(d, key=lambda k: (-d[k], k))
+
+
+def absorb(into: StoryProfile, other: StoryProfile) -> None:
+    """Fold `other`'s articles into `into` (the profile of one story that turned out to be two)."""
+    into.n += other.n
+    for term, c in other.df.items():
+        into.df[term] = into.df.get(term, 0) + c
+        into.weight[term] = round(into.weight.get(term, 0.0) + other.weight.get(term, 0.0), 3)
+        _spell(into.surface, term, other.surface.get(term, term))
+    for actor, w in other.actors.items():
+        into.actors[actor] = round(into.actors.get(actor, 0.0) + w, 3)
+    into.names |= other.names
+    days = [d for d in (into.first, into.last, other.first, other.last) if d is not None]
+    into.first, into.last = (min(days), max(days)) if days else (None, None)
+    into._trim()
+
+
+def _overlapping(a: StoryProfile, b: StoryProfile) -> bool:
+    if a.first is None or a.last is None or b.first is None or b.last is None:
+        return True
+    gap = max((b.first - a.last).days, (a.first - b.last).days)
+    return gap <= MERGE_GAP_DAYS
+
+
+def _same_topic(a: StoryProfile, b: StoryProfile) -> bool:
+    return similarity(a, b, topic_only=True) >= MERGE_TOPIC_SIM
+
+
+def consolidate(result: Clustering, pool: dict[int, StoryProfile]) -> None:
+    """Merge stories that turned out to be one: a changed story and any story in the pool whose term
+    profiles are alike (cosine >= MERGE_SIM) and close in time. Best pairs first; stored stories absorb new
+    ones (their ids and slugs stay), otherwise the larger absorbs the smaller."""
+    index: dict[str, set[int]] = {}
+    for key, s in pool.items():
+        for term in s.top_terms(MERGE_TERMS):
+            index.setdefault(term, set()).add(key)
+    pairs: list[tuple[float, int, int]] = []
+    for a in sorted(result.changed):
+        near = Counter(k for t in pool[a].top_terms(MERGE_TERMS) for k in index.get(t, ()) if k != a)
+        for b, shared in near.items():
+            if shared >= MIN_SHARED and (b not in result.changed or a < b):
+                sim = similarity(pool[a], pool[b])
+                if sim >= MERGE_SIM and _overlapping(pool[a], pool[b]) and _same_topic(pool[a], pool[b]):
+                    pairs.append((sim, a, b))
+    alive = set(pool)
+    for _, a, b in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
+        a, b = _root(result.merged, a), _root(result.merged, b)
+        if a == b or a not in alive or b not in alive:
+            continue
+        if similarity(pool[a], pool[b]) < MERGE_SIM or not _same_topic(pool[a], pool[b]):  # grown apart since
+            continue
+        win, lose = sorted((a, b), key=lambda k: (k < 0, -pool[k].n, abs(k)))
+        absorb(pool[win], pool[lose])
+        alive.discard(lose)
+        result.merged[lose] = win
+        result.changed[win] = pool[win]
+        result.changed.pop(lose, None)
+    for aid, key in result.assignments.items():
+        result.assignments[aid] = _root(result.merged, key)
+    result.merged = {k: _root(result.merged, k) for k in result.merged}
+
+
+def _root(merged: dict[int, int], key: int) -> int:
+    while key in merged:
+        key = merged[key]
+    return key
+
+
+def _vector(story: StoryProfile, topic_only: bool = False) -> dict[str, float]:
+    n = story.n or 1
+    return {t: story.weight.get(t, 0.0) / n * min(1.0, 2.0 * story.df[t] / n)
+            for t in story.df if not (topic_only and t in story.names)}
+
+
+def similarity(a: StoryProfile, b: StoryProfile, *, topic_only: bool = False) -> float:
+    """Cosine of two stories' term vectors (average weight x coverage per term); optionally without names."""
+    va, vb = _vector(a, topic_only), _vector(b, topic_only)
+    dot = sum(w * vb[t] for t, w in va.items() if t in vb)
+    na = math.sqrt(sum(w * w for w in va.values()))
+    nb = math.sqrt(sum(w * w for w in vb.values()))
+    return dot / (na * nb) if na and nb else 0.0

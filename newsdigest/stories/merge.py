@@ -1,7 +1,8 @@
 """Merging the same fact reported by several articles into one item with its sources. Pure.
 
 Key points merge when their content words overlap strongly (crude prefix stemming makes "Angebot"
-and "Angebots" one word, and works the same for English). Each merged item keeps every mention,
+and "Angebots" one word, and works the same for English) and they state no different facts: "will
+vote on December 12" and "vote postponed to January 22" stay two developments. Each merged item keeps every mention,
 so `/why N` can show the sentences and articles behind it.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -71,6 +73,56 @@ class MergedPoint:
         return max(days) if days else None
 
 
+_FACT = re.compile(r"\d+(?:[.,]\d+)?")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_MONTHS = frozenset(
+    "januar februar märz april mai juni juli august september oktober november dezember january february march "
+    "may june july october december jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+
+
+@functools.lru_cache(maxsize=16384)
+def facts(text: str) -> frozenset[str]:
+    """Numbers and month names a sentence states: two tellings with different ones are different turns."""
+    low = text.lower()
+    return frozenset(_FACT.findall(low)) | frozenset(w for w in re.findall(r"\w+", low) if w in _MONTHS)
+
+
+# What makes a later report a new turn of a story, not a retelling (word beginnings, German and English).
+TURN_MARKERS: dict[str, tuple[str, ...]] = {
+    "moved": ("verlänger", "verschob", "verschieb", "vertag", "extend", "extension", "postpon", "delay", "pushed back"),
+    "ended": ("beendet", "aufgehoben", "abgesagt", "gekippt", "eingestellt", "called off", "scrapped", "lifted",
+              "cancel", "ended"),
+    "agreed": ("einig", "zugestimmt", "beschlossen", "agreed", "approved", "deal reached"),
+    "refused": ("abgelehnt", "lehnt", "rejected", "refused", "turned down"),
+    "started": ("begonnen", "beginnt", "in kraft", "began", "begins", "came into force"),
+}
+
+
+@functools.lru_cache(maxsize=16384)
+def turn_markers(text: str) -> frozenset[str]:
+    low = text.casefold()
+    return frozenset(kind for kind, stems_ in TURN_MARKERS.items()
+                     if any(re.search(r"\b" + re.escape(st), low) for st in stems_))
+
+
+APART_DAYS = 2  # tellings further apart than this are one turn only when they say nearly the same
+
+
+def days_apart(a: dt.date | None, b: dt.date | None) -> int:
+    return abs((a - b).days) if a is not None and b is not None else 0
+
+
+def conflicting(a: str, b: str) -> bool:
+    """Two statements with different facts (other dates or numbers) are different developments.
+
+    A year one of them adds ("12 December" / "12 December 2020") is detail, not a different fact."""
+    fa, fb = facts(a), facts(b)
+    if not (fa and fb):
+        return False
+    return any(not _YEAR.fullmatch(f) for f in fa ^ fb)
+
+
 @functools.lru_cache(maxsize=16384)
 def stems(text: str) -> frozenset[str]:
     """Content-word stems (first STEM letters); cached since the same sentences are compared on every command."""
@@ -97,11 +149,49 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
+def stem_weights(texts: Iterable[str]) -> dict[str, float]:
+    """How telling each stem is within one story: a stem most of its sentences use (its main names) weighs
+    little, so sharing it does not make two statements one (idf over the story's sentences, in (0, 1])."""
+    df: dict[str, int] = {}
+    n = 0
+    for t in texts:
+        n += 1
+        for st in stems(t):
+            df[st] = df.get(st, 0) + 1
+    if n < 4:  # too few sentences to tell what is common
+        return {}
+    norm = math.log(1 + n)
+    by_count = {c: math.log(1 + n / c) / norm for c in set(df.values())}
+    return {st: by_count[c] for st, c in df.items()}
+
+
+def weighted_overlap(a: frozenset[str], b: frozenset[str], weight: dict[str, float]) -> float:
+    """Shared weight / the lighter side's weight (plain `overlap` when no weights are known)."""
+    if not weight:
+        return overlap(a, b)
+    return _weighted_overlap(a, b, weight, _mass(a, weight), _mass(b, weight))
+
+
+def _mass(s: frozenset[str], weight: dict[str, float]) -> float:
+    return sum(weight.get(x, 1.0) for x in s)
+
+
+def _weighted_overlap(a: frozenset[str], b: frozenset[str], weight: dict[str, float], wa: float, wb: float) -> float:
+    shared = sum(weight.get(x, 1.0) for x in a & b)
+    return shared / min(wa, wb) if wa and wb else 0.0
+
+
 def merge_points(points: Iterable[PointIn]) -> list[MergedPoint]:
-    """Group near-identical key points (best-scored first); the representative text is the best-scored one."""
+    """Group near-identical key points (best-scored first); the representative text is the best-scored one.
+
+    Two points are one when they share enough stems (`similar`), enough of their telling weight (stems
+    the whole story uses count little) and state no different facts."""
+    points = sorted(points, key=lambda p: (-p.score, p.id))
+    weight = stem_weights(p.text for p in points)
+    masses: dict[str, float] = {}
     groups: list[MergedPoint] = []
     by_stem: dict[str, list[int]] = {}  # stem -> groups having it: similar groups share a stem, so only those are tried
-    for p in sorted(points, key=lambda p: (-p.score, p.id)):
+    for p in points:
         s = stems(p.text)
         mention = Mention(p.article_id, p.published, p.text, p.start, p.end, p.id)
         shared: dict[int, int] = {}  # group -> stems it shares with this point (by_stem mirrors each group's stems)
@@ -109,7 +199,8 @@ def merge_points(points: Iterable[PointIn]) -> list[MergedPoint]:
             for i in by_stem.get(st, ()):
                 shared[i] = shared.get(i, 0) + 1
         # in creation order, as a full scan would: the first similar group takes the point
-        gi = next((i for i in sorted(shared) if _similar_counts(shared[i], len(s), len(groups[i].stems))), None)
+        gi = next((i for i in sorted(shared) if _similar_counts(shared[i], len(s), len(groups[i].stems))
+                   and tells_the_same(p, groups[i], weight, masses)), None)
         if gi is None:
             groups.append(MergedPoint(f"k{p.id}", p.text, p.kind, p.score, [mention], s))
             for st in s:
@@ -126,6 +217,29 @@ def merge_points(points: Iterable[PointIn]) -> list[MergedPoint]:
                 home.key = f"k{p.id}"
         # the same article repeating itself (title + lead) adds nothing
     return groups
+
+
+def tells_the_same(p: PointIn, group: MergedPoint, weight: dict[str, float],
+                   masses: dict[str, float] | None = None) -> bool:
+    """Beyond sharing stems: enough of the group's first telling's weight, no different facts, and not,
+    days later, a report that something was extended, called off or agreed (news, not a retelling).
+    `masses` memoises each text's stem weight within one merge."""
+    a, b = stems(p.text), stems(group.text)
+    if weight:
+        masses = {} if masses is None else masses
+        wa = masses.get(p.text)
+        if wa is None:
+            wa = masses[p.text] = _mass(a, weight)
+        wb = masses.get(group.text)
+        if wb is None:
+            wb = masses[group.text] = _mass(b, weight)
+        similar_enough = _weighted_overlap(a, b, weight, wa, wb) >= MIN_OVERLAP
+    else:
+        similar_enough = overlap(a, b) >= MIN_OVERLAP
+    if not similar_enough or conflicting(p.text, group.text):
+        return False
+    return not (days_apart(p.published, group.first_published) > APART_DAYS
+                and turn_markers(p.text) != turn_markers(group.text))
 
 
 def source_names(article_ids: Sequence[int], sources: dict[int, tuple[str, ...]]) -> list[str]:

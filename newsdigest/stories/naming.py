@@ -1,4 +1,10 @@
-"""Readable story names ("TikTok · ByteDance · Oracle"), slugs and aliases from a story profile."""
+"""Readable story names ("ByteDance: TikTok-Verkauf", "Rishi Sunak: furlough scheme"), slugs and aliases.
+
+A name says what the story is about — its most salient topic phrase (a compound, a two-word phrase or
+a topic word, names aside) — and who it is mainly about (its main actor). A stored name is kept while
+both its parts still rank high, so a story does not change its name with every article; old slugs stay
+aliases, so links and subscriptions keep resolving.
+"""
 
 from __future__ import annotations
 
@@ -9,24 +15,74 @@ from collections.abc import Iterable
 from newsdigest.stories.cluster import StoryProfile
 from newsdigest.stories.terms import norm, words
 
-NAME_PARTS = 3
+NAME_PARTS = 3  # fallback: parts when a story has no topic word
 SLUG_PARTS = 3
 MAX_ALIASES = 24
+KEEP_TOPIC_RANK = 6  # a stored name's topic stays while among this many top topic terms
+KEEP_ACTOR_RANK = 3
+PHRASE_POOL = 24
+PHRASE_LOOK = 3  # a phrase among this many top topic terms names the story
+
+
+def _keys(text: str) -> set[str]:
+    return {norm(w) for w in words(text)} or {text.lower()}
+
+
+def _actors(profile: StoryProfile) -> list[str]:
+    return sorted(profile.actors, key=lambda a: (-profile.actors[a], a))
+
+
+def topics(profile: StoryProfile, n: int = KEEP_TOPIC_RANK) -> list[str]:
+    """The story's top topic terms (surface spelling), names aside; a phrase beats the single words in it."""
+    names = set(profile.names) | {k for a in profile.actors if " " in a or a.isupper() for k in _keys(a)}
+    out: list[str] = []
+    pool = profile.top_terms(PHRASE_POOL)
+    # what most of its articles speak of, weighted by how salient it is there
+    pool.sort(key=lambda t: (-profile.df.get(t, 0) * (profile.weight.get(t, 0.0) / max(1, profile.df.get(t, 1))) ** 0.5, t))
+    for term in pool:
+        parts = set(term.replace("-", " ").split())
+        surface = profile.surface.get(term, term)
+        capital = surface[:1].isupper()
+        if capital and (term in names or parts <= names or any(p.startswith(n) for p in parts for n in names if len(n) > 3)):
+            continue
+        if not _nounish(surface):
+            continue
+        out.append(surface)
+    # prefer a phrase whose parts are themselves top terms: it says more than either word
+    # what it is about before who is in it: a term that is itself an actor ("Verdi", "TikTok") comes last
+    actors = {a.casefold() for a in profile.actors}
+    out = [t for t in out if t.casefold() not in actors] + [t for t in out if t.casefold() in actors]
+    phrases = [t for t in out[:PHRASE_LOOK] if " " in t or "-" in t]
+    return (phrases[:1] + [t for t in out if t not in phrases[:1]])[:n]
+
+
+
+
+def _nounish(surface: str) -> bool:
+    """A topic is a thing, not an act: German nouns are capitalised; English -ing/-ed forms are verbs."""
+    last = surface.replace("-", " ").split()[-1]
+    if last[:1].islower() and last.endswith(("ing", "ed")):
+        return False
+    return not (last[:1].islower() and unicodedata.normalize("NFC", last).isalpha() and _german_looking(last))
+
+
+def _german_looking(word: str) -> bool:
+    return any(c in word for c in "äöüß") or word.endswith(("en", "ern", "eln"))
 
 
 def _name_parts(profile: StoryProfile) -> list[str]:
-    """Top actors first (by weight), then salient terms, no part repeating another."""
+    """Fallback parts: top actors first (by weight), then salient terms, no part repeating another."""
     parts: list[str] = []
     seen: set[str] = set()
 
     def take(candidate: str) -> None:
-        keys = {norm(w) for w in words(candidate)} or {candidate.lower()}
+        keys = _keys(candidate)
         if keys & seen or not candidate.strip():
             return
         parts.append(candidate.strip())
         seen.update(keys)
 
-    for actor in sorted(profile.actors, key=lambda a: (-profile.actors[a], a)):
+    for actor in _actors(profile):
         if len(parts) >= NAME_PARTS:
             break
         take(actor)
@@ -37,8 +93,33 @@ def _name_parts(profile: StoryProfile) -> list[str]:
     return parts
 
 
-def story_name(profile: StoryProfile) -> str:
-    return " · ".join(_name_parts(profile)) or "Story"
+def name_parts(profile: StoryProfile) -> tuple[str, str] | None:
+    """(main actor, topic phrase), or None when the story has no topic apart from names."""
+    tops = topics(profile, 1)
+    if not tops:
+        return None
+    topic = tops[0]
+    tkeys = _keys(topic)
+    actor = next((a for a in _actors(profile) if not _keys(a) & tkeys), "")
+    return actor, topic
+
+
+def story_name(profile: StoryProfile, old: str | None = None) -> str:
+    """'Actor: topic'; the stored `old` name while its actor and topic still rank high."""
+    if old and _still_fits(profile, old):
+        return old
+    parts = name_parts(profile)
+    if parts is None:
+        return " · ".join(_name_parts(profile)) or "Story"
+    actor, topic = parts
+    return f"{actor}: {topic}" if actor else topic
+
+
+def _still_fits(profile: StoryProfile, old: str) -> bool:
+    if ": " not in old:
+        return False
+    actor, topic = old.split(": ", 1)
+    return topic in topics(profile) and (not actor or actor in _actors(profile)[:KEEP_ACTOR_RANK])
 
 
 def slugify(text: str) -> str:
@@ -46,10 +127,15 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
-def story_slug(profile: StoryProfile, taken: Iterable[str] = ()) -> str:
-    """'tiktok-bytedance-oracle'; made unique against `taken` with a number."""
-    parts = [slugify(p.split()[-1] if len(p.split()) > 1 else p) for p in _name_parts(profile)[:SLUG_PARTS]]
-    base = "-".join(p for p in parts if p) or "story"
+def story_slug(profile: StoryProfile, taken: Iterable[str] = (), name: str | None = None) -> str:
+    """The slug of the story's name ('tiktok-ubernahme'); made unique against `taken` with a number."""
+    name = name or story_name(profile)
+    if ": " in name or " · " not in name:
+        base = slugify(name)
+    else:
+        parts = [slugify(p.split()[-1] if len(p.split()) > 1 else p) for p in name.split(" · ")[:SLUG_PARTS]]
+        base = "-".join(p for p in parts if p)
+    base = base or "story"
     taken_set = set(taken)
     slug, n = base, 2
     while slug in taken_set:
@@ -58,10 +144,11 @@ def story_slug(profile: StoryProfile, taken: Iterable[str] = ()) -> str:
 
 
 def story_aliases(profile: StoryProfile, old: Iterable[str] = ()) -> list[str]:
-    """Names users may call the story by: actors, salient terms, and every slug it had before."""
+    """Names users may call the story by: topic words, actors, salient terms, and every slug it had before."""
     out: list[str] = []
     for alias in [
-        *sorted(profile.actors, key=lambda a: (-profile.actors[a], a))[:10],
+        *topics(profile),
+        *_actors(profile)[:10],
         *(profile.surface.get(t, t) for t in profile.top_terms(10)),
         *old,
     ]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from newsdigest.store.stories_repo import StoryWrite
+from newsdigest.stories.brief import Turn, brief
 from newsdigest.stories.cluster import WINDOW_DAYS, ArticleTerms, StoryProfile, assign
 from newsdigest.stories.ledger import DeadlineIn, Ledger, build_ledger, parse_when
 from newsdigest.stories.merge import PointIn
@@ -34,6 +35,8 @@ BATCH = 2000
 RECENT_ARTICLES = 12  # articles whose key points feed /status
 POINTS_PER_ARTICLE = 8
 PASSAGES = 6  # best key points per article used for clustering terms
+BRIEF_POOL = 16  # ranked developments folded into turns for the brief
+EARLIER_TURNS = 5
 CACHE_ENTRIES = 64  # story views (and defaults) remembered per store
 
 T = TypeVar("T")
@@ -44,7 +47,8 @@ def article_terms(title: str, extraction: dict[str, Any]) -> TermProfile:
     kps = sorted(extraction.get("key_points") or [], key=lambda k: -float(k.get("score", 0.0)))
     passages = [str(k.get("text", "")) for k in kps[:PASSAGES]]
     actors = [str(a) for a in extraction.get("actors") or []]
-    return profile(title or "", actors, passages)
+    lang = extraction.get("lang")
+    return profile(title or "", actors, passages, lang=lang if isinstance(lang, str) else None)
 
 
 _ASSIGN_LOCK = threading.Lock()
@@ -86,11 +90,15 @@ def _place(store: Store, rows: list[tuple[int, str, dt.date, dict[str, Any]]]) -
         members.setdefault(key, []).append(aid)
     taken = store.taken_slugs() - {records[k].slug for k in result.changed if k in records}
     writes: list[StoryWrite] = []
+    absorbed = _absorbed(result.merged, records)
     for key in sorted(result.changed, key=lambda k: (k < 0, abs(k))):
         prof = result.changed[key]
         old = records.get(key)
         old_slugs = list(old.terms.get("slugs", [])) if old else []
-        slug = story_slug(prof, taken)
+        for lost in absorbed.get(key, []):  # a merged story's slugs keep resolving to the story it joined
+            old_slugs += [s for s in (lost.slug, *lost.terms.get("slugs", [])) if s not in old_slugs]
+        name = story_name(prof, old.name if old else None)
+        slug = story_slug(prof, taken, name=name)
         if old is not None and _same_slug(old.slug, slug):
             slug = old.slug
         if old is not None and old.slug != slug and old.slug not in old_slugs:
@@ -98,10 +106,21 @@ def _place(store: Store, rows: list[tuple[int, str, dt.date, dict[str, Any]]]) -
         taken.add(slug)
         terms = {**prof.to_json(), "slugs": old_slugs}
         writes.append(StoryWrite(
-            id=old.id if old else None, slug=slug, name=story_name(prof), aliases=story_aliases(prof, old_slugs),
+            id=old.id if old else None, slug=slug, name=name, aliases=story_aliases(prof, old_slugs),
             terms=terms, first_published=prof.first, last_published=prof.last, article_ids=members.get(key, []),
         ))
+    if absorbed:
+        store.absorb_stories({lost.id: into for into, losts in absorbed.items() for lost in losts})
     store.save_stories(writes)
+
+
+def _absorbed(merged: dict[int, int], records: dict[int, StoryRecord]) -> dict[int, list[StoryRecord]]:
+    """Stored stories merged into another stored story: winner id -> the records it absorbs."""
+    out: dict[int, list[StoryRecord]] = {}
+    for lost, into in sorted(merged.items()):
+        if lost in records and into in records:
+            out.setdefault(into, []).append(records[lost])
+    return out
 
 
 def _same_slug(old: str, new: str) -> bool:
@@ -148,21 +167,32 @@ class StoryView:
         """The newest articles' key points and headlines merged and ranked (best first); computed once per view."""
         return tuple(developments(self.points, self.sources, self.titles, published=self.published))
 
+    @functools.cached_property
+    def brief(self) -> tuple[Turn | None, list[Turn]]:
+        """The latest turn and the earlier ones (stories/brief.py); computed once per view."""
+        return brief(brief_pool(self.developments), EARLIER_TURNS)
+
     @property
     def older_ids(self) -> list[int]:
         """Deadline sources older than the newest articles, in id order."""
         return sorted(self.older_sources)
 
 
+def brief_pool(devs: Sequence[Development], size: int = BRIEF_POOL) -> list[Development]:
+    """The best-ranked developments plus each other article's best one, so that the brief can reach back
+    over the story's weeks and not only retell its newest day."""
+    pool = list(devs[:size])
+    seen = {a for d in pool for a in d.point.article_ids}
+    for d in devs[size:]:
+        if not set(d.point.article_ids) & seen:
+            pool.append(d)
+            seen.update(d.point.article_ids)
+    return pool
+
+
 def display_name(store: Store, story: StoryRecord, as_of: dt.date | None) -> str:
-    """The story's name; in a replay before its latest article, named from what was known then."""
-    if as_of is None or story.last_published is None or story.last_published <= as_of:
-        return story.name
-    actors = store.story_actor_counts(story.id, until=as_of, limit=6)
-    if not actors:
-        return story.name
-    prof = StoryProfile(key=story.id, actors=dict(actors))
-    return story_name(prof)
+    """The story's name: the same in every command and every replay, so a reader can ask for it again."""
+    return story.name
 
 
 def load_points(store: Store, article_ids: Sequence[int], per_article: int = POINTS_PER_ARTICLE) -> list[PointIn]:
@@ -286,7 +316,11 @@ def what_changed(
     """
     today = today or as_of or dt.datetime.now(dt.UTC).date()
     recent = store.story_articles(story.id, until=as_of, limit=RECENT_ARTICLES * 2)
-    new = tuple(a for a in recent if is_new(a, since))
+    have = {a.id for a in recent}
+    # articles that arrived late (published long before, ingested since) are news too
+    late = [a for a in store.story_articles_ingested_since(story.id, since, until=as_of) if a.id not in have]
+    recent = sorted([*recent, *late], key=lambda a: (a.published or dt.date.min, a.id), reverse=True)
+    new = tuple(a for a in recent if is_new(a, since, as_of))
     new_ids = {a.id for a in new}
     mentions = load_deadline_mentions(store, story.id, as_of=as_of)
     changes, ledger = diff(mentions, new_ids, since.date(), today)

@@ -122,22 +122,27 @@ class StoryChanges:
         return not (self.new_articles or self.developments or self.deadlines)
 
 
-def is_new(article: StoryArticle, since: dt.datetime) -> bool:
-    """New since `since`: published after its day, or on it and ingested at or after it."""
+def is_new(article: StoryArticle, since: dt.datetime, as_of: dt.date | None = None) -> bool:
+    """New to the bot since `since`: ingested at or after it, whatever its publication date (a feed that
+    lags still delivers news). Replaying the past (`as_of` before the article was ingested), ingestion
+    times say nothing about the replayed day, so publication after `since`'s day decides."""
     if article.published is None:
         return False
-    day = since.date()
-    if article.published > day:
-        return True
-    if article.published < day or not article.ingested_at:
-        return False
+    ingested = _moment(article.ingested_at)
+    since = since if since.tzinfo else since.replace(tzinfo=dt.UTC)
+    if ingested is not None and (as_of is None or ingested.date() <= as_of):
+        return ingested >= since
+    return article.published > since.date()
+
+
+def _moment(stamp: str | None) -> dt.datetime | None:
+    if not stamp:
+        return None
     try:
-        ingested = dt.datetime.fromisoformat(article.ingested_at)
+        moment = dt.datetime.fromisoformat(stamp)
     except ValueError:
-        return False
-    if ingested.tzinfo is None:
-        ingested = ingested.replace(tzinfo=dt.UTC)
-    return ingested >= (since if since.tzinfo else since.replace(tzinfo=dt.UTC))
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def diff(
@@ -155,13 +160,18 @@ def diff(
         known = next((b for b in before.items if b.when == item.when), None)
         if item.superseded_by is None and known is None and set(item.article_ids) & new_ids:
             replaced = next((b for b in old_live if b.when in item.replaces), None)
+            if item.due < today:  # first seen after it passed: news of a lapse, not a new key date
+                if since_day <= item.due:
+                    changes.append(DeadlineChange(ChangeKind.PASSED, item))
+                continue
             if replaced is not None:
                 kind = ChangeKind.EXTENDED if item.when.point > replaced.when.point else ChangeKind.MOVED
                 changes.append(DeadlineChange(kind, item, replaced.when))
             else:
                 changes.append(DeadlineChange(ChangeKind.ADDED, item))
     for item in after.items:
-        if item.superseded_by is None and since_day <= item.due < today:
+        reported = any(c.item is item for c in changes)
+        if item.superseded_by is None and since_day <= item.due < today and not reported:
             changes.append(DeadlineChange(ChangeKind.PASSED, item))
     order = {ChangeKind.ADDED: 0, ChangeKind.EXTENDED: 1, ChangeKind.MOVED: 1, ChangeKind.PASSED: 2}
     changes.sort(key=lambda c: (order[c.kind], c.item.due, c.item.key))

@@ -1,18 +1,24 @@
 """Salient terms of an article: what makes it about *this* story and not news in general.
 
 A term's salience comes from how rare the word is in everyday language (wordfreq's Zipf scale), so
-"ByteDance" or "Straßenbahn" weigh far more than "Regierung" or "September". Pure and deterministic.
+"ByteDance" or "Straßenbahn" weigh far more than "Regierung" or "September". Words are lemmatised
+(simplemma, in the article's language) so "Lockdowns"/"Lockdown" and "extended"/"extends" are one
+term; hyphenated compounds count whole and by their parts ("Teil-Lockdown" -> teil-lockdown,
+lockdown), and English two-word phrases ("harbour strike") are terms of their own, since English
+writes as two words what German writes as one. Pure and deterministic.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 _WORD = re.compile(r"[^\W\d_][\w'’.&]*[^\W_]|[^\W\d_]", re.UNICODE)
-MAX_TERMS = 15  # terms kept per article profile
+MAX_TERMS = 25  # terms kept per article profile
+TERM_CAP = 8.0  # most weight one term can carry in an article's profile
 COMMON_ZIPF = 5.0  # words at least this frequent (per million: 100) never identify a story
 MIN_LEN = 3
 _STOP = frozenset(
@@ -41,8 +47,41 @@ def words(text: str) -> list[str]:
     return out
 
 
+_COMPOUND = re.compile(r"\b[^\W\d_]{2,}(?:-[^\W\d_]{2,})+\b", re.UNICODE)
+_PHRASE_SPLIT = re.compile(r"[^\w\s'’-]+|\s{2,}", re.UNICODE)
+
+
+def compounds(text: str) -> list[str]:
+    """Hyphenated compounds as written ("Teil-Lockdown", "Corona-Maßnahmen")."""
+    return [m.group() for m in _COMPOUND.finditer(text)]
+
+
+def phrases(text: str, names: frozenset[str] = frozenset()) -> list[str]:
+    """Adjacent pairs of content words within a clause ("harbour strike", "job support"); names are no part."""
+    out: list[str] = []
+    for chunk in _PHRASE_SPLIT.split(text):
+        toks = chunk.split()
+        for a, b in itertools.pairwise(toks):
+            a, b = a.strip(".'’&"), b.strip(".'’&")
+            if (len(a) >= MIN_LEN and len(b) >= MIN_LEN and a.isalpha() and b.isalpha()
+                    and not {a.lower(), b.lower()} & (_STOP | names)):
+                out.append(f"{a} {b}")
+    return out
+
+
 def norm(word: str) -> str:
     return word.lower().replace("’", "'").removesuffix("'s")
+
+
+@functools.lru_cache(maxsize=131072)
+def lemma(word: str, lang: str | None) -> str:
+    """The normalised lemma of a word ("Lockdowns" -> lockdown, "extended" -> extend); names stay as they are."""
+    key = norm(word)
+    if lang not in ("de", "en") or "-" in key:
+        return key
+    import simplemma  # lazy: loads its dictionaries on first use
+
+    return str(simplemma.lemmatize(key if lang == "en" else word, lang=lang)).lower()
 
 
 @dataclass
@@ -52,40 +91,72 @@ class TermProfile:
     weights: dict[str, float] = field(default_factory=dict)
     surface: dict[str, str] = field(default_factory=dict)
     actors: tuple[str, ...] = ()
+    names: frozenset[str] = frozenset()  # terms that are (parts of) names: who, not what the story is about
 
 
-def profile(title: str, actors: Iterable[str], passages: Iterable[str], *, limit: int = MAX_TERMS) -> TermProfile:
+def _phrase_salience(key: str) -> float:
+    parts = [salience(p) for p in key.replace("-", " ").split()]
+    if not parts or max(parts) <= 0:
+        return 0.0
+    # a phrase is rarer than its rarest part; a bonus makes it outweigh that part alone
+    return min(6.0, max(parts) + 0.5)
+
+
+def profile(
+    title: str, actors: Iterable[str], passages: Iterable[str], *, limit: int = MAX_TERMS, lang: str | None = None
+) -> TermProfile:
     """Weigh terms by salience x where they occur: actors and the title count more than body passages."""
     score: dict[str, float] = {}
     spelled: dict[str, dict[str, int]] = {}
 
-    def add(text: str, factor: float, cap: float) -> None:
+    def note(seen: dict[str, float], key: str, surface: str, value: float, cap: float) -> None:
+        spelled.setdefault(key, {}).setdefault(surface, 0)
+        spelled[key][surface] += 1
+        seen[key] = min(cap, seen.get(key, 0.0) + value)
+
+    def add(text: str, factor: float, cap: float, *, names: bool = False) -> None:
         seen: dict[str, float] = {}
         for w in words(text):
-            key = norm(w)
+            key = norm(w) if names else lemma(w, lang)
+            if key.endswith("s") and key[:-1] in actor_words:  # "Sunaks" plan: a possessive of a name
+                key = key[:-1]
             sal = salience(key)
-            if sal <= 0:
-                continue
-            spelled.setdefault(key, {}).setdefault(w, 0)
-            spelled[key][w] += 1
-            seen[key] = min(cap, seen.get(key, 0.0) + factor * sal)
+            if sal > 0:
+                note(seen, key, w, factor * sal, cap)
+        for c in compounds(text):
+            key = norm(c)
+            if (sal := _phrase_salience(key)) > 0:
+                note(seen, key, c, factor * sal, cap)
+        if lang == "en" and not names:
+            for ph in phrases(text, name_words):
+                key = " ".join(lemma(w, lang) for w in ph.split())
+                if (sal := _phrase_salience(key)) > 0:
+                    note(seen, key, ph, 0.8 * factor * sal, cap)
         for key, value in seen.items():
             score[key] = score.get(key, 0.0) + value
 
     actor_list = tuple(a.strip() for a in actors if a and a.strip())
+    # parts of personal and organisation names ("Angela Merkel", "CDU"); one-word actors may be topics
+    name_words = frozenset(w.lower() for a in actor_list for w in a.split() if len(a.split()) > 1 or a.isupper())
+    actor_words = frozenset(w.lower() for a in actor_list for w in a.split())
     for rank, actor in enumerate(actor_list[:10]):
-        add(actor, 1.5 / (1 + 0.15 * rank), 9.0)
+        add(actor, 1.0 / (1 + 0.15 * rank), 6.0, names=True)
     add(title, 1.3, 8.0)
     for passage in passages:
         add(passage, 0.5, 6.0)
+    # a term's weight saturates: a name in every paragraph says who, not more about what, than in three
+    score = {k: min(TERM_CAP, v) for k, v in score.items()}
     top = sorted(score.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
     return TermProfile(
         weights={k: round(v, 3) for k, v in top},
-        surface={k: _best_spelling(spelled[k]) for k, _ in top},
+        surface={k: _best_spelling(spelled[k], k) for k, _ in top},
         actors=actor_list,
+        names=frozenset(k for k, _ in top if k in name_words),
     )
 
 
-def _best_spelling(counts: dict[str, int]) -> str:
-    # Prefer the most frequent spelling, then the one with capitals inside (TikTok over Tiktok).
-    return sorted(counts.items(), key=lambda kv: (-kv[1], -sum(c.isupper() for c in kv[0]), kv[0]))[0][0]
+def _best_spelling(counts: dict[str, int], key: str) -> str:
+    # Prefer the lemma's own spelling (furlough, not furloughed), then the most frequent, then the one
+    # with capitals inside (TikTok over Tiktok).
+    return sorted(counts.items(),
+                  key=lambda kv: (kv[0].lower() != key, -kv[1], -sum(c.isupper() for c in kv[0]), kv[0]))[0][0]

@@ -13,6 +13,7 @@ import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from newsdigest.stories.brief import compress, same_day_headlines, same_turn
 from newsdigest.stories.ledger import When, parse_when
 from newsdigest.stories.merge import similar, stems
 
@@ -39,8 +40,8 @@ class Event:
 
 
 def _clip(s: str, n: int = LABEL_CHARS) -> str:
-    s = " ".join(s.split())
-    return s if len(s) <= n else s[: n - 1].rstrip() + "…"
+    """The brief's compression: attributions and asides dropped, cut only between clauses or words."""
+    return compress(s, n)
 
 
 def _sentence_at(body: str, start: int, end: int) -> str:
@@ -49,6 +50,15 @@ def _sentence_at(body: str, start: int, end: int) -> str:
     left = max(body.rfind(c, 0, start) for c in ".!?\n")
     rights = [i for c in ".!?\n" if (i := body.find(c, end)) != -1]
     return " ".join(body[left + 1: (min(rights) + 1 if rights else len(body))].split())
+
+
+def _distinct(titles: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """A day's headlines, each turn once (two outlets' headlines of one turn in other words)."""
+    out: list[tuple[str, int]] = []
+    for t, aid in titles:
+        if not any(same_day_headlines(t, o) for o, _ in out):
+            out.append((t, aid))
+    return out
 
 
 def build_timeline(store: Store, view: StoryView, lang: str) -> list[Event]:
@@ -65,7 +75,7 @@ def build_timeline(store: Store, view: StoryView, lang: str) -> list[Event]:
         if not any(similar(stems(a.title), stems(t)) for t, _ in day_titles):
             day_titles.append((a.title, a.id))
     for day, titles in by_day.items():
-        label = " / ".join(_clip(t, 60) for t, _ in titles[:2])
+        label = " / ".join(_clip(t, 60) for t, _ in _distinct(titles)[:2])
         events.append(Event(When(day, day, "day"), label, "reported", tuple(i for _, i in titles)))
     events.extend(_dated_events(store, view, articles, {e.day for e in events}))
     for it in view.ledger.items:
@@ -104,6 +114,8 @@ def _dated_events(
         s = stems(sentence)
         if when.lo in known_days or any(d == when.lo for d, _ in seen):
             continue  # one event a day keeps the picture readable
+        if any(same_turn(sentence, e.label) for e in out):
+            continue  # the same event told again (another article, other words)
         seen.append((when.lo, s))
         out.append(Event(when, _clip(sentence), "event", (r.article_id,)))
     return out

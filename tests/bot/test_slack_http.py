@@ -25,7 +25,7 @@ from newsdigest.store.store import Store
 from tests.fakes.slack_api import FakeSlackApi, SlashResult, send_slash_command, sign, slack_settings, slash_body
 
 SECRET = "test-signing-secret"
-pytestmark = pytest.mark.timeout(30)
+
 
 
 @dataclass
@@ -92,7 +92,7 @@ async def slack_bot_factory(slack_cfg: SlackConfig, wall: int) -> AsyncIterator[
         await bot.stop()
 
 
-async def wait_for(predicate: Callable[[], Any], timeout: float = 10.0) -> None:
+async def wait_for(predicate: Callable[[], Any], timeout: float = 60.0) -> None:
     """Poll until `predicate` holds; the timeout only turns a hang into a failure, it decides nothing."""
     async with asyncio.timeout(timeout):
         while not predicate():

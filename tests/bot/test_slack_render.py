@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -177,6 +178,7 @@ blocks = st.one_of(
 replies = st.builds(Reply, st.lists(blocks, max_size=25).map(tuple))
 
 
+@pytest.mark.slow  # over 5 s on a loaded 2-core machine
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(replies)
 def test_any_reply_renders_valid_inert_messages(reply: Reply) -> None:

@@ -22,8 +22,6 @@ from newsdigest.store.store import Store
 from tests.fakes.slack_api import GONE_ERRORS, FakeSlackApi, slack_settings
 from tests.fakes.virtual_time import VirtualTime
 
-pytestmark = pytest.mark.timeout(30)
-
 
 @pytest.fixture
 def vt() -> VirtualTime:

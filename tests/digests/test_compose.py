@@ -125,3 +125,14 @@ def test_any_digest_fits_one_telegram_message(devs: list[tuple[str, int]], chang
     assert reply is not None
     # the plain text is what Telegram counts after entity parsing (bullets and blank lines included)
     assert len(reply.plain_text().encode("utf-16-le")) // 2 <= TEXT_LIMIT
+
+
+def test_key_dates_due_within_the_horizon_are_never_dropped_for_room() -> None:
+    long = "A long development sentence about a story with many words in it, repeated to fill room. " * 3
+    stories = tuple(story(f"Story {i}", tuple(dev(long + str(j), 2) for j in range(4))) for i in range(5))
+    upcoming = tuple(UpcomingDeadline(f"2020-09-{15 + i}", f"file objection {i}", f"Story {i}") for i in range(6))
+    reply = compose(DigestInput(AS_OF, SINCE, stories, upcoming), ComposeOptions(max_chars=1500))
+    assert reply is not None
+    body = reply.plain_text()
+    assert all(f"file objection {i}" in body for i in range(6)), body
+    assert "more" in body  # the stories were shortened instead

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from apscheduler.events import EVENT_JOB_EXECUTED
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from newsdigest.clock import Clock
@@ -23,22 +24,36 @@ from newsdigest.store.store import LeaseHeldError, Store
 from tests.digests.conftest import CHAT, World
 from tests.digests.fakes import FakeSender
 
-ZONES = ["Europe/Berlin", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "UTC", "America/Santiago"]
+ZONES = sorted(zoneinfo.available_timezones())  # every zone: odd offsets, midnight gaps, 30-minute DST
+SANTIAGO_GAP = dt.date(2019, 9, 8)  # America/Santiago springs from 00:00 to 01:00: midnight does not exist
 
 
-@settings(max_examples=150, deadline=None)
+def _utc(when: dt.datetime) -> dt.datetime:
+    return when.astimezone(dt.UTC)
+
+
+@settings(max_examples=300)
 @given(
-    day=st.dates(min_value=dt.date(2019, 1, 1), max_value=dt.date(2030, 12, 31)),
+    day=st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2037, 12, 31)),
     hour=st.integers(0, 23), minute=st.integers(0, 59), tz=st.sampled_from(ZONES),
 )
+@example(day=SANTIAGO_GAP, hour=0, minute=0, tz="America/Santiago")
+@example(day=SANTIAGO_GAP, hour=0, minute=30, tz="America/Santiago")
+@example(day=dt.date(2004, 4, 5), hour=0, minute=0, tz="America/Tijuana")  # the day after a spring-forward
+@example(day=dt.date(2020, 3, 29), hour=2, minute=30, tz="Europe/Berlin")
+@example(day=dt.date(2020, 10, 25), hour=2, minute=30, tz="Europe/Berlin")
+@example(day=dt.date(2020, 10, 4), hour=2, minute=15, tz="Australia/Lord_Howe")  # a 30-minute DST gap
 def test_cron_trigger_fires_at_the_ledger_slot(day: dt.date, hour: int, minute: int, tz: str) -> None:
-    """APScheduler's next fire time and our slot key agree on every day, DST switch days included."""
-    hhmm = f"{hour:02d}:{minute:02d}"
-    slot = slot_on(day, parse_hhmm(hhmm), zone(tz))
-    trigger = cron_trigger(hhmm, tz)
-    fire = trigger.get_next_fire_time(None, slot - dt.timedelta(seconds=30))
+    """The scheduler's next fire time and our slot key agree on every day, DST switch days included: whether the
+    trigger is asked shortly before the slot or, as a running scheduler does, right after the previous slot."""
+    at = parse_hhmm(f"{hour:02d}:{minute:02d}")
+    slot = slot_on(day, at, zone(tz))
+    trigger = cron_trigger(f"{hour:02d}:{minute:02d}", tz)
     # same instant (aware datetimes sharing a tzinfo compare wall times, so compare in UTC)
-    assert fire.astimezone(dt.UTC) == slot.astimezone(dt.UTC)
+    assert _utc(trigger.get_next_fire_time(None, _utc(slot) - dt.timedelta(seconds=30))) == _utc(slot)
+    previous = slot_on(day - dt.timedelta(days=1), at, zone(tz))
+    assert _utc(trigger.get_next_fire_time(previous, _utc(previous) + dt.timedelta(seconds=1))) == _utc(slot)
+    assert _utc(slot_on(day + dt.timedelta(days=1), at, zone(tz))) - _utc(slot) >= dt.timedelta(hours=20)
 
 
 def test_berlin_dst_switch_days_stay_at_eight_local() -> None:

@@ -117,6 +117,7 @@ def test_degenerate(text: str) -> None:
     _check(text, extract(text))
 
 
+@pytest.mark.slow  # over 5 s on a loaded 2-core machine
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize(
     "unit",

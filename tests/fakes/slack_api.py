@@ -403,7 +403,7 @@ async def send_slash_command(
     timestamp: str | None = None,
     signature: str | None = None,
     tamper: Callable[[str], str] | None = None,
-    timeout: float = 10.0,
+    timeout: float = 60.0,
 ) -> SlashResult:
     """POST a slash command to the app. `timestamp`/`signature` override the real ones; `tamper` edits the body
     after signing (a man in the middle)."""

@@ -557,7 +557,7 @@ class FakeTelegram:
         with self._lock:
             return len(self._updates)
 
-    async def wait_for(self, chat_id: int | None, count: int, timeout: float = 5.0) -> list[SentMessage]:
+    async def wait_for(self, chat_id: int | None, count: int, timeout: float = 30.0) -> list[SentMessage]:
         """Wait (in the caller's loop) until `count` messages reached chat_id; returns them."""
         deadline = time.monotonic() + timeout
         while True:
@@ -1078,7 +1078,7 @@ class FakeTelegramProcess:
     def rejected(self, status: int | None = None) -> list[Attempt]:
         return [Attempt(**a) for a in self._call("rejected", status=status)]
 
-    async def wait_for(self, chat_id: int | None, count: int, timeout: float = 5.0) -> list[SentMessage]:
+    async def wait_for(self, chat_id: int | None, count: int, timeout: float = 30.0) -> list[SentMessage]:
         deadline = time.monotonic() + timeout
         while True:
             got = await asyncio.to_thread(self.messages, chat_id)

@@ -24,7 +24,7 @@ from newsdigest.store.store import Store
 
 CHAT = ChatRef(Platform.TELEGRAM, "777")
 
-pytestmark = [pytest.mark.timeout(30), pytest.mark.faults]
+pytestmark = [pytest.mark.timeout(120), pytest.mark.faults]
 
 
 class WriteLockHolder:

@@ -25,7 +25,7 @@ from tests.ingest.conftest import TEXTS, ingest_cfg
 
 NOW = dt.datetime(2020, 9, 14, 12, 0, tzinfo=dt.UTC)
 
-pytestmark = [pytest.mark.timeout(30), pytest.mark.faults]
+pytestmark = [pytest.mark.timeout(120), pytest.mark.faults]
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def _refused_url() -> str:
     return f"http://127.0.0.1:{port}/feed.xml"
 
 
-async def _until(predicate: object, seconds: float = 10.0) -> None:
+async def _until(predicate: object, seconds: float = 60.0) -> None:
     deadline = asyncio.get_running_loop().time() + seconds
     while not predicate():  # type: ignore[operator]
         assert asyncio.get_running_loop().time() < deadline, "timed out"

@@ -79,3 +79,16 @@ def test_internal_error_is_polite_and_logged(store: Store, caplog) -> None:  # t
         assert "command failed" in caplog.text
     finally:
         COMMANDS.pop("boom_test", None)
+
+
+def test_search_shows_cleaned_text_without_page_furniture(store: Store) -> None:
+    from newsdigest.ingest.pipeline import ingest_article
+    from newsdigest.models import ArticleInput
+
+    body = ("MENÜ\nMENÜ\nStartseite\nLogin\n\nDer Hafenstreik in Kiel geht in die zweite Woche. Die Gewerkschaft "
+            "fordert sechs Prozent mehr Lohn für die Hafenarbeiter.\n\nPhoto by Jan Muster on Unsplash\n\n"
+            "Die Reedereien leiten Schiffe nach Hamburg um, weil im Kieler Hafen kein Kran mehr läuft.\n")
+    ingest_article(store, ArticleInput(text=body, title="Hafenstreik in Kiel", published=dt.date(2021, 3, 2),
+                                       lang="de", source="kieler-blatt.example"))
+    out = Core(store, build_config({}), Clock(as_of=dt.date(2021, 3, 3))).answer(CHAT, "/search Hafenstreik").plain_text()
+    assert "Hafenstreik" in out and "MENÜ" not in out and "Unsplash" not in out

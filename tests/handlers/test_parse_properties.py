@@ -151,6 +151,7 @@ sub_args = st.one_of(
 )
 
 
+@pytest.mark.slow  # over 5 s on a loaded 2-core machine
 @settings(max_examples=400)
 @given(sub_args)
 def test_subscribe_args_parse_or_raise_a_usage_error(args: str) -> None:
@@ -172,6 +173,7 @@ words = st.lists(st.from_regex(r"[A-Za-zÄÖÜäöüß\-]{1,12}", fullmatch=True
                  max_size=3).map(" ".join).filter(lambda s: zone_for_words(s) is None)
 
 
+@pytest.mark.slow  # over 5 s on a loaded 2-core machine
 @settings(max_examples=300)
 @given(st.integers(0, 23), st.integers(0, 59), st.booleans(), st.sampled_from([*SLASH_ZONES, "UTC"]), words)
 def test_valid_time_zone_and_story_are_accepted(hour: int, minute: int, pad: bool, tz: str, story: str) -> None:

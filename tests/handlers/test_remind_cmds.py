@@ -12,6 +12,7 @@ from newsdigest.config import build_config
 from newsdigest.handlers import Core
 from newsdigest.models import ChatRef, Platform
 from newsdigest.store.store import Store
+from newsdigest.stories.service import stories_list
 
 CHAT = ChatRef(Platform.TELEGRAM, "88")
 
@@ -40,8 +41,8 @@ def test_remind_a_story_with_offsets_time_and_the_zone_of_the_digest(core: Core)
     reply = core.answer(CHAT, "/remind tiktok 0d,7d 18:30")
     assert not reply.error, reply.plain_text()
     [rule] = core.store.reminders_for(CHAT)
-    assert (rule.story, rule.offsets, rule.time, rule.tz) == ("tiktok-bytedance-microsoft", (7, 0), "18:30",
-                                                              "America/New_York")
+    [(story, _, _)] = stories_list(core.store, until=None, limit=5)  # the samples are one story
+    assert (rule.story, rule.offsets, rule.time, rule.tz) == (story.slug, (7, 0), "18:30", "America/New_York")
     assert "7 days before each key date, and on the day" in reply.plain_text()
     core.answer(CHAT, "/remind tiktok 2d")  # again: replaces the rule
     assert [r.offsets for r in core.store.reminders_for(CHAT)] == [(2,)]
@@ -75,7 +76,8 @@ def test_subscriptions_lists_digests_with_filters_and_reminders(core: Core) -> N
     core.answer(CHAT, "/remind 3d,0d")
     lines = core.answer(CHAT, "/subscriptions").plain_text().splitlines()
     assert lines[0] == "Subscriptions of this chat"
-    assert lines[1] == ("• Digest at 08:00 (Europe/Berlin) — TikTok · ByteDance · Microsoft · filters +oracle -gaming")
+    [(story, _, _)] = stories_list(core.store, until=None, limit=5)
+    assert lines[1] == (f"• Digest at 08:00 (Europe/Berlin) — {story.name} · filters +oracle -gaming")
     assert lines[2] == ("• Reminders 3 days before each key date, and on the day, at 09:00 (Europe/Berlin) — "
                         "every story")
 

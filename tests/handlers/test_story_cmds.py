@@ -54,7 +54,7 @@ def test_why_follows_the_latest_list_per_chat(seeded_core: Core) -> None:
     seeded_core.answer(other, "/deadline")
     status_why = seeded_core.answer(CHAT, "/why 1").plain_text()
     deadline_why = seeded_core.answer(other, "/why 1").plain_text()
-    assert status_why.startswith("Why #1: ByteDance")
+    assert status_why.startswith("Why #1: ") and "Oracle" in status_why
     assert deadline_why.startswith("Why #1: 15 September 2020")
 
 
@@ -78,14 +78,14 @@ def test_status_by_alias_slug_and_actor(seeded_core: Core) -> None:
     slug = slug_line.split("/status ")[1].split()[0]
     for query in (slug, "TikTok", "bytedance", "Oracle"):
         reply = seeded_core.answer(CHAT, f"/status {query}")
-        assert not reply.error and "Latest developments" in reply.plain_text(), query
+        assert not reply.error and "Now: " in reply.plain_text(), query
 
 
 def test_german_replies(seeded_store: Store, config: Config) -> None:
     seeded_store.set_chat_lang(CHAT, "de")
     core = Core(store=seeded_store, config=config, clock=Clock(as_of=dt.date(2020, 9, 14)))
     status = core.answer(CHAT, "/status").plain_text()
-    assert "Neueste Entwicklungen" in status and "Nächste Frist: 15. September 2020" in status
+    assert "Jetzt: " in status and "Nächste Frist: 15. September 2020" in status
     stories = core.answer(CHAT, "/stories").plain_text()
     assert "Geschichten, die ich verfolge" in stories and "5 Artikel" in stories
     assert "Zeitleiste" in core.answer(CHAT, "/timeline").plain_text()

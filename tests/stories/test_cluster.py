@@ -65,11 +65,70 @@ def test_input_order_does_not_matter(order: list[int]) -> None:
     assert a == b
 
 
-def test_names_slugs_aliases() -> None:
+def test_names_say_what_and_who_and_slugs_aliases_follow() -> None:
     prof = StoryProfile(key=1)
-    prof.add(D(2020, 9, 14), profile("ByteDance wählt Oracle", TIKTOK, []))
-    assert story_name(prof) == "TikTok · ByteDance · Oracle"
-    assert story_slug(prof) == "tiktok-bytedance-oracle"
-    assert story_slug(prof, {"tiktok-bytedance-oracle"}) == "tiktok-bytedance-oracle-2"
-    assert {"TikTok", "ByteDance", "Oracle", "old-slug"} <= set(story_aliases(prof, ["old-slug"]))
+    for i, title in enumerate(["Verdi ruft zum Hafenstreik in Kiel auf", "Hafenstreik geht weiter"]):
+        prof.add(D(2021, 3, 1 + i), profile(title, ("Verdi", "Kiel"), ["Der Hafenstreik legt den Hafen lahm."],
+                                            lang="de"))
+    assert story_name(prof) == "Verdi: Hafenstreik"
+    assert story_slug(prof) == "verdi-hafenstreik"
+    assert story_slug(prof, {"verdi-hafenstreik"}) == "verdi-hafenstreik-2"
+    assert {"Hafenstreik", "Verdi", "old-slug"} <= set(story_aliases(prof, ["old-slug"]))
+
+
+def test_a_stored_name_stays_while_its_parts_still_rank_high() -> None:
+    prof = StoryProfile(key=1)
+    prof.add(D(2021, 3, 1), profile("Hafenstreik in Kiel", ("Verdi", "Kiel"), ["Hafenstreik"], lang="de"))
+    assert story_name(prof, "Verdi: Hafenstreik") == "Verdi: Hafenstreik"
+    assert story_name(prof, "Oracle: TikTok") != "Oracle: TikTok"
+
+
+def test_english_two_word_phrases_are_terms() -> None:
+    prof = profile("Dockers begin harbour strike", ("Unite",), ["The harbour strike closed the port."], lang="en")
+    assert "harbour strike" in prof.weights
+
+
+def test_lemmas_make_one_term_of_inflected_forms() -> None:
+    a = profile("Lockdowns verlängert", (), [], lang="de")
+    b = profile("Lockdown verlängern", (), [], lang="de")
+    assert set(a.weights) == set(b.weights)
+
+
+def test_stories_that_turn_out_to_be_one_merge() -> None:
+    words = "Hafenstreik Containerterminal Hafenarbeiter Verdi Kiel Tarifverhandlung Warnstreik Lohnforderung"
+    a = art(1, D(2021, 3, 1), ("Verdi",), words)
+    b = art(2, D(2021, 3, 2), ("Kiel",), words + " Schlichtung")
+    first = assign([a], [])
+    stored = [StoryProfile.from_json(7, p.to_json(), p.first, p.last) for p in first.changed.values()]
+    other = StoryProfile.from_json(8, first.changed[-1].to_json(), D(2021, 3, 1), D(2021, 3, 1))
+    result = assign([b], [*stored, other])
+    assert result.merged == {8: 7} and result.assignments[2] == 7
+
+
     assert slugify("Straßenbahn Köln") == "strassenbahn-koln"
+
+
+def test_a_quiet_story_pulls_less_than_a_running_one() -> None:
+    from newsdigest.stories.cluster import decay
+
+    story = StoryProfile(key=1, first=D(2021, 3, 1), last=D(2021, 3, 10))
+    assert decay(story, D(2021, 3, 10)) == 1.0 > decay(story, D(2021, 3, 24)) > decay(story, D(2021, 4, 7)) > 0
+
+
+def test_an_article_that_came_before_its_story_took_shape_joins_it_later() -> None:
+    core = "Hafenstreik Containerterminal Hafenarbeiter Tarifverhandlung Warnstreik Lohnforderung"
+    early = art(1, D(2021, 3, 1), ("Jana Kowalski", "Sven Brodersen", "Hafenbetreiber"),
+                "Hafenstreik Warnstreik Kowalski Brodersen Ultimatum Hafenbetreiber Lotsenboot Kaimauer")
+    later = [art(i, D(2021, 3, 1 + i), ("Verdi",), core) for i in range(2, 6)]
+    result = assign([early, *later], [])
+    assert len(set(result.assignments.values())) == 1
+
+
+def test_an_english_article_joins_the_german_story_by_its_names() -> None:
+    de = [ArticleTerms(i, D(2021, 3, i), profile(t, ("Verdi", "Sabine Kowalczyk", "RNV"), [t], lang="de")) for i, t in
+          enumerate(["Verdi droht der RNV mit Warnstreik", "Sabine Kowalczyk: Verdi verlängert Ultimatum an die RNV"], 1)]
+    en = ArticleTerms(3, D(2021, 3, 4), profile("Verdi extends RNV ultimatum, says Sabine Kowalczyk",
+                                                 ("Verdi", "Sabine Kowalczyk", "RNV"), ["Verdi and RNV keep talking."],
+                                                 lang="en"))
+    result = assign([*de, en], [])
+    assert len(set(result.assignments.values())) == 1

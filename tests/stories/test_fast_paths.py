@@ -14,7 +14,17 @@ from newsdigest.models import ChatRef, Platform
 from newsdigest.store.store import Store
 from newsdigest.stories.ledger import _best_what
 from newsdigest.stories.lookup import find_story
-from newsdigest.stories.merge import Mention, MergedPoint, PointIn, merge_points, overlap, similar, stems
+from newsdigest.stories.merge import (
+    Mention,
+    MergedPoint,
+    PointIn,
+    merge_points,
+    overlap,
+    similar,
+    stem_weights,
+    stems,
+    tells_the_same,
+)
 from newsdigest.stories.service import VIEWS, ensure_assigned, most_active_story, stories_list, view
 from tests.stories.invented import ingest_tram
 
@@ -27,10 +37,11 @@ sentences = st.lists(st.sampled_from(WORDS), min_size=0, max_size=8).map(" ".joi
 def reference_merge(points: list[PointIn]) -> list[MergedPoint]:
     """merge_points as first written: every point compared with every group."""
     groups: list[MergedPoint] = []
+    weight = stem_weights(p.text for p in points)
     for p in sorted(points, key=lambda p: (-p.score, p.id)):
         s = stems(p.text)
         mention = Mention(p.article_id, p.published, p.text, p.start, p.end, p.id)
-        home = next((g for g in groups if similar(s, g.stems)), None)
+        home = next((g for g in groups if similar(s, g.stems) and tells_the_same(p, g, weight)), None)
         if home is None:
             groups.append(MergedPoint(f"k{p.id}", p.text, p.kind, p.score, [mention], s))
         elif all(m.article_id != p.article_id for m in home.mentions):

@@ -71,3 +71,54 @@ def test_the_tram_story_does_not_exist_before_its_first_article(seeded_store: St
     out = core.answer(CHAT, "/stories").plain_text()
     assert "Verdi" not in out and "RNV" not in out
     assert core.answer(CHAT, "/status rnv").error
+
+
+def test_loose_lookup_by_topic_word_and_a_merged_storys_old_slug(both: Core) -> None:
+    store = both.store
+    ensure_assigned(store)
+    tram = find_story(store, "Verdi", as_of=None).story
+    assert tram is not None
+    # a topic word of the story, not one of its actors, finds it
+    assert (found := find_story(store, "Warnstreik", as_of=None).story) is not None and found.id == tram.id
+    # a story merged into another keeps answering to its old slug
+    from newsdigest.store.stories_repo import StoryWrite
+
+    ids = store.save_stories([StoryWrite(None, "rnv-ultimatum-alt", "RNV: Ultimatum", ["Ultimatum"], {"n": 1},
+                                         tram.first_published, tram.last_published, [])])
+    lost = ids[0]
+    store.absorb_stories({lost: tram.id})
+    terms = {**tram.terms, "slugs": [*tram.terms.get("slugs", []), "rnv-ultimatum-alt"]}
+    store.save_stories([StoryWrite(tram.id, tram.slug, tram.name, [*tram.aliases, "rnv-ultimatum-alt"], terms,
+                                   tram.first_published, tram.last_published, [])])
+    assert store.story(lost) is None
+    again = find_story(store, "rnv-ultimatum-alt", as_of=None).story
+    assert again is not None and again.id == tram.id
+
+
+def test_two_stored_stories_that_prove_one_are_merged_and_the_old_slug_stays(store: Store) -> None:
+    from newsdigest.ingest.pipeline import ingest_article
+    from newsdigest.models import ArticleInput
+    from newsdigest.store.stories_repo import StoryWrite
+
+    body = ("Der Hafenstreik in Kiel legt das Containerterminal lahm. Die Hafenarbeiter fordern in der "
+            "Tarifverhandlung mehr Lohn, der Warnstreik dauert an. Verdi und die Hafenbetreiber verhandeln weiter.")
+    ids = [ingest_article(store, ArticleInput(text=f"Hafenstreik in Kiel, Tag {i}\n\n{body}", title=f"Hafenstreik in Kiel, Tag {i}",
+                                              published=dt.date(2021, 5, i), lang="de", source=f"blatt{i}.example")).article_id
+           for i in (1, 2, 3)]
+    ensure_assigned(store)
+    one = store.story_ids_of_articles(ids[:1])[0]
+    story = store.story(one)
+    assert story is not None
+    # split by hand into two stored stories with the same profile, as an earlier run might have left them
+    saved = store.save_stories([StoryWrite(None, "hafen-alt", "Kiel: Hafen", ["Hafen"], story.terms,
+                                           story.first_published, story.last_published, [ids[1]])])
+    twin = saved[0]
+    ingest_article(store, ArticleInput(text=f"Hafenstreik in Kiel, Tag 4\n\n{body}", title="Hafenstreik in Kiel, Tag 4",
+                                       published=dt.date(2021, 5, 4), lang="de", source="blatt4.example"))
+    ensure_assigned(store)
+    survivors = set(store.story_ids_of_articles(ids))
+    assert len(survivors) == 1
+    kept = store.story(survivors.pop())
+    assert kept is not None and (store.story(twin) is None or store.story(one) is None)
+    again = find_story(store, "hafen-alt", as_of=None).story
+    assert again is not None and again.id == kept.id

@@ -36,3 +36,27 @@ def test_extension_and_passing_in_the_tram_story(store: Store) -> None:
     assert [(c.kind, c.item.when.lo) for c in passed.deadlines if c.kind == "passed"] == [("passed", dt.date(2021, 3, 22))]
     quiet = what_changed(store, story, dt.datetime(2021, 3, 25, tzinfo=dt.UTC), dt.date(2021, 3, 26))
     assert quiet.empty
+
+
+def test_new_means_ingested_since_whatever_the_publication_date() -> None:
+    from newsdigest.store.stories_repo import StoryArticle
+    from newsdigest.stories.status import is_new
+
+    since = dt.datetime(2021, 3, 10, 8, 0, tzinfo=dt.UTC)
+    late = StoryArticle(1, "t", dt.date(2021, 3, 1), None, None, (), "de", ingested_at="2021-03-10T09:00:00+00:00")
+    old = StoryArticle(2, "t", dt.date(2021, 3, 9), None, None, (), "de", ingested_at="2021-03-09T09:00:00+00:00")
+    assert is_new(late, since, dt.date(2021, 3, 10)) and not is_new(old, since, dt.date(2021, 3, 10))
+    # replaying the past (ingested after the replayed day): publication decides
+    replayed = StoryArticle(3, "t", dt.date(2021, 3, 11), None, None, (), "de", ingested_at="2026-01-01T00:00:00+00:00")
+    assert is_new(replayed, since, dt.date(2021, 3, 12)) and not is_new(late, since, dt.date(2021, 3, 9))
+
+
+def test_a_key_date_first_seen_after_it_passed_is_passed_not_new() -> None:
+    from newsdigest.stories.ledger import DeadlineIn
+    from newsdigest.stories.status import diff
+
+    old = DeadlineIn(1, 1, dt.date(2021, 3, 1), "bis zum 15. März", "2021-03-15", "ein Angebot vorlegen", None, 0, 5)
+    changes, _ = diff([old], {1}, dt.date(2021, 3, 10), dt.date(2021, 3, 20))
+    assert [c.kind for c in changes] == ["passed"]
+    changes, _ = diff([old], {1}, dt.date(2021, 3, 18), dt.date(2021, 3, 20))
+    assert changes == []  # it had passed before the last digest: no news at all

@@ -1,0 +1,296 @@
+"""A story's brief, as an editor would write it: each turn told once, in one short clause. Pure.
+
+`compress` shortens a key sentence at clause boundaries — attributions ("a source familiar with the
+talks told X", "sagte ein Sprecher"), parentheticals and reported-speech tails go first — and never
+cuts inside a word. `same_turn` decides whether two developments tell the same turn in other words:
+they share most of their salient (rare) words and state no different facts (other dates or numbers).
+`fold` groups ranked developments by turn, so a turn's source count says how many carried it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from newsdigest.stories.merge import (
+    APART_DAYS,
+    conflicting,
+    days_apart,
+    stem_weights,
+    stems,
+    turn_markers,
+    weighted_overlap,
+)
+from newsdigest.stories.status import Development
+from newsdigest.stories.terms import norm, salience, words
+
+MAX_CHARS = 240
+SAME_TURN = 0.5  # shared salient weight / the smaller side's salient weight
+SAME_WORDS = 0.6  # or this share of the stems' weight (stems the whole story uses weigh little)
+APART_FACTOR = 1.5
+SAME_DAY_TURN = 0.35  # the same, for two tellings reported the same day
+ELLIPSIS = "…"
+STEM = 6
+HEADLINE_SHARED = 0.6  # idf-weighted salience of the rarest word two same-day headlines share
+
+# Clauses that say who said it, not what happened: dropped first.
+_ATTRIBUTION = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r",?\s*(?:eine|ein|einer)\s+(?:mit\s+den\s+\w+\s+vertraute\s+)?Quelle[^,.;]*(?:,[^,.;]*)?(?=[.;]|$)",
+        r",?\s*(?:a|one|two|three)\s+(?:\w+\s+)?sources?\s+(?:familiar|close|with\s+knowledge)[^.;]*(?=[.;]|$)",
+        # ", said Mr Bailey." / ", Mr Bailey said." / ", told the Kiel Courier." at the end of a sentence
+        r",\s*(?:said|says|told|according\s+to)\s+(?:the\s+)?(?:[A-Z][\w.'’-]*\s*){1,5}(?=[.;]|$)",
+        r",\s*(?:he|she|they|(?:[A-Z][\w.'’-]*\s+){1,4})(?:said|says|added)\s*(?=[.;]|$)",
+        r",?\s*(?:sagte|sagt|teilte|berichtete|berichtet|meldete|bestätigt|bestätigte|erklärte)\s+[^,.;]*(?=[.;]|$)",
+        r",?\s*(?:wie|so)\s+(?:die|der|das)?\s*[A-Z][^,.;]*\s+(?:berichtet|berichtete|meldet|meldete)\w*",
+        r"\s*Als\s+Quelle\s+wird[^.;]*(?=[.;]|$)",
+        r",?\s*(?:Berichten|Medienberichten|Informationen\s+\w+)\s+zufolge",
+        r",?\s*(?:reportedly|it\s+is\s+understood)",
+    )
+]
+_PAREN = re.compile(r"\s*[(\[][^()\[\]]{0,200}[)\]]")
+_DASHED = re.compile(r"\s+[–—]\s+[^–—]{1,120}\s+[–—]\s+")  # "Oracle – das Trump gut gefallen hat – der ..."
+_CLAUSE_END = re.compile(r"[;:,–—](?=\s)|\s[–—]\s")
+
+
+def _tidy(s: str) -> str:
+    s = " ".join(s.split())
+    s = re.sub(r"\s+([,.;:!?])", r"\1", s)
+    s = re.sub(r",\s*([.;])", r"\1", s)
+    return s.strip(" ,;:–—")
+
+
+@functools.lru_cache(maxsize=16384)
+def compress(sentence: str, limit: int = MAX_CHARS) -> str:
+    """One clause of at most `limit` characters, cut only at clause or word boundaries."""
+    s = _tidy(sentence)
+    if len(s) <= limit // 2:
+        return s
+    for rx in (_PAREN, *_ATTRIBUTION):
+        shorter = _tidy(rx.sub("", s))
+        if len(shorter) >= 20:
+            s = shorter
+    s = _tidy(_DASHED.sub(" ", s))
+    if len(s) <= limit:
+        return s
+    return _cut(s, limit)
+
+
+def _cut(s: str, limit: int) -> str:
+    """At the last clause boundary within the limit; failing that, the last word boundary."""
+    head = s[: limit - 1]
+    ends = [m.start() for m in _CLAUSE_END.finditer(head) if m.start() >= limit // 3]
+    if ends:
+        return head[: ends[-1]].rstrip(" ,;:–—") + ELLIPSIS
+    space = head.rfind(" ")
+    return (head[:space] if space > 0 else head).rstrip(" ,;:–—") + ELLIPSIS
+
+
+@functools.lru_cache(maxsize=16384)
+def salient_terms(text: str) -> dict[str, float]:
+    """Salient words of a sentence by stem (inflections fold: "gewinnt"/"gewinnen"), each with its salience.
+
+    Stems rather than lemmas: a command never waits for a lemmatiser's dictionaries to load."""
+    out: dict[str, float] = {}
+    for w in words(text):
+        key = norm(w)
+        if (sal := salience(key)) > 0:
+            stem = key[:STEM]
+            out[stem] = max(out.get(stem, 0.0), sal)
+    return out
+
+
+def same_turn(
+    a: str, b: str, idf: dict[str, float] | None = None, *, same_day: bool = False,
+    stem_idf: dict[str, float] | None = None, apart: bool = False,
+) -> bool:
+    """Do two sentences tell the same turn? Most salient weight shared, and no conflicting facts.
+
+    `idf` down-weights words every development of the story uses (its main names); two headlines of
+    one day sharing what is rare in the story report that day's turn (`same_day`)."""
+    return _same(_Telling.of(a, idf), _Telling.of(b, idf), stem_idf or {}, same_day=same_day, apart=apart)
+
+
+@dataclass(frozen=True)
+class _Telling:
+    """What comparing a sentence needs, computed once per sentence (a fold compares each many times)."""
+
+    text: str
+    terms: dict[str, float]  # salient stems, idf-weighted
+    weight: float
+    stems: frozenset[str]
+    published: dt.date | None = None
+    headline: bool = False
+
+    @classmethod
+    def of(cls, text: str, idf: dict[str, float] | None, published: dt.date | None = None,
+           headline: bool = False) -> _Telling:
+        terms = _weighted(text, idf)
+        return cls(text, terms, sum(terms.values()), stems(text), published, headline)
+
+
+def _same(a: _Telling, b: _Telling, stem_idf: dict[str, float], *, same_day: bool, apart: bool) -> bool:
+    if not a.terms or not b.terms or conflicting(a.text, b.text):
+        return False
+    shared = sum(min(a.terms[t], b.terms[t]) for t in a.terms.keys() & b.terms.keys())
+    strict = 1.0 if not apart else APART_FACTOR
+    if shared / min(a.weight, b.weight) >= strict * (SAME_DAY_TURN if same_day else SAME_TURN):
+        return True
+    return bool(a.stems and b.stems) and weighted_overlap(a.stems, b.stems, stem_idf) >= min(0.95, strict * SAME_WORDS)
+
+
+def _weighted(text: str, idf: dict[str, float] | None) -> dict[str, float]:
+    terms = salient_terms(text)
+    return {t: w * (idf or {}).get(t, 1.0) for t, w in terms.items()}
+
+
+def story_idf(texts: Sequence[str]) -> dict[str, float]:
+    """How rare each salient word is among a story's developments (1 for a word one of them uses)."""
+    df: dict[str, int] = {}
+    for t in texts:
+        for term in salient_terms(t):
+            df[term] = df.get(term, 0) + 1
+    n = max(1, len(texts))
+    return {t: math.log(1 + n / c) / math.log(1 + n) for t, c in df.items()}
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One development, told once: the best telling and every development that said the same."""
+
+    lead: Development
+    tellings: tuple[Development, ...]
+
+    @property
+    def article_ids(self) -> list[int]:
+        return sorted({a for d in self.tellings for a in d.point.article_ids})
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(s for d in self.tellings for s in d.sources))
+
+    @property
+    def published(self) -> dt.date | None:
+        """The day of its best telling (the outlet's report the brief quotes); a later article retelling
+        an old turn does not make it new, an old aside does not make a new turn old."""
+        return self.lead.point.mentions[0].published or self.lead.point.first_published
+
+    @property
+    def last_published(self) -> dt.date | None:
+        """When it was last reported."""
+        days = [day for d in self.tellings if (day := d.point.last_published)]
+        return max(days) if days else None
+
+    @property
+    def text(self) -> str:
+        return compress(self.lead.text)
+
+
+def fold(devs: Sequence[Development]) -> list[Turn]:
+    """Group developments (best first) into turns; a turn is led by its best-ranked concise telling."""
+    idf = story_idf([d.text for d in devs])
+    stem_idf = stem_weights(d.text for d in devs)
+    told = {id(d): _Telling.of(d.text, idf, d.published, _headline(d)) for d in devs}
+    leads = _lead_sentences(devs)
+    groups: list[list[Development]] = []
+    for d in devs:
+        # compared with each turn's first (best) telling and its headlines (each outlet's summary of it),
+        # not with any member: no chains of near-misses
+        home = next((g for g in groups if any(_together(d, x, told, stem_idf) for x in g
+                                              if x is g[0] or told[id(x)].headline)), None)
+        if home is None and id(d) in leads:
+            # an article's first sentence retells its own headline (the news lead)
+            home = next((g for g in groups if any(told[id(x)].headline and leads[id(d)] in x.point.article_ids
+                                                  and _headlines_meet(told[id(d)], told[id(x)], 0.0) for x in g)), None)
+        if home is None:
+            groups.append([d])
+        else:
+            home.append(d)
+    return [Turn(_lead(g), tuple(g)) for g in groups]
+
+
+def told_once(devs: Sequence[Development]) -> tuple[Development, ...]:
+    """Each turn once: its lead telling, carried by every outlet that told the turn (a digest's items)."""
+    return tuple(Development(t.lead.point, t.sources, t.lead.rank) for t in fold(devs))
+
+
+def _headline(d: Development) -> bool:
+    return any(m.ref_id < 0 for m in d.point.mentions)  # headlines are loaded with negative ids
+
+
+def _together(a: Development, b: Development, told: dict[int, _Telling], stem_idf: dict[str, float]) -> bool:
+    ta, tb = told[id(a)], told[id(b)]
+    same_day = ta.published is not None and ta.published == tb.published
+    if (same_day and ta.headline and tb.headline and a.point.article_ids != b.point.article_ids
+            and _headlines_meet(ta, tb)):
+        return True
+    apart = days_apart(ta.published, tb.published) > APART_DAYS
+    if apart and turn_markers(a.text) != turn_markers(b.text):
+        return False  # days later, one says it was extended / called off / agreed and the other does not
+    return _same(ta, tb, stem_idf, same_day=same_day, apart=apart)
+
+
+def same_day_headlines(a: str, b: str, idf: dict[str, float] | None = None) -> bool:
+    """Two outlets' headlines of one day on one story name that day's turn when they share a salient
+    word (a name or a rare word) that not every development of the story carries, unless their facts differ."""
+    return _headlines_meet(_Telling.of(a, idf), _Telling.of(b, idf))
+
+
+def _headlines_meet(a: _Telling, b: _Telling, least: float = HEADLINE_SHARED) -> bool:
+    shared = max((min(a.terms[t], b.terms[t]) for t in a.terms.keys() & b.terms.keys()), default=0.0)
+    return shared > least and not conflicting(a.text, b.text)
+
+
+def _lead_sentences(devs: Sequence[Development]) -> dict[int, int]:
+    """Development (by id) -> its article, for the first body sentence of each article among `devs`."""
+    first: dict[int, tuple[int, Development]] = {}
+    for d in devs:
+        for m in d.point.mentions:
+            if m.ref_id >= 0 and m.start >= 0 and (m.article_id not in first or m.start < first[m.article_id][0]):
+                first[m.article_id] = (m.start, d)
+    return {id(d): aid for aid, (_, d) in first.items()}
+
+
+def _lead(group: list[Development]) -> Development:
+    # the best-ranked telling that fits whole; a short headline beats a long sentence cut short
+    whole = [d for d in group if len(compress(d.text)) <= MAX_CHARS and not compress(d.text).endswith(ELLIPSIS)]
+    return (whole or group)[0]
+
+
+def brief(devs: Sequence[Development], earlier: int = 5) -> tuple[Turn | None, list[Turn]]:
+    """(the latest turn, up to `earlier` other turns newest first) from ranked developments.
+
+    The lead is the best-ranked turn reported on the newest day and new then (first reported within a
+    couple of days), a headline before a body sentence: not an old turn some article retold. The earlier
+    turns come from as many articles as possible (one each, then seconds), so the brief spans the
+    story rather than retelling its newest article."""
+    turns = fold(devs)
+    if not turns:
+        return None, []
+    newest = max((t.last_published for t in turns if t.last_published), default=None)
+    fresh = [t for t in turns if t.last_published == newest and days_apart(t.published, newest) <= APART_DAYS]
+    lead = next((t for t in fresh if any(_headline(d) for d in t.tellings)), None) or (fresh[0] if fresh else None)
+    lead = lead or next((t for t in turns if t.last_published == newest), turns[0])
+    rest = [t for t in turns if t is not lead]
+    used: set[int] = {_home(lead)}
+    picked: list[Turn] = []
+    for t in rest:  # rank order: each article's best turn first
+        if len(picked) < earlier and _home(t) not in used:
+            picked.append(t)
+            used.add(_home(t))
+    for t in rest:  # then the next best, when the story has few articles
+        if len(picked) < earlier and t not in picked:
+            picked.append(t)
+    order = {id(t): i for i, t in enumerate(rest)}
+    picked.sort(key=lambda t: (-(t.published or dt.date.min).toordinal(), order[id(t)]))
+    return lead, picked
+
+
+def _home(turn: Turn) -> int:
+    """The article a turn's best telling comes from."""
+    return turn.lead.point.mentions[0].article_id

@@ -1,0 +1,73 @@
+"""The brief: clause compression, one telling per turn, different facts kept apart."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsdigest.stories.brief import MAX_CHARS, brief, compress, fold, same_turn
+from newsdigest.stories.merge import PointIn, conflicting, merge_points
+from newsdigest.stories.status import developments
+
+D = dt.date(2021, 3, 4)
+
+
+def test_attributions_and_parentheticals_go_first() -> None:
+    s = ("Die Hafenbetreiber haben dem Schlichterspruch zugestimmt (nach zwölf Stunden Verhandlung), "
+         "und die Kräne in Kiel laufen wieder an, sagte ein Sprecher der Gewerkschaft am Abend. "
+         + "Weitere Einzelheiten zur Einigung folgen im Lauf der Woche und werden dann veröffentlicht. " * 2)
+    out = compress(s)
+    assert "sagte ein Sprecher" not in out and "Verhandlung)" not in out
+    assert len(out) <= MAX_CHARS
+
+
+def test_english_source_familiar_clause_is_dropped() -> None:
+    s = ("The port operator accepted the mediator's offer to end the harbour strike after two weeks, "
+         "a source familiar with the talks told the Kiel Courier. " + "More details were expected later. " * 4)
+    assert "familiar" not in compress(s)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["Hafenstreik", "Verdi,", "legt", "Kiel", "(heute)", "lahm;", "und", "der",
+                                 "Containerterminal", "–", "sagte", "ein", "Sprecher."]), min_size=1, max_size=120))
+def test_never_over_the_limit_and_never_inside_a_word(tokens: list[str]) -> None:
+    s = " ".join(tokens)
+    out = compress(s)
+    assert len(out) <= MAX_CHARS
+    if out.endswith("…"):
+        head = out[:-1].rstrip(" ,;:–—")
+        last = head.split()[-1] if head.split() else ""
+        assert last.strip("();,.–") in {t.strip("();,.–") for t in tokens}
+
+
+def test_the_same_turn_in_other_words_is_one_turn() -> None:
+    assert same_turn("Verdi beendet den Hafenstreik in Kiel nach Schlichterspruch",
+                     "Hafenstreik in Kiel nach Schlichterspruch beendet")
+
+
+def test_different_dates_are_different_developments() -> None:
+    a, b = "The council will vote on December 12 on the harbour plan", "The council vote on the harbour plan was postponed to January 22"
+    assert conflicting(a, b) and not same_turn(a, b)
+    assert not conflicting("vote on 12 December", "vote on 12 December 2021")
+    points = [PointIn(1, 1, a, "event", 1.0, 0, 10, D), PointIn(2, 2, b, "event", 0.9, 0, 10, D)]
+    assert len(merge_points(points)) == 2
+
+
+def _dev(i: int, text: str, day: dt.date, article: int) -> PointIn:
+    return PointIn(i, article, text, "event", 1.0 - i / 100, 0, len(text), day)
+
+
+def test_the_lead_is_the_newest_turn_with_every_source_that_carried_it() -> None:
+    pts = [
+        _dev(1, "Verdi beendet den Hafenstreik in Kiel nach dem Schlichterspruch", dt.date(2021, 3, 9), 1),
+        _dev(2, "Hafenstreik in Kiel nach Schlichterspruch beendet, Kräne laufen wieder", dt.date(2021, 3, 9), 2),
+        _dev(3, "Verdi ruft die Hafenarbeiter in Kiel zum unbefristeten Streik auf", dt.date(2021, 3, 1), 3),
+    ]
+    devs = developments(pts, {1: ("a.example",), 2: ("b.example",), 3: ("a.example",)}, {})
+    lead, earlier = brief(devs)
+    assert lead is not None and lead.published == dt.date(2021, 3, 9)
+    assert len(lead.sources) == 2 and lead.article_ids == [1, 2]
+    assert [t.published for t in earlier] == [dt.date(2021, 3, 1)]
+    assert len(fold(devs)) == 2
