@@ -33,6 +33,7 @@ from newsdigest.sender import Adapter, Sender, SendResult
 from newsdigest.store.gateway import Gateway
 from newsdigest.store.store import Store
 from newsdigest.stories.service import ensure_assigned
+from newsdigest.summarize.service import build_briefs
 
 log = logging.getLogger("newsdigest.app")
 
@@ -78,7 +79,8 @@ class App:
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
 
     def build_core(self, store: Store) -> Core:
-        return Core(store=store, config=self.config, clock=self.clock, observer=METRICS.command_answered)
+        return Core(store=store, config=self.config, clock=self.clock, observer=METRICS.command_answered,
+                    briefs=build_briefs(self.config.summarize, self.clock))
 
     def platform_adapters(self, core: Core) -> list[Adapter]:
         adapters: list[Adapter] = []
@@ -127,7 +129,7 @@ class App:
         senders: dict[str, Sender] = {a.platform: a for a in self.adapters}
         if console is not None:
             senders["console"] = console
-        deliverer = Deliverer(store, self.config, self.clock, senders, lease=lease)
+        deliverer = Deliverer(store, self.config, self.clock, senders, lease=lease, briefs=core.briefs)
         reminders = ReminderDeliverer(store, self.config, self.clock, senders, lease_held=lambda: lease.held)
         scheduler = DigestScheduler(deliverer, reminders=reminders)
         core.on_subscriptions_changed = scheduler.request_rebuild  # commands run on gateway threads
@@ -164,6 +166,8 @@ class App:
             await lease.stop()
             if health is not None:
                 await health.stop()
+            if core.briefs is not None:
+                core.briefs.close()
             await gateway.write(store.close_connections)  # after the writes queued before it
             gateway.close()
         return 0

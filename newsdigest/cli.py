@@ -36,6 +36,7 @@ from newsdigest.ingest.pipeline import ingest_local
 from newsdigest.logs import setup_logging
 from newsdigest.store.store import Store
 from newsdigest.stories.export import stories_json
+from newsdigest.summarize.service import build_briefs
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_FAILED = 0, 2, 1
 EXIT_SIGPIPE = 128 + 13  # what a shell reports for a tool killed by SIGPIPE
@@ -133,7 +134,11 @@ def cmd_run(args: argparse.Namespace, cfg: Config) -> int:
 def cmd_ask(args: argparse.Namespace, cfg: Config) -> int:
     store = open_store(cfg)
     try:
-        reply = asyncio.run(respond_line(Core(store=store, config=cfg, clock=_clock(cfg)), args.line))
+        clock = _clock(cfg)
+        core = Core(store=store, config=cfg, clock=clock, briefs=build_briefs(cfg.summarize, clock))
+        reply = asyncio.run(respond_line(core, args.line))
+        if core.briefs is not None:
+            core.briefs.close()
         if args.json:
             print(json.dumps(reply.as_dict(args.line), ensure_ascii=False, indent=2))
         else:

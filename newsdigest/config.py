@@ -24,6 +24,7 @@ ENV_SECRETS = {
     ("slack", "bot_token"): "NEWSDIGEST_SLACK_BOT_TOKEN",
     ("slack", "signing_secret"): "NEWSDIGEST_SLACK_SIGNING_SECRET",
     ("slack", "app_token"): "NEWSDIGEST_SLACK_APP_TOKEN",
+    ("summarize", "api_key"): "NEWSDIGEST_SUMMARIZE_API_KEY",
 }
 ENV_CONFIG_PATH = "NEWSDIGEST_CONFIG"
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -102,6 +103,20 @@ class OpsConfig:
 
 
 @dataclass(frozen=True)
+class SummarizeConfig:
+    """Optional machine-written briefs from an OpenAI-compatible Chat Completions endpoint (off by default)."""
+
+    enabled: bool = False
+    base_url: str = "http://127.0.0.1:11434/v1"  # API root; /chat/completions and /models are appended
+    model: str = ""
+    api_key: str | None = None
+    timeout_seconds: float = 2.0  # how long a command waits before answering extractively
+    digest_timeout_seconds: float = 30.0  # how long a digest may wait
+    max_tokens: int = 300
+    daily_token_budget: int = 200_000  # prompt + completion tokens per UTC day; 0 = unlimited
+
+
+@dataclass(frozen=True)
 class Config:
     storage: StorageConfig = field(default_factory=StorageConfig)
     bot: BotConfig = field(default_factory=BotConfig)
@@ -110,6 +125,7 @@ class Config:
     ingest: IngestConfig = field(default_factory=IngestConfig)
     digest: DigestConfig = field(default_factory=DigestConfig)
     ops: OpsConfig = field(default_factory=OpsConfig)
+    summarize: SummarizeConfig = field(default_factory=SummarizeConfig)
     source: str | None = None  # file it was read from
 
     @property
@@ -132,6 +148,7 @@ _SECTIONS: dict[str, type] = {
     "ingest": IngestConfig,
     "digest": DigestConfig,
     "ops": OpsConfig,
+    "summarize": SummarizeConfig,
 }
 
 
@@ -262,3 +279,17 @@ def _validate(cfg: Config, where: str) -> None:
     for port_key, port in (("slack.port", cfg.slack.port), ("ops.health_port", cfg.ops.health_port), ("telegram.webhook_port", cfg.telegram.webhook_port)):
         if not 0 <= port <= 65535:
             raise ConfigError(f"{where}: {port_key} must be a port number 0–65535, got {port}")
+    _validate_summarize(cfg.summarize, where)
+
+
+def _validate_summarize(s: SummarizeConfig, where: str) -> None:
+    if not s.enabled:
+        return
+    if not re.match(r"^https?://", s.base_url):
+        raise ConfigError(f"{where}: summarize.base_url must be an http(s) URL such as http://127.0.0.1:11434/v1")
+    if not s.model:
+        raise ConfigError(f"{where}: summarize.enabled = true needs summarize.model (the endpoint's model name)")
+    if s.timeout_seconds <= 0 or s.digest_timeout_seconds <= 0 or s.max_tokens < 16 or s.daily_token_budget < 0:
+        raise ConfigError(
+            f"{where}: summarize timeouts must be > 0, max_tokens ≥ 16 and daily_token_budget ≥ 0 (0 = unlimited)"
+        )

@@ -20,13 +20,22 @@ from typing import TextIO
 
 import httpx
 
-from newsdigest.config import ENV_SECRETS, Config, ConfigError, SlackConfig, TelegramConfig, load_config
-from newsdigest.errors import NotADatabaseError, StoreError
+from newsdigest.config import (
+    ENV_SECRETS,
+    Config,
+    ConfigError,
+    SlackConfig,
+    SummarizeConfig,
+    TelegramConfig,
+    load_config,
+)
+from newsdigest.errors import NotADatabaseError, StoreError, SummarizeError
 from newsdigest.ingest.feeds import FeedError, parse_feed
 from newsdigest.ingest.fetch import Fetcher, FetchError, FetchHTTPError, FetchRefused, FetchTimeout
 from newsdigest.logs import SecretFilter, config_secrets, setup_logging
 from newsdigest.store.inspect import active_feed_urls, inspect_database
 from newsdigest.store.migrations import SCHEMA_VERSION
+from newsdigest.summarize.client import parse_models
 
 PLATFORM_TIMEOUT = 10.0  # seconds for getMe / auth.test
 OK, FAIL, SKIP = "✓", "✗", "-"
@@ -290,6 +299,34 @@ async def feed_check(fetcher: Fetcher, url: str) -> Check:
     return Check(name, True, f"{len(parsed.entries)} entries ({parsed.version}){title}")
 
 
+# -- summarising model -------------------------------------------------------------------------------------
+
+
+async def summarize_check(cfg: SummarizeConfig, client: httpx.AsyncClient) -> Check:
+    name = "summarising model"
+    if not cfg.enabled:
+        return Check(name, None, "off ([summarize] enabled = false): briefs are extractive")
+    headers = {"Authorization": f"Bearer {cfg.api_key}"} if cfg.api_key else {}
+    try:
+        response = await client.get(cfg.base_url.rstrip("/") + "/models", headers=headers)
+    except httpx.HTTPError as exc:
+        return Check(name, False, f"cannot reach {cfg.base_url}: {type(exc).__name__}",
+                     "start the server (e.g. `ollama serve`) or fix [summarize] base_url")
+    if response.status_code in (401, 403):
+        return Check(name, False, f"API key refused ({response.status_code})", "set NEWSDIGEST_SUMMARIZE_API_KEY")
+    try:
+        models = parse_models(response.json()) if response.status_code == 200 else None
+    except (ValueError, SummarizeError):
+        models = None
+    if models is None:
+        return Check(name, False, f"GET {cfg.base_url}/models answered {response.status_code} without a model list",
+                     "[summarize] base_url is the API root of an OpenAI-compatible server, ending in /v1")
+    if cfg.model not in models:
+        return Check(name, False, f"{cfg.base_url} does not serve {cfg.model!r} (it serves: "
+                     f"{', '.join(models[:8]) or 'none'})", "set [summarize] model to one of those")
+    return Check(name, True, f"{cfg.base_url} serves {cfg.model}")
+
+
 # -- running -------------------------------------------------------------------------------------------------
 
 
@@ -301,6 +338,7 @@ async def collect_checks(config: Config, *, client: httpx.AsyncClient | None = N
     try:
         checks.append(await telegram_check(config.telegram, http))
         checks += await slack_checks(config.slack, http)
+        checks.append(await summarize_check(config.summarize, http))
     finally:
         if own:
             await http.aclose()

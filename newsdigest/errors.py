@@ -11,7 +11,8 @@ A message is one line an operator can act on: what is wrong and, where it helps,
     │   ├── LeaseHeldError      another live process runs on this database
     │   ├── StoreBusyError      another writer holds the lock past the busy timeout
     │   └── NotADatabaseError   the file is not an SQLite database
-    └── IngestError          a source could not be fetched or read (feeds, pages, files, OPML)
+    ├── IngestError          a source could not be fetched or read (feeds, pages, files, OPML)
+    └── SummarizeError       the optional summarising model gave no usable answer (the brief falls back)
 """
 
 from __future__ import annotations
@@ -51,3 +52,9 @@ class NotADatabaseError(StoreError):
 
 class IngestError(NewsdigestError):
     """A source (feed, page, file, OPML) could not be fetched or read; the source is skipped, nothing is lost."""
+
+
+class SummarizeError(NewsdigestError):
+    """The optional summarising model gave no usable answer; `reason` is a short metric label."""
+
+    reason = "error"

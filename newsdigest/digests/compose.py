@@ -9,13 +9,15 @@ Telegram message (4096) or a few Slack sections; the renderers split anything lo
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from newsdigest.models import ChangeKind
-from newsdigest.reply import Block, BulletList, Heading, Inline, Reply, Span, item, text
+from newsdigest.reply import Block, BulletList, Heading, Inline, Paragraph, Reply, Span, inline_text, item, text
 from newsdigest.stories.brief import compress
 from newsdigest.stories.ledger import When
 from newsdigest.stories.status import DeadlineChange, StoryChanges
+from newsdigest.summarize.facts import Brief, Fact
 from newsdigest.texts import countdown, format_date, format_moment, format_value, sources, t
 
 _CHANGE_ORDER = {ChangeKind.EXTENDED: 0, ChangeKind.MOVED: 1, ChangeKind.ADDED: 2, ChangeKind.PASSED: 3}
@@ -35,6 +37,7 @@ class DigestInput:
     since: dt.datetime | None  # the chat's previous digest (local time), None for the first one
     stories: tuple[StoryChanges, ...] = ()
     upcoming: tuple[UpcomingDeadline, ...] = ()
+    briefs: Mapping[int, Brief] = field(default_factory=dict)  # story id -> checked machine brief ([summarize])
 
 
 @dataclass(frozen=True)
@@ -97,23 +100,56 @@ def compose(inp: DigestInput, opts: ComposeOptions | None = None) -> Reply | Non
     return Reply(tuple(blocks))
 
 
-def _story_blocks(story: StoryChanges, inp: DigestInput, opts: ComposeOptions, budget: _Budget) -> list[Block]:
+@dataclass(frozen=True)
+class _Line:
+    inline: Inline
+    fact: str  # what the line says, for a machine brief to cite
+    day: dt.date | None
+    sources: int
+
+
+def _story_lines(story: StoryChanges, as_of: dt.date, opts: ComposeOptions) -> tuple[list[_Line], int]:
+    """A story's candidate lines (deadline changes, then developments) and how many were left out."""
     lang = opts.lang
-    name = story.story.name or (t(lang, "all_news") if len(inp.stories) == 1 else t(lang, "other_news"))
     changes = sorted(story.deadlines, key=lambda c: (_CHANGE_ORDER[c.kind], c.item.value))
-    lines = [_change_line(c, inp.as_of, lang) for c in changes[: opts.max_changes]]
+    lines = []
+    for c in changes[: opts.max_changes]:
+        line = _change_line(c, as_of, lang)
+        lines.append(_Line(line, inline_text(line), c.item.when.lo if c.item.when.precision == "day" else None, 1))
     hidden = max(0, len(changes) - opts.max_changes)
     for dev in story.developments[: opts.max_items]:
         n = max(1, len(dev.sources))
-        lines.append(item(_clip(dev.text, opts.max_item_chars), Span(f" ({sources(lang, n)})", italic=True)))
+        said = _clip(dev.text, opts.max_item_chars)
+        lines.append(_Line(item(said, Span(f" ({sources(lang, n)})", italic=True)), said, dev.published, n))
     hidden += max(0, len(story.developments) - opts.max_items)
+    return lines, hidden
+
+
+def story_facts(story: StoryChanges, as_of: dt.date, opts: ComposeOptions) -> list[Fact]:
+    """The facts a machine brief of this story's digest section may cite: its lines, numbered as shown."""
+    lines, _ = _story_lines(story, as_of, opts)
+    return [Fact(i, line.fact, line.day, line.sources) for i, line in enumerate(lines, 1)]
+
+
+def _story_blocks(story: StoryChanges, inp: DigestInput, opts: ComposeOptions, budget: _Budget) -> list[Block]:
+    lang = opts.lang
+    name = story.story.name or (t(lang, "all_news") if len(inp.stories) == 1 else t(lang, "other_news"))
+    candidates, hidden = _story_lines(story, inp.as_of, opts)
+    brief = inp.briefs.get(story.story.id)
+    lines = [c.inline for c in candidates]
+    if brief is not None:  # the facts the brief cites carry their numbers
+        lines = [(Span(f"[{i}] "), *line) for i, line in enumerate(lines, 1)]
     kept = [line for line in lines if budget.take(line)]
     hidden += len(lines) - len(kept)
     if not kept:
         return []
     if hidden:
         kept.append(item(Span(t(lang, "more", n=hidden), italic=True)))
-    return [Heading(name), BulletList(tuple(kept))]
+    head: list[Block] = [Heading(name)]
+    if brief is not None:
+        head.append(Paragraph((Span(t(lang, "machine_brief", model=brief.model), italic=True),
+                               Span(" " + " ".join(s.text for s in brief.sentences)))))
+    return [*head, BulletList(tuple(kept))]
 
 
 def _change_line(change: DeadlineChange, as_of: dt.date, lang: str) -> Inline:

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 from newsdigest.clock import Clock
 from newsdigest.config import Config
+from newsdigest.digests.briefs import attach_briefs
 from newsdigest.digests.compose import ComposeOptions, DigestInput, compose
 from newsdigest.digests.content import load_digest_input
 from newsdigest.digests.filters import apply_filters, filters_for
@@ -47,6 +48,7 @@ from newsdigest.sender import Sender, SendOutcome, SendResult, ThreadSender
 from newsdigest.store.delivery_repo import ScheduledSubscription
 from newsdigest.store.store import LeaseHeldError, LeaseRepo, LedgerStore, Store
 from newsdigest.stories.service import ensure_assigned
+from newsdigest.summarize.service import BriefService
 
 log = logging.getLogger("newsdigest.digests")
 
@@ -184,6 +186,7 @@ class Deliverer:
         on_change: Callable[[], None] | None = None,
         max_attempts: int = MAX_ATTEMPTS,
         concurrency: int = 256,
+        briefs: BriefService | None = None,
     ) -> None:
         self.store = store  # the whole store for loading the digest's content (stories layer)
         self.ledger: LedgerStore = store  # the part the ledger work touches
@@ -194,6 +197,7 @@ class Deliverer:
         self.on_change = on_change
         self.max_attempts = max_attempts
         self.concurrency = concurrency
+        self.briefs = briefs
         self._in_flight: set[tuple[str, str, str]] = set()
         self._cache: dict[tuple[object, ...], tuple[float, dt.datetime, DigestInput]] = {}
 
@@ -267,6 +271,10 @@ class Deliverer:
 
     async def _deliver(self, due: DueDigest) -> DeliveryResult:
         sender = self.senders.get(due.chat.platform)
+        if self.briefs is not None and sender is not None:
+            if not self._cached(due):  # cluster first, so the briefs are of the stories the digest will show
+                await self.store.gateway.write(ensure_assigned, self.store)
+            await self.store.gateway.read(self._warm_briefs, due)  # may wait for the model: never on the writer
         # Claim, compose and note "composed" in one trip to the writer thread: one hop before the send, one after.
         ready = await self.store.gateway.write(self._prepare, due, sender is not None,
                                                isinstance(sender, ThreadSender))
@@ -293,6 +301,7 @@ class Deliverer:
         loaded_at, inp = self._input(due)
         inp = apply_filters(inp, *filters_for([(s.story, s.filters) for s in due.subscriptions]))
         opts = ComposeOptions(lang=due.lang, skip_quiet=self.config.digest.skip_quiet)
+        inp = attach_briefs(inp, opts, self.briefs, wait=None)  # warmed before: only the cache, never a wait
         reply = compose(inp, opts)
         now = self.clock.now()
         if reply is None:
@@ -306,6 +315,14 @@ class Deliverer:
         if can_thread and self._threaded(due):
             threaded = thread_digest(inp, dataclasses.replace(opts, max_stories=THREAD_MAX_STORIES))
         return claim.attempts, loaded_at, reply, threaded
+
+    def _warm_briefs(self, due: DueDigest) -> None:
+        if self.briefs is None:
+            return
+        _, inp = self._input(due)
+        inp = apply_filters(inp, *filters_for([(s.story, s.filters) for s in due.subscriptions]))
+        opts = ComposeOptions(lang=due.lang, skip_quiet=self.config.digest.skip_quiet)
+        attach_briefs(inp, opts, self.briefs, wait=self.briefs.digest_wait)
 
     def _threaded(self, due: DueDigest) -> bool:
         """Per subscription (`/news subscribe 08:00 thread`), else the workspace's [slack] digest_style."""

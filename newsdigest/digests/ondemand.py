@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from newsdigest.clock import Clock
 from newsdigest.config import Config
+from newsdigest.digests.briefs import attach_briefs
 from newsdigest.digests.compose import ComposeOptions, compose
 from newsdigest.digests.content import load_digest_input
 from newsdigest.digests.filters import apply_filters, filters_for
@@ -18,6 +19,7 @@ from newsdigest.reply import Reply
 from newsdigest.sender import Sender, SendOutcome, SendResult
 from newsdigest.store.store import Store
 from newsdigest.stories.service import ensure_assigned
+from newsdigest.summarize.service import BriefService
 
 
 def parse_chat(value: str) -> ChatRef:
@@ -36,7 +38,8 @@ def _chat_zone(store: Store, config: Config, chat: ChatRef) -> str:
     return subs[0].tz if subs else config.bot.timezone
 
 
-def compose_for_chat(store: Store, config: Config, clock: Clock, chat: ChatRef, *, lang: str | None = None) -> Reply:
+def compose_for_chat(store: Store, config: Config, clock: Clock, chat: ChatRef, *, lang: str | None = None,
+                     briefs: BriefService | None = None) -> Reply:
     """The digest this chat would get now: what changed since its last digest (everything, for a first one).
 
     Never recorded in the ledger and never moves last_digest_at: asking is not receiving the scheduled digest.
@@ -52,7 +55,9 @@ def compose_for_chat(store: Store, config: Config, clock: Clock, chat: ChatRef, 
     lang = lang or (subs[0].lang if subs else None) or store.chat_lang(chat) or config.bot.language
     inp = load_digest_input(store, as_of=as_of, since=since.astimezone(tz) if since else None, stories=stories)
     inp = apply_filters(inp, *filters_for([(s.story, s.filters) for s in subs]))
-    reply = compose(inp, ComposeOptions(lang=lang, scheduled=False))
+    opts = ComposeOptions(lang=lang, scheduled=False)
+    inp = attach_briefs(inp, opts, briefs, wait=briefs.command_wait if briefs else None)
+    reply = compose(inp, opts)
     assert reply is not None  # skip_quiet is off: a quiet day still answers
     return reply
 

@@ -21,6 +21,7 @@ from newsdigest.handlers.context import CommandContext
 from newsdigest.handlers.registry import COMMANDS, CommandSpec, UsageError, command_list, parse_command
 from newsdigest.models import ChatRef, Platform, user_scope
 from newsdigest.reply import Reply, error_reply
+from newsdigest.summarize.service import BriefService
 
 if TYPE_CHECKING:
     from newsdigest.store.store import Store
@@ -116,6 +117,7 @@ class Core:
     clock: Clock
     on_subscriptions_changed: Callable[[], object] | None = None  # its result is ignored
     observer: CommandObserver | None = None
+    briefs: BriefService | None = None
     _known_chats: set[str] = field(default_factory=set, repr=False)
 
     def is_admin(self, chat: ChatRef, user_id: str | None, user_name: str | None = None) -> bool:
@@ -153,6 +155,7 @@ class Core:
             lang=self.language(chat, user_lang, user_id),
             is_admin=self.is_admin(chat, user_id, user_name),
             on_subscriptions_changed=self.on_subscriptions_changed,
+            briefs=self.briefs,
         )
 
     def answer(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from newsdigest.clock import Clock
 from newsdigest.config import Config
 from newsdigest.models import ChatRef
+from newsdigest.summarize.service import BriefService
 
 if TYPE_CHECKING:
     from newsdigest.store.store import Store
@@ -25,3 +26,4 @@ class CommandContext:
     is_admin: bool = False
     # Called after subscriptions change so the scheduler rebuilds its jobs.
     on_subscriptions_changed: Callable[[], object] | None = None  # its result is ignored
+    briefs: BriefService | None = None  # optional machine-written briefs ([summarize])

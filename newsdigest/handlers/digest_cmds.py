@@ -116,4 +116,4 @@ def unsubscribe_cmd(ctx: CommandContext, args: str) -> Reply:
 @command("digest", "", "what changed since this chat's last digest, now",
          "was sich seit dem letzten Überblick geändert hat, sofort")
 def digest_cmd(ctx: CommandContext, args: str) -> Reply:
-    return compose_for_chat(ctx.store, ctx.config, ctx.clock, ctx.chat, lang=ctx.lang)
+    return compose_for_chat(ctx.store, ctx.config, ctx.clock, ctx.chat, lang=ctx.lang, briefs=ctx.briefs)

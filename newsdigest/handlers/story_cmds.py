@@ -36,6 +36,7 @@ from newsdigest.stories.lookup import find_story
 from newsdigest.stories.merge import source_names
 from newsdigest.stories.service import StoryView, ensure_assigned, stories_list, view
 from newsdigest.stories.timeline import Event, build_timeline, render_png
+from newsdigest.summarize.facts import Brief, Fact
 from newsdigest.texts import countdown, format_date, format_short, format_short_year, month_name
 
 STATUS_ITEMS = 6
@@ -167,15 +168,28 @@ def status_cmd(ctx: CommandContext, args: str) -> Reply:
     lang = ctx.lang
     blocks: list[Block] = [Heading(view.name), _meta_line(ctx, view)]
     lead, earlier = view.brief
+    turns = [t for t in (lead, *earlier) if t is not None]
+    upcoming = view.ledger.upcoming
+    nxt = upcoming[0] if upcoming else None
+    machine = _machine_brief(ctx, found, view, turns, nxt)
+    if machine is not None:
+        blocks.append(_machine_brief_block(ctx, machine))
+    # With a machine brief, every fact it may cite carries its number, and /why N answers for fact N.
+    numbered = machine is not None
+
+    def mark(n: int) -> Span:
+        return Span(f"[{n}] " if numbered else "")
+
     if lead is not None:
-        blocks.append(Paragraph((bold(texts.t(lang, "now")), Span(lead.text + " ("),
+        blocks.append(Paragraph((bold(texts.t(lang, "now")), mark(1), Span(lead.text + " ("),
                                  _turn_meta(ctx, lead, view, short=True), Span(")"))))
     if earlier:
         blocks.append(Paragraph((bold(texts.t(lang, "earlier")),)))
-        blocks.append(BulletList(tuple(_turn_row(ctx, t, view) for t in earlier), numbered=True))
+        first = 2 if lead is not None else 1
+        rows = tuple((mark(i), *_turn_row(ctx, t, view)) for i, t in enumerate(earlier, first))
+        blocks.append(BulletList(rows, numbered=machine is None))
     if lead is None:
         blocks.append(text(texts.t(lang, "no_developments")))
-    turns = [t for t in (lead, *earlier) if t is not None]
     listed: list[dict[str, Any]] = [
         {"key": t.lead.key, "label": t.text, "evidence": _evidence([m for d in t.tellings for m in d.point.mentions]),
          "published": t.published.isoformat() if t.published else None,
@@ -183,18 +197,55 @@ def status_cmd(ctx: CommandContext, args: str) -> Reply:
          "article_ids": t.article_ids}
         for t in turns
     ]
-    upcoming = view.ledger.upcoming
-    if upcoming:
-        nxt = upcoming[0]
-        blocks.append(Paragraph((bold(texts.t(lang, "next_deadline")), *_deadline_row(ctx, nxt, view))))
+    if nxt is not None:
+        blocks.append(Paragraph((bold(texts.t(lang, "next_deadline")), mark(len(turns) + 1),
+                                 *_deadline_row(ctx, nxt, view))))
     elif view.ledger.passed:
         last = view.ledger.passed[0]
         blocks.append(text(texts.t(lang, "deadlines_all_passed_status", date=_when_text(last.when, lang),
                                    ago=countdown(last.due, _today(ctx), lang))))
-    ctx.store.remember_list(ctx.chat.key, "status", found.id, listed[1:] if lead is not None else listed)
+    if machine is not None:
+        remembered = listed + ([_deadline_listed(nxt, lang)] if nxt is not None else [])
+    else:
+        remembered = listed[1:] if lead is not None else listed
+    ctx.store.remember_list(ctx.chat.key, "status", found.id, remembered)
     data = {"command": "status", "story": _story_data(view), "now": listed[0] if listed else None,
-            "items": listed[1:], "next": _ledger_data(upcoming[0], view, ctx) if upcoming else None}
+            "items": listed[1:], "next": _ledger_data(nxt, view, ctx) if nxt is not None else None}
+    if machine is not None:
+        data["brief"] = {"model": machine.model, "machine_written": True,
+                         "sentences": [{"text": b.text, "cites": list(b.cites)} for b in machine.sentences]}
     return Reply(tuple(blocks), data=data)
+
+
+def _brief_facts(ctx: CommandContext, turns: list[Turn], nxt: LedgerItem | None, view: StoryView) -> list[Fact]:
+    """The facts a machine brief may cite, numbered as /status shows them: the turns, then the next key date."""
+    facts = [Fact(i, t.text, t.published, len(t.sources), tuple(t.article_ids)) for i, t in enumerate(turns, 1)]
+    if nxt is not None:
+        kind = texts.t(ctx.lang, f"kind_{nxt.kind}")
+        what = f"{kind}, {_when_text(nxt.when, ctx.lang)}: {nxt.what}".rstrip(": ")
+        facts.append(Fact(len(facts) + 1, what, nxt.due if nxt.when.precision == "day" else None,
+                          len(_item_sources(nxt, view)), tuple(nxt.article_ids)))
+    return facts
+
+
+def _machine_brief(ctx: CommandContext, story: StoryRecord, view: StoryView, turns: list[Turn],
+                   nxt: LedgerItem | None) -> Brief | None:
+    if ctx.briefs is None or not turns:
+        return None
+    facts = _brief_facts(ctx, turns, nxt, view)
+    return ctx.briefs.brief(facts, story_key=f"story:{story.id}", story_name=view.name, as_of=_today(ctx),
+                            lang=ctx.lang, wait=ctx.briefs.command_wait)
+
+
+def _machine_brief_block(ctx: CommandContext, brief: Brief) -> Paragraph:
+    label = texts.t(ctx.lang, "machine_brief", model=brief.model)
+    return Paragraph((italic(label), Span(" " + " ".join(s.text for s in brief.sentences))))
+
+
+def _deadline_listed(it: LedgerItem, lang: str) -> dict[str, Any]:
+    """A key date as a remembered list entry, for /why."""
+    return {"key": it.key, "label": f"{_when_text(it.when, lang)} — {_clip(it.what, 100)}".rstrip(" —"),
+            "evidence": _evidence(it.mentions), "reason": it.reason}
 
 
 # -- /deadline ------------------------------------------------------------------------------------------------
@@ -256,11 +307,7 @@ def deadline_cmd(ctx: CommandContext, args: str) -> Reply:
         live = len(led.passed)
         blocks.append(text(texts.t(lang, "all_passed", n=live, date=format_date(_today(ctx), lang))))
     blocks.append(BulletList(tuple(_deadline_row(ctx, it, view) for it in items), numbered=True))
-    listed = [
-        {"key": it.key, "label": f"{_when_text(it.when, lang)} — {_clip(it.what, 100)}".rstrip(" —"),
-         "evidence": _evidence(it.mentions), "reason": it.reason}
-        for it in items
-    ]
+    listed = [_deadline_listed(it, lang) for it in items]
     ctx.store.remember_list(ctx.chat.key, "deadline", found.id, listed)
     data = {"command": "deadline", "story": _story_data(view), "items": [_ledger_data(it, view, ctx) for it in items]}
     return Reply(tuple(blocks), data=data)

@@ -180,6 +180,12 @@ class Metrics:
             "newsdigest_last_poll_timestamp_seconds", "Unix time of the last successful feed poll round.")
         self.last_digest = r.gauge(
             "newsdigest_last_digest_timestamp_seconds", "Unix time of the last digest delivered.")
+        self.brief_calls = r.counter(
+            "newsdigest_brief_calls_total", "Calls to the summarising model, by outcome.", ("outcome",))
+        self.brief_fallbacks = r.counter(
+            "newsdigest_brief_fallbacks_total", "Briefs answered extractively instead, by reason.", ("reason",))
+        self.brief_tokens = r.counter(
+            "newsdigest_brief_tokens_total", "Tokens the summarising model reported, by kind.", ("kind",))
 
     # -- verbs ---------------------------------------------------------------------------------------------------
 
@@ -210,6 +216,16 @@ class Metrics:
 
     def send_retry(self, platform: str) -> None:
         self.send_retries.inc(platform=platform)
+
+    def brief_called(self, outcome: str, prompt_tokens: int = 0, completion_tokens: int = 0) -> None:
+        self.brief_calls.inc(outcome=outcome)
+        if prompt_tokens:
+            self.brief_tokens.inc(prompt_tokens, kind="prompt")
+        if completion_tokens:
+            self.brief_tokens.inc(completion_tokens, kind="completion")
+
+    def brief_fallback(self, reason: str) -> None:
+        self.brief_fallbacks.inc(reason=reason)
 
     def poll_finished(self) -> None:
         """A poll round completed (individual feeds may have failed: those count in feed_errors)."""

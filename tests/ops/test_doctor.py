@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 
 from newsdigest import cli
-from newsdigest.config import Config, build_config
+from newsdigest.config import Config, SummarizeConfig, build_config
 from newsdigest.doctor import Check, collect_checks, doctor_main, run_doctor, run_doctor_async
 from newsdigest.store.migrations import SCHEMA_VERSION
 from newsdigest.store.store import Store
+from tests.fakes.chat_api import ChatAPI
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.telegram_api import DEFAULT_TOKEN, FakeTelegram
 
@@ -70,19 +71,22 @@ async def test_all_green_against_the_fakes(
     telegram: FakeTelegram, slack: FakeSlackApi, feed_server: str, db_path: Path
 ) -> None:
     cfg = make_config(db_path, telegram=telegram, slack=slack, feeds=(f"{feed_server}/feed.xml",))
-    out = io.StringIO()
-    assert await run_doctor_async(cfg, out) == 0
+    with ChatAPI() as model:
+        cfg = cfg.replace(summarize=SummarizeConfig(enabled=True, base_url=model.base_url, model="fake-model"))
+        out = io.StringIO()
+        assert await run_doctor_async(cfg, out) == 0
+        checks = by_name(await collect_checks(cfg))
     text = out.getvalue()
     lines = text.splitlines()
     assert lines[-1] == "all checks passed"
     assert not [ln for ln in lines if ln.startswith("✗")]
-    checks = by_name(await collect_checks(cfg))
     assert all(c.ok for c in checks.values()), checks
     assert "@newsdigest_test_bot" in checks["Telegram getMe"].detail
     assert "workspace Fake" in checks["Slack auth.test"].detail
     assert checks["Slack socket mode"].ok
     assert "2 entries" in checks[f"feed {feed_server}/feed.xml"].detail
     assert f"version {SCHEMA_VERSION} (current)" in checks["database schema"].detail
+    assert "serves fake-model" in checks["summarising model"].detail
     assert checks["database integrity"].ok
     assert telegram.calls["getMe"] >= 1
     assert any(method == "auth.test" for method, _ in slack.calls)
