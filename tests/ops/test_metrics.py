@@ -27,6 +27,9 @@ REQUIRED = {
     "newsdigest_send_retries_total": "counter",
     "newsdigest_last_poll_timestamp_seconds": "gauge",
     "newsdigest_last_digest_timestamp_seconds": "gauge",
+    "newsdigest_brief_calls_total": "counter",
+    "newsdigest_brief_fallbacks_total": "counter",
+    "newsdigest_brief_tokens_total": "counter",
 }
 
 
