@@ -29,6 +29,7 @@ from newsdigest.handlers import Core
 from newsdigest.handlers.feed_cmds import error_hint
 from newsdigest.ingest.feeds import FeedError
 from newsdigest.ingest.fetch import FetchError
+from newsdigest.ingest.files import ArticleFileError, read_article, read_manifest
 from newsdigest.ingest.oneshot import ingest_url_sync
 from newsdigest.ingest.pages import PageError
 from newsdigest.ingest.pipeline import ingest_local
@@ -162,18 +163,24 @@ def cmd_stories(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def cmd_extract(args: argparse.Namespace, cfg: Config | None = None) -> int:
-    try:
-        text = args.file.read_bytes().decode("utf-8")
-    except OSError as exc:
-        raise CliError(f"{args.file}: cannot read: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise CliError(f"{args.file}: not UTF-8 text") from None
-    result = extract(text, published=args.published, lang=args.lang, title=args.title)
+    path: Path = args.file
+    if path.is_dir():
+        raise CliError(f"{path}: a folder; extract reads one article file (newsdigest ingest FOLDER stores a folder)")
+    try:  # read as `ingest` reads it: the same checks, the folder's manifest, a saved page's main text
+        article = read_article(path, entry=read_manifest(path.parent).get(path.name))
+    except ArticleFileError as exc:
+        raise CliError(str(exc)) from None
+    result = extract(
+        article.text,
+        published=args.published or article.published,
+        lang=args.lang or article.lang,
+        title=args.title or article.title,
+    )
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return EXIT_OK
     print(f"language: {result.lang}  published: {result.published or '?'}")
-    print("actors: " + ", ".join(result.actors))
+    print("actors: " + (", ".join(result.actors) or "-"))
     for d in result.deadlines:
         extra = f" (replaces {d.supersedes})" if d.supersedes else ""
         extra += " (no longer holds)" if d.retired else ""
@@ -187,7 +194,7 @@ def cmd_ingest(args: argparse.Namespace, cfg: Config) -> int:
     store = open_store(cfg, seed=False)
     try:
         urls = [s for s in args.sources if s.startswith(("http://", "https://"))]
-        paths = [Path(s) for s in args.sources if s not in urls]
+        paths = [_local_path(s) for s in args.sources if s not in urls]
         failed = False
         if paths:
             report = ingest_local(store, paths, published=args.published, progress=_ProgressBar())
@@ -200,6 +207,12 @@ def cmd_ingest(args: argparse.Namespace, cfg: Config) -> int:
     finally:
         store.close()
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _local_path(source: str) -> Path:
+    if "://" in source:  # Path() would fold it into a file name that does not exist
+        raise CliError(f"{source}: not an http:// or https:// URL; give a feed or page URL, a file or a folder")
+    return Path(source)
 
 
 def _ingest_url(store: Store, cfg: Config, url: str, published: dt.date | None) -> bool:
