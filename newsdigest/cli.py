@@ -16,12 +16,13 @@ from pathlib import Path
 from rich.progress import Progress, TaskID
 
 from newsdigest import __version__
-from newsdigest.app import App, open_store, platform_sender
+from newsdigest.app import App, open_store, platform_sender, sender_for
 from newsdigest.bot.console import ConsoleSender, render_console, respond_line
 from newsdigest.cli_feeds import run_feeds_command
 from newsdigest.clock import Clock, parse_date
 from newsdigest.config import Config, load_config
 from newsdigest.digests.ondemand import parse_chat, run_digest_now
+from newsdigest.digests.reminders import ReminderResult, run_reminders_now
 from newsdigest.doctor import doctor_main
 from newsdigest.errors import NewsdigestError, UserError
 from newsdigest.extract import extract
@@ -37,6 +38,8 @@ from newsdigest.logs import setup_logging
 from newsdigest.store.store import Store
 from newsdigest.stories.export import stories_json
 from newsdigest.summarize.service import build_briefs
+from newsdigest.texts import format_date
+from newsdigest.texts import t as tr
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_FAILED = 0, 2, 1
 EXIT_SIGPIPE = 128 + 13  # what a shell reports for a tool killed by SIGPIPE
@@ -269,11 +272,6 @@ def cmd_digest(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def cmd_remind(args: argparse.Namespace, cfg: Config) -> int:
-    from newsdigest.app import open_store, sender_for
-    from newsdigest.digests.reminders import ReminderResult, run_reminders_now
-    from newsdigest.texts import format_date
-    from newsdigest.texts import t as tr
-
     try:
         chat = parse_chat(args.chat or "console")
     except ValueError as exc:
