@@ -62,6 +62,7 @@ def main() -> int:
     slugs = [s.slug for s, _, _ in stories_list(store, until=AS_OF, limit=args.asks)]
     slugs = (slugs * (args.asks // max(1, len(slugs)) + 1))[: args.asks]
     config = build_config({})
+    run(Core(store, config, clock), slugs)  # warm-up: lazy imports, SQLite page cache, search caches
     rows: list[tuple[str, list[float], str]] = []
     rows.append(("layer off (baseline)", run(Core(store, config, clock), slugs), ""))
     with ChatAPI() as gone:

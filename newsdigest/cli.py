@@ -16,12 +16,13 @@ from pathlib import Path
 from rich.progress import Progress, TaskID
 
 from newsdigest import __version__
-from newsdigest.app import App, open_store, platform_sender
+from newsdigest.app import App, open_store, platform_sender, sender_for
 from newsdigest.bot.console import ConsoleSender, render_console, respond_line
 from newsdigest.cli_feeds import run_feeds_command
 from newsdigest.clock import Clock, parse_date
 from newsdigest.config import Config, load_config
 from newsdigest.digests.ondemand import parse_chat, run_digest_now
+from newsdigest.digests.reminders import ReminderResult, run_reminders_now
 from newsdigest.doctor import doctor_main
 from newsdigest.errors import NewsdigestError, UserError
 from newsdigest.extract import extract
@@ -29,6 +30,7 @@ from newsdigest.handlers import Core
 from newsdigest.handlers.feed_cmds import error_hint
 from newsdigest.ingest.feeds import FeedError
 from newsdigest.ingest.fetch import FetchError
+from newsdigest.ingest.files import ArticleFileError, read_article, read_manifest
 from newsdigest.ingest.oneshot import ingest_url_sync
 from newsdigest.ingest.pages import PageError
 from newsdigest.ingest.pipeline import ingest_local
@@ -36,6 +38,8 @@ from newsdigest.logs import setup_logging
 from newsdigest.store.store import Store
 from newsdigest.stories.export import stories_json
 from newsdigest.summarize.service import build_briefs
+from newsdigest.texts import format_date
+from newsdigest.texts import t as tr
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_FAILED = 0, 2, 1
 EXIT_SIGPIPE = 128 + 13  # what a shell reports for a tool killed by SIGPIPE
@@ -162,18 +166,24 @@ def cmd_stories(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def cmd_extract(args: argparse.Namespace, cfg: Config | None = None) -> int:
-    try:
-        text = args.file.read_bytes().decode("utf-8")
-    except OSError as exc:
-        raise CliError(f"{args.file}: cannot read: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise CliError(f"{args.file}: not UTF-8 text") from None
-    result = extract(text, published=args.published, lang=args.lang, title=args.title)
+    path: Path = args.file
+    if path.is_dir():
+        raise CliError(f"{path}: a folder; extract reads one article file (newsdigest ingest FOLDER stores a folder)")
+    try:  # read as `ingest` reads it: the same checks, the folder's manifest, a saved page's main text
+        article = read_article(path, entry=read_manifest(path.parent).get(path.name))
+    except ArticleFileError as exc:
+        raise CliError(str(exc)) from None
+    result = extract(
+        article.text,
+        published=args.published or article.published,
+        lang=args.lang or article.lang,
+        title=args.title or article.title,
+    )
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return EXIT_OK
     print(f"language: {result.lang}  published: {result.published or '?'}")
-    print("actors: " + ", ".join(result.actors))
+    print("actors: " + (", ".join(result.actors) or "-"))
     for d in result.deadlines:
         extra = f" (replaces {d.supersedes})" if d.supersedes else ""
         extra += " (no longer holds)" if d.retired else ""
@@ -187,7 +197,7 @@ def cmd_ingest(args: argparse.Namespace, cfg: Config) -> int:
     store = open_store(cfg, seed=False)
     try:
         urls = [s for s in args.sources if s.startswith(("http://", "https://"))]
-        paths = [Path(s) for s in args.sources if s not in urls]
+        paths = [_local_path(s) for s in args.sources if s not in urls]
         failed = False
         if paths:
             report = ingest_local(store, paths, published=args.published, progress=_ProgressBar())
@@ -200,6 +210,12 @@ def cmd_ingest(args: argparse.Namespace, cfg: Config) -> int:
     finally:
         store.close()
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _local_path(source: str) -> Path:
+    if "://" in source:  # Path() would fold it into a file name that does not exist
+        raise CliError(f"{source}: not an http:// or https:// URL; give a feed or page URL, a file or a folder")
+    return Path(source)
 
 
 def _ingest_url(store: Store, cfg: Config, url: str, published: dt.date | None) -> bool:
@@ -258,11 +274,6 @@ def cmd_digest(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def cmd_remind(args: argparse.Namespace, cfg: Config) -> int:
-    from newsdigest.app import open_store, sender_for
-    from newsdigest.digests.reminders import ReminderResult, run_reminders_now
-    from newsdigest.texts import format_date
-    from newsdigest.texts import t as tr
-
     try:
         chat = parse_chat(args.chat or "console")
     except ValueError as exc:

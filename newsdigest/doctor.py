@@ -352,7 +352,7 @@ def report(checks: list[Check], masker: Callable[[str], str], out: TextIO) -> in
     for check in checks:
         print(masker(check.line()), file=out)
     failed = sum(1 for c in checks if c.ok is False)
-    print(masker(f"{failed} problem(s) found" if failed else "all checks passed"), file=out)
+    print(masker(_problems(failed) if failed else "all checks passed"), file=out)
     return 1 if failed else 0
 
 
@@ -375,9 +375,9 @@ def doctor_main(config_path: str | None, db: str | None = None, out: TextIO | No
         config = load_config(config_path, env)
     except ConfigError as exc:
         mask = SecretFilter([env.get(var, "") for var in ENV_SECRETS.values()]).mask
-        line = Check("configuration", False, str(exc), "fix the named key (see config.example.toml)").line()
+        line = Check("configuration", False, str(exc), "correct what the line names (config.example.toml lists every key)").line()
         print(mask(line), file=out)
-        print("1 problem(s) found", file=out)
+        print(_problems(1), file=out)
         return 1
     if db:
         import dataclasses
@@ -387,3 +387,6 @@ def doctor_main(config_path: str | None, db: str | None = None, out: TextIO | No
         setup_logging(config, quiet=True)
     return run_doctor(config, out)
 
+
+def _problems(n: int) -> str:
+    return "1 problem found" if n == 1 else f"{n} problems found"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from newsdigest.reply import BulletList, Divider, Heading, Image, Inline, Paragraph, Reply, Span
@@ -40,22 +40,15 @@ class Photo:
     caption: str
 
 
-@dataclass(frozen=True)
-class _Seg:
-    """A run of visible text with one style."""
+_Seg = Span  # a run of visible (sanitized) text with one style
 
-    text: str
-    bold: bool = False
-    italic: bool = False
-    code: bool = False
-    url: str | None = None
 
-    def restyle(self, text: str) -> _Seg:
-        return _Seg(text, self.bold, self.italic, self.code, self.url)
+def _restyle(seg: _Seg, text: str) -> _Seg:
+    return replace(seg, text=text)
 
-    @property
-    def style(self) -> tuple[bool, bool, bool, str | None]:
-        return (self.bold, self.italic, self.code, self.url)
+
+def _style(seg: _Seg) -> tuple[bool, bool, bool, str | None]:
+    return (seg.bold, seg.italic, seg.code, seg.url)
 
 
 Part = str | Photo  # an HTML message text or a photo, in reply order
@@ -141,7 +134,7 @@ def _slice(segs: list[_Seg], start: int, end: int) -> list[_Seg]:
         pos = b
         lo, hi = max(a, start), min(b, end)
         if lo < hi:
-            out.append(seg.restyle(seg.text[lo - a : hi - a]))
+            out.append(_restyle(seg, seg.text[lo - a : hi - a]))
     return out
 
 
@@ -192,8 +185,8 @@ def _strip(segs: list[_Seg]) -> list[_Seg]:
     while segs and not segs[-1].text.strip():
         segs.pop()
     if segs:
-        segs[0] = segs[0].restyle(segs[0].text.lstrip())
-        segs[-1] = segs[-1].restyle(segs[-1].text.rstrip())
+        segs[0] = _restyle(segs[0], segs[0].text.lstrip())
+        segs[-1] = _restyle(segs[-1], segs[-1].text.rstrip())
     return segs
 
 
@@ -203,8 +196,8 @@ def _strip(segs: list[_Seg]) -> list[_Seg]:
 def _merge(segs: list[_Seg]) -> list[_Seg]:
     out: list[_Seg] = []
     for seg in segs:
-        if out and out[-1].style == seg.style:
-            out[-1] = seg.restyle(out[-1].text + seg.text)
+        if out and _style(out[-1]) == _style(seg):
+            out[-1] = _restyle(seg, out[-1].text + seg.text)
         else:
             out.append(seg)
     return out

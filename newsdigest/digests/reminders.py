@@ -25,6 +25,7 @@ from newsdigest.models import ChatRef, DeliveryStatus, ReminderRule
 from newsdigest.reply import Heading, Reply, Span, bold, text
 from newsdigest.sender import Sender, SendOutcome, SendResult
 from newsdigest.store.store import Store
+from newsdigest.stories.service import ensure_assigned, view
 from newsdigest.texts import countdown, format_value, t
 
 log = logging.getLogger("newsdigest.reminders")
@@ -120,8 +121,6 @@ def load_key_dates(store: Store, *, as_of: dt.date | None, today: dt.date,
 
     A story renamed since a rule was set is found under its old slugs too (the dates carry the current one,
     so the ledger keys stay one per key date)."""
-    from newsdigest.stories.service import ensure_assigned, view
-
     ensure_assigned(store)
     last = as_of or today
     out: dict[str, list[KeyDate]] = {}

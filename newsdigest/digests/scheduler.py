@@ -167,6 +167,16 @@ class DigestScheduler:
         return out
 
     async def _catch_up(self) -> list[DeliveryResult]:
+        try:
+            return await self._catch_up_now()
+        except asyncio.CancelledError:
+            if self.scheduler.running:
+                raise
+            # The process is ending (a console chat at EOF, a stop): the next start catches up, nothing to report.
+            log.debug("digest catch-up cancelled at shutdown")
+            return []
+
+    async def _catch_up_now(self) -> list[DeliveryResult]:
         if self.reminders is not None:
             try:
                 sent = [r for r in await self.reminders.catch_up() if r.status == "sent"]

@@ -50,6 +50,12 @@ class CommandSpec:
 
 
 COMMANDS: dict[str, CommandSpec] = {}
+# The order COMMANDS (and so /help and the platform menus) lists commands in: the story first, then digests, feeds,
+# settings. Modules register in import order (alphabetical); a command not named here follows in that order.
+LISTING_ORDER = (
+    "help", "status", "deadline", "timeline", "why", "stories", "search", "digest", "subscribe", "unsubscribe",
+    "subscriptions", "remind", "feeds", "addfeed", "removefeed", "lang",
+)
 ALIASES: dict[str, str] = {"start": "help", "hilfe": "help", "news": "status", "frist": "deadline", "fristen": "deadline",
                            "deadlines": "deadline", "suche": "search", "abo": "subscribe", "stop": "unsubscribe",
                            "erinnern": "remind", "abos": "subscriptions"}
@@ -60,6 +66,7 @@ def command(
 ) -> Callable[[H], H]:
     def register(fn: H) -> H:
         COMMANDS[name] = CommandSpec(name, args, help_en, help_de, fn, admin, writes)
+        _keep_listing_order()
         return fn
 
     return register
@@ -73,6 +80,13 @@ class ParsedCommand:
     name: str
     args: str
     addressed_to: str | None  # "botname" in /status@botname
+
+
+def _keep_listing_order() -> None:
+    rank = {name: i for i, name in enumerate(LISTING_ORDER)}
+    ordered = sorted(COMMANDS.items(), key=lambda item: rank.get(item[0], len(rank)))  # stable: the rest keep theirs
+    COMMANDS.clear()
+    COMMANDS.update(ordered)
 
 
 def parse_command(line: str) -> ParsedCommand | None:

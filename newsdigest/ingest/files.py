@@ -1,4 +1,4 @@
-"""Local article files: plain text (optional title on the first line), folders, and a folder manifest.
+"""Local article files: plain text (optional title on the first line), saved HTML pages, folders, a folder manifest.
 
 A folder may carry `seeds.toml` (or `articles.toml`) with `[[article]] file, title, published, lang, source`
 entries; files without an entry use the first line as title when it looks like one and `--published`.
@@ -13,10 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsdigest.errors import IngestError
+from newsdigest.ingest.pages import PageError, extract_page
 from newsdigest.models import ArticleInput
 
 MANIFESTS = ("seeds.toml", "articles.toml")
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
 MAX_FILE_BYTES = 5_000_000
 
 
@@ -84,6 +87,8 @@ def read_article(path: Path, *, published: dt.date | None = None, entry: Manifes
     if not text.strip():
         raise ArticleFileError(f"{path}: the file is empty")
     entry = entry or ManifestEntry(None, None, None, None)
+    if _is_html(path, text):
+        return _page_article(path, text, published, entry)
     return ArticleInput(
         text=text,
         title=entry.title or split_title(text),
@@ -94,13 +99,34 @@ def read_article(path: Path, *, published: dt.date | None = None, entry: Manifes
     )
 
 
+def _is_html(path: Path, text: str) -> bool:
+    head = text.lstrip()[:100].lower()
+    return path.suffix.lower() in HTML_SUFFIXES or head.startswith(("<!doctype html", "<html"))
+
+
+def _page_article(path: Path, html: str, published: dt.date | None, entry: ManifestEntry) -> ArticleInput:
+    """A saved web page: its main text (markup and boilerplate dropped), as for a page URL."""
+    try:
+        page = extract_page(html)
+    except PageError as exc:
+        raise ArticleFileError(f"{path}: HTML page: {exc} (save the article's text as a .txt file)") from None
+    return ArticleInput(
+        text=page.text,
+        title=entry.title or page.title,
+        published=entry.published or page.published or published,
+        lang=entry.lang or page.lang,
+        source=entry.source or page.sitename or path.name,
+        guid=None,
+    )
+
+
 def iter_article_files(paths: list[Path]) -> Iterator[tuple[Path, ManifestEntry | None]]:
     """Expand files and folders (not recursive into hidden folders) into article files with manifest entries."""
     for path in paths:
         if path.is_dir():
             manifest = read_manifest(path)
             for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in TEXT_SUFFIXES and not _hidden(child, path):
+                if child.is_file() and child.suffix.lower() in ARTICLE_SUFFIXES and not _hidden(child, path):
                     yield child, manifest.get(child.relative_to(path).as_posix())
         elif path.is_file():
             yield path, read_manifest(path.parent).get(path.name)

@@ -154,7 +154,8 @@ def test_kill_9_during_digest_broadcast_sends_each_digest_once(tmp_path: Path) -
 
 
 def test_kill_in_the_residual_window_gives_exactly_one_flagged_duplicate(tmp_path: Path) -> None:
-    """The measurement is not vacuous: a kill held inside the accepted-but-unmarked window shows as one duplicate."""
+    """The measurement is not vacuous: a kill held inside the accepted-but-unmarked window shows as a duplicate of
+    the frozen chat, plus at most the other sends in flight whose marks had not reached the writer (CONCURRENCY)."""
     db, accepted = tmp_path / "window.db", tmp_path / "accepted.log"
     _make_db(db)
     stalled = Worker(db, accepted, SLOT_OPENS, stall_after=7)
@@ -167,5 +168,8 @@ def test_kill_in_the_residual_window_gives_exactly_one_flagged_duplicate(tmp_pat
     assert final.proc.returncode == 0, err
     counts = collections.Counter(_accepted(accepted))
     assert set(counts) == {str(1000 + i) for i in range(CHATS)}
-    assert {c: n for c, n in counts.items() if n > 1} == {victim: 2}
-    assert f"chat=telegram:{victim}" in err and "possible duplicate" in err  # logged as such by the retry
+    duplicates = {c: n for c, n in counts.items() if n > 1}
+    assert duplicates.get(victim) == 2 and set(duplicates.values()) == {2}
+    assert len(duplicates) <= CONCURRENCY, duplicates
+    for chat in duplicates:  # every duplicate is logged as such by the retry
+        assert f"chat=telegram:{chat}" in err and "possible duplicate" in err

@@ -111,7 +111,7 @@ async def test_wrong_telegram_token(telegram: FakeTelegram, db_path: Path) -> No
     assert "✗ Telegram getMe: token rejected (401 Unauthorized)" in text
     assert "fix: copy the token from @BotFather" in text
     assert wrong not in text and "WRONG-token" not in text
-    assert text.splitlines()[-1] == "1 problem(s) found"
+    assert text.splitlines()[-1] == "1 problem found"
 
 
 async def test_telegram_unreachable(closed_port: int, db_path: Path) -> None:

@@ -27,6 +27,9 @@ REQUIRED = {
     "newsdigest_send_retries_total": "counter",
     "newsdigest_last_poll_timestamp_seconds": "gauge",
     "newsdigest_last_digest_timestamp_seconds": "gauge",
+    "newsdigest_brief_calls_total": "counter",
+    "newsdigest_brief_fallbacks_total": "counter",
+    "newsdigest_brief_tokens_total": "counter",
 }
 
 
@@ -48,6 +51,9 @@ def test_verbs_move_their_series() -> None:
     m.send_retry("slack")
     m.send_retry("slack")
     m.poll_finished()
+    m.brief_called("ok", 120, 40)
+    m.brief_called("rate_limited")
+    m.brief_fallback("slow")
     f = parse(m.render())
     assert value(f, "newsdigest_articles_ingested_total") == 4
     assert value(f, "newsdigest_feed_errors_total", feed="https://example.org/feed.xml") == 2
@@ -56,6 +62,10 @@ def test_verbs_move_their_series() -> None:
     assert value(f, "newsdigest_digests_failed_total", platform="slack") == 1
     assert value(f, "newsdigest_send_retries_total", platform="slack") == 2
     assert value(f, "newsdigest_last_poll_timestamp_seconds") == 1_600_000_000
+    assert value(f, "newsdigest_brief_calls_total", outcome="ok") == 1
+    assert value(f, "newsdigest_brief_tokens_total", kind="prompt") == 120
+    assert value(f, "newsdigest_brief_tokens_total", kind="completion") == 40
+    assert value(f, "newsdigest_brief_fallbacks_total", reason="slow") == 1
     assert value(f, "newsdigest_last_digest_timestamp_seconds") == 1_600_000_000
     assert m.last_poll_time() == 1_600_000_000.0
 
