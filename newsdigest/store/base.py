@@ -16,6 +16,7 @@ import sqlite_utils
 
 from newsdigest.clock import shift_days
 from newsdigest.errors import NotADatabaseError, StoreBusyError, StoreError
+from newsdigest.models import ChatRef
 from newsdigest.store.gateway import Gateway
 from newsdigest.store.migrations import migrate
 
@@ -142,6 +143,15 @@ class StoreBase:
 
     def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
         return self.conn.execute(sql, params).fetchall()
+
+    @staticmethod
+    def activate_chat(conn: sqlite3.Connection, chat: ChatRef, stamp: str) -> None:
+        """Inside a write: the chat exists and is active again (subscribing or asking for reminders revives it)."""
+        conn.execute(
+            "INSERT INTO chats (platform, chat_id, kind, created_at, updated_at) VALUES (?,?,?,?,?)"
+            " ON CONFLICT(platform, chat_id) DO UPDATE SET active = 1, deactivated_reason = NULL",
+            (chat.platform, chat.chat_id, chat.kind, stamp, stamp),
+        )
 
     def stamp(self) -> str:
         return iso(self.now())

@@ -36,11 +36,7 @@ class RemindersRepo(StoreBase):
         """Create or replace the chat's reminder rule for `story` (None: every story)."""
         stamp = self.stamp()
         with self.write() as conn:
-            conn.execute(
-                "INSERT INTO chats (platform, chat_id, kind, created_at, updated_at) VALUES (?,?,?,?,?)"
-                " ON CONFLICT(platform, chat_id) DO UPDATE SET active = 1, deactivated_reason = NULL",
-                (chat.platform, chat.chat_id, chat.kind, stamp, stamp),
-            )
+            self.activate_chat(conn, chat, stamp)
             conn.execute(
                 "INSERT INTO reminders (platform, chat_id, story, offsets, time, tz, lang, active, created_at,"
                 " updated_at) VALUES (?,?,?,?,?,?,?,1,?,?) ON CONFLICT(platform, chat_id, story) DO UPDATE SET"

@@ -437,11 +437,7 @@ class SubscriptionsRepo(StoreBase):
         """Create or change the chat's subscription for `story` (subscribing again replaces time, zone and filters)."""
         stamp = self.stamp()
         with self.write() as conn:
-            conn.execute(
-                "INSERT INTO chats (platform, chat_id, kind, created_at, updated_at) VALUES (?,?,?,?,?)"
-                " ON CONFLICT(platform, chat_id) DO UPDATE SET active = 1, deactivated_reason = NULL",
-                (chat.platform, chat.chat_id, chat.kind, stamp, stamp),
-            )
+            self.activate_chat(conn, chat, stamp)
             conn.execute(
                 "INSERT INTO subscriptions (platform, chat_id, story, time, tz, lang, filters, style, active, created_at,"
                 " updated_at) VALUES (?,?,?,?,?,?,?,?,1,?,?) ON CONFLICT(platform, chat_id, story) DO UPDATE SET"
