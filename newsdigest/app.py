@@ -65,6 +65,15 @@ def stdin_is_a_chat(stdin: TextIO) -> bool:
     return stat.S_ISFIFO(mode) or stat.S_ISREG(mode) or stat.S_ISSOCK(mode)
 
 
+async def drain_backlog(gateway: Gateway, store: Store, *, idle_s: float = 1.0) -> None:
+    """Place a bulk import's waiting articles in the background, one batch (one short write) per trip to the writer,
+    so other writes interleave and no command has to spend its clustering budget on the backlog."""
+    while await gateway.read(store.has_unassigned):
+        placed = await gateway.write(ensure_assigned, store, max_batches=1)
+        if not placed:  # a command of this process is clustering right now, or the database is busy
+            await asyncio.sleep(idle_s)
+
+
 @dataclass
 class App:
     """The running bot. `run()` returns when the console reaches EOF or a stop signal arrives."""
@@ -139,6 +148,7 @@ class App:
 
         poller = Poller(store, self.config, clock=self.clock, after_new_articles=cluster_new_articles)
         tasks: list[asyncio.Task[None]] = []
+        backlog = asyncio.create_task(drain_backlog(gateway, store), name="newsdigest-backlog")
         try:
             if health is not None:
                 await health.start()
@@ -155,6 +165,9 @@ class App:
                 self._install_signal_handlers()
                 await self._stop.wait()
         finally:
+            backlog.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await backlog
             poller.stop()
             scheduler.shutdown()
             for task in tasks:
