@@ -298,9 +298,7 @@ class Deliverer:
                         "reached the platform before a crash (possible duplicate)", chat.key, slot, claim.attempts)
         if not self._cached(due):
             ensure_assigned(self.store)  # clustering writes: here on the writer, before the content is loaded
-        loaded_at, inp = self._input(due)
-        inp = apply_filters(inp, *filters_for([(s.story, s.filters) for s in due.subscriptions]))
-        opts = ComposeOptions(lang=due.lang, skip_quiet=self.config.digest.skip_quiet)
+        loaded_at, inp, opts = self._content(due)
         inp = attach_briefs(inp, opts, self.briefs, wait=None)  # warmed before: only the cache, never a wait
         reply = compose(inp, opts)
         now = self.clock.now()
@@ -316,12 +314,16 @@ class Deliverer:
             threaded = thread_digest(inp, dataclasses.replace(opts, max_stories=THREAD_MAX_STORIES))
         return claim.attempts, loaded_at, reply, threaded
 
+    def _content(self, due: DueDigest) -> tuple[dt.datetime, DigestInput, ComposeOptions]:
+        """What this chat's digest shows (its subscriptions' filters applied) and how it is composed."""
+        loaded_at, inp = self._input(due)
+        inp = apply_filters(inp, *filters_for([(s.story, s.filters) for s in due.subscriptions]))
+        return loaded_at, inp, ComposeOptions(lang=due.lang, skip_quiet=self.config.digest.skip_quiet)
+
     def _warm_briefs(self, due: DueDigest) -> None:
         if self.briefs is None:
             return
-        _, inp = self._input(due)
-        inp = apply_filters(inp, *filters_for([(s.story, s.filters) for s in due.subscriptions]))
-        opts = ComposeOptions(lang=due.lang, skip_quiet=self.config.digest.skip_quiet)
+        _, inp, opts = self._content(due)
         attach_briefs(inp, opts, self.briefs, wait=self.briefs.digest_wait)
 
     def _threaded(self, due: DueDigest) -> bool:
