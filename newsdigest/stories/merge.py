@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from newsdigest.extract.temporal import lexicon as lx
 from newsdigest.stories.terms import _STOP
 
 STEM = 6
@@ -75,10 +76,7 @@ class MergedPoint:
 
 _FACT = re.compile(r"\d+(?:[.,]\d+)?")
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_MONTHS = frozenset(
-    "januar februar märz april mai juni juli august september oktober november dezember january february march "
-    "may june july october december jan feb mar apr jun jul aug sep sept oct nov dec".split()
-)
+_MONTHS = lx.MONTH_WORDS
 
 
 @functools.lru_cache(maxsize=16384)

@@ -10,8 +10,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from newsdigest.extract.temporal import lexicon as lx
 from newsdigest.summarize.facts import BriefSentence, Fact
-from newsdigest.texts import MONTHS
 
 MAX_SENTENCES = 3
 MAX_SENTENCE_CHARS = 400
@@ -24,18 +24,10 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _MARKUP = re.compile(r"^\s*(?:[-*•#>]+|\d+[.)])\s+")
 
 
-def _month_words() -> dict[str, int]:
-    words: dict[str, int] = {}
-    for names in MONTHS.values():
-        for i, name in enumerate(names, 1):
-            words[name] = i
-            words[name[:3]] = i
-    words.update({"Sept": 9, "Mrz": 3, "Mar": 3, "Okt": 10, "Dez": 12, "Dec": 12, "Oct": 10})
-    return words
-
-
-MONTH_WORDS = _month_words()
-_MONTH = re.compile(r"\b(" + "|".join(sorted(map(re.escape, MONTH_WORDS), key=len, reverse=True)) + r")\b\.?")
+# Month names and abbreviations from the one lexicon. A month counts only when capitalised, as it is written
+# in a date: "May 12" is a month, "it may end" is not.
+MONTH_WORDS: dict[str, int] = {k.rstrip("."): v for k, v in (*lx.MONTHS_DE.items(), *lx.MONTHS_EN.items())}
+_WORD = re.compile(r"\b([A-ZÄÖÜ][a-zäöü]+)\b")
 
 
 @dataclass(frozen=True)
@@ -56,7 +48,7 @@ def numbers_in(text: str) -> set[str]:
 
 
 def months_in(text: str) -> set[int]:
-    return {MONTH_WORDS[m.group(1)] for m in _MONTH.finditer(text)}
+    return {month for m in _WORD.finditer(text) if (month := MONTH_WORDS.get(m.group(1).lower()))}
 
 
 def evidence(fact: Fact) -> tuple[set[str], set[int]]:
