@@ -138,7 +138,7 @@ def cmd_ask(args: argparse.Namespace, cfg: Config) -> int:
     store = open_store(cfg)
     try:
         clock = _clock(cfg)
-        core = Core(store=store, config=cfg, clock=clock, briefs=build_briefs(cfg.summarize, clock))
+        core = Core(store=store, config=cfg, clock=clock, briefs=build_briefs(cfg.summarize, clock, one_shot=True))
         reply = asyncio.run(respond_line(core, args.line))
         if core.briefs is not None:
             core.briefs.close()

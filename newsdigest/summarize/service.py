@@ -57,16 +57,25 @@ class _Breaker:
                         self.failures, why, self.seconds)
 
 
-def build_briefs(config: SummarizeConfig, clock: Clock) -> BriefService | None:
-    """The brief service when `[summarize] enabled`, else None (every brief is then extractive)."""
-    return BriefService(config, ChatClient(config), clock) if config.enabled else None
+def build_briefs(config: SummarizeConfig, clock: Clock, *, one_shot: bool = False) -> BriefService | None:
+    """The brief service when `[summarize] enabled`, else None (every brief is then extractive).
+
+    `one_shot` (a CLI `ask`): no later ask can use a brief that lands after the wait, so a call lasts no longer
+    than the command waits, and the process does not sit at exit for a slow model."""
+    if not config.enabled:
+        return None
+    call = config.timeout_seconds if one_shot else config.digest_timeout_seconds
+    return BriefService(config, ChatClient(config), clock, call_timeout=call)
 
 
 class BriefService:
     def __init__(self, config: SummarizeConfig, client: ChatClient, clock: Clock, *, metrics: Metrics = METRICS,
                  workers: int = 2, sleep: Callable[[float], None] = time.sleep,
-                 breaker_failures: int = BREAKER_FAILURES, breaker_seconds: float = BREAKER_SECONDS) -> None:
+                 breaker_failures: int = BREAKER_FAILURES, breaker_seconds: float = BREAKER_SECONDS,
+                 call_timeout: float | None = None) -> None:
         self.config, self.client, self.clock, self.metrics, self._sleep = config, client, clock, metrics, sleep
+        # How long one model call may take; past a command's wait it goes on and fills the cache.
+        self.call_timeout = config.digest_timeout_seconds if call_timeout is None else call_timeout
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="brief")
         self._lock = threading.Lock()
         self._cache: OrderedDict[CacheKey, Brief | None] = OrderedDict()
@@ -142,7 +151,7 @@ class BriefService:
     def _call(self, key: CacheKey, facts: tuple[Fact, ...], story: str, as_of: dt.date, lang: str) -> Brief | None:
         try:
             completion = self.client.complete(prompt.messages(facts, story=story, as_of=as_of, lang=lang),
-                                              timeout=self.config.digest_timeout_seconds)
+                                              timeout=self.call_timeout)
         except RateLimited as exc:
             with self._lock:
                 self._cooldown_until = self.clock.now() + dt.timedelta(seconds=exc.retry_after)

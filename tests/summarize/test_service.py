@@ -20,7 +20,7 @@ from newsdigest.ops.metrics import Metrics
 from newsdigest.summarize.client import ChatClient
 from newsdigest.summarize.facts import Fact
 from newsdigest.summarize.prompt import SYSTEM_PROMPT
-from newsdigest.summarize.service import BriefService
+from newsdigest.summarize.service import BriefService, build_briefs
 from tests.fakes.chat_api import ChatAPI, Response, completion, empty_choices, error
 
 AS_OF = dt.date(2026, 3, 5)
@@ -209,3 +209,21 @@ def test_a_hung_endpoint_stops_costing_waits_after_a_few_asks(api: ChatAPI, cloc
         assert metrics.brief_fallbacks.value(reason="circuit_open") == 17
     finally:
         never.set()
+
+
+def test_a_one_shot_call_ends_with_the_command_wait(api: ChatAPI, clock: FakeClock, metrics: Metrics) -> None:
+    never = threading.Event()
+    api.responder = lambda _req: Response(body=completion(GOOD).body, hold=never)
+    config = SummarizeConfig(enabled=True, base_url=api.base_url, model="fake-model", timeout_seconds=0.2)
+    service = build_briefs(config, clock, one_shot=True)
+    assert service is not None and service.call_timeout == 0.2
+    service.metrics = metrics
+    try:
+        assert ask(service, wait=30.0) is None  # the call's own time-out ends it, well inside the wait
+        assert metrics.brief_fallbacks.value(reason="unavailable") == 1
+        assert metrics.brief_fallbacks.value(reason="slow") == 0
+    finally:
+        never.set()
+        service.close()
+    assert build_briefs(SummarizeConfig(enabled=True, base_url=api.base_url, model="m"), clock).call_timeout == 30.0  # type: ignore[union-attr]
+    assert build_briefs(SummarizeConfig(), clock) is None
