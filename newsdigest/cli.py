@@ -35,6 +35,7 @@ from newsdigest.ingest.oneshot import ingest_url_sync
 from newsdigest.ingest.pages import PageError
 from newsdigest.ingest.pipeline import ingest_local
 from newsdigest.logs import setup_logging
+from newsdigest.models import ChatRef
 from newsdigest.store.store import Store
 from newsdigest.stories.export import stories_json
 from newsdigest.summarize.service import build_briefs
@@ -250,11 +251,16 @@ class _ProgressBar:
             self.bar.stop()
 
 
-def cmd_digest(args: argparse.Namespace, cfg: Config) -> int:
+def _target_chat(value: str | None) -> ChatRef:
+    """`--chat telegram:ID|slack:CHANNEL|console` (default console) for digest and remind."""
     try:
-        chat = parse_chat(args.chat or "console")
+        return parse_chat(value or "console")
     except ValueError as exc:
         raise CliError(str(exc)) from None
+
+
+def cmd_digest(args: argparse.Namespace, cfg: Config) -> int:
+    chat = _target_chat(args.chat)
     store = open_store(cfg)
     try:
         if args.dry_run or chat.platform == "console":
@@ -274,10 +280,7 @@ def cmd_digest(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def cmd_remind(args: argparse.Namespace, cfg: Config) -> int:
-    try:
-        chat = parse_chat(args.chat or "console")
-    except ValueError as exc:
-        raise CliError(str(exc)) from None
+    chat = _target_chat(args.chat)
     store = open_store(cfg)
     clock = _clock(cfg)
 
