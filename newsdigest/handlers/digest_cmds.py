@@ -44,6 +44,15 @@ def read_follow_args(ctx: CommandContext, args: str, *, offsets: bool = False) -
         raise UsageError(t(ctx.lang, "bad_offsets", value=str(exc))) from None
 
 
+def named_story(ctx: CommandContext, query: str | None, cmd: str) -> tuple[str | None, str | None] | Reply:
+    """(slug, name) of the story a /subscribe or /remind names, (None, None) for every story, or the reply
+    that says no story matches (or asks which one)."""
+    if not query:
+        return None, None
+    found = resolve_story(ctx, query, cmd)
+    return found if isinstance(found, Reply) else (found.slug, found.name)
+
+
 def resolve_story(ctx: CommandContext, query: str, cmd: str) -> StoryRecord | Reply:
     """The story the words name, or the reply that says no story matches (or asks which one)."""
     ensure_assigned(ctx.store)
@@ -76,13 +85,10 @@ def subscribe_cmd(ctx: CommandContext, args: str) -> Reply:
     parsed = read_follow_args(ctx, args)
     if parsed.style and ctx.chat.platform != "slack":
         raise UsageError(t(ctx.lang, "thread_slack_only"))
-    story: str | None = None
-    name: str | None = None
-    if parsed.story:
-        found = resolve_story(ctx, parsed.story, "subscribe")
-        if isinstance(found, Reply):
-            return found
-        story, name = found.slug, found.name
+    named = named_story(ctx, parsed.story, "subscribe")
+    if isinstance(named, Reply):
+        return named
+    story, name = named
     time, tz = parsed.time or ctx.config.digest.time, parsed.tz or ctx.config.bot.timezone
     ctx.store.subscribe(ctx.chat, time=time, tz=tz, story=story, lang=ctx.lang, filters=str(parsed.filters),
                         style=parsed.style)

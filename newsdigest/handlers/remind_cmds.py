@@ -12,7 +12,7 @@ from newsdigest.digests.reminders import (
     reminder_line,
 )
 from newsdigest.handlers.context import CommandContext
-from newsdigest.handlers.digest_cmds import read_follow_args, resolve_story
+from newsdigest.handlers.digest_cmds import named_story, read_follow_args
 from newsdigest.handlers.registry import command
 from newsdigest.models import ReminderRule
 from newsdigest.reply import BulletList, Heading, Inline, Reply, item, text
@@ -50,13 +50,10 @@ def remind_cmd(ctx: CommandContext, args: str) -> Reply:
     if words and words[0].casefold() in _OFF_WORDS:
         return _remind_off(ctx, " ".join(words[1:]))
     parsed = read_follow_args(ctx, args, offsets=True)
-    story: str | None = None
-    name: str | None = None
-    if parsed.story:
-        found = resolve_story(ctx, parsed.story, "remind")
-        if isinstance(found, Reply):
-            return found
-        story, name = found.slug, found.name
+    named = named_story(ctx, parsed.story, "remind")
+    if isinstance(named, Reply):
+        return named
+    story, name = named
     time, tz = parsed.time or DEFAULT_TIME, parsed.tz or _chat_zone(ctx)
     rule = ctx.store.set_reminder(ctx.chat, story=story, offsets=parsed.offsets or DEFAULT_OFFSETS, time=time, tz=tz,
                                   lang=ctx.lang)
