@@ -23,6 +23,7 @@ HALF_LIFE_DAYS = 14.0  # of a quiet story's pull on new articles
 MIN_SHARED = 2
 MIN_SCORE = 6.0
 MIN_SHARE = 0.22  # of the article's own salient weight
+SMALL = 2  # stories of at most this many articles get a second look next to a bigger one
 REHOME_SHARE = 0.15  # a lone article's names of its own weigh less once its story has taken shape
 MIN_TOPIC = 3  # of the shared weight, from topic words rather than names
 PROFILE_TERMS = 60  # terms a story remembers
@@ -185,34 +186,52 @@ def assign(articles: Iterable[ArticleTerms], stories: Iterable[StoryProfile]) ->
 
 
 def rehome(result: Clustering, pool: dict[int, StoryProfile]) -> None:
-    """Second look at articles that started a story of their own in this run: one that came before its
-    story had taken shape joins it now, when it would join it as an article (`joins`)."""
-    singles = [k for k, s in result.changed.items() if k < 0 and s.n == 1]
+    """Second pass: small stories (at most SMALL articles) next to a story of this run that is at least twice
+    their size join it when they would join it as one article does (`joins`, with a lower share since a
+    lone article's names of its own weigh less once its story has taken shape). This catches the article
+    that came before its story took shape — in this run or stored by an earlier one — and leaves alone
+    stories of their own size. Smallest and newest first; a stored story keeps its id when one side is stored."""
+    big = [k for k, s in result.changed.items() if s.n > 1]
     index: dict[str, set[int]] = {}
-    for key, s in result.changed.items():
-        if s.n > 1:
-            for term in s.df:
-                index.setdefault(term, set()).add(key)
-    members: dict[int, list[int]] = {}
-    for aid, key in result.assignments.items():
-        members.setdefault(key, []).append(aid)
-    for key in sorted(singles, reverse=True):
-        single = pool[key]
-        prof = _as_terms(single)
+    for key in big:
+        for term in pool[key].df:
+            index.setdefault(term, set()).add(key)
+    smalls = sorted((k for k, s in pool.items() if s.n <= SMALL), key=lambda k: (pool[k].n, -abs(k) if k < 0 else k))
+    alive = set(pool)
+    for key in smalls:
+        key = _root(result.merged, key)
+        if key not in alive or pool[key].n > SMALL:
+            continue
+        small = pool[key]
+        prof = _as_terms(small)
         best: tuple[float, int] | None = None
-        for other in sorted({k for t in prof.weights for k in index.get(t, ())}):
-            if other == key or not _overlapping(single, pool[other]):
+        for other in sorted({_root(result.merged, k) for t in prof.weights for k in index.get(t, ())}):
+            if other == key or other not in alive or pool[other].n < 2 * small.n or not _overlapping(small, pool[other]):
                 continue
             score = joins(prof, pool[other], min_share=REHOME_SHARE)
             if score is not None and (best is None or score > best[0]):
                 best = (score, other)
-        if best is None:
-            continue
-        absorb(pool[best[1]], single)
-        result.merged[key] = best[1]
-        result.changed.pop(key, None)
-        for aid in members.get(key, []):
-            result.assignments[aid] = best[1]
+        if best is not None:
+            alive.discard(_fold(result, pool, key, best[1]))
+    _settle(result)
+
+
+def _fold(result: Clustering, pool: dict[int, StoryProfile], a: int, b: int) -> int:
+    """Merge stories a and b; a stored story absorbs a new one (its id and slug stay), else the larger the
+    smaller. Returns the key that is gone."""
+    win, lose = sorted((a, b), key=lambda k: (k < 0, -pool[k].n, abs(k)))
+    absorb(pool[win], pool[lose])
+    result.merged[lose] = win
+    result.changed[win] = pool[win]
+    result.changed.pop(lose, None)
+    return lose
+
+
+def _settle(result: Clustering) -> None:
+    """Point every assignment and merge at the story it finally went to."""
+    for aid, key in result.assignments.items():
+        result.assignments[aid] = _root(result.merged, key)
+    result.merged = {k: _root(result.merged, k) for k in result.merged}
 
 
 def _as_terms(story: StoryProfile) -> TermProfile:
@@ -274,15 +293,8 @@ def consolidate(result: Clustering, pool: dict[int, StoryProfile]) -> None:
             continue
         if similarity(pool[a], pool[b]) < MERGE_SIM or not _same_topic(pool[a], pool[b]):  # grown apart since
             continue
-        win, lose = sorted((a, b), key=lambda k: (k < 0, -pool[k].n, abs(k)))
-        absorb(pool[win], pool[lose])
-        alive.discard(lose)
-        result.merged[lose] = win
-        result.changed[win] = pool[win]
-        result.changed.pop(lose, None)
-    for aid, key in result.assignments.items():
-        result.assignments[aid] = _root(result.merged, key)
-    result.merged = {k: _root(result.merged, k) for k in result.merged}
+        alive.discard(_fold(result, pool, a, b))
+    _settle(result)
 
 
 def _root(merged: dict[int, int], key: int) -> int:

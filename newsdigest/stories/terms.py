@@ -4,8 +4,10 @@ A term's salience comes from how rare the word is in everyday language (wordfreq
 "ByteDance" or "Straßenbahn" weigh far more than "Regierung" or "September". Words are lemmatised
 (simplemma, in the article's language) so "Lockdowns"/"Lockdown" and "extended"/"extends" are one
 term; hyphenated compounds count whole and by their parts ("Teil-Lockdown" -> teil-lockdown,
-lockdown), and English two-word phrases ("harbour strike") are terms of their own, since English
-writes as two words what German writes as one. Pure and deterministic.
+lockdown), closed German compounds also by their parts ("Kontaktbeschränkung" -> kontakt,
+beschränkung; "Neuinfektion" and "Infektionszahl" share infektion), and English two-word phrases
+("harbour strike") are terms of their own, since English writes as two words what German writes as
+one. Pure and deterministic.
 """
 
 from __future__ import annotations
@@ -21,6 +23,11 @@ MAX_TERMS = 25  # terms kept per article profile
 TERM_CAP = 8.0  # most weight one term can carry in an article's profile
 COMMON_ZIPF = 5.0  # words at least this frequent (per million: 100) never identify a story
 MIN_LEN = 3
+PART_FACTOR = 0.5  # a compound's part speaks for it at half its weight: "Hafenstreik" is more than "Streik"
+COMPOUND_MIN = 9  # letters of the shortest closed compound worth splitting
+KNOWN_ZIPF = 2.5  # a part must be at least this common a word on its own
+SHORT_HEAD_ZIPF = 3.5  # a head under 5 letters must be common ("Bahn", "Zahl"), not a suffix ("-rung")
+_LINKS = ("s", "es", "n", "en", "e", "er")  # Fugen letters between the parts of a German compound
 _STOP = frozenset(
     ["der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "einem", "einen", "und", "oder", "aber", "doch", "auch", "noch", "nicht", "kein", "keine", "mit", "von", "vom", "zum", "zur", "für", "fuer", "auf", "aus", "bei", "bis", "durch", "gegen", "ohne", "über", "unter", "nach", "vor", "seit", "als", "wie", "wenn", "weil", "dass", "daß", "ist", "sind", "war", "waren", "wird", "werden", "wurde", "wurden", "hat", "haben", "hatte", "hatten", "sein", "seine", "ihre", "ihr", "sich", "man", "mehr", "sehr", "schon", "nur", "dieser", "diese", "dieses", "jetzt", "heute", "gestern", "morgen", "laut", "sagte", "sagt", "berichten", "zufolge", "bereits", "sowie", "etwa", "rund", "the", "a", "an", "and", "or", "but", "not", "no", "with", "from", "for", "on", "at", "by", "to", "of", "in", "into", "over", "under", "after", "before", "since", "as", "is", "are", "was", "were", "be", "been", "has", "have", "had", "will", "would", "could", "should", "its", "it", "this", "that", "these", "those", "he", "she", "they", "we", "you", "said", "says", "says", "according", "also", "more", "most", "new", "about", "than", "their", "there", "here", "which", "who", "what", "when", "where", "while"]
 )
@@ -67,6 +74,33 @@ def phrases(text: str, names: frozenset[str] = frozenset()) -> list[str]:
                     and not {a.lower(), b.lower()} & (_STOP | names)):
                 out.append(f"{a} {b}")
     return out
+
+
+@functools.lru_cache(maxsize=65536)
+def compound_parts(word: str) -> tuple[str, ...]:
+    """The modifier and head of a closed German compound, lower case ("kontaktbeschränkung" -> kontakt,
+    beschränkung; "infektionszahl" -> infektion, zahl); () when it is no compound of two known words.
+
+    Of the splits into two words both known on their own (the modifier possibly with a linking s/n/en),
+    the one whose rarer part is commonest wins, longer heads breaking ties: the head says what it is."""
+    from wordfreq import zipf_frequency  # lazy, as in salience()
+
+    w = word.lower()
+    if len(w) < COMPOUND_MIN or not w.isalpha():
+        return ()
+    best: tuple[float, str, str] | None = None
+    for i in range(3, len(w) - 3):
+        left, head = w[:i], w[i:]
+        zh = zipf_frequency(head, "de")
+        if zh < KNOWN_ZIPF or (len(head) < 5 and zh < SHORT_HEAD_ZIPF):
+            continue
+        for mod in {left, *(left[: -len(f)] for f in _LINKS if left.endswith(f) and len(left) - len(f) >= 3)}:
+            zm = zipf_frequency(mod, "de")
+            if zm >= KNOWN_ZIPF:
+                score = min(zm, zh) + 0.1 * len(head)
+                if best is None or (score, mod) > (best[0], best[1]):
+                    best = (score, mod, head)
+    return (best[1], best[2]) if best else ()
 
 
 def norm(word: str) -> str:
@@ -123,6 +157,10 @@ def profile(
             sal = salience(key)
             if sal > 0:
                 note(seen, key, w, factor * sal, cap)
+            if lang == "de" and not names and w[:1].isupper():
+                for part in compound_parts(key):
+                    if (psal := salience(part)) > 0:
+                        note(seen, part, part.capitalize(), PART_FACTOR * factor * psal, cap)
         for c in compounds(text):
             key = norm(c)
             if (sal := _phrase_salience(key)) > 0:
