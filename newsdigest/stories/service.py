@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from newsdigest.clock import shift_days
 from newsdigest.errors import StoreBusyError
 from newsdigest.store.stories_repo import StoryWrite
+from newsdigest.stories import split
 from newsdigest.stories.brief import Turn, brief
-from newsdigest.stories.cluster import WINDOW_DAYS, ArticleTerms, StoryProfile, assign
+from newsdigest.stories.cluster import WINDOW_DAYS, ArticleTerms, Clustering, StoryProfile, assign
 from newsdigest.stories.ledger import DeadlineIn, Ledger, build_ledger, parse_when
 from newsdigest.stories.merge import PointIn
 from newsdigest.stories.naming import slugify, story_aliases, story_name, story_slug
@@ -111,6 +112,7 @@ def _place(store: Store, arts: list[ArticleTerms]) -> None:
     }
     profiles = [StoryProfile.from_json(r.id, r.terms, r.first_published, r.last_published) for r in records.values()]
     result = assign(arts, profiles)
+    _split_grown(store, result, records, arts)
     members: dict[int, list[int]] = {}
     for aid, key in result.assignments.items():
         members.setdefault(key, []).append(aid)
@@ -142,6 +144,27 @@ def _place(store: Store, arts: list[ArticleTerms]) -> None:
     if absorbed:
         store.absorb_stories({lost.id: into for into, losts in absorbed.items() for lost in losts})
     store.save_stories(writes)
+
+
+def _split_grown(store: Store, result: Clustering, records: dict[int, StoryRecord], arts: list[ArticleTerms]) -> None:
+    """A story that has grown to a check size is split when it holds two (stories/split.py); the articles of
+    the new part, stored ones too, are reassigned in `result`."""
+    batch = {a.article_id: a for a in arts}
+    new_key = min([*result.changed, 0]) - 1
+    for key in sorted(result.changed):
+        prof = result.changed[key]
+        before = int(records[key].terms.get("n", 0)) if key in records else 0
+        if not split.due(before, prof.n) or prof.n > split.SPLIT_MAX:
+            continue
+        stored = [k for k in (key, *(lost for lost, into in result.merged.items() if into == key)) if k in records]
+        rows = store.story_members(stored, limit=split.SPLIT_MAX + 1)
+        members = [ArticleTerms(aid, pub, article_terms(title, ex)) for _, aid, title, pub, ex in rows if aid not in batch]
+        members += [batch[aid] for aid, k in result.assignments.items() if k == key and aid in batch]
+        found = split.split(prof, members, new_key)
+        if found is not None:
+            log.info("story %d split: %d articles stay, %d form a new story", key, found.keep.n, found.part.n)
+            split.apply(result, found)
+            new_key -= 1
 
 
 def _absorbed(merged: dict[int, int], records: dict[int, StoryRecord]) -> dict[int, list[StoryRecord]]:
