@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from newsdigest.stories.cluster import StoryProfile
 from newsdigest.stories.terms import norm, words
 
-NAME_PARTS = 3  # fallback: parts when a story has no topic word
+NAME_PARTS = 2  # fallback when a story has no topic word: its main actor and the next salient name
 SLUG_PARTS = 3
 MAX_ALIASES = 24
 KEEP_TOPIC_RANK = 6  # a stored name's topic stays while among this many top topic terms
@@ -25,7 +25,9 @@ PHRASE_LOOK = 3  # a phrase among this many top topic terms names the story
 
 
 def _keys(text: str) -> set[str]:
-    return {norm(w) for w in words(text)} or {text.lower()}
+    """Normalised words of a name, hyphenated parts of any length too ("EU-Ratschef" -> eu, ratschef)."""
+    parts = {norm(p) for p in text.replace("-", " ").split() if p[:1].isalpha()}
+    return {norm(w) for w in words(text)} | parts or {text.lower()}
 
 
 def _actors(profile: StoryProfile) -> list[str]:
@@ -45,7 +47,7 @@ def topics(profile: StoryProfile, n: int = KEEP_TOPIC_RANK) -> list[str]:
         capital = surface[:1].isupper()
         if capital and (term in names or parts <= names or any(p.startswith(n) for p in parts for n in names if len(n) > 3)):
             continue
-        if not _nounish(surface):
+        if not _nounish(surface) or _name_like(surface):
             continue
         out.append(surface)
     # prefer a phrase whose parts are themselves top terms: it says more than either word
@@ -64,6 +66,14 @@ def _nounish(surface: str) -> bool:
     if last[:1].islower() and last.endswith(("ing", "ed")):
         return False
     return not (last[:1].islower() and unicodedata.normalize("NFC", last).isalpha() and _german_looking(last))
+
+
+def _name_like(surface: str) -> bool:
+    """An English phrase led by a capitalised word reads as a name ("Nick Pope") or as a headline's subject
+    and verb ("Fans fume", "DiCaprio hid"), not as a topic; an acronym may lead ("US sale"), and one German
+    noun or compound ("Hafenstreik", "Corona-Regeln") is no phrase."""
+    first = surface.split()[0]
+    return " " in surface and first[:1].isupper() and not first.isupper()
 
 
 def _german_looking(word: str) -> bool:

@@ -132,3 +132,51 @@ def test_an_english_article_joins_the_german_story_by_its_names() -> None:
                                                  lang="en"))
     result = assign([*de, en], [])
     assert len(set(result.assignments.values())) == 1
+
+
+def test_a_name_says_what_not_a_second_who() -> None:
+    prof = StoryProfile(key=1)
+    for i in range(2):
+        prof.add(D(2021, 3, 1 + i), profile("Harbour strike: Dockers Union and Mira Talbot meet", ("Mira Talbot",),
+                                            ["Dockers Union stays on harbour strike, says Mira Talbot."], lang="en"))
+    name = story_name(prof)
+    assert name.startswith("Mira Talbot: ") and "Dockers Union" not in name, name
+
+
+def test_a_story_without_topic_words_is_named_by_two_names_not_three() -> None:
+    prof = StoryProfile(key=1)
+    prof.add(D(2021, 3, 1), profile("Mira Talbot, Ole Brink, Sven Aalto", ("Mira Talbot", "Ole Brink", "Sven Aalto"),
+                                    [], lang="en"))
+    assert story_name(prof).count(" · ") <= 1, story_name(prof)
+
+
+def test_an_acronym_part_is_no_topic_of_its_own() -> None:
+    prof = StoryProfile(key=1)
+    for i in range(2):
+        prof.add(D(2021, 3, 1 + i), profile("EU-Gipfel zur Fischereiquote", ("EU",), ["Der EU-Gipfel berät die Fischereiquote."],
+                                            lang="de"))
+    assert not story_name(prof).startswith("EU: EU-"), story_name(prof)
+
+
+def test_german_compounds_count_by_their_parts() -> None:
+    from newsdigest.stories.terms import compound_parts
+
+    assert compound_parts("kontaktbeschränkung") == ("kontakt", "beschränkung")
+    assert compound_parts("infektionszahl") == ("infektion", "zahl")  # the linking s goes
+    assert compound_parts("lockerung") == ()  # no word and a suffix
+    a = profile("Neuinfektionen steigen wieder", (), [], lang="de")
+    b = profile("Die Infektionszahlen im Landkreis", (), [], lang="de")
+    assert "infektion" in set(a.weights) & set(b.weights)
+    assert a.weights["infektion"] < a.weights["neuinfektion"]  # a part weighs less than the compound
+
+
+def test_a_stored_lone_article_joins_the_story_that_took_shape_after_it() -> None:
+    core = "Hafenstreik Containerterminal Hafenarbeiter Tarifverhandlung Warnstreik Lohnforderung"
+    early = art(1, D(2021, 3, 1), ("Jana Kowalski", "Sven Brodersen", "Hafenbetreiber"),
+                "Hafenstreik Warnstreik Kowalski Brodersen Ultimatum Hafenbetreiber Lotsenboot Kaimauer")
+    first = assign([early], [])
+    stored = [StoryProfile.from_json(5, p.to_json(), p.first, p.last) for p in first.changed.values()]
+    later = [art(i, D(2021, 3, 1 + i), ("Verdi",), core) for i in range(2, 6)]
+    result = assign(later, stored)
+    assert set(result.assignments.values()) == {5}  # the stored story keeps its id and slug
+    assert result.changed[5].n == 5
