@@ -1,10 +1,11 @@
 """Story tracking on real developing stories: clustering, /status and /deadline per checkpoint, through --json.
 
-    .venv/bin/python bench/story_eval.py STORIES_DIR [--show]
+    .venv/bin/python bench/story_eval.py STORIES_DIR [--show] [--daily]
 
 STORIES_DIR holds `<name>/` article folders with `<name>_gold.json` labels and `score_stories.py` beside them
 (the evaluation set's own scorer: its parsing and matching functions are used, so the figures are the scorer's).
-Per story: a fresh database in a temporary folder, `newsdigest ingest FOLDER`, then per as-of date
+Per story: a fresh database in a temporary folder, `newsdigest ingest FOLDER` (with --daily: one ingest per
+publication day, in date order, as a bot following feeds sees them), then per as-of date
 `newsdigest stories --json`, `ask "/status SLUG" --json` and `ask "/deadline SLUG" --json`, SLUG being the bot
 story holding most of the gold story's articles by then. Besides the scorer's figures it checks the brief:
 a lead reported on the newest day of the story's coverage; no development twice; no item over 240 characters;
@@ -84,7 +85,28 @@ _STOP = frozenset("der die das und in zu den von mit für auf ist im dem nicht e
                   "to in on for is was that with by at as it from be has have are".split())
 
 
-def score_story(sc: ModuleType, folder: Path, gold: dict[str, Any], show: bool) -> dict[str, Any]:
+def ingest_daily(db: Path, folder: Path, manifest: dict[str, Any]) -> None:
+    """One `newsdigest ingest` per publication day, each over a folder holding that day's articles only."""
+    days: dict[str, list[dict[str, Any]]] = {}
+    for entry in manifest["article"]:
+        days.setdefault(str(entry["published"]), []).append(entry)
+    for day in sorted(days):
+        part = db.parent / f"day-{day}"
+        part.mkdir()
+        for entry in days[day]:
+            (part / entry["file"]).write_bytes((folder / entry["file"]).read_bytes())
+        lines = []
+        for entry in days[day]:
+            lines.append("[[article]]")
+            lines += [f"{k} = {json.dumps(str(v), ensure_ascii=False)}" if k != "published" else f"{k} = {v}"
+                      for k, v in entry.items()]
+            lines.append("")
+        (part / "articles.toml").write_text("\n".join(lines), encoding="utf-8")
+        run(db, "ingest", str(part))
+        run(db, "stories", "--json")  # a command places the new articles, as the bot does between polls
+
+
+def score_story(sc: ModuleType, folder: Path, gold: dict[str, Any], show: bool, daily: bool = False) -> dict[str, Any]:
     manifest = tomllib.loads((folder / "articles.toml").read_text(encoding="utf-8"))
     pub = sc.published_map(folder)
     title_file = {e["title"]: e["file"] for e in manifest["article"]}
@@ -92,7 +114,10 @@ def score_story(sc: ModuleType, folder: Path, gold: dict[str, Any], show: bool) 
     with tempfile.TemporaryDirectory(prefix="story-eval-") as tmp:
         db = Path(tmp) / "story.db"
         started = time.perf_counter()
-        run(db, "ingest", str(folder))
+        if daily:
+            ingest_daily(db, folder, manifest)
+        else:
+            run(db, "ingest", str(folder))
         ingest_s = time.perf_counter() - started
         last = gold["asof"][-1]["date"]
         stories = json.loads(run(db, "stories", "--json", "--as-of", last))["stories"]
@@ -160,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("stories_dir", type=Path, metavar="STORIES_DIR")
     ap.add_argument("--show", action="store_true", help="print the verbatim /status and /deadline answers")
+    ap.add_argument("--daily", action="store_true", help="ingest one publication day at a time")
     args = ap.parse_args(argv)
     root = args.stories_dir.resolve()
     sc = load_scorer(root)
@@ -167,7 +193,8 @@ def main(argv: list[str] | None = None) -> int:
     for gold_path in sorted(root.glob("*_gold.json")):
         folder = root / gold_path.name.removesuffix("_gold.json")
         if (folder / "articles.toml").is_file():
-            results.append(score_story(sc, folder, json.loads(gold_path.read_text(encoding="utf-8")), args.show))
+            results.append(score_story(sc, folder, json.loads(gold_path.read_text(encoding="utf-8")), args.show,
+                                       args.daily))
     if not results:
         sys.exit(f"story_eval: no <name>/ + <name>_gold.json in {root}")
     ok = all(r["precision"] >= 0.9 and r["recall"] >= 0.9 for r in results)

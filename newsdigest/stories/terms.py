@@ -1,7 +1,8 @@
 """Salient terms of an article: what makes it about *this* story and not news in general.
 
-A term's salience comes from how rare the word is in everyday language (wordfreq's Zipf scale), so
-"ByteDance" or "Straßenbahn" weigh far more than "Regierung" or "September". Words are lemmatised
+A term's salience comes from how rare the word is in everyday language (wordfreq's Zipf scale, read
+into a compact table of its own), so "ByteDance" or "Straßenbahn" weigh far more than "Regierung" or
+"September". Words are lemmatised
 (simplemma, in the article's language) so "Lockdowns"/"Lockdown" and "extended"/"extends" are one
 term; hyphenated compounds count whole and by their parts ("Teil-Lockdown" -> teil-lockdown,
 lockdown), closed German compounds also by their parts ("Kontaktbeschränkung" -> kontakt,
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,15 +35,58 @@ _STOP = frozenset(
 )
 
 
+FLOOR_ZIPF = 1.5  # rarer words all count as rare: their exact frequency moves no weight much, and keeping
+# them would double the tables (wordfreq's large de+en lists hold 955k words, 509k of them at Zipf >= 1.5)
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+
+
+@functools.cache
+def _zipf_table(lang: str) -> dict[str, int]:
+    """wordfreq's large list for `lang` as casefolded word -> centibels below 0, words at Zipf >= FLOOR_ZIPF
+    only. Streamed from the list file wordfreq ships, one frequency bin at a time (the file is a header,
+    then one list of words per centibel, most frequent first), so neither the whole list nor wordfreq's own
+    caches of it (a list and a dict of every word, which `zipf_frequency` keeps for good) are ever in memory."""
+    import gzip
+
+    import msgpack  # wordfreq's file format
+    from wordfreq import available_languages  # lazy: the tables load on first use
+
+    last = round(900 - 100 * FLOOR_ZIPF)
+    table: dict[str, int] = {}
+    with gzip.open(available_languages("large")[lang], "rb") as f:
+        unpacker = msgpack.Unpacker(f, raw=False)
+        bins = unpacker.read_array_header() - 1
+        header = unpacker.unpack()
+        if not isinstance(header, dict) or header.get("format") != "cB":
+            raise ValueError(f"unexpected wordfreq list header: {header!r}")
+        for cb in range(min(bins, last + 1)):
+            for w in unpacker.unpack():
+                table[w] = cb
+    return table
+
+
+def zipf(word: str, lang: str) -> float:
+    """Zipf frequency of a word (0 when rarer than FLOOR_ZIPF); words of several tokens ("teil-lockdown")
+    combine as wordfreq does: 1/f = 1/f1 + 1/f2."""
+    table = _zipf_table(lang)
+    key = word.casefold().replace("’", "'").strip(".")
+    cb = table.get(key)
+    if cb is not None:
+        return (900 - cb) / 100
+    tokens = _TOKEN.findall(key)
+    if len(tokens) < 2 or any(t not in table for t in tokens):
+        return 0.0
+    freq = 1.0 / sum(10 ** (table[t] / 100) for t in tokens)
+    return max(0.0, round(9 + math.log10(freq), 2))
+
+
 @functools.lru_cache(maxsize=65536)
 def salience(word: str) -> float:
     """0 for everyday words, up to 6 for words rarely seen outside this story (names, rare compounds)."""
-    from wordfreq import zipf_frequency  # lazy: loads its word lists on first use
-
-    zipf = max(zipf_frequency(word, "de"), zipf_frequency(word, "en"))
-    if zipf >= COMMON_ZIPF:
+    zipf_ = max(zipf(word, "de"), zipf(word, "en"))
+    if zipf_ >= COMMON_ZIPF:
         return 0.0
-    return min(6.0, COMMON_ZIPF + 1.0 - zipf)
+    return min(6.0, COMMON_ZIPF + 1.0 - zipf_)
 
 
 def words(text: str) -> list[str]:
@@ -83,19 +128,17 @@ def compound_parts(word: str) -> tuple[str, ...]:
 
     Of the splits into two words both known on their own (the modifier possibly with a linking s/n/en),
     the one whose rarer part is commonest wins, longer heads breaking ties: the head says what it is."""
-    from wordfreq import zipf_frequency  # lazy, as in salience()
-
     w = word.lower()
     if len(w) < COMPOUND_MIN or not w.isalpha():
         return ()
     best: tuple[float, str, str] | None = None
     for i in range(3, len(w) - 3):
         left, head = w[:i], w[i:]
-        zh = zipf_frequency(head, "de")
+        zh = zipf(head, "de")
         if zh < KNOWN_ZIPF or (len(head) < 5 and zh < SHORT_HEAD_ZIPF):
             continue
         for mod in {left, *(left[: -len(f)] for f in _LINKS if left.endswith(f) and len(left) - len(f) >= 3)}:
-            zm = zipf_frequency(mod, "de")
+            zm = zipf(mod, "de")
             if zm >= KNOWN_ZIPF:
                 score = min(zm, zh) + 0.1 * len(head)
                 if best is None or (score, mod) > (best[0], best[1]):

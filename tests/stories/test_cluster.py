@@ -180,3 +180,15 @@ def test_a_stored_lone_article_joins_the_story_that_took_shape_after_it() -> Non
     result = assign(later, stored)
     assert set(result.assignments.values()) == {5}  # the stored story keeps its id and slug
     assert result.changed[5].n == 5
+
+
+def test_the_compact_frequency_table_agrees_with_wordfreq() -> None:
+    from wordfreq import zipf_frequency
+
+    from newsdigest.stories.terms import FLOOR_ZIPF, zipf
+
+    for word in ["Regierung", "Straße", "Hafen", "streik", "government", "it's", "Teil-Lockdown", "harbour"]:
+        for lang in ("de", "en"):
+            expected = zipf_frequency(word, lang)
+            assert zipf(word, lang) == (expected if expected >= FLOOR_ZIPF else 0.0), (word, lang)
+    assert zipf("Xqzvblort", "de") == 0.0
