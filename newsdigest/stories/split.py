@@ -3,8 +3,8 @@
 Stories grow one article at a time, and an article that speaks of two things (the harbour strike and the
 bridge closure in the same town) can lead a second story into the first. Now and then — when a story has
 grown to SPLIT_AT x 4^k articles — its articles are divided into the two groups that are each most alike
-(2-means over their term vectors, seeded by the most central article and the most central of those least
-like it). The story is split when both groups are big enough to be stories of their own and their topic
+(2-means over their term vectors, seeded by the most central article and the most central of the half
+least like it; linear in the story's size). The story is split when both groups are big enough to be stories of their own and their topic
 words (names aside: the mayor speaks on both) have little in common — less than stories that merge
 (`cluster.MERGE_TOPIC_SIM`) by a margin, so the two do not merge again on the next run.
 """
@@ -72,11 +72,12 @@ def two_groups(members: Sequence[ArticleTerms]) -> tuple[list[int], list[int]]:
     """Indexes of `members` in the two groups that are each most alike (the first holds the most central one)."""
     vecs = _unit(members)
     n = len(vecs)
-    sims = [[_cos(vecs[i], vecs[j]) for j in range(n)] for i in range(n)]
-    center = max(range(n), key=lambda i: (sum(sims[i]), -i))
+    whole = _centroid(vecs)
+    center = max(range(n), key=lambda i: (_cos(vecs[i], whole), -i))
     # the second seed: the most central of the half least like the first (not a lone stray)
-    far_half = sorted(range(n), key=lambda i: (sims[center][i], i))[: max(1, n // 2)]
-    far = max(far_half, key=lambda i: (sum(sims[i][j] for j in far_half), -i))
+    far_half = sorted(range(n), key=lambda i: (_cos(vecs[center], vecs[i]), i))[: max(1, n // 2)]
+    rest = _centroid([vecs[i] for i in far_half])
+    far = max(far_half, key=lambda i: (_cos(vecs[i], rest), -i))
     cents = [vecs[center], vecs[far]]
     groups: tuple[list[int], list[int]] = ([], [])
     for _ in range(ROUNDS):
