@@ -146,6 +146,7 @@ class Clustering:
     assignments: dict[int, int] = field(default_factory=dict)  # article id -> story key
     changed: dict[int, StoryProfile] = field(default_factory=dict)
     merged: dict[int, int] = field(default_factory=dict)  # story key absorbed -> the story key it went into
+    split_from: dict[int, int] = field(default_factory=dict)  # new story key -> the stored story it split off
 
 
 def assign(articles: Iterable[ArticleTerms], stories: Iterable[StoryProfile]) -> Clustering:

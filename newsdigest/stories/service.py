@@ -126,6 +126,10 @@ def _place(store: Store, arts: list[ArticleTerms]) -> None:
         old_slugs = list(old.terms.get("slugs", [])) if old else []
         for lost in absorbed.get(key, []):  # a merged story's slugs keep resolving to the story it joined
             old_slugs += [s for s in (lost.slug, *lost.terms.get("slugs", [])) if s not in old_slugs]
+        # a part split off answers to its story's old slugs too: asked by one, the user chooses the part
+        # (unless the kept part still has it as its slug)
+        if (origin := records.get(result.split_from.get(key, 0))) is not None:
+            old_slugs += [origin.slug, *origin.terms.get("slugs", [])]
         name = story_name(prof, old.name if old else None)
         slug = story_slug(prof, taken, name=name)
         if old is not None and _same_slug(old.slug, slug):

@@ -126,5 +126,6 @@ def apply(result: Clustering, s: Split) -> None:
     (stored ones included) that move to it."""
     result.changed[s.keep.key] = s.keep
     result.changed[s.part.key] = s.part
+    result.split_from[s.part.key] = s.keep.key
     for aid in s.part_ids:
         result.assignments[aid] = s.part.key

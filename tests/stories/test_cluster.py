@@ -192,3 +192,13 @@ def test_the_compact_frequency_table_agrees_with_wordfreq() -> None:
             expected = zipf_frequency(word, lang)
             assert zipf(word, lang) == (expected if expected >= FLOOR_ZIPF else 0.0), (word, lang)
     assert zipf("Xqzvblort", "de") == 0.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet="abcdefghiklmnoprstuäöüß", min_size=1, max_size=24))
+def test_compound_parts_are_the_word_s_own_ends(word: str) -> None:
+    from newsdigest.stories.terms import compound_parts
+
+    parts = compound_parts(word)
+    assert parts == () or (len(parts) == 2 and word.startswith(parts[0]) and word.endswith(parts[1])
+                           and len(parts[0]) + len(parts[1]) <= len(word))

@@ -14,7 +14,7 @@ from newsdigest.store.stories_repo import StoryWrite
 from newsdigest.stories.cluster import MERGE_TOPIC_SIM, ArticleTerms, StoryProfile
 from newsdigest.stories.lookup import find_story
 from newsdigest.stories.naming import story_name
-from newsdigest.stories.service import ensure_assigned
+from newsdigest.stories.service import article_terms, ensure_assigned
 from newsdigest.stories.split import SPLIT_SIM, due, split
 from newsdigest.stories.terms import profile
 
@@ -95,33 +95,46 @@ def _ingest(store: Store, i: int, day: dt.date, text: str) -> int:
                                               source=f"blatt{i}.example")).article_id
 
 
-def test_a_stored_story_that_grew_into_two_is_split_and_its_old_slug_stays(store: Store) -> None:
+def _grown_into_two(store: Store, name: str, slug: str) -> tuple[list[int], list[int], int]:
+    """Seven articles of two stories stored as one story (as an earlier run might have left them), then an
+    eighth that makes it cross the check size. Returns (harbour ids, bridge ids, the story's id)."""
     harbour = [_ingest(store, i, D(2021, 5, 1 + i), t) for i, t in enumerate(HARBOUR[:4])]
     bridge = [_ingest(store, 10 + i, D(2021, 5, 2 + i), t) for i, t in enumerate(BRIDGE)]
     ensure_assigned(store)
-    # as an earlier run might have left it: all seven articles in one stored story
     old = store.story(store.story_ids_of_articles(harbour)[0])
     assert old is not None
     rows = store.story_members(sorted(set(store.story_ids_of_articles(harbour + bridge))), limit=20)
-    from newsdigest.stories.service import article_terms
-
     whole = _story(old.id, [ArticleTerms(aid, pub, article_terms(title, ex)) for _, aid, title, pub, ex in rows])
     for sid in set(store.story_ids_of_articles(harbour + bridge)) - {old.id}:
         store.absorb_stories({sid: old.id})
-    store.save_stories([StoryWrite(old.id, "kiel-alt", "Kiel: Hafen und Brücke", ["Kiel"], whole.to_json(),
-                                   whole.first, whole.last, harbour + bridge)])
+    store.save_stories([StoryWrite(old.id, slug, name, [], whole.to_json(), whole.first, whole.last, harbour + bridge)])
     assert store.story_article_count(old.id) == 7
-    # the eighth article crosses the check size: the story is checked and split
-    last = _ingest(store, 4, D(2021, 5, 6), HARBOUR[4])
+    harbour.append(_ingest(store, 4, D(2021, 5, 6), HARBOUR[4]))
     ensure_assigned(store)
-    stories = set(store.story_ids_of_articles([*harbour, last, *bridge]))
+    return harbour, bridge, old.id
+
+
+def test_a_stored_story_that_grew_into_two_is_split_and_its_old_slug_stays(store: Store) -> None:
+    harbour, bridge, old_id = _grown_into_two(store, "Kiel: Hafen und Brücke", "kiel-alt")
+    stories = set(store.story_ids_of_articles([*harbour, *bridge]))
     assert len(stories) == 2
-    assert set(store.story_ids_of_articles([*harbour, last])) == {old.id}
-    new_id = (stories - {old.id}).pop()
+    assert set(store.story_ids_of_articles(harbour)) == {old_id}
+    new_id = (stories - {old_id}).pop()
     assert set(store.story_ids_of_articles(bridge)) == {new_id}
-    kept, part = store.story(old.id), store.story(new_id)
+    kept, part = store.story(old_id), store.story(new_id)
     assert kept is not None and part is not None and kept.slug != part.slug
-    # the old slug and name keep resolving to the story that kept the id; each part answers to its topic
-    assert (again := find_story(store, "kiel-alt", as_of=None).story) is not None and again.id == old.id
-    assert (hafen := find_story(store, "Hafenstreik", as_of=None).story) is not None and hafen.id == old.id
+    # the old slug keeps resolving: to both parts, to choose from, as the kept part has a new name now
+    assert kept.slug != "kiel-alt" and "kiel-alt" in kept.terms["slugs"] and "kiel-alt" in part.terms["slugs"]
+    assert {s.id for s in find_story(store, "kiel-alt", as_of=None).choices} == {old_id, new_id}
+    # each part answers to its topic words
+    assert (hafen := find_story(store, "Hafenstreik", as_of=None).story) is not None and hafen.id == old_id
     assert (brücke := find_story(store, "Brückensperrung", as_of=None).story) is not None and brücke.id == new_id
+
+
+def test_a_split_story_whose_name_still_fits_keeps_its_slug(store: Store) -> None:
+    name = f"{MAYOR}: Hafenstreik"
+    _, bridge, old_id = _grown_into_two(store, name, "ulrike-brandt-hafenstreik")
+    kept = store.story(old_id)
+    assert kept is not None and kept.name == name and kept.slug == "ulrike-brandt-hafenstreik"
+    assert set(store.story_ids_of_articles(bridge)) != {old_id}
+    assert (found := find_story(store, "ulrike-brandt-hafenstreik", as_of=None).story) is not None and found.id == old_id
