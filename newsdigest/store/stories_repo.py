@@ -146,17 +146,19 @@ class StoriesRepo(StoreBase):
         ).fetchall()
         return [(r[0], r[1], day_or_none(r[2]) or dt.date.min, loads(r[3], {})) for r in rows]
 
-    def story_members(self, story_ids: list[int], *, limit: int) -> list[tuple[int, int, str, dt.date, dict[str, Any]]]:
-        """(story id, article id, title, published, extraction) of the stories' articles, at most `limit` rows,
-        for a check whether a story holds two (served by the articles_story index)."""
-        if not story_ids:
-            return []
+    def story_members(
+        self, story_ids: list[int], *, limit: int, also: list[int] | None = None
+    ) -> list[tuple[int, str, dt.date, dict[str, Any]]]:
+        """(article id, title, published, extraction) of the stories' articles and of the articles `also`
+        (not yet placed), at most `limit` rows, for a check whether a story holds two (articles_story index)."""
+        ids, more = story_ids or [0], also or [0]
         rows = self.conn.execute(
-            "SELECT story_id, id, title, published, extraction FROM articles"
-            f" WHERE story_id IN ({','.join('?' * len(story_ids))}) ORDER BY id LIMIT ?",
-            (*story_ids, limit),
+            "SELECT id, title, published, extraction FROM articles"
+            f" WHERE story_id IN ({','.join('?' * len(ids))}) OR id IN ({','.join('?' * len(more))})"
+            " ORDER BY id LIMIT ?",
+            (*ids, *more, limit),
         ).fetchall()
-        return [(r[0], r[1], r[2], day_or_none(r[3]) or dt.date.min, loads(r[4], {})) for r in rows]
+        return [(r[0], r[1], day_or_none(r[2]) or dt.date.min, loads(r[3], {})) for r in rows]
 
     def stories_active_between(self, first: dt.date, last: dt.date) -> list[StoryRecord]:
         """Stories with articles between `first` and `last` (the clustering window)."""

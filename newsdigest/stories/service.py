@@ -45,13 +45,13 @@ CACHE_ENTRIES = 64  # story views (and defaults) remembered per store
 T = TypeVar("T")
 
 
-def article_terms(title: str, extraction: dict[str, Any]) -> TermProfile:
-    """Salient terms of a stored article (its title, actors and best key points)."""
+def article_terms(title: str, extraction: dict[str, Any], *, passages: int = PASSAGES) -> TermProfile:
+    """Salient terms of a stored article (its title, actors and best `passages` key points)."""
     kps = sorted(extraction.get("key_points") or [], key=lambda k: -float(k.get("score", 0.0)))
-    passages = [str(k.get("text", "")) for k in kps[:PASSAGES]]
+    best = [str(k.get("text", "")) for k in kps[:passages]]
     actors = [str(a) for a in extraction.get("actors") or []]
     lang = extraction.get("lang")
-    return profile(title or "", actors, passages, lang=lang if isinstance(lang, str) else None)
+    return profile(title or "", actors, best, lang=lang if isinstance(lang, str) else None)
 
 
 _ASSIGN_LOCK = threading.Lock()
@@ -152,7 +152,8 @@ def _place(store: Store, arts: list[ArticleTerms]) -> None:
 
 def _split_grown(store: Store, result: Clustering, records: dict[int, StoryRecord], arts: list[ArticleTerms]) -> None:
     """A story that has grown to a check size is split when it holds two (stories/split.py); the articles of
-    the new part, stored ones too, are reassigned in `result`."""
+    the new part, stored ones too, are reassigned in `result`. The check reads headline, actors and best key point
+    (a third of the cost of an article's full terms); the two new profiles are built from full terms."""
     batch = {a.article_id: a for a in arts}
     new_key = min([*result.changed, 0]) - 1
     for key in sorted(result.changed):
@@ -161,11 +162,13 @@ def _split_grown(store: Store, result: Clustering, records: dict[int, StoryRecor
         if not split.due(before, prof.n) or prof.n > split.SPLIT_MAX:
             continue
         stored = [k for k in (key, *(lost for lost, into in result.merged.items() if into == key)) if k in records]
-        rows = store.story_members(stored, limit=split.SPLIT_MAX + 1)
-        members = [ArticleTerms(aid, pub, article_terms(title, ex)) for _, aid, title, pub, ex in rows if aid not in batch]
-        members += [batch[aid] for aid, k in result.assignments.items() if k == key and aid in batch]
-        found = split.split(prof, members, new_key)
+        placed = [aid for aid, k in result.assignments.items() if k == key and aid in batch]
+        rows = store.story_members(stored, limit=split.SPLIT_MAX + 1, also=placed)
+        lite = [ArticleTerms(aid, pub, article_terms(title, ex, passages=1)) for aid, title, pub, ex in rows]
+        found = split.split(prof, lite, new_key)
         if found is not None:
+            full = [batch.get(aid) or ArticleTerms(aid, pub, article_terms(title, ex)) for aid, title, pub, ex in rows]
+            found = split.rebuild(found, full)
             log.info("story %d split: %d articles stay, %d form a new story", key, found.keep.n, found.part.n)
             split.apply(result, found)
             new_key -= 1

@@ -2,7 +2,7 @@
 
 Stories grow one article at a time, and an article that speaks of two things (the harbour strike and the
 bridge closure in the same town) can lead a second story into the first. Now and then — when a story has
-grown to SPLIT_AT x 4^k articles — its articles are divided into the two groups that are each most alike
+grown to SPLIT_AT x GROWTH^k articles (8, 64, 512) — its articles are divided into the two groups that are each most alike
 (2-means over their term vectors, seeded by the most central article and the most central of the half
 least like it; linear in the story's size). The story is split when both groups are big enough to be stories of their own and their topic
 words (names aside: the mayor speaks on both) have little in common — less than stories that merge
@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from newsdigest.stories.cluster import ArticleTerms, Clustering, StoryProfile, similarity
 
-SPLIT_AT = 8  # articles a story needs before it is checked; then again at 4x, 16x, ... that size
+SPLIT_AT = 8  # articles a story needs before it is checked; then again at 8x, 64x that size
+GROWTH = 8
 SPLIT_MAX = 512  # larger stories are not checked (a check reads every article's terms)
 MIN_PART = 3  # articles each part must hold
 MIN_PART_SHARE = 0.2  # of the story's articles in the smaller part: a few strays are no second story
@@ -32,7 +33,7 @@ def due(before: int, after: int) -> bool:
     while size <= after:
         if before < size:
             return True
-        size *= 4
+        size *= GROWTH
     return False
 
 
@@ -119,6 +120,14 @@ def split(whole: StoryProfile, members: Sequence[ArticleTerms], new_key: int) ->
         a, b = _profile(whole.key, [members[i] for i in second]), _profile(new_key, [members[i] for i in first])
         first, second = second, first
     return Split(keep=a, part=b, part_ids=tuple(members[i].article_id for i in second))
+
+
+def rebuild(found: Split, members: Sequence[ArticleTerms]) -> Split:
+    """The same split with both profiles built from `members` (fuller terms of the same articles than the
+    check used: what the stories go on with)."""
+    part = set(found.part_ids)
+    return Split(keep=_profile(found.keep.key, [m for m in members if m.article_id not in part]),
+                 part=_profile(found.part.key, [m for m in members if m.article_id in part]), part_ids=found.part_ids)
 
 
 def apply(result: Clustering, s: Split) -> None:
