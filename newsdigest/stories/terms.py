@@ -29,7 +29,10 @@ PART_FACTOR = 0.5  # a compound's part speaks for it at half its weight: "Hafens
 COMPOUND_MIN = 9  # letters of the shortest closed compound worth splitting
 KNOWN_ZIPF = 2.5  # a part must be at least this common a word on its own
 SHORT_HEAD_ZIPF = 3.5  # a head under 5 letters must be common ("Bahn", "Zahl"), not a suffix ("-rung")
+SPLIT_BELOW_ZIPF = 3.5  # a compound this common has statistics of its own ("Wirtschaft", "Bürgermeister")
 _LINKS = ("s", "es", "n", "en", "e", "er")  # Fugen letters between the parts of a German compound
+_SUFFIX_HEADS = frozenset(["schaft", "schaften", "heit", "keit", "ung", "ungen", "ling", "tum", "nis"])  # words
+# that end many nouns as a suffix ("Mitgliedschaft"), not as their head
 _STOP = frozenset(
     ["der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "einem", "einen", "und", "oder", "aber", "doch", "auch", "noch", "nicht", "kein", "keine", "mit", "von", "vom", "zum", "zur", "für", "fuer", "auf", "aus", "bei", "bis", "durch", "gegen", "ohne", "über", "unter", "nach", "vor", "seit", "als", "wie", "wenn", "weil", "dass", "daß", "ist", "sind", "war", "waren", "wird", "werden", "wurde", "wurden", "hat", "haben", "hatte", "hatten", "sein", "seine", "ihre", "ihr", "sich", "man", "mehr", "sehr", "schon", "nur", "dieser", "diese", "dieses", "jetzt", "heute", "gestern", "morgen", "laut", "sagte", "sagt", "berichten", "zufolge", "bereits", "sowie", "etwa", "rund", "the", "a", "an", "and", "or", "but", "not", "no", "with", "from", "for", "on", "at", "by", "to", "of", "in", "into", "over", "under", "after", "before", "since", "as", "is", "are", "was", "were", "be", "been", "has", "have", "had", "will", "would", "could", "should", "its", "it", "this", "that", "these", "those", "he", "she", "they", "we", "you", "said", "says", "says", "according", "also", "more", "most", "new", "about", "than", "their", "there", "here", "which", "who", "what", "when", "where", "while"]
 )
@@ -123,19 +126,20 @@ def phrases(text: str, names: frozenset[str] = frozenset()) -> list[str]:
 
 @functools.lru_cache(maxsize=65536)
 def compound_parts(word: str) -> tuple[str, ...]:
-    """The modifier and head of a closed German compound, lower case ("kontaktbeschränkung" -> kontakt,
-    beschränkung; "infektionszahl" -> infektion, zahl); () when it is no compound of two known words.
+    """The modifier and head of a rare closed German compound, lower case ("kontaktbeschränkung" -> kontakt,
+    beschränkung; "infektionszahl" -> infektion, zahl); () when it is no compound of two known words or a
+    common word in its own right.
 
     Of the splits into two words both known on their own (the modifier possibly with a linking s/n/en),
     the one whose rarer part is commonest wins, longer heads breaking ties: the head says what it is."""
     w = word.lower()
-    if len(w) < COMPOUND_MIN or not w.isalpha():
+    if len(w) < COMPOUND_MIN or not w.isalpha() or zipf(w, "de") >= SPLIT_BELOW_ZIPF:
         return ()
     best: tuple[float, str, str] | None = None
     for i in range(3, len(w) - 3):
         left, head = w[:i], w[i:]
         zh = zipf(head, "de")
-        if zh < KNOWN_ZIPF or (len(head) < 5 and zh < SHORT_HEAD_ZIPF):
+        if head in _SUFFIX_HEADS or zh < KNOWN_ZIPF or (len(head) < 5 and zh < SHORT_HEAD_ZIPF):
             continue
         for mod in {left, *(left[: -len(f)] for f in _LINKS if left.endswith(f) and len(left) - len(f) >= 3)}:
             zm = zipf(mod, "de")

@@ -164,6 +164,7 @@ def test_german_compounds_count_by_their_parts() -> None:
     assert compound_parts("kontaktbeschränkung") == ("kontakt", "beschränkung")
     assert compound_parts("infektionszahl") == ("infektion", "zahl")  # the linking s goes
     assert compound_parts("lockerung") == ()  # no word and a suffix
+    assert compound_parts("wirtschaft") == () and compound_parts("mitgliedschaft") == ()  # common; a suffix
     a = profile("Neuinfektionen steigen wieder", (), [], lang="de")
     b = profile("Die Infektionszahlen im Landkreis", (), [], lang="de")
     assert "infektion" in set(a.weights) & set(b.weights)
