@@ -122,14 +122,6 @@ def split(whole: StoryProfile, members: Sequence[ArticleTerms], new_key: int) ->
     return Split(keep=a, part=b, part_ids=tuple(members[i].article_id for i in second))
 
 
-def rebuild(found: Split, members: Sequence[ArticleTerms]) -> Split:
-    """The same split with both profiles built from `members` (fuller terms of the same articles than the
-    check used: what the stories go on with)."""
-    part = set(found.part_ids)
-    return Split(keep=_profile(found.keep.key, [m for m in members if m.article_id not in part]),
-                 part=_profile(found.part.key, [m for m in members if m.article_id in part]), part_ids=found.part_ids)
-
-
 def apply(result: Clustering, s: Split) -> None:
     """Record a split in a clustering run: the kept story's new profile, the new story, and the articles
     (stored ones included) that move to it."""
