@@ -22,6 +22,7 @@ KEEP_TOPIC_RANK = 6  # a stored name's topic stays while among this many top top
 KEEP_ACTOR_RANK = 3
 PHRASE_POOL = 24
 PHRASE_LOOK = 3  # a phrase among this many top topic terms names the story
+ACTOR_LOOK = 3  # top terms searched for a stand-in actor when none was extracted
 
 
 def _keys(text: str) -> set[str]:
@@ -69,11 +70,14 @@ def _nounish(surface: str) -> bool:
 
 
 def _name_like(surface: str) -> bool:
-    """An English phrase led by a capitalised word reads as a name ("Nick Pope") or as a headline's subject
-    and verb ("Fans fume", "DiCaprio hid"), not as a topic; an acronym may lead ("US sale"), and one German
-    noun or compound ("Hafenstreik", "Corona-Regeln") is no phrase."""
-    first = surface.split()[0]
-    return " " in surface and first[:1].isupper() and not first.isupper()
+    """An English phrase that ends in a capitalised word ("Nick Pope", "sells Nordnetz") or is led by one reads
+    as a name, a verb and its object, or a headline's subject and verb ("Fans fume"), not as a topic; a topic
+    phrase ends in a common noun, and an acronym may lead it ("US sale"). One German noun or compound
+    ("Hafenstreik", "Corona-Regeln") is no phrase."""
+    if " " not in surface:
+        return False
+    first, last = surface.split()[0], surface.split()[-1]
+    return last[:1].isupper() or (first[:1].isupper() and not first.isupper())
 
 
 def _german_looking(word: str) -> bool:
@@ -111,6 +115,9 @@ def name_parts(profile: StoryProfile) -> tuple[str, str] | None:
     topic = tops[0]
     tkeys = _keys(topic)
     actor = next((a for a in _actors(profile) if not _keys(a) & tkeys), "")
+    if not actor:  # no actor extracted (a headline alone): the next salient capitalised term stands in
+        spelled = (profile.surface.get(t, t) for t in profile.top_terms(ACTOR_LOOK))
+        actor = next((w for w in spelled if w[:1].isupper() and " " not in w and not _keys(w) & tkeys), "")
     return actor, topic
 
 

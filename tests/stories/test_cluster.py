@@ -203,3 +203,10 @@ def test_compound_parts_are_the_word_s_own_ends(word: str) -> None:
     parts = compound_parts(word)
     assert parts == () or (len(parts) == 2 and word.startswith(parts[0]) and word.endswith(parts[1])
                            and len(parts[0]) + len(parts[1]) <= len(word))
+
+
+def test_a_headline_without_actors_is_named_by_its_two_most_salient_words() -> None:
+    prof = StoryProfile(key=1)
+    prof.add(D(2021, 3, 1), profile("Quarvion buys Helmbrook from a Hamburg bidder", (), [], lang="en"))
+    name = story_name(prof)
+    assert ": " in name and "Quarvion" in name and "Helmbrook" in name and " buys" not in name, name
