@@ -193,14 +193,19 @@ class StoryView:
         return {**self.older_published, **{a.id: a.published for a in self.articles}}
 
     @functools.cached_property
-    def developments(self) -> tuple[Development, ...]:
-        """The newest articles' key points and headlines merged and ranked (best first); computed once per view."""
-        return tuple(developments(self.points, self.sources, self.titles, published=self.published))
+    def _derived(self) -> Derived:
+        return DERIVED.get((self.points, _items(self.sources), _items(self.titles), _items(self.published)),
+                           lambda: Derived(self.points, self.sources, self.titles, self.published))
 
-    @functools.cached_property
+    @property
+    def developments(self) -> tuple[Development, ...]:
+        """The newest articles' key points and headlines merged and ranked (best first); computed once per input."""
+        return self._derived.developments
+
+    @property
     def brief(self) -> tuple[Turn | None, list[Turn]]:
-        """The latest turn and the earlier ones (stories/brief.py); computed once per view."""
-        return brief(brief_pool(self.developments), EARLIER_TURNS)
+        """The latest turn and the earlier ones (stories/brief.py); computed once per input."""
+        return self._derived.brief
 
     @property
     def older_ids(self) -> list[int]:
@@ -250,7 +255,105 @@ def load_deadline_mentions(store: Store, story_id: int, *, as_of: dt.date | None
 
 
 def load_ledger(store: Store, story_id: int, *, as_of: dt.date | None, today: dt.date) -> Ledger:
-    return build_ledger(load_deadline_mentions(store, story_id, as_of=as_of), today)
+    return story_rows(store, story_id, as_of=as_of).ledger(today)
+
+
+# -- what the pure layer made of unchanged inputs, remembered -------------------------------------------------------
+#
+# A story view is rebuilt whenever anything arrives in the database (the content token), but most of what it computes
+# depends only on rows that did not change: the ledger on the story's deadline mentions, the developments and the
+# brief on its newest articles' key points. Remembered under those inputs (or a fingerprint that fixes them), these
+# entries are never stale, and a rebuild after news elsewhere costs a few index reads, not the merging.
+
+
+class Memo:
+    """A bounded, thread-safe LRU of pure results keyed by their (hashable) inputs."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[_Key, Any] = OrderedDict()
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        k = _Key(key)
+        with self._lock:
+            if k in self._entries:
+                self._entries.move_to_end(k)
+                return cast(T, self._entries[k])
+        value = compute()  # outside the lock: two threads may compute the same result; both are right
+        with self._lock:
+            self._entries[k] = value
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+class _Key:
+    """A large key hashed once (a tuple of dataclasses rehashes every field on each dict operation)."""
+
+    __slots__ = ("hash", "key")
+
+    def __init__(self, key: Hashable) -> None:
+        self.key, self.hash = key, hash(key)
+
+    def __hash__(self) -> int:
+        return self.hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Key) and self.hash == other.hash and self.key == other.key
+
+
+class Derived:
+    """Developments and brief of one set of inputs; the brief is computed on first use (/deadline needs neither)."""
+
+    def __init__(self, points: Sequence[PointIn], sources: dict[int, tuple[str, ...]], titles: dict[int, str],
+                 published: dict[int, dt.date | None]) -> None:
+        self.developments = tuple(developments(points, sources, titles, published=published))
+
+    @functools.cached_property
+    def brief(self) -> tuple[Turn | None, list[Turn]]:
+        return brief(brief_pool(self.developments), EARLIER_TURNS)
+
+
+class StoryRows:
+    """What a story's extraction rows say, for one fingerprint of its articles: its deadline mentions, the ledgers
+    built from them (one per day asked about), and the key points of the articles asked for."""
+
+    def __init__(self, mentions: Sequence[DeadlineIn]) -> None:
+        self.mentions = tuple(mentions)
+        self._ledgers: dict[dt.date, Ledger] = {}
+        self._points: dict[tuple[int, ...], tuple[PointIn, ...]] = {}
+
+    def ledger(self, today: dt.date) -> Ledger:
+        led = self._ledgers.get(today)
+        if led is None:  # two threads may both build it; both are right
+            led = self._ledgers[today] = build_ledger(self.mentions, today)
+        return Ledger(list(led.items), today)
+
+    def points(self, store: Store, article_ids: Sequence[int]) -> tuple[PointIn, ...]:
+        key = tuple(article_ids)
+        pts = self._points.get(key)
+        if pts is None:
+            pts = self._points[key] = tuple(load_points(store, key))
+        return pts
+
+
+DERIVED = Memo(CACHE_ENTRIES)  # newest articles' points, outlets, titles, days -> developments and brief
+
+
+def _items(mapping: dict[int, Any]) -> tuple[tuple[int, Any], ...]:
+    return tuple(sorted(mapping.items()))
+
+
+def clear_caches() -> None:
+    """Forget every remembered view and pure result (benchmarks measuring a cold start)."""
+    VIEWS.clear()
+    ROWS.clear()
+    DERIVED.clear()
 
 
 class ViewCache:
@@ -310,25 +413,37 @@ def stories_list(store: Store, *, until: dt.date | None, limit: int) -> list[tup
                           lambda: store.stories_list(until=until, limit=limit)))
 
 
+ROWS = ViewCache()  # a story's StoryRows, valid while its articles' fingerprint is unchanged
+
+
+def story_rows(store: Store, story_id: int, *, as_of: dt.date | None) -> StoryRows:
+    """The story's deadline mentions (and what is made of them), remembered while its articles, and so their
+    extraction rows, are the same: news elsewhere leaves them valid; only the story that grew reloads its rows."""
+    fingerprint = store.story_fingerprint(story_id, until=as_of)
+    return ROWS.get(store, ("rows", story_id, as_of), fingerprint,
+                    lambda: StoryRows(load_deadline_mentions(store, story_id, as_of=as_of)))
+
+
 def load_view(store: Store, story: StoryRecord, *, as_of: dt.date | None, today: dt.date) -> StoryView:
     articles = store.story_articles(story.id, until=as_of, limit=RECENT_ARTICLES)
     count = len(articles) if len(articles) < RECENT_ARTICLES else store.story_article_count(story.id, until=as_of)
-    mentions = load_deadline_mentions(store, story.id, as_of=as_of)
-    ledger = build_ledger(mentions, today)
+    rows = story_rows(store, story.id, as_of=as_of)
+    ledger = rows.ledger(today)
     have = {a.id for a in articles}
     older = sorted({aid for i in ledger.items for aid in i.article_ids} - have)
-    days = {m.article_id: m.published for m in mentions}
+    days = {m.article_id: m.published for m in rows.mentions}
     return StoryView(
         story=story, name=display_name(store, story, as_of), as_of=as_of, today=today, article_count=count,
-        articles=tuple(articles), recent=len(articles), points=tuple(load_points(store, [a.id for a in articles])),
+        articles=tuple(articles), recent=len(articles), points=rows.points(store, [a.id for a in articles]),
         ledger=ledger, older_sources=store.article_source_names(older), older_published={a: days[a] for a in older},
     )
 
 
 
 
-__all__ = ["VIEWS", "StoryView", "ViewCache", "article_terms", "display_name", "ensure_assigned", "load_ledger",
-           "load_view", "most_active_story", "parse_when", "slugify", "stories_list", "unassigned_count", "view"]
+__all__ = ["DERIVED", "ROWS", "VIEWS", "StoryRows", "StoryView", "ViewCache", "article_terms", "clear_caches",
+           "display_name", "ensure_assigned", "load_ledger", "load_view", "most_active_story", "parse_when", "slugify",
+           "stories_list", "story_rows", "unassigned_count", "view"]
 
 
 def what_changed(
