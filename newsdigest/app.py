@@ -32,7 +32,7 @@ from newsdigest.ops.metrics import METRICS
 from newsdigest.sender import Adapter, Sender, SendResult
 from newsdigest.store.gateway import Gateway
 from newsdigest.store.store import Store
-from newsdigest.stories.service import ensure_assigned
+from newsdigest.stories.service import ensure_assigned, warm_views
 from newsdigest.summarize.service import build_briefs
 
 log = logging.getLogger("newsdigest.app")
@@ -144,7 +144,11 @@ class App:
         core.on_subscriptions_changed = scheduler.request_rebuild  # commands run on gateway threads
 
         async def cluster_new_articles() -> int:
-            return await gateway.write(ensure_assigned, store)
+            changed: set[int] = set()
+            placed = await gateway.write(ensure_assigned, store, changed=changed)
+            if changed:  # the first ask after this news finds its story's view ready (a read, off the writer)
+                await gateway.read(warm_views, store, sorted(changed), as_of=self.clock.as_of, today=self.clock.today())
+            return placed
 
         poller = Poller(store, self.config, clock=self.clock, after_new_articles=cluster_new_articles)
         tasks: list[asyncio.Task[None]] = []

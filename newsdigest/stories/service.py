@@ -60,12 +60,13 @@ YIELD_S = 0.1  # pause between batches, so other writers get the lock
 
 
 def ensure_assigned(store: Store, *, budget_s: float | None = None, max_batches: int | None = None,
-                    batch: int = ASSIGN_BATCH) -> int:
+                    batch: int = ASSIGN_BATCH, changed: set[int] | None = None) -> int:
     """Place articles that have no story yet, in small batches, each its own short write transaction; returns how
     many were placed. Stops after `budget_s` seconds (default ASSIGN_BUDGET_S; math.inf: all) or `max_batches`,
     leaving the rest for the next caller: every committed batch survives a kill, and ingestion's writes interleave
     instead of waiting minutes. One cheap query when nothing waits. While another thread of this process clusters,
-    this one waits for it at most the budget, then answers from what is assigned."""
+    this one waits for it at most the budget, then answers from what is assigned. `changed` collects the ids of
+    the stories that gained (or lost) articles, for `warm_views`."""
     if not store.has_unassigned():
         return 0
     budget = ASSIGN_BUDGET_S if budget_s is None else budget_s
@@ -81,7 +82,9 @@ def ensure_assigned(store: Store, *, budget_s: float | None = None, max_batches:
                     waiting = store.still_unassigned([a.article_id for a in arts])
                     arts = [a for a in arts if a.article_id in waiting]
                     if arts:
-                        _place(store, arts)
+                        ids = _place(store, arts)
+                        if changed is not None:
+                            changed.update(ids)
             placed += len(arts)
             batches += 1
             if len(rows) < batch or time.perf_counter() - started >= budget:
@@ -102,7 +105,8 @@ def unassigned_count(store: Store) -> int:
     return store.unassigned_count()
 
 
-def _place(store: Store, arts: list[ArticleTerms]) -> None:
+def _place(store: Store, arts: list[ArticleTerms]) -> list[int]:
+    """Assign the articles to stories and save them; returns the ids of the stories written."""
     records = {
         r.id: r
         for r in store.stories_active_between(
@@ -141,7 +145,7 @@ def _place(store: Store, arts: list[ArticleTerms]) -> None:
         ))
     if absorbed:
         store.absorb_stories({lost.id: into for into, losts in absorbed.items() for lost in losts})
-    store.save_stories(writes)
+    return list(store.save_stories(writes).values())
 
 
 def _absorbed(merged: dict[int, int], records: dict[int, StoryRecord]) -> dict[int, list[StoryRecord]]:
@@ -386,6 +390,12 @@ class ViewCache:
                 entries.popitem(last=False)
         return value
 
+    def holds(self, store: Store, key: Hashable, token: Any) -> bool:
+        """Is a value for `key` remembered under `token`?"""
+        with self._lock:
+            hit = self._stores.get(store, {}).get(key)
+            return hit is not None and hit[0] == token
+
     def clear(self) -> None:
         with self._lock:
             self._stores.clear()
@@ -424,6 +434,23 @@ def story_rows(store: Store, story_id: int, *, as_of: dt.date | None) -> StoryRo
                     lambda: StoryRows(load_deadline_mentions(store, story_id, as_of=as_of)))
 
 
+WARM_STORIES = 20  # stories whose views one poll prepares at most (a bulk import is left to the asks)
+
+
+def warm_views(store: Store, story_ids: Sequence[int], *, as_of: dt.date | None, today: dt.date,
+               limit: int = WARM_STORIES) -> int:
+    """Build, ahead of the first ask, the views of stories that just gained articles (the poller calls this after
+    placing them), the newest first, and what a bare /status means; returns how many views were built.
+
+    The first ask after news then finds its view ready instead of rebuilding it from the database."""
+    stories = sorted((s for sid in dict.fromkeys(story_ids) if (s := store.story(sid)) is not None),
+                     key=lambda s: (s.last_published or dt.date.min, s.id), reverse=True)[:limit]
+    for story in stories:
+        view(store, story, as_of=as_of, today=today).brief  # noqa: B018 (computed now, remembered for the ask)
+    most_active_story(store, until=as_of)
+    return len(stories)
+
+
 def load_view(store: Store, story: StoryRecord, *, as_of: dt.date | None, today: dt.date) -> StoryView:
     articles = store.story_articles(story.id, until=as_of, limit=RECENT_ARTICLES)
     count = len(articles) if len(articles) < RECENT_ARTICLES else store.story_article_count(story.id, until=as_of)
@@ -443,7 +470,7 @@ def load_view(store: Store, story: StoryRecord, *, as_of: dt.date | None, today:
 
 __all__ = ["DERIVED", "ROWS", "VIEWS", "StoryRows", "StoryView", "ViewCache", "article_terms", "clear_caches",
            "display_name", "ensure_assigned", "load_ledger", "load_view", "most_active_story", "parse_when", "slugify",
-           "stories_list", "story_rows", "unassigned_count", "view"]
+           "stories_list", "story_rows", "unassigned_count", "view", "warm_views"]
 
 
 def what_changed(

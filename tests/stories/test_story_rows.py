@@ -12,7 +12,7 @@ from newsdigest.ingest.pipeline import ingest_article
 from newsdigest.models import ArticleInput, ChatRef, Platform
 from newsdigest.store.store import Store
 from newsdigest.stories.lookup import find_story
-from newsdigest.stories.service import VIEWS, clear_caches, ensure_assigned, story_rows, view
+from newsdigest.stories.service import VIEWS, clear_caches, ensure_assigned, story_rows, view, warm_views
 from tests.stories.invented import ingest_tram
 
 DAY = dt.date(2021, 3, 30)
@@ -90,3 +90,20 @@ def test_remembered_answers_equal_cold_ones(seeded_store: Store, config: Config)
         VIEWS.clear()  # what news elsewhere does: views go, remembered rows stay
         got = core.answer(chat, line)
         assert (got.plain_text(), got.data) == want
+
+
+def test_warming_after_placement_prepares_the_view_the_first_ask_reads(seeded_store: Store, config: Config) -> None:
+    ensure_assigned(seeded_store)
+    ingest_tram(seeded_store)
+    changed: set[int] = set()
+    assert ensure_assigned(seeded_store, changed=changed) == 4
+    tram = find_story(seeded_store, "Verdi", as_of=None).story
+    assert tram is not None and changed == {tram.id}
+    token = (seeded_store.content_token(), tram)
+    assert not VIEWS.holds(seeded_store, ("view", tram.id, None, DAY), token)
+    assert warm_views(seeded_store, sorted(changed), as_of=None, today=DAY) == 1
+    assert VIEWS.holds(seeded_store, ("view", tram.id, None, DAY), token)
+    warmed = view(seeded_store, tram, as_of=None, today=DAY)
+    clear_caches()
+    cold = view(seeded_store, tram, as_of=None, today=DAY)
+    assert cold is not warmed and cold.ledger.items == warmed.ledger.items and cold.brief == warmed.brief
