@@ -40,6 +40,7 @@ PASSAGES = 6  # best key points per article used for clustering terms
 BRIEF_POOL = 16  # ranked developments folded into turns for the brief
 EARLIER_TURNS = 5
 CACHE_ENTRIES = 64  # story views (and defaults) remembered per store
+LEDGER_DAYS = 4  # ledgers remembered per story rows (one per day asked about)
 
 T = TypeVar("T")
 
@@ -335,6 +336,8 @@ class StoryRows:
     def ledger(self, today: dt.date) -> Ledger:
         led = self._ledgers.get(today)
         if led is None:  # two threads may both build it; both are right
+            if len(self._ledgers) >= LEDGER_DAYS:  # a story that stays unchanged for weeks keeps a few days only
+                self._ledgers.clear()
             led = self._ledgers[today] = build_ledger(self.mentions, today)
         return Ledger(list(led.items), today)
 
@@ -393,7 +396,8 @@ class ViewCache:
     def holds(self, store: Store, key: Hashable, token: Any) -> bool:
         """Is a value for `key` remembered under `token`?"""
         with self._lock:
-            hit = self._stores.get(store, {}).get(key)
+            entries = self._stores.get(store)
+            hit = entries.get(key) if entries is not None else None
             return hit is not None and hit[0] == token
 
     def clear(self) -> None:
