@@ -41,6 +41,7 @@ BRIEF_POOL = 16  # ranked developments folded into turns for the brief
 EARLIER_TURNS = 5
 CACHE_ENTRIES = 64  # story views (and defaults) remembered per store
 LEDGER_DAYS = 4  # ledgers remembered per story rows (one per day asked about)
+ROWS_ENTRIES = 32  # stories whose rows and pure results outlive the views (they hold ~1 MB for a 1,000-article story)
 
 T = TypeVar("T")
 
@@ -349,7 +350,7 @@ class StoryRows:
         return pts
 
 
-DERIVED = Memo(CACHE_ENTRIES)  # newest articles' points, outlets, titles, days -> developments and brief
+DERIVED = Memo(ROWS_ENTRIES)  # newest articles' points, outlets, titles, days -> developments and brief
 
 
 def _items(mapping: dict[int, Any]) -> tuple[tuple[int, Any], ...]:
@@ -427,7 +428,7 @@ def stories_list(store: Store, *, until: dt.date | None, limit: int) -> list[tup
                           lambda: store.stories_list(until=until, limit=limit)))
 
 
-ROWS = ViewCache()  # a story's StoryRows, valid while its articles' fingerprint is unchanged
+ROWS = ViewCache(ROWS_ENTRIES)  # a story's StoryRows, valid while its articles' fingerprint is unchanged
 
 
 def story_rows(store: Store, story_id: int, *, as_of: dt.date | None) -> StoryRows:
