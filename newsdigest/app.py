@@ -74,6 +74,16 @@ async def drain_backlog(gateway: Gateway, store: Store, *, idle_s: float = 1.0) 
             await asyncio.sleep(idle_s)
 
 
+async def place_and_warm(gateway: Gateway, store: Store, clock: Clock) -> int:
+    """Place new articles into stories (on the writer), then build the views of the stories that gained some (a
+    read, off the writer), so the first ask after this news finds its view ready. Returns how many were placed."""
+    changed: set[int] = set()
+    placed = await gateway.write(ensure_assigned, store, changed=changed)
+    if changed:
+        await gateway.read(warm_views, store, sorted(changed), as_of=clock.as_of, today=clock.today())
+    return placed
+
+
 @dataclass
 class App:
     """The running bot. `run()` returns when the console reaches EOF or a stop signal arrives."""
@@ -144,11 +154,7 @@ class App:
         core.on_subscriptions_changed = scheduler.request_rebuild  # commands run on gateway threads
 
         async def cluster_new_articles() -> int:
-            changed: set[int] = set()
-            placed = await gateway.write(ensure_assigned, store, changed=changed)
-            if changed:  # the first ask after this news finds its story's view ready (a read, off the writer)
-                await gateway.read(warm_views, store, sorted(changed), as_of=self.clock.as_of, today=self.clock.today())
-            return placed
+            return await place_and_warm(gateway, store, self.clock)
 
         poller = Poller(store, self.config, clock=self.clock, after_new_articles=cluster_new_articles)
         tasks: list[asyncio.Task[None]] = []
