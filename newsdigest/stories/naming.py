@@ -46,7 +46,8 @@ def topics(profile: StoryProfile, n: int = KEEP_TOPIC_RANK) -> list[str]:
         parts = set(term.replace("-", " ").split())
         surface = profile.surface.get(term, term)
         capital = surface[:1].isupper()
-        if capital and (term in names or parts <= names or any(p.startswith(n) for p in parts for n in names if len(n) > 3)):
+        if capital and (term in names or parts <= names or any(p.startswith(n) or n.endswith(p)
+                                                                for p in parts for n in names if len(n) > 3)):
             continue
         if not _nounish(surface) or _name_like(surface):
             continue

@@ -158,9 +158,9 @@ def _place(store: Store, arts: list[ArticleTerms]) -> list[int]:
 
 def _split_grown(store: Store, result: Clustering, records: dict[int, StoryRecord], arts: list[ArticleTerms]) -> None:
     """A story that has grown to a check size is split when it holds two (stories/split.py); the articles of
-    the new part, stored ones too, are reassigned in `result`. A first check reads headline, actors and best key
-    point (a third of the cost of full terms); it finds two stories more often than full terms do, so only
-    when it does are the full terms read and the check made again on them."""
+    the new part, stored ones too, are reassigned in `result`. A check reads the stored articles' terms again
+    (~2 ms each), so it is made at a few sizes only (split.due). Headlines and actors alone were tried as a
+    cheaper first check: they group the articles worse, both ways."""
     batch = {a.article_id: a for a in arts}
     new_key = min([*result.changed, 0]) - 1
     for key in sorted(result.changed):
@@ -171,11 +171,8 @@ def _split_grown(store: Store, result: Clustering, records: dict[int, StoryRecor
         stored = [k for k in (key, *(lost for lost, into in result.merged.items() if into == key)) if k in records]
         placed = [aid for aid, k in result.assignments.items() if k == key and aid in batch]
         rows = store.story_members(stored, limit=split.SPLIT_MAX + 1, also=placed)
-        lite = [ArticleTerms(aid, pub, article_terms(title, ex, passages=1)) for aid, title, pub, ex in rows]
-        if split.split(prof, lite, new_key) is None:  # fewer terms overlap less: lite says split first
-            continue
-        full = [batch.get(aid) or ArticleTerms(aid, pub, article_terms(title, ex)) for aid, title, pub, ex in rows]
-        found = split.split(prof, full, new_key)
+        members = [batch.get(aid) or ArticleTerms(aid, pub, article_terms(title, ex)) for aid, title, pub, ex in rows]
+        found = split.split(prof, members, new_key)
         if found is not None:
             log.info("story %d split: %d articles stay, %d form a new story", key, found.keep.n, found.part.n)
             split.apply(result, found)

@@ -2,7 +2,7 @@
 
 Stories grow one article at a time, and an article that speaks of two things (the harbour strike and the
 bridge closure in the same town) can lead a second story into the first. Now and then — when a story has
-grown to SPLIT_AT x GROWTH^k articles (8, 64, 512) — its articles are divided into the two groups that are each most alike
+grown to SPLIT_AT x GROWTH^k articles (16, 128) — its articles are divided into the two groups that are each most alike
 (2-means over their term vectors, seeded by the most central article and the most central of the half
 least like it; linear in the story's size). The story is split when both groups are big enough to be stories of their own and their topic
 words (names aside: the mayor speaks on both) have little in common — less than stories that merge
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from newsdigest.stories.cluster import ArticleTerms, Clustering, StoryProfile, similarity
 
-SPLIT_AT = 8  # articles a story needs before it is checked; then again at 8x, 64x that size
+SPLIT_AT = 16  # articles a story needs before it is checked; then again at 8x that size
 GROWTH = 8
 SPLIT_MAX = 512  # larger stories are not checked (a check reads every article's terms)
 MIN_PART = 3  # articles each part must hold

@@ -28,6 +28,7 @@ HARBOUR = [
     "Schlichtung im Hafenstreik: die Hafenbetreiber legen ein neues Lohnangebot vor, Verdi prüft es.",
     "Containerterminal wieder in Betrieb: der Hafenstreik endet mit einem Tarifabschluss, sagt Verdi.",
 ]
+LAST_HARBOUR = "Nach dem Hafenstreik: Verdi und die Hafenbetreiber unterzeichnen den Tarifvertrag für die Hafenarbeiter."
 BRIDGE = [
     "Brückensperrung in Kiel: die Hochbrücke über den Kanal ist wegen Rissen im Stahlträger gesperrt.",
     "Pendler stehen im Stau, die Umleitung über die Kanalfähre ist überlastet, seit die Hochbrücke gesperrt ist.",
@@ -51,8 +52,8 @@ def test_split_parts_are_too_unlike_to_merge_again() -> None:
 
 
 def test_a_story_is_checked_when_it_crosses_a_check_size() -> None:
-    assert due(7, 8) and due(0, 9) and due(63, 64) and due(20, 70) and due(500, 512)
-    assert not due(8, 9) and not due(9, 63) and not due(0, 7) and not due(64, 511)
+    assert due(15, 16) and due(0, 17) and due(127, 128) and due(20, 130)
+    assert not due(16, 17) and not due(17, 127) and not due(0, 15) and not due(128, 512)
 
 
 def test_a_story_holding_two_is_split_and_the_part_more_like_it_keeps_its_id() -> None:
@@ -90,26 +91,26 @@ def test_a_split_loses_and_repeats_no_article(texts: list[str]) -> None:
 
 def _ingest(store: Store, i: int, day: dt.date, text: str) -> int:
     title = text.split(":")[0] if ":" in text else text[:50]
-    body = f"{text} Bürgermeisterin {MAYOR} äußert sich in Kiel."
+    body = f"{text} Bürgermeisterin {MAYOR} äußert sich in Kiel am {day.day}. Mai."
     return ingest_article(store, ArticleInput(text=f"{title}\n\n{body}", title=title, published=day, lang="de",
                                               source=f"blatt{i}.example")).article_id
 
 
 def _grown_into_two(store: Store, name: str, slug: str) -> tuple[list[int], list[int], int]:
-    """Seven articles of two stories stored as one story (as an earlier run might have left them), then an
-    eighth that makes it cross the check size. Returns (harbour ids, bridge ids, the story's id)."""
-    harbour = [_ingest(store, i, D(2021, 5, 1 + i), t) for i, t in enumerate(HARBOUR[:4])]
-    bridge = [_ingest(store, 10 + i, D(2021, 5, 2 + i), t) for i, t in enumerate(BRIDGE)]
+    """Fifteen articles of two stories stored as one story (as an earlier run might have left them), then a
+    sixteenth that makes it cross the check size. Returns (harbour ids, bridge ids, the story's id)."""
+    harbour = [_ingest(store, i, D(2021, 5, 1 + i), t) for i, t in enumerate(HARBOUR + HARBOUR[:4])]
+    bridge = [_ingest(store, 20 + i, D(2021, 5, 2 + i), t) for i, t in enumerate(BRIDGE + BRIDGE)]
     ensure_assigned(store)
     old = store.story(store.story_ids_of_articles(harbour)[0])
     assert old is not None
-    rows = store.story_members(sorted(set(store.story_ids_of_articles(harbour + bridge))), limit=20)
+    rows = store.story_members(sorted(set(store.story_ids_of_articles(harbour + bridge))), limit=40)
     whole = _story(old.id, [ArticleTerms(aid, pub, article_terms(title, ex)) for aid, title, pub, ex in rows])
     for sid in set(store.story_ids_of_articles(harbour + bridge)) - {old.id}:
         store.absorb_stories({sid: old.id})
     store.save_stories([StoryWrite(old.id, slug, name, [], whole.to_json(), whole.first, whole.last, harbour + bridge)])
-    assert store.story_article_count(old.id) == 7
-    harbour.append(_ingest(store, 4, D(2021, 5, 6), HARBOUR[4]))
+    assert store.story_article_count(old.id) == 15
+    harbour.append(_ingest(store, 9, D(2021, 5, 12), LAST_HARBOUR))
     ensure_assigned(store)
     return harbour, bridge, old.id
 
