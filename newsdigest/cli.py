@@ -80,7 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     def common(p: argparse.ArgumentParser, *, as_of: bool = True, db: bool = True) -> None:
         p.add_argument("--config", metavar="FILE", help="TOML config (default: $NEWSDIGEST_CONFIG or ./newsdigest.toml)")
         if db:
-            p.add_argument("--db", metavar="FILE", help="SQLite database (overrides [storage] path)")
+            p.add_argument("--db", metavar="FILE|URL",
+                           help="SQLite file or postgresql://user@host/db URL (overrides [storage])")
         if as_of:
             p.add_argument("--as-of", type=_date_arg, metavar="DATE", help="replay the past: only articles up to DATE")
 
@@ -137,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _config(args: argparse.Namespace) -> Config:
     cfg = load_config(getattr(args, "config", None))
     if getattr(args, "db", None):
-        cfg = cfg.replace(storage=dataclasses.replace(cfg.storage, path=args.db))
+        cfg = cfg.replace(storage=cfg.storage.with_db(args.db))
     as_of = getattr(args, "as_of", None) or cfg.bot.as_of
     if as_of != cfg.bot.as_of:
         cfg = cfg.replace(bot=dataclasses.replace(cfg.bot, as_of=as_of))
@@ -221,7 +222,7 @@ def cmd_ingest(args: argparse.Namespace, cfg: Config) -> int:
             report = ingest_local(store, paths, published=args.published, progress=_ProgressBar())
             for line in report.lines():
                 print(line, file=sys.stderr)
-            print(f"files: {report.summary()}; {store.article_count()} articles in {cfg.storage.path}")
+            print(f"files: {report.summary()}; {store.article_count()} articles in {store.path}")
             failed |= bool(report.errors)
         for url in urls:
             failed |= not _ingest_url(store, cfg, url, args.published)
