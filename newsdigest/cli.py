@@ -1,4 +1,4 @@
-"""Command line: run | ingest | extract | ask | digest | remind | feeds. Thin over the library."""
+"""Command line: run | ingest | extract | ask | digest | remind | feeds | migrate-store. Thin over the library."""
 
 from __future__ import annotations
 
@@ -36,7 +36,9 @@ from newsdigest.ingest.pages import PageError
 from newsdigest.ingest.pipeline import ingest_local
 from newsdigest.logs import setup_logging
 from newsdigest.models import ChatRef
+from newsdigest.store.backend import mask_url
 from newsdigest.store.store import Store
+from newsdigest.store.transfer import BATCH_ROWS, migrate_store
 from newsdigest.stories.export import stories_json
 from newsdigest.summarize.service import build_briefs
 from newsdigest.texts import format_date
@@ -58,6 +60,16 @@ def _date_arg(value: str) -> dt.date:
     if day is None:
         raise argparse.ArgumentTypeError("empty date (use YYYY-MM-DD)")
     return day
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a positive whole number")
+    return number
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -112,6 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
     common(p, as_of=False)
     p.add_argument("action", choices=("list", "add", "remove", "import", "export"))
     p.add_argument("arg", nargs="?", metavar="URL|FILE")
+
+    p = sub.add_parser("migrate-store", help="copy an SQLite database into an empty PostgreSQL one, and check it")
+    p.add_argument("--from", dest="source", required=True, type=Path, metavar="SQLITE_FILE")
+    p.add_argument("--to", dest="target", required=True, metavar="URL", help="postgresql://user@host:5432/db")
+    p.add_argument("--batch", type=_positive, default=BATCH_ROWS, metavar="ROWS", help="rows per batch")
 
     p = sub.add_parser("doctor", help="check configuration, database, platforms and feeds")
     common(p, as_of=False)
@@ -313,6 +330,32 @@ def cmd_remind(args: argparse.Namespace, cfg: Config) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def cmd_migrate_store(args: argparse.Namespace, cfg: Config) -> int:
+    """Copy, then one line per table (rows on both sides, the check) and a verdict; exit 1 when a check fails."""
+    shown: set[str] = set()
+
+    def progress(table: str, done: int, total: int) -> None:
+        if done == total or table not in shown:
+            print(f"copying {table}: {done:,} / {total:,} rows", file=sys.stderr, flush=True)
+            shown.add(table)
+
+    report = migrate_store(args.source, args.target, batch_rows=args.batch, progress=progress)
+    width = max((len(t.name) for t in report.tables), default=5)
+    print(f"{'table':<{width}}  {'SQLite':>9}  {'PostgreSQL':>10}  check")
+    for t in report.tables:
+        verdict = "ok" if t.ok else ("rows differ" if t.source_rows != t.target_rows else "checksums differ")
+        print(f"{t.name:<{width}}  {t.source_rows:>9,}  {t.target_rows:>10,}  {verdict}")
+    target = mask_url(args.target)
+    if not report.ok:
+        bad = ", ".join(t.name for t in report.tables if not t.ok)
+        print(f"newsdigest: migrate-store check failed ({bad}): the copy was rolled back, {target} is as it was",
+              file=sys.stderr)
+        return EXIT_FAILED
+    rows = sum(t.target_rows for t in report.tables)
+    print(f"copied {rows:,} rows in {len(report.tables)} tables to {target}: row counts and checksums match")
+    return EXIT_OK
+
+
 def cmd_feeds(args: argparse.Namespace, cfg: Config) -> int:
     return int(run_feeds_command(cfg, args.action, args.arg))
 
@@ -322,7 +365,7 @@ def _platforms(cfg: Config) -> bool:
 
 
 COMMANDS = {"run": cmd_run, "ask": cmd_ask, "stories": cmd_stories, "ingest": cmd_ingest, "digest": cmd_digest,
-            "remind": cmd_remind, "feeds": cmd_feeds}
+            "remind": cmd_remind, "feeds": cmd_feeds, "migrate-store": cmd_migrate_store}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -337,7 +380,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.cmd == "doctor":  # a broken config is one of the things it reports
             return doctor_main(args.config, args.db)
         cfg = _config(args)
-        quiet = args.cmd in ("ask", "extract", "stories", "remind") or (args.cmd == "run" and not _platforms(cfg))
+        quiet = args.cmd in ("ask", "extract", "stories", "remind", "migrate-store") or (args.cmd == "run" and not _platforms(cfg))
         setup_logging(cfg, quiet=quiet)
         return COMMANDS[args.cmd](args, cfg)
     except NewsdigestError as exc:
