@@ -355,10 +355,17 @@ class PgConnection:
 
 
 def _params(parameters: Any) -> Any:
-    # sqlite3 binds True as 1 into INTEGER columns; PostgreSQL refuses a boolean there
     if isinstance(parameters, dict):
-        return {k: int(v) if isinstance(v, bool) else v for k, v in parameters.items()}
-    return [int(v) if isinstance(v, bool) else v for v in parameters]
+        return {k: _param(v) for k, v in parameters.items()}
+    return [_param(v) for v in parameters]
+
+
+def _param(value: Any) -> Any:
+    if isinstance(value, bool):  # sqlite3 binds True as 1 into INTEGER columns; PostgreSQL refuses a boolean there
+        return int(value)
+    if isinstance(value, str) and "\x00" in value:  # PostgreSQL text cannot hold NUL: the replacement character,
+        return value.replace("\x00", "\ufffd")  # as decoding does for bad bytes (offsets stay)
+    return value
 
 
 class PostgresBackend(Backend):

@@ -67,6 +67,13 @@ def test_search_finds_every_word_with_a_prefix_last_and_respects_the_day(store: 
     assert "Frist" in hit.snippet and hit.published == "2024-03-01"
 
 
+def test_a_nul_in_a_text_is_stored_not_refused(store: Store) -> None:
+    aid = _add(store, "The council must pay\x00 the fee by 5 May.", title="Fee\x00 due")
+    article = store.article(aid)
+    assert article is not None and article.text.replace("\ufffd", "\x00") == "The council must pay\x00 the fee by 5 May."
+    assert [h.article_id for h in store.search("council fee")] == [aid]
+
+
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])  # searches only read
 @given(text=st.text(max_size=30))
 def test_any_search_text_is_safe(store: Store, text: str) -> None:
