@@ -153,8 +153,11 @@ _SPAWNER = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_pref
 class PgServer:
     """One PostgreSQL cluster in a temporary directory. Use `launch()`; `close()` stops it and deletes the files."""
 
-    def __init__(self, bindir: Path, root: Path, port: int, account: pwd.struct_passwd | None) -> None:
+    def __init__(
+        self, bindir: Path, root: Path, port: int, account: pwd.struct_passwd | None, settings: dict[str, str]
+    ) -> None:
         self.bindir = bindir
+        self.settings = settings
         self.root = root
         self.data = root / "data"
         self.socket_dir = root
@@ -169,7 +172,8 @@ class PgServer:
     # ---------------------------------------------------------- lifecycle
 
     @classmethod
-    def launch(cls, bindir: Path | None = None) -> PgServer:
+    def launch(cls, bindir: Path | None = None, settings: dict[str, str] | None = None) -> PgServer:
+        """initdb and start; `settings` override SETTINGS (a benchmark wants fsync on, as a deployment has it)."""
         bindir = bindir or find_bindir()
         account = _run_as()
         parent = Path(tempfile.gettempdir())
@@ -178,7 +182,7 @@ class PgServer:
         remove_stale_dirs(parent)
         root = Path(tempfile.mkdtemp(prefix=DIR_PREFIX, dir=parent))
         (root / OWNER_FILE).write_text(str(os.getpid()))
-        server = cls(bindir, root, _free_port(), account)
+        server = cls(bindir, root, _free_port(), account, {**SETTINGS, **(settings or {})})
         atexit.register(server.close)
         try:
             server._initdb()
@@ -199,7 +203,7 @@ class PgServer:
             raise PgStartError(f"initdb failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
         with (self.data / "postgresql.conf").open("a") as conf:
             conf.write("\n# tests/pgserver.py\n")
-            for key, value in {**SETTINGS, "listen_addresses": "'127.0.0.1'", "port": str(self.port),
+            for key, value in {**self.settings, "listen_addresses": "'127.0.0.1'", "port": str(self.port),
                                "unix_socket_directories": f"'{self.socket_dir}'"}.items():
                 conf.write(f"{key} = {value}\n")
 
