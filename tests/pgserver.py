@@ -67,9 +67,11 @@ class PgStartError(RuntimeError):
 
 def find_bindir() -> Path:
     """The directory holding initdb and postgres."""
+    if env := os.environ.get("NEWSDIGEST_PG_BINDIR"):  # named explicitly: that one or none
+        if (Path(env) / "initdb").is_file() and (Path(env) / "postgres").is_file():
+            return Path(env)
+        raise PgUnavailable(f"NEWSDIGEST_PG_BINDIR={env} holds no initdb and postgres")
     candidates: list[Path] = []
-    if env := os.environ.get("NEWSDIGEST_PG_BINDIR"):
-        candidates.append(Path(env))
     if pg_config := shutil.which("pg_config"):
         with contextlib.suppress(OSError, subprocess.SubprocessError):
             out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, timeout=10, check=True)
