@@ -5,6 +5,7 @@ extraction, the same pure code on both, is out of the store figures):
 - bulk ingest: all N articles, 2,000 to a write transaction (an import);
 - ingest one by one: M more articles, each its own transaction (as the feed poller stores them);
 - clustering: placing every new article into a story (the first story command after the import does it);
+- `newsdigest migrate-store` of the SQLite database into PostgreSQL (copy and check);
 - command latency in-process (Core.answer, as every adapter calls it), cached and *fresh* (caches cleared before
   every ask, so the answer is rebuilt from the database), plus a bare indexed count(*) round trip as baseline.
 
@@ -36,6 +37,7 @@ from newsdigest.config import build_config
 from newsdigest.handlers import Core
 from newsdigest.models import ChatRef, Platform
 from newsdigest.store.store import Store
+from newsdigest.store.transfer import migrate_store
 from newsdigest.stories.service import ensure_assigned
 from tests.pgserver import PgServer
 
@@ -95,18 +97,24 @@ def main() -> int:
         print(f"  [{time.perf_counter() - started:6.0f} s] {text}", file=sys.stderr, flush=True)
 
     results: dict[str, Figures] = {}
-    with tempfile.TemporaryDirectory(prefix="pg-latency-") as tmp:
-        say("SQLite")
-        store = Store(Path(tmp) / "bench.db")
-        try:
-            results["SQLite"] = measure(store, corpus, args.articles, args.one_by_one, args.runs, say)
-        finally:
-            store.close()
     server = PgServer.launch(settings=DURABLE)
     try:
+        with tempfile.TemporaryDirectory(prefix="pg-latency-") as tmp:
+            say("SQLite")
+            lite = Path(tmp) / "bench.db"
+            store = Store(lite)
+            try:
+                results["SQLite"] = measure(store, corpus, args.articles, args.one_by_one, args.runs, say)
+            finally:
+                store.close()
+            say("migrate-store of that database")
+            t0 = time.perf_counter()
+            copied = migrate_store(lite, server.url_for(server.create_database()))
+            migrate_s = time.perf_counter() - t0
+            rows = sum(t.target_rows for t in copied.tables)
+            say(f"migrate-store: {rows:,} rows in {migrate_s:.0f} s, check {'ok' if copied.ok else 'FAILED'}")
         say(f"PostgreSQL ({server.admin('SHOW server_version')[0][0]})")
-        name = server.create_database()
-        store = Store(server.url_for(name))
+        store = Store(server.url_for(server.create_database()))
         try:
             results["PostgreSQL"] = measure(store, corpus, args.articles, args.one_by_one, args.runs, say)
         finally:
@@ -114,6 +122,9 @@ def main() -> int:
     finally:
         server.close()
     report(results, args)
+    print(f"\n`newsdigest migrate-store` of the SQLite database: {rows:,} rows in {len(copied.tables)} tables in "
+          f"{migrate_s:.0f} s ({rows / migrate_s:,.0f} rows/s), counts and checksums "
+          f"{'match' if copied.ok else 'DO NOT match'}")
     print(f"\n*({time.perf_counter() - started:.0f} s)*")
     return 0
 
