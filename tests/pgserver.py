@@ -25,6 +25,7 @@ import socket
 import stat
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -169,6 +170,7 @@ class PgServer:
         self.process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
         self._admin: psycopg.Connection[Any] | None = None
+        self._admin_lock = threading.RLock()  # a fault test may drop connections from another thread
         self._names = itertools.count(1)
 
     # ---------------------------------------------------------- lifecycle
@@ -231,7 +233,8 @@ class PgServer:
 
     def stop(self, mode: str = "fast") -> None:
         """Stop the server: "fast" (disconnect clients, clean shutdown) or "immediate" (as after a crash)."""
-        self._close_admin()
+        with self._admin_lock:
+            self._close_admin()
         proc, self.process = self.process, None
         if proc is not None and proc.poll() is None:
             proc.send_signal(signal.SIGQUIT if mode == "immediate" else signal.SIGINT)
@@ -315,6 +318,10 @@ class PgServer:
 
     def admin(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         """Run one statement as superuser in the maintenance database (autocommit); rows if it returns any."""
+        with self._admin_lock:
+            return self._admin_locked(sql, params)
+
+    def _admin_locked(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         for attempt in (1, 2):
             try:
                 if self._admin is None or self._admin.closed:
