@@ -176,6 +176,8 @@ def pg_url(pg_server: PgServer) -> Iterator[str]:
 
     Under hypothesis (one function-scoped fixture for all examples) use `with pg_server.database() as url:`
     inside the test for a fresh database per example."""
+    if not pg_server.running:  # an earlier test stopped it and failed before starting it again
+        pg_server.start()
     with pg_server.database() as url:
         yield url
 
