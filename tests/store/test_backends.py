@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import socket
 from pathlib import Path
@@ -17,6 +18,7 @@ from newsdigest.errors import ConfigError, StoreBusyError, StoreError, StoreUnav
 from newsdigest.extract.types import Extraction
 from newsdigest.models import ArticleInput
 from newsdigest.store.backend import PostgresBackend, mask_url, to_postgres
+from newsdigest.store.migrations import SCHEMA_VERSION, current_version
 from newsdigest.store.store import Store
 from tests.conftest import SEEDS, StoreTarget
 from tests.pgserver import PgServer
@@ -108,6 +110,17 @@ def test_storage_url_config_and_db_argument() -> None:
     assert StorageConfig().target == "data/newsdigest.db"
     with pytest.raises(ConfigError, match=r"storage\.url must be a postgresql://"):
         build_config({"storage": {"url": "mysql://bot@h/news"}})
+
+
+def test_processes_opening_an_empty_database_at_once_migrate_it_once(pg_url: str) -> None:
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:  # each Store has its own connections, as processes do
+        stores = list(pool.map(lambda _: Store(pg_url), range(4)))
+    try:
+        assert {current_version(s.conn, "postgres") for s in stores} == {SCHEMA_VERSION}
+        assert stores[0].conn.execute("SELECT count(*) FROM schema_version").fetchone()[0] == 1
+    finally:
+        for s in stores:
+            s.close()
 
 
 def test_rows_answer_by_name_and_position(pg_url: str) -> None:
