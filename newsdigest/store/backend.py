@@ -68,11 +68,12 @@ def is_postgres_url(target: str | Path) -> bool:
 def mask_url(url: str) -> str:
     """The URL with its password replaced by `***` (for every message and log line that names it)."""
     parts = urllib.parse.urlsplit(url)
-    if parts.password is None:
-        return url
-    user = urllib.parse.quote(urllib.parse.unquote(parts.username or ""), safe="")
-    host = parts.netloc.rpartition("@")[2]
-    return urllib.parse.urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+    if parts.password is not None:
+        user = urllib.parse.quote(urllib.parse.unquote(parts.username or ""), safe="")
+        parts = parts._replace(netloc=f"{user}:***@{parts.netloc.rpartition('@')[2]}")
+    if "password=" in parts.query:  # libpq also takes ?password=...
+        parts = parts._replace(query=re.sub(r"(^|&)password=[^&]*", r"\1password=***", parts.query))
+    return urllib.parse.urlunsplit(parts)
 
 
 def open_backend(target: str | Path, busy_timeout_ms: int) -> Backend:

@@ -100,6 +100,7 @@ def test_sql_translation_keeps_literals_and_escapes_percent() -> None:
 def test_passwords_are_masked() -> None:
     assert mask_url("postgresql://bot:s3cr%40t@db.internal:5432/news") == "postgresql://bot:***@db.internal:5432/news"
     assert mask_url("postgresql://bot@db:5432/news") == "postgresql://bot@db:5432/news"
+    assert mask_url("postgresql://db/news?sslmode=require&password=pw") == "postgresql://db/news?sslmode=require&password=***"
 
 
 def test_storage_url_config_and_db_argument() -> None:
