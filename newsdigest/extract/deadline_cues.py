@@ -183,3 +183,44 @@ EVENT_LEFT = (
     r"\b(?:am|vom|von|seit|ab|im|in|um|zum|zur|während|nach|vor|on|since|from|in|at|during|after|before|"
     r"last|this|next|dated)\s+(?:dem\s+|den\s+|der\s+|the\s+)?$"
 )
+
+# Countries by the words that name them (case-sensitive; names, adjectives and genitives in English and German;
+# the pattern adds the English possessive "Germany's"). A measure the sentence gives only to a country the
+# article is not about is another country's key date, named for comparison ("similar to Germany's Kurzarbeit,
+# extended until 2021").
+COUNTRIES = {
+    "GB": r"UK|U\.K\.|Britain|British|Britons?|Scotland|Scottish|Wales|Welsh|United\s+Kingdom|"
+          r"Großbritannien[s]?|britische[nmrs]?|Briten|Vereinigte[ns]?\s+Königreich[es]*",
+    "DE": r"Germany|German|Germans|Deutschland[s]?|deutsche[nmrs]?|Deutsche[nmrs]?|Bundesrepublik",
+    "FR": r"France|French|Frankreich[s]?|französische[nmrs]?|Franzosen",
+    "US": r"US|U\.S\.|USA|America|American|Americans|United\s+States|Amerika[s]?|"
+          r"amerikanische[nmrs]?|Amerikaner|Vereinigte[n]?\s+Staaten",
+    "IT": r"Italy|Italian|Italien[s]?|italienische[nmrs]?|Italiener",
+    "ES": r"Spain|Spanish|Spanien[s]?|spanische[nmrs]?|Spanier",
+    "AT": r"Austria|Austrian|Österreich[s]?|österreichische[nmrs]?|Österreicher",
+    "CH": r"Switzerland|Swiss|Schweiz|schweizerische[nmrs]?|Schweizer",
+    "NL": r"Netherlands|Dutch|Holland|Niederlande[n]?|niederländische[nmrs]?|Niederländer",
+    "BE": r"Belgium|Belgian|Belgien[s]?|belgische[nmrs]?",
+    "PL": r"Poland|Polish|Polen[s]?|polnische[nmrs]?",
+    "SE": r"Sweden|Swedish|Schweden[s]?|schwedische[nmrs]?",
+    "DK": r"Denmark|Danish|Dänemark[s]?|dänische[nmrs]?",
+    "NO": r"Norway|Norwegian|Norwegen[s]?|norwegische[nmrs]?",
+    "IE": r"Ireland|Irish|Irland[s]?|irische[nmrs]?",
+    "CZ": r"Czech\s+Republic|Czechia|Czech|Tschechien[s]?|tschechische[nmrs]?",
+    "GR": r"Greece|Greek|Griechenland[s]?|griechische[nmrs]?",
+    "PT": r"Portugal|Portuguese|Portugal[s]?|portugiesische[nmrs]?",
+    "IL": r"Israel|Israeli|Israels|israelische[nmrs]?",
+    "CN": r"China|Chinese|Chinas|chinesische[nmrs]?",
+    "JP": r"Japan|Japanese|Japans|japanische[nmrs]?",
+    "RU": r"Russia|Russian|Russland[s]?|russische[nmrs]?",
+    "IN": r"India|Indian|Indien[s]?|indische[nmrs]?",
+    "CA": r"Canada|Canadian|Kanada[s]?|kanadische[nmrs]?",
+    "AU": r"Australia|Australian|Australien[s]?|australische[nmrs]?",
+}
+# a country named as a place of travel or origin, a company's seat ("based in Basel, Switzerland") or a model
+# owns no measure in the sentence
+COUNTRY_NOT_OWNER_LEFT = (
+    r"(?:\b(?i:from|to|into|via|nach|aus|über)\s+(?:the\s+)?|"
+    r"\b(?i:based|headquartered|Sitz)\s+in\s+(?:[A-ZÄÖÜ][\w.-]+,?\s+)?|[A-ZÄÖÜ][\w.-]+,\s+)$"
+)
+COUNTRY_NOT_OWNER_RIGHT = r"^(?:-?style|-Stil|\s+model|\s+Vorbild|\s+Modell)"

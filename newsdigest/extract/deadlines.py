@@ -20,7 +20,9 @@ from __future__ import annotations
 import bisect
 import calendar
 import datetime as dt
+import functools
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -115,7 +117,7 @@ class Ctx:
     """One time expression in its sentence. Cue properties return the matched words ("" when absent)."""
 
     def __init__(self, text: str, unit: Unit, tx: Timex, local: Sequence[Timex]) -> None:
-        self.tx, self.unit, self.local = tx, unit, local
+        self.text, self.tx, self.unit, self.local = text, tx, unit, local
         self.sent = text[unit.start : unit.end]
         self.a, self.b = tx.start - unit.start, tx.end - unit.start
         self.left, self.right = self.sent[: self.a], self.sent[self.b :]
@@ -215,6 +217,15 @@ class Ctx:
     def caption(self) -> str:
         m = _CAPTION.search(self.sent)
         return m.group().strip() if m else ""
+
+    @cached_property
+    def foreign(self) -> str:
+        """A country the sentence names, when it names only countries other than the one the article is about."""
+        named = countries_in(self.sent)
+        home = home_country(self.text)
+        if not named or home is None or home in named:
+            return ""
+        return next(iter(named.values()))
 
     @cached_property
     def idiom(self) -> str:
@@ -448,6 +459,38 @@ class Ctx:
         return "retired" if ("mehr" in low or "longer" in low) else ""
 
 
+_COUNTRY = re.compile(
+    "|".join(f"(?P<{code}>(?<![\\w-])(?:{words})(?:['’]s)?(?![\\w]))" for code, words in cue.COUNTRIES.items())
+)
+_NOT_OWNER_LEFT = re.compile(cue.COUNTRY_NOT_OWNER_LEFT)
+_NOT_OWNER_RIGHT = re.compile(cue.COUNTRY_NOT_OWNER_RIGHT)
+HOME_MIN_MENTIONS = 2
+
+
+def countries_in(s: str) -> dict[str, str]:
+    """Country code -> the first word naming it, for the countries `s` names as owners (not "flights from
+    Spain", not "a German-style scheme")."""
+    out: dict[str, str] = {}
+    for m in _COUNTRY.finditer(s):
+        possessive = m.group()[-1:] == "s" and m.group()[-2:-1] in "'’"  # "similar to Germany's scheme"
+        travel = not possessive and _NOT_OWNER_LEFT.search(s[max(0, m.start() - 40) : m.start()])
+        if travel or _NOT_OWNER_RIGHT.match(s[m.end() :]):
+            continue
+        code = m.lastgroup or ""
+        out.setdefault(code, m.group())
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def home_country(text: str) -> str | None:
+    """The country an article is about: the one it names most (at least twice, and more than any other)."""
+    counts = Counter(m.lastgroup for m in _COUNTRY.finditer(text))
+    top = counts.most_common(2)
+    if not top or top[0][1] < HOME_MIN_MENTIONS or (len(top) > 1 and top[1][1] == top[0][1]):
+        return None
+    return top[0][0]
+
+
 def _best_measure(low: str, a: int, b: int) -> re.Match[str] | None:
     """The measure noun nearest to [a, b), preferring one before it in the same sentence (the subject)."""
     best: tuple[int, re.Match[str]] | None = None
@@ -490,7 +533,7 @@ _CUE_LABEL = {
     "range_end": "range", "retired": "retired", "replacement_pair": "replacement", "start": "start",
     "modal_next": "obligation verb", "target": "plan word", "action": "action verb", "noun_any": "deadline noun",
     "ends_at": "ending verb", "request": "request", "vague_year": "year only", "permit": "permission", "hedge": "hedge", "caption": "caption",
-    "idiom": "idiom", "strict_limit": "limit",
+    "idiom": "idiom", "strict_limit": "limit", "foreign": "country",
     "obligation_clause": "obligation verb",
     "date_follows": "date given", "wait": "waiting", "expires_at": "ending verb",
 }
@@ -498,6 +541,7 @@ _CUE_LABEL = {
 RULES: tuple[Rule, ...] = (
     Rule("no cue", None, (), unless=("any_cue",)),
     Rule("photo caption", None, ("caption",)),
+    Rule("another country's measure", None, ("foreign",)),
     Rule("idiom, no time", None, ("idiom",)),
     Rule("maturity in a security's name", None, ("maturity",)),
     Rule("effective date", None, ("effective",), unless=("noun", "expiry")),

@@ -2,8 +2,7 @@
 
 Kinds: deadline (holds a deadline), quote (mostly a quotation), figure (numbers with a unit, currency, percent
 or millions), event (past-tense action with an actor), fact (the rest). Score in 0..1 from position, actor
-salience, dates and numbers, length sanity and kind. Headlines, questions and removed spans never become key points, nor do captions: a paragraph's last
-sentence without sentence-final punctuation is a photo caption, a credit or a teaser line, not news told.
+salience, dates and numbers, length sanity and kind. Headlines, questions and removed spans never become key points.
 """
 
 from __future__ import annotations
@@ -72,9 +71,7 @@ def rank_key_points(
     limit: int = MAX_KEY_POINTS,
 ) -> list[KeyPointRec]:
     removed = skip if isinstance(skip, SpanSet) else SpanSet(list(skip))
-    ends = _paragraph_ends(units)
-    sents = [u for u in units if u.kind == "sentence" and not removed.overlaps(u.start, u.end)
-             and not (u.start in ends and _unfinished(text, u))]
+    sents = [u for u in units if u.kind == "sentence" and not removed.overlaps(u.start, u.end)]
     if not sents:
         return []
     actor_w = {a: 1.0 / (1 + i) for i, a in enumerate(actors)}
@@ -95,23 +92,6 @@ def rank_key_points(
         out.append(KeyPointRec(u.start, u.end, s, kind, round(score, 4)))
     out.sort(key=lambda k: (-k.score, k.start))
     return out[:limit]
-
-
-_CLOSERS = "\"“”»«'’)]"
-_FINAL = frozenset(".!?…")
-
-
-def _paragraph_ends(units: Sequence[Unit]) -> set[int]:
-    """Starts of the last unit of each paragraph."""
-    last: dict[int, int] = {}
-    for u in units:
-        last[u.para] = u.start
-    return set(last.values())
-
-
-def _unfinished(text: str, u: Unit) -> bool:
-    """A paragraph that ends without a full stop (or ! ? …) is a caption, credit or teaser line."""
-    return text[u.start : u.end].rstrip().rstrip(_CLOSERS)[-1:] not in _FINAL
 
 
 class _Actors:

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from newsdigest.extract import extract
 from newsdigest.extract.deadlines import find_deadlines, resolve_value
 from newsdigest.extract.sentences import split
 from newsdigest.extract.types import DeadlineRec, Timex
@@ -198,3 +199,32 @@ def test_reasons_name_the_rule_and_its_cue_words() -> None:
     text = "Der Konzern muss die Anlage bis zum 30. Juni stilllegen."
     (d,) = deadlines(text, tx(text, "30. Juni", "2021-06-30"))
     assert d.reason == "deadline: limit + obligation (limit 'bis zum' + obligation verb 'muss')"
+
+
+# -- another country's measure, named for comparison ------------------------------------------------------------
+
+_HOME = (
+    "Ministers in the UK will announce a new wage subsidy on Thursday. The UK scheme ends on 31 October, and "
+    "British unions want it kept. "
+)
+
+
+def test_a_foreign_measure_named_for_comparison_is_no_key_date() -> None:
+    text = _HOME + "The plan resembles the Dutch NOW scheme, which the Netherlands extended until the end of June."
+    found = [(d.value, d.what) for d in extract(text, published=dt.date(2026, 9, 20), lang="en").deadlines]
+    assert ("2026-10-31", "UK scheme ends") in found
+    assert all(not v.startswith("2027-06") and "NOW" not in w for v, w in found)
+
+
+def test_a_country_named_as_a_destination_keeps_the_home_obligation() -> None:
+    text = _HOME + "Travellers returning from Portugal must isolate until 12 October."
+    values = [d.value for d in extract(text, published=dt.date(2026, 9, 20), lang="en").deadlines]
+    assert "2026-10-12" in values
+
+
+def test_the_article_about_that_country_keeps_its_measure() -> None:
+    text = ("Die Niederlande verlängern ihre Corona-Hilfen. Das niederländische Kabinett beschloss am Freitag, dass "
+            "die Lohnhilfe bis Ende Juni verlängert wird. In den Niederlanden gilt die Ausgangssperre bis zum 3. März. "
+            "Auch Deutschland prüft ein ähnliches Modell.")
+    values = [d.value for d in extract(text, published=dt.date(2026, 1, 20), lang="de").deadlines]
+    assert "2026-03-03" in values
