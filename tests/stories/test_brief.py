@@ -61,9 +61,9 @@ def _dev(i: int, text: str, day: dt.date, article: int) -> PointIn:
 
 def test_the_lead_is_the_newest_turn_with_every_source_that_carried_it() -> None:
     pts = [
-        _dev(1, "Verdi beendet den Hafenstreik in Kiel nach dem Schlichterspruch", dt.date(2021, 3, 9), 1),
-        _dev(2, "Hafenstreik in Kiel nach Schlichterspruch beendet, Kräne laufen wieder", dt.date(2021, 3, 9), 2),
-        _dev(3, "Verdi ruft die Hafenarbeiter in Kiel zum unbefristeten Streik auf", dt.date(2021, 3, 1), 3),
+        _dev(1, "Verdi beendet den Hafenstreik in Kiel nach dem Schlichterspruch.", dt.date(2021, 3, 9), 1),
+        _dev(2, "Hafenstreik in Kiel nach Schlichterspruch beendet, Kräne laufen wieder.", dt.date(2021, 3, 9), 2),
+        _dev(3, "Verdi ruft die Hafenarbeiter in Kiel zum unbefristeten Streik auf.", dt.date(2021, 3, 1), 3),
     ]
     devs = developments(pts, {1: ("a.example",), 2: ("b.example",), 3: ("a.example",)}, {})
     lead, earlier = brief(devs)
@@ -71,3 +71,12 @@ def test_the_lead_is_the_newest_turn_with_every_source_that_carried_it() -> None
     assert len(lead.sources) == 2 and lead.article_ids == [1, 2]
     assert [t.published for t in earlier] == [dt.date(2021, 3, 1)]
     assert len(fold(devs)) == 2
+
+
+def test_captions_and_teasers_are_no_developments() -> None:
+    told = "The port authority accepted the union's offer on Tuesday and the cranes are running again."
+    caption = "Back to work: dock workers walk past the northern gate of the harbour on Tuesday morning"
+    teaser = "Read more about the strike and how it began"
+    points = [_dev(1, caption, D, 1), _dev(2, told, D, 1), _dev(3, teaser, D, 2)]
+    texts = [d.text for d in developments(points, {1: ("a",), 2: ("b",)}, {})]
+    assert texts == [told]
