@@ -116,8 +116,9 @@ _FUSE_GAP = re.compile(r"^\s*(?:,\s*)?(?:(?:[A-Z]{2,4}|on|am|at|um)\s*,?\s*)?$")
 class Ctx:
     """One time expression in its sentence. Cue properties return the matched words ("" when absent)."""
 
-    def __init__(self, text: str, unit: Unit, tx: Timex, local: Sequence[Timex]) -> None:
-        self.text, self.tx, self.unit, self.local = text, tx, unit, local
+    def __init__(self, text: str, unit: Unit, tx: Timex, local: Sequence[Timex],
+                 actors: Sequence[str] = ()) -> None:
+        self.text, self.tx, self.unit, self.local, self.actors = text, tx, unit, local, actors
         self.sent = text[unit.start : unit.end]
         self.a, self.b = tx.start - unit.start, tx.end - unit.start
         self.left, self.right = self.sent[: self.a], self.sent[self.b :]
@@ -633,8 +634,10 @@ def find_deadlines(
     published: dt.date | None,
     *,
     skip: Sequence[tuple[int, int]] = (),
+    actors: Sequence[str] = (),
 ) -> list[DeadlineRec]:
-    """Key dates among `timexes`, in text order, with `supersedes` / `retired` linked within the article."""
+    """Key dates among `timexes`, in text order, with `supersedes` / `retired` linked within the article.
+    `actors` (the article's, best first) name who must act when the sentence's grammar does not."""
     starts = [u.start for u in units]
     ordered = _fuse(text, sorted(timexes, key=lambda t: t.start))
     tx_starts = [t.start for t in ordered]
@@ -648,7 +651,7 @@ def find_deadlines(
         # judge within a bounded window of the sentence: linear time even for megabyte "sentences"
         lo, hi = max(units[i].start, tx.start - _CONTEXT), min(units[i].end, tx.end + _CONTEXT)
         local = ordered[bisect.bisect_left(tx_starts, lo) : bisect.bisect_left(tx_starts, hi)]
-        c = Ctx(text, Unit(lo, hi, units[i].kind, units[i].para), tx, local)
+        c = Ctx(text, Unit(lo, hi, units[i].kind, units[i].para), tx, local, actors)
         found = _judge(text, c, published, i)
         if found is not None:
             out.append(found)
@@ -900,7 +903,7 @@ def what_phrase(c: Ctx, kind: str) -> str:
 def _what(c: Ctx, kind: str) -> tuple[str, bool]:
     """(phrase, firm): firm when it names the thing; a replacement inherits the replaced date's firm phrase."""
     if kind == "expiry":
-        noun = _measure_phrase(c)
+        noun = _measure_phrase(c) or _measure_before(c)
         if noun:
             return noun + " ends", True
     phrase = _obligation_phrase(c)
@@ -952,6 +955,8 @@ def _subject(words: list[str], *, whole: bool = False) -> str:
         ws = ws[1:]
     if not ws or len(ws) > 4 or not (whole or any(w[:1].isupper() or w.isdigit() for w in ws)):
         return ""
+    if len(ws) == 1 and _PRONOUN.fullmatch(ws[0]):
+        return ""  # "Sie: dauern" says nobody
     return " ".join(ws)
 
 
@@ -1001,21 +1006,23 @@ def _obligation_phrase(c: Ctx) -> str:
     if m2:
         vp = _LIMIT_WORDS.sub(" ", m2.group("vp"))
         words = [w for w in _clean(vp).split() if w]
-        if words and _DE_FINAL_VERB.fullmatch(words[-1]):
+        # "hat … zu tun" obliges; "hat Polen Zeit gegeben" is a perfect tense, its zu-infinitive follows
+        perfect = m2.group().split()[len(m2.group("subj").split())] in ("hat", "haben") and "zu" not in words[-2:-1]
+        if words and _DE_FINAL_VERB.fullmatch(words[-1]) and not perfect:
             subj = _subject(_clean(m2.group("subj")).split()[-4:])
-            return (subj + ": " if subj else "") + " ".join(_cut(words, keep_end=True))
-    return _zu_phrase(sent, at)
+            return (subj + ": " if subj else "") + " ".join(_bare_infinitive(_cut(words, keep_end=True)))
+    return _zu_phrase(sent, at, c.actors)
 
 
 _DE_ORDER_OBJ = re.compile(
     r"\b(?:den|die|das|dem|der)\s+(?P<obj>[A-ZÄÖÜ][\w-]+)\s+(?:\w+\s+){0,3}?(?:aufgefordert|aufgerufen|verpflichtet|"
-    r"gezwungen|angewiesen|gedrängt|ultimativ)\b"
+    r"gezwungen|angewiesen|gedrängt|ultimativ|gesetzt|gegeben|eingeräumt|gewährt|gestellt)\b"
 )
 _DE_DASS_SUBJ = re.compile(r"\b(?:dass|daß|ob)\s+(?:der|die|das)\s+(?P<obj>[A-ZÄÖÜ][\w-]+)")
 _ZU_TOKEN = re.compile(r"\b(?:zu\s+[a-zäöüß]{2,}(?:en|ern|eln)|[a-zäöüß]+zu[a-zäöüß]{3,}(?:en|ern|eln))\b")
 
 
-def _zu_phrase(sent: str, at: int) -> str:
+def _zu_phrase(sent: str, at: int, actors: Sequence[str] = ()) -> str:
     """German "…, die Anlage stillzulegen" / "dass der Konzern seine Tochter zu verkaufen hat": the first
     zu-infinitive after the date."""
     m = _ZU_TOKEN.search(sent, at)
@@ -1035,8 +1042,65 @@ def _zu_phrase(sent: str, at: int) -> str:
     while vp and vp[0].lower() in ("um", "damit", "zu"):
         vp = vp[1:]
     who = _DE_ORDER_OBJ.search(sent) or d
-    subj = who.group("obj") if who else ""
-    return (subj + ": " if subj else "") + " ".join(vp) if vp else ""
+    subj = who.group("obj") if who else _addressee(sent, at, actors)
+    return (subj + ": " if subj else "") + " ".join(_bare_infinitive(vp)) if vp else ""
+
+
+_DE_ORDERED = re.compile(
+    r"\b(?:aufgefordert|aufgerufen|verpflichtet|gezwungen|angewiesen|gedrängt)\s+(?:wird|wurde|werden|wurden|"
+    r"worden|ist|sind|war|waren)\b"
+)
+_PREP_BEFORE = re.compile(r"\b(?:in|im|von|vom|aus|mit|für|bei|nach|gegen|über|an|am|seit|of|in|from|at|for)\s+$",
+                          re.IGNORECASE)
+_PRONOUN = re.compile(r"(?i)ich|du|er|sie|es|wir|ihr|man|i|you|he|she|it|we|they|this|that|dies|das")
+
+
+def _addressee(sent: str, at: int, actors: Sequence[str]) -> str:
+    """Who a German zu-infinitive obliges when no object names them: the subject of a passive order ("…, in der
+    die Mutter von TikTok, ByteDance, aufgefordert wird, … zu verkaufen": ByteDance), else an actor right
+    before the limit ("der Präsident ByteDance bis 15. September [Zeit gab], um … zu finden"). Actors after a
+    preposition ("von TikTok", "mit Sitz in China") are not it."""
+    order = _DE_ORDERED.search(sent)
+    if order is not None:
+        lo = max(sent.rfind(",", 0, max(0, sent.rfind(",", 0, order.start()) - 1)), 0)
+        named = _actors_in(sent, lo, order.start(), actors)
+        if named:
+            return named[-1][1]
+    near = [(pos, a) for pos, a in _actors_in(sent, max(0, at - 40), at, actors)
+            if _LIMIT_WORDS.match(sent[pos + len(a) :].lstrip()) or not sent[pos + len(a) : at].strip()]
+    return near[-1][1] if near else ""
+
+
+def _actors_in(sent: str, lo: int, hi: int, actors: Sequence[str]) -> list[tuple[int, str]]:
+    """(position, actor) of the actors named in sent[lo:hi] not after a preposition, in text order (an actor
+    is found by its full name or its last word: "Trump" for "Donald Trump")."""
+    found: list[tuple[int, str]] = []
+    for actor in actors:
+        for key in dict.fromkeys((actor, actor.split()[-1])):
+            for m in re.finditer(rf"(?<![\w-]){re.escape(key)}(?![\w-])", sent[lo:hi]):
+                pos = lo + m.start()
+                if not _PREP_BEFORE.search(sent[max(0, pos - 12) : pos]):
+                    found.append((pos, key))
+    return sorted(found)
+
+
+# separable prefixes a zu-infinitive carries inside ("stillzulegen" = still + zu + legen)
+_SEPARABLE = re.compile(
+    r"^(ab|an|auf|aus|bei|bereit|dar|ein|fest|fort|frei|her|heraus|hin|hinzu|los|mit|nach|offen|still|vor|"
+    r"voran|vorbei|weg|weiter|wieder|zu|zurück|zusammen)zu([a-zäöüß]{3,}(?:en|ern|eln))$"
+)
+
+
+def _bare_infinitive(words: list[str]) -> list[str]:
+    """A to-do reads without "zu": "ihre US-Aktivitäten zu verkaufen" -> "ihre US-Aktivitäten verkaufen",
+    "die Anlage stillzulegen" -> "die Anlage stilllegen"."""
+    out: list[str] = []
+    for i, w in enumerate(words):
+        if w == "zu" and i + 1 < len(words) and re.fullmatch(r"[a-zäöüß]{3,}(?:en|ern|eln)", words[i + 1]):
+            continue
+        m = _SEPARABLE.match(w)
+        out.append(m.group(1) + m.group(2) if m else w)
+    return out
 
 
 # lower-case words before an English measure noun that are no modifiers of it ("to extend the scheme")
@@ -1063,17 +1127,37 @@ def _compress_de(words: list[str]) -> list[str]:
 
 
 def _measure_phrase(c: Ctx) -> str:
-    m = _best_measure(c.low, c.a, c.b)
+    return _measure_in(c.sent, c.low, c.a, c.b)
+
+
+_STARTS_WITH_PRONOUN = re.compile(r"^\W*(?:Sie|Diese|Dies|Es|Er|They|These|It|This)\b")
+_SENTENCE_END = re.compile(r"[.!?][\"“”»«'’]?\s")
+_BACK = 300  # chars before a sentence searched for the measure its pronoun stands for
+
+
+def _measure_before(c: Ctx) -> str:
+    """ "Die Maßnahmen gelten ab Montag. Sie sollen bis Ende November dauern": the measure the pronoun that
+    opens the sentence stands for, from the sentence before."""
+    if not _STARTS_WITH_PRONOUN.match(c.sent):
+        return ""
+    head = c.text[max(0, c.unit.start - _BACK) : c.unit.start].rstrip()
+    ends = [m.end() for m in _SENTENCE_END.finditer(head[:-1])]
+    prev = head[ends[-1] :] if ends else head
+    return _measure_in(prev, prev.lower(), len(prev), len(prev))
+
+
+def _measure_in(sent: str, low: str, a: int, b: int) -> str:
+    m = _best_measure(low, a, b)
     if m is None:
         return ""
     s, e = m.start(), m.end()
-    while s > 0 and (c.sent[s - 1].isalnum() or c.sent[s - 1] == "-"):
+    while s > 0 and (sent[s - 1].isalnum() or sent[s - 1] == "-"):
         s -= 1
-    while e < len(c.sent) and c.sent[e].isalnum():
+    while e < len(sent) and sent[e].isalnum():
         e += 1
-    head = c.sent[s:e]
+    head = sent[s:e]
     # English names and modifiers before the noun: "Job Retention Scheme", "90-day pause", "the VAT cut"
-    before = c.sent[:s].split()
+    before = sent[:s].split()
     mods: list[str] = []
     english = head[:1].islower()  # German nouns are capitalised and carry their modifiers in the compound
     for w in reversed(before[-3:]):
@@ -1085,14 +1169,24 @@ def _measure_phrase(c: Ctx) -> str:
     return _clean(" ".join([*mods, head]))
 
 
+_DANGLING_END = re.compile(r"(?i)in|on|at|or|and|by|before|after|from|im|am|um|oder|und|vor|nach|ab|seit")
+_COPULA_DUE = re.compile(r"(?i)\b(?:was|were|is|are|be|ist|sind|war|waren)\s+(?=(?:due|fällig)\b)")
+_DETERMINER = re.compile(r"(?i)those|these|this|that|such|diese[nmrs]?|jene[nmrs]?|solche[nmrs]?")
+
+
 def _fallback_what(c: Ctx) -> str:
+    """The clause around the date without the date, its limit words and words left dangling ("those payments
+    fall due in" -> "payments fall due")."""
     lo = c.bounds[0]
     left = _LIMIT_LEFT.sub("", _clean(c.sent[lo : c.a]))
     right = _clean(re.split(r"[,;:.!?]", c.right, maxsplit=1)[0])
-    words = (left + " " + right).split()
-    while words and _SUBJECT_STOP.match(words[0]):
+    words = _COPULA_DUE.sub("", left + " " + right).split()
+    while words and (_SUBJECT_STOP.match(words[0]) or _DETERMINER.fullmatch(words[0])):
         words = words[1:]
-    return " ".join(_cut(words, keep_end=False))
+    words = _cut(words, keep_end=False)
+    while words and (_DANGLING.fullmatch(words[-1]) or _DANGLING_END.fullmatch(words[-1])):
+        words = words[:-1]
+    return " ".join(words)
 
 
 # -- replacements within the article -------------------------------------------------------------------------
