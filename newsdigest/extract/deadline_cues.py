@@ -224,3 +224,9 @@ COUNTRY_NOT_OWNER_LEFT = (
     r"\b(?i:based|headquartered|Sitz)\s+in\s+(?:[A-ZÄÖÜ][\w.-]+,?\s+)?|[A-ZÄÖÜ][\w.-]+,\s+)$"
 )
 COUNTRY_NOT_OWNER_RIGHT = r"^(?:-?style|-Stil|\s+model|\s+Vorbild|\s+Modell)"
+# an article that reports a draft or proposal (case-sensitive: German nouns); its soft-modal dates ("soll bis
+# zum 17. Januar gelten") are planned, and a later decision may drop them
+DRAFT = (
+    r"\b(?:Entwurf|Entwurfs|Beschlussentwurf\w*|Beschlussvorlage\w*|Beschlusspapier\w*|Vorlage|Papier|Papiers|"
+    r"Vorschlag|Vorschlags|Vorschläge[n]?|[Dd]rafts?|[Pp]roposals?|[Ll]eaked\s+(?:plans?|documents?))\b"
+)

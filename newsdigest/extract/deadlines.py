@@ -83,6 +83,8 @@ _RANGE_LEFT = _rx(cue.RANGE_LEFT, re.IGNORECASE)
 _EVENT_LEFT = _rx(cue.EVENT_LEFT, re.IGNORECASE)
 _START_LEFT = _rx(cue.START_LEFT, re.IGNORECASE)
 _MODAL_NEXT = _rx(cue.MODAL_NEXT, re.IGNORECASE)
+_DRAFT = _rx(cue.DRAFT)
+DRAFT_NOTE = " · planned in a draft"  # ends the reason of a soft-modal key date in an article about a draft
 _GRANT = _rx(cue.DURATION_GRANT, re.IGNORECASE)
 _WEEKDAY_WORD = re.compile(
     r"\b(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|monday|tuesday|wednesday|thursday|friday|"
@@ -483,6 +485,13 @@ def countries_in(s: str) -> dict[str, str]:
 
 
 @functools.lru_cache(maxsize=8)
+def _draft_word(text: str) -> str:
+    """The word by which an article reports a draft or proposal ("laut dem Papier"), "" when it does not."""
+    m = _DRAFT.search(text)
+    return m.group() if m else ""
+
+
+@functools.lru_cache(maxsize=8)
 def home_country(text: str) -> str | None:
     """The country an article is about: the one it names most (at least twice, and more than any other)."""
     counts = Counter(m.lastgroup for m in _COUNTRY.finditer(text))
@@ -671,7 +680,8 @@ def _judge(text: str, c: Ctx, published: dt.date | None, sentence: int) -> _Foun
         value = _forward(value, published, c.tx.text)
     s, e = _span(text, c, new)
     what, firm = _what(c, d.kind)
-    rec = DeadlineRec(s, e, text[s:e], value, what, None, d.kind, d.reason, retired)
+    reason = d.reason + (f"{DRAFT_NOTE} ('{draft}')" if c.soft and (draft := _draft_word(text)) else "")
+    rec = DeadlineRec(s, e, text[s:e], value, what, None, d.kind, reason, retired)
     return _Found(rec, new, sentence, _content_words(_masked_sentence(c)[0]), firm, _named_end(c) if new else None)
 
 

@@ -6,7 +6,8 @@ within a few days for approximate ones (a duration counted from the publication 
 A mention that `supersedes` another date marks the item of that date replaced; an extension reported without
 the old date replaces the live item it is about (what it names: the measure or obligation), never merely the
 nearest one. A mention the text retires ("no longer applies") is never a source for its date, nor is a plain
-mention of that date in an article that replaces it. Two live items of the same kind whose subjects read
+mention of that date in an article that replaces it. A date only a draft planned is dropped once a decided
+key date of its kind is reported after it. Two live items of the same kind whose subjects read
 alike but whose dates differ are flagged as a disagreement.
 """
 
@@ -20,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from newsdigest.clock import shift_days
+from newsdigest.extract.deadlines import DRAFT_NOTE
 from newsdigest.stories.merge import Mention, overlap, stems
 
 APPROX_TOLERANCE_DAYS = 3  # a duration-derived date may miss the exact one by this much
@@ -224,9 +226,29 @@ def build_ledger(mentions: Iterable[DeadlineIn], today: dt.date) -> Ledger:
     _link_supersession(dated, items)
     _link_retired(retired, dated, items)
     _flag_conflicts(items)
+    items = _without_overtaken_drafts(items)
     for item in items:
         item.what = _best_what(item.whats) or item.what
     return Ledger(items, today)
+
+
+def _drafted(item: LedgerItem) -> bool:
+    return bool(item.reasons) and all(DRAFT_NOTE in r for r in item.reasons)
+
+
+def _without_overtaken_drafts(items: list[LedgerItem]) -> list[LedgerItem]:
+    """A date only a draft planned ("laut dem Papier soll die Regel bis zum 17. Januar gelten") is overtaken
+    once the story reports a decided key date of the same kind after it and no later article repeats the
+    draft's date: the decision dropped it."""
+    def first(i: LedgerItem) -> dt.date:
+        return min((m.published for m in i.mentions if m.published), default=dt.date.max)
+
+    def last(i: LedgerItem) -> dt.date:
+        return max((m.published for m in i.mentions if m.published), default=dt.date.max)
+
+    decided = [i for i in items if not _drafted(i)]
+    return [i for i in items if not (_drafted(i) and i.superseded_by is None and not i.replaces
+                                     and any(d.kind == i.kind and first(d) > last(i) for d in decided))]
 
 
 def _best_overlap(mine: frozenset[str], item: LedgerItem) -> float:
@@ -458,8 +480,12 @@ _SUFFIX = re.compile(r"(?:en|es|e|n|s)$")
 def _subject_stems(what: str) -> frozenset[str]:
     """The words of what a key date is about, without the ones every key date shares ("ends", "Frist"),
     lightly stemmed ("Lockdowns" = "Lockdown"); whole words, since German compounds share their first
-    letters ("Weihnachtsferien", "Weihnachtsregeln")."""
+    letters ("Weihnachtsferien", "Weihnachtsregeln"). Who must act ("ByteDance: …") says nothing of what: two
+    obligations of one actor are two things."""
     out = set()
+    who, colon, action = what.partition(": ")
+    if colon and len(who.split()) <= 4:
+        what = action
     for w in _WORD.findall(what.lower()):
         if len(w) < 3 or w in _GENERIC_WORDS or w.startswith(("deadline", "frist")):
             continue
