@@ -232,7 +232,7 @@ def test_the_article_about_that_country_keeps_its_measure() -> None:
 
 def test_a_soft_modal_date_in_an_article_about_a_draft_says_so() -> None:
     text = ("Die Länder haben einen Entwurf für die Beratungen am Mittwoch vorgelegt. Die Ausgangssperre soll bis "
-            "zum 14. Februar gelten. Die Schulen bleiben bis zum 31. Januar geschlossen.")
+            "zum 14. Februar gelten. Das Alkoholverbot gilt bis zum 31. Januar.")
     found = {d.value: d.reason for d in extract(text, published=dt.date(2026, 1, 5), lang="de").deadlines}
     assert "planned in a draft ('Entwurf')" in found["2026-02-14"]
     assert "draft" not in found["2026-01-31"]
