@@ -52,7 +52,7 @@ OBLIGATION = (
     r"must|required?|requires|has\s+to|have\s+to|had\s+to|ordered|orders?|demand\w*|mandat\w*|oblig\w*|compelled|"
     r"forced|has\s+until|have\s+until|had\s+until|"
     r"ruling|rulings|given(?:\s+\w+){0,3}\s+until|gave\s+\w+(?:\s+\w+)?\s+until|told\s+to|instructed|ruled|decided\s+\w+\s+should|"
-    r"should\s+go|requir\w*|supposed\s+to|sind\s+gehalten|ist\s+gehalten|erforderlich|notwendig|necessary)\b"
+    r"should\s+go|requir\w*|supposed\s+to|call(?:s|ed)?\s+for\s+[\w-]+(?:\s+[\w-]+)?\s+to|sind\s+gehalten|ist\s+gehalten|erforderlich|notwendig|necessary)\b"
 )
 PLAN = (
     r"\b(?:plant|planen|planten|geplant|plans?\s+to|planned|planning\s+to|will|wollen|wollte|wollten|wolle|möchte\w*|ziel\w*|zielt|anstreb\w*|angestrebt|"
@@ -68,7 +68,7 @@ STATE = (
     r"\b(?:darf|dürfen|durfte|durften|dürfe|erlaubt|gestattet|genehmigt|weiterlaufen|weiterhin|andauern|dauern|"
     r"dauert|dauerte|gilt|gelten|galt|gültig|läuft|laufen|lief|bleib\w*|blieb\w*|gestundet|ausgesetzt|"
     r"aufgeschoben|befristet|geöffnet|geschlossen|verboten|untersagt|in\s+kraft|zu\s+sehen|may|allowed|permitted|"
-    r"continu\w*|remain\w*|lasts?|last|deferred|suspended|valid|runs?|open|closed|stay\w*|exempt\w*|paused|"
+    r"continu\w*|remain\w*|lasts?|last|deferred|suspended|valid|runs?|open(?!\s+market)|closed|stay\w*|exempt\w*|paused|"
     r"postponed|in\s+place|in\s+force|banned|kept|keep|hold|frozen|reichen|reicht|befristet\w*)\b"
 )
 # something in force that can end: measures, orders, bans, pauses, offers, programmes (also inside compounds)
@@ -229,4 +229,17 @@ COUNTRY_NOT_OWNER_RIGHT = r"^(?:-?style|-Stil|\s+model|\s+Vorbild|\s+Modell)"
 DRAFT = (
     r"\b(?:Entwurf|Entwurfs|Beschlussentwurf\w*|Beschlussvorlage\w*|Beschlusspapier\w*|Vorlage|Papier|Papiers|"
     r"Vorschlag|Vorschlags|Vorschläge[n]?|[Dd]rafts?|[Pp]roposals?|[Ll]eaked\s+(?:plans?|documents?))\b"
+)
+# a condition on acting in time: "Wenn bis zum 21. April keine Einigung erzielt wird, …", "if they mail an offer by
+# Nov. 22, …" (the clause before the date opens with it)
+CONDITIONAL = r"\b(?:wenn|falls|sofern|if|unless|provided\s+that)\b"
+# what such a condition is about when it sets a limit: an agreement, an offer, a decision, or its absence
+CONDITION_OUTCOME = (
+    r"\b(?:keine|kein|nicht|einigung|geeinigt|lösung|kompromiss|angebot|zustimmung|entscheidung|vorgelegt|"
+    r"no|not|agreement|agreed|deal|settlement|offer|approval|decision|submitted)\b"
+)
+# something to be finished by then: "Bis Samstag soll das Reglement stehen", "the report is to be completed by May"
+COMPLETION = (
+    r"\b(?:stehen|vorliegen|vorgelegt|fertig|abgeschlossen|erledigt|geklärt|eingereicht|umgesetzt|entschieden|"
+    r"be\s+(?:completed|finished|submitted|decided|ready|agreed|finali[sz]ed|in\s+place))\b"
 )

@@ -84,6 +84,9 @@ _EVENT_LEFT = _rx(cue.EVENT_LEFT, re.IGNORECASE)
 _START_LEFT = _rx(cue.START_LEFT, re.IGNORECASE)
 _MODAL_NEXT = _rx(cue.MODAL_NEXT, re.IGNORECASE)
 _DRAFT = _rx(cue.DRAFT)
+_CONDITIONAL = _rx(cue.CONDITIONAL)
+_CONDITION_OUTCOME = _rx(cue.CONDITION_OUTCOME)
+_COMPLETION = _rx(cue.COMPLETION)
 DRAFT_NOTE = " · planned in a draft"  # ends the reason of a soft-modal key date in an article about a draft
 _GRANT = _rx(cue.DURATION_GRANT, re.IGNORECASE)
 _WEEKDAY_WORD = re.compile(
@@ -99,6 +102,7 @@ _CLAUSE_SEP = re.compile(r"[,;:–—]|\s-\s")
 _QUOTES = re.compile(r"[\"“”„«»‚‘]|(?<!\w)['’]|['’](?!\w)")
 _PERIOD = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$")
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_CALENDAR_DAY = re.compile(r"^(?:\d{4}|XXXX)-\d{2}-\d{2}")  # a day of the calendar, its year known or not
 _ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _ISO_YEAR = re.compile(r"^(\d{4})$")
 _COPULA = re.compile(
@@ -220,6 +224,18 @@ class Ctx:
     def caption(self) -> str:
         m = _CAPTION.search(self.sent)
         return m.group().strip() if m else ""
+
+    @cached_property
+    def conditional(self) -> str:
+        """A condition opening the clause before the date ("Wenn bis zum …", "if … by Nov. 22")."""
+        lo, _ = self.bounds
+        if not _CALENDAR_DAY.match(self.tx.value or "") or not _CONDITION_OUTCOME.search(self.low):
+            return ""  # a shop's daily cut-off ("sofern bis 16 Uhr bestellt"), the weather holding: no limit
+        return self._find(_CONDITIONAL, self.low[lo : self.a])
+
+    @cached_property
+    def completion(self) -> str:
+        return self._find(_COMPLETION, self.clause)
 
     @cached_property
     def foreign(self) -> str:
@@ -543,7 +559,8 @@ _CUE_LABEL = {
     "range_end": "range", "retired": "retired", "replacement_pair": "replacement", "start": "start",
     "modal_next": "obligation verb", "target": "plan word", "action": "action verb", "noun_any": "deadline noun",
     "ends_at": "ending verb", "request": "request", "vague_year": "year only", "permit": "permission", "hedge": "hedge", "caption": "caption",
-    "idiom": "idiom", "strict_limit": "limit", "foreign": "country",
+    "idiom": "idiom", "strict_limit": "limit", "foreign": "country", "conditional": "condition",
+    "completion": "to be done",
     "obligation_clause": "obligation verb",
     "date_follows": "date given", "wait": "waiting", "expires_at": "ending verb",
 }
@@ -600,6 +617,8 @@ RULES: tuple[Rule, ...] = (
     Rule("strict limit", "deadline", ("strict_limit",), unless=("duration", "plan", "soft", "hedge")),
     Rule("limit + action", "deadline", ("limit", "action"), unless=("duration", "plan")),
     Rule("limit + infinitive", "deadline", ("limit", "zu_inf"), unless=("duration",)),
+    Rule("limit in a condition", "deadline", ("limit", "conditional"), unless=("duration", "plan", "hedge", "state")),
+    Rule("to be finished by", "deadline", ("limit", "soft", "completion"), unless=("duration", "plan", "hedge")),
 )
 
 
@@ -871,6 +890,7 @@ def _sentence_anchor(c: Ctx) -> dt.date | None:
 
 _SUBJECT_STOP = re.compile(
     r"^(?:und|oder|aber|sowie|wobei|während|dass|daß|um|denn|doch|auch|nun|jetzt|and|or|but|that|which|so|now|"
+    r"wenn|falls|sofern|if|unless|"
     r"also|then|die|der|das|den|dem|des|ein|eine|einen|the|a|an|its|their|his|her)$",
     re.IGNORECASE,
 )
