@@ -81,12 +81,34 @@ def compress(sentence: str, limit: int = MAX_CHARS) -> str:
     return _cut(s, limit)
 
 
+# words that open a clause the sentence can do without: cutting before one leaves a whole clause, cutting
+# after it leaves "…, um sicherzustellen…" hanging
+_DETACHABLE = re.compile(
+    r"\s*(?:um|dass|daß|damit|weil|da|ob|wenn|falls|nachdem|bevor|während|obwohl|sodass|wobei|aber|doch|"
+    r"sondern|(?:in|an|auf|mit|bei|von|für)?\s*(?:der|die|das|dem|den|denen|deren|dessen)\s|"
+    r"which|who|whom|whose|that|because|while|although|though|after|before|when|if|unless|as|so|but|and|"
+    r"despite|amid|with|including)\b",
+    re.IGNORECASE,
+)
+
+
+def _hanging(s: str, bounds: list[int], end: int) -> bool:
+    """Would cutting at `end` leave a last clause of a few words that itself opens a clause ("…, um
+    sicherzustellen" whose "dass …" is cut away)?"""
+    start = max((b for b in bounds if b < end), default=-1) + 1
+    last = s[start:end]
+    return len(last.split()) <= 3 and _DETACHABLE.match(last) is not None
+
+
 def _cut(s: str, limit: int) -> str:
-    """At the last clause boundary within the limit; failing that, the last word boundary."""
+    """At the last clause boundary within the limit before a detachable clause (a subordinate or relative
+    clause, a conjunction); failing that, the last clause boundary; failing that, the last word boundary."""
     head = s[: limit - 1]
-    ends = [m.start() for m in _CLAUSE_END.finditer(head) if m.start() >= limit // 3]
-    if ends:
-        return head[: ends[-1]].rstrip(" ,;:–—") + ELLIPSIS
+    bounds = [m.start() for m in _CLAUSE_END.finditer(head)]
+    ends = [e for e in bounds if e >= limit // 3]
+    detached = [e for e in ends if _DETACHABLE.match(s, e + 1) and not _hanging(s, bounds, e)]
+    if detached or ends:
+        return head[: (detached or ends)[-1]].rstrip(" ,;:–—") + ELLIPSIS
     space = head.rfind(" ")
     return (head[:space] if space > 0 else head).rstrip(" ,;:–—") + ELLIPSIS
 

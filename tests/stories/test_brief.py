@@ -80,3 +80,22 @@ def test_captions_and_teasers_are_no_developments() -> None:
     points = [_dev(1, caption, D, 1), _dev(2, told, D, 1), _dev(3, teaser, D, 2)]
     texts = [d.text for d in developments(points, {1: ("a",), 2: ("b",)}, {})]
     assert texts == [told]
+
+
+def test_a_long_sentence_is_cut_before_a_clause_it_can_do_without() -> None:
+    s = ("Der Hafenbetreiber hat nach zwei Wochen Streik und drei gescheiterten Runden beim Schlichter in Kiel am "
+         "Dienstag ein neues Angebot vorgelegt, um sicherzustellen, dass die Containerschiffe in der Bucht noch vor "
+         "dem Wochenende entladen werden können, was die Reedereien seit Tagen fordern.")
+    out = compress(s)
+    assert out == ("Der Hafenbetreiber hat nach zwei Wochen Streik und drei gescheiterten Runden beim Schlichter in "
+                   "Kiel am Dienstag ein neues Angebot vorgelegt…")
+
+
+def test_a_trailing_concession_goes_first() -> None:
+    s = ("The port authority signed an order on Monday that tells the operator of the northern container terminal "
+         "at Kiel, a company owned by three shipping lines, to clear the quay of empty containers by Friday, "
+         "although the unions asked for two more weeks and the operator said it lacked the trucks to do it.")
+    assert len(s) > MAX_CHARS
+    assert compress(s) == ("The port authority signed an order on Monday that tells the operator of the northern "
+                           "container terminal at Kiel, a company owned by three shipping lines, to clear the quay "
+                           "of empty containers by Friday…")
