@@ -517,10 +517,10 @@ def home_country(text: str) -> str | None:
     return top[0][0]
 
 
-def _best_measure(low: str, a: int, b: int) -> re.Match[str] | None:
+def _best_measure(low: str, a: int, b: int, rx: re.Pattern[str] = _MEASURE) -> re.Match[str] | None:
     """The measure noun nearest to [a, b), preferring one before it in the same sentence (the subject)."""
     best: tuple[int, re.Match[str]] | None = None
-    for m in _MEASURE.finditer(low):
+    for m in rx.finditer(low):
         dist = a - m.end() if m.end() <= a else (m.start() - b) * 2
         if dist < 0 or dist > 160:
             continue
@@ -1027,7 +1027,8 @@ def _obligation_phrase(c: Ctx) -> str:
     if f:  # "…, dass wir die Schulen bis zum 17. Januar geschlossen halten müssen"
         words = _compress_de(_clean(_LIMIT_WORDS.sub(" ", f.group("vp"))).split())
         if words:
-            return f.group("subj") + ": " + " ".join(words)
+            subj = _subject(f.group("subj").split(), whole=True)
+            return (subj + ": " if subj else "") + " ".join(_bare_infinitive(words))
     d = _DE_DEMAND.search(sent)
     if d:
         words = _cut(_clean(_LIMIT_WORDS.sub(" ", d.group("vp"))).split(), keep_end=False)
@@ -1173,11 +1174,15 @@ def _measure_before(c: Ctx) -> str:
     head = c.text[max(0, c.unit.start - _BACK) : c.unit.start].rstrip()
     ends = [m.end() for m in _SENTENCE_END.finditer(head[:-1])]
     prev = head[ends[-1] :] if ends else head
-    return _measure_in(prev, prev.lower(), len(prev), len(prev))
+    return _measure_in(prev, prev.lower(), len(prev), len(prev), _ANTECEDENT)
 
 
-def _measure_in(sent: str, low: str, a: int, b: int) -> str:
-    m = _best_measure(low, a, b)
+# what a pronoun opening a key-date sentence may stand for: a measure, or the steps or decisions that make it
+_ANTECEDENT = re.compile(cue.MEASURE[:-1] + r"|\b(?:schritte|beschlüsse|steps|decisions)\b)")
+
+
+def _measure_in(sent: str, low: str, a: int, b: int, rx: re.Pattern[str] = _MEASURE) -> str:
+    m = _best_measure(low, a, b, rx)
     if m is None:
         return ""
     s, e = m.start(), m.end()
