@@ -1073,8 +1073,19 @@ def _zu_phrase(sent: str, at: int, actors: Sequence[str] = ()) -> str:
     while vp and vp[0].lower() in ("um", "damit", "zu"):
         vp = vp[1:]
     who = _DE_ORDER_OBJ.search(sent) or d
-    subj = who.group("obj") if who else _addressee(sent, at, actors)
+    subj = who.group("obj") if who else (_has_time(sent) or _addressee(sent, at, actors))
     return (subj + ": " if subj else "") + " ".join(_bare_infinitive(vp)) if vp else ""
+
+
+# who has until then: "Bis Mittwoch haben die Länderchefs nun Zeit, …", "Die Reederei hat bis Freitag Zeit, …"
+_DE_HAS_TIME = re.compile(
+    r"\b(?:hat|haben|hatte|hatten|bekommt|bekommen|erhält|erhalten)\s+(?:der|die|das|den)\s+(?P<obj>[A-ZÄÖÜ][\w-]+)"
+    r"\s+(?:\w+\s+){0,3}?Zeit\b|\b(?:[Dd]er|[Dd]ie|[Dd]as)\s+(?P<obj2>[A-ZÄÖÜ][\w-]+)\s+(?:hat|haben|hatte|hatten)\s+"
+    r"(?:[\w.]+\s+){0,5}?Zeit\b"
+)
+def _has_time(sent: str) -> str:
+    m = _DE_HAS_TIME.search(sent)
+    return (m.group("obj") or m.group("obj2")) if m else ""
 
 
 _DE_ORDERED = re.compile(
@@ -1105,14 +1116,18 @@ def _addressee(sent: str, at: int, actors: Sequence[str]) -> str:
 def _actors_in(sent: str, lo: int, hi: int, actors: Sequence[str]) -> list[tuple[int, str]]:
     """(position, actor) of the actors named in sent[lo:hi] not after a preposition, in text order (an actor
     is found by its full name or its last word: "Trump" for "Donald Trump")."""
-    found: list[tuple[int, str]] = []
+    found: dict[int, str] = {}
+    covered: set[int] = set()  # characters inside a full name: its last word there is no second mention
     for actor in actors:
         for key in dict.fromkeys((actor, actor.split()[-1])):
             for m in re.finditer(rf"(?<![\w-]){re.escape(key)}(?![\w-])", sent[lo:hi]):
                 pos = lo + m.start()
-                if not _PREP_BEFORE.search(sent[max(0, pos - 12) : pos]):
-                    found.append((pos, key))
-    return sorted(found)
+                if pos in covered or _PREP_BEFORE.search(sent[max(0, pos - 12) : pos]):
+                    continue
+                found.setdefault(pos, key)
+                if key == actor:
+                    covered.update(range(pos, pos + len(key)))
+    return sorted((p, k) for p, k in found.items() if p not in covered or k in actors)
 
 
 # separable prefixes a zu-infinitive carries inside ("stillzulegen" = still + zu + legen)

@@ -236,3 +236,36 @@ def test_a_soft_modal_date_in_an_article_about_a_draft_says_so() -> None:
     found = {d.value: d.reason for d in extract(text, published=dt.date(2026, 1, 5), lang="de").deadlines}
     assert "planned in a draft ('Entwurf')" in found["2026-02-14"]
     assert "draft" not in found["2026-01-31"]
+
+
+@pytest.mark.parametrize(("text", "what"), [
+    ("Die Reederei hat bis Freitag Zeit, einen Käufer zu finden.", "Reederei: einen Käufer finden"),
+    ("Bis Mittwoch haben die Länderchefs nun Zeit, konkrete Vorschläge vorzulegen.",
+     "Länderchefs: konkrete Vorschläge vorlegen"),
+    ("Der Senat hat die Werft aufgefordert, die Halle bis zum 30. Juni stillzulegen.", "Werft: die Halle stilllegen"),
+])
+def test_what_names_who_must_act(text: str, what: str) -> None:
+    (d,) = extract(text, published=dt.date(2026, 3, 2), lang="de").deadlines
+    assert d.what == what
+
+
+def test_the_addressee_of_a_passive_order_comes_from_the_articles_actors() -> None:
+    text = ("Die Stadt Kiel hat eine Verfügung erlassen, in der die Betreiberin des Hafens, die Nordkai GmbH mit Sitz "
+            "in Hamburg, aufgefordert wird, die Kräne bis zum 15. April zu prüfen. Die Nordkai GmbH prüft die Verfügung. "
+            "Die Nordkai GmbH äußerte sich zunächst nicht.")
+    ex = extract(text, published=dt.date(2026, 3, 2), lang="de")
+    assert "Nordkai GmbH" in ex.actors
+    (d,) = ex.deadlines
+    assert d.what == "Nordkai GmbH: die Kräne prüfen"
+
+
+def test_a_pronoun_is_no_subject_and_stands_for_the_measure_before_it() -> None:
+    text = "Die Stadt verhängt ein Alkoholverbot am Hafen. Es soll zunächst bis Ende April dauern."
+    (d,) = extract(text, published=dt.date(2026, 3, 2), lang="de").deadlines
+    assert d.what == "Alkoholverbot ends"
+
+
+def test_fallback_what_leaves_no_word_dangling() -> None:
+    text = "On current plans, those repayments fall due in March."
+    (d,) = extract(text, published=dt.date(2026, 1, 12), lang="en").deadlines
+    assert d.what == "repayments fall due"
