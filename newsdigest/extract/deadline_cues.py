@@ -227,8 +227,11 @@ COUNTRY_NOT_OWNER_RIGHT = r"^(?:-?style|-Stil|\s+model|\s+Vorbild|\s+Modell)"
 # an article that reports a draft or proposal (case-sensitive: German nouns); its soft-modal dates ("soll bis
 # zum 17. Januar gelten") are planned, and a later decision may drop them
 DRAFT = (
-    r"\b(?:Entwurf|Entwurfs|Beschlussentwurf\w*|Beschlussvorlage\w*|Beschlusspapier\w*|Vorlage|Papier|Papiers|"
-    r"Vorschlag|Vorschlags|Vorschläge[n]?|[Dd]rafts?|[Pp]roposals?|[Ll]eaked\s+(?:plans?|documents?))\b"
+    r"\b(?:Entwurf|Entwurfs|Beschlussentwurf\w*|Beschlussvorlage\w*|Beschlusspapier\w*|[Dd]raft\s+(?:law|bill|"
+    r"plan|proposal|document|decision|agreement|text)s?|[Ll]eaked\s+(?:plans?|documents?|draft)|"
+    # a plain "Papier"/"Vorlage"/"proposal" only where the article quotes it as its source
+    r"(?:[Ll]aut|[Ii]n|aus)\s+(?:dem|einem|der|einer)\s+(?:Papier|Vorlage|Vorschlag)|"
+    r"according\s+to\s+(?:the|a)\s+(?:proposal|plan|document))\b"
 )
 # a condition on acting in time: "Wenn bis zum 21. April keine Einigung erzielt wird, …", "if they mail an offer by
 # Nov. 22, …" (the clause before the date opens with it)
