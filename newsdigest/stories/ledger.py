@@ -27,7 +27,8 @@ from newsdigest.stories.merge import Mention, overlap, stems
 APPROX_TOLERANCE_DAYS = 3  # a duration-derived date may miss the exact one by this much
 CONFLICT_MAX_DAYS = 62
 CONFLICT_MIN_OVERLAP = 0.5
-CONFLICT_MIN_SHARED = 2  # subject words two items must share before their dates can disagree
+CONFLICT_MIN_SHARED = 2
+MONTH_JOINS_DAY = 0.5  # subject overlap by which a month-only mention is the same key date as a day inside it  # subject words two items must share before their dates can disagree
 
 _FUZZY = frozenset({"APPROX", "ABOUT", "MID", "START", "EARLY", "END", "LATE"})  # a day only read into the text
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
@@ -209,6 +210,10 @@ def build_ledger(mentions: Iterable[DeadlineIn], today: dt.date) -> Ledger:
         mention = Mention(m.article_id, m.published, m.text, m.start, m.end, m.id)
         # a part of a month ("Anfang Januar": 1-10) joins a day inside it only when it speaks of the same thing
         fits = [i for i in items if _fits(i, w) and (w.precision != "part" or _same_thing(i, m.what))]
+        if not fits and w.precision == "month":
+            # "the scheme ends in October" beside "the scheme ends on 31 October": one key date, told twice
+            fits = [i for i in items if i.when.precision == "day" and w.lo <= i.when.lo <= w.hi
+                    and i.kind == m.kind and _best_overlap(_subject_stems(m.what), i) >= MONTH_JOINS_DAY]
         if fits:
             home = min(fits, key=lambda i: (abs((i.when.point - w.point).days), i.key))
             home.mentions.append(mention)

@@ -145,3 +145,13 @@ def test_one_actors_two_obligations_are_two_things() -> None:
     live = {i.when.lo: i for i in ledger.items}
     assert live[D(2026, 3, 15)].superseded_by is None
     assert live[D(2026, 3, 20)].superseded_by is not None
+
+
+def test_a_month_only_mention_of_the_same_end_joins_its_day() -> None:
+    ledger = build_ledger([
+        _keydate(1, 1, "2026-10-31", "wage subsidy scheme ends", D(2026, 9, 1), "expiry: ends"),
+        _keydate(2, 2, "2026-10", "wage subsidy scheme ends", D(2026, 9, 2), "expiry: ends"),
+        _keydate(3, 3, "2026-10", "harbour toll waiver ends", D(2026, 9, 3), "expiry: ends"),
+    ], D(2026, 9, 4))
+    days = {(i.when.precision, i.what): i.article_ids for i in ledger.upcoming}
+    assert days == {("day", "wage subsidy scheme ends"): [1, 2], ("month", "harbour toll waiver ends"): [3]}
