@@ -53,6 +53,9 @@ _ATTRIBUTION = [
         r",?\s*(?:reportedly|it\s+is\s+understood)",
     )
 ]
+# a lead-in before a colon ("Was sie nicht sagte: Der Lockdown soll …", "The bottom line: …"): the sentence after
+# it says the news
+_LEAD_IN = re.compile(r"^(?:[^\W\d][^:;.!?\d]{2,60}):\s+(?=[A-ZÄÖÜ„\"“][^:]{40,}$)")
 _PAREN = re.compile(r"\s*[(\[][^()\[\]]{0,200}[)\]]")
 _DASHED = re.compile(r"\s+[–—]\s+[^–—]{1,120}\s+[–—]\s+")  # "Oracle – das Trump gut gefallen hat – der ..."
 _CLAUSE_END = re.compile(r"[;:,–—](?=\s)|\s[–—]\s")
@@ -71,8 +74,8 @@ def compress(sentence: str, limit: int = MAX_CHARS) -> str:
     s = _tidy(sentence)
     if len(s) <= limit // 2:
         return s
-    for rx in (_PAREN, *_ATTRIBUTION):
-        shorter = _tidy(rx.sub("", s))
+    for rx in (_LEAD_IN, _PAREN, *_ATTRIBUTION):
+        shorter = _tidy(rx.sub("", s, count=1 if rx is _LEAD_IN else 0))
         if len(shorter) >= 20:
             s = shorter
     s = _tidy(_DASHED.sub(" ", s))

@@ -99,3 +99,9 @@ def test_a_trailing_concession_goes_first() -> None:
     assert compress(s) == ("The port authority signed an order on Monday that tells the operator of the northern "
                            "container terminal at Kiel, a company owned by three shipping lines, to clear the quay "
                            "of empty containers by Friday…")
+
+
+def test_a_lead_in_before_a_colon_goes() -> None:
+    s = "Was der Bürgermeister nicht sagte: Der Hafen bleibt mindestens bis Ende März für Kreuzfahrtschiffe gesperrt."
+    assert compress(s) == "Der Hafen bleibt mindestens bis Ende März für Kreuzfahrtschiffe gesperrt."
+    assert compress("Hafenstreik: Verdi droht mit Ausweitung") == "Hafenstreik: Verdi droht mit Ausweitung"
