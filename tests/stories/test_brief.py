@@ -102,7 +102,7 @@ def test_a_trailing_concession_goes_first() -> None:
 
 
 def test_a_lead_in_before_a_colon_goes() -> None:
-    s = ("Was der Bürgermeister am Abend nicht sagte: Der Hafen bleibt mindestens bis Ende März für "
+    s = ("Was der Bürgermeister am Montagabend im Rathaus nicht sagte: Der Hafen bleibt mindestens bis Ende März für "
          "Kreuzfahrtschiffe gesperrt.")
     assert len(s) > MAX_CHARS // 2
     assert compress(s) == "Der Hafen bleibt mindestens bis Ende März für Kreuzfahrtschiffe gesperrt."
