@@ -16,10 +16,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from newsdigest.extract.temporal.lexicon import MONTH_WORDS
 from newsdigest.stories.merge import (
     APART_DAYS,
     conflicting,
     days_apart,
+    facts,
     stem_weights,
     stems,
     turn_markers,
@@ -254,10 +256,34 @@ def _together(a: Development, b: Development, told: dict[int, _Telling], stem_id
     if (same_day and ta.headline and tb.headline and a.point.article_ids != b.point.article_ids
             and _headlines_meet(ta, tb)):
         return True
+    if _days(a) & _days(b) and _same_dated_fact(ta.text, tb.text):
+        return True  # reported on a common day
     apart = days_apart(ta.published, tb.published) > APART_DAYS
     if apart and turn_markers(a.text) != turn_markers(b.text):
         return False  # days later, one says it was extended / called off / agreed and the other does not
     return _same(ta, tb, stem_idf, same_day=same_day, apart=apart)
+
+
+def _days(d: Development) -> set[dt.date]:
+    return {m.published for m in d.point.mentions if m.published}
+
+
+_NOUN = re.compile(r"[A-ZÄÖÜ][a-zäöüß]{5,}|[a-z]{6,}")
+COMPOUND_TAIL = 10  # letters two nouns must end alike in to name one thing ("Einschränkungen" / "Beschränkungen")
+
+
+def _same_dated_fact(a: str, b: str) -> bool:
+    """Two tellings of one day that state the same date (and only it) about the same thing are one turn:
+    "Die Einschränkungen sollen bis Anfang Januar verlängert werden" / "…, dass die Beschränkungen bis Anfang
+    Januar gelten müssen"."""
+    fa = facts(a)
+    if not fa or fa != facts(b) or not fa & MONTH_WORDS:
+        return False
+    na, nb = set(_NOUN.findall(a)), set(_NOUN.findall(b))
+    if not na or not nb:
+        return False
+    return any(x[-COMPOUND_TAIL:].lower() == y[-COMPOUND_TAIL:].lower() and len(x) >= COMPOUND_TAIL
+               and len(y) >= COMPOUND_TAIL and x.lower() not in MONTH_WORDS for x in na for y in nb)
 
 
 def same_day_headlines(a: str, b: str, idf: dict[str, float] | None = None) -> bool:

@@ -107,3 +107,12 @@ def test_a_lead_in_before_a_colon_goes() -> None:
     assert len(s) > MAX_CHARS // 2
     assert compress(s) == "Der Hafen bleibt mindestens bis Ende März für Kreuzfahrtschiffe gesperrt."
     assert compress("Hafenstreik: Verdi droht mit Ausweitung") == "Hafenstreik: Verdi droht mit Ausweitung"
+
+
+def test_one_days_tellings_of_the_same_date_for_the_same_thing_are_one_turn() -> None:
+    a = "Die Einschränkungen für den Hafen sollen bis Ende Februar verlängert werden."
+    b = "Der Senator sagte, die bisherigen Beschränkungen müssten nach seiner Einschätzung bis Ende Februar gelten."
+    c = "Die Fähren nach Oslo fahren nach Angaben der Reederei erst wieder ab Ende Februar."
+    pts = [_dev(1, a, D, 1), _dev(2, b, D, 2), _dev(3, c, D, 3)]
+    turns = fold(developments(pts, {1: ("a",), 2: ("b",), 3: ("c",)}, {}))
+    assert sorted(len(t.tellings) for t in turns) == [1, 2]
