@@ -112,6 +112,12 @@ HEDGE = (
     r"geht\s+davon\s+aus|rechne\s+damit|rechnen\s+damit|richte\s+mich|könnte|könnten|possibly|perhaps|might|"
     r"likely|believes?|glaubt?|could|würde|würden|wäre)\b"
 )
+# a speaker's expectation around the date: "Ich gehe zum jetzigen Zeitpunkt davon aus, dass wir … bis zum 17. Januar
+# verlängern müssen" is no obligation yet, whatever modal the expected clause carries
+EXPECT = (
+    r"\b(?:gehe|gehen|geht)\s+(?:[\w-]+\s+){0,4}?davon\s+aus\b|\brechne[nt]?\s+(?:[\w-]+\s+){0,3}?damit\b|"
+    r"\b(?:expects?|expected|assumes?)\s+that\b"
+)
 # asked for, not decided: an extension someone calls for
 REQUEST = (
     r"\b(?:urg\w*|call\w*\s+(?:for|on)|calls|demand\w*|ask\w*\s+for|lobby\w*|pressure|fordern|fordert|"

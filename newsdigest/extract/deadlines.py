@@ -84,6 +84,7 @@ _EVENT_LEFT = _rx(cue.EVENT_LEFT, re.IGNORECASE)
 _START_LEFT = _rx(cue.START_LEFT, re.IGNORECASE)
 _MODAL_NEXT = _rx(cue.MODAL_NEXT, re.IGNORECASE)
 _DRAFT = _rx(cue.DRAFT)
+_EXPECT = _rx(cue.EXPECT, re.IGNORECASE)
 _CONDITIONAL = _rx(cue.CONDITIONAL)
 _CONDITION_OUTCOME = _rx(cue.CONDITION_OUTCOME)
 _COMPLETION = _rx(cue.COMPLETION)
@@ -224,6 +225,11 @@ class Ctx:
     def caption(self) -> str:
         m = _CAPTION.search(self.sent)
         return m.group().strip() if m else ""
+
+    @cached_property
+    def expects(self) -> str:
+        """An expectation opening the sentence part before the date ("gehe … davon aus, dass …")."""
+        return self._find(_EXPECT, self.sent[: self.a])
 
     @cached_property
     def conditional(self) -> str:
@@ -560,7 +566,7 @@ _CUE_LABEL = {
     "modal_next": "obligation verb", "target": "plan word", "action": "action verb", "noun_any": "deadline noun",
     "ends_at": "ending verb", "request": "request", "vague_year": "year only", "permit": "permission", "hedge": "hedge", "caption": "caption",
     "idiom": "idiom", "strict_limit": "limit", "foreign": "country", "conditional": "condition",
-    "completion": "to be done",
+    "completion": "to be done", "expects": "expectation",
     "obligation_clause": "obligation verb",
     "date_follows": "date given", "wait": "waiting", "expires_at": "ending verb",
 }
@@ -580,6 +586,7 @@ RULES: tuple[Rule, ...] = (
     Rule("year only", None, ("vague_year",), unless=("noun",)),
     Rule("hedged", None, ("hedge",), unless=("noun", "obligation_clause")),
     Rule("hedged", None, ("hedge", "extension"), unless=("noun",)),
+    Rule("expected, not decided", None, ("expects",), unless=("noun",)),
     Rule("new length of a term", None, ("extension", "duration"), unless=("initially",)),
     Rule("extension asked for, not decided", None, ("extension", "request"), unless=("noun",)),
     Rule("extension planned, not decided", None, ("extension", "plan"), unless=("obligation", "noun_any")),

@@ -87,6 +87,8 @@ SENTENCES: list[Labelled] = [
     ("en", "2023-04-03", "Mayor Ann Holt (pictured) said the ban stays in place until May 3.", []),
     ("en", "2023-04-03", "Staff will be kept on a month-to-month basis until the sale.", []),
     ("de", "2023-04-03", "Wenn das Wetter bis Sonntag hält, kann die Ernte eingebracht werden.", []),
+    ("de", "2023-04-03", ("„Ich gehe im Moment davon aus, dass wir die Sperrung bis zum 20. Mai verlängern müssen“, "
+                          "sagte der Senator."), []),
     ("de", "2023-04-03", "Die Lieferung kommt am nächsten Tag, sofern bis 16 Uhr bestellt wurde.", []),
     ("en", "2023-04-03", ("British ministers want a new UK wage subsidy for the winter. It would resemble Germany's "
                           "short-time work scheme, which Berlin extended until December."), []),
