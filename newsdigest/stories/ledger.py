@@ -249,7 +249,8 @@ def _without_overtaken_drafts(items: list[LedgerItem]) -> list[LedgerItem]:
         return min((m.published for m in i.mentions if m.published), default=dt.date.max)
 
     def last(i: LedgerItem) -> dt.date:
-        return max((m.published for m in i.mentions if m.published), default=dt.date.max)
+        # key-date mentions only: a later article naming the same day for something else repeats no draft
+        return max((m.published for m in i.mentions if m.published and m.ref_id > 0), default=dt.date.max)
 
     decided = [i for i in items if not _drafted(i)]
     return [i for i in items if not (_drafted(i) and i.superseded_by is None and not i.replaces

@@ -155,3 +155,12 @@ def test_a_month_only_mention_of_the_same_end_joins_its_day() -> None:
     ], D(2026, 9, 4))
     days = {(i.when.precision, i.what): i.article_ids for i in ledger.upcoming}
     assert days == {("day", "wage subsidy scheme ends"): [1, 2], ("month", "harbour toll waiver ends"): [3]}
+
+
+def test_a_later_plain_mention_of_the_day_does_not_keep_a_draft_alive() -> None:
+    mentions = [
+        _keydate(1, 1, "2026-02-14", "Regel ends", D(2026, 1, 5), DRAFTED),
+        _keydate(2, 2, "2026-01-31", "Ausgangssperre ends", D(2026, 1, 8), DECIDED),
+        DeadlineIn(-7, 3, D(2026, 1, 9), "14. Februar", "2026-02-14", "", None, 0, 3, "DATE", support_only=True),
+    ]
+    assert [i.when.lo for i in build_ledger(mentions, D(2026, 1, 10)).upcoming] == [D(2026, 1, 31)]
