@@ -144,7 +144,6 @@ def main() -> int:
     print(f"\n`newsdigest migrate-store` of the SQLite database: {rows:,} rows in {len(copied.tables)} tables in "
           f"{migrate_s:.0f} s ({rows / migrate_s:,.0f} rows/s), counts and checksums "
           f"{'match' if copied.ok else 'DO NOT match'}")
-    print(f"\n*({time.perf_counter() - started:.0f} s)*")
     return 0
 
 
