@@ -285,10 +285,10 @@ def _v6(conn: Connection, dialect: str) -> None:
     )
 
 
-def _v7(db: sqlite_utils.Database) -> None:
+def _v7(conn: Connection, dialect: str) -> None:
     # A story's articles with what fixes their extraction rows (an update re-extracts only for a new text), read
     # from the index alone: the fingerprint under which a story's deadline mentions are remembered between asks.
-    db.conn.execute("CREATE INDEX IF NOT EXISTS articles_story_hash ON articles(story_id, published, content_hash)")
+    _ddl(conn, dialect, "CREATE INDEX IF NOT EXISTS articles_story_hash ON articles(story_id, published, content_hash)")
 
 
 def _split(script: str) -> list[str]:
