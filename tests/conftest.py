@@ -1,16 +1,20 @@
-"""Shared fixtures: a real SQLite file per test, the shipped sample articles, a Core to ask; the loopback guard."""
+"""Shared fixtures: a real SQLite file per test, a real PostgreSQL server, the sample articles, a Core to ask;
+the loopback guard."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import ipaddress
 import os
 import shutil
 import socket
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from hypothesis import HealthCheck, settings
 
@@ -19,6 +23,7 @@ from newsdigest.config import Config, build_config
 from newsdigest.handlers import Core
 from newsdigest.ingest.pipeline import ingest_local
 from newsdigest.store.store import Store
+from tests.pgserver import PgServer, PgUnavailable
 
 # Machines are shared and slow: no per-example deadline, no "too slow" health check. "ci" (the default, and
 # what CI=true selects) is derandomised, so a run fails or passes the same way every time; HYPOTHESIS_PROFILE=dev
@@ -39,9 +44,72 @@ def config() -> Config:
     return build_config({})
 
 
+# ------------------------------------------------------------ the store, on SQLite or PostgreSQL
+
+# tests/store and tests/stories run on both (their conftest overrides `backend` with these params);
+# elsewhere the store fixtures open SQLite. `-m "not postgres"` leaves PostgreSQL out.
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+sqlite_only = pytest.mark.parametrize("backend", ["sqlite"])  # for tests of SQLite's own files and pragmas
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(tmp_path / "newsdigest.db")
+def backend() -> str:
+    """The database behind `store`, `seeded_store` and `store_target`: SQLite, or what NEWSDIGEST_TEST_BACKEND
+    says ("postgres": the whole suite's store fixtures on PostgreSQL, as CI's second pass runs it)."""
+    return os.environ.get("NEWSDIGEST_TEST_BACKEND", "sqlite")
+
+
+StoreTarget = Callable[..., str]
+
+
+@pytest.fixture
+def store_target(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[StoreTarget]:
+    """`store_target(name="newsdigest", template=None)`: what `Store()` opens for this test on its backend — a
+    file in tmp_path, or a fresh PostgreSQL database (a copy of `template`) dropped afterwards. The same name
+    gives the same database, so a test can reopen it."""
+    made: dict[str, str] = {}
+    with contextlib.ExitStack() as drop:
+
+        def target(name: str = "newsdigest", *, template: str | None = None) -> str:
+            if name not in made:
+                if backend == "sqlite":
+                    made[name] = str(tmp_path / f"{name}.db")
+                else:
+                    server: PgServer = request.getfixturevalue("pg_server")
+                    template = template or request.getfixturevalue("_empty_pg_template")
+                    made[name] = drop.enter_context(server.database(template))
+            return made[name]
+
+        yield target
+
+
+@contextlib.contextmanager
+def fresh_target(backend: str, request: pytest.FixtureRequest) -> Iterator[str]:
+    """An empty database for one block (one hypothesis example): a new SQLite file, removed after it, or this
+    test's PostgreSQL database with every table emptied."""
+    if backend == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            yield str(Path(folder) / "newsdigest.db")
+        return
+    url: str = request.getfixturevalue("store_target")("fresh")  # one database per test, emptied per block
+    with psycopg.connect(url, autocommit=True) as conn:  # (much faster than a new database each time)
+        tables = [r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+                                             " AND tablename <> 'schema_version'")]
+        conn.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+    yield url
+
+
+@pytest.fixture(scope="session")
+def _empty_pg_template(pg_server: PgServer) -> str:
+    """A migrated, empty PostgreSQL database that store tests copy (faster than migrating each one)."""
+    name = pg_server.create_database()
+    Store(pg_server.url_for(name)).close()  # a template takes no connections
+    return name
+
+
+@pytest.fixture
+def store(store_target: StoreTarget) -> Iterator[Store]:
+    s = Store(store_target())
     yield s
     s.close()
 
@@ -58,11 +126,26 @@ def _seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def _seeded_pg_template(pg_server: PgServer, _empty_pg_template: str) -> str:
+    """The seeds ingested once per session into a PostgreSQL database that tests copy (CREATE DATABASE ... TEMPLATE)."""
+    name = pg_server.create_database(_empty_pg_template)
+    s = Store(pg_server.url_for(name))
+    report = ingest_local(s, [SEEDS])
+    assert report.created == 5, report
+    s.close()  # a template takes no connections
+    return name
+
+
 @pytest.fixture
-def seeded_store(_seeded_template: Path, tmp_path: Path) -> Iterator[Store]:
-    path = tmp_path / "seeded.db"
-    shutil.copy(_seeded_template, path)
-    s = Store(path)
+def seeded_store(backend: str, store_target: StoreTarget, tmp_path: Path, request: pytest.FixtureRequest
+                 ) -> Iterator[Store]:
+    if backend == "sqlite":
+        path = tmp_path / "seeded.db"
+        shutil.copy(request.getfixturevalue("_seeded_template"), path)
+        s = Store(path)
+    else:
+        s = Store(store_target("seeded", template=request.getfixturevalue("_seeded_pg_template")))
     yield s
     s.close()
 
@@ -71,6 +154,51 @@ def seeded_store(_seeded_template: Path, tmp_path: Path) -> Iterator[Store]:
 def seeded_core(seeded_store: Store, config: Config) -> Core:
     """A Core over the seeds, the clock standing on 2020-09-14 (the day of the last sample article)."""
     return Core(store=seeded_store, config=config, clock=Clock(as_of=SEEDS_AS_OF))
+
+
+# ------------------------------------------------------------ PostgreSQL
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """One real PostgreSQL server for the session (tests/pgserver.py), stopped and deleted at the end.
+
+    Without server binaries the tests that need it are skipped, except in CI (CI=true), where that fails:
+    CI must never pass by silently leaving PostgreSQL out."""
+    try:
+        server = PgServer.launch()
+    except PgUnavailable as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true and PostgreSQL is unavailable: {exc}")
+        pytest.skip(f"PostgreSQL is unavailable: {exc}")
+    _PG_SERVERS.append(server)
+    yield server
+    _PG_SERVERS.remove(server)
+    server.close()
+
+
+_PG_SERVERS: list[PgServer] = []  # the running one, for the log shown beside a failed test
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A failed test that used the PostgreSQL server gets the end of the server's log in its report."""
+    report: pytest.TestReport = yield
+    if report.failed and _PG_SERVERS and "pg_server" in getattr(item, "fixturenames", ()):
+        report.sections.append(("PostgreSQL server log (end)", _PG_SERVERS[-1].log_tail()))
+    return report
+
+
+@pytest.fixture
+def pg_url(pg_server: PgServer) -> Iterator[str]:
+    """The URL of a fresh, empty database of its own for this test, dropped afterwards.
+
+    Under hypothesis (one function-scoped fixture for all examples) use `with pg_server.database() as url:`
+    inside the test for a fresh database per example."""
+    if not pg_server.running:  # an earlier test stopped it and failed before starting it again
+        pg_server.start()
+    with pg_server.database() as url:
+        yield url
 
 
 # ------------------------------------------------------------ nothing leaves the machine

@@ -9,12 +9,11 @@ subscriptions' `last_digest_at`, or `skipped` / `gone` / `failed`. Final rows ar
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from newsdigest.models import DeliveryStatus
-from newsdigest.store.base import StoreBase, iso
+from newsdigest.store.base import Row, StoreBase, iso
 
 FINAL_STATUSES = frozenset(DeliveryStatus) - {DeliveryStatus.PENDING}
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -227,7 +226,7 @@ class DeliveryRepo(StoreBase):
         return _dt(row[0]) if row else None
 
 
-def _delivery(r: sqlite3.Row) -> DeliveryRow:
+def _delivery(r: Row) -> DeliveryRow:
     return DeliveryRow(
         platform=r["platform"], chat_id=r["chat_id"], slot=r["slot"], subscription_id=r["subscription_id"],
         status=DeliveryStatus(r["status"]), attempts=int(r["attempts"]), composed_at=r["composed_at"], sent_at=r["sent_at"],
