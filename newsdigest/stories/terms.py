@@ -211,7 +211,7 @@ def profile(
             sal = salience(key)
             if sal > 0:
                 note(seen, key, w, factor * sal, cap)
-            if lang == "de" and not names and w[:1].isupper() and key not in actor_words:  # "Mitterlehner" is no
+            if lang == "de" and not names and w[:1].isupper() and key not in name_words:  # "Mitterlehner" is no
                 # compound of "Lehner"
                 for part in compound_parts(key):
                     if (psal := salience(part)) > 0:
