@@ -141,6 +141,25 @@ class StoreBase:
             raise
         conn.execute("COMMIT")
 
+    @property
+    def supports_workers(self) -> bool:
+        """Whether several `newsdigest run` processes may share this database (PostgreSQL: yes; SQLite: no, one
+        writer and no row locks, so the instance lease keeps it to one process)."""
+        return False
+
+    def transient(self, exc: StoreError) -> bool:
+        """Whether trying the same work again soon may succeed (busy / restarting / dropped connection)."""
+        return isinstance(exc, StoreBusyError)
+
+    def skip_locked(self) -> str:
+        """The clause that makes a claiming SELECT lock its rows and pass over rows another worker has locked
+        (PostgreSQL); SQLite has one writer at a time, so its claims need none."""
+        return ""
+
+    def row_lock(self) -> str:
+        """The clause that locks the row a read-modify-write reads (PostgreSQL: FOR UPDATE); SQLite: none needed."""
+        return ""
+
     def query(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
         return self.conn.execute(sql, params).fetchall()
 

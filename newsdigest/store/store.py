@@ -24,6 +24,7 @@ from newsdigest.models import Article, ArticleInput, ChatRef, Deadline, KeyPoint
 from newsdigest.store.base import StoreBase, day_after, iso, loads
 from newsdigest.store.delivery_repo import DeliveryRepo
 from newsdigest.store.feeds_repo import FeedsRepo
+from newsdigest.store.rates_repo import RatesRepo
 from newsdigest.store.reminders_repo import RemindersRepo
 from newsdigest.store.stories_repo import StoriesRepo
 
@@ -568,9 +569,10 @@ class LedgerStore(DeliveryRepo, ChatsRepo, SubscriptionsRepo, RemindersRepo):
     """What digest delivery and the scheduler use: the delivery ledger, chats, subscriptions and reminder rules."""
 
 
-class Store(IngestStore, StoryStore, LedgerStore, LeaseRepo, OpsRepo):
+class Store(IngestStore, StoryStore, LedgerStore, LeaseRepo, RatesRepo, OpsRepo):
     """newsdigest's database. Construct with a path; the schema is created or migrated on open.
 
     Parts: IngestStore (poller, pipeline), StoryStore (stories/), LedgerStore (digests/delivery, scheduler),
-    LeaseRepo (the instance lease), OpsRepo (/healthz); the command core holds the whole Store.
+    LeaseRepo (the instance, leader and worker leases), RatesRepo (rate budgets shared by workers), OpsRepo (/healthz);
+    the command core holds the whole Store.
     """
