@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint typecheck bench clean install install-check
+.PHONY: run test test-fast lint typecheck bench clean install install-check postgresql
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ $(CHECK_VENV)/.deps: pyproject.toml
 install-check: $(CHECK_VENV)/.deps
 	$(CHECK_VENV)/bin/pip install --quiet --no-compile --no-deps --force-reinstall .
 	cd /tmp && $(abspath $(CHECK_VENV))/bin/python $(abspath tools/check_install.py)
+
+# PostgreSQL's server binaries for the PostgreSQL tests, which start their own throwaway server (tests/pgserver.py);
+# installs the Debian package only where they are missing and starts no service. .ci/run calls it.
+postgresql:
+	tools/install_postgresql.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check newsdigest tests bench tools

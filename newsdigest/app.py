@@ -53,8 +53,8 @@ log = logging.getLogger("newsdigest.app")
 
 
 def open_store(config: Config, *, seed: bool = True, gateway: Gateway | None = None) -> Store:
-    """The database at [storage] path; with an empty database and a seeds folder, the samples are ingested."""
-    store = Store(config.storage.path, gateway=gateway)
+    """The database of [storage] (url, else path); with an empty database and a seeds folder, the samples are ingested."""
+    store = Store(config.storage.target, gateway=gateway)
     if seed:
         seed_if_empty(store, config.bot.seeds)
     return store

@@ -1,4 +1,4 @@
-"""Command line: run | ingest | extract | ask | digest | remind | feeds. Thin over the library."""
+"""Command line: run | ingest | extract | ask | digest | remind | feeds | migrate-store. Thin over the library."""
 
 from __future__ import annotations
 
@@ -36,7 +36,9 @@ from newsdigest.ingest.pages import PageError
 from newsdigest.ingest.pipeline import ingest_local
 from newsdigest.logs import setup_logging
 from newsdigest.models import ChatRef
+from newsdigest.store.backend import mask_url
 from newsdigest.store.store import Store
+from newsdigest.store.transfer import BATCH_ROWS, migrate_store
 from newsdigest.stories.export import stories_json
 from newsdigest.summarize.service import build_briefs
 from newsdigest.texts import format_date
@@ -60,6 +62,16 @@ def _date_arg(value: str) -> dt.date:
     return day
 
 
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a positive whole number")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsdigest", description="Follow developing news stories from chat.")
     parser.add_argument("--version", action="version", version=f"newsdigest {__version__}")
@@ -68,7 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     def common(p: argparse.ArgumentParser, *, as_of: bool = True, db: bool = True) -> None:
         p.add_argument("--config", metavar="FILE", help="TOML config (default: $NEWSDIGEST_CONFIG or ./newsdigest.toml)")
         if db:
-            p.add_argument("--db", metavar="FILE", help="SQLite database (overrides [storage] path)")
+            p.add_argument("--db", metavar="FILE|URL",
+                           help="SQLite file or postgresql://user@host/db URL (overrides [storage])")
         if as_of:
             p.add_argument("--as-of", type=_date_arg, metavar="DATE", help="replay the past: only articles up to DATE")
 
@@ -112,6 +125,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=("list", "add", "remove", "import", "export"))
     p.add_argument("arg", nargs="?", metavar="URL|FILE")
 
+    p = sub.add_parser("migrate-store", help="copy an SQLite database into an empty PostgreSQL one, and check it")
+    p.add_argument("--from", dest="source", required=True, type=Path, metavar="SQLITE_FILE")
+    p.add_argument("--to", dest="target", required=True, metavar="URL", help="postgresql://user@host:5432/db")
+    p.add_argument("--batch", type=_positive, default=BATCH_ROWS, metavar="ROWS", help="rows per batch")
+
     p = sub.add_parser("doctor", help="check configuration, database, platforms and feeds")
     common(p, as_of=False)
     return parser
@@ -120,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _config(args: argparse.Namespace) -> Config:
     cfg = load_config(getattr(args, "config", None))
     if getattr(args, "db", None):
-        cfg = cfg.replace(storage=dataclasses.replace(cfg.storage, path=args.db))
+        cfg = cfg.replace(storage=cfg.storage.with_db(args.db))
     as_of = getattr(args, "as_of", None) or cfg.bot.as_of
     if as_of != cfg.bot.as_of:
         cfg = cfg.replace(bot=dataclasses.replace(cfg.bot, as_of=as_of))
@@ -204,7 +222,7 @@ def cmd_ingest(args: argparse.Namespace, cfg: Config) -> int:
             report = ingest_local(store, paths, published=args.published, progress=_ProgressBar())
             for line in report.lines():
                 print(line, file=sys.stderr)
-            print(f"files: {report.summary()}; {store.article_count()} articles in {cfg.storage.path}")
+            print(f"files: {report.summary()}; {store.article_count()} articles in {store.path}")
             failed |= bool(report.errors)
         for url in urls:
             failed |= not _ingest_url(store, cfg, url, args.published)
@@ -312,6 +330,32 @@ def cmd_remind(args: argparse.Namespace, cfg: Config) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def cmd_migrate_store(args: argparse.Namespace, cfg: Config) -> int:
+    """Copy, then one line per table (rows on both sides, the check) and a verdict; exit 1 when a check fails."""
+    shown: set[str] = set()
+
+    def progress(table: str, done: int, total: int) -> None:
+        if done == total or table not in shown:
+            print(f"copying {table}: {done:,} / {total:,} rows", file=sys.stderr, flush=True)
+            shown.add(table)
+
+    report = migrate_store(args.source, args.target, batch_rows=args.batch, progress=progress)
+    width = max((len(t.name) for t in report.tables), default=5)
+    print(f"{'table':<{width}}  {'SQLite':>9}  {'PostgreSQL':>10}  check")
+    for t in report.tables:
+        verdict = "ok" if t.ok else ("rows differ" if t.source_rows != t.target_rows else "checksums differ")
+        print(f"{t.name:<{width}}  {t.source_rows:>9,}  {t.target_rows:>10,}  {verdict}")
+    target = mask_url(args.target)
+    if not report.ok:
+        bad = ", ".join(t.name for t in report.tables if not t.ok)
+        print(f"newsdigest: migrate-store check failed ({bad}): the copy was rolled back, {target} is as it was",
+              file=sys.stderr)
+        return EXIT_FAILED
+    rows = sum(t.target_rows for t in report.tables)
+    print(f"copied {rows:,} rows in {len(report.tables)} tables to {target}: row counts and checksums match")
+    return EXIT_OK
+
+
 def cmd_feeds(args: argparse.Namespace, cfg: Config) -> int:
     return int(run_feeds_command(cfg, args.action, args.arg))
 
@@ -321,7 +365,7 @@ def _platforms(cfg: Config) -> bool:
 
 
 COMMANDS = {"run": cmd_run, "ask": cmd_ask, "stories": cmd_stories, "ingest": cmd_ingest, "digest": cmd_digest,
-            "remind": cmd_remind, "feeds": cmd_feeds}
+            "remind": cmd_remind, "feeds": cmd_feeds, "migrate-store": cmd_migrate_store}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -336,7 +380,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.cmd == "doctor":  # a broken config is one of the things it reports
             return doctor_main(args.config, args.db)
         cfg = _config(args)
-        quiet = args.cmd in ("ask", "extract", "stories", "remind") or (args.cmd == "run" and not _platforms(cfg))
+        quiet = args.cmd in ("ask", "extract", "stories", "remind", "migrate-store") or (args.cmd == "run" and not _platforms(cfg))
         setup_logging(cfg, quiet=quiet)
         return COMMANDS[args.cmd](args, cfg)
     except NewsdigestError as exc:

@@ -33,9 +33,24 @@ _ALLOW_ENTRY = re.compile(r"^(?:\[[0-9A-Fa-f:.]+\](?::(?:\d{1,5}|\*))?|[0-9A-Fa-
                           r"|[^\s:/\[\]]+(?:/\d+)?(?::(?:\d{1,5}|\*))?)$")
 
 
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
 @dataclass(frozen=True)
 class StorageConfig:
-    path: str = "data/newsdigest.db"
+    path: str = "data/newsdigest.db"  # the embedded default: an SQLite file
+    url: str | None = None  # postgresql://user@host:5432/db: PostgreSQL instead (wins over path)
+
+    @property
+    def target(self) -> str:
+        """What the store opens: the PostgreSQL URL when one is set, else the SQLite file."""
+        return self.url or self.path
+
+    def with_db(self, db: str) -> StorageConfig:
+        """`--db`: a postgresql:// URL or an SQLite file path, replacing whichever the config named."""
+        if db.startswith(POSTGRES_SCHEMES):
+            return dataclasses.replace(self, url=db)
+        return dataclasses.replace(self, path=db, url=None)
 
 
 @dataclass(frozen=True)
@@ -260,6 +275,9 @@ def valid_timezone(name: str) -> bool:
 
 
 def _validate(cfg: Config, where: str) -> None:
+    if cfg.storage.url is not None and not cfg.storage.url.startswith(POSTGRES_SCHEMES):
+        raise ConfigError(f"{where}: storage.url must be a postgresql://user@host:5432/db URL "
+                          "(an SQLite file goes in storage.path)")
     _choice(cfg.bot.language, ("en", "de"), "bot.language", where)
     if not valid_timezone(cfg.bot.timezone):
         raise ConfigError(f"{where}: bot.timezone {cfg.bot.timezone!r} is not an IANA zone (e.g. Europe/Berlin)")

@@ -33,6 +33,7 @@ from newsdigest.errors import NotADatabaseError, StoreError, SummarizeError
 from newsdigest.ingest.feeds import FeedError, parse_feed
 from newsdigest.ingest.fetch import Fetcher, FetchError, FetchHTTPError, FetchRefused, FetchTimeout
 from newsdigest.logs import SecretFilter, config_secrets, setup_logging
+from newsdigest.store.backend import mask_url
 from newsdigest.store.inspect import active_feed_urls, inspect_database
 from newsdigest.store.migrations import SCHEMA_VERSION
 from newsdigest.summarize.client import parse_models
@@ -89,6 +90,8 @@ def _nearest_existing(path: Path) -> Path:
 
 
 def database_checks(config: Config) -> list[Check]:
+    if config.storage.url:
+        return _postgres_checks(config.storage.url)
     path = Path(config.storage.path)
     unwritable_fix = (f"make {path.parent} writable for the user running newsdigest, or set [storage] path "
                       "(or --db) to a writable location")
@@ -107,6 +110,17 @@ def database_checks(config: Config) -> list[Check]:
     writable = Check("database", problem is None, f"{path} writable" if problem is None else f"{path}: {problem}",
                      unwritable_fix)
     return [writable, *_schema_checks(path)]
+
+
+def _postgres_checks(url: str) -> list[Check]:
+    try:
+        report = inspect_database(url)
+    except StoreError as exc:  # the message names the server without the password, and what to fix
+        return [Check("database", False, str(exc), "fix [storage] url (or --db), or start the server")]
+    reached = Check("database", True, f"PostgreSQL {mask_url(url)} answers")
+    if report.version == 0:
+        return [reached, Check("database schema", True, f"empty; created at the first start (version {SCHEMA_VERSION})")]
+    return [reached, _version_check(report.version)]
 
 
 def _file_writable(path: Path) -> str | None:
@@ -147,7 +161,7 @@ def _integrity_check(result: str) -> Check:
 
 def stored_feeds(config: Config) -> list[str]:
     """Active feeds added in chat or with `newsdigest feeds add` (read-only; none when the database is absent)."""
-    return active_feed_urls(config.storage.path)
+    return active_feed_urls(config.storage.target)
 
 
 # -- platforms -----------------------------------------------------------------------------------------------
@@ -380,9 +394,7 @@ def doctor_main(config_path: str | None, db: str | None = None, out: TextIO | No
         print(_problems(1), file=out)
         return 1
     if db:
-        import dataclasses
-
-        config = config.replace(storage=dataclasses.replace(config.storage, path=db))
+        config = config.replace(storage=config.storage.with_db(db))
     if configure_logging:  # library warnings go through the masking handler, not logging's bare last resort
         setup_logging(config, quiet=True)
     return run_doctor(config, out)

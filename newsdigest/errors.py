@@ -10,6 +10,7 @@ A message is one line an operator can act on: what is wrong and, where it helps,
     │   ├── SchemaTooNewError   written by a newer newsdigest
     │   ├── LeaseHeldError      another live process runs on this database
     │   ├── StoreBusyError      another writer holds the lock past the busy timeout
+    │   │   └── StoreUnavailableError  the PostgreSQL server cannot be reached (refused, restarting, dropped)
     │   └── NotADatabaseError   the file is not an SQLite database
     ├── IngestError          a source could not be fetched or read (feeds, pages, files, OPML)
     └── SummarizeError       the optional summarising model gave no usable answer (the brief falls back)
@@ -44,6 +45,10 @@ class LeaseHeldError(StoreError):
 
 class StoreBusyError(StoreError):
     """Another writer held the database lock for longer than the busy timeout; retrying later helps."""
+
+
+class StoreUnavailableError(StoreBusyError):
+    """The database server cannot be reached (refused, restarting, connection lost); retrying later helps."""
 
 
 class NotADatabaseError(StoreError):

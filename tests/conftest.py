@@ -1,4 +1,5 @@
-"""Shared fixtures: a real SQLite file per test, the shipped sample articles, a Core to ask; the loopback guard."""
+"""Shared fixtures: a real SQLite file per test, a real PostgreSQL server, the sample articles, a Core to ask;
+the loopback guard."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from newsdigest.config import Config, build_config
 from newsdigest.handlers import Core
 from newsdigest.ingest.pipeline import ingest_local
 from newsdigest.store.store import Store
+from tests.pgserver import PgServer, PgUnavailable
 
 # Machines are shared and slow: no per-example deadline, no "too slow" health check. "ci" (the default, and
 # what CI=true selects) is derandomised, so a run fails or passes the same way every time; HYPOTHESIS_PROFILE=dev
@@ -71,6 +73,35 @@ def seeded_store(_seeded_template: Path, tmp_path: Path) -> Iterator[Store]:
 def seeded_core(seeded_store: Store, config: Config) -> Core:
     """A Core over the seeds, the clock standing on 2020-09-14 (the day of the last sample article)."""
     return Core(store=seeded_store, config=config, clock=Clock(as_of=SEEDS_AS_OF))
+
+
+# ------------------------------------------------------------ PostgreSQL
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """One real PostgreSQL server for the session (tests/pgserver.py), stopped and deleted at the end.
+
+    Without server binaries the tests that need it are skipped, except in CI (CI=true), where that fails:
+    CI must never pass by silently leaving PostgreSQL out."""
+    try:
+        server = PgServer.launch()
+    except PgUnavailable as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true and PostgreSQL is unavailable: {exc}")
+        pytest.skip(f"PostgreSQL is unavailable: {exc}")
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def pg_url(pg_server: PgServer) -> Iterator[str]:
+    """The URL of a fresh, empty database of its own for this test, dropped afterwards.
+
+    Under hypothesis (one function-scoped fixture for all examples) use `with pg_server.database() as url:`
+    inside the test for a fresh database per example."""
+    with pg_server.database() as url:
+        yield url
 
 
 # ------------------------------------------------------------ nothing leaves the machine

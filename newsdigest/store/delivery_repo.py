@@ -16,13 +16,12 @@ duplicate. On SQLite one process writes at a time (BEGIN IMMEDIATE), so a claim 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from newsdigest.models import DeliveryStatus
-from newsdigest.store.base import StoreBase, iso
+from newsdigest.store.base import Row, StoreBase, iso
 
 FINAL_STATUSES = frozenset(DeliveryStatus) - {DeliveryStatus.PENDING}
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -187,7 +186,7 @@ class DeliveryRepo(StoreBase):
             free = (" AND (d.claimed_by IS NULL OR d.claimed_by = ? OR NOT EXISTS (SELECT 1 FROM leases l"
                     " WHERE l.name = ? || d.claimed_by AND l.expires_at > ?))")
             params += [holder, WORKER_LEASE_PREFIX, stamp]
-        with self.write() as conn:
+        with self.write(exclusive=False) as conn:  # the rows it reads are its locks: workers claim side by side
             rows = conn.execute(
                 "SELECT d.platform, d.chat_id, d.slot, d.subscription_id, d.attempts, d.composed_at, d.payload"
                 " FROM deliveries d WHERE d.status = 'pending' AND d.due_at >= ? AND d.due_at <= ?"
@@ -342,7 +341,7 @@ class DeliveryRepo(StoreBase):
         return _dt(row[0]) if row else None
 
 
-def _delivery(r: sqlite3.Row) -> DeliveryRow:
+def _delivery(r: Row) -> DeliveryRow:
     return DeliveryRow(
         platform=r["platform"], chat_id=r["chat_id"], slot=r["slot"], subscription_id=r["subscription_id"],
         status=DeliveryStatus(r["status"]), attempts=int(r["attempts"]), composed_at=r["composed_at"], sent_at=r["sent_at"],

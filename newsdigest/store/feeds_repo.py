@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from dataclasses import dataclass
 
 from newsdigest.models import Feed
-from newsdigest.store.base import StoreBase, iso, loads
+from newsdigest.store.base import Row, StoreBase, iso, loads
 
 MAX_ERROR_TEXT = 500
 
@@ -81,7 +80,7 @@ class FeedsRepo(StoreBase):
     def next_poll_due(self) -> dt.datetime | None:
         """The earliest scheduled poll among active feeds (None: no feeds, or one never polled is waiting)."""
         row = self.conn.execute(
-            "SELECT min(next_poll), sum(next_poll IS NULL) FROM feeds WHERE active = 1"
+            "SELECT min(next_poll), count(*) - count(next_poll) FROM feeds WHERE active = 1"
         ).fetchone()
         if row is None or row[0] is None or row[1]:
             return None
@@ -172,7 +171,7 @@ class FeedsRepo(StoreBase):
         return str(row[0]) if row else None
 
 
-def _feed(row: sqlite3.Row) -> Feed:
+def _feed(row: Row) -> Feed:
     return Feed(
         id=row["id"], url=row["url"], title=row["title"], etag=row["etag"],
         last_modified=row["last_modified"], last_success=row["last_success"],

@@ -17,7 +17,7 @@ T = TypeVar("T")
 class RatesRepo(StoreBase):
     def update_rate_bucket(self, name: str, update: Callable[[float | None], tuple[float, T]]) -> T:
         """Run `update(tat)` on bucket `name` (None: never used) with the row locked; stores the new tat it returns."""
-        with self.write() as conn:
+        with self.write(exclusive=False) as conn:  # the bucket's row lock is enough
             conn.execute("INSERT INTO rate_buckets (name, tat) VALUES (?, NULL) ON CONFLICT (name) DO NOTHING", (name,))
             row = conn.execute(f"SELECT tat FROM rate_buckets WHERE name = ?{self.row_lock()}", (name,)).fetchone()
             tat, out = update(None if row is None or row[0] is None else float(row[0]))

@@ -7,11 +7,10 @@ What was sent lives in the digest delivery ledger (`deliveries`), under slot key
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from typing import Any
 
 from newsdigest.models import ChatRef, ReminderRule
-from newsdigest.store.base import StoreBase
+from newsdigest.store.base import Row, StoreBase
 
 
 def _stamp(value: str | None) -> dt.datetime | None:
@@ -21,7 +20,7 @@ def _stamp(value: str | None) -> dt.datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
-def _rule(r: sqlite3.Row) -> ReminderRule:
+def _rule(r: Row) -> ReminderRule:
     offsets = tuple(int(x) for x in str(r["offsets"]).split(",") if x.strip().lstrip("-").isdigit())
     return ReminderRule(
         id=r["id"], platform=r["platform"], chat_id=r["chat_id"], story=r["story"] or None, offsets=offsets,

@@ -10,7 +10,6 @@ import datetime as dt
 import json
 import os
 import socket
-import sqlite3
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -21,9 +20,11 @@ from newsdigest.clock import day_or_none
 from newsdigest.errors import LeaseHeldError, StoreError
 from newsdigest.extract.types import Extraction
 from newsdigest.models import Article, ArticleInput, ChatRef, Deadline, KeyPoint, Subscription
-from newsdigest.store.base import StoreBase, day_after, iso, loads
+from newsdigest.store.backend import Connection
+from newsdigest.store.base import Row, StoreBase, day_after, iso, loads
 from newsdigest.store.delivery_repo import DeliveryRepo
 from newsdigest.store.feeds_repo import FeedsRepo
+from newsdigest.store.migrations import PG_TS_CONFIGS, PG_TS_FALLBACK, pg_ts_config
 from newsdigest.store.rates_repo import RatesRepo
 from newsdigest.store.reminders_repo import RemindersRepo
 from newsdigest.store.stories_repo import StoriesRepo
@@ -94,27 +95,28 @@ class ArticlesRepo(StoreBase):
             title = inp.title or extraction.title or _first_line(inp.text)
             cur = conn.execute(
                 "INSERT INTO articles (title, text, lang, published, url, canonical_url, guid, content_hash, simhash,"
-                " source, feed_id, ingested_at, extraction, date_note, entry_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " source, feed_id, ingested_at, extraction, date_note, entry_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                " RETURNING id",
                 (title, inp.text, extraction.lang, published, inp.url, canonical_url, inp.guid, content_hash,
                  simhash, inp.source, feed_id, self.stamp(), json.dumps(extraction.as_dict(), ensure_ascii=False),
                  date_note, inp.entry_hash or content_hash),
             )
-            article_id = int(cur.lastrowid or 0)
+            article_id = int(cur.fetchone()[0])
             self._add_source(conn, article_id, inp, canonical_url, feed_id)
             self._add_extraction_rows(conn, article_id, extraction, published)
             return AddResult(article_id, True)
 
     def _add_source(
-        self, conn: sqlite3.Connection, article_id: int, inp: ArticleInput, canonical_url: str | None, feed_id: int | None
+        self, conn: Connection, article_id: int, inp: ArticleInput, canonical_url: str | None, feed_id: int | None
     ) -> None:
         source = inp.source or canonical_url or inp.url or "local"
         conn.execute(
-            "INSERT OR IGNORE INTO article_sources (article_id, source, url, canonical_url, guid, feed_id, seen_at)"
-            " VALUES (?,?,?,?,?,?,?)",
+            "INSERT INTO article_sources (article_id, source, url, canonical_url, guid, feed_id, seen_at)"
+            " VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
             (article_id, source, inp.url, canonical_url, inp.guid, feed_id, self.stamp()),
         )
 
-    def _add_extraction_rows(self, conn: sqlite3.Connection, article_id: int, ex: Extraction, published: str) -> None:
+    def _add_extraction_rows(self, conn: Connection, article_id: int, ex: Extraction, published: str) -> None:
         conn.executemany(
             'INSERT INTO key_points (article_id, start, "end", text, kind, score, published) VALUES (?,?,?,?,?,?,?)',
             [(article_id, k.start, k.end, k.text, k.kind, k.score, published) for k in ex.key_points],
@@ -130,7 +132,7 @@ class ArticlesRepo(StoreBase):
             [(article_id, t.start, t.end, t.text, t.type, t.value, t.mod, published) for t in ex.temporal],
         )
         conn.executemany(
-            "INSERT OR IGNORE INTO actors (article_id, name, rank) VALUES (?,?,?)",
+            "INSERT INTO actors (article_id, name, rank) VALUES (?,?,?) ON CONFLICT DO NOTHING",
             [(article_id, name, rank) for rank, name in enumerate(ex.actors)],
         )
 
@@ -314,7 +316,8 @@ class ArticlesRepo(StoreBase):
 
         `ORDER BY rank` (bm25 with default weights, as `bm25(articles_fts)`) lets FTS5 sort inside the index,
         so the join, the date bound and snippet() run only for the rows returned, not for every match; the
-        CROSS JOIN keeps the index as the outer loop so that order is kept.
+        CROSS JOIN keeps the index as the outer loop so that order is kept. On PostgreSQL the same words go
+        through the tsvector column in each article's language (`_search_pg`).
         """
         fts = fts_query(query)
         if not fts:
@@ -332,7 +335,10 @@ class ArticlesRepo(StoreBase):
             if hit is not None and hit[0] == newest:
                 cache.move_to_end(key)
                 return list(hit[1])
-        hits = self._search(fts, until, limit)
+        if self.dialect == "postgres":
+            hits = self._search_pg(query_words(query), until, limit)
+        else:
+            hits = self._search(fts, until, limit)
         with lock:
             cache[key] = (newest, hits)
             while len(cache) > 128:  # recent queries kept
@@ -355,9 +361,43 @@ class ArticlesRepo(StoreBase):
         return [SearchHit(r[0], r[1], " ".join(r[2].split()), r[3], r[4], r[5]) for r in rows]
 
 
+    def _search_pg(self, words: list[str], until: dt.date | None, limit: int) -> list[SearchHit]:
+        """Every word must match in one configuration (German, English or 'simple'), the last as a prefix; ranked
+        by ts_rank, the excerpt from ts_headline for the returned rows only."""
+        whole = " ".join(f'"{w}"' for w in words[:-1])  # websearch syntax: quoted words are never operators
+        prefix = f"'{words[-1]}':*"  # words are letters and digits only (query_words)
+        either = " || ".join(f"(websearch_to_tsquery('{c}', w.whole) && to_tsquery('{c}', w.prefix))"
+                             for c in PG_SEARCH_CONFIGS)
+        params: list[Any] = [whole, prefix]
+        cond = ""
+        if until is not None:
+            cond = "AND a.published < ?"
+            params.append(day_after(until))
+        params.append(limit)
+        rows = self.conn.execute(
+            f"WITH w(whole, prefix) AS (SELECT ?::text, ?::text), q AS (SELECT {either} AS tsq FROM w),"
+            " hits AS (SELECT a.id, ts_rank(a.fts, q.tsq) AS score FROM articles a, q"
+            f"  WHERE a.fts @@ q.tsq {cond} ORDER BY score DESC, a.id LIMIT ?)"
+            f" SELECT a.id, a.title, ts_headline({pg_ts_config('a.lang')}, a.text, q.tsq, '{PG_HEADLINE}') AS snip,"
+            " a.published, a.url, a.source FROM hits JOIN articles a ON a.id = hits.id, q ORDER BY hits.score DESC, a.id",
+            params,
+        ).fetchall()
+        return [SearchHit(r[0], r[1], " ".join(r[2].split()), r[3], r[4], r[5]) for r in rows]
+
+
+# ts_headline as FTS5's snippet(..., '', '', '…', 24): plain text, about 24 words around the matches
+PG_HEADLINE = 'StartSel="", StopSel="", MaxWords=24, MinWords=12, MaxFragments=1, FragmentDelimiter=" … "'
+PG_SEARCH_CONFIGS = (*PG_TS_CONFIGS.values(), PG_TS_FALLBACK)
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a search: runs of letters and digits (everything else separates them)."""
+    return [w for w in "".join(c if c.isalnum() else " " for c in text).split() if w]
+
+
 def fts_query(text: str) -> str:
     """User words -> a safe FTS5 query: each word a quoted phrase (no operator injection)."""
-    words = [w for w in "".join(c if c.isalnum() else " " for c in text).split() if w]
+    words = query_words(text)
     if not words:
         return ""
     parts = [f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*']
@@ -419,10 +459,14 @@ class ChatsRepo(StoreBase):
     def migrate_chat(self, platform: str, old_id: str, new_id: str) -> None:
         """A Telegram group became a supergroup: move its settings, subscriptions and ledger to the new id."""
         with self.write() as conn:
-            for table in ("chats", "subscriptions", "deliveries", "reminders"):
+            # A row the new id already has (same key) stays with the old id, as UPDATE OR IGNORE did on SQLite.
+            for table, key in (("chats", ""), ("subscriptions", "story"), ("deliveries", "slot"),
+                               ("reminders", "story")):
+                same_key = f" AND o.{key} = {table}.{key}" if key else ""
                 conn.execute(
-                    f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE platform = ? AND chat_id = ?",
-                    (new_id, platform, old_id),
+                    f"UPDATE {table} SET chat_id = ? WHERE platform = ? AND chat_id = ? AND NOT EXISTS"
+                    f" (SELECT 1 FROM {table} o WHERE o.platform = {table}.platform AND o.chat_id = ?{same_key})",
+                    (new_id, platform, old_id, new_id),
                 )
 
     def chat_active(self, chat: ChatRef) -> bool:
@@ -472,7 +516,7 @@ class SubscriptionsRepo(StoreBase):
         return _subscription(row) if row else None
 
 
-def _subscription(r: sqlite3.Row) -> Subscription:
+def _subscription(r: Row) -> Subscription:
     return Subscription(
         id=r["id"], platform=r["platform"], chat_id=r["chat_id"], time=r["time"], tz=r["tz"],
         story=r["story"] or None, active=bool(r["active"]), lang=r["lang"], filters=r["filters"], style=r["style"],
@@ -548,7 +592,9 @@ class OpsRepo(StoreBase):
                 "SELECT (SELECT MAX(last_success) FROM feeds) AS poll, "
                 "(SELECT MAX(sent_at) FROM deliveries WHERE sent_at IS NOT NULL) AS digest"
             ).fetchone()
-        except sqlite3.Error as exc:
+        except StoreError:
+            raise
+        except self.backend.errors as exc:
             raise StoreError(f"the database {self.path} does not answer: {exc}") from None
         return HealthFacts(last_poll=row[0], last_digest=row[1])
 

@@ -16,7 +16,7 @@ from typing import Any
 from newsdigest.clock import day_or_none, shift_days
 from newsdigest.errors import StoreBusyError
 from newsdigest.models import KeyPoint
-from newsdigest.store.base import StoreBase, day_after, iso, loads
+from newsdigest.store.base import Row, StoreBase, day_after, iso, loads
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ class StoryWrite:
 
 
 
-def _story(r: sqlite3.Row) -> StoryRecord:
+def _story(r: Row) -> StoryRecord:
     return StoryRecord(
         id=r["id"], slug=r["slug"], name=r["name"], aliases=tuple(loads(r["aliases"], [])),
         terms=loads(r["terms"], {}), first_published=day_or_none(r["first_published"]),
@@ -174,10 +174,10 @@ class StoriesRepo(StoreBase):
                 if w.id is None:
                     cur = conn.execute(
                         "INSERT INTO stories (slug, name, aliases, terms, updated_at, first_published,"
-                        " last_published, created_at) VALUES (?,?,?,?,?,?,?,?)",
+                        " last_published, created_at) VALUES (?,?,?,?,?,?,?,?) RETURNING id",
                         (*args, stamp),
                     )
-                    ids[i] = int(cur.lastrowid or 0)
+                    ids[i] = int(cur.fetchone()[0])
                 else:
                     conn.execute(
                         "UPDATE stories SET slug = ?, name = ?, aliases = ?, terms = ?, updated_at = ?,"
@@ -214,7 +214,7 @@ class StoriesRepo(StoreBase):
             f"SELECT {_STORY_COLS},"
             " (SELECT count(*) FROM articles a WHERE a.story_id = s.id AND a.published < ?) AS n,"
             " (SELECT max(published) FROM articles a WHERE a.story_id = s.id AND a.published < ?) AS last"
-            " FROM stories s WHERE first_published < ? ORDER BY last DESC, n DESC, id LIMIT ?",
+            " FROM stories s WHERE first_published < ? ORDER BY last DESC NULLS LAST, n DESC, id LIMIT ?",
             (bound, bound, bound, limit),
         ).fetchall()
         return [(_story(r), int(r["n"]), day_or_none(r["last"]) or dt.date.min) for r in rows]
@@ -359,7 +359,7 @@ class StoriesRepo(StoreBase):
             'SELECT id, article_id, text, kind, score, start, "end", published FROM ('
             ' SELECT k.*, row_number() OVER (PARTITION BY k.article_id ORDER BY k.score DESC, k.start) AS r'
             f" FROM key_points k WHERE k.article_id IN ({','.join('?' * len(article_ids))})"
-            ") WHERE r <= ? ORDER BY article_id, start",
+            ") ranked WHERE r <= ? ORDER BY article_id, start",
             (*article_ids, per_article),
         ).fetchall()
         return [KeyPoint(r[0], r[1], r[2], r[3], float(r[4]), r[5], r[6], day_or_none(r[7])) for r in rows]
@@ -482,9 +482,7 @@ class StoriesRepo(StoreBase):
     def _has_index(self, name: str) -> bool:
         known: dict[str, bool] = self.__dict__.setdefault("_indexes_seen", {})
         if name not in known:
-            known[name] = self.conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
-            ).fetchone() is not None
+            known[name] = self.backend.has_index(self.conn, name)
         return known[name]
 
     def remember_list(self, chat_key: str, kind: str, story_id: int | None, items: list[dict[str, Any]]) -> None:
@@ -499,9 +497,8 @@ class StoriesRepo(StoreBase):
         memory[chat_key] = (kind, story_id, payload)
         if self.conn.in_transaction:
             return
-        self.conn.execute(f"PRAGMA busy_timeout = {LIST_WRITE_WAIT_MS}")
         try:
-            with self.write() as conn:
+            with self.lock_wait(LIST_WRITE_WAIT_MS), self.write() as conn:
                 conn.execute(
                     "INSERT INTO chat_lists (platform, chat_id, kind, story_id, items, created_at) VALUES (?,?,?,?,?,?)"
                     " ON CONFLICT(platform, chat_id) DO UPDATE SET kind = excluded.kind, story_id = excluded.story_id,"
@@ -510,8 +507,6 @@ class StoriesRepo(StoreBase):
                 )
         except (StoreBusyError, sqlite3.OperationalError) as exc:  # locked by a writer: the in-memory copy serves
             log.debug("chat list not persisted chat=%s: %s", chat_key, exc)
-        finally:
-            self.conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
 
     def last_list(self, chat_key: str) -> tuple[str, int | None, list[dict[str, Any]]] | None:
         memory: dict[str, tuple[str, int | None, str]] = self.__dict__.get("_chat_lists_memory", {})
@@ -525,7 +520,7 @@ class StoriesRepo(StoreBase):
         return (row[0], row[1], loads(row[2], [])) if row else None
 
 
-def _story_article(r: sqlite3.Row) -> StoryArticle:
+def _story_article(r: Row) -> StoryArticle:
     sources = tuple(s for s in loads(r["sources"], []) if s)
     return StoryArticle(
         id=r["id"], title=r["title"], published=day_or_none(r["published"]), url=r["url"], source=r["source"],

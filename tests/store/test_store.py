@@ -29,7 +29,7 @@ def _add(store: Store, text: str, **kw: object) -> int:
 
 
 def test_schema_is_created_with_wal_and_version(store: Store) -> None:
-    assert current_version(store.db) == SCHEMA_VERSION
+    assert current_version(store.conn) == SCHEMA_VERSION
     assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
     assert store.conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000

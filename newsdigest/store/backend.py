@@ -1,0 +1,448 @@
+"""The two databases behind the store: SQLite (the embedded default) and PostgreSQL (psycopg 3).
+
+The repos write ONE SQL text, in SQLite's spelling with `?` placeholders. On SQLite it runs as written, on
+the stdlib connection itself (no wrapper, no cost). On PostgreSQL `PgConnection` translates it once per
+text (cached): `?` -> `%s`, a literal `%` -> `%%`, and the few spellings that have no common form (listed
+in `_REWRITES`, each with why). Everything else is portable SQL in the repos (ON CONFLICT, RETURNING,
+NULLS LAST, count(*) - count(col) ...). Rows answer both `row["col"]` and `row[0]`, as sqlite3.Row does.
+
+Writes are one transaction each, and as on SQLite one writer at a time: a PostgreSQL write takes a
+transaction-scoped advisory lock first, so the repos' read-then-write steps (dedupe, claims, leases) stay
+correct across processes without a retry loop. A write that does its own row locking (SELECT ... FOR UPDATE
+SKIP LOCKED) may skip it: `write(exclusive=False)`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import re
+import sqlite3
+import urllib.parse
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, ClassVar, NoReturn, Protocol
+
+from newsdigest.errors import NotADatabaseError, StoreBusyError, StoreError, StoreUnavailableError
+
+BUSY_TIMEOUT_MS = 10_000
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_NOTADB = 5, 6, 26
+# pg_advisory_xact_lock keys (any two numbers no other application on the database uses)
+WRITE_LOCK_KEY = 0x6E640001  # one writer at a time, as SQLite's BEGIN IMMEDIATE
+MIGRATE_LOCK_KEY = 0x6E640002  # one process migrates; the others wait and find the work done
+
+
+class Cursor(Protocol):
+    """What the repos use of a cursor (sqlite3.Cursor and psycopg's Cursor both are one)."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Connection(Protocol):
+    """What the repos use of a connection: sqlite3.Connection as it is, or PgConnection."""
+
+    def execute(self, sql: str, parameters: Any = ..., /) -> Cursor: ...
+
+    def executemany(self, sql: str, parameters: Iterable[Any], /) -> Cursor: ...
+
+    @property
+    def in_transaction(self) -> bool: ...
+
+    def close(self) -> None: ...
+
+
+def is_postgres_url(target: str | Path) -> bool:
+    return isinstance(target, str) and target.startswith(POSTGRES_SCHEMES)
+
+
+def mask_url(url: str) -> str:
+    """The URL with its password replaced by `***` (for every message and log line that names it)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.password is None:
+        return url
+    user = urllib.parse.quote(urllib.parse.unquote(parts.username or ""), safe="")
+    host = parts.netloc.rpartition("@")[2]
+    return urllib.parse.urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
+def open_backend(target: str | Path, busy_timeout_ms: int) -> Backend:
+    """The backend for a store target: a `postgresql://` URL, else an SQLite file path (or ":memory:")."""
+    if is_postgres_url(target):
+        return PostgresBackend(str(target), busy_timeout_ms)
+    return SqliteBackend(str(target), busy_timeout_ms)
+
+
+class Backend(ABC):
+    """One database kind: how to connect, begin, classify errors, and what the store's checks mean there."""
+
+    dialect: str
+    label: str  # how messages name the database: the file path, or the URL without its password
+
+    def __init__(self, busy_timeout_ms: int) -> None:
+        self.busy_timeout_ms = busy_timeout_ms
+
+    @abstractmethod
+    def connect(self) -> Connection: ...
+
+    @abstractmethod
+    def usable(self, conn: Connection) -> bool:
+        """False for a connection that broke (server restart, dropped socket): the store opens a new one."""
+
+    @abstractmethod
+    def begin(self, conn: Connection, *, exclusive: bool) -> None: ...
+
+    @abstractmethod
+    def typed_error(self, exc: Exception) -> StoreError | None:
+        """The store's own error for a driver one (callers decide by type); None: not a store condition."""
+
+    @abstractmethod
+    def open_error(self, exc: Exception) -> StoreError:
+        """The store's error for a failure while opening, migrating or beginning (always one of ours)."""
+
+    def reraise(self, exc: Exception) -> NoReturn:
+        """Raise the store's error for `exc` when it has one, else `exc` itself."""
+        typed = self.typed_error(exc)
+        if typed is None:
+            raise exc
+        raise typed from exc
+
+    @property
+    @abstractmethod
+    def errors(self) -> tuple[type[Exception], ...]:
+        """The driver's exception root."""
+
+    @abstractmethod
+    def lock_wait(self, conn: Connection, ms: int) -> None:
+        """How long this connection's next writes wait for another writer."""
+
+    @abstractmethod
+    def has_index(self, conn: Connection, name: str) -> bool: ...
+
+    @abstractmethod
+    def prepare(self) -> None:
+        """Before the first connection: the SQLite file's folder exists."""
+
+    @abstractmethod
+    def check(self, conn: Connection) -> None:
+        """Raise StoreError when the database cannot take writes any more (file gone, server unreachable)."""
+
+    @abstractmethod
+    def integrity(self, conn: Connection) -> str:
+        """"ok", or what the database's own consistency check found."""
+
+
+# ------------------------------------------------------------------------------------------------- SQLite
+
+
+class SqliteBackend(Backend):
+    dialect = "sqlite"
+
+    def __init__(self, path: str, busy_timeout_ms: int) -> None:
+        super().__init__(busy_timeout_ms)
+        self.path = self.label = path
+        self._identity: tuple[int, int] | None = None
+
+    def connect(self) -> Connection:
+        try:
+            conn = sqlite3.connect(self.path, timeout=self.busy_timeout_ms / 1000, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+            if self.path != ":memory:":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error as exc:
+            raise self._error(exc) from None
+        if self._identity is None and self.path != ":memory:":
+            st = os.stat(self.path)
+            self._identity = st.st_dev, st.st_ino
+        return conn
+
+    def usable(self, conn: Connection) -> bool:
+        return True
+
+    def begin(self, conn: Connection, *, exclusive: bool) -> None:
+        # BEGIN IMMEDIATE takes the write lock up front, so no deadlock on upgrade (SQLite has one writer anyway)
+        conn.execute("BEGIN IMMEDIATE")
+
+    @property
+    def errors(self) -> tuple[type[Exception], ...]:
+        return (sqlite3.Error,)
+
+    def typed_error(self, exc: Exception) -> StoreError | None:
+        if isinstance(exc, sqlite3.OperationalError) and _sqlite_code(exc) in (_SQLITE_BUSY, _SQLITE_LOCKED):
+            return self._error(exc)
+        return None
+
+    def open_error(self, exc: Exception) -> StoreError:
+        return self._error(exc) if isinstance(exc, sqlite3.Error) else StoreError(f"database {self.path}: {exc}")
+
+    def _error(self, exc: sqlite3.Error) -> StoreError:
+        code = _sqlite_code(exc)
+        if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
+            return StoreBusyError(f"database {self.path} is busy: another process holds the write lock; "
+                                  "try again in a moment")
+        if code == _SQLITE_NOTADB:
+            return NotADatabaseError(f"{self.path} is not a newsdigest database (not SQLite, or damaged); "
+                                     "point --db or [storage] path at another file, or move this one away")
+        return StoreError(f"cannot open database {self.path}: {exc} (check the path and its permissions)")
+
+    def lock_wait(self, conn: Connection, ms: int) -> None:
+        conn.execute(f"PRAGMA busy_timeout = {int(ms)}")
+
+    def has_index(self, conn: Connection, name: str) -> bool:
+        return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)).fetchone() is not None
+
+    def prepare(self) -> None:
+        if self.path == ":memory:":
+            return
+        try:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the folder {Path(self.path).parent} for the database: {exc.strerror}"
+                " (choose another --db or [storage] path)"
+            ) from None
+
+    def check(self, conn: Connection) -> None:
+        """The open connections keep answering from a file that was moved or deleted (its inode lives on), so a
+        query alone would report a healthy store that loses every write at the next restart."""
+        if self._identity is None:
+            return
+        path = Path(self.path)
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            raise StoreError(f"the database file {path} is gone (moved or deleted): put it back, or restart "
+                             "newsdigest to start a new one") from None
+        except OSError as exc:
+            raise StoreError(f"the database file {path} cannot be read: {exc.strerror}") from None
+        if (st.st_dev, st.st_ino) != self._identity:
+            raise StoreError(f"the database file {path} was replaced by another file: restart newsdigest to use it")
+        for target in (path, path.parent):
+            if not os.access(target, os.W_OK):
+                raise StoreError(f"{target} is not writable for this process: fix its permissions (or the volume's "
+                                 "read-only mount)")
+
+    def integrity(self, conn: Connection) -> str:
+        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+
+
+def _sqlite_code(exc: sqlite3.Error) -> int:
+    return int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF  # the primary result code
+
+
+# --------------------------------------------------------------------------------------------- PostgreSQL
+
+# SQLite spellings with no common form, and what PostgreSQL says instead.
+_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # SQLite's planner hints: `a CROSS JOIN b ON ...` fixes the loop order; PostgreSQL plans joins itself
+    (re.compile(r"\bCROSS JOIN\b"), "JOIN"),
+    (re.compile(r"\s+INDEXED BY \w+"), ""),
+    # a JSON array of a column's values, as text (the repos parse it)
+    (re.compile(r"\bjson_group_array\(([^()]*)\)"), r"(json_agg(\1))::text"),
+    # one member of a JSON text column, as JSON text
+    (re.compile(r"\bjson_extract\(([\w.]+), '\$\.(\w+)'\)"), r"((\1)::json -> '\2')::text"),
+    # SQLite's LIKE ignores (ASCII) case; PostgreSQL's does not
+    (re.compile(r"\bLIKE\b"), "ILIKE"),
+)
+
+
+@functools.lru_cache(maxsize=2048)
+def to_postgres(sql: str) -> str:
+    """One SQL text of the repos in PostgreSQL's spelling (placeholders outside quotes; `%` escaped for psycopg)."""
+    out: list[str] = []
+    quote = ""
+    for ch in sql:
+        if ch == "%":
+            out.append("%%")  # psycopg reads % everywhere in the text, literals included
+        elif quote:
+            out.append(ch)
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+            out.append(ch)
+        else:
+            out.append("%s" if ch == "?" else ch)
+    text = "".join(out)
+    for pattern, replacement in _REWRITES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class PgRow(tuple[Any, ...]):
+    """A row by position or by column name (as sqlite3.Row); one subclass per column list holds the names."""
+
+    __slots__ = ()
+    _names: ClassVar[dict[str, int]] = {}
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            return tuple.__getitem__(self, self._names[key])
+        return tuple.__getitem__(self, key)
+
+    def keys(self) -> list[str]:
+        return list(self._names)
+
+
+@functools.lru_cache(maxsize=512)
+def _row_class(names: tuple[str, ...]) -> type[PgRow]:
+    return type("Row", (PgRow,), {"__slots__": (), "_names": {n: i for i, n in reversed(list(enumerate(names)))}})
+
+
+def _row_factory(cursor: Any) -> Any:
+    desc = cursor.description
+    cls = _row_class(tuple(c.name for c in desc) if desc else ())
+    return lambda values: tuple.__new__(cls, values)
+
+
+class PgConnection:
+    """A psycopg connection that speaks the repos' SQL (see the module doc); autocommit outside `write()`."""
+
+    def __init__(self, raw: Any, backend: PostgresBackend) -> None:
+        self.raw = raw
+        self._backend = backend
+
+    def execute(self, sql: str, parameters: Any = (), /) -> Cursor:
+        try:
+            return self.raw.execute(to_postgres(sql), _params(parameters))  # type: ignore[no-any-return]
+        except self._backend.errors as exc:
+            self._backend.reraise(exc)
+
+    def executemany(self, sql: str, parameters: Iterable[Any], /) -> Cursor:
+        cur = self.raw.cursor()
+        try:
+            cur.executemany(to_postgres(sql), [_params(p) for p in parameters])
+        except self._backend.errors as exc:
+            self._backend.reraise(exc)
+        return cur  # type: ignore[no-any-return]
+
+    @property
+    def in_transaction(self) -> bool:
+        import psycopg
+
+        return bool(self.raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE)
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+def _params(parameters: Any) -> Any:
+    # sqlite3 binds True as 1 into INTEGER columns; PostgreSQL refuses a boolean there
+    if isinstance(parameters, dict):
+        return {k: int(v) if isinstance(v, bool) else v for k, v in parameters.items()}
+    return [int(v) if isinstance(v, bool) else v for v in parameters]
+
+
+class PostgresBackend(Backend):
+    dialect = "postgres"
+
+    def __init__(self, url: str, busy_timeout_ms: int) -> None:
+        super().__init__(busy_timeout_ms)
+        try:
+            import psycopg
+        except ImportError:  # declared in pyproject; a hand-made venv may lack it
+            raise StoreError("PostgreSQL needs the psycopg package: pip install 'psycopg[binary]'") from None
+        self._psycopg = psycopg
+        self.url = url
+        self.label = mask_url(url)
+        parts = urllib.parse.urlsplit(url)
+        self._where = f"{parts.hostname or 'localhost'}:{parts.port or 5432}"
+        self._database = parts.path.lstrip("/") or parts.username or "postgres"
+        self._user = urllib.parse.unquote(parts.username or "") or os.environ.get("PGUSER", "")
+
+    def connect(self) -> Connection:
+        try:
+            raw = self._psycopg.connect(self.url, autocommit=True, row_factory=_row_factory,
+                                        connect_timeout=max(1, self.busy_timeout_ms // 1000))
+        except self._psycopg.Error as exc:
+            raise self._connect_error(exc) from None
+        conn = PgConnection(raw, self)
+        self.lock_wait(conn, self.busy_timeout_ms)
+        return conn
+
+    def _connect_error(self, exc: Exception) -> StoreError:
+        # libpq reports why a connection failed in words only (no SQLSTATE): read them here, once
+        text = str(exc)
+        if "does not exist" in text and "database" in text:
+            return StoreError(f"the PostgreSQL database {self._database!r} does not exist on {self._where}: create it "
+                              f"(createdb {self._database}) or fix [storage] url / --db")
+        if "authentication failed" in text or ("role" in text and "does not exist" in text) or "password" in text:
+            return StoreError(f"PostgreSQL at {self._where} refused the login of user {self._user!r}: check the user "
+                              "and password in [storage] url (or PGPASSWORD / ~/.pgpass)")
+        if "refused" in text or "could not connect" in text or "timeout" in text or "No such file" in text:
+            return StoreUnavailableError(f"cannot reach PostgreSQL at {self._where} ({_first_line(text)}): start the "
+                                         "server, or fix host and port in [storage] url / --db")
+        return StoreError(f"cannot open the PostgreSQL database {self.label}: {_first_line(text)}")
+
+    def usable(self, conn: Connection) -> bool:
+        return isinstance(conn, PgConnection) and not conn.raw.broken and not conn.raw.closed
+
+    def begin(self, conn: Connection, *, exclusive: bool) -> None:
+        conn.execute("BEGIN")
+        if exclusive:
+            try:
+                conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK_KEY,))
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    conn.execute("ROLLBACK")
+                raise
+
+    @property
+    def errors(self) -> tuple[type[Exception], ...]:
+        return (self._psycopg.Error,)
+
+    def typed_error(self, exc: Exception) -> StoreError | None:
+        errors = self._psycopg.errors
+        if isinstance(exc, (errors.LockNotAvailable, errors.SerializationFailure, errors.DeadlockDetected)):
+            return StoreBusyError(f"database {self.label} is busy: another process holds the lock; try again in a moment")
+        if isinstance(exc, errors.QueryCanceled):
+            return StoreBusyError(f"database {self.label} took too long to answer (statement cancelled); try again")
+        if isinstance(exc, self._psycopg.OperationalError):  # connection lost, server shutting down or restarting
+            return StoreUnavailableError(f"lost the connection to PostgreSQL at {self._where} "
+                                         f"({_first_line(str(exc))}); newsdigest reconnects on the next call — "
+                                         "check that the server is running if this repeats")
+        return None
+
+    def open_error(self, exc: Exception) -> StoreError:
+        return self.typed_error(exc) or StoreError(f"cannot prepare the PostgreSQL database {self.label}: "
+                                                   f"{_first_line(str(exc))}")
+
+    def lock_wait(self, conn: Connection, ms: int) -> None:
+        conn.execute(f"SET lock_timeout = {int(ms)}")
+
+    def has_index(self, conn: Connection, name: str) -> bool:
+        return conn.execute("SELECT 1 FROM pg_indexes WHERE indexname = ?", (name,)).fetchone() is not None
+
+    def prepare(self) -> None:
+        return None
+
+    def check(self, conn: Connection) -> None:
+        try:
+            conn.execute("SELECT 1").fetchone()
+        except self._psycopg.Error as exc:
+            raise self.typed_error(exc) or StoreError(f"the database {self.label} does not answer: {exc}") from None
+        if conn.execute("SELECT pg_is_in_recovery()").fetchone()[0]:
+            raise StoreError(f"the PostgreSQL server at {self._where} is a read-only standby: point [storage] url "
+                             "at the primary")
+
+    def integrity(self, conn: Connection) -> str:
+        # PostgreSQL checks its own pages (checksums, WAL); what the store can see is whether its tables answer
+        conn.execute("SELECT count(*) FROM schema_version").fetchone()
+        return "ok"
+
+
+def _first_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[0] if lines else text
