@@ -112,7 +112,7 @@ class DueDigest:
 class DeliveryResult:
     chat: ChatRef
     slot: str
-    status: str  # sent | skipped | gone | failed | retry | done (already final) | busy (in flight / no lease)
+    status: str  # sent | skipped | gone | failed | retry | done (already final) | busy (in flight / no lease) | unmarked
     messages: int = 0
     detail: str = ""
 
@@ -190,6 +190,11 @@ class Deliverer:
     @property
     def may_deliver(self) -> bool:
         return self.lease is None or self.lease.held
+
+    @property
+    def may_take_over(self) -> bool:
+        """Rows claimed by a worker whose lease expired are ours to retry only while our own lease is steady."""
+        return self.lease is None or self.lease.steady
 
     async def catch_up(self, now: dt.datetime | None = None) -> list[DeliveryResult]:
         """Send every due digest not yet sent (at start, and every minute: missed slots, pending retries).
@@ -273,7 +278,7 @@ class Deliverer:
         with self._flight_lock:
             busy = frozenset(self._in_flight)
         pending = self.ledger.claim_pending(holder=self.holder, now=now, window_start=now - self.grace, limit=limit,
-                                            max_attempts=self.max_attempts, exclude=busy)
+                                            max_attempts=self.max_attempts, exclude=busy, take_over=self.may_take_over)
         if not pending:
             return []
         subs = self.ledger.scheduled_subscriptions_for_chats((p.claim.platform, p.claim.chat_id) for p in pending)
@@ -313,6 +318,9 @@ class Deliverer:
         """A row `_claim` took (and marked as in flight)."""
         try:
             return await self._deliver(due, claim)
+        except StoreError as exc:  # the database went away before the send: the row stays ours, claimed next round
+            log.warning("digest chat=%s slot=%s not sent: %s", due.chat.key, due.key, exc)
+            return DeliveryResult(due.chat, due.key, "retry", detail=str(exc))
         finally:
             with self._flight_lock:
                 self._in_flight.discard((claim.platform, claim.chat_id, claim.slot))
@@ -352,7 +360,12 @@ class Deliverer:
         attempts, loaded_at, reply, threaded = ready
         assert sender is not None
         result = await self._send(sender, due.chat, reply, threaded)
-        return await self._record(due, attempts, loaded_at, result)
+        try:
+            return await self._record(due, attempts, loaded_at, result)
+        except StoreError as exc:  # the database stayed away longer than the mark's retries
+            log.error("digest chat=%s slot=%s went out but its ledger mark failed (%s): a later retry may send it "
+                      "again (possible duplicate)", due.chat.key, due.key, exc)
+            return DeliveryResult(due.chat, due.key, "unmarked", result.messages, detail=str(exc))
 
     def _prepare(self, due: DueDigest, can_send: bool, can_thread: bool = False, claim: Claim | Busy | None = None
                  ) -> DeliveryResult | tuple[int, dt.datetime, Reply, ThreadedDigest | None]:

@@ -50,7 +50,14 @@ class InstanceLease:
         self.ttl = ttl
         self.renew_seconds = renew_seconds
         self.held = False
+        self._steady_since = time.monotonic()  # since when every renewal succeeded (reset by a failed one)
         self._task: asyncio.Task[None] | None = None
+
+    @property
+    def steady(self) -> bool:
+        """Renewed without a gap for a whole ttl. Only then may this worker take over rows of a worker whose lease
+        expired: after a database outage every lease looks expired, and each live worker needs a ttl to renew."""
+        return time.monotonic() - self._steady_since >= self.ttl.total_seconds()
 
     def acquire(self) -> None:
         """Raises LeaseHeldError (with a message for the operator) while another process holds it."""
@@ -73,6 +80,7 @@ class InstanceLease:
                 await self.store.gateway.write(self.renew)
                 await asyncio.sleep(self.renew_seconds)
             except StoreError as exc:  # the database is away (restarting): keep trying, the ttl is the limit
+                self._steady_since = time.monotonic()
                 log.warning("%s lease not renewed: %s", self.name, exc)
                 await asyncio.sleep(min(self.renew_seconds, STORE_RETRY_SECONDS))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -11,6 +12,7 @@ import pytest
 
 from newsdigest.app import StoreBudget
 from newsdigest.bot.ratelimit import RateLimiter, gcra_reserve
+from newsdigest.errors import StoreUnavailableError
 from newsdigest.store.store import Store
 from tests.fakes.virtual_time import VirtualTime
 
@@ -30,9 +32,10 @@ class InlineGateway:
         pass
 
 
-@pytest.fixture
-def shared_store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(tmp_path / "rates.db", gateway=InlineGateway())  # type: ignore[arg-type]
+@pytest.fixture(params=["sqlite", "postgres"])
+def shared_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    target = request.getfixturevalue("pg_url") if request.param == "postgres" else tmp_path / "rates.db"
+    s = Store(target, gateway=InlineGateway())  # type: ignore[arg-type]
     yield s
     s.close()
 
@@ -88,19 +91,24 @@ async def test_without_the_shared_bucket_two_workers_would_send_twice_the_rate(s
 async def test_slack_channel_pace_holds_across_workers(shared_store: Store) -> None:
     vt = VirtualTime(autojump=True)
     times = await granted(workers(shared_store, vt, 3, key_rate=1.0), lambda w, i: "C0123", 3, vt)
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert len(times) == 9 and min(gaps) >= 1.0 - 1e-6  # one a second into the channel, from all three workers
 
 
+class DownStore(Store):
+    """A store whose database does not answer the bucket (a PostgreSQL restart under way)."""
+
+    def update_rate_bucket(self, name: str, update: Callable[[float | None], tuple[float, T]]) -> T:
+        raise StoreUnavailableError("lost the connection to PostgreSQL")
+
+
 async def test_an_unreachable_database_falls_back_to_the_workers_own_pace(
-    shared_store: Store, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from newsdigest.errors import StoreError
-
-    def refuse(*_: object) -> None:
-        raise StoreError("connection refused")
-
-    budget = StoreBudget(shared_store, clock=lambda: 0.0)
-    shared_store.update_rate_bucket = refuse  # type: ignore[method-assign]
-    assert [await budget.reserve("telegram:*", 0.1, 0.0) for _ in range(3)] == [0.0, 0.0, 0.0]
+    store = DownStore(tmp_path / "down.db", gateway=InlineGateway())  # type: ignore[arg-type]
+    try:
+        budget = StoreBudget(store, clock=lambda: 0.0)
+        assert [await budget.reserve("telegram:*", 0.1, 0.0) for _ in range(3)] == [0.0, 0.0, 0.0]
+    finally:
+        store.close()
     assert sum("shared rate budget unavailable" in r.getMessage() for r in caplog.records) == 1
