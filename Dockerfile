@@ -7,6 +7,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     NEWSDIGEST_CONFIG=/etc/newsdigest/newsdigest.toml
 
 WORKDIR /app
+# psycopg's binary wheel brings its own libpq: PostgreSQL as the store needs no system package.
 COPY pyproject.toml README.md ./
 COPY newsdigest ./newsdigest
 RUN pip install --no-cache-dir . && useradd --system --uid 10001 --home /data newsdigest \
@@ -15,6 +16,8 @@ RUN pip install --no-cache-dir . && useradd --system --uid 10001 --home /data ne
 # The sample articles are the embedded default: an empty database is seeded from them.
 COPY seeds ./seeds
 COPY config.docker.toml /etc/newsdigest/newsdigest.toml
+# The compose `postgres` profile's workers read this one instead (NEWSDIGEST_CONFIG).
+COPY config.postgres.toml /etc/newsdigest/postgres.toml
 
 USER newsdigest
 VOLUME ["/data"]

@@ -13,6 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from newsdigest.extract import extract
+from newsdigest.extract.types import Extraction
 from newsdigest.ingest.dedupe import content_hash
 from newsdigest.models import ArticleInput
 from newsdigest.store.store import Store
@@ -43,6 +44,35 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+class LargeCorpus:
+    """The corpus's articles, extracted once, handed out as article number i of a large database: the text with
+    its number (a distinct content hash), a date spread over five years, one of 40 outlets."""
+
+    BASE = dt.date(2016, 1, 1)
+
+    def __init__(self, corpus: str | Path) -> None:
+        self.rows = read_corpus(corpus)
+        self.extractions = [extract(r["text"], published=self.BASE, lang="de") for r in self.rows]
+
+    def article(self, i: int) -> tuple[ArticleInput, Extraction]:
+        row, ex = self.rows[i % len(self.rows)], self.extractions[i % len(self.rows)]
+        day = self.BASE + dt.timedelta(days=(i * 37) % 1800)
+        text = f"{row['text']}\n\n(Meldung {i})"
+        inp = ArticleInput(text=text, title=f"{row.get('label', 'News')} {i}: {row['text'][:60]}",
+                           published=day, lang="de", source=f"outlet{i % 40}.example",
+                           url=f"https://outlet{i % 40}.example/a/{i}")
+        return inp, dataclasses.replace(ex, published=day.isoformat())
+
+
+def fill_store(store: Store, corpus: LargeCorpus, numbers: range, *, per_transaction: int = 2000) -> None:
+    """Add articles `numbers` of the large corpus, `per_transaction` to a write transaction."""
+    for start in range(numbers.start, numbers.stop, per_transaction):
+        with store.write():
+            for i in range(start, min(numbers.stop, start + per_transaction)):
+                inp, ex = corpus.article(i)
+                store.add_article(inp, ex, content_hash=content_hash(inp.text), canonical_url=inp.url)
+
+
 def build_large_db(corpus: str | Path, n: int = 100_000, path: Path | None = None, *, force: bool = False) -> Path:
     """A database of n articles made from the corpus with varied dates and sources (cached by n)."""
     path = path or CACHE / f"large-{n}.db"
@@ -51,22 +81,9 @@ def build_large_db(corpus: str | Path, n: int = 100_000, path: Path | None = Non
     path.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
-    rows = read_corpus(corpus)
     started = time.perf_counter()
-    base = dt.date(2016, 1, 1)
-    extractions = [extract(r["text"], published=base, lang="de") for r in rows]
     store = Store(path)
-    for start in range(0, n, 2000):
-        with store.write():
-            for i in range(start, min(n, start + 2000)):
-                row, ex = rows[i % len(rows)], extractions[i % len(rows)]
-                day = base + dt.timedelta(days=(i * 37) % 1800)
-                text = f"{row['text']}\n\n(Meldung {i})"
-                inp = ArticleInput(text=text, title=f"{row.get('label', 'News')} {i}: {row['text'][:60]}",
-                                   published=day, lang="de", source=f"outlet{i % 40}.example",
-                                   url=f"https://outlet{i % 40}.example/a/{i}")
-                ex_i = dataclasses.replace(ex, published=day.isoformat())
-                store.add_article(inp, ex_i, content_hash=content_hash(text), canonical_url=inp.url)
+    fill_store(store, LargeCorpus(corpus), range(n))
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     store.conn.execute("ANALYZE")
     store.close()

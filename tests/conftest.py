@@ -3,12 +3,14 @@ the loopback guard."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import ipaddress
 import os
 import shutil
 import socket
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +43,67 @@ def config() -> Config:
     return build_config({})
 
 
+# ------------------------------------------------------------ the store, on SQLite or PostgreSQL
+
+# tests/store and tests/stories run on both (their conftest overrides `backend` with these params);
+# elsewhere the store fixtures open SQLite. `-m "not postgres"` leaves PostgreSQL out.
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+sqlite_only = pytest.mark.parametrize("backend", ["sqlite"])  # for tests of SQLite's own files and pragmas
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(tmp_path / "newsdigest.db")
+def backend() -> str:
+    """The database behind `store`, `seeded_store` and `store_target`: "sqlite" or "postgres"."""
+    return "sqlite"
+
+
+StoreTarget = Callable[..., str]
+
+
+@pytest.fixture
+def store_target(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[StoreTarget]:
+    """`store_target(name="newsdigest", template=None)`: what `Store()` opens for this test on its backend — a
+    file in tmp_path, or a fresh PostgreSQL database (a copy of `template`) dropped afterwards. The same name
+    gives the same database, so a test can reopen it."""
+    made: dict[str, str] = {}
+    with contextlib.ExitStack() as drop:
+
+        def target(name: str = "newsdigest", *, template: str | None = None) -> str:
+            if name not in made:
+                if backend == "sqlite":
+                    made[name] = str(tmp_path / f"{name}.db")
+                else:
+                    server: PgServer = request.getfixturevalue("pg_server")
+                    template = template or request.getfixturevalue("_empty_pg_template")
+                    made[name] = drop.enter_context(server.database(template))
+            return made[name]
+
+        yield target
+
+
+@contextlib.contextmanager
+def fresh_target(backend: str, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A new, empty database for one block (one hypothesis example), removed after it."""
+    if backend == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            yield str(Path(folder) / "newsdigest.db")
+        return
+    server: PgServer = request.getfixturevalue("pg_server")
+    with server.database(request.getfixturevalue("_empty_pg_template")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def _empty_pg_template(pg_server: PgServer) -> str:
+    """A migrated, empty PostgreSQL database that store tests copy (faster than migrating each one)."""
+    name = pg_server.create_database()
+    Store(pg_server.url_for(name)).close()  # a template takes no connections
+    return name
+
+
+@pytest.fixture
+def store(store_target: StoreTarget) -> Iterator[Store]:
+    s = Store(store_target())
     yield s
     s.close()
 
@@ -60,11 +120,26 @@ def _seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def _seeded_pg_template(pg_server: PgServer, _empty_pg_template: str) -> str:
+    """The seeds ingested once per session into a PostgreSQL database that tests copy (CREATE DATABASE ... TEMPLATE)."""
+    name = pg_server.create_database(_empty_pg_template)
+    s = Store(pg_server.url_for(name))
+    report = ingest_local(s, [SEEDS])
+    assert report.created == 5, report
+    s.close()  # a template takes no connections
+    return name
+
+
 @pytest.fixture
-def seeded_store(_seeded_template: Path, tmp_path: Path) -> Iterator[Store]:
-    path = tmp_path / "seeded.db"
-    shutil.copy(_seeded_template, path)
-    s = Store(path)
+def seeded_store(backend: str, store_target: StoreTarget, tmp_path: Path, request: pytest.FixtureRequest
+                 ) -> Iterator[Store]:
+    if backend == "sqlite":
+        path = tmp_path / "seeded.db"
+        shutil.copy(request.getfixturevalue("_seeded_template"), path)
+        s = Store(path)
+    else:
+        s = Store(store_target("seeded", template=request.getfixturevalue("_seeded_pg_template")))
     yield s
     s.close()
 
@@ -100,6 +175,8 @@ def pg_url(pg_server: PgServer) -> Iterator[str]:
 
     Under hypothesis (one function-scoped fixture for all examples) use `with pg_server.database() as url:`
     inside the test for a fresh database per example."""
+    if not pg_server.running:  # an earlier test stopped it and failed before starting it again
+        pg_server.start()
     with pg_server.database() as url:
         yield url
 

@@ -25,6 +25,7 @@ import socket
 import stat
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -67,9 +68,11 @@ class PgStartError(RuntimeError):
 
 def find_bindir() -> Path:
     """The directory holding initdb and postgres."""
+    if env := os.environ.get("NEWSDIGEST_PG_BINDIR"):  # named explicitly: that one or none
+        if (Path(env) / "initdb").is_file() and (Path(env) / "postgres").is_file():
+            return Path(env)
+        raise PgUnavailable(f"NEWSDIGEST_PG_BINDIR={env} holds no initdb and postgres")
     candidates: list[Path] = []
-    if env := os.environ.get("NEWSDIGEST_PG_BINDIR"):
-        candidates.append(Path(env))
     if pg_config := shutil.which("pg_config"):
         with contextlib.suppress(OSError, subprocess.SubprocessError):
             out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, timeout=10, check=True)
@@ -153,8 +156,11 @@ _SPAWNER = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_pref
 class PgServer:
     """One PostgreSQL cluster in a temporary directory. Use `launch()`; `close()` stops it and deletes the files."""
 
-    def __init__(self, bindir: Path, root: Path, port: int, account: pwd.struct_passwd | None) -> None:
+    def __init__(
+        self, bindir: Path, root: Path, port: int, account: pwd.struct_passwd | None, settings: dict[str, str]
+    ) -> None:
         self.bindir = bindir
+        self.settings = settings
         self.root = root
         self.data = root / "data"
         self.socket_dir = root
@@ -164,12 +170,14 @@ class PgServer:
         self.process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
         self._admin: psycopg.Connection[Any] | None = None
+        self._admin_lock = threading.RLock()  # a fault test may drop connections from another thread
         self._names = itertools.count(1)
 
     # ---------------------------------------------------------- lifecycle
 
     @classmethod
-    def launch(cls, bindir: Path | None = None) -> PgServer:
+    def launch(cls, bindir: Path | None = None, settings: dict[str, str] | None = None) -> PgServer:
+        """initdb and start; `settings` override SETTINGS (a benchmark wants fsync on, as a deployment has it)."""
         bindir = bindir or find_bindir()
         account = _run_as()
         parent = Path(tempfile.gettempdir())
@@ -178,7 +186,7 @@ class PgServer:
         remove_stale_dirs(parent)
         root = Path(tempfile.mkdtemp(prefix=DIR_PREFIX, dir=parent))
         (root / OWNER_FILE).write_text(str(os.getpid()))
-        server = cls(bindir, root, _free_port(), account)
+        server = cls(bindir, root, _free_port(), account, {**SETTINGS, **(settings or {})})
         atexit.register(server.close)
         try:
             server._initdb()
@@ -199,7 +207,7 @@ class PgServer:
             raise PgStartError(f"initdb failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
         with (self.data / "postgresql.conf").open("a") as conf:
             conf.write("\n# tests/pgserver.py\n")
-            for key, value in {**SETTINGS, "listen_addresses": "'127.0.0.1'", "port": str(self.port),
+            for key, value in {**self.settings, "listen_addresses": "'127.0.0.1'", "port": str(self.port),
                                "unix_socket_directories": f"'{self.socket_dir}'"}.items():
                 conf.write(f"{key} = {value}\n")
 
@@ -225,7 +233,8 @@ class PgServer:
 
     def stop(self, mode: str = "fast") -> None:
         """Stop the server: "fast" (disconnect clients, clean shutdown) or "immediate" (as after a crash)."""
-        self._close_admin()
+        with self._admin_lock:
+            self._close_admin()
         proc, self.process = self.process, None
         if proc is not None and proc.poll() is None:
             proc.send_signal(signal.SIGQUIT if mode == "immediate" else signal.SIGINT)
@@ -309,6 +318,10 @@ class PgServer:
 
     def admin(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         """Run one statement as superuser in the maintenance database (autocommit); rows if it returns any."""
+        with self._admin_lock:
+            return self._admin_locked(sql, params)
+
+    def _admin_locked(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         for attempt in (1, 2):
             try:
                 if self._admin is None or self._admin.closed:

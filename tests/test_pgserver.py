@@ -102,11 +102,30 @@ def test_lower_knows_umlauts(pg_url: str) -> None:
 
 
 def test_missing_binaries_raise_unavailable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NEWSDIGEST_PG_BINDIR", str(tmp_path))
+    monkeypatch.delenv("NEWSDIGEST_PG_BINDIR", raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))  # no pg_config, no initdb on PATH
     monkeypatch.setattr(Path, "glob", lambda self, pattern: iter(()))
     with pytest.raises(PgUnavailable, match="postgresql"):
         find_bindir()
+
+
+def test_an_explicit_bindir_without_binaries_is_unavailable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSDIGEST_PG_BINDIR", str(tmp_path))
+    with pytest.raises(PgUnavailable, match="NEWSDIGEST_PG_BINDIR"):
+        find_bindir()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("ci", [False, True])
+def test_without_binaries_pg_tests_skip_locally_and_fail_in_ci(tmp_path: Path, ci: bool) -> None:
+    env = {**os.environ, "NEWSDIGEST_PG_BINDIR": str(tmp_path), "CI": "true" if ci else "false"}
+    test = "tests/test_pgserver.py::test_pg_url_is_a_fresh_empty_database_over_loopback"
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test], cwd=REPO, env=env,
+                         capture_output=True, text=True, timeout=300, check=False)
+    if ci:
+        assert run.returncode == 1 and "CI=true and PostgreSQL is unavailable" in run.stdout, run.stdout
+    else:
+        assert run.returncode == 0 and "1 skipped" in run.stdout, run.stdout
 
 
 def test_stale_directories_of_dead_runs_are_removed(tmp_path: Path) -> None:

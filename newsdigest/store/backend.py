@@ -298,7 +298,10 @@ class PgRow(tuple[Any, ...]):
 
 @functools.lru_cache(maxsize=512)
 def _row_class(names: tuple[str, ...]) -> type[PgRow]:
-    return type("Row", (PgRow,), {"__slots__": (), "_names": {n: i for i, n in reversed(list(enumerate(names)))}})
+    index: dict[str, int] = {}
+    for i, name in enumerate(names):
+        index.setdefault(name, i)  # a repeated name means its first column, as with sqlite3.Row
+    return type("Row", (PgRow,), {"__slots__": (), "_names": index})
 
 
 def _row_factory(cursor: Any) -> Any:
@@ -308,15 +311,29 @@ def _row_factory(cursor: Any) -> Any:
 
 
 class PgConnection:
-    """A psycopg connection that speaks the repos' SQL (see the module doc); autocommit outside `write()`."""
+    """A psycopg connection that speaks the repos' SQL (see the module doc); autocommit outside `write()`.
+
+    A connection that dropped between transactions (server restart, idle socket cut) is replaced on the next
+    statement, which then runs once more: outside a transaction that statement is a read, a BEGIN or a
+    setting, so nothing runs twice. Inside one, the loss is raised (StoreUnavailableError) and the write
+    rolled back with the connection; the next write starts on a fresh one.
+    """
 
     def __init__(self, raw: Any, backend: PostgresBackend) -> None:
         self.raw = raw
         self._backend = backend
 
     def execute(self, sql: str, parameters: Any = (), /) -> Cursor:
+        query, params = to_postgres(sql), _params(parameters)
+        between = not self.in_transaction
         try:
-            return self.raw.execute(to_postgres(sql), _params(parameters))  # type: ignore[no-any-return]
+            return self.raw.execute(query, params)  # type: ignore[no-any-return]
+        except self._backend.errors as exc:
+            if not (between and self.raw.broken):
+                self._backend.reraise(exc)
+        self.raw = self._backend.reconnect(self.raw)
+        try:
+            return self.raw.execute(query, params)  # type: ignore[no-any-return]
         except self._backend.errors as exc:
             self._backend.reraise(exc)
 
@@ -330,9 +347,8 @@ class PgConnection:
 
     @property
     def in_transaction(self) -> bool:
-        import psycopg
-
-        return bool(self.raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE)
+        # a broken connection (status UNKNOWN) holds no transaction any more: the next write begins afresh
+        return self.raw.info.transaction_status in self._backend.open_states
 
     def close(self) -> None:
         self.raw.close()
@@ -355,6 +371,8 @@ class PostgresBackend(Backend):
         except ImportError:  # declared in pyproject; a hand-made venv may lack it
             raise StoreError("PostgreSQL needs the psycopg package: pip install 'psycopg[binary]'") from None
         self._psycopg = psycopg
+        status = psycopg.pq.TransactionStatus
+        self.open_states = frozenset({status.ACTIVE, status.INTRANS, status.INERROR})
         self.url = url
         self.label = mask_url(url)
         parts = urllib.parse.urlsplit(url)
@@ -363,14 +381,21 @@ class PostgresBackend(Backend):
         self._user = urllib.parse.unquote(parts.username or "") or os.environ.get("PGUSER", "")
 
     def connect(self) -> Connection:
+        return PgConnection(self._raw_connect(), self)
+
+    def _raw_connect(self) -> Any:
         try:
             raw = self._psycopg.connect(self.url, autocommit=True, row_factory=_row_factory,
                                         connect_timeout=max(1, self.busy_timeout_ms // 1000))
+            raw.execute(f"SET lock_timeout = {int(self.busy_timeout_ms)}")
         except self._psycopg.Error as exc:
             raise self._connect_error(exc) from None
-        conn = PgConnection(raw, self)
-        self.lock_wait(conn, self.busy_timeout_ms)
-        return conn
+        return raw
+
+    def reconnect(self, broken: Any) -> Any:
+        with contextlib.suppress(Exception):
+            broken.close()
+        return self._raw_connect()
 
     def _connect_error(self, exc: Exception) -> StoreError:
         # libpq reports why a connection failed in words only (no SQLSTATE): read them here, once

@@ -77,7 +77,11 @@ class StoreBase:
         try:
             migrate(self.conn, self.dialect)
         except self.backend.errors as exc:
+            self.close_connections()
             raise self.backend.open_error(exc) from None
+        except BaseException:  # a newer schema, a refused login: no connection is left behind
+            self.close_connections()
+            raise
 
     @property
     def conn(self) -> Connection:

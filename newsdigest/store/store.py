@@ -376,7 +376,7 @@ class ArticlesRepo(StoreBase):
         params.append(limit)
         rows = self.conn.execute(
             f"WITH w(whole, prefix) AS (SELECT ?::text, ?::text), q AS (SELECT {either} AS tsq FROM w),"
-            " hits AS (SELECT a.id, ts_rank(a.fts, q.tsq) AS score FROM articles a, q"
+            " hits AS (SELECT a.id, ts_rank(a.fts, q.tsq, 1) AS score FROM articles a, q"
             f"  WHERE a.fts @@ q.tsq {cond} ORDER BY score DESC, a.id LIMIT ?)"
             f" SELECT a.id, a.title, ts_headline({pg_ts_config('a.lang')}, a.text, q.tsq, '{PG_HEADLINE}') AS snip,"
             " a.published, a.url, a.source FROM hits JOIN articles a ON a.id = hits.id, q ORDER BY hits.score DESC, a.id",

@@ -63,3 +63,20 @@ def test_docs_cover_every_metric_and_the_checks() -> None:
     for needle in ("slack/manifest.yml", "newsdigest doctor", "/healthz", "@BotFather", "connections:write",
                    "python -m tests.ops.try_fakes"):
         assert needle in docs, needle
+
+
+def test_the_postgres_profile_agrees_with_its_config_and_image() -> None:
+    """compose's workers read config.postgres.toml (baked by the Dockerfile) and reach compose's postgres service."""
+    compose, dockerfile = read("compose.yaml"), read("Dockerfile")
+    cfg = build_config(tomllib.loads(read("config.postgres.toml")), {})
+    assert cfg.storage.url is not None
+    m = re.match(r"postgresql://(\w+)@(\w+):5432/(\w+)$", cfg.storage.url)
+    assert m, cfg.storage.url
+    user, host, db = m.groups()
+    assert re.search(rf"^  {host}:\n\s+profiles: \[postgres\]", compose, re.M)
+    assert f"POSTGRES_USER: {user}" in compose and f"POSTGRES_DB: {db}" in compose
+    path = re.search(r"NEWSDIGEST_CONFIG: (\S+)", compose)
+    assert path and f"COPY config.postgres.toml {path.group(1)}" in dockerfile
+    assert f"http://127.0.0.1:{cfg.ops.health_port}/healthz" in compose.split("  workers:")[1]
+    assert re.search(r"^NEWSDIGEST_PG_PASSWORD=$", read(".env.example"), re.M)
+    assert "PGPASSWORD: ${NEWSDIGEST_PG_PASSWORD" in compose

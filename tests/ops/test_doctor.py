@@ -19,6 +19,7 @@ from newsdigest.store.store import Store
 from tests.fakes.chat_api import ChatAPI
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.telegram_api import DEFAULT_TOKEN, FakeTelegram
+from tests.pgserver import PgServer
 
 SLACK_TOKEN = "xoxb-test-token"
 APP_TOKEN = "xapp-1-A0TEST-123-abcdef0123456789"
@@ -205,6 +206,18 @@ def test_schema_too_new_and_corrupt_database(db_path: Path, tmp_path: Path) -> N
     garbage.write_bytes(b"this is not an SQLite file" * 100)
     bad = by_name(run_checks(build_config({"storage": {"path": str(garbage)}}, {})))["database schema"]
     assert bad.ok is False and "not a readable SQLite database" in bad.detail
+
+
+def test_postgresql_database_is_checked_read_only(pg_server: PgServer, pg_url: str) -> None:
+    fresh = by_name(run_checks(build_config({"storage": {"url": pg_url}}, {})))
+    assert fresh["database"].ok is True and "answers" in fresh["database"].detail
+    assert fresh["database schema"].ok is True and "created at the first start" in fresh["database schema"].detail
+    Store(pg_url).close()
+    current = by_name(run_checks(build_config({"storage": {"url": pg_url}}, {})))["database schema"]
+    assert current.ok is True and f"version {SCHEMA_VERSION} (current)" in current.detail
+    missing = pg_server.url_for("nowhere").replace("postgres@", "postgres:hunter2@")
+    gone = by_name(run_checks(build_config({"storage": {"url": missing}}, {})))["database"]
+    assert gone.ok is False and "createdb nowhere" in gone.detail and "hunter2" not in gone.detail
 
 
 async def test_feed_problems_each_get_their_fix(feed_server: str, closed_port: int, db_path: Path) -> None:

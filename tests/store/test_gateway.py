@@ -25,6 +25,7 @@ from newsdigest.ingest.poller import poll_once
 from newsdigest.models import ChatRef, Platform
 from newsdigest.store.gateway import Gateway
 from newsdigest.store.store import Store
+from tests.conftest import StoreTarget
 from tests.digests.fakes import FakeSender
 from tests.fakes.feed_server import FeedServer, Item, rss
 
@@ -38,7 +39,7 @@ WRITES = {"claim_delivery", "note_composed", "finish_delivery", "note_attempt_fa
 class WatchedStore(Store):
     """Records (method, thread ident, on the writer?) for every public method call."""
 
-    def __init__(self, path: Path, **kwargs: Any) -> None:
+    def __init__(self, path: str | Path, **kwargs: Any) -> None:
         self.calls: list[tuple[str, int, bool]] = []
         super().__init__(path, **kwargs)
         for name in dir(Store):
@@ -68,8 +69,8 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def watched(tmp_path: Path, clock: FakeClock) -> Iterator[WatchedStore]:
-    store = WatchedStore(tmp_path / "watched.db", now=clock.now)
+def watched(store_target: StoreTarget, clock: FakeClock) -> Iterator[WatchedStore]:
+    store = WatchedStore(store_target("watched"), now=clock.now)
     yield store
     store.close()
 

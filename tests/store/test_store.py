@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from newsdigest.ingest.dedupe import content_hash
 from newsdigest.models import ArticleInput, ChatKind, ChatRef, KeyPointKind, Platform
 from newsdigest.store.migrations import SCHEMA_VERSION, SchemaTooNewError, current_version
 from newsdigest.store.store import LeaseHeldError, Store, fts_query
+from tests.conftest import StoreTarget, sqlite_only
 
 
 def _extraction(text: str) -> Extraction:
@@ -28,8 +28,15 @@ def _add(store: Store, text: str, **kw: object) -> int:
                              canonical_url=inp.url).article_id
 
 
-def test_schema_is_created_with_wal_and_version(store: Store) -> None:
-    assert current_version(store.conn) == SCHEMA_VERSION
+def test_schema_is_created_at_the_current_version(store: Store) -> None:
+    assert current_version(store.conn, store.dialect) == SCHEMA_VERSION
+    for table in ("articles", "key_points", "deadlines", "stories", "chats", "subscriptions", "feeds", "deliveries",
+                  "article_sources", "reminders", "chat_lists", "leases"):
+        assert store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
+
+
+@sqlite_only
+def test_sqlite_schema_is_created_with_wal(store: Store) -> None:
     assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
     assert store.conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
@@ -105,25 +112,28 @@ def test_subscribe_is_an_upsert_per_story(store: Store) -> None:
     assert store.subscriptions() == []
 
 
-def test_lease_refuses_a_second_holder_until_expiry(tmp_path: Path) -> None:
+def test_lease_refuses_a_second_holder_until_expiry(store_target: StoreTarget) -> None:
     now = [dt.datetime(2024, 1, 1, tzinfo=dt.UTC)]
-    a = Store(tmp_path / "db.sqlite", now=lambda: now[0])
-    b = Store(tmp_path / "db.sqlite", now=lambda: now[0])
+    a = Store(store_target(), now=lambda: now[0])
+    b = Store(store_target(), now=lambda: now[0])
     a.acquire_lease("instance", "host:1", dt.timedelta(seconds=60))
     with pytest.raises(LeaseHeldError, match="another newsdigest"):
         b.acquire_lease("instance", "host:2", dt.timedelta(seconds=60))
     now[0] += dt.timedelta(seconds=61)
     b.acquire_lease("instance", "host:2", dt.timedelta(seconds=60))
+    a.close()
+    b.close()
 
 
-def test_newer_schema_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "db.sqlite"
-    Store(path).close()
-    conn = sqlite3.connect(path)
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
-    conn.close()
-    with pytest.raises(SchemaTooNewError):
-        Store(path)
+def test_newer_schema_is_refused(store_target: StoreTarget) -> None:
+    store = Store(store_target())
+    if store.dialect == "sqlite":
+        store.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    else:
+        store.conn.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION + 1,))
+    store.close()
+    with pytest.raises(SchemaTooNewError, match=f"version {SCHEMA_VERSION + 1} is newer"):
+        Store(store_target())
 
 
 def test_unwritable_location_gives_a_clear_error(tmp_path: Path) -> None:

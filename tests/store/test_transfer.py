@@ -14,8 +14,10 @@ from newsdigest.models import ChatRef, Platform
 from newsdigest.store.store import Store
 from newsdigest.store.transfer import migrate_store, source_tables
 from newsdigest.stories.service import ensure_assigned
+from tests.conftest import sqlite_only
 
 CHAT = ChatRef(Platform.TELEGRAM, "4711")
+pytestmark = sqlite_only  # the source is an SQLite file; the target is PostgreSQL in every test
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ in progress answers from what is assigned and says so, and a locked database nev
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-from pathlib import Path
 
 import pytest
 
@@ -18,6 +16,7 @@ from newsdigest.models import ArticleInput, ChatRef, Platform
 from newsdigest.store.store import Store
 from newsdigest.stories import service
 from newsdigest.stories.service import ensure_assigned
+from tests.conftest import StoreTarget
 
 CHAT = ChatRef(Platform.CONSOLE, "batches")
 TOWNS = ["Lindau", "Passau", "Husum", "Goslar", "Zittau"]
@@ -32,22 +31,21 @@ def _fill(store: Store) -> None:
                           content_hash=content_hash(text))
 
 
-def test_each_batch_commits_on_its_own(tmp_path: Path) -> None:
-    store = Store(tmp_path / "b.db")
+def test_each_batch_commits_on_its_own(store_target: StoreTarget) -> None:
+    store = Store(store_target())
     _fill(store)
     assert ensure_assigned(store, max_batches=1, batch=2) == 2
     store.close()  # as if the process were killed after the first batch
-    reopened = Store(tmp_path / "b.db")
+    reopened = Store(store_target())
     assert reopened.unassigned_count() == 3  # the first batch survived
     assert ensure_assigned(reopened, batch=2) == 3 and reopened.unassigned_count() == 0
     reopened.close()
 
 
 def test_a_command_during_clustering_answers_from_what_is_assigned(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(service, "ASSIGN_BUDGET_S", 0.01)  # how long a command waits for the other worker
-    store = Store(tmp_path / "c.db")
     _fill(store)
     ensure_assigned(store, max_batches=1, batch=2)
     core = Core(store, build_config({}), Clock(as_of=dt.date(2020, 9, 30)))
@@ -57,19 +55,17 @@ def test_a_command_during_clustering_answers_from_what_is_assigned(
     assert not reply.error and "Still sorting 3 new articles into stories" in text, text
     assert store.unassigned_count() == 3  # the command did not wait for, or duplicate, the other worker
     assert "Still sorting" not in core.answer(CHAT, "/stories").plain_text()  # now it clusters, then answers
-    store.close()
 
 
-def test_a_locked_database_yields_instead_of_failing(tmp_path: Path) -> None:
-    store = Store(tmp_path / "d.db", busy_timeout_ms=20)
+def test_a_locked_database_yields_instead_of_failing(store_target: StoreTarget) -> None:
+    store = Store(store_target(), busy_timeout_ms=20)
     _fill(store)
-    other = sqlite3.connect(tmp_path / "d.db")
-    other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    other = Store(store_target())  # another process holds the write lock
     try:
-        assert ensure_assigned(store) == 0
-        reply = Core(store, build_config({}), Clock(as_of=dt.date(2020, 9, 30))).answer(CHAT, "/status")
-        assert "Still sorting 5 new articles" in reply.plain_text()
+        with other.write():
+            assert ensure_assigned(store) == 0
+            reply = Core(store, build_config({}), Clock(as_of=dt.date(2020, 9, 30))).answer(CHAT, "/status")
+            assert "Still sorting 5 new articles" in reply.plain_text()
     finally:
-        other.rollback()
         other.close()
-    store.close()
+        store.close()

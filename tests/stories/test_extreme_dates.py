@@ -7,10 +7,9 @@ ingestion's date window, so the commands themselves must saturate instead of ove
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
-from pathlib import Path
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsdigest.clock import Clock, shift_days
@@ -21,6 +20,7 @@ from newsdigest.ingest.dedupe import content_hash
 from newsdigest.models import ArticleInput, ChatRef, Platform
 from newsdigest.store.store import Store
 from newsdigest.stories.service import VIEWS
+from tests.conftest import fresh_target
 
 EDGES = [dt.date(9999, 12, 31), dt.date(1, 1, 1), dt.date(1400, 1, 1), dt.date(9999, 12, 30), dt.date(2, 1, 2)]
 COMMANDS = ["/status", "/deadline", "/timeline", "/stories", "/digest", "/why 1", "/search Frist", "/status frist"]
@@ -35,8 +35,8 @@ def _text(deadline: dt.date, n: int) -> str:
             f"Meldung {n}.")
 
 
-def _store_with(folder: Path, published: list[dt.date], deadlines: list[dt.date]) -> Store:
-    store = Store(folder / "edge.db")
+def _store_with(target: str, published: list[dt.date], deadlines: list[dt.date]) -> Store:
+    store = Store(target)
     for n, (day, due) in enumerate(zip(published, deadlines, strict=False)):
         text = _text(due, n)
         inp = ArticleInput(text=text, title=f"Frist für Halvara {n}", published=day, lang="de", source="edge.example")
@@ -50,15 +50,16 @@ def test_shift_days_saturates() -> None:
     assert shift_days(dt.date(2020, 1, 1), 31) == dt.date(2020, 2, 1)
 
 
-@settings(max_examples=25)
+@settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])  # a database per example
 @given(published=st.lists(days, min_size=1, max_size=4), deadlines=st.lists(days, min_size=1, max_size=4),
        as_of=st.one_of(st.none(), days))
 def test_every_story_command_answers_over_extreme_dates(
-    published: list[dt.date], deadlines: list[dt.date], as_of: dt.date | None
+    backend: str, request: pytest.FixtureRequest, published: list[dt.date], deadlines: list[dt.date],
+    as_of: dt.date | None,
 ) -> None:
     VIEWS.clear()
-    with tempfile.TemporaryDirectory() as tmp:
-        store = _store_with(Path(tmp), published, deadlines * len(published))
+    with fresh_target(backend, request) as target:
+        store = _store_with(target, published, deadlines * len(published))
         try:
             core = Core(store, build_config({}), Clock(as_of=as_of))
             for line in COMMANDS:
