@@ -102,7 +102,9 @@ class StoreBudget:
     async def reserve(self, key: str, interval: float, tolerance: float) -> float:
         update = functools.partial(self._update, interval=interval, tolerance=tolerance)
         try:
-            wait = await self.store.gateway.write(self.store.update_rate_bucket, key, update)
+            # On a reader thread: the bucket's row lock orders the workers (PostgreSQL only; SQLite runs one process and
+            # needs no shared bucket), and a reservation per message must not queue behind the ledger's writes.
+            wait = await self.store.gateway.read(self.store.update_rate_bucket, key, update)
         except StoreError as exc:
             if not self._outage:
                 log.warning("shared rate budget unavailable (%s): pacing by this worker's own budget meanwhile", exc)

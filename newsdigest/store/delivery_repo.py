@@ -214,7 +214,7 @@ class DeliveryRepo(StoreBase):
             return out
 
     def note_composed(self, platform: str, chat_id: str, slot: str, at: dt.datetime) -> None:
-        with self.write() as conn:
+        with self.write(exclusive=False) as conn:  # a row this worker holds
             conn.execute(
                 "UPDATE deliveries SET composed_at = ? WHERE platform = ? AND chat_id = ? AND slot = ?",
                 (iso(at), platform, chat_id, slot),
@@ -239,7 +239,7 @@ class DeliveryRepo(StoreBase):
         """
         ids = list(dict.fromkeys(chat_ids))
         marks = ",".join("?" * len(ids))
-        with self.write() as conn:
+        with self.write(exclusive=False) as conn:  # a row this worker holds
             conn.execute(
                 "UPDATE deliveries SET status = ?, sent_at = ?, messages = ?, detail = ?"
                 f" WHERE platform = ? AND slot = ? AND chat_id IN ({marks})",
@@ -256,7 +256,7 @@ class DeliveryRepo(StoreBase):
     def note_attempt_failed(self, platform: str, chat_id: str, slot: str, detail: str,
                             retry_at: dt.datetime | None = None) -> None:
         """A transient failure: the row stays pending, free for any worker again from `retry_at` on."""
-        with self.write() as conn:
+        with self.write(exclusive=False) as conn:  # a row this worker holds
             conn.execute(
                 "UPDATE deliveries SET detail = ?, retry_at = ?, claimed_by = NULL"
                 " WHERE platform = ? AND chat_id = ? AND slot = ?",
