@@ -50,6 +50,8 @@ class Phase:
     delivered: int
     once: bool
     per_worker: list[int]
+    duplicates: int = 0
+    missing: int = 0
 
     @property
     def rate(self) -> float:
@@ -195,7 +197,7 @@ def run_phase(server: PgServer, fake: FakeTelegramProcess, n: int, subs: int, fi
         finally:
             check.close()
     once = len(counts) == subs and set(counts.values()) == {1} and sent == subs
-    return Phase(n, subs, seconds, sum(counts.values()), once, shares)
+    return Phase(n, subs, seconds, len(counts), once, shares, sum(counts.values()) - len(counts), subs - len(counts))
 
 
 def main() -> None:
@@ -220,10 +222,11 @@ def main() -> None:
     budget = f"bot budget {args.bot_rate:.0f}/s shared" if args.bot_rate else "bot budget off"
     print(f"Digest fan-out through the fake Telegram Bot API (limits off; {budget}), "
           "PostgreSQL, real `newsdigest run` workers")
-    print(f"{'workers':>7} {'subs':>6} {'seconds':>8} {'digests/s':>10} {'vs 1':>6} {'once':>5}  sent per worker")
+    print(f"{'workers':>7} {'subs':>6} {'seconds':>8} {'digests/s':>10} {'vs 1':>6} {'once':>5} {'dupes':>5} "
+          f"{'missing':>7}  sent per worker")
     for p in phases:
         print(f"{p.workers:>7} {p.subs:>6} {p.seconds:>8.2f} {p.rate:>10.1f} {p.rate / base:>6.2f} "
-              f"{'yes' if p.once else 'NO':>5}  {' / '.join(str(s) for s in p.per_worker)}")
+              f"{'yes' if p.once else 'NO':>5} {p.duplicates:>5} {p.missing:>7}  {' / '.join(str(s) for s in p.per_worker)}")
     print(f"cores: {os.cpu_count()} (the workers, the fake and PostgreSQL share them)")
 
 

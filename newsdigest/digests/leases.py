@@ -21,6 +21,7 @@ import os
 import socket
 import time
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from newsdigest.errors import StoreError
 from newsdigest.store.delivery_repo import WORKER_LEASE_PREFIX
@@ -33,6 +34,7 @@ LEADER_LEASE = "leader"
 LEASE_TTL = dt.timedelta(seconds=60)
 LEASE_RENEW_SECONDS = 20.0
 STORE_RETRY_SECONDS = 1.0  # after a failed renewal (database restarting), try again this soon
+T = TypeVar("T")
 
 
 def default_holder() -> str:
@@ -77,12 +79,20 @@ class InstanceLease:
     async def _renew_forever(self) -> None:
         while True:
             try:
-                await self.store.gateway.write(self.renew)
+                await self.call(self.renew)
                 await asyncio.sleep(self.renew_seconds)
             except StoreError as exc:  # the database is away (restarting): keep trying, the ttl is the limit
                 self._steady_since = time.monotonic()
                 log.warning("%s lease not renewed: %s", self.name, exc)
                 await asyncio.sleep(min(self.renew_seconds, STORE_RETRY_SECONDS))
+
+    async def call(self, fn: Callable[..., T], *args: object) -> T:
+        """Lease writes on the writer thread with SQLite (one writer per file). With several workers (PostgreSQL) on
+        a reader thread: a broadcast queues hundreds of ledger writes on the writer, and a renewal waiting behind
+        them past the ttl would make this live worker look dead to the others (who would then resend its rows)."""
+        if self.store.supports_workers:
+            return await self.store.gateway.read(fn, *args)
+        return await self.store.gateway.write(fn, *args)
 
     def start(self) -> asyncio.Task[None]:
         """Start the renewal task (call inside the running loop)."""
@@ -98,7 +108,7 @@ class InstanceLease:
             self._task = None
         if self.held:
             with contextlib.suppress(StoreError):  # unreachable database: the lease simply expires
-                await self.store.gateway.write(self.store.release_lease, self.name, self.holder)
+                await self.call(self.store.release_lease, self.name, self.holder)
             self.held = False
 
 
@@ -160,7 +170,7 @@ class Leadership:
         """Take or renew the lead if free or ours; returns whether this worker leads now."""
         was = self.lease.held
         try:
-            now_leading = await self.store.gateway.write(self._try)
+            now_leading = await self.lease.call(self._try)
         except StoreError as exc:
             # No answer from the database: keep the role until our lease would have expired for the others too.
             now_leading = was and self._clock() - self._renewed < self.lease.ttl.total_seconds()
