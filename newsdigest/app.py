@@ -257,7 +257,7 @@ class App:
         mine = holder if workers else None  # SQLite: the only process, claims need no name
         deliverer = Deliverer(store, self.config, self.clock, senders, lease=lease, briefs=core.briefs, holder=mine)
         reminders = ReminderDeliverer(store, self.config, self.clock, senders, lease_held=lambda: lease.held, holder=mine,
-                                      take_over=lambda: lease.steady)
+                                      take_over=lambda: lease.steady, takeover_margin=ttl / 2)
         duties = LeaderDuties(self, store, core, deliverer, reminders, refresh_on_catch_up=workers)
         leadership = Leadership(store, holder, ttl, on_gain=duties.gain, on_loss=duties.loss) if workers else None
         stop_claiming = asyncio.Event()

@@ -192,6 +192,12 @@ class Deliverer:
         return self.lease is None or self.lease.held
 
     @property
+    def takeover_margin(self) -> dt.timedelta:
+        """A worker's rows are taken over only this long after its lease expired: a late renewal (a loop stalled by
+        a busy machine) must not make a live worker look dead. Half its lease's ttl."""
+        return self.lease.ttl / 2 if self.lease is not None else dt.timedelta(0)
+
+    @property
     def may_take_over(self) -> bool:
         """Rows claimed by a worker whose lease expired are ours to retry only while our own lease is steady."""
         return self.lease is None or self.lease.steady
@@ -278,7 +284,8 @@ class Deliverer:
         with self._flight_lock:
             busy = frozenset(self._in_flight)
         pending = self.ledger.claim_pending(holder=self.holder, now=now, window_start=now - self.grace, limit=limit,
-                                            max_attempts=self.max_attempts, exclude=busy, take_over=self.may_take_over)
+                                            max_attempts=self.max_attempts, exclude=busy, take_over=self.may_take_over,
+                                            dead_before=now - self.takeover_margin)
         if not pending:
             return []
         subs = self.ledger.scheduled_subscriptions_for_chats((p.claim.platform, p.claim.chat_id) for p in pending)

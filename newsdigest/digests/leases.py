@@ -45,21 +45,23 @@ class InstanceLease:
     """One named lease held by this process; renewed in the background, released on stop."""
 
     def __init__(self, store: LeaseRepo, holder: str, *, ttl: dt.timedelta = LEASE_TTL,
-                 renew_seconds: float = LEASE_RENEW_SECONDS, name: str = INSTANCE_LEASE) -> None:
+                 renew_seconds: float = LEASE_RENEW_SECONDS, name: str = INSTANCE_LEASE,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.store = store
+        self._clock = clock
         self.holder = holder
         self.name = name
         self.ttl = ttl
         self.renew_seconds = renew_seconds
         self.held = False
-        self._steady_since = time.monotonic()  # since when every renewal succeeded (reset by a failed one)
+        self._steady_since = clock()  # since when every renewal succeeded (reset by a failed one)
         self._task: asyncio.Task[None] | None = None
 
     @property
     def steady(self) -> bool:
         """Renewed without a gap for a whole ttl. Only then may this worker take over rows of a worker whose lease
         expired: after a database outage every lease looks expired, and each live worker needs a ttl to renew."""
-        return time.monotonic() - self._steady_since >= self.ttl.total_seconds()
+        return self._clock() - self._steady_since >= self.ttl.total_seconds()
 
     def acquire(self) -> None:
         """Raises LeaseHeldError (with a message for the operator) while another process holds it."""
@@ -82,16 +84,17 @@ class InstanceLease:
                 await self.call(self.renew)
                 await asyncio.sleep(self.renew_seconds)
             except StoreError as exc:  # the database is away (restarting): keep trying, the ttl is the limit
-                self._steady_since = time.monotonic()
+                self._steady_since = self._clock()
                 log.warning("%s lease not renewed: %s", self.name, exc)
                 await asyncio.sleep(min(self.renew_seconds, STORE_RETRY_SECONDS))
 
     async def call(self, fn: Callable[..., T], *args: object) -> T:
-        """Lease writes on the writer thread with SQLite (one writer per file). With several workers (PostgreSQL) on
-        a reader thread: a broadcast queues hundreds of ledger writes on the writer, and a renewal waiting behind
-        them past the ttl would make this live worker look dead to the others (who would then resend its rows)."""
+        """Lease writes on the writer thread with SQLite (one writer per file). With several workers (PostgreSQL) on a
+        thread of their own: a broadcast queues hundreds of ledger writes on the writer and rate reservations on the
+        readers, and a renewal waiting behind them past the ttl would make this live worker look dead to the others
+        (who would then resend its rows)."""
         if self.store.supports_workers:
-            return await self.store.gateway.read(fn, *args)
+            return await self.store.gateway.urgent(fn, *args)
         return await self.store.gateway.write(fn, *args)
 
     def start(self) -> asyncio.Task[None]:
@@ -124,10 +127,11 @@ def acquire_instance_lease(store: LeaseRepo, holder: str | None = None, *, ttl: 
     return lease
 
 
-def worker_lease(store: LeaseRepo, holder: str, ttl: dt.timedelta) -> InstanceLease:
+def worker_lease(store: LeaseRepo, holder: str, ttl: dt.timedelta,
+                 clock: Callable[[], float] = time.monotonic) -> InstanceLease:
     """This worker's liveness lease (taken at once: the name is its own), renewed every ttl / 3."""
     lease = InstanceLease(store, holder, ttl=ttl, renew_seconds=ttl.total_seconds() / 3,
-                          name=WORKER_LEASE_PREFIX + holder)
+                          name=WORKER_LEASE_PREFIX + holder, clock=clock)
     lease.acquire()
     return lease
 

@@ -214,7 +214,7 @@ class ReminderDeliverer:
     def __init__(self, store: Store, config: Config, clock: Clock, senders: Mapping[str, Sender], *,
                  on_change: Callable[[], None] | None = None, max_attempts: int = MAX_ATTEMPTS,
                  lease_held: Callable[[], bool] = lambda: True, holder: str | None = None,
-                 take_over: Callable[[], bool] = lambda: True) -> None:
+                 take_over: Callable[[], bool] = lambda: True, takeover_margin: dt.timedelta = dt.timedelta(0)) -> None:
         self.store = store
         self.config = config
         self.clock = clock
@@ -224,6 +224,7 @@ class ReminderDeliverer:
         self.lease_held = lease_held
         self.holder = holder  # this worker's name on the rows it claims; None: the only process (SQLite)
         self.take_over = take_over  # may rows of a worker whose lease expired be claimed (delivery.py)
+        self.takeover_margin = takeover_margin
         self._draining = self._drain_again = False
         self._in_flight: set[tuple[str, str, str]] = set()
 
@@ -282,7 +283,7 @@ class ReminderDeliverer:
                 batch = await self.store.gateway.write(
                     self.store.claim_pending, holder=self.holder, now=stamp, window_start=stamp - self.grace,
                     limit=32, max_attempts=self.max_attempts, reminders=True, exclude=frozenset(self._in_flight),
-                    take_over=self.take_over())
+                    take_over=self.take_over(), dead_before=stamp - self.takeover_margin)
             except StoreError as exc:
                 log.warning("reminder claim failed: %s", exc)
                 break

@@ -171,11 +171,13 @@ class DeliveryRepo(StoreBase):
 
     def claim_pending(self, *, holder: str | None, now: dt.datetime, window_start: dt.datetime, limit: int,
                       max_attempts: int, reminders: bool = False,
-                      exclude: Collection[tuple[str, str, str]] = (), take_over: bool = True) -> list[PendingDelivery]:
+                      exclude: Collection[tuple[str, str, str]] = (), take_over: bool = True,
+                      dead_before: dt.datetime | None = None) -> list[PendingDelivery]:
         """Claim up to `limit` pending rows due in [window_start, now] that nobody alive holds, oldest first.
 
         `reminders` picks reminder slots instead of digest slots; `exclude`: (platform, chat_id, slot) keys this
-        process is sending right now; `take_over`: rows of workers whose lease expired may be claimed too.
+        process is sending right now; `take_over`: rows of workers whose lease expired before `dead_before`
+        (default: now) may be claimed too.
         Rows out of attempts become `failed` instead.
         On PostgreSQL the rows looked at are locked with FOR UPDATE SKIP LOCKED until the claim commits, so
         concurrent workers claim disjoint batches without waiting on each other."""
@@ -186,7 +188,7 @@ class DeliveryRepo(StoreBase):
         if holder is not None and take_over:
             free = (" AND (d.claimed_by IS NULL OR d.claimed_by = ? OR NOT EXISTS (SELECT 1 FROM leases l"
                     " WHERE l.name = ? || d.claimed_by AND l.expires_at > ?))")
-            params += [holder, WORKER_LEASE_PREFIX, stamp]
+            params += [holder, WORKER_LEASE_PREFIX, iso(dead_before or now)]
         elif holder is not None:
             free = " AND (d.claimed_by IS NULL OR d.claimed_by = ?)"
             params.append(holder)
