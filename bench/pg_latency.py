@@ -1,11 +1,12 @@
 """PostgreSQL against SQLite on a 100,000-article database: ingest throughput, clustering, /status and /deadline.
 
-Both stores get the same articles in the same run (bench/corpus.py's LargeCorpus: the corpus extracted once, so
+Both stores hold the same articles in the same run (bench/corpus.py's LargeCorpus: the corpus extracted once, so
 extraction, the same pure code on both, is out of the store figures):
-- bulk ingest: all N articles, 2,000 to a write transaction (an import);
-- ingest one by one: M more articles, each its own transaction (as the feed poller stores them);
-- clustering: placing every new article into a story (the first story command after the import does it);
-- `newsdigest migrate-store` of the SQLite database into PostgreSQL (copy and check);
+- bulk ingest, 2,000 articles to a write transaction (an import): the first `--compare` articles into an empty
+  database on each; SQLite then goes on to all N;
+- `newsdigest migrate-store` copies those N into PostgreSQL (copy and check, timed), so both hold the same N;
+- ingest one by one: M more articles on each, a transaction each (as the feed poller stores them);
+- clustering: placing every new article into a story (the first story command after an import does it);
 - command latency in-process (Core.answer, as every adapter calls it), cached and *fresh* (caches cleared before
   every ask, so the answer is rebuilt from the database), plus a bare indexed count(*) round trip as baseline.
 
@@ -23,7 +24,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -48,19 +49,23 @@ BASELINE = "SELECT count(*) FROM articles WHERE published < '2018-01-01'"
 
 @dataclass
 class Figures:
-    bulk_per_s: float = 0.0
+    bulk_per_s: float = 0.0  # the first --compare articles into an empty database
     single_per_s: float = 0.0
     cluster_s: float = 0.0
     stories: int = 0
-    latency: dict[str, list[float]] | None = None  # "baseline", "/status fresh", "/status cached", ...
+    latency: dict[str, list[float]] = field(default_factory=dict)  # "baseline", "/status fresh", ...
 
 
-def measure(store: Store, corpus: LargeCorpus, n: int, m: int, runs: int, say: Callable[[str], None]) -> Figures:
-    out = Figures()
+def bulk(store: Store, corpus: LargeCorpus, numbers: range) -> float:
+    """Articles per second for a bulk import of `numbers`."""
     t0 = time.perf_counter()
-    fill_store(store, corpus, range(n))
-    out.bulk_per_s = n / (time.perf_counter() - t0)
-    say(f"bulk ingest {n:,}: {out.bulk_per_s:,.0f} articles/s")
+    fill_store(store, corpus, numbers)
+    return len(numbers) / (time.perf_counter() - t0)
+
+
+def measure(store: Store, corpus: LargeCorpus, out: Figures, n: int, m: int, runs: int,
+            say: Callable[[str], None]) -> None:
+    """On a store holding articles 0..n-1: M more one by one, clustering, latency."""
     t0 = time.perf_counter()
     fill_store(store, corpus, range(n, n + m), per_transaction=1)
     out.single_per_s = m / (time.perf_counter() - t0)
@@ -74,19 +79,20 @@ def measure(store: Store, corpus: LargeCorpus, n: int, m: int, runs: int, say: C
     store.conn.execute("ANALYZE")
     core = Core(store, build_config({}), Clock(as_of=dt.date(2020, 12, 31)))
     chat = ChatRef(Platform.CONSOLE, "bench")
-    lat = {"baseline": timed(lambda: store.query(BASELINE), runs)}
+    out.latency["baseline"] = timed(lambda: store.query(BASELINE), runs)
     for command in COMMANDS:
         core.answer(chat, command)  # warm lazy imports and the cache
-        lat[f"{command} cached"] = timed(lambda c=command: core.answer(chat, c), runs)  # type: ignore[misc]
-        lat[f"{command} fresh"] = timed(lambda c=command: (clear_caches(store), core.answer(chat, c)), runs)  # type: ignore[misc]
-    out.latency = lat
-    return out
+        out.latency[f"{command} cached"] = timed(lambda c=command: core.answer(chat, c), runs)  # type: ignore[misc]
+        out.latency[f"{command} fresh"] = timed(  # type: ignore[misc]
+            lambda c=command: (clear_caches(store), core.answer(chat, c)), runs)
+    say("latency measured")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("corpus", help="JSONL corpus with a `text` field per line")
     parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--compare", type=int, default=10_000, help="articles bulk-ingested on both")
     parser.add_argument("--one-by-one", type=int, default=1_000, help="articles stored one transaction each")
     parser.add_argument("--runs", type=int, default=200)
     args = parser.parse_args()
@@ -96,32 +102,45 @@ def main() -> int:
     def say(text: str) -> None:
         print(f"  [{time.perf_counter() - started:6.0f} s] {text}", file=sys.stderr, flush=True)
 
-    results: dict[str, Figures] = {}
+    lite_fig, pg_fig = Figures(), Figures()
+    n, k, m = args.articles, min(args.compare, args.articles), args.one_by_one
     server = PgServer.launch(settings=DURABLE)
     try:
+        say(f"PostgreSQL {server.admin('SHOW server_version')[0][0]}: bulk ingest of {k:,} into an empty database")
+        store = Store(server.url_for(server.create_database()))
+        try:
+            pg_fig.bulk_per_s = bulk(store, corpus, range(k))
+        finally:
+            store.close()
+        say(f"PostgreSQL bulk: {pg_fig.bulk_per_s:,.0f} articles/s")
         with tempfile.TemporaryDirectory(prefix="pg-latency-") as tmp:
-            say("SQLite")
             lite = Path(tmp) / "bench.db"
             store = Store(lite)
             try:
-                results["SQLite"] = measure(store, corpus, args.articles, args.one_by_one, args.runs, say)
+                lite_fig.bulk_per_s = bulk(store, corpus, range(k))
+                say(f"SQLite bulk: {lite_fig.bulk_per_s:,.0f} articles/s; filling up to {n:,}")
+                lite_all = (n - k) and bulk(store, corpus, range(k, n))
             finally:
                 store.close()
-            say("migrate-store of that database")
+            target = server.url_for(server.create_database())
             t0 = time.perf_counter()
-            copied = migrate_store(lite, server.url_for(server.create_database()))
+            copied = migrate_store(lite, target)
             migrate_s = time.perf_counter() - t0
             rows = sum(t.target_rows for t in copied.tables)
             say(f"migrate-store: {rows:,} rows in {migrate_s:.0f} s, check {'ok' if copied.ok else 'FAILED'}")
-        say(f"PostgreSQL ({server.admin('SHOW server_version')[0][0]})")
-        store = Store(server.url_for(server.create_database()))
-        try:
-            results["PostgreSQL"] = measure(store, corpus, args.articles, args.one_by_one, args.runs, say)
-        finally:
-            store.close()
+            for label, path, fig in (("SQLite", str(lite), lite_fig), ("PostgreSQL", target, pg_fig)):
+                say(label)
+                store = Store(path)
+                try:
+                    measure(store, corpus, fig, n, m, args.runs, say)
+                finally:
+                    store.close()
     finally:
         server.close()
+    results = {"SQLite": lite_fig, "PostgreSQL": pg_fig}
     report(results, args)
+    if n > k:
+        print(f"\nSQLite went on to {n:,} articles at {lite_all:,.0f} articles/s (bulk, articles {k:,}–{n:,}).")
     print(f"\n`newsdigest migrate-store` of the SQLite database: {rows:,} rows in {len(copied.tables)} tables in "
           f"{migrate_s:.0f} s ({rows / migrate_s:,.0f} rows/s), counts and checksums "
           f"{'match' if copied.ok else 'DO NOT match'}")
@@ -136,12 +155,13 @@ def report(results: dict[str, Figures], args: argparse.Namespace) -> None:
     print("| measure | SQLite | PostgreSQL | PostgreSQL / SQLite |")
     print("|---|---:|---:|---:|")
     rows = [
-        ("bulk ingest, articles/s (2,000 per transaction)", lite.bulk_per_s, pg.bulk_per_s, "{:,.0f}"),
-        (f"ingest one by one, articles/s ({args.one_by_one:,}, a transaction each)", lite.single_per_s,
+        (f"bulk ingest into an empty database, articles/s ({args.compare:,}, 2,000 per transaction)", lite.bulk_per_s,
+         pg.bulk_per_s, "{:,.0f}"),
+        (f"ingest one by one into the full database, articles/s ({args.one_by_one:,}, a transaction each)",
+         lite.single_per_s,
          pg.single_per_s, "{:,.0f}"),
         (f"clustering {args.articles + args.one_by_one:,} new articles, s", lite.cluster_s, pg.cluster_s, "{:.1f}"),
     ]
-    assert lite.latency is not None and pg.latency is not None
     for key in lite.latency:
         for p in (50, 99):
             label = "indexed count(*)" if key == "baseline" else f"`{key.split()[0]}` {key.split()[1]}"

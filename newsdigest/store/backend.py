@@ -68,11 +68,12 @@ def is_postgres_url(target: str | Path) -> bool:
 def mask_url(url: str) -> str:
     """The URL with its password replaced by `***` (for every message and log line that names it)."""
     parts = urllib.parse.urlsplit(url)
-    if parts.password is None:
-        return url
-    user = urllib.parse.quote(urllib.parse.unquote(parts.username or ""), safe="")
-    host = parts.netloc.rpartition("@")[2]
-    return urllib.parse.urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+    if parts.password is not None:
+        user = urllib.parse.quote(urllib.parse.unquote(parts.username or ""), safe="")
+        parts = parts._replace(netloc=f"{user}:***@{parts.netloc.rpartition('@')[2]}")
+    if "password=" in parts.query:  # libpq also takes ?password=...
+        parts = parts._replace(query=re.sub(r"(^|&)password=[^&]*", r"\1password=***", parts.query))
+    return urllib.parse.urlunsplit(parts)
 
 
 def open_backend(target: str | Path, busy_timeout_ms: int) -> Backend:
@@ -355,10 +356,17 @@ class PgConnection:
 
 
 def _params(parameters: Any) -> Any:
-    # sqlite3 binds True as 1 into INTEGER columns; PostgreSQL refuses a boolean there
     if isinstance(parameters, dict):
-        return {k: int(v) if isinstance(v, bool) else v for k, v in parameters.items()}
-    return [int(v) if isinstance(v, bool) else v for v in parameters]
+        return {k: _param(v) for k, v in parameters.items()}
+    return [_param(v) for v in parameters]
+
+
+def _param(value: Any) -> Any:
+    if isinstance(value, bool):  # sqlite3 binds True as 1 into INTEGER columns; PostgreSQL refuses a boolean there
+        return int(value)
+    if isinstance(value, str) and "\x00" in value:  # PostgreSQL text cannot hold NUL: the replacement character,
+        return value.replace("\x00", "\ufffd")  # as decoding does for bad bytes (offsets stay)
+    return value
 
 
 class PostgresBackend(Backend):

@@ -9,10 +9,14 @@ import pytest
 
 from newsdigest.cli import main
 from newsdigest.store.store import Store
+from tests.conftest import StoreTarget
 
 
 @pytest.fixture
-def db(seeded_store: Store, tmp_path: Path) -> str:
+def db(seeded_store: Store, store_target: StoreTarget, tmp_path: Path) -> str:
+    if seeded_store.dialect == "postgres":  # this test's own copy of the seeded database
+        seeded_store.close()
+        return store_target("seeded")
     path = tmp_path / "remind.db"
     seeded_store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     shutil.copy(seeded_store.path, path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import socket
 from pathlib import Path
@@ -17,6 +18,7 @@ from newsdigest.errors import ConfigError, StoreBusyError, StoreError, StoreUnav
 from newsdigest.extract.types import Extraction
 from newsdigest.models import ArticleInput
 from newsdigest.store.backend import PostgresBackend, mask_url, to_postgres
+from newsdigest.store.migrations import SCHEMA_VERSION, current_version
 from newsdigest.store.store import Store
 from tests.conftest import SEEDS, StoreTarget
 from tests.pgserver import PgServer
@@ -67,6 +69,13 @@ def test_search_finds_every_word_with_a_prefix_last_and_respects_the_day(store: 
     assert "Frist" in hit.snippet and hit.published == "2024-03-01"
 
 
+def test_a_nul_in_a_text_is_stored_not_refused(store: Store) -> None:
+    aid = _add(store, "The council must pay\x00 the fee by 5 May.", title="Fee\x00 due")
+    article = store.article(aid)
+    assert article is not None and article.text.replace("\ufffd", "\x00") == "The council must pay\x00 the fee by 5 May."
+    assert [h.article_id for h in store.search("council fee")] == [aid]
+
+
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])  # searches only read
 @given(text=st.text(max_size=30))
 def test_any_search_text_is_safe(store: Store, text: str) -> None:
@@ -91,6 +100,7 @@ def test_sql_translation_keeps_literals_and_escapes_percent() -> None:
 def test_passwords_are_masked() -> None:
     assert mask_url("postgresql://bot:s3cr%40t@db.internal:5432/news") == "postgresql://bot:***@db.internal:5432/news"
     assert mask_url("postgresql://bot@db:5432/news") == "postgresql://bot@db:5432/news"
+    assert mask_url("postgresql://db/news?sslmode=require&password=pw") == "postgresql://db/news?sslmode=require&password=***"
 
 
 def test_storage_url_config_and_db_argument() -> None:
@@ -101,6 +111,17 @@ def test_storage_url_config_and_db_argument() -> None:
     assert StorageConfig().target == "data/newsdigest.db"
     with pytest.raises(ConfigError, match=r"storage\.url must be a postgresql://"):
         build_config({"storage": {"url": "mysql://bot@h/news"}})
+
+
+def test_processes_opening_an_empty_database_at_once_migrate_it_once(pg_url: str) -> None:
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:  # each Store has its own connections, as processes do
+        stores = list(pool.map(lambda _: Store(pg_url), range(4)))
+    try:
+        assert {current_version(s.conn, "postgres") for s in stores} == {SCHEMA_VERSION}
+        assert stores[0].conn.execute("SELECT count(*) FROM schema_version").fetchone()[0] == 1
+    finally:
+        for s in stores:
+            s.close()
 
 
 def test_rows_answer_by_name_and_position(pg_url: str) -> None:
