@@ -10,7 +10,7 @@ import os
 import shutil
 import socket
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -171,8 +171,22 @@ def pg_server() -> Iterator[PgServer]:
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI=true and PostgreSQL is unavailable: {exc}")
         pytest.skip(f"PostgreSQL is unavailable: {exc}")
+    _PG_SERVERS.append(server)
     yield server
+    _PG_SERVERS.remove(server)
     server.close()
+
+
+_PG_SERVERS: list[PgServer] = []  # the running one, for the log shown beside a failed test
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A failed test that used the PostgreSQL server gets the end of the server's log in its report."""
+    report: pytest.TestReport = yield
+    if report.failed and _PG_SERVERS and "pg_server" in getattr(item, "fixturenames", ()):
+        report.sections.append(("PostgreSQL server log (end)", _PG_SERVERS[-1].log_tail()))
+    return report
 
 
 @pytest.fixture
