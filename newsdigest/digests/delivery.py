@@ -11,9 +11,9 @@ The scheduler only says "now might be a good time"; the ledger decides. For each
 
 A crash before step 3 completes leaves a pending row: the next catch-up (at start and every minute)
 sends it once. Residual window, stated honestly: a crash after the platform accepted the message but
-before step 4 committed (a trip to the store's writer thread and one SQLite transaction, about a
-millisecond; the sends in flight beside it may land in that window too) makes the retry send it a
-second time — no chat platform offers an idempotency key for messages, so at-least-once is
+before step 4 committed (a trip to the store's writer thread and one transaction, about a millisecond on
+SQLite; the sends in flight beside it may land in that window too, at most MAX_UNMARKED of them) makes the
+retry send it a second time — no chat platform offers an idempotency key for messages, so at-least-once is
 the best possible there. Such a retry is logged as a possible duplicate (`composed_at` was set).
 
 On SQLite a second process on the same database would break exactly-once, so `acquire_instance_lease()`
@@ -67,6 +67,10 @@ from newsdigest.summarize.service import BriefService
 log = logging.getLogger("newsdigest.digests")
 
 MAX_ATTEMPTS = 5
+# Sends that may be accepted by the platform but not yet marked in the ledger at once: what a kill -9 can duplicate.
+# Marks queue on the writer thread behind other writes (on PostgreSQL a mark is a few round trips), so without this
+# bound a backlog of accepted-but-unmarked digests grows with the fan-out's concurrency.
+MAX_UNMARKED = 32
 INPUT_CACHE_SECONDS = 30.0  # a digest fan-out shares loaded content for this long
 RETRY_SECONDS = 60.0  # a failed attempt is retried this much later (by any worker), as the catch-up's period
 MARK_RETRY_SECONDS = 120.0  # how long a ledger mark after a send is retried while the database is unreachable
@@ -137,6 +141,7 @@ class Deliverer:
         briefs: BriefService | None = None,
         holder: str | None = None,
         claim_batch: int = 64,
+        max_unmarked: int = MAX_UNMARKED,
     ) -> None:
         self.store = store  # the whole store for loading the digest's content (stories layer)
         self.ledger: LedgerStore = store  # the part the ledger work touches
@@ -150,6 +155,8 @@ class Deliverer:
         self.briefs = briefs
         self.holder = holder  # this worker's name on the rows it claims; None: the only process (SQLite)
         self.claim_batch = claim_batch
+        self.max_unmarked = max_unmarked
+        self._unmarked: asyncio.Semaphore | None = None  # made in the running loop
         self._in_flight: set[tuple[str, str, str]] = set()  # (platform, chat, slot) being sent by this process
         self._flight_lock = threading.Lock()  # the claim adds to it on the writer thread, the loop removes
         self._draining = False
@@ -366,13 +373,16 @@ class Deliverer:
             return ready
         attempts, loaded_at, reply, threaded = ready
         assert sender is not None
-        result = await self._send(sender, due.chat, reply, threaded)
-        try:
-            return await self._record(due, attempts, loaded_at, result)
-        except StoreError as exc:  # the database stayed away longer than the mark's retries
-            log.error("digest chat=%s slot=%s went out but its ledger mark failed (%s): a later retry may send it "
-                      "again (possible duplicate)", due.chat.key, due.key, exc)
-            return DeliveryResult(due.chat, due.key, "unmarked", result.messages, detail=str(exc))
+        if self._unmarked is None:
+            self._unmarked = asyncio.Semaphore(self.max_unmarked)
+        async with self._unmarked:  # from the send until its mark committed: the duplicate window's width
+            result = await self._send(sender, due.chat, reply, threaded)
+            try:
+                return await self._record(due, attempts, loaded_at, result)
+            except StoreError as exc:  # the database stayed away longer than the mark's retries
+                log.error("digest chat=%s slot=%s went out but its ledger mark failed (%s): a later retry may send "
+                          "it again (possible duplicate)", due.chat.key, due.key, exc)
+                return DeliveryResult(due.chat, due.key, "unmarked", result.messages, detail=str(exc))
 
     def _prepare(self, due: DueDigest, can_send: bool, can_thread: bool = False, claim: Claim | Busy | None = None
                  ) -> DeliveryResult | tuple[int, dt.datetime, Reply, ThreadedDigest | None]:
