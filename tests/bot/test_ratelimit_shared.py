@@ -14,6 +14,7 @@ from newsdigest.app import StoreBudget
 from newsdigest.bot.ratelimit import RateLimiter, gcra_reserve
 from newsdigest.errors import StoreUnavailableError
 from newsdigest.store.store import Store
+from tests.conftest import BACKENDS
 from tests.fakes.virtual_time import VirtualTime
 
 T = TypeVar("T")
@@ -32,7 +33,7 @@ class InlineGateway:
         pass
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=BACKENDS)
 def shared_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     target = request.getfixturevalue("pg_url") if request.param == "postgres" else tmp_path / "rates.db"
     s = Store(target, gateway=InlineGateway())  # type: ignore[arg-type]

@@ -16,6 +16,7 @@ from newsdigest.digests.delivery import Deliverer
 from newsdigest.extract.types import DeadlineRec, Extraction, KeyPointRec
 from newsdigest.models import ArticleInput, ChatRef, KeyPointKind, Platform
 from newsdigest.store.store import Store
+from tests.conftest import BACKENDS
 from tests.digests.fakes import FakeSender
 
 CHAT = ChatRef(Platform.TELEGRAM, "4242")
@@ -70,7 +71,7 @@ def add_article(store: Store, published: dt.date, text: str, *, deadline: tuple[
     return store.add_article(inp, ex, content_hash=digest).article_id
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=BACKENDS)
 def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
     """The world on SQLite, and again on a fresh PostgreSQL database (the same ledger code on both)."""
     target: Path | str = tmp_path / "digests.db"

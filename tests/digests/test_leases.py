@@ -37,6 +37,7 @@ class Roles:
         self.events.append("loss")
 
 
+@pytest.mark.postgres
 async def test_one_leader_and_a_takeover_once_its_lease_expired(pg_store: tuple[Store, FakeClock]) -> None:
     store, clock = pg_store
     a_roles, b_roles = Roles(), Roles()
@@ -54,6 +55,7 @@ async def test_one_leader_and_a_takeover_once_its_lease_expired(pg_store: tuple[
     assert await a.step()
 
 
+@pytest.mark.postgres
 async def test_a_renewal_does_not_wait_behind_the_writer(pg_store: tuple[Store, FakeClock]) -> None:
     """A broadcast queues hundreds of ledger writes on the writer thread; a worker's lease renewal must not wait for
     them, or the worker would look dead to the others and they would resend its rows."""

@@ -40,7 +40,7 @@ MIDWAY = 300  # the fault strikes once the fake has accepted this many digests
 WAIT = 90.0  # bound for every wait (a timeout, never a decision)
 UNMARKED = MAX_UNMARKED  # sends accepted but not yet marked at once, per worker: the kill's duplicate bound
 
-pytestmark = [pytest.mark.timeout(300), pytest.mark.faults]
+pytestmark = [pytest.mark.timeout(300), pytest.mark.faults, pytest.mark.postgres]
 
 
 def _until(what: str, predicate: Callable[[], bool], timeout: float = WAIT) -> None:
