@@ -46,7 +46,7 @@ from newsdigest.ops.metrics import METRICS
 from newsdigest.sender import Adapter, LeaderReceiver, Sender, SendResult
 from newsdigest.store.gateway import Gateway
 from newsdigest.store.store import Store
-from newsdigest.stories.service import ensure_assigned
+from newsdigest.stories.service import ensure_assigned, warm_views
 from newsdigest.summarize.service import build_briefs
 
 log = logging.getLogger("newsdigest.app")
@@ -86,6 +86,16 @@ async def drain_backlog(gateway: Gateway, store: Store, *, idle_s: float = 1.0) 
         placed = await gateway.write(ensure_assigned, store, max_batches=1)
         if not placed:  # a command of this process is clustering right now, or the database is busy
             await asyncio.sleep(idle_s)
+
+
+async def place_and_warm(gateway: Gateway, store: Store, clock: Clock) -> int:
+    """Place new articles into stories (on the writer), then build the views of the stories that gained some (a
+    read, off the writer), so the first ask after this news finds its view ready. Returns how many were placed."""
+    changed: set[int] = set()
+    placed = await gateway.write(ensure_assigned, store, changed=changed)
+    if changed:
+        await gateway.read(warm_views, store, sorted(changed), as_of=clock.as_of, today=clock.today())
+    return placed
 
 
 class StoreBudget:
@@ -143,7 +153,7 @@ class LeaderDuties:
             await self.scheduler.start()
 
             async def cluster_new_articles() -> int:
-                return await gateway.write(ensure_assigned, self.store)
+                return await place_and_warm(gateway, self.store, self.app.clock)
 
             self.poller = Poller(self.store, self.app.config, clock=self.app.clock, after_new_articles=cluster_new_articles)
             self.tasks.append(asyncio.create_task(self.poller.run(), name="newsdigest-poller"))

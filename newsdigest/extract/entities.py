@@ -22,6 +22,7 @@ from itertools import accumulate
 
 from newsdigest.extract.sentences import SpanSet, Unit
 from newsdigest.extract.temporal import lexicon as lx
+from newsdigest.heap import settled
 
 __all__ = ["find_actors"]
 
@@ -808,7 +809,9 @@ def _lists() -> tuple[dict[str, float], dict[str, float]]:
     def zipf(lang: str) -> dict[str, float]:
         return {w: round(math.log10(f) + 9, 2) for w, f in get_frequency_dict(lang, wordlist="small").items() if f > 0}
 
-    return zipf("de"), zipf("en")
+    lists = zipf("de"), zipf("en")
+    settled("wordfreq-small")
+    return lists
 
 
 def _zipf(word: str) -> tuple[float, float]:

@@ -33,9 +33,9 @@ from newsdigest.reply import (
 from newsdigest.store.stories_repo import StoryRecord
 from newsdigest.stories.brief import Turn, compress
 from newsdigest.stories.ledger import LedgerItem, When
-from newsdigest.stories.lookup import find_story
+from newsdigest.stories.lookup import Lookup, find_story
 from newsdigest.stories.merge import source_names
-from newsdigest.stories.service import StoryView, ensure_assigned, stories_list, view
+from newsdigest.stories.service import VIEWS, StoryView, ensure_assigned, stories_list, view
 from newsdigest.stories.timeline import Event, build_timeline, render_png
 from newsdigest.summarize.facts import Brief, Fact
 from newsdigest.texts import countdown, format_date, format_short, format_short_year, month_name
@@ -55,7 +55,7 @@ def _today(ctx: CommandContext) -> dt.date:
 def _resolve(ctx: CommandContext, args: str, cmd: str) -> StoryRecord | Reply:
     """The story the user means, or the reply that says why there is none (or asks which)."""
     ensure_assigned(ctx.store)
-    look = find_story(ctx.store, args, as_of=ctx.clock.as_of)
+    look = _find(ctx, args)
     if look.story is not None:
         return look.story
     lang = ctx.lang
@@ -69,6 +69,14 @@ def _resolve(ctx: CommandContext, args: str, cmd: str) -> StoryRecord | Reply:
         return Reply((text(texts.t(lang, "no_match", query=args.strip()[:60])),), error=True)
     when = texts.t(lang, "when_as_of", date=format_date(ctx.clock.as_of, lang)) if ctx.clock.as_of else ""
     return Reply((text(texts.t(lang, "no_stories", when=when)),))
+
+
+def _find(ctx: CommandContext, args: str) -> Lookup:
+    """find_story, remembered like the views until anything new arrives (an alias or full-text lookup reads
+    more than the view it leads to)."""
+    query, as_of = args.strip(), ctx.clock.as_of
+    return VIEWS.get(ctx.store, ("find", query, as_of), ctx.store.content_token(),
+                     lambda: find_story(ctx.store, query, as_of=as_of))
 
 
 def _view(ctx: CommandContext, story: StoryRecord) -> StoryView:

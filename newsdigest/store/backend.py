@@ -80,6 +80,9 @@ def open_backend(target: str | Path, busy_timeout_ms: int) -> Backend:
     """The backend for a store target: a `postgresql://` URL, else an SQLite file path (or ":memory:")."""
     if is_postgres_url(target):
         return PostgresBackend(str(target), busy_timeout_ms)
+    if re.match(r"postgres(ql)?:", str(target)):  # a mistyped URL (or one that went through Path) is no file name
+        raise StoreError(f"{mask_url(str(target))} is not a PostgreSQL URL: write postgresql://user@host:5432/db "
+                         "(or give an SQLite file path)")
     return SqliteBackend(str(target), busy_timeout_ms)
 
 

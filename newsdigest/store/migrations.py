@@ -286,6 +286,12 @@ def _v6(conn: Connection, dialect: str) -> None:
 
 
 def _v7(conn: Connection, dialect: str) -> None:
+    # A story's articles with what fixes their extraction rows (an update re-extracts only for a new text), read
+    # from the index alone: the fingerprint under which a story's deadline mentions are remembered between asks.
+    _ddl(conn, dialect, "CREATE INDEX IF NOT EXISTS articles_story_hash ON articles(story_id, published, content_hash)")
+
+
+def _v8(conn: Connection, dialect: str) -> None:
     # Several workers on one database (PostgreSQL): a pending ledger row names the worker that claimed it (others
     # skip it while that worker's lease lives), when its slot was due (UTC, so the grace window is one comparison),
     # when a failed attempt may be retried, and what a reminder says (any worker can send it). Shared rate budgets
@@ -303,7 +309,7 @@ def _split(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -311,6 +311,17 @@ class StoriesRepo(StoreBase):
         ).fetchall()
         return [_story(r) for r in rows]
 
+    def story_fingerprint(self, story_id: int, *, until: dt.date | None = None) -> tuple[tuple[Any, ...], ...]:
+        """(id, content hash) of each of the story's articles published by `until`, from the index
+        articles_story_hash alone. An article's publication day never changes and its extraction rows change only
+        with its text (update_article), so this fixes every key point, deadline and time expression of the story."""
+        rows = self.conn.execute(
+            "SELECT id, content_hash FROM articles WHERE story_id = ? AND published < ?"
+            " ORDER BY published, content_hash, id",  # the index order: no sort
+            (story_id, day_after(until) if until else "9999"),
+        ).fetchall()
+        return tuple(map(tuple, rows))
+
     def story_article_count(self, story_id: int, *, until: dt.date | None = None) -> int:
         row = self.conn.execute(
             "SELECT count(*) FROM articles WHERE story_id = ? AND published < ?",

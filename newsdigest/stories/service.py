@@ -40,6 +40,8 @@ PASSAGES = 6  # best key points per article used for clustering terms
 BRIEF_POOL = 16  # ranked developments folded into turns for the brief
 EARLIER_TURNS = 5
 CACHE_ENTRIES = 64  # story views (and defaults) remembered per store
+LEDGER_DAYS = 4  # ledgers remembered per story rows (one per day asked about)
+ROWS_ENTRIES = 32  # stories whose rows and pure results outlive the views (they hold ~1 MB for a 1,000-article story)
 
 T = TypeVar("T")
 
@@ -60,12 +62,13 @@ YIELD_S = 0.1  # pause between batches, so other writers get the lock
 
 
 def ensure_assigned(store: Store, *, budget_s: float | None = None, max_batches: int | None = None,
-                    batch: int = ASSIGN_BATCH) -> int:
+                    batch: int = ASSIGN_BATCH, changed: set[int] | None = None) -> int:
     """Place articles that have no story yet, in small batches, each its own short write transaction; returns how
     many were placed. Stops after `budget_s` seconds (default ASSIGN_BUDGET_S; math.inf: all) or `max_batches`,
     leaving the rest for the next caller: every committed batch survives a kill, and ingestion's writes interleave
     instead of waiting minutes. One cheap query when nothing waits. While another thread of this process clusters,
-    this one waits for it at most the budget, then answers from what is assigned."""
+    this one waits for it at most the budget, then answers from what is assigned. `changed` collects the ids of
+    the stories that gained (or lost) articles, for `warm_views`."""
     if not store.has_unassigned():
         return 0
     budget = ASSIGN_BUDGET_S if budget_s is None else budget_s
@@ -81,7 +84,9 @@ def ensure_assigned(store: Store, *, budget_s: float | None = None, max_batches:
                     waiting = store.still_unassigned([a.article_id for a in arts])
                     arts = [a for a in arts if a.article_id in waiting]
                     if arts:
-                        _place(store, arts)
+                        ids = _place(store, arts)
+                        if changed is not None:
+                            changed.update(ids)
             placed += len(arts)
             batches += 1
             if len(rows) < batch or time.perf_counter() - started >= budget:
@@ -102,7 +107,8 @@ def unassigned_count(store: Store) -> int:
     return store.unassigned_count()
 
 
-def _place(store: Store, arts: list[ArticleTerms]) -> None:
+def _place(store: Store, arts: list[ArticleTerms]) -> list[int]:
+    """Assign the articles to stories and save them; returns the ids of the stories written."""
     records = {
         r.id: r
         for r in store.stories_active_between(
@@ -141,7 +147,7 @@ def _place(store: Store, arts: list[ArticleTerms]) -> None:
         ))
     if absorbed:
         store.absorb_stories({lost.id: into for into, losts in absorbed.items() for lost in losts})
-    store.save_stories(writes)
+    return list(store.save_stories(writes).values())
 
 
 def _absorbed(merged: dict[int, int], records: dict[int, StoryRecord]) -> dict[int, list[StoryRecord]]:
@@ -193,14 +199,19 @@ class StoryView:
         return {**self.older_published, **{a.id: a.published for a in self.articles}}
 
     @functools.cached_property
-    def developments(self) -> tuple[Development, ...]:
-        """The newest articles' key points and headlines merged and ranked (best first); computed once per view."""
-        return tuple(developments(self.points, self.sources, self.titles, published=self.published))
+    def _derived(self) -> Derived:
+        return DERIVED.get((self.points, _items(self.sources), _items(self.titles), _items(self.published)),
+                           lambda: Derived(self.points, self.sources, self.titles, self.published))
 
-    @functools.cached_property
+    @property
+    def developments(self) -> tuple[Development, ...]:
+        """The newest articles' key points and headlines merged and ranked (best first); computed once per input."""
+        return self._derived.developments
+
+    @property
     def brief(self) -> tuple[Turn | None, list[Turn]]:
-        """The latest turn and the earlier ones (stories/brief.py); computed once per view."""
-        return brief(brief_pool(self.developments), EARLIER_TURNS)
+        """The latest turn and the earlier ones (stories/brief.py); computed once per input."""
+        return self._derived.brief
 
     @property
     def older_ids(self) -> list[int]:
@@ -250,7 +261,107 @@ def load_deadline_mentions(store: Store, story_id: int, *, as_of: dt.date | None
 
 
 def load_ledger(store: Store, story_id: int, *, as_of: dt.date | None, today: dt.date) -> Ledger:
-    return build_ledger(load_deadline_mentions(store, story_id, as_of=as_of), today)
+    return story_rows(store, story_id, as_of=as_of).ledger(today)
+
+
+# -- what the pure layer made of unchanged inputs, remembered -------------------------------------------------------
+#
+# A story view is rebuilt whenever anything arrives in the database (the content token), but most of what it computes
+# depends only on rows that did not change: the ledger on the story's deadline mentions, the developments and the
+# brief on its newest articles' key points. Remembered under those inputs (or a fingerprint that fixes them), these
+# entries are never stale, and a rebuild after news elsewhere costs a few index reads, not the merging.
+
+
+class Memo:
+    """A bounded, thread-safe LRU of pure results keyed by their (hashable) inputs."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[_Key, Any] = OrderedDict()
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        k = _Key(key)
+        with self._lock:
+            if k in self._entries:
+                self._entries.move_to_end(k)
+                return cast(T, self._entries[k])
+        value = compute()  # outside the lock: two threads may compute the same result; both are right
+        with self._lock:
+            self._entries[k] = value
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+class _Key:
+    """A large key hashed once (a tuple of dataclasses rehashes every field on each dict operation)."""
+
+    __slots__ = ("hash", "key")
+
+    def __init__(self, key: Hashable) -> None:
+        self.key, self.hash = key, hash(key)
+
+    def __hash__(self) -> int:
+        return self.hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Key) and self.hash == other.hash and self.key == other.key
+
+
+class Derived:
+    """Developments and brief of one set of inputs; the brief is computed on first use (/deadline needs neither)."""
+
+    def __init__(self, points: Sequence[PointIn], sources: dict[int, tuple[str, ...]], titles: dict[int, str],
+                 published: dict[int, dt.date | None]) -> None:
+        self.developments = tuple(developments(points, sources, titles, published=published))
+
+    @functools.cached_property
+    def brief(self) -> tuple[Turn | None, list[Turn]]:
+        return brief(brief_pool(self.developments), EARLIER_TURNS)
+
+
+class StoryRows:
+    """What a story's extraction rows say, for one fingerprint of its articles: its deadline mentions, the ledgers
+    built from them (one per day asked about), and the key points of the articles asked for."""
+
+    def __init__(self, mentions: Sequence[DeadlineIn]) -> None:
+        self.mentions = tuple(mentions)
+        self._ledgers: dict[dt.date, Ledger] = {}
+        self._points: dict[tuple[int, ...], tuple[PointIn, ...]] = {}
+
+    def ledger(self, today: dt.date) -> Ledger:
+        led = self._ledgers.get(today)
+        if led is None:  # two threads may both build it; both are right
+            if len(self._ledgers) >= LEDGER_DAYS:  # a story that stays unchanged for weeks keeps a few days only
+                self._ledgers.clear()
+            led = self._ledgers[today] = build_ledger(self.mentions, today)
+        return Ledger(list(led.items), today)
+
+    def points(self, store: Store, article_ids: Sequence[int]) -> tuple[PointIn, ...]:
+        key = tuple(article_ids)
+        pts = self._points.get(key)
+        if pts is None:
+            pts = self._points[key] = tuple(load_points(store, key))
+        return pts
+
+
+DERIVED = Memo(ROWS_ENTRIES)  # newest articles' points, outlets, titles, days -> developments and brief
+
+
+def _items(mapping: dict[int, Any]) -> tuple[tuple[int, Any], ...]:
+    return tuple(sorted(mapping.items()))
+
+
+def clear_caches() -> None:
+    """Forget every remembered view and pure result (benchmarks measuring a cold start)."""
+    VIEWS.clear()
+    ROWS.clear()
+    DERIVED.clear()
 
 
 class ViewCache:
@@ -283,6 +394,13 @@ class ViewCache:
                 entries.popitem(last=False)
         return value
 
+    def holds(self, store: Store, key: Hashable, token: Any) -> bool:
+        """Is a value for `key` remembered under `token`?"""
+        with self._lock:
+            entries = self._stores.get(store)
+            hit = entries.get(key) if entries is not None else None
+            return hit is not None and hit[0] == token
+
     def clear(self) -> None:
         with self._lock:
             self._stores.clear()
@@ -310,25 +428,54 @@ def stories_list(store: Store, *, until: dt.date | None, limit: int) -> list[tup
                           lambda: store.stories_list(until=until, limit=limit)))
 
 
+ROWS = ViewCache(ROWS_ENTRIES)  # a story's StoryRows, valid while its articles' fingerprint is unchanged
+
+
+def story_rows(store: Store, story_id: int, *, as_of: dt.date | None) -> StoryRows:
+    """The story's deadline mentions (and what is made of them), remembered while its articles, and so their
+    extraction rows, are the same: news elsewhere leaves them valid; only the story that grew reloads its rows."""
+    fingerprint = store.story_fingerprint(story_id, until=as_of)
+    return ROWS.get(store, ("rows", story_id, as_of), fingerprint,
+                    lambda: StoryRows(load_deadline_mentions(store, story_id, as_of=as_of)))
+
+
+WARM_STORIES = 20  # stories whose views one poll prepares at most (a bulk import is left to the asks)
+
+
+def warm_views(store: Store, story_ids: Sequence[int], *, as_of: dt.date | None, today: dt.date,
+               limit: int = WARM_STORIES) -> int:
+    """Build, ahead of the first ask, the views of stories that just gained articles (the poller calls this after
+    placing them), the newest first, and what a bare /status means; returns how many views were built.
+
+    The first ask after news then finds its view ready instead of rebuilding it from the database."""
+    stories = sorted((s for sid in dict.fromkeys(story_ids) if (s := store.story(sid)) is not None),
+                     key=lambda s: (s.last_published or dt.date.min, s.id), reverse=True)[:limit]
+    for story in stories:
+        view(store, story, as_of=as_of, today=today).brief  # noqa: B018 (computed now, remembered for the ask)
+    most_active_story(store, until=as_of)
+    return len(stories)
+
+
 def load_view(store: Store, story: StoryRecord, *, as_of: dt.date | None, today: dt.date) -> StoryView:
     articles = store.story_articles(story.id, until=as_of, limit=RECENT_ARTICLES)
     count = len(articles) if len(articles) < RECENT_ARTICLES else store.story_article_count(story.id, until=as_of)
-    mentions = load_deadline_mentions(store, story.id, as_of=as_of)
-    ledger = build_ledger(mentions, today)
+    rows = story_rows(store, story.id, as_of=as_of)
+    ledger = rows.ledger(today)
     have = {a.id for a in articles}
     older = sorted({aid for i in ledger.items for aid in i.article_ids} - have)
-    days = {m.article_id: m.published for m in mentions}
+    days = {m.article_id: m.published for m in rows.mentions}
     return StoryView(
         story=story, name=display_name(store, story, as_of), as_of=as_of, today=today, article_count=count,
-        articles=tuple(articles), recent=len(articles), points=tuple(load_points(store, [a.id for a in articles])),
+        articles=tuple(articles), recent=len(articles), points=rows.points(store, [a.id for a in articles]),
         ledger=ledger, older_sources=store.article_source_names(older), older_published={a: days[a] for a in older},
     )
 
 
 
 
-__all__ = ["VIEWS", "StoryView", "ViewCache", "article_terms", "display_name", "ensure_assigned", "load_ledger",
-           "load_view", "most_active_story", "parse_when", "slugify", "stories_list", "unassigned_count", "view"]
+__all__ = ["DERIVED", "ROWS", "VIEWS", "StoryRows", "StoryView", "ViewCache", "article_terms", "clear_caches",
+           "display_name", "ensure_assigned", "load_ledger", "load_view", "most_active_story", "parse_when", "slugify",
+           "stories_list", "story_rows", "unassigned_count", "view", "warm_views"]
 
 
 def what_changed(

@@ -8,10 +8,8 @@ The lock is released when the test says so, never after a time, so load on the m
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -21,6 +19,7 @@ from newsdigest.handlers import Core
 from newsdigest.models import ChatRef, Platform
 from newsdigest.reply import Reply
 from newsdigest.store.store import Store
+from tests.conftest import StoreTarget
 
 CHAT = ChatRef(Platform.TELEGRAM, "777")
 
@@ -37,16 +36,15 @@ class WriteLockHolder:
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
-        conn = sqlite3.connect(self.path, timeout=5, isolation_level=None)
+        store = Store(self.path)  # its own connections: SQLite's BEGIN IMMEDIATE, or PostgreSQL's write lock
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("INSERT INTO leases (name, holder, acquired_at, expires_at) VALUES ('busy-test', 'x', '', '')")
-            self.locked.set()
-            self.release_now.wait(20)
-            conn.execute("COMMIT")
+            with store.write() as conn:
+                conn.execute("INSERT INTO leases (name, holder, acquired_at, expires_at) VALUES ('busy-test', 'x', '', '')")
+                self.locked.set()
+                self.release_now.wait(20)
             self.committed.set()
         finally:
-            conn.close()
+            store.close()
 
     def release(self) -> None:
         self.release_now.set()
@@ -62,8 +60,8 @@ class WriteLockHolder:
 
 
 @pytest.fixture
-def short_busy_store(tmp_path: Path) -> Iterator[Store]:
-    s = Store(tmp_path / "short.db", busy_timeout_ms=250)
+def short_busy_store(store_target: StoreTarget) -> Iterator[Store]:
+    s = Store(store_target("short"), busy_timeout_ms=250)
     yield s
     s.close()
 

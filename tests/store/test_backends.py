@@ -103,6 +103,14 @@ def test_passwords_are_masked() -> None:
     assert mask_url("postgresql://db/news?sslmode=require&password=pw") == "postgresql://db/news?sslmode=require&password=***"
 
 
+def test_a_mistyped_url_is_refused_not_made_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    for typo in ("postgresql:/bot@127.0.0.1/news", Path("postgresql://bot@127.0.0.1/news")):
+        with pytest.raises(StoreError, match="is not a PostgreSQL URL"):
+            Store(typo)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_storage_url_config_and_db_argument() -> None:
     cfg = build_config({"storage": {"url": "postgresql://bot@127.0.0.1/news"}})
     assert cfg.storage.target == "postgresql://bot@127.0.0.1/news"
