@@ -60,8 +60,8 @@ def extract_with(
     units = split(text)
     timexes = _tag(text, language, pub, tagger, errors)
     kept_tx = [t for t in timexes if not skip.contains(t.start)]
-    deadlines = find_deadlines(text, units, kept_tx, pub)
     actors = find_actors(text, units, language, skip=skip)
+    deadlines = find_deadlines(text, units, kept_tx, pub, actors=actors)
     key_points = rank_key_points(text, units, actors=actors, deadlines=deadlines, timexes=kept_tx, skip=skip)
     extra: dict[str, object] = {"errors": errors} if errors else {}
     return Extraction(

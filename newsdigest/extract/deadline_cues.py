@@ -52,7 +52,7 @@ OBLIGATION = (
     r"must|required?|requires|has\s+to|have\s+to|had\s+to|ordered|orders?|demand\w*|mandat\w*|oblig\w*|compelled|"
     r"forced|has\s+until|have\s+until|had\s+until|"
     r"ruling|rulings|given(?:\s+\w+){0,3}\s+until|gave\s+\w+(?:\s+\w+)?\s+until|told\s+to|instructed|ruled|decided\s+\w+\s+should|"
-    r"should\s+go|requir\w*|supposed\s+to|sind\s+gehalten|ist\s+gehalten|erforderlich|notwendig|necessary)\b"
+    r"should\s+go|requir\w*|supposed\s+to|call(?:s|ed)?\s+for\s+[\w-]+(?:\s+[\w-]+)?\s+to|sind\s+gehalten|ist\s+gehalten|erforderlich|notwendig|necessary)\b"
 )
 PLAN = (
     r"\b(?:plant|planen|planten|geplant|plans?\s+to|planned|planning\s+to|will|wollen|wollte|wollten|wolle|möchte\w*|ziel\w*|zielt|anstreb\w*|angestrebt|"
@@ -68,7 +68,7 @@ STATE = (
     r"\b(?:darf|dürfen|durfte|durften|dürfe|erlaubt|gestattet|genehmigt|weiterlaufen|weiterhin|andauern|dauern|"
     r"dauert|dauerte|gilt|gelten|galt|gültig|läuft|laufen|lief|bleib\w*|blieb\w*|gestundet|ausgesetzt|"
     r"aufgeschoben|befristet|geöffnet|geschlossen|verboten|untersagt|in\s+kraft|zu\s+sehen|may|allowed|permitted|"
-    r"continu\w*|remain\w*|lasts?|last|deferred|suspended|valid|runs?|open|closed|stay\w*|exempt\w*|paused|"
+    r"continu\w*|remain\w*|lasts?|last|deferred|suspended|valid|runs?|open(?!\s+market)|closed|stay\w*|exempt\w*|paused|"
     r"postponed|in\s+place|in\s+force|banned|kept|keep|hold|frozen|reichen|reicht|befristet\w*)\b"
 )
 # something in force that can end: measures, orders, bans, pauses, offers, programmes (also inside compounds)
@@ -111,6 +111,12 @@ HEDGE = (
     r"\b(?:möglicherweise|eventuell|vielleicht|wahrscheinlich|gehe\s+davon\s+aus|gehen\s+davon\s+aus|"
     r"geht\s+davon\s+aus|rechne\s+damit|rechnen\s+damit|richte\s+mich|könnte|könnten|possibly|perhaps|might|"
     r"likely|believes?|glaubt?|could|würde|würden|wäre)\b"
+)
+# a speaker's expectation around the date: "Ich gehe zum jetzigen Zeitpunkt davon aus, dass wir … bis zum 17. Januar
+# verlängern müssen" is no obligation yet, whatever modal the expected clause carries
+EXPECT = (
+    r"\b(?:gehe|gehen|geht)\s+(?:[\w-]+\s+){0,4}?davon\s+aus\b|\brechne[nt]?\s+(?:[\w-]+\s+){0,3}?damit\b|"
+    r"\b(?:expects?|expected|assumes?)\s+that\b"
 )
 # asked for, not decided: an extension someone calls for
 REQUEST = (
@@ -182,4 +188,67 @@ DURATION_GRANT = r"\b(?:has|have|had|gave|given|give|gets?|got|hat|haben|hatte|e
 EVENT_LEFT = (
     r"\b(?:am|vom|von|seit|ab|im|in|um|zum|zur|während|nach|vor|on|since|from|in|at|during|after|before|"
     r"last|this|next|dated)\s+(?:dem\s+|den\s+|der\s+|the\s+)?$"
+)
+
+# Countries by the words that name them (case-sensitive; names, adjectives and genitives in English and German;
+# the pattern adds the English possessive "Germany's"). A measure the sentence gives only to a country the
+# article is not about is another country's key date, named for comparison ("similar to Germany's Kurzarbeit,
+# extended until 2021").
+COUNTRIES = {
+    "GB": r"UK|U\.K\.|Britain|British|Britons?|Scotland|Scottish|Wales|Welsh|United\s+Kingdom|"
+          r"Großbritannien[s]?|britische[nmrs]?|Briten|Vereinigte[ns]?\s+Königreich[es]*",
+    "DE": r"Germany|German|Germans|Deutschland[s]?|deutsche[nmrs]?|Deutsche[nmrs]?|Bundesrepublik",
+    "FR": r"France|French|Frankreich[s]?|französische[nmrs]?|Franzosen",
+    "US": r"US|U\.S\.|USA|America|American|Americans|United\s+States|Amerika[s]?|"
+          r"amerikanische[nmrs]?|Amerikaner|Vereinigte[n]?\s+Staaten",
+    "IT": r"Italy|Italian|Italien[s]?|italienische[nmrs]?|Italiener",
+    "ES": r"Spain|Spanish|Spanien[s]?|spanische[nmrs]?|Spanier",
+    "AT": r"Austria|Austrian|Österreich[s]?|österreichische[nmrs]?|Österreicher",
+    "CH": r"Switzerland|Swiss|Schweiz|schweizerische[nmrs]?|Schweizer",
+    "NL": r"Netherlands|Dutch|Holland|Niederlande[n]?|niederländische[nmrs]?|Niederländer",
+    "BE": r"Belgium|Belgian|Belgien[s]?|belgische[nmrs]?",
+    "PL": r"Poland|Polish|Polen[s]?|polnische[nmrs]?",
+    "SE": r"Sweden|Swedish|Schweden[s]?|schwedische[nmrs]?",
+    "DK": r"Denmark|Danish|Dänemark[s]?|dänische[nmrs]?",
+    "NO": r"Norway|Norwegian|Norwegen[s]?|norwegische[nmrs]?",
+    "IE": r"Ireland|Irish|Irland[s]?|irische[nmrs]?",
+    "CZ": r"Czech\s+Republic|Czechia|Czech|Tschechien[s]?|tschechische[nmrs]?",
+    "GR": r"Greece|Greek|Griechenland[s]?|griechische[nmrs]?",
+    "PT": r"Portugal|Portuguese|Portugal[s]?|portugiesische[nmrs]?",
+    "IL": r"Israel|Israeli|Israels|israelische[nmrs]?",
+    "CN": r"China|Chinese|Chinas|chinesische[nmrs]?",
+    "JP": r"Japan|Japanese|Japans|japanische[nmrs]?",
+    "RU": r"Russia|Russian|Russland[s]?|russische[nmrs]?",
+    "IN": r"India|Indian|Indien[s]?|indische[nmrs]?",
+    "CA": r"Canada|Canadian|Kanada[s]?|kanadische[nmrs]?",
+    "AU": r"Australia|Australian|Australien[s]?|australische[nmrs]?",
+}
+# a country named as a place of travel or origin, a company's seat ("based in Basel, Switzerland") or a model
+# owns no measure in the sentence
+COUNTRY_NOT_OWNER_LEFT = (
+    r"(?:\b(?i:from|to|into|via|nach|aus|über)\s+(?:the\s+)?|"
+    r"\b(?i:based|headquartered|Sitz)\s+in\s+(?:[A-ZÄÖÜ][\w.-]+,?\s+)?|[A-ZÄÖÜ][\w.-]+,\s+)$"
+)
+COUNTRY_NOT_OWNER_RIGHT = r"^(?:-?style|-Stil|\s+model|\s+Vorbild|\s+Modell)"
+# an article that reports a draft or proposal (case-sensitive: German nouns); its soft-modal dates ("soll bis
+# zum 17. Januar gelten") are planned, and a later decision may drop them
+DRAFT = (
+    r"\b(?:Entwurf|Entwurfs|Beschlussentwurf\w*|Beschlussvorlage\w*|Beschlusspapier\w*|[Dd]raft\s+(?:law|bill|"
+    r"plan|proposal|document|decision|agreement|text)s?|[Ll]eaked\s+(?:plans?|documents?|draft)|"
+    # a plain "Papier"/"Vorlage"/"proposal" only where the article quotes it as its source
+    r"(?:[Ll]aut|[Ii]n|aus)\s+(?:dem|einem|der|einer)\s+(?:Papier|Vorlage|Vorschlag)|"
+    r"according\s+to\s+(?:the|a)\s+(?:proposal|plan|document))\b"
+)
+# a condition on acting in time: "Wenn bis zum 21. April keine Einigung erzielt wird, …", "if they mail an offer by
+# Nov. 22, …" (the clause before the date opens with it)
+CONDITIONAL = r"\b(?:wenn|falls|sofern|if|unless|provided\s+that)\b"
+# what such a condition is about when it sets a limit: an agreement, an offer, a decision, or its absence
+CONDITION_OUTCOME = (
+    r"\b(?:keine|kein|nicht|einigung|geeinigt|lösung|kompromiss|angebot|zustimmung|entscheidung|vorgelegt|"
+    r"no|not|agreement|agreed|deal|settlement|offer|approval|decision|submitted)\b"
+)
+# something to be finished by then: "Bis Samstag soll das Reglement stehen", "the report is to be completed by May"
+COMPLETION = (
+    r"\b(?:stehen|vorliegen|vorgelegt|fertig|abgeschlossen|erledigt|geklärt|eingereicht|umgesetzt|entschieden|"
+    r"be\s+(?:completed|finished|submitted|decided|ready|agreed|finali[sz]ed|in\s+place))\b"
 )

@@ -20,7 +20,9 @@ from __future__ import annotations
 import bisect
 import calendar
 import datetime as dt
+import functools
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -81,6 +83,12 @@ _RANGE_LEFT = _rx(cue.RANGE_LEFT, re.IGNORECASE)
 _EVENT_LEFT = _rx(cue.EVENT_LEFT, re.IGNORECASE)
 _START_LEFT = _rx(cue.START_LEFT, re.IGNORECASE)
 _MODAL_NEXT = _rx(cue.MODAL_NEXT, re.IGNORECASE)
+_DRAFT = _rx(cue.DRAFT)
+_EXPECT = _rx(cue.EXPECT, re.IGNORECASE)
+_CONDITIONAL = _rx(cue.CONDITIONAL)
+_CONDITION_OUTCOME = _rx(cue.CONDITION_OUTCOME)
+_COMPLETION = _rx(cue.COMPLETION)
+DRAFT_NOTE = " · planned in a draft"  # ends the reason of a soft-modal key date in an article about a draft
 _GRANT = _rx(cue.DURATION_GRANT, re.IGNORECASE)
 _WEEKDAY_WORD = re.compile(
     r"\b(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|monday|tuesday|wednesday|thursday|friday|"
@@ -95,6 +103,7 @@ _CLAUSE_SEP = re.compile(r"[,;:–—]|\s-\s")
 _QUOTES = re.compile(r"[\"“”„«»‚‘]|(?<!\w)['’]|['’](?!\w)")
 _PERIOD = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$")
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_CALENDAR_DAY = re.compile(r"^(?:\d{4}|XXXX)-\d{2}-\d{2}")  # a day of the calendar, its year known or not
 _ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _ISO_YEAR = re.compile(r"^(\d{4})$")
 _COPULA = re.compile(
@@ -114,8 +123,9 @@ _FUSE_GAP = re.compile(r"^\s*(?:,\s*)?(?:(?:[A-Z]{2,4}|on|am|at|um)\s*,?\s*)?$")
 class Ctx:
     """One time expression in its sentence. Cue properties return the matched words ("" when absent)."""
 
-    def __init__(self, text: str, unit: Unit, tx: Timex, local: Sequence[Timex]) -> None:
-        self.tx, self.unit, self.local = tx, unit, local
+    def __init__(self, text: str, unit: Unit, tx: Timex, local: Sequence[Timex],
+                 actors: Sequence[str] = ()) -> None:
+        self.text, self.tx, self.unit, self.local, self.actors = text, tx, unit, local, actors
         self.sent = text[unit.start : unit.end]
         self.a, self.b = tx.start - unit.start, tx.end - unit.start
         self.left, self.right = self.sent[: self.a], self.sent[self.b :]
@@ -215,6 +225,32 @@ class Ctx:
     def caption(self) -> str:
         m = _CAPTION.search(self.sent)
         return m.group().strip() if m else ""
+
+    @cached_property
+    def expects(self) -> str:
+        """An expectation opening the sentence part before the date ("gehe … davon aus, dass …")."""
+        return self._find(_EXPECT, self.sent[: self.a])
+
+    @cached_property
+    def conditional(self) -> str:
+        """A condition opening the clause before the date ("Wenn bis zum …", "if … by Nov. 22")."""
+        lo, _ = self.bounds
+        if not _CALENDAR_DAY.match(self.tx.value or "") or not _CONDITION_OUTCOME.search(self.low):
+            return ""  # a shop's daily cut-off ("sofern bis 16 Uhr bestellt"), the weather holding: no limit
+        return self._find(_CONDITIONAL, self.low[lo : self.a])
+
+    @cached_property
+    def completion(self) -> str:
+        return self._find(_COMPLETION, self.clause)
+
+    @cached_property
+    def foreign(self) -> str:
+        """A country the sentence names, when it names only countries other than the one the article is about."""
+        named = countries_in(self.sent)
+        home = home_country(self.text)
+        if not named or home is None or home in named:
+            return ""
+        return next(iter(named.values()))
 
     @cached_property
     def idiom(self) -> str:
@@ -448,10 +484,49 @@ class Ctx:
         return "retired" if ("mehr" in low or "longer" in low) else ""
 
 
-def _best_measure(low: str, a: int, b: int) -> re.Match[str] | None:
+_COUNTRY = re.compile(
+    "|".join(f"(?P<{code}>(?<![\\w-])(?:{words})(?:['’]s)?(?![\\w]))" for code, words in cue.COUNTRIES.items())
+)
+_NOT_OWNER_LEFT = re.compile(cue.COUNTRY_NOT_OWNER_LEFT)
+_NOT_OWNER_RIGHT = re.compile(cue.COUNTRY_NOT_OWNER_RIGHT)
+HOME_MIN_MENTIONS = 2
+
+
+def countries_in(s: str) -> dict[str, str]:
+    """Country code -> the first word naming it, for the countries `s` names as owners (not "flights from
+    Spain", not "a German-style scheme")."""
+    out: dict[str, str] = {}
+    for m in _COUNTRY.finditer(s):
+        possessive = m.group()[-1:] == "s" and m.group()[-2:-1] in "'’"  # "similar to Germany's scheme"
+        travel = not possessive and _NOT_OWNER_LEFT.search(s[max(0, m.start() - 40) : m.start()])
+        if travel or _NOT_OWNER_RIGHT.match(s[m.end() :]):
+            continue
+        code = m.lastgroup or ""
+        out.setdefault(code, m.group())
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def _draft_word(text: str) -> str:
+    """The word by which an article reports a draft or proposal ("laut dem Papier"), "" when it does not."""
+    m = _DRAFT.search(text)
+    return m.group() if m else ""
+
+
+@functools.lru_cache(maxsize=8)
+def home_country(text: str) -> str | None:
+    """The country an article is about: the one it names most (at least twice, and more than any other)."""
+    counts = Counter(m.lastgroup for m in _COUNTRY.finditer(text))
+    top = counts.most_common(2)
+    if not top or top[0][1] < HOME_MIN_MENTIONS or (len(top) > 1 and top[1][1] == top[0][1]):
+        return None
+    return top[0][0]
+
+
+def _best_measure(low: str, a: int, b: int, rx: re.Pattern[str] = _MEASURE) -> re.Match[str] | None:
     """The measure noun nearest to [a, b), preferring one before it in the same sentence (the subject)."""
     best: tuple[int, re.Match[str]] | None = None
-    for m in _MEASURE.finditer(low):
+    for m in rx.finditer(low):
         dist = a - m.end() if m.end() <= a else (m.start() - b) * 2
         if dist < 0 or dist > 160:
             continue
@@ -490,7 +565,8 @@ _CUE_LABEL = {
     "range_end": "range", "retired": "retired", "replacement_pair": "replacement", "start": "start",
     "modal_next": "obligation verb", "target": "plan word", "action": "action verb", "noun_any": "deadline noun",
     "ends_at": "ending verb", "request": "request", "vague_year": "year only", "permit": "permission", "hedge": "hedge", "caption": "caption",
-    "idiom": "idiom", "strict_limit": "limit",
+    "idiom": "idiom", "strict_limit": "limit", "foreign": "country", "conditional": "condition",
+    "completion": "to be done", "expects": "expectation",
     "obligation_clause": "obligation verb",
     "date_follows": "date given", "wait": "waiting", "expires_at": "ending verb",
 }
@@ -498,6 +574,7 @@ _CUE_LABEL = {
 RULES: tuple[Rule, ...] = (
     Rule("no cue", None, (), unless=("any_cue",)),
     Rule("photo caption", None, ("caption",)),
+    Rule("another country's measure", None, ("foreign",)),
     Rule("idiom, no time", None, ("idiom",)),
     Rule("maturity in a security's name", None, ("maturity",)),
     Rule("effective date", None, ("effective",), unless=("noun", "expiry")),
@@ -509,6 +586,7 @@ RULES: tuple[Rule, ...] = (
     Rule("year only", None, ("vague_year",), unless=("noun",)),
     Rule("hedged", None, ("hedge",), unless=("noun", "obligation_clause")),
     Rule("hedged", None, ("hedge", "extension"), unless=("noun",)),
+    Rule("expected, not decided", None, ("expects",), unless=("noun",)),
     Rule("new length of a term", None, ("extension", "duration"), unless=("initially",)),
     Rule("extension asked for, not decided", None, ("extension", "request"), unless=("noun",)),
     Rule("extension planned, not decided", None, ("extension", "plan"), unless=("obligation", "noun_any")),
@@ -546,6 +624,8 @@ RULES: tuple[Rule, ...] = (
     Rule("strict limit", "deadline", ("strict_limit",), unless=("duration", "plan", "soft", "hedge")),
     Rule("limit + action", "deadline", ("limit", "action"), unless=("duration", "plan")),
     Rule("limit + infinitive", "deadline", ("limit", "zu_inf"), unless=("duration",)),
+    Rule("limit in a condition", "deadline", ("limit", "conditional"), unless=("duration", "plan", "hedge", "state")),
+    Rule("to be finished by", "deadline", ("limit", "soft", "completion"), unless=("duration", "plan", "hedge")),
 )
 
 
@@ -589,8 +669,10 @@ def find_deadlines(
     published: dt.date | None,
     *,
     skip: Sequence[tuple[int, int]] = (),
+    actors: Sequence[str] = (),
 ) -> list[DeadlineRec]:
-    """Key dates among `timexes`, in text order, with `supersedes` / `retired` linked within the article."""
+    """Key dates among `timexes`, in text order, with `supersedes` / `retired` linked within the article.
+    `actors` (the article's, best first) name who must act when the sentence's grammar does not."""
     starts = [u.start for u in units]
     ordered = _fuse(text, sorted(timexes, key=lambda t: t.start))
     tx_starts = [t.start for t in ordered]
@@ -604,7 +686,7 @@ def find_deadlines(
         # judge within a bounded window of the sentence: linear time even for megabyte "sentences"
         lo, hi = max(units[i].start, tx.start - _CONTEXT), min(units[i].end, tx.end + _CONTEXT)
         local = ordered[bisect.bisect_left(tx_starts, lo) : bisect.bisect_left(tx_starts, hi)]
-        c = Ctx(text, Unit(lo, hi, units[i].kind, units[i].para), tx, local)
+        c = Ctx(text, Unit(lo, hi, units[i].kind, units[i].para), tx, local, actors)
         found = _judge(text, c, published, i)
         if found is not None:
             out.append(found)
@@ -624,7 +706,8 @@ def _judge(text: str, c: Ctx, published: dt.date | None, sentence: int) -> _Foun
         value = _forward(value, published, c.tx.text)
     s, e = _span(text, c, new)
     what, firm = _what(c, d.kind)
-    rec = DeadlineRec(s, e, text[s:e], value, what, None, d.kind, d.reason, retired)
+    reason = d.reason + (f"{DRAFT_NOTE} ('{draft}')" if c.soft and (draft := _draft_word(text)) else "")
+    rec = DeadlineRec(s, e, text[s:e], value, what, None, d.kind, reason, retired)
     return _Found(rec, new, sentence, _content_words(_masked_sentence(c)[0]), firm, _named_end(c) if new else None)
 
 
@@ -814,6 +897,7 @@ def _sentence_anchor(c: Ctx) -> dt.date | None:
 
 _SUBJECT_STOP = re.compile(
     r"^(?:und|oder|aber|sowie|wobei|während|dass|daß|um|denn|doch|auch|nun|jetzt|and|or|but|that|which|so|now|"
+    r"wenn|falls|sofern|if|unless|"
     r"also|then|die|der|das|den|dem|des|ein|eine|einen|the|a|an|its|their|his|her)$",
     re.IGNORECASE,
 )
@@ -856,7 +940,7 @@ def what_phrase(c: Ctx, kind: str) -> str:
 def _what(c: Ctx, kind: str) -> tuple[str, bool]:
     """(phrase, firm): firm when it names the thing; a replacement inherits the replaced date's firm phrase."""
     if kind == "expiry":
-        noun = _measure_phrase(c)
+        noun = _measure_phrase(c) or _measure_before(c)
         if noun:
             return noun + " ends", True
     phrase = _obligation_phrase(c)
@@ -908,6 +992,8 @@ def _subject(words: list[str], *, whole: bool = False) -> str:
         ws = ws[1:]
     if not ws or len(ws) > 4 or not (whole or any(w[:1].isupper() or w.isdigit() for w in ws)):
         return ""
+    if len(ws) == 1 and _PRONOUN.fullmatch(ws[0]):
+        return ""  # "Sie: dauern" says nobody
     return " ".join(ws)
 
 
@@ -948,7 +1034,8 @@ def _obligation_phrase(c: Ctx) -> str:
     if f:  # "…, dass wir die Schulen bis zum 17. Januar geschlossen halten müssen"
         words = _compress_de(_clean(_LIMIT_WORDS.sub(" ", f.group("vp"))).split())
         if words:
-            return f.group("subj") + ": " + " ".join(words)
+            subj = _subject(f.group("subj").split(), whole=True)
+            return (subj + ": " if subj else "") + " ".join(_bare_infinitive(words))
     d = _DE_DEMAND.search(sent)
     if d:
         words = _cut(_clean(_LIMIT_WORDS.sub(" ", d.group("vp"))).split(), keep_end=False)
@@ -957,21 +1044,23 @@ def _obligation_phrase(c: Ctx) -> str:
     if m2:
         vp = _LIMIT_WORDS.sub(" ", m2.group("vp"))
         words = [w for w in _clean(vp).split() if w]
-        if words and _DE_FINAL_VERB.fullmatch(words[-1]):
+        # "hat … zu tun" obliges; "hat Polen Zeit gegeben" is a perfect tense, its zu-infinitive follows
+        perfect = m2.group().split()[len(m2.group("subj").split())] in ("hat", "haben") and "zu" not in words[-2:-1]
+        if words and _DE_FINAL_VERB.fullmatch(words[-1]) and not perfect:
             subj = _subject(_clean(m2.group("subj")).split()[-4:])
-            return (subj + ": " if subj else "") + " ".join(_cut(words, keep_end=True))
-    return _zu_phrase(sent, at)
+            return (subj + ": " if subj else "") + " ".join(_bare_infinitive(_cut(words, keep_end=True)))
+    return _zu_phrase(sent, at, c.actors)
 
 
 _DE_ORDER_OBJ = re.compile(
     r"\b(?:den|die|das|dem|der)\s+(?P<obj>[A-ZÄÖÜ][\w-]+)\s+(?:\w+\s+){0,3}?(?:aufgefordert|aufgerufen|verpflichtet|"
-    r"gezwungen|angewiesen|gedrängt|ultimativ)\b"
+    r"gezwungen|angewiesen|gedrängt|ultimativ|gesetzt|gegeben|eingeräumt|gewährt|gestellt)\b"
 )
 _DE_DASS_SUBJ = re.compile(r"\b(?:dass|daß|ob)\s+(?:der|die|das)\s+(?P<obj>[A-ZÄÖÜ][\w-]+)")
 _ZU_TOKEN = re.compile(r"\b(?:zu\s+[a-zäöüß]{2,}(?:en|ern|eln)|[a-zäöüß]+zu[a-zäöüß]{3,}(?:en|ern|eln))\b")
 
 
-def _zu_phrase(sent: str, at: int) -> str:
+def _zu_phrase(sent: str, at: int, actors: Sequence[str] = ()) -> str:
     """German "…, die Anlage stillzulegen" / "dass der Konzern seine Tochter zu verkaufen hat": the first
     zu-infinitive after the date."""
     m = _ZU_TOKEN.search(sent, at)
@@ -991,8 +1080,80 @@ def _zu_phrase(sent: str, at: int) -> str:
     while vp and vp[0].lower() in ("um", "damit", "zu"):
         vp = vp[1:]
     who = _DE_ORDER_OBJ.search(sent) or d
-    subj = who.group("obj") if who else ""
-    return (subj + ": " if subj else "") + " ".join(vp) if vp else ""
+    subj = who.group("obj") if who else (_has_time(sent) or _addressee(sent, at, actors))
+    return (subj + ": " if subj else "") + " ".join(_bare_infinitive(vp)) if vp else ""
+
+
+# who has until then: "Bis Mittwoch haben die Länderchefs nun Zeit, …", "Die Reederei hat bis Freitag Zeit, …"
+_DE_HAS_TIME = re.compile(
+    r"\b(?:hat|haben|hatte|hatten|bekommt|bekommen|erhält|erhalten)\s+(?:der|die|das|den)\s+(?P<obj>[A-ZÄÖÜ][\w-]+)"
+    r"\s+(?:\w+\s+){0,3}?Zeit\b|\b(?:[Dd]er|[Dd]ie|[Dd]as)\s+(?P<obj2>[A-ZÄÖÜ][\w-]+)\s+(?:hat|haben|hatte|hatten)\s+"
+    r"(?:[\w.]+\s+){0,5}?Zeit\b"
+)
+def _has_time(sent: str) -> str:
+    m = _DE_HAS_TIME.search(sent)
+    return (m.group("obj") or m.group("obj2")) if m else ""
+
+
+_DE_ORDERED = re.compile(
+    r"\b(?:aufgefordert|aufgerufen|verpflichtet|gezwungen|angewiesen|gedrängt)\s+(?:wird|wurde|werden|wurden|"
+    r"worden|ist|sind|war|waren)\b"
+)
+_PREP_BEFORE = re.compile(r"\b(?:in|im|von|vom|aus|mit|für|bei|nach|gegen|über|an|am|seit|of|in|from|at|for)\s+$",
+                          re.IGNORECASE)
+_PRONOUN = re.compile(r"(?i)ich|du|er|sie|es|wir|ihr|man|i|you|he|she|it|we|they|this|that|dies|das")
+
+
+def _addressee(sent: str, at: int, actors: Sequence[str]) -> str:
+    """Who a German zu-infinitive obliges when no object names them: the subject of a passive order ("…, in der
+    die Mutter von TikTok, ByteDance, aufgefordert wird, … zu verkaufen": ByteDance), else an actor right
+    before the limit ("der Präsident ByteDance bis 15. September [Zeit gab], um … zu finden"). Actors after a
+    preposition ("von TikTok", "mit Sitz in China") are not it."""
+    order = _DE_ORDERED.search(sent)
+    if order is not None:
+        lo = max(sent.rfind(",", 0, max(0, sent.rfind(",", 0, order.start()) - 1)), 0)
+        named = _actors_in(sent, lo, order.start(), actors)
+        if named:
+            return named[-1][1]
+    near = [(pos, a) for pos, a in _actors_in(sent, max(0, at - 40), at, actors)
+            if _LIMIT_WORDS.match(sent[pos + len(a) :].lstrip()) or not sent[pos + len(a) : at].strip()]
+    return near[-1][1] if near else ""
+
+
+def _actors_in(sent: str, lo: int, hi: int, actors: Sequence[str]) -> list[tuple[int, str]]:
+    """(position, actor) of the actors named in sent[lo:hi] not after a preposition, in text order (an actor
+    is found by its full name or its last word: "Trump" for "Donald Trump")."""
+    found: dict[int, str] = {}
+    covered: set[int] = set()  # characters inside a full name: its last word there is no second mention
+    for actor in actors:
+        for key in dict.fromkeys((actor, actor.split()[-1])):
+            for m in re.finditer(rf"(?<![\w-]){re.escape(key)}(?![\w-])", sent[lo:hi]):
+                pos = lo + m.start()
+                if pos in covered or _PREP_BEFORE.search(sent[max(0, pos - 12) : pos]):
+                    continue
+                found.setdefault(pos, key)
+                if key == actor:
+                    covered.update(range(pos, pos + len(key)))
+    return sorted((p, k) for p, k in found.items() if p not in covered or k in actors)
+
+
+# separable prefixes a zu-infinitive carries inside ("stillzulegen" = still + zu + legen)
+_SEPARABLE = re.compile(
+    r"^(ab|an|auf|aus|bei|bereit|dar|ein|fest|fort|frei|her|heraus|hin|hinzu|los|mit|nach|offen|still|vor|"
+    r"voran|vorbei|weg|weiter|wieder|zu|zurück|zusammen)zu([a-zäöüß]{3,}(?:en|ern|eln))$"
+)
+
+
+def _bare_infinitive(words: list[str]) -> list[str]:
+    """A to-do reads without "zu": "ihre US-Aktivitäten zu verkaufen" -> "ihre US-Aktivitäten verkaufen",
+    "die Anlage stillzulegen" -> "die Anlage stilllegen"."""
+    out: list[str] = []
+    for i, w in enumerate(words):
+        if w == "zu" and i + 1 < len(words) and re.fullmatch(r"[a-zäöüß]{3,}(?:en|ern|eln)", words[i + 1]):
+            continue
+        m = _SEPARABLE.match(w)
+        out.append(m.group(1) + m.group(2) if m else w)
+    return out
 
 
 # lower-case words before an English measure noun that are no modifiers of it ("to extend the scheme")
@@ -1019,17 +1180,41 @@ def _compress_de(words: list[str]) -> list[str]:
 
 
 def _measure_phrase(c: Ctx) -> str:
-    m = _best_measure(c.low, c.a, c.b)
+    return _measure_in(c.sent, c.low, c.a, c.b)
+
+
+_STARTS_WITH_PRONOUN = re.compile(r"^\W*(?:Sie|Diese|Dies|Es|Er|They|These|It|This)\b")
+_SENTENCE_END = re.compile(r"[.!?][\"“”»«'’]?\s")
+_BACK = 300  # chars before a sentence searched for the measure its pronoun stands for
+
+
+def _measure_before(c: Ctx) -> str:
+    """ "Die Maßnahmen gelten ab Montag. Sie sollen bis Ende November dauern": the measure the pronoun that
+    opens the sentence stands for, from the sentence before."""
+    if not _STARTS_WITH_PRONOUN.match(c.sent):
+        return ""
+    head = c.text[max(0, c.unit.start - _BACK) : c.unit.start].rstrip()
+    ends = [m.end() for m in _SENTENCE_END.finditer(head[:-1])]
+    prev = head[ends[-1] :] if ends else head
+    return _measure_in(prev, prev.lower(), len(prev), len(prev), _ANTECEDENT)
+
+
+# what a pronoun opening a key-date sentence may stand for: a measure, or the steps or decisions that make it
+_ANTECEDENT = re.compile(cue.MEASURE[:-1] + r"|\b(?:schritte|beschlüsse|steps|decisions)\b)")
+
+
+def _measure_in(sent: str, low: str, a: int, b: int, rx: re.Pattern[str] = _MEASURE) -> str:
+    m = _best_measure(low, a, b, rx)
     if m is None:
         return ""
     s, e = m.start(), m.end()
-    while s > 0 and (c.sent[s - 1].isalnum() or c.sent[s - 1] == "-"):
+    while s > 0 and (sent[s - 1].isalnum() or sent[s - 1] == "-"):
         s -= 1
-    while e < len(c.sent) and c.sent[e].isalnum():
+    while e < len(sent) and sent[e].isalnum():
         e += 1
-    head = c.sent[s:e]
+    head = sent[s:e]
     # English names and modifiers before the noun: "Job Retention Scheme", "90-day pause", "the VAT cut"
-    before = c.sent[:s].split()
+    before = sent[:s].split()
     mods: list[str] = []
     english = head[:1].islower()  # German nouns are capitalised and carry their modifiers in the compound
     for w in reversed(before[-3:]):
@@ -1041,14 +1226,24 @@ def _measure_phrase(c: Ctx) -> str:
     return _clean(" ".join([*mods, head]))
 
 
+_DANGLING_END = re.compile(r"(?i)in|on|at|or|and|by|before|after|from|im|am|um|oder|und|vor|nach|ab|seit")
+_COPULA_DUE = re.compile(r"(?i)\b(?:was|were|is|are|be|ist|sind|war|waren)\s+(?=(?:due|fällig)\b)")
+_DETERMINER = re.compile(r"(?i)those|these|this|that|such|diese[nmrs]?|jene[nmrs]?|solche[nmrs]?")
+
+
 def _fallback_what(c: Ctx) -> str:
+    """The clause around the date without the date, its limit words and words left dangling ("those payments
+    fall due in" -> "payments fall due")."""
     lo = c.bounds[0]
     left = _LIMIT_LEFT.sub("", _clean(c.sent[lo : c.a]))
     right = _clean(re.split(r"[,;:.!?]", c.right, maxsplit=1)[0])
-    words = (left + " " + right).split()
-    while words and _SUBJECT_STOP.match(words[0]):
+    words = _COPULA_DUE.sub("", left + " " + right).split()
+    while words and (_SUBJECT_STOP.match(words[0]) or _DETERMINER.fullmatch(words[0])):
         words = words[1:]
-    return " ".join(_cut(words, keep_end=False))
+    words = _cut(words, keep_end=False)
+    while words and (_DANGLING.fullmatch(words[-1]) or _DANGLING_END.fullmatch(words[-1])):
+        words = words[:-1]
+    return " ".join(words)
 
 
 # -- replacements within the article -------------------------------------------------------------------------

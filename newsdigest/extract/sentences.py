@@ -70,6 +70,7 @@ _ABBREV = frozenset(
         "mag",
         "mr",
         "mrs",
+        "messrs",
         "ms",
         "inc",
         "corp",

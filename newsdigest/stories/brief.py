@@ -16,10 +16,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from newsdigest.extract.temporal.lexicon import MONTH_WORDS
 from newsdigest.stories.merge import (
     APART_DAYS,
     conflicting,
     days_apart,
+    facts,
     stem_weights,
     stems,
     turn_markers,
@@ -53,6 +55,9 @@ _ATTRIBUTION = [
         r",?\s*(?:reportedly|it\s+is\s+understood)",
     )
 ]
+# a lead-in before a colon ("Was sie nicht sagte: Der Lockdown soll …", "The bottom line: …"): the sentence after
+# it says the news
+_LEAD_IN = re.compile(r"^(?:[^\W\d][^:;.!?\d]{2,60}):\s+(?=[A-ZÄÖÜ„\"“][^:]{40,}$)")
 _PAREN = re.compile(r"\s*[(\[][^()\[\]]{0,200}[)\]]")
 _DASHED = re.compile(r"\s+[–—]\s+[^–—]{1,120}\s+[–—]\s+")  # "Oracle – das Trump gut gefallen hat – der ..."
 _CLAUSE_END = re.compile(r"[;:,–—](?=\s)|\s[–—]\s")
@@ -71,8 +76,8 @@ def compress(sentence: str, limit: int = MAX_CHARS) -> str:
     s = _tidy(sentence)
     if len(s) <= limit // 2:
         return s
-    for rx in (_PAREN, *_ATTRIBUTION):
-        shorter = _tidy(rx.sub("", s))
+    for rx in (_LEAD_IN, _PAREN, *_ATTRIBUTION):
+        shorter = _tidy(rx.sub("", s, count=1 if rx is _LEAD_IN else 0))
         if len(shorter) >= 20:
             s = shorter
     s = _tidy(_DASHED.sub(" ", s))
@@ -81,12 +86,34 @@ def compress(sentence: str, limit: int = MAX_CHARS) -> str:
     return _cut(s, limit)
 
 
+# words that open a clause the sentence can do without: cutting before one leaves a whole clause, cutting
+# after it leaves "…, um sicherzustellen…" hanging
+_DETACHABLE = re.compile(
+    r"\s*(?:um|dass|daß|damit|weil|da|ob|wenn|falls|nachdem|bevor|während|obwohl|sodass|wobei|aber|doch|"
+    r"sondern|(?:in|an|auf|mit|bei|von|für)?\s*(?:der|die|das|dem|den|denen|deren|dessen)\s|"
+    r"which|who|whom|whose|that|because|while|although|though|after|before|when|if|unless|as|so|but|and|"
+    r"despite|amid|with|including)\b",
+    re.IGNORECASE,
+)
+
+
+def _hanging(s: str, bounds: list[int], end: int) -> bool:
+    """Would cutting at `end` leave a last clause of a few words that itself opens a clause ("…, um
+    sicherzustellen" whose "dass …" is cut away)?"""
+    start = max((b for b in bounds if b < end), default=-1) + 1
+    last = s[start:end]
+    return len(last.split()) <= 3 and _DETACHABLE.match(last) is not None
+
+
 def _cut(s: str, limit: int) -> str:
-    """At the last clause boundary within the limit; failing that, the last word boundary."""
+    """At the last clause boundary within the limit before a detachable clause (a subordinate or relative
+    clause, a conjunction); failing that, the last clause boundary; failing that, the last word boundary."""
     head = s[: limit - 1]
-    ends = [m.start() for m in _CLAUSE_END.finditer(head) if m.start() >= limit // 3]
-    if ends:
-        return head[: ends[-1]].rstrip(" ,;:–—") + ELLIPSIS
+    bounds = [m.start() for m in _CLAUSE_END.finditer(head)]
+    ends = [e for e in bounds if e >= limit // 3]
+    detached = [e for e in ends if _DETACHABLE.match(s, e + 1) and not _hanging(s, bounds, e)]
+    if detached or ends:
+        return head[: (detached or ends)[-1]].rstrip(" ,;:–—") + ELLIPSIS
     space = head.rfind(" ")
     return (head[:space] if space > 0 else head).rstrip(" ,;:–—") + ELLIPSIS
 
@@ -229,10 +256,34 @@ def _together(a: Development, b: Development, told: dict[int, _Telling], stem_id
     if (same_day and ta.headline and tb.headline and a.point.article_ids != b.point.article_ids
             and _headlines_meet(ta, tb)):
         return True
+    if _days(a) & _days(b) and _same_dated_fact(ta.text, tb.text):
+        return True  # reported on a common day
     apart = days_apart(ta.published, tb.published) > APART_DAYS
     if apart and turn_markers(a.text) != turn_markers(b.text):
         return False  # days later, one says it was extended / called off / agreed and the other does not
     return _same(ta, tb, stem_idf, same_day=same_day, apart=apart)
+
+
+def _days(d: Development) -> set[dt.date]:
+    return {m.published for m in d.point.mentions if m.published}
+
+
+_NOUN = re.compile(r"[A-ZÄÖÜ][a-zäöüß]{5,}|[a-z]{6,}")
+COMPOUND_TAIL = 10  # letters two nouns must end alike in to name one thing ("Einschränkungen" / "Beschränkungen")
+
+
+def _same_dated_fact(a: str, b: str) -> bool:
+    """Two tellings of one day that state the same date (and only it) about the same thing are one turn:
+    "Die Einschränkungen sollen bis Anfang Januar verlängert werden" / "…, dass die Beschränkungen bis Anfang
+    Januar gelten müssen"."""
+    fa = facts(a)
+    if not fa or fa != facts(b) or not fa & MONTH_WORDS:
+        return False
+    na, nb = set(_NOUN.findall(a)), set(_NOUN.findall(b))
+    if not na or not nb:
+        return False
+    return any(x[-COMPOUND_TAIL:].lower() == y[-COMPOUND_TAIL:].lower() and len(x) >= COMPOUND_TAIL
+               and len(y) >= COMPOUND_TAIL and x.lower() not in MONTH_WORDS for x in na for y in nb)
 
 
 def same_day_headlines(a: str, b: str, idf: dict[str, float] | None = None) -> bool:

@@ -6,7 +6,8 @@ within a few days for approximate ones (a duration counted from the publication 
 A mention that `supersedes` another date marks the item of that date replaced; an extension reported without
 the old date replaces the live item it is about (what it names: the measure or obligation), never merely the
 nearest one. A mention the text retires ("no longer applies") is never a source for its date, nor is a plain
-mention of that date in an article that replaces it. Two live items of the same kind whose subjects read
+mention of that date in an article that replaces it. A date only a draft planned is dropped once a decided
+key date of its kind is reported after it. Two live items of the same kind whose subjects read
 alike but whose dates differ are flagged as a disagreement.
 """
 
@@ -20,12 +21,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from newsdigest.clock import shift_days
+from newsdigest.extract.deadlines import DRAFT_NOTE
 from newsdigest.stories.merge import Mention, overlap, stems
 
 APPROX_TOLERANCE_DAYS = 3  # a duration-derived date may miss the exact one by this much
 CONFLICT_MAX_DAYS = 62
 CONFLICT_MIN_OVERLAP = 0.5
-CONFLICT_MIN_SHARED = 2  # subject words two items must share before their dates can disagree
+CONFLICT_MIN_SHARED = 2
+MONTH_JOINS_DAY = 0.5  # subject overlap by which a month-only mention is the same key date as a day inside it  # subject words two items must share before their dates can disagree
 
 _FUZZY = frozenset({"APPROX", "ABOUT", "MID", "START", "EARLY", "END", "LATE"})  # a day only read into the text
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
@@ -207,6 +210,10 @@ def build_ledger(mentions: Iterable[DeadlineIn], today: dt.date) -> Ledger:
         mention = Mention(m.article_id, m.published, m.text, m.start, m.end, m.id)
         # a part of a month ("Anfang Januar": 1-10) joins a day inside it only when it speaks of the same thing
         fits = [i for i in items if _fits(i, w) and (w.precision != "part" or _same_thing(i, m.what))]
+        if not fits and w.precision == "month":
+            # "the scheme ends in October" beside "the scheme ends on 31 October": one key date, told twice
+            fits = [i for i in items if i.when.precision == "day" and w.lo <= i.when.lo <= w.hi
+                    and i.kind == m.kind and _best_overlap(_subject_stems(m.what), i) >= MONTH_JOINS_DAY]
         if fits:
             home = min(fits, key=lambda i: (abs((i.when.point - w.point).days), i.key))
             home.mentions.append(mention)
@@ -224,9 +231,30 @@ def build_ledger(mentions: Iterable[DeadlineIn], today: dt.date) -> Ledger:
     _link_supersession(dated, items)
     _link_retired(retired, dated, items)
     _flag_conflicts(items)
+    items = _without_overtaken_drafts(items)
     for item in items:
         item.what = _best_what(item.whats) or item.what
     return Ledger(items, today)
+
+
+def _drafted(item: LedgerItem) -> bool:
+    return bool(item.reasons) and all(DRAFT_NOTE in r for r in item.reasons)
+
+
+def _without_overtaken_drafts(items: list[LedgerItem]) -> list[LedgerItem]:
+    """A date only a draft planned ("laut dem Papier soll die Regel bis zum 17. Januar gelten") is overtaken
+    once the story reports a decided key date of the same kind after it and no later article repeats the
+    draft's date: the decision dropped it."""
+    def first(i: LedgerItem) -> dt.date:
+        return min((m.published for m in i.mentions if m.published), default=dt.date.max)
+
+    def last(i: LedgerItem) -> dt.date:
+        # key-date mentions only: a later article naming the same day for something else repeats no draft
+        return max((m.published for m in i.mentions if m.published and m.ref_id > 0), default=dt.date.max)
+
+    decided = [i for i in items if not _drafted(i)]
+    return [i for i in items if not (_drafted(i) and i.superseded_by is None and not i.replaces
+                                     and any(d.kind == i.kind and first(d) > last(i) for d in decided))]
 
 
 def _best_overlap(mine: frozenset[str], item: LedgerItem) -> float:
@@ -458,8 +486,12 @@ _SUFFIX = re.compile(r"(?:en|es|e|n|s)$")
 def _subject_stems(what: str) -> frozenset[str]:
     """The words of what a key date is about, without the ones every key date shares ("ends", "Frist"),
     lightly stemmed ("Lockdowns" = "Lockdown"); whole words, since German compounds share their first
-    letters ("Weihnachtsferien", "Weihnachtsregeln")."""
+    letters ("Weihnachtsferien", "Weihnachtsregeln"). Who must act ("ByteDance: …") says nothing of what: two
+    obligations of one actor are two things."""
     out = set()
+    who, colon, action = what.partition(": ")
+    if colon and len(who.split()) <= 4:
+        what = action
     for w in _WORD.findall(what.lower()):
         if len(w) < 3 or w in _GENERIC_WORDS or w.startswith(("deadline", "frist")):
             continue

@@ -43,6 +43,16 @@ class Development:
         return self.point.last_published
 
 
+_CLOSERS = "\"“”»«'’)]"
+_FINAL = frozenset(".!?…")
+
+
+def unfinished(sentence: str) -> bool:
+    """A body sentence that ends without a full stop (or ! ? …) ended its paragraph unfinished: a photo
+    caption, a credit or a teaser line ("Rishi bonus: the Chancellor is offering …"), not news told."""
+    return sentence.rstrip().rstrip(_CLOSERS)[-1:] not in _FINAL
+
+
 def headline_points(
     points: Sequence[PointIn], titles: dict[int, str], published: dict[int, dt.date | None]
 ) -> list[PointIn]:
@@ -74,7 +84,7 @@ def developments(
     published: dict[int, dt.date | None] | None = None,
 ) -> list[Development]:
     """Merged key points and headlines, ranked by salience x recency x how many outlets report them (best first)."""
-    points = list(points)
+    points = [p for p in points if p.id < 0 or not unfinished(p.text)]
     if published is not None:
         points += headline_points(points, titles, published)
     merged = merge_points(points)

@@ -31,6 +31,10 @@ SENTENCES: list[Labelled] = [
      [("28. April", "deadline", "2023-04-28")]),
     ("de", "2023-04-03", "Die neue Förderquote wird spätestens 2026 festgelegt werden.",
      [("2026", "deadline", "2026")]),
+    ("de", "2023-04-03", "Wenn bis zum 19. Mai keine Einigung mit den Gläubigern vorliegt, droht die Insolvenz.",
+     [("19. Mai", "deadline", "2023-05-19")]),
+    ("de", "2023-04-03", "Bis Freitag soll der neue Spielplan für die Saison stehen.",
+     [("Freitag", "deadline", "2023-04-07")]),
     # -- deadlines, English
     ("en", "2023-04-03", "The county ordered the landlord to repair the roof by May 15.",
      [("May 15", "deadline", "2023-05-15")]),
@@ -48,6 +52,10 @@ SENTENCES: list[Labelled] = [
      [("Monday", "deadline", "2023-04-10")]),
     ("en", "2023-04-03", "The city has until May 2 to publish the audit.",
      [("May 2", "deadline", "2023-05-02")]),
+    ("en", "2023-04-03", "The board said if the founders submit an offer by May 12, it will open the books.",
+     [("May 12", "deadline", "2023-05-12")]),
+    ("en", "2023-04-03", "The settlement called for the airline to refund the passengers within 60 days.",
+     [("60 days", "deadline", "2023-06-02")]),
     # -- expiries
     ("de", "2023-04-03", "Das Versammlungsverbot gilt bis zum 3. Mai.", [("3. Mai", "expiry", "2023-05-03")]),
     ("de", "2023-04-03", "Die Ausgangssperre bleibt bis zum 16. April in Kraft.", [("16. April", "expiry", "2023-04-16")]),
@@ -78,4 +86,10 @@ SENTENCES: list[Labelled] = [
     ("en", "2023-04-03", "Visitors may stay in the park until 10 pm.", []),
     ("en", "2023-04-03", "Mayor Ann Holt (pictured) said the ban stays in place until May 3.", []),
     ("en", "2023-04-03", "Staff will be kept on a month-to-month basis until the sale.", []),
+    ("de", "2023-04-03", "Wenn das Wetter bis Sonntag hält, kann die Ernte eingebracht werden.", []),
+    ("de", "2023-04-03", ("„Ich gehe im Moment davon aus, dass wir die Sperrung bis zum 20. Mai verlängern müssen“, "
+                          "sagte der Senator."), []),
+    ("de", "2023-04-03", "Die Lieferung kommt am nächsten Tag, sofern bis 16 Uhr bestellt wurde.", []),
+    ("en", "2023-04-03", ("British ministers want a new UK wage subsidy for the winter. It would resemble Germany's "
+                          "short-time work scheme, which Berlin extended until December."), []),
 ]

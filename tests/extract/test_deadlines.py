@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from newsdigest.extract import extract
 from newsdigest.extract.deadlines import find_deadlines, resolve_value
 from newsdigest.extract.sentences import split
 from newsdigest.extract.types import DeadlineRec, Timex
@@ -82,7 +83,7 @@ def test_duration_resolves_forward_from_publication() -> None:
     (d,) = deadlines(text, tx(text, "30-tägige", "P30D", "DURATION"))
     assert d.value == "2021-04-09"
     assert d.text == "30-tägige Frist"
-    assert "Mängel zu beheben" in d.what
+    assert d.what == "Betreiber: die Mängel beheben"
 
 
 def test_duration_resolves_from_the_order_date_in_the_sentence() -> None:
@@ -124,7 +125,7 @@ def test_extension_supersedes_the_earlier_deadline_and_inherits_what() -> None:
         tx(text, "30. Juni", "2021-06-30"),
     )
     assert [(d.value, d.supersedes) for d in found] == [("2021-03-31", None), ("2021-06-30", "2021-03-31")]
-    assert found[0].what == "Betreiber: die Anlage stillzulegen"
+    assert found[0].what == "Betreiber: die Anlage stilllegen"
     assert found[1].what == found[0].what
     assert found[1].text == "auf den 30. Juni verlängert"
 
@@ -152,7 +153,7 @@ def test_expiry_forcing_follow_up() -> None:
 def test_what_is_the_action_in_a_few_words() -> None:
     text = "Der Minister verlangt, dass der Konzern seine Tochter bis zum 1. Mai zu verkaufen hat."
     (d,) = deadlines(text, tx(text, "1. Mai", "2021-05-01"))
-    assert d.what.endswith("zu verkaufen")
+    assert d.what == "Konzern: seine Tochter verkaufen"
     assert len(d.what.split()) <= 10
     en = "The court ordered Acme to sell its retail arm by May 1."
     (d2,) = deadlines(en, tx(en, "May 1", "2021-05-01"))
@@ -198,3 +199,73 @@ def test_reasons_name_the_rule_and_its_cue_words() -> None:
     text = "Der Konzern muss die Anlage bis zum 30. Juni stilllegen."
     (d,) = deadlines(text, tx(text, "30. Juni", "2021-06-30"))
     assert d.reason == "deadline: limit + obligation (limit 'bis zum' + obligation verb 'muss')"
+
+
+# -- another country's measure, named for comparison ------------------------------------------------------------
+
+_HOME = (
+    "Ministers in the UK will announce a new wage subsidy on Thursday. The UK scheme ends on 31 October, and "
+    "British unions want it kept. "
+)
+
+
+def test_a_foreign_measure_named_for_comparison_is_no_key_date() -> None:
+    text = _HOME + "The plan resembles the Dutch NOW scheme, which the Netherlands extended until the end of June."
+    found = [(d.value, d.what) for d in extract(text, published=dt.date(2026, 9, 20), lang="en").deadlines]
+    assert ("2026-10-31", "UK scheme ends") in found
+    assert all(not v.startswith("2027-06") and "NOW" not in w for v, w in found)
+
+
+def test_a_country_named_as_a_destination_keeps_the_home_obligation() -> None:
+    text = _HOME + "Travellers returning from Portugal must isolate until 12 October."
+    values = [d.value for d in extract(text, published=dt.date(2026, 9, 20), lang="en").deadlines]
+    assert "2026-10-12" in values
+
+
+def test_the_article_about_that_country_keeps_its_measure() -> None:
+    text = ("Die Niederlande verlängern ihre Corona-Hilfen. Das niederländische Kabinett beschloss am Freitag, dass "
+            "die Lohnhilfe bis Ende Juni verlängert wird. In den Niederlanden gilt die Ausgangssperre bis zum 3. März. "
+            "Auch Deutschland prüft ein ähnliches Modell.")
+    values = [d.value for d in extract(text, published=dt.date(2026, 1, 20), lang="de").deadlines]
+    assert "2026-03-03" in values
+
+
+def test_a_soft_modal_date_in_an_article_about_a_draft_says_so() -> None:
+    text = ("Die Länder haben einen Entwurf für die Beratungen am Mittwoch vorgelegt. Die Ausgangssperre soll bis "
+            "zum 14. Februar gelten. Das Alkoholverbot gilt bis zum 31. Januar.")
+    found = {d.value: d.reason for d in extract(text, published=dt.date(2026, 1, 5), lang="de").deadlines}
+    assert "planned in a draft ('Entwurf')" in found["2026-02-14"]
+    assert "draft" not in found["2026-01-31"]
+
+
+@pytest.mark.parametrize(("text", "what"), [
+    ("Die Reederei hat bis Freitag Zeit, einen Käufer zu finden.", "Reederei: einen Käufer finden"),
+    ("Bis Mittwoch haben die Länderchefs nun Zeit, konkrete Vorschläge vorzulegen.",
+     "Länderchefs: konkrete Vorschläge vorlegen"),
+    ("Der Senat hat die Werft aufgefordert, die Halle bis zum 30. Juni stillzulegen.", "Werft: die Halle stilllegen"),
+])
+def test_what_names_who_must_act(text: str, what: str) -> None:
+    (d,) = extract(text, published=dt.date(2026, 3, 2), lang="de").deadlines
+    assert d.what == what
+
+
+def test_the_addressee_of_a_passive_order_comes_from_the_articles_actors() -> None:
+    text = ("Die Stadt Kiel hat eine Verfügung erlassen, in der die Betreiberin des Hafens, die Nordkai GmbH mit Sitz "
+            "in Hamburg, aufgefordert wird, die Kräne bis zum 15. April zu prüfen. Die Nordkai GmbH prüft die Verfügung. "
+            "Die Nordkai GmbH äußerte sich zunächst nicht.")
+    ex = extract(text, published=dt.date(2026, 3, 2), lang="de")
+    assert "Nordkai GmbH" in ex.actors
+    (d,) = ex.deadlines
+    assert d.what == "Nordkai GmbH: die Kräne prüfen"
+
+
+def test_a_pronoun_is_no_subject_and_stands_for_the_measure_before_it() -> None:
+    text = "Die Stadt verhängt ein Alkoholverbot am Hafen. Es soll zunächst bis Ende April dauern."
+    (d,) = extract(text, published=dt.date(2026, 3, 2), lang="de").deadlines
+    assert d.what == "Alkoholverbot ends"
+
+
+def test_fallback_what_leaves_no_word_dangling() -> None:
+    text = "On current plans, those repayments fall due in March."
+    (d,) = extract(text, published=dt.date(2026, 1, 12), lang="en").deadlines
+    assert d.what == "repayments fall due"

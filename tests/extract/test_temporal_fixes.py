@@ -253,3 +253,8 @@ def test_clock_style_duration() -> None:
 def test_german_decades_with_modifiers(text: str, phrase: str, value: str, mod: str) -> None:
     hit = next(t for t in tag(text, lang="de", anchor=FRI) if t.text == phrase)
     assert (hit.value, hit.mod) == (value, mod)
+
+
+def test_a_participle_after_a_determiner_is_no_past_tense() -> None:
+    text = "The council pays a bonus for every furloughed worker kept on when the scheme winds down at the end of May."
+    assert [t.value for t in tag(text, lang="en", anchor=dt.date(2026, 3, 2))] == ["2026-05"]

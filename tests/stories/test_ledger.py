@@ -98,3 +98,69 @@ def test_every_mention_lands_in_exactly_one_item(specs: list[tuple[int, int, boo
     placed = sorted(m.ref_id for i in ledger.items for m in i.mentions)
     assert placed == list(range(1, len(specs) + 1))
     assert build_ledger(list(reversed(mentions)), base).items[0].key == ledger.items[0].key or len(ledger.items) > 1
+
+
+def _keydate(i: int, article: int, value: str, what: str, published: dt.date, reason: str,
+             kind: str = "expiry") -> DeadlineIn:
+    return DeadlineIn(i, article, published, "bis", value, what, None, 0, 3, kind=kind, reason=reason)
+
+
+DRAFTED = "expiry: term set until (limit 'bis zum' + lasting state 'gelten' + modal 'soll') · planned in a draft ('Papier')"
+DECIDED = "expiry: measure in force until (limit 'bis' + lasting state 'gilt' + measure 'sperre')"
+
+
+def test_a_draft_date_is_dropped_once_a_decision_of_its_kind_follows() -> None:
+    mentions = [
+        _keydate(1, 1, "2026-02-14", "Regel ends", D(2026, 1, 5), DRAFTED),
+        _keydate(2, 2, "2026-01-31", "Ausgangssperre ends", D(2026, 1, 8), DECIDED),
+    ]
+    before = build_ledger(mentions[:1], D(2026, 1, 6))
+    assert [i.when.lo for i in before.upcoming] == [D(2026, 2, 14)]  # the plan stands until a decision comes
+    after = build_ledger(mentions, D(2026, 1, 9))
+    assert [i.when.lo for i in after.upcoming] == [D(2026, 1, 31)]
+
+
+def test_a_draft_date_stays_when_a_later_article_repeats_it_or_no_decision_follows() -> None:
+    repeated = [
+        _keydate(1, 1, "2026-02-14", "Regel ends", D(2026, 1, 5), DRAFTED),
+        _keydate(2, 2, "2026-01-31", "Ausgangssperre ends", D(2026, 1, 8), DECIDED),
+        _keydate(3, 3, "2026-02-14", "Regel ends", D(2026, 1, 9), DECIDED),
+    ]
+    assert D(2026, 2, 14) in [i.when.lo for i in build_ledger(repeated, D(2026, 1, 10)).upcoming]
+    other_kind = [
+        _keydate(1, 1, "2026-02-14", "Regel ends", D(2026, 1, 5), DRAFTED),
+        _keydate(2, 2, "2026-01-31", "Länder: Pläne vorlegen", D(2026, 1, 8), "deadline: limit + obligation",
+                 kind="deadline"),
+    ]
+    assert D(2026, 2, 14) in [i.when.lo for i in build_ledger(other_kind, D(2026, 1, 10)).upcoming]
+
+
+def test_one_actors_two_obligations_are_two_things() -> None:
+    ledger = build_ledger([
+        dl(1, 1, "2026-03-15", "Reederei: einen Käufer finden", published=D(2026, 3, 1)),
+        DeadlineIn(2, 2, D(2026, 3, 5), "verlängert", "2026-05-12", "Reederei: die Flotte verkaufen",
+                   "2026-03-20", 0, 3, reason="deadline: extension of a deadline"),
+        dl(3, 2, "2026-03-20", "Reederei: die Flotte verkaufen", published=D(2026, 3, 5)),
+    ], D(2026, 3, 10))
+    live = {i.when.lo: i for i in ledger.items}
+    assert live[D(2026, 3, 15)].superseded_by is None
+    assert live[D(2026, 3, 20)].superseded_by is not None
+
+
+def test_a_month_only_mention_of_the_same_end_joins_its_day() -> None:
+    ledger = build_ledger([
+        _keydate(1, 1, "2026-10-31", "wage subsidy scheme ends", D(2026, 9, 1), "expiry: ends"),
+        _keydate(2, 2, "2026-10", "wage subsidy scheme ends", D(2026, 9, 2), "expiry: ends"),
+        _keydate(3, 3, "2026-10", "harbour toll waiver ends", D(2026, 9, 3), "expiry: ends"),
+    ], D(2026, 9, 4))
+    days = {(i.when.precision, i.what): i.article_ids for i in ledger.upcoming}
+    assert days == {("day", "wage subsidy scheme ends"): [1, 2], ("month", "harbour toll waiver ends"): [3]}
+
+
+def test_a_later_plain_mention_of_the_day_does_not_keep_a_draft_alive() -> None:
+    mentions = [
+        _keydate(1, 1, "2026-02-14", "Regel ends", D(2026, 1, 5), DRAFTED),
+        _keydate(2, 2, "2026-01-31", "Ausgangssperre ends", D(2026, 1, 8), DECIDED),
+        DeadlineIn(-7, 3, D(2026, 1, 9), "14. Februar", "2026-02-14", "", None, 0, 3, "DATE", support_only=True),
+    ]
+    assert [i.when.lo for i in build_ledger(mentions, D(2026, 1, 10)).upcoming] == [D(2026, 1, 31)]

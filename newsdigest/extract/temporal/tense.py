@@ -34,7 +34,10 @@ _FUTURE_DE = re.compile(
     r"kommende[nmrs]?|nächste[nmrs]?|künftig|folgt|folgen|lädt|laden)\b"
 )
 # A participle after be/is/to/a/the ("to be paid", "an unspecified date") is no past tense: its -ed does not count.
-_NOT_AFTER = "".join(rf"(?<!\b{w} )" for w in ("be", "is", "are", "been", "being", "to", "a", "an", "the"))
+# The same after a determiner or "for" ("every furloughed employee", "for extended periods").
+_NOT_AFTER = "".join(rf"(?<!\b{w} )" for w in ("be", "is", "are", "been", "being", "to", "a", "an", "the", "every",
+                                               "each", "all", "his", "her", "its", "their", "our", "your", "my",
+                                               "these", "those", "many", "some", "for"))
 _PAST_EN = re.compile(
     r"\b(?:was|were|had|did|said|told|went|came|took|made|gave|got|saw|met|left|won|lost|began|became|held|led|"
     r"fell|rose|spoke|wrote|sold|bought|paid|brought|found|thought|knew|ran|sent|struck|hit|quit|"
@@ -42,7 +45,7 @@ _PAST_EN = re.compile(
 )
 _FUTURE_EN = re.compile(
     r"\b(?:will|shall|won't|going\s+to|is\s+to|are\s+to|scheduled|expected|plan(?:s|ned)?\s+to|due|upcoming|"
-    r"slated|set\s+to|next|coming|starts|begins|ends|expires|effective)\b|'ll\b"
+    r"slated|set\s+to|next|coming|starts|begins|ends|expires|effective|winds\s+down|runs\s+out|lapses)\b|'ll\b"
 )
 _NEUTRAL_PREV = frozenset(
     ["bis", "spätestens", "zum", "auf", "until", "by", "before", "bevor", "ab", "frühestens", "to"]
