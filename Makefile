@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint typecheck bench clean install install-check postgresql
+.PHONY: run test test-fast test-postgres lint typecheck bench clean install install-check postgresql
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ test: $(STAMP) install-check
 # The quick loop while developing: everything but the fault-injection and slow tests (make test runs all).
 test-fast: $(STAMP)
 	$(BIN)/pytest -m "not slow and not faults"
+
+# The whole suite again with every store fixture on PostgreSQL (tests/store and tests/stories run on both in
+# `make test` already); CI runs it after `make test`.
+test-postgres: $(STAMP)
+	NEWSDIGEST_TEST_BACKEND=postgres $(BIN)/pytest
 
 # A venv as a new user gets it: its own stock pip (no upgrade), `pip install .`. Dependencies are resolved afresh
 # whenever pyproject.toml changes; the package itself is reinstalled on every run (a few seconds).

@@ -33,6 +33,7 @@ BENCHES: list[tuple[str, list[str]]] = [
     ("Telegram fan-out (fake Bot API with real limits)", ["bench/telegram_fanout.py"]),
     ("Slack fan-out (fake Web API, per-channel pacing)", ["bench/slack_fanout.py"]),
     ("Digest fan-out", ["bench/digest_fanout.py"]),
+    ("Digest fan-out with several workers (PostgreSQL)", ["bench/fanout_workers.py"]),
     ("Command latency with the optional brief layer (3,000 articles)",
      ["bench/brief_latency.py", str(CORPUS), "--articles", "3000", "--asks", "400"]),
     ("Peak memory of the running bot (100,000-article database)", ["bench/memory.py", str(CORPUS)]),

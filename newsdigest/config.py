@@ -113,6 +113,14 @@ class DigestConfig:
 
 
 @dataclass(frozen=True)
+class WorkersConfig:
+    """Several `newsdigest run` processes on one PostgreSQL database (README "When one machine is not enough")."""
+
+    leader_takeover_seconds: float = 30.0  # the leader's lease: another worker takes over this long after it died
+    poll_seconds: float = 1.0  # how often a worker looks for pending digests and reminders to claim
+
+
+@dataclass(frozen=True)
 class OpsConfig:
     health_port: int = 0  # 0 = no /healthz and /metrics server
     health_host: str = "127.0.0.1"
@@ -142,6 +150,7 @@ class Config:
     slack: SlackConfig = field(default_factory=SlackConfig)
     ingest: IngestConfig = field(default_factory=IngestConfig)
     digest: DigestConfig = field(default_factory=DigestConfig)
+    workers: WorkersConfig = field(default_factory=WorkersConfig)
     ops: OpsConfig = field(default_factory=OpsConfig)
     summarize: SummarizeConfig = field(default_factory=SummarizeConfig)
     source: str | None = None  # file it was read from
@@ -165,6 +174,7 @@ _SECTIONS: dict[str, type] = {
     "slack": SlackConfig,
     "ingest": IngestConfig,
     "digest": DigestConfig,
+    "workers": WorkersConfig,
     "ops": OpsConfig,
     "summarize": SummarizeConfig,
 }
@@ -292,6 +302,8 @@ def _validate(cfg: Config, where: str) -> None:
     for key, value in (("digest.grace_hours", cfg.digest.grace_hours), ("ingest.timeout_seconds", cfg.ingest.timeout_seconds)):
         if value < 0:
             raise ConfigError(f"{where}: {key} must not be negative")
+    if not 1.0 <= cfg.workers.leader_takeover_seconds <= 3600 or not 0.05 <= cfg.workers.poll_seconds <= 60:
+        raise ConfigError(f"{where}: workers.leader_takeover_seconds must be 1–3600 and workers.poll_seconds 0.05–60")
     if cfg.ingest.interval_minutes < 1:
         raise ConfigError(f"{where}: ingest.interval_minutes must be at least 1")
     if cfg.ingest.concurrency < 1 or cfg.ingest.max_bytes < 1024:

@@ -51,6 +51,16 @@ class ChatEvents(Protocol):
     async def chat_moved(self, platform: str, old_id: str, new_id: str) -> None: ...
 
 
+@runtime_checkable
+class LeaderReceiver(Protocol):
+    """A platform whose way of receiving allows one consumer per bot (Telegram long polling): with several
+    workers only the leader receives; app.py starts and stops it as the lead moves."""
+
+    async def start_polling(self) -> None: ...
+
+    async def stop_polling(self) -> None: ...
+
+
 class Adapter(Sender, Protocol):
     """A running chat platform: started and stopped by app.py inside the one asyncio loop."""
 

@@ -7,6 +7,11 @@ Three budgets, all optional:
 - per group key: at most N messages in any sliding window (Telegram: 20 a minute in a group).
 Plus a per-key "blocked until" that a 429 `retry_after` sets: that key waits, every other key goes on.
 
+Several workers sending for one bot share the overall and per-key budgets through a `SharedBudget` (app.py backs
+it with a table in the database): every message also reserves its place in the shared bucket, GCRA by reservation
+(`gcra_reserve`), and waits until that place comes. The local budgets stay as they are, so one worker alone paces
+exactly as before and the shared bucket only adds the other workers' messages.
+
 Per-key budgets are charged with the time a send *finished*, which is never earlier than the moment the
 platform saw it, so the limiter stays on the safe side of the platform's own clock. Sends to one key are
 meant to be serialized by the caller with `exclusive(key)` (a multi-part reply must arrive in order).
@@ -24,6 +29,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Protocol
 
 _EPSILON = 1e-9  # float noise: 0.1 + 0.2 - 0.3 must not mean "wait"
 INTERACTIVE = 0  # a user is waiting for this answer
@@ -54,6 +60,24 @@ class Gcra:
 
     def idle(self, now: float) -> bool:
         return self.tat <= now
+
+
+def gcra_reserve(tat: float | None, now: float, interval: float, tolerance: float) -> tuple[float, float]:
+    """One event reserved in a shared GCRA bucket: (the bucket's new theoretical arrival time, seconds to wait).
+
+    Pure, for the store's row-locked read-modify-write: the event is always accepted, at the first instant it
+    conforms, so concurrent workers queue in the order their reservations reached the database."""
+    start = now if tat is None else max(tat, now)
+    wait = start - tolerance - now
+    return start + interval, (wait if wait > _EPSILON else 0.0)
+
+
+class SharedBudget(Protocol):
+    """A bucket shared by every worker of one bot (a database row), keyed by name."""
+
+    async def reserve(self, key: str, interval: float, tolerance: float) -> float:
+        """Charge one event to bucket `key`; returns the seconds to wait before sending it (0 = now)."""
+        ...
 
 
 class SlidingWindow:
@@ -122,8 +146,11 @@ class RateLimiter:
         group_period: float = 60.0,
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
+        shared: SharedBudget | None = None,
+        shared_name: str = "bot",
     ) -> None:
         self._overall = Gcra(overall_rate, overall_burst) if overall_rate else None
+        self._shared, self._shared_name = shared, shared_name
         self._key_rate, self._key_burst = key_rate, key_burst
         self._group_count, self._group_period = group_count, group_period
         self._clock, self._sleep = clock, sleep
@@ -177,6 +204,19 @@ class RateLimiter:
         while (wait := state.wait(self._clock())) > 0:
             await self._sleep(wait)
         await self._acquire_overall(priority)
+        if self._shared is not None:
+            await self._acquire_shared(key, state)
+
+    async def _acquire_shared(self, key: str, state: _KeyState) -> None:
+        """The other workers' share: this message's place in the bot's shared buckets (overall, then its key)."""
+        assert self._shared is not None
+        budgets = [(f"{self._shared_name}:*", self._overall)] if self._overall else []
+        if state.rate is not None:
+            budgets.append((f"{self._shared_name}:{key}", state.rate))
+        for name, gcra in budgets:
+            wait = await self._shared.reserve(name, gcra.interval, gcra.tolerance)
+            if wait > 0:
+                await self._sleep(wait)
 
     def release(self, key: str, *, group: bool = False) -> None:
         """A send to `key` finished (accepted or not): charge its per-key budgets at this moment."""

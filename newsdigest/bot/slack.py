@@ -37,7 +37,7 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from newsdigest.bot.ratelimit import RateLimiter
+from newsdigest.bot.ratelimit import RateLimiter, SharedBudget
 from newsdigest.bot.slack_render import SlackFile, render
 from newsdigest.config import ConfigError, SlackConfig
 from newsdigest.handlers import Core, all_commands
@@ -157,6 +157,7 @@ class SlackBot:
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        shared: SharedBudget | None = None,
     ) -> None:
         self.core = core
         self.cfg = cfg or core.config.slack
@@ -168,9 +169,10 @@ class SlackBot:
         self.max_retry_after = max_retry_after
         self._wall_clock = wall_clock
         # Per-channel spacing of chat.postMessage (Slack allows about one a second per channel); a 429 or a
-        # transient failure blocks only that channel.
+        # transient failure blocks only that channel. With several workers, `shared` holds the pace across all of them.
         rate = self.cfg.rate_per_channel
-        self._limiter = RateLimiter(key_rate=rate if rate > 0 else None, clock=clock, sleep=sleep)
+        self._limiter = RateLimiter(key_rate=rate if rate > 0 else None, clock=clock, sleep=sleep, shared=shared,
+                                    shared_name="slack")
         self._progress: OrderedDict[tuple[str, str], int] = OrderedDict()  # (channel, reply digest) -> messages sent
         self._threads: dict[tuple[str, str], tuple[str | None, int]] = {}  # threaded digest -> (thread_ts, sent)
         # retry_handlers=[]: send() owns retries, so they do not multiply with the SDK's own.

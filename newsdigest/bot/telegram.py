@@ -42,6 +42,7 @@ from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
     ChatMigrated,
+    Conflict,
     Forbidden,
     InvalidToken,
     NetworkError,
@@ -61,7 +62,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest, RequestData
 
 from newsdigest import texts
-from newsdigest.bot.ratelimit import BULK, INTERACTIVE, Clock, RateLimiter, Sleep
+from newsdigest.bot.ratelimit import BULK, INTERACTIVE, Clock, RateLimiter, SharedBudget, Sleep
 from newsdigest.bot.telegram_render import Part, Photo, render
 from newsdigest.config import ConfigError, TelegramConfig
 from newsdigest.handlers import all_commands, not_a_command
@@ -94,8 +95,10 @@ class RetryPolicy:
 
 
 def limiter_from_config(
-    cfg: TelegramConfig, *, group_period: float = GROUP_PERIOD, clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep
+    cfg: TelegramConfig, *, group_period: float = GROUP_PERIOD, clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep,
+    shared: SharedBudget | None = None,
 ) -> RateLimiter:
+    """The bot's budgets; `shared`: the bucket every worker of this bot draws from (several workers)."""
     return RateLimiter(
         overall_rate=cfg.rate_per_second or None,
         overall_burst=OVERALL_BURST,
@@ -105,6 +108,8 @@ def limiter_from_config(
         group_period=group_period,
         clock=clock,
         sleep=sleep,
+        shared=shared,
+        shared_name="telegram",
     )
 
 
@@ -489,8 +494,14 @@ class TelegramBot:
         limiter: RateLimiter | None = None,
         retry: RetryPolicy | None = None,
         concurrent_updates: int = 64,
+        poll: bool = True,
     ) -> None:
         self.core = core
+        # Long polling is single-consumer (Telegram answers a second getUpdates with 409): with several workers only
+        # the leader polls (app.py calls start_polling / stop_polling as the role moves); webhooks are served by all.
+        self.poll = poll
+        self._polling_task: asyncio.Task[None] | None = None
+        self.conflicted = False
         self.cfg = cfg or core.config.telegram
         if not self.cfg.token:
             raise ValueError("TelegramBot needs [telegram] token (or NEWSDIGEST_TELEGRAM_TOKEN)")
@@ -556,13 +567,38 @@ class TelegramBot:
                 secret_token=self.cfg.webhook_secret,
                 allowed_updates=ALLOWED_UPDATES,
             )
-        else:
-            await updater.start_polling(
-                timeout=self.cfg.poll_timeout, allowed_updates=ALLOWED_UPDATES, error_callback=self._on_poll_error
-            )
-        log.info("telegram started as @%s mode=%s", self.username, self.cfg.mode)
+        elif self.poll:
+            await self.start_polling()
+        log.info("telegram started as @%s mode=%s%s", self.username, self.cfg.mode,
+                 "" if self.cfg.mode == "webhook" or self.poll else " (not polling: another worker leads)")
+
+    @property
+    def polling(self) -> bool:
+        updater = self.app.updater
+        return updater is not None and updater.running and self.cfg.mode != "webhook"
+
+    async def start_polling(self) -> None:
+        """Begin long polling (the leader's part in polling mode); a no-op in webhook mode or when already polling."""
+        updater = self.app.updater
+        if self.cfg.mode == "webhook" or updater is None or updater.running or not self.app.running:
+            return
+        self.conflicted = False
+        await updater.start_polling(
+            timeout=self.cfg.poll_timeout, allowed_updates=ALLOWED_UPDATES, error_callback=self._on_poll_error
+        )
+        log.info("telegram long polling started")
+
+    async def stop_polling(self) -> None:
+        """Stop long polling (the role moved to another worker); a no-op when not polling."""
+        updater = self.app.updater
+        if self.cfg.mode != "webhook" and updater is not None and updater.running:
+            await updater.stop()
+            log.info("telegram long polling stopped")
 
     async def stop(self) -> None:
+        if self._polling_task is not None:
+            with contextlib.suppress(Exception):
+                await self._polling_task
         updater = self.app.updater
         was_running = self.app.running
         if updater is not None and updater.running:
@@ -668,4 +704,17 @@ class TelegramBot:
             log.exception("telegram could not apologise")
 
     def _on_poll_error(self, exc: TelegramError) -> None:
+        if isinstance(exc, Conflict):
+            self._on_poll_conflict(exc)
+            return
         log.warning("telegram polling error: %s", exc)
+
+    def _on_poll_conflict(self, exc: Conflict) -> None:
+        """Someone else long-polls this token: say so once and step back instead of taking turns with it forever."""
+        if self.conflicted:
+            return
+        self.conflicted = True
+        log.error("telegram long polling stopped: another process polls getUpdates with this bot token (409 %s); "
+                  "this worker does not compete — run one poller per token, or use [telegram] mode = \"webhook\"",
+                  exc.message)
+        self._polling_task = asyncio.get_running_loop().create_task(self.stop_polling(), name="telegram-stop-polling")

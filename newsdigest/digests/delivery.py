@@ -11,27 +11,33 @@ The scheduler only says "now might be a good time"; the ledger decides. For each
 
 A crash before step 3 completes leaves a pending row: the next catch-up (at start and every minute)
 sends it once. Residual window, stated honestly: a crash after the platform accepted the message but
-before step 4 committed (a trip to the store's writer thread and one SQLite transaction, about a
-millisecond; the sends in flight beside it may land in that window too) makes the retry send it a
-second time — no chat platform offers an idempotency key for messages, so at-least-once is
+before step 4 committed (a trip to the store's writer thread and one transaction, about a millisecond on
+SQLite; the sends in flight beside it may land in that window too, at most MAX_UNMARKED of them) makes the
+retry send it a second time — no chat platform offers an idempotency key for messages, so at-least-once is
 the best possible there. Such a retry is logged as a possible duplicate (`composed_at` was set).
 
-A second process on the same database would break exactly-once, so `acquire_instance_lease()` refuses
-to start while another live process holds the instance lease; the holder renews it in the background.
+On SQLite a second process on the same database would break exactly-once, so `acquire_instance_lease()`
+(leases.py) refuses to start while another live process holds the instance lease.
+
+Several workers on PostgreSQL share the work: the leader's catch-up and cron jobs only write due (chat, slot)
+rows as pending (`enqueue`); every worker's `drain()` claims batches of them (FOR UPDATE SKIP LOCKED, see
+store/delivery_repo.py) and runs steps 2-4 for each, so a broadcast is split across workers and each row has one
+owner at a time. The residual window is the same as above: a worker killed after the platform accepted a message
+and before its mark committed leaves a composed pending row; once that worker's lease has expired another worker
+claims it and sends it again, logged as a possible duplicate. SQLite runs the same path in its one process.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import datetime as dt
 import logging
-import os
-import socket
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from newsdigest.clock import Clock
 from newsdigest.config import Config
@@ -39,24 +45,38 @@ from newsdigest.digests.briefs import attach_briefs
 from newsdigest.digests.compose import ComposeOptions, DigestInput, compose
 from newsdigest.digests.content import load_digest_input
 from newsdigest.digests.filters import apply_filters, filters_for
-from newsdigest.digests.slots import latest_slot, parse_hhmm, slot_key, slots_between, zone
+from newsdigest.digests.leases import (
+    INSTANCE_LEASE,
+    LEASE_RENEW_SECONDS,
+    LEASE_TTL,
+    InstanceLease,
+    acquire_instance_lease,
+)
+from newsdigest.digests.slots import latest_slot, parse_hhmm, parse_slot, slot_key, slots_between, zone
 from newsdigest.digests.threads import THREAD_MAX_STORIES, ThreadedDigest, thread_digest
+from newsdigest.errors import StoreError
 from newsdigest.models import ChatRef, DeliveryStatus, Platform
 from newsdigest.ops.metrics import METRICS
 from newsdigest.reply import Reply
 from newsdigest.sender import Sender, SendOutcome, SendResult, ThreadSender
-from newsdigest.store.delivery_repo import ScheduledSubscription
-from newsdigest.store.store import LeaseHeldError, LeaseRepo, LedgerStore, Store
+from newsdigest.store.delivery_repo import Busy, Claim, DueRow, ScheduledSubscription
+from newsdigest.store.store import LedgerStore, Store
 from newsdigest.stories.service import ensure_assigned
 from newsdigest.summarize.service import BriefService
 
 log = logging.getLogger("newsdigest.digests")
 
-INSTANCE_LEASE = "instance"
-LEASE_TTL = dt.timedelta(seconds=60)
-LEASE_RENEW_SECONDS = 20.0
 MAX_ATTEMPTS = 5
+# Sends that may be accepted by the platform but not yet marked in the ledger at once: what a kill -9 can duplicate.
+# Marks queue on the writer thread behind other writes (on PostgreSQL a mark is a few round trips), so without this
+# bound a backlog of accepted-but-unmarked digests grows with the fan-out's concurrency.
+MAX_UNMARKED = 32
 INPUT_CACHE_SECONDS = 30.0  # a digest fan-out shares loaded content for this long
+RETRY_SECONDS = 60.0  # a failed attempt is retried this much later (by any worker), as the catch-up's period
+MARK_RETRY_SECONDS = 120.0  # how long a ledger mark after a send is retried while the database is unreachable
+T = TypeVar("T")
+__all__ = ["INSTANCE_LEASE", "LEASE_RENEW_SECONDS", "LEASE_TTL", "Deliverer", "DeliveryResult", "DueDigest",
+           "InstanceLease", "acquire_instance_lease"]  # the leases moved to leases.py; imported from here too
 
 
 # -- results --------------------------------------------------------------------------------------------
@@ -96,77 +116,9 @@ class DueDigest:
 class DeliveryResult:
     chat: ChatRef
     slot: str
-    status: str  # sent | skipped | gone | failed | retry | done (already final) | busy (in flight / no lease)
+    status: str  # sent | skipped | gone | failed | retry | done (already final) | busy (in flight / no lease) | unmarked
     messages: int = 0
     detail: str = ""
-
-
-# -- the instance lease -----------------------------------------------------------------------------------
-
-
-def default_holder() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-class InstanceLease:
-    """This process's claim on the database; renewed in the background, released on stop."""
-
-    def __init__(self, store: LeaseRepo, holder: str, *, ttl: dt.timedelta = LEASE_TTL,
-                 renew_seconds: float = LEASE_RENEW_SECONDS) -> None:
-        self.store = store
-        self.holder = holder
-        self.ttl = ttl
-        self.renew_seconds = renew_seconds
-        self.held = False
-        self._task: asyncio.Task[None] | None = None
-
-    def acquire(self) -> None:
-        """Raises LeaseHeldError (with a message for the operator) while another process holds it."""
-        self.store.acquire_lease(INSTANCE_LEASE, self.holder, self.ttl)
-        self.held = True
-
-    def renew(self) -> bool:
-        """Sync (for the writer thread); the renewal task awaits it through the store's gateway."""
-        try:
-            self.acquire()
-        except LeaseHeldError as exc:
-            # Someone took over while we stalled past the ttl: stop delivering, the other process owns it now.
-            self.held = False
-            log.error("instance lease lost, digests stop here: %s", exc)
-        return self.held
-
-    async def _renew_forever(self) -> None:
-        while True:
-            await asyncio.sleep(self.renew_seconds)
-            await self.store.gateway.write(self.renew)
-
-    def start(self) -> asyncio.Task[None]:
-        """Start the renewal task (call inside the running loop)."""
-        if self._task is None:
-            self._task = asyncio.create_task(self._renew_forever(), name="newsdigest-lease")
-        return self._task
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-        if self.held:
-            await self.store.gateway.write(self.store.release_lease, INSTANCE_LEASE, self.holder)
-            self.held = False
-
-
-def acquire_instance_lease(store: LeaseRepo, holder: str | None = None, *, ttl: dt.timedelta = LEASE_TTL,
-                           renew_seconds: float = LEASE_RENEW_SECONDS) -> InstanceLease:
-    """Take the instance lease or raise LeaseHeldError ("another newsdigest (host:pid) is running on …").
-
-    app.py: `lease = acquire_instance_lease(store)` before starting anything, `lease.start()` inside
-    the loop, `await lease.stop()` at shutdown.
-    """
-    lease = InstanceLease(store, holder or default_holder(), ttl=ttl, renew_seconds=renew_seconds)
-    lease.acquire()
-    return lease
 
 
 # -- the deliverer ---------------------------------------------------------------------------------------
@@ -187,6 +139,9 @@ class Deliverer:
         max_attempts: int = MAX_ATTEMPTS,
         concurrency: int = 256,
         briefs: BriefService | None = None,
+        holder: str | None = None,
+        claim_batch: int = 64,
+        max_unmarked: int = MAX_UNMARKED,
     ) -> None:
         self.store = store  # the whole store for loading the digest's content (stories layer)
         self.ledger: LedgerStore = store  # the part the ledger work touches
@@ -198,7 +153,14 @@ class Deliverer:
         self.max_attempts = max_attempts
         self.concurrency = concurrency
         self.briefs = briefs
-        self._in_flight: set[tuple[str, str, str]] = set()
+        self.holder = holder  # this worker's name on the rows it claims; None: the only process (SQLite)
+        self.claim_batch = claim_batch
+        self.max_unmarked = max_unmarked
+        self._unmarked: asyncio.Semaphore | None = None  # made in the running loop
+        self._in_flight: set[tuple[str, str, str]] = set()  # (platform, chat, slot) being sent by this process
+        self._flight_lock = threading.Lock()  # the claim adds to it on the writer thread, the loop removes
+        self._draining = False
+        self._drain_again = False
         self._cache: dict[tuple[object, ...], tuple[float, dt.datetime, DigestInput]] = {}
 
     # which digests are due
@@ -232,14 +194,39 @@ class Deliverer:
 
     # running deliveries
 
+    @property
+    def may_deliver(self) -> bool:
+        return self.lease is None or self.lease.held
+
+    @property
+    def takeover_margin(self) -> dt.timedelta:
+        """A worker's rows are taken over only this long after its lease expired: a late renewal (a loop stalled by
+        a busy machine) must not make a live worker look dead. Half its lease's ttl."""
+        return self.lease.ttl / 2 if self.lease is not None else dt.timedelta(0)
+
+    @property
+    def may_take_over(self) -> bool:
+        """Rows claimed by a worker whose lease expired are ours to retry only while our own lease is steady."""
+        return self.lease is None or self.lease.steady
+
     async def catch_up(self, now: dt.datetime | None = None) -> list[DeliveryResult]:
-        """Send every due digest not yet sent (at start, and every minute: missed slots, pending retries)."""
-        return await self.deliver_all(await self.store.gateway.read(self.due, now))
+        """Send every due digest not yet sent (at start, and every minute: missed slots, pending retries).
+
+        The leader's part: the due (chat, slot) rows are written as pending, then drained here as by every worker."""
+        dues = await self.store.gateway.read(self.due, now)
+        if not self.may_deliver:
+            return [DeliveryResult(d.chat, d.key, "busy") for d in dues]
+        await self.enqueue(dues)
+        return await self.drain(now)
 
     async def run_subscription(self, sub_id: int) -> DeliveryResult | None:
         """The scheduler's job for one subscription: its latest slot, if the ledger has not settled it."""
         due = await self.store.gateway.read(self._latest_due, sub_id, self.clock.now())
-        return await self.deliver(due) if due else None
+        if due is None or not self.may_deliver:
+            return DeliveryResult(due.chat, due.key, "busy") if due else None
+        await self.enqueue([due])
+        results = await self.drain()
+        return next((r for r in results if r.chat == due.chat and r.slot == due.key), None)
 
     def _latest_due(self, sub_id: int, now: dt.datetime) -> DueDigest | None:
         subs = self.ledger.scheduled_subscriptions_of(sub_id)
@@ -249,6 +236,108 @@ class Deliverer:
         slot = latest_slot(parse_hhmm(mine.time), zone(mine.tz), now)
         dues = self._due(subs, now, slot)
         return next((d for d in dues if d.key == slot_key(slot)), None)
+
+    async def enqueue(self, dues: list[DueDigest]) -> int:
+        """Write these due digests as pending ledger rows, for whichever worker claims them first."""
+        if not dues:
+            return 0
+        rows = [DueRow(d.chat.platform, d.chat.chat_id, d.key, d.subscriptions[0].id, d.slot) for d in dues]
+        return await self.store.gateway.write(self.ledger.enqueue_deliveries, rows)
+
+    async def drain(self, now: dt.datetime | None = None) -> list[DeliveryResult]:
+        """Claim pending digests in batches and deliver them until none is left; every worker runs this.
+
+        One drain at a time per process: a call while one runs makes that one look again and returns at once."""
+        if self._draining:
+            self._drain_again = True
+            return []
+        self._draining = True
+        results: list[DeliveryResult] = []
+        try:
+            again = True
+            while again:
+                self._drain_again = False
+                results += await self._drain_once(now)
+                again = self._drain_again
+        finally:
+            self._draining = False
+        return sorted(results, key=lambda r: (r.slot, r.chat.platform, r.chat.chat_id))
+
+    async def _drain_once(self, now: dt.datetime | None) -> list[DeliveryResult]:
+        """Keep up to `concurrency` deliveries running, claiming the next batch when half the room is free."""
+        results: list[DeliveryResult] = []
+        running: set[asyncio.Task[DeliveryResult]] = set()
+        low_water = max(1, min(self.claim_batch, self.concurrency) // 2)
+        claiming = True
+        while True:
+            room = self.concurrency - len(running)
+            if claiming and self.may_deliver and room >= low_water:
+                limit = min(room, self.claim_batch)
+                try:
+                    claimed = await self.store.gateway.write(self._claim, now, limit)
+                except StoreError as exc:  # the database is away: finish what runs, the next drain claims again
+                    log.warning("digest claim failed: %s", exc)
+                    claimed = []
+                claiming = len(claimed) == limit  # fewer: nothing more is free right now
+                running |= {asyncio.create_task(self._deliver_claimed(due, claim)) for due, claim in claimed}
+            if not running:
+                return results
+            done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            results += [task.result() for task in done]  # a crash (BaseException) ends the drain, as it ends a process
+
+    def _claim(self, now: dt.datetime | None, limit: int) -> list[tuple[DueDigest, Claim]]:
+        """On the writer: claim a batch of pending rows and rebuild each one's due digest from its subscriptions."""
+        now = now or self.clock.now()
+        with self._flight_lock:
+            busy = frozenset(self._in_flight)
+        pending = self.ledger.claim_pending(holder=self.holder, now=now, window_start=now - self.grace, limit=limit,
+                                            max_attempts=self.max_attempts, exclude=busy, take_over=self.may_take_over,
+                                            dead_before=now - self.takeover_margin)
+        if not pending:
+            return []
+        subs = self.ledger.scheduled_subscriptions_for_chats((p.claim.platform, p.claim.chat_id) for p in pending)
+        by_chat: dict[tuple[str, str], list[ScheduledSubscription]] = {}
+        for sub in subs:
+            by_chat.setdefault((sub.platform, sub.chat_id), []).append(sub)
+        out: list[tuple[DueDigest, Claim]] = []
+        for p in pending:
+            c = p.claim
+            due = self._due_at(by_chat.get((c.platform, c.chat_id), []), ChatRef(Platform(c.platform), c.chat_id), c.slot)
+            if due is None:  # unsubscribed (or rescheduled) since it was due: nothing to send for that slot
+                self.ledger.finish_delivery(c.platform, [c.chat_id], c.slot, DeliveryStatus.SKIPPED, at=now,
+                                            detail="no subscription due at this slot any more")
+                continue
+            out.append((due, c))
+        with self._flight_lock:
+            self._in_flight.update((c.platform, c.chat_id, c.slot) for _, c in out)
+        return out
+
+    @staticmethod
+    def _due_at(subs: list[ScheduledSubscription], chat: ChatRef, key: str) -> DueDigest | None:
+        """The chat's digest for slot `key`: its subscriptions whose daily slot falls on that instant."""
+        slot = parse_slot(key)
+        members = []
+        for sub in subs:
+            try:
+                at, tz = parse_hhmm(sub.time), zone(sub.tz)
+            except ValueError:
+                continue
+            if sub.effective_from <= slot and latest_slot(at, tz, slot) == slot:
+                members.append(sub)
+        if not members:
+            return None
+        return DueDigest(chat, slot.astimezone(zone(members[0].tz)), tuple(members))
+
+    async def _deliver_claimed(self, due: DueDigest, claim: Claim) -> DeliveryResult:
+        """A row `_claim` took (and marked as in flight)."""
+        try:
+            return await self._deliver(due, claim)
+        except StoreError as exc:  # the database went away before the send: the row stays ours, claimed next round
+            log.warning("digest chat=%s slot=%s not sent: %s", due.chat.key, due.key, exc)
+            return DeliveryResult(due.chat, due.key, "retry", detail=str(exc))
+        finally:
+            with self._flight_lock:
+                self._in_flight.discard((claim.platform, claim.chat_id, claim.slot))
 
     async def deliver_all(self, dues: list[DueDigest]) -> list[DeliveryResult]:
         sem = asyncio.Semaphore(self.concurrency)
@@ -261,15 +350,17 @@ class Deliverer:
 
     async def deliver(self, due: DueDigest) -> DeliveryResult:
         key = (due.chat.platform, due.chat.chat_id, due.key)
-        if (self.lease is not None and not self.lease.held) or key in self._in_flight:
-            return DeliveryResult(due.chat, due.key, "busy")
-        self._in_flight.add(key)
+        with self._flight_lock:
+            if not self.may_deliver or key in self._in_flight:
+                return DeliveryResult(due.chat, due.key, "busy")
+            self._in_flight.add(key)
         try:
             return await self._deliver(due)
         finally:
-            self._in_flight.discard(key)
+            with self._flight_lock:
+                self._in_flight.discard(key)
 
-    async def _deliver(self, due: DueDigest) -> DeliveryResult:
+    async def _deliver(self, due: DueDigest, claim: Claim | None = None) -> DeliveryResult:
         sender = self.senders.get(due.chat.platform)
         if self.briefs is not None and sender is not None:
             if not self._cached(due):  # cluster first, so the briefs are of the stories the digest will show
@@ -277,22 +368,35 @@ class Deliverer:
             await self.store.gateway.read(self._warm_briefs, due)  # may wait for the model: never on the writer
         # Claim, compose and note "composed" in one trip to the writer thread: one hop before the send, one after.
         ready = await self.store.gateway.write(self._prepare, due, sender is not None,
-                                               isinstance(sender, ThreadSender))
+                                               isinstance(sender, ThreadSender), claim)
         if isinstance(ready, DeliveryResult):
             return ready
         attempts, loaded_at, reply, threaded = ready
         assert sender is not None
-        result = await self._send(sender, due.chat, reply, threaded)
-        return await self._record(due, attempts, loaded_at, result)
+        if self._unmarked is None:
+            self._unmarked = asyncio.Semaphore(self.max_unmarked)
+        async with self._unmarked:  # from the send until its mark committed: the duplicate window's width
+            result = await self._send(sender, due.chat, reply, threaded)
+            try:
+                return await self._record(due, attempts, loaded_at, result)
+            except StoreError as exc:  # the database stayed away longer than the mark's retries
+                log.error("digest chat=%s slot=%s went out but its ledger mark failed (%s): a later retry may send "
+                          "it again (possible duplicate)", due.chat.key, due.key, exc)
+                return DeliveryResult(due.chat, due.key, "unmarked", result.messages, detail=str(exc))
 
-    def _prepare(self, due: DueDigest, can_send: bool, can_thread: bool = False
+    def _prepare(self, due: DueDigest, can_send: bool, can_thread: bool = False, claim: Claim | Busy | None = None
                  ) -> DeliveryResult | tuple[int, dt.datetime, Reply, ThreadedDigest | None]:
-        """Steps 1-2 of the module docstring, on the writer: the settled result, or (attempts, loaded_at, reply)."""
+        """Steps 1-2 of the module docstring, on the writer: the settled result, or (attempts, loaded_at, reply).
+
+        `claim`: the row was claimed already (drain); else it is claimed here."""
         chat, slot = due.chat, due.key
-        claim = self.ledger.claim_delivery(chat.platform, chat.chat_id, slot, due.subscriptions[0].id,
-                                           max_attempts=self.max_attempts)
+        if claim is None:
+            claim = self.ledger.claim_delivery(chat.platform, chat.chat_id, slot, due.subscriptions[0].id,
+                                               max_attempts=self.max_attempts, holder=self.holder)
         if claim is None:
             return DeliveryResult(chat, slot, "done")
+        if isinstance(claim, Busy):
+            return DeliveryResult(chat, slot, "busy")
         if claim.composed_before:
             log.warning("digest retry chat=%s slot=%s attempt=%d: an earlier attempt was composed and may have "
                         "reached the platform before a crash (possible duplicate)", chat.key, slot, claim.attempts)
@@ -306,7 +410,8 @@ class Deliverer:
             self.ledger.finish_delivery(chat.platform, [chat.chat_id], slot, DeliveryStatus.SKIPPED, at=now, detail="quiet day")
             return DeliveryResult(chat, slot, "skipped")
         if not can_send:
-            self.ledger.note_attempt_failed(chat.platform, chat.chat_id, slot, f"no sender for {chat.platform}")
+            self.ledger.note_attempt_failed(chat.platform, chat.chat_id, slot, f"no sender for {chat.platform}",
+                                            retry_at=self._retry_at(now))
             return DeliveryResult(chat, slot, "retry", detail="no sender")
         self.ledger.note_composed(chat.platform, chat.chat_id, slot, now)
         threaded = None
@@ -346,7 +451,7 @@ class Deliverer:
     async def _record(self, due: DueDigest, attempts: int, loaded_at: dt.datetime, result: SendResult
                       ) -> DeliveryResult:
         """Step 4 in one trip to the writer; the scheduler hears of a gone chat back on the loop."""
-        done = await self.store.gateway.write(self._settle, due, attempts, loaded_at, result)
+        done = await self._write_persistently(self._settle, due, attempts, loaded_at, result)
         if done.status == "gone" and self.on_change:
             self.on_change()
         return done
@@ -375,8 +480,18 @@ class Deliverer:
             METRICS.digest_failed(chat.platform)
             log.error("digest failed for good chat=%s slot=%s: %s", chat.key, slot, result.detail)
             return DeliveryResult(chat, slot, "failed", detail=result.detail)
-        self.ledger.note_attempt_failed(chat.platform, chat.chat_id, slot, result.detail or "send failed")
+        self.ledger.note_attempt_failed(chat.platform, chat.chat_id, slot, result.detail or "send failed",
+                                        retry_at=self._retry_at(now))
         return DeliveryResult(chat, slot, "retry", detail=result.detail)
+
+    @staticmethod
+    def _retry_at(now: dt.datetime) -> dt.datetime:
+        return now + dt.timedelta(seconds=RETRY_SECONDS)
+
+    async def _write_persistently(self, fn: Callable[..., T], *args: object) -> T:
+        """A ledger mark after a send must land: while the database is away (a restart, a dropped connection),
+        try again with backoff instead of leaving the row for a retry that would send the message twice."""
+        return await write_persistently(self.store, fn, *args)
 
     def _key(self, due: DueDigest) -> tuple[object, ...]:
         since = due.since.astimezone(due.slot.tzinfo) if due.since else None
@@ -401,3 +516,20 @@ class Deliverer:
         inp = load_digest_input(self.store, as_of=as_of, since=since, stories=due.stories)
         self._cache[key] = (mono, now, inp)
         return now, inp
+
+
+async def write_persistently(store: Store, fn: Callable[..., T], *args: object, budget: float = MARK_RETRY_SECONDS,
+                             sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> T:
+    """`store.gateway.write(fn, *args)`, retried on store errors (not on LeaseHeldError and the like: those are
+    answers) with backoff for up to `budget` seconds of waiting; the last error is raised when it runs out."""
+    delay, waited = 0.1, 0.0
+    while True:
+        try:
+            return await store.gateway.write(fn, *args)
+        except StoreError as exc:
+            if not store.transient(exc) or waited >= budget:
+                raise
+            log.warning("ledger write failed (%s); retrying in %.1fs", exc, delay)
+            await sleep(delay)
+            waited += delay
+            delay = min(delay * 2, 5.0)

@@ -9,21 +9,28 @@ Exactly once per (chat, key date, offset), through the digest delivery ledger (s
 with slot keys `remind:<story>:<date>:<offset>d`: claimed before sending, marked after, never claimed
 again once final; a catch-up (every minute, with the digests') sends what a restart or an outage missed
 within `[digest] grace_hours`. Finding and composing reminders is pure; `ReminderDeliverer` does the I/O.
+
+Several workers: the leader's catch-up writes the due reminders as pending rows carrying what they say (JSON), and
+every worker's `drain()` claims and sends them, as for digests (delivery.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from newsdigest.clock import Clock
 from newsdigest.config import Config
+from newsdigest.digests.delivery import RETRY_SECONDS, write_persistently
 from newsdigest.digests.slots import parse_hhmm, slot_on, zone
-from newsdigest.models import ChatRef, DeliveryStatus, ReminderRule
+from newsdigest.errors import StoreError
+from newsdigest.models import ChatKind, ChatRef, DeliveryStatus, Platform, ReminderRule
 from newsdigest.reply import Heading, Reply, Span, bold, text
 from newsdigest.sender import Sender, SendOutcome, SendResult
+from newsdigest.store.delivery_repo import Busy, Claim, DueRow
 from newsdigest.store.store import Store
 from newsdigest.stories.service import ensure_assigned, view
 from newsdigest.texts import countdown, format_value, t
@@ -62,6 +69,23 @@ class DueReminder:
     def key(self) -> str:
         """The ledger slot: one per (chat, key date, offset)."""
         return f"{KEY_PREFIX}{self.key_date.story}:{self.key_date.due.isoformat()}:{self.offset}d"
+
+
+def reminder_payload(due: DueReminder) -> str:
+    """What a pending reminder row carries, so any worker can send it without reading the stories again."""
+    kd = due.key_date
+    return json.dumps({"kind": due.chat.kind, "story": kd.story, "story_name": kd.story_name, "due": kd.due.isoformat(),
+                       "what": kd.what, "date_kind": kd.kind, "moved_from": list(kd.moved_from), "offset": due.offset,
+                       "slot": due.slot.isoformat(), "lang": due.lang}, ensure_ascii=False)
+
+
+def reminder_from_payload(platform: str, chat_id: str, payload: str) -> DueReminder:
+    """The inverse of reminder_payload (raises ValueError / KeyError for a row it did not write)."""
+    d = json.loads(payload)
+    kd = KeyDate(d["story"], d["story_name"], dt.date.fromisoformat(d["due"]), d["what"], d["date_kind"],
+                 tuple(d["moved_from"]))
+    chat = ChatRef(Platform(platform), chat_id, ChatKind(d["kind"]))
+    return DueReminder(chat, kd, int(d["offset"]), dt.datetime.fromisoformat(d["slot"]), d["lang"])
 
 
 # -- pure: which reminders are due, and what they say -------------------------------------------------------------
@@ -189,7 +213,8 @@ class ReminderDeliverer:
 
     def __init__(self, store: Store, config: Config, clock: Clock, senders: Mapping[str, Sender], *,
                  on_change: Callable[[], None] | None = None, max_attempts: int = MAX_ATTEMPTS,
-                 lease_held: Callable[[], bool] = lambda: True) -> None:
+                 lease_held: Callable[[], bool] = lambda: True, holder: str | None = None,
+                 take_over: Callable[[], bool] = lambda: True, takeover_margin: dt.timedelta = dt.timedelta(0)) -> None:
         self.store = store
         self.config = config
         self.clock = clock
@@ -197,6 +222,10 @@ class ReminderDeliverer:
         self.on_change = on_change
         self.max_attempts = max_attempts
         self.lease_held = lease_held
+        self.holder = holder  # this worker's name on the rows it claims; None: the only process (SQLite)
+        self.take_over = take_over  # may rows of a worker whose lease expired be claimed (delivery.py)
+        self.takeover_margin = takeover_margin
+        self._draining = self._drain_again = False
         self._in_flight: set[tuple[str, str, str]] = set()
 
     @property
@@ -216,44 +245,98 @@ class ReminderDeliverer:
                 if (s := states.get((d.chat.platform, d.chat.chat_id, d.key))) is None or not s.final]
 
     async def catch_up(self, now: dt.datetime | None = None) -> list[ReminderResult]:
-        """Send what is due and not yet settled (at start and every minute, with the digests' catch-up)."""
+        """Send what is due and not yet settled (at start and every minute, with the digests' catch-up).
+
+        The leader's part: due reminders are written as pending rows, then drained here as by every worker."""
         if not self.lease_held():
             return []
         # Off the loop, on the store's writer: key dates may need the new articles clustered first (a write).
         dues = await self.store.gateway.write(self.due, now)
-        return [await self.deliver(d) for d in dues]
+        if dues:
+            rows = [DueRow(d.chat.platform, d.chat.chat_id, d.key, None, d.slot, reminder_payload(d)) for d in dues]
+            await self.store.gateway.write(self.store.enqueue_deliveries, rows)
+        return await self.drain(now)
 
-    async def deliver(self, due: DueReminder) -> ReminderResult:
+    async def drain(self, now: dt.datetime | None = None) -> list[ReminderResult]:
+        """Claim pending reminders one batch at a time and send them (every worker runs this; one drain at a time
+        per process: a call while one runs makes that one look again)."""
+        if self._draining:
+            self._drain_again = True
+            return []
+        self._draining = True
+        results: list[ReminderResult] = []
+        try:
+            again = True
+            while again:
+                self._drain_again = False
+                results += await self._drain_once(now)
+                again = self._drain_again
+        finally:
+            self._draining = False
+        return results
+
+    async def _drain_once(self, now: dt.datetime | None) -> list[ReminderResult]:
+        results: list[ReminderResult] = []
+        while self.lease_held():
+            stamp = now or self.clock.now()
+            try:
+                batch = await self.store.gateway.write(
+                    self.store.claim_pending, holder=self.holder, now=stamp, window_start=stamp - self.grace,
+                    limit=32, max_attempts=self.max_attempts, reminders=True, exclude=frozenset(self._in_flight),
+                    take_over=self.take_over(), dead_before=stamp - self.takeover_margin)
+            except StoreError as exc:
+                log.warning("reminder claim failed: %s", exc)
+                break
+            if not batch:
+                break
+            for row in batch:
+                c = row.claim
+                try:
+                    due = reminder_from_payload(c.platform, c.chat_id, row.payload or "")
+                except (ValueError, KeyError, TypeError):  # a row from an older version: the catch-up writes it again
+                    await self.store.gateway.write(self.store.note_attempt_failed, c.platform, c.chat_id, c.slot,
+                                                   "reminder without payload", stamp)
+                    continue
+                results.append(await self.deliver(due, c))
+        return results
+
+    async def deliver(self, due: DueReminder, claim: Claim | None = None) -> ReminderResult:
         flight = (due.chat.platform, due.chat.chat_id, due.key)
         if flight in self._in_flight:
             return ReminderResult(due.chat, due.key, "busy")
         self._in_flight.add(flight)
         try:
-            return await self._deliver(due)
+            return await self._deliver(due, claim)
         finally:
             self._in_flight.discard(flight)
 
-    async def _deliver(self, due: DueReminder) -> ReminderResult:
+    async def _deliver(self, due: DueReminder, claimed: Claim | None) -> ReminderResult:
         chat, key = due.chat, due.key
         gateway = self.store.gateway
-        claim = await gateway.write(self.store.claim_delivery, chat.platform, chat.chat_id, key, None,
-                                    max_attempts=self.max_attempts)
+        claim: Claim | Busy | None = claimed or await gateway.write(
+            self.store.claim_delivery, chat.platform, chat.chat_id, key, None, max_attempts=self.max_attempts,
+            holder=self.holder)
         if claim is None:
             return ReminderResult(chat, key, "done")
+        if isinstance(claim, Busy):
+            return ReminderResult(chat, key, "busy")
         if claim.composed_before:
             log.warning("reminder retry chat=%s key=%s attempt=%d: possible duplicate", chat.key, key, claim.attempts)
         reply = compose_reminder(due)
         sender = self.senders.get(chat.platform)
         if sender is None:
             await gateway.write(self.store.note_attempt_failed, chat.platform, chat.chat_id, key,
-                                f"no sender for {chat.platform}")
+                                f"no sender for {chat.platform}", self._retry_at())
             return ReminderResult(chat, key, "retry", reply, "no sender")
         await gateway.write(self.store.note_composed, chat.platform, chat.chat_id, key, self.clock.now())
         try:
             result = await sender.send(chat.chat_id, reply)
         except (OSError, RuntimeError, ValueError, TimeoutError) as exc:
             result = SendResult(SendOutcome.FAILED, detail=repr(exc))
-        return await gateway.write(self._record, due, claim.attempts, reply, result)
+        return await write_persistently(self.store, self._record, due, claim.attempts, reply, result)
+
+    def _retry_at(self) -> dt.datetime:
+        return self.clock.now() + dt.timedelta(seconds=RETRY_SECONDS)
 
     def _record(self, due: DueReminder, attempts: int, reply: Reply, result: SendResult) -> ReminderResult:
         chat, key, now = due.chat, due.key, self.clock.now()
@@ -272,7 +355,7 @@ class ReminderDeliverer:
         if attempts >= self.max_attempts:
             self.store.finish_delivery(chat.platform, [chat.chat_id], key, DeliveryStatus.FAILED, at=now, detail=result.detail)
             return ReminderResult(chat, key, "failed", reply, result.detail)
-        self.store.note_attempt_failed(chat.platform, chat.chat_id, key, result.detail or "send failed")
+        self.store.note_attempt_failed(chat.platform, chat.chat_id, key, result.detail or "send failed", self._retry_at())
         return ReminderResult(chat, key, "retry", reply, result.detail)
 
 

@@ -71,12 +71,17 @@ class DigestScheduler:
     """
 
     def __init__(self, deliverer: Deliverer, *, catch_up_seconds: float = CATCH_UP_SECONDS,
-                 scheduler: AsyncIOScheduler | None = None, reminders: ReminderDeliverer | None = None) -> None:
+                 scheduler: AsyncIOScheduler | None = None, reminders: ReminderDeliverer | None = None,
+                 refresh_on_catch_up: bool = False) -> None:
         self.deliverer = deliverer
         self.reminders = reminders  # deadline reminders ride on the same catch-up (the ledger decides, not a cron)
         self.catch_up_seconds = catch_up_seconds
+        # Several workers: a subscription changed through another worker reaches this (the leader's) jobs at the
+        # next catch-up; the catch-up itself covers its slot meanwhile.
+        self.refresh_on_catch_up = refresh_on_catch_up
         self.scheduler = scheduler or AsyncIOScheduler(timezone=dt.UTC)
         self._signatures: dict[int, tuple[str, str]] = {}
+        self._built = False
         self._refreshing: asyncio.Lock | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pending: set[asyncio.Task[int]] = set()
@@ -128,8 +133,11 @@ class DigestScheduler:
         return {sub.id: (sub.time, sub.tz) for sub in self.deliverer.ledger.scheduled_subscriptions()}
 
     def _apply(self, wanted: dict[int, tuple[str, str]]) -> int:
+        changed = not self._built  # the first build is always reported
+        self._built = True
         for sub_id in [s for s in self._signatures if s not in wanted]:
             self._remove(sub_id)
+            changed = True
         for sub_id, (time, tz) in wanted.items():
             if self._signatures.get(sub_id) == (time, tz):
                 continue
@@ -146,7 +154,9 @@ class DigestScheduler:
                 replace_existing=True, coalesce=True, max_instances=1, misfire_grace_time=MISFIRE_GRACE_SECONDS,
             )
             self._signatures[sub_id] = (time, tz)
-        log.info("digest schedule rebuilt: %d subscription(s)", len(wanted))
+            changed = True
+        if changed:
+            log.info("digest schedule rebuilt: %d subscription(s)", len(wanted))
         return len(wanted)
 
     def _rebuild_after_change(self) -> None:
@@ -177,6 +187,11 @@ class DigestScheduler:
             return []
 
     async def _catch_up_now(self) -> list[DeliveryResult]:
+        if self.refresh_on_catch_up:
+            try:
+                await self.refresh()
+            except Exception:  # the database away: the jobs stay as they were
+                log.exception("digest schedule refresh failed")
         if self.reminders is not None:
             try:
                 sent = [r for r in await self.reminders.catch_up() if r.status == "sent"]

@@ -417,7 +417,9 @@ class PostgresBackend(Backend):
         if "authentication failed" in text or ("role" in text and "does not exist" in text) or "password" in text:
             return StoreError(f"PostgreSQL at {self._where} refused the login of user {self._user!r}: check the user "
                               "and password in [storage] url (or PGPASSWORD / ~/.pgpass)")
-        if "refused" in text or "could not connect" in text or "timeout" in text or "No such file" in text:
+        if ("refused" in text or "could not connect" in text or "timeout" in text or "No such file" in text
+                or "starting up" in text or "shutting down" in text or "in recovery mode" in text  # a restart
+                or "closed the connection" in text or "terminating connection" in text):
             return StoreUnavailableError(f"cannot reach PostgreSQL at {self._where} ({_first_line(text)}): start the "
                                          "server, or fix host and port in [storage] url / --db")
         return StoreError(f"cannot open the PostgreSQL database {self.label}: {_first_line(text)}")

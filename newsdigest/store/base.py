@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from newsdigest.clock import shift_days
-from newsdigest.errors import StoreError
+from newsdigest.errors import StoreBusyError, StoreError, StoreUnavailableError
 from newsdigest.models import ChatRef
 from newsdigest.store.backend import BUSY_TIMEOUT_MS as BUSY_TIMEOUT_MS
 from newsdigest.store.backend import Connection, open_backend
@@ -127,6 +127,25 @@ class StoreBase:
                 self.backend.reraise(exc)
             raise
         conn.execute("COMMIT")
+
+    @property
+    def supports_workers(self) -> bool:
+        """Whether several `newsdigest run` processes may share this database (PostgreSQL: yes; SQLite: no, one
+        writer and no row locks, so the instance lease keeps it to one process)."""
+        return self.dialect == "postgres"
+
+    def transient(self, exc: StoreError) -> bool:
+        """Whether trying the same work again soon may succeed (busy / restarting / dropped connection)."""
+        return isinstance(exc, (StoreBusyError, StoreUnavailableError))
+
+    def skip_locked(self) -> str:
+        """The clause that makes a claiming SELECT lock its rows and pass over rows another worker has locked
+        (PostgreSQL, in a `write(exclusive=False)`); SQLite has one writer at a time, so its claims need none."""
+        return " FOR UPDATE SKIP LOCKED" if self.dialect == "postgres" else ""
+
+    def row_lock(self) -> str:
+        """The clause that locks the row a read-modify-write reads (PostgreSQL: FOR UPDATE); SQLite: none needed."""
+        return " FOR UPDATE" if self.dialect == "postgres" else ""
 
     def _rollback(self, conn: Connection) -> None:
         with contextlib.suppress(StoreError, *self.backend.errors):  # a broken connection has nothing to undo

@@ -4,13 +4,21 @@ Life of a row: `claim_delivery` inserts it as `pending` (attempts 1) *before* an
 or sent, or takes an existing pending row for another attempt; `note_composed` stamps the compose
 time; `finish_delivery` records the outcome — `sent` in the same transaction that moves the
 subscriptions' `last_digest_at`, or `skipped` / `gone` / `failed`. Final rows are never claimed again.
+
+Several workers (PostgreSQL): the leader writes due (chat, slot) rows as `pending` with `enqueue_deliveries`
+(attempts 0, `due_at` in UTC); every worker takes a batch with `claim_pending`, which locks the rows it looks at
+with `FOR UPDATE SKIP LOCKED` (two workers never wait on, or take, the same row) and writes its name into
+`claimed_by`. A row claimed by a worker whose lease (`worker:<name>` in leases) is still alive is skipped by the
+others; once that lease has expired (kill -9), the row is free again and the retry is the documented possible
+duplicate. On SQLite one process writes at a time (BEGIN IMMEDIATE), so a claim is exclusive by construction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from newsdigest.models import DeliveryStatus
 from newsdigest.store.base import Row, StoreBase, iso
@@ -18,6 +26,8 @@ from newsdigest.store.base import Row, StoreBase, iso
 FINAL_STATUSES = frozenset(DeliveryStatus) - {DeliveryStatus.PENDING}
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _KEY_CHUNK = 300  # keys per lookup query (3 parameters each, far below SQLite's variable limit)
+WORKER_LEASE_PREFIX = "worker:"  # a worker's liveness lease is named worker:<holder>
+REMINDER_PREFIX = "remind:"  # reminder slots (digests/reminders.py) share the ledger with digest slots
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,32 @@ class Claim:
 
 
 @dataclass(frozen=True)
+class Busy:
+    """Another live worker holds this (chat, slot) right now: not ours to send."""
+
+
+@dataclass(frozen=True)
+class PendingDelivery:
+    """A pending row this worker has just claimed (attempts already counted)."""
+
+    claim: Claim
+    subscription_id: int | None
+    payload: str | None  # what a reminder says (JSON); None for a digest
+
+
+@dataclass(frozen=True)
+class DueRow:
+    """A due (chat, slot) for `enqueue_deliveries`."""
+
+    platform: str
+    chat_id: str
+    slot: str
+    subscription_id: int | None
+    due_at: dt.datetime
+    payload: str | None = None
+
+
+@dataclass(frozen=True)
 class ScheduledSubscription:
     """An active subscription with what the scheduler needs beyond models.Subscription."""
 
@@ -77,23 +113,28 @@ class DeliveryRepo(StoreBase):
     # -- the ledger ------------------------------------------------------------------------------------
 
     def claim_delivery(
-        self, platform: str, chat_id: str, slot: str, subscription_id: int | None, *, max_attempts: int
-    ) -> Claim | None:
-        """Claim (chat, slot) for one attempt; None when it is final or out of attempts. One transaction."""
+        self, platform: str, chat_id: str, slot: str, subscription_id: int | None, *, max_attempts: int,
+        holder: str | None = None,
+    ) -> Claim | Busy | None:
+        """Claim (chat, slot) for one attempt; None when it is final or out of attempts, Busy while another live
+        worker holds it (`holder`: this worker's name; None = the only process, as on SQLite). One transaction."""
         with self.write() as conn:
             row = conn.execute(
-                "SELECT status, attempts, composed_at FROM deliveries WHERE platform = ? AND chat_id = ? AND slot = ?",
+                "SELECT status, attempts, composed_at, claimed_by FROM deliveries"
+                f" WHERE platform = ? AND chat_id = ? AND slot = ?{self.row_lock()}",
                 (platform, chat_id, slot),
             ).fetchone()
             if row is None:
-                conn.execute(
-                    "INSERT INTO deliveries (platform, chat_id, slot, subscription_id, status, attempts)"
-                    " VALUES (?,?,?,?, 'pending', 1)",
-                    (platform, chat_id, slot, subscription_id),
-                )
-                return Claim(platform, chat_id, slot, 1, False)
+                inserted = conn.execute(
+                    "INSERT INTO deliveries (platform, chat_id, slot, subscription_id, status, attempts, claimed_by)"
+                    " VALUES (?,?,?,?, 'pending', 1, ?) ON CONFLICT (platform, chat_id, slot) DO NOTHING",
+                    (platform, chat_id, slot, subscription_id, holder),
+                ).rowcount
+                return Claim(platform, chat_id, slot, 1, False) if inserted else Busy()  # lost a race to insert it
             if row["status"] in FINAL_STATUSES:
                 return None
+            if holder is not None and row["claimed_by"] not in (None, holder) and self._alive(row["claimed_by"]):
+                return Busy()
             if row["attempts"] >= max_attempts:
                 conn.execute(
                     "UPDATE deliveries SET status = 'failed', detail = coalesce(detail, '') || ' (gave up)'"
@@ -102,13 +143,80 @@ class DeliveryRepo(StoreBase):
                 )
                 return None
             conn.execute(
-                "UPDATE deliveries SET attempts = attempts + 1 WHERE platform = ? AND chat_id = ? AND slot = ?",
-                (platform, chat_id, slot),
+                "UPDATE deliveries SET attempts = attempts + 1, claimed_by = ? WHERE platform = ? AND chat_id = ? AND slot = ?",
+                (holder, platform, chat_id, slot),
             )
             return Claim(platform, chat_id, slot, int(row["attempts"]) + 1, row["composed_at"] is not None)
 
-    def note_composed(self, platform: str, chat_id: str, slot: str, at: dt.datetime) -> None:
+    def _alive(self, holder: str) -> bool:
+        row = self.conn.execute("SELECT 1 FROM leases WHERE name = ? AND expires_at > ?",
+                                (WORKER_LEASE_PREFIX + holder, iso(self.now()))).fetchone()
+        return row is not None
+
+    def enqueue_deliveries(self, rows: Iterable[DueRow]) -> int:
+        """Write due (chat, slot) rows as pending for any worker to claim; rows already there stay as they are
+        (a pending row written by an older version gets its due time). Returns how many were new."""
+        new = 0
+        batch = list(rows)
         with self.write() as conn:
+            for r in batch:
+                new += conn.execute(
+                    "INSERT INTO deliveries (platform, chat_id, slot, subscription_id, status, attempts, due_at, payload)"
+                    " VALUES (?,?,?,?, 'pending', 0, ?, ?) ON CONFLICT (platform, chat_id, slot) DO UPDATE SET"
+                    " due_at = excluded.due_at, payload = coalesce(deliveries.payload, excluded.payload)"
+                    " WHERE deliveries.status = 'pending' AND deliveries.due_at IS NULL",
+                    (r.platform, r.chat_id, r.slot, r.subscription_id, iso(r.due_at), r.payload),
+                ).rowcount
+        return new
+
+    def claim_pending(self, *, holder: str | None, now: dt.datetime, window_start: dt.datetime, limit: int,
+                      max_attempts: int, reminders: bool = False,
+                      exclude: Collection[tuple[str, str, str]] = (), take_over: bool = True,
+                      dead_before: dt.datetime | None = None) -> list[PendingDelivery]:
+        """Claim up to `limit` pending rows due in [window_start, now] that nobody alive holds, oldest first.
+
+        `reminders` picks reminder slots instead of digest slots; `exclude`: (platform, chat_id, slot) keys this
+        process is sending right now; `take_over`: rows of workers whose lease expired before `dead_before`
+        (default: now) may be claimed too.
+        Rows out of attempts become `failed` instead.
+        On PostgreSQL the rows looked at are locked with FOR UPDATE SKIP LOCKED until the claim commits, so
+        concurrent workers claim disjoint batches without waiting on each other."""
+        stamp = iso(now)
+        kind = "LIKE" if reminders else "NOT LIKE"
+        params: list[Any] = [iso(window_start), stamp, stamp, REMINDER_PREFIX + "%"]
+        free = ""
+        if holder is not None and take_over:
+            free = (" AND (d.claimed_by IS NULL OR d.claimed_by = ? OR NOT EXISTS (SELECT 1 FROM leases l"
+                    " WHERE l.name = ? || d.claimed_by AND l.expires_at > ?))")
+            params += [holder, WORKER_LEASE_PREFIX, iso(dead_before or now)]
+        elif holder is not None:
+            free = " AND (d.claimed_by IS NULL OR d.claimed_by = ?)"
+            params.append(holder)
+        with self.write(exclusive=False) as conn:  # the rows it reads are its locks: workers claim side by side
+            rows = conn.execute(
+                "SELECT d.platform, d.chat_id, d.slot, d.subscription_id, d.attempts, d.composed_at, d.payload"
+                " FROM deliveries d WHERE d.status = 'pending' AND d.due_at >= ? AND d.due_at <= ?"
+                f" AND (d.retry_at IS NULL OR d.retry_at <= ?) AND d.slot {kind} ?{free}"
+                f" ORDER BY d.due_at, d.platform, d.chat_id LIMIT {int(limit) + len(exclude)}{self.skip_locked()}",
+                params,
+            ).fetchall()
+            out: list[PendingDelivery] = []
+            for r in rows:
+                key = (r["platform"], r["chat_id"], r["slot"])
+                if key in exclude or len(out) >= limit:
+                    continue
+                if int(r["attempts"]) >= max_attempts:
+                    conn.execute("UPDATE deliveries SET status = 'failed', detail = coalesce(detail, '') || ' (gave up)'"
+                                 " WHERE platform = ? AND chat_id = ? AND slot = ?", key)
+                    continue
+                conn.execute("UPDATE deliveries SET attempts = attempts + 1, claimed_by = ?"
+                             " WHERE platform = ? AND chat_id = ? AND slot = ?", (holder, *key))
+                claim = Claim(*key, int(r["attempts"]) + 1, r["composed_at"] is not None)
+                out.append(PendingDelivery(claim, r["subscription_id"], r["payload"]))
+            return out
+
+    def note_composed(self, platform: str, chat_id: str, slot: str, at: dt.datetime) -> None:
+        with self.write(exclusive=False) as conn:  # a row this worker holds
             conn.execute(
                 "UPDATE deliveries SET composed_at = ? WHERE platform = ? AND chat_id = ? AND slot = ?",
                 (iso(at), platform, chat_id, slot),
@@ -133,7 +241,7 @@ class DeliveryRepo(StoreBase):
         """
         ids = list(dict.fromkeys(chat_ids))
         marks = ",".join("?" * len(ids))
-        with self.write() as conn:
+        with self.write(exclusive=False) as conn:  # a row this worker holds
             conn.execute(
                 "UPDATE deliveries SET status = ?, sent_at = ?, messages = ?, detail = ?"
                 f" WHERE platform = ? AND slot = ? AND chat_id IN ({marks})",
@@ -147,12 +255,14 @@ class DeliveryRepo(StoreBase):
                         (iso(digest_at), *sub_ids),
                     )
 
-    def note_attempt_failed(self, platform: str, chat_id: str, slot: str, detail: str) -> None:
-        """A transient failure: the row stays pending for the next catch-up."""
-        with self.write() as conn:
+    def note_attempt_failed(self, platform: str, chat_id: str, slot: str, detail: str,
+                            retry_at: dt.datetime | None = None) -> None:
+        """A transient failure: the row stays pending, free for any worker again from `retry_at` on."""
+        with self.write(exclusive=False) as conn:  # a row this worker holds
             conn.execute(
-                "UPDATE deliveries SET detail = ? WHERE platform = ? AND chat_id = ? AND slot = ?",
-                (detail[:500], platform, chat_id, slot),
+                "UPDATE deliveries SET detail = ?, retry_at = ?, claimed_by = NULL"
+                " WHERE platform = ? AND chat_id = ? AND slot = ?",
+                (detail[:500], iso(retry_at) if retry_at else None, platform, chat_id, slot),
             )
 
     def delivery(self, platform: str, chat_id: str, slot: str) -> DeliveryRow | None:
@@ -194,6 +304,17 @@ class DeliveryRepo(StoreBase):
     def scheduled_subscriptions(self) -> list[ScheduledSubscription]:
         """Every active subscription of an active chat."""
         return self._scheduled("", ())
+
+    def scheduled_subscriptions_for_chats(self, chats: Iterable[tuple[str, str]]) -> list[ScheduledSubscription]:
+        """The active subscriptions of these (platform, chat_id) chats."""
+        out: list[ScheduledSubscription] = []
+        keys = list(dict.fromkeys(chats))
+        for start in range(0, len(keys), _KEY_CHUNK):
+            chunk = keys[start : start + _KEY_CHUNK]
+            values = ",".join("(?,?)" for _ in chunk)
+            out += self._scheduled(f" AND (s.platform, s.chat_id) IN (VALUES {values})",
+                                   tuple(v for key in chunk for v in key))
+        return out
 
     def scheduled_subscriptions_of(self, sub_id: int) -> list[ScheduledSubscription]:
         """The active subscriptions of the chat that subscription `sub_id` belongs to."""

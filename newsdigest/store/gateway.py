@@ -40,6 +40,7 @@ class Gateway:
         self._lock = threading.Lock()
         self._writer: ThreadPoolExecutor | None = None
         self._readers: ThreadPoolExecutor | None = None
+        self._urgent: ThreadPoolExecutor | None = None
         self._writer_thread: int | None = None
         self._queue: list[tuple[asyncio.AbstractEventLoop, Call]] = []
         self._draining = False
@@ -67,6 +68,18 @@ class Gateway:
         ctx = contextvars.copy_context()  # log context and the like follow the work, as with asyncio.to_thread
         return await loop.run_in_executor(self._pool(writer=False), functools.partial(ctx.run, fn, *args, **kwargs))
 
+    async def urgent(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run `fn` on a thread of its own: for the few short writes that must never queue behind the writer's or the
+        readers' work (a worker's lease renewal while a broadcast keeps both busy; PostgreSQL only, where a write
+        does not need the single writer)."""
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            if self._urgent is None:
+                self._urgent = ThreadPoolExecutor(1, f"{self._name}-urgent")
+            pool = self._urgent
+        ctx = contextvars.copy_context()
+        return await loop.run_in_executor(pool, functools.partial(ctx.run, fn, *args, **kwargs))
+
     def on_writer(self) -> bool:
         """True on the writer thread (for assertions in tests and debug checks)."""
         return self._writer_thread == threading.get_ident()
@@ -74,7 +87,8 @@ class Gateway:
     def close(self) -> None:
         """Stop the threads after the work already queued (a write in progress is finished, not cut)."""
         with self._lock:
-            pools, self._writer, self._readers = (self._writer, self._readers), None, None
+            pools = (self._writer, self._readers, self._urgent)
+            self._writer = self._readers = self._urgent = None
         inside = self.on_writer() or threading.current_thread().name.startswith(self._name)
         for pool in pools:
             if pool is not None:

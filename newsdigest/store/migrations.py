@@ -291,11 +291,25 @@ def _v7(conn: Connection, dialect: str) -> None:
     _ddl(conn, dialect, "CREATE INDEX IF NOT EXISTS articles_story_hash ON articles(story_id, published, content_hash)")
 
 
+def _v8(conn: Connection, dialect: str) -> None:
+    # Several workers on one database (PostgreSQL): a pending ledger row names the worker that claimed it (others
+    # skip it while that worker's lease lives), when its slot was due (UTC, so the grace window is one comparison),
+    # when a failed attempt may be retried, and what a reminder says (any worker can send it). Shared rate budgets
+    # (one GCRA bucket per bot and per chat, see bot/ratelimit.py) live in rate_buckets.
+    _ddl(conn, dialect,
+         "ALTER TABLE deliveries ADD COLUMN claimed_by TEXT",
+         "ALTER TABLE deliveries ADD COLUMN due_at TEXT",
+         "ALTER TABLE deliveries ADD COLUMN retry_at TEXT",
+         "ALTER TABLE deliveries ADD COLUMN payload TEXT",
+         "CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries(due_at) WHERE status = 'pending'",
+         "CREATE TABLE IF NOT EXISTS rate_buckets (name TEXT PRIMARY KEY, tat REAL)")
+
+
 def _split(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

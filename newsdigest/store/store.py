@@ -25,6 +25,7 @@ from newsdigest.store.base import Row, StoreBase, day_after, iso, loads
 from newsdigest.store.delivery_repo import DeliveryRepo
 from newsdigest.store.feeds_repo import FeedsRepo
 from newsdigest.store.migrations import PG_TS_CONFIGS, PG_TS_FALLBACK, pg_ts_config
+from newsdigest.store.rates_repo import RatesRepo
 from newsdigest.store.reminders_repo import RemindersRepo
 from newsdigest.store.stories_repo import StoriesRepo
 
@@ -614,9 +615,10 @@ class LedgerStore(DeliveryRepo, ChatsRepo, SubscriptionsRepo, RemindersRepo):
     """What digest delivery and the scheduler use: the delivery ledger, chats, subscriptions and reminder rules."""
 
 
-class Store(IngestStore, StoryStore, LedgerStore, LeaseRepo, OpsRepo):
+class Store(IngestStore, StoryStore, LedgerStore, LeaseRepo, RatesRepo, OpsRepo):
     """newsdigest's database. Construct with a path; the schema is created or migrated on open.
 
     Parts: IngestStore (poller, pipeline), StoryStore (stories/), LedgerStore (digests/delivery, scheduler),
-    LeaseRepo (the instance lease), OpsRepo (/healthz); the command core holds the whole Store.
+    LeaseRepo (the instance, leader and worker leases), RatesRepo (rate budgets shared by workers), OpsRepo (/healthz);
+    the command core holds the whole Store.
     """

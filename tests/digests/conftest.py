@@ -16,6 +16,7 @@ from newsdigest.digests.delivery import Deliverer
 from newsdigest.extract.types import DeadlineRec, Extraction, KeyPointRec
 from newsdigest.models import ArticleInput, ChatRef, KeyPointKind, Platform
 from newsdigest.store.store import Store
+from tests.conftest import BACKENDS
 from tests.digests.fakes import FakeSender
 
 CHAT = ChatRef(Platform.TELEGRAM, "4242")
@@ -23,7 +24,7 @@ CHAT = ChatRef(Platform.TELEGRAM, "4242")
 
 @dataclass
 class World:
-    path: Path
+    path: Path | str  # an SQLite file or a postgresql:// URL
     clock: FakeClock
     config: Config
     sender: FakeSender
@@ -70,9 +71,13 @@ def add_article(store: Store, published: dt.date, text: str, *, deadline: tuple[
     return store.add_article(inp, ex, content_hash=digest).article_id
 
 
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    w = World(tmp_path / "digests.db", FakeClock(dt.datetime(2020, 9, 13, 12, 0, tzinfo=dt.UTC)),
+@pytest.fixture(params=BACKENDS)
+def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
+    """The world on SQLite, and again on a fresh PostgreSQL database (the same ledger code on both)."""
+    target: Path | str = tmp_path / "digests.db"
+    if request.param == "postgres":
+        target = request.getfixturevalue("pg_url")
+    w = World(target, FakeClock(dt.datetime(2020, 9, 13, 12, 0, tzinfo=dt.UTC)),
               build_config({"bot": {"timezone": "Europe/Berlin"}}), FakeSender(now=lambda: dt.datetime.now(dt.UTC)))
     w.sender.now = w.clock.now
     yield w

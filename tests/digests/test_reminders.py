@@ -198,7 +198,7 @@ async def test_reminder_delivery_keeps_store_work_off_the_loop(tmp_path: Path) -
         results = await ReminderDeliverer(store, build_config({}), clock, {"telegram": sender}).catch_up()
         assert [r.status for r in results] == ["sent"] and len(sender.sent) == 1
         assert store.on_thread(threading.get_ident()) == []  # nothing on the loop's thread
-        writes = {"claim_delivery", "note_composed", "finish_delivery"}
+        writes = {"enqueue_deliveries", "claim_pending", "note_composed", "finish_delivery"}
         assert writes <= {name for name, _, _ in store.calls}
         assert [n for n, _, writer in store.calls if n in writes and not writer] == []
     finally:

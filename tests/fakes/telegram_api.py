@@ -40,6 +40,8 @@ from aiohttp.web_request import FileField
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 _SEND_METHODS = {"sendmessage", "sendphoto", "editmessagetext"}
+# What Telegram answers when a second consumer long-polls the same bot (one getUpdates at a time per token).
+POLL_CONFLICT = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 DEFAULT_TOKEN = "123456:TEST-token_for-loopback"
 
 JSON = dict[str, Any]
@@ -306,6 +308,8 @@ class FakeTelegram:
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None
         self._updates_changed: asyncio.Event | None = None
+        self._polls: dict[int, web.Request] = {}  # getUpdates requests waiting right now (their client still there)
+        self.poll_conflicts = 0  # getUpdates answered 409 because another one was waiting
         self._session: ClientSession | None = None
         self._closing = False
         self.port = 0
@@ -591,7 +595,10 @@ class FakeTelegram:
         params: JSON = {}
         try:
             params = await _params(request)
-            result = await handler(params)
+            if handler == self._get_updates:
+                result = await self._one_poller(request, params)
+            else:
+                result = await handler(params)
         except ApiError as err:
             if method.lower() in _SEND_METHODS:
                 self._record(params.get("chat_id"), method, err.code, err.description)
@@ -647,6 +654,21 @@ class FakeTelegram:
 
     async def _get_me(self, params: JSON) -> JSON:
         return self.bot_user
+
+    async def _one_poller(self, request: web.Request, params: JSON) -> list[JSON]:
+        """Telegram serves one getUpdates per bot at a time: a second consumer meanwhile gets the real 409.
+
+        A waiting request whose client went away (stopped, killed) no longer counts."""
+        self._polls = {k: r for k, r in self._polls.items() if r.transport is not None and not r.transport.is_closing()}
+        if self._polls:
+            with self._lock:
+                self.poll_conflicts += 1
+            raise ApiError(409, POLL_CONFLICT)
+        self._polls[id(request)] = request
+        try:
+            return await self._get_updates(params)
+        finally:
+            self._polls.pop(id(request), None)
 
     async def _get_updates(self, params: JSON) -> list[JSON]:
         if self.webhook.get("url"):

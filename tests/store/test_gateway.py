@@ -113,7 +113,7 @@ async def test_delivery_and_scheduler_keep_store_work_off_the_loop(watched: Watc
     assert [r.status for r in results] == ["sent"] and len(sender.sent) == 1
     assert await deliverer.catch_up() == []  # settled in the ledger
     assert watched.on_thread(threading.get_ident()) == []
-    assert {"claim_delivery", "note_composed", "finish_delivery"} <= {name for name, _, _ in watched.calls}
+    assert {"enqueue_deliveries", "claim_pending", "note_composed", "finish_delivery"} <= {name for name, _, _ in watched.calls}
     assert watched.writes_off_the_writer() == []
 
 
