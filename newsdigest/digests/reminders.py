@@ -117,7 +117,9 @@ def due_reminders(rules: Iterable[ReminderRule], dates: Mapping[str, list[KeyDat
 
 
 def reminder_line(kd: KeyDate, days: int, lang: str) -> str:
-    """'12 November 2020 — TikTok: ihre US-Aktivitäten zu verkaufen, in 3 days (moved from 20 September 2020)'."""
+    """'12 November 2020 — ByteDance: sell its US operations (TikTok: US sale), in 3 days (moved from 20 September 2020)'
+
+    The story's name comes after `what`, in brackets: both may carry a colon ("TikTok: US sale", "ByteDance: sell …").."""
     return format_value(kd.due.isoformat(), lang) + _rest(kd, days, lang)
 
 

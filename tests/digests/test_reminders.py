@@ -154,9 +154,9 @@ def test_a_rule_set_after_the_slot_does_not_catch_up_that_morning() -> None:
 
 
 @pytest.mark.parametrize(("lang", "kind", "title", "says"), [
-    ("en", "deadline", "Reminder: a deadline", ("30 October 2020 — Acme: Acme to sell its cloud unit, in 3 days "
+    ("en", "deadline", "Reminder: a deadline", ("30 October 2020 — Acme to sell its cloud unit (Acme), in 3 days "
                                                 "(moved from 20 October 2020)")),
-    ("de", "expiry", "Erinnerung: etwas läuft aus", ("30. Oktober 2020 — Acme: Acme to sell its cloud unit, in 3 Tagen "
+    ("de", "expiry", "Erinnerung: etwas läuft aus", ("30. Oktober 2020 — Acme to sell its cloud unit (Acme), in 3 Tagen "
                                                      "(verschoben vom 20. Oktober 2020)")),
 ])
 def test_the_message_names_the_date_what_the_countdown_and_the_old_date(lang: str, kind: str, title: str,
