@@ -42,6 +42,7 @@ from typing import TypeVar
 from newsdigest.clock import Clock
 from newsdigest.config import Config
 from newsdigest.digests.briefs import attach_briefs
+from newsdigest.digests.coalesce import Coalescer
 from newsdigest.digests.compose import ComposeOptions, DigestInput, compose
 from newsdigest.digests.content import load_digest_input
 from newsdigest.digests.filters import apply_filters, filters_for
@@ -159,8 +160,7 @@ class Deliverer:
         self._unmarked: asyncio.Semaphore | None = None  # made in the running loop
         self._in_flight: set[tuple[str, str, str]] = set()  # (platform, chat, slot) being sent by this process
         self._flight_lock = threading.Lock()  # the claim adds to it on the writer thread, the loop removes
-        self._draining = False
-        self._drain_again = False
+        self._drains: Coalescer[DeliveryResult] = Coalescer()
         self._cache: dict[tuple[object, ...], tuple[float, dt.datetime, DigestInput]] = {}
 
     # which digests are due
@@ -248,19 +248,7 @@ class Deliverer:
         """Claim pending digests in batches and deliver them until none is left; every worker runs this.
 
         One drain at a time per process: a call while one runs makes that one look again and returns at once."""
-        if self._draining:
-            self._drain_again = True
-            return []
-        self._draining = True
-        results: list[DeliveryResult] = []
-        try:
-            again = True
-            while again:
-                self._drain_again = False
-                results += await self._drain_once(now)
-                again = self._drain_again
-        finally:
-            self._draining = False
+        results = await self._drains.run(lambda: self._drain_once(now))
         return sorted(results, key=lambda r: (r.slot, r.chat.platform, r.chat.chat_id))
 
     async def _drain_once(self, now: dt.datetime | None) -> list[DeliveryResult]:

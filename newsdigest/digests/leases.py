@@ -41,6 +41,13 @@ def default_holder() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+async def _cancel(task: asyncio.Task[None] | None) -> None:
+    """Cancel a renewal task and wait until it has ended."""
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
 class InstanceLease:
     """One named lease held by this process; renewed in the background, released on stop."""
 
@@ -104,11 +111,8 @@ class InstanceLease:
         return self._task
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await _cancel(self._task)
+        self._task = None
         if self.held:
             with contextlib.suppress(StoreError):  # unreachable database: the lease simply expires
                 await self.call(self.store.release_lease, self.name, self.holder)
@@ -203,11 +207,8 @@ class Leadership:
         return self._task
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await _cancel(self._task)
+        self._task = None
         if self.lease.held:
             await self.on_loss()
             await self.lease.stop()

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from newsdigest.clock import Clock
 from newsdigest.config import Config
+from newsdigest.digests.coalesce import Coalescer
 from newsdigest.digests.delivery import RETRY_SECONDS, write_persistently
 from newsdigest.digests.slots import parse_hhmm, slot_on, zone
 from newsdigest.errors import StoreError
@@ -227,7 +228,7 @@ class ReminderDeliverer:
         self.holder = holder  # this worker's name on the rows it claims; None: the only process (SQLite)
         self.take_over = take_over  # may rows of a worker whose lease expired be claimed (delivery.py)
         self.takeover_margin = takeover_margin
-        self._draining = self._drain_again = False
+        self._drains: Coalescer[ReminderResult] = Coalescer()
         self._in_flight: set[tuple[str, str, str]] = set()
 
     @property
@@ -262,20 +263,7 @@ class ReminderDeliverer:
     async def drain(self, now: dt.datetime | None = None) -> list[ReminderResult]:
         """Claim pending reminders one batch at a time and send them (every worker runs this; one drain at a time
         per process: a call while one runs makes that one look again)."""
-        if self._draining:
-            self._drain_again = True
-            return []
-        self._draining = True
-        results: list[ReminderResult] = []
-        try:
-            again = True
-            while again:
-                self._drain_again = False
-                results += await self._drain_once(now)
-                again = self._drain_again
-        finally:
-            self._draining = False
-        return results
+        return await self._drains.run(lambda: self._drain_once(now))
 
     async def _drain_once(self, now: dt.datetime | None) -> list[ReminderResult]:
         results: list[ReminderResult] = []
