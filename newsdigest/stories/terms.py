@@ -211,8 +211,10 @@ def profile(
             sal = salience(key)
             if sal > 0:
                 note(seen, key, w, factor * sal, cap)
-            if lang == "de" and not names and w[:1].isupper() and key not in name_words:  # "Mitterlehner" is no
-                # compound of "Lehner"
+            # a name is no compound: "Mitterlehner" is not of "Lehner", nor the actor "ByteDance" (or any
+            # camel-cased brand) of "Byte" and "Dance"
+            if (lang == "de" and not names and w[:1].isupper() and w[1:].islower() and key not in name_words
+                    and key not in actor_words):
                 for part in compound_parts(key):
                     if (psal := salience(part)) > 0:
                         note(seen, part, part.capitalize(), PART_FACTOR * factor * psal, cap)

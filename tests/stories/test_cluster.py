@@ -171,6 +171,14 @@ def test_german_compounds_count_by_their_parts() -> None:
     assert a.weights["infektion"] < a.weights["neuinfektion"]  # a part weighs less than the compound
 
 
+def test_a_name_is_no_compound() -> None:
+    """A camel-cased brand or a one-word actor keeps its own weight and gives none to parts of its spelling."""
+    p = profile("Kontaktbeschränkung bei Sonnstrahl", ("Sonnstrahl",), ["Die DatenWolke wächst."], lang="de")
+    assert "sonnstrahl" in p.weights and "datenwolke" in p.weights
+    assert not {"son", "strahl", "daten", "wolke"} & set(p.weights)
+    assert {"kontakt", "beschränkung"} <= set(p.weights)  # a plain compound still counts by its parts
+
+
 def test_a_stored_lone_article_joins_the_story_that_took_shape_after_it() -> None:
     core = "Hafenstreik Containerterminal Hafenarbeiter Tarifverhandlung Warnstreik Lohnforderung"
     early = art(1, D(2021, 3, 1), ("Jana Kowalski", "Sven Brodersen", "Hafenbetreiber"),
