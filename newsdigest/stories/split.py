@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from newsdigest.stories.cluster import ArticleTerms, Clustering, StoryProfile, similarity
 
@@ -46,12 +46,13 @@ class Split:
     part_ids: tuple[int, ...]  # articles that move to the new story
 
 
+def _normalised(v: dict[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(w * w for w in v.values())) or 1.0
+    return {t: w / norm for t, w in v.items()}
+
+
 def _unit(members: Sequence[ArticleTerms]) -> list[dict[str, float]]:
-    out = []
-    for m in members:
-        norm = math.sqrt(sum(w * w for w in m.profile.weights.values())) or 1.0
-        out.append({t: w / norm for t, w in m.profile.weights.items()})
-    return out
+    return [_normalised(m.profile.weights) for m in members]
 
 
 def _cos(a: dict[str, float], b: dict[str, float]) -> float:
@@ -65,8 +66,7 @@ def _centroid(vectors: list[dict[str, float]]) -> dict[str, float]:
     for v in vectors:
         for t, w in v.items():
             out[t] = out.get(t, 0.0) + w
-    norm = math.sqrt(sum(w * w for w in out.values())) or 1.0
-    return {t: w / norm for t, w in out.items()}
+    return _normalised(out)
 
 
 def two_groups(members: Sequence[ArticleTerms]) -> tuple[list[int], list[int]]:
@@ -117,7 +117,7 @@ def split(whole: StoryProfile, members: Sequence[ArticleTerms], new_key: int) ->
     if similarity(a, b, topic_only=True) >= SPLIT_SIM:
         return None
     if (similarity(b, whole), b.n) > (similarity(a, whole), a.n):
-        a, b = _profile(whole.key, [members[i] for i in second]), _profile(new_key, [members[i] for i in first])
+        a, b = replace(b, key=whole.key), replace(a, key=new_key)
         first, second = second, first
     return Split(keep=a, part=b, part_ids=tuple(members[i].article_id for i in second))
 

@@ -211,10 +211,9 @@ def profile(
             sal = salience(key)
             if sal > 0:
                 note(seen, key, w, factor * sal, cap)
-            # a name is no compound: "Mitterlehner" is not of "Lehner", nor the actor "ByteDance" (or any
-            # camel-cased brand) of "Byte" and "Dance"
-            if (lang == "de" and not names and w[:1].isupper() and w[1:].islower() and key not in name_words
-                    and key not in actor_words):
+            # a name is no compound: no actor's word ("Mitterlehner" is not of "Lehner", "ByteDance" not of
+            # "Byte" and "Dance"; name_words are actor words too), nor a camel-cased brand
+            if lang == "de" and not names and w[:1].isupper() and w[1:].islower() and key not in actor_words:
                 for part in compound_parts(key):
                     if (psal := salience(part)) > 0:
                         note(seen, part, part.capitalize(), PART_FACTOR * factor * psal, cap)
