@@ -107,6 +107,9 @@ _ARTICLE_COLS = (
     "a.id, a.title, a.published, a.url, a.source, a.lang, a.ingested_at,"
     " (SELECT json_group_array(source) FROM article_sources s WHERE s.article_id = a.id) AS sources"
 )
+_DEADLINE_COLS = ('d.id, d.article_id, d.text, d.value, d.what, d.supersedes, d.start, d."end", a.published,'
+                  " d.kind, d.reason, d.retired")
+_DATED_COLS = 't.id, t.article_id, t.text, t.value, t.start, t."end", a.published'
 
 # Proposed schema change (the coordinator appends it to store/migrations.py MIGRATIONS): the last numbered
 # list each chat was shown, so `/why N` works across processes (`newsdigest ask`). Until it is applied, the
@@ -326,11 +329,11 @@ class StoriesRepo(StoreBase):
         return [_story(r) for r in rows]
 
     def story_fingerprint(self, story_id: int, *, until: dt.date | None = None) -> tuple[tuple[Any, ...], ...]:
-        """(id, content hash) of each of the story's articles published by `until`, from the index
+        """(id, published, content hash) of each of the story's articles published by `until`, from the index
         articles_story_hash alone. An article's publication day never changes and its extraction rows change only
         with its text (update_article), so this fixes every key point, deadline and time expression of the story."""
         rows = self.conn.execute(
-            "SELECT id, content_hash FROM articles WHERE story_id = ? AND published < ?"
+            "SELECT id, published, content_hash FROM articles WHERE story_id = ? AND published < ?"
             " ORDER BY published, content_hash, id",  # the index order: no sort
             (story_id, day_after(until) if until else "9999"),
         ).fetchall()
@@ -382,9 +385,9 @@ class StoriesRepo(StoreBase):
             return []
         rows = self.conn.execute(
             'SELECT id, article_id, text, kind, score, start, "end", published FROM ('
-            ' SELECT k.*, row_number() OVER (PARTITION BY k.article_id ORDER BY k.score DESC, k.start) AS r'
+            ' SELECT k.*, row_number() OVER (PARTITION BY k.article_id ORDER BY k.score DESC, k.start, k.id) AS r'
             f" FROM key_points k WHERE k.article_id IN ({','.join('?' * len(article_ids))})"
-            ") ranked WHERE r <= ? ORDER BY article_id, start",
+            ") ranked WHERE r <= ? ORDER BY article_id, start, id",
             (*article_ids, per_article),
         ).fetchall()
         return [KeyPoint(r[0], r[1], r[2], r[3], float(r[4]), r[5], r[6], day_or_none(r[7])) for r in rows]
@@ -392,21 +395,35 @@ class StoriesRepo(StoreBase):
     def story_deadlines(
         self, story_id: int, *, until: dt.date | None = None, limit: int = 400
     ) -> list[DeadlineMention]:
-        """Deadline mentions of the story's newest articles, with the type/mod of the time expression they rest on.
+        """Deadline mentions of the story's newest articles, with the type/mod of the time expression they rest on,
+        newest article first, then in id order (a total order, so a list can be extended by `article_deadlines`).
 
         ttype is DURATION when a duration overlaps the mention (the date was counted from it), else None (the
         ledger only asks whether it was a duration); tmod is the modifier of the first overlapping expression
         that has one.
         """
         rows = self.conn.execute(
-            'SELECT d.id, d.article_id, d.text, d.value, d.what, d.supersedes, d.start, d."end", a.published,'
-            " d.kind, d.reason, d.retired"
+            f"SELECT {_DEADLINE_COLS}"
             # CROSS JOIN keeps the story's articles (covering index articles_story, newest first) as the outer
             # loop; left to itself the planner scans every deadline of the database.
             " FROM articles a CROSS JOIN deadlines d ON d.article_id = a.id"
             " WHERE a.story_id = ? AND a.published < ? ORDER BY a.published DESC, d.id LIMIT ?",
             (story_id, day_after(until) if until else "9999", limit),
         ).fetchall()
+        return self._deadline_mentions(rows)
+
+    def article_deadlines(self, article_ids: list[int]) -> list[DeadlineMention]:
+        """The deadline mentions of the given articles (whatever their story), as `story_deadlines` gives them."""
+        if not article_ids:
+            return []
+        rows = self.conn.execute(
+            f"SELECT {_DEADLINE_COLS} FROM articles a CROSS JOIN deadlines d ON d.article_id = a.id"
+            f" WHERE a.id IN ({','.join('?' * len(article_ids))}) ORDER BY a.published DESC, d.id",
+            article_ids,
+        ).fetchall()
+        return self._deadline_mentions(rows)
+
+    def _deadline_mentions(self, rows: list[Row]) -> list[DeadlineMention]:
         spans = self._marked_timexes(sorted({r["article_id"] for r in rows}))
         out = []
         for r in rows:
@@ -438,18 +455,32 @@ class StoriesRepo(StoreBase):
         return out
 
     def story_date_mentions(
-        self, story_id: int, days: list[str], *, until: dt.date | None = None, articles: int = 300
+        self, story_id: int, days: list[str], *, until: dt.date | None = None, articles: int = 300, limit: int = 500
     ) -> list[DatedTimex]:
-        """Time expressions naming one of the given days in the story's newest `articles` articles."""
+        """Time expressions naming one of the given days in the story's newest `articles` articles (newest by
+        publication day, then id: a total order), the oldest article first, at most `limit`."""
         if not days:
             return []
         rows = self.conn.execute(
-            'SELECT t.id, t.article_id, t.text, t.value, t.start, t."end", a.published FROM'
+            f"SELECT {_DATED_COLS} FROM"
             " (SELECT id, published FROM articles WHERE story_id = ? AND published < ?"
-            "  ORDER BY published DESC LIMIT ?) a JOIN timexes t ON t.article_id = a.id"
+            "  ORDER BY published DESC, id DESC LIMIT ?) a JOIN timexes t ON t.article_id = a.id"
             f" WHERE t.type IN ('DATE', 'TIME') AND substr(t.value, 1, 10) IN ({','.join('?' * len(days))})"
-            " ORDER BY a.published, t.id LIMIT 500",
-            (story_id, day_after(until) if until else "9999", articles, *days),
+            " ORDER BY a.published, t.id LIMIT ?",
+            (story_id, day_after(until) if until else "9999", articles, *days, limit),
+        ).fetchall()
+        return [DatedTimex(r[0], r[1], r[2], r[3], r[4], r[5], published=day_or_none(r[6])) for r in rows]
+
+    def article_date_mentions(self, article_ids: list[int], days: list[str]) -> list[DatedTimex]:
+        """Time expressions naming one of the given days in the given articles, as `story_date_mentions` orders
+        them (no limit)."""
+        if not days or not article_ids:
+            return []
+        rows = self.conn.execute(
+            f"SELECT {_DATED_COLS} FROM articles a JOIN timexes t ON t.article_id = a.id"
+            f" WHERE a.id IN ({','.join('?' * len(article_ids))}) AND t.type IN ('DATE', 'TIME')"
+            f" AND substr(t.value, 1, 10) IN ({','.join('?' * len(days))}) ORDER BY a.published, t.id",
+            (*article_ids, *days),
         ).fetchall()
         return [DatedTimex(r[0], r[1], r[2], r[3], r[4], r[5], published=day_or_none(r[6])) for r in rows]
 

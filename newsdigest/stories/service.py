@@ -5,6 +5,7 @@ Everything else in `stories/` is pure and works on the records loaded here.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import logging
@@ -13,7 +14,7 @@ import threading
 import time
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Collection, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -31,7 +32,7 @@ from newsdigest.stories.terms import TermProfile, profile
 
 if TYPE_CHECKING:
     from newsdigest.store.store import Store
-    from newsdigest.store.stories_repo import StoryArticle, StoryRecord
+    from newsdigest.store.stories_repo import DatedTimex, DeadlineMention, StoryArticle, StoryRecord
 
 log = logging.getLogger("newsdigest.stories")
 
@@ -45,6 +46,19 @@ LEDGER_DAYS = 4  # ledgers remembered per story rows (one per day asked about)
 ROWS_ENTRIES = 32  # stories whose rows and pure results outlive the views (they hold ~1 MB for a 1,000-article story)
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RowLimits:
+    """How many rows StoryRows holds: the newest deadline mentions, and the support mentions of their days (at
+    most `support_rows`) in the newest `support_articles` articles."""
+
+    deadline_rows: int = 400
+    support_articles: int = 300
+    support_rows: int = 500
+
+
+LIMITS = RowLimits()
 
 
 def article_terms(title: str, extraction: dict[str, Any], *, passages: int = PASSAGES) -> TermProfile:
@@ -274,19 +288,38 @@ def load_points(store: Store, article_ids: Sequence[int], per_article: int = POI
 
 def load_deadline_mentions(store: Store, story_id: int, *, as_of: dt.date | None) -> list[DeadlineIn]:
     """The story's deadline mentions, plus plain mentions of their exact dates in other articles (support)."""
-    rows = store.story_deadlines(story_id, until=as_of)
-    mentions = [
+    mentions = _deadline_ins(store.story_deadlines(story_id, until=as_of, limit=LIMITS.deadline_rows))
+    return mentions + _support_ins(store.story_date_mentions(story_id, _exact_days(mentions), until=as_of,
+                                                             articles=LIMITS.support_articles,
+                                                             limit=LIMITS.support_rows))
+
+
+def _deadline_ins(rows: Sequence[DeadlineMention]) -> list[DeadlineIn]:
+    return [
         DeadlineIn(r.id, r.article_id, r.published, r.text, r.value, r.what, r.supersedes, r.start, r.end, r.ttype,
                    r.tmod, kind=r.kind, reason=r.reason, retired=r.retired)
         for r in rows
     ]
-    days = sorted({m.value[:10] for m in mentions if (w := m.when) is not None and w.exact})
-    mentions += [
+
+
+def _support_ins(rows: Sequence[DatedTimex]) -> list[DeadlineIn]:
+    return [
         DeadlineIn(-t.id, t.article_id, t.published, t.text, t.value[:10], "", None, t.start, t.end, "DATE", None,
                    support_only=True)
-        for t in store.story_date_mentions(story_id, days, until=as_of)
+        for t in rows
     ]
-    return mentions
+
+
+def _exact_days(mentions: Sequence[DeadlineIn]) -> list[str]:
+    """The days the support query looks for: those of the exact deadline mentions."""
+    return sorted({day for m in mentions if (day := _exact_day(m.value, m.mod, m.timex_type)) is not None})
+
+
+@functools.lru_cache(maxsize=4096)
+def _exact_day(value: str, mod: str | None, timex_type: str | None) -> str | None:
+    """The day of a deadline mention whose date is exact (DeadlineIn.when, parsed once per distinct value)."""
+    w = parse_when(value, mod=mod, from_duration=timex_type == "DURATION")
+    return value[:10] if w is not None and w.exact else None
 
 
 def load_ledger(store: Store, story_id: int, *, as_of: dt.date | None, today: dt.date) -> Ledger:
@@ -355,13 +388,80 @@ class Derived:
 
 
 class StoryRows:
-    """What a story's extraction rows say, for one fingerprint of its articles: its deadline mentions, the ledgers
-    built from them (one per day asked about), and the key points of the articles asked for."""
+    """What a story's extraction rows say, for one fingerprint of its articles: its deadline mentions (the newest
+    `deadline_rows`, then the support mentions of their days), the ledgers built from them (one per day asked about),
+    and what the articles asked for carry that their content hash fixes (headline, link, key points).
 
-    def __init__(self, mentions: Sequence[DeadlineIn]) -> None:
-        self.mentions = tuple(mentions)
+    `extended` makes the rows of a fingerprint that only adds articles to this one from the added articles' rows
+    alone; `load` reads everything. Both give the same rows (tests/stories/test_incremental_rows.py)."""
+
+    def __init__(self, fingerprint: Collection[tuple[Any, ...]], deadlines: Sequence[DeadlineIn],
+                 support: Sequence[DeadlineIn], *, order: list[tuple[str, int]] | None = None,
+                 days: Sequence[str] | None = None, limits: RowLimits | None = None,
+                 articles: dict[int, StoryArticle] | None = None,
+                 points: dict[int, tuple[PointIn, ...]] | None = None) -> None:
+        self.fingerprint = fingerprint if isinstance(fingerprint, frozenset) else frozenset(fingerprint)
+        self.limits = limits or LIMITS
+        self.deadlines, self.support = tuple(deadlines), tuple(support)
+        self.mentions = self.deadlines + self.support
+        self.days = frozenset(_exact_days(self.deadlines) if days is None else days)
+        # (published, id) of every article, newest first: the order of story_articles and the support query
+        self.order = order if order is not None else sorted(((a[1], a[0]) for a in self.fingerprint), reverse=True)
         self._ledgers: dict[dt.date, Ledger] = {}
-        self._points: dict[tuple[int, ...], tuple[PointIn, ...]] = {}
+        self._articles = dict(articles or {})  # article id -> the article (its outlets are read on every view)
+        self._points = dict(points or {})  # article id -> its best key points
+
+    @property
+    def count(self) -> int:
+        """How many articles the story has (published by the as-of day)."""
+        return len(self.fingerprint)
+
+    def newest(self, n: int) -> list[int]:
+        """Ids of the newest `n` articles, newest first."""
+        return [aid for _, aid in self.order[:n]]
+
+    @classmethod
+    def load(cls, store: Store, story_id: int, fingerprint: Sequence[tuple[Any, ...]], *, as_of: dt.date | None,
+             limits: RowLimits | None = None) -> StoryRows:
+        lim = limits or LIMITS
+        deadlines = _deadline_ins(store.story_deadlines(story_id, until=as_of, limit=lim.deadline_rows))
+        days = _exact_days(deadlines)
+        support = _support_ins(store.story_date_mentions(story_id, days, until=as_of, articles=lim.support_articles,
+                                                         limit=lim.support_rows))
+        return cls(fingerprint, deadlines, support, days=days, limits=lim)
+
+    def extended(self, store: Store, fingerprint: Sequence[tuple[Any, ...]]) -> StoryRows | None:
+        """The rows of `fingerprint`, made from these and the rows of the articles it adds; None when it does not
+        only add articles (one was removed, moved away or re-extracted: its old rows may be among these), or when
+        the support list was cut at its limit (what lay beyond it is unknown)."""
+        now = frozenset(fingerprint)
+        lim = self.limits
+        if not self.fingerprint <= now or len(self.support) >= lim.support_rows:
+            return None
+        new = sorted(((a[1], a[0]) for a in now - self.fingerprint), reverse=True)
+        order = sorted([*self.order, *new], reverse=True)  # two sorted runs: one merge
+        added = [aid for _, aid in new]
+        # The newest `deadline_rows` of (old ∪ added) are the newest of (the old newest ∪ added): rows that fell off
+        # the old list rank below all of it.
+        deadlines = sorted([*self.deadlines, *_deadline_ins(store.article_deadlines(added))],
+                           key=_deadline_order)[: lim.deadline_rows]
+        days = _exact_days(deadlines)
+        newest = {aid for _, aid in order[: lim.support_articles]}
+        # Support for the new newest articles and days: the old mentions that still count, the added articles'
+        # mentions of every day, and the mentions of days new to the list in the articles that were newest already
+        # (an article among the newest now was among them before, unless it was added).
+        wanted = set(days)
+        kept = [m for m in self.support if m.article_id in newest and m.value in wanted]
+        fresh = sorted(newest.intersection(added))
+        stayed = sorted(newest.difference(added)) if wanted - self.days else []
+        rows = [*store.article_date_mentions(fresh, days),
+                *store.article_date_mentions(stayed, sorted(wanted - self.days))]
+        support = sorted([*kept, *_support_ins(rows)], key=_support_order)[: lim.support_rows]
+        grown = StoryRows(now, deadlines, support, order=order, days=days, limits=lim, articles=self._articles,
+                          points=self._points)
+        if grown.mentions == self.mentions:  # the added articles name no key date: the ledgers stand
+            grown._ledgers = dict(self._ledgers)
+        return grown
 
     def ledger(self, today: dt.date) -> Ledger:
         led = self._ledgers.get(today)
@@ -372,11 +472,34 @@ class StoryRows:
         return Ledger(list(led.items), today)
 
     def points(self, store: Store, article_ids: Sequence[int]) -> tuple[PointIn, ...]:
-        key = tuple(article_ids)
-        pts = self._points.get(key)
-        if pts is None:
-            pts = self._points[key] = tuple(load_points(store, key))
-        return pts
+        """The best key points of the articles, in article id and text order (as load_points gives them); each
+        article's are read once and kept while its text is unchanged."""
+        missing = [a for a in article_ids if a not in self._points]
+        if missing:
+            loaded: dict[int, list[PointIn]] = {a: [] for a in missing}
+            for pt in load_points(store, missing):
+                loaded[pt.article_id].append(pt)
+            self._points.update((a, tuple(pts)) for a, pts in loaded.items())
+        return tuple(pt for a in sorted(set(article_ids)) for pt in self._points[a])
+
+    def articles(self, store: Store, article_ids: Sequence[int],
+                 outlets: dict[int, tuple[str, ...]]) -> list[StoryArticle]:
+        """The articles (headline, link, language, day: fixed by their text), with the given current outlets."""
+        missing = [a for a in article_ids if a not in self._articles]
+        if missing:
+            self._articles.update(store.articles_by_id(missing))
+        return [dataclasses.replace(self._articles[a], sources=outlets.get(a, ())) for a in article_ids
+                if a in self._articles]
+
+
+def _deadline_order(m: DeadlineIn) -> tuple[int, int]:
+    """story_deadlines' order: newest article first, then deadline id."""
+    return -(m.published or dt.date.min).toordinal(), m.id
+
+
+def _support_order(m: DeadlineIn) -> tuple[int, int]:
+    """story_date_mentions' order: oldest article first, then time expression id (support ids are negated)."""
+    return (m.published or dt.date.min).toordinal(), -m.id
 
 
 DERIVED = Memo(ROWS_ENTRIES)  # newest articles' points, outlets, titles, days -> developments and brief
@@ -423,6 +546,13 @@ class ViewCache:
                 entries.popitem(last=False)
         return value
 
+    def peek(self, store: Store, key: Hashable) -> Any:
+        """The value remembered for `key` under any token (None: nothing), for a caller that can update it."""
+        with self._lock:
+            entries = self._stores.get(store)
+            hit = entries.get(key) if entries is not None else None
+            return hit[1] if hit is not None else None
+
     def holds(self, store: Store, key: Hashable, token: Any) -> bool:
         """Is a value for `key` remembered under `token`?"""
         with self._lock:
@@ -462,10 +592,18 @@ ROWS = ViewCache(ROWS_ENTRIES)  # a story's StoryRows, valid while its articles'
 
 def story_rows(store: Store, story_id: int, *, as_of: dt.date | None) -> StoryRows:
     """The story's deadline mentions (and what is made of them), remembered while its articles, and so their
-    extraction rows, are the same: news elsewhere leaves them valid; only the story that grew reloads its rows."""
+    extraction rows, are the same: news elsewhere leaves them valid. When the story only gained articles, its rows
+    are extended by theirs (StoryRows.extended); otherwise (an article removed, moved away or re-extracted) they
+    are read again."""
     fingerprint = store.story_fingerprint(story_id, until=as_of)
-    return ROWS.get(store, ("rows", story_id, as_of), fingerprint,
-                    lambda: StoryRows(load_deadline_mentions(store, story_id, as_of=as_of)))
+    key = ("rows", story_id, as_of)
+
+    def rows() -> StoryRows:
+        before = ROWS.peek(store, key)
+        grown = before.extended(store, fingerprint) if isinstance(before, StoryRows) else None
+        return grown or StoryRows.load(store, story_id, fingerprint, as_of=as_of)
+
+    return ROWS.get(store, key, fingerprint, rows)
 
 
 WARM_STORIES = 20  # stories whose views one poll prepares at most (a bulk import is left to the asks)
@@ -486,20 +624,18 @@ def warm_views(store: Store, story_ids: Sequence[int], *, as_of: dt.date | None,
 
 
 def load_view(store: Store, story: StoryRecord, *, as_of: dt.date | None, today: dt.date) -> StoryView:
-    articles = store.story_articles(story.id, until=as_of, limit=RECENT_ARTICLES)
-    count = len(articles) if len(articles) < RECENT_ARTICLES else store.story_article_count(story.id, until=as_of)
     rows = story_rows(store, story.id, as_of=as_of)
+    newest = rows.newest(RECENT_ARTICLES)
     ledger = rows.ledger(today)
-    have = {a.id for a in articles}
-    older = sorted({aid for i in ledger.items for aid in i.article_ids} - have)
+    older = sorted({aid for i in ledger.items for aid in i.article_ids}.difference(newest))
+    outlets = store.article_source_names([*newest, *older])  # outlets are added to known articles: read each time
+    articles = rows.articles(store, newest, outlets)
     days = {m.article_id: m.published for m in rows.mentions}
     return StoryView(
-        story=story, name=display_name(store, story, as_of), as_of=as_of, today=today, article_count=count,
-        articles=tuple(articles), recent=len(articles), points=rows.points(store, [a.id for a in articles]),
-        ledger=ledger, older_sources=store.article_source_names(older), older_published={a: days[a] for a in older},
+        story=story, name=display_name(store, story, as_of), as_of=as_of, today=today, article_count=rows.count,
+        articles=tuple(articles), recent=len(articles), points=rows.points(store, newest), ledger=ledger,
+        older_sources={a: outlets.get(a, ()) for a in older}, older_published={a: days[a] for a in older},
     )
-
-
 
 
 __all__ = ["DERIVED", "ROWS", "VIEWS", "StoryRows", "StoryView", "ViewCache", "article_terms", "clear_caches",
