@@ -407,6 +407,7 @@ class StoryRows:
         self.days = frozenset(_exact_days(self.deadlines) if days is None else days)
         # (published, id) of every article, newest first: the order of story_articles and the support query
         self.order = order if order is not None else sorted(((a[1], a[0]) for a in self.fingerprint), reverse=True)
+        self.extensions = 0  # how many times these rows were extended since they were read in full
         self._ledgers: dict[dt.date, Ledger] = {}
         self._articles = dict(articles or {})  # article id -> the article (its outlets are read on every view)
         self._points = dict(points or {})  # article id -> its best key points
@@ -459,6 +460,7 @@ class StoryRows:
         support = sorted([*kept, *_support_ins(rows)], key=_support_order)[: lim.support_rows]
         grown = StoryRows(now, deadlines, support, order=order, days=days, limits=lim, articles=self._articles,
                           points=self._points)
+        grown.extensions = self.extensions + 1
         if grown.mentions == self.mentions:  # the added articles name no key date: the ledgers stand
             grown._ledgers = dict(self._ledgers)
         return grown
