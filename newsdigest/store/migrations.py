@@ -305,11 +305,20 @@ def _v8(conn: Connection, dialect: str) -> None:
          "CREATE TABLE IF NOT EXISTS rate_buckets (name TEXT PRIMARY KEY, tat REAL)")
 
 
+def _v9(conn: Connection, dialect: str) -> None:
+    # A change counter for articles updated in place (update_article writes a row, keeping only the newest): the
+    # content token of cached story views reads its maximum, since re-extracting an article into as many rows as
+    # before can leave every other maximum where it was (SQLite reuses the ids of deleted rows).
+    _ddl(conn, dialect,
+         "CREATE TABLE IF NOT EXISTS article_changes (id INTEGER PRIMARY KEY, article_id INTEGER NOT NULL,"
+         " changed_at TEXT NOT NULL)")
+
+
 def _split(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
 
 
-MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
+MIGRATIONS: list[Migration] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -184,6 +184,10 @@ class ArticlesRepo(StoreBase):
                 conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
             self._add_source(conn, article_id, inp, canonical_url, feed_id)
             self._add_extraction_rows(conn, article_id, extraction, row["published"])
+            # the change counter of StoriesRepo.content_token: one row, a new id on every update
+            change = conn.execute("INSERT INTO article_changes (article_id, changed_at) VALUES (?, ?) RETURNING id",
+                                  (article_id, stamp)).fetchone()[0]
+            conn.execute("DELETE FROM article_changes WHERE id < ?", (change,))
             return AddResult(article_id, False, "update", updated=True)
 
     def article_updates(self, article_ids: list[int]) -> dict[int, str]:

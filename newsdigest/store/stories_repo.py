@@ -286,14 +286,14 @@ class StoriesRepo(StoreBase):
         """The validity stamp of cached story views: the newest row id of every table they read. O(log n).
 
         Articles, outlets and extraction rows are only ever added, so any change raises a maximum; stories change
-        when new articles are placed, which the last field (are any waiting?) tells apart from before. The one
-        blind spot: re-extracting only the newest article into exactly as many rows as before keeps every
-        maximum; views catch up with the next article.
+        when new articles are placed, which the next field (are any waiting?) tells apart from before. An update
+        in place replaces an article's rows, which may keep every maximum (SQLite reuses the ids of deleted rows):
+        the last field, the change counter update_article raises, tells it.
         """
         row = self.conn.execute(
             "SELECT (SELECT max(id) FROM articles), (SELECT max(id) FROM article_sources),"
             " (SELECT max(id) FROM key_points), (SELECT max(id) FROM deadlines), (SELECT max(id) FROM timexes),"
-            " EXISTS (SELECT 1 FROM articles WHERE story_id IS NULL)"
+            " EXISTS (SELECT 1 FROM articles WHERE story_id IS NULL), (SELECT max(id) FROM article_changes)"
         ).fetchone()
         return tuple(row)
 
