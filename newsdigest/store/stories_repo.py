@@ -379,6 +379,17 @@ class StoriesRepo(StoreBase):
                 out[aid] = [source] if source else []
         return {aid: tuple(names) for aid, names in out.items()}
 
+    def newest_source_id(self) -> int:
+        """The newest outlet row's id (0: none): outlets are only ever added, so a larger one means new outlets."""
+        row = self.conn.execute("SELECT max(id) FROM article_sources").fetchone()
+        return int(row[0] or 0)
+
+    def articles_with_sources_between(self, after: int, upto: int) -> set[int]:
+        """Articles that gained an outlet row with an id in (after, upto] (a primary key range: cheap)."""
+        rows = self.conn.execute("SELECT DISTINCT article_id FROM article_sources WHERE id > ? AND id <= ?",
+                                 (after, upto)).fetchall()
+        return {int(r[0]) for r in rows}
+
     def story_key_points(self, article_ids: list[int], *, per_article: int = 8) -> list[KeyPoint]:
         """The best key points of each article, in article and text order."""
         if not article_ids:

@@ -43,6 +43,7 @@ BRIEF_POOL = 16  # ranked developments folded into turns for the brief
 EARLIER_TURNS = 5
 CACHE_ENTRIES = 64  # story views (and defaults) remembered per store
 LEDGER_DAYS = 4  # ledgers remembered per story rows (one per day asked about)
+OUTLET_ENTRIES = 50_000  # articles whose outlets are remembered (a few MB)
 ROWS_ENTRIES = 32  # stories whose rows and pure results outlive the views (they hold ~1 MB for a 1,000-article story)
 
 T = TypeVar("T")
@@ -516,6 +517,7 @@ def clear_caches() -> None:
     VIEWS.clear()
     ROWS.clear()
     DERIVED.clear()
+    OUTLETS.clear()
 
 
 class ViewCache:
@@ -568,6 +570,51 @@ class ViewCache:
 
 
 VIEWS = ViewCache()
+
+
+class OutletCache:
+    """The outlets of each article (StoriesRepo.article_source_names), remembered per store. Outlet rows are only
+    ever added, with growing ids: the rows added since the last look name the articles to read again.
+
+    Writes are serialised (SQLite's one writer, PostgreSQL's write lock), so when the newest id is visible every
+    smaller one is too."""
+
+    def __init__(self, size: int = OUTLET_ENTRIES) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._stores: weakref.WeakKeyDictionary[Store, tuple[int, dict[int, tuple[str, ...]]]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def get(self, store: Store, article_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+        with self._lock:  # held over the reads: a few index pages, and the entries stay consistent with the mark
+            mark, entries = self._stores.get(store, (0, {}))
+            newest = store.newest_source_id()
+            if newest != mark:
+                if newest < mark or len(entries) > self.size:  # a rolled-back or new database; or too many
+                    entries = {}
+                for aid in store.articles_with_sources_between(mark, newest) if entries else ():
+                    entries.pop(aid, None)
+            missing = [a for a in article_ids if a not in entries]
+            if missing:
+                entries.update(store.article_source_names(missing))
+            self._stores[store] = (newest, entries)
+            return {a: entries[a] for a in article_ids if a in entries}
+
+    def forget(self, store: Store, article_ids: Sequence[int]) -> None:
+        """Drop what is remembered of these articles (for a caller that deleted them: SQLite may reuse the ids of
+        deleted rows, outlet rows included, and the bot itself never deletes an article)."""
+        with self._lock:
+            _, entries = self._stores.get(store, (0, {}))
+            for aid in article_ids:
+                entries.pop(aid, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._stores.clear()
+
+
+OUTLETS = OutletCache()
 
 
 def view(store: Store, story: StoryRecord, *, as_of: dt.date | None, today: dt.date) -> StoryView:
@@ -630,7 +677,7 @@ def load_view(store: Store, story: StoryRecord, *, as_of: dt.date | None, today:
     newest = rows.newest(RECENT_ARTICLES)
     ledger = rows.ledger(today)
     older = sorted({aid for i in ledger.items for aid in i.article_ids}.difference(newest))
-    outlets = store.article_source_names([*newest, *older])  # outlets are added to known articles: read each time
+    outlets = OUTLETS.get(store, [*newest, *older])
     articles = rows.articles(store, newest, outlets)
     days = {m.article_id: m.published for m in rows.mentions}
     return StoryView(
@@ -640,7 +687,7 @@ def load_view(store: Store, story: StoryRecord, *, as_of: dt.date | None, today:
     )
 
 
-__all__ = ["DERIVED", "ROWS", "VIEWS", "StoryRows", "StoryView", "ViewCache", "article_terms", "clear_caches",
+__all__ = ["DERIVED", "OUTLETS", "ROWS", "VIEWS", "StoryRows", "StoryView", "ViewCache", "article_terms", "clear_caches",
            "display_name", "ensure_assigned", "load_ledger", "load_view", "most_active_story", "parse_when", "slugify",
            "stories_list", "story_rows", "unassigned_count", "view", "warm_views"]
 

@@ -21,7 +21,15 @@ from newsdigest.ingest.dedupe import content_hash
 from newsdigest.models import ArticleInput, ChatRef, Platform
 from newsdigest.store.store import Store
 from newsdigest.store.stories_repo import StoryWrite
-from newsdigest.stories.service import LIMITS, RowLimits, StoryRows, clear_caches, ensure_assigned, story_rows
+from newsdigest.stories.service import (
+    LIMITS,
+    OutletCache,
+    RowLimits,
+    StoryRows,
+    clear_caches,
+    ensure_assigned,
+    story_rows,
+)
 from tests.stories.invented import TRAM_ARTICLES
 
 BASE = dt.date(2021, 5, 1)
@@ -135,3 +143,17 @@ def test_answers_from_extended_rows_equal_answers_from_nothing(store: Store, con
         clear_caches()
         assert [core.answer(chat, f"/{cmd}").plain_text() for cmd in ("status", "deadline")] == answers
     assert "22" in answers[1]
+
+
+def test_remembered_outlets_follow_new_outlet_rows(store: Store) -> None:
+    cache = OutletCache()
+    sid = _new_story(store)
+    first, second = _add(store, sid, 0, 1, 1), _add(store, sid, 1, 2, 2)
+    assert cache.get(store, [first, second]) == store.article_source_names([first, second])
+    body = f"{TEXTS[0]}\n\n(Meldung 1)"  # the first article again, from another outlet: one more outlet row
+    again = ArticleInput(text=body, title="Brücke", published=BASE, lang="de", source="anzeiger.example",
+                         url="https://anzeiger.example/bruecke")
+    assert store.add_article(again, _extraction(0), content_hash=content_hash(body)).article_id == first
+    _add(store, _new_story(store), 2, 3, 3)  # and news elsewhere
+    assert cache.get(store, [first, second]) == store.article_source_names([first, second])
+    assert cache.get(store, [first])[first] == ("anzeiger.example", "blatt1.example")
