@@ -116,6 +116,7 @@ _DATED_COLS = 't.id, t.article_id, t.text, t.value, t.start, t."end", a.publishe
 # store keeps that list in memory.
 log = logging.getLogger("newsdigest.store")
 LIST_WRITE_WAIT_MS = 20  # how long remembering a /why list may wait for the write lock
+CHANGES_KEPT = 10_000  # entries of the change log of articles updated in place (article_changes)
 
 
 class StoriesRepo(StoreBase):
@@ -328,16 +329,44 @@ class StoriesRepo(StoreBase):
         ).fetchall()
         return [_story(r) for r in rows]
 
-    def story_fingerprint(self, story_id: int, *, until: dt.date | None = None) -> tuple[tuple[Any, ...], ...]:
-        """(id, published, content hash) of each of the story's articles published by `until`, from the index
-        articles_story_hash alone. An article's publication day never changes and its extraction rows change only
-        with its text (update_article), so this fixes every key point, deadline and time expression of the story."""
+    def story_fingerprint(self, story_id: int, *, until: dt.date | None = None) -> tuple[str, int]:
+        """The ids of the story's articles published by `until` (a JSON list, from the index articles_story alone;
+        compare it as a set) and the newest id of the change log of articles updated in place (article_changes).
+        An article's publication day never changes and its extraction rows only with an update in place, so the
+        two fix every key point, deadline and time expression of the story."""
+        row = self.conn.execute(
+            "SELECT (SELECT json_group_array(id) FROM (SELECT id FROM articles WHERE story_id = ? AND published < ?"
+            " ORDER BY published, id) a), (SELECT max(id) FROM article_changes)",
+            (story_id, day_after(until) if until else "9999"),
+        ).fetchone()
+        return str(row[0] or "[]"), int(row[1] or 0)
+
+    def story_article_days(self, story_id: int, *, until: dt.date | None = None) -> list[tuple[str, int]]:
+        """(publication day, id) of each of the story's articles published by `until`, newest first (a total
+        order: story_articles' and story_date_mentions')."""
         rows = self.conn.execute(
-            "SELECT id, published, content_hash FROM articles WHERE story_id = ? AND published < ?"
-            " ORDER BY published, content_hash, id",  # the index order: no sort
+            "SELECT published, id FROM articles WHERE story_id = ? AND published < ? ORDER BY published DESC, id DESC",
             (story_id, day_after(until) if until else "9999"),
         ).fetchall()
-        return tuple(map(tuple, rows))
+        return [(str(r[0]), int(r[1])) for r in rows]
+
+    def article_days(self, article_ids: list[int]) -> list[tuple[str, int]]:
+        """(publication day, id) of the given articles."""
+        if not article_ids:
+            return []
+        rows = self.conn.execute(
+            f"SELECT published, id FROM articles WHERE id IN ({','.join('?' * len(article_ids))})", article_ids
+        ).fetchall()
+        return [(str(r[0]), int(r[1])) for r in rows]
+
+    def articles_changed_between(self, after: int, upto: int) -> set[int] | None:
+        """Articles updated in place with a change id in (after, upto]; None when the change log no longer reaches
+        back that far (update_article keeps the newest CHANGES_KEPT entries)."""
+        if after <= upto - CHANGES_KEPT:
+            return None
+        rows = self.conn.execute("SELECT DISTINCT article_id FROM article_changes WHERE id > ? AND id <= ?",
+                                 (after, upto)).fetchall()
+        return {int(r[0]) for r in rows}
 
     def story_article_count(self, story_id: int, *, until: dt.date | None = None) -> int:
         row = self.conn.execute(

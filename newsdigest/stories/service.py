@@ -8,13 +8,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import json
 import logging
 import math
 import threading
 import time
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -388,26 +389,29 @@ class Derived:
         return brief(brief_pool(self.developments), EARLIER_TURNS)
 
 
+Fingerprint = tuple[str, int]  # StoriesRepo.story_fingerprint: the story's article ids (JSON), the change log's newest id
+
+
 class StoryRows:
     """What a story's extraction rows say, for one fingerprint of its articles: its deadline mentions (the newest
     `deadline_rows`, then the support mentions of their days), the ledgers built from them (one per day asked about),
-    and what the articles asked for carry that their content hash fixes (headline, link, key points).
+    and what the articles asked for carry that their text fixes (headline, link, key points).
 
     `extended` makes the rows of a fingerprint that only adds articles to this one from the added articles' rows
-    alone; `load` reads everything. Both give the same rows (tests/stories/test_incremental_rows.py)."""
+    alone; `load` reads everything. Both give the same rows (tests/stories/test_incremental_rows.py). Reads made
+    while news lands may see an article's rows before its id: merging by row id makes that harmless."""
 
-    def __init__(self, fingerprint: Collection[tuple[Any, ...]], deadlines: Sequence[DeadlineIn],
-                 support: Sequence[DeadlineIn], *, order: list[tuple[str, int]] | None = None,
-                 days: Sequence[str] | None = None, limits: RowLimits | None = None,
+    def __init__(self, order: list[tuple[str, int]], mark: int, deadlines: Sequence[DeadlineIn],
+                 support: Sequence[DeadlineIn], *, days: Sequence[str] | None = None, limits: RowLimits | None = None,
                  articles: dict[int, StoryArticle] | None = None,
                  points: dict[int, tuple[PointIn, ...]] | None = None) -> None:
-        self.fingerprint = fingerprint if isinstance(fingerprint, frozenset) else frozenset(fingerprint)
+        self.order = order  # (published, id) of every article, newest first: story_articles' order
+        self.ids = frozenset(aid for _, aid in order)
+        self.mark = mark  # the change log's newest id when these rows were read
         self.limits = limits or LIMITS
         self.deadlines, self.support = tuple(deadlines), tuple(support)
         self.mentions = self.deadlines + self.support
         self.days = frozenset(_exact_days(self.deadlines) if days is None else days)
-        # (published, id) of every article, newest first: the order of story_articles and the support query
-        self.order = order if order is not None else sorted(((a[1], a[0]) for a in self.fingerprint), reverse=True)
         self.extensions = 0  # how many times these rows were extended since they were read in full
         self._ledgers: dict[dt.date, Ledger] = {}
         self._articles = dict(articles or {})  # article id -> the article (its outlets are read on every view)
@@ -416,37 +420,38 @@ class StoryRows:
     @property
     def count(self) -> int:
         """How many articles the story has (published by the as-of day)."""
-        return len(self.fingerprint)
+        return len(self.ids)
 
     def newest(self, n: int) -> list[int]:
         """Ids of the newest `n` articles, newest first."""
         return [aid for _, aid in self.order[:n]]
 
     @classmethod
-    def load(cls, store: Store, story_id: int, fingerprint: Sequence[tuple[Any, ...]], *, as_of: dt.date | None,
+    def load(cls, store: Store, story_id: int, fingerprint: Fingerprint, *, as_of: dt.date | None,
              limits: RowLimits | None = None) -> StoryRows:
         lim = limits or LIMITS
+        order = store.story_article_days(story_id, until=as_of)
         deadlines = _deadline_ins(store.story_deadlines(story_id, until=as_of, limit=lim.deadline_rows))
         days = _exact_days(deadlines)
         support = _support_ins(store.story_date_mentions(story_id, days, until=as_of, articles=lim.support_articles,
                                                          limit=lim.support_rows))
-        return cls(fingerprint, deadlines, support, days=days, limits=lim)
+        return cls(order, fingerprint[1], deadlines, support, days=days, limits=lim)
 
-    def extended(self, store: Store, fingerprint: Sequence[tuple[Any, ...]]) -> StoryRows | None:
+    def extended(self, store: Store, fingerprint: Fingerprint) -> StoryRows | None:
         """The rows of `fingerprint`, made from these and the rows of the articles it adds; None when it does not
-        only add articles (one was removed, moved away or re-extracted: its old rows may be among these), or when
-        the support list was cut at its limit (what lay beyond it is unknown)."""
-        now = frozenset(fingerprint)
+        only add articles (one was removed, moved away or updated in place: its old rows may be among these), or
+        when the support list was cut at its limit (what lay beyond it is unknown)."""
+        now = frozenset(json.loads(fingerprint[0]))
         lim = self.limits
-        if not self.fingerprint <= now or len(self.support) >= lim.support_rows:
+        if not self.ids <= now or len(self.support) >= lim.support_rows or not self._unchanged(store, fingerprint[1]):
             return None
-        new = sorted(((a[1], a[0]) for a in now - self.fingerprint), reverse=True)
+        new = sorted(store.article_days(sorted(now - self.ids)), reverse=True)
         order = sorted([*self.order, *new], reverse=True)  # two sorted runs: one merge
         added = [aid for _, aid in new]
         # The newest `deadline_rows` of (old ∪ added) are the newest of (the old newest ∪ added): rows that fell off
         # the old list rank below all of it.
-        deadlines = sorted([*self.deadlines, *_deadline_ins(store.article_deadlines(added))],
-                           key=_deadline_order)[: lim.deadline_rows]
+        deadlines = _merged(self.deadlines, _deadline_ins(store.article_deadlines(added)), _deadline_order,
+                            lim.deadline_rows)
         days = _exact_days(deadlines)
         newest = {aid for _, aid in order[: lim.support_articles]}
         # Support for the new newest articles and days: the old mentions that still count, the added articles'
@@ -458,13 +463,20 @@ class StoryRows:
         stayed = sorted(newest.difference(added)) if wanted - self.days else []
         rows = [*store.article_date_mentions(fresh, days),
                 *store.article_date_mentions(stayed, sorted(wanted - self.days))]
-        support = sorted([*kept, *_support_ins(rows)], key=_support_order)[: lim.support_rows]
-        grown = StoryRows(now, deadlines, support, order=order, days=days, limits=lim, articles=self._articles,
+        support = _merged(kept, _support_ins(rows), _support_order, lim.support_rows)
+        grown = StoryRows(order, fingerprint[1], deadlines, support, days=days, limits=lim, articles=self._articles,
                           points=self._points)
         grown.extensions = self.extensions + 1
         if grown.mentions == self.mentions:  # the added articles name no key date: the ledgers stand
             grown._ledgers = dict(self._ledgers)
         return grown
+
+    def _unchanged(self, store: Store, mark: int) -> bool:
+        """Was none of these articles updated in place since the rows were read?"""
+        if mark == self.mark:
+            return True
+        changed = store.articles_changed_between(self.mark, mark)
+        return changed is not None and not changed & self.ids
 
     def ledger(self, today: dt.date) -> Ledger:
         led = self._ledgers.get(today)
@@ -493,6 +505,12 @@ class StoryRows:
             self._articles.update(store.articles_by_id(missing))
         return [dataclasses.replace(self._articles[a], sources=outlets.get(a, ())) for a in article_ids
                 if a in self._articles]
+
+
+def _merged(old: Sequence[DeadlineIn], new: Sequence[DeadlineIn], order: Callable[[DeadlineIn], tuple[int, int]],
+            limit: int) -> list[DeadlineIn]:
+    """The first `limit` of both lists in `order`, each row once (by id)."""
+    return sorted({m.id: m for m in (*old, *new)}.values(), key=order)[:limit]
 
 
 def _deadline_order(m: DeadlineIn) -> tuple[int, int]:

@@ -126,6 +126,27 @@ def test_rows_that_lose_an_article_are_read_again(store: Store) -> None:
     assert rows.extended(store, store.story_fingerprint(sid)) is None
 
 
+def _update(store: Store, article_id: int, text: int) -> None:
+    """The article's text replaced by template `text` (an update in place, as a feed's corrected entry)."""
+    body = f"{TEXTS[text]}\n\n(Korrektur {article_id})"
+    inp = ArticleInput(text=body, title="Brücke, korrigiert", published=BASE, lang="de")
+    assert store.update_article(article_id, inp, _extraction(text), content_hash=content_hash(body)).updated
+
+
+def test_rows_of_an_article_updated_in_place_are_read_again(store: Store) -> None:
+    sid, other = _new_story(store), _new_story(store)
+    mine = _add(store, sid, 0, 1, 1)
+    elsewhere = _add(store, other, 1, 1, 2)
+    rows = StoryRows.load(store, sid, store.story_fingerprint(sid), as_of=None)
+    _update(store, elsewhere, 3)  # another story's article: these rows stand
+    grown = rows.extended(store, store.story_fingerprint(sid))
+    assert grown is not None and grown.mentions == rows.mentions
+    _update(store, mine, 3)  # this story's: its old rows are among these
+    fingerprint = store.story_fingerprint(sid)
+    assert grown.extended(store, fingerprint) is None
+    assert rows.days == {"2021-05-14"} and "2021-05-14" not in StoryRows.load(store, sid, fingerprint, as_of=None).days
+
+
 def test_answers_from_extended_rows_equal_answers_from_nothing(store: Store, config: Config) -> None:
     core = Core(store=store, config=config, clock=Clock(as_of=dt.date(2021, 3, 30)))
     chat = ChatRef(Platform.CONSOLE, "incremental")
