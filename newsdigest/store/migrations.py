@@ -306,12 +306,16 @@ def _v8(conn: Connection, dialect: str) -> None:
 
 
 def _v9(conn: Connection, dialect: str) -> None:
-    # A change counter for articles updated in place (update_article writes a row, keeping only the newest): the
-    # content token of cached story views reads its maximum, since re-extracting an article into as many rows as
-    # before can leave every other maximum where it was (SQLite reuses the ids of deleted rows).
+    # A change log of articles updated in place (update_article writes an entry, keeping the newest 10,000): the
+    # content token of cached story views reads its newest id, since re-extracting an article into as many rows as
+    # before can leave every other maximum where it was (SQLite reuses the ids of deleted rows), and a story's
+    # remembered rows are extended only while none of its articles is in it. The support mentions of a story's
+    # key dates (the dated expressions of its newest articles naming one of their days) are looked up from an
+    # index of type and value per article, not from the expressions' rows (~1 s to build for 100k articles).
     _ddl(conn, dialect,
          "CREATE TABLE IF NOT EXISTS article_changes (id INTEGER PRIMARY KEY, article_id INTEGER NOT NULL,"
-         " changed_at TEXT NOT NULL)")
+         " changed_at TEXT NOT NULL)",
+         "CREATE INDEX IF NOT EXISTS timexes_dated ON timexes(article_id, type, value)")
 
 
 def _split(script: str) -> list[str]:

@@ -456,9 +456,10 @@ class StoriesRepo(StoreBase):
         """The deadline mentions of the given articles (whatever their story), as `story_deadlines` gives them."""
         if not article_ids:
             return []
-        rows = self.conn.execute(
-            f"SELECT {_DEADLINE_COLS} FROM articles a CROSS JOIN deadlines d ON d.article_id = a.id"
-            f" WHERE a.id IN ({','.join('?' * len(article_ids))}) ORDER BY a.published DESC, d.id",
+        rows = self.conn.execute(  # the mention's own copy of the publication day (see article_date_mentions)
+            'SELECT d.id, d.article_id, d.text, d.value, d.what, d.supersedes, d.start, d."end", d.published,'
+            f" d.kind, d.reason, d.retired FROM deadlines d WHERE d.article_id IN ({','.join('?' * len(article_ids))})"
+            " ORDER BY d.published DESC, d.id",
             article_ids,
         ).fetchall()
         return self._deadline_mentions(rows)
@@ -516,10 +517,11 @@ class StoriesRepo(StoreBase):
         them (no limit)."""
         if not days or not article_ids:
             return []
+        # the expression's own copy of the publication day: reading the article's would walk past its text
         rows = self.conn.execute(
-            f"SELECT {_DATED_COLS} FROM articles a JOIN timexes t ON t.article_id = a.id"
-            f" WHERE a.id IN ({','.join('?' * len(article_ids))}) AND t.type IN ('DATE', 'TIME')"
-            f" AND substr(t.value, 1, 10) IN ({','.join('?' * len(days))}) ORDER BY a.published, t.id",
+            'SELECT t.id, t.article_id, t.text, t.value, t.start, t."end", t.published FROM timexes t'
+            f" WHERE t.article_id IN ({','.join('?' * len(article_ids))}) AND t.type IN ('DATE', 'TIME')"
+            f" AND substr(t.value, 1, 10) IN ({','.join('?' * len(days))}) ORDER BY t.published, t.id",
             (*article_ids, *days),
         ).fetchall()
         return [DatedTimex(r[0], r[1], r[2], r[3], r[4], r[5], published=day_or_none(r[6])) for r in rows]
