@@ -9,6 +9,10 @@ nearest one. A mention the text retires ("no longer applies") is never a source 
 mention of that date in an article that replaces it. A date only a draft planned is dropped once a decided
 key date of its kind is reported after it. Two live items of the same kind whose subjects read
 alike but whose dates differ are flagged as a disagreement.
+
+Nothing depends on the order the articles arrived in (which gives rows their ids): mentions are taken in the
+order of what they say (`_order`), and ties between items are broken by their dates and wording, so a bot that
+saw the story one day at a time builds the same ledger as one that ingested it at once.
 """
 
 from __future__ import annotations
@@ -164,9 +168,9 @@ class Ledger:
     def by_status(self, status: str) -> list[LedgerItem]:
         items = [i for i in self.items if i.status(self.today) == status]
         if status == "passed":
-            return sorted(items, key=lambda i: (i.due, i.key), reverse=True)
+            return sorted(items, key=lambda i: (i.due, _item_order(i)), reverse=True)
         # on the same due day the exact date leads ("31 October" before "October"): it is the one to act on
-        return sorted(items, key=lambda i: (i.due, _rank(i.when), i.key))
+        return sorted(items, key=lambda i: (i.due, _item_order(i)))
 
     @property
     def upcoming(self) -> list[LedgerItem]:
@@ -198,13 +202,25 @@ def _rank(when: When) -> int:
     return order.get(when.precision, 9) + (1 if when.approx and when.precision == "day" else 0)
 
 
+def _order(m: DeadlineIn) -> tuple[dt.date, str, str, str, str, str, int, int, int]:
+    """The order mentions are taken in: by day, then by what they say. The row id comes last, for mentions that
+    say exactly the same (either order then gives the same ledger): arrival order decides nothing."""
+    return (m.published or dt.date.min, m.value, m.text, m.what, m.supersedes or "", m.kind, m.start, m.end, m.id)
+
+
+def _item_order(item: LedgerItem) -> tuple[dt.date, dt.date, int, str, str, str]:
+    """Ties between items broken by their dates and wording, not by the ids behind their keys."""
+    return (item.when.lo, item.when.hi, _rank(item.when), item.value, item.whats[0] if item.whats else "", item.key)
+
+
 def build_ledger(mentions: Iterable[DeadlineIn], today: dt.date) -> Ledger:
     """Merge deadline mentions into ledger items, link supersession, flag disagreements."""
     everything = [(m, w) for m in mentions if (w := m.when) is not None]
     retired = [(m, w) for m, w in everything if m.retired and not m.support_only]
     everything = [(m, w) for m, w in everything if not m.retired]
     dated = [(m, w) for m, w in everything if not m.support_only]
-    dated.sort(key=lambda mw: (_rank(mw[1]), mw[1].lo, mw[0].published or dt.date.min, mw[0].id))
+    dated.sort(key=lambda mw: (_rank(mw[1]), mw[1].lo, _order(mw[0])))
+    retired.sort(key=lambda mw: _order(mw[0]))
     items: list[LedgerItem] = []
     for m, w in dated:
         mention = Mention(m.article_id, m.published, m.text, m.start, m.end, m.id)
@@ -215,7 +231,7 @@ def build_ledger(mentions: Iterable[DeadlineIn], today: dt.date) -> Ledger:
             fits = [i for i in items if i.when.precision == "day" and w.lo <= i.when.lo <= w.hi
                     and i.kind == m.kind and _best_overlap(_subject_stems(m.what), i) >= MONTH_JOINS_DAY]
         if fits:
-            home = min(fits, key=lambda i: (abs((i.when.point - w.point).days), i.key))
+            home = min(fits, key=lambda i: (abs((i.when.point - w.point).days), _item_order(i)))
             home.mentions.append(mention)
             home.whats.append(m.what)
             home.kinds.append(m.kind)
@@ -286,7 +302,7 @@ def _replaced_days(dated: list[tuple[DeadlineIn, When]], retired: list[tuple[Dea
 def _add_support(support: list[tuple[DeadlineIn, When]], items: list[LedgerItem]) -> None:
     exact = {i.when.lo: i for i in items if i.when.exact}
     seen = {id(i): {m.article_id for m in i.mentions} for i in exact.values()}
-    for m, w in sorted(support, key=lambda mw: (mw[0].published or dt.date.min, mw[0].id)):
+    for m, w in sorted(support, key=lambda mw: _order(mw[0])):
         item = exact.get(w.lo) if w.exact else None
         if item is not None and m.article_id not in seen[id(item)]:
             seen[id(item)].add(m.article_id)
@@ -295,7 +311,7 @@ def _add_support(support: list[tuple[DeadlineIn, When]], items: list[LedgerItem]
 
 def _item_of(items: list[LedgerItem], when: When) -> LedgerItem | None:
     fits = [i for i in items if _fits(i, when)]
-    return min(fits, key=lambda i: (abs((i.when.point - when.point).days), i.key)) if fits else None
+    return min(fits, key=lambda i: (abs((i.when.point - when.point).days), _item_order(i))) if fits else None
 
 
 _MOVED = re.compile(
@@ -347,7 +363,7 @@ def _implied_supersedes(m: DeadlineIn, w: When, items: list[LedgerItem]) -> str 
 def _link_supersession(dated: list[tuple[DeadlineIn, When]], items: list[LedgerItem]) -> None:
     # in the order the news came out: the first report of a replacement links it; the date the article names
     # as replaced first, then the story's live date of the same thing (one extension can cover several)
-    for m, w in sorted(dated, key=lambda mw: (mw[0].published or dt.date.min, mw[0].id)):
+    for m, w in sorted(dated, key=lambda mw: _order(mw[0])):
         if m.supersedes:
             _supersede(m, w, m.supersedes, items)
         implied = _implied_supersedes(m, w, items)
