@@ -7,7 +7,9 @@ A mention that `supersedes` another date marks the item of that date replaced; a
 the old date replaces the live item it is about (what it names: the measure or obligation), never merely the
 nearest one. A mention the text retires ("no longer applies") is never a source for its date, nor is a plain
 mention of that date in an article that replaces it. A date only a draft planned is dropped once a decided
-key date of its kind is reported after it. Two live items of the same kind whose subjects read
+key date of its kind is reported after it. Something in force that the text has end in a month ("the loan schemes
+are due to end this month", "läuft im März aus") ends with that month: its key date is around the month's last
+day. Two live items of the same kind whose subjects read
 alike but whose dates differ are flagged as a disagreement.
 
 Nothing depends on the order the articles arrived in (which gives rows their ids): mentions are taken in the
@@ -134,6 +136,7 @@ class LedgerItem:
     whats: list[str] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    month: When | None = None  # the month the text gave, when the key date is that month's end
 
     @property
     def kind(self) -> str:
@@ -187,6 +190,8 @@ class Ledger:
 
 def _fits(item: LedgerItem, when: When) -> bool:
     """Does a mention dated `when` speak of the same date as `item`?"""
+    if item.month is not None and when.precision == "month":
+        return item.month == when  # "replaces September" names the month an end-of-month item was told by
     a, b = item.when, when
     if a.exact and b.exact:
         return a.lo == b.lo
@@ -241,6 +246,9 @@ def build_ledger(mentions: Iterable[DeadlineIn], today: dt.date) -> Ledger:
         else:
             items.append(LedgerItem(f"d{m.id}", w, m.value, m.what, [mention], whats=[m.what], kinds=[m.kind],
                                     reasons=[m.reason]))
+    for item in items:
+        if _ends_with_its_month(item):
+            item.month, item.when = item.when, When(item.when.hi, item.when.hi, "day", "END", approx=True)
     replaced_in = _replaced_days(dated, retired)
     support = [(m, w) for m, w in everything if m.support_only and w.lo not in replaced_in.get(m.article_id, ())]
     _add_support(support, items)
@@ -251,6 +259,17 @@ def build_ledger(mentions: Iterable[DeadlineIn], today: dt.date) -> Ledger:
     for item in items:
         item.what = _best_what(item.whats) or item.what
     return Ledger(items, today)
+
+
+ENDING_VERB = "ending verb"  # the extraction's reason when an ending verb governs the date ("due to end this month")
+
+
+def _ends_with_its_month(item: LedgerItem) -> bool:
+    """An expiry the text dates only by its month, with an ending verb on that month ("due to end this month",
+    "läuft im März aus"): the thing in force lasts the month out. A day of that month reported beside it has
+    joined it already; a part of a month ("Mitte März") or a deadline in a month says no such thing."""
+    return (item.when.precision == "month" and item.when.mod is None and item.kind == "expiry"
+            and any(ENDING_VERB in r for k, r in zip(item.kinds, item.reasons, strict=False) if k == "expiry"))
 
 
 def _drafted(item: LedgerItem) -> bool:
