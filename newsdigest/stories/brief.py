@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from newsdigest.extract.entities import find_actors
 from newsdigest.extract.lang import detect_lang
-from newsdigest.extract.sentences import split
+from newsdigest.extract.sentences import Unit
 from newsdigest.extract.temporal.lexicon import MONTH_WORDS
 from newsdigest.stories.merge import (
     APART_DAYS,
@@ -157,15 +157,11 @@ class _Parties:
     folds compare no two tellings with outcome verbs."""
 
     def __init__(self, texts: Sequence[str]) -> None:
-        self._texts = texts
-        self._names: Names | None = None
+        self._texts = tuple(texts)
 
     @property
     def names(self) -> Names:
-        if self._names is None:
-            text = "\n\n".join(self._texts)
-            self._names = Names.of(find_actors(text, split(text), detect_lang(text)))
-        return self._names
+        return _story_names(self._texts)
 
     def opposed(self, a: _Telling, b: _Telling) -> bool:
         return a.outcome and b.outcome and opposite(a.text, b.text)
@@ -201,6 +197,16 @@ class _Telling:
            headline: bool = False) -> _Telling:
         terms = _weighted(text, idf)
         return cls(text, terms, sum(terms.values()), stems(text), published, headline, has_outcome_verb(text))
+
+
+@functools.lru_cache(maxsize=1024)
+def _story_names(texts: tuple[str, ...]) -> Names:
+    """The actors of a story's tellings, each telling one sentence of its own paragraph."""
+    text, units, at = "\n\n".join(texts), [], 0
+    for i, t in enumerate(texts):
+        units.append(Unit(at, at + len(t), "sentence", i))
+        at += len(t) + 2
+    return Names.of(find_actors(text, units, detect_lang(text)))
 
 
 def _same(a: _Telling, b: _Telling, stem_idf: dict[str, float], parties: _Parties, *, same_day: bool,

@@ -192,6 +192,7 @@ def _party(role: str, i: int, parties: list[tuple[int, str]], low: list[str], pa
     return before[-1] if len(before) >= 2 else None  # verb last: "ByteDance hat Oracle … ausgewählt"
 
 
+@functools.lru_cache(maxsize=16384)
 def opposite(a: str, b: str) -> bool:
     """Do two sentences tell different outcomes: one party ahead in one and behind in the other ("Kvaerna won the
     contract" / "Kvaerna lost the contract"), or each a winner the other does not name ("Kvaerna won …" /
