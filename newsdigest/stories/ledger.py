@@ -229,8 +229,9 @@ def build_ledger(mentions: Iterable[DeadlineIn], today: dt.date) -> Ledger:
     items: list[LedgerItem] = []
     for m, w in dated:
         mention = Mention(m.article_id, m.published, m.text, m.start, m.end, m.id)
-        # a part of a month ("Anfang Januar": 1-10) joins a day inside it only when it speaks of the same thing
-        fits = [i for i in items if _fits(i, w) and (w.precision != "part" or _same_thing(i, m.what))]
+        # a part of a month ("Anfang Januar": 1-10) joins a day inside it, and a month another mention of that
+        # month, only when it speaks of the same thing: a month holds many key dates
+        fits = [i for i in items if _fits(i, w) and (w.precision not in ("part", "month") or _same_thing(i, m.what))]
         if not fits and w.precision == "month":
             # "the scheme ends in October" beside "the scheme ends on 31 October": one key date, told twice
             fits = [i for i in items if i.when.precision == "day" and w.lo <= i.when.lo <= w.hi

@@ -191,3 +191,13 @@ def test_the_month_an_end_of_month_expiry_was_told_by_still_names_it() -> None:
     (old,) = ledger.superseded
     assert old.when.lo == D(2026, 9, 30) and old.superseded_by == parse_when("2026-11-30")
     assert [i.when.lo for i in ledger.upcoming] == [D(2026, 11, 30)]
+
+
+def test_two_things_due_in_one_month_are_two_key_dates() -> None:
+    ledger = build_ledger([
+        _keydate(1, 1, "2026-11", "harbour loan scheme ends", D(2026, 9, 22), "expiry: lasting state 'runs'"),
+        _keydate(2, 2, "2026-11", "ferry licences: apply", D(2026, 9, 22), "deadline: limit + obligation",
+                 kind="deadline"),
+        _keydate(3, 3, "2026-11", "the loan scheme ends", D(2026, 9, 23), "expiry: lasting state 'runs'"),
+    ], D(2026, 9, 23))
+    assert sorted((i.kind, i.article_ids) for i in ledger.items) == [("deadline", [2]), ("expiry", [1, 3])]
