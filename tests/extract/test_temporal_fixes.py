@@ -150,9 +150,9 @@ def test_true_durations_stay(text: str, lang: str, phrase: str, value: str) -> N
 def test_year_ago_in_a_quarterly_report_is_that_quarter_a_year_back() -> None:
     text = "Profit rose 8% in the third quarter, from $12 million a year earlier. The year-ago quarter was weak."
     v = values(text, "en")
-    assert v["the third quarter"] == "2021-Q3"
-    assert v["a year earlier"] == "2020-Q3"
-    assert v["The year-ago quarter"] == "2020-Q3"
+    assert v["the third quarter"] == "2020-Q3"  # reported in March 2021: last year's
+    assert v["a year earlier"] == "2019-Q3"
+    assert v["The year-ago quarter"] == "2019-Q3"
     assert values("Exports fell sharply a year ago.", "en")["a year ago"] == "2020"
 
 
@@ -182,7 +182,19 @@ def test_a_count_before_in_the_year_is_no_year() -> None:
         ("In nineteen ninety-six a bomb exploded.", "nineteen ninety-six", "1996"),
         ("The approach of the year two thousand worried them.", "the year two thousand", "2000"),
         ("Hate groups grew through the nineties.", "the nineties", "199"),
-        ("The deal should close by year-end.", "year-end", "2021"),
+        ("The deal should close by year-end.", "year-end", "2021-12-31"),
+        ("Shares are up 4% since year-end.", "year-end", "2020-12-31"),
+        ("Sales for the full year rose 3%.", "the full year", "2021"),
+        ("For the year ended Jan. 31, the chain earned $4 million.", "the year", "P1Y"),
+        ("He moved to Lyon in 2009 and left later that year.", "that year", "2009"),
+        ("She was named player of the year.", "the year", None),
+        ("The regulator has given the bank until Tuesday to reply.", "Tuesday", "2021-03-16"),
+        ("The vote was postponed until Monday morning.", "Monday morning", "2021-03-15TMO"),
+        ("The offer had been due to expire Thursday.", "Thursday", "2021-03-11"),
+        ("A bomb exploded next to the embassy on Wednesday.", "Wednesday", "2021-03-10"),
+        ("The lease was extended for two more years.", "two more years", "P2Y"),
+        ("The talks will take a couple of weeks.", "a couple of weeks", "P2W"),
+        ("The pilot waited a minute and a half.", "a minute and a half", "PT1M30S"),
         ("Dealers placed big orders in the morning.", "the morning", "2021-03-12TMO"),
         ("Analysts cut their 2022 earnings forecasts.", "2022", "2022"),
         ("In the past, the town flooded often.", "the past", "PAST_REF"),
@@ -190,12 +202,12 @@ def test_a_count_before_in_the_year_is_no_year() -> None:
         (
             "He bought 10,000 shares on the 1988 quarter's close; in the third quarter he sold.",
             "the third quarter",
-            "2021-Q3",
+            "2020-Q3",  # past tense in March 2021: the third quarter that has been
         ),
     ],
 )
-def test_english_transcripts_and_reports(text: str, phrase: str, value: str) -> None:
-    assert values(text, "en")[phrase] == value
+def test_english_transcripts_and_reports(text: str, phrase: str, value: str | None) -> None:
+    assert values(text, "en").get(phrase) == value
 
 
 @pytest.mark.parametrize(

@@ -137,7 +137,8 @@ def de_dur_half(m: re.Match[str], text: str) -> Cand | None:
 
 @rule(
     rf"(?<!\w)(?:(?P<rel>(?i:the\s+(?:last|past|next|coming|first|previous|following)|last|past|next|another|"
-    rf"the))\s+)?(?:{_NOT_GLUED}(?P<num>\d+(?:\.\d+)?)(?P<half>\s+1/2|½)?|(?P<wnum>{NUM_EN}))(?P<h>[\s-]+)(?P<unit>{UNIT_EN})(?!\w)"
+    rf"the))\s+)?(?:{_NOT_GLUED}(?P<num>\d+(?:\.\d+)?)(?P<half>\s+1/2|½)?|(?P<wnum>{NUM_EN}))"
+    rf"(?:\s+(?:more|additional|further|extra))?(?P<h>[\s-]+)(?P<unit>{UNIT_EN})(?!\w)(?P<andhalf>\s+and\s+a\s+half)?"
     r"(?P<old>[\s-]+old)?(?:\s+(?P<ago>ago|earlier|before|later|from\s+now))?",
     "en",
     on=("unit",),
@@ -147,15 +148,15 @@ def en_duration(m: re.Match[str], text: str) -> Cand | None:
     if m["old"]:
         return None  # an age: "a 22-year-old", "22 years old"
     n = num(m["num"] or m["wnum"], lx.NUMBERS_EN)
-    if n is not None and m["half"]:
-        n += 0.5  # "5 1/2 hours"
+    if n is not None and (m["half"] or m["andhalf"]):
+        n += 0.5  # "5 1/2 hours", "a minute and a half"
     unit = lx.UNITS_EN[m["unit"].lower()]
     if n is not None and (n > 10000 or (1800 <= n <= 2100 and not m["unit"].endswith("s"))):
         return None  # "the 1988 quarter" is a year's quarter, not 1988 of them
     if m["ago"] and m["ago"] == "ago" and m["rel"] is None:
         return cand(m, "DATE", Ago(unit, n), prio=3)
     start = m.start("num" if m["num"] else "wnum") if (m["rel"] or "").strip().lower() == "the" else m.start()
-    return Cand(start, m.end("unit"), "DURATION", Lit(dur_value(n, unit)), 4)
+    return Cand(start, m.end("andhalf" if m["andhalf"] else "unit"), "DURATION", Lit(dur_value(n, unit)), 4)
 
 
 @rule(

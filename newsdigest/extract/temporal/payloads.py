@@ -68,7 +68,7 @@ class RelUnit:
     """ "last week", "nächstes Jahr", "Ende des Monats": a calendar unit `off` units from the anchor's, or
     with `ref` from the last date the text named ("the following year", "im darauffolgenden Monat")."""
 
-    unit: str  # D W WE M Q Y DE CE
+    unit: str  # D W WE M Q Y YE (year-end) DE CE
     off: int
     mod: str | None = None
     ref: bool = False

@@ -143,3 +143,46 @@ def de_weekend_week(m: re.Match[str], text: str) -> Cand | None:
     if next_word(text, m.end()) in ("des", "im", "vom", "nach", "seit", "der"):
         return None  # "in der ersten Woche nach der Wahl": counted from an event we do not resolve
     return cand(m, "DATE", OrdWeek(n), prio=4)
+
+
+# "for the year ended Sept. 30", "the fiscal year ending June 30": a company's twelve months, a span we cannot place
+@rule(
+    r"(?<!\w)(?P<w>(?i:the|its|their)\s+(?:(?i:fiscal|full|financial|business)\s+)?year)\s+(?:that\s+)?(?:ended|ending|ends)"
+    r"(?!\w)",
+    "en",
+    on=("unit", "fiscal"),
+    window=(40, 20),
+)
+def en_year_ended(m: re.Match[str], text: str) -> Cand:
+    return cand(m, "DURATION", Lit("P1Y"), group="w", prio=3)
+
+
+# "for the year", "earlier in the year", "the first nine months of the year", "that year": in a news report the
+# anchor's year (or, with "that", the year last named). Only after a preposition or a part of the year: "the year
+# before" counts from another date, "player of the year" is a title.
+_YEAR_BEFORE_EN = re.compile(
+    r"(?i:(?:for|in|during|through|throughout|over|into|since|by|until|of|from|later|earlier)\s+|"
+    r"(?:months|quarters?|half|part|rest|remainder|balance|weeks|days|end|start|beginning|middle)\s+of\s+)$"
+)
+_YEAR_NOT_AFTER_EN = frozenset(["before", "after", "earlier", "later", "ago", "old", "round", "long"])
+
+
+@rule(
+    r"(?<!\w)(?P<w>(?P<det>the|that|The|That)\s+(?:(?P<adj>full|entire|whole|current|fiscal)\s+)?year)(?![\w-]|['’])",
+    "en",
+    on=("unit",),
+    window=(40, 12),
+)
+def en_the_year(m: re.Match[str], text: str) -> Cand | None:
+    nxt = next_word(text, m.end())
+    if nxt[:1].isdigit() or nxt.lower() in _YEAR_NOT_AFTER_EN or nxt.lower() in ("ended", "ending", "ends", "that"):
+        return None
+    before = text[max(0, m.start() - 40) : m.start()]
+    if not _YEAR_BEFORE_EN.search(before):
+        return None
+    if before.rstrip().lower().endswith(" of") and not re.search(
+            r"(?i:months|quarters?|half|part|rest|remainder|balance|weeks|days|end|start|beginning|middle)\s+of\s+$",
+            before):
+        return None  # "car of the year"
+    ref = m["det"].lower() == "that"
+    return cand(m, "DATE", RelUnit("Y", 0, ref=ref), prio=5)

@@ -92,6 +92,11 @@ def season(p: Season, c: Cand, ctx: Ctx) -> Value:
 def quarter(p: Quarter, c: Cand, ctx: Ctx) -> Value:
     code = f"{'H' if p.half else 'Q'}{p.q}"
     y = _year_of(p.y, p.yoff, ctx)
+    a = ctx.anchor
+    if p.y is None and p.yoff is None and a is not None and y is not None:
+        first_month = (p.q - 1) * (6 if p.half else 3) + 1
+        if first_month > a.month and ctx.tense(c.start, c.end) == "past":
+            y -= 1  # "reported a drop in profits for the fourth quarter" in January: the one just ended
     if y is None:
         return None if p.yoff not in (None, 0) else (f"XXXX-{code}", None)
     if not p.half:
@@ -137,12 +142,14 @@ def weekday(p: Weekday, c: Cand, ctx: Ctx) -> Value:
         return f"XXXX-WXX-{p.wd + 1}{part}", None
     # "by Wednesday", "until Thursday" in a report look back as often as ahead: the verb decides
     tense = None if p.rel is not None else ctx.tense(c.start, c.end, by_preposition=False)
+    if p.rel is None and ctx.limit_set(c.start):
+        tense = "future"
     d = an.weekday_date(ctx.anchor, p.wd, p.rel, tense)
     _seen(ctx, c, d)
     return d.isoformat() + part, None
 
 
-_UNDER = {"D": "XXXX-XX-XX", "W": "XXXX-WXX", "WE": "XXXX-WXX-WE", "M": "XXXX-XX", "Y": "XXXX", "Q": "XXXX-QX",
+_UNDER = {"YE": "XXXX-12-31", "D": "XXXX-XX-XX", "W": "XXXX-WXX", "WE": "XXXX-WXX-WE", "M": "XXXX-XX", "Y": "XXXX", "Q": "XXXX-QX",
           "DE": "XXX", "CE": "XX"}  # fmt: skip
 
 
@@ -157,6 +164,8 @@ def relunit(p: RelUnit, c: Cand, ctx: Ctx) -> Value:
     a, off, mod = ctx.anchor, p.off, p.mod
     if a is None:
         return _UNDER.get(p.unit, "XXXX"), mod
+    if p.unit == "YE":  # year-end: its last day
+        return f"{a.year + off:04d}-12-31", mod
     if p.unit == "D":
         d = a + dt.timedelta(days=off)
         _seen(ctx, c, d)
