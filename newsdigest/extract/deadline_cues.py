@@ -55,7 +55,8 @@ OBLIGATION = (
     r"should\s+go|requir\w*|supposed\s+to|call(?:s|ed)?\s+for\s+[\w-]+(?:\s+[\w-]+)?\s+to|sind\s+gehalten|ist\s+gehalten|erforderlich|notwendig|necessary)\b"
 )
 PLAN = (
-    r"\b(?:plant|planen|planten|geplant|plans?\s+to|planned|planning\s+to|will|wollen|wollte|wollten|wolle|möchte\w*|ziel\w*|zielt|anstreb\w*|angestrebt|"
+    # German "plant" (plans), not an English "plant" after a determiner ("close the plant in March")
+    r"\b(?:(?<!the\s)(?<!a\s)(?<!its\s)(?<!their\s)(?<!power\s)plant|planen|planten|geplant|plans?\s+to|planned|planning\s+to|will|wollen|wollte|wollten|wolle|möchte\w*|ziel\w*|zielt|anstreb\w*|angestrebt|"
     r"vorgenommen|beabsichtig\w*|hofft|hoffen|erwarte\w*|rechnet|rechnen|prognos\w*|voraussichtlich|"
     r"aims?|aiming|targets?|targeted|goal|pledge\w*|promis\w*|hopes?|expects?|expected|intends?|forecast\w*|"
     r"projected|vows?|wants?|seeks?|program\s+to|sollte\s+alles|versproch\w*|zu\s+erreichen|predict\w*|"
@@ -184,7 +185,7 @@ START_LEFT = r"\b(?:ab|from|starting|beginning|as\s+of)\s+(?:dem\s+|der\s+|the\s
 # an obligation verb right after the date: "Ende Juni muss Athen zurückzahlen"
 MODAL_NEXT = r"^\s*(?:muss|müssen|musste|mussten|must|has\s+to|have\s+to)\b"
 # a duration's "to VERB" limit only after a verb of granting or having ("has only 14 days to decide")
-DURATION_GRANT = r"\b(?:has|have|had|gave|given|give|gets?|got|hat|haben|hatte|erhielt|bekommt|bekam|gewährt\w*)\b"
+DURATION_GRANT = r"\b(?:has|have|had|gave|given|gives?|gets?|got|hat|haben|hatte|erhielt|bekommt|bekam|gewährt\w*)\b"
 EVENT_LEFT = (
     r"\b(?:am|vom|von|seit|ab|im|in|um|zum|zur|während|nach|vor|on|since|from|in|at|during|after|before|"
     r"last|this|next|dated)\s+(?:dem\s+|den\s+|der\s+|the\s+)?$"
@@ -251,4 +252,39 @@ CONDITION_OUTCOME = (
 COMPLETION = (
     r"\b(?:stehen|vorliegen|vorgelegt|fertig|abgeschlossen|erledigt|geklärt|eingereicht|umgesetzt|entschieden|"
     r"be\s+(?:completed|finished|submitted|decided|ready|agreed|finali[sz]ed|in\s+place))\b"
+)
+# whoever acts by then gets something: an offer's or a window's end ("Wer bis Ende Juli noch umsteigen möchte, …",
+# "Anyone who registers by May 1 gets …"); the clause before the date opens with it
+WHOEVER = r"\b(?:wer|whoever|anyone\s+who|those\s+who|all\s+who|everyone\s+who|customers\s+who)\b"
+# a duration after which something is due again: "die Prüfung ist nach zwei Jahren wieder erforderlich", "the permit
+# must be renewed after five years" (a recurring obligation; the README labels them)
+RECUR_LEFT = r"\b(?:nach|after|alle|every|spätestens\s+nach)\s+$"
+RECUR = r"\b(?:wieder|erneut|neu|again|anew|renew\w*|erneuer\w*|verlänger\w*|wiederhol\w*|repeat\w*)\b"
+# a tender or exchange window: "buy all shares tendered … from today through Nov. 17", "Annahmefrist"
+TENDER = r"\b(?:tender\w*|exchange\s+offer|offer\s+period|annahme\w*|umtausch\w*|andien\w*)\b"
+# a decision or action put off to a date: the date by which it is due ("postponed until Tuesday any action on …",
+# "die Entscheidung wurde auf Freitag vertagt")
+DECISION = r"\b(?:any\s+action|action\s+on|(?:a|any|the|its|their)\s+decision|entscheidung\w*|beschlussfassung)\b"
+# an obligation to act on a date, the date governed by the act ("requires the company to begin an auction in June
+# 1994", "ordered the firm to pay on May 1"); a plain "must … on Saturday" / "muss am Samstag" is mostly a fixture
+# ("the team must play away on Saturday"), so only the explicit verbs of obliging
+OBLIGED_TO = (
+    r"\b(?:(?:is|are|was|were|be|been)\s+(?:required|obliged|ordered|compelled)\s+to|"
+    r"(?:requires?|required|ordered|obliges?|obliged|compels?|compelled|directs?|directed)\s+(?:[\w'’.-]+\s+){1,4}?to|"
+    r"verpflichtet|aufgefordert|angewiesen)\b,?(?:\s+[^\s.;:!?]+){0,10}?\s*$"
+)
+# an act the sentence points back to, dated in the sentence before: a duration it sets counts from that date ("…
+# an Aug. 10, 1988, stock purchase agreement. That accord also called for … within 18 months")
+ACT_ANAPHOR = (
+    r"\b(?:[Tt]hat|[Tt]his|[Tt]he)\s+(?:accord|agreement|deal|order|ruling|decision|law|contract|pact|settlement|"
+    r"resolution)\b|\b(?:[Dd]ies\w*|[Dd]as|[Dd]ie|[Dd]er|[Dd]em)\s+(?:Abkommen|Vereinbarung|Beschluss|Urteil|"
+    r"Verordnung|Vertrag|Gesetz|Einigung|Entscheidung|Bescheid)\b"
+)
+# a scheduled event: moving it sets no key date ("Die Sitzung wurde auf Donnerstag verschoben", "the match was
+# postponed until Sunday")
+EVENT_NOUN = (
+    r"\b(?:sitzung\w*|treffen|termin|spiel|spiele|partie|wahl|wahlen|abstimmung\w*|konferenz\w*|gipfel\w*|"
+    r"veranstaltung\w*|konzert\w*|premiere|feier\w*|verhandlung\w*|anhörung|prozess\w*|start|"
+    r"meeting|match|game|vote|election|summit|conference|concert|launch|hearing|trial|ceremony|session|talks|"
+    r"race|show|visit|trip|flight|event)\b"
 )

@@ -88,6 +88,15 @@ _EXPECT = _rx(cue.EXPECT, re.IGNORECASE)
 _CONDITIONAL = _rx(cue.CONDITIONAL)
 _CONDITION_OUTCOME = _rx(cue.CONDITION_OUTCOME)
 _COMPLETION = _rx(cue.COMPLETION)
+_WHOEVER = _rx(cue.WHOEVER)
+_RECUR_LEFT = _rx(cue.RECUR_LEFT, re.IGNORECASE)
+_RECUR = _rx(cue.RECUR)
+_TENDER = _rx(cue.TENDER)
+_DECISION = _rx(cue.DECISION)
+_OBLIGED_TO = _rx(cue.OBLIGED_TO, re.IGNORECASE)
+_ACT_ANAPHOR = _rx(cue.ACT_ANAPHOR)
+_EVENT_NOUN = _rx(cue.EVENT_NOUN)
+_TIME_OF_DAY = re.compile(r"T\d|T[A-Z]{2}$")
 DRAFT_NOTE = " · planned in a draft"  # ends the reason of a soft-modal key date in an article about a draft
 _GRANT = _rx(cue.DURATION_GRANT, re.IGNORECASE)
 _WEEKDAY_WORD = re.compile(
@@ -124,8 +133,9 @@ class Ctx:
     """One time expression in its sentence. Cue properties return the matched words ("" when absent)."""
 
     def __init__(self, text: str, unit: Unit, tx: Timex, local: Sequence[Timex],
-                 actors: Sequence[str] = ()) -> None:
+                 actors: Sequence[str] = (), before: Sequence[Timex] = ()) -> None:
         self.text, self.tx, self.unit, self.local, self.actors = text, tx, unit, local, actors
+        self.before = before  # the time expressions of the sentence before
         self.sent = text[unit.start : unit.end]
         self.a, self.b = tx.start - unit.start, tx.end - unit.start
         self.left, self.right = self.sent[: self.a], self.sent[self.b :]
@@ -238,6 +248,44 @@ class Ctx:
         if not _CALENDAR_DAY.match(self.tx.value or "") or not _CONDITION_OUTCOME.search(self.low):
             return ""  # a shop's daily cut-off ("sofern bis 16 Uhr bestellt"), the weather holding: no limit
         return self._find(_CONDITIONAL, self.low[lo : self.a])
+
+    @cached_property
+    def whoever(self) -> str:
+        """ "Wer bis Ende Juli … umsteigen möchte": who acts by a calendar date (not a shop's hour: "Wer bis 17 Uhr
+        bestellt")."""
+        v = self.tx.value or ""
+        if self.duration or _TIME_OF_DAY.search(v) or not re.match(r"^(?:\d{4}|XXXX)-\d{2}", v):
+            return ""
+        lo, _ = self.bounds
+        return self._find(_WHOEVER, self.low[lo : self.a])
+
+    @cached_property
+    def recurs(self) -> str:
+        """ "nach zwei Jahren wieder erforderlich": a duration after which an obligation comes round again."""
+        if not self.duration or not _RECUR_LEFT.search(self.left[-20:]):
+            return ""
+        return self._find(_RECUR, self.clause)
+
+    @cached_property
+    def tender(self) -> str:
+        return self._find(_TENDER, self.clause) or self._find(_TENDER, self.low[max(0, self.a - 120) : self.a])
+
+    @cached_property
+    def decision(self) -> str:
+        return self._find(_DECISION, self.low[max(0, self.a - 60) : self.b + 40])
+
+    @cached_property
+    def obliged_on(self) -> str:
+        """ "requires the company to begin an auction process in June 1994": a date the obliged act is done on."""
+        if not self.event or self.duration:
+            return ""
+        head = self.left.rstrip()[: -len(self.event)]
+        m = _OBLIGED_TO.search(head[-100:])
+        return " ".join(m.group().split()[:3]) if m else ""
+
+    @cached_property
+    def event_noun(self) -> str:
+        return self._find(_EVENT_NOUN, self.low[max(0, self.a - 100) : self.b + 40])
 
     @cached_property
     def completion(self) -> str:
@@ -473,7 +521,7 @@ class Ctx:
     @cached_property
     def any_cue(self) -> str:
         """Cheap first look: without any of these the expression is an event date (the common case)."""
-        if self.limit or self.duration or _EXTEND_LEFT.search(self.left[-20:]) or self.modal_next:
+        if self.limit or self.duration or _EXTEND_LEFT.search(self.left[-20:]) or self.modal_next or self.obliged_on:
             return "cue"
         near = self.sent[max(0, self.a - _WINDOW) : self.b + _WINDOW]
         if _DEADLINE_NOUN.search(near):
@@ -566,7 +614,8 @@ _CUE_LABEL = {
     "modal_next": "obligation verb", "target": "plan word", "action": "action verb", "noun_any": "deadline noun",
     "ends_at": "ending verb", "request": "request", "vague_year": "year only", "permit": "permission", "hedge": "hedge", "caption": "caption",
     "idiom": "idiom", "strict_limit": "limit", "foreign": "country", "conditional": "condition",
-    "completion": "to be done", "expects": "expectation",
+    "completion": "to be done", "expects": "expectation", "whoever": "whoever acts", "recurs": "again", "tender": "tender word",
+    "decision": "decision", "obliged_on": "obligation verb", "event_noun": "event",
     "obligation_clause": "obligation verb",
     "date_follows": "date given", "wait": "waiting", "expires_at": "ending verb",
 }
@@ -594,9 +643,13 @@ RULES: tuple[Rule, ...] = (
     Rule("replacement", "expiry", ("replacement_pair",)),
     Rule("extension of a deadline", "deadline", ("extension", "noun")),
     Rule("extension of a deadline", "deadline", ("extension", "noun_any")),
+    Rule("decision put off", "deadline", ("extension", "decision"), unless=("measure",)),
     Rule("extension of a measure", "expiry", ("extension", "measure")),
     Rule("extension of an obligation", "deadline", ("extension", "obligation")),
+    Rule("event moved", None, ("extension", "event_noun"), unless=("measure",)),
     Rule("extension", "expiry", ("extension",)),
+    Rule("tender window", "deadline", ("limit", "tender"), unless=("hedge", "effective", "duration")),
+    Rule("window set by an obligation", "deadline", ("range_end", "window", "obligation_clause"), unless=("plan",)),
     Rule("end of a span", None, ("range_end",), unless=("noun", "obligation")),
     Rule("court date", None, ("court",), unless=("noun", "obligation")),
     Rule("deadline noun", "deadline", ("noun",), unless=("plan",)),
@@ -607,12 +660,15 @@ RULES: tuple[Rule, ...] = (
     Rule("ends", "expiry", ("ends_at", "measure"), unless=("target", "duration")),
     Rule("ends", "expiry", ("ends_at", "limit"), unless=("target", "duration")),
     Rule("date + obligation verb", "deadline", ("modal_next",), unless=("plan", "event", "duration")),
+    Rule("obliged to act on a date", "deadline", ("obliged_on",), unless=("target", "hedge", "request", "court")),
+    Rule("recurring obligation", "deadline", ("recurs", "obligation_clause"), unless=("plan", "hedge")),
     Rule("actor's own target", None, ("duration", "plan"), unless=("obligation",)),
     Rule("limit set by a duration", "deadline", ("within", "obligation")),
     Rule("limit set by a duration", "deadline", ("within", "action"), unless=("plan",)),
     Rule("limit set by a duration", "deadline", ("duration_limit",)),
     Rule("initial term of a measure", "expiry", ("initially",)),
     Rule("limit set by a duration", "deadline", ("within", "soft")),
+    Rule("window for whoever acts", "deadline", ("limit", "whoever"), unless=("hedge", "effective")),
     Rule("actor's own target", None, ("limit", "plan"), unless=("obligation_clause",)),
     Rule("application window", "deadline", ("limit", "window")),
     Rule("permission until", None, ("limit", "permit"), unless=("obligation",)),
@@ -686,7 +742,11 @@ def find_deadlines(
         # judge within a bounded window of the sentence: linear time even for megabyte "sentences"
         lo, hi = max(units[i].start, tx.start - _CONTEXT), min(units[i].end, tx.end + _CONTEXT)
         local = ordered[bisect.bisect_left(tx_starts, lo) : bisect.bisect_left(tx_starts, hi)]
-        c = Ctx(text, Unit(lo, hi, units[i].kind, units[i].para), tx, local, actors)
+        before: Sequence[Timex] = ()
+        if tx.type == "DURATION" and i > 0:  # an act dated in the sentence before may anchor it
+            p = units[i - 1]
+            before = ordered[bisect.bisect_left(tx_starts, p.start) : bisect.bisect_left(tx_starts, p.end)]
+        c = Ctx(text, Unit(lo, hi, units[i].kind, units[i].para), tx, local, actors, before)
         found = _judge(text, c, published, i)
         if found is not None:
             out.append(found)
@@ -697,13 +757,16 @@ def _judge(text: str, c: Ctx, published: dt.date | None, sentence: int) -> _Foun
     d = decide(c)
     if d.kind is None:
         return None
-    value = _value_for(c, published)
+    # a recurring obligation comes round a length after its last time, which the text does not date
+    value = c.tx.value if d.reason.startswith("deadline: recurring") else _value_for(c, published)
     if value is None:
         return None
     new = bool(c.extension or c.replacement_pair)
     retired = bool(c.retired) and not new
     if (new or (d.kind == "expiry" and c.limit)) and not retired:
         value = _forward(value, published, c.tx.text)
+    if d.kind == "expiry":
+        value = _month_end(value, c.tx.mod)
     s, e = _span(text, c, new)
     what, firm = _what(c, d.kind)
     reason = d.reason + (f"{DRAFT_NOTE} ('{draft}')" if c.soft and (draft := _draft_word(text)) else "")
@@ -803,7 +866,7 @@ def _add_months(d: dt.date, months: int) -> dt.date:
 def _value_for(c: Ctx, published: dt.date | None) -> str | None:
     anchor = published
     if c.tx.type == "DURATION":
-        anchor = _sentence_anchor(c) or published
+        anchor = _sentence_anchor(c) or _act_anchor(c) or published
     value = resolve_value(c.tx, anchor)
     if value is None or not _NUMBER.search(value):
         return None  # "bis heute", "bis dato": no calendar time
@@ -813,6 +876,16 @@ def _value_for(c: Ctx, published: dt.date | None) -> str | None:
 
 
 _MONTH_MEASURE = re.compile(r"^[-\s]?(?:" + cue.MEASURE + r")", re.IGNORECASE)
+
+
+def _month_end(value: str, mod: str | None) -> str:
+    """Something in force that ends in a month ("the scheme is due to end this month", "läuft im Oktober aus") is
+    in force until that month's last day: the key date a reader counts down to."""
+    m = _ISO_MONTH.match(value)
+    if m is None or mod not in (None, "END"):
+        return value
+    y, mo = int(m.group(1)), int(m.group(2))
+    return f"{y:04d}-{mo:02d}-{calendar.monthrange(y, mo)[1]:02d}" if 1 <= mo <= 12 else value
 
 
 def _named_end(c: Ctx) -> str | None:
@@ -876,6 +949,24 @@ def _bare_weekday(text: str) -> bool:
         return False
     rest = text[: m.start()] + " " + re.sub(r"^\w*", "", text[m.start() :])
     return all(_WEEKDAY_REST.fullmatch(w) for w in rest.replace(",", " , ").split())
+
+
+def _act_anchor(c: Ctx) -> dt.date | None:
+    """ "That accord also called for … within 18 months": the day of the act named in the sentence before."""
+    if not _ACT_ANAPHOR.search(c.sent[: c.a]):
+        return None
+    days = [d for t in c.before if t.type == "DATE" and (d := _full_day(t.value)) is not None]
+    return days[-1] if len(days) == 1 else None
+
+
+def _full_day(v: str | None) -> dt.date | None:
+    m = _ISO_DAY.match(v or "")
+    if m is None or len(v or "") != 10:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
 
 
 def _sentence_anchor(c: Ctx) -> dt.date | None:

@@ -6,6 +6,7 @@ Without an anchor, values keep X placeholders ("XXXX-09-15") or are dropped wher
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -50,7 +51,8 @@ def absolute(p: Abs, c: Cand, ctx: Ctx) -> Value:
     a = ctx.anchor
     y, m, d = p.y, p.m, p.d
     if m is None:
-        ctx.last_month = (y, None) if y is not None else ctx.last_month
+        if y is not None:
+            ctx.last_month, ctx.last_month_end = (y, None), c.end
         return f"{y:04d}", p.mod
     if y is None and p.yoff is not None:
         if a is None:
@@ -68,7 +70,7 @@ def absolute(p: Abs, c: Cand, ctx: Ctx) -> Value:
             y = an.pick_year(a, lambda yy: yy * 12 + m, a.year * 12 + a.month, tense, 1, 0, ahead_cost=1.5)
     ys = f"{y:04d}" if y is not None else "XXXX"
     if y is not None:
-        ctx.last_month = (y, m)
+        ctx.last_month, ctx.last_month_end = (y, m), c.end
     if d is None:
         return f"{ys}-{m:02d}", p.mod
     if y is not None:
@@ -153,7 +155,19 @@ _UNDER = {"YE": "XXXX-12-31", "D": "XXXX-XX-XX", "W": "XXXX-WXX", "WE": "XXXX-WX
           "DE": "XXX", "CE": "XX"}  # fmt: skip
 
 
+# "ab Juli 2017 bis Ende des Jahres", "from May 2019 to the end of the month": the end of a range is in the year of its
+# start, not the anchor's
+_RANGE_GAP = re.compile(r"\s*(?:bis(?:\s+(?:zum|zur))?|to|until|till|through|[-–])\s*")
+
+
+def _range_end(c: Cand, ctx: Ctx) -> bool:
+    return ctx.last_month is not None and 0 <= c.start - ctx.last_month_end <= 12 and \
+        _RANGE_GAP.fullmatch(ctx.text, ctx.last_month_end, c.start) is not None
+
+
 def relunit(p: RelUnit, c: Cand, ctx: Ctx) -> Value:
+    if p.off == 0 and not p.ref and p.unit in ("Y", "M") and _range_end(c, ctx):
+        p = RelUnit(p.unit, 0, p.mod, ref=True)
     if p.ref and ctx.last_month is not None and p.unit in ("Y", "M"):
         y, m = ctx.last_month
         if p.unit == "Y":

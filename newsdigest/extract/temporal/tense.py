@@ -59,11 +59,12 @@ _PAST_SCHEDULE_DE = re.compile(
     r"(?:geplant|vorgesehen|angesetzt)\b"
 )
 # verbs that set or move a limit: a weekday right after "until"/"bis"/"auf" in their clause lies ahead ("has given
-# the tenants until Tuesday", "postponed until Tuesday morning", "auf Dienstag vertagt")
+# the tenants until Tuesday", "postponed until Tuesday morning", "auf Dienstag vertagt", "forderte … auf, bis Freitag")
 _LIMIT_SET = re.compile(
     r"\b(?:giv(?:e|es|en|ing)|gave|grant\w*|extend\w*|postpon\w*|delay\w*|defer\w*|adjourn\w*|recess\w*|"
     r"push\w*\s+back|put\s+off|verschob\w*|verschoben|verschieb\w*|vertag\w*|verlänger\w*|gewährt\w*|"
-    r"Zeit\s+(?:gegeben|gelassen|eingeräumt)|Frist\w*|Aufschub|[Uu]ltimat\w*|deadline)\b"
+    r"Zeit\s+(?:gegeben|gelassen|eingeräumt)|Frist\w*|Aufschub|[Uu]ltimat\w*|deadline|forder\w*|aufgefordert|verlangt\w*|"
+    r"ordered|demand\w*)\b"
 )
 _LIMIT_PREV = frozenset(["until", "till", "bis", "auf", "to"])
 _NEUTRAL_PREV = frozenset(
@@ -86,6 +87,7 @@ class Ctx:
         self.last_day: tuple[dt.date, int] | None = None  # last day-precision date and its sentence start
         self.last_quarter: tuple[int, int, int] | None = None  # (year, quarter, end offset) of the last quarter
         self.last_month: tuple[int, int | None] | None = None  # (year, month or None) of the last date named
+        self.last_month_end = -1  # where that date's expression ends
 
     def sentence(self, pos: int) -> tuple[int, int]:
         if self._ends is None:
