@@ -147,6 +147,8 @@ def de_dur_half(m: re.Match[str], text: str) -> Cand | None:
 def en_duration(m: re.Match[str], text: str) -> Cand | None:
     if m["old"]:
         return None  # an age: "a 22-year-old", "22 years old"
+    if _not_a_span_en(m, text):
+        return None
     n = num(m["num"] or m["wnum"], lx.NUMBERS_EN)
     if n is not None and (m["half"] or m["andhalf"]):
         n += 0.5  # "5 1/2 hours", "a minute and a half"
@@ -157,6 +159,28 @@ def en_duration(m: re.Match[str], text: str) -> Cand | None:
         return cand(m, "DATE", Ago(unit, n), prio=3)
     start = m.start("num" if m["num"] else "wnum") if (m["rel"] or "").strip().lower() == "the" else m.start()
     return Cand(start, m.end("andhalf" if m["andhalf"] else "unit"), "DURATION", Lit(dur_value(n, unit)), 4)
+
+
+# words before "a week" / "a year" that make it a rate ("700 seats a week", "$500 million a year", "4% a year")
+_AMOUNT = re.compile(r"(?i:[\d$%£€][\d,.]*%?|million|billion|thousand|percent|cents?|dollars?|pounds?|euros?|a\s+piece)$")
+# words after "a second" that make it an ordinal ("a second group", "a second term"), not a span of time
+_AFTER_SPAN = frozenset(["later", "ago", "earlier", "before", "after", "or", "and", "of", "in", "to", "longer", "more",
+                         "too", "late", "early", "left", "", "the", "when", "for", "at", "on"])
+
+
+def _not_a_span_en(m: re.Match[str], text: str) -> bool:
+    """A fraction ("three-quarters of its food", "a quarter of the market"), a rate ("700 seats a week") or an
+    ordinal ("a second group") is no duration."""
+    unit = m["unit"].lower()
+    word = (m["wnum"] or "").lower()
+    nxt = next_word(text, m.end())
+    if unit.startswith("quarter") and nxt.lower() == "of" and not m["rel"]:
+        return True
+    if word in ("a", "an") and not m["rel"] and unit in ("week", "month", "year", "day", "hour"):
+        before = text[max(0, m.start() - 40) : m.start()].split()
+        if before and (_AMOUNT.search(before[-1]) or (len(before) > 1 and _AMOUNT.search(before[-2]))):
+            return True
+    return unit == "second" and word == "a" and nxt.isalpha() and nxt.lower() not in _AFTER_SPAN
 
 
 @rule(

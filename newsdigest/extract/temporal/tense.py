@@ -46,7 +46,7 @@ _PAST_EN = re.compile(
 _FUTURE_EN = re.compile(
     r"\b(?:will|shall|won't|going\s+to|is\s+to|are\s+to|scheduled|expected|plan(?:s|ned)?\s+to|due|upcoming|"
     r"slated|set\s+to|next(?!\s+to\b)|coming|starts|begins|ends|expires|effective|winds\s+down|runs\s+out|lapses|"
-    r"as\s+(?:soon|early)\s+as)\b|'ll\b"
+    r"as\s+(?:soon|early)\s+as|planning\s+to|agree(?:d|s|ment)?\s+to)\b|'ll\b"
 )
 # A schedule the text says was overtaken ("had been due to expire Friday", "was originally set to end"): it looks
 # back, whatever the future words inside it. Matched before the future cues, which it then hides.
