@@ -171,6 +171,10 @@ def test_anaphoric_days_and_decades(text: str, lang: str, phrase: str, value: st
     assert any(phrase.lower() in k and v == value for k, v in hits.items()), hits
 
 
+def test_german_working_days_are_days() -> None:
+    assert values("Der Einspruch ist binnen zehn Werktagen einzulegen.", "de")["zehn Werktagen"] == "P10D"
+
+
 def test_a_count_before_in_the_year_is_no_year() -> None:
     v = values("Es starben 2000 im Jahr 2011 und 1700 im Jahr darauf.", "de")
     assert v.get("Jahr 2011") == "2011" and "2000" not in v and "1700" not in v
@@ -200,6 +204,15 @@ def test_a_count_before_in_the_year_is_no_year() -> None:
         ("The airline will add 700 seats a week.", "a week", None),
         ("A second group of bidders came forward.", "A second", None),
         ("The protesters were planning to march through the city on Monday.", "Monday", "2021-03-15"),
+        ("The mill closed this past winter.", "this past winter", "2020-WI"),
+        ("Prices were this low in the autumn of nineteen ninety-eight.", "the autumn of nineteen ninety-eight", "1998-FA"),
+        ("Then came January two thousand and four.", "January two thousand and four", "2004-01"),
+        ("Shares fell for eight trading days in a row.", "eight trading days", "P8D"),
+        ("The landlord must answer within 10 business days.", "10 business days", "P10D"),
+        ("Pilgrims walk to the shrine each May.", "each May", "XXXX-05"),
+        ("Jobless claims hit a low for almost two decades.", "two decades", "P20Y"),
+        ("Sales doubled over the past year.", "past year", "2020"),
+        ("The firm had several quarters of losses.", "several quarters", "PXQ"),
         ("Dealers placed big orders in the morning.", "the morning", "2021-03-12TMO"),
         ("Analysts cut their 2022 earnings forecasts.", "2022", "2022"),
         ("In the past, the town flooded often.", "the past", "PAST_REF"),

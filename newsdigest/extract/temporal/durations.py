@@ -138,7 +138,8 @@ def de_dur_half(m: re.Match[str], text: str) -> Cand | None:
 @rule(
     rf"(?<!\w)(?:(?P<rel>(?i:the\s+(?:last|past|next|coming|first|previous|following)|last|past|next|another|"
     rf"the))\s+)?(?:{_NOT_GLUED}(?P<num>\d+(?:\.\d+)?)(?P<half>\s+1/2|½)?|(?P<wnum>{NUM_EN}))"
-    rf"(?:\s+(?:more|additional|further|extra))?(?P<h>[\s-]+)(?P<unit>{UNIT_EN})(?!\w)(?P<andhalf>\s+and\s+a\s+half)?"
+    rf"(?:\s+(?:more|additional|further|extra))?(?:\s+(?:business|trading|working|calendar|school|court))?"
+    rf"(?P<h>[\s-]+)(?P<unit>{UNIT_EN})(?!\w)(?P<andhalf>\s+and\s+a\s+half)?"
     r"(?P<old>[\s-]+old)?(?:\s+(?P<ago>ago|earlier|before|later|from\s+now))?",
     "en",
     on=("unit",),
@@ -157,12 +158,15 @@ def en_duration(m: re.Match[str], text: str) -> Cand | None:
         return None  # "the 1988 quarter" is a year's quarter, not 1988 of them
     if m["ago"] and m["ago"] == "ago" and m["rel"] is None:
         return cand(m, "DATE", Ago(unit, n), prio=3)
+    if unit == "DE" and n is not None:  # "two decades": TimeBank writes English decades as years (P20Y)
+        n, unit = n * 10, "Y"
     start = m.start("num" if m["num"] else "wnum") if (m["rel"] or "").strip().lower() == "the" else m.start()
     return Cand(start, m.end("andhalf" if m["andhalf"] else "unit"), "DURATION", Lit(dur_value(n, unit)), 4)
 
 
 # words before "a week" / "a year" that make it a rate ("700 seats a week", "$500 million a year", "4% a year")
 _AMOUNT = re.compile(r"(?i:[\d$%£€][\d,.]*%?|million|billion|thousand|percent|cents?|dollars?|pounds?|euros?|a\s+piece)$")
+_FRACTION_COUNTS = frozenset(["a", "an", "one", "two", "three"])
 # words after "a second" that make it an ordinal ("a second group", "a second term"), not a span of time
 _AFTER_SPAN = frozenset(["later", "ago", "earlier", "before", "after", "or", "and", "of", "in", "to", "longer", "more",
                          "too", "late", "early", "left", "", "the", "when", "for", "at", "on"])
@@ -174,8 +178,8 @@ def _not_a_span_en(m: re.Match[str], text: str) -> bool:
     unit = m["unit"].lower()
     word = (m["wnum"] or "").lower()
     nxt = next_word(text, m.end())
-    if unit.startswith("quarter") and nxt.lower() == "of" and not m["rel"]:
-        return True
+    if unit.startswith("quarter") and nxt.lower() == "of" and not m["rel"] and word in _FRACTION_COUNTS:
+        return True  # "three-quarters of its food", not "several quarters of losses"
     if word in ("a", "an") and not m["rel"] and unit in ("week", "month", "year", "day", "hour"):
         before = text[max(0, m.start() - 40) : m.start()].split()
         if before and (_AMOUNT.search(before[-1]) or (len(before) > 1 and _AMOUNT.search(before[-2]))):

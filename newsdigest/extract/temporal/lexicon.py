@@ -87,6 +87,9 @@ UNITS_DE: dict[str, str] = {
     "jahr": "Y", "jahre": "Y", "jahren": "Y", "jahres": "Y", "jahrzehnt": "DE", "jahrzehnte": "DE",
     "jahrzehnten": "DE", "jahrhundert": "CE", "jahrhunderte": "CE", "jahrhunderten": "CE", "quartal": "Q",
     "quartale": "Q", "quartalen": "Q",
+    # counted days of work or trading: "binnen zehn Werktagen", "nach fünf Arbeitstagen"
+    "werktag": "D", "werktage": "D", "werktagen": "D", "arbeitstag": "D", "arbeitstage": "D", "arbeitstagen": "D",
+    "kalendertag": "D", "kalendertage": "D", "kalendertagen": "D", "bankarbeitstage": "D", "bankarbeitstagen": "D",
 }  # fmt: skip
 UNITS_EN: dict[str, str] = {
     "second": "S", "seconds": "S", "minute": "MIN", "minutes": "MIN", "hour": "H", "hours": "H", "day": "D",

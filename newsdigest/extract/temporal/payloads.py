@@ -32,10 +32,13 @@ class Abs:
 
 @dataclass(slots=True, frozen=True)
 class Season:
+    """A season; `latest`: the last one begun before the anchor ("this past spring")."""
+
     y: int | None
     s: str  # SP SU FA WI
     mod: str | None = None
     yoff: int | None = None
+    latest: bool = False
 
 
 @dataclass(slots=True, frozen=True)

@@ -46,7 +46,7 @@ def de_season(m: re.Match[str], text: str) -> Cand | None:
 
 @rule(
     r"(?<!\w)(?:(?P<mod>(?i:early|late|mid|the\s+end\s+of|the\s+beginning\s+of))[\s-]*)?"
-    r"(?:(?P<pre>(?i:last|next|this|coming|past|the))\s+)?(?P<s>spring|summer|autumn|fall|winter)(?!\w)"
+    r"(?:(?P<pre>(?i:this\s+past|last|next|this|coming|past|the))\s+)?(?P<s>spring|summer|autumn|fall|winter)(?!\w)"
     rf"(?:\s+(?:of\s+)?(?P<y>{Y4})(?!\d))?",
     "en",
     on=("season",),
@@ -59,7 +59,9 @@ def en_season(m: re.Match[str], text: str) -> Cand | None:
             return None
     if m["s"] == "fall" and not (m["pre"] or m["y"]):
         return None
-    pre = (m["pre"] or "").lower()
+    pre = " ".join((m["pre"] or "").lower().split())
+    if pre == "this past":
+        return cand(m, "DATE", Season(None, lx.SEASONS_EN[m["s"]], mod_en(m["mod"]), latest=True), prio=3)
     yoff = rel_offset(pre) if pre and pre != "the" else None
     return cand(m, "DATE", Season(year(m["y"]), lx.SEASONS_EN[m["s"]], mod_en(m["mod"]), yoff), prio=3)
 

@@ -85,8 +85,10 @@ def de_rel_special(m: re.Match[str], text: str) -> Cand | None:
 )
 def en_rel_unit(m: re.Match[str], text: str) -> Cand | None:
     unit = lx.UNITS_EN[m["unit"]]
-    if m["rel"].lower() == "past":
-        return cand(m, "DURATION", Lit(dur_value(1, unit)), prio=4)
+    if m["rel"].lower() == "past":  # "the past decade": P10Y, as TimeBank writes English decades
+        if unit == "Y":  # "in the past year" is read as the last year in TimeBank (and by HeidelTime)
+            return cand(m, "DATE", RelUnit("Y", -1), prio=4)
+        return cand(m, "DURATION", Lit(dur_value(10, "Y") if unit == "DE" else dur_value(1, unit)), prio=4)
     off = rel_offset(m["rel"])
     if off is None:
         return None

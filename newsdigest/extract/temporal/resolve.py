@@ -84,7 +84,13 @@ def _year_of(y: int | None, yoff: int | None, ctx: Ctx) -> int | None:
     return None if ctx.anchor is None else ctx.anchor.year + (yoff or 0)
 
 
+_SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+
+
 def season(p: Season, c: Cand, ctx: Ctx) -> Value:
+    if p.latest and ctx.anchor is not None:  # "this past spring" in October: this year's
+        a = ctx.anchor
+        return f"{a.year - (0 if _SEASON_START[p.s] < a.month else 1):04d}-{p.s}", p.mod
     y = _year_of(p.y, p.yoff, ctx)
     if y is None:
         return None if p.yoff not in (None, 0) else (f"XXXX-{p.s}", p.mod)
