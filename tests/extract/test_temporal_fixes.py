@@ -213,6 +213,7 @@ def test_a_count_before_in_the_year_is_no_year() -> None:
         ("Jobless claims hit a low for almost two decades.", "two decades", "P20Y"),
         ("Sales doubled over the past year.", "past year", "2020"),
         ("The firm had several quarters of losses.", "several quarters", "PXQ"),
+        ("The airline lost $5 million in the quarter ended Sept. 30.", "the quarter", "2021-QX"),
         ("Dealers placed big orders in the morning.", "the morning", "2021-03-12TMO"),
         ("Analysts cut their 2022 earnings forecasts.", "2022", "2022"),
         ("In the past, the town flooded often.", "the past", "PAST_REF"),

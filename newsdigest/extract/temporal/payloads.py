@@ -146,6 +146,7 @@ class QuarterRef:
 
     off: int
     y: int | None = None
+    ended: bool = False  # "the quarter ended Sept. 30": a company's quarter by its end date, its number unknown
 
 
 @dataclass(slots=True, frozen=True)

@@ -97,6 +97,9 @@ def en_quarter(m: re.Match[str], text: str) -> Cand | None:
     return quarter_cand(m, n, half, m["y"] or m["y2"] or m["yq"], yoff)
 
 
+_ENDED = re.compile(r"\s+(?:that\s+)?end(?:ed|ing|s)\b")
+
+
 # "the quarter", "that quarter", "the latest quarter": the quarter the report is about
 @rule(
     r"(?<!\w)(?P<det>(?i:the|that|this|the\s+latest|the\s+current|the\s+recent|the\s+same|the\s+most\s+recent|"
@@ -110,6 +113,8 @@ def en_quarter_ref(m: re.Match[str], text: str) -> Cand:
     det = " ".join(m["det"].lower().split())
     if m["y"]:
         return cand(m, "DATE", QuarterRef(-1, int(m["y"])), prio=3)
+    if det == "the" and _ENDED.match(text, m.end()):  # fiscal quarters are counted from the company's year
+        return cand(m, "DATE", QuarterRef(-1, ended=True), prio=3)
     return cand(m, "DATE", QuarterRef(0 if det in ("this", "the current") else -1), prio=4)
 
 

@@ -112,11 +112,24 @@ def quarter(p: Quarter, c: Cand, ctx: Ctx) -> Value:
     return f"{y:04d}-{code}", None
 
 
+ENDED_REACH = 600  # chars back to a numbered quarter that "the quarter ended …" is (the same report)
+
+
+def _q(n: int) -> str:
+    return "QX" if n == 0 else f"Q{n}"  # 0: a quarter whose number the text does not fix
+
+
 def quarter_ref(p: QuarterRef, c: Cand, ctx: Ctx) -> Value:
     if p.y is not None:
-        return (f"{p.y:04d}-Q{ctx.last_quarter[1]}" if ctx.last_quarter else f"{p.y:04d}"), None
+        return (f"{p.y:04d}-{_q(ctx.last_quarter[1])}" if ctx.last_quarter else f"{p.y:04d}"), None
+    if p.ended and (ctx.last_quarter is None or c.start - ctx.last_quarter[2] > ENDED_REACH):
+        # no quarter named just before: the number of a quarter known by its end date is the company's
+        if ctx.anchor is None:
+            return "XXXX-QX", None
+        ctx.last_quarter = (ctx.anchor.year, 0, c.end)
+        return f"{ctx.anchor.year:04d}-QX", None
     if ctx.last_quarter is not None and p.off < 0:
-        return f"{ctx.last_quarter[0]:04d}-Q{ctx.last_quarter[1]}", None
+        return f"{ctx.last_quarter[0]:04d}-{_q(ctx.last_quarter[1])}", None
     if ctx.anchor is None:
         return "XXXX-QX", None
     y, m = an.shift_month(ctx.anchor.year, ctx.anchor.month, 3 * p.off)
@@ -131,7 +144,7 @@ QUARTER_REACH = 4000  # chars back to the quarter a year-ago comparison refers t
 def year_ago(p: YearAgo, c: Cand, ctx: Ctx) -> Value:
     q = ctx.last_quarter
     if q is not None and c.start - q[2] <= QUARTER_REACH:
-        return f"{q[0] - 1:04d}-Q{q[1]}", None
+        return f"{q[0] - 1:04d}-{_q(q[1])}", None
     return None if ctx.anchor is None else (f"{ctx.anchor.year - 1:04d}", None)
 
 
