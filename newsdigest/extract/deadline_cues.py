@@ -243,6 +243,12 @@ DRAFT = (
 # a condition on acting in time: "Wenn bis zum 21. April keine Einigung erzielt wird, …", "if they mail an offer by
 # Nov. 22, …" (the clause before the date opens with it)
 CONDITIONAL = r"\b(?:wenn|falls|sofern|if|unless|provided\s+that)\b"
+# the same condition with the verb first, as German and formal English put it ("Sollte bis zum 30. Juni keine Einigung
+# vorliegen, …", "Kommt bis Ende Mai kein Angebot, …", "Should no deal be reached by June 30, …")
+CONDITIONAL_V1 = (
+    r"^\W*(?:sollte|sollten|kommt|kommen|käme|kämen|gibt|gäbe|liegt|liegen|läge|lägen|findet|fände|bleibt|bleiben|"
+    r"bliebe|should|were)\b"
+)
 # what such a condition is about when it sets a limit: an agreement, an offer, a decision, or its absence
 CONDITION_OUTCOME = (
     r"\b(?:keine|kein|nicht|einigung|geeinigt|lösung|kompromiss|angebot|zustimmung|entscheidung|vorgelegt|"

@@ -87,6 +87,7 @@ _DRAFT = _rx(cue.DRAFT)
 _EXPECT = _rx(cue.EXPECT, re.IGNORECASE)
 _CONDITIONAL = _rx(cue.CONDITIONAL)
 _CONDITION_OUTCOME = _rx(cue.CONDITION_OUTCOME)
+_CONDITIONAL_V1 = _rx(cue.CONDITIONAL_V1)
 _COMPLETION = _rx(cue.COMPLETION)
 _WHOEVER = _rx(cue.WHOEVER)
 _RECUR_LEFT = _rx(cue.RECUR_LEFT, re.IGNORECASE)
@@ -243,10 +244,14 @@ class Ctx:
 
     @cached_property
     def conditional(self) -> str:
-        """A condition opening the clause before the date ("Wenn bis zum …", "if … by Nov. 22")."""
+        """A condition opening the clause before the date ("Wenn bis zum …", "if … by Nov. 22", "Sollte bis …")."""
         lo, _ = self.bounds
-        if not _CALENDAR_DAY.match(self.tx.value or "") or not _CONDITION_OUTCOME.search(self.low):
+        v = self.tx.value or ""
+        day = _CALENDAR_DAY.match(v) or (self.tx.mod == "END" and re.fullmatch(r"(?:\d{4}|XXXX)-\d{2}", v))
+        if not day or not _CONDITION_OUTCOME.search(self.low):
             return ""  # a shop's daily cut-off ("sofern bis 16 Uhr bestellt"), the weather holding: no limit
+        if lo == 0 and (m := _CONDITIONAL_V1.match(self.low[: self.a])):
+            return m.group().strip(" \"„“»«")
         return self._find(_CONDITIONAL, self.low[lo : self.a])
 
     @cached_property

@@ -85,6 +85,10 @@ SENTENCES: list[Labelled] = [
                           "complete the purchase."), [("90 days", "deadline", "2022-06-01")]),
     ("en", "2023-04-07", "The regulator has given the bank until Tuesday to reply.",
      [("Tuesday", "deadline", "2023-04-11")]),
+    ("de", "2023-04-03", "Kommt bis Ende Mai kein neues Angebot, will die Gewerkschaft streiken.",
+     [("Ende Mai", "deadline", "2023-05-31")]),
+    ("en", "2023-04-03", "Should no agreement be reached by June 30, the union will strike.",
+     [("June 30", "deadline", "2023-06-30")]),
     # -- expiries
     ("en", "2023-04-07", "The rent freeze ends this month.", [("this month", "expiry", "2023-04-30")]),
     ("de", "2023-04-03", "Das Versammlungsverbot gilt bis zum 3. Mai.", [("3. Mai", "expiry", "2023-05-03")]),
@@ -97,6 +101,7 @@ SENTENCES: list[Labelled] = [
     ("en", "2023-04-03", "The council extended the parking ban until May 31.", [("May 31", "expiry", "2023-05-31")]),
     # -- not key dates
     ("de", "2023-04-07", "Wer bis 18 Uhr bestellt, bekommt die Ware am nächsten Tag.", []),
+    ("de", "2023-04-07", "Bleibt es bis Sonntag trocken, beginnt die Ernte.", []),
     ("de", "2023-04-07", "Die Sitzung des Ausschusses wurde auf Donnerstag verschoben.", []),
     ("en", "2023-04-07", "The cup match was postponed until Sunday because of the storm.", []),
     ("de", "2023-04-07", "Der Trainer muss am Samstag auf zwei verletzte Spieler verzichten.", []),
