@@ -294,3 +294,5 @@ EVENT_NOUN = (
     r"meeting|match|game|vote|election|summit|conference|concert|launch|hearing|trial|ceremony|session|talks|"
     r"race|show|visit|trip|flight|event)\b"
 )
+# a window still open: its date lies ahead ("läuft noch bis 12. März", "is still open until", "weiterhin bis")
+STILL = r"\b(?:noch|still|weiterhin)\b"

@@ -97,6 +97,7 @@ _DECISION = _rx(cue.DECISION)
 _OBLIGED_TO = _rx(cue.OBLIGED_TO, re.IGNORECASE)
 _ACT_ANAPHOR = _rx(cue.ACT_ANAPHOR)
 _EVENT_NOUN = _rx(cue.EVENT_NOUN)
+_STILL = _rx(cue.STILL, re.IGNORECASE)
 _TIME_OF_DAY = re.compile(r"T\d|T[A-Z]{2}$")
 DRAFT_NOTE = " · planned in a draft"  # ends the reason of a soft-modal key date in an article about a draft
 _GRANT = _rx(cue.DURATION_GRANT, re.IGNORECASE)
@@ -120,8 +121,10 @@ _COPULA = re.compile(
     r"\s*(?:is|was|were|are|ist|war|sei|wäre|lautet|liegt)\s+(?:(?:now|previously|originally|initially|nun|jetzt|"
     r"bisher|ursprünglich|zunächst|der|die|das|the|on|am)\s+)*", re.IGNORECASE)
 _AHEAD = re.compile(
-    r"\b(?:has|have|must|will|muss|müssen|haben|hat|soll|sollen|wird|werden|needs?|is\s+to|are\s+to|zeit)\b")
-_PAST = re.compile(r"\b(?:had|was|were|did|set|hatte|hatten|war|waren|wurde|wurden|musste|mussten|gab)\b")
+    r"\b(?:has|have|must|will|muss|müssen|haben|hat|soll|sollen|wird|werden|needs?|is\s+to|are\s+to|zeit|"
+    r"faces?|facing|looms?|looming|approach\w*|droht|drohen|rückt\s+näher)\b")
+_PAST = re.compile(r"\b(?:had|was|were|did|set|passed|expired|lapsed|missed|hatte|hatten|war|waren|wurde|wurden|"
+                   r"musste|mussten|gab|verstrich|verstrichen|abgelaufen|verpasst)\b")
 _GENERIC = re.compile(r"(?i)(?:die\s+|the\s+)?(?:frist|deadline|ultimatum|stichtag)(?:\s+ends)?")
 _EARLIER = re.compile(r"forward|vorgezogen|vorzuziehen|moved up")
 _FUSE_GAP = re.compile(r"^\s*(?:,\s*)?(?:(?:[A-Z]{2,4}|on|am|at|um)\s*,?\s*)?$")
@@ -534,6 +537,8 @@ class Ctx:
         low = near.lower()
         if _EXPIRY.search(low):
             return "expiry"
+        if self.ends_at and self.window:  # "Applications close on May 3"
+            return "window"
         return "retired" if ("mehr" in low or "longer" in low) else ""
 
 
@@ -661,6 +666,7 @@ RULES: tuple[Rule, ...] = (
     Rule("deadline noun", "deadline", ("noun", "obligation")),
     Rule("lapses unless renewed", "expiry", ("expiry", "unless")),
     Rule("deadline runs out", "deadline", ("expiry", "noun_any"), unless=("target",)),
+    Rule("application window closes", "deadline", ("ends_at", "window"), unless=("target", "duration", "measure")),
     Rule("expires", "expiry", ("expires_at",), unless=("target", "duration")),
     Rule("ends", "expiry", ("ends_at", "measure"), unless=("target", "duration")),
     Rule("ends", "expiry", ("ends_at", "limit"), unless=("target", "duration")),
@@ -768,7 +774,7 @@ def _judge(text: str, c: Ctx, published: dt.date | None, sentence: int) -> _Foun
         return None
     new = bool(c.extension or c.replacement_pair)
     retired = bool(c.retired) and not new
-    if (new or (d.kind == "expiry" and c.limit)) and not retired:
+    if (new or (d.kind == "expiry" and c.limit) or _STILL.search(c.left[-30:])) and not retired:
         value = _forward(value, published, c.tx.text)
     if d.kind == "expiry":
         value = _month_end(value, c.tx.mod)
@@ -941,7 +947,7 @@ def _weekday_direction(c: Ctx, value: str, published: dt.date | None) -> str:
         return value
     if c.retired and day > published and (day - published).days < 7:
         day -= dt.timedelta(days=7)
-    elif not c.retired and day < published and (published - day).days < 7 and (c.limit or c.extension) \
+    elif not c.retired and day < published and (published - day).days < 7 and (c.limit or c.extension or c.noun) \
             and (_AHEAD.search(c.clause) or c.extension) and not _PAST.search(c.low):
         day += dt.timedelta(days=7)  # "bis Mittwoch haben die Länder Zeit" in a Monday paper: the coming Wednesday
     return day.isoformat() + value[10:]

@@ -171,6 +171,20 @@ def test_anaphoric_days_and_decades(text: str, lang: str, phrase: str, value: st
     assert any(phrase.lower() in k and v == value for k, v in hits.items()), hits
 
 
+@pytest.mark.parametrize(
+    ("text", "phrase", "value", "mod"),
+    [
+        ("Bis Monatsende müssen alle Zähler abgelesen sein.", "Monatsende", "2021-03", "END"),
+        ("Zum Jahresende 2019 lief das Programm aus.", "Jahresende 2019", "2019", "END"),
+        ("Ab Jahresbeginn gilt die neue Gebühr.", "Jahresbeginn", "2021", "START"),
+        ("Bis zur Jahresmitte soll die Brücke stehen.", "Jahresmitte", "2021", "MID"),
+    ],
+)
+def test_german_compounds_of_year_and_month_parts(text: str, phrase: str, value: str, mod: str) -> None:
+    hits = {t.text: t for t in tag(text, lang="de", anchor=FRI)}
+    assert (hits[phrase].value, hits[phrase].mod) == (value, mod)
+
+
 def test_german_working_days_are_days() -> None:
     assert values("Der Einspruch ist binnen zehn Werktagen einzulegen.", "de")["zehn Werktagen"] == "P10D"
 

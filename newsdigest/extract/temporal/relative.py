@@ -19,7 +19,7 @@ from newsdigest.extract.temporal.common import (
     rel_offset,
     rule,
 )
-from newsdigest.extract.temporal.payloads import Cand, Lit, OrdWeek, RelUnit, Weekend, YearAgo
+from newsdigest.extract.temporal.payloads import Abs, Cand, Lit, OrdWeek, RelUnit, Weekend, YearAgo
 
 _REL_DE = (
     r"(?:[Ll]etzt|[Vv]ergangen|[Vv]orig|[Kk]ommend|[Nn]ächst|[Dd]ies|[Ll]aufend|[Dd]arauffolgend|[Ff]olgend|[Hh]eurig)"
@@ -188,3 +188,22 @@ def en_the_year(m: re.Match[str], text: str) -> Cand | None:
         return None  # "car of the year"
     ref = m["det"].lower() == "that"
     return cand(m, "DATE", RelUnit("Y", 0, ref=ref), prio=5)
+
+
+# "bis Monatsende", "zum Jahresende 2019", "ab Jahresbeginn", "zur Jahresmitte": a part of this year, month or
+# quarter (or of the year written after it)
+_COMPOUND_PART_DE = {"ende": "END", "mitte": "MID", "beginn": "START", "anfang": "START"}
+_COMPOUND_UNIT_DE = {"jahres": "Y", "monats": "M", "quartals": "Q"}
+
+
+@rule(
+    rf"{B}(?P<w>(?P<u>Jahres|Monats|Quartals)(?P<part>ende|mitte|beginn|anfang)s?){E}(?:\s+(?P<y>(?:19|20)\d\d)(?!\d))?",
+    "de",
+    on=("compound",),
+    window=(2, 20),
+)
+def de_compound_part(m: re.Match[str], text: str) -> Cand:
+    unit, mod = _COMPOUND_UNIT_DE[m["u"].lower()], _COMPOUND_PART_DE[m["part"]]
+    if m["y"] and unit == "Y":
+        return cand(m, "DATE", Abs(int(m["y"]), None, None, mod), prio=3)
+    return cand(m, "DATE", RelUnit(unit, 0, mod), group="w", prio=4)

@@ -72,6 +72,7 @@ _TRIGGER_WORDS: dict[str, dict[str, set[str]]] = {
         "holiday": _both_cases(_holiday_words(lx.HOLIDAYS_DE)),
         "fiscal": {"Geschäftsjahr", "Wirtschaftsjahr", "Haushaltsjahr"},
         "decadeword": _both_cases(lx.DECADE_WORDS_DE),
+        "compound": {u + p for u in ("Jahres", "Monats", "Quartals") for p in ("ende", "mitte", "beginn", "anfang")},
     },
     "en": {
         "month": _both_cases(lx.MONTHS_EN),
