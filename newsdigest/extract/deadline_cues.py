@@ -9,7 +9,7 @@ from __future__ import annotations
 # a limit preposition right before the time expression ("bis zum", "spätestens am", "no later than")
 LIMIT_LEFT = (
     r"(?:\b(?:(?:mindestens|zunächst|vorerst|noch|längstens|nur|only|at\s+least)\s+)?"
-    r"(?:bis(?:\s+spätestens)?(?:\s+(?:zum|zur|zu|am|an|in|im|den|dem|der|ende|mitte|anfang))?|"
+    r"(?:bis(?:\s+spätestens|\s+einschließlich|\s+inklusive)?(?:\s+(?:zum|zur|zu|am|an|in|im|den|dem|der|ende|mitte|anfang))?|"
     r"spätestens(?:\s+(?:am|bis|zum|zur|im|in|den|an|nach))?|binnen|innerhalb(?:\s+(?:von|der|des|eines|einer))?|"
     r"(?:no|not)\s+later\s+than|until|till|through|by|within|prior\s+to|before|ahead\s+of|"
     r"(?:has|have|had|(?:gave|given|give)(?:\s+\w+){0,3})\s+until)"
@@ -46,7 +46,7 @@ ACTION = (
 OBLIGATION = (
     r"\b(?:muss|müssen|musste|mussten|müsste|müssten|hat\s+(?:\w+\s+){0,3}zeit|haben\s+(?:\w+\s+){0,3}zeit|"
     r"zeit\s+(?:bis|gegeben|gesetzt)|aufgefordert|aufgerufen|verpflichtet|verpflichtend|angeordnet|anordn\w*|"
-    r"anordnung|verordnung|(?<!zur\s)verfügung|gesetz|urteil|bescheid|gefordert|fordert\w*|verlangt\w*|auferlegt|gezwungen|"
+    r"anordnung|verordnung|(?<!zur\s)verfügung|gesetz|urteil|bescheid|gefordert|fordert\w*|verlang\w*|auferlegt|gezwungen|"
     r"pflicht|pflicht\w*|zwingend|vorgeschrieben|eingereicht\s+werden|beantragt\s+werden|"
     r"antr(?:ag|äge)\s+(?:müssen|können)|einspruch|widerspruch|berufung|einzulegen|zu\s+registrieren|zahlbar|"
     r"must|required?|requires|has\s+to|have\s+to|had\s+to|ordered|orders?|demand\w*|mandat\w*|oblig\w*|compelled|"
@@ -78,12 +78,13 @@ MEASURE = (
     r"(?:lockdown|verbot\w*|sperre\w*|maßnahme\w*|beschränkung\w*|einschränkung\w*|regel\w*|auflage\w*|"
     r"notstand|ausnahmezustand|schließung\w*|programm\w*|angebot\w*|aussetzung|moratorium|waffenruhe|"
     r"feuerpause|waffenstillstand|kurzarbeit\w*|regelung\w*|senkung|steuersatz|mehrwertsteuer\w*|hilfen\b|"
-    r"hilfspaket|rettungsschirm|ausgangs\w*|quarantäne|stundung|schutzschirm|sanktion\w*|zölle|ferien|"
+    r"hilfspaket|rettungsschirm|ausgangs\w*|quarantäne|stundung|schutzschirm|sanktion\w*|zölle|ferien|rabatt\w*|"
+    r"gutschein\w*|pflicht\b|"
     # English: whole words only ("vat" is no measure inside "private")
     r"\b(?:ban|bans|curfew|restrictions?|measures?|rules?|scheme|schemes|programm?es?|pause|truce|ceasefire|"
     r"offers?|bid|state\s+of\s+emergency|emergency|freeze|suspension|relief|tariffs?|vat|cut|exemption|"
     r"waiver|licen[cs]e|furlough|loans?|rights|warrants|protection|holiday|mandate|closures?|shutdown|"
-    r"lockdowns?|break|moratorium)\b)"
+    r"lockdowns?|break|moratorium|discounts?|promotion|vouchers?|coupons?)\b)"
 )
 # an ending verb governing the date: "ends on October 31", "set to come to an end on", "läuft Ende November aus",
 # "the end of furlough in October"
@@ -92,7 +93,7 @@ ENDS_AT = (
     r"runs?\s+out|terminat\w*|wound\s+down|winds?\s+down|closes?|closing|close|ausläuft|auslaufen\w*|"
     r"verfällt|erlischt|abläuft|endgültig\s+aus|stops?|ceases?(?:\s+to\s+\w+(?:\s+\w+)?)?)\s+(?:\w+\s+){0,1}?(?:on|in|at|am|im|mit|by|zum|with)?\s*"
     r"(?:the\s+)?|\bend\s+of\s+(?:the\s+)?(?:[\w-]+\s+){1,3}(?:in|on|at)?\s*|"
-    r"\b(?:läuft|laufen|lief|liefen)\s+(?:\w+\s+){0,3}?(?:am|im|zum|mit)?\s*)$"
+    r"\b(?:läuft|laufen|lief|liefen|fällt|fallen|fiel|fielen)\s+(?:\w+\s+){0,3}?(?:am|im|zum|mit|um)?\s*)$"
 )
 # German verb-final and attributive endings after the date: "das am 30. Juni auslaufende Programm",
 # "dass das Programm Dienstagnacht ausläuft"
@@ -126,7 +127,7 @@ REQUEST = (
     r"für\s+(?:eine\s+)?verlängerung|schloss\b[^.]{0,40}\baus|ins\s+spiel|erwäg\w*|considering|mulls?)\b"
 )
 EXPIRY_STRONG = (
-    r"\b(?:(?:läuft|lief|liefen)\b[^.;]{0,60}\baus|ausläuft|auslaufen\w*|laufen\b[^.;]{0,60}\baus|erlischt|erlöschen|verfällt|"
+    r"\b(?:(?:läuft|lief|liefen)\b[^.;]{0,60}\b(?:aus|ab)\b|(?:fällt|fallen|fiel|fielen)\b[^.;]{0,60}\bweg|entfällt|ausläuft|auslaufen\w*|laufen\b[^.;]{0,60}\baus|erlischt|erlöschen|verfällt|"
     r"verfallen|expir\w*|lapses?|lapsing|terminat\w*|runs?\s+out|comes?\s+to\s+an\s+end|endet|enden|ends|end)\b"
 )
 UNLESS = r"\b(?:sofern\s+nicht|es\s+sei\s+denn|wenn\s+nicht|falls\s+nicht|unless|if\s+not)\b"
@@ -157,7 +158,8 @@ COURT = (
 # an application or registration window open until the date
 WINDOW = (
     r"\b(?:anmeld\w*|bewerb\w*|antr(?:ag|äge)\w*|antragstellung|einreich\w*|einsend\w*|"
-    r"registrier\w*|apply|applications?|applicants|register\w*|sign\s+up|enrol\w*|nominations?|entries|submissions?)\b"
+    r"registrier\w*|apply|applications?|applicants|register\w*|sign\s+up|enrol\w*|nominations?|entries|submissions?|"
+    r"window|transferfenster|wechselfenster)\b"
 )
 ZU_INF = (
     r"\bzu\s+[a-zäöüß]{3,}\b|\b(?:ab|an|auf|aus|bei|ein|fest|her|hin|mit|nach|vor|weg|zurück|zusammen|dar|durch|"
@@ -172,7 +174,7 @@ WITHIN = (
 # a duration's limit word right after it ("zehn Tage Zeit", "14 days to respond", "45-tägige Frist")
 DURATION_RIGHT = (
     r"^\s*(?:-?\s*(?:tägige|wöchige|monatige|stündige|jährige)\s+)?(?:frist|zeit|ultimatum|galgenfrist|deadline|"
-    r"time|aufschub|to\s+[a-z]{2,})\b"
+    r"time|aufschub|to\s+[a-z]{2,}|,\s*um\s+[^.;:]{0,80}?(?:\bzu\s+[a-zäöüß]{3,}|[a-zäöüß]+zu[a-zäöüß]{3,}))\b"
 )
 DURATION_WORD = r"(?:tägig|wöchig|monatig|stündig)\w*\s+(?:frist|ultimatum|galgenfrist)"
 # "von 16. bis 18. Juni", "from May 2 to May 4": the end of an event's span
@@ -185,7 +187,10 @@ START_LEFT = r"\b(?:ab|from|starting|beginning|as\s+of)\s+(?:dem\s+|der\s+|the\s
 # an obligation verb right after the date: "Ende Juni muss Athen zurückzahlen"
 MODAL_NEXT = r"^\s*(?:muss|müssen|musste|mussten|must|has\s+to|have\s+to)\b"
 # a duration's "to VERB" limit only after a verb of granting or having ("has only 14 days to decide")
-DURATION_GRANT = r"\b(?:has|have|had|gave|given|gives?|gets?|got|hat|haben|hatte|erhielt|bekommt|bekam|gewährt\w*)\b"
+DURATION_GRANT = (
+    r"\b(?:has|have|had|gave|given|gives?|gets?|got|hat|haben|hatte|erhielt|bekommt|bekam|gewährt\w*|gab|gibt|geben|"
+    r"gegeben|räumt\w*|eingeräumt|lässt|ließ|setzt\w*|gesetzt)\b"
+)
 EVENT_LEFT = (
     r"\b(?:am|vom|von|seit|ab|im|in|um|zum|zur|während|nach|vor|on|since|from|in|at|during|after|before|"
     r"last|this|next|dated)\s+(?:dem\s+|den\s+|der\s+|the\s+)?$"
@@ -296,3 +301,5 @@ EVENT_NOUN = (
 )
 # a window still open: its date lies ahead ("läuft noch bis 12. März", "is still open until", "weiterhin bis")
 STILL = r"\b(?:noch|still|weiterhin)\b"
+# a start verb right after the date: "Am Montag beginnt die Anmeldefrist", "On May 2 begins the window"
+START_AFTER = r"^\s*,?\s*(?:beginnt|beginnen|startet|starten|begann|startete|läuft\s+\w+\s+an|begins|starts|opens)\b"

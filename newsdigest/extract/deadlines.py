@@ -98,6 +98,7 @@ _OBLIGED_TO = _rx(cue.OBLIGED_TO, re.IGNORECASE)
 _ACT_ANAPHOR = _rx(cue.ACT_ANAPHOR)
 _EVENT_NOUN = _rx(cue.EVENT_NOUN)
 _STILL = _rx(cue.STILL, re.IGNORECASE)
+_START_AFTER = _rx(cue.START_AFTER, re.IGNORECASE)
 _TIME_OF_DAY = re.compile(r"T\d|T[A-Z]{2}$")
 DRAFT_NOTE = " · planned in a draft"  # ends the reason of a soft-modal key date in an article about a draft
 _GRANT = _rx(cue.DURATION_GRANT, re.IGNORECASE)
@@ -122,7 +123,7 @@ _COPULA = re.compile(
     r"bisher|ursprünglich|zunächst|der|die|das|the|on|am)\s+)*", re.IGNORECASE)
 _AHEAD = re.compile(
     r"\b(?:has|have|must|will|muss|müssen|haben|hat|soll|sollen|wird|werden|needs?|is\s+to|are\s+to|zeit|"
-    r"faces?|facing|looms?|looming|approach\w*|droht|drohen|rückt\s+näher)\b")
+    r"faces?|facing|looms?|looming|approach\w*|droht|drohen|rückt\s+näher|closes?|ends?|expires?|endet|enden)\b")
 _PAST = re.compile(r"\b(?:had|was|were|did|set|passed|expired|lapsed|missed|hatte|hatten|war|waren|wurde|wurden|"
                    r"musste|mussten|gab|verstrich|verstrichen|abgelaufen|verpasst)\b")
 _GENERIC = re.compile(r"(?i)(?:die\s+|the\s+)?(?:frist|deadline|ultimatum|stichtag)(?:\s+ends)?")
@@ -327,9 +328,12 @@ class Ctx:
         if m is None:
             after = _ENDS_AFTER.match(self.low[self.b : self.b + 40])
             return after.group().strip() if after else ""
-        if m.group().lstrip().startswith(("läuft", "laufen", "lief")) and not re.match(r"^\s*(?:\w+\s+)?aus\b",
-                                                                                     self.low[self.b : self.b + 20]):
-            return ""  # "läuft bis" is a duration, "läuft … aus" an end
+        head = m.group().lstrip()
+        tail = self.low[self.b : self.b + 20]
+        if head.startswith(("läuft", "laufen", "lief")) and not re.match(r"^\s*(?:\w+\s+)?(?:aus|ab)\b", tail):
+            return ""  # "läuft bis" is a duration, "läuft … aus" / "läuft … ab" an end
+        if head.startswith(("fällt", "fallen", "fiel")) and not re.match(r"^\s*(?:\w+\s+)?weg\b", tail):
+            return ""  # "fällt … weg" ends something; "fällt am Montag" is an event
         return m.group().strip()
 
     @cached_property
@@ -461,6 +465,14 @@ class Ctx:
         return m.group().strip() if m else self._find(_EFFECTIVE, self.clause)
 
     @cached_property
+    def starts_after(self) -> str:
+        """ "Am Montag beginnt die Anmeldefrist": the date a window or measure begins, named before its verb."""
+        if self.limit:
+            return ""
+        m = _START_AFTER.match(self.right)
+        return m.group().strip(" ,") if m else ""
+
+    @cached_property
     def stats(self) -> str:
         found = self._find(_STATS, self.low)
         return found if found and _NUMBER.search(self.low) else ""
@@ -505,8 +517,8 @@ class Ctx:
         m = _DURATION_RIGHT.search(self.right) or _DURATION_WORD.search(self.sent[self.a : self.b + 30])
         if m is None:
             return ""
-        if m.group().strip().lower().startswith("to ") and not _GRANT.search(self.left[-40:]):
-            return ""  # "for one minute to get him": no time granted
+        if m.group().strip(" ,").lower().startswith(("to ", "um ")) and not _GRANT.search(self.left[-40:]):
+            return ""  # "for one minute to get him", "brauchte sieben Minuten, um …": no time granted
         return m.group().strip()
 
     @cached_property
@@ -625,7 +637,7 @@ _CUE_LABEL = {
     "ends_at": "ending verb", "request": "request", "vague_year": "year only", "permit": "permission", "hedge": "hedge", "caption": "caption",
     "idiom": "idiom", "strict_limit": "limit", "foreign": "country", "conditional": "condition",
     "completion": "to be done", "expects": "expectation", "whoever": "whoever acts", "recurs": "again", "tender": "tender word",
-    "decision": "decision", "obliged_on": "obligation verb", "event_noun": "event",
+    "decision": "decision", "obliged_on": "obligation verb", "event_noun": "event", "starts_after": "start word",
     "obligation_clause": "obligation verb",
     "date_follows": "date given", "wait": "waiting", "expires_at": "ending verb",
 }
@@ -637,6 +649,7 @@ RULES: tuple[Rule, ...] = (
     Rule("idiom, no time", None, ("idiom",)),
     Rule("maturity in a security's name", None, ("maturity",)),
     Rule("effective date", None, ("effective",), unless=("noun", "expiry")),
+    Rule("start date", None, ("starts_after",)),
     Rule("start date", None, ("start",), unless=("limit", "extension")),
     Rule("length of a dated limit", None, ("duration", "date_follows")),
     Rule("waiting time", None, ("duration", "wait")),
@@ -680,7 +693,7 @@ RULES: tuple[Rule, ...] = (
     Rule("initial term of a measure", "expiry", ("initially",)),
     Rule("limit set by a duration", "deadline", ("within", "soft")),
     Rule("window for whoever acts", "deadline", ("limit", "whoever"), unless=("hedge", "effective")),
-    Rule("actor's own target", None, ("limit", "plan"), unless=("obligation_clause",)),
+    Rule("actor's own target", None, ("limit", "target"), unless=("obligation_clause",)),
     Rule("application window", "deadline", ("limit", "window")),
     Rule("permission until", None, ("limit", "permit"), unless=("obligation",)),
     Rule("measure in force until", "expiry", ("limit", "state", "measure")),
@@ -947,8 +960,9 @@ def _weekday_direction(c: Ctx, value: str, published: dt.date | None) -> str:
         return value
     if c.retired and day > published and (day - published).days < 7:
         day -= dt.timedelta(days=7)
-    elif not c.retired and day < published and (published - day).days < 7 and (c.limit or c.extension or c.noun) \
-            and (_AHEAD.search(c.clause) or c.extension) and not _PAST.search(c.low):
+    elif not c.retired and day < published and (published - day).days < 7 \
+            and (c.limit or c.extension or c.noun or c.ends_at) \
+            and (_AHEAD.search(c.clause) or c.extension or _STILL.search(c.left[-30:])) and not _PAST.search(c.low):
         day += dt.timedelta(days=7)  # "bis Mittwoch haben die Länder Zeit" in a Monday paper: the coming Wednesday
     return day.isoformat() + value[10:]
 

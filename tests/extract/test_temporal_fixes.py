@@ -185,6 +185,10 @@ def test_german_compounds_of_year_and_month_parts(text: str, phrase: str, value:
     assert (hits[phrase].value, hits[phrase].mod) == (value, mod)
 
 
+def test_german_midnight_is_a_clock_time() -> None:
+    assert values("Das Ultimatum läuft um Mitternacht ab.", "de")["Mitternacht"] == "2021-03-12T24:00"
+
+
 def test_german_working_days_are_days() -> None:
     assert values("Der Einspruch ist binnen zehn Werktagen einzulegen.", "de")["zehn Werktagen"] == "P10D"
 

@@ -73,6 +73,7 @@ _TRIGGER_WORDS: dict[str, dict[str, set[str]]] = {
         "fiscal": {"Geschäftsjahr", "Wirtschaftsjahr", "Haushaltsjahr"},
         "decadeword": _both_cases(lx.DECADE_WORDS_DE),
         "compound": {u + p for u in ("Jahres", "Monats", "Quartals") for p in ("ende", "mitte", "beginn", "anfang")},
+        "clockw": {"Mitternacht"},
     },
     "en": {
         "month": _both_cases(lx.MONTHS_EN),
