@@ -60,7 +60,7 @@ PLAN = (
     r"vorgenommen|beabsichtig\w*|hofft|hoffen|erwarte\w*|rechnet|rechnen|prognos\w*|voraussichtlich|"
     r"aims?|aiming|targets?|targeted|goal|pledge\w*|promis\w*|hopes?|expects?|expected|intends?|forecast\w*|"
     r"projected|vows?|wants?|seeks?|program\s+to|sollte\s+alles|versproch\w*|zu\s+erreichen|predict\w*|"
-    r"vorhersag\w*|richte\s+mich|davon\s+aus|einrichten)\b"
+    r"vorhersag\w*|richte\s+mich|davon\s+aus|einrichten|angekündigt|kündig\w*\s+(?:[\w-]+\s+){0,3}?an|announc\w*)\b"
 )
 # how long something lasts (a state, permission or measure in force)
 # a permission until then ("darf bis Ende Juni weiterlaufen", "dürfen sich treffen"): no end of a measure
@@ -147,7 +147,8 @@ STATS = (
     r"\b(?:gingen|eingegangen|eingingen|gezählt|zählte\w*|registrierte\w*|verzeichnet\w*|erfasst|received|"
     r"were\s+(?:filed|submitted|received|registered|counted)|had\s+been\s+(?:filed|submitted|received)|"
     r"liegen\b[^.;]{0,30}\bvor|prozent|percent|per\s+cent|neuinfektion\w*|infektionen|ansteckungen|"
-    r"neuansteckung\w*|einwohner\w*|inzidenz\w*|fälle|cases|per\s+100,?000)\b"
+    r"neuansteckung\w*|einwohner\w*|inzidenz\w*|fälle|cases|per\s+100,?000|stieg|stiegen|sank|sanken|wuchs|"
+    r"kletterte\w*|fiel|fielen|rose|fell|grew|climbed|increased|decreased|dropped)\b"
 )
 DUE_EVENT = r"\bdue\s+to\s+(?!expire|lapse|end\b|run\s+out|be\s+(?:paid|repaid|submitted|filed))\w+"
 MATURITY = r"\b(?:bonds?|notes?|debentures?|securities|anleihen?|paper|loan\s+notes)\b[^.;]{0,40}\bdue\s+(?:on\s+)?$"
@@ -159,7 +160,8 @@ COURT = (
 WINDOW = (
     r"\b(?:anmeld\w*|bewerb\w*|antr(?:ag|äge)\w*|antragstellung|einreich\w*|einsend\w*|"
     r"registrier\w*|apply|applications?|applicants|register\w*|sign\s+up|enrol\w*|nominations?|entries|submissions?|"
-    r"window|transferfenster|wechselfenster)\b"
+    r"(?:transfer|application|enrol\w*|registration|filing|submission|booking|exchange|nomination)\s+window|"
+    r"transferfenster|wechselfenster)\b"
 )
 ZU_INF = (
     r"\bzu\s+[a-zäöüß]{3,}\b|\b(?:ab|an|auf|aus|bei|ein|fest|her|hin|mit|nach|vor|weg|zurück|zusammen|dar|durch|"
@@ -267,6 +269,12 @@ COMPLETION = (
 # whoever acts by then gets something: an offer's or a window's end ("Wer bis Ende Juli noch umsteigen möchte, …",
 # "Anyone who registers by May 1 gets …"); the clause before the date opens with it
 WHOEVER = r"\b(?:wer|whoever|anyone\s+who|those\s+who|all\s+who|everyone\s+who|customers\s+who)\b"
+# what such a person does by then: an act or a wish to act, not a state ("Wer bis Sonntag kein Ticket hat")
+WHOEVER_ACT = (
+    r"\b(?:möcht\w*|will|wollen|wünsch\w*|wants?|wish\w*|\w*meld\w*|registr\w*|beantrag\w*|bestell\w*|buch\w*|"
+    r"kündig\w*|wechsel\w*|umsteig\w*|\w*zusteigen|einreich\w*|abschließ\w*|bewirbt|bewerben|appl(?:y|ies)|"
+    r"register\w*|signs?\s+up|orders?|books?|switch\w*|enrol\w*|submits?|files?|claims?|tender\w*)\b"
+)
 # a duration after which something is due again: "die Prüfung ist nach zwei Jahren wieder erforderlich", "the permit
 # must be renewed after five years" (a recurring obligation; the README labels them)
 RECUR_LEFT = r"\b(?:nach|after|alle|every|spätestens\s+nach)\s+$"

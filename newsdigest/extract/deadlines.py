@@ -90,6 +90,7 @@ _CONDITION_OUTCOME = _rx(cue.CONDITION_OUTCOME)
 _CONDITIONAL_V1 = _rx(cue.CONDITIONAL_V1)
 _COMPLETION = _rx(cue.COMPLETION)
 _WHOEVER = _rx(cue.WHOEVER)
+_WHOEVER_ACT = _rx(cue.WHOEVER_ACT)
 _RECUR_LEFT = _rx(cue.RECUR_LEFT, re.IGNORECASE)
 _RECUR = _rx(cue.RECUR)
 _TENDER = _rx(cue.TENDER)
@@ -265,8 +266,11 @@ class Ctx:
         v = self.tx.value or ""
         if self.duration or _TIME_OF_DAY.search(v) or not re.match(r"^(?:\d{4}|XXXX)-\d{2}", v):
             return ""
-        lo, _ = self.bounds
-        return self._find(_WHOEVER, self.low[lo : self.a])
+        lo, hi = self.bounds
+        who = _WHOEVER.search(self.low, lo, self.a)
+        if who is None or not _WHOEVER_ACT.search(self.low, who.end(), hi):
+            return ""
+        return who.group()
 
     @cached_property
     def recurs(self) -> str:
