@@ -621,6 +621,7 @@ class Rule:
     kind: str | None
     when: tuple[str, ...]
     unless: tuple[str, ...] = ()
+    undated: bool = False  # the value stays the length: the text does not date its start (a recurring obligation)
 
     def fits(self, c: Ctx) -> bool:
         return all(getattr(c, w) for w in self.when) and not any(getattr(c, u) for u in self.unless)
@@ -689,7 +690,7 @@ RULES: tuple[Rule, ...] = (
     Rule("ends", "expiry", ("ends_at", "limit"), unless=("target", "duration")),
     Rule("date + obligation verb", "deadline", ("modal_next",), unless=("plan", "event", "duration")),
     Rule("obliged to act on a date", "deadline", ("obliged_on",), unless=("target", "hedge", "request", "court")),
-    Rule("recurring obligation", "deadline", ("recurs", "obligation_clause"), unless=("plan", "hedge")),
+    Rule("recurring obligation", "deadline", ("recurs", "obligation_clause"), unless=("plan", "hedge"), undated=True),
     Rule("actor's own target", None, ("duration", "plan"), unless=("obligation",)),
     Rule("limit set by a duration", "deadline", ("within", "obligation")),
     Rule("limit set by a duration", "deadline", ("within", "action"), unless=("plan",)),
@@ -717,6 +718,7 @@ RULES: tuple[Rule, ...] = (
 class Decision:
     kind: str | None
     reason: str
+    undated: bool = False
 
 
 _NO_CUE = Decision(None, "not a key date: no cue")
@@ -729,7 +731,7 @@ def decide(c: Ctx, rules: Sequence[Rule] = RULES) -> Decision:
         return _NO_CUE
     for rule in rules:
         if rule.fits(c):
-            return Decision(rule.kind, rule.reason(c) if rule.kind else f"not a key date: {rule.name}")
+            return Decision(rule.kind, rule.reason(c) if rule.kind else f"not a key date: {rule.name}", rule.undated)
     return Decision(None, "not a key date: no rule fits")
 
 
@@ -785,8 +787,7 @@ def _judge(text: str, c: Ctx, published: dt.date | None, sentence: int) -> _Foun
     d = decide(c)
     if d.kind is None:
         return None
-    # a recurring obligation comes round a length after its last time, which the text does not date
-    value = c.tx.value if d.reason.startswith("deadline: recurring") else _value_for(c, published)
+    value = c.tx.value if d.undated else _value_for(c, published)
     if value is None:
         return None
     new = bool(c.extension or c.replacement_pair)

@@ -214,8 +214,10 @@ def merge_weekday_dates(chosen: list[Cand], text: str) -> list[Cand]:
             # "January nineteen ninety-seven", "the winter of nineteen ninety-four": the year read out after it
             y = c.p.y if isinstance(c.p, Abs) else None
             p = prev.p
-            payload = Abs(y, p.m, p.d, p.mod) if isinstance(p, Abs) else Season(y, p.s, p.mod)  # type: ignore[union-attr]
-            out[-1] = Cand(prev.start, c.end, prev.type, payload, prev.prio)
+            if isinstance(p, Abs):
+                out[-1] = Cand(prev.start, c.end, prev.type, Abs(y, p.m, p.d, p.mod), prev.prio)
+            elif isinstance(p, Season):
+                out[-1] = Cand(prev.start, c.end, prev.type, Season(y, p.s, p.mod), prev.prio)
             continue
         if (
             prev is not None
