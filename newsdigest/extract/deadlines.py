@@ -794,8 +794,6 @@ def _judge(text: str, c: Ctx, published: dt.date | None, sentence: int) -> _Foun
     retired = bool(c.retired) and not new
     if (new or (d.kind == "expiry" and c.limit) or _STILL.search(c.left[-30:])) and not retired:
         value = _forward(value, published, c.tx.text)
-    if d.kind == "expiry":
-        value = _month_end(value, c.tx.mod)
     s, e = _span(text, c, new)
     what, firm = _what(c, d.kind)
     reason = d.reason + (f"{DRAFT_NOTE} ('{draft}')" if c.soft and (draft := _draft_word(text)) else "")
@@ -905,16 +903,6 @@ def _value_for(c: Ctx, published: dt.date | None) -> str | None:
 
 
 _MONTH_MEASURE = re.compile(r"^[-\s]?(?:" + cue.MEASURE + r")", re.IGNORECASE)
-
-
-def _month_end(value: str, mod: str | None) -> str:
-    """Something in force that ends in a month ("the scheme is due to end this month", "läuft im Oktober aus") is
-    in force until that month's last day: the key date a reader counts down to."""
-    m = _ISO_MONTH.match(value)
-    if m is None or mod not in (None, "END"):
-        return value
-    y, mo = int(m.group(1)), int(m.group(2))
-    return f"{y:04d}-{mo:02d}-{calendar.monthrange(y, mo)[1]:02d}" if 1 <= mo <= 12 else value
 
 
 def _named_end(c: Ctx) -> str | None:

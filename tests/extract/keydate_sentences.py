@@ -113,7 +113,7 @@ SENTENCES: list[Labelled] = [
     ("de", "2023-04-05", "Die Maskenpflicht fällt Ende Mai weg.", [("Ende Mai", "expiry", "2023-05-31")]),
     ("en", "2023-04-05", "The state of emergency will remain in force until April 30.",
      [("April 30", "expiry", "2023-04-30")]),
-    ("en", "2023-04-07", "The rent freeze ends this month.", [("this month", "expiry", "2023-04-30")]),
+    ("en", "2023-04-07", "The rent freeze ends this month.", [("this month", "expiry", "2023-04")]),
     ("de", "2023-04-03", "Das Versammlungsverbot gilt bis zum 3. Mai.", [("3. Mai", "expiry", "2023-05-03")]),
     ("de", "2023-04-03", "Die Ausgangssperre bleibt bis zum 16. April in Kraft.", [("16. April", "expiry", "2023-04-16")]),
     ("de", "2023-04-03", "Das Förderprogramm läuft Ende Mai aus.", [("Ende Mai", "expiry", "2023-05-31")]),
