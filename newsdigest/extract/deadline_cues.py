@@ -311,3 +311,9 @@ EVENT_NOUN = (
 STILL = r"\b(?:noch|still|weiterhin)\b"
 # a start verb right after the date: "Am Montag beginnt die Anmeldefrist", "On May 2 begins the window"
 START_AFTER = r"^\s*,?\s*(?:beginnt|beginnen|startet|starten|begann|startete|läuft\s+\w+\s+an|begins|starts|opens)\b"
+# the English future of a lasting state ("will remain in force until April 30", "will stay closed until"): what is in
+# force then ends, whatever "will" says elsewhere of plans; English verbs only (German "will … bleiben" is a wish)
+FUTURE_STATE = (
+    r"\b(?:will|shall|is\s+to|are\s+to)\s+(?:\w+\s+)?(?:remain|stay|continue|last|run|be\s+in\s+(?:force|place|effect)|"
+    r"be\s+(?:extended|suspended|closed|banned))\b"
+)

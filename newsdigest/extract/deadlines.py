@@ -100,6 +100,7 @@ _ACT_ANAPHOR = _rx(cue.ACT_ANAPHOR)
 _EVENT_NOUN = _rx(cue.EVENT_NOUN)
 _STILL = _rx(cue.STILL, re.IGNORECASE)
 _START_AFTER = _rx(cue.START_AFTER, re.IGNORECASE)
+_FUTURE_STATE = _rx(cue.FUTURE_STATE)
 _TIME_OF_DAY = re.compile(r"T\d|T[A-Z]{2}$")
 DRAFT_NOTE = " · planned in a draft"  # ends the reason of a soft-modal key date in an article about a draft
 _GRANT = _rx(cue.DURATION_GRANT, re.IGNORECASE)
@@ -435,6 +436,12 @@ class Ctx:
         return self._find(_STATE, self.clause)
 
     @cached_property
+    def future_state(self) -> str:
+        """ "will remain in force until": the English future of a lasting state, no actor's plan (German "will …
+        bleiben" is a wish, and stays a plan)."""
+        return self._find(_FUTURE_STATE, self.clause)
+
+    @cached_property
     def permit(self) -> str:
         return self._find(_PERMIT, self.clause)
 
@@ -642,7 +649,7 @@ _CUE_LABEL = {
     "ends_at": "ending verb", "request": "request", "vague_year": "year only", "permit": "permission", "hedge": "hedge", "caption": "caption",
     "idiom": "idiom", "strict_limit": "limit", "foreign": "country", "conditional": "condition",
     "completion": "to be done", "expects": "expectation", "whoever": "whoever acts", "recurs": "again", "tender": "tender word",
-    "decision": "decision", "obliged_on": "obligation verb", "event_noun": "event", "starts_after": "start word",
+    "decision": "decision", "obliged_on": "obligation verb", "event_noun": "event", "starts_after": "start word", "future_state": "lasting state",
     "obligation_clause": "obligation verb",
     "date_follows": "date given", "wait": "waiting", "expires_at": "ending verb",
 }
@@ -698,7 +705,8 @@ RULES: tuple[Rule, ...] = (
     Rule("initial term of a measure", "expiry", ("initially",)),
     Rule("limit set by a duration", "deadline", ("within", "soft")),
     Rule("window for whoever acts", "deadline", ("limit", "whoever"), unless=("hedge", "effective")),
-    Rule("actor's own target", None, ("limit", "target"), unless=("obligation_clause",)),
+    Rule("measure in force until", "expiry", ("limit", "future_state", "measure")),
+    Rule("actor's own target", None, ("limit", "plan"), unless=("obligation_clause",)),
     Rule("application window", "deadline", ("limit", "window")),
     Rule("permission until", None, ("limit", "permit"), unless=("obligation",)),
     Rule("measure in force until", "expiry", ("limit", "state", "measure")),

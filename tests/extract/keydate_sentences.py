@@ -133,6 +133,8 @@ SENTENCES: list[Labelled] = [
     ("de", "2023-04-05", "Die Zahl der Anträge stieg bis Ende März auf 3000.", []),
     ("en", "2023-04-05", "The window of the shop closes at 6 p.m.", []),
     ("en", "2023-04-05", "The game was postponed until Sunday because of rain.", []),
+    ("de", "2023-04-05", "Die Stadt will zunächst bis 20. Mai bei den Kita-Schließungen bleiben, sagte die Senatorin.", []),
+    ("en", "2023-04-05", "The new measures in place will soften the jobs cliff that workers face before Christmas.", []),
     ("de", "2023-04-07", "Die Sitzung des Ausschusses wurde auf Donnerstag verschoben.", []),
     ("en", "2023-04-07", "The cup match was postponed until Sunday because of the storm.", []),
     ("de", "2023-04-07", "Der Trainer muss am Samstag auf zwei verletzte Spieler verzichten.", []),
