@@ -14,6 +14,7 @@ from newsdigest.clock import day_or_none
 from newsdigest.extract.sentences import sentence_at
 from newsdigest.handlers.context import CommandContext
 from newsdigest.handlers.registry import UsageError, command
+from newsdigest.handlers.resolve import resolve_story
 from newsdigest.reply import (
     Block,
     BulletList,
@@ -33,9 +34,8 @@ from newsdigest.reply import (
 from newsdigest.store.stories_repo import StoryRecord
 from newsdigest.stories.brief import Turn, compress
 from newsdigest.stories.ledger import LedgerItem, When
-from newsdigest.stories.lookup import Lookup, find_story
 from newsdigest.stories.merge import source_names
-from newsdigest.stories.service import VIEWS, StoryView, ensure_assigned, stories_list, view
+from newsdigest.stories.service import StoryView, ensure_assigned, stories_list, view
 from newsdigest.stories.timeline import Event, build_timeline, render_png
 from newsdigest.summarize.facts import Brief, Fact
 from newsdigest.texts import countdown, format_date, format_short, format_short_year, month_name
@@ -54,29 +54,15 @@ def _today(ctx: CommandContext) -> dt.date:
 
 def _resolve(ctx: CommandContext, args: str, cmd: str) -> StoryRecord | Reply:
     """The story the user means, or the reply that says why there is none (or asks which)."""
-    ensure_assigned(ctx.store)
-    look = _find(ctx, args)
-    if look.story is not None:
-        return look.story
+    return resolve_story(ctx, args, cmd, _no_story)
+
+
+def _no_story(ctx: CommandContext, query: str, cmd: str) -> Reply:
     lang = ctx.lang
-    if look.choices:
-        rows = tuple(
-            item(bold(s.name), Span(" — "), code(f"/{cmd} {s.slug}")) for s in look.choices
-        )
-        return Reply((text(texts.t(lang, "which_story", query=args[:60])), BulletList(rows, numbered=True),
-                      text(texts.t(lang, "ask_again", cmd=cmd, slug=look.choices[0].slug))))
-    if args.strip() and ctx.store.stories_list(until=ctx.clock.as_of, limit=1):
-        return Reply((text(texts.t(lang, "no_match", query=args.strip()[:60])),), error=True)
+    if query.strip() and ctx.store.stories_list(until=ctx.clock.as_of, limit=1):
+        return Reply((text(texts.t(lang, "no_match", query=query.strip()[:60])),), error=True)
     when = texts.t(lang, "when_as_of", date=format_date(ctx.clock.as_of, lang)) if ctx.clock.as_of else ""
     return Reply((text(texts.t(lang, "no_stories", when=when)),))
-
-
-def _find(ctx: CommandContext, args: str) -> Lookup:
-    """find_story, remembered like the views until anything new arrives (an alias or full-text lookup reads
-    more than the view it leads to)."""
-    query, as_of = args.strip(), ctx.clock.as_of
-    return VIEWS.get(ctx.store, ("find", query, as_of), ctx.store.content_token(),
-                     lambda: find_story(ctx.store, query, as_of=as_of))
 
 
 def _view(ctx: CommandContext, story: StoryRecord) -> StoryView:
