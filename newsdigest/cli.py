@@ -41,7 +41,7 @@ from newsdigest.store.store import Store
 from newsdigest.store.transfer import BATCH_ROWS, migrate_store
 from newsdigest.stories.export import stories_json
 from newsdigest.summarize.service import build_briefs
-from newsdigest.texts import format_date
+from newsdigest.texts import articles, format_date
 from newsdigest.texts import t as tr
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_FAILED = 0, 2, 1
@@ -180,7 +180,7 @@ def cmd_stories(args: argparse.Namespace, cfg: Config) -> int:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         for s in data["stories"]:
-            print(f"{s['slug']}\t{s['name']}\t{len(s['articles'])} articles")
+            print(f"{s['slug']}\t{s['name']}\t{articles('en', len(s['articles']))}")
     return EXIT_OK
 
 
@@ -222,7 +222,7 @@ def cmd_ingest(args: argparse.Namespace, cfg: Config) -> int:
             report = ingest_local(store, paths, published=args.published, progress=_ProgressBar())
             for line in report.lines():
                 print(line, file=sys.stderr)
-            print(f"files: {report.summary()}; {store.article_count()} articles in {store.path}")
+            print(f"files: {report.summary()}; {articles('en', store.article_count())} in {store.path}")
             failed |= bool(report.errors)
         for url in urls:
             failed |= not _ingest_url(store, cfg, url, args.published)

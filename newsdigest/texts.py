@@ -17,13 +17,15 @@ MONTHS = {
 }
 WEEKDAYS = {
     "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-    "de": ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"),
+    "de": ("Mo.", "Di.", "Mi.", "Do.", "Fr.", "Sa.", "So."),
 }
 
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
         # -- chat commands in general
         "not_a_command": "“{line}” is not a command. Commands start with /, for example /status.",
+        "empty_line": "Type a command, for example /status or /help.",
+        "quoted": "“{text}”",
         "unknown_command": "Unknown command /{name}.",
         "admin_only": "Sorry, /{name} is for admins of this bot only. Ask an admin to run it.",
         "usage": "Usage",
@@ -40,6 +42,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sources_n": "{n} sources",
         "source_1": "1 source",
         "lang_usage": "Choose a reply language: /lang en or /lang de",
+        "lang_unknown": "I answer in English or German only, not “{value}”: /lang en or /lang de",
         "lang_set": "I will answer in English in this chat.",
         "lang_set_user": "I will answer you in English. (A channel's digest comes in the language of whoever "
         "subscribed it: subscribe again to change it.)",
@@ -67,8 +70,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "hint_auth": "The server refuses access; feeds behind a login are not supported.",
         "hint_404": "Nothing at this address; check it (sites link their feed as RSS, Atom or Feed).",
         "hint_http": "The server has a problem; try again later.",
-        "hint_page": "That is a web page, not a feed.",
-        "hint_page_links": "That is a web page, not a feed. It announces: {links}",
+        "hint_page": "Give the address of the site's RSS or Atom feed instead (sites link it as RSS, Atom or Feed).",
+        "hint_no_text": "The page has no article text I can read (too short, or built by scripts); save the text as a .txt file and ingest that.",
+        "hint_page_links": "It announces these feeds: {links}",
         "hint_feed": "The document is not a usable RSS or Atom feed; check the address.",
         "hint_other": "Check the address and try again.",
         # -- stories: /status, /deadline, /timeline, /stories, /why
@@ -139,12 +143,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "subscribed_story": "the story “{story}”",
         "bad_time": "“{value}” is not a time of day. Give it as HH:MM in 24-hour form (or 8am, 7:30pm), e.g. /subscribe 07:30",
         "bad_zone": "“{value}” is not a time zone I know. Use an IANA name such as Europe/Berlin, America/New_York or UTC, e.g. /subscribe 08:00 Europe/Berlin",
-        "unsubscribed_all": "Unsubscribed: no more scheduled digests in this chat ({n} subscription(s) ended).",
+        "unsubscribed_all": "Unsubscribed: no more scheduled digests in this chat ({subs} ended).",
+        "subscription_1": "1 subscription",
+        "subscriptions_n": "{n} subscriptions",
         "unsubscribed_story": "Unsubscribed from “{story}”.",
         "not_subscribed": "This chat has no subscription{story_part}. Start one with /subscribe [HH:MM] [TZ] [story].",
         # -- following a story: subscribing, filters, reminders, /subscriptions
         "not_understood": "I did not understand “{value}”: it is no time zone, and no story matches it. "
-        "Give a time and zone like /subscribe 08:00 Europe/Berlin (or CET, Berlin, 8am); /stories lists the stories.",
+        "Give a time and zone like /{cmd} 08:00 Europe/Berlin (or CET, Berlin, 8am); /stories lists the stories.",
         "zone_needs_time": "No story matches “{value}”. If you meant the time zone, give it right after the time: "
         "/{cmd} {time} {value}",
         "bad_filter": "“{value}” is not a filter word. Filters are plain words: +word keeps only what names it, "
@@ -196,6 +202,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "de": {
         # -- chat commands in general
         "not_a_command": "„{line}“ ist kein Befehl. Befehle beginnen mit /, zum Beispiel /status.",
+        "empty_line": "Bitte einen Befehl eingeben, zum Beispiel /status oder /help.",
+        "quoted": "„{text}“",
         "unknown_command": "Unbekannter Befehl /{name}.",
         "admin_only": "/{name} dürfen nur Admins dieses Bots ausführen. Bitte einen Admin darum.",
         "usage": "Aufruf",
@@ -212,6 +220,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sources_n": "{n} Quellen",
         "source_1": "1 Quelle",
         "lang_usage": "Antwortsprache wählen: /lang de oder /lang en",
+        "lang_unknown": "Ich antworte nur auf Deutsch oder Englisch, nicht „{value}“: /lang de oder /lang en",
         "lang_set": "Ich antworte in diesem Chat auf Deutsch.",
         "lang_set_user": "Ich antworte dir auf Deutsch. (Der Überblick eines Kanals kommt in der Sprache dessen, "
         "der ihn abonniert hat: erneut abonnieren ändert sie.)",
@@ -239,8 +248,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "hint_auth": "Der Server verweigert den Zugriff; Feeds hinter einem Login werden nicht unterstützt.",
         "hint_404": "Unter dieser Adresse gibt es nichts; bitte prüfen (Seiten verlinken ihren Feed als RSS, Atom oder Feed).",
         "hint_http": "Der Server hat ein Problem; später erneut versuchen.",
-        "hint_page": "Das ist eine Webseite, kein Feed.",
-        "hint_page_links": "Das ist eine Webseite, kein Feed. Sie nennt diese Feeds: {links}",
+        "hint_page": "Bitte stattdessen die Adresse des RSS- oder Atom-Feeds der Seite angeben (Seiten verlinken ihn als RSS, Atom oder Feed).",
+        "hint_no_text": "Auf der Seite finde ich keinen Artikeltext (zu kurz oder per Skript gebaut); den Text als .txt-Datei speichern und die einlesen.",
+        "hint_page_links": "Sie nennt diese Feeds: {links}",
         "hint_feed": "Das Dokument ist kein brauchbarer RSS- oder Atom-Feed; bitte die Adresse prüfen.",
         "hint_other": "Adresse prüfen und erneut versuchen.",
         # -- stories: /status, /deadline, /timeline, /stories, /why
@@ -311,12 +321,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "subscribed_story": "das Thema „{story}“",
         "bad_time": "„{value}“ ist keine Uhrzeit. Bitte als HH:MM im 24-Stunden-Format (oder 8am, 7:30pm), z. B. /subscribe 07:30",
         "bad_zone": "„{value}“ kenne ich nicht als Zeitzone. Bitte einen IANA-Namen wie Europe/Berlin, America/New_York oder UTC, z. B. /subscribe 08:00 Europe/Berlin",
-        "unsubscribed_all": "Abbestellt: keine geplanten Überblicke mehr in diesem Chat ({n} Abo(s) beendet).",
+        "unsubscribed_all": "Abbestellt: keine geplanten Überblicke mehr in diesem Chat ({subs} beendet).",
+        "subscription_1": "1 Abo",
+        "subscriptions_n": "{n} Abos",
         "unsubscribed_story": "„{story}“ abbestellt.",
         "not_subscribed": "Dieser Chat hat kein Abo{story_part}. Eines startet /subscribe [HH:MM] [TZ] [Thema].",
         # -- following a story: subscribing, filters, reminders, /subscriptions
         "not_understood": "„{value}“ verstehe ich nicht: keine Zeitzone, und keine Geschichte passt dazu. "
-        "Bitte Uhrzeit und Zone wie /subscribe 08:00 Europe/Berlin (oder MEZ, Berlin, 8am); /stories zeigt die Themen.",
+        "Bitte Uhrzeit und Zone wie /{cmd} 08:00 Europe/Berlin (oder MEZ, Berlin, 8am); /stories zeigt die Themen.",
         "zone_needs_time": "Keine Geschichte passt zu „{value}“. Als Zeitzone bitte direkt nach der Uhrzeit: "
         "/{cmd} {time} {value}",
         "bad_filter": "„{value}“ ist kein Filterwort. Filter sind einfache Wörter: +Wort behält nur, was es nennt, "
@@ -391,8 +403,9 @@ def format_date(day: dt.date, lang: str, *, weekday: bool = False) -> str:
     """'15 September 2020' / '15. September 2020', optionally with the weekday in front."""
     text = (f"{day.day}. {month_name(lang, day.month)} {day.year}" if lang == "de"
             else f"{day.day} {month_name(lang, day.month)} {day.year}")
-    if weekday:
-        text = f"{WEEKDAYS.get(lang, WEEKDAYS['en'])[day.weekday()]} {text}"
+    if weekday:  # German sets the weekday off with a comma: "Mo., 14. September 2020"
+        name = WEEKDAYS.get(lang, WEEKDAYS["en"])[day.weekday()]
+        text = f"{name}, {text}" if lang == "de" else f"{name} {text}"
     return text
 
 
@@ -419,8 +432,9 @@ def format_value(value: str, lang: str) -> str:
 
 
 def format_moment(when: dt.datetime, lang: str) -> str:
-    """A local timestamp: 'Mon 14 September 2020 08:00'."""
-    return f"{format_date(when.date(), lang, weekday=True)} {when:%H:%M}"
+    """A local timestamp: 'Mon 14 September 2020 08:00' / 'Mo., 14. September 2020, 08:00 Uhr'."""
+    day = format_date(when.date(), lang, weekday=True)
+    return f"{day}, {when:%H:%M} Uhr" if lang == "de" else f"{day} {when:%H:%M}"
 
 
 def countdown(target: dt.date, today: dt.date, lang: str) -> str:
@@ -447,6 +461,10 @@ def countdown(target: dt.date, today: dt.date, lang: str) -> str:
 
 def sources(lang: str, n: int) -> str:
     return t(lang, "source_1") if n == 1 else t(lang, "sources_n", n=n)
+
+
+def subscriptions(lang: str, n: int) -> str:
+    return t(lang, "subscription_1") if n == 1 else t(lang, "subscriptions_n", n=n)
 
 
 def articles(lang: str, n: int) -> str:

@@ -60,6 +60,8 @@ def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
 
 def not_a_command(lang: str, line: str) -> Reply:
     """Plain text where a command was expected: a one-line hint, not the whole help."""
+    if not line.strip():
+        return error_reply(texts.t(lang, "empty_line"))
     return error_reply(texts.t(lang, "not_a_command", line=quote(line)))
 
 

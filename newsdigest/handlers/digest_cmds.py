@@ -17,7 +17,7 @@ from newsdigest.handlers.subscribe_args import (
 )
 from newsdigest.reply import Reply, error_reply, text
 from newsdigest.stories.lookup import find_story
-from newsdigest.texts import format_moment, t
+from newsdigest.texts import format_moment, subscriptions, t
 
 
 def parse_subscribe_args(args: str, default_time: str, default_tz: str) -> tuple[str, str, str | None]:
@@ -53,7 +53,7 @@ def _no_story(ctx: CommandContext, query: str, cmd: str) -> Reply:
     """A word after the time and zone that names no story (nor, in that place, a zone)."""
     if zone_for_words(query):  # "/subscribe Berlin": a city, but where a story's name goes
         return error_reply(t(ctx.lang, "zone_needs_time", value=query[:60], cmd=cmd, time=ctx.config.digest.time))
-    return error_reply(t(ctx.lang, "not_understood", value=query[:60]))
+    return error_reply(t(ctx.lang, "not_understood", value=query[:60], cmd=cmd))
 
 
 def filter_note(lang: str, flt: WordFilter) -> str:
@@ -104,7 +104,7 @@ def unsubscribe_cmd(ctx: CommandContext, args: str) -> Reply:
         ctx.on_subscriptions_changed()
     if story:
         return Reply((text(t(ctx.lang, "unsubscribed_story", story=story)),))
-    return Reply((text(t(ctx.lang, "unsubscribed_all", n=ended)),))
+    return Reply((text(t(ctx.lang, "unsubscribed_all", subs=subscriptions(ctx.lang, ended))),))
 
 
 @command("digest", "", "what changed since this chat's last digest, now",

@@ -22,6 +22,7 @@ from newsdigest.ingest.fetch import (
     check_url,
 )
 from newsdigest.ingest.oneshot import NotAFeedError, add_feed_checked
+from newsdigest.ingest.pages import PageError
 from newsdigest.reply import BulletList, Heading, Inline, Reply, Span, error_reply, item, link, text
 from newsdigest.texts import t
 
@@ -59,6 +60,8 @@ def error_hint(exc: Exception, lang: str = "en") -> str:
         return t(lang, "hint_page")
     if isinstance(exc, FeedError):
         return t(lang, "hint_feed")
+    if isinstance(exc, PageError):
+        return t(lang, "hint_no_text")
     return t(lang, "hint_other")
 
 

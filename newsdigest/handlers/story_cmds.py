@@ -375,7 +375,7 @@ def why_cmd(ctx: CommandContext, args: str) -> Reply:
                                      format_date(art.published, lang) if art.published else "",
                                      _updated(updates.get(art.id), lang)) if x)
         title = link(art.title, art.url) if art.url else bold(art.title)
-        rows.append(item(Span("“" + _clip(sentence, 400) + "” — "), title, italic(f" ({meta})")))
+        rows.append(item(Span(texts.t(lang, "quoted", text=_clip(sentence, 400)) + " — "), title, italic(f" ({meta})")))
     blocks: list[Block] = [Heading(texts.t(lang, "why_title", n=n, label=entry.get("label", "")))]
     if entry.get("reason"):
         blocks.append(text(texts.t(lang, "why_reason", reason=entry["reason"])))

@@ -27,7 +27,7 @@ def test_seeds_digest_names_the_deadlines_and_oracle(seeded_store: Store, config
 
 def test_seeds_digest_in_german(seeded_store: Store, config: Config) -> None:
     body = compose_for_chat(seeded_store, config, Clock(as_of=AS_OF), CONSOLE, lang="de").plain_text()
-    assert body.startswith("Nachrichtenüberblick — Mo 14. September 2020")
+    assert body.startswith("Nachrichtenüberblick — Mo., 14. September 2020")
     assert "15. September 2020 (morgen)" in body
 
 

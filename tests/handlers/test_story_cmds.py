@@ -48,6 +48,13 @@ def test_why_explains_an_item_of_the_last_deadline_list(seeded_core: Core) -> No
     assert "sample-a.example" in out and "sample-e.example" in out
 
 
+def test_why_quotes_in_the_chats_language(seeded_core: Core) -> None:
+    seeded_core.answer(CHAT, "/lang de")
+    seeded_core.answer(CHAT, "/deadline")
+    out = seeded_core.answer(CHAT, "/why 1").plain_text()
+    assert "„" in out and "“Die" not in out  # German opening quotes, not English ones
+
+
 def test_why_follows_the_latest_list_per_chat(seeded_core: Core) -> None:
     other = ChatRef(Platform.CONSOLE, "other")
     seeded_core.answer(CHAT, "/status")
