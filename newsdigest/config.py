@@ -310,6 +310,13 @@ def _validate(cfg: Config, where: str) -> None:
         raise ConfigError(f"{where}: ingest.interval_minutes must be at least 1")
     if cfg.ingest.concurrency < 1 or cfg.ingest.max_bytes < 1024:
         raise ConfigError(f"{where}: ingest.concurrency must be ≥ 1 and ingest.max_bytes ≥ 1024")
+    for key, admins, form, example in (
+        ("telegram.admins", cfg.telegram.admins, r"^(-?\d+|@\w{3,})$", "a numeric user id such as 123456789 or an @username"),
+        ("slack.admins", cfg.slack.admins, r"^([UW][A-Z0-9]{2,}|@[\w.-]+)$", "a Slack user id such as U012AB3CD"),
+    ):
+        for admin in admins:
+            if not re.match(form, admin.strip()):
+                raise ConfigError(f"{where}: {key} entry {admin!r} must be {example} (nobody would match it)")
     for feed in cfg.ingest.feeds:
         if not re.match(r"^https?://[^\s/]+", feed.strip()):
             raise ConfigError(f"{where}: ingest.feeds entry {feed!r} must be an http:// or https:// URL "
