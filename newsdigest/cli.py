@@ -24,7 +24,7 @@ from newsdigest.config import Config, load_config
 from newsdigest.digests.ondemand import parse_chat, run_digest_now
 from newsdigest.digests.reminders import ReminderResult, run_reminders_now
 from newsdigest.doctor import doctor_main
-from newsdigest.errors import NewsdigestError, UserError
+from newsdigest.errors import NewsdigestError, NotADatabaseError, UserError
 from newsdigest.extract import extract
 from newsdigest.handlers import Core
 from newsdigest.handlers.feed_cmds import error_hint
@@ -339,7 +339,11 @@ def cmd_migrate_store(args: argparse.Namespace, cfg: Config) -> int:
             print(f"copying {table}: {done:,} / {total:,} rows", file=sys.stderr, flush=True)
             shown.add(table)
 
-    report = migrate_store(args.source, args.target, batch_rows=args.batch, progress=progress)
+    try:
+        report = migrate_store(args.source, args.target, batch_rows=args.batch, progress=progress)
+    except NotADatabaseError:  # the store's own advice names --db and [storage] path, which this command has not
+        raise CliError(f"{args.source} is not a newsdigest SQLite database (not SQLite, or damaged); give --from "
+                       "the bot's database file, e.g. data/newsdigest.db") from None
     width = max((len(t.name) for t in report.tables), default=5)
     print(f"{'table':<{width}}  {'SQLite':>9}  {'PostgreSQL':>10}  check")
     for t in report.tables:

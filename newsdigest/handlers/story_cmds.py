@@ -300,7 +300,8 @@ def deadline_cmd(ctx: CommandContext, args: str) -> Reply:
     led = view.ledger
     if not led.upcoming:
         live = len(led.passed)
-        blocks.append(text(texts.t(lang, "all_passed", n=live, date=format_date(_today(ctx), lang))))
+        key = {1: "all_passed_1", 2: "all_passed_2"}.get(live, "all_passed")
+        blocks.append(text(texts.t(lang, key, n=live, date=format_date(_today(ctx), lang))))
     blocks.append(BulletList(tuple(_deadline_row(ctx, it, view) for it in items), numbered=True))
     listed = [_deadline_listed(it, lang) for it in items]
     ctx.store.remember_list(ctx.chat.key, "deadline", found.id, listed)
