@@ -26,8 +26,9 @@ from newsdigest.digests.reminders import ReminderResult, run_reminders_now
 from newsdigest.doctor import doctor_main
 from newsdigest.errors import NewsdigestError, NotADatabaseError, UserError
 from newsdigest.extract import extract
-from newsdigest.handlers import Core
+from newsdigest.handlers import Core, all_commands
 from newsdigest.handlers.feed_cmds import error_hint
+from newsdigest.handlers.registry import parse_command
 from newsdigest.ingest.feeds import FeedError
 from newsdigest.ingest.fetch import FetchError
 from newsdigest.ingest.files import ArticleFileError, read_article, read_manifest
@@ -153,6 +154,12 @@ def cmd_run(args: argparse.Namespace, cfg: Config) -> int:
     return asyncio.run(App(cfg, _clock(cfg), force_console=args.console).run())
 
 
+def _command_name(line: str) -> str | None:
+    """The command a line names, aliases resolved ('/frist' -> 'deadline'); None for none or an unknown one."""
+    parsed = parse_command(line) if line.lstrip().startswith("/") else None  # as the console reads a line
+    return parsed.name if parsed is not None and parsed.name in all_commands() else None
+
+
 def cmd_ask(args: argparse.Namespace, cfg: Config) -> int:
     store = open_store(cfg)
     try:
@@ -162,7 +169,9 @@ def cmd_ask(args: argparse.Namespace, cfg: Config) -> int:
         if core.briefs is not None:
             core.briefs.close()
         if args.json:
-            print(json.dumps(reply.as_dict(args.line), ensure_ascii=False, indent=2))
+            data = reply.as_dict(args.line)
+            data.setdefault("command", _command_name(args.line))  # always there: null for no or an unknown command
+            print(json.dumps(data, ensure_ascii=False, indent=2))
         else:
             print(render_console(reply, Path.cwd()))
     finally:
