@@ -74,7 +74,8 @@ def _run(store: Store, cfg: Config, action: str, arg: str, out: TextIO, err: Tex
         for line in outcome.warnings:
             print(line, file=err)
         done = "added" if outcome.new else "already followed:"
-        print(f"{done} {name}: {outcome.created} new, {outcome.known} already known", file=out)
+        new = "1 new article" if outcome.created == 1 else f"{outcome.created} new articles"
+        print(f"{done} {name}: {new}, {outcome.known} already known", file=out)
         return EXIT_OK
     print(f"error: unknown action {action!r} (list, add, remove, import, export)", file=err)
     return EXIT_BAD_INPUT

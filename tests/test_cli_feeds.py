@@ -41,9 +41,9 @@ def test_adding_a_followed_feed_again_says_so(cli: list[str], server: FeedServer
                                               capsys: pytest.CaptureFixture[str]) -> None:
     url = server.url("/feed.xml")
     assert main(["feeds", "add", url, *cli]) == 0
-    assert capsys.readouterr().out.startswith("added “Rathaus-Ticker”: 1 new, 0 already known")
+    assert capsys.readouterr().out.startswith("added “Rathaus-Ticker”: 1 new article, 0 already known")
     assert main(["feeds", "add", url, *cli]) == 0
-    assert capsys.readouterr().out.startswith("already followed: “Rathaus-Ticker”: 0 new, 1 already known")
+    assert capsys.readouterr().out.startswith("already followed: “Rathaus-Ticker”: 0 new articles, 1 already known")
 
 
 def test_importing_a_file_that_is_no_opml_names_the_file_and_the_form(cli: list[str], tmp_path: Path,

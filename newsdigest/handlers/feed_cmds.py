@@ -120,7 +120,8 @@ async def addfeed_cmd(ctx: CommandContext, args: str) -> Reply:
         return error_reply(t(ctx.lang, "add_failed", url=url[:200], reason=str(exc).rstrip(".")), text(error_hint(exc, ctx.lang)))
     name = f"“{outcome.title}”" if outcome.title else url
     key = "feed_added" if outcome.new and known is None else "readded"
-    blocks = [text(t(ctx.lang, key, name=name, created=outcome.created, known=outcome.known,
+    created = t(ctx.lang, "new_article_1") if outcome.created == 1 else t(ctx.lang, "new_articles_n", n=outcome.created)
+    blocks = [text(t(ctx.lang, key, name=name, created=created, known=outcome.known,
                       minutes=ctx.config.ingest.interval_minutes))]
     if outcome.warnings:
         blocks.append(text(t(ctx.lang, "warnings", n=len(outcome.warnings))))

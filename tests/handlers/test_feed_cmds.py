@@ -48,7 +48,7 @@ def ask(core: Core, line: str, user: str = ADMIN, lang: str = "en") -> tuple[str
 def test_addfeed_fetches_stores_and_lists_health(store: Store, server: FeedServer) -> None:
     core = core_for(store)
     out, error = ask(core, f"/addfeed {server.url('/feed.xml')}")
-    assert not error and "Added “EU-Ticker”: 1 new articles" in out
+    assert not error and "Added “EU-Ticker”: 1 new article, 0 already known" in out
     assert store.article_count() == 1 and store.feed(server.url("/feed.xml")) is not None
     out, _ = ask(core, "/feeds", user=USER)
     assert "✓ EU-Ticker — updated 2020-09-14 08:00 UTC, 1 articles" in out
