@@ -42,7 +42,7 @@ from typing import TypeVar
 from newsdigest.clock import Clock
 from newsdigest.config import Config
 from newsdigest.digests.briefs import attach_briefs
-from newsdigest.digests.coalesce import Coalescer
+from newsdigest.digests.coalesce import Coalescer, GroupCommit
 from newsdigest.digests.compose import ComposeOptions, DigestInput, compose
 from newsdigest.digests.content import load_digest_input
 from newsdigest.digests.filters import apply_filters, filters_for
@@ -60,7 +60,7 @@ from newsdigest.models import ChatRef, DeliveryStatus, Platform
 from newsdigest.ops.metrics import METRICS
 from newsdigest.reply import Reply
 from newsdigest.sender import Sender, SendOutcome, SendResult, ThreadSender
-from newsdigest.store.delivery_repo import Busy, Claim, DueRow, ScheduledSubscription
+from newsdigest.store.delivery_repo import Busy, Claim, DueRow, Finish, ScheduledSubscription
 from newsdigest.store.store import LedgerStore, Store
 from newsdigest.stories.service import ensure_assigned
 from newsdigest.summarize.service import BriefService
@@ -122,6 +122,16 @@ class DeliveryResult:
     detail: str = ""
 
 
+@dataclass(frozen=True)
+class _Settle:
+    """A send to record in the ledger (step 4)."""
+
+    due: DueDigest
+    attempts: int
+    loaded_at: dt.datetime
+    result: SendResult
+
+
 # -- the deliverer ---------------------------------------------------------------------------------------
 
 
@@ -161,6 +171,10 @@ class Deliverer:
         self._in_flight: set[tuple[str, str, str]] = set()  # (platform, chat, slot) being sent by this process
         self._flight_lock = threading.Lock()  # the claim adds to it on the writer thread, the loop removes
         self._drains: Coalescer[DeliveryResult] = Coalescer()
+        # Ledger writes of many digests at once, each kind one transaction: "composed" stamps before the sends,
+        # marks after them (a broadcast's digests reach these steps together).
+        self._stamps: GroupCommit[tuple[str, str, str], None] = GroupCommit(self._stamp_many)
+        self._marks: GroupCommit[_Settle, DeliveryResult] = GroupCommit(self._mark_many)
         self._cache: dict[tuple[object, ...], tuple[float, dt.datetime, DigestInput]] = {}
 
     # which digests are due
@@ -288,14 +302,16 @@ class Deliverer:
         for sub in subs:
             by_chat.setdefault((sub.platform, sub.chat_id), []).append(sub)
         out: list[tuple[DueDigest, Claim]] = []
+        gone: list[Finish] = []
         for p in pending:
             c = p.claim
             due = self._due_at(by_chat.get((c.platform, c.chat_id), []), ChatRef(Platform(c.platform), c.chat_id), c.slot)
             if due is None:  # unsubscribed (or rescheduled) since it was due: nothing to send for that slot
-                self.ledger.finish_delivery(c.platform, [c.chat_id], c.slot, DeliveryStatus.SKIPPED, at=now,
-                                            detail="no subscription due at this slot any more")
+                gone.append(Finish(c.platform, (c.chat_id,), c.slot, DeliveryStatus.SKIPPED, now,
+                                   detail="no subscription due at this slot any more"))
                 continue
             out.append((due, c))
+        self.ledger.finish_deliveries(gone)
         with self._flight_lock:
             self._in_flight.update((c.platform, c.chat_id, c.slot) for _, c in out)
         return out
@@ -354,13 +370,14 @@ class Deliverer:
             if not self._cached(due):  # cluster first, so the briefs are of the stories the digest will show
                 await self.store.gateway.write(ensure_assigned, self.store)
             await self.store.gateway.read(self._warm_briefs, due)  # may wait for the model: never on the writer
-        # Claim, compose and note "composed" in one trip to the writer thread: one hop before the send, one after.
+        # Claim and compose in one trip to the writer thread; "composed" is stamped with the other digests' stamps
         ready = await self.store.gateway.write(self._prepare, due, sender is not None,
                                                isinstance(sender, ThreadSender), claim)
         if isinstance(ready, DeliveryResult):
             return ready
         attempts, loaded_at, reply, threaded = ready
         assert sender is not None
+        await self._stamps.submit((due.chat.platform, due.chat.chat_id, due.key))  # committed before the send
         if self._unmarked is None:
             self._unmarked = asyncio.Semaphore(self.max_unmarked)
         async with self._unmarked:  # from the send until its mark committed: the duplicate window's width
@@ -374,7 +391,8 @@ class Deliverer:
 
     def _prepare(self, due: DueDigest, can_send: bool, can_thread: bool = False, claim: Claim | Busy | None = None
                  ) -> DeliveryResult | tuple[int, dt.datetime, Reply, ThreadedDigest | None]:
-        """Steps 1-2 of the module docstring, on the writer: the settled result, or (attempts, loaded_at, reply).
+        """Steps 1-2 of the module docstring but the "composed" stamp, on the writer: the settled result, or
+        (attempts, loaded_at, reply, threaded).
 
         `claim`: the row was claimed already (drain); else it is claimed here."""
         chat, slot = due.chat, due.key
@@ -401,7 +419,6 @@ class Deliverer:
             self.ledger.note_attempt_failed(chat.platform, chat.chat_id, slot, f"no sender for {chat.platform}",
                                             retry_at=self._retry_at(now))
             return DeliveryResult(chat, slot, "retry", detail="no sender")
-        self.ledger.note_composed(chat.platform, chat.chat_id, slot, now)
         threaded = None
         if can_thread and self._threaded(due):
             threaded = thread_digest(inp, dataclasses.replace(opts, max_stories=THREAD_MAX_STORIES))
@@ -436,41 +453,80 @@ class Deliverer:
             log.warning("digest send raised chat=%s: %r", chat.key, exc)
             return SendResult(SendOutcome.FAILED, detail=repr(exc))
 
+    async def _stamp_many(self, keys: list[tuple[str, str, str]]) -> list[None]:
+        await self.store.gateway.write(self.ledger.note_composed_many, keys, self.clock.now())
+        return [None] * len(keys)
+
     async def _record(self, due: DueDigest, attempts: int, loaded_at: dt.datetime, result: SendResult
                       ) -> DeliveryResult:
-        """Step 4 in one trip to the writer; the scheduler hears of a gone chat back on the loop."""
-        done = await self._write_persistently(self._settle, due, attempts, loaded_at, result)
+        """Step 4, in one transaction with the other digests' marks; the scheduler hears of a gone chat on the loop."""
+        done = await self._marks.submit(_Settle(due, attempts, loaded_at, result))
         if done.status == "gone" and self.on_change:
             self.on_change()
         return done
 
-    def _settle(self, due: DueDigest, attempts: int, loaded_at: dt.datetime, result: SendResult) -> DeliveryResult:
-        chat, slot, now = due.chat, due.key, self.clock.now()
+    async def _mark_many(self, settles: list[_Settle]) -> list[DeliveryResult | Exception]:
+        try:
+            return list(await self._write_persistently(self._settle_many, settles))
+        except StoreError:
+            if len(settles) == 1:
+                raise
+        # not the database being away (that was waited out): one bad mark must not take the others with it
+        outcomes: list[DeliveryResult | Exception] = []
+        for one in settles:
+            try:
+                outcomes += await self._write_persistently(self._settle_many, [one])
+            except StoreError as exc:
+                outcomes.append(exc)
+        return outcomes
+
+    def _settle_many(self, settles: list[_Settle]) -> list[DeliveryResult]:
+        """On the writer: the marks of these sends in one transaction, logged once it committed."""
+        now = self.clock.now()
+        finishes: list[Finish] = []
+        # a chat that moved or is gone changes chats and subscriptions too: those writes take the global lock
+        exclusive = any(s.result.outcome is SendOutcome.GONE or s.result.new_chat_id for s in settles)
+        with self.ledger.write(exclusive=exclusive):
+            results = [self._settle(s, now, finishes) for s in settles]
+            self.ledger.finish_deliveries(finishes)
+        for s, done in zip(settles, results, strict=True):
+            self._log_settled(s, done)
+        return results
+
+    def _settle(self, s: _Settle, now: dt.datetime, finishes: list[Finish]) -> DeliveryResult:
+        """One send's outcome: its ledger row's final state goes into `finishes`; other writes run here."""
+        chat, slot, result = s.due.chat, s.due.key, s.result
         if result.outcome is SendOutcome.SENT:
             ids = [chat.chat_id]
             if result.new_chat_id and result.new_chat_id != chat.chat_id:
                 # The ledger follows the chat (a no-op when the adapter has already migrated it).
                 self.ledger.migrate_chat(chat.platform, chat.chat_id, result.new_chat_id)
                 ids.append(result.new_chat_id)
-            self.ledger.finish_delivery(chat.platform, ids, slot, DeliveryStatus.SENT, at=now, messages=result.messages,
-                                        detail=result.detail or None,
-                                        subscription_ids=[s.id for s in due.subscriptions], digest_at=loaded_at)
-            METRICS.digest_sent(chat.platform)
-            log.info("digest sent chat=%s slot=%s messages=%d", chat.key, slot, result.messages)
+            finishes.append(Finish(chat.platform, tuple(ids), slot, DeliveryStatus.SENT, now, result.messages,
+                                   result.detail or None, tuple(sub.id for sub in s.due.subscriptions), s.loaded_at))
             return DeliveryResult(chat, slot, "sent", result.messages)
         if result.outcome is SendOutcome.GONE:
             self.ledger.deactivate_chat(chat, result.detail or "gone")
-            self.ledger.finish_delivery(chat.platform, [chat.chat_id], slot, DeliveryStatus.GONE, at=now, detail=result.detail)
-            log.info("digest chat gone chat=%s slot=%s: subscriptions deactivated", chat.key, slot)
+            finishes.append(Finish(chat.platform, (chat.chat_id,), slot, DeliveryStatus.GONE, now, detail=result.detail))
             return DeliveryResult(chat, slot, "gone", detail=result.detail)
-        if attempts >= self.max_attempts:
-            self.ledger.finish_delivery(chat.platform, [chat.chat_id], slot, DeliveryStatus.FAILED, at=now, detail=result.detail)
-            METRICS.digest_failed(chat.platform)
-            log.error("digest failed for good chat=%s slot=%s: %s", chat.key, slot, result.detail)
+        if s.attempts >= self.max_attempts:
+            finishes.append(Finish(chat.platform, (chat.chat_id,), slot, DeliveryStatus.FAILED, now, detail=result.detail))
             return DeliveryResult(chat, slot, "failed", detail=result.detail)
         self.ledger.note_attempt_failed(chat.platform, chat.chat_id, slot, result.detail or "send failed",
                                         retry_at=self._retry_at(now))
         return DeliveryResult(chat, slot, "retry", detail=result.detail)
+
+    @staticmethod
+    def _log_settled(s: _Settle, done: DeliveryResult) -> None:
+        chat, slot = s.due.chat, s.due.key
+        if done.status == "sent":
+            METRICS.digest_sent(chat.platform)
+            log.info("digest sent chat=%s slot=%s messages=%d", chat.key, slot, done.messages)
+        elif done.status == "gone":
+            log.info("digest chat gone chat=%s slot=%s: subscriptions deactivated", chat.key, slot)
+        elif done.status == "failed":
+            METRICS.digest_failed(chat.platform)
+            log.error("digest failed for good chat=%s slot=%s: %s", chat.key, slot, done.detail)
 
     @staticmethod
     def _retry_at(now: dt.datetime) -> dt.datetime:

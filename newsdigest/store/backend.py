@@ -342,9 +342,12 @@ class PgConnection:
             self._backend.reraise(exc)
 
     def executemany(self, sql: str, parameters: Iterable[Any], /) -> Cursor:
+        params = [_params(p) for p in parameters]
+        if len(params) == 1:  # psycopg runs executemany as a pipeline: for one row a plain statement costs less
+            return self.execute(sql, params[0])
         cur = self.raw.cursor()
         try:
-            cur.executemany(to_postgres(sql), [_params(p) for p in parameters])
+            cur.executemany(to_postgres(sql), params)
         except self._backend.errors as exc:
             self._backend.reraise(exc)
         return cur  # type: ignore[no-any-return]

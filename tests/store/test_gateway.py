@@ -31,7 +31,8 @@ from tests.fakes.feed_server import FeedServer, Item, rss
 
 CHAT = ChatRef(Platform.TELEGRAM, "4242")
 T0 = dt.datetime(2020, 9, 14, 5, 0, tzinfo=dt.UTC)
-WRITES = {"claim_delivery", "note_composed", "finish_delivery", "note_attempt_failed", "subscribe", "unsubscribe",
+WRITES = {"claim_delivery", "note_composed", "note_composed_many", "finish_delivery", "finish_deliveries",
+          "note_attempt_failed", "subscribe", "unsubscribe",
           "record_feed_success", "record_feed_error", "add_feed", "add_article", "register_chat", "deactivate_chat",
           "migrate_chat", "acquire_lease", "release_lease", "set_chat_lang"}
 
@@ -113,7 +114,8 @@ async def test_delivery_and_scheduler_keep_store_work_off_the_loop(watched: Watc
     assert [r.status for r in results] == ["sent"] and len(sender.sent) == 1
     assert await deliverer.catch_up() == []  # settled in the ledger
     assert watched.on_thread(threading.get_ident()) == []
-    assert {"enqueue_deliveries", "claim_pending", "note_composed", "finish_delivery"} <= {name for name, _, _ in watched.calls}
+    assert {"enqueue_deliveries", "claim_pending", "note_composed_many", "finish_deliveries"} <= {
+        name for name, _, _ in watched.calls}
     assert watched.writes_off_the_writer() == []
 
 
