@@ -37,7 +37,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from newsdigest.clock import Clock
 from newsdigest.config import Config
@@ -453,8 +453,15 @@ class Deliverer:
             log.warning("digest send raised chat=%s: %r", chat.key, exc)
             return SendResult(SendOutcome.FAILED, detail=repr(exc))
 
+    @property
+    def _ledger_lane(self) -> Callable[..., Awaitable[Any]]:
+        """Where the stamps and marks are written: beside the writer on PostgreSQL (their row locks suffice, and a
+        mark must not wait behind the composing of the next digests), on the writer with SQLite (one writer)."""
+        gateway = self.store.gateway
+        return gateway.ledger if self.store.supports_workers else gateway.write
+
     async def _stamp_many(self, keys: list[tuple[str, str, str]]) -> list[None]:
-        await self.store.gateway.write(self.ledger.note_composed_many, keys, self.clock.now())
+        await self._ledger_lane(self.ledger.note_composed_many, keys, self.clock.now())
         return [None] * len(keys)
 
     async def _record(self, due: DueDigest, attempts: int, loaded_at: dt.datetime, result: SendResult
@@ -535,7 +542,7 @@ class Deliverer:
     async def _write_persistently(self, fn: Callable[..., T], *args: object) -> T:
         """A ledger mark after a send must land: while the database is away (a restart, a dropped connection),
         try again with backoff instead of leaving the row for a retry that would send the message twice."""
-        return await write_persistently(self.store, fn, *args)
+        return await write_persistently(self.store, fn, *args, via=self._ledger_lane)
 
     def _key(self, due: DueDigest) -> tuple[object, ...]:
         since = due.since.astimezone(due.slot.tzinfo) if due.since else None
@@ -563,13 +570,16 @@ class Deliverer:
 
 
 async def write_persistently(store: Store, fn: Callable[..., T], *args: object, budget: float = MARK_RETRY_SECONDS,
-                             sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> T:
-    """`store.gateway.write(fn, *args)`, retried on store errors (not on LeaseHeldError and the like: those are
-    answers) with backoff for up to `budget` seconds of waiting; the last error is raised when it runs out."""
+                             sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                             via: Callable[..., Awaitable[Any]] | None = None) -> T:
+    """`store.gateway.write(fn, *args)` (or `via(fn, *args)`), retried on store errors (not on LeaseHeldError and the
+    like: those are answers) with backoff for up to `budget` seconds of waiting; the last error is raised when it
+    runs out."""
+    run = via or store.gateway.write
     delay, waited = 0.1, 0.0
     while True:
         try:
-            return await store.gateway.write(fn, *args)
+            return await run(fn, *args)
         except StoreError as exc:
             if not store.transient(exc) or waited >= budget:
                 raise

@@ -38,10 +38,11 @@ WRITES = {"claim_delivery", "note_composed", "note_composed_many", "finish_deliv
 
 
 class WatchedStore(Store):
-    """Records (method, thread ident, on the writer?) for every public method call."""
+    """Records (method, thread ident, on the writer?) for every public method call, and the thread's name."""
 
     def __init__(self, path: str | Path, **kwargs: Any) -> None:
         self.calls: list[tuple[str, int, bool]] = []
+        self.thread_names: dict[int, str] = {}  # thread ident -> name
         super().__init__(path, **kwargs)
         for name in dir(Store):
             attr = getattr(Store, name)
@@ -53,6 +54,7 @@ class WatchedStore(Store):
         @functools.wraps(fn)
         def watched(*args: Any, **kwargs: Any) -> Any:
             self.calls.append((name, threading.get_ident(), self.gateway.on_writer()))
+            self.thread_names[threading.get_ident()] = threading.current_thread().name
             return fn(*args, **kwargs)
 
         return watched
@@ -61,7 +63,9 @@ class WatchedStore(Store):
         return [name for name, thread, _ in self.calls if thread == ident]
 
     def writes_off_the_writer(self) -> list[str]:
-        return [name for name, _, writer in self.calls if name in WRITES and not writer]
+        """Writes neither on the writer nor (PostgreSQL, where row locks suffice) on the gateway's ledger lane."""
+        return [name for name, thread, writer in self.calls if name in WRITES and not writer
+                and not (self.supports_workers and "-ledger" in self.thread_names[thread])]
 
 
 @pytest.fixture
@@ -85,6 +89,21 @@ async def test_gateway_runs_writes_on_one_thread_and_reads_beside_it() -> None:
         assert threading.get_ident() not in writers | readers  # never the loop's thread
         assert not writers & readers
         assert await gw.write(gw.on_writer) and not await gw.read(gw.on_writer)
+    finally:
+        gw.close()
+
+
+async def test_the_urgent_and_ledger_lanes_are_threads_of_their_own() -> None:
+    """A lease renewal and a broadcast's ledger marks never wait behind the writer (or each other)."""
+    gw = Gateway(readers=1)
+    release = threading.Event()
+    try:
+        blocked = asyncio.ensure_future(gw.write(release.wait, 30))  # the writer is busy
+        ledger = {await gw.ledger(threading.get_ident) for _ in range(5)}
+        urgent = {await gw.urgent(threading.get_ident) for _ in range(5)}
+        assert not blocked.done() and len(ledger) == 1 and len(urgent) == 1 and ledger != urgent
+        release.set()
+        assert await blocked is True and await gw.write(threading.get_ident) not in ledger | urgent
     finally:
         gw.close()
 
