@@ -21,7 +21,7 @@ import re
 import sqlite3
 import urllib.parse
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, NoReturn, Protocol
 
@@ -326,9 +326,17 @@ class PgConnection:
     def __init__(self, raw: Any, backend: PostgresBackend) -> None:
         self.raw = raw
         self._backend = backend
+        self.lock_timeout_ms = backend.busy_timeout_ms  # what this connection's next writes wait (`lock_wait`)
 
     def execute(self, sql: str, parameters: Any = (), /) -> Cursor:
-        query, params = to_postgres(sql), _params(parameters)
+        return self._run(to_postgres(sql), _params(parameters))
+
+    def script(self, statements: Sequence[str]) -> None:
+        """Several statements without parameters in ONE round trip (the simple query protocol): a write's BEGIN, its
+        lock wait and its advisory lock. Taken for a read by the reconnect rule: it runs only between transactions."""
+        self._run("; ".join(statements), None)
+
+    def _run(self, query: str, params: Any) -> Cursor:
         between = not self.in_transaction
         try:
             return self.raw.execute(query, params)  # type: ignore[no-any-return]
@@ -431,14 +439,21 @@ class PostgresBackend(Backend):
         return isinstance(conn, PgConnection) and not conn.raw.broken and not conn.raw.closed
 
     def begin(self, conn: Connection, *, exclusive: bool) -> None:
-        conn.execute("BEGIN")
+        """BEGIN, this write's lock wait if `lock_wait` changed it (SET LOCAL: it ends with the transaction), and the
+        one-writer advisory lock: one round trip for all three."""
+        assert isinstance(conn, PgConnection)
+        statements = ["BEGIN"]
+        if conn.lock_timeout_ms != self.busy_timeout_ms:
+            statements.append(f"SET LOCAL lock_timeout = {int(conn.lock_timeout_ms)}")
         if exclusive:
-            try:
-                conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK_KEY,))
-            except BaseException:
+            statements.append(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+        try:
+            conn.script(statements)
+        except BaseException:
+            if conn.in_transaction:  # the lock wait ran out: the transaction is open, and aborted
                 with contextlib.suppress(Exception):
                     conn.execute("ROLLBACK")
-                raise
+            raise
 
     @property
     def errors(self) -> tuple[type[Exception], ...]:
@@ -461,7 +476,10 @@ class PostgresBackend(Backend):
                                                    f"{_first_line(str(exc))}")
 
     def lock_wait(self, conn: Connection, ms: int) -> None:
-        conn.execute(f"SET lock_timeout = {int(ms)}")
+        assert isinstance(conn, PgConnection)
+        conn.lock_timeout_ms = int(ms)  # applied by the next write's BEGIN: no statement of its own
+        if conn.in_transaction:  # inside a write already: from its next statement on
+            conn.execute(f"SET LOCAL lock_timeout = {int(ms)}")
 
     def has_index(self, conn: Connection, name: str) -> bool:
         return conn.execute("SELECT 1 FROM pg_indexes WHERE indexname = ?", (name,)).fetchone() is not None
