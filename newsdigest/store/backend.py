@@ -103,7 +103,7 @@ class Backend(ABC):
         """False for a connection that broke (server restart, dropped socket): the store opens a new one."""
 
     @abstractmethod
-    def begin(self, conn: Connection, *, exclusive: bool) -> None: ...
+    def begin(self, conn: Connection, *, exclusive: bool, durable: bool = True) -> None: ...
 
     @abstractmethod
     def typed_error(self, exc: Exception) -> StoreError | None:
@@ -175,7 +175,8 @@ class SqliteBackend(Backend):
     def usable(self, conn: Connection) -> bool:
         return True
 
-    def begin(self, conn: Connection, *, exclusive: bool) -> None:
+    def begin(self, conn: Connection, *, exclusive: bool, durable: bool = True) -> None:
+        # WAL with synchronous=NORMAL does not wait for the disk at a commit anyway (`durable` changes nothing).
         # BEGIN IMMEDIATE takes the write lock up front, so no deadlock on upgrade (SQLite has one writer anyway)
         conn.execute("BEGIN IMMEDIATE")
 
@@ -438,13 +439,15 @@ class PostgresBackend(Backend):
     def usable(self, conn: Connection) -> bool:
         return isinstance(conn, PgConnection) and not conn.raw.broken and not conn.raw.closed
 
-    def begin(self, conn: Connection, *, exclusive: bool) -> None:
-        """BEGIN, this write's lock wait if `lock_wait` changed it (SET LOCAL: it ends with the transaction), and the
-        one-writer advisory lock: one round trip for all three."""
+    def begin(self, conn: Connection, *, exclusive: bool, durable: bool = True) -> None:
+        """BEGIN, this write's settings (SET LOCAL: they end with the transaction) and the one-writer advisory lock,
+        in one round trip."""
         assert isinstance(conn, PgConnection)
         statements = ["BEGIN"]
-        if conn.lock_timeout_ms != self.busy_timeout_ms:
+        if conn.lock_timeout_ms != self.busy_timeout_ms:  # `lock_wait`
             statements.append(f"SET LOCAL lock_timeout = {int(conn.lock_timeout_ms)}")
+        if not durable:  # visible at once to every other connection; only the flush to disk comes a little later
+            statements.append("SET LOCAL synchronous_commit = off")
         if exclusive:
             statements.append(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
         try:
