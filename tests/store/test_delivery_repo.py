@@ -13,8 +13,10 @@ SLOT = "2024-03-01T08:00:00+01:00"
 
 
 def _pending(store: Store, chats: list[str]) -> list[int]:
+    """Pending rows for these chats, due a second apart in this order (a claim takes the oldest first)."""
     subs = [store.subscribe(ChatRef(Platform.TELEGRAM, c), time="08:00", tz="Europe/Berlin") for c in chats]
-    store.enqueue_deliveries(DueRow("telegram", c, SLOT, None, T0) for c in chats)
+    store.enqueue_deliveries(DueRow("telegram", c, SLOT, None, T0 - dt.timedelta(seconds=len(chats) - i))
+                             for i, c in enumerate(chats))
     return [s.id for s in subs]
 
 
