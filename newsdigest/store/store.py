@@ -27,7 +27,7 @@ from newsdigest.store.feeds_repo import FeedsRepo
 from newsdigest.store.migrations import PG_TS_CONFIGS, PG_TS_FALLBACK, pg_ts_config
 from newsdigest.store.rates_repo import RatesRepo
 from newsdigest.store.reminders_repo import RemindersRepo
-from newsdigest.store.stories_repo import StoriesRepo
+from newsdigest.store.stories_repo import CHANGES_KEPT, StoriesRepo
 
 __all__ = ["AddResult", "HealthFacts", "IngestStore", "LeaseHeldError", "LedgerStore", "SearchHit", "Store", "StoreError",
            "StoryStore"]
@@ -184,6 +184,10 @@ class ArticlesRepo(StoreBase):
                 conn.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
             self._add_source(conn, article_id, inp, canonical_url, feed_id)
             self._add_extraction_rows(conn, article_id, extraction, row["published"])
+            # the change log read by StoriesRepo.content_token and story_fingerprint (its newest entries kept)
+            change = conn.execute("INSERT INTO article_changes (article_id, changed_at) VALUES (?, ?) RETURNING id",
+                                  (article_id, stamp)).fetchone()[0]
+            conn.execute("DELETE FROM article_changes WHERE id <= ?", (int(change) - CHANGES_KEPT,))
             return AddResult(article_id, False, "update", updated=True)
 
     def article_updates(self, article_ids: list[int]) -> dict[int, str]:

@@ -107,12 +107,16 @@ _ARTICLE_COLS = (
     "a.id, a.title, a.published, a.url, a.source, a.lang, a.ingested_at,"
     " (SELECT json_group_array(source) FROM article_sources s WHERE s.article_id = a.id) AS sources"
 )
+_DEADLINE_COLS = ('d.id, d.article_id, d.text, d.value, d.what, d.supersedes, d.start, d."end", a.published,'
+                  " d.kind, d.reason, d.retired")
+_DATED_COLS = 't.id, t.article_id, t.text, t.value, t.start, t."end", a.published'
 
 # Proposed schema change (the coordinator appends it to store/migrations.py MIGRATIONS): the last numbered
 # list each chat was shown, so `/why N` works across processes (`newsdigest ask`). Until it is applied, the
 # store keeps that list in memory.
 log = logging.getLogger("newsdigest.store")
 LIST_WRITE_WAIT_MS = 20  # how long remembering a /why list may wait for the write lock
+CHANGES_KEPT = 10_000  # entries of the change log of articles updated in place (article_changes)
 
 
 class StoriesRepo(StoreBase):
@@ -283,14 +287,14 @@ class StoriesRepo(StoreBase):
         """The validity stamp of cached story views: the newest row id of every table they read. O(log n).
 
         Articles, outlets and extraction rows are only ever added, so any change raises a maximum; stories change
-        when new articles are placed, which the last field (are any waiting?) tells apart from before. The one
-        blind spot: re-extracting only the newest article into exactly as many rows as before keeps every
-        maximum; views catch up with the next article.
+        when new articles are placed, which the next field (are any waiting?) tells apart from before. An update
+        in place replaces an article's rows, which may keep every maximum (SQLite reuses the ids of deleted rows):
+        the last field, the change counter update_article raises, tells it.
         """
         row = self.conn.execute(
             "SELECT (SELECT max(id) FROM articles), (SELECT max(id) FROM article_sources),"
             " (SELECT max(id) FROM key_points), (SELECT max(id) FROM deadlines), (SELECT max(id) FROM timexes),"
-            " EXISTS (SELECT 1 FROM articles WHERE story_id IS NULL)"
+            " EXISTS (SELECT 1 FROM articles WHERE story_id IS NULL), (SELECT max(id) FROM article_changes)"
         ).fetchone()
         return tuple(row)
 
@@ -325,16 +329,44 @@ class StoriesRepo(StoreBase):
         ).fetchall()
         return [_story(r) for r in rows]
 
-    def story_fingerprint(self, story_id: int, *, until: dt.date | None = None) -> tuple[tuple[Any, ...], ...]:
-        """(id, content hash) of each of the story's articles published by `until`, from the index
-        articles_story_hash alone. An article's publication day never changes and its extraction rows change only
-        with its text (update_article), so this fixes every key point, deadline and time expression of the story."""
+    def story_fingerprint(self, story_id: int, *, until: dt.date | None = None) -> tuple[str, int]:
+        """The ids of the story's articles published by `until` (a JSON list, from the index articles_story alone;
+        compare it as a set) and the newest id of the change log of articles updated in place (article_changes).
+        An article's publication day never changes and its extraction rows only with an update in place, so the
+        two fix every key point, deadline and time expression of the story."""
+        row = self.conn.execute(
+            "SELECT (SELECT json_group_array(id) FROM (SELECT id FROM articles WHERE story_id = ? AND published < ?"
+            " ORDER BY published, id) a), (SELECT max(id) FROM article_changes)",
+            (story_id, day_after(until) if until else "9999"),
+        ).fetchone()
+        return str(row[0] or "[]"), int(row[1] or 0)
+
+    def story_article_days(self, story_id: int, *, until: dt.date | None = None) -> list[tuple[str, int]]:
+        """(publication day, id) of each of the story's articles published by `until`, newest first (a total
+        order: story_articles' and story_date_mentions')."""
         rows = self.conn.execute(
-            "SELECT id, content_hash FROM articles WHERE story_id = ? AND published < ?"
-            " ORDER BY published, content_hash, id",  # the index order: no sort
+            "SELECT published, id FROM articles WHERE story_id = ? AND published < ? ORDER BY published DESC, id DESC",
             (story_id, day_after(until) if until else "9999"),
         ).fetchall()
-        return tuple(map(tuple, rows))
+        return [(str(r[0]), int(r[1])) for r in rows]
+
+    def article_days(self, article_ids: list[int]) -> list[tuple[str, int]]:
+        """(publication day, id) of the given articles."""
+        if not article_ids:
+            return []
+        rows = self.conn.execute(
+            f"SELECT published, id FROM articles WHERE id IN ({','.join('?' * len(article_ids))})", article_ids
+        ).fetchall()
+        return [(str(r[0]), int(r[1])) for r in rows]
+
+    def articles_changed_between(self, after: int, upto: int) -> set[int] | None:
+        """Articles updated in place with a change id in (after, upto]; None when the change log no longer reaches
+        back that far (update_article keeps the newest CHANGES_KEPT entries)."""
+        if after <= upto - CHANGES_KEPT:
+            return None
+        rows = self.conn.execute("SELECT DISTINCT article_id FROM article_changes WHERE id > ? AND id <= ?",
+                                 (after, upto)).fetchall()
+        return {int(r[0]) for r in rows}
 
     def story_article_count(self, story_id: int, *, until: dt.date | None = None) -> int:
         row = self.conn.execute(
@@ -376,15 +408,26 @@ class StoriesRepo(StoreBase):
                 out[aid] = [source] if source else []
         return {aid: tuple(names) for aid, names in out.items()}
 
+    def newest_source_id(self) -> int:
+        """The newest outlet row's id (0: none): outlets are only ever added, so a larger one means new outlets."""
+        row = self.conn.execute("SELECT max(id) FROM article_sources").fetchone()
+        return int(row[0] or 0)
+
+    def articles_with_sources_between(self, after: int, upto: int) -> set[int]:
+        """Articles that gained an outlet row with an id in (after, upto] (a primary key range: cheap)."""
+        rows = self.conn.execute("SELECT DISTINCT article_id FROM article_sources WHERE id > ? AND id <= ?",
+                                 (after, upto)).fetchall()
+        return {int(r[0]) for r in rows}
+
     def story_key_points(self, article_ids: list[int], *, per_article: int = 8) -> list[KeyPoint]:
         """The best key points of each article, in article and text order."""
         if not article_ids:
             return []
         rows = self.conn.execute(
             'SELECT id, article_id, text, kind, score, start, "end", published FROM ('
-            ' SELECT k.*, row_number() OVER (PARTITION BY k.article_id ORDER BY k.score DESC, k.start) AS r'
+            ' SELECT k.*, row_number() OVER (PARTITION BY k.article_id ORDER BY k.score DESC, k.start, k.id) AS r'
             f" FROM key_points k WHERE k.article_id IN ({','.join('?' * len(article_ids))})"
-            ") ranked WHERE r <= ? ORDER BY article_id, start",
+            ") ranked WHERE r <= ? ORDER BY article_id, start, id",
             (*article_ids, per_article),
         ).fetchall()
         return [KeyPoint(r[0], r[1], r[2], r[3], float(r[4]), r[5], r[6], day_or_none(r[7])) for r in rows]
@@ -392,21 +435,36 @@ class StoriesRepo(StoreBase):
     def story_deadlines(
         self, story_id: int, *, until: dt.date | None = None, limit: int = 400
     ) -> list[DeadlineMention]:
-        """Deadline mentions of the story's newest articles, with the type/mod of the time expression they rest on.
+        """Deadline mentions of the story's newest articles, with the type/mod of the time expression they rest on,
+        newest article first, then in id order (a total order, so a list can be extended by `article_deadlines`).
 
         ttype is DURATION when a duration overlaps the mention (the date was counted from it), else None (the
         ledger only asks whether it was a duration); tmod is the modifier of the first overlapping expression
         that has one.
         """
         rows = self.conn.execute(
-            'SELECT d.id, d.article_id, d.text, d.value, d.what, d.supersedes, d.start, d."end", a.published,'
-            " d.kind, d.reason, d.retired"
+            f"SELECT {_DEADLINE_COLS}"
             # CROSS JOIN keeps the story's articles (covering index articles_story, newest first) as the outer
             # loop; left to itself the planner scans every deadline of the database.
             " FROM articles a CROSS JOIN deadlines d ON d.article_id = a.id"
             " WHERE a.story_id = ? AND a.published < ? ORDER BY a.published DESC, d.id LIMIT ?",
             (story_id, day_after(until) if until else "9999", limit),
         ).fetchall()
+        return self._deadline_mentions(rows)
+
+    def article_deadlines(self, article_ids: list[int]) -> list[DeadlineMention]:
+        """The deadline mentions of the given articles (whatever their story), as `story_deadlines` gives them."""
+        if not article_ids:
+            return []
+        rows = self.conn.execute(  # the mention's own copy of the publication day (see article_date_mentions)
+            'SELECT d.id, d.article_id, d.text, d.value, d.what, d.supersedes, d.start, d."end", d.published,'
+            f" d.kind, d.reason, d.retired FROM deadlines d WHERE d.article_id IN ({','.join('?' * len(article_ids))})"
+            " ORDER BY d.published DESC, d.id",
+            article_ids,
+        ).fetchall()
+        return self._deadline_mentions(rows)
+
+    def _deadline_mentions(self, rows: list[Row]) -> list[DeadlineMention]:
         spans = self._marked_timexes(sorted({r["article_id"] for r in rows}))
         out = []
         for r in rows:
@@ -438,18 +496,33 @@ class StoriesRepo(StoreBase):
         return out
 
     def story_date_mentions(
-        self, story_id: int, days: list[str], *, until: dt.date | None = None, articles: int = 300
+        self, story_id: int, days: list[str], *, until: dt.date | None = None, articles: int = 300, limit: int = 500
     ) -> list[DatedTimex]:
-        """Time expressions naming one of the given days in the story's newest `articles` articles."""
+        """Time expressions naming one of the given days in the story's newest `articles` articles (newest by
+        publication day, then id: a total order), the oldest article first, at most `limit`."""
         if not days:
             return []
         rows = self.conn.execute(
-            'SELECT t.id, t.article_id, t.text, t.value, t.start, t."end", a.published FROM'
+            f"SELECT {_DATED_COLS} FROM"
             " (SELECT id, published FROM articles WHERE story_id = ? AND published < ?"
-            "  ORDER BY published DESC LIMIT ?) a JOIN timexes t ON t.article_id = a.id"
+            "  ORDER BY published DESC, id DESC LIMIT ?) a JOIN timexes t ON t.article_id = a.id"
             f" WHERE t.type IN ('DATE', 'TIME') AND substr(t.value, 1, 10) IN ({','.join('?' * len(days))})"
-            " ORDER BY a.published, t.id LIMIT 500",
-            (story_id, day_after(until) if until else "9999", articles, *days),
+            " ORDER BY a.published, t.id LIMIT ?",
+            (story_id, day_after(until) if until else "9999", articles, *days, limit),
+        ).fetchall()
+        return [DatedTimex(r[0], r[1], r[2], r[3], r[4], r[5], published=day_or_none(r[6])) for r in rows]
+
+    def article_date_mentions(self, article_ids: list[int], days: list[str]) -> list[DatedTimex]:
+        """Time expressions naming one of the given days in the given articles, as `story_date_mentions` orders
+        them (no limit)."""
+        if not days or not article_ids:
+            return []
+        # the expression's own copy of the publication day: reading the article's would walk past its text
+        rows = self.conn.execute(
+            'SELECT t.id, t.article_id, t.text, t.value, t.start, t."end", t.published FROM timexes t'
+            f" WHERE t.article_id IN ({','.join('?' * len(article_ids))}) AND t.type IN ('DATE', 'TIME')"
+            f" AND substr(t.value, 1, 10) IN ({','.join('?' * len(days))}) ORDER BY t.published, t.id",
+            (*article_ids, *days),
         ).fetchall()
         return [DatedTimex(r[0], r[1], r[2], r[3], r[4], r[5], published=day_or_none(r[6])) for r in rows]
 

@@ -5,8 +5,10 @@ Everything else in `stories/` is pure and works on the records loaded here.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
+import json
 import logging
 import math
 import threading
@@ -31,7 +33,7 @@ from newsdigest.stories.terms import TermProfile, profile
 
 if TYPE_CHECKING:
     from newsdigest.store.store import Store
-    from newsdigest.store.stories_repo import StoryArticle, StoryRecord
+    from newsdigest.store.stories_repo import DatedTimex, DeadlineMention, StoryArticle, StoryRecord
 
 log = logging.getLogger("newsdigest.stories")
 
@@ -42,9 +44,23 @@ BRIEF_POOL = 16  # ranked developments folded into turns for the brief
 EARLIER_TURNS = 5
 CACHE_ENTRIES = 64  # story views (and defaults) remembered per store
 LEDGER_DAYS = 4  # ledgers remembered per story rows (one per day asked about)
+OUTLET_ENTRIES = 50_000  # articles whose outlets are remembered (a few MB)
 ROWS_ENTRIES = 32  # stories whose rows and pure results outlive the views (they hold ~1 MB for a 1,000-article story)
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RowLimits:
+    """How many rows StoryRows holds: the newest deadline mentions, and the support mentions of their days (at
+    most `support_rows`) in the newest `support_articles` articles."""
+
+    deadline_rows: int = 400
+    support_articles: int = 300
+    support_rows: int = 500
+
+
+LIMITS = RowLimits()
 
 
 def article_terms(title: str, extraction: dict[str, Any], *, passages: int = PASSAGES) -> TermProfile:
@@ -274,19 +290,38 @@ def load_points(store: Store, article_ids: Sequence[int], per_article: int = POI
 
 def load_deadline_mentions(store: Store, story_id: int, *, as_of: dt.date | None) -> list[DeadlineIn]:
     """The story's deadline mentions, plus plain mentions of their exact dates in other articles (support)."""
-    rows = store.story_deadlines(story_id, until=as_of)
-    mentions = [
+    mentions = _deadline_ins(store.story_deadlines(story_id, until=as_of, limit=LIMITS.deadline_rows))
+    return mentions + _support_ins(store.story_date_mentions(story_id, _exact_days(mentions), until=as_of,
+                                                             articles=LIMITS.support_articles,
+                                                             limit=LIMITS.support_rows))
+
+
+def _deadline_ins(rows: Sequence[DeadlineMention]) -> list[DeadlineIn]:
+    return [
         DeadlineIn(r.id, r.article_id, r.published, r.text, r.value, r.what, r.supersedes, r.start, r.end, r.ttype,
                    r.tmod, kind=r.kind, reason=r.reason, retired=r.retired)
         for r in rows
     ]
-    days = sorted({m.value[:10] for m in mentions if (w := m.when) is not None and w.exact})
-    mentions += [
+
+
+def _support_ins(rows: Sequence[DatedTimex]) -> list[DeadlineIn]:
+    return [
         DeadlineIn(-t.id, t.article_id, t.published, t.text, t.value[:10], "", None, t.start, t.end, "DATE", None,
                    support_only=True)
-        for t in store.story_date_mentions(story_id, days, until=as_of)
+        for t in rows
     ]
-    return mentions
+
+
+def _exact_days(mentions: Sequence[DeadlineIn]) -> list[str]:
+    """The days the support query looks for: those of the exact deadline mentions."""
+    return sorted({day for m in mentions if (day := _exact_day(m.value, m.mod, m.timex_type)) is not None})
+
+
+@functools.lru_cache(maxsize=4096)
+def _exact_day(value: str, mod: str | None, timex_type: str | None) -> str | None:
+    """The day of a deadline mention whose date is exact (DeadlineIn.when, parsed once per distinct value)."""
+    w = parse_when(value, mod=mod, from_duration=timex_type == "DURATION")
+    return value[:10] if w is not None and w.exact else None
 
 
 def load_ledger(store: Store, story_id: int, *, as_of: dt.date | None, today: dt.date) -> Ledger:
@@ -354,14 +389,94 @@ class Derived:
         return brief(brief_pool(self.developments), EARLIER_TURNS)
 
 
-class StoryRows:
-    """What a story's extraction rows say, for one fingerprint of its articles: its deadline mentions, the ledgers
-    built from them (one per day asked about), and the key points of the articles asked for."""
+Fingerprint = tuple[str, int]  # StoriesRepo.story_fingerprint: the story's article ids (JSON), the change log's newest id
 
-    def __init__(self, mentions: Sequence[DeadlineIn]) -> None:
-        self.mentions = tuple(mentions)
+
+class StoryRows:
+    """What a story's extraction rows say, for one fingerprint of its articles: its deadline mentions (the newest
+    `deadline_rows`, then the support mentions of their days), the ledgers built from them (one per day asked about),
+    and what the articles asked for carry that their text fixes (headline, link, key points).
+
+    `extended` makes the rows of a fingerprint that only adds articles to this one from the added articles' rows
+    alone; `load` reads everything. Both give the same rows (tests/stories/test_incremental_rows.py). Reads made
+    while news lands may see an article's rows before its id: merging by row id makes that harmless."""
+
+    def __init__(self, order: list[tuple[str, int]], mark: int, deadlines: Sequence[DeadlineIn],
+                 support: Sequence[DeadlineIn], *, days: Sequence[str] | None = None, limits: RowLimits | None = None,
+                 articles: dict[int, StoryArticle] | None = None,
+                 points: dict[int, tuple[PointIn, ...]] | None = None) -> None:
+        self.order = order  # (published, id) of every article, newest first: story_articles' order
+        self.ids = frozenset(aid for _, aid in order)
+        self.mark = mark  # the change log's newest id when these rows were read
+        self.limits = limits or LIMITS
+        self.deadlines, self.support = tuple(deadlines), tuple(support)
+        self.mentions = self.deadlines + self.support
+        self.days = frozenset(_exact_days(self.deadlines) if days is None else days)
+        self.extensions = 0  # how many times these rows were extended since they were read in full
         self._ledgers: dict[dt.date, Ledger] = {}
-        self._points: dict[tuple[int, ...], tuple[PointIn, ...]] = {}
+        self._articles = dict(articles or {})  # article id -> the article (its outlets are read on every view)
+        self._points = dict(points or {})  # article id -> its best key points
+
+    @property
+    def count(self) -> int:
+        """How many articles the story has (published by the as-of day)."""
+        return len(self.ids)
+
+    def newest(self, n: int) -> list[int]:
+        """Ids of the newest `n` articles, newest first."""
+        return [aid for _, aid in self.order[:n]]
+
+    @classmethod
+    def load(cls, store: Store, story_id: int, fingerprint: Fingerprint, *, as_of: dt.date | None,
+             limits: RowLimits | None = None) -> StoryRows:
+        lim = limits or LIMITS
+        order = store.story_article_days(story_id, until=as_of)
+        deadlines = _deadline_ins(store.story_deadlines(story_id, until=as_of, limit=lim.deadline_rows))
+        days = _exact_days(deadlines)
+        support = _support_ins(store.story_date_mentions(story_id, days, until=as_of, articles=lim.support_articles,
+                                                         limit=lim.support_rows))
+        return cls(order, fingerprint[1], deadlines, support, days=days, limits=lim)
+
+    def extended(self, store: Store, fingerprint: Fingerprint) -> StoryRows | None:
+        """The rows of `fingerprint`, made from these and the rows of the articles it adds; None when it does not
+        only add articles (one was removed, moved away or updated in place: its old rows may be among these), or
+        when the support list was cut at its limit (what lay beyond it is unknown)."""
+        now = frozenset(json.loads(fingerprint[0]))
+        lim = self.limits
+        if not self.ids <= now or len(self.support) >= lim.support_rows or not self._unchanged(store, fingerprint[1]):
+            return None
+        new = sorted(store.article_days(sorted(now - self.ids)), reverse=True)
+        order = sorted([*self.order, *new], reverse=True)  # two sorted runs: one merge
+        added = [aid for _, aid in new]
+        # The newest `deadline_rows` of (old ∪ added) are the newest of (the old newest ∪ added): rows that fell off
+        # the old list rank below all of it.
+        deadlines = _merged(self.deadlines, _deadline_ins(store.article_deadlines(added)), _deadline_order,
+                            lim.deadline_rows)
+        days = _exact_days(deadlines)
+        newest = {aid for _, aid in order[: lim.support_articles]}
+        # Support for the new newest articles and days: the old mentions that still count, the added articles'
+        # mentions of every day, and the mentions of days new to the list in the articles that were newest already
+        # (an article among the newest now was among them before, unless it was added).
+        wanted = set(days)
+        kept = [m for m in self.support if m.article_id in newest and m.value in wanted]
+        fresh = sorted(newest.intersection(added))
+        stayed = sorted(newest.difference(added)) if wanted - self.days else []
+        rows = [*store.article_date_mentions(fresh, days),
+                *store.article_date_mentions(stayed, sorted(wanted - self.days))]
+        support = _merged(kept, _support_ins(rows), _support_order, lim.support_rows)
+        grown = StoryRows(order, fingerprint[1], deadlines, support, days=days, limits=lim, articles=self._articles,
+                          points=self._points)
+        grown.extensions = self.extensions + 1
+        if grown.mentions == self.mentions:  # the added articles name no key date: the ledgers stand
+            grown._ledgers = dict(self._ledgers)
+        return grown
+
+    def _unchanged(self, store: Store, mark: int) -> bool:
+        """Was none of these articles updated in place since the rows were read?"""
+        if mark == self.mark:
+            return True
+        changed = store.articles_changed_between(self.mark, mark)
+        return changed is not None and not changed & self.ids
 
     def ledger(self, today: dt.date) -> Ledger:
         led = self._ledgers.get(today)
@@ -372,11 +487,40 @@ class StoryRows:
         return Ledger(list(led.items), today)
 
     def points(self, store: Store, article_ids: Sequence[int]) -> tuple[PointIn, ...]:
-        key = tuple(article_ids)
-        pts = self._points.get(key)
-        if pts is None:
-            pts = self._points[key] = tuple(load_points(store, key))
-        return pts
+        """The best key points of the articles, in article id and text order (as load_points gives them); each
+        article's are read once and kept while its text is unchanged."""
+        missing = [a for a in article_ids if a not in self._points]
+        if missing:
+            loaded: dict[int, list[PointIn]] = {a: [] for a in missing}
+            for pt in load_points(store, missing):
+                loaded[pt.article_id].append(pt)
+            self._points.update((a, tuple(pts)) for a, pts in loaded.items())
+        return tuple(pt for a in sorted(set(article_ids)) for pt in self._points[a])
+
+    def articles(self, store: Store, article_ids: Sequence[int],
+                 outlets: dict[int, tuple[str, ...]]) -> list[StoryArticle]:
+        """The articles (headline, link, language, day: fixed by their text), with the given current outlets."""
+        missing = [a for a in article_ids if a not in self._articles]
+        if missing:
+            self._articles.update(store.articles_by_id(missing))
+        return [dataclasses.replace(self._articles[a], sources=outlets.get(a, ())) for a in article_ids
+                if a in self._articles]
+
+
+def _merged(old: Sequence[DeadlineIn], new: Sequence[DeadlineIn], order: Callable[[DeadlineIn], tuple[int, int]],
+            limit: int) -> list[DeadlineIn]:
+    """The first `limit` of both lists in `order`, each row once (by id)."""
+    return sorted({m.id: m for m in (*old, *new)}.values(), key=order)[:limit]
+
+
+def _deadline_order(m: DeadlineIn) -> tuple[int, int]:
+    """story_deadlines' order: newest article first, then deadline id."""
+    return -(m.published or dt.date.min).toordinal(), m.id
+
+
+def _support_order(m: DeadlineIn) -> tuple[int, int]:
+    """story_date_mentions' order: oldest article first, then time expression id (support ids are negated)."""
+    return (m.published or dt.date.min).toordinal(), -m.id
 
 
 DERIVED = Memo(ROWS_ENTRIES)  # newest articles' points, outlets, titles, days -> developments and brief
@@ -391,6 +535,7 @@ def clear_caches() -> None:
     VIEWS.clear()
     ROWS.clear()
     DERIVED.clear()
+    OUTLETS.clear()
 
 
 class ViewCache:
@@ -423,6 +568,13 @@ class ViewCache:
                 entries.popitem(last=False)
         return value
 
+    def peek(self, store: Store, key: Hashable) -> Any:
+        """The value remembered for `key` under any token (None: nothing), for a caller that can update it."""
+        with self._lock:
+            entries = self._stores.get(store)
+            hit = entries.get(key) if entries is not None else None
+            return hit[1] if hit is not None else None
+
     def holds(self, store: Store, key: Hashable, token: Any) -> bool:
         """Is a value for `key` remembered under `token`?"""
         with self._lock:
@@ -436,6 +588,51 @@ class ViewCache:
 
 
 VIEWS = ViewCache()
+
+
+class OutletCache:
+    """The outlets of each article (StoriesRepo.article_source_names), remembered per store. Outlet rows are only
+    ever added, with growing ids: the rows added since the last look name the articles to read again.
+
+    Writes are serialised (SQLite's one writer, PostgreSQL's write lock), so when the newest id is visible every
+    smaller one is too."""
+
+    def __init__(self, size: int = OUTLET_ENTRIES) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._stores: weakref.WeakKeyDictionary[Store, tuple[int, dict[int, tuple[str, ...]]]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def get(self, store: Store, article_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+        with self._lock:  # held over the reads: a few index pages, and the entries stay consistent with the mark
+            mark, entries = self._stores.get(store, (0, {}))
+            newest = store.newest_source_id()
+            if newest != mark:
+                if newest < mark or len(entries) > self.size:  # a rolled-back or new database; or too many
+                    entries = {}
+                for aid in store.articles_with_sources_between(mark, newest) if entries else ():
+                    entries.pop(aid, None)
+            missing = [a for a in article_ids if a not in entries]
+            if missing:
+                entries.update(store.article_source_names(missing))
+            self._stores[store] = (newest, entries)
+            return {a: entries[a] for a in article_ids if a in entries}
+
+    def forget(self, store: Store, article_ids: Sequence[int]) -> None:
+        """Drop what is remembered of these articles (for a caller that deleted them: SQLite may reuse the ids of
+        deleted rows, outlet rows included, and the bot itself never deletes an article)."""
+        with self._lock:
+            _, entries = self._stores.get(store, (0, {}))
+            for aid in article_ids:
+                entries.pop(aid, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._stores.clear()
+
+
+OUTLETS = OutletCache()
 
 
 def view(store: Store, story: StoryRecord, *, as_of: dt.date | None, today: dt.date) -> StoryView:
@@ -462,10 +659,18 @@ ROWS = ViewCache(ROWS_ENTRIES)  # a story's StoryRows, valid while its articles'
 
 def story_rows(store: Store, story_id: int, *, as_of: dt.date | None) -> StoryRows:
     """The story's deadline mentions (and what is made of them), remembered while its articles, and so their
-    extraction rows, are the same: news elsewhere leaves them valid; only the story that grew reloads its rows."""
+    extraction rows, are the same: news elsewhere leaves them valid. When the story only gained articles, its rows
+    are extended by theirs (StoryRows.extended); otherwise (an article removed, moved away or re-extracted) they
+    are read again."""
     fingerprint = store.story_fingerprint(story_id, until=as_of)
-    return ROWS.get(store, ("rows", story_id, as_of), fingerprint,
-                    lambda: StoryRows(load_deadline_mentions(store, story_id, as_of=as_of)))
+    key = ("rows", story_id, as_of)
+
+    def rows() -> StoryRows:
+        before = ROWS.peek(store, key)
+        grown = before.extended(store, fingerprint) if isinstance(before, StoryRows) else None
+        return grown or StoryRows.load(store, story_id, fingerprint, as_of=as_of)
+
+    return ROWS.get(store, key, fingerprint, rows)
 
 
 WARM_STORIES = 20  # stories whose views one poll prepares at most (a bulk import is left to the asks)
@@ -486,23 +691,21 @@ def warm_views(store: Store, story_ids: Sequence[int], *, as_of: dt.date | None,
 
 
 def load_view(store: Store, story: StoryRecord, *, as_of: dt.date | None, today: dt.date) -> StoryView:
-    articles = store.story_articles(story.id, until=as_of, limit=RECENT_ARTICLES)
-    count = len(articles) if len(articles) < RECENT_ARTICLES else store.story_article_count(story.id, until=as_of)
     rows = story_rows(store, story.id, as_of=as_of)
+    newest = rows.newest(RECENT_ARTICLES)
     ledger = rows.ledger(today)
-    have = {a.id for a in articles}
-    older = sorted({aid for i in ledger.items for aid in i.article_ids} - have)
+    older = sorted({aid for i in ledger.items for aid in i.article_ids}.difference(newest))
+    outlets = OUTLETS.get(store, [*newest, *older])
+    articles = rows.articles(store, newest, outlets)
     days = {m.article_id: m.published for m in rows.mentions}
     return StoryView(
-        story=story, name=display_name(store, story, as_of), as_of=as_of, today=today, article_count=count,
-        articles=tuple(articles), recent=len(articles), points=rows.points(store, [a.id for a in articles]),
-        ledger=ledger, older_sources=store.article_source_names(older), older_published={a: days[a] for a in older},
+        story=story, name=display_name(store, story, as_of), as_of=as_of, today=today, article_count=rows.count,
+        articles=tuple(articles), recent=len(articles), points=rows.points(store, newest), ledger=ledger,
+        older_sources={a: outlets.get(a, ()) for a in older}, older_published={a: days[a] for a in older},
     )
 
 
-
-
-__all__ = ["DERIVED", "ROWS", "VIEWS", "StoryRows", "StoryView", "ViewCache", "article_terms", "clear_caches",
+__all__ = ["DERIVED", "OUTLETS", "ROWS", "VIEWS", "StoryRows", "StoryView", "ViewCache", "article_terms", "clear_caches",
            "display_name", "ensure_assigned", "load_ledger", "load_view", "most_active_story", "parse_when", "slugify",
            "stories_list", "story_rows", "unassigned_count", "view", "warm_views"]
 
