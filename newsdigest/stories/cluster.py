@@ -251,8 +251,9 @@ def local(members: list[ArticleTerms], first: dt.date, last: dt.date, key: int) 
 
 def rehome(result: Clustering, pool: dict[int, StoryProfile],
            members: dict[int, list[ArticleTerms]] | None = None) -> None:
-    """Second pass: small stories (at most SMALL articles) next to a story of this run that is at least twice
-    their size join it when they would join it as one article does (`joins`, with a lower share since a
+    """Second pass: small stories (at most SMALL articles) next to a story of this run that has taken shape (at
+    least 2 x SMALL articles, and twice their size: a pair is no story yet to take in a lone article on its
+    names) join it when they would join it as one article does (`joins`, with a lower share since a
     lone article's names of its own weigh less once its story has taken shape) — against the whole story or
     against its articles of the same days (`local`). This catches the article that came before its story took
     shape — in this run or stored by an earlier one — and leaves alone stories of their own size. A small story
@@ -276,7 +277,8 @@ def rehome(result: Clustering, pool: dict[int, StoryProfile],
         own = members.get(key, [])
         best: tuple[float, int] | None = None
         for other in sorted({_root(result.merged, k) for t in prof.weights for k in index.get(t, ())}):
-            if other == key or other not in alive or pool[other].n < 2 * small.n or not _overlapping(small, pool[other]):
+            if other == key or other not in alive or pool[other].n < 2 * max(SMALL, small.n) \
+                    or not _overlapping(small, pool[other]):
                 continue
             if small.n > 1 and len(own) < small.n:
                 break  # a pair stored by an earlier run: its articles are not at hand to ask one by one

@@ -141,3 +141,26 @@ def test_split_parts_would_not_merge_again(scheme: int, successor: int) -> None:
     if found is not None:
         assert similarity(found.keep, found.part, topic_only=True) < SPLIT_SIM
         assert similarity(found.keep, found.part) < MERGE_SIM
+
+
+def test_a_pair_is_no_story_yet_to_take_in_a_lone_article() -> None:
+    """A stored lone article on the minister's subsidy and, next day, a pair on her fuel levy that mentions the
+    shipyards: the lone article's few words are all in the pair (it would join it at the second look's share),
+    but two articles are no story that has taken shape — both stay as they are."""
+    lone = ArticleTerms(1, D(2021, 9, 1), profile("Shipyards lose their Kurzarbeit subsidy", ("Petra Holmgaard",),
+                                                  ["Petra Holmgaard says the shipyards lose the subsidy."], lang="en"))
+
+    def levy(i: int, title: str) -> ArticleTerms:
+        return ArticleTerms(i, D(2021, 9, 2), profile(title, PEOPLE, [title, "Olav Brekke speaks for the shipyards."],
+                                                      lang="en"))
+
+    pair = [levy(2, "Holmgaard weighs a ferry fuel levy on harbour tugs and pilot boats"),
+            levy(3, "Ferry fuel levy on harbour tugs and pilot boats splits the coalition")]
+    first = assign([lone], [])
+    stored = [StoryProfile.from_json(5, p.to_json(), p.first, p.last) for p in first.changed.values()]
+    together = StoryProfile(key=9)
+    for a in pair:
+        together.add(a.published, a.profile)
+    assert cluster.joins(lone.profile, together, min_share=cluster.REHOME_SHARE) is not None  # the case
+    result = assign(pair, stored)
+    assert result.merged == {} and set(result.assignments.values()) == {-1}
