@@ -4,7 +4,10 @@
 talks told X", "sagte ein Sprecher"), parentheticals and reported-speech tails go first — and never
 cuts inside a word. `same_turn` decides whether two developments tell the same turn in other words:
 they share most of their salient (rare) words and state no different facts (other dates or numbers).
-`fold` groups ranked developments by turn, so a turn's source count says how many carried it.
+A contest's turn told from another party's side ("ByteDance rejected Microsoft" / "Microsoft withdrew", reported
+the same day, naming the same parties) is the same turn too (stories/outcomes.py); one party ahead in one telling
+and behind in the other never is. `fold` groups ranked developments by turn, so a turn's source count says how many
+carried it.
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from newsdigest.extract.entities import find_actors
+from newsdigest.extract.lang import detect_lang
+from newsdigest.extract.sentences import Unit
 from newsdigest.extract.temporal.lexicon import MONTH_WORDS
 from newsdigest.stories.merge import (
     APART_DAYS,
@@ -27,6 +33,7 @@ from newsdigest.stories.merge import (
     turn_markers,
     weighted_overlap,
 )
+from newsdigest.stories.outcomes import Names, has_outcome_verb, one_turn, opposite, outcomes
 from newsdigest.stories.status import Development
 from newsdigest.stories.terms import norm, salience, words
 
@@ -38,6 +45,7 @@ SAME_DAY_TURN = 0.35  # the same, for two tellings reported the same day
 ELLIPSIS = "…"
 STEM = 6
 HEADLINE_SHARED = 0.6  # idf-weighted salience of the rarest word two same-day headlines share
+SHARED_PARTIES = 2  # named parties two tellings of a contest's outcome have in common ("the same actors")
 
 # Clauses that say who said it, not what happened: dropped first.
 _ATTRIBUTION = [
@@ -140,7 +148,36 @@ def same_turn(
 
     `idf` down-weights words every development of the story uses (its main names); two headlines of
     one day sharing what is rare in the story report that day's turn (`same_day`)."""
-    return _same(_Telling.of(a, idf), _Telling.of(b, idf), stem_idf or {}, same_day=same_day, apart=apart)
+    return _same(_Telling.of(a, idf), _Telling.of(b, idf), stem_idf or {}, _Parties((a, b)), same_day=same_day,
+                 apart=apart)
+
+
+class _Parties:
+    """The named parties of a set of tellings (their actors), found only when a comparison needs them: most
+    folds compare no two tellings with outcome verbs."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self._texts = tuple(texts)
+
+    @property
+    def names(self) -> Names:
+        return _story_names(self._texts)
+
+    def opposed(self, a: _Telling, b: _Telling) -> bool:
+        return a.outcome and b.outcome and opposite(a.text, b.text)
+
+    def one_turn(self, a: _Telling, b: _Telling) -> bool:
+        """The same contest's outcome from two sides (the same parties named, no other facts)."""
+        if not (a.outcome and b.outcome) or conflicting(a.text, b.text) or opposite(a.text, b.text):
+            return False
+        na, nb = self.names.named(a.text), self.names.named(b.text)
+        both = na & nb
+        # the same parties; or one telling names only some of the other's, and they share a word besides the
+        # names ("Microsofts Angebot wurde abgelehnt" / "ByteDance lehnt Microsoft-Angebot ab")
+        if len(both) < SHARED_PARTIES and not (both and (na <= nb or nb <= na)
+                                               and (a.stems & b.stems) - stems(" ".join(both))):
+            return False
+        return one_turn(outcomes(a.text, self.names), outcomes(b.text, self.names), na, nb)
 
 
 @dataclass(frozen=True)
@@ -153,16 +190,28 @@ class _Telling:
     stems: frozenset[str]
     published: dt.date | None = None
     headline: bool = False
+    outcome: bool = False  # uses an outcome verb (won, rejected, zog … zurück)
 
     @classmethod
     def of(cls, text: str, idf: dict[str, float] | None, published: dt.date | None = None,
            headline: bool = False) -> _Telling:
         terms = _weighted(text, idf)
-        return cls(text, terms, sum(terms.values()), stems(text), published, headline)
+        return cls(text, terms, sum(terms.values()), stems(text), published, headline, has_outcome_verb(text))
 
 
-def _same(a: _Telling, b: _Telling, stem_idf: dict[str, float], *, same_day: bool, apart: bool) -> bool:
-    if not a.terms or not b.terms or conflicting(a.text, b.text):
+@functools.lru_cache(maxsize=1024)
+def _story_names(texts: tuple[str, ...]) -> Names:
+    """The actors of a story's tellings, each telling one sentence of its own paragraph."""
+    text, units, at = "\n\n".join(texts), [], 0
+    for i, t in enumerate(texts):
+        units.append(Unit(at, at + len(t), "sentence", i))
+        at += len(t) + 2
+    return Names.of(find_actors(text, units, detect_lang(text)))
+
+
+def _same(a: _Telling, b: _Telling, stem_idf: dict[str, float], parties: _Parties, *, same_day: bool,
+          apart: bool) -> bool:
+    if not a.terms or not b.terms or conflicting(a.text, b.text) or parties.opposed(a, b):
         return False
     shared = sum(min(a.terms[t], b.terms[t]) for t in a.terms.keys() & b.terms.keys())
     strict = 1.0 if not apart else APART_FACTOR
@@ -223,17 +272,19 @@ def fold(devs: Sequence[Development]) -> list[Turn]:
     idf = story_idf([d.text for d in devs])
     stem_idf = stem_weights(d.text for d in devs)
     told = {id(d): _Telling.of(d.text, idf, d.published, _headline(d)) for d in devs}
+    parties = _Parties([d.text for d in devs])
     leads = _lead_sentences(devs)
     groups: list[list[Development]] = []
     for d in devs:
         # compared with each turn's first (best) telling and its headlines (each outlet's summary of it),
         # not with any member: no chains of near-misses
-        home = next((g for g in groups if any(_together(d, x, told, stem_idf) for x in g
+        home = next((g for g in groups if any(_together(d, x, told, stem_idf, parties) for x in g
                                               if x is g[0] or told[id(x)].headline)), None)
         if home is None and id(d) in leads:
             # an article's first sentence retells its own headline (the news lead)
             home = next((g for g in groups if any(told[id(x)].headline and leads[id(d)] in x.point.article_ids
-                                                  and _headlines_meet(told[id(d)], told[id(x)], 0.0) for x in g)), None)
+                                                  and _headlines_meet(told[id(d)], told[id(x)], parties, 0.0)
+                                                  for x in g)), None)
         if home is None:
             groups.append([d])
         else:
@@ -250,18 +301,19 @@ def _headline(d: Development) -> bool:
     return any(m.ref_id < 0 for m in d.point.mentions)  # headlines are loaded with negative ids
 
 
-def _together(a: Development, b: Development, told: dict[int, _Telling], stem_idf: dict[str, float]) -> bool:
+def _together(a: Development, b: Development, told: dict[int, _Telling], stem_idf: dict[str, float],
+              parties: _Parties) -> bool:
     ta, tb = told[id(a)], told[id(b)]
     same_day = ta.published is not None and ta.published == tb.published
     if (same_day and ta.headline and tb.headline and a.point.article_ids != b.point.article_ids
-            and _headlines_meet(ta, tb)):
+            and _headlines_meet(ta, tb, parties)):
         return True
-    if _days(a) & _days(b) and _same_dated_fact(ta.text, tb.text):
-        return True  # reported on a common day
+    if _days(a) & _days(b) and (_same_dated_fact(ta.text, tb.text) or parties.one_turn(ta, tb)):
+        return True  # reported on a common day: the same date of the same thing, or one outcome from two sides
     apart = days_apart(ta.published, tb.published) > APART_DAYS
     if apart and turn_markers(a.text) != turn_markers(b.text):
         return False  # days later, one says it was extended / called off / agreed and the other does not
-    return _same(ta, tb, stem_idf, same_day=same_day, apart=apart)
+    return _same(ta, tb, stem_idf, parties, same_day=same_day, apart=apart)
 
 
 def _days(d: Development) -> set[dt.date]:
@@ -289,12 +341,12 @@ def _same_dated_fact(a: str, b: str) -> bool:
 def same_day_headlines(a: str, b: str, idf: dict[str, float] | None = None) -> bool:
     """Two outlets' headlines of one day on one story name that day's turn when they share a salient
     word (a name or a rare word) that not every development of the story carries, unless their facts differ."""
-    return _headlines_meet(_Telling.of(a, idf), _Telling.of(b, idf))
+    return _headlines_meet(_Telling.of(a, idf), _Telling.of(b, idf), _Parties((a, b)))
 
 
-def _headlines_meet(a: _Telling, b: _Telling, least: float = HEADLINE_SHARED) -> bool:
+def _headlines_meet(a: _Telling, b: _Telling, parties: _Parties, least: float = HEADLINE_SHARED) -> bool:
     shared = max((min(a.terms[t], b.terms[t]) for t in a.terms.keys() & b.terms.keys()), default=0.0)
-    return shared > least and not conflicting(a.text, b.text)
+    return shared > least and not conflicting(a.text, b.text) and not parties.opposed(a, b)
 
 
 def _lead_sentences(devs: Sequence[Development]) -> dict[int, int]:

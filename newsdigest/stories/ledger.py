@@ -7,8 +7,14 @@ A mention that `supersedes` another date marks the item of that date replaced; a
 the old date replaces the live item it is about (what it names: the measure or obligation), never merely the
 nearest one. A mention the text retires ("no longer applies") is never a source for its date, nor is a plain
 mention of that date in an article that replaces it. A date only a draft planned is dropped once a decided
-key date of its kind is reported after it. Two live items of the same kind whose subjects read
+key date of its kind is reported after it. Something in force that the text has end in a month ("the loan schemes
+are due to end this month", "läuft im März aus") ends with that month: its key date is around the month's last
+day. Two live items of the same kind whose subjects read
 alike but whose dates differ are flagged as a disagreement.
+
+Nothing depends on the order the articles arrived in (which gives rows their ids): mentions are taken in the
+order of what they say (`_order`), and ties between items are broken by their dates and wording, so a bot that
+saw the story one day at a time builds the same ledger as one that ingested it at once.
 """
 
 from __future__ import annotations
@@ -130,6 +136,7 @@ class LedgerItem:
     whats: list[str] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    month: When | None = None  # the month the text gave, when the key date is that month's end
 
     @property
     def kind(self) -> str:
@@ -164,9 +171,9 @@ class Ledger:
     def by_status(self, status: str) -> list[LedgerItem]:
         items = [i for i in self.items if i.status(self.today) == status]
         if status == "passed":
-            return sorted(items, key=lambda i: (i.due, i.key), reverse=True)
+            return sorted(items, key=lambda i: (i.due, _item_order(i)), reverse=True)
         # on the same due day the exact date leads ("31 October" before "October"): it is the one to act on
-        return sorted(items, key=lambda i: (i.due, _rank(i.when), i.key))
+        return sorted(items, key=lambda i: (i.due, _item_order(i)))
 
     @property
     def upcoming(self) -> list[LedgerItem]:
@@ -183,6 +190,8 @@ class Ledger:
 
 def _fits(item: LedgerItem, when: When) -> bool:
     """Does a mention dated `when` speak of the same date as `item`?"""
+    if item.month is not None and when.precision == "month":
+        return item.month == when  # "replaces September" names the month an end-of-month item was told by
     a, b = item.when, when
     if a.exact and b.exact:
         return a.lo == b.lo
@@ -198,24 +207,37 @@ def _rank(when: When) -> int:
     return order.get(when.precision, 9) + (1 if when.approx and when.precision == "day" else 0)
 
 
+def _order(m: DeadlineIn) -> tuple[dt.date, str, str, str, str, str, int, int, int]:
+    """The order mentions are taken in: by day, then by what they say. The row id comes last, for mentions that
+    say exactly the same (either order then gives the same ledger): arrival order decides nothing."""
+    return (m.published or dt.date.min, m.value, m.text, m.what, m.supersedes or "", m.kind, m.start, m.end, m.id)
+
+
+def _item_order(item: LedgerItem) -> tuple[dt.date, dt.date, int, str, str, str]:
+    """Ties between items broken by their dates and wording, not by the ids behind their keys."""
+    return (item.when.lo, item.when.hi, _rank(item.when), item.value, item.whats[0] if item.whats else "", item.key)
+
+
 def build_ledger(mentions: Iterable[DeadlineIn], today: dt.date) -> Ledger:
     """Merge deadline mentions into ledger items, link supersession, flag disagreements."""
     everything = [(m, w) for m in mentions if (w := m.when) is not None]
     retired = [(m, w) for m, w in everything if m.retired and not m.support_only]
     everything = [(m, w) for m, w in everything if not m.retired]
     dated = [(m, w) for m, w in everything if not m.support_only]
-    dated.sort(key=lambda mw: (_rank(mw[1]), mw[1].lo, mw[0].published or dt.date.min, mw[0].id))
+    dated.sort(key=lambda mw: (_rank(mw[1]), mw[1].lo, _order(mw[0])))
+    retired.sort(key=lambda mw: _order(mw[0]))
     items: list[LedgerItem] = []
     for m, w in dated:
         mention = Mention(m.article_id, m.published, m.text, m.start, m.end, m.id)
-        # a part of a month ("Anfang Januar": 1-10) joins a day inside it only when it speaks of the same thing
-        fits = [i for i in items if _fits(i, w) and (w.precision != "part" or _same_thing(i, m.what))]
+        # a part of a month ("Anfang Januar": 1-10) joins a day inside it, and a month another mention of that
+        # month, only when it speaks of the same thing: a month holds many key dates
+        fits = [i for i in items if _fits(i, w) and (w.precision not in ("part", "month") or _same_thing(i, m.what))]
         if not fits and w.precision == "month":
             # "the scheme ends in October" beside "the scheme ends on 31 October": one key date, told twice
             fits = [i for i in items if i.when.precision == "day" and w.lo <= i.when.lo <= w.hi
                     and i.kind == m.kind and _best_overlap(_subject_stems(m.what), i) >= MONTH_JOINS_DAY]
         if fits:
-            home = min(fits, key=lambda i: (abs((i.when.point - w.point).days), i.key))
+            home = min(fits, key=lambda i: (abs((i.when.point - w.point).days), _item_order(i)))
             home.mentions.append(mention)
             home.whats.append(m.what)
             home.kinds.append(m.kind)
@@ -225,6 +247,9 @@ def build_ledger(mentions: Iterable[DeadlineIn], today: dt.date) -> Ledger:
         else:
             items.append(LedgerItem(f"d{m.id}", w, m.value, m.what, [mention], whats=[m.what], kinds=[m.kind],
                                     reasons=[m.reason]))
+    for item in items:
+        if _ends_with_its_month(item):
+            item.month, item.when = item.when, When(item.when.hi, item.when.hi, "day", "END", approx=True)
     replaced_in = _replaced_days(dated, retired)
     support = [(m, w) for m, w in everything if m.support_only and w.lo not in replaced_in.get(m.article_id, ())]
     _add_support(support, items)
@@ -235,6 +260,17 @@ def build_ledger(mentions: Iterable[DeadlineIn], today: dt.date) -> Ledger:
     for item in items:
         item.what = _best_what(item.whats) or item.what
     return Ledger(items, today)
+
+
+ENDING_VERB = "ending verb"  # the extraction's reason when an ending verb governs the date ("due to end this month")
+
+
+def _ends_with_its_month(item: LedgerItem) -> bool:
+    """An expiry the text dates only by its month, with an ending verb on that month ("due to end this month",
+    "läuft im März aus"): the thing in force lasts the month out. A day of that month reported beside it has
+    joined it already; a part of a month ("Mitte März") or a deadline in a month says no such thing."""
+    return (item.when.precision == "month" and item.when.mod is None and item.kind == "expiry"
+            and any(ENDING_VERB in r for k, r in zip(item.kinds, item.reasons, strict=False) if k == "expiry"))
 
 
 def _drafted(item: LedgerItem) -> bool:
@@ -286,7 +322,7 @@ def _replaced_days(dated: list[tuple[DeadlineIn, When]], retired: list[tuple[Dea
 def _add_support(support: list[tuple[DeadlineIn, When]], items: list[LedgerItem]) -> None:
     exact = {i.when.lo: i for i in items if i.when.exact}
     seen = {id(i): {m.article_id for m in i.mentions} for i in exact.values()}
-    for m, w in sorted(support, key=lambda mw: (mw[0].published or dt.date.min, mw[0].id)):
+    for m, w in sorted(support, key=lambda mw: _order(mw[0])):
         item = exact.get(w.lo) if w.exact else None
         if item is not None and m.article_id not in seen[id(item)]:
             seen[id(item)].add(m.article_id)
@@ -295,7 +331,7 @@ def _add_support(support: list[tuple[DeadlineIn, When]], items: list[LedgerItem]
 
 def _item_of(items: list[LedgerItem], when: When) -> LedgerItem | None:
     fits = [i for i in items if _fits(i, when)]
-    return min(fits, key=lambda i: (abs((i.when.point - when.point).days), i.key)) if fits else None
+    return min(fits, key=lambda i: (abs((i.when.point - when.point).days), _item_order(i))) if fits else None
 
 
 _MOVED = re.compile(
@@ -347,7 +383,7 @@ def _implied_supersedes(m: DeadlineIn, w: When, items: list[LedgerItem]) -> str 
 def _link_supersession(dated: list[tuple[DeadlineIn, When]], items: list[LedgerItem]) -> None:
     # in the order the news came out: the first report of a replacement links it; the date the article names
     # as replaced first, then the story's live date of the same thing (one extension can cover several)
-    for m, w in sorted(dated, key=lambda mw: (mw[0].published or dt.date.min, mw[0].id)):
+    for m, w in sorted(dated, key=lambda mw: _order(mw[0])):
         if m.supersedes:
             _supersede(m, w, m.supersedes, items)
         implied = _implied_supersedes(m, w, items)

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from newsdigest.extract.temporal import lexicon as lx
+from newsdigest.stories.outcomes import opposite
 from newsdigest.stories.terms import _STOP
 
 STEM = 6
@@ -234,8 +235,8 @@ def tells_the_same(p: PointIn, group: MergedPoint, weight: dict[str, float],
         similar_enough = _weighted_overlap(a, b, weight, wa, wb) >= MIN_OVERLAP
     else:
         similar_enough = overlap(a, b) >= MIN_OVERLAP
-    if not similar_enough or conflicting(p.text, group.text):
-        return False
+    if not similar_enough or conflicting(p.text, group.text) or opposite(p.text, group.text):
+        return False  # other dates or numbers, or one party ahead in one and behind in the other
     return not (days_apart(p.published, group.first_published) > APART_DAYS
                 and turn_markers(p.text) != turn_markers(group.text))
 

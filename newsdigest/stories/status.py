@@ -8,13 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from newsdigest.models import ChangeKind
 from newsdigest.stories.ledger import DeadlineIn, Ledger, LedgerItem, When, build_ledger
-from newsdigest.stories.merge import MergedPoint, PointIn, merge_points, overlap, source_names, stems
+from newsdigest.stories.merge import (
+    MergedPoint,
+    PointIn,
+    merge_points,
+    overlap,
+    source_names,
+    stems,
+    turn_markers,
+)
 
 if TYPE_CHECKING:
     from newsdigest.store.stories_repo import StoryArticle, StoryRecord
@@ -22,6 +31,8 @@ if TYPE_CHECKING:
 HALF_LIFE_DAYS = 6.0  # a development loses half its weight every this many days behind the newest news
 HEADLINE_BOOST = 1.5  # the sentence an article leads with (its title says the same) is its news
 KIND_WEIGHT = {"event": 1.15, "deadline": 1.0, "figure": 0.9, "fact": 1.0, "quote": 0.75}
+BACKGROUND_WEIGHT = 0.4  # a sentence about earlier years is the story's background, not a turn of it
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,32 @@ def unfinished(sentence: str) -> bool:
     """A body sentence that ends without a full stop (or ! ? …) ended its paragraph unfinished: a photo
     caption, a credit or a teaser line ("Rishi bonus: the Chancellor is offering …"), not news told."""
     return sentence.rstrip().rstrip(_CLOSERS)[-1:] not in _FINAL
+
+
+# "declined to comment" and its kin: that someone said nothing is no development (a short sentence only)
+NO_COMMENT = re.compile(
+    r"\b(?:declined|refused|did\s+not\s+want)\s+to\s+comment|\bno\s+comment\b|"
+    r"\bdid\s+not\s+(?:immediately\s+)?(?:respond|reply)\s+to\s+(?:a\s+|our\s+)?requests?\s+for\s+comment|"
+    r"\bcould\s+not\s+(?:immediately\s+)?be\s+reached\s+for\s+comment|"
+    r"\blehnt(?:e|en)?\s+(?:eine|jede|einen)\s+(?:Stellungnahme|Kommentar)\s+ab|"
+    r"\bwollte(?:n)?\s+sich\s+(?:dazu\s+)?nicht\s+äußern|\bwar(?:en)?\s+für\s+eine\s+Stellungnahme\s+nicht\s+"
+    r"(?:zu\s+)?erreichbar|\bauf\s+(?:eine\s+)?Anfrage\s+(?:nach\s+einem\s+Kommentar\s+)?nicht\s+(?:geantwortet|reagiert)",
+    re.IGNORECASE,
+)
+NO_COMMENT_WORDS = 25
+
+
+def no_comment(sentence: str) -> bool:
+    """ "Vertreter von TikTok lehnten eine Stellungnahme ab", "A spokesman declined to comment": nothing told."""
+    return len(sentence.split()) <= NO_COMMENT_WORDS and NO_COMMENT.search(sentence) is not None
+
+
+def background(sentence: str, published: dt.date | None) -> bool:
+    """A body sentence set in earlier years only ("TikTok kam im August 2018 in die USA", "since its 2017
+    takeover") tells the story's background; one that reports a change of them (extended, called off) does not."""
+    years = [int(y) for y in _YEAR.findall(sentence)]
+    return (published is not None and bool(years) and max(years) < published.year
+            and not turn_markers(sentence))
 
 
 def headline_points(
@@ -84,7 +121,7 @@ def developments(
     published: dict[int, dt.date | None] | None = None,
 ) -> list[Development]:
     """Merged key points and headlines, ranked by salience x recency x how many outlets report them (best first)."""
-    points = [p for p in points if p.id < 0 or not unfinished(p.text)]
+    points = [p for p in points if p.id < 0 or not (unfinished(p.text) or no_comment(p.text))]
     if published is not None:
         points += headline_points(points, titles, published)
     merged = merge_points(points)
@@ -100,6 +137,8 @@ def developments(
             m.ref_id >= 0 and overlap(g.stems, title_stems.get(m.article_id, frozenset())) >= 0.6 for m in g.mentions
         ) else 1.0
         rank = (0.25 + g.score) * recency * (1 + 0.6 * math.log(len(src) or 1)) * headline
+        if all(m.ref_id >= 0 and background(m.text, m.published) for m in g.mentions):
+            rank *= BACKGROUND_WEIGHT
         out.append(Development(g, src, rank * KIND_WEIGHT.get(g.kind, 1.0)))
     out.sort(key=lambda d: (-d.rank, d.key))
     return out

@@ -164,3 +164,40 @@ def test_a_later_plain_mention_of_the_day_does_not_keep_a_draft_alive() -> None:
         DeadlineIn(-7, 3, D(2026, 1, 9), "14. Februar", "2026-02-14", "", None, 0, 3, "DATE", support_only=True),
     ]
     assert [i.when.lo for i in build_ledger(mentions, D(2026, 1, 10)).upcoming] == [D(2026, 1, 31)]
+
+
+ENDS_IN_MONTH = "expiry: ends (ending verb 'end' + measure 'scheme')"
+
+
+def test_an_expiry_ending_in_a_month_falls_due_at_its_end() -> None:
+    mentions = [
+        _keydate(1, 1, "2026-09", "harbour loan scheme ends", D(2026, 9, 22), ENDS_IN_MONTH),  # "due to end this month"
+        _keydate(2, 2, "2026-11", "ferry licences: apply", D(2026, 9, 22), "deadline: limit + obligation",
+                 kind="deadline"),  # a deadline in a month says nothing of which day
+        _keydate(3, 3, "2026-10", "Hafenregel ends", D(2026, 9, 22), "expiry: lasting state 'gilt'"),  # "gilt bis Oktober"
+    ]
+    ledger = build_ledger(mentions, D(2026, 9, 23))
+    by_what = {i.what: i.when for i in ledger.items}
+    assert by_what["harbour loan scheme ends"] == parse_when("2026-09-30", mod="END")
+    assert by_what["ferry licences: apply"].precision == by_what["Hafenregel ends"].precision == "month"
+
+
+def test_the_month_an_end_of_month_expiry_was_told_by_still_names_it() -> None:
+    ledger = build_ledger([
+        _keydate(1, 1, "2026-09", "harbour loan scheme ends", D(2026, 9, 22), ENDS_IN_MONTH),
+        DeadlineIn(2, 2, D(2026, 9, 24), "extended to 30 November", "2026-11-30", "harbour loan scheme ends",
+                   "2026-09", 0, 3, kind="expiry", reason="expiry: extension of a measure"),
+    ], D(2026, 9, 25))
+    (old,) = ledger.superseded
+    assert old.when.lo == D(2026, 9, 30) and old.superseded_by == parse_when("2026-11-30")
+    assert [i.when.lo for i in ledger.upcoming] == [D(2026, 11, 30)]
+
+
+def test_two_things_due_in_one_month_are_two_key_dates() -> None:
+    ledger = build_ledger([
+        _keydate(1, 1, "2026-11", "harbour loan scheme ends", D(2026, 9, 22), "expiry: lasting state 'runs'"),
+        _keydate(2, 2, "2026-11", "ferry licences: apply", D(2026, 9, 22), "deadline: limit + obligation",
+                 kind="deadline"),
+        _keydate(3, 3, "2026-11", "the loan scheme ends", D(2026, 9, 23), "expiry: lasting state 'runs'"),
+    ], D(2026, 9, 23))
+    assert sorted((i.kind, i.article_ids) for i in ledger.items) == [("deadline", [2]), ("expiry", [1, 3])]

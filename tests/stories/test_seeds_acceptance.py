@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from newsdigest.clock import Clock
 from newsdigest.config import Config
 from newsdigest.handlers import Core
 from newsdigest.models import ChatRef, Platform
 from newsdigest.store.store import Store
+from newsdigest.stories.outcomes import LOSE, Names, outcomes
 from newsdigest.stories.service import ensure_assigned
 
 CHAT = ChatRef(Platform.CONSOLE, "console")
@@ -51,6 +53,10 @@ def test_status_leads_with_bytedance_rejecting_microsoft_and_choosing_oracle(see
     assert "(14 Sep 2020 · 2 sources)" in lead, out
     earlier = out.split("Earlier", 1)[1].split("Next deadline")[0]
     assert "Oracle gewinnt" not in earlier and "Rennen" not in earlier, out  # the same turn, told once
+    # nor told again from Microsoft's side ("Microsoft zog … zurück", "… sein Angebot … abgelehnt wurde")
+    parties = Names.of(["ByteDance", "Microsoft", "Oracle"])
+    items = [" ".join(i.split()) for i in re.split(r"\n\d+\. ", "\n" + earlier.strip()) if i.strip()]
+    assert items and all(outcomes(i, parties).get("Microsoft") != LOSE for i in items), out
     assert "Next deadline: 15 September 2020" in out
 
 
