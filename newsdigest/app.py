@@ -62,7 +62,7 @@ def open_store(config: Config, *, seed: bool = True, gateway: Gateway | None = N
 
 NO_PLATFORM = ("no chat platform configured and no terminal to chat on: set NEWSDIGEST_TELEGRAM_TOKEN "
                "(or NEWSDIGEST_SLACK_BOT_TOKEN with NEWSDIGEST_SLACK_APP_TOKEN or NEWSDIGEST_SLACK_SIGNING_SECRET), "
-               "e.g. in .env for docker compose, and restart; staying up (feeds, /healthz) until then")
+               "e.g. in .env for docker compose, and restart; staying up ({serving}) until then")
 
 
 def stdin_is_a_chat(stdin: TextIO) -> bool:
@@ -232,7 +232,8 @@ class App:
             return None
         if self.force_console or stdin_is_a_chat(self.stdin or sys.stdin):
             return ConsoleBot(core, self.stdin, self.stdout, self.image_dir)
-        log.warning(NO_PLATFORM)
+        port = self.config.ops.health_port  # /healthz only where [ops] health_port opens it
+        log.warning(NO_PLATFORM.format(serving=f"feeds, /healthz on port {port}" if port else "feeds"))
         return None
 
     async def run(self) -> int:

@@ -24,10 +24,11 @@ from newsdigest.config import Config, load_config
 from newsdigest.digests.ondemand import parse_chat, run_digest_now
 from newsdigest.digests.reminders import ReminderResult, run_reminders_now
 from newsdigest.doctor import doctor_main
-from newsdigest.errors import NewsdigestError, UserError
+from newsdigest.errors import NewsdigestError, NotADatabaseError, UserError
 from newsdigest.extract import extract
-from newsdigest.handlers import Core
+from newsdigest.handlers import Core, all_commands
 from newsdigest.handlers.feed_cmds import error_hint
+from newsdigest.handlers.registry import parse_command
 from newsdigest.ingest.feeds import FeedError
 from newsdigest.ingest.fetch import FetchError
 from newsdigest.ingest.files import ArticleFileError, read_article, read_manifest
@@ -41,7 +42,7 @@ from newsdigest.store.store import Store
 from newsdigest.store.transfer import BATCH_ROWS, migrate_store
 from newsdigest.stories.export import stories_json
 from newsdigest.summarize.service import build_briefs
-from newsdigest.texts import format_date
+from newsdigest.texts import articles, format_date
 from newsdigest.texts import t as tr
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_FAILED = 0, 2, 1
@@ -153,6 +154,12 @@ def cmd_run(args: argparse.Namespace, cfg: Config) -> int:
     return asyncio.run(App(cfg, _clock(cfg), force_console=args.console).run())
 
 
+def _command_name(line: str) -> str | None:
+    """The command a line names, aliases resolved ('/frist' -> 'deadline'); None for none or an unknown one."""
+    parsed = parse_command(line) if line.lstrip().startswith("/") else None  # as the console reads a line
+    return parsed.name if parsed is not None and parsed.name in all_commands() else None
+
+
 def cmd_ask(args: argparse.Namespace, cfg: Config) -> int:
     store = open_store(cfg)
     try:
@@ -162,7 +169,9 @@ def cmd_ask(args: argparse.Namespace, cfg: Config) -> int:
         if core.briefs is not None:
             core.briefs.close()
         if args.json:
-            print(json.dumps(reply.as_dict(args.line), ensure_ascii=False, indent=2))
+            data = reply.as_dict(args.line)
+            data.setdefault("command", _command_name(args.line))  # always there: null for no or an unknown command
+            print(json.dumps(data, ensure_ascii=False, indent=2))
         else:
             print(render_console(reply, Path.cwd()))
     finally:
@@ -180,7 +189,7 @@ def cmd_stories(args: argparse.Namespace, cfg: Config) -> int:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         for s in data["stories"]:
-            print(f"{s['slug']}\t{s['name']}\t{len(s['articles'])} articles")
+            print(f"{s['slug']}\t{s['name']}\t{articles('en', len(s['articles']))}")
     return EXIT_OK
 
 
@@ -222,7 +231,7 @@ def cmd_ingest(args: argparse.Namespace, cfg: Config) -> int:
             report = ingest_local(store, paths, published=args.published, progress=_ProgressBar())
             for line in report.lines():
                 print(line, file=sys.stderr)
-            print(f"files: {report.summary()}; {store.article_count()} articles in {store.path}")
+            print(f"files: {report.summary()}; {articles('en', store.article_count())} in {store.path}")
             failed |= bool(report.errors)
         for url in urls:
             failed |= not _ingest_url(store, cfg, url, args.published)
@@ -339,7 +348,11 @@ def cmd_migrate_store(args: argparse.Namespace, cfg: Config) -> int:
             print(f"copying {table}: {done:,} / {total:,} rows", file=sys.stderr, flush=True)
             shown.add(table)
 
-    report = migrate_store(args.source, args.target, batch_rows=args.batch, progress=progress)
+    try:
+        report = migrate_store(args.source, args.target, batch_rows=args.batch, progress=progress)
+    except NotADatabaseError:  # the store's own advice names --db and [storage] path, which this command has not
+        raise CliError(f"{args.source} is not a newsdigest SQLite database (not SQLite, or damaged); give --from "
+                       "the bot's database file, e.g. data/newsdigest.db") from None
     width = max((len(t.name) for t in report.tables), default=5)
     print(f"{'table':<{width}}  {'SQLite':>9}  {'PostgreSQL':>10}  check")
     for t in report.tables:

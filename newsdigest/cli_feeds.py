@@ -37,6 +37,10 @@ def run_feeds_command(
 
 def _run(store: Store, cfg: Config, action: str, arg: str, out: TextIO, err: TextIO) -> int:
     if action == "list":
+        if not store.feed_health():  # the chat's "admins add one with /addfeed" is no help on the command line
+            print("No feeds yet. Add one with: newsdigest feeds add URL (or import an OPML file: newsdigest feeds "
+                  "import FILE.opml)", file=out)
+            return EXIT_OK
         print(feeds_reply(store).plain_text(), file=out)
         return EXIT_OK
     if action == "export":
@@ -52,7 +56,9 @@ def _run(store: Store, cfg: Config, action: str, arg: str, out: TextIO, err: Tex
         try:
             report = import_opml(store, arg)
         except OpmlError as exc:
-            print(f"error: {exc}", file=err)
+            where = "" if str(exc).startswith(arg) else f"{arg}: "
+            print(f"error: {where}{exc}\nAn OPML file is what a feed reader exports: <opml><body><outline "
+                  'xmlUrl="https://…"/>…</body></opml>', file=err)
             return EXIT_BAD_INPUT
         for problem in report.invalid:
             print(f"skipped: {problem}", file=err)
@@ -67,7 +73,9 @@ def _run(store: Store, cfg: Config, action: str, arg: str, out: TextIO, err: Tex
         name = f"“{outcome.title}”" if outcome.title else arg
         for line in outcome.warnings:
             print(line, file=err)
-        print(f"added {name}: {outcome.created} new articles, {outcome.known} already known", file=out)
+        done = "added" if outcome.new else "already followed:"
+        new = "1 new article" if outcome.created == 1 else f"{outcome.created} new articles"
+        print(f"{done} {name}: {new}, {outcome.known} already known", file=out)
         return EXIT_OK
     print(f"error: unknown action {action!r} (list, add, remove, import, export)", file=err)
     return EXIT_BAD_INPUT

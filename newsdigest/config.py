@@ -302,12 +302,25 @@ def _validate(cfg: Config, where: str) -> None:
     for key, value in (("digest.grace_hours", cfg.digest.grace_hours), ("ingest.timeout_seconds", cfg.ingest.timeout_seconds)):
         if value < 0:
             raise ConfigError(f"{where}: {key} must not be negative")
-    if not 1.0 <= cfg.workers.leader_takeover_seconds <= 3600 or not 0.05 <= cfg.workers.poll_seconds <= 60:
-        raise ConfigError(f"{where}: workers.leader_takeover_seconds must be 1–3600 and workers.poll_seconds 0.05–60")
+    for key, value, lo, hi in (("workers.leader_takeover_seconds", cfg.workers.leader_takeover_seconds, 1.0, 3600),
+                               ("workers.poll_seconds", cfg.workers.poll_seconds, 0.05, 60)):
+        if not lo <= value <= hi:
+            raise ConfigError(f"{where}: {key} must be between {lo:g} and {hi:g} seconds, got {value:g}")
     if cfg.ingest.interval_minutes < 1:
         raise ConfigError(f"{where}: ingest.interval_minutes must be at least 1")
     if cfg.ingest.concurrency < 1 or cfg.ingest.max_bytes < 1024:
         raise ConfigError(f"{where}: ingest.concurrency must be ≥ 1 and ingest.max_bytes ≥ 1024")
+    for key, admins, form, example in (
+        ("telegram.admins", cfg.telegram.admins, r"^(-?\d+|@\w{3,})$", "a numeric user id such as 123456789 or an @username"),
+        ("slack.admins", cfg.slack.admins, r"^([UW][A-Z0-9]{2,}|@[\w.-]+)$", "a Slack user id such as U012AB3CD"),
+    ):
+        for admin in admins:
+            if not re.match(form, admin.strip()):
+                raise ConfigError(f"{where}: {key} entry {admin!r} must be {example} (nobody would match it)")
+    for feed in cfg.ingest.feeds:
+        if not re.match(r"^https?://[^\s/]+", feed.strip()):
+            raise ConfigError(f"{where}: ingest.feeds entry {feed!r} must be an http:// or https:// URL "
+                              "(e.g. \"https://example.org/feed.xml\")")
     for entry in cfg.ingest.allow_hosts:
         if not _ALLOW_ENTRY.match(entry.strip()):
             raise ConfigError(f"{where}: ingest.allow_hosts entry {entry!r} must be host, host:port or host:* "

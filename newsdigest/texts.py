@@ -17,15 +17,18 @@ MONTHS = {
 }
 WEEKDAYS = {
     "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-    "de": ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"),
+    "de": ("Mo.", "Di.", "Mi.", "Do.", "Fr.", "Sa.", "So."),
 }
 
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
         # -- chat commands in general
         "not_a_command": "“{line}” is not a command. Commands start with /, for example /status.",
+        "empty_line": "Type a command, for example /status or /help.",
+        "quoted": "“{text}”",
         "unknown_command": "Unknown command /{name}.",
         "admin_only": "Sorry, /{name} is for admins of this bot only. Ask an admin to run it.",
+        "admin_hint": " (Running this bot? Add your user id {user} to [{platform}] admins in its config.)",
         "usage": "Usage",
         "internal_error": "Sorry, something went wrong on our side while answering. It has been logged; please try again.",
         "database_busy": "The database is busy right now (another task is writing); please try again in a moment.",
@@ -40,6 +43,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sources_n": "{n} sources",
         "source_1": "1 source",
         "lang_usage": "Choose a reply language: /lang en or /lang de",
+        "lang_unknown": "I answer in English or German only, not “{value}”: /lang en or /lang de",
         "lang_set": "I will answer in English in this chat.",
         "lang_set_user": "I will answer you in English. (A channel's digest comes in the language of whoever "
         "subscribed it: subscribe again to change it.)",
@@ -54,8 +58,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "addfeed_usage": "Give me the feed's address, e.g. /addfeed https://example.org/feed.xml",
         "not_http": "“{url}” is not an http(s) address. Feeds look like https://example.org/feed.xml",
         "already": "I already follow {name}.",
-        "feed_added": "Added {name}: {created} new articles, {known} already known. I check it every {minutes} minutes.",
-        "readded": "Following {name} again: {created} new articles, {known} already known.",
+        "feed_added": "Added {name}: {created}, {known} already known. I check it every {minutes} minutes.",
+        "readded": "Following {name} again: {created}, {known} already known.",
+        "new_article_1": "1 new article",
+        "new_articles_n": "{n} new articles",
         "warnings": "{n} entries could not be completed from their pages (their feed text was kept).",
         "add_failed": "Could not add {url}: {reason}.",
         "removefeed_usage": "Tell me which feed to drop, e.g. /removefeed https://example.org/feed.xml (see /feeds)",
@@ -67,8 +73,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "hint_auth": "The server refuses access; feeds behind a login are not supported.",
         "hint_404": "Nothing at this address; check it (sites link their feed as RSS, Atom or Feed).",
         "hint_http": "The server has a problem; try again later.",
-        "hint_page": "That is a web page, not a feed.",
-        "hint_page_links": "That is a web page, not a feed. It announces: {links}",
+        "hint_page": "Give the address of the site's RSS or Atom feed instead (sites link it as RSS, Atom or Feed).",
+        "hint_no_text": "The page has no article text I can read (too short, or built by scripts); save the text as a .txt file and ingest that.",
+        "hint_page_links": "It announces these feeds: {links}",
         "hint_feed": "The document is not a usable RSS or Atom feed; check the address.",
         "hint_other": "Check the address and try again.",
         # -- stories: /status, /deadline, /timeline, /stories, /why
@@ -92,6 +99,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "replaced": "Replaced",
         "no_deadlines": "No deadlines found in the articles of this story{when}.",
         "all_passed": "All {n} deadlines of this story have passed as of {date}; none is upcoming.",
+        "all_passed_1": "The one deadline of this story has passed as of {date}; none is upcoming.",
+        "all_passed_2": "Both deadlines of this story have passed as of {date}; none is upcoming.",
         "replaced_by": "replaced by {date}",
         "replaces": "replaces {date}",
         "disagree": "sources disagree: {dates}",
@@ -139,12 +148,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "subscribed_story": "the story “{story}”",
         "bad_time": "“{value}” is not a time of day. Give it as HH:MM in 24-hour form (or 8am, 7:30pm), e.g. /subscribe 07:30",
         "bad_zone": "“{value}” is not a time zone I know. Use an IANA name such as Europe/Berlin, America/New_York or UTC, e.g. /subscribe 08:00 Europe/Berlin",
-        "unsubscribed_all": "Unsubscribed: no more scheduled digests in this chat ({n} subscription(s) ended).",
+        "unsubscribed_all": "Unsubscribed: no more scheduled digests in this chat ({subs} ended).",
+        "subscription_1": "1 subscription",
+        "subscriptions_n": "{n} subscriptions",
         "unsubscribed_story": "Unsubscribed from “{story}”.",
         "not_subscribed": "This chat has no subscription{story_part}. Start one with /subscribe [HH:MM] [TZ] [story].",
         # -- following a story: subscribing, filters, reminders, /subscriptions
         "not_understood": "I did not understand “{value}”: it is no time zone, and no story matches it. "
-        "Give a time and zone like /subscribe 08:00 Europe/Berlin (or CET, Berlin, 8am); /stories lists the stories.",
+        "Give a time and zone like /{cmd} 08:00 Europe/Berlin (or CET, Berlin, 8am); /stories lists the stories.",
         "zone_needs_time": "No story matches “{value}”. If you meant the time zone, give it right after the time: "
         "/{cmd} {time} {value}",
         "bad_filter": "“{value}” is not a filter word. Filters are plain words: +word keeps only what names it, "
@@ -196,8 +207,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "de": {
         # -- chat commands in general
         "not_a_command": "„{line}“ ist kein Befehl. Befehle beginnen mit /, zum Beispiel /status.",
+        "empty_line": "Bitte einen Befehl eingeben, zum Beispiel /status oder /help.",
+        "quoted": "„{text}“",
         "unknown_command": "Unbekannter Befehl /{name}.",
         "admin_only": "/{name} dürfen nur Admins dieses Bots ausführen. Bitte einen Admin darum.",
+        "admin_hint": " (Du betreibst den Bot? Trage deine Nutzer-ID {user} in seiner Konfiguration unter [{platform}] admins ein.)",
         "usage": "Aufruf",
         "internal_error": "Entschuldigung, bei uns ist beim Antworten etwas schiefgegangen. Es wurde protokolliert; bitte noch einmal versuchen.",
         "database_busy": "Die Datenbank ist gerade beschäftigt (ein anderer Vorgang schreibt); bitte gleich noch einmal versuchen.",
@@ -212,6 +226,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "sources_n": "{n} Quellen",
         "source_1": "1 Quelle",
         "lang_usage": "Antwortsprache wählen: /lang de oder /lang en",
+        "lang_unknown": "Ich antworte nur auf Deutsch oder Englisch, nicht „{value}“: /lang de oder /lang en",
         "lang_set": "Ich antworte in diesem Chat auf Deutsch.",
         "lang_set_user": "Ich antworte dir auf Deutsch. (Der Überblick eines Kanals kommt in der Sprache dessen, "
         "der ihn abonniert hat: erneut abonnieren ändert sie.)",
@@ -226,8 +241,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "addfeed_usage": "Bitte die Adresse des Feeds angeben, z. B. /addfeed https://example.org/feed.xml",
         "not_http": "„{url}“ ist keine http(s)-Adresse. Feeds sehen so aus: https://example.org/feed.xml",
         "already": "{name} verfolge ich schon.",
-        "feed_added": "{name} hinzugefügt: {created} neue Artikel, {known} schon bekannt. Ich prüfe ihn alle {minutes} Minuten.",
-        "readded": "{name} wird wieder verfolgt: {created} neue Artikel, {known} schon bekannt.",
+        "feed_added": "{name} hinzugefügt: {created}, {known} schon bekannt. Ich prüfe ihn alle {minutes} Minuten.",
+        "readded": "{name} wird wieder verfolgt: {created}, {known} schon bekannt.",
+        "new_article_1": "1 neuer Artikel",
+        "new_articles_n": "{n} neue Artikel",
         "warnings": "{n} Einträge ließen sich nicht von ihrer Seite ergänzen (der Feed-Text wurde behalten).",
         "add_failed": "{url} konnte nicht hinzugefügt werden: {reason}.",
         "removefeed_usage": "Welcher Feed soll weg? Z. B. /removefeed https://example.org/feed.xml (siehe /feeds)",
@@ -239,8 +256,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "hint_auth": "Der Server verweigert den Zugriff; Feeds hinter einem Login werden nicht unterstützt.",
         "hint_404": "Unter dieser Adresse gibt es nichts; bitte prüfen (Seiten verlinken ihren Feed als RSS, Atom oder Feed).",
         "hint_http": "Der Server hat ein Problem; später erneut versuchen.",
-        "hint_page": "Das ist eine Webseite, kein Feed.",
-        "hint_page_links": "Das ist eine Webseite, kein Feed. Sie nennt diese Feeds: {links}",
+        "hint_page": "Bitte stattdessen die Adresse des RSS- oder Atom-Feeds der Seite angeben (Seiten verlinken ihn als RSS, Atom oder Feed).",
+        "hint_no_text": "Auf der Seite finde ich keinen Artikeltext (zu kurz oder per Skript gebaut); den Text als .txt-Datei speichern und die einlesen.",
+        "hint_page_links": "Sie nennt diese Feeds: {links}",
         "hint_feed": "Das Dokument ist kein brauchbarer RSS- oder Atom-Feed; bitte die Adresse prüfen.",
         "hint_other": "Adresse prüfen und erneut versuchen.",
         # -- stories: /status, /deadline, /timeline, /stories, /why
@@ -264,6 +282,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "replaced": "Ersetzt",
         "no_deadlines": "Keine Fristen in den Artikeln dieser Geschichte{when}.",
         "all_passed": "Stand {date}: alle {n} Fristen dieser Geschichte sind abgelaufen; keine steht mehr an.",
+        "all_passed_1": "Stand {date}: die eine Frist dieser Geschichte ist abgelaufen; keine steht mehr an.",
+        "all_passed_2": "Stand {date}: beide Fristen dieser Geschichte sind abgelaufen; keine steht mehr an.",
         "replaced_by": "ersetzt durch {date}",
         "replaces": "ersetzt {date}",
         "disagree": "Quellen widersprechen sich: {dates}",
@@ -311,12 +331,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "subscribed_story": "das Thema „{story}“",
         "bad_time": "„{value}“ ist keine Uhrzeit. Bitte als HH:MM im 24-Stunden-Format (oder 8am, 7:30pm), z. B. /subscribe 07:30",
         "bad_zone": "„{value}“ kenne ich nicht als Zeitzone. Bitte einen IANA-Namen wie Europe/Berlin, America/New_York oder UTC, z. B. /subscribe 08:00 Europe/Berlin",
-        "unsubscribed_all": "Abbestellt: keine geplanten Überblicke mehr in diesem Chat ({n} Abo(s) beendet).",
+        "unsubscribed_all": "Abbestellt: keine geplanten Überblicke mehr in diesem Chat ({subs} beendet).",
+        "subscription_1": "1 Abo",
+        "subscriptions_n": "{n} Abos",
         "unsubscribed_story": "„{story}“ abbestellt.",
         "not_subscribed": "Dieser Chat hat kein Abo{story_part}. Eines startet /subscribe [HH:MM] [TZ] [Thema].",
         # -- following a story: subscribing, filters, reminders, /subscriptions
         "not_understood": "„{value}“ verstehe ich nicht: keine Zeitzone, und keine Geschichte passt dazu. "
-        "Bitte Uhrzeit und Zone wie /subscribe 08:00 Europe/Berlin (oder MEZ, Berlin, 8am); /stories zeigt die Themen.",
+        "Bitte Uhrzeit und Zone wie /{cmd} 08:00 Europe/Berlin (oder MEZ, Berlin, 8am); /stories zeigt die Themen.",
         "zone_needs_time": "Keine Geschichte passt zu „{value}“. Als Zeitzone bitte direkt nach der Uhrzeit: "
         "/{cmd} {time} {value}",
         "bad_filter": "„{value}“ ist kein Filterwort. Filter sind einfache Wörter: +Wort behält nur, was es nennt, "
@@ -391,8 +413,9 @@ def format_date(day: dt.date, lang: str, *, weekday: bool = False) -> str:
     """'15 September 2020' / '15. September 2020', optionally with the weekday in front."""
     text = (f"{day.day}. {month_name(lang, day.month)} {day.year}" if lang == "de"
             else f"{day.day} {month_name(lang, day.month)} {day.year}")
-    if weekday:
-        text = f"{WEEKDAYS.get(lang, WEEKDAYS['en'])[day.weekday()]} {text}"
+    if weekday:  # German sets the weekday off with a comma: "Mo., 14. September 2020"
+        name = WEEKDAYS.get(lang, WEEKDAYS["en"])[day.weekday()]
+        text = f"{name}, {text}" if lang == "de" else f"{name} {text}"
     return text
 
 
@@ -419,8 +442,9 @@ def format_value(value: str, lang: str) -> str:
 
 
 def format_moment(when: dt.datetime, lang: str) -> str:
-    """A local timestamp: 'Mon 14 September 2020 08:00'."""
-    return f"{format_date(when.date(), lang, weekday=True)} {when:%H:%M}"
+    """A local timestamp: 'Mon 14 September 2020 08:00' / 'Mo., 14. September 2020, 08:00 Uhr'."""
+    day = format_date(when.date(), lang, weekday=True)
+    return f"{day}, {when:%H:%M} Uhr" if lang == "de" else f"{day} {when:%H:%M}"
 
 
 def countdown(target: dt.date, today: dt.date, lang: str) -> str:
@@ -447,6 +471,10 @@ def countdown(target: dt.date, today: dt.date, lang: str) -> str:
 
 def sources(lang: str, n: int) -> str:
     return t(lang, "source_1") if n == 1 else t(lang, "sources_n", n=n)
+
+
+def subscriptions(lang: str, n: int) -> str:
+    return t(lang, "subscription_1") if n == 1 else t(lang, "subscriptions_n", n=n)
 
 
 def articles(lang: str, n: int) -> str:

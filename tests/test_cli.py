@@ -117,6 +117,15 @@ def test_ask_json_and_stories_json_are_data(workdir: Path, capsys: pytest.Captur
     assert arts and all(a["published"] <= "2020-08-21" and a["title"] and a["id"] for a in arts)
 
 
+@pytest.mark.parametrize(("line", "command", "code"), [("/frist", "deadline", 0), ("/hilfe", "help", 0),
+                                                       ("/frobnicate", None, 2), ("status", None, 2)])
+def test_ask_json_always_names_the_command(workdir: Path, capsys: pytest.CaptureFixture[str], line: str,
+                                           command: str | None, code: int) -> None:
+    assert main(["ask", line, "--as-of", "2020-09-14", "--json"]) == code
+    data = json.loads(capsys.readouterr().out)
+    assert data["command"] == command and data["line"] == line and data["error"] is bool(code)
+
+
 def test_version_is_printed(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as done:
         main(["--version"])

@@ -72,3 +72,10 @@ def test_the_to_argument_must_be_a_postgres_url(workdir: Path, capsys: pytest.Ca
     capsys.readouterr()
     assert main(["migrate-store", "--from", "lite.db", "--to", "other.db"]) == 2
     assert "postgresql:// URL" in capsys.readouterr().err
+
+
+def test_a_from_file_that_is_no_database_names_from(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (workdir / "notes.db").write_text("Ein Text, keine Datenbank.\n" * 200)
+    assert main(["migrate-store", "--from", "notes.db", "--to", "postgresql://nd@127.0.0.1:9/nd"]) == 2
+    err = capsys.readouterr().err
+    assert "notes.db is not a newsdigest SQLite database" in err and "give --from" in err and "--db" not in err

@@ -46,6 +46,14 @@ def test_environment_secret_wins_over_file() -> None:
         ({"slack": {"bot_token": "xoxb-1", "mode": "http"}}, "needs slack.signing_secret"),
         ({"slack": {"command": "news"}}, "slack.command must look like /news"),
         ({"bot": {"as_of": "yesterday"}}, "bot.as_of must be a date"),
+        ({"ingest": {"feeds": ["example.org/feed.xml"]}},
+         "ingest.feeds entry 'example.org/feed.xml' must be an http:// or https:// URL"),
+        ({"ingest": {"feeds": ["ftp://example.org/feed"]}}, "must be an http:// or https:// URL"),
+        ({"telegram": {"admins": ["me"]}}, "telegram.admins entry 'me' must be a numeric user id"),
+        ({"slack": {"admins": ["john"]}}, "slack.admins entry 'john' must be a Slack user id such as U012AB3CD"),
+        ({"workers": {"poll_seconds": 100}}, "workers.poll_seconds must be between 0.05 and 60 seconds, got 100"),
+        ({"workers": {"leader_takeover_seconds": 0.5}},
+         "workers.leader_takeover_seconds must be between 1 and 3600 seconds, got 0.5"),
     ],
 )
 def test_wrong_keys_and_values_are_named(raw: dict[str, Any], message: str | None) -> None:
@@ -63,3 +71,8 @@ def test_missing_config_file_is_an_error(tmp_path: Path) -> None:
     bad.write_text("[bot\n")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_config(bad, env={})
+
+
+def test_admins_may_be_ids_or_usernames() -> None:
+    cfg = build_config({"telegram": {"admins": ["123456789", "@chef_vom_dienst"]}, "slack": {"admins": ["U012AB3CD"]}})
+    assert cfg.telegram.admins == ("123456789", "@chef_vom_dienst") and cfg.slack.admins == ("U012AB3CD",)

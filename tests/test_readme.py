@@ -23,3 +23,14 @@ def test_every_cli_subcommand_is_documented() -> None:
 
 def test_quick_start_names_the_two_commands() -> None:
     assert "make run" in README and "make test" in README
+
+
+def test_every_cli_option_is_on_its_commands_line_in_the_readme() -> None:
+    """`newsdigest NAME …` in the Command line block names every long option NAME takes."""
+    block = README.split("## Command line", 1)[1].split("```", 2)[1]
+    lines = {line.split()[1]: line for line in block.splitlines() if line.startswith("newsdigest ") and " " in line}
+    sub = next(a for a in build_parser()._actions if a.dest == "cmd")
+    for name, parser in sub.choices.items():  # type: ignore[union-attr]
+        options = {o for a in parser._actions for o in a.option_strings if o.startswith("--") and o != "--help"}
+        missing = sorted(o for o in options if f"{o} " not in lines[name] + " " and f"{o}]" not in lines[name])
+        assert not missing, f"README's line for newsdigest {name} lacks {missing}"

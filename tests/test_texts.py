@@ -8,7 +8,17 @@ import string
 
 import pytest
 
-from newsdigest.texts import MESSAGES, countdown, format_short, format_value, sources, t
+from newsdigest.texts import (
+    MESSAGES,
+    countdown,
+    format_date,
+    format_moment,
+    format_short,
+    format_value,
+    sources,
+    subscriptions,
+    t,
+)
 
 D = dt.date
 TODAY = D(2020, 9, 14)
@@ -54,3 +64,23 @@ def test_dates_and_counts() -> None:
     assert format_short(D(2020, 9, 15), "de") == "15. Sep."
     assert sources("en", 1) == "1 source" and sources("de", 4) == "4 Quellen"
     assert not re.search(r"\{\w+\}", sources("en", 3))
+
+
+def test_weekdays_and_moments_as_each_language_writes_them() -> None:
+    moment = dt.datetime(2020, 9, 15, 8, 5, tzinfo=dt.UTC)
+    assert format_date(TODAY, "en", weekday=True) == "Mon 14 September 2020"
+    assert format_date(TODAY, "de", weekday=True) == "Mo., 14. September 2020"
+    assert format_moment(moment, "en") == "Tue 15 September 2020 08:05"
+    assert format_moment(moment, "de") == "Di., 15. September 2020, 08:05 Uhr"
+
+
+@pytest.mark.parametrize(("n", "en", "de"), [(1, "1 subscription", "1 Abo"), (3, "3 subscriptions", "3 Abos")])
+def test_counted_subscriptions_have_no_lazy_plural(n: int, en: str, de: str) -> None:
+    assert (subscriptions("en", n), subscriptions("de", n)) == (en, de)
+    for lang in ("en", "de"):
+        assert "(s)" not in t(lang, "unsubscribed_all", subs=subscriptions(lang, n))
+
+
+def test_quotes_follow_the_language() -> None:
+    assert t("en", "quoted", text="bis zum 15. September") == "“bis zum 15. September”"
+    assert t("de", "quoted", text="bis zum 15. September") == "„bis zum 15. September“"

@@ -53,7 +53,15 @@ from newsdigest.digests.leases import (
     InstanceLease,
     acquire_instance_lease,
 )
-from newsdigest.digests.slots import latest_slot, parse_hhmm, parse_slot, slot_key, slots_between, zone
+from newsdigest.digests.slots import (
+    latest_slot,
+    parse_hhmm,
+    parse_slot,
+    readable_schedules,
+    slot_key,
+    slots_between,
+    zone,
+)
 from newsdigest.digests.threads import THREAD_MAX_STORIES, ThreadedDigest, thread_digest
 from newsdigest.errors import StoreError
 from newsdigest.models import ChatRef, DeliveryStatus, Platform
@@ -176,12 +184,7 @@ class Deliverer:
 
     def _due(self, subs: list[ScheduledSubscription], now: dt.datetime, window_start: dt.datetime) -> list[DueDigest]:
         groups: dict[tuple[str, str, str], list[tuple[dt.datetime, ScheduledSubscription]]] = {}
-        for sub in subs:
-            try:
-                at, tz = parse_hhmm(sub.time), zone(sub.tz)
-            except ValueError:
-                log.warning("subscription %s has a bad schedule %r %r; skipped", sub.id, sub.time, sub.tz)
-                continue
+        for sub, at, tz in readable_schedules(subs, "subscription"):
             for slot in slots_between(at, tz, max(window_start, sub.effective_from), now):
                 groups.setdefault((sub.platform, sub.chat_id, slot_key(slot)), []).append((slot, sub))
         states = self.ledger.delivery_states(groups)

@@ -5,6 +5,7 @@ Pure of any platform: a caller that sends passes a Sender; the result goes into 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from newsdigest.clock import Clock
@@ -21,6 +22,8 @@ from newsdigest.store.store import Store
 from newsdigest.stories.service import ensure_assigned
 from newsdigest.summarize.service import BriefService
 
+_TELEGRAM_CHAT = re.compile(r"^-?\d+(/\d+)?$")  # a chat id, optionally with a forum topic
+
 
 def parse_chat(value: str) -> ChatRef:
     """'console' -> the console chat; 'telegram:-100123' / 'slack:C024BE91L' -> that chat."""
@@ -30,6 +33,9 @@ def parse_chat(value: str) -> ChatRef:
     platform, sep, chat_id = value.partition(":")
     if not sep or platform not in set(Platform) or not chat_id:
         raise ValueError(f"not a chat: {value!r} (use console, telegram:CHAT_ID or slack:CHANNEL_ID)")
+    if platform == Platform.TELEGRAM and not _TELEGRAM_CHAT.match(chat_id):
+        raise ValueError(f"not a chat: {value!r} (a Telegram chat id is a number, e.g. telegram:-1001234567890, "
+                         "or telegram:-1001234567890/7 for a forum topic)")
     return ChatRef(Platform(platform), chat_id)
 
 

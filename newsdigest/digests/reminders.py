@@ -26,7 +26,7 @@ from newsdigest.clock import Clock
 from newsdigest.config import Config
 from newsdigest.digests.coalesce import Coalescer
 from newsdigest.digests.delivery import RETRY_SECONDS, write_persistently
-from newsdigest.digests.slots import parse_hhmm, slot_on, zone
+from newsdigest.digests.slots import readable_schedules, slot_on, zone
 from newsdigest.errors import StoreError
 from newsdigest.models import ChatKind, ChatRef, DeliveryStatus, Platform, ReminderRule
 from newsdigest.reply import Heading, Reply, Span, bold, text
@@ -99,12 +99,7 @@ def due_reminders(rules: Iterable[ReminderRule], dates: Mapping[str, list[KeyDat
     `respect_rule_start`: a rule set at 10:00 does not catch up a 09:00 reminder of that morning.
     """
     out: dict[tuple[str, str, str], DueReminder] = {}
-    for rule in rules:
-        try:
-            at, tz = parse_hhmm(rule.time), zone(rule.tz)
-        except ValueError:
-            log.warning("reminder rule %s has a bad schedule %r %r; skipped", rule.id, rule.time, rule.tz)
-            continue
+    for rule, at, tz in readable_schedules(rules, "reminder rule"):
         lo = max(start, rule.effective_from or _EPOCH) if respect_rule_start else start
         stories = [rule.story] if rule.story else list(dates)
         for slug in stories:

@@ -10,10 +10,15 @@ the clocks jump at midnight) are moved forward by the gap. The scheduler fires a
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
+from collections.abc import Iterable, Iterator
+from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsdigest.errors import UserError
+
+log = logging.getLogger("newsdigest.digests")
 
 _HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
 
@@ -38,6 +43,32 @@ def zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a tzdata folder such as America/Argentina
         raise ValueError(f"unknown time zone {name!r}") from None
+
+
+class Scheduled(Protocol):
+    """A stored daily schedule: a subscription or a reminder rule."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def time(self) -> str: ...
+    @property
+    def tz(self) -> str: ...
+
+
+S = TypeVar("S", bound=Scheduled)
+
+
+def readable_schedules(rows: Iterable[S], what: str) -> Iterator[tuple[S, dt.time, ZoneInfo]]:
+    """Each row with its time of day and zone. A stored schedule that no longer reads (a zone gone from tzdata,
+    a row edited by hand) is logged and skipped: one bad row never stops the other chats' digests."""
+    for row in rows:
+        try:
+            at, tz = parse_hhmm(row.time), zone(row.tz)
+        except ValueError:
+            log.warning("%s %s has a bad schedule %r %r; skipped", what, row.id, row.time, row.tz)
+            continue
+        yield row, at, tz
 
 
 def slot_on(day: dt.date, at: dt.time, tz: ZoneInfo) -> dt.datetime:

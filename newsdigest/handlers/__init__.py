@@ -60,6 +60,8 @@ def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
 
 def not_a_command(lang: str, line: str) -> Reply:
     """Plain text where a command was expected: a one-line hint, not the whole help."""
+    if not line.strip():
+        return error_reply(texts.t(lang, "empty_line"))
     return error_reply(texts.t(lang, "not_a_command", line=quote(line)))
 
 
@@ -72,7 +74,8 @@ def _resolve(ctx: CommandContext, line: str) -> tuple[CommandSpec, str] | Reply:
     if spec is None:
         return error_reply(texts.t(ctx.lang, "unknown_command", name=quote(parsed.name)), *command_list(ctx.lang))
     if spec.admin and not ctx.is_admin:
-        return error_reply(texts.t(ctx.lang, "admin_only", name=spec.name))
+        hint = texts.t(ctx.lang, "admin_hint", user=ctx.user_id, platform=ctx.chat.platform) if ctx.user_id else ""
+        return error_reply(texts.t(ctx.lang, "admin_only", name=spec.name) + hint)
     return spec, parsed.args
 
 

@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from newsdigest.digests.filters import FilterError, WordFilter
 from newsdigest.digests.ondemand import compose_for_chat
 from newsdigest.digests.slots import BadTimeError, next_slot, parse_hhmm, zone
 from newsdigest.digests.zones import zone_for_words
 from newsdigest.handlers.context import CommandContext
 from newsdigest.handlers.registry import UsageError, command
+from newsdigest.handlers.resolve import resolve_story
 from newsdigest.handlers.subscribe_args import (
     BadOffsetsError,
     FollowArgs,
     UnknownZoneError,
     parse_follow_args,
 )
-from newsdigest.reply import BulletList, Reply, Span, bold, error_reply, item, text
+from newsdigest.reply import Reply, error_reply, text
 from newsdigest.stories.lookup import find_story
-from newsdigest.stories.service import ensure_assigned
-from newsdigest.texts import format_moment, t
+from newsdigest.texts import format_moment, subscriptions, t
 
-if TYPE_CHECKING:
-    from newsdigest.store.stories_repo import StoryRecord
 
 def parse_subscribe_args(args: str, default_time: str, default_tz: str) -> tuple[str, str, str | None]:
     """'07:30 Europe/Berlin tiktok' -> ('07:30', 'Europe/Berlin', 'tiktok'); raises BadTimeError / ValueError(zone)."""
@@ -49,23 +45,15 @@ def named_story(ctx: CommandContext, query: str | None, cmd: str) -> tuple[str |
     that says no story matches (or asks which one)."""
     if not query:
         return None, None
-    found = resolve_story(ctx, query, cmd)
+    found = resolve_story(ctx, query, cmd, _no_story)
     return found if isinstance(found, Reply) else (found.slug, found.name)
 
 
-def resolve_story(ctx: CommandContext, query: str, cmd: str) -> StoryRecord | Reply:
-    """The story the words name, or the reply that says no story matches (or asks which one)."""
-    ensure_assigned(ctx.store)
-    look = find_story(ctx.store, query, as_of=ctx.clock.as_of)
-    if look.story is not None:
-        return look.story
-    if look.choices:
-        rows = tuple(item(bold(s.name), Span(" — "), Span(f"/{cmd} {s.slug}")) for s in look.choices)
-        return Reply((text(t(ctx.lang, "which_story", query=query[:60])), BulletList(rows, numbered=True)),
-                     error=True)
+def _no_story(ctx: CommandContext, query: str, cmd: str) -> Reply:
+    """A word after the time and zone that names no story (nor, in that place, a zone)."""
     if zone_for_words(query):  # "/subscribe Berlin": a city, but where a story's name goes
         return error_reply(t(ctx.lang, "zone_needs_time", value=query[:60], cmd=cmd, time=ctx.config.digest.time))
-    return error_reply(t(ctx.lang, "not_understood", value=query[:60]))
+    return error_reply(t(ctx.lang, "not_understood", value=query[:60], cmd=cmd))
 
 
 def filter_note(lang: str, flt: WordFilter) -> str:
@@ -116,7 +104,7 @@ def unsubscribe_cmd(ctx: CommandContext, args: str) -> Reply:
         ctx.on_subscriptions_changed()
     if story:
         return Reply((text(t(ctx.lang, "unsubscribed_story", story=story)),))
-    return Reply((text(t(ctx.lang, "unsubscribed_all", n=ended)),))
+    return Reply((text(t(ctx.lang, "unsubscribed_all", subs=subscriptions(ctx.lang, ended))),))
 
 
 @command("digest", "", "what changed since this chat's last digest, now",

@@ -22,6 +22,7 @@ from newsdigest.ingest.fetch import (
     check_url,
 )
 from newsdigest.ingest.oneshot import NotAFeedError, add_feed_checked
+from newsdigest.ingest.pages import PageError
 from newsdigest.reply import BulletList, Heading, Inline, Reply, Span, error_reply, item, link, text
 from newsdigest.texts import t
 
@@ -59,6 +60,8 @@ def error_hint(exc: Exception, lang: str = "en") -> str:
         return t(lang, "hint_page")
     if isinstance(exc, FeedError):
         return t(lang, "hint_feed")
+    if isinstance(exc, PageError):
+        return t(lang, "hint_no_text")
     return t(lang, "hint_other")
 
 
@@ -117,7 +120,8 @@ async def addfeed_cmd(ctx: CommandContext, args: str) -> Reply:
         return error_reply(t(ctx.lang, "add_failed", url=url[:200], reason=str(exc).rstrip(".")), text(error_hint(exc, ctx.lang)))
     name = f"“{outcome.title}”" if outcome.title else url
     key = "feed_added" if outcome.new and known is None else "readded"
-    blocks = [text(t(ctx.lang, key, name=name, created=outcome.created, known=outcome.known,
+    created = t(ctx.lang, "new_article_1") if outcome.created == 1 else t(ctx.lang, "new_articles_n", n=outcome.created)
+    blocks = [text(t(ctx.lang, key, name=name, created=created, known=outcome.known,
                       minutes=ctx.config.ingest.interval_minutes))]
     if outcome.warnings:
         blocks.append(text(t(ctx.lang, "warnings", n=len(outcome.warnings))))

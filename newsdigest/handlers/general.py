@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from newsdigest import texts
 from newsdigest.handlers.context import CommandContext
 from newsdigest.handlers.registry import UsageError, command, command_list
@@ -33,6 +35,19 @@ def snippet(body: str, query: str, width: int = SNIPPET_CHARS) -> str:
     return ("…" if start else "") + body[start:end].strip() + ("…" if end < len(body) else "")
 
 
+def _without_title(body: str, title: str) -> str:
+    """The text after its own title line (the hit shows the title already); the whole text if it has none."""
+    return body[len(title):].lstrip() if title and body.startswith(title) and len(body) > len(title) else body
+
+
+def _day(published: str, lang: str) -> str:
+    """'2020-09-14' as the replies write dates ('14 September 2020'); anything unreadable as stored."""
+    try:
+        return texts.format_date(dt.date.fromisoformat(published[:10]), lang)
+    except ValueError:
+        return published[:10]
+
+
 @command("search", "TEXT", "find articles mentioning TEXT", "Artikel finden, die TEXT erwähnen")
 def search_cmd(ctx: CommandContext, args: str) -> Reply:
     query = args.strip()
@@ -45,16 +60,19 @@ def search_cmd(ctx: CommandContext, args: str) -> Reply:
     clean = ctx.store.article_clean_texts([h.article_id for h in hits])
     for h in hits:
         title = link(h.title, h.url) if h.url else Span(h.title, bold=True)
-        snip = snippet(clean[h.article_id], query) if clean.get(h.article_id) else h.snippet
-        rows.append(item(title, Span(f" ({h.published[:10]}) — "), Span(snip)))
+        body = clean.get(h.article_id)
+        snip = snippet(_without_title(body, h.title), query) if body else h.snippet
+        rows.append(item(title, Span(f" ({_day(h.published, ctx.lang)}) — "), Span(snip)))
     return Reply((Heading(texts.t(ctx.lang, "results_for", query=query[:80])), BulletList(tuple(rows))))
 
 
 @command("lang", "[en|de]", "reply language for this chat", "Antwortsprache für diesen Chat", writes=True)
 def lang_cmd(ctx: CommandContext, args: str) -> Reply:
     choice = args.strip().lower()
-    if choice not in texts.LANGUAGES:
+    if not choice:
         raise UsageError(texts.t(ctx.lang, "lang_usage"))
+    if choice not in texts.LANGUAGES:
+        raise UsageError(texts.t(ctx.lang, "lang_unknown", value=args.strip()[:20]))
     if ctx.chat.platform == "slack" and ctx.user_id:
         # A Slack channel is shared by many people: /news lang is the asker's own; a channel's digest
         # language is set by whoever subscribes it.

@@ -41,7 +41,7 @@ def _chat_zone(ctx: CommandContext) -> str:
     return ctx.config.bot.timezone
 
 
-@command("remind", "[story] [3d,1d,0d] [HH:MM] | off [story]",
+@command("remind", "[story] [3d,1d,0d] [HH:MM] [TZ] | off [story]",
          "reminders before a story's key dates (default 3 and 1 days before, 09:00); /remind off stops them",
          "Erinnerungen vor den Stichtagen einer Geschichte (sonst 3 und 1 Tag vorher, 09:00); /remind off beendet sie",
          writes=True)

@@ -14,6 +14,7 @@ from newsdigest.clock import day_or_none
 from newsdigest.extract.sentences import sentence_at
 from newsdigest.handlers.context import CommandContext
 from newsdigest.handlers.registry import UsageError, command
+from newsdigest.handlers.resolve import resolve_story
 from newsdigest.reply import (
     Block,
     BulletList,
@@ -33,9 +34,8 @@ from newsdigest.reply import (
 from newsdigest.store.stories_repo import StoryRecord
 from newsdigest.stories.brief import Turn, compress
 from newsdigest.stories.ledger import LedgerItem, When
-from newsdigest.stories.lookup import Lookup, find_story
 from newsdigest.stories.merge import source_names
-from newsdigest.stories.service import VIEWS, StoryView, ensure_assigned, stories_list, view
+from newsdigest.stories.service import StoryView, ensure_assigned, stories_list, view
 from newsdigest.stories.timeline import Event, build_timeline, render_png
 from newsdigest.summarize.facts import Brief, Fact
 from newsdigest.texts import countdown, format_date, format_short, format_short_year, month_name
@@ -54,29 +54,15 @@ def _today(ctx: CommandContext) -> dt.date:
 
 def _resolve(ctx: CommandContext, args: str, cmd: str) -> StoryRecord | Reply:
     """The story the user means, or the reply that says why there is none (or asks which)."""
-    ensure_assigned(ctx.store)
-    look = _find(ctx, args)
-    if look.story is not None:
-        return look.story
+    return resolve_story(ctx, args, cmd, _no_story)
+
+
+def _no_story(ctx: CommandContext, query: str, cmd: str) -> Reply:
     lang = ctx.lang
-    if look.choices:
-        rows = tuple(
-            item(bold(s.name), Span(" — "), code(f"/{cmd} {s.slug}")) for s in look.choices
-        )
-        return Reply((text(texts.t(lang, "which_story", query=args[:60])), BulletList(rows, numbered=True),
-                      text(texts.t(lang, "ask_again", cmd=cmd, slug=look.choices[0].slug))))
-    if args.strip() and ctx.store.stories_list(until=ctx.clock.as_of, limit=1):
-        return Reply((text(texts.t(lang, "no_match", query=args.strip()[:60])),), error=True)
+    if query.strip() and ctx.store.stories_list(until=ctx.clock.as_of, limit=1):
+        return Reply((text(texts.t(lang, "no_match", query=query.strip()[:60])),), error=True)
     when = texts.t(lang, "when_as_of", date=format_date(ctx.clock.as_of, lang)) if ctx.clock.as_of else ""
     return Reply((text(texts.t(lang, "no_stories", when=when)),))
-
-
-def _find(ctx: CommandContext, args: str) -> Lookup:
-    """find_story, remembered like the views until anything new arrives (an alias or full-text lookup reads
-    more than the view it leads to)."""
-    query, as_of = args.strip(), ctx.clock.as_of
-    return VIEWS.get(ctx.store, ("find", query, as_of), ctx.store.content_token(),
-                     lambda: find_story(ctx.store, query, as_of=as_of))
 
 
 def _view(ctx: CommandContext, story: StoryRecord) -> StoryView:
@@ -314,7 +300,8 @@ def deadline_cmd(ctx: CommandContext, args: str) -> Reply:
     led = view.ledger
     if not led.upcoming:
         live = len(led.passed)
-        blocks.append(text(texts.t(lang, "all_passed", n=live, date=format_date(_today(ctx), lang))))
+        key = {1: "all_passed_1", 2: "all_passed_2"}.get(live, "all_passed")
+        blocks.append(text(texts.t(lang, key, n=live, date=format_date(_today(ctx), lang))))
     blocks.append(BulletList(tuple(_deadline_row(ctx, it, view) for it in items), numbered=True))
     listed = [_deadline_listed(it, lang) for it in items]
     ctx.store.remember_list(ctx.chat.key, "deadline", found.id, listed)
@@ -389,7 +376,7 @@ def why_cmd(ctx: CommandContext, args: str) -> Reply:
                                      format_date(art.published, lang) if art.published else "",
                                      _updated(updates.get(art.id), lang)) if x)
         title = link(art.title, art.url) if art.url else bold(art.title)
-        rows.append(item(Span("“" + _clip(sentence, 400) + "” — "), title, italic(f" ({meta})")))
+        rows.append(item(Span(texts.t(lang, "quoted", text=_clip(sentence, 400)) + " — "), title, italic(f" ({meta})")))
     blocks: list[Block] = [Heading(texts.t(lang, "why_title", n=n, label=entry.get("label", "")))]
     if entry.get("reason"):
         blocks.append(text(texts.t(lang, "why_reason", reason=entry["reason"])))

@@ -86,6 +86,8 @@ def read_article(path: Path, *, published: dt.date | None = None, entry: Manifes
         raise ArticleFileError(f"{path}: cannot read: {exc.strerror}") from None
     if not text.strip():
         raise ArticleFileError(f"{path}: the file is empty")
+    if "\x00" in text:  # valid UTF-8 can still be binary (an image, a database, a zip): text never holds NUL
+        raise ArticleFileError(f"{path}: not a text file (it holds NUL bytes); give a .txt, .md or saved .html article")
     entry = entry or ManifestEntry(None, None, None, None)
     if _is_html(path, text):
         return _page_article(path, text, published, entry)

@@ -54,7 +54,8 @@ class OpmlImport:
     invalid: list[str] = field(default_factory=list)  # "url: reason"
 
     def summary(self) -> str:
-        text = f"{len(self.added)} feeds added, {len(self.existing)} already followed"
+        added = "1 feed" if len(self.added) == 1 else f"{len(self.added)} feeds"
+        text = f"{added} added, {len(self.existing)} already followed"
         return text + (f", {len(self.invalid)} skipped" if self.invalid else "")
 
     def __str__(self) -> str:

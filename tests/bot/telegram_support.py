@@ -16,6 +16,7 @@ from newsdigest.config import Config, build_config
 from newsdigest.handlers import Core
 from newsdigest.store.store import Store
 from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.virtual_time import VirtualTime
 
 FAST_RETRY = RetryPolicy(max_attempts=4, backoff=0.01, max_backoff=0.05)
 
@@ -39,6 +40,18 @@ async def running_bot(core: Core, fake: FakeTelegram, **kwargs: Any) -> AsyncIte
         await bot.stop()
 
 
+class HeldRequest(AiohttpRequest):
+    """The bot's own networking, holding virtual time while each request is in flight to the fake's thread."""
+
+    def __init__(self, vt: VirtualTime) -> None:
+        super().__init__()
+        self._vt = vt
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        with self._vt.holding():
+            return await super().do_request(*args, **kwargs)
+
+
 @asynccontextmanager
 async def tg_sender(
     fake: FakeTelegram,
@@ -46,9 +59,14 @@ async def tg_sender(
     limiter: RateLimiter | None = None,
     retry: RetryPolicy = FAST_RETRY,
     sleep: Sleep = asyncio.sleep,
+    vt: VirtualTime | None = None,
 ) -> AsyncIterator[TelegramSender]:
-    """A TelegramSender over a plain PTB Bot (no Application), as digests use it; `sleep` is its retry backoff's."""
-    bot = Bot(fake.token, base_url=fake.base_url, base_file_url=fake.base_file_url, request=AiohttpRequest())
+    """A TelegramSender over a plain PTB Bot (no Application), as digests use it; `sleep` is its retry backoff's.
+
+    With `vt` (the virtual time the fake and the limiter run on), its clock stands still while a request is in
+    flight, so the fake sees each message at the virtual instant the limiter let it go."""
+    request = AiohttpRequest() if vt is None else HeldRequest(vt)
+    bot = Bot(fake.token, base_url=fake.base_url, base_file_url=fake.base_file_url, request=request)
     chats = Core(store=store, config=build_config({}), clock=Clock()) if store is not None else None
     async with bot:  # gone and moved chats reach the store through the core, as in the app
         yield TelegramSender(bot, chats, limiter or RateLimiter(), retry, sleep=sleep)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 
 import httpx
+import pytest
 
 from newsdigest.bot.ratelimit import RateLimiter
 from newsdigest.bot.telegram import RetryPolicy, limiter_from_config
@@ -56,7 +58,7 @@ async def test_429_waits_retry_after_for_that_chat_only(
         fake.add_chat(chat)
     fake.fail_next(1, 429, retry_after=1)  # Telegram's shape: whole seconds
     limiter = limiter_from_config(TelegramConfig(), clock=vt.clock, sleep=vt.sleep)
-    async with tg_sender(fake, store, limiter, sleep=vt.sleep) as sender:
+    async with tg_sender(fake, store, limiter, sleep=vt.sleep, vt=vt) as sender:
         slow = asyncio.create_task(sender.send("1", Reply((text("to one"),))))
         while not fake.attempts:  # chat 1's first try got its 429
             await asyncio.sleep(0.01)
@@ -77,7 +79,7 @@ async def test_fake_flood_limits_are_recovered_from(tg_fake_factory: Callable[..
     vt = VirtualTime(autojump=True)
     fake = tg_fake_factory(Limits(), clock=vt.clock)  # 1 msg/s per chat after a burst of 3
     fake.add_chat(7)
-    async with tg_sender(fake, store, RateLimiter(clock=vt.clock, sleep=vt.sleep), sleep=vt.sleep) as sender:
+    async with tg_sender(fake, store, RateLimiter(clock=vt.clock, sleep=vt.sleep), sleep=vt.sleep, vt=vt) as sender:
         results = [await sender.send("7", Reply((text(f"m{i}"),))) for i in range(8)]
     assert all(r.outcome is SendOutcome.SENT for r in results)
     assert fake.texts(7) == [f"m{i}" for i in range(8)]
@@ -85,14 +87,24 @@ async def test_fake_flood_limits_are_recovered_from(tg_fake_factory: Callable[..
     assert vt.sleeps and min(vt.sleeps) >= 1.0  # every wait was a retry_after (whole seconds), none shorter
 
 
-async def test_limits_respected_without_any_429(tg_fake_factory: Callable[..., FakeTelegram], store: Store) -> None:
+@pytest.mark.parametrize("fake_lag", [0.0, 0.003], ids=["idle", "loaded"])
+async def test_limits_respected_without_any_429(
+    tg_fake_factory: Callable[..., FakeTelegram], store: Store, fake_lag: float
+) -> None:
     vt = VirtualTime(autojump=True)  # Telegram's real limits, in virtual seconds shared with the fake
-    fake = tg_fake_factory(Limits(), clock=vt.clock)
+
+    def fake_clock() -> float:  # "loaded": the fake's thread answers slowly, as on a busy machine
+        time.sleep(fake_lag)
+        return vt.clock()
+
+    # The sender holds virtual time while a request is in flight (vt=vt): without that, a slow fake let the clock
+    # jump on meanwhile, the fake saw messages later and bunched, and the overall bucket answered 429.
+    fake = tg_fake_factory(Limits(), clock=fake_clock)
     limiter = limiter_from_config(TelegramConfig(), clock=vt.clock, sleep=vt.sleep)
     chats = [*range(100, 140)]
     for chat in [*chats, -77]:
         fake.add_chat(chat)
-    async with tg_sender(fake, store, limiter, sleep=vt.sleep) as sender:
+    async with tg_sender(fake, store, limiter, sleep=vt.sleep, vt=vt) as sender:
         sends = [sender.send(str(c), Reply((text(f"hello {c}"),))) for c in chats]
         sends += [sender.send("-77", Reply((text(f"group {i}"),))) for i in range(25)]
         results = await asyncio.gather(*sends)

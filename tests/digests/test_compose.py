@@ -65,7 +65,7 @@ def test_german_wording_and_countdowns() -> None:
     body = compose(inp, ComposeOptions(lang="de"))
     assert body is not None
     text = body.plain_text()
-    assert text.startswith("Dein Nachrichtenüberblick — Mo 14. September 2020")
+    assert text.startswith("Dein Nachrichtenüberblick — Mo., 14. September 2020")
     assert "Neue Frist 21. September 2020 (in 7 Tagen): Gebühr zahlen" in text
     assert "Frist abgelaufen am 12. September 2020: Frist" in text
     assert "14. September 2020 (heute): Antrag" in text

@@ -27,7 +27,7 @@ def test_seeds_digest_names_the_deadlines_and_oracle(seeded_store: Store, config
 
 def test_seeds_digest_in_german(seeded_store: Store, config: Config) -> None:
     body = compose_for_chat(seeded_store, config, Clock(as_of=AS_OF), CONSOLE, lang="de").plain_text()
-    assert body.startswith("Nachrichtenüberblick — Mo 14. September 2020")
+    assert body.startswith("Nachrichtenüberblick — Mo., 14. September 2020")
     assert "15. September 2020 (morgen)" in body
 
 
@@ -60,6 +60,7 @@ def test_parse_chat() -> None:
     assert parse_chat("console") == CONSOLE
     assert parse_chat("telegram:-100123") == ChatRef(Platform.TELEGRAM, "-100123")
     assert parse_chat("slack:C024BE91L") == ChatRef(Platform.SLACK, "C024BE91L")
-    for bad in ("irc:#x", "telegram:", "12345"):
+    assert parse_chat("telegram:-100123/7") == ChatRef(Platform.TELEGRAM, "-100123/7")  # a forum topic
+    for bad in ("irc:#x", "telegram:", "12345", "telegram:abc", "telegram:-100/x"):
         with pytest.raises(ValueError, match="not a chat"):
             parse_chat(bad)

@@ -146,6 +146,15 @@ def test_due_reminders_are_one_per_chat_key_date_and_offset() -> None:
     assert due_reminders([_rule(story="other")], dates, start, end) == []
 
 
+def test_a_rule_with_a_bad_schedule_is_skipped_and_the_others_are_due() -> None:
+    kd = KeyDate("acme", "Acme", dt.date(2020, 10, 20), WHAT)
+    start, end = dt.datetime(2020, 10, 1, tzinfo=UTC), dt.datetime(2020, 10, 31, tzinfo=UTC)
+    other = "telegram"
+    dues = due_reminders([_rule(tz="Nowhere/Land"), _rule(id=2, platform=other, chat_id="5")], {"acme": [kd]},
+                         start, end)
+    assert {(d.chat.platform, d.offset) for d in dues} == {(other, 3), (other, 1), (other, 0)}
+
+
 def test_a_rule_set_after_the_slot_does_not_catch_up_that_morning() -> None:
     kd = KeyDate("acme", "Acme", dt.date(2020, 10, 20), WHAT)
     set_at = dt.datetime(2020, 10, 17, 10, 0, tzinfo=UTC)

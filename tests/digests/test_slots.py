@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pytest
 from hypothesis import given
@@ -14,6 +15,7 @@ from newsdigest.digests.slots import (
     next_slot,
     parse_hhmm,
     parse_slot,
+    readable_schedules,
     slot_key,
     slot_on,
     slots_between,
@@ -21,6 +23,13 @@ from newsdigest.digests.slots import (
 )
 
 BERLIN = zone("Europe/Berlin")
+
+
+@dataclass(frozen=True)
+class _Row:
+    id: int
+    time: str
+    tz: str
 
 
 @pytest.mark.parametrize("value", ["25:00", "24:00", "08:60", "8.00", "0800", "", "ab:cd", "-1:00", "08:00:00"])
@@ -59,3 +68,13 @@ def test_latest_and_next_bracket_now(naive: dt.datetime, hour: int, minute: int,
     assert parse_slot(slot_key(last)) == last.replace(second=0, microsecond=0)
     # consecutive slots are between 23 and 25 hours apart (DST), Lord Howe's half-hour shift included
     assert dt.timedelta(hours=22, minutes=30) <= nxt - last <= dt.timedelta(hours=25)
+
+
+def test_a_stored_schedule_that_no_longer_reads_is_logged_and_skipped(caplog: pytest.LogCaptureFixture) -> None:
+    rows = [_Row(1, "08:00", "Europe/Berlin"), _Row(2, "8.00", "UTC"), _Row(3, "07:30", "Mars/Olympus"),
+            _Row(4, "23:59", "UTC")]
+    got = [(row.id, at, tz.key) for row, at, tz in readable_schedules(rows, "subscription")]
+    assert got == [(1, dt.time(8, 0), "Europe/Berlin"), (4, dt.time(23, 59), "UTC")]
+    logged = [r.getMessage() for r in caplog.records]
+    assert logged == ["subscription 2 has a bad schedule '8.00' 'UTC'; skipped",
+                      "subscription 3 has a bad schedule '07:30' 'Mars/Olympus'; skipped"]

@@ -8,8 +8,12 @@ the fakes' `clock=`). Time moves only when
   time (trio's MockClock with autojump_threshold=0). Code that sleeps a minute then takes no real time.
 
 Autojump only looks at this loop's ready queue: a request in flight to a server in another thread does not hold
-the clock back. So assert what virtual time guarantees (spacing, order within one key, who waited for what), and
-test "X is not held up by Y" with a manual clock: Y sleeps until the test advances, X must finish meanwhile.
+the clock back by itself, so the clock would run on by however much real time the server takes (more under load),
+and a fake reading the same clock would see requests arrive later and more bunched than they were sent. Wrap each
+request in `with vt.holding():` (tests/bot/telegram_support.py does for the Telegram fake): no jump happens while
+one is in flight, so the fake sees each request at the virtual instant it was sent, however slow the machine.
+Assert what virtual time guarantees (spacing, order within one key, who waited for what), and test "X is not held
+up by Y" with a manual clock: Y sleeps until the test advances, X must finish meanwhile.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 
 class VirtualTime:
@@ -27,6 +33,16 @@ class VirtualTime:
         self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
         self._seq = itertools.count()
         self._driver: asyncio.Task[None] | None = None
+        self._holds = 0  # requests in flight to another thread: autojump waits for them
+
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        """No autojump while inside (a request in flight to a server thread that reads this clock)."""
+        self._holds += 1
+        try:
+            yield
+        finally:
+            self._holds -= 1
 
     def clock(self) -> float:
         """The current virtual time (a float read: safe from other threads)."""
@@ -76,7 +92,7 @@ class VirtualTime:
     async def _drive(self) -> None:
         while self._sleepers:
             await asyncio.sleep(0)
-            if not _ready(asyncio.get_running_loop()) and self._sleepers:
+            if not self._holds and not _ready(asyncio.get_running_loop()) and self._sleepers:
                 self._wake_next()
 
 

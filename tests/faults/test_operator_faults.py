@@ -110,6 +110,7 @@ def test_no_platform_and_no_terminal_stays_up_serving_healthz(tmp_path: Path) ->
     hints = [line for line in err if "no chat platform configured" in line]
     assert len(hints) == 1, err
     assert "NEWSDIGEST_TELEGRAM_TOKEN" in hints[0] and "NEWSDIGEST_SLACK_BOT_TOKEN" in hints[0]
+    assert f"/healthz on port {port}" in hints[0]  # says what it serves meanwhile, and where
     assert not any("Traceback" in line for line in err)
 
 

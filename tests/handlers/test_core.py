@@ -55,6 +55,7 @@ def test_admin_commands_are_hidden_and_refused_for_others(store: Store) -> None:
         assert f"/{name}" not in core.answer(CHAT, "/help", user_id="8").plain_text()
         refused = core.answer(CHAT, f"/{name} http://127.0.0.1/feed.xml", user_id="8")
         assert refused.error and "admins" in refused.plain_text()
+        assert "Add your user id 8 to [telegram] admins" in refused.plain_text()  # how the operator lets them in
 
 
 def test_search_needs_text_and_respects_as_of(seeded_store: Store) -> None:

@@ -150,7 +150,7 @@ def test_unsubscribe_one_story_or_all(seeded: Core) -> None:
     core.answer(CHAT, "/subscribe 09:00")
     assert core.answer(CHAT, "/unsubscribe tiktok").plain_text() == "Unsubscribed from “tiktok”."
     assert [s.story for s in store.subscriptions_for(CHAT)] == [None]
-    assert "1 subscription(s) ended" in core.answer(CHAT, "/stop").plain_text()
+    assert "(1 subscription ended)" in core.answer(CHAT, "/stop").plain_text()
     assert store.subscriptions_for(CHAT) == []
 
 

@@ -48,7 +48,7 @@ def ask(core: Core, line: str, user: str = ADMIN, lang: str = "en") -> tuple[str
 def test_addfeed_fetches_stores_and_lists_health(store: Store, server: FeedServer) -> None:
     core = core_for(store)
     out, error = ask(core, f"/addfeed {server.url('/feed.xml')}")
-    assert not error and "Added “EU-Ticker”: 1 new articles" in out
+    assert not error and "Added “EU-Ticker”: 1 new article, 0 already known" in out
     assert store.article_count() == 1 and store.feed(server.url("/feed.xml")) is not None
     out, _ = ask(core, "/feeds", user=USER)
     assert "✓ EU-Ticker — updated 2020-09-14 08:00 UTC, 1 articles" in out
@@ -72,7 +72,7 @@ def test_addfeed_failures_say_what_is_wrong_and_what_to_do(store: Store, server:
     out, error = ask(core, f"/addfeed {server.url('/gone.xml')}")
     assert error and "HTTP 404" in out and "check it" in out
     out, error = ask(core, f"/addfeed {server.url('/page.html')}")
-    assert error and "web page, not a feed" in out and server.url("/feed.xml") in out
+    assert error and "web page, not an RSS or Atom feed" in out and f"It announces these feeds: {server.url('/feed.xml')}" in out
     out, error = ask(core_for(store, allow=()), f"/addfeed {server.url('/feed.xml')}")
     assert error and "loopback address 127.0.0.1" in out and "allow_hosts" in out
     out, error = ask(core, "/addfeed http://10.0.0.5/feed.xml")

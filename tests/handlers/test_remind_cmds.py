@@ -87,3 +87,12 @@ def test_german(core: Core) -> None:
     assert core.answer(CHAT, "/erinnern").plain_text().startswith(
         "Erinnerungen für alle Geschichten: 3 Tage und 1 Tag vor jedem Stichtag, um 09:00")
     assert core.answer(CHAT, "/abos").plain_text().startswith("Abos dieses Chats")
+
+
+def test_a_word_remind_does_not_understand_is_explained_with_remind(core: Core) -> None:
+    for lang in ("en", "de"):
+        core.answer(CHAT, f"/lang {lang}")
+        reply = core.answer(CHAT, "/remind zebrastreifen")
+        out = " ".join(reply.plain_text().split())
+        assert reply.error and "/remind 08:00 Europe/Berlin" in out and "/subscribe" not in out, out
+    assert core.store.reminders_for(CHAT) == []

@@ -48,6 +48,13 @@ def test_why_explains_an_item_of_the_last_deadline_list(seeded_core: Core) -> No
     assert "sample-a.example" in out and "sample-e.example" in out
 
 
+def test_why_quotes_in_the_chats_language(seeded_core: Core) -> None:
+    seeded_core.answer(CHAT, "/lang de")
+    seeded_core.answer(CHAT, "/deadline")
+    out = seeded_core.answer(CHAT, "/why 1").plain_text()
+    assert "„" in out and "“Die" not in out  # German opening quotes, not English ones
+
+
 def test_why_follows_the_latest_list_per_chat(seeded_core: Core) -> None:
     other = ChatRef(Platform.CONSOLE, "other")
     seeded_core.answer(CHAT, "/status")
@@ -89,3 +96,11 @@ def test_german_replies(seeded_store: Store, config: Config) -> None:
     stories = core.answer(CHAT, "/stories").plain_text()
     assert "Geschichten, die ich verfolge" in stories and "5 Artikel" in stories
     assert "Zeitleiste" in core.answer(CHAT, "/timeline").plain_text()
+
+
+def test_passed_deadlines_are_counted_in_words(seeded_store: Store, config: Config) -> None:
+    core = Core(store=seeded_store, config=config, clock=Clock(source=lambda: dt.datetime(2026, 1, 5, tzinfo=dt.UTC)))
+    out = core.answer(CHAT, "/deadline").plain_text()
+    assert "Both deadlines of this story have passed as of 5 January 2026" in out and "All 2" not in out
+    core.answer(CHAT, "/lang de")
+    assert "beide Fristen dieser Geschichte sind abgelaufen" in core.answer(CHAT, "/deadline").plain_text()

@@ -61,7 +61,7 @@ def test_cli_actions(tmp_path: Path, loopback_config: Config, feed_server: FeedS
     feed_server.route("/feed.xml", rss([Item("Bahn", TEXTS["bahn"], link="https://n.example/b", guid="b")]))
     out, err = io.StringIO(), io.StringIO()
     assert run_feeds_command(cfg, "add", feed_server.url("/feed.xml"), out=out, err=err) == 0
-    assert "added “Test Wire”: 1 new articles" in out.getvalue()
+    assert "added “Test Wire”: 1 new article, 0 already known" in out.getvalue()
     assert run_feeds_command(cfg, "add", feed_server.url("/missing.xml"), out=out, err=err) == 1
     assert "HTTP 404" in err.getvalue() and "check it" in err.getvalue()
     out = io.StringIO()
