@@ -9,7 +9,7 @@ from __future__ import annotations
 # a limit preposition right before the time expression ("bis zum", "spätestens am", "no later than")
 LIMIT_LEFT = (
     r"(?:\b(?:(?:mindestens|zunächst|vorerst|noch|längstens|nur|only|at\s+least)\s+)?"
-    r"(?:bis(?:\s+spätestens)?(?:\s+(?:zum|zur|zu|am|an|in|im|den|dem|der|ende|mitte|anfang))?|"
+    r"(?:bis(?:\s+spätestens|\s+einschließlich|\s+inklusive)?(?:\s+(?:zum|zur|zu|am|an|in|im|den|dem|der|ende|mitte|anfang))?|"
     r"spätestens(?:\s+(?:am|bis|zum|zur|im|in|den|an|nach))?|binnen|innerhalb(?:\s+(?:von|der|des|eines|einer))?|"
     r"(?:no|not)\s+later\s+than|until|till|through|by|within|prior\s+to|before|ahead\s+of|"
     r"(?:has|have|had|(?:gave|given|give)(?:\s+\w+){0,3})\s+until)"
@@ -46,7 +46,7 @@ ACTION = (
 OBLIGATION = (
     r"\b(?:muss|müssen|musste|mussten|müsste|müssten|hat\s+(?:\w+\s+){0,3}zeit|haben\s+(?:\w+\s+){0,3}zeit|"
     r"zeit\s+(?:bis|gegeben|gesetzt)|aufgefordert|aufgerufen|verpflichtet|verpflichtend|angeordnet|anordn\w*|"
-    r"anordnung|verordnung|(?<!zur\s)verfügung|gesetz|urteil|bescheid|gefordert|fordert\w*|verlangt\w*|auferlegt|gezwungen|"
+    r"anordnung|verordnung|(?<!zur\s)verfügung|gesetz|urteil|bescheid|gefordert|fordert\w*|verlang\w*|auferlegt|gezwungen|"
     r"pflicht|pflicht\w*|zwingend|vorgeschrieben|eingereicht\s+werden|beantragt\s+werden|"
     r"antr(?:ag|äge)\s+(?:müssen|können)|einspruch|widerspruch|berufung|einzulegen|zu\s+registrieren|zahlbar|"
     r"must|required?|requires|has\s+to|have\s+to|had\s+to|ordered|orders?|demand\w*|mandat\w*|oblig\w*|compelled|"
@@ -55,11 +55,12 @@ OBLIGATION = (
     r"should\s+go|requir\w*|supposed\s+to|call(?:s|ed)?\s+for\s+[\w-]+(?:\s+[\w-]+)?\s+to|sind\s+gehalten|ist\s+gehalten|erforderlich|notwendig|necessary)\b"
 )
 PLAN = (
-    r"\b(?:plant|planen|planten|geplant|plans?\s+to|planned|planning\s+to|will|wollen|wollte|wollten|wolle|möchte\w*|ziel\w*|zielt|anstreb\w*|angestrebt|"
+    # German "plant" (plans), not an English "plant" after a determiner ("close the plant in March")
+    r"\b(?:(?<!the\s)(?<!a\s)(?<!its\s)(?<!their\s)(?<!power\s)plant|planen|planten|geplant|plans?\s+to|planned|planning\s+to|will|wollen|wollte|wollten|wolle|möchte\w*|ziel\w*|zielt|anstreb\w*|angestrebt|"
     r"vorgenommen|beabsichtig\w*|hofft|hoffen|erwarte\w*|rechnet|rechnen|prognos\w*|voraussichtlich|"
     r"aims?|aiming|targets?|targeted|goal|pledge\w*|promis\w*|hopes?|expects?|expected|intends?|forecast\w*|"
     r"projected|vows?|wants?|seeks?|program\s+to|sollte\s+alles|versproch\w*|zu\s+erreichen|predict\w*|"
-    r"vorhersag\w*|richte\s+mich|davon\s+aus|einrichten)\b"
+    r"vorhersag\w*|richte\s+mich|davon\s+aus|einrichten|angekündigt|kündig\w*\s+(?:[\w-]+\s+){0,3}?an|announc\w*)\b"
 )
 # how long something lasts (a state, permission or measure in force)
 # a permission until then ("darf bis Ende Juni weiterlaufen", "dürfen sich treffen"): no end of a measure
@@ -77,12 +78,13 @@ MEASURE = (
     r"(?:lockdown|verbot\w*|sperre\w*|maßnahme\w*|beschränkung\w*|einschränkung\w*|regel\w*|auflage\w*|"
     r"notstand|ausnahmezustand|schließung\w*|programm\w*|angebot\w*|aussetzung|moratorium|waffenruhe|"
     r"feuerpause|waffenstillstand|kurzarbeit\w*|regelung\w*|senkung|steuersatz|mehrwertsteuer\w*|hilfen\b|"
-    r"hilfspaket|rettungsschirm|ausgangs\w*|quarantäne|stundung|schutzschirm|sanktion\w*|zölle|ferien|"
+    r"hilfspaket|rettungsschirm|ausgangs\w*|quarantäne|stundung|schutzschirm|sanktion\w*|zölle|ferien|rabatt\w*|"
+    r"gutschein\w*|pflicht\b|"
     # English: whole words only ("vat" is no measure inside "private")
     r"\b(?:ban|bans|curfew|restrictions?|measures?|rules?|scheme|schemes|programm?es?|pause|truce|ceasefire|"
     r"offers?|bid|state\s+of\s+emergency|emergency|freeze|suspension|relief|tariffs?|vat|cut|exemption|"
     r"waiver|licen[cs]e|furlough|loans?|rights|warrants|protection|holiday|mandate|closures?|shutdown|"
-    r"lockdowns?|break|moratorium)\b)"
+    r"lockdowns?|break|moratorium|discounts?|promotion|vouchers?|coupons?)\b)"
 )
 # an ending verb governing the date: "ends on October 31", "set to come to an end on", "läuft Ende November aus",
 # "the end of furlough in October"
@@ -91,7 +93,7 @@ ENDS_AT = (
     r"runs?\s+out|terminat\w*|wound\s+down|winds?\s+down|closes?|closing|close|ausläuft|auslaufen\w*|"
     r"verfällt|erlischt|abläuft|endgültig\s+aus|stops?|ceases?(?:\s+to\s+\w+(?:\s+\w+)?)?)\s+(?:\w+\s+){0,1}?(?:on|in|at|am|im|mit|by|zum|with)?\s*"
     r"(?:the\s+)?|\bend\s+of\s+(?:the\s+)?(?:[\w-]+\s+){1,3}(?:in|on|at)?\s*|"
-    r"\b(?:läuft|laufen|lief|liefen)\s+(?:\w+\s+){0,3}?(?:am|im|zum|mit)?\s*)$"
+    r"\b(?:läuft|laufen|lief|liefen|fällt|fallen|fiel|fielen)\s+(?:\w+\s+){0,3}?(?:am|im|zum|mit|um)?\s*)$"
 )
 # German verb-final and attributive endings after the date: "das am 30. Juni auslaufende Programm",
 # "dass das Programm Dienstagnacht ausläuft"
@@ -125,7 +127,7 @@ REQUEST = (
     r"für\s+(?:eine\s+)?verlängerung|schloss\b[^.]{0,40}\baus|ins\s+spiel|erwäg\w*|considering|mulls?)\b"
 )
 EXPIRY_STRONG = (
-    r"\b(?:(?:läuft|lief|liefen)\b[^.;]{0,60}\baus|ausläuft|auslaufen\w*|laufen\b[^.;]{0,60}\baus|erlischt|erlöschen|verfällt|"
+    r"\b(?:(?:läuft|lief|liefen)\b[^.;]{0,60}\b(?:aus|ab)\b|(?:fällt|fallen|fiel|fielen)\b[^.;]{0,60}\bweg|entfällt|ausläuft|auslaufen\w*|laufen\b[^.;]{0,60}\baus|erlischt|erlöschen|verfällt|"
     r"verfallen|expir\w*|lapses?|lapsing|terminat\w*|runs?\s+out|comes?\s+to\s+an\s+end|endet|enden|ends|end)\b"
 )
 UNLESS = r"\b(?:sofern\s+nicht|es\s+sei\s+denn|wenn\s+nicht|falls\s+nicht|unless|if\s+not)\b"
@@ -145,7 +147,8 @@ STATS = (
     r"\b(?:gingen|eingegangen|eingingen|gezählt|zählte\w*|registrierte\w*|verzeichnet\w*|erfasst|received|"
     r"were\s+(?:filed|submitted|received|registered|counted)|had\s+been\s+(?:filed|submitted|received)|"
     r"liegen\b[^.;]{0,30}\bvor|prozent|percent|per\s+cent|neuinfektion\w*|infektionen|ansteckungen|"
-    r"neuansteckung\w*|einwohner\w*|inzidenz\w*|fälle|cases|per\s+100,?000)\b"
+    r"neuansteckung\w*|einwohner\w*|inzidenz\w*|fälle|cases|per\s+100,?000|stieg|stiegen|sank|sanken|wuchs|"
+    r"kletterte\w*|fiel|fielen|rose|fell|grew|climbed|increased|decreased|dropped)\b"
 )
 DUE_EVENT = r"\bdue\s+to\s+(?!expire|lapse|end\b|run\s+out|be\s+(?:paid|repaid|submitted|filed))\w+"
 MATURITY = r"\b(?:bonds?|notes?|debentures?|securities|anleihen?|paper|loan\s+notes)\b[^.;]{0,40}\bdue\s+(?:on\s+)?$"
@@ -156,7 +159,9 @@ COURT = (
 # an application or registration window open until the date
 WINDOW = (
     r"\b(?:anmeld\w*|bewerb\w*|antr(?:ag|äge)\w*|antragstellung|einreich\w*|einsend\w*|"
-    r"registrier\w*|apply|applications?|applicants|register\w*|sign\s+up|enrol\w*|nominations?|entries|submissions?)\b"
+    r"registrier\w*|apply|applications?|applicants|register\w*|sign\s+up|enrol\w*|nominations?|entries|submissions?|"
+    r"(?:transfer|application|enrol\w*|registration|filing|submission|booking|exchange|nomination)\s+window|"
+    r"transferfenster|wechselfenster)\b"
 )
 ZU_INF = (
     r"\bzu\s+[a-zäöüß]{3,}\b|\b(?:ab|an|auf|aus|bei|ein|fest|her|hin|mit|nach|vor|weg|zurück|zusammen|dar|durch|"
@@ -171,7 +176,7 @@ WITHIN = (
 # a duration's limit word right after it ("zehn Tage Zeit", "14 days to respond", "45-tägige Frist")
 DURATION_RIGHT = (
     r"^\s*(?:-?\s*(?:tägige|wöchige|monatige|stündige|jährige)\s+)?(?:frist|zeit|ultimatum|galgenfrist|deadline|"
-    r"time|aufschub|to\s+[a-z]{2,})\b"
+    r"time|aufschub|to\s+[a-z]{2,}|,\s*um\s+[^.;:]{0,80}?(?:\bzu\s+[a-zäöüß]{3,}|[a-zäöüß]+zu[a-zäöüß]{3,}))\b"
 )
 DURATION_WORD = r"(?:tägig|wöchig|monatig|stündig)\w*\s+(?:frist|ultimatum|galgenfrist)"
 # "von 16. bis 18. Juni", "from May 2 to May 4": the end of an event's span
@@ -184,7 +189,10 @@ START_LEFT = r"\b(?:ab|from|starting|beginning|as\s+of)\s+(?:dem\s+|der\s+|the\s
 # an obligation verb right after the date: "Ende Juni muss Athen zurückzahlen"
 MODAL_NEXT = r"^\s*(?:muss|müssen|musste|mussten|must|has\s+to|have\s+to)\b"
 # a duration's "to VERB" limit only after a verb of granting or having ("has only 14 days to decide")
-DURATION_GRANT = r"\b(?:has|have|had|gave|given|give|gets?|got|hat|haben|hatte|erhielt|bekommt|bekam|gewährt\w*)\b"
+DURATION_GRANT = (
+    r"\b(?:has|have|had|gave|given|gives?|gets?|got|hat|haben|hatte|erhielt|bekommt|bekam|gewährt\w*|gab|gibt|geben|"
+    r"gegeben|räumt\w*|eingeräumt|lässt|ließ|setzt\w*|gesetzt)\b"
+)
 EVENT_LEFT = (
     r"\b(?:am|vom|von|seit|ab|im|in|um|zum|zur|während|nach|vor|on|since|from|in|at|during|after|before|"
     r"last|this|next|dated)\s+(?:dem\s+|den\s+|der\s+|the\s+)?$"
@@ -242,6 +250,12 @@ DRAFT = (
 # a condition on acting in time: "Wenn bis zum 21. April keine Einigung erzielt wird, …", "if they mail an offer by
 # Nov. 22, …" (the clause before the date opens with it)
 CONDITIONAL = r"\b(?:wenn|falls|sofern|if|unless|provided\s+that)\b"
+# the same condition with the verb first, as German and formal English put it ("Sollte bis zum 30. Juni keine Einigung
+# vorliegen, …", "Kommt bis Ende Mai kein Angebot, …", "Should no deal be reached by June 30, …")
+CONDITIONAL_V1 = (
+    r"^\W*(?:sollte|sollten|kommt|kommen|käme|kämen|gibt|gäbe|liegt|liegen|läge|lägen|findet|fände|bleibt|bleiben|"
+    r"bliebe|should|were)\b"
+)
 # what such a condition is about when it sets a limit: an agreement, an offer, a decision, or its absence
 CONDITION_OUTCOME = (
     r"\b(?:keine|kein|nicht|einigung|geeinigt|lösung|kompromiss|angebot|zustimmung|entscheidung|vorgelegt|"
@@ -251,4 +265,55 @@ CONDITION_OUTCOME = (
 COMPLETION = (
     r"\b(?:stehen|vorliegen|vorgelegt|fertig|abgeschlossen|erledigt|geklärt|eingereicht|umgesetzt|entschieden|"
     r"be\s+(?:completed|finished|submitted|decided|ready|agreed|finali[sz]ed|in\s+place))\b"
+)
+# whoever acts by then gets something: an offer's or a window's end ("Wer bis Ende Juli noch umsteigen möchte, …",
+# "Anyone who registers by May 1 gets …"); the clause before the date opens with it
+WHOEVER = r"\b(?:wer|whoever|anyone\s+who|those\s+who|all\s+who|everyone\s+who|customers\s+who)\b"
+# what such a person does by then: an act or a wish to act, not a state ("Wer bis Sonntag kein Ticket hat")
+WHOEVER_ACT = (
+    r"\b(?:möcht\w*|will|wollen|wünsch\w*|wants?|wish\w*|\w*meld\w*|registr\w*|beantrag\w*|bestell\w*|buch\w*|"
+    r"kündig\w*|wechsel\w*|umsteig\w*|\w*zusteigen|einreich\w*|abschließ\w*|bewirbt|bewerben|appl(?:y|ies)|"
+    r"register\w*|signs?\s+up|orders?|books?|switch\w*|enrol\w*|submits?|files?|claims?|tender\w*)\b"
+)
+# a duration after which something is due again: "die Prüfung ist nach zwei Jahren wieder erforderlich", "the permit
+# must be renewed after five years" (a recurring obligation; the README labels them)
+RECUR_LEFT = r"\b(?:nach|after|alle|every|spätestens\s+nach)\s+$"
+RECUR = r"\b(?:wieder|erneut|neu|again|anew|renew\w*|erneuer\w*|verlänger\w*|wiederhol\w*|repeat\w*)\b"
+# a tender or exchange window: "buy all shares tendered … from today through Nov. 17", "Annahmefrist"
+TENDER = r"\b(?:tender\w*|exchange\s+offer|offer\s+period|annahme\w*|umtausch\w*|andien\w*)\b"
+# a decision or action put off to a date: the date by which it is due ("postponed until Tuesday any action on …",
+# "die Entscheidung wurde auf Freitag vertagt")
+DECISION = r"\b(?:any\s+action|action\s+on|(?:a|any|the|its|their)\s+decision|entscheidung\w*|beschlussfassung)\b"
+# an obligation to act on a date, the date governed by the act ("requires the company to begin an auction in June
+# 1994", "ordered the firm to pay on May 1"); a plain "must … on Saturday" / "muss am Samstag" is mostly a fixture
+# ("the team must play away on Saturday"), so only the explicit verbs of obliging
+OBLIGED_TO = (
+    r"\b(?:(?:is|are|was|were|be|been)\s+(?:required|obliged|ordered|compelled)\s+to|"
+    r"(?:requires?|required|ordered|obliges?|obliged|compels?|compelled|directs?|directed)\s+(?:[\w'’.-]+\s+){1,4}?to|"
+    r"verpflichtet|aufgefordert|angewiesen)\b,?(?:\s+[^\s.;:!?]+){0,10}?\s*$"
+)
+# an act the sentence points back to, dated in the sentence before: a duration it sets counts from that date ("…
+# an Aug. 10, 1988, stock purchase agreement. That accord also called for … within 18 months")
+ACT_ANAPHOR = (
+    r"\b(?:[Tt]hat|[Tt]his|[Tt]he)\s+(?:accord|agreement|deal|order|ruling|decision|law|contract|pact|settlement|"
+    r"resolution)\b|\b(?:[Dd]ies\w*|[Dd]as|[Dd]ie|[Dd]er|[Dd]em)\s+(?:Abkommen|Vereinbarung|Beschluss|Urteil|"
+    r"Verordnung|Vertrag|Gesetz|Einigung|Entscheidung|Bescheid)\b"
+)
+# a scheduled event: moving it sets no key date ("Die Sitzung wurde auf Donnerstag verschoben", "the match was
+# postponed until Sunday")
+EVENT_NOUN = (
+    r"\b(?:sitzung\w*|treffen|termin|spiel|spiele|partie|wahl|wahlen|abstimmung\w*|konferenz\w*|gipfel\w*|"
+    r"veranstaltung\w*|konzert\w*|premiere|feier\w*|verhandlung\w*|anhörung|prozess\w*|start|"
+    r"meeting|match|game|vote|election|summit|conference|concert|launch|hearing|trial|ceremony|session|talks|"
+    r"race|show|visit|trip|flight|event)\b"
+)
+# a window still open: its date lies ahead ("läuft noch bis 12. März", "is still open until", "weiterhin bis")
+STILL = r"\b(?:noch|still|weiterhin)\b"
+# a start verb right after the date: "Am Montag beginnt die Anmeldefrist", "On May 2 begins the window"
+START_AFTER = r"^\s*,?\s*(?:beginnt|beginnen|startet|starten|begann|startete|läuft\s+\w+\s+an|begins|starts|opens)\b"
+# the English future of a lasting state ("will remain in force until April 30", "will stay closed until"): what is in
+# force then ends, whatever "will" says elsewhere of plans; English verbs only (German "will … bleiben" is a wish)
+FUTURE_STATE = (
+    r"\b(?:will|shall|is\s+to|are\s+to)\s+(?:\w+\s+)?(?:remain|stay|continue|last|run|be\s+in\s+(?:force|place|effect)|"
+    r"be\s+(?:extended|suspended|closed|banned))\b"
 )

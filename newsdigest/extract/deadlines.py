@@ -87,7 +87,21 @@ _DRAFT = _rx(cue.DRAFT)
 _EXPECT = _rx(cue.EXPECT, re.IGNORECASE)
 _CONDITIONAL = _rx(cue.CONDITIONAL)
 _CONDITION_OUTCOME = _rx(cue.CONDITION_OUTCOME)
+_CONDITIONAL_V1 = _rx(cue.CONDITIONAL_V1)
 _COMPLETION = _rx(cue.COMPLETION)
+_WHOEVER = _rx(cue.WHOEVER)
+_WHOEVER_ACT = _rx(cue.WHOEVER_ACT)
+_RECUR_LEFT = _rx(cue.RECUR_LEFT, re.IGNORECASE)
+_RECUR = _rx(cue.RECUR)
+_TENDER = _rx(cue.TENDER)
+_DECISION = _rx(cue.DECISION)
+_OBLIGED_TO = _rx(cue.OBLIGED_TO, re.IGNORECASE)
+_ACT_ANAPHOR = _rx(cue.ACT_ANAPHOR)
+_EVENT_NOUN = _rx(cue.EVENT_NOUN)
+_STILL = _rx(cue.STILL, re.IGNORECASE)
+_START_AFTER = _rx(cue.START_AFTER, re.IGNORECASE)
+_FUTURE_STATE = _rx(cue.FUTURE_STATE)
+_TIME_OF_DAY = re.compile(r"T\d|T[A-Z]{2}$")
 DRAFT_NOTE = " · planned in a draft"  # ends the reason of a soft-modal key date in an article about a draft
 _GRANT = _rx(cue.DURATION_GRANT, re.IGNORECASE)
 _WEEKDAY_WORD = re.compile(
@@ -110,8 +124,10 @@ _COPULA = re.compile(
     r"\s*(?:is|was|were|are|ist|war|sei|wäre|lautet|liegt)\s+(?:(?:now|previously|originally|initially|nun|jetzt|"
     r"bisher|ursprünglich|zunächst|der|die|das|the|on|am)\s+)*", re.IGNORECASE)
 _AHEAD = re.compile(
-    r"\b(?:has|have|must|will|muss|müssen|haben|hat|soll|sollen|wird|werden|needs?|is\s+to|are\s+to|zeit)\b")
-_PAST = re.compile(r"\b(?:had|was|were|did|set|hatte|hatten|war|waren|wurde|wurden|musste|mussten|gab)\b")
+    r"\b(?:has|have|must|will|muss|müssen|haben|hat|soll|sollen|wird|werden|needs?|is\s+to|are\s+to|zeit|"
+    r"faces?|facing|looms?|looming|approach\w*|droht|drohen|rückt\s+näher|closes?|ends?|expires?|endet|enden)\b")
+_PAST = re.compile(r"\b(?:had|was|were|did|set|passed|expired|lapsed|missed|hatte|hatten|war|waren|wurde|wurden|"
+                   r"musste|mussten|gab|verstrich|verstrichen|abgelaufen|verpasst)\b")
 _GENERIC = re.compile(r"(?i)(?:die\s+|the\s+)?(?:frist|deadline|ultimatum|stichtag)(?:\s+ends)?")
 _EARLIER = re.compile(r"forward|vorgezogen|vorzuziehen|moved up")
 _FUSE_GAP = re.compile(r"^\s*(?:,\s*)?(?:(?:[A-Z]{2,4}|on|am|at|um)\s*,?\s*)?$")
@@ -124,8 +140,9 @@ class Ctx:
     """One time expression in its sentence. Cue properties return the matched words ("" when absent)."""
 
     def __init__(self, text: str, unit: Unit, tx: Timex, local: Sequence[Timex],
-                 actors: Sequence[str] = ()) -> None:
+                 actors: Sequence[str] = (), before: Sequence[Timex] = ()) -> None:
         self.text, self.tx, self.unit, self.local, self.actors = text, tx, unit, local, actors
+        self.before = before  # the time expressions of the sentence before
         self.sent = text[unit.start : unit.end]
         self.a, self.b = tx.start - unit.start, tx.end - unit.start
         self.left, self.right = self.sent[: self.a], self.sent[self.b :]
@@ -233,11 +250,56 @@ class Ctx:
 
     @cached_property
     def conditional(self) -> str:
-        """A condition opening the clause before the date ("Wenn bis zum …", "if … by Nov. 22")."""
+        """A condition opening the clause before the date ("Wenn bis zum …", "if … by Nov. 22", "Sollte bis …")."""
         lo, _ = self.bounds
-        if not _CALENDAR_DAY.match(self.tx.value or "") or not _CONDITION_OUTCOME.search(self.low):
+        v = self.tx.value or ""
+        day = _CALENDAR_DAY.match(v) or (self.tx.mod == "END" and re.fullmatch(r"(?:\d{4}|XXXX)-\d{2}", v))
+        if not day or not _CONDITION_OUTCOME.search(self.low):
             return ""  # a shop's daily cut-off ("sofern bis 16 Uhr bestellt"), the weather holding: no limit
+        if lo == 0 and (m := _CONDITIONAL_V1.match(self.low[: self.a])):
+            return m.group().strip(" \"„“»«")
         return self._find(_CONDITIONAL, self.low[lo : self.a])
+
+    @cached_property
+    def whoever(self) -> str:
+        """ "Wer bis Ende Juli … umsteigen möchte": who acts by a calendar date (not a shop's hour: "Wer bis 17 Uhr
+        bestellt")."""
+        v = self.tx.value or ""
+        if self.duration or _TIME_OF_DAY.search(v) or not re.match(r"^(?:\d{4}|XXXX)-\d{2}", v):
+            return ""
+        lo, hi = self.bounds
+        who = _WHOEVER.search(self.low, lo, self.a)
+        if who is None or not _WHOEVER_ACT.search(self.low, who.end(), hi):
+            return ""
+        return who.group()
+
+    @cached_property
+    def recurs(self) -> str:
+        """ "nach zwei Jahren wieder erforderlich": a duration after which an obligation comes round again."""
+        if not self.duration or not _RECUR_LEFT.search(self.left[-20:]):
+            return ""
+        return self._find(_RECUR, self.clause)
+
+    @cached_property
+    def tender(self) -> str:
+        return self._find(_TENDER, self.clause) or self._find(_TENDER, self.low[max(0, self.a - 120) : self.a])
+
+    @cached_property
+    def decision(self) -> str:
+        return self._find(_DECISION, self.low[max(0, self.a - 60) : self.b + 40])
+
+    @cached_property
+    def obliged_on(self) -> str:
+        """ "requires the company to begin an auction process in June 1994": a date the obliged act is done on."""
+        if not self.event or self.duration:
+            return ""
+        head = self.left.rstrip()[: -len(self.event)]
+        m = _OBLIGED_TO.search(head[-100:])
+        return " ".join(m.group().split()[:3]) if m else ""
+
+    @cached_property
+    def event_noun(self) -> str:
+        return self._find(_EVENT_NOUN, self.low[max(0, self.a - 100) : self.b + 40])
 
     @cached_property
     def completion(self) -> str:
@@ -271,9 +333,12 @@ class Ctx:
         if m is None:
             after = _ENDS_AFTER.match(self.low[self.b : self.b + 40])
             return after.group().strip() if after else ""
-        if m.group().lstrip().startswith(("läuft", "laufen", "lief")) and not re.match(r"^\s*(?:\w+\s+)?aus\b",
-                                                                                     self.low[self.b : self.b + 20]):
-            return ""  # "läuft bis" is a duration, "läuft … aus" an end
+        head = m.group().lstrip()
+        tail = self.low[self.b : self.b + 20]
+        if head.startswith(("läuft", "laufen", "lief")) and not re.match(r"^\s*(?:\w+\s+)?(?:aus|ab)\b", tail):
+            return ""  # "läuft bis" is a duration, "läuft … aus" / "läuft … ab" an end
+        if head.startswith(("fällt", "fallen", "fiel")) and not re.match(r"^\s*(?:\w+\s+)?weg\b", tail):
+            return ""  # "fällt … weg" ends something; "fällt am Montag" is an event
         return m.group().strip()
 
     @cached_property
@@ -371,6 +436,12 @@ class Ctx:
         return self._find(_STATE, self.clause)
 
     @cached_property
+    def future_state(self) -> str:
+        """ "will remain in force until": the English future of a lasting state, no actor's plan (German "will …
+        bleiben" is a wish, and stays a plan)."""
+        return self._find(_FUTURE_STATE, self.clause)
+
+    @cached_property
     def permit(self) -> str:
         return self._find(_PERMIT, self.clause)
 
@@ -403,6 +474,14 @@ class Ctx:
     def effective(self) -> str:
         m = _START_VERB.search(self.left[-40:])
         return m.group().strip() if m else self._find(_EFFECTIVE, self.clause)
+
+    @cached_property
+    def starts_after(self) -> str:
+        """ "Am Montag beginnt die Anmeldefrist": the date a window or measure begins, named before its verb."""
+        if self.limit:
+            return ""
+        m = _START_AFTER.match(self.right)
+        return m.group().strip(" ,") if m else ""
 
     @cached_property
     def stats(self) -> str:
@@ -449,8 +528,8 @@ class Ctx:
         m = _DURATION_RIGHT.search(self.right) or _DURATION_WORD.search(self.sent[self.a : self.b + 30])
         if m is None:
             return ""
-        if m.group().strip().lower().startswith("to ") and not _GRANT.search(self.left[-40:]):
-            return ""  # "for one minute to get him": no time granted
+        if m.group().strip(" ,").lower().startswith(("to ", "um ")) and not _GRANT.search(self.left[-40:]):
+            return ""  # "for one minute to get him", "brauchte sieben Minuten, um …": no time granted
         return m.group().strip()
 
     @cached_property
@@ -473,7 +552,7 @@ class Ctx:
     @cached_property
     def any_cue(self) -> str:
         """Cheap first look: without any of these the expression is an event date (the common case)."""
-        if self.limit or self.duration or _EXTEND_LEFT.search(self.left[-20:]) or self.modal_next:
+        if self.limit or self.duration or _EXTEND_LEFT.search(self.left[-20:]) or self.modal_next or self.obliged_on:
             return "cue"
         near = self.sent[max(0, self.a - _WINDOW) : self.b + _WINDOW]
         if _DEADLINE_NOUN.search(near):
@@ -481,6 +560,8 @@ class Ctx:
         low = near.lower()
         if _EXPIRY.search(low):
             return "expiry"
+        if self.ends_at and self.window:  # "Applications close on May 3"
+            return "window"
         return "retired" if ("mehr" in low or "longer" in low) else ""
 
 
@@ -547,6 +628,7 @@ class Rule:
     kind: str | None
     when: tuple[str, ...]
     unless: tuple[str, ...] = ()
+    undated: bool = False  # the value stays the length: the text does not date its start (a recurring obligation)
 
     def fits(self, c: Ctx) -> bool:
         return all(getattr(c, w) for w in self.when) and not any(getattr(c, u) for u in self.unless)
@@ -566,7 +648,8 @@ _CUE_LABEL = {
     "modal_next": "obligation verb", "target": "plan word", "action": "action verb", "noun_any": "deadline noun",
     "ends_at": "ending verb", "request": "request", "vague_year": "year only", "permit": "permission", "hedge": "hedge", "caption": "caption",
     "idiom": "idiom", "strict_limit": "limit", "foreign": "country", "conditional": "condition",
-    "completion": "to be done", "expects": "expectation",
+    "completion": "to be done", "expects": "expectation", "whoever": "whoever acts", "recurs": "again", "tender": "tender word",
+    "decision": "decision", "obliged_on": "obligation verb", "event_noun": "event", "starts_after": "start word", "future_state": "lasting state",
     "obligation_clause": "obligation verb",
     "date_follows": "date given", "wait": "waiting", "expires_at": "ending verb",
 }
@@ -578,6 +661,7 @@ RULES: tuple[Rule, ...] = (
     Rule("idiom, no time", None, ("idiom",)),
     Rule("maturity in a security's name", None, ("maturity",)),
     Rule("effective date", None, ("effective",), unless=("noun", "expiry")),
+    Rule("start date", None, ("starts_after",)),
     Rule("start date", None, ("start",), unless=("limit", "extension")),
     Rule("length of a dated limit", None, ("duration", "date_follows")),
     Rule("waiting time", None, ("duration", "wait")),
@@ -594,25 +678,34 @@ RULES: tuple[Rule, ...] = (
     Rule("replacement", "expiry", ("replacement_pair",)),
     Rule("extension of a deadline", "deadline", ("extension", "noun")),
     Rule("extension of a deadline", "deadline", ("extension", "noun_any")),
+    Rule("decision put off", "deadline", ("extension", "decision"), unless=("measure",)),
     Rule("extension of a measure", "expiry", ("extension", "measure")),
     Rule("extension of an obligation", "deadline", ("extension", "obligation")),
+    Rule("event moved", None, ("extension", "event_noun"), unless=("measure",)),
     Rule("extension", "expiry", ("extension",)),
+    Rule("tender window", "deadline", ("limit", "tender"), unless=("hedge", "effective", "duration")),
+    Rule("window set by an obligation", "deadline", ("range_end", "window", "obligation_clause"), unless=("plan",)),
     Rule("end of a span", None, ("range_end",), unless=("noun", "obligation")),
     Rule("court date", None, ("court",), unless=("noun", "obligation")),
     Rule("deadline noun", "deadline", ("noun",), unless=("plan",)),
     Rule("deadline noun", "deadline", ("noun", "obligation")),
     Rule("lapses unless renewed", "expiry", ("expiry", "unless")),
     Rule("deadline runs out", "deadline", ("expiry", "noun_any"), unless=("target",)),
+    Rule("application window closes", "deadline", ("ends_at", "window"), unless=("target", "duration", "measure")),
     Rule("expires", "expiry", ("expires_at",), unless=("target", "duration")),
     Rule("ends", "expiry", ("ends_at", "measure"), unless=("target", "duration")),
     Rule("ends", "expiry", ("ends_at", "limit"), unless=("target", "duration")),
     Rule("date + obligation verb", "deadline", ("modal_next",), unless=("plan", "event", "duration")),
+    Rule("obliged to act on a date", "deadline", ("obliged_on",), unless=("target", "hedge", "request", "court")),
+    Rule("recurring obligation", "deadline", ("recurs", "obligation_clause"), unless=("plan", "hedge"), undated=True),
     Rule("actor's own target", None, ("duration", "plan"), unless=("obligation",)),
     Rule("limit set by a duration", "deadline", ("within", "obligation")),
     Rule("limit set by a duration", "deadline", ("within", "action"), unless=("plan",)),
     Rule("limit set by a duration", "deadline", ("duration_limit",)),
     Rule("initial term of a measure", "expiry", ("initially",)),
     Rule("limit set by a duration", "deadline", ("within", "soft")),
+    Rule("window for whoever acts", "deadline", ("limit", "whoever"), unless=("hedge", "effective")),
+    Rule("measure in force until", "expiry", ("limit", "future_state", "measure")),
     Rule("actor's own target", None, ("limit", "plan"), unless=("obligation_clause",)),
     Rule("application window", "deadline", ("limit", "window")),
     Rule("permission until", None, ("limit", "permit"), unless=("obligation",)),
@@ -633,6 +726,7 @@ RULES: tuple[Rule, ...] = (
 class Decision:
     kind: str | None
     reason: str
+    undated: bool = False
 
 
 _NO_CUE = Decision(None, "not a key date: no cue")
@@ -645,7 +739,7 @@ def decide(c: Ctx, rules: Sequence[Rule] = RULES) -> Decision:
         return _NO_CUE
     for rule in rules:
         if rule.fits(c):
-            return Decision(rule.kind, rule.reason(c) if rule.kind else f"not a key date: {rule.name}")
+            return Decision(rule.kind, rule.reason(c) if rule.kind else f"not a key date: {rule.name}", rule.undated)
     return Decision(None, "not a key date: no rule fits")
 
 
@@ -686,7 +780,11 @@ def find_deadlines(
         # judge within a bounded window of the sentence: linear time even for megabyte "sentences"
         lo, hi = max(units[i].start, tx.start - _CONTEXT), min(units[i].end, tx.end + _CONTEXT)
         local = ordered[bisect.bisect_left(tx_starts, lo) : bisect.bisect_left(tx_starts, hi)]
-        c = Ctx(text, Unit(lo, hi, units[i].kind, units[i].para), tx, local, actors)
+        before: Sequence[Timex] = ()
+        if tx.type == "DURATION" and i > 0:  # an act dated in the sentence before may anchor it
+            p = units[i - 1]
+            before = ordered[bisect.bisect_left(tx_starts, p.start) : bisect.bisect_left(tx_starts, p.end)]
+        c = Ctx(text, Unit(lo, hi, units[i].kind, units[i].para), tx, local, actors, before)
         found = _judge(text, c, published, i)
         if found is not None:
             out.append(found)
@@ -697,12 +795,12 @@ def _judge(text: str, c: Ctx, published: dt.date | None, sentence: int) -> _Foun
     d = decide(c)
     if d.kind is None:
         return None
-    value = _value_for(c, published)
+    value = c.tx.value if d.undated else _value_for(c, published)
     if value is None:
         return None
     new = bool(c.extension or c.replacement_pair)
     retired = bool(c.retired) and not new
-    if (new or (d.kind == "expiry" and c.limit)) and not retired:
+    if (new or (d.kind == "expiry" and c.limit) or _STILL.search(c.left[-30:])) and not retired:
         value = _forward(value, published, c.tx.text)
     s, e = _span(text, c, new)
     what, firm = _what(c, d.kind)
@@ -803,7 +901,7 @@ def _add_months(d: dt.date, months: int) -> dt.date:
 def _value_for(c: Ctx, published: dt.date | None) -> str | None:
     anchor = published
     if c.tx.type == "DURATION":
-        anchor = _sentence_anchor(c) or published
+        anchor = _sentence_anchor(c) or _act_anchor(c) or published
     value = resolve_value(c.tx, anchor)
     if value is None or not _NUMBER.search(value):
         return None  # "bis heute", "bis dato": no calendar time
@@ -863,8 +961,9 @@ def _weekday_direction(c: Ctx, value: str, published: dt.date | None) -> str:
         return value
     if c.retired and day > published and (day - published).days < 7:
         day -= dt.timedelta(days=7)
-    elif not c.retired and day < published and (published - day).days < 7 and (c.limit or c.extension) \
-            and (_AHEAD.search(c.clause) or c.extension) and not _PAST.search(c.low):
+    elif not c.retired and day < published and (published - day).days < 7 \
+            and (c.limit or c.extension or c.noun or c.ends_at) \
+            and (_AHEAD.search(c.clause) or c.extension or _STILL.search(c.left[-30:])) and not _PAST.search(c.low):
         day += dt.timedelta(days=7)  # "bis Mittwoch haben die Länder Zeit" in a Monday paper: the coming Wednesday
     return day.isoformat() + value[10:]
 
@@ -876,6 +975,24 @@ def _bare_weekday(text: str) -> bool:
         return False
     rest = text[: m.start()] + " " + re.sub(r"^\w*", "", text[m.start() :])
     return all(_WEEKDAY_REST.fullmatch(w) for w in rest.replace(",", " , ").split())
+
+
+def _act_anchor(c: Ctx) -> dt.date | None:
+    """ "That accord also called for … within 18 months": the day of the act named in the sentence before."""
+    if not _ACT_ANAPHOR.search(c.sent[: c.a]):
+        return None
+    days = [d for t in c.before if t.type == "DATE" and (d := _full_day(t.value)) is not None]
+    return days[-1] if len(days) == 1 else None
+
+
+def _full_day(v: str | None) -> dt.date | None:
+    m = _ISO_DAY.match(v or "")
+    if m is None or len(v or "") != 10:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
 
 
 def _sentence_anchor(c: Ctx) -> dt.date | None:

@@ -147,7 +147,7 @@ def test_date_reporting_an_extension_is_not_itself_the_deadline() -> None:
 def test_expiry_forcing_follow_up() -> None:
     text = "The licence lapses in March unless it is renewed."
     (d,) = deadlines(text, tx(text, "March", "2021-03"))
-    assert d.value == "2021-03"
+    assert d.value == "2021-03"  # the month the text gives; the ledger counts down to its last day
 
 
 def test_what_is_the_action_in_a_few_words() -> None:

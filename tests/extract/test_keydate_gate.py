@@ -15,9 +15,9 @@ from .keydate_sentences import SENTENCES
 
 FLOORS = Path(__file__).resolve().parents[2] / "bench" / "quality_floors.toml"
 # lowering a floor takes a change here too, in plain sight
-MINIMUM = {"precision": 0.93, "recall": 0.93}
-DEV_MINIMUM = {"deadlines_dev_de": {"precision": 0.93, "recall": 0.75},
-               "deadlines_dev_en": {"precision": 0.90, "recall": 0.76}}
+MINIMUM = {"precision": 0.97, "recall": 0.97}
+DEV_MINIMUM = {"deadlines_dev_de": {"precision": 0.94, "recall": 0.89},
+               "deadlines_dev_en": {"precision": 0.97, "recall": 0.92}}
 
 
 def _floors() -> dict[str, dict[str, float]]:

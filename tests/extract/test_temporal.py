@@ -46,7 +46,9 @@ def one(text: str, phrase: str, lang: str = "de", anchor: dt.date | None = MON_2
         ("Heuer gibt es keinen Ball.", "Heuer", "DATE", "2020", None),
         ("Im Herbst beginnt der Bau.", "Herbst", "DATE", "2020-FA", None),
         ("Im Frühjahr 2019 war die Halle voll.", "Frühjahr 2019", "DATE", "2019-SP", None),
-        ("Im vierten Quartal sank der Gewinn.", "vierten Quartal", "DATE", "2020-Q4", None),
+        # a quarter that has not begun (anchor 14 Sep 2020) in the past tense is the last one of that number
+        ("Im vierten Quartal sank der Gewinn.", "vierten Quartal", "DATE", "2019-Q4", None),
+        ("Im vierten Quartal soll der Gewinn steigen.", "vierten Quartal", "DATE", "2020-Q4", None),
         ("Der Konzern wurde im Jahr 1998 gegründet.", "Jahr 1998", "DATE", "1998", None),
         ("Seit 2012 wächst die Stadt.", "2012", "DATE", "2012", None),
         ("Die Mode der 80er Jahre kehrt zurück.", "80er Jahre", "DATE", "198", None),

@@ -107,7 +107,7 @@ def dur_value(n: float | None, unit: str) -> str:
     """TIMEX3 duration value: P2Y, PT3H, PXD, P2Q, P1.5Y -> P18M."""
     if unit == "2W":
         n, unit = (2 * n if n is not None else None), "W"
-    down = {"Y": (12, "M"), "W": (7, "D"), "D": (24, "H"), "H": (60, "MIN")}
+    down = {"Y": (12, "M"), "W": (7, "D"), "D": (24, "H"), "H": (60, "MIN"), "MIN": (60, "S")}
     if n is not None and n != int(n) and unit in down:  # fractional: the rest in the next smaller unit
         mul, du = down[unit]
         whole, rest = int(n), (n - int(n)) * mul
@@ -123,6 +123,8 @@ def dur_value(n: float | None, unit: str) -> str:
 def _composite(whole: int, unit: str, rest: int, small: str) -> str:
     if unit == "H":
         return f"PT{whole}H{rest}M"
+    if unit == "MIN":
+        return f"PT{whole}M{rest}S"
     if unit == "D":
         return f"P{whole}DT{rest}H"
     return f"P{whole}{unit}{rest}{small}"

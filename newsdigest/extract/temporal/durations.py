@@ -137,7 +137,9 @@ def de_dur_half(m: re.Match[str], text: str) -> Cand | None:
 
 @rule(
     rf"(?<!\w)(?:(?P<rel>(?i:the\s+(?:last|past|next|coming|first|previous|following)|last|past|next|another|"
-    rf"the))\s+)?(?:{_NOT_GLUED}(?P<num>\d+(?:\.\d+)?)(?P<half>\s+1/2|½)?|(?P<wnum>{NUM_EN}))(?P<h>[\s-]+)(?P<unit>{UNIT_EN})(?!\w)"
+    rf"the))\s+)?(?:{_NOT_GLUED}(?P<num>\d+(?:\.\d+)?)(?P<half>\s+1/2|½)?|(?P<wnum>{NUM_EN}))"
+    rf"(?:\s+(?:more|additional|further|extra))?(?:\s+(?:business|trading|working|calendar|school|court))?"
+    rf"(?P<h>[\s-]+)(?P<unit>{UNIT_EN})(?!\w)(?P<andhalf>\s+and\s+a\s+half)?"
     r"(?P<old>[\s-]+old)?(?:\s+(?P<ago>ago|earlier|before|later|from\s+now))?",
     "en",
     on=("unit",),
@@ -146,16 +148,43 @@ def de_dur_half(m: re.Match[str], text: str) -> Cand | None:
 def en_duration(m: re.Match[str], text: str) -> Cand | None:
     if m["old"]:
         return None  # an age: "a 22-year-old", "22 years old"
+    if _not_a_span_en(m, text):
+        return None
     n = num(m["num"] or m["wnum"], lx.NUMBERS_EN)
-    if n is not None and m["half"]:
-        n += 0.5  # "5 1/2 hours"
+    if n is not None and (m["half"] or m["andhalf"]):
+        n += 0.5  # "5 1/2 hours", "a minute and a half"
     unit = lx.UNITS_EN[m["unit"].lower()]
     if n is not None and (n > 10000 or (1800 <= n <= 2100 and not m["unit"].endswith("s"))):
         return None  # "the 1988 quarter" is a year's quarter, not 1988 of them
     if m["ago"] and m["ago"] == "ago" and m["rel"] is None:
         return cand(m, "DATE", Ago(unit, n), prio=3)
+    if unit == "DE" and n is not None:  # "two decades": TimeBank writes English decades as years (P20Y)
+        n, unit = n * 10, "Y"
     start = m.start("num" if m["num"] else "wnum") if (m["rel"] or "").strip().lower() == "the" else m.start()
-    return Cand(start, m.end("unit"), "DURATION", Lit(dur_value(n, unit)), 4)
+    return Cand(start, m.end("andhalf" if m["andhalf"] else "unit"), "DURATION", Lit(dur_value(n, unit)), 4)
+
+
+# words before "a week" / "a year" that make it a rate ("700 seats a week", "$500 million a year", "4% a year")
+_AMOUNT = re.compile(r"(?i:[\d$%£€][\d,.]*%?|million|billion|thousand|percent|cents?|dollars?|pounds?|euros?|a\s+piece)$")
+_FRACTION_COUNTS = frozenset(["a", "an", "one", "two", "three"])
+# words after "a second" that make it an ordinal ("a second group", "a second term"), not a span of time
+_AFTER_SPAN = frozenset(["later", "ago", "earlier", "before", "after", "or", "and", "of", "in", "to", "longer", "more",
+                         "too", "late", "early", "left", "", "the", "when", "for", "at", "on"])
+
+
+def _not_a_span_en(m: re.Match[str], text: str) -> bool:
+    """A fraction ("three-quarters of its food", "a quarter of the market"), a rate ("700 seats a week") or an
+    ordinal ("a second group") is no duration."""
+    unit = m["unit"].lower()
+    word = (m["wnum"] or "").lower()
+    nxt = next_word(text, m.end())
+    if unit.startswith("quarter") and nxt.lower() == "of" and not m["rel"] and word in _FRACTION_COUNTS:
+        return True  # "three-quarters of its food", not "several quarters of losses"
+    if word in ("a", "an") and not m["rel"] and unit in ("week", "month", "year", "day", "hour"):
+        before = text[max(0, m.start() - 40) : m.start()].split()
+        if before and (_AMOUNT.search(before[-1]) or (len(before) > 1 and _AMOUNT.search(before[-2]))):
+            return True
+    return unit == "second" and word == "a" and nxt.isalpha() and nxt.lower() not in _AFTER_SPAN
 
 
 @rule(

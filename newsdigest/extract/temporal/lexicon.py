@@ -75,8 +75,8 @@ NUMBERS_EN: dict[str, float | None] = {
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
     "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
     "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "a hundred": 100,
-    "a few": None, "few": None, "several": None, "many": None, "some": None, "a couple of": None,
-    "couple of": None,
+    "a few": None, "few": None, "several": None, "many": None, "some": None, "a couple of": 2,
+    "couple of": 2,
 }  # fmt: skip
 
 # Duration units: surface form -> (TIMEX3 unit code, is-time-unit)
@@ -87,6 +87,9 @@ UNITS_DE: dict[str, str] = {
     "jahr": "Y", "jahre": "Y", "jahren": "Y", "jahres": "Y", "jahrzehnt": "DE", "jahrzehnte": "DE",
     "jahrzehnten": "DE", "jahrhundert": "CE", "jahrhunderte": "CE", "jahrhunderten": "CE", "quartal": "Q",
     "quartale": "Q", "quartalen": "Q",
+    # counted days of work or trading: "binnen zehn Werktagen", "nach fünf Arbeitstagen"
+    "werktag": "D", "werktage": "D", "werktagen": "D", "arbeitstag": "D", "arbeitstage": "D", "arbeitstagen": "D",
+    "kalendertag": "D", "kalendertage": "D", "kalendertagen": "D", "bankarbeitstage": "D", "bankarbeitstagen": "D",
 }  # fmt: skip
 UNITS_EN: dict[str, str] = {
     "second": "S", "seconds": "S", "minute": "MIN", "minutes": "MIN", "hour": "H", "hours": "H", "day": "D",

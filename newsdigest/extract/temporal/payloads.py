@@ -32,10 +32,13 @@ class Abs:
 
 @dataclass(slots=True, frozen=True)
 class Season:
+    """A season; `latest`: the last one begun before the anchor ("this past spring")."""
+
     y: int | None
     s: str  # SP SU FA WI
     mod: str | None = None
     yoff: int | None = None
+    latest: bool = False
 
 
 @dataclass(slots=True, frozen=True)
@@ -68,7 +71,7 @@ class RelUnit:
     """ "last week", "nächstes Jahr", "Ende des Monats": a calendar unit `off` units from the anchor's, or
     with `ref` from the last date the text named ("the following year", "im darauffolgenden Monat")."""
 
-    unit: str  # D W WE M Q Y DE CE
+    unit: str  # D W WE M Q Y YE (year-end) DE CE
     off: int
     mod: str | None = None
     ref: bool = False
@@ -143,6 +146,7 @@ class QuarterRef:
 
     off: int
     y: int | None = None
+    ended: bool = False  # "the quarter ended Sept. 30": a company's quarter by its end date, its number unknown
 
 
 @dataclass(slots=True, frozen=True)

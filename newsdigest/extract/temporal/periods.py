@@ -46,7 +46,7 @@ def de_season(m: re.Match[str], text: str) -> Cand | None:
 
 @rule(
     r"(?<!\w)(?:(?P<mod>(?i:early|late|mid|the\s+end\s+of|the\s+beginning\s+of))[\s-]*)?"
-    r"(?:(?P<pre>(?i:last|next|this|coming|past|the))\s+)?(?P<s>spring|summer|autumn|fall|winter)(?!\w)"
+    r"(?:(?P<pre>(?i:this\s+past|last|next|this|coming|past|the))\s+)?(?P<s>spring|summer|autumn|fall|winter)(?!\w)"
     rf"(?:\s+(?:of\s+)?(?P<y>{Y4})(?!\d))?",
     "en",
     on=("season",),
@@ -59,7 +59,9 @@ def en_season(m: re.Match[str], text: str) -> Cand | None:
             return None
     if m["s"] == "fall" and not (m["pre"] or m["y"]):
         return None
-    pre = (m["pre"] or "").lower()
+    pre = " ".join((m["pre"] or "").lower().split())
+    if pre == "this past":
+        return cand(m, "DATE", Season(None, lx.SEASONS_EN[m["s"]], mod_en(m["mod"]), latest=True), prio=3)
     yoff = rel_offset(pre) if pre and pre != "the" else None
     return cand(m, "DATE", Season(year(m["y"]), lx.SEASONS_EN[m["s"]], mod_en(m["mod"]), yoff), prio=3)
 
@@ -95,6 +97,9 @@ def en_quarter(m: re.Match[str], text: str) -> Cand | None:
     return quarter_cand(m, n, half, m["y"] or m["y2"] or m["yq"], yoff)
 
 
+_ENDED = re.compile(r"\s+(?:that\s+)?end(?:ed|ing|s)\b")
+
+
 # "the quarter", "that quarter", "the latest quarter": the quarter the report is about
 @rule(
     r"(?<!\w)(?P<det>(?i:the|that|this|the\s+latest|the\s+current|the\s+recent|the\s+same|the\s+most\s+recent|"
@@ -108,6 +113,8 @@ def en_quarter_ref(m: re.Match[str], text: str) -> Cand:
     det = " ".join(m["det"].lower().split())
     if m["y"]:
         return cand(m, "DATE", QuarterRef(-1, int(m["y"])), prio=3)
+    if det == "the" and _ENDED.match(text, m.end()):  # fiscal quarters are counted from the company's year
+        return cand(m, "DATE", QuarterRef(-1, ended=True), prio=3)
     return cand(m, "DATE", QuarterRef(0 if det in ("this", "the current") else -1), prio=4)
 
 

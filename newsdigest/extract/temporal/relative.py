@@ -19,7 +19,7 @@ from newsdigest.extract.temporal.common import (
     rel_offset,
     rule,
 )
-from newsdigest.extract.temporal.payloads import Cand, Lit, OrdWeek, RelUnit, Weekend, YearAgo
+from newsdigest.extract.temporal.payloads import Abs, Cand, Lit, OrdWeek, RelUnit, Weekend, YearAgo
 
 _REL_DE = (
     r"(?:[Ll]etzt|[Vv]ergangen|[Vv]orig|[Kk]ommend|[Nn]ächst|[Dd]ies|[Ll]aufend|[Dd]arauffolgend|[Ff]olgend|[Hh]eurig)"
@@ -85,8 +85,10 @@ def de_rel_special(m: re.Match[str], text: str) -> Cand | None:
 )
 def en_rel_unit(m: re.Match[str], text: str) -> Cand | None:
     unit = lx.UNITS_EN[m["unit"]]
-    if m["rel"].lower() == "past":
-        return cand(m, "DURATION", Lit(dur_value(1, unit)), prio=4)
+    if m["rel"].lower() == "past":  # "the past decade": P10Y, as TimeBank writes English decades
+        if unit == "Y":  # "in the past year" is read as the last year in TimeBank (and by HeidelTime)
+            return cand(m, "DATE", RelUnit("Y", -1), prio=4)
+        return cand(m, "DURATION", Lit(dur_value(10, "Y") if unit == "DE" else dur_value(1, unit)), prio=4)
     off = rel_offset(m["rel"])
     if off is None:
         return None
@@ -143,3 +145,65 @@ def de_weekend_week(m: re.Match[str], text: str) -> Cand | None:
     if next_word(text, m.end()) in ("des", "im", "vom", "nach", "seit", "der"):
         return None  # "in der ersten Woche nach der Wahl": counted from an event we do not resolve
     return cand(m, "DATE", OrdWeek(n), prio=4)
+
+
+# "for the year ended Sept. 30", "the fiscal year ending June 30": a company's twelve months, a span we cannot place
+@rule(
+    r"(?<!\w)(?P<w>(?i:the|its|their)\s+(?:(?i:fiscal|full|financial|business)\s+)?year)\s+(?:that\s+)?(?:ended|ending|ends)"
+    r"(?!\w)",
+    "en",
+    on=("unit", "fiscal"),
+    window=(40, 20),
+)
+def en_year_ended(m: re.Match[str], text: str) -> Cand:
+    return cand(m, "DURATION", Lit("P1Y"), group="w", prio=3)
+
+
+# "for the year", "earlier in the year", "the first nine months of the year", "that year": in a news report the
+# anchor's year (or, with "that", the year last named). Only after a preposition or a part of the year: "the year
+# before" counts from another date, "player of the year" is a title.
+_YEAR_BEFORE_EN = re.compile(
+    r"(?i:(?:for|in|during|through|throughout|over|into|since|by|until|of|from|later|earlier)\s+|"
+    r"(?:months|quarters?|half|part|rest|remainder|balance|weeks|days|end|start|beginning|middle)\s+of\s+)$"
+)
+_YEAR_NOT_AFTER_EN = frozenset(["before", "after", "earlier", "later", "ago", "old", "round", "long"])
+
+
+@rule(
+    r"(?<!\w)(?P<w>(?P<det>the|that|The|That)\s+(?:(?P<adj>full|entire|whole|current|fiscal)\s+)?year)(?![\w-]|['’])",
+    "en",
+    on=("unit",),
+    window=(40, 12),
+)
+def en_the_year(m: re.Match[str], text: str) -> Cand | None:
+    nxt = next_word(text, m.end())
+    if nxt[:1].isdigit() or nxt.lower() in _YEAR_NOT_AFTER_EN or nxt.lower() in ("ended", "ending", "ends", "that"):
+        return None
+    before = text[max(0, m.start() - 40) : m.start()]
+    if not _YEAR_BEFORE_EN.search(before):
+        return None
+    if before.rstrip().lower().endswith(" of") and not re.search(
+            r"(?i:months|quarters?|half|part|rest|remainder|balance|weeks|days|end|start|beginning|middle)\s+of\s+$",
+            before):
+        return None  # "car of the year"
+    ref = m["det"].lower() == "that"
+    return cand(m, "DATE", RelUnit("Y", 0, ref=ref), prio=5)
+
+
+# "bis Monatsende", "zum Jahresende 2019", "ab Jahresbeginn", "zur Jahresmitte": a part of this year, month or
+# quarter (or of the year written after it)
+_COMPOUND_PART_DE = {"ende": "END", "mitte": "MID", "beginn": "START", "anfang": "START"}
+_COMPOUND_UNIT_DE = {"jahres": "Y", "monats": "M", "quartals": "Q"}
+
+
+@rule(
+    rf"{B}(?P<w>(?P<u>Jahres|Monats|Quartals)(?P<part>ende|mitte|beginn|anfang)s?){E}(?:\s+(?P<y>(?:19|20)\d\d)(?!\d))?",
+    "de",
+    on=("compound",),
+    window=(2, 20),
+)
+def de_compound_part(m: re.Match[str], text: str) -> Cand:
+    unit, mod = _COMPOUND_UNIT_DE[m["u"].lower()], _COMPOUND_PART_DE[m["part"]]
+    if m["y"] and unit == "Y":
+        return cand(m, "DATE", Abs(int(m["y"]), None, None, mod), prio=3)
+    return cand(m, "DATE", RelUnit(unit, 0, mod), group="w", prio=4)

@@ -6,6 +6,7 @@ Without an anchor, values keep X placeholders ("XXXX-09-15") or are dropped wher
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -50,7 +51,8 @@ def absolute(p: Abs, c: Cand, ctx: Ctx) -> Value:
     a = ctx.anchor
     y, m, d = p.y, p.m, p.d
     if m is None:
-        ctx.last_month = (y, None) if y is not None else ctx.last_month
+        if y is not None:
+            ctx.last_month, ctx.last_month_end = (y, None), c.end
         return f"{y:04d}", p.mod
     if y is None and p.yoff is not None:
         if a is None:
@@ -68,7 +70,7 @@ def absolute(p: Abs, c: Cand, ctx: Ctx) -> Value:
             y = an.pick_year(a, lambda yy: yy * 12 + m, a.year * 12 + a.month, tense, 1, 0, ahead_cost=1.5)
     ys = f"{y:04d}" if y is not None else "XXXX"
     if y is not None:
-        ctx.last_month = (y, m)
+        ctx.last_month, ctx.last_month_end = (y, m), c.end
     if d is None:
         return f"{ys}-{m:02d}", p.mod
     if y is not None:
@@ -82,7 +84,13 @@ def _year_of(y: int | None, yoff: int | None, ctx: Ctx) -> int | None:
     return None if ctx.anchor is None else ctx.anchor.year + (yoff or 0)
 
 
+_SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+
+
 def season(p: Season, c: Cand, ctx: Ctx) -> Value:
+    if p.latest and ctx.anchor is not None:  # "this past spring" in October: this year's
+        a = ctx.anchor
+        return f"{a.year - (0 if _SEASON_START[p.s] < a.month else 1):04d}-{p.s}", p.mod
     y = _year_of(p.y, p.yoff, ctx)
     if y is None:
         return None if p.yoff not in (None, 0) else (f"XXXX-{p.s}", p.mod)
@@ -92,6 +100,11 @@ def season(p: Season, c: Cand, ctx: Ctx) -> Value:
 def quarter(p: Quarter, c: Cand, ctx: Ctx) -> Value:
     code = f"{'H' if p.half else 'Q'}{p.q}"
     y = _year_of(p.y, p.yoff, ctx)
+    a = ctx.anchor
+    if p.y is None and p.yoff is None and a is not None and y is not None:
+        first_month = (p.q - 1) * (6 if p.half else 3) + 1
+        if first_month > a.month and ctx.tense(c.start, c.end) == "past":
+            y -= 1  # "reported a drop in profits for the fourth quarter" in January: the one just ended
     if y is None:
         return None if p.yoff not in (None, 0) else (f"XXXX-{code}", None)
     if not p.half:
@@ -99,11 +112,24 @@ def quarter(p: Quarter, c: Cand, ctx: Ctx) -> Value:
     return f"{y:04d}-{code}", None
 
 
+ENDED_REACH = 600  # chars back to a numbered quarter that "the quarter ended …" is (the same report)
+
+
+def _q(n: int) -> str:
+    return "QX" if n == 0 else f"Q{n}"  # 0: a quarter whose number the text does not fix
+
+
 def quarter_ref(p: QuarterRef, c: Cand, ctx: Ctx) -> Value:
     if p.y is not None:
-        return (f"{p.y:04d}-Q{ctx.last_quarter[1]}" if ctx.last_quarter else f"{p.y:04d}"), None
+        return (f"{p.y:04d}-{_q(ctx.last_quarter[1])}" if ctx.last_quarter else f"{p.y:04d}"), None
+    if p.ended and (ctx.last_quarter is None or c.start - ctx.last_quarter[2] > ENDED_REACH):
+        # no quarter named just before: the number of a quarter known by its end date is the company's
+        if ctx.anchor is None:
+            return "XXXX-QX", None
+        ctx.last_quarter = (ctx.anchor.year, 0, c.end)
+        return f"{ctx.anchor.year:04d}-QX", None
     if ctx.last_quarter is not None and p.off < 0:
-        return f"{ctx.last_quarter[0]:04d}-Q{ctx.last_quarter[1]}", None
+        return f"{ctx.last_quarter[0]:04d}-{_q(ctx.last_quarter[1])}", None
     if ctx.anchor is None:
         return "XXXX-QX", None
     y, m = an.shift_month(ctx.anchor.year, ctx.anchor.month, 3 * p.off)
@@ -118,7 +144,7 @@ QUARTER_REACH = 4000  # chars back to the quarter a year-ago comparison refers t
 def year_ago(p: YearAgo, c: Cand, ctx: Ctx) -> Value:
     q = ctx.last_quarter
     if q is not None and c.start - q[2] <= QUARTER_REACH:
-        return f"{q[0] - 1:04d}-Q{q[1]}", None
+        return f"{q[0] - 1:04d}-{_q(q[1])}", None
     return None if ctx.anchor is None else (f"{ctx.anchor.year - 1:04d}", None)
 
 
@@ -137,16 +163,30 @@ def weekday(p: Weekday, c: Cand, ctx: Ctx) -> Value:
         return f"XXXX-WXX-{p.wd + 1}{part}", None
     # "by Wednesday", "until Thursday" in a report look back as often as ahead: the verb decides
     tense = None if p.rel is not None else ctx.tense(c.start, c.end, by_preposition=False)
+    if p.rel is None and ctx.limit_set(c.start):
+        tense = "future"
     d = an.weekday_date(ctx.anchor, p.wd, p.rel, tense)
     _seen(ctx, c, d)
     return d.isoformat() + part, None
 
 
-_UNDER = {"D": "XXXX-XX-XX", "W": "XXXX-WXX", "WE": "XXXX-WXX-WE", "M": "XXXX-XX", "Y": "XXXX", "Q": "XXXX-QX",
+_UNDER = {"YE": "XXXX-12-31", "D": "XXXX-XX-XX", "W": "XXXX-WXX", "WE": "XXXX-WXX-WE", "M": "XXXX-XX", "Y": "XXXX", "Q": "XXXX-QX",
           "DE": "XXX", "CE": "XX"}  # fmt: skip
 
 
+# "ab Juli 2017 bis Ende des Jahres", "from May 2019 to the end of the month": the end of a range is in the year of its
+# start, not the anchor's
+_RANGE_GAP = re.compile(r"\s*(?:bis(?:\s+(?:zum|zur))?|to|until|till|through|[-–])\s*")
+
+
+def _range_end(c: Cand, ctx: Ctx) -> bool:
+    return ctx.last_month is not None and 0 <= c.start - ctx.last_month_end <= 12 and \
+        _RANGE_GAP.fullmatch(ctx.text, ctx.last_month_end, c.start) is not None
+
+
 def relunit(p: RelUnit, c: Cand, ctx: Ctx) -> Value:
+    if p.off == 0 and not p.ref and p.unit in ("Y", "M") and _range_end(c, ctx):
+        p = RelUnit(p.unit, 0, p.mod, ref=True)
     if p.ref and ctx.last_month is not None and p.unit in ("Y", "M"):
         y, m = ctx.last_month
         if p.unit == "Y":
@@ -157,6 +197,8 @@ def relunit(p: RelUnit, c: Cand, ctx: Ctx) -> Value:
     a, off, mod = ctx.anchor, p.off, p.mod
     if a is None:
         return _UNDER.get(p.unit, "XXXX"), mod
+    if p.unit == "YE":  # year-end: its last day
+        return f"{a.year + off:04d}-12-31", mod
     if p.unit == "D":
         d = a + dt.timedelta(days=off)
         _seen(ctx, c, d)

@@ -13,7 +13,7 @@ from typing import Any
 
 from newsdigest.extract.temporal import lexicon as lx
 from newsdigest.extract.temporal.common import RULES
-from newsdigest.extract.temporal.payloads import Abs, Cand, Clock, ClockOn, RelDay, Weekday
+from newsdigest.extract.temporal.payloads import Abs, Cand, Clock, ClockOn, RelDay, Season, Weekday
 
 RESOLVE_ERRORS = (ValueError, KeyError, IndexError, OverflowError, StopIteration)
 
@@ -72,6 +72,8 @@ _TRIGGER_WORDS: dict[str, dict[str, set[str]]] = {
         "holiday": _both_cases(_holiday_words(lx.HOLIDAYS_DE)),
         "fiscal": {"Geschäftsjahr", "Wirtschaftsjahr", "Haushaltsjahr"},
         "decadeword": _both_cases(lx.DECADE_WORDS_DE),
+        "compound": {u + p for u in ("Jahres", "Monats", "Quartals") for p in ("ende", "mitte", "beginn", "anfang")},
+        "clockw": {"Mitternacht"},
     },
     "en": {
         "month": _both_cases(lx.MONTHS_EN),
@@ -180,6 +182,18 @@ def _day_named(c: Cand) -> bool:
     return isinstance(p, Abs) and p.d is not None
 
 
+_OF_GLUE = re.compile(r"\s*,?\s*(?:of\s+)?")
+
+
+def _spoken_year_of(prev: Cand, c: Cand, text: str) -> bool:
+    """A month or season without a year, followed by a year alone (as transcripts read years out)."""
+    year_only = isinstance(c.p, Abs) and c.p.y is not None and c.p.m is None
+    undated = (isinstance(prev.p, Abs) and prev.p.y is None and prev.p.m is not None and prev.p.yoff is None
+               and prev.p.dir is None) or (isinstance(prev.p, Season) and prev.p.y is None and prev.p.yoff is None
+                                           and not prev.p.latest)
+    return year_only and undated and _OF_GLUE.fullmatch(text, prev.end, c.start) is not None
+
+
 def merge_weekday_dates(chosen: list[Cand], text: str) -> list[Cand]:
     """ "Donnerstag, 25. Februar" / "Sonntag, 13.09.2020": the weekday joins the date that follows it;
     "10 p.m. Wednesday" / "5 p.m. EST Nov. 9": a clock time joins the day that follows it."""
@@ -195,6 +209,15 @@ def merge_weekday_dates(chosen: list[Cand], text: str) -> list[Cand]:
             and not (isinstance(c.p, RelDay) and "," in text[prev.end : c.start])  # "15-20 Uhr, morgen 10-15 Uhr"
         ):
             out[-1] = Cand(prev.start, c.end, "TIME", ClockOn(prev.p, c.p), prev.prio)
+            continue
+        if prev is not None and _spoken_year_of(prev, c, text):
+            # "January nineteen ninety-seven", "the winter of nineteen ninety-four": the year read out after it
+            y = c.p.y if isinstance(c.p, Abs) else None
+            p = prev.p
+            if isinstance(p, Abs):
+                out[-1] = Cand(prev.start, c.end, prev.type, Abs(y, p.m, p.d, p.mod), prev.prio)
+            elif isinstance(p, Season):
+                out[-1] = Cand(prev.start, c.end, prev.type, Season(y, p.s, p.mod), prev.prio)
             continue
         if (
             prev is not None

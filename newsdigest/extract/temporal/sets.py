@@ -5,7 +5,18 @@ from __future__ import annotations
 import re
 
 from newsdigest.extract.temporal import lexicon as lx
-from newsdigest.extract.temporal.common import INFL, WD_DE, WD_EN, E, cand, dur_value, prev_word, rule
+from newsdigest.extract.temporal.common import (
+    INFL,
+    MON_EN_FULL,
+    WD_DE,
+    WD_EN,
+    E,
+    cand,
+    dur_value,
+    month_of,
+    prev_word,
+    rule,
+)
 from newsdigest.extract.temporal.payloads import Cand, Lit
 
 
@@ -23,13 +34,15 @@ def de_set_every(m: re.Match[str], text: str) -> Cand:
 
 @rule(
     rf"(?<!\w)(?i:every|each)\s+(?:(?P<ord>first|second|third|fourth|last|other)\s+)?"
-    rf"(?P<u>{WD_EN}|day|week|weekend|month|year|quarter|morning|evening|night|hour|minute|summer|winter)"
-    r"(?!\w)(?:\s+of\s+the\s+(?P<per>month|year))?",
+    rf"(?P<u>{WD_EN}|day|week|weekend|month|year|quarter|morning|evening|night|hour|minute|summer|winter|"
+    rf"(?P<mon>{MON_EN_FULL}))(?!\w)(?:\s+of\s+the\s+(?P<per>month|year))?",
     "en",
     on=("set",),
     window=(4, 50),
 )
 def en_set_every(m: re.Match[str], text: str) -> Cand:
+    if m["mon"]:  # "each July": that month of every year
+        return cand(m, "SET", Lit(f"XXXX-{month_of(m['mon']):02d}"), prio=3)
     if m["ord"] == "other":
         unit = lx.UNITS_EN.get(m["u"].lower())
         return cand(m, "SET", Lit(dur_value(2, unit) if unit else "P2W"), prio=3)

@@ -45,10 +45,30 @@ _PAST_EN = re.compile(
 )
 _FUTURE_EN = re.compile(
     r"\b(?:will|shall|won't|going\s+to|is\s+to|are\s+to|scheduled|expected|plan(?:s|ned)?\s+to|due|upcoming|"
-    r"slated|set\s+to|next|coming|starts|begins|ends|expires|effective|winds\s+down|runs\s+out|lapses)\b|'ll\b"
+    r"slated|set\s+to|next(?!\s+to\b)|coming|starts|begins|ends|expires|effective|winds\s+down|runs\s+out|lapses|"
+    r"as\s+(?:soon|early)\s+as|planning\s+to|agree(?:d|s|ment)?\s+to)\b|'ll\b"
 )
+# A schedule the text says was overtaken ("had been due to expire Friday", "was originally set to end"): it looks
+# back, whatever the future words inside it. Matched before the future cues, which it then hides.
+_PAST_SCHEDULE_EN = re.compile(
+    r"\b(?:had\s+been|was\s+(?:originally|previously|initially)|were\s+(?:originally|previously|initially))\s+"
+    r"(?:due|scheduled|set|expected|slated|supposed|planned)\s+to(?:\s+[a-z]+)?\b"
+)
+_PAST_SCHEDULE_DE = re.compile(
+    r"\b(?:sollte|sollten|hätte|hätten)\s+(?:ursprünglich|eigentlich|zunächst)\b|\bwar\w*\s+(?:ursprünglich|eigentlich)\s+"
+    r"(?:geplant|vorgesehen|angesetzt)\b"
+)
+# verbs that set or move a limit: a weekday right after "until"/"bis"/"auf" in their clause lies ahead ("has given
+# the tenants until Tuesday", "postponed until Tuesday morning", "auf Dienstag vertagt", "forderte … auf, bis Freitag")
+_LIMIT_SET = re.compile(
+    r"\b(?:giv(?:e|es|en|ing)|gave|grant\w*|extend\w*|postpon\w*|delay\w*|defer\w*|adjourn\w*|recess\w*|"
+    r"push\w*\s+back|put\s+off|verschob\w*|verschoben|verschieb\w*|vertag\w*|verlänger\w*|gewährt\w*|"
+    r"Zeit\s+(?:gegeben|gelassen|eingeräumt)|Frist\w*|Aufschub|[Uu]ltimat\w*|deadline|forder\w*|aufgefordert|verlangt\w*|"
+    r"ordered|demand\w*)\b"
+)
+_LIMIT_PREV = frozenset(["until", "till", "bis", "auf", "to"])
 _NEUTRAL_PREV = frozenset(
-    ["bis", "spätestens", "zum", "auf", "until", "by", "before", "bevor", "ab", "frühestens", "to"]
+    ["bis", "spätestens", "zum", "auf", "until", "till", "through", "by", "before", "bevor", "ab", "frühestens", "to"]
 )
 _PAST_PREV = frozenset(["vom", "seit", "since"])
 _TENSE_REACH = 160
@@ -67,6 +87,7 @@ class Ctx:
         self.last_day: tuple[dt.date, int] | None = None  # last day-precision date and its sentence start
         self.last_quarter: tuple[int, int, int] | None = None  # (year, quarter, end offset) of the last quarter
         self.last_month: tuple[int, int | None] | None = None  # (year, month or None) of the last date named
+        self.last_month_end = -1  # where that date's expression ends
 
     def sentence(self, pos: int) -> tuple[int, int]:
         if self._ends is None:
@@ -105,9 +126,20 @@ class Ctx:
                 best = (dist, t)
         return best[1] if best else None
 
+    def limit_set(self, start: int) -> bool:
+        """A weekday after "until"/"bis" in a clause that sets or moves a limit ("given … until Tuesday")."""
+        if prev_word(self.text, start).lower() not in _LIMIT_PREV:
+            return False
+        s, e = self.sentence(start)
+        return _LIMIT_SET.search(self.text, max(s, start - _TENSE_REACH), min(e, start + 40)) is not None
+
     def _find_cues(self, s: int, e: int) -> list[tuple[int, int, str]]:
         past, fut, perf = (_PAST_DE, _FUTURE_DE, _PERFECT_DE) if self.lang == "de" else (_PAST_EN, _FUTURE_EN, None)
-        cues = [(m.start(), m.end(), "future") for m in fut.finditer(self.text, s, e)]
+        sched = _PAST_SCHEDULE_DE if self.lang == "de" else _PAST_SCHEDULE_EN
+        overtaken = [(m.start(), m.end(), "past") for m in sched.finditer(self.text, s, e)]
+        cues = [(m.start(), m.end(), "future") for m in fut.finditer(self.text, s, e)
+                if not any(a <= m.start() < b for a, b, _ in overtaken)]
+        cues += overtaken
         future_pos = {c[0] for c in cues}
         cues += [(m.start(), m.end(), "past") for m in past.finditer(self.text, s, e) if m.start() not in future_pos]
         if perf is not None:

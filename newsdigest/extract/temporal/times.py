@@ -84,3 +84,14 @@ def en_clock_24(m: re.Match[str], text: str) -> Cand | None:
     if m["w"]:
         return time_cand(m, 24 if m["w"] == "midnight" else 12, 0, None, group="w")
     return time_cand(m, int(m["h"]), int(m["mi"]), None, group="h", end_group="mi")
+
+
+@rule(
+    r"(?<!\w)(?i:um|bis|gegen|ab|vor|nach)\s+(?P<w>Mitternacht)(?!\w)",
+    "de",
+    on=("clockw",),
+    window=(8, 14),
+)
+def de_clock_word(m: re.Match[str], text: str) -> Cand | None:
+    """ "um Mitternacht", "bis Mitternacht": 24:00 of the day (as "midnight" in English)."""
+    return time_cand(m, 24, 0, None, group="w")

@@ -265,8 +265,8 @@ def en_decade_words(m: re.Match[str], text: str) -> Cand | None:
     window=(30, 8),
 )
 def en_year_end(m: re.Match[str], text: str) -> Cand:
-    """ "by year-end", "since year end", "by the year's end": the end of the anchor's year (or the last one's)."""
+    """ "by year-end", "since year end", "by the year's end": the last day of the anchor's year (or the last one's)."""
     words = m["w"].split()
     start = m.start() if words[0].lower() in ("the", "year") else m.start() + len(words[0]) + 1
     since = words[0].lower() == "since"
-    return Cand(start, m.end(), "DATE", RelUnit("Y", -1 if since else 0, "END"), 3)
+    return Cand(start, m.end(), "DATE", RelUnit("YE", -1 if since else 0), 3)
