@@ -8,12 +8,17 @@ own budget raised to 5,000 msg/s (so the shared rate bucket is still drawn from 
 worker is up, the subscriptions are written and their due (chat, slot) rows enqueued in one transaction, as the
 leader's catch-up does; the clock runs from that commit until the fake has accepted a digest for every chat.
 Exactly once is checked at the fake (one message per chat) and in the ledger (every row sent).
+
+Wall time on a shared machine depends on everything else it runs, so each phase also prints the CPU time the
+workers and the PostgreSQL server (postmaster and every backend, /proc) spent per digest over the same span, and
+the load averages at its start and end: the CPU figures are what batching round trips changes.
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -52,10 +57,45 @@ class Phase:
     per_worker: list[int]
     duplicates: int = 0
     missing: int = 0
+    worker_cpu: float = 0.0  # seconds, all workers together
+    server_cpu: float = 0.0  # seconds, the PostgreSQL server (every process)
+    load: tuple[float, float] = (0.0, 0.0)  # 1-minute load average at the start and at the end
 
     @property
     def rate(self) -> float:
         return self.delivered / self.seconds if self.seconds else 0.0
+
+    def per_digest_ms(self, cpu: float) -> float:
+        return 1000 * cpu / self.delivered if self.delivered else 0.0
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: str) -> tuple[int, float, float]:
+    """(parent, own CPU seconds, CPU seconds of its children that ended) from /proc/PID/stat."""
+    text = Path(f"/proc/{pid}/stat").read_text()
+    fields = text[text.rindex(")") + 2 :].split()  # after "pid (comm) ": state, ppid, ... utime at index 11
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / TICK, (int(fields[13]) + int(fields[14])) / TICK
+
+
+def tree_cpu(roots: list[int]) -> float:
+    """CPU seconds of these processes and all their descendants, living or ended (Linux /proc)."""
+    procs: dict[int, tuple[int, float, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, ValueError, IndexError):  # gone meanwhile
+                procs[int(entry.name)] = _stat(entry.name)
+    children = collections.defaultdict(list)
+    for pid, (ppid, _, _) in procs.items():
+        children[ppid].append(pid)
+    total, stack = 0.0, list(roots)
+    while stack:
+        pid = stack.pop()
+        if pid in procs:
+            total += procs[pid][1] + procs[pid][2]
+            stack += children[pid]
+    return total
 
 
 def add_articles(store: Store, day: dt.date) -> None:
@@ -173,6 +213,9 @@ def run_phase(server: PgServer, fake: FakeTelegramProcess, n: int, subs: int, fi
             finally:
                 probe.close()
             warm_up(url, fake, n, first_chat + subs)
+            assert server.server_pid is not None
+            pids = [proc.pid for proc, _ in workers]
+            load0, cpu0, server0 = os.getloadavg()[0], tree_cpu(pids), tree_cpu([server.server_pid])
             started = time.perf_counter()
             subscribe_and_enqueue(url, first_chat, subs)
             chats = set(range(first_chat, first_chat + subs))
@@ -183,6 +226,8 @@ def run_phase(server: PgServer, fake: FakeTelegramProcess, n: int, subs: int, fi
 
             wait_until("every chat served", served, SEND_TIMEOUT)
             seconds = time.perf_counter() - started
+            worker_cpu, server_cpu = tree_cpu(pids) - cpu0, tree_cpu([server.server_pid]) - server0
+            load = (load0, os.getloadavg()[0])
         finally:
             stop_workers(workers)
         counts = collections.Counter({c: v for c, v in fake.counts().items() if c in chats})
@@ -197,7 +242,8 @@ def run_phase(server: PgServer, fake: FakeTelegramProcess, n: int, subs: int, fi
         finally:
             check.close()
     once = len(counts) == subs and set(counts.values()) == {1} and sent == subs
-    return Phase(n, subs, seconds, len(counts), once, shares, sum(counts.values()) - len(counts), subs - len(counts))
+    return Phase(n, subs, seconds, len(counts), once, shares, sum(counts.values()) - len(counts), subs - len(counts),
+                 worker_cpu, server_cpu, load)
 
 
 def main() -> None:
@@ -223,10 +269,14 @@ def main() -> None:
     print(f"Digest fan-out through the fake Telegram Bot API (limits off; {budget}), "
           "PostgreSQL, real `newsdigest run` workers")
     print(f"{'workers':>7} {'subs':>6} {'seconds':>8} {'digests/s':>10} {'vs 1':>6} {'once':>5} {'dupes':>5} "
-          f"{'missing':>7}  sent per worker")
+          f"{'missing':>7} {'worker CPU':>10} {'PG CPU':>7} {'load':>11}  sent per worker")
     for p in phases:
         print(f"{p.workers:>7} {p.subs:>6} {p.seconds:>8.2f} {p.rate:>10.1f} {p.rate / base:>6.2f} "
-              f"{'yes' if p.once else 'NO':>5} {p.duplicates:>5} {p.missing:>7}  {' / '.join(str(s) for s in p.per_worker)}")
+              f"{'yes' if p.once else 'NO':>5} {p.duplicates:>5} {p.missing:>7} {p.per_digest_ms(p.worker_cpu):>7.2f} ms "
+              f"{p.per_digest_ms(p.server_cpu):>4.2f} ms {p.load[0]:>5.1f}-{p.load[1]:<5.1f}  "
+              f"{' / '.join(str(s) for s in p.per_worker)}")
+    print("worker CPU, PG CPU: CPU time per digest of all workers together and of the PostgreSQL server; "
+          "load: the 1-minute load average at the phase's start and end")
     print(f"cores: {os.cpu_count()} (the workers, the fake and PostgreSQL share them)")
 
 

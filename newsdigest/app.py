@@ -31,6 +31,7 @@ from newsdigest.bot.console import ConsoleBot
 from newsdigest.bot.ratelimit import SharedBudget, gcra_reserve
 from newsdigest.clock import Clock
 from newsdigest.config import Config
+from newsdigest.digests.coalesce import GroupCommit
 from newsdigest.digests.delivery import Deliverer
 from newsdigest.digests.leases import InstanceLease, Leadership, acquire_instance_lease, default_holder, worker_lease
 from newsdigest.digests.ondemand import run_digest_now
@@ -108,13 +109,14 @@ class StoreBudget:
         self.store = store
         self.clock = clock
         self._outage = False
+        # a broadcast reserves for dozens of messages at once: those that arrive together share one transaction
+        self._reservations: GroupCommit[tuple[str, Callable[[float | None], tuple[float, float]]], float] = \
+            GroupCommit(self._reserve_many)
 
     async def reserve(self, key: str, interval: float, tolerance: float) -> float:
         update = functools.partial(self._update, interval=interval, tolerance=tolerance)
         try:
-            # On a reader thread: the bucket's row lock orders the workers (PostgreSQL only; SQLite runs one process and
-            # needs no shared bucket), and a reservation per message must not queue behind the ledger's writes.
-            wait = await self.store.gateway.read(self.store.update_rate_bucket, key, update)
+            wait = await self._reservations.submit((key, update))
         except StoreError as exc:
             if not self._outage:
                 log.warning("shared rate budget unavailable (%s): pacing by this worker's own budget meanwhile", exc)
@@ -122,6 +124,12 @@ class StoreBudget:
             return 0.0
         self._outage = False
         return wait
+
+    async def _reserve_many(self, updates: list[tuple[str, Callable[[float | None], tuple[float, float]]]]
+                            ) -> list[float]:
+        # On a reader thread: the bucket's row lock orders the workers (PostgreSQL only; SQLite runs one process and
+        # needs no shared bucket), and reservations must not queue behind the ledger's writes.
+        return await self.store.gateway.read(self.store.update_rate_buckets, updates)
 
     def _update(self, tat: float | None, *, interval: float, tolerance: float) -> tuple[float, float]:
         return gcra_reserve(tat, self.clock(), interval, tolerance)  # read on the writer: as late as possible

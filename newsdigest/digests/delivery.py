@@ -4,15 +4,15 @@ The scheduler only says "now might be a good time"; the ledger decides. For each
 
 1. claim  — a `pending` row is written (or an existing pending one takes another attempt) BEFORE
             anything is composed or sent; sent / skipped / gone / failed rows are never claimed again;
-2. compose — the content is loaded and composed; `composed_at` is stamped;
+2. compose — the content is loaded and composed; `composed_at` is stamped (committed before the send);
 3. send    — through the platform's Sender;
 4. mark    — right after the platform accepted it: `sent` with sent_at and messages, in the same
             transaction that moves the subscriptions' `last_digest_at`.
 
 A crash before step 3 completes leaves a pending row: the next catch-up (at start and every minute)
 sends it once. Residual window, stated honestly: a crash after the platform accepted the message but
-before step 4 committed (a trip to the store's writer thread and one transaction, about a millisecond on
-SQLite; the sends in flight beside it may land in that window too, at most MAX_UNMARKED of them) makes the
+before step 4 committed (a trip to a store thread and one transaction; the sends in flight beside it may land in
+that window too, at most MAX_UNMARKED of them) makes the
 retry send it a second time — no chat platform offers an idempotency key for messages, so at-least-once is
 the best possible there. Such a retry is logged as a possible duplicate (`composed_at` was set).
 
@@ -25,6 +25,11 @@ store/delivery_repo.py) and runs steps 2-4 for each, so a broadcast is split acr
 owner at a time. The residual window is the same as above: a worker killed after the platform accepted a message
 and before its mark committed leaves a composed pending row; once that worker's lease has expired another worker
 claims it and sends it again, logged as a possible duplicate. SQLite runs the same path in its one process.
+
+Round trips: the stamps of the digests composed meanwhile are one transaction, and so are the marks of the sends
+that finished meanwhile (`GroupCommit`); a claim takes its whole batch in one statement per slot. A broadcast
+costs about half a statement per digest instead of seven or eight, which matters on PostgreSQL, where each is a
+round trip to the server.
 """
 
 from __future__ import annotations
@@ -37,12 +42,12 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from newsdigest.clock import Clock
 from newsdigest.config import Config
 from newsdigest.digests.briefs import attach_briefs
-from newsdigest.digests.coalesce import Coalescer
+from newsdigest.digests.coalesce import Coalescer, GroupCommit
 from newsdigest.digests.compose import ComposeOptions, DigestInput, compose
 from newsdigest.digests.content import load_digest_input
 from newsdigest.digests.filters import apply_filters, filters_for
@@ -68,7 +73,7 @@ from newsdigest.models import ChatRef, DeliveryStatus, Platform
 from newsdigest.ops.metrics import METRICS
 from newsdigest.reply import Reply
 from newsdigest.sender import Sender, SendOutcome, SendResult, ThreadSender
-from newsdigest.store.delivery_repo import Busy, Claim, DueRow, ScheduledSubscription
+from newsdigest.store.delivery_repo import Busy, Claim, DueRow, Finish, ScheduledSubscription
 from newsdigest.store.store import LedgerStore, Store
 from newsdigest.stories.service import ensure_assigned
 from newsdigest.summarize.service import BriefService
@@ -130,6 +135,16 @@ class DeliveryResult:
     detail: str = ""
 
 
+@dataclass(frozen=True)
+class _Settle:
+    """A send to record in the ledger (step 4)."""
+
+    due: DueDigest
+    attempts: int
+    loaded_at: dt.datetime
+    result: SendResult
+
+
 # -- the deliverer ---------------------------------------------------------------------------------------
 
 
@@ -169,6 +184,10 @@ class Deliverer:
         self._in_flight: set[tuple[str, str, str]] = set()  # (platform, chat, slot) being sent by this process
         self._flight_lock = threading.Lock()  # the claim adds to it on the writer thread, the loop removes
         self._drains: Coalescer[DeliveryResult] = Coalescer()
+        # Ledger writes of many digests at once, each kind one transaction: "composed" stamps before the sends,
+        # marks after them (a broadcast's digests reach these steps together).
+        self._stamps: GroupCommit[tuple[str, str, str], None] = GroupCommit(self._stamp_many)
+        self._marks: GroupCommit[_Settle, DeliveryResult] = GroupCommit(self._mark_many)
         self._cache: dict[tuple[object, ...], tuple[float, dt.datetime, DigestInput]] = {}
 
     # which digests are due
@@ -291,14 +310,16 @@ class Deliverer:
         for sub in subs:
             by_chat.setdefault((sub.platform, sub.chat_id), []).append(sub)
         out: list[tuple[DueDigest, Claim]] = []
+        gone: list[Finish] = []
         for p in pending:
             c = p.claim
             due = self._due_at(by_chat.get((c.platform, c.chat_id), []), ChatRef(Platform(c.platform), c.chat_id), c.slot)
             if due is None:  # unsubscribed (or rescheduled) since it was due: nothing to send for that slot
-                self.ledger.finish_delivery(c.platform, [c.chat_id], c.slot, DeliveryStatus.SKIPPED, at=now,
-                                            detail="no subscription due at this slot any more")
+                gone.append(Finish(c.platform, (c.chat_id,), c.slot, DeliveryStatus.SKIPPED, now,
+                                   detail="no subscription due at this slot any more"))
                 continue
             out.append((due, c))
+        self.ledger.finish_deliveries(gone)
         with self._flight_lock:
             self._in_flight.update((c.platform, c.chat_id, c.slot) for _, c in out)
         return out
@@ -357,13 +378,14 @@ class Deliverer:
             if not self._cached(due):  # cluster first, so the briefs are of the stories the digest will show
                 await self.store.gateway.write(ensure_assigned, self.store)
             await self.store.gateway.read(self._warm_briefs, due)  # may wait for the model: never on the writer
-        # Claim, compose and note "composed" in one trip to the writer thread: one hop before the send, one after.
+        # Claim and compose in one trip to the writer thread; "composed" is stamped with the other digests' stamps
         ready = await self.store.gateway.write(self._prepare, due, sender is not None,
                                                isinstance(sender, ThreadSender), claim)
         if isinstance(ready, DeliveryResult):
             return ready
         attempts, loaded_at, reply, threaded = ready
         assert sender is not None
+        await self._stamps.submit((due.chat.platform, due.chat.chat_id, due.key))  # committed before the send
         if self._unmarked is None:
             self._unmarked = asyncio.Semaphore(self.max_unmarked)
         async with self._unmarked:  # from the send until its mark committed: the duplicate window's width
@@ -377,7 +399,8 @@ class Deliverer:
 
     def _prepare(self, due: DueDigest, can_send: bool, can_thread: bool = False, claim: Claim | Busy | None = None
                  ) -> DeliveryResult | tuple[int, dt.datetime, Reply, ThreadedDigest | None]:
-        """Steps 1-2 of the module docstring, on the writer: the settled result, or (attempts, loaded_at, reply).
+        """Steps 1-2 of the module docstring but the "composed" stamp, on the writer: the settled result, or
+        (attempts, loaded_at, reply, threaded).
 
         `claim`: the row was claimed already (drain); else it is claimed here."""
         chat, slot = due.chat, due.key
@@ -404,7 +427,6 @@ class Deliverer:
             self.ledger.note_attempt_failed(chat.platform, chat.chat_id, slot, f"no sender for {chat.platform}",
                                             retry_at=self._retry_at(now))
             return DeliveryResult(chat, slot, "retry", detail="no sender")
-        self.ledger.note_composed(chat.platform, chat.chat_id, slot, now)
         threaded = None
         if can_thread and self._threaded(due):
             threaded = thread_digest(inp, dataclasses.replace(opts, max_stories=THREAD_MAX_STORIES))
@@ -439,41 +461,87 @@ class Deliverer:
             log.warning("digest send raised chat=%s: %r", chat.key, exc)
             return SendResult(SendOutcome.FAILED, detail=repr(exc))
 
+    @property
+    def _ledger_lane(self) -> Callable[..., Awaitable[Any]]:
+        """Where the stamps and marks are written: beside the writer on PostgreSQL (their row locks suffice, and a
+        mark must not wait behind the composing of the next digests), on the writer with SQLite (one writer)."""
+        gateway = self.store.gateway
+        return gateway.ledger if self.store.supports_workers else gateway.write
+
+    async def _stamp_many(self, keys: list[tuple[str, str, str]]) -> list[None]:
+        await self._ledger_lane(self.ledger.note_composed_many, keys, self.clock.now())
+        return [None] * len(keys)
+
     async def _record(self, due: DueDigest, attempts: int, loaded_at: dt.datetime, result: SendResult
                       ) -> DeliveryResult:
-        """Step 4 in one trip to the writer; the scheduler hears of a gone chat back on the loop."""
-        done = await self._write_persistently(self._settle, due, attempts, loaded_at, result)
+        """Step 4, in one transaction with the other digests' marks; the scheduler hears of a gone chat on the loop."""
+        done = await self._marks.submit(_Settle(due, attempts, loaded_at, result))
         if done.status == "gone" and self.on_change:
             self.on_change()
         return done
 
-    def _settle(self, due: DueDigest, attempts: int, loaded_at: dt.datetime, result: SendResult) -> DeliveryResult:
-        chat, slot, now = due.chat, due.key, self.clock.now()
+    async def _mark_many(self, settles: list[_Settle]) -> list[DeliveryResult | Exception]:
+        try:
+            return list(await self._write_persistently(self._settle_many, settles))
+        except StoreError as exc:
+            if len(settles) == 1 or self.store.transient(exc):  # the database stayed away: so it does for each one
+                raise
+        # the database refused this batch: one bad mark must not take the others with it
+        outcomes: list[DeliveryResult | Exception] = []
+        for one in settles:
+            try:
+                outcomes += await self._write_persistently(self._settle_many, [one])
+            except StoreError as exc:
+                outcomes.append(exc)
+        return outcomes
+
+    def _settle_many(self, settles: list[_Settle]) -> list[DeliveryResult]:
+        """On the writer: the marks of these sends in one transaction, logged once it committed."""
+        now = self.clock.now()
+        finishes: list[Finish] = []
+        # a chat that moved or is gone changes chats and subscriptions too: those writes take the global lock
+        exclusive = any(s.result.outcome is SendOutcome.GONE or s.result.new_chat_id for s in settles)
+        with self.ledger.write(exclusive=exclusive):
+            results = [self._settle(s, now, finishes) for s in settles]
+            self.ledger.finish_deliveries(finishes)
+        for s, done in zip(settles, results, strict=True):
+            self._log_settled(s, done)
+        return results
+
+    def _settle(self, s: _Settle, now: dt.datetime, finishes: list[Finish]) -> DeliveryResult:
+        """One send's outcome: its ledger row's final state goes into `finishes`; other writes run here."""
+        chat, slot, result = s.due.chat, s.due.key, s.result
         if result.outcome is SendOutcome.SENT:
             ids = [chat.chat_id]
             if result.new_chat_id and result.new_chat_id != chat.chat_id:
                 # The ledger follows the chat (a no-op when the adapter has already migrated it).
                 self.ledger.migrate_chat(chat.platform, chat.chat_id, result.new_chat_id)
                 ids.append(result.new_chat_id)
-            self.ledger.finish_delivery(chat.platform, ids, slot, DeliveryStatus.SENT, at=now, messages=result.messages,
-                                        detail=result.detail or None,
-                                        subscription_ids=[s.id for s in due.subscriptions], digest_at=loaded_at)
-            METRICS.digest_sent(chat.platform)
-            log.info("digest sent chat=%s slot=%s messages=%d", chat.key, slot, result.messages)
+            finishes.append(Finish(chat.platform, tuple(ids), slot, DeliveryStatus.SENT, now, result.messages,
+                                   result.detail or None, tuple(sub.id for sub in s.due.subscriptions), s.loaded_at))
             return DeliveryResult(chat, slot, "sent", result.messages)
         if result.outcome is SendOutcome.GONE:
             self.ledger.deactivate_chat(chat, result.detail or "gone")
-            self.ledger.finish_delivery(chat.platform, [chat.chat_id], slot, DeliveryStatus.GONE, at=now, detail=result.detail)
-            log.info("digest chat gone chat=%s slot=%s: subscriptions deactivated", chat.key, slot)
+            finishes.append(Finish(chat.platform, (chat.chat_id,), slot, DeliveryStatus.GONE, now, detail=result.detail))
             return DeliveryResult(chat, slot, "gone", detail=result.detail)
-        if attempts >= self.max_attempts:
-            self.ledger.finish_delivery(chat.platform, [chat.chat_id], slot, DeliveryStatus.FAILED, at=now, detail=result.detail)
-            METRICS.digest_failed(chat.platform)
-            log.error("digest failed for good chat=%s slot=%s: %s", chat.key, slot, result.detail)
+        if s.attempts >= self.max_attempts:
+            finishes.append(Finish(chat.platform, (chat.chat_id,), slot, DeliveryStatus.FAILED, now, detail=result.detail))
             return DeliveryResult(chat, slot, "failed", detail=result.detail)
         self.ledger.note_attempt_failed(chat.platform, chat.chat_id, slot, result.detail or "send failed",
                                         retry_at=self._retry_at(now))
         return DeliveryResult(chat, slot, "retry", detail=result.detail)
+
+    @staticmethod
+    def _log_settled(s: _Settle, done: DeliveryResult) -> None:
+        chat, slot = s.due.chat, s.due.key
+        if done.status == "sent":
+            METRICS.digest_sent(chat.platform)
+            log.info("digest sent chat=%s slot=%s messages=%d", chat.key, slot, done.messages)
+        elif done.status == "gone":
+            log.info("digest chat gone chat=%s slot=%s: subscriptions deactivated", chat.key, slot)
+        elif done.status == "failed":
+            METRICS.digest_failed(chat.platform)
+            log.error("digest failed for good chat=%s slot=%s: %s", chat.key, slot, done.detail)
 
     @staticmethod
     def _retry_at(now: dt.datetime) -> dt.datetime:
@@ -482,7 +550,7 @@ class Deliverer:
     async def _write_persistently(self, fn: Callable[..., T], *args: object) -> T:
         """A ledger mark after a send must land: while the database is away (a restart, a dropped connection),
         try again with backoff instead of leaving the row for a retry that would send the message twice."""
-        return await write_persistently(self.store, fn, *args)
+        return await write_persistently(self.store, fn, *args, via=self._ledger_lane)
 
     def _key(self, due: DueDigest) -> tuple[object, ...]:
         since = due.since.astimezone(due.slot.tzinfo) if due.since else None
@@ -510,13 +578,16 @@ class Deliverer:
 
 
 async def write_persistently(store: Store, fn: Callable[..., T], *args: object, budget: float = MARK_RETRY_SECONDS,
-                             sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> T:
-    """`store.gateway.write(fn, *args)`, retried on store errors (not on LeaseHeldError and the like: those are
-    answers) with backoff for up to `budget` seconds of waiting; the last error is raised when it runs out."""
+                             sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                             via: Callable[..., Awaitable[Any]] | None = None) -> T:
+    """`store.gateway.write(fn, *args)` (or `via(fn, *args)`), retried on store errors (not on LeaseHeldError and the
+    like: those are answers) with backoff for up to `budget` seconds of waiting; the last error is raised when it
+    runs out."""
+    run = via or store.gateway.write
     delay, waited = 0.1, 0.0
     while True:
         try:
-            return await store.gateway.write(fn, *args)
+            return await run(fn, *args)
         except StoreError as exc:
             if not store.transient(exc) or waited >= budget:
                 raise

@@ -8,7 +8,9 @@
   leader dies another worker takes over within `[workers] leader_takeover_seconds` (the ttl). A holder on this host
   whose process is gone counts as dead at once (store.LeaseRepo).
 - a worker lease per worker (`worker:<holder>`, same ttl): it says the worker lives. A pending ledger row claimed
-  by a worker whose lease has expired may be claimed again by another one (store/delivery_repo.py).
+  by a worker whose lease has expired may be claimed again by another one (store/delivery_repo.py). The one-shot
+  `newsdigest digest` / `remind` commands hold one too while they run (`one_shot_worker`), so they and the
+  running workers leave each other's claimed rows alone.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import logging
 import os
 import socket
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TypeVar
 
 from newsdigest.errors import StoreError
@@ -138,6 +140,25 @@ def worker_lease(store: LeaseRepo, holder: str, ttl: dt.timedelta,
                           name=WORKER_LEASE_PREFIX + holder, clock=clock)
     lease.acquire()
     return lease
+
+
+@contextlib.asynccontextmanager
+async def one_shot_worker(store: LeaseRepo, ttl: dt.timedelta) -> AsyncIterator[str | None]:
+    """The name a one-shot command claims ledger rows under, alive while the block runs (PostgreSQL: a worker lease,
+    renewed; released at the end). SQLite: None, the name of the only process, as in `newsdigest run`.
+
+    Without it a `newsdigest remind` beside running workers took a row a live worker was sending (a second copy),
+    and a worker could take a row the command was sending (its claim named nobody alive)."""
+    if not store.supports_workers:
+        yield None
+        return
+    holder = default_holder()
+    lease = await store.gateway.urgent(worker_lease, store, holder, ttl)
+    lease.start()
+    try:
+        yield holder
+    finally:
+        await lease.stop()
 
 
 Hook = Callable[[], Awaitable[None]]

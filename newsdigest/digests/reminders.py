@@ -26,6 +26,7 @@ from newsdigest.clock import Clock
 from newsdigest.config import Config
 from newsdigest.digests.coalesce import Coalescer
 from newsdigest.digests.delivery import RETRY_SECONDS, write_persistently
+from newsdigest.digests.leases import one_shot_worker
 from newsdigest.digests.slots import readable_schedules, slot_on, zone
 from newsdigest.errors import StoreError
 from newsdigest.models import ChatKind, ChatRef, DeliveryStatus, Platform, ReminderRule
@@ -380,5 +381,6 @@ async def run_reminders_now(store: Store, config: Config, clock: Clock, chat: Ch
     dues = await store.gateway.write(_due_today, store, config, clock, chat)
     if dry_run or sender is None:
         return [ReminderResult(d.chat, d.key, "dry-run", compose_reminder(d)) for d in dues]
-    deliverer = ReminderDeliverer(store, config, clock, {chat.platform: sender})
-    return [await deliverer.deliver(d) for d in dues]
+    async with one_shot_worker(store, dt.timedelta(seconds=config.workers.leader_takeover_seconds)) as holder:
+        deliverer = ReminderDeliverer(store, config, clock, {chat.platform: sender}, holder=holder)
+        return [await deliverer.deliver(d) for d in dues]

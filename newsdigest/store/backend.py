@@ -21,7 +21,7 @@ import re
 import sqlite3
 import urllib.parse
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, NoReturn, Protocol
 
@@ -103,7 +103,7 @@ class Backend(ABC):
         """False for a connection that broke (server restart, dropped socket): the store opens a new one."""
 
     @abstractmethod
-    def begin(self, conn: Connection, *, exclusive: bool) -> None: ...
+    def begin(self, conn: Connection, *, exclusive: bool, durable: bool = True) -> None: ...
 
     @abstractmethod
     def typed_error(self, exc: Exception) -> StoreError | None:
@@ -175,7 +175,8 @@ class SqliteBackend(Backend):
     def usable(self, conn: Connection) -> bool:
         return True
 
-    def begin(self, conn: Connection, *, exclusive: bool) -> None:
+    def begin(self, conn: Connection, *, exclusive: bool, durable: bool = True) -> None:
+        # WAL with synchronous=NORMAL does not wait for the disk at a commit anyway (`durable` changes nothing).
         # BEGIN IMMEDIATE takes the write lock up front, so no deadlock on upgrade (SQLite has one writer anyway)
         conn.execute("BEGIN IMMEDIATE")
 
@@ -326,9 +327,17 @@ class PgConnection:
     def __init__(self, raw: Any, backend: PostgresBackend) -> None:
         self.raw = raw
         self._backend = backend
+        self.lock_timeout_ms = backend.busy_timeout_ms  # what this connection's next writes wait (`lock_wait`)
 
     def execute(self, sql: str, parameters: Any = (), /) -> Cursor:
-        query, params = to_postgres(sql), _params(parameters)
+        return self._run(to_postgres(sql), _params(parameters))
+
+    def script(self, statements: Sequence[str]) -> None:
+        """Several statements without parameters in ONE round trip (the simple query protocol): a write's BEGIN, its
+        lock wait and its advisory lock. Taken for a read by the reconnect rule: it runs only between transactions."""
+        self._run("; ".join(statements), None)
+
+    def _run(self, query: str, params: Any) -> Cursor:
         between = not self.in_transaction
         try:
             return self.raw.execute(query, params)  # type: ignore[no-any-return]
@@ -342,9 +351,12 @@ class PgConnection:
             self._backend.reraise(exc)
 
     def executemany(self, sql: str, parameters: Iterable[Any], /) -> Cursor:
+        params = [_params(p) for p in parameters]
+        if len(params) == 1:  # psycopg runs executemany as a pipeline: for one row a plain statement costs less
+            return self.execute(sql, params[0])
         cur = self.raw.cursor()
         try:
-            cur.executemany(to_postgres(sql), [_params(p) for p in parameters])
+            cur.executemany(to_postgres(sql), params)
         except self._backend.errors as exc:
             self._backend.reraise(exc)
         return cur  # type: ignore[no-any-return]
@@ -427,15 +439,24 @@ class PostgresBackend(Backend):
     def usable(self, conn: Connection) -> bool:
         return isinstance(conn, PgConnection) and not conn.raw.broken and not conn.raw.closed
 
-    def begin(self, conn: Connection, *, exclusive: bool) -> None:
-        conn.execute("BEGIN")
+    def begin(self, conn: Connection, *, exclusive: bool, durable: bool = True) -> None:
+        """BEGIN, this write's settings (SET LOCAL: they end with the transaction) and the one-writer advisory lock,
+        in one round trip."""
+        assert isinstance(conn, PgConnection)
+        statements = ["BEGIN"]
+        if conn.lock_timeout_ms != self.busy_timeout_ms:  # `lock_wait`
+            statements.append(f"SET LOCAL lock_timeout = {int(conn.lock_timeout_ms)}")
+        if not durable:  # visible at once to every other connection; only the flush to disk comes a little later
+            statements.append("SET LOCAL synchronous_commit = off")
         if exclusive:
-            try:
-                conn.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK_KEY,))
-            except BaseException:
+            statements.append(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+        try:
+            conn.script(statements)
+        except BaseException:
+            if conn.in_transaction:  # the lock wait ran out: the transaction is open, and aborted
                 with contextlib.suppress(Exception):
                     conn.execute("ROLLBACK")
-                raise
+            raise
 
     @property
     def errors(self) -> tuple[type[Exception], ...]:
@@ -458,7 +479,10 @@ class PostgresBackend(Backend):
                                                    f"{_first_line(str(exc))}")
 
     def lock_wait(self, conn: Connection, ms: int) -> None:
-        conn.execute(f"SET lock_timeout = {int(ms)}")
+        assert isinstance(conn, PgConnection)
+        conn.lock_timeout_ms = int(ms)  # applied by the next write's BEGIN: no statement of its own
+        if conn.in_transaction:  # inside a write already: from its next statement on
+            conn.execute(f"SET LOCAL lock_timeout = {int(ms)}")
 
     def has_index(self, conn: Connection, name: str) -> bool:
         return conn.execute("SELECT 1 FROM pg_indexes WHERE indexname = ?", (name,)).fetchone() is not None

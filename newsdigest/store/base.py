@@ -107,16 +107,18 @@ class StoreBase:
             conn.close()
 
     @contextlib.contextmanager
-    def write(self, *, exclusive: bool = True) -> Iterator[Connection]:
+    def write(self, *, exclusive: bool = True, durable: bool = True) -> Iterator[Connection]:
         """One write transaction, one writer at a time (SQLite: BEGIN IMMEDIATE takes the write lock up front, so
         no deadlock on upgrade; PostgreSQL: an advisory lock does the same). `exclusive=False` (PostgreSQL only)
-        lets writes that lock their own rows (FOR UPDATE SKIP LOCKED) run side by side."""
+        lets writes that lock their own rows (FOR UPDATE SKIP LOCKED) run side by side. `durable=False` (PostgreSQL
+        only) commits without waiting for the WAL to reach the disk: for what a crash of the server may lose
+        (a chat's last numbered list), as SQLite's WAL with synchronous=NORMAL may lose the last commits anyway."""
         conn = self.conn
         if conn.in_transaction:  # nested: join the outer transaction
             yield conn
             return
         try:
-            self.backend.begin(conn, exclusive=exclusive)
+            self.backend.begin(conn, exclusive=exclusive, durable=durable)
         except self.backend.errors as exc:
             raise self.backend.open_error(exc) from exc
         try:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsdigest.models import DeliveryStatus
+from newsdigest.store.backend import Connection
 from newsdigest.store.base import Row, StoreBase, iso
 
 FINAL_STATUSES = frozenset(DeliveryStatus) - {DeliveryStatus.PENDING}
@@ -83,6 +84,21 @@ class DueRow:
     subscription_id: int | None
     due_at: dt.datetime
     payload: str | None = None
+
+
+@dataclass(frozen=True)
+class Finish:
+    """One (chat, slot)'s outcome for `finish_deliveries`."""
+
+    platform: str
+    chat_ids: tuple[str, ...]  # the old and the new id when the platform moved the chat while sending
+    slot: str
+    status: DeliveryStatus
+    at: dt.datetime
+    messages: int = 0
+    detail: str | None = None
+    subscription_ids: tuple[int, ...] = ()
+    digest_at: dt.datetime | None = None  # `sent`: the subscriptions' new last_digest_at
 
 
 @dataclass(frozen=True)
@@ -193,34 +209,42 @@ class DeliveryRepo(StoreBase):
             free = " AND (d.claimed_by IS NULL OR d.claimed_by = ?)"
             params.append(holder)
         with self.write(exclusive=False) as conn:  # the rows it reads are its locks: workers claim side by side
+            # Oldest first in the order of the partial index deliveries_pending, so a claim reads only the rows it
+            # takes: a tie-break by chat sorted every pending row at each claim (12 ms against 0.07 ms on
+            # PostgreSQL with 10,000 pending). Rows due at the same instant come in no particular order.
             rows = conn.execute(
                 "SELECT d.platform, d.chat_id, d.slot, d.subscription_id, d.attempts, d.composed_at, d.payload"
                 " FROM deliveries d WHERE d.status = 'pending' AND d.due_at >= ? AND d.due_at <= ?"
                 f" AND (d.retry_at IS NULL OR d.retry_at <= ?) AND d.slot {kind} ?{free}"
-                f" ORDER BY d.due_at, d.platform, d.chat_id LIMIT {int(limit) + len(exclude)}{self.skip_locked()}",
+                f" ORDER BY d.due_at LIMIT {int(limit) + len(exclude)}{self.skip_locked()}",
                 params,
             ).fetchall()
             out: list[PendingDelivery] = []
+            gave_up: list[tuple[str, str, str]] = []
             for r in rows:
                 key = (r["platform"], r["chat_id"], r["slot"])
                 if key in exclude or len(out) >= limit:
                     continue
                 if int(r["attempts"]) >= max_attempts:
-                    conn.execute("UPDATE deliveries SET status = 'failed', detail = coalesce(detail, '') || ' (gave up)'"
-                                 " WHERE platform = ? AND chat_id = ? AND slot = ?", key)
+                    gave_up.append(key)
                     continue
-                conn.execute("UPDATE deliveries SET attempts = attempts + 1, claimed_by = ?"
-                             " WHERE platform = ? AND chat_id = ? AND slot = ?", (holder, *key))
                 claim = Claim(*key, int(r["attempts"]) + 1, r["composed_at"] is not None)
                 out.append(PendingDelivery(claim, r["subscription_id"], r["payload"]))
+            # one statement per slot, not one per row: a claim of 64 rows is a few round trips on PostgreSQL
+            _update_keys(conn, "status = 'failed', detail = coalesce(detail, '') || ' (gave up)'", (), gave_up)
+            _update_keys(conn, "attempts = attempts + 1, claimed_by = ?", (holder,),
+                         [(p.claim.platform, p.claim.chat_id, p.claim.slot) for p in out])
             return out
 
     def note_composed(self, platform: str, chat_id: str, slot: str, at: dt.datetime) -> None:
-        with self.write(exclusive=False) as conn:  # a row this worker holds
-            conn.execute(
-                "UPDATE deliveries SET composed_at = ? WHERE platform = ? AND chat_id = ? AND slot = ?",
-                (iso(at), platform, chat_id, slot),
-            )
+        self.note_composed_many([(platform, chat_id, slot)], at)
+
+    def note_composed_many(self, keys: Collection[tuple[str, str, str]], at: dt.datetime) -> None:
+        """Stamp `composed_at` on these (platform, chat_id, slot) rows, in one transaction (a few statements)."""
+        if not keys:
+            return
+        with self.write(exclusive=False) as conn:  # rows this worker holds
+            _update_keys(conn, "composed_at = ?", (iso(at),), keys)
 
     def finish_delivery(
         self,
@@ -239,21 +263,31 @@ class DeliveryRepo(StoreBase):
 
         chat_ids lists the old and the new id when the platform moved the chat while sending.
         """
-        ids = list(dict.fromkeys(chat_ids))
-        marks = ",".join("?" * len(ids))
-        with self.write(exclusive=False) as conn:  # a row this worker holds
-            conn.execute(
-                "UPDATE deliveries SET status = ?, sent_at = ?, messages = ?, detail = ?"
-                f" WHERE platform = ? AND slot = ? AND chat_id IN ({marks})",
-                (status, iso(at) if status == "sent" else None, messages, detail, platform, slot, *ids),
-            )
-            if status == "sent" and digest_at is not None:
-                sub_ids = list(subscription_ids)
-                if sub_ids:
-                    conn.execute(
-                        f"UPDATE subscriptions SET last_digest_at = ? WHERE id IN ({','.join('?' * len(sub_ids))})",
-                        (iso(digest_at), *sub_ids),
-                    )
+        self.finish_deliveries([Finish(platform, tuple(chat_ids), slot, status, at, messages, detail,
+                                       tuple(subscription_ids), digest_at)])
+
+    def finish_deliveries(self, finishes: Iterable[Finish]) -> None:
+        """Record many outcomes in one transaction: rows with the same outcome are one statement (a broadcast's
+        marks are mostly `sent` with one message, in the same second), and so are subscriptions moved to the same
+        last_digest_at."""
+        rows: dict[tuple[DeliveryStatus, str | None, int, str | None], list[tuple[str, str, str]]] = {}
+        subs: dict[str, list[int]] = {}
+        for f in finishes:
+            outcome = (f.status, iso(f.at) if f.status == "sent" else None, f.messages, f.detail)
+            rows.setdefault(outcome, []).extend((f.platform, c, f.slot) for c in dict.fromkeys(f.chat_ids))
+            if f.status == "sent" and f.digest_at is not None:
+                subs.setdefault(iso(f.digest_at), []).extend(f.subscription_ids)
+        if not rows:
+            return
+        with self.write(exclusive=False) as conn:  # rows this worker holds
+            for outcome, keys in rows.items():
+                _update_keys(conn, "status = ?, sent_at = ?, messages = ?, detail = ?", outcome, keys)
+            for stamp, ids in subs.items():
+                unique = list(dict.fromkeys(ids))
+                for start in range(0, len(unique), _KEY_CHUNK):
+                    chunk = unique[start : start + _KEY_CHUNK]
+                    conn.execute(f"UPDATE subscriptions SET last_digest_at = ? WHERE id IN ({','.join('?' * len(chunk))})",
+                                 (stamp, *chunk))
 
     def note_attempt_failed(self, platform: str, chat_id: str, slot: str, detail: str,
                             retry_at: dt.datetime | None = None) -> None:
@@ -345,6 +379,21 @@ class DeliveryRepo(StoreBase):
             (platform, chat_id),
         ).fetchone()
         return _dt(row[0]) if row else None
+
+
+def _update_keys(conn: Connection, assignments: str, values: Sequence[object], keys: Iterable[tuple[str, str, str]]
+                 ) -> None:
+    """`UPDATE deliveries SET <assignments>` on these (platform, chat_id, slot) rows: one statement per platform and
+    slot (a broadcast shares one slot), each naming its chats in an IN list of at most _KEY_CHUNK."""
+    chats: dict[tuple[str, str], list[str]] = {}
+    for platform, chat_id, slot in keys:
+        chats.setdefault((platform, slot), []).append(chat_id)
+    for (platform, slot), ids in chats.items():
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), _KEY_CHUNK):
+            chunk = unique[start : start + _KEY_CHUNK]
+            conn.execute(f"UPDATE deliveries SET {assignments} WHERE platform = ? AND slot = ?"
+                         f" AND chat_id IN ({','.join('?' * len(chunk))})", (*values, platform, slot, *chunk))
 
 
 def _delivery(r: Row) -> DeliveryRow:

@@ -40,7 +40,7 @@ class Gateway:
         self._lock = threading.Lock()
         self._writer: ThreadPoolExecutor | None = None
         self._readers: ThreadPoolExecutor | None = None
-        self._urgent: ThreadPoolExecutor | None = None
+        self._lanes: dict[str, ThreadPoolExecutor] = {}  # one thread each: "urgent", "ledger"
         self._writer_thread: int | None = None
         self._queue: list[tuple[asyncio.AbstractEventLoop, Call]] = []
         self._draining = False
@@ -72,11 +72,20 @@ class Gateway:
         """Run `fn` on a thread of its own: for the few short writes that must never queue behind the writer's or the
         readers' work (a worker's lease renewal while a broadcast keeps both busy; PostgreSQL only, where a write
         does not need the single writer)."""
+        return await self._on_lane("urgent", fn, *args, **kwargs)
+
+    async def ledger(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run `fn` on another thread of its own: for a broadcast's ledger writes that lock only their own rows
+        (PostgreSQL's `write(exclusive=False)`), so a digest's mark does not wait behind the writer composing the
+        next ones. SQLite has one writer: its ledger writes go through `write`."""
+        return await self._on_lane("ledger", fn, *args, **kwargs)
+
+    async def _on_lane(self, lane: str, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         loop = asyncio.get_running_loop()
         with self._lock:
-            if self._urgent is None:
-                self._urgent = ThreadPoolExecutor(1, f"{self._name}-urgent")
-            pool = self._urgent
+            pool = self._lanes.get(lane)
+            if pool is None:
+                pool = self._lanes[lane] = ThreadPoolExecutor(1, f"{self._name}-{lane}")
         ctx = contextvars.copy_context()
         return await loop.run_in_executor(pool, functools.partial(ctx.run, fn, *args, **kwargs))
 
@@ -87,8 +96,9 @@ class Gateway:
     def close(self) -> None:
         """Stop the threads after the work already queued (a write in progress is finished, not cut)."""
         with self._lock:
-            pools = (self._writer, self._readers, self._urgent)
-            self._writer = self._readers = self._urgent = None
+            pools = (self._writer, self._readers, *self._lanes.values())
+            self._writer = self._readers = None
+            self._lanes = {}
         inside = self.on_writer() or threading.current_thread().name.startswith(self._name)
         for pool in pools:
             if pool is not None:

@@ -523,7 +523,8 @@ class StoriesRepo(StoreBase):
         if self.conn.in_transaction:
             return
         try:
-            with self.lock_wait(LIST_WRITE_WAIT_MS), self.write() as conn:
+            # not durable: each list answer writes one, and a commit waiting for the disk took most of the answer's time
+            with self.lock_wait(LIST_WRITE_WAIT_MS), self.write(durable=False) as conn:
                 conn.execute(
                     "INSERT INTO chat_lists (platform, chat_id, kind, story_id, items, created_at) VALUES (?,?,?,?,?,?)"
                     " ON CONFLICT(platform, chat_id) DO UPDATE SET kind = excluded.kind, story_id = excluded.story_id,"

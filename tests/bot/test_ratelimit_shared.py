@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -99,7 +99,7 @@ async def test_slack_channel_pace_holds_across_workers(shared_store: Store) -> N
 class DownStore(Store):
     """A store whose database does not answer the bucket (a PostgreSQL restart under way)."""
 
-    def update_rate_bucket(self, name: str, update: Callable[[float | None], tuple[float, T]]) -> T:
+    def update_rate_buckets(self, updates: Sequence[tuple[str, Callable[[float | None], tuple[float, T]]]]) -> list[T]:
         raise StoreUnavailableError("lost the connection to PostgreSQL")
 
 

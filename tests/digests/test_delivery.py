@@ -5,11 +5,18 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from collections import Counter
+from collections.abc import Collection, Iterable
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from newsdigest.digests.delivery import Deliverer
+from newsdigest.errors import StoreError
 from newsdigest.models import ChatRef, Platform
+from newsdigest.store.delivery_repo import Finish
+from newsdigest.store.store import Store
 from tests.digests.conftest import CHAT, World
 from tests.digests.fakes import Crash
 
@@ -249,3 +256,59 @@ async def test_second_process_does_not_double_send_while_lease_lost(world: World
     stale = Deliverer(world.store, world.config, world.clock, {"telegram": world.sender}, lease=lease)
     assert [r.status for r in await stale.catch_up()] == ["busy"]
     assert world.sender.sent == []
+
+
+class CountingStore(Store):
+    """Counts the ledger's batched writes; refuses (not transiently) any mark batch holding chat `refuse`."""
+
+    def __init__(self, target: Path | str, refuse: str | None = None, **kwargs: Any) -> None:
+        super().__init__(target, **kwargs)
+        self.refuse = refuse
+        self.writes: Counter[str] = Counter()
+
+    def note_composed_many(self, keys: Collection[tuple[str, str, str]], at: dt.datetime) -> None:
+        self.writes["composed"] += 1
+        super().note_composed_many(keys, at)
+
+    def finish_deliveries(self, finishes: Iterable[Finish]) -> None:
+        finishes = list(finishes)
+        self.writes["marks"] += 1
+        if any(self.refuse in f.chat_ids for f in finishes):
+            raise StoreError("this mark is refused")
+        super().finish_deliveries(finishes)
+
+
+def _broadcast(world: World, chats: int) -> list[ChatRef]:
+    refs = [ChatRef(Platform.TELEGRAM, str(5000 + i)) for i in range(chats)]
+    for ref in refs:
+        world.store.subscribe(ref, time="08:00", tz="Europe/Berlin")
+    world.at("2020-09-14T06:00:00+00:00")
+    return refs
+
+
+async def test_a_broadcast_stamps_and_marks_many_digests_per_transaction(world: World) -> None:
+    refs = _broadcast(world, 40)
+    store = CountingStore(world.path, now=world.clock.now)
+    try:
+        results = await Deliverer(store, world.config, world.clock, {"telegram": world.sender}).catch_up()
+        assert [r.status for r in results] == ["sent"] * 40 and len(world.sender.sent) == 40
+        assert {s.chat_id for s in world.sender.sent} == {r.chat_id for r in refs}
+        assert all(r.status == "sent" and r.composed_at for r in store.deliveries(platform="telegram"))
+        assert 0 < store.writes["composed"] <= 10 and 0 < store.writes["marks"] <= 10  # not one per digest
+    finally:
+        store.close()
+
+
+async def test_one_refused_mark_does_not_hold_back_the_others(world: World, caplog: pytest.LogCaptureFixture) -> None:
+    refs = _broadcast(world, 12)
+    store = CountingStore(world.path, refuse=refs[3].chat_id, now=world.clock.now)
+    try:
+        results = {r.chat.chat_id: r.status for r in
+                   await Deliverer(store, world.config, world.clock, {"telegram": world.sender}).catch_up()}
+        rows = {r.chat_id: r for r in store.deliveries(platform="telegram")}
+    finally:
+        store.close()
+    assert results.pop(refs[3].chat_id) == "unmarked" and set(results.values()) == {"sent"}
+    assert rows[refs[3].chat_id].status == "pending" and rows[refs[3].chat_id].composed_at  # a possible duplicate
+    assert sum(r.status == "sent" for r in rows.values()) == 11
+    assert any("ledger mark failed" in r.getMessage() for r in caplog.records)

@@ -13,8 +13,11 @@ from newsdigest.digests.reminders import (
     ReminderDeliverer,
     compose_reminder,
     due_reminders,
+    reminder_payload,
+    run_reminders_now,
 )
 from newsdigest.models import ChatRef, Platform, ReminderRule
+from newsdigest.store.delivery_repo import DueRow
 from tests.digests.conftest import CHAT, World, add_article
 from tests.digests.fakes import Crash
 
@@ -212,3 +215,26 @@ async def test_reminder_delivery_keeps_store_work_off_the_loop(tmp_path: Path) -
         assert [n for n, _, writer in store.calls if n in writes and not writer] == []
     finally:
         store.close()
+
+
+async def test_a_one_shot_remind_leaves_a_row_a_live_worker_holds_to_that_worker(world: World) -> None:
+    """`newsdigest remind` beside running workers (PostgreSQL): a reminder a live worker has claimed is that
+    worker's to send; the one-shot command says busy instead of sending it a second time."""
+    if not world.store.supports_workers:
+        pytest.skip("one process per SQLite database: no other worker can hold a row")
+    _start(world)
+    world.at("2020-10-17T07:01:00+00:00")  # 09:01 in Berlin, three days before the 20th
+    worker = _reminders(world)
+    worker.holder = "host-b:7"
+    world.store.acquire_lease("worker:host-b:7", "host-b:7", dt.timedelta(minutes=1))
+    dues = await world.store.gateway.write(worker.due, world.clock.now())
+    assert len(dues) == 1
+    await world.store.gateway.write(world.store.enqueue_deliveries, [
+        DueRow(d.chat.platform, d.chat.chat_id, d.key, None, d.slot, reminder_payload(d)) for d in dues])
+    claimed = world.store.claim_pending(holder="host-b:7", now=world.clock.now(),
+                                        window_start=world.clock.now() - dt.timedelta(hours=6), limit=8,
+                                        max_attempts=5, reminders=True)
+    assert len(claimed) == 1  # the worker is sending it right now
+    results = await run_reminders_now(world.store, world.config, world.clock, CHAT, sender=world.sender)
+    assert [r.status for r in results] == ["busy"] and world.sender.sent == []
+    assert world.store.query("SELECT count(*) FROM leases WHERE name LIKE 'worker:%'")[0][0] == 1  # its own is gone

@@ -179,6 +179,33 @@ def test_a_writer_holding_the_lock_makes_others_busy_not_broken(store_target: St
         waiter.close()
 
 
+def test_a_shorter_lock_wait_holds_for_the_writes_inside_its_block_only(store_target: StoreTarget) -> None:
+    holder, waiter = Store(store_target()), Store(store_target())
+    try:
+        with holder.write(), waiter.lock_wait(50), pytest.raises(StoreBusyError, match="busy"):
+            waiter.add_feed("https://example.org/feed.xml")  # gave up after 50 ms, not the default 10 s
+        assert waiter.add_feed("https://example.org/feed.xml")[1]
+        if waiter.dialect == "postgres":  # it was the transaction's own setting: the session keeps its default
+            assert waiter.query("SHOW lock_timeout")[0][0] == "10s"
+    finally:
+        holder.close()
+        waiter.close()
+
+
+def test_a_write_that_need_not_wait_for_the_disk_commits_like_any_other(pg_url: str) -> None:
+    store, other = Store(pg_url), Store(pg_url)
+    try:
+        with store.write(durable=False) as conn:
+            assert conn.execute("SHOW synchronous_commit").fetchone()[0] == "off"
+            conn.execute("INSERT INTO chats (platform, chat_id, kind, created_at, updated_at) VALUES (?,?,?,?,?)",
+                         ("telegram", "77", "private", "2024-03-01", "2024-03-01"))
+        assert other.query("SELECT count(*) FROM chats WHERE chat_id = '77'")[0][0] == 1  # visible at once
+        assert store.query("SHOW synchronous_commit")[0][0] == "on"  # that transaction's setting only
+    finally:
+        store.close()
+        other.close()
+
+
 def test_a_dropped_connection_is_replaced(pg_server: PgServer, pg_url: str) -> None:
     store = Store(pg_url)
     try:

@@ -31,16 +31,18 @@ from tests.fakes.feed_server import FeedServer, Item, rss
 
 CHAT = ChatRef(Platform.TELEGRAM, "4242")
 T0 = dt.datetime(2020, 9, 14, 5, 0, tzinfo=dt.UTC)
-WRITES = {"claim_delivery", "note_composed", "finish_delivery", "note_attempt_failed", "subscribe", "unsubscribe",
+WRITES = {"claim_delivery", "note_composed", "note_composed_many", "finish_delivery", "finish_deliveries",
+          "note_attempt_failed", "subscribe", "unsubscribe",
           "record_feed_success", "record_feed_error", "add_feed", "add_article", "register_chat", "deactivate_chat",
           "migrate_chat", "acquire_lease", "release_lease", "set_chat_lang"}
 
 
 class WatchedStore(Store):
-    """Records (method, thread ident, on the writer?) for every public method call."""
+    """Records (method, thread ident, on the writer?) for every public method call, and the thread's name."""
 
     def __init__(self, path: str | Path, **kwargs: Any) -> None:
         self.calls: list[tuple[str, int, bool]] = []
+        self.thread_names: dict[int, str] = {}  # thread ident -> name
         super().__init__(path, **kwargs)
         for name in dir(Store):
             attr = getattr(Store, name)
@@ -52,6 +54,7 @@ class WatchedStore(Store):
         @functools.wraps(fn)
         def watched(*args: Any, **kwargs: Any) -> Any:
             self.calls.append((name, threading.get_ident(), self.gateway.on_writer()))
+            self.thread_names[threading.get_ident()] = threading.current_thread().name
             return fn(*args, **kwargs)
 
         return watched
@@ -60,7 +63,9 @@ class WatchedStore(Store):
         return [name for name, thread, _ in self.calls if thread == ident]
 
     def writes_off_the_writer(self) -> list[str]:
-        return [name for name, _, writer in self.calls if name in WRITES and not writer]
+        """Writes neither on the writer nor (PostgreSQL, where row locks suffice) on the gateway's ledger lane."""
+        return [name for name, thread, writer in self.calls if name in WRITES and not writer
+                and not (self.supports_workers and "-ledger" in self.thread_names[thread])]
 
 
 @pytest.fixture
@@ -84,6 +89,21 @@ async def test_gateway_runs_writes_on_one_thread_and_reads_beside_it() -> None:
         assert threading.get_ident() not in writers | readers  # never the loop's thread
         assert not writers & readers
         assert await gw.write(gw.on_writer) and not await gw.read(gw.on_writer)
+    finally:
+        gw.close()
+
+
+async def test_the_urgent_and_ledger_lanes_are_threads_of_their_own() -> None:
+    """A lease renewal and a broadcast's ledger marks never wait behind the writer (or each other)."""
+    gw = Gateway(readers=1)
+    release = threading.Event()
+    try:
+        blocked = asyncio.ensure_future(gw.write(release.wait, 30))  # the writer is busy
+        ledger = {await gw.ledger(threading.get_ident) for _ in range(5)}
+        urgent = {await gw.urgent(threading.get_ident) for _ in range(5)}
+        assert not blocked.done() and len(ledger) == 1 and len(urgent) == 1 and ledger != urgent
+        release.set()
+        assert await blocked is True and await gw.write(threading.get_ident) not in ledger | urgent
     finally:
         gw.close()
 
@@ -113,7 +133,8 @@ async def test_delivery_and_scheduler_keep_store_work_off_the_loop(watched: Watc
     assert [r.status for r in results] == ["sent"] and len(sender.sent) == 1
     assert await deliverer.catch_up() == []  # settled in the ledger
     assert watched.on_thread(threading.get_ident()) == []
-    assert {"enqueue_deliveries", "claim_pending", "note_composed", "finish_delivery"} <= {name for name, _, _ in watched.calls}
+    assert {"enqueue_deliveries", "claim_pending", "note_composed_many", "finish_deliveries"} <= {
+        name for name, _, _ in watched.calls}
     assert watched.writes_off_the_writer() == []
 
 
