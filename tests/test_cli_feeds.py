@@ -73,3 +73,16 @@ def test_a_binary_file_is_refused_not_stored(cli: list[str], tmp_path: Path, cap
     (tmp_path / "blob.txt").write_bytes(b"PK\x03\x04 looks like text\x00\x00\x01 but is not")
     assert main(["ingest", "blob.txt", *cli]) == 1
     assert "not a text file (it holds NUL bytes)" in capsys.readouterr().err
+
+
+def test_a_problem_seen_on_every_poll_is_listed_once_without_a_prefix(cli: list[str], server: FeedServer,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    server.route("/headline.xml", rss([Item("Nur der Titel", "", link=server.url("/short.html"), guid="t1"),
+                                       Item("Haushalt", TEXT, guid="h1")], title="Titel-Ticker"))
+    url = server.url("/headline.xml")
+    for _ in range(2):  # the second add polls the feed again and meets the same headline-only entry
+        assert main(["feeds", "add", url, *cli]) == 0
+    capsys.readouterr()
+    assert main(["feeds", "list", *cli]) == 0
+    out = capsys.readouterr().out
+    assert out.count("Nur der Titel") == 1 and "latest problems: " in out and "problem: " not in out

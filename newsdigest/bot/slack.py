@@ -117,9 +117,11 @@ def _command_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w/.:])/({alternatives})\b")
 
 
-def slack_command_names(reply: Reply, command: str) -> Reply:
-    """The core names commands `/status`; in Slack they are subcommands: `/news status`."""
-    pattern = _command_pattern(tuple(all_commands()))
+def slack_command_names(reply: Reply, command: str, typed: str | None = None) -> Reply:
+    """The core names commands `/status`; in Slack they are subcommands: `/news status`. `typed` is the name the
+    user gave, known or not, so "Unknown command /frobnicate" reads as the `/news frobnicate` they typed."""
+    names = tuple(all_commands())
+    pattern = _command_pattern(names if typed is None or typed in names else (*names, typed))
 
     def fix(s: str) -> str:
         return pattern.sub(lambda m: f"{command} {m.group(1)}", s)
@@ -286,7 +288,8 @@ class SlackBot:
         public = parsed is not None and parsed.name in CHANNEL_WIDE and not reply.error
         if not public and reply.images:
             reply = Reply(tuple(b for b in reply.blocks if not isinstance(b, Image)), reply.error)
-        await self._respond(response_url, channel, slack_command_names(reply, self.cfg.command), public)
+        typed = parsed.name if parsed is not None else None
+        await self._respond(response_url, channel, slack_command_names(reply, self.cfg.command, typed), public)
 
     async def _respond(self, response_url: str, channel: str, reply: Reply, public: bool) -> None:
         rendered = render(reply)

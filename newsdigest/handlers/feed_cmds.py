@@ -19,6 +19,7 @@ from newsdigest.ingest.fetch import (
     FetchSchemeRefused,
     FetchTimeout,
     FetchTooLarge,
+    FetchUnreachable,
     check_url,
 )
 from newsdigest.ingest.oneshot import NotAFeedError, add_feed_checked
@@ -41,8 +42,17 @@ def _when(stamp: str | None) -> str:
         return stamp
 
 
+def error_reason(exc: Exception, lang: str = "en") -> str:
+    """What went wrong, for a chat reply: catalog text where the exception's words are the resolver's, not ours."""
+    if isinstance(exc, FetchUnreachable):
+        return t(lang, "unreachable", host=exc.host[:200])
+    return str(exc).rstrip(".")
+
+
 def error_hint(exc: Exception, lang: str = "en") -> str:
     """What an admin can do about a failed fetch or parse (chat commands and the CLI)."""
+    if isinstance(exc, FetchUnreachable):
+        return t(lang, "hint_unreachable")
     if isinstance(exc, FetchSchemeRefused):
         return t(lang, "hint_scheme")
     if isinstance(exc, FetchRefused):
@@ -117,7 +127,7 @@ async def addfeed_cmd(ctx: CommandContext, args: str) -> Reply:
     try:
         outcome = await add_feed_checked(ctx.store, ctx.config, url, added_by=added_by, clock=ctx.clock)
     except (FetchError, FeedError) as exc:
-        return error_reply(t(ctx.lang, "add_failed", url=url[:200], reason=str(exc).rstrip(".")), text(error_hint(exc, ctx.lang)))
+        return error_reply(t(ctx.lang, "add_failed", url=url[:200], reason=error_reason(exc, ctx.lang)), text(error_hint(exc, ctx.lang)))
     name = f"“{outcome.title}”" if outcome.title else url
     key = "feed_added" if outcome.new and known is None else "readded"
     created = t(ctx.lang, "new_article_1") if outcome.created == 1 else t(ctx.lang, "new_articles_n", n=outcome.created)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import ipaddress
+import logging
 import re
 import socket
 import ssl
@@ -28,6 +29,7 @@ from newsdigest.config import IngestConfig
 from newsdigest.errors import IngestError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+log = logging.getLogger("newsdigest.ingest.fetch")
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 
 USER_AGENT = f"newsdigest/{__version__} (feed reader; +https://github.com/newsdigest/newsdigest)"
@@ -56,6 +58,15 @@ class FetchRefused(FetchError):
 
 class FetchSchemeRefused(FetchRefused):
     """The URL (or a redirect) is not http(s): no allowlist can open it."""
+
+
+class FetchUnreachable(FetchError):
+    """The host name does not resolve, or nothing accepts a connection at its addresses (DNS, refused, no route).
+    `reason` names the host without the resolver's errno; chat replies use the catalog's `unreachable` text."""
+
+    def __init__(self, reason: str, url: str | None = None, *, host: str) -> None:
+        super().__init__(reason, url)
+        self.host = host
 
 
 class FetchTooLarge(FetchError):
@@ -274,14 +285,31 @@ class HostPolicy:
         return reason
 
 
+AddrInfoLookup = Callable[..., Awaitable[list[Any]]]
+
+
 async def system_resolver(host: str, port: int) -> list[str]:
     """The loop's getaddrinfo (asyncio runs the blocking call in its resolver thread); addresses in the resolver's
     order, without duplicates."""
+    return await resolve_with(asyncio.get_running_loop().getaddrinfo, host, port)
+
+
+async def resolve_with(getaddrinfo: AddrInfoLookup, host: str, port: int) -> list[str]:
+    """`system_resolver` with the lookup given: FetchUnreachable when the name does not resolve."""
     try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = await getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise FetchError(f"cannot resolve host {host!r}: {exc}") from None
+        log.info("cannot resolve host=%r: %s", host, exc)
+        raise FetchUnreachable(f"cannot resolve host {host!r}", host=host) from None
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def _request_host(exc: httpx.RequestError, url: str) -> str:
+    """The host the failed request went to (a redirect may have led away from `url`)."""
+    try:
+        return exc.request.url.host or url
+    except RuntimeError:  # httpx raises when the error carries no request
+        return httpx.URL(url).host or url
 
 
 async def checked_addresses(host: str, port: int, policy: HostPolicy, resolver: Resolver) -> list[str]:
@@ -540,6 +568,10 @@ class Fetcher:
             raise FetchTimeout(f"no complete answer within {self.total:g} s", url) from None
         except httpx.TimeoutException as exc:
             raise FetchTimeout(f"timed out ({type(exc).__name__})", url) from None
+        except httpx.ConnectError as exc:  # refused, reset or no route at every address
+            log.info("cannot connect url=%s: %s", url, exc)
+            host = _request_host(exc, url)
+            raise FetchUnreachable(f"cannot connect to {host}", url, host=host) from None
         except httpx.HTTPError as exc:
             raise FetchError(f"network error: {exc or type(exc).__name__}", url) from None
 

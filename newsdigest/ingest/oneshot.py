@@ -120,5 +120,5 @@ async def add_feed_checked(
         etag=result.etag, last_modified=result.last_modified, title=parsed.title, new_items=counts.created,
     )
     if counts.lines():
-        await store.gateway.write(store.record_feed_problems, feed.id, counts.lines(), now=now)
+        await store.gateway.write(store.record_feed_problems, feed.id, counts.feed_problems(), now=now)
     return AddFeedOutcome(feed, new, parsed.title, counts.created, counts.known, counts.lines(), counts.updated)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,7 +21,22 @@ from newsdigest.ingest.fetch import PAGE_ACCEPT, Fetcher, FetchError
 from newsdigest.models import ArticleInput
 
 log = logging.getLogger("newsdigest.ingest.pages")
-MIN_PAGE_CHARS = 200  # less than this is not an article body (cookie walls, index pages)
+MIN_PAGE_CHARS = 200  # less than this is not an article body (cookie walls, index pages) ...
+# ... unless the page marks it as one: an <article>/<main> with a headline and paragraphs of real sentences.
+SHORT_MIN_CHARS = 60
+SHORT_MIN_SENTENCES = 2
+SENTENCE_MIN_WORDS = 4
+# Words of cookie walls, script notices, login walls and error pages: short text carrying them is not an article.
+BOILERPLATE_CUES = (
+    "cookie", "javascript", "datenschutzerklärung", "datenschutzeinstellung", "privacy policy", "privacy settings",
+    "einloggen", "log in", "sign in", "subscribe", "abonnieren sie", "jetzt abonnieren", "newsletter",
+    "seite nicht gefunden", "page not found", "404", "werbeblocker", "adblock", "ad blocker",
+)
+_HEADLINES = ".//h1 | .//h2"
+_UNSEEN = ("script", "style", "noscript", "template")
+# A sentence ends at . ! ? … (a closing quote may follow) before whitespace and the next sentence's capital.
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"“”»«']?\s+(?=[\"„“»«']?[A-ZÄÖÜ0-9])")
+_WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 class PageError(IngestError, ValueError):
@@ -48,16 +64,77 @@ def extract_page(html: bytes | str, url: str | None = None) -> PageContent:
         raise PageError(f"cannot read the page: {exc}") from None
     meta: dict[str, Any] = doc if isinstance(doc, dict) else (doc.as_dict() if doc is not None else {})
     text = (meta.get("text") or "").strip()
+    headline: str | None = None
     if len(text) < MIN_PAGE_CHARS:
-        raise PageError("no article text found on the page")
+        short = short_article(html)
+        if short is None:
+            raise PageError("no article text found on the page")
+        headline, text = short
     return PageContent(
         url=url or meta.get("url") or "",
         text=text,
-        title=meta.get("title") or None,
+        title=meta.get("title") or headline,
         published=_date(meta.get("date")),
         lang=meta.get("language") or None,
         sitename=meta.get("sitename") or None,
     )
+
+
+def short_article(html: bytes | str) -> tuple[str, str] | None:
+    """(headline, text) of a page too short for the length floor that is still marked up as an article: an
+    <article> or <main> element with a headline and paragraphs of at least two real sentences; None otherwise."""
+    try:
+        tree = trafilatura.load_html(html)
+    except (ValueError, TypeError):
+        return None
+    if tree is None:
+        return None
+    for node in tree.xpath("//article | //main"):
+        found = _article_in(node)
+        if found is not None:
+            return found
+    return None
+
+
+def _article_in(node: Any) -> tuple[str, str] | None:
+    headlines = [_visible_text(h) for h in node.xpath(_HEADLINES)]
+    headline = next((h for h in headlines if _WORD.search(h)), None)
+    if headline is None:
+        return None
+    paragraphs = [p for p in (_visible_text(el) for el in node.xpath(".//p")) if p]
+    text = "\n".join(paragraphs)
+    sentences = [s for p in paragraphs for s in _SENTENCE_END.split(p) if _sentence_shaped(s)]
+    if len(text) < SHORT_MIN_CHARS or len(sentences) < SHORT_MIN_SENTENCES or _boilerplate(f"{headline} {text}"):
+        return None
+    return headline, text
+
+
+def _visible_text(el: Any) -> str:
+    """The element's text without scripts, styles and elements hidden from readers (no text smuggled in)."""
+    if _hidden(el):
+        return ""
+    parts: list[str] = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str) and child.tag not in _UNSEEN:  # comments and processing instructions: no
+            parts.append(_visible_text(child))
+        parts.append(child.tail or "")
+    return " ".join("".join(parts).split())
+
+
+def _hidden(el: Any) -> bool:
+    style = str(el.get("style") or "").replace(" ", "").lower()
+    return el.get("hidden") is not None or el.get("aria-hidden") == "true" or "display:none" in style \
+        or "visibility:hidden" in style
+
+
+def _sentence_shaped(sentence: str) -> bool:
+    s = sentence.strip()
+    return s[-1:] in ".!?…\"“”»«'" and len(_WORD.findall(s)) >= SENTENCE_MIN_WORDS
+
+
+def _boilerplate(text: str) -> bool:
+    low = text.lower()
+    return any(re.search(rf"(?<!\w){re.escape(cue)}", low) for cue in BOILERPLATE_CUES)
 
 
 def _date(value: object) -> dt.date | None:

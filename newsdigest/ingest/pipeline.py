@@ -158,6 +158,10 @@ class IngestReport:
         """One line per failure and per problem, for the CLI and logs."""
         return [f"failed: {e}" for e in self.errors] + [f"problem: {p}" for p in self.problems]
 
+    def feed_problems(self) -> list[str]:
+        """The lines a feed remembers (`/feeds` lists them under "latest problems", which already says problem)."""
+        return [f"failed: {e}" for e in self.errors] + list(self.problems)
+
 
 def ingest_entry(store: IngestStore, inp: ArticleInput, report: IngestReport, *, feed_id: int | None = None) -> None:
     """Ingest one article into `report`: a failure is recorded (nothing stored), never raised, never counted as done."""

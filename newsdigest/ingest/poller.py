@@ -153,7 +153,7 @@ class Worker:
                       last_modified=last_modified, title=title, new_items=counts.created,
                       not_modified=out.status == "not-modified")
         if counts.lines():
-            await self.gateway.write(self.store.record_feed_problems, feed.id, counts.lines(), now=now)
+            await self.gateway.write(self.store.record_feed_problems, feed.id, counts.feed_problems(), now=now)
         log.info("poll feed=%s status=%s new=%d known=%d ms=%.0f", feed.url, out.status, out.created, out.known,
                  (time.perf_counter() - started) * 1000)
         return out

@@ -134,7 +134,8 @@ class FeedsRepo(StoreBase):
         return int(row[0]) if row else 0
 
     def record_feed_problems(self, feed_id: int, problems: list[str], *, now: dt.datetime, keep: int = 3) -> None:
-        """Remember a poll's problems (entries skipped, dates refused, bytes replaced): the newest `keep` stay."""
+        """Remember a poll's problems (entries skipped, dates refused, bytes replaced): the newest `keep` distinct
+        ones stay; a problem seen again moves to the front with its new time instead of being listed twice."""
         if not problems:
             return
         stamp = iso(now)
@@ -142,15 +143,16 @@ class FeedsRepo(StoreBase):
             row = conn.execute("SELECT problems FROM feeds WHERE id = ?", (feed_id,)).fetchone()
             if row is None:
                 return
-            old = loads(row[0], [])
-            new = [{"at": stamp, "text": p[:MAX_ERROR_TEXT]} for p in problems[:keep]]
+            new = [{"at": stamp, "text": p[:MAX_ERROR_TEXT]} for p in problems]
+            merged = _distinct_problems(new + _problem_entries(row[0]))[:keep]
             conn.execute("UPDATE feeds SET problems = ? WHERE id = ?",
-                         (json.dumps((new + old)[:keep], ensure_ascii=False), feed_id))
+                         (json.dumps(merged, ensure_ascii=False), feed_id))
 
     def feed_problems(self, feed_id: int) -> list[tuple[str, str]]:
-        """(when, problem) of a feed's latest problems, newest first."""
+        """(when, problem) of a feed's latest distinct problems, newest first."""
         row = self.conn.execute("SELECT problems FROM feeds WHERE id = ?", (feed_id,)).fetchone()
-        return [(str(p.get("at", "")), str(p.get("text", ""))) for p in loads(row[0] if row else None, [])]
+        entries = _distinct_problems(_problem_entries(row[0] if row else None))
+        return [(e["at"], e["text"]) for e in entries]
 
     # -- near-duplicate lookup (articles.simhash) -------------------------------------------------------
 
@@ -169,6 +171,25 @@ class FeedsRepo(StoreBase):
     def article_text(self, article_id: int) -> str | None:
         row = self.conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
         return str(row[0]) if row else None
+
+
+LEGACY_PROBLEM_PREFIX = "problem: "  # rows written before the prefix was dropped from stored problems
+
+
+def _problem_entries(raw: str | None) -> list[dict[str, str]]:
+    return [{"at": str(p.get("at", "")), "text": str(p.get("text", "")).removeprefix(LEGACY_PROBLEM_PREFIX)}
+            for p in loads(raw, []) if isinstance(p, dict)]
+
+
+def _distinct_problems(entries: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The first (newest) entry of each problem text, order kept."""
+    seen: set[str] = set()
+    out = []
+    for e in entries:
+        if e["text"] not in seen:
+            seen.add(e["text"])
+            out.append(e)
+    return out
 
 
 def _feed(row: Row) -> Feed:

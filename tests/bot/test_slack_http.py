@@ -303,3 +303,13 @@ async def test_too_long_answer_respects_response_url_limit(
     url, _ = await ask(bot, slack_fake, "help")
     posts = slack_fake.response_posts(url)
     assert len(posts) == 5 and sum(len(p["blocks"]) for p in posts) == 250
+
+
+async def test_an_unknown_subcommand_is_named_as_typed_with_the_slack_form(
+    slack_core: RecordingCore, slack_fake: FakeSlackApi, slack_bot_factory: Any
+) -> None:
+    bot = await slack_bot_factory(slack_core)
+    _, posts = await ask(bot, slack_fake, "frobnicate now", channel_id="D0DM")
+    body = section_texts(posts)
+    assert "Unknown command /news frobnicate." in body and "/news search TEXT" in body
+    assert re.search(r"(?<!news )/frobnicate", body) is None, body

@@ -87,6 +87,18 @@ def test_german_replies(store: Store, server: FeedServer) -> None:
     assert "aktualisiert" in out
 
 
+@pytest.mark.parametrize(("lang", "what", "fix"), [
+    ("de", "konnte nicht hinzugefügt werden: der Host „127.0.0.1“ ist nicht auffindbar oder antwortet nicht.",
+     "Bitte die Adresse auf Tippfehler prüfen"),
+    ("en", "Could not add http://127.0.0.1:9/feed.xml: the host “127.0.0.1” cannot be found or does not answer.",
+     "Check the address for typos"),
+])
+def test_an_unreachable_host_is_explained_in_the_chat_language(store: Store, lang: str, what: str, fix: str) -> None:
+    out, error = ask(core_for(store), "/addfeed http://127.0.0.1:9/feed.xml", lang=lang)  # nothing listens on 9
+    assert error and what in out and fix in out
+    assert "Errno" not in out and "network error" not in out and store.feeds() == []
+
+
 def test_feeds_shows_failures_with_next_retry(store: Store) -> None:
     feed, _ = store.add_feed("https://broken.example/rss", title="Kaputt")
     now = dt.datetime(2020, 9, 14, 8, tzinfo=dt.UTC)

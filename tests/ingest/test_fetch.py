@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import socket
 import tracemalloc
 import zlib
 from collections.abc import Iterator
@@ -15,7 +16,9 @@ from newsdigest.ingest.fetch import (
     FetchHTTPError,
     FetchTimeout,
     FetchTooLarge,
+    FetchUnreachable,
     fetch_sync,
+    resolve_with,
 )
 from tests.fakes.feed_server import FeedServer, Item, http_date, make_gzip_bomb, rss
 from tests.ingest.conftest import ingest_cfg
@@ -146,10 +149,20 @@ async def test_unsupported_encoding_is_an_error(srv: FeedServer) -> None:
             await f.fetch(srv.url("/br.xml"))
 
 
-async def test_connection_refused_is_a_fetch_error() -> None:
+async def test_connection_refused_is_an_unreachable_host() -> None:
     async with Fetcher(ingest_cfg()) as f:
-        with pytest.raises(FetchError, match="network error"):
+        with pytest.raises(FetchUnreachable, match=r"^cannot connect to 127\.0\.0\.1$") as caught:
             await f.fetch("http://127.0.0.1:9/feed.xml")  # discard port: nothing listens
+    assert caught.value.host == "127.0.0.1"
+
+
+async def test_a_name_that_does_not_resolve_is_an_unreachable_host_without_the_errno() -> None:
+    async def no_such_name(host: str, port: int, **_: object) -> list[object]:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    with pytest.raises(FetchUnreachable) as caught:
+        await resolve_with(no_such_name, "zeitung", 80)
+    assert (str(caught.value), caught.value.host) == ("cannot resolve host 'zeitung'", "zeitung")
 
 
 def test_fetch_sync_from_plain_code(srv: FeedServer) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsdigest.config import Config, build_config
 from newsdigest.ingest.fetch import FetchRefused
@@ -27,6 +29,63 @@ def test_main_text_title_and_date_from_a_page() -> None:
 def test_page_without_article_text_is_an_error() -> None:
     with pytest.raises(PageError):
         extract_page(html_page("Leer", ["Kurz."]).encode(), "https://w.example/b")
+
+
+SHORT = ("Der Fährverkehr nach Amrum ruht bis Donnerstag, teilte die Reederei am Montag mit. "
+         "Grund ist ein Schaden am Anleger in Wittdün.")
+
+
+def _short_page(body: str, *, wrapper: str = "article", head: str = "<h1>Fähre fällt aus</h1>") -> str:
+    return (f"<!DOCTYPE html><html lang='de'><head><title>Fähre fällt aus</title></head><body>"
+            f"<nav><a href='/'>Start</a></nav><{wrapper}>{head}{body}</{wrapper}></body></html>")
+
+
+@pytest.mark.parametrize("wrapper", ["article", "main"])
+def test_short_article_with_headline_and_sentences_is_read(wrapper: str) -> None:
+    page = extract_page(_short_page(f"<p>{SHORT}</p>", wrapper=wrapper), "https://w.example/faehre")
+    assert page.text == SHORT and page.title == "Fähre fällt aus"
+
+
+def test_short_english_article_in_two_paragraphs_is_read() -> None:
+    body = ("<p>The harbour bridge in Leith stays closed until Friday, the council said.</p>"
+            "<p>Buses run on a diversion through the old town.</p>")
+    page = extract_page(_short_page(body, head="<h2>Bridge closed</h2>"))
+    assert page.text.splitlines() == ["The harbour bridge in Leith stays closed until Friday, the council said.",
+                                      "Buses run on a diversion through the old town."]
+
+
+@pytest.mark.parametrize("html", [
+    _short_page("<p>Der Fährverkehr nach Amrum ruht bis Donnerstag, teilte die Reederei mit.</p>"),  # one sentence
+    _short_page(f"<p>{SHORT}</p>", head=""),  # no headline
+    _short_page("<p>Start. Politik. Sport. Wetter.</p>"),  # menu words, not sentences
+    _short_page("<p>Wir verwenden Cookies, um Ihnen das beste Erlebnis zu bieten. Bitte stimmen Sie der "
+                "Nutzung zu, um weiterzulesen.</p>"),
+    _short_page("<p>Bitte aktivieren Sie JavaScript in Ihrem Browser. Ohne JavaScript kann diese Seite nicht "
+                "angezeigt werden.</p>"),
+    _short_page("<p>Die Seite wurde leider nicht gefunden (Fehler 404). Bitte prüfen Sie die Adresse noch einmal "
+                "genau.</p>"),
+    # text hidden from readers or inside scripts does not count
+    _short_page(f"<p style='display: none'>{SHORT}</p><p>Kurz.</p>"),
+    _short_page(f"<p hidden>{SHORT}</p>"),
+    _short_page(f"<p><script>var a = '{SHORT}';</script>Kurz.</p>"),
+    _short_page(f"<p><!-- {SHORT} -->Kurz.</p>"),
+    # the sentences are not inside an <article>/<main>
+    f"<html><body><h1>Fähre fällt aus</h1><div><p>{SHORT}</p></div></body></html>",
+])
+def test_short_pages_that_are_not_articles_are_refused(html: str) -> None:
+    with pytest.raises(PageError, match="no article text"):
+        extract_page(html, "https://w.example/x")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=300), st.sampled_from(["article", "main", "div"]))
+def test_any_short_page_is_read_or_refused_cleanly(body: str, wrapper: str) -> None:
+    from html import escape
+    try:
+        page = extract_page(_short_page(f"<p>{escape(body)}</p>", wrapper=wrapper))
+    except PageError:
+        return
+    assert page.text.strip()
 
 
 def test_ingest_page_url(store: Store, loopback_config: Config, feed_server: FeedServer) -> None:

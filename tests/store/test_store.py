@@ -143,3 +143,20 @@ def test_unwritable_location_gives_a_clear_error(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(StoreError, match="cannot"):
         Store(blocker / "sub" / "db.sqlite")
+
+
+def test_feed_problems_are_distinct_and_newest_first(store: Store) -> None:
+    feed, _ = store.add_feed("https://wire.example/rss", title="Wire")
+    day = dt.datetime(2021, 5, 3, 7, tzinfo=dt.UTC)
+    store.record_feed_problems(feed.id, ["entry 2: undated", "entry 3: headline only"], now=day)
+    store.record_feed_problems(feed.id, ["entry 3: headline only"], now=day + dt.timedelta(hours=1))
+    assert [text for _, text in store.feed_problems(feed.id)] == ["entry 3: headline only", "entry 2: undated"]
+    assert store.feed_problems(feed.id)[0][0].startswith("2021-05-03T08:00")
+
+
+def test_feed_problems_stored_with_the_old_prefix_are_read_without_it_and_once(store: Store) -> None:
+    feed, _ = store.add_feed("https://wire.example/rss", title="Wire")
+    day = dt.datetime(2021, 5, 3, 7, tzinfo=dt.UTC)
+    store.record_feed_problems(feed.id, ["problem: entry 3: headline only"], now=day)
+    store.record_feed_problems(feed.id, ["entry 3: headline only", "failed: entry 4: no text"], now=day)
+    assert [text for _, text in store.feed_problems(feed.id)] == ["entry 3: headline only", "failed: entry 4: no text"]
