@@ -25,6 +25,7 @@ MIN_SCORE = 6.0
 MIN_SHARE = 0.22  # of the article's own salient weight
 SMALL = 2  # stories of at most this many articles get a second look next to a bigger one
 REHOME_SHARE = 0.15  # a lone article's names of its own weigh less once its story has taken shape
+LOCAL_DAYS = 7  # a small story is also compared with a big one's articles of these days around it
 MIN_TOPIC = 3  # of the shared weight, from topic words rather than names
 PROFILE_TERMS = 60  # terms a story remembers
 PROFILE_ACTORS = 30
@@ -157,6 +158,7 @@ def assign(articles: Iterable[ArticleTerms], stories: Iterable[StoryProfile]) ->
         for term in s.df:
             index.setdefault(term, set()).add(s.key)
     result = Clustering()
+    members: dict[int, list[ArticleTerms]] = {}  # this run's articles per story, for the time-local second look
     next_new = -1
     for art in sorted(articles, key=lambda a: (a.published, a.article_id)):
         candidates = sorted({k for t in art.profile.weights for k in index.get(t, ())})
@@ -181,17 +183,84 @@ def assign(articles: Iterable[ArticleTerms], stories: Iterable[StoryProfile]) ->
             index.setdefault(term, set()).add(story.key)
         result.assignments[art.article_id] = story.key
         result.changed[story.key] = story
+        members.setdefault(story.key, []).append(art)
     consolidate(result, pool)
-    rehome(result, pool)
+    for lost, into in sorted(result.merged.items()):
+        members.setdefault(_root(result.merged, into), []).extend(members.pop(lost, []))
+    rehome(result, pool, members)
+    regroup(result, pool, members)
     return result
 
 
-def rehome(result: Clustering, pool: dict[int, StoryProfile]) -> None:
-    """Second pass: small stories (at most SMALL articles) next to a story of this run that is at least twice
-    their size join it when they would join it as one article does (`joins`, with a lower share since a
-    lone article's names of its own weigh less once its story has taken shape). This catches the article
-    that came before its story took shape — in this run or stored by an earlier one — and leaves alone
-    stories of their own size. Smallest and newest first; a stored story keeps its id when one side is stored."""
+def regroup(result: Clustering, pool: dict[int, StoryProfile], members: dict[int, list[ArticleTerms]]) -> None:
+    """Third look, article by article: a small story of this run (at most 2 x SMALL articles) may hold an article
+    that came to it on a few words common to many stories of those weeks ("Lockdown" with the ski resorts)
+    while a story at least twice as big, formed since, fits it better. Each of its articles is scored against
+    its companions (the story without it) and against those bigger stories, as `assign` scores (decay included;
+    `joins` at REHOME_SHARE for the bigger one), and moves when the bigger story scores higher."""
+    big = sorted(k for k, s in result.changed.items() if s.n > 2 * SMALL)
+    if not big:
+        return
+    for key in sorted(k for k, s in result.changed.items() if k < 0 and 1 < s.n <= 2 * SMALL):
+        group = sorted(members.get(key, ()), key=lambda a: (a.published, a.article_id))
+        if len(group) != pool[key].n:
+            continue  # not all of its articles are at hand
+        stay: list[ArticleTerms] = []
+        for art in group:
+            rest = _profile_of([m for m in group if m is not art], key)
+            own = (joins(art.profile, rest) or 0.0) * decay(rest, art.published)
+            best: tuple[float, int] | None = None
+            for other in big:
+                if pool[other].n < 2 * len(group) or not _in_window(pool[other], art.published):
+                    continue
+                score = joins(art.profile, pool[other], min_share=REHOME_SHARE)
+                if score is not None and (s := score * decay(pool[other], art.published)) > own \
+                        and (best is None or s > best[0]):
+                    best = (s, other)
+            if best is None:
+                stay.append(art)
+                continue
+            pool[best[1]].add(art.published, art.profile)
+            members.setdefault(best[1], []).append(art)
+            result.assignments[art.article_id] = best[1]
+            result.changed[best[1]] = pool[best[1]]
+        if len(stay) < len(group):
+            members[key] = stay
+            if stay:
+                pool[key] = result.changed[key] = _profile_of(stay, key)
+            else:
+                del pool[key], result.changed[key]
+
+
+def _profile_of(arts: list[ArticleTerms], key: int) -> StoryProfile:
+    prof = StoryProfile(key=key)
+    for a in sorted(arts, key=lambda a: (a.published, a.article_id)):
+        prof.add(a.published, a.profile)
+    return prof
+
+
+def local(members: list[ArticleTerms], first: dt.date, last: dt.date, key: int) -> StoryProfile:
+    """The part of a story reported within LOCAL_DAYS of [first, last]: what the story was about in those days."""
+    lo, hi = shift_days(first, -LOCAL_DAYS), shift_days(last, LOCAL_DAYS)
+    prof = StoryProfile(key=key)
+    for m in members:
+        if lo <= m.published <= hi:
+            prof.add(m.published, m.profile)
+    return prof
+
+
+def rehome(result: Clustering, pool: dict[int, StoryProfile],
+           members: dict[int, list[ArticleTerms]] | None = None) -> None:
+    """Second pass: small stories (at most SMALL articles) next to a story of this run that has taken shape (at
+    least 2 x SMALL articles, and twice their size: a pair is no story yet to take in a lone article on its
+    names) join it when they would join it as one article does (`joins`, with a lower share since a
+    lone article's names of its own weigh less once its story has taken shape) — against the whole story or
+    against its articles of the same days (`local`). This catches the article that came before its story took
+    shape — in this run or stored by an earlier one — and leaves alone stories of their own size. A small story
+    whose articles are at hand joins only when most of them would, each on its own: two articles together hold
+    more words than either, and a pair about the ski resorts is no part of a lockdown story for sharing
+    "Lockdown". Smallest and newest first; a stored story keeps its id when one side is stored."""
+    members = {} if members is None else members
     big = [k for k, s in result.changed.items() if s.n > 1]
     index: dict[str, set[int]] = {}
     for key in big:
@@ -205,16 +274,39 @@ def rehome(result: Clustering, pool: dict[int, StoryProfile]) -> None:
             continue
         small = pool[key]
         prof = _as_terms(small)
+        own = members.get(key, [])
         best: tuple[float, int] | None = None
         for other in sorted({_root(result.merged, k) for t in prof.weights for k in index.get(t, ())}):
-            if other == key or other not in alive or pool[other].n < 2 * small.n or not _overlapping(small, pool[other]):
+            if other == key or other not in alive or pool[other].n < 2 * max(SMALL, small.n) \
+                    or not _overlapping(small, pool[other]):
                 continue
-            score = joins(prof, pool[other], min_share=REHOME_SHARE)
+            if small.n > 1 and len(own) < small.n:
+                break  # a pair stored by an earlier run: its articles are not at hand to ask one by one
+            score = _fits(prof, small, pool[other], members.get(other, []))
+            if score is not None and small.n > 1 \
+                    and 2 * sum(_fits(a.profile, small, pool[other], members.get(other, [])) is not None
+                                for a in own) <= len(own):
+                score = None
             if score is not None and (best is None or score > best[0]):
                 best = (score, other)
         if best is not None:
-            alive.discard(_fold(result, pool, key, best[1]))
+            lost = _fold(result, pool, key, best[1])
+            alive.discard(lost)
+            members.setdefault(_root(result.merged, lost), []).extend(members.pop(lost, []))
     _settle(result)
+
+
+def _fits(prof: TermProfile, small: StoryProfile, other: StoryProfile, near: list[ArticleTerms]) -> float | None:
+    """`joins` at REHOME_SHARE against the whole of `other`, else against its articles of the small story's days."""
+    score = joins(prof, other, min_share=REHOME_SHARE)
+    if score is None and len(near) >= 2 * max(SMALL, small.n) and small.first is not None and small.last is not None:
+        # a story of weeks moves on: its profile, trimmed to what most of its articles say, may no longer hold
+        # the words of its first days; its articles of the same days do (at least 2 x SMALL of them, so that
+        # a word of one article counts at most half)
+        part = local(near, small.first, small.last, other.key)
+        if part.n >= 2 * max(SMALL, small.n):
+            score = joins(prof, part, min_share=REHOME_SHARE)
+    return score
 
 
 def _fold(result: Clustering, pool: dict[int, StoryProfile], a: int, b: int) -> int:

@@ -4,9 +4,11 @@ Stories grow one article at a time, and an article that speaks of two things (th
 bridge closure in the same town) can lead a second story into the first. Now and then — when a story has
 grown to SPLIT_AT x GROWTH^k articles (16, 128) — its articles are divided into the two groups that are each most alike
 (2-means over their term vectors, seeded by the most central article and the most central of the half
-least like it; linear in the story's size). The story is split when both groups are big enough to be stories of their own and their topic
+least like it; linear in the story's size). The story is split when both groups are big enough to be stories of their own, their topic
 words (names aside: the mayor speaks on both) have little in common — less than stories that merge
-(`cluster.MERGE_TOPIC_SIM`) by a margin, so the two do not merge again on the next run.
+(`cluster.MERGE_TOPIC_SIM`) by a margin, so the two do not merge again on the next run — and their whole
+profiles are less alike than stories that merge (`cluster.MERGE_SIM`): parts that share their actors and
+much of their words are one story's phases, not two stories.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from newsdigest.stories.cluster import ArticleTerms, Clustering, StoryProfile, similarity
+from newsdigest.stories.cluster import MERGE_SIM, ArticleTerms, Clustering, StoryProfile, similarity
 
 SPLIT_AT = 16  # articles a story needs before it is checked; then again at 8x that size
 GROWTH = 8
@@ -114,7 +116,9 @@ def split(whole: StoryProfile, members: Sequence[ArticleTerms], new_key: int) ->
         return None
     a = _profile(whole.key, [members[i] for i in first])
     b = _profile(new_key, [members[i] for i in second])
-    if similarity(a, b, topic_only=True) >= SPLIT_SIM:
+    # two stories only when unlike in topic words and as a whole: parts that share their actors and some of
+    # their words (a scheme and the plan that replaces it, both the minister's) are phases of one story
+    if similarity(a, b, topic_only=True) >= SPLIT_SIM or similarity(a, b) >= MERGE_SIM:
         return None
     if (similarity(b, whole), b.n) > (similarity(a, whole), a.n):
         a, b = replace(b, key=whole.key), replace(a, key=new_key)

@@ -205,7 +205,8 @@ def profile(
     def add(text: str, factor: float, cap: float, *, names: bool = False) -> None:
         seen: dict[str, float] = {}
         for w in words(text):
-            key = norm(w) if names else lemma(w, lang)
+            # a word of a name stays as written: the lemmatiser takes "Seibert" for a verb ("seibern")
+            key = norm(w) if names or norm(w) in actor_words else lemma(w, lang)
             if key.endswith("s") and key[:-1] in actor_words:  # "Sunaks" plan: a possessive of a name
                 key = key[:-1]
             sal = salience(key)
