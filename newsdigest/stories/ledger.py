@@ -118,8 +118,9 @@ class DeadlineIn:
     reason: str = ""  # the extraction's decision ("deadline: limit + obligation (…)")
     retired: bool = False  # the article says this date no longer holds
 
-    @property
+    @functools.cached_property
     def when(self) -> When | None:
+        """Parsed once per mention: a story's rows are kept, and its ledger built again whenever a key date lands."""
         return parse_when(self.value, mod=self.mod, from_duration=self.timex_type == "DURATION")
 
 
@@ -195,16 +196,24 @@ def _fits(item: LedgerItem, when: When) -> bool:
     a, b = item.when, when
     if a.exact and b.exact:
         return a.lo == b.lo
-    tol = APPROX_TOLERANCE_DAYS if (a.approx or b.approx) else 0
-    if a.precision in ("day", "part") and b.precision in ("day", "part"):
-        return shift_days(a.lo, -tol) <= b.hi and shift_days(b.lo, -tol) <= a.hi
+    if a.precision in _DAYLIKE and b.precision in _DAYLIKE:
+        if not (a.approx or b.approx):
+            return a.lo <= b.hi and b.lo <= a.hi
+        # in ordinals: the same test as with shift_days(lo, -tol), which only saturates below every date's ordinal
+        tol = APPROX_TOLERANCE_DAYS
+        return a.lo.toordinal() - tol <= b.hi.toordinal() and b.lo.toordinal() - tol <= a.hi.toordinal()
     return a.lo == b.lo and a.hi == b.hi and a.precision == b.precision
+
+
+_DAYLIKE = frozenset({"day", "part"})
+
+
+_RANKS = {"day": 0, "part": 2, "week": 3, "month": 4, "quarter": 5, "year": 6}
 
 
 def _rank(when: When) -> int:
     # Exact dates anchor the items; approximate and coarser ones join them afterwards.
-    order = {"day": 0, "part": 2, "week": 3, "month": 4, "quarter": 5, "year": 6}
-    return order.get(when.precision, 9) + (1 if when.approx and when.precision == "day" else 0)
+    return _RANKS.get(when.precision, 9) + (1 if when.approx and when.precision == "day" else 0)
 
 
 def _order(m: DeadlineIn) -> tuple[dt.date, str, str, str, str, str, int, int, int]:
@@ -237,7 +246,8 @@ def build_ledger(mentions: Iterable[DeadlineIn], today: dt.date) -> Ledger:
             fits = [i for i in items if i.when.precision == "day" and w.lo <= i.when.lo <= w.hi
                     and i.kind == m.kind and _best_overlap(_subject_stems(m.what), i) >= MONTH_JOINS_DAY]
         if fits:
-            home = min(fits, key=lambda i: (abs((i.when.point - w.point).days), _item_order(i)))
+            home = fits[0] if len(fits) == 1 else min(
+                fits, key=lambda i: (abs((i.when.point - w.point).days), _item_order(i)))
             home.mentions.append(mention)
             home.whats.append(m.what)
             home.kinds.append(m.kind)
@@ -331,7 +341,9 @@ def _add_support(support: list[tuple[DeadlineIn, When]], items: list[LedgerItem]
 
 def _item_of(items: list[LedgerItem], when: When) -> LedgerItem | None:
     fits = [i for i in items if _fits(i, when)]
-    return min(fits, key=lambda i: (abs((i.when.point - when.point).days), _item_order(i))) if fits else None
+    if len(fits) < 2:
+        return fits[0] if fits else None
+    return min(fits, key=lambda i: (abs((i.when.point - when.point).days), _item_order(i)))
 
 
 _MOVED = re.compile(

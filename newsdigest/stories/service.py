@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from newsdigest.clock import shift_days
 from newsdigest.errors import StoreBusyError
+from newsdigest.heap import collect_off_path
 from newsdigest.store.stories_repo import StoryWrite
 from newsdigest.stories import split
 from newsdigest.stories.brief import Turn, brief
@@ -687,6 +688,7 @@ def warm_views(store: Store, story_ids: Sequence[int], *, as_of: dt.date | None,
     for story in stories:
         view(store, story, as_of=as_of, today=today).brief  # noqa: B018 (computed now, remembered for the ask)
     most_active_story(store, until=as_of)
+    collect_off_path()  # the full collection held off the commands (newsdigest/heap.py)
     return len(stories)
 
 

@@ -101,13 +101,18 @@ def headline_points(
     own: dict[int, set[str]] = {}
     for p in points:
         own.setdefault(p.article_id, set()).update(stems(p.text))
+    users: dict[str, int] = {}  # stem -> how many articles' points use it: "another article has it" without unions
+    for words in own.values():
+        for w in words:
+            users[w] = users.get(w, 0) + 1
     out = []
     for aid, title in titles.items():
         t = stems(title)
         if len(t) < 2:
             continue
-        others = set().union(*(v for k, v in own.items() if k != aid)) if len(own) > 1 else set()
-        support = len(t & others) / len(t)
+        mine = own.get(aid, set())
+        # (a story whose points come from one article only gives no title support, as before)
+        support = sum(1 for w in t if users.get(w, 0) > (w in mine)) / len(t) if len(own) > 1 else 0.0
         out.append(PointIn(-aid, aid, title, "event", round(0.6 + 0.8 * support, 4), -1, -1, published.get(aid)))
     return out
 

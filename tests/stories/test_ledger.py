@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from hypothesis import given
@@ -201,3 +202,24 @@ def test_two_things_due_in_one_month_are_two_key_dates() -> None:
         _keydate(3, 3, "2026-11", "the loan scheme ends", D(2026, 9, 23), "expiry: lasting state 'runs'"),
     ], D(2026, 9, 23))
     assert sorted((i.kind, i.article_ids) for i in ledger.items) == [("deadline", [2]), ("expiry", [1, 3])]
+
+
+def test_a_mention_parses_its_date_once_and_a_changed_copy_its_own() -> None:
+    m = dl(1, 1, "2020-09-15")
+    first = m.when
+    assert first is not None and m.when is first  # remembered on the mention
+    for changed in (dataclasses.replace(m, value="2020-10-01"), dataclasses.replace(m, mod="MID"),
+                    dataclasses.replace(m, timex_type="DURATION")):
+        assert changed.when == parse_when(changed.value, mod=changed.mod,
+                                          from_duration=changed.timex_type == "DURATION")
+        assert changed.when != first  # no stale date from the copied mention
+    assert m == dl(1, 1, "2020-09-15") and hash(m) == hash(dl(1, 1, "2020-09-15"))  # the memo is no field
+
+
+def test_an_approximate_date_joins_an_exact_one_up_to_the_tolerance_and_not_beyond() -> None:
+    near = build_ledger([dl(1, 1, "2020-09-15"), dl(2, 2, "2020-09-18", ttype="DURATION")], AUG3)
+    far = build_ledger([dl(1, 1, "2020-09-15"), dl(2, 2, "2020-09-19", ttype="DURATION")], AUG3)
+    before = build_ledger([dl(1, 1, "2020-09-15"), dl(2, 2, "2020-09-12", ttype="DURATION")], AUG3)
+    assert [i.article_ids for i in near.items] == [[1, 2]]
+    assert sorted(i.article_ids for i in far.items) == [[1], [2]]
+    assert [i.article_ids for i in before.items] == [[1, 2]]
