@@ -291,10 +291,17 @@ def load_points(store: Store, article_ids: Sequence[int], per_article: int = POI
 
 def load_deadline_mentions(store: Store, story_id: int, *, as_of: dt.date | None) -> list[DeadlineIn]:
     """The story's deadline mentions, plus plain mentions of their exact dates in other articles (support)."""
-    mentions = _deadline_ins(store.story_deadlines(story_id, until=as_of, limit=LIMITS.deadline_rows))
-    return mentions + _support_ins(store.story_date_mentions(story_id, _exact_days(mentions), until=as_of,
-                                                             articles=LIMITS.support_articles,
-                                                             limit=LIMITS.support_rows))
+    deadlines, support = _read_mentions(store, story_id, as_of=as_of, limits=LIMITS)
+    return [*deadlines, *support]
+
+
+def _read_mentions(store: Store, story_id: int, *, as_of: dt.date | None,
+                   limits: RowLimits) -> tuple[list[DeadlineIn], list[DeadlineIn]]:
+    """The story's newest deadline mentions, and the support mentions of their exact days."""
+    deadlines = _deadline_ins(store.story_deadlines(story_id, until=as_of, limit=limits.deadline_rows))
+    support = _support_ins(store.story_date_mentions(story_id, _exact_days(deadlines), until=as_of,
+                                                     articles=limits.support_articles, limit=limits.support_rows))
+    return deadlines, support
 
 
 def _deadline_ins(rows: Sequence[DeadlineMention]) -> list[DeadlineIn]:
@@ -315,14 +322,7 @@ def _support_ins(rows: Sequence[DatedTimex]) -> list[DeadlineIn]:
 
 def _exact_days(mentions: Sequence[DeadlineIn]) -> list[str]:
     """The days the support query looks for: those of the exact deadline mentions."""
-    return sorted({day for m in mentions if (day := _exact_day(m.value, m.mod, m.timex_type)) is not None})
-
-
-@functools.lru_cache(maxsize=4096)
-def _exact_day(value: str, mod: str | None, timex_type: str | None) -> str | None:
-    """The day of a deadline mention whose date is exact (DeadlineIn.when, parsed once per distinct value)."""
-    w = parse_when(value, mod=mod, from_duration=timex_type == "DURATION")
-    return value[:10] if w is not None and w.exact else None
+    return sorted({m.value[:10] for m in mentions if (w := m.when) is not None and w.exact})
 
 
 def load_ledger(store: Store, story_id: int, *, as_of: dt.date | None, today: dt.date) -> Ledger:
@@ -432,11 +432,8 @@ class StoryRows:
              limits: RowLimits | None = None) -> StoryRows:
         lim = limits or LIMITS
         order = store.story_article_days(story_id, until=as_of)
-        deadlines = _deadline_ins(store.story_deadlines(story_id, until=as_of, limit=lim.deadline_rows))
-        days = _exact_days(deadlines)
-        support = _support_ins(store.story_date_mentions(story_id, days, until=as_of, articles=lim.support_articles,
-                                                         limit=lim.support_rows))
-        return cls(order, fingerprint[1], deadlines, support, days=days, limits=lim)
+        deadlines, support = _read_mentions(store, story_id, as_of=as_of, limits=lim)
+        return cls(order, fingerprint[1], deadlines, support, limits=lim)
 
     def extended(self, store: Store, fingerprint: Fingerprint) -> StoryRows | None:
         """The rows of `fingerprint`, made from these and the rows of the articles it adds; None when it does not
