@@ -29,6 +29,15 @@ from newsdigest.store.rates_repo import RatesRepo
 from newsdigest.store.reminders_repo import RemindersRepo
 from newsdigest.store.stories_repo import CHANGES_KEPT, StoriesRepo
 
+
+def _published_before(until: dt.date | None, params: list[Any]) -> str:
+    """The search's condition for articles published by `until` (its bound appended to `params`); none without."""
+    if until is None:
+        return ""
+    params.append(day_after(until))
+    return "AND a.published < ?"
+
+
 __all__ = ["AddResult", "HealthFacts", "IngestStore", "LeaseHeldError", "LedgerStore", "SearchHit", "Store", "StoreError",
            "StoryStore"]
 
@@ -351,10 +360,7 @@ class ArticlesRepo(StoreBase):
 
     def _search(self, fts: str, until: dt.date | None, limit: int) -> list[SearchHit]:
         params: list[Any] = [fts]
-        cond = ""
-        if until is not None:
-            cond = "AND a.published < ?"
-            params.append(day_after(until))
+        cond = _published_before(until, params)
         params.append(limit)
         rows = self.conn.execute(
             "SELECT a.id, a.title, snippet(articles_fts, 1, '', '', '…', 24) AS snip, a.published, a.url, a.source"
@@ -373,10 +379,7 @@ class ArticlesRepo(StoreBase):
         either = " || ".join(f"(websearch_to_tsquery('{c}', w.whole) && to_tsquery('{c}', w.prefix))"
                              for c in PG_SEARCH_CONFIGS)
         params: list[Any] = [whole, prefix]
-        cond = ""
-        if until is not None:
-            cond = "AND a.published < ?"
-            params.append(day_after(until))
+        cond = _published_before(until, params)
         params.append(limit)
         rows = self.conn.execute(
             f"WITH w(whole, prefix) AS (SELECT ?::text, ?::text), q AS (SELECT {either} AS tsq FROM w),"
