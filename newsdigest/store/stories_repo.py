@@ -566,15 +566,6 @@ class StoriesRepo(StoreBase):
         ).fetchall()
         return {r[0]: r[1] for r in rows}
 
-    def story_actor_counts(self, story_id: int, *, until: dt.date | None, limit: int = 10) -> list[tuple[str, float]]:
-        """Actors of the story's articles published by `until`, weighted by rank (for names in a replay)."""
-        rows = self.conn.execute(
-            "SELECT ac.name, sum(1.0 / (1 + 0.25 * ac.rank)) AS w FROM articles a JOIN actors ac ON ac.article_id = a.id"
-            " WHERE a.story_id = ? AND a.published < ? GROUP BY ac.name ORDER BY w DESC, ac.name LIMIT ?",
-            (story_id, day_after(until) if until else "9999", limit),
-        ).fetchall()
-        return [(r[0], float(r[1])) for r in rows]
-
     # -- the last numbered list shown in a chat (for /why N) ---------------------------------------------------
 
     def _has_index(self, name: str) -> bool:
