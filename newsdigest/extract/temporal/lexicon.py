@@ -87,16 +87,24 @@ UNITS_DE: dict[str, str] = {
     "jahr": "Y", "jahre": "Y", "jahren": "Y", "jahres": "Y", "jahrzehnt": "DE", "jahrzehnte": "DE",
     "jahrzehnten": "DE", "jahrhundert": "CE", "jahrhunderte": "CE", "jahrhunderten": "CE", "quartal": "Q",
     "quartale": "Q", "quartalen": "Q",
-    # counted days of work or trading: "binnen zehn Werktagen", "nach fünf Arbeitstagen"
+    # counted days of work or trading ("binnen zehn Werktagen", "nach fünf Arbeitstagen"): value P10D, but the
+    # end date is counted in business days (BUSINESS_DAY_UNITS_DE, temporal/workdays.py)
     "werktag": "D", "werktage": "D", "werktagen": "D", "arbeitstag": "D", "arbeitstage": "D", "arbeitstagen": "D",
-    "kalendertag": "D", "kalendertage": "D", "kalendertagen": "D", "bankarbeitstage": "D", "bankarbeitstagen": "D",
+    "kalendertag": "D", "kalendertage": "D", "kalendertagen": "D", "bankarbeitstag": "D", "bankarbeitstage": "D",
+    "bankarbeitstagen": "D",
 }  # fmt: skip
+BUSINESS_DAY_UNITS_DE = frozenset(
+    ["werktag", "werktage", "werktagen", "arbeitstag", "arbeitstage", "arbeitstagen", "bankarbeitstag",
+     "bankarbeitstage", "bankarbeitstagen"]
+)  # fmt: skip
 UNITS_EN: dict[str, str] = {
     "second": "S", "seconds": "S", "minute": "MIN", "minutes": "MIN", "hour": "H", "hours": "H", "day": "D",
     "days": "D", "week": "W", "weeks": "W", "weekend": "WE", "weekends": "WE", "month": "M", "months": "M",
     "year": "Y", "years": "Y", "decade": "DE", "decades": "DE", "century": "CE", "centuries": "CE",
     "quarter": "Q", "quarters": "Q", "fortnight": "2W",
 }  # fmt: skip
+# words before "days" that count business days: "ten business days", "five working days", "three trading days"
+BUSINESS_DAY_WORDS_EN = frozenset(["business", "working", "trading"])
 
 # German adjective stems of durations: "45-tägige", "dreimonatige", "zweijährigen"
 ADJ_UNITS_DE: dict[str, str] = {

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 
 @dataclass(slots=True, frozen=True)
 class Lit:
-    """A value fixed by the text alone: P3D, 19, PRESENT_REF, XXXX-WXX-1."""
+    """A value fixed by the text alone: P3D, 19, PRESENT_REF, XXXX-WXX-1. `business_days`: a count of days in
+    business days ("zehn Werktage", "ten working days"), whose end date skips weekends."""
 
     value: str
     mod: str | None = None
+    business_days: bool = False
 
 
 @dataclass(slots=True, frozen=True)
