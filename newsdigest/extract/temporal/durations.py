@@ -49,6 +49,8 @@ def de_duration(m: re.Match[str], text: str) -> Cand | None:
         return None
     if unit == "Y" and _AGE_DE.fullmatch(next_word(text, m.end()).lower()):
         return None  # an age: "22 Jahre alt", "eine 53 Jahre alte Frau"
+    # "vor drei Jahren" stays a DURATION on "drei Jahren", unlike English "three years ago" (a DATE): KRAUTS
+    # annotates it so (P90Y, also "vor einigen Tagen" PXD)
     busy = m["unit"].lower() in lx.BUSINESS_DAY_UNITS_DE
     return cand(m, "DURATION", Lit(dur_value(n, unit), business_days=busy), prio=4)
 

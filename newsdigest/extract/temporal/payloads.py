@@ -61,11 +61,13 @@ class RelDay:
 
 @dataclass(slots=True, frozen=True)
 class Weekday:
-    """A weekday; `rel` is this / future ("next") / past ("last") / today / tomorrow / yesterday or None."""
+    """A weekday; `rel` is this / future ("next") / past ("last") / today / tomorrow / yesterday or None.
+    `eve`: the night before it ("in der Nacht zum Sonntag" is Saturday night)."""
 
     wd: int
     rel: str | None = None
     part: str | None = None
+    eve: bool = False
 
 
 @dataclass(slots=True, frozen=True)

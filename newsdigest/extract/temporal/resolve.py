@@ -166,6 +166,8 @@ def weekday(p: Weekday, c: Cand, ctx: Ctx) -> Value:
     if p.rel is None and ctx.limit_set(c.start):
         tense = "future"
     d = an.weekday_date(ctx.anchor, p.wd, p.rel, tense)
+    if p.eve:
+        d -= dt.timedelta(days=1)
     _seen(ctx, c, d)
     return d.isoformat() + part, None
 
@@ -234,6 +236,8 @@ def ago(p: Ago, c: Cand, ctx: Ctx) -> Value:
     if a is None or p.n is None or p.n != int(p.n):
         return "PAST_REF", None
     n = int(p.n)
+    if n >= a.year:  # "vor 8000 Jahren": before the calendar's year 1
+        return "PAST_REF", None
     if p.unit == "D":
         return (a - dt.timedelta(days=n)).isoformat(), None
     if p.unit == "W":

@@ -36,6 +36,22 @@ def de_weekday(m: re.Match[str], text: str) -> Cand | None:
 
 
 @rule(
+    rf"{B}(?P<n>[Nn]acht)\s+(?:von\s+(?:{WD_DE})\s+)?(?:zum|zu|auf)\s+(?:den\s+)?"
+    rf"(?:(?P<rel>(?:[Vv]ergangen|[Ll]etzt|[Vv]orig|[Kk]ommend|[Nn]ächst|[Dd]ies|[Ff]olgend){INFL})\s+)?(?P<wd>{WD_DE}){E}",
+    "de",
+    on=("wd",),
+    window=(40, 16),
+)
+def de_night_before(m: re.Match[str], text: str) -> Cand:
+    """ "in der Nacht zum Sonntag", "in der Nacht auf Montag", "in der Nacht von Samstag auf Sonntag": the night
+    ends on the named morning, so it is the evening before's date (TIMEX3 gives a night the day it begins on)."""
+    off = rel_offset(m["rel"]) if m["rel"] else None
+    rel = _REL_WORD.get(off) if off is not None else None
+    return cand(m, "TIME", Weekday(lx.WEEKDAYS_DE[m["wd"].lower()], rel, "NI", eve=True), group="n", end_group="wd",
+                prio=3)
+
+
+@rule(
     rf"(?<!\w)(?:(?P<rel>(?i:last|next|this|coming|past|previous))\s+)?(?P<wd>{WD_EN})(?!\w)"
     r"(?:\s+(?P<part>morning|afternoon|evening|night)(?!\w))?",
     "en",
