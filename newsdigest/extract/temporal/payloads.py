@@ -136,6 +136,13 @@ class ClockOn:
 
 
 @dataclass(slots=True, frozen=True)
+class WeekOf:
+    """ "the week of March 6": the calendar week that holds the day named."""
+
+    day: Abs
+
+
+@dataclass(slots=True, frozen=True)
 class SameDay:
     """ "am selben Tag", "an diesem Abend", "that day", "later in the day": the day last named, else the anchor."""
 
@@ -178,6 +185,7 @@ Payload = (
     | QuarterRef
     | SameDay
     | ClockOn
+    | WeekOf
 )
 
 

@@ -31,6 +31,7 @@ from newsdigest.extract.temporal.payloads import (
     Season,
     Weekday,
     Weekend,
+    WeekOf,
     YearAgo,
 )
 from newsdigest.extract.temporal.tense import Ctx
@@ -311,6 +312,16 @@ def clock_on(p: ClockOn, c: Cand, ctx: Ctx) -> Value:
 
 
 RESOLVERS[ClockOn] = clock_on
+
+
+def week_of(p: WeekOf, c: Cand, ctx: Ctx) -> Value:
+    day = absolute(p.day, c, ctx)
+    if day is None or not re.fullmatch(r"\d{4}-\d\d-\d\d", day[0]):
+        return None if day is None else ("XXXX-WXX", None)
+    return an.week(dt.date.fromisoformat(day[0])), None
+
+
+RESOLVERS[WeekOf] = week_of
 
 
 def resolve(c: Cand, ctx: Ctx) -> Value:

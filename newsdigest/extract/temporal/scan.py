@@ -13,7 +13,7 @@ from typing import Any
 
 from newsdigest.extract.temporal import lexicon as lx
 from newsdigest.extract.temporal.common import RULES
-from newsdigest.extract.temporal.payloads import Abs, Cand, Clock, ClockOn, RelDay, Season, Weekday
+from newsdigest.extract.temporal.payloads import Abs, Cand, Clock, ClockOn, RelDay, Season, Weekday, WeekOf
 
 RESOLVE_ERRORS = (ValueError, KeyError, IndexError, OverflowError, StopIteration)
 
@@ -169,6 +169,8 @@ def select(cands: list[Cand]) -> list[Cand]:
     return chosen
 
 
+# "the week of March 6", "during the week of Nov. 9": the week is the value, the day names it
+_WEEK_OF = re.compile(r"(?<!\w)(?:the\s+)?week\s+of\s+$")
 _WD_GLUE = re.compile(r"\s*,?\s*(?:(?:den|dem|the)\s+)?")
 
 
@@ -229,6 +231,10 @@ def merge_weekday_dates(chosen: list[Cand], text: str) -> list[Cand]:
             and _WD_GLUE.fullmatch(text, prev.end, c.start)
         ):
             out[-1] = Cand(prev.start, c.end, c.type, c.p, c.prio)
+            continue
+        week = _WEEK_OF.search(text, max(0, c.start - 16), c.start) if isinstance(c.p, Abs) and c.p.d else None
+        if week is not None and isinstance(c.p, Abs) and (prev is None or prev.end <= week.start()):
+            out.append(Cand(week.start(), c.end, "DATE", WeekOf(c.p), c.prio))
             continue
         out.append(c)
     return out
