@@ -1,0 +1,93 @@
+"""Rules added for temporal quality (issue timex), each pinned with invented sentences in the language it is for.
+
+Anchor: Wednesday 2021-03-10, so "last"/"next" and the tense decide which Sunday or Friday a phrase means.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from newsdigest.extract.temporal import tag
+
+WED = dt.date(2021, 3, 10)
+
+
+def found(text: str, lang: str, anchor: dt.date | None = WED) -> list[tuple[str, str, str]]:
+    return [(t.text, t.type, t.value) for t in tag(text, lang=lang, anchor=anchor)]
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [
+        ("In der Nacht zum Sonntag brannte eine Scheune ab.", "Nacht zum Sonntag", "2021-03-06TNI"),
+        ("Die Einbrecher kamen in der Nacht auf Mittwoch.", "Nacht auf Mittwoch", "2021-03-09TNI"),
+        ("In der Nacht zu Dienstag einigten sich die Minister.", "Nacht zu Dienstag", "2021-03-08TNI"),
+        ("In der Nacht von Samstag auf Sonntag gab es drei Unfälle.", "Nacht von Samstag auf Sonntag", "2021-03-06TNI"),
+        ("In der Nacht zum kommenden Montag wird die Straße gesperrt.", "Nacht zum kommenden Montag", "2021-03-14TNI"),
+    ],
+)
+def test_german_night_before_a_weekday(text: str, phrase: str, value: str) -> None:
+    assert found(text, "de") == [(phrase, "TIME", value)]
+
+
+def test_night_of_a_weekday_itself_is_that_day() -> None:
+    assert found("In der Sonntagnacht brannte eine Scheune ab.", "de") == [("Sonntagnacht", "TIME", "2021-03-07TNI")]
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [
+        ("The convoy left at 4 in the morning.", "4 in the morning", "2021-03-10T04:00"),
+        ("Polls stay open until eight in the evening.", "eight in the evening", "2021-03-10T20:00"),
+        ("The fire started at 11 at night.", "11 at night", "2021-03-10T23:00"),
+        ("The vote was held at 2:30 in the afternoon.", "2:30 in the afternoon", "2021-03-10T14:30"),
+        ("The baby arrived at 12 in the morning.", "12 in the morning", "2021-03-10T00:00"),
+    ],
+)
+def test_english_clock_with_part_of_day(text: str, phrase: str, value: str) -> None:
+    assert found(text, "en") == [(phrase, "TIME", value)]
+
+
+def test_a_number_without_preposition_before_part_of_day_is_no_clock() -> None:
+    # "four in the morning session" counts people; only the part of day is tagged
+    assert [t for t in found("Four in the morning group resigned.", "en") if t[1] == "TIME" and "T04" in t[2]] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [
+        ("The trial is set for the week of March 15.", "the week of March 15", "2021-W11"),
+        ("Talks resume the week of Feb. 1, 2021.", "the week of Feb. 1, 2021", "2021-W05"),
+    ],
+)
+def test_week_of_a_day(text: str, phrase: str, value: str) -> None:
+    assert found(text, "en") == [(phrase, "DATE", value)]
+
+
+def test_week_of_without_anchor_keeps_placeholders() -> None:
+    assert found("The trial is set for the week of March 15.", "en", None) == [
+        ("the week of March 15", "DATE", "XXXX-WXX")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "phrase", "value"),
+    [
+        ("Der Fahrer saß vierundzwanzig Stunden im Schnee fest.", "de", "vierundzwanzig Stunden", "PT24H"),
+        ("Die Wartezeit betrug einundzwanzig Tage.", "de", "einundzwanzig Tage", "P21D"),
+        ("The talks went on for twenty-five years.", "en", "twenty-five years", "P25Y"),
+        ("Prices fell in the last twenty four hours.", "en", "the last twenty four hours", "PT24H"),
+    ],
+)
+def test_compound_number_words(text: str, lang: str, phrase: str, value: str) -> None:
+    assert (phrase, "DURATION", value) in found(text, lang)
+
+
+def test_ago_before_year_one_is_past_ref() -> None:
+    assert found("People farmed here 8000 years ago.", "en") == [("8000 years ago", "DATE", "PAST_REF")]
+
+
+def test_german_vor_stays_a_duration_as_krauts_annotates() -> None:
+    assert found("Vor drei Jahren wurde die Brücke gebaut.", "de") == [("drei Jahren", "DURATION", "P3Y")]
