@@ -62,12 +62,14 @@ class RelDay:
 @dataclass(slots=True, frozen=True)
 class Weekday:
     """A weekday; `rel` is this / future ("next") / past ("last") / today / tomorrow / yesterday or None.
-    `eve`: the night before it ("in der Nacht zum Sonntag" is Saturday night)."""
+    `eve`: the night before it ("in der Nacht zum Sonntag" is Saturday night). `week`: in the calendar week that
+    many weeks from the anchor's ("Dienstag vergangener Woche" -1, "Tuesday of next week" +1)."""
 
     wd: int
     rel: str | None = None
     part: str | None = None
     eve: bool = False
+    week: int | None = None
 
 
 @dataclass(slots=True, frozen=True)

@@ -95,7 +95,22 @@ def season(p: Season, c: Cand, ctx: Ctx) -> Value:
     y = _year_of(p.y, p.yoff, ctx)
     if y is None:
         return None if p.yoff not in (None, 0) else (f"XXXX-{p.s}", p.mod)
+    if p.y is None and p.yoff is None and ctx.anchor is not None:
+        y = _season_year(ctx.anchor, p.s, ctx.tense(c.start, c.end))
     return f"{y:04d}-{p.s}", p.mod
+
+
+def _season_year(a: dt.date, s: str, tense: str | None) -> int:
+    """The year of a season named without one: in a past sentence the last one begun by the anchor ("im Herbst
+    wurde gebaut" in March: last autumn), ahead the next one not yet over ("the winter will be hard" in March: next
+    winter); else the anchor's year. A winter belongs to the year of its December."""
+    start = _SEASON_START[s]
+    now = a.year * 12 + a.month - 1
+    if tense == "past":
+        return max(y for y in (a.year - 1, a.year) if y * 12 + start - 1 <= now)
+    if tense in ("future", "limit"):
+        return min(y for y in (a.year - 1, a.year, a.year + 1) if y * 12 + start + 1 >= now)
+    return a.year
 
 
 def quarter(p: Quarter, c: Cand, ctx: Ctx) -> Value:
@@ -167,6 +182,8 @@ def weekday(p: Weekday, c: Cand, ctx: Ctx) -> Value:
     if p.rel is None and ctx.limit_set(c.start):
         tense = "future"
     d = an.weekday_date(ctx.anchor, p.wd, p.rel, tense)
+    if p.week is not None:  # "Dienstag vergangener Woche": that week's Tuesday, whatever the tense
+        d = ctx.anchor + dt.timedelta(days=p.wd - ctx.anchor.weekday(), weeks=p.week)
     if p.eve:
         d -= dt.timedelta(days=1)
     _seen(ctx, c, d)

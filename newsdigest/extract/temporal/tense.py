@@ -11,7 +11,7 @@ from newsdigest.extract.temporal.common import next_word, prev_word
 
 # Punctuation first, then the look-behinds: the same matches, but the look-behinds run only at . ! ? (5x faster).
 _SENT_END = re.compile(
-    r"[.!?](?<!\d.)(?<!\b[A-Z].)(?<!Nr.)(?<!Dr.)(?<!St.)(?<!Mr.)(?<!ca.)(?<!bzw.)[.!?]*[\"“”»«']?(?=\s)|\n"
+    r"[.!?](?<!\d.)(?<!\b[A-Z].)(?<!Nr.)(?<!Dr.)(?<!St.)(?<!Mr.)(?<!ca.)(?<!bzw.)[.!?]*[\"“”»«']*(?=\s)|\n"
 )
 
 _PAST_DE = re.compile(

@@ -91,3 +91,57 @@ def test_ago_before_year_one_is_past_ref() -> None:
 
 def test_german_vor_stays_a_duration_as_krauts_annotates() -> None:
     assert found("Vor drei Jahren wurde die Brücke gebaut.", "de") == [("drei Jahren", "DURATION", "P3Y")]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "phrase", "value"),
+    [
+        ("Am Dienstag vergangener Woche streikten die Piloten.", "de", "Dienstag vergangener Woche", "2021-03-02"),
+        ("Am Montag nächster Woche wird gewählt.", "de", "Montag nächster Woche", "2021-03-15"),
+        ("Am Dienstagabend letzter Woche brannte es.", "de", "Dienstagabend letzter Woche", "2021-03-02TEV"),
+        ("The pilots walked out Tuesday of last week.", "en", "Tuesday of last week", "2021-03-02"),
+        ("The plant closes on Friday of next week.", "en", "Friday of next week", "2021-03-19"),
+    ],
+)
+def test_weekday_of_a_named_week(text: str, lang: str, phrase: str, value: str) -> None:
+    assert found(text, lang) == [(phrase, "DATE" if "T" not in value else "TIME", value)]
+
+
+def test_weekday_before_a_comma_and_last_week_stay_apart() -> None:
+    assert found("The plant closed Tuesday, last week it opened.", "en") == [
+        ("Tuesday", "DATE", "2021-03-09"),
+        ("last week", "DATE", "2021-W09"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "phrase", "value"),
+    [
+        ("Gewählt wird alle vier Jahre.", "de", "alle vier Jahre", "P4Y"),
+        ("Der Bus fährt alle 15 Minuten.", "de", "alle 15 Minuten", "PT15M"),
+        ("Die Müllabfuhr kommt alle zwei Wochen.", "de", "alle zwei Wochen", "P2W"),
+        ("Trash is collected every two weeks.", "en", "every two weeks", "P2W"),
+        ("The census is taken every 10 years.", "en", "every 10 years", "P10Y"),
+    ],
+)
+def test_every_n_units_is_a_set(text: str, lang: str, phrase: str, value: str) -> None:
+    assert found(text, lang) == [(phrase, "SET", value)]
+
+
+def test_all_three_days_is_no_set() -> None:
+    assert found("Alle drei Tage waren ausverkauft.", "de") == [("drei Tage", "DURATION", "P3D")]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "phrase", "value"),
+    [
+        ("Im Herbst wurde die Halle gebaut.", "de", "Herbst", "2020-FA"),  # March: last autumn
+        ("Im Herbst wird die Halle gebaut.", "de", "Herbst", "2021-FA"),
+        ("Im Winter wurde die Halle gebaut.", "de", "Winter", "2020-WI"),  # the winter of December 2020
+        ("Im Winter wird die Halle gebaut.", "de", "Winter", "2021-WI"),  # that one is over: the next
+        ("The plant closed over the summer.", "en", "the summer", "2020-SU"),
+        ("The plant will close in the fall.", "en", "the fall", "2021-FA"),
+    ],
+)
+def test_season_year_follows_the_tense(text: str, lang: str, phrase: str, value: str) -> None:
+    assert found(text, lang) == [(phrase, "DATE", value)]
