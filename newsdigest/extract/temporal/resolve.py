@@ -179,7 +179,7 @@ def weekday(p: Weekday, c: Cand, ctx: Ctx) -> Value:
         return f"XXXX-WXX-{p.wd + 1}{part}", None
     # "by Wednesday", "until Thursday" in a report look back as often as ahead: the verb decides
     tense = None if p.rel is not None else ctx.tense(c.start, c.end, by_preposition=False)
-    if p.rel is None and ctx.limit_set(c.start):
+    if p.rel is None and ctx.limit_set(c.start, c.end):
         tense = "future"
     d = an.weekday_date(ctx.anchor, p.wd, p.rel, tense)
     if p.week is not None:  # "Dienstag vergangener Woche": that week's Tuesday, whatever the tense

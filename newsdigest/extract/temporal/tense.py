@@ -67,6 +67,10 @@ _LIMIT_SET = re.compile(
     r"ordered|demand\w*)\b"
 )
 _LIMIT_PREV = frozenset(["until", "till", "bis", "auf", "to"])
+# time left until a day: "has until Friday to answer", "have only until Monday"; "hat (noch) bis Freitag Zeit"
+_TIME_LEFT_BEFORE = re.compile(r"\b(?:has|have)\s+(?:(?:only|just|now|still)\s+)?(?:until|till)\s*$")
+_TIME_LEFT_HAS_DE = re.compile(r"\b(?:hat|haben|habe|hast|bleibt|bleiben)\s+(?:\w+\s+){0,3}?bis\s*$")
+_TIME_LEFT_AFTER_DE = re.compile(r"\s+(?:(?:noch|nur|dann)\s+)?Zeit\b")
 _NEUTRAL_PREV = frozenset(
     ["bis", "spätestens", "zum", "auf", "until", "till", "through", "by", "before", "bevor", "ab", "frühestens", "to"]
 )
@@ -126,11 +130,18 @@ class Ctx:
                 best = (dist, t)
         return best[1] if best else None
 
-    def limit_set(self, start: int) -> bool:
-        """A weekday after "until"/"bis" in a clause that sets or moves a limit ("given … until Tuesday")."""
+    def limit_set(self, start: int, end: int | None = None) -> bool:
+        """A weekday after "until"/"bis" in a clause that sets or moves a limit ("given … until Tuesday"), or the
+        idiom of time left until then ("has until Friday to answer", "hat bis Freitag Zeit")."""
         if prev_word(self.text, start).lower() not in _LIMIT_PREV:
             return False
         s, e = self.sentence(start)
+        if _TIME_LEFT_BEFORE.search(self.text, max(s, start - 40), start) or (
+            end is not None
+            and _TIME_LEFT_HAS_DE.search(self.text, max(s, start - 40), start)
+            and _TIME_LEFT_AFTER_DE.match(self.text, end, min(e, end + 40))
+        ):
+            return True
         return _LIMIT_SET.search(self.text, max(s, start - _TENSE_REACH), min(e, start + 40)) is not None
 
     def _find_cues(self, s: int, e: int) -> list[tuple[int, int, str]]:

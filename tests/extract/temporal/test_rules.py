@@ -145,3 +145,21 @@ def test_all_three_days_is_no_set() -> None:
 )
 def test_season_year_follows_the_tense(text: str, lang: str, phrase: str, value: str) -> None:
     assert found(text, lang) == [(phrase, "DATE", value)]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "value"),
+    [
+        ("Die Gemeinde hat bis Freitag Zeit.", "de", "2021-03-12"),
+        ("Der Gemeinde bleibt noch bis Freitag Zeit, um zu antworten.", "de", "2021-03-12"),
+        ("The council has until Friday to respond.", "en", "2021-03-12"),
+        ("The council has only until Friday to respond.", "en", "2021-03-12"),
+        # not the idiom: a past "hatte … Zeit" and "worked until" look back
+        ("Er hatte bis Freitag Zeit gehabt, ließ sie aber verstreichen.", "de", "2021-03-05"),
+        ("Er hat bis Freitag gearbeitet.", "de", "2021-03-05"),
+        ("He worked until Friday.", "en", "2021-03-05"),
+    ],
+)
+def test_time_left_until_a_weekday_lies_ahead(text: str, lang: str, value: str) -> None:
+    (tx,) = tag(text, lang=lang, anchor=WED)
+    assert tx.value == value
