@@ -138,6 +138,15 @@ class ClockOn:
 
 
 @dataclass(slots=True, frozen=True)
+class NthWeekday:
+    """ "the first Monday in May", "am letzten Sonntag im Oktober": the n-th (-1: last) weekday of a month."""
+
+    n: int
+    wd: int
+    month: Abs
+
+
+@dataclass(slots=True, frozen=True)
 class WeekOf:
     """ "the week of March 6": the calendar week that holds the day named."""
 
@@ -188,6 +197,7 @@ Payload = (
     | SameDay
     | ClockOn
     | WeekOf
+    | NthWeekday
 )
 
 

@@ -5,6 +5,7 @@ Without an anchor, values keep X placeholders ("XXXX-09-15") or are dropped wher
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from newsdigest.extract.temporal.payloads import (
     FiscalYear,
     Holiday,
     Lit,
+    NthWeekday,
     OrdWeek,
     Quarter,
     QuarterRef,
@@ -339,6 +341,39 @@ def week_of(p: WeekOf, c: Cand, ctx: Ctx) -> Value:
 
 
 RESOLVERS[WeekOf] = week_of
+
+
+def nth_weekday(p: NthWeekday, c: Cand, ctx: Ctx) -> Value:
+    month = absolute(p.month, c, ctx)
+    if month is None:
+        return None
+    m = re.fullmatch(r"(\d{4})-(\d\d)", month[0])
+    if m is None:
+        return f"{month[0]}-XX", None
+    y, mo = int(m[1]), int(m[2])
+    d = _nth_weekday(y, mo, p.n, p.wd)
+    a = ctx.anchor
+    if d is not None and a is not None and p.month.y is None and d.month == a.month and d.year == a.year:
+        # the anchor's own month: the day itself decides against the tense ("am letzten Sonntag im März wurde")
+        tense = ctx.tense(c.start, c.end)
+        if (tense == "past" and d > a) or (tense == "future" and d < a):
+            d = _nth_weekday(y + (-1 if tense == "past" else 1), mo, p.n, p.wd)
+    if d is None:
+        return None  # "the fifth Monday in February" of a year that has none
+    _seen(ctx, c, d)
+    return d.isoformat(), None
+
+
+def _nth_weekday(y: int, mo: int, n: int, wd: int) -> dt.date | None:
+    if n < 0:
+        last = dt.date(y, mo, calendar.monthrange(y, mo)[1])
+        return last - dt.timedelta(days=(last.weekday() - wd) % 7)
+    first = dt.date(y, mo, 1)
+    d = first + dt.timedelta(days=(wd - first.weekday()) % 7 + 7 * (n - 1))
+    return d if d.month == mo else None
+
+
+RESOLVERS[NthWeekday] = nth_weekday
 
 
 def resolve(c: Cand, ctx: Ctx) -> Value:

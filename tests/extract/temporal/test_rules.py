@@ -163,3 +163,24 @@ def test_season_year_follows_the_tense(text: str, lang: str, phrase: str, value:
 def test_time_left_until_a_weekday_lies_ahead(text: str, lang: str, value: str) -> None:
     (tx,) = tag(text, lang=lang, anchor=WED)
     assert tx.value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "phrase", "value"),
+    [
+        ("The plant will close on the first Monday in May.", "en", "the first Monday in May", "2021-05-03"),
+        ("Voters go to the polls the first Tuesday in November 2022.", "en", "the first Tuesday in November 2022",
+         "2022-11-01"),
+        ("The last Friday of February was cold.", "en", "The last Friday of February", "2021-02-26"),
+        ("Die Uhr wird am letzten Sonntag im Oktober umgestellt.", "de", "letzten Sonntag im Oktober", "2021-10-31"),
+        # the anchor's own month: the day itself must lie where the tense points
+        ("Am letzten Sonntag im März wurde gewählt.", "de", "letzten Sonntag im März", "2020-03-29"),
+        ("Am ersten Montag im März wird gewählt.", "de", "ersten Montag im März", "2022-03-07"),
+    ],
+)
+def test_nth_weekday_of_a_month(text: str, lang: str, phrase: str, value: str) -> None:
+    assert found(text, lang) == [(phrase, "DATE", value)]
+
+
+def test_a_fifth_weekday_the_month_lacks_is_dropped() -> None:
+    assert found("The fifth Monday in February 2021 never came.", "en") == []
