@@ -147,6 +147,13 @@ class NthWeekday:
 
 
 @dataclass(slots=True, frozen=True)
+class NightBefore:
+    """ "in der Nacht zum 1. Mai": the night that ends on the day named, dated by the evening before it."""
+
+    day: Abs
+
+
+@dataclass(slots=True, frozen=True)
 class WeekOf:
     """ "the week of March 6": the calendar week that holds the day named."""
 
@@ -197,6 +204,7 @@ Payload = (
     | SameDay
     | ClockOn
     | WeekOf
+    | NightBefore
     | NthWeekday
 )
 

@@ -23,6 +23,7 @@ from newsdigest.extract.temporal.payloads import (
     FiscalYear,
     Holiday,
     Lit,
+    NightBefore,
     NthWeekday,
     OrdWeek,
     Quarter,
@@ -341,6 +342,18 @@ def week_of(p: WeekOf, c: Cand, ctx: Ctx) -> Value:
 
 
 RESOLVERS[WeekOf] = week_of
+
+
+def night_before(p: NightBefore, c: Cand, ctx: Ctx) -> Value:
+    day = absolute(p.day, c, ctx)
+    if day is None:
+        return None
+    if not re.fullmatch(r"\d{4}-\d\d-\d\d", day[0]):
+        return "XXXX-XX-XXTNI", None
+    return (dt.date.fromisoformat(day[0]) - dt.timedelta(days=1)).isoformat() + "TNI", None
+
+
+RESOLVERS[NightBefore] = night_before
 
 
 def nth_weekday(p: NthWeekday, c: Cand, ctx: Ctx) -> Value:

@@ -184,3 +184,19 @@ def test_nth_weekday_of_a_month(text: str, lang: str, phrase: str, value: str) -
 
 def test_a_fifth_weekday_the_month_lacks_is_dropped() -> None:
     assert found("The fifth Monday in February 2021 never came.", "en") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [
+        ("In der Nacht auf den 5. März brannte eine Scheune.", "Nacht auf den 5. März", "2021-03-04TNI"),
+        ("In der Nacht zum 2. März brannte eine Scheune.", "Nacht zum 2. März", "2021-03-01TNI"),
+    ],
+)
+def test_german_night_before_a_date(text: str, phrase: str, value: str) -> None:
+    assert found(text, "de") == [(phrase, "TIME", value)]
+
+
+def test_a_full_month_name_does_not_take_the_full_stop() -> None:
+    assert found("The plant closed on the 3rd of March.", "en") == [("the 3rd of March", "DATE", "2021-03-03")]
+    assert found("The plant closed on 4 Sept. and reopened.", "en")[0][0] == "4 Sept."
