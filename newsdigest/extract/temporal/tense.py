@@ -24,6 +24,27 @@ _PAST_DE = re.compile(
     r"brach|sank|wuchs|galt|lud|zuletzt|bereits|zuvor|damals|kürzlich|jüngst|einst|[a-zäöüß]{2,}(?:ierte|ierten|erte|erten|elte|elten)|"
     r"[a-zäöüß]{3,}(?:[dt]ete|[dt]eten|gte|gten|kte|kten|ßte|ßten|hrte|hrten|llte|llten))\b"
 )
+# Simple past of strong verbs with a prefix ("übernahm", "verließ", "bekam", "betraf", "erfuhr"): the stems of
+# _PAST_DE after any lowercase prefix. Left out: stems that end other words ("war" in "zwar"), plurals that are also
+# participles ("ausgeschrieben", "gezogen", "verstanden", "entschieden") and weak forms in -te, which with a prefix
+# are mostly participle adjectives ("die genannte Frist", "bekannte Fälle").
+_STRONG_PAST_STEMS_DE = (
+    "gab gaben kam kamen ging gingen stand fand fanden sah sahen zog nahm nahmen sprach sprachen traf trafen starb "
+    "starben blieb fiel fielen rief riefen schrieb stieg trat traten wies fuhr lief saß schlug schlugen brach "
+    "brachen sank wuchs galt hielt hielten ließ ließen schied flog floh bot"
+).split()
+# Simple past of weak verbs that report and decide, which the suffixes of _PAST_DE miss ("teilte am Montag mit",
+# "warnte am Freitag", "lehnte … ab")
+_WEAK_PAST_DE = (
+    "teilte teilten mitteilte mitteilten meinte meinten warnte warnten erklärte erklärten betonte betonten drohte "
+    "drohten lehnte lehnten ablehnte ablehnten stimmte stimmten zustimmte zustimmten räumte räumten einräumte "
+    "wählte wählten zählte zählten erzählte glaubte glaubten hoffte hofften kaufte kauften verkaufte fehlte "
+    "fehlten spielte spielten holte holten lebte lebten reiste reisten einreiste nutzte nutzten stürzte stürzten "
+    "urteilte verurteilte verurteilten verteilte verteilten wandte wandten brannte brannten"
+).split()
+_PAST_DE_MORE = re.compile(
+    r"\b(?:[a-zäöü]+(?:" + "|".join(_STRONG_PAST_STEMS_DE) + r")|" + "|".join(_WEAK_PAST_DE) + r")\b"
+)
 _PERFECT_DE = re.compile(
     r"\b(?:hat|haben|habe|hast|ist|sind|bin|sei|seien)\b[^.!?\n]{0,80}?\b(?:[a-zäöü]*ge[a-zäöüß]{2,}(?:t|en)|"
     r"[a-zäöüß]{3,}iert)\b"
@@ -155,5 +176,7 @@ class Ctx:
         cues += [(m.start(), m.end(), "past") for m in past.finditer(self.text, s, e) if m.start() not in future_pos]
         if perf is not None:
             cues += [(m.start(), m.end(), "past") for m in perf.finditer(self.text, s, e)]
+            cues += [(m.start(), m.end(), "past") for m in _PAST_DE_MORE.finditer(self.text, s, e)
+                     if m.start() not in future_pos]
         cues.sort()
         return cues
