@@ -100,12 +100,14 @@ MAX_PARAMS = 8000
 
 class _Batch:
     """Which writes of a batch are new and which only add a source, as `add_article` one after another decides:
-    an identity (GUID, canonical URL, content hash) known to the database, or to an earlier write of the batch."""
+    an identity (GUID, canonical URL, content hash) known to the database, or to an earlier write of the batch;
+    of several articles with it, the oldest."""
 
-    def __init__(self, known: dict[tuple[str, str], int]) -> None:
+    def __init__(self, known: dict[tuple[str, str], int], sources: set[tuple[int, str]]) -> None:
         self.seen: dict[tuple[str, str], _Ref] = dict(known)
+        self.pairs: set[tuple[_Ref, str]] = set(sources)  # (article, source) rows there are: the first one stays
         self.new: list[ArticleWrite] = []
-        self.sources: list[tuple[_Ref, ArticleWrite]] = []  # in write order: the first row per (article, source) wins
+        self.sources: list[tuple[_Ref, ArticleWrite]] = []
         self.results: list[tuple[_Ref, str | None]] = []  # None: created
 
     def place(self, w: ArticleWrite) -> None:
@@ -120,12 +122,25 @@ class _Batch:
         if ref is None:
             ref = _Pending(len(self.new))
             self.new.append(w)
-            self.seen.setdefault(("hash", w.content_hash), ref)
-        for kind, value in _identities(w)[:2]:  # a recorded source answers for its GUID and URL from now on
-            if value:
-                self.seen.setdefault((kind, value), ref)
+            self._know(("hash", w.content_hash), ref)
+        source = (ref, _source(w.inp, w.canonical_url))
+        if name is None or source not in self.pairs:  # a new source row answers for its GUID and URL from now on
+            self.pairs.add(source)
+            for kind, value in _identities(w)[:2]:
+                if value:
+                    self._know((kind, value), ref)
         self.sources.append((ref, w))
         self.results.append((ref, name))
+
+    def _know(self, identity: tuple[str, str], ref: _Ref) -> None:
+        held = self.seen.get(identity)
+        if held is None or _age(ref) < _age(held):
+            self.seen[identity] = ref
+
+
+def _age(ref: _Ref) -> tuple[int, int]:
+    """Older first: stored articles by id, then the batch's new ones in order (their ids come after)."""
+    return (1, ref.index) if isinstance(ref, _Pending) else (0, ref)
 
 
 def _resolve(ids: list[int], ref: _Ref) -> int:
@@ -156,12 +171,25 @@ def _known(conn: Connection, writes: Sequence[ArticleWrite]) -> dict[tuple[str, 
                 continue
             marks = ",".join("?" * len(values[kind]))
             for table in tables:
-                key = "id" if table == "articles" else "article_id"
-                parts.append(f"SELECT '{kind}', {column}, {key} FROM {table} WHERE {column} IN ({marks})")
+                id_column = "id" if table == "articles" else "article_id"
+                parts.append(f"SELECT '{kind}', {column}, {id_column} FROM {table} WHERE {column} IN ({marks})")
                 params += values[kind]
         for kind, value, article_id in conn.execute(" UNION ALL ".join(parts), params).fetchall():
-            found.setdefault((str(kind), str(value)), int(article_id))
+            identity = (str(kind), str(value))
+            found[identity] = min(found.get(identity, int(article_id)), int(article_id))
     return found
+
+
+def _sources_of(conn: Connection, article_ids: set[int]) -> set[tuple[int, str]]:
+    """The (article, source) rows the given stored articles have."""
+    ids = sorted(article_ids)
+    pairs: set[tuple[int, str]] = set()
+    for start in range(0, len(ids), MAX_PARAMS):
+        chunk = ids[start:start + MAX_PARAMS]
+        rows = conn.execute(f"SELECT article_id, source FROM article_sources WHERE article_id IN ({','.join('?' * len(chunk))})",
+                            chunk).fetchall()
+        pairs |= {(int(r[0]), str(r[1])) for r in rows}
+    return pairs
 
 
 def _insert_rows(conn: Connection, head: str, rows: list[tuple[Any, ...]], tail: str = "") -> None:
@@ -196,11 +224,12 @@ class ArticlesRepo(StoreBase):
     def find_article(
         self, *, guid: str | None = None, canonical_url: str | None = None, content_hash: str | None = None
     ) -> tuple[int, str] | None:
-        """The known article matching any identity, and which one matched."""
+        """The known article matching any identity (of several, the oldest), and which one matched."""
         checks: list[tuple[str, str, str | None]] = [
-            ("guid", "SELECT id FROM articles WHERE guid = ? UNION SELECT article_id FROM article_sources WHERE guid = ?", guid),
+            ("guid", ("SELECT id FROM articles WHERE guid = ? UNION SELECT article_id FROM article_sources WHERE guid = ?"
+                     " ORDER BY 1 LIMIT 1"), guid),
             ("url", ("SELECT id FROM articles WHERE canonical_url = ? UNION "
-                     "SELECT article_id FROM article_sources WHERE canonical_url = ?"), canonical_url),
+                     "SELECT article_id FROM article_sources WHERE canonical_url = ? ORDER BY 1 LIMIT 1"), canonical_url),
             ("hash", "SELECT id, ? FROM articles WHERE content_hash = ?", content_hash),
         ]
         for name, sql, value in checks:
@@ -234,7 +263,9 @@ class ArticlesRepo(StoreBase):
         """
         today, stamp = self.now().date(), self.stamp()
         with self.write() as conn:
-            batch = _Batch(_known(conn, writes))
+            known = _known(conn, writes)
+            stored = set(known.values()) | {w.duplicate_of for w in writes if w.duplicate_of is not None}
+            batch = _Batch(known, _sources_of(conn, stored) if stored else set())
             for w in writes:
                 batch.place(w)
             ids = self.backend.new_ids(conn, "articles", len(batch.new)) if batch.new else []
