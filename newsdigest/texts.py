@@ -5,6 +5,7 @@ countdowns and counts. A key missing in German falls back to English, then to th
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 
 LANGUAGES = ("en", "de")
@@ -70,6 +71,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "hint_refused": "Addresses on private or local networks are blocked to protect the bot's network; if this host is meant to be reachable, an operator can add it to [ingest] allow_hosts.",
         "hint_timeout": "The server is too slow or unreachable; check the address or try again later.",
         "unreachable": "the host “{host}” cannot be found or does not answer",
+        "reason_http": "HTTP {status}{phrase}",
+        "reason_timeout": "no complete answer in time",
+        "reason_large": "the document is larger than the size limit",
+        "reason_page": "this is a web page, not an RSS or Atom feed",
+        "reason_not_feed": "not a usable RSS or Atom feed",
+        "reason_entities": "refused: its XML entity declarations could blow it up",
+        "reason_scheme": "only http and https addresses are fetched",
+        "reason_redirects": "too many redirects",
+        "reason_network": "a network error",
+        "reason_internal": "an internal error (logged)",
+        "reason_refused": "address refused ({detail})",
         "hint_unreachable": "Check the address for typos: it needs a full host name such as news.example.org. If it is right, the site or this machine's network is down; try again later.",
         "hint_large": "The document is larger than the configured limit ([ingest] max_bytes).",
         "hint_auth": "The server refuses access; feeds behind a login are not supported.",
@@ -84,6 +96,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "no_stories": "No stories yet: there are no articles{when}. Add a feed with /addfeed URL (admins) or ingest files with `newsdigest ingest`.",
         "when_as_of": " published by {date}",
         "no_match": "No story matches “{query}”. See /stories for the stories I follow.",
+        "digest_no_story": "No story matches “{value}”. /digest takes a story's name or slug (or nothing, for every "
+        "story), e.g. /digest tiktok; /stories lists them.",
+        "picture": "[picture: {file}] {caption}",
+        "picture_written": "[picture written to {file}] {caption}",
         "which_story": "Several stories match “{query}”. Which one?",
         "ask_again": "Ask again with its name, e.g. /{cmd} {slug}",
         "articles_n": "{n} articles",
@@ -255,6 +271,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "hint_refused": "Adressen in privaten oder lokalen Netzen sind gesperrt, um das Netz des Bots zu schützen; soll dieser Host erreichbar sein, kann ein Betreiber ihn in [ingest] allow_hosts eintragen.",
         "hint_timeout": "Der Server ist zu langsam oder nicht erreichbar; Adresse prüfen oder später erneut versuchen.",
         "unreachable": "der Host „{host}“ ist nicht auffindbar oder antwortet nicht",
+        "reason_http": "der Server antwortete mit HTTP {status}{phrase}",
+        "reason_timeout": "keine vollständige Antwort in der vorgesehenen Zeit",
+        "reason_large": "das Dokument ist größer als die erlaubte Größe",
+        "reason_page": "das ist eine Webseite, kein RSS- oder Atom-Feed",
+        "reason_not_feed": "kein brauchbarer RSS- oder Atom-Feed",
+        "reason_entities": "abgelehnt: seine XML-Entitäten könnten es ins Unermessliche aufblähen",
+        "reason_scheme": "abgerufen werden nur http- und https-Adressen",
+        "reason_redirects": "zu viele Weiterleitungen",
+        "reason_network": "ein Netzwerkfehler",
+        "reason_internal": "ein interner Fehler (protokolliert)",
+        "reason_refused": "Adresse gesperrt ({detail})",
         "hint_unreachable": "Bitte die Adresse auf Tippfehler prüfen: Sie braucht einen vollständigen Hostnamen wie news.example.org. Stimmt sie, ist die Seite oder das Netz dieses Rechners gestört; später erneut versuchen.",
         "hint_large": "Das Dokument ist größer als das eingestellte Limit ([ingest] max_bytes).",
         "hint_auth": "Der Server verweigert den Zugriff; Feeds hinter einem Login werden nicht unterstützt.",
@@ -269,6 +296,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "no_stories": "Noch keine Geschichten: keine Artikel{when}. Admins fügen mit /addfeed URL einen Feed hinzu, oder Dateien mit `newsdigest ingest`.",
         "when_as_of": ", die bis zum {date} erschienen sind",
         "no_match": "Keine Geschichte passt zu „{query}“. /stories zeigt, welche ich verfolge.",
+        "digest_no_story": "Keine Geschichte passt zu „{value}“. /digest nimmt den Namen einer Geschichte (oder nichts, "
+        "für alle), z. B. /digest tiktok; /stories zeigt sie.",
+        "picture": "[Bild: {file}] {caption}",
+        "picture_written": "[Bild gespeichert unter {file}] {caption}",
         "which_story": "Mehrere Geschichten passen zu „{query}“. Welche ist gemeint?",
         "ask_again": "Bitte noch einmal mit ihrem Namen fragen, z. B. /{cmd} {slug}",
         "articles_n": "{n} Artikel",
@@ -407,6 +438,21 @@ class Catalog:
 
 
 t = Catalog(MESSAGES)
+
+# The placeholders of a command's usage line ("/subscribe [HH:MM] [TZ] [story] [+word]") in the reader's language;
+# the words typed as they are (thread, off, 3d, HH:MM, N, URL, TEXT) stay.
+ARG_NAMES: dict[str, dict[str, str]] = {
+    "de": {"story": "Geschichte", "word": "Wort", "TZ": "Zone"},
+}
+_ARG_WORD = re.compile(r"(?<=[\[+-])[A-Za-z]+(?=\])")  # a word right inside brackets, after "[", "[+" or "[-"
+
+
+def arg_names(lang: str, args: str) -> str:
+    """A usage line's placeholders in `lang`: '[story] [+word]' -> '[Geschichte] [+Wort]' in German."""
+    names = ARG_NAMES.get(lang)
+    if not names:
+        return args
+    return _ARG_WORD.sub(lambda m: names.get(m.group(0), m.group(0)), args)
 
 
 def month_name(lang: str, month: int) -> str:

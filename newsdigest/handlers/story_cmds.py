@@ -69,6 +69,19 @@ def _view(ctx: CommandContext, story: StoryRecord) -> StoryView:
     return view(ctx.store, story, as_of=ctx.clock.as_of, today=_today(ctx))
 
 
+def _open_story(ctx: CommandContext, args: str, cmd: str, title_key: str | None
+                ) -> tuple[StoryRecord, StoryView, list[Block]] | Reply:
+    """What every story command starts with: the story the user means (or the reply that says why there is
+    none), its view, and the heading blocks (title, then the as-of and article count line). `title_key` is the
+    catalog text around the story's name, None for the bare name."""
+    found = _resolve(ctx, args, cmd)
+    if isinstance(found, Reply):
+        return found
+    story_view = _view(ctx, found)
+    title = texts.t(ctx.lang, title_key, name=story_view.name) if title_key else story_view.name
+    return found, story_view, [Heading(title), _meta_line(ctx, story_view)]
+
+
 def _meta_line(ctx: CommandContext, view: StoryView) -> Paragraph:
     lang = ctx.lang
     parts = [texts.articles(lang, view.article_count)]
@@ -96,6 +109,13 @@ def _short(when: When, lang: str) -> str:
     return format_short(when.lo, lang) if when.precision == "day" else _when_text(when, lang)
 
 
+def _telling_first(turn: Turn) -> list[int]:
+    """The turn's articles, the one its quoted telling comes from first: the link goes where the words and the
+    date shown come from, not to the oldest article that also carried the turn."""
+    quoted = [m.article_id for m in turn.lead.point.mentions[:1]]
+    return [*quoted, *(a for a in turn.article_ids if a not in quoted)]
+
+
 def _first_link(article_ids: list[int], view: StoryView) -> str | None:
     urls = {a.id: a.url for a in view.articles}
     return next((u for aid in article_ids if (u := urls.get(aid))), None)
@@ -118,7 +138,7 @@ def _turn_meta(ctx: CommandContext, turn: Turn, view: StoryView, *, short: bool)
     if turn.published:
         meta.append(format_short_year(turn.published, lang) if short else format_date(turn.published, lang))
     meta.append(texts.sources(lang, len(turn.sources)))
-    url = _first_link(turn.article_ids, view)
+    url = _first_link(_telling_first(turn), view)
     return link(" · ".join(meta), url) if url else italic(" · ".join(meta))
 
 
@@ -156,12 +176,11 @@ def _item_sources(it: LedgerItem, view: StoryView) -> list[str]:
 
 @command("status", "[story]", "where a story stands: the latest developments", "Stand einer Geschichte: das Neueste")
 def status_cmd(ctx: CommandContext, args: str) -> Reply:
-    found = _resolve(ctx, args, "status")
-    if isinstance(found, Reply):
-        return found
-    view = _view(ctx, found)
+    opened = _open_story(ctx, args, "status", None)
+    if isinstance(opened, Reply):
+        return opened
+    found, view, blocks = opened
     lang = ctx.lang
-    blocks: list[Block] = [Heading(view.name), _meta_line(ctx, view)]
     lead, earlier = view.brief
     turns = [t for t in (lead, *earlier) if t is not None]
     upcoming = view.ledger.upcoming
@@ -285,12 +304,11 @@ def _ledger_data(it: LedgerItem, view: StoryView, ctx: CommandContext) -> dict[s
 @command("deadline", "[story]", "a story's deadlines: upcoming, passed, replaced",
          "Fristen einer Geschichte: anstehend, abgelaufen, ersetzt")
 def deadline_cmd(ctx: CommandContext, args: str) -> Reply:
-    found = _resolve(ctx, args, "deadline")
-    if isinstance(found, Reply):
-        return found
-    view = _view(ctx, found)
+    opened = _open_story(ctx, args, "deadline", "deadlines_title")
+    if isinstance(opened, Reply):
+        return opened
+    found, view, blocks = opened
     lang = ctx.lang
-    blocks: list[Block] = [Heading(texts.t(lang, "deadlines_title", name=view.name)), _meta_line(ctx, view)]
     items = deadline_items(view)
     if not items:
         when = texts.t(lang, "when_as_of", date=format_date(ctx.clock.as_of, lang)) if ctx.clock.as_of else ""
@@ -391,13 +409,12 @@ def why_cmd(ctx: CommandContext, args: str) -> Reply:
 @command("timeline", "[story]", "a story's dated events and deadlines, with a picture",
          "datierte Ereignisse und Fristen einer Geschichte, mit Bild")
 def timeline_cmd(ctx: CommandContext, args: str) -> Reply:
-    found = _resolve(ctx, args, "timeline")
-    if isinstance(found, Reply):
-        return found
-    view = _view(ctx, found)
+    opened = _open_story(ctx, args, "timeline", "timeline_title")
+    if isinstance(opened, Reply):
+        return opened
+    found, view, blocks = opened
     lang = ctx.lang
     events = build_timeline(ctx.store, view, lang)
-    blocks: list[Block] = [Heading(texts.t(lang, "timeline_title", name=view.name)), _meta_line(ctx, view)]
     if not events:
         blocks.append(text(texts.t(lang, "timeline_empty")))
         return Reply(tuple(blocks))
@@ -413,5 +430,5 @@ def timeline_cmd(ctx: CommandContext, args: str) -> Reply:
     rows = tuple(item(bold(_when_text(e.when, lang)), Span(" — "), Span(e.label), marker(e)) for e in events)
     blocks.append(BulletList(rows))
     png = render_png(events, title=view.name, lang=lang, today=_today(ctx))
-    blocks.append(Image(png, f"timeline-{found.slug}.png", texts.t(lang, "timeline_title", name=view.name)))
+    blocks.append(Image(png, f"timeline-{found.slug}.png", texts.t(lang, "timeline_title", name=view.name), lang))
     return Reply(tuple(blocks))
