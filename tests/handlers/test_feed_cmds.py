@@ -12,6 +12,8 @@ import pytest
 from newsdigest.clock import FakeClock
 from newsdigest.config import build_config
 from newsdigest.handlers import Core
+from newsdigest.handlers.feed_cmds import reason_text
+from newsdigest.ingest.poller import poll_once
 from newsdigest.models import ChatRef, Platform
 from newsdigest.store.store import Store
 from tests.fakes.feed_server import FeedServer, Item, html_page, rss
@@ -123,3 +125,40 @@ def test_removefeed(store: Store) -> None:
 def test_no_feeds_message(store: Store) -> None:
     out, _ = ask(core_for(store), "/feeds")
     assert "No feeds yet" in out
+
+
+def test_feeds_shows_a_polled_feeds_failures_in_the_chat_language(store: Store, server: FeedServer) -> None:
+    """Failures as the poller stores them (a real poll of a loopback server), read back in a German chat: the
+    reason is the catalog's German, not the fetch code's English; in English the reason keeps its words."""
+    server.route("/kaputt.xml", html_page("Startseite", ["Willkommen auf unserer Seite."]), "text/html")
+    store.add_feed(server.url("/gone.xml"), title="Weg")
+    store.add_feed(server.url("/kaputt.xml"), title="Seite")
+    store.add_feed("http://127.0.0.1:9/feed.xml", title="Niemand")  # nothing listens on port 9
+    core = core_for(store)
+    asyncio.run(poll_once(store, core.config, clock=core.clock))
+    de, _ = ask(core, "/feeds", lang="de")
+    assert "Weg — Fehler seit 2020-09-14 08:00 UTC (1×): der Server antwortete mit HTTP 404" in de
+    assert "Seite — Fehler seit 2020-09-14 08:00 UTC (1×): das ist eine Webseite, kein RSS- oder Atom-Feed" in de
+    assert "Niemand — Fehler seit 2020-09-14 08:00 UTC (1×): der Host „127.0.0.1“ ist nicht auffindbar" in de
+    assert "web page" not in de and "cannot connect" not in de
+    en, _ = ask(core, "/feeds", lang="en")
+    assert "(1×): HTTP 404" in en and "(1×): this is a web page, not an RSS or Atom feed" in en
+
+
+def test_addfeed_of_a_page_says_why_in_german(store: Store, server: FeedServer) -> None:
+    out, error = ask(core_for(store), f"/addfeed {server.url('/page.html')}", lang="de")
+    assert error and "konnte nicht hinzugefügt werden: das ist eine Webseite, kein RSS- oder Atom-Feed." in out
+    out, error = ask(core_for(store, allow=()), f"/addfeed {server.url('/feed.xml')}", lang="de")
+    assert error and "Adresse gesperrt (" in out and "refused:" not in out
+
+
+@pytest.mark.parametrize(("stored", "german"), [
+    ("HTTP 503 Service Unavailable", "der Server antwortete mit HTTP 503 Service Unavailable"),
+    ("no complete answer within 20 s", "keine vollständige Antwort in der vorgesehenen Zeit"),
+    ("body exceeds the 5000000 byte limit", "das Dokument ist größer als die erlaubte Größe"),
+    ("not a feed (no RSS or Atom elements found)", "kein brauchbarer RSS- oder Atom-Feed"),
+    ("more than 5 redirects", "zu viele Weiterleitungen"),
+    ("a reason nobody wrote a pattern for", "a reason nobody wrote a pattern for"),  # shown as stored
+])
+def test_stored_reasons_read_in_german(stored: str, german: str) -> None:
+    assert reason_text(stored, "de") == german
