@@ -165,11 +165,11 @@ def test_digest_now_over_the_seeds(seeded_core: Core) -> None:
 
 HAFEN = [
     ("Verdi ruft zum Hafenstreik in Kiel auf", dt.date(2020, 9, 10), "https://kiel.example/a1",
-     "Die Gewerkschaft Verdi hat die Beschäftigten im Kieler Hafen zum Streik aufgerufen. Der Hafenbetreiber muss "
-     "bis zum 10. Oktober ein neues Angebot vorlegen, sonst wird der Streik ausgeweitet."),
+     ("Die Gewerkschaft Verdi hat die Beschäftigten im Kieler Hafen zum Streik aufgerufen. Der Hafenbetreiber muss "
+      "bis zum 10. Oktober ein neues Angebot vorlegen, sonst wird der Streik ausgeweitet.")),
     ("Hafenstreik in Kiel: Frist verlängert", dt.date(2020, 9, 12), "https://kiel.example/a2",
-     "Im Kieler Hafenstreik hat Verdi die Frist für ein neues Angebot des Hafenbetreibers bis zum 17. Oktober "
-     "verlängert. Die Verhandlungen sollen am Freitag fortgesetzt werden."),
+     ("Im Kieler Hafenstreik hat Verdi die Frist für ein neues Angebot des Hafenbetreibers bis zum 17. Oktober "
+      "verlängert. Die Verhandlungen sollen am Freitag fortgesetzt werden.")),
 ]
 
 

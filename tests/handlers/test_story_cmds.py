@@ -110,13 +110,13 @@ def test_passed_deadlines_are_counted_in_words(seeded_store: Store, config: Conf
 
 KIEL = [  # one outlet's two reports: the second retells the first's turn with a new date
     ("Verdi ruft zum Hafenstreik in Kiel auf", dt.date(2020, 11, 2), "https://kiel.example/streik",
-     "Die Gewerkschaft Verdi hat die Beschäftigten im Kieler Hafen zum Streik aufgerufen. Der Hafenbetreiber muss bis "
-     "zum 10. November ein neues Angebot vorlegen, sonst wird der Streik ausgeweitet. Verdi-Sprecherin Anna Berg "
-     "sagte, man sei zu Gesprächen bereit."),
+     ("Die Gewerkschaft Verdi hat die Beschäftigten im Kieler Hafen zum Streik aufgerufen. Der Hafenbetreiber muss bis "
+      "zum 10. November ein neues Angebot vorlegen, sonst wird der Streik ausgeweitet. Verdi-Sprecherin Anna Berg "
+      "sagte, man sei zu Gesprächen bereit.")),
     ("Hafenstreik in Kiel: Frist verlängert", dt.date(2020, 11, 4), "https://kiel.example/frist",
-     "Im Kieler Hafenstreik hat Verdi die Frist für ein neues Angebot des Hafenbetreibers bis zum 17. November "
-     "verlängert. Der Hafenbetreiber muss nun bis zum 17. November ein Angebot vorlegen. Die Verhandlungen sollen am "
-     "Freitag fortgesetzt werden."),
+     ("Im Kieler Hafenstreik hat Verdi die Frist für ein neues Angebot des Hafenbetreibers bis zum 17. November "
+      "verlängert. Der Hafenbetreiber muss nun bis zum 17. November ein Angebot vorlegen. Die Verhandlungen sollen am "
+      "Freitag fortgesetzt werden.")),
 ]
 
 
