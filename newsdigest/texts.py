@@ -83,6 +83,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "reason_internal": "an internal error (logged)",
         "reason_refused": "address refused ({detail})",
         "hint_unreachable": "Check the address for typos: it needs a full host name such as news.example.org. If it is right, the site or this machine's network is down; try again later.",
+        "hint_no_answer": "The address was found, but nothing accepts a connection there: check the port in the address and whether the server runs; otherwise try again later.",
         "hint_large": "The document is larger than the configured limit ([ingest] max_bytes).",
         "hint_auth": "The server refuses access; feeds behind a login are not supported.",
         "hint_404": "Nothing at this address; check it (sites link their feed as RSS, Atom or Feed).",
@@ -283,6 +284,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "reason_internal": "ein interner Fehler (protokolliert)",
         "reason_refused": "Adresse gesperrt ({detail})",
         "hint_unreachable": "Bitte die Adresse auf Tippfehler prüfen: Sie braucht einen vollständigen Hostnamen wie news.example.org. Stimmt sie, ist die Seite oder das Netz dieses Rechners gestört; später erneut versuchen.",
+        "hint_no_answer": "Die Adresse ist bekannt, aber dort nimmt niemand eine Verbindung an: bitte den Port in der Adresse prüfen und ob der Server läuft; sonst später erneut versuchen.",
         "hint_large": "Das Dokument ist größer als das eingestellte Limit ([ingest] max_bytes).",
         "hint_auth": "Der Server verweigert den Zugriff; Feeds hinter einem Login werden nicht unterstützt.",
         "hint_404": "Unter dieser Adresse gibt es nichts; bitte prüfen (Seiten verlinken ihren Feed als RSS, Atom oder Feed).",
@@ -370,10 +372,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "subscription_1": "1 Abo",
         "subscriptions_n": "{n} Abos",
         "unsubscribed_story": "„{story}“ abbestellt.",
-        "not_subscribed": "Dieser Chat hat kein Abo{story_part}. Eines startet /subscribe [HH:MM] [TZ] [Thema].",
+        "not_subscribed": "Dieser Chat hat kein Abo{story_part}. Eines startet /subscribe [HH:MM] [Zone] [Geschichte].",
         # -- following a story: subscribing, filters, reminders, /subscriptions
         "not_understood": "„{value}“ verstehe ich nicht: keine Zeitzone, und keine Geschichte passt dazu. "
-        "Bitte Uhrzeit und Zone wie /{cmd} 08:00 Europe/Berlin (oder MEZ, Berlin, 8am); /stories zeigt die Themen.",
+        "Bitte Uhrzeit und Zone wie /{cmd} 08:00 Europe/Berlin (oder MEZ, Berlin, 8am); /stories zeigt die Geschichten.",
         "zone_needs_time": "Keine Geschichte passt zu „{value}“. Als Zeitzone bitte direkt nach der Uhrzeit: "
         "/{cmd} {time} {value}",
         "bad_filter": "„{value}“ ist kein Filterwort. Filter sind einfache Wörter: +Wort behält nur, was es nennt, "

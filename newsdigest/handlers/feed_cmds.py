@@ -86,8 +86,8 @@ def error_reason(exc: Exception, lang: str = "en") -> str:
 
 def error_hint(exc: Exception, lang: str = "en") -> str:
     """What an admin can do about a failed fetch or parse (chat commands and the CLI)."""
-    if isinstance(exc, FetchUnreachable):
-        return t(lang, "hint_unreachable")
+    if isinstance(exc, FetchUnreachable):  # a name that does not resolve, or an address where nothing answers
+        return t(lang, "hint_no_answer" if exc.reason.startswith("cannot connect") else "hint_unreachable")
     if isinstance(exc, FetchSchemeRefused):
         return t(lang, "hint_scheme")
     if isinstance(exc, FetchRefused):

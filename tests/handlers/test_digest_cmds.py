@@ -208,3 +208,9 @@ def test_digest_with_words_naming_no_story_says_what_it_takes(two_stories: Core,
     reply = two_stories.answer(CHAT, "/digest gaming")
     assert reply.error and said in reply.plain_text()
     assert reply.plain_text().endswith("/digest [story]" if lang == "en" else "/digest [Geschichte]")
+
+
+def test_german_unsubscribe_without_a_subscription_shows_the_german_usage(core: Core) -> None:
+    core.answer(CHAT, "/lang de")
+    out = core.answer(CHAT, "/unsubscribe").plain_text()
+    assert "/subscribe [HH:MM] [Zone] [Geschichte]" in out and "[TZ]" not in out

@@ -12,7 +12,8 @@ import pytest
 from newsdigest.clock import FakeClock
 from newsdigest.config import build_config
 from newsdigest.handlers import Core
-from newsdigest.handlers.feed_cmds import reason_text
+from newsdigest.handlers.feed_cmds import error_hint, reason_text
+from newsdigest.ingest.fetch import FetchUnreachable
 from newsdigest.ingest.poller import poll_once
 from newsdigest.models import ChatRef, Platform
 from newsdigest.store.store import Store
@@ -91,9 +92,9 @@ def test_german_replies(store: Store, server: FeedServer) -> None:
 
 @pytest.mark.parametrize(("lang", "what", "fix"), [
     ("de", "konnte nicht hinzugefügt werden: der Host „127.0.0.1“ ist nicht auffindbar oder antwortet nicht.",
-     "Bitte die Adresse auf Tippfehler prüfen"),
+     "bitte den Port in der Adresse prüfen"),
     ("en", "Could not add http://127.0.0.1:9/feed.xml: the host “127.0.0.1” cannot be found or does not answer.",
-     "Check the address for typos"),
+     "check the port in the address"),
 ])
 def test_an_unreachable_host_is_explained_in_the_chat_language(store: Store, lang: str, what: str, fix: str) -> None:
     out, error = ask(core_for(store), "/addfeed http://127.0.0.1:9/feed.xml", lang=lang)  # nothing listens on 9
@@ -162,3 +163,10 @@ def test_addfeed_of_a_page_says_why_in_german(store: Store, server: FeedServer) 
 ])
 def test_stored_reasons_read_in_german(stored: str, german: str) -> None:
     assert reason_text(stored, "de") == german
+
+
+def test_a_name_that_does_not_resolve_and_an_address_that_does_not_answer_get_their_own_hint() -> None:
+    unresolved = FetchUnreachable("cannot resolve host 'news.exmaple.org'", host="news.exmaple.org")
+    refused = FetchUnreachable("cannot connect to 127.0.0.1", host="127.0.0.1")
+    assert "full host name" in error_hint(unresolved, "en") and "port" not in error_hint(unresolved, "en")
+    assert "check the port" in error_hint(refused, "en") and "Port" in error_hint(refused, "de")
