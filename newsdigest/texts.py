@@ -441,6 +441,38 @@ class Catalog:
 
 t = Catalog(MESSAGES)
 
+# /why's "Key date because — deadline: limit + obligation (limit 'bis zum' + obligation verb 'muss')" in German:
+# the words of extract/deadlines.py's key-date rules (their names and cue labels), one for one. The cue words
+# themselves are the article's and stay; a word missing here is shown as extract wrote it.
+REASON_WORDS: dict[str, dict[str, str]] = {
+    "de": {
+        # kinds
+        "deadline": "Frist", "expiry": "Ablauf",
+        # rule names
+        "application window": "Antragsfrist", "application window closes": "Antragsfrist endet",
+        "date + obligation verb": "Datum + Pflichtverb", "deadline noun": "Fristwort",
+        "deadline runs out": "Frist läuft ab", "decision put off": "Entscheidung vertagt", "ends": "endet",
+        "expires": "läuft aus", "extension": "Verlängerung", "extension of a deadline": "Verlängerung einer Frist",
+        "extension of a measure": "Verlängerung einer Maßnahme", "extension of an obligation": "Verlängerung einer Pflicht",
+        "initial term of a measure": "erste Laufzeit einer Maßnahme", "lapses unless renewed": "endet ohne Verlängerung",
+        "limit + action": "Grenze + Handlung", "limit + infinitive": "Grenze + Infinitiv",
+        "limit + obligation": "Grenze + Pflicht", "limit in a condition": "Grenze in einer Bedingung",
+        "limit set by a duration": "Frist durch eine Dauer", "measure in force until": "Maßnahme gilt bis",
+        "obliged to act on a date": "Pflicht, an einem Tag zu handeln", "recurring obligation": "wiederkehrende Pflicht",
+        "replacement": "Ersatz", "strict limit": "strikte Grenze", "tender window": "Ausschreibungsfrist",
+        "term set until": "Laufzeit bis", "to be finished by": "bis dahin zu erledigen",
+        "window for whoever acts": "Frist für jeden, der handelt", "window set by an obligation": "Zeitraum einer Pflicht",
+        # cue labels
+        "action verb": "Handlungsverb", "again": "wieder", "application word": "Antragswort", "condition": "Bedingung",
+        "decision": "Entscheidung", "ending verb": "Endeverb", "infinitive": "Infinitiv", "initial term": "erste Laufzeit",
+        "lasting state": "Dauerzustand", "limit": "Grenze", "limit word": "Grenzwort", "measure": "Maßnahme",
+        "modal": "Modalverb", "obligation verb": "Pflichtverb", "range": "Zeitspanne", "tender word": "Ausschreibungswort",
+        "to be done": "zu erledigen", "unless": "sofern nicht", "whoever acts": "wer handelt", "within": "binnen",
+        # the note on a date planned in a draft
+        "planned in a draft": "geplant in einem Entwurf",
+    },
+}
+
 # The placeholders of a command's usage line ("/subscribe [HH:MM] [TZ] [story] [+word]") in the reader's language;
 # the words typed as they are (thread, off, 3d, HH:MM, N, URL, TEXT) stay.
 ARG_NAMES: dict[str, dict[str, str]] = {

@@ -7,6 +7,7 @@ the user means, and renders a view of it. Numbered lists are remembered per chat
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from newsdigest import texts
@@ -363,6 +364,35 @@ def _updated(stamp: str | None, lang: str) -> str:
     return texts.t(lang, "updated_on", date=format_date(day, lang)) if day else ""
 
 
+# extract's reason: "KIND: RULE (LABEL 'cue' + LABEL 'cue') · planned in a draft ('Entwurf')", parts optional
+_REASON = re.compile(r"^(?P<kind>[^:]+): (?P<rule>[^(·]+?)(?: \((?P<cues>[^)]*)\))?(?: · (?P<note>[^(]+?)"
+                     r"(?: \('(?P<word>[^']*)'\))?)?$")
+_CUE = re.compile(r"^(?P<label>.+?) '(?P<word>.*)'$")
+
+
+def reason_in(reason: str, lang: str) -> str:
+    """A key date's reason as extract writes it, in `lang`: its words from `texts.REASON_WORDS`, the article's cue
+    words quoted as the language quotes. A reason of another shape is shown as written."""
+    words = texts.REASON_WORDS.get(lang)
+    m = _REASON.match(reason)
+    if not words or m is None:
+        return reason
+
+    def word(w: str) -> str:
+        return words.get(w.strip(), w.strip())
+
+    def cue(part: str) -> str:
+        c = _CUE.match(part.strip())
+        return f"{word(c['label'])} {texts.t(lang, 'quoted', text=c['word'])}" if c else word(part)
+
+    out = f"{word(m['kind'])}: {word(m['rule'])}"
+    if m["cues"]:
+        out += " (" + " + ".join(cue(p) for p in m["cues"].split(" + ")) + ")"
+    if m["note"]:
+        out += f" · {word(m['note'])}" + (f" ({texts.t(lang, 'quoted', text=m['word'])})" if m["word"] else "")
+    return out
+
+
 @command("why", "N", "the sentences and articles behind item N of the last list",
          "die Sätze und Artikel hinter Punkt N der letzten Liste")
 def why_cmd(ctx: CommandContext, args: str) -> Reply:
@@ -397,7 +427,7 @@ def why_cmd(ctx: CommandContext, args: str) -> Reply:
         rows.append(item(Span(texts.t(lang, "quoted", text=_clip(sentence, 400)) + " — "), title, italic(f" ({meta})")))
     blocks: list[Block] = [Heading(texts.t(lang, "why_title", n=n, label=entry.get("label", "")))]
     if entry.get("reason"):
-        blocks.append(text(texts.t(lang, "why_reason", reason=entry["reason"])))
+        blocks.append(text(texts.t(lang, "why_reason", reason=reason_in(entry["reason"], lang))))
     blocks.append(text(texts.t(lang, "why_from", n=len(ids)) if len(ids) != 1 else texts.articles(lang, 1) + ":"))
     blocks.append(BulletList(tuple(rows)))
     return Reply(tuple(blocks))

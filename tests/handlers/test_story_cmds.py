@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import struct
 
+from newsdigest import texts
 from newsdigest.clock import Clock
 from newsdigest.config import Config
+from newsdigest.extract.deadlines import _CUE_LABEL as CUE_LABEL
+from newsdigest.extract.deadlines import RULES
 from newsdigest.handlers import Core, all_commands
+from newsdigest.handlers.story_cmds import reason_in
 from newsdigest.ingest.pipeline import ingest_article
 from newsdigest.models import ArticleInput, ChatRef, Platform
 from newsdigest.reply import BulletList, Paragraph
@@ -135,3 +140,23 @@ def test_a_turns_link_goes_to_the_article_it_quotes(store: Store, config: Config
              for s in (b.spans if isinstance(b, Paragraph) else [x for row in b.items for x in row]) if s.url]
     quoted = [urls[t["evidence"][0]["article_id"]] for t in turns]
     assert links[:len(quoted)] == quoted
+
+
+def test_why_gives_a_key_dates_reason_in_german(seeded_store: Store, config: Config) -> None:
+    core = Core(seeded_store, config, Clock(as_of=dt.date(2020, 9, 14)))
+    core.answer(CHAT, "/lang de")
+    core.answer(CHAT, "/deadline")
+    line = next(x for x in core.answer(CHAT, "/why 1").plain_text().splitlines() if x.startswith("Stichtag, weil"))
+    assert line.startswith("Stichtag, weil — Frist: ") and "„" in line
+    assert not {"limit", "deadline", "obligation", "infinitive"} & set(re.findall(r"[a-z]+", line)), line
+
+
+def test_every_word_of_a_key_dates_reason_has_german() -> None:
+    """The rules that make a key date, and the labels of their cues (extract/deadlines.py), all read in German:
+    a new rule without German fails here instead of showing English in a German /why."""
+    words = texts.REASON_WORDS["de"]
+    keyed = [r for r in RULES if r.kind]
+    missing = {r.name for r in keyed} | {r.kind for r in keyed} | {CUE_LABEL[c] for r in keyed for c in r.when}
+    assert not sorted(w for w in missing if w not in words)
+    assert reason_in("deadline: strict limit (limit 'spätestens')", "de") == "Frist: strikte Grenze (Grenze „spätestens“)"
+    assert reason_in("not in the shape extract writes", "de") == "not in the shape extract writes"
