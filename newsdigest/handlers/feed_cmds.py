@@ -71,8 +71,22 @@ def reason_text(reason: str, lang: str) -> str:
     return reason
 
 
+# What the poller remembers about a feed's entries (ingest/poller.py, ingest/decode.py), read in every chat's
+# language: (pattern, catalog key); the entry's label (its URL or GUID, and title) stays as written.
+PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^(?P<entry>.+): entry without text, skipped$"), "problem_no_text"),
+    (re.compile(r"^(?P<entry>.+ “.*”): no text, stored as a headline only$"), "problem_headline"),
+    (re.compile(r"^decoding: (?P<n>\d+) byte\(s\) not valid (?P<charset>\S+) replaced by U\+FFFD "
+                r"\(first at byte (?P<at>\d+)\)$"), "problem_bytes"),
+)
+
+
 def _problem_text(problem: str, lang: str) -> str:
-    """A remembered problem "URL: reason" with a fetch reason in the reader's language (other problems as stored)."""
+    """A remembered problem in the reader's language: an entry's problem, or "URL: reason" with a fetch reason
+    (a page behind an entry); other problems as stored."""
+    for pattern, key in PROBLEMS:
+        if m := pattern.match(problem):
+            return t(lang, key, **m.groupdict())
     label, sep, reason = problem.partition(": ")
     return f"{label}: {reason_text(reason, lang)}" if sep and "://" in label else problem
 

@@ -170,3 +170,24 @@ def test_a_name_that_does_not_resolve_and_an_address_that_does_not_answer_get_th
     refused = FetchUnreachable("cannot connect to 127.0.0.1", host="127.0.0.1")
     assert "full host name" in error_hint(unresolved, "en") and "port" not in error_hint(unresolved, "en")
     assert "check the port" in error_hint(refused, "en") and "Port" in error_hint(refused, "de")
+
+
+def test_feeds_shows_an_entrys_problem_in_the_chat_language(store: Store, server: FeedServer) -> None:
+    server.route("/titel.xml", rss([Item("Nur eine Schlagzeile", "", guid="h1"), Item("Fonds", TEXT, guid="f")],
+                                   title="Ticker"))
+    store.add_feed(server.url("/titel.xml"), title="Ticker")
+    core = core_for(store)
+    asyncio.run(poll_once(store, core.config, clock=core.clock))
+    de, _ = ask(core, "/feeds", lang="de")
+    assert "h1 “Nur eine Schlagzeile”: kein Text, nur als Schlagzeile gespeichert" in de, de
+    en, _ = ask(core, "/feeds", lang="en")
+    assert "h1 “Nur eine Schlagzeile”: no text, stored as a headline only" in en
+
+
+def test_feeds_shows_replaced_bytes_in_german(store: Store) -> None:
+    feed, _ = store.add_feed("https://latin.example/rss", title="Latin")
+    now = dt.datetime(2020, 9, 14, 8, tzinfo=dt.UTC)
+    store.record_feed_problems(feed.id, ["decoding: 3 byte(s) not valid utf-8 replaced by U+FFFD (first at byte 120)"],
+                               now=now)
+    de, _ = ask(core_for(store), "/feeds", lang="de")
+    assert "Zeichensatz: 3 Byte(s) kein gültiges utf-8, durch U+FFFD ersetzt (zuerst bei Byte 120)" in de
