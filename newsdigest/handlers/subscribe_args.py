@@ -100,8 +100,8 @@ def parse_follow_args(args: str, *, offsets: bool = False) -> FollowArgs:
         elif time is None and looks_like_time(tok):
             time = parse_time(tok)
             time_ends = i
-        elif is_filter_token(tok):
-            filters.append(tok)
+        elif is_filter_token(tok) or tok.startswith("+") or (tok.startswith("-") and len(tok) > 1):
+            filters.append(tok)  # "+", "++x", "--x": a try at a filter, which gets the filter's own error
         elif tok.casefold() in STYLE_WORDS and not offsets:
             style = STYLE_WORDS[tok.casefold()]
         elif tz is None and (found := _zone_at(tokens, i, cities=time_ends >= 0 and i == time_ends + 1)) is not None:

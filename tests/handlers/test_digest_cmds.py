@@ -214,3 +214,10 @@ def test_german_unsubscribe_without_a_subscription_shows_the_german_usage(core: 
     core.answer(CHAT, "/lang de")
     out = core.answer(CHAT, "/unsubscribe").plain_text()
     assert "/subscribe [HH:MM] [Zone] [Geschichte]" in out and "[TZ]" not in out
+
+
+@pytest.mark.parametrize("word", ["+", "++Oracle", "--gaming"])
+def test_a_broken_filter_gets_the_filters_own_error(core: Core, store: Store, word: str) -> None:
+    reply = core.answer(CHAT, f"/subscribe 08:00 {word}")
+    assert reply.error and f"“{word}” is not a filter word" in reply.plain_text()
+    assert store.subscriptions_for(CHAT) == []
