@@ -94,16 +94,17 @@ def subscribe_cmd(ctx: CommandContext, args: str) -> Reply:
 def unsubscribe_cmd(ctx: CommandContext, args: str) -> Reply:
     story = args.strip() or None
     ended = ctx.store.unsubscribe(ctx.chat, story)
-    if not ended and story:  # subscriptions keep the story's slug; the user may say its name
-        found = find_story(ctx.store, story, as_of=ctx.clock.as_of).story
-        ended = ctx.store.unsubscribe(ctx.chat, found.slug) if found else 0
+    found = find_story(ctx.store, story, as_of=ctx.clock.as_of).story if story else None
+    if not ended and found:  # subscriptions keep the story's slug; the user may say its name
+        ended = ctx.store.unsubscribe(ctx.chat, found.slug)
+    name = found.name if found else story  # the reply names the story, not the word that found it
     if not ended:
         part = f" ({story})" if story else ""
         return Reply((text(t(ctx.lang, "not_subscribed", story_part=part)),))
     if ctx.on_subscriptions_changed:
         ctx.on_subscriptions_changed()
     if story:
-        return Reply((text(t(ctx.lang, "unsubscribed_story", story=story)),))
+        return Reply((text(t(ctx.lang, "unsubscribed_story", story=name)),))
     return Reply((text(t(ctx.lang, "unsubscribed_all", subs=subscriptions(ctx.lang, ended))),))
 
 

@@ -149,7 +149,8 @@ def test_unsubscribe_one_story_or_all(seeded: Core) -> None:
     assert "has no subscription" in core.answer(CHAT, "/unsubscribe").plain_text()
     core.answer(CHAT, "/subscribe tiktok")
     core.answer(CHAT, "/subscribe 09:00")
-    assert core.answer(CHAT, "/unsubscribe tiktok").plain_text() == "Unsubscribed from “tiktok”."
+    [(story, _, _)] = stories_list(store, until=None, limit=5)
+    assert core.answer(CHAT, "/unsubscribe tiktok").plain_text() == f"Unsubscribed from “{story.name}”."
     assert [s.story for s in store.subscriptions_for(CHAT)] == [None]
     assert "(1 subscription ended)" in core.answer(CHAT, "/stop").plain_text()
     assert store.subscriptions_for(CHAT) == []
