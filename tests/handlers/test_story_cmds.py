@@ -156,7 +156,7 @@ def test_every_word_of_a_key_dates_reason_has_german() -> None:
     a new rule without German fails here instead of showing English in a German /why."""
     words = texts.REASON_WORDS["de"]
     keyed = [r for r in RULES if r.kind]
-    missing = {r.name for r in keyed} | {r.kind for r in keyed} | {CUE_LABEL[c] for r in keyed for c in r.when}
+    missing = {r.name for r in keyed} | {r.kind for r in keyed if r.kind} | {CUE_LABEL[c] for r in keyed for c in r.when}
     assert not sorted(w for w in missing if w not in words)
     assert reason_in("deadline: strict limit (limit 'spätestens')", "de") == "Frist: strikte Grenze (Grenze „spätestens“)"
     assert reason_in("not in the shape extract writes", "de") == "not in the shape extract writes"
