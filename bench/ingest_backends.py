@@ -7,6 +7,8 @@ inserts of the article, its source and its extraction rows, commits. Modes, each
 (bench/corpus.py's fill_store):
   bulk        --batch articles to a write transaction (an import)
   one by one  a transaction each (as the feed poller stores what it fetched)
+  ingest files  `newsdigest ingest FOLDER` of --files text files: reading, dedupe reads, extraction (the same
+              CPU on both) and the writes
 PostgreSQL is a server started for the run (tests/pgserver.py) with a deployment's durability (fsync,
 synchronous_commit, full_page_writes on), over TCP on 127.0.0.1; SQLite runs as the bot runs it (WAL,
 synchronous=NORMAL). Round trips: statements sent to PostgreSQL per article (a pipelined executemany or a COPY counts
@@ -29,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from corpus import LargeCorpus, fill_store
 
+from newsdigest.ingest.pipeline import ingest_local
 from newsdigest.store import backend
 from newsdigest.store.store import Store
 from tests.pgserver import PgServer
@@ -70,9 +73,20 @@ def counted() -> Iterator[list[int]]:
             backend.PostgresBackend._copy = copy  # type: ignore[method-assign]
 
 
+def import_files(store: Store, corpus: LargeCorpus, numbers: range, batch: int) -> None:
+    """`newsdigest ingest FOLDER` (pipeline.ingest_local) of the articles as text files: extraction included."""
+    with tempfile.TemporaryDirectory(prefix="ingest-files-") as folder:
+        for i in numbers:
+            inp, _ = corpus.article(i)
+            (Path(folder) / f"{i:06d}.txt").write_text(f"{inp.title}\n\n{inp.text}\n", encoding="utf-8")
+        report = ingest_local(store, [Path(folder)])
+        assert report.created == len(numbers), report.summary()
+
+
 MODES: dict[str, Callable[[Store, LargeCorpus, range, int], None]] = {
     "bulk": lambda s, c, r, b: fill_store(s, c, r, per_transaction=b),
     "one by one": lambda s, c, r, b: fill_store(s, c, r, per_transaction=1),
+    "ingest files": import_files,
 }
 
 
@@ -97,6 +111,7 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=3000, help="articles per bulk run")
     parser.add_argument("--batch", type=int, default=2000, help="articles per write transaction in bulk runs")
     parser.add_argument("--one-by-one", type=int, default=300, help="articles in the one-transaction-each run")
+    parser.add_argument("--files", type=int, default=300, help="text files in the `ingest files` run")
     parser.add_argument("--modes", default=",".join(MODES), help="comma-separated subset of: " + ", ".join(MODES))
     args = parser.parse_args()
     corpus = LargeCorpus(args.corpus)
@@ -105,7 +120,7 @@ def main() -> int:
     try:
         with tempfile.TemporaryDirectory(prefix="ingest-backends-") as tmp:
             for mode in args.modes.split(","):
-                n = args.one_by_one if mode == "one by one" else args.articles
+                n = {"one by one": args.one_by_one, "ingest files": args.files}.get(mode, args.articles)
                 lite, _ = run_mode(str(Path(tmp) / f"{len(rows)}.db"), corpus, mode, n, args.batch)
                 pg, trips = run_mode(server.url_for(server.create_database()), corpus, mode, n, args.batch)
                 rows.append((f"{mode} ({n:,})", lite, pg, trips))
@@ -114,7 +129,7 @@ def main() -> int:
         server.stop()
     print(f"{'mode (articles)':<24}{'SQLite/s':>10}{'PG/s':>10}{'PG/SQLite':>11}{'PG trips/article':>18}")
     for label, lite, pg, trips in rows:
-        print(f"{label:<24}{lite:>10,.0f}{pg:>10,.0f}{pg / lite:>10.2f}×{trips:>18.1f}")
+        print(f"{label:<24}{lite:>10,.0f}{pg:>10,.0f}{pg / lite:>10.2f}×{trips:>18.2f}")
     return 0
 
 
