@@ -78,7 +78,7 @@ class ArticleWrite:
 
 @dataclass(frozen=True)
 class _Pending:
-    """A new article of the batch, by its position among the batch's new ones (its id comes with the INSERT)."""
+    """A new article of the batch, by its position among the batch's new ones (its id is drawn before the insert)."""
 
     index: int
 
@@ -258,9 +258,12 @@ class ArticlesRepo(StoreBase):
         """`add_article` for each write, in order, in ONE transaction: all stored or none. A later write that an
         earlier one of the batch already stored (same GUID, canonical URL or content hash) records a source.
 
-        A fixed number of statements per batch, not per article (one identity lookup, then one multi-row INSERT
-        per table and chunk): on PostgreSQL every statement is a round trip, and they were most of an import's time.
+        A fixed number of statements per batch, not per article (one identity lookup, the ids drawn up front, then
+        the rows of each table at once: COPY on PostgreSQL): there every statement is a round trip, and they were
+        most of an import's time.
         """
+        if not writes:
+            return []
         today, stamp = self.now().date(), self.stamp()
         with self.write() as conn:
             known = _known(conn, writes)
