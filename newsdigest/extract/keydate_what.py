@@ -1,0 +1,116 @@
+"""What a key date is about, as stored data: an expiry's `what` is the noun phrase of the thing that ends, in the
+nominative and with no verb ("Teil-Lockdown", "Kontaktbeschränkungen", "job retention scheme"), or an obligation
+"who: do what" (it holds ": "). The verb belongs to the chat's language, not to the article's: a chat renders
+"Teil-Lockdown endet" / "schemes end" through the message catalog, in the number `is_plural` finds.
+
+Rows stored before held "<noun phrase> ends" (English baked into the data); `stored_what` reads every stored
+`what` as today's extraction would write it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from newsdigest.extract import deadline_cues as cue
+
+__all__ = ["head_noun", "is_generic", "is_plural", "nominative", "noun_phrase", "stored_what"]
+
+_GEN_ARTICLE = re.compile(rf"(?i)(?:{cue.GENITIVE_ARTICLE})")
+_ARTICLE = re.compile(rf"(?i)(?:{cue.ARTICLE})")
+_NP_LEAD = re.compile(rf"(?i)(?:{cue.NP_LEAD})")
+_NP_VERB = re.compile(rf"(?:{cue.NP_VERB})")
+_PLURAL_ONLY = re.compile(rf"(?i)[\w-]*(?:{cue.PLURAL_ONLY})")
+_SINGULAR_S = re.compile(rf"(?i)(?:{cue.SINGULAR_S})|\w*(?:ss|us|is)")
+_GEN_ES = re.compile(r"(?:[tdzßx]|ch|[^aeiouäöüs]s|ss)es$")  # "Verbotes", "Gesetzes", "Beschlusses": stem + es
+_GEN_S = re.compile(r"[^s]s$")  # "Lockdowns", "Programms", "Moratoriums"
+_DE_VERB_FINAL = re.compile(r"[a-zäöüß]{3,}(?:en|ern|eln)")  # "beschlossen", "gelten", "verlängern"
+_NP_END = re.compile(r"(?i)of|for|to|on|in|at|by|and|or|für|von|vom|zu|zur|zum|mit|im|am|bis|und|oder|des|der|den|dem")
+_HEAD_STOP = re.compile(rf"(?i)(?:{cue.ARTICLE})|of|for|on|in|at|to|from|with|under|für|von|vom|zu|zur|zum|mit|im|"
+                        r"am|an|auf|aus|bei|in|nach|über|unter|gegen|ohne|um|seit|wegen|and|und|or|oder")
+_LEGACY_ENDS = re.compile(r"\s+ends$")
+_BACK_WORDS = 8  # words before a noun searched for the article that says its case
+_CLAUSE_BREAK = re.compile(r"[,;:.!?()–—]")
+
+
+def nominative(head: str, before: str) -> str:
+    """A German noun after a genitive article, in the nominative: "(Verlängerung) des Teil-Lockdowns" -> "Teil-Lockdown",
+    "des Verbotes" -> "Verbot". `before` is the text before the noun phrase; its nearest article decides, over the
+    words an attribute puts between ("des bis Ende des Monats befristeten Teil-Lockdowns")."""
+    if not head[:1].isupper() or not head.endswith("s") or _SINGULAR_S.fullmatch(head.rsplit("-", 1)[-1]):
+        return head
+    words = _CLAUSE_BREAK.split(before)[-1].split()[-_BACK_WORDS:]
+    article = next((w for w in reversed(words) if _ARTICLE.fullmatch(w)), "")
+    if not _GEN_ARTICLE.fullmatch(article):
+        return head
+    if _GEN_ES.search(head) and len(head) > 5:
+        return head[:-2]
+    return head[:-1] if _GEN_S.search(head) else head
+
+
+def noun_phrase(phrase: str) -> str:
+    """The noun phrase a clause opens with, cut before its verb: "So sollen Entschädigungsansprüche für Eltern
+    verlängert werden" -> "Entschädigungsansprüche für Eltern", "the licence was extended" -> "licence". "" when
+    the clause opens with its verb (it names no thing)."""
+    words = phrase.split()
+    while words and _NP_LEAD.fullmatch(words[0]):
+        words = words[1:]
+    if not words or _NP_VERB.fullmatch(words[0]):
+        return ""
+    cut = next((i for i, w in enumerate(words) if _NP_VERB.fullmatch(w)), len(words))
+    words = words[:cut]
+    # German puts its verbs last: lower-case verb forms after a capitalised noun ("… für Eltern beschlossen")
+    while len(words) > 1 and _DE_VERB_FINAL.fullmatch(words[-1]) and any(w[:1].isupper() for w in words[:-1]):
+        words.pop()
+    while words and _NP_END.fullmatch(words[-1]):
+        words.pop()
+    return " ".join(words)
+
+
+def stored_what(kind: str, what: str) -> str:
+    """A stored `what` as today's extraction writes it: an expiry's "<noun phrase> ends" (rows written before the
+    verb moved to the chat) loses its verb; an obligation or a deadline's phrase stays as it is."""
+    if kind != "expiry" or ": " in what:
+        return what
+    bare = _LEGACY_ENDS.sub("", what)
+    return bare if bare != what else noun_phrase(what) or what
+
+
+def head_noun(np: str) -> str:
+    """The noun a phrase is about: the last word before a preposition or article ("Entschädigungsansprüche für
+    Eltern" -> "Entschädigungsansprüche", "job retention scheme" -> "scheme"), the last part of a hyphenated
+    compound ("Corona-Auflagen" -> "Auflagen")."""
+    words = np.split()
+    cut = next((i for i, w in enumerate(words) if i and _HEAD_STOP.fullmatch(w)), len(words))
+    head = words[cut - 1] if cut else ""
+    return re.sub(r"['’]s$", "", head).rsplit("-", 1)[-1].strip(".,;:")
+
+
+@functools.lru_cache(maxsize=4096)
+def is_plural(np: str) -> bool:
+    """Whether a noun phrase takes a plural verb ("Kontaktbeschränkungen enden", "schemes end", "Weihnachtsferien
+    enden"; "Teil-Lockdown endet", "the VAT cut ends", "CBILS ends"): its head noun's lemma (simplemma) is not the
+    word itself, or the noun exists in the plural only."""
+    head = head_noun(np)
+    if len(head) < 3 or head.isupper() or not head.isalpha():
+        return False
+    if _PLURAL_ONLY.fullmatch(head):
+        return True
+    if head.endswith("s") and not _SINGULAR_S.fullmatch(head) and _lemma(head, "en") != head.lower():
+        return True  # English "schemes", "Loans"; German loanwords "Lockdowns"
+    return head[:1].isupper() and _lemma(head, "de") != head.lower()
+
+
+def _lemma(word: str, lang: str) -> str:
+    import simplemma  # lazy: loads its dictionaries on first use
+
+    key = word.lower() if lang == "en" else word
+    return str(simplemma.lemmatize(key, lang=lang, low_memory=True)).lower()
+
+
+_GENERIC = re.compile(r"(?i)(?:die\s+|the\s+)?(?:frist|deadline|ultimatum|stichtag)")
+
+
+def is_generic(what: str) -> bool:
+    """A bare "Frist" / "the deadline": it names nothing a key-date line does not say already."""
+    return _GENERIC.fullmatch(what.strip()) is not None
