@@ -162,7 +162,7 @@ def _change_line(change: DeadlineChange, as_of: dt.date, lang: str) -> Inline:
     old = format_value(when_value(change.old), lang) if change.old else ""
     line = t(lang, f"change_{change.kind}", date=format_value(value, lang), countdown=note, old=old,
               what=_clip(what_text(lang, change.item.kind, change.item.what), 200))
-    return item(line)
+    return item(line.removesuffix(": "))  # a bare "Frist" names nothing the line does not say
 
 
 def when_value(when: When) -> str:

@@ -347,6 +347,8 @@ NP_VERB = (
     r"gilt|gelten|galt|läuft|laufen|lief|endet|enden|endete|bleibt|bleiben|dauert|dauern|verlängert|verschoben|"
     r"ausgesetzt|befristet"
 )
+# the verbs of a lasting state among them: what stays so is not what ends ("Schulen bleiben geschlossen")
+NP_STATE_VERB = r"remains?|stays?|continues?|lasts?|bleibt|bleiben|dauert|dauern|gilt|gelten|galt|läuft|laufen|lief"
 # nouns that are plural only: their lemma is the word itself ("Weihnachtsferien" enden); compounds end in them
 PLURAL_ONLY = r"ferien|eltern|kosten|leute|finanzen|spesen|trümmer|daten|lebensmittel|arms|means|clothes|goods|savings|earnings|proceeds"
 # English words ending in -s that are singular ("status", "crisis", "news", "CBILS" as an acronym)

@@ -14,12 +14,13 @@ import re
 
 from newsdigest.extract import deadline_cues as cue
 
-__all__ = ["head_noun", "is_generic", "is_plural", "nominative", "noun_phrase", "stored_what"]
+__all__ = ["head_noun", "is_generic", "is_noun_phrase", "is_plural", "nominative", "noun_phrase", "stored_what"]
 
 _GEN_ARTICLE = re.compile(rf"(?i)(?:{cue.GENITIVE_ARTICLE})")
 _ARTICLE = re.compile(rf"(?i)(?:{cue.ARTICLE})")
 _NP_LEAD = re.compile(rf"(?i)(?:{cue.NP_LEAD})")
 _NP_VERB = re.compile(rf"(?:{cue.NP_VERB})")
+_STATE_VERB = re.compile(rf"(?:{cue.NP_STATE_VERB})")
 _PLURAL_ONLY = re.compile(rf"(?i)[\w-]*(?:{cue.PLURAL_ONLY})")
 _SINGULAR_S = re.compile(rf"(?i)(?:{cue.SINGULAR_S})|\w*(?:ss|us|is)")
 _GEN_ES = re.compile(r"(?:[tdzßx]|ch|[^aeiouäöüs]s|ss)es$")  # "Verbotes", "Gesetzes", "Beschlusses": stem + es
@@ -58,13 +59,35 @@ def noun_phrase(phrase: str) -> str:
     if not words or _NP_VERB.fullmatch(words[0]):
         return ""
     cut = next((i for i, w in enumerate(words) if _NP_VERB.fullmatch(w)), len(words))
+    if cut < len(words) and _STATE_VERB.fullmatch(words[cut]):
+        return ""  # "Schulen bleiben geschlossen": the schools do not end, their closure does
     words = words[:cut]
     # German puts its verbs last: lower-case verb forms after a capitalised noun ("… für Eltern beschlossen")
-    while len(words) > 1 and _DE_VERB_FINAL.fullmatch(words[-1]) and any(w[:1].isupper() for w in words[:-1]):
-        words.pop()
-    while words and _NP_END.fullmatch(words[-1]):
+    while words and (_NP_END.fullmatch(words[-1]) or (
+            len(words) > 1 and _DE_VERB_FINAL.fullmatch(words[-1]) and any(w[:1].isupper() for w in words[:-1]))):
         words.pop()
     return " ".join(words)
+
+
+_INFINITIVE = re.compile(r"\b(?:to|zu)\s+[a-zäöüß]{2,}|\b[a-zäöüß]+zu[a-zäöüß]{3,}(?:en|ern|eln)\b")
+
+
+def is_noun_phrase(what: str) -> bool:
+    """Whether `what` names a thing (the chat may say it ends), not a clause: no verb, no infinitive ("Acme to sell
+    its unit", "Schulen geschlossen halten" are clauses)."""
+    words = what.split()
+    if not words or ": " in what or _INFINITIVE.search(what):
+        return False
+    return noun_phrase(what).split() == [w for w in words if w not in _leading(words)]
+
+
+def _leading(words: list[str]) -> list[str]:
+    out = []
+    for w in words:
+        if not _NP_LEAD.fullmatch(w):
+            break
+        out.append(w)
+    return out
 
 
 def stored_what(kind: str, what: str) -> str:
@@ -72,8 +95,7 @@ def stored_what(kind: str, what: str) -> str:
     verb moved to the chat) loses its verb; an obligation or a deadline's phrase stays as it is."""
     if kind != "expiry" or ": " in what:
         return what
-    bare = _LEGACY_ENDS.sub("", what)
-    return bare if bare != what else noun_phrase(what) or what
+    return _LEGACY_ENDS.sub("", what)
 
 
 def head_noun(np: str) -> str:

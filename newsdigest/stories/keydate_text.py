@@ -6,7 +6,7 @@ through `what_text`, so the words come from the one message catalog."""
 from __future__ import annotations
 
 from newsdigest import texts
-from newsdigest.extract.keydate_what import is_generic, is_plural, stored_what
+from newsdigest.extract.keydate_what import is_generic, is_noun_phrase, is_plural, stored_what
 
 __all__ = ["what_text"]
 
@@ -16,6 +16,6 @@ def what_text(lang: str, kind: str, what: str) -> str:
     phrase = stored_what(kind, " ".join(what.split()))
     if not phrase or is_generic(phrase):
         return ""
-    if kind != "expiry" or ": " in phrase:
-        return phrase
+    if kind != "expiry" or not is_noun_phrase(phrase):
+        return phrase  # who must do what, or a clause that says it itself
     return texts.t(lang, "what_ends_n" if is_plural(phrase) else "what_ends_1", what=phrase)
