@@ -1166,9 +1166,7 @@ _DEMONSTRATIVE = re.compile(r"(?i)those|these|this|that")
 
 def _generic_subject(before: str) -> str:
     """ "It means those looking to lay off employees before … legally have to start": who the obligation binds."""
-    m = None
-    for m in _GENERIC_SUBJECT.finditer(before):
-        pass
+    m = next(reversed(list(_GENERIC_SUBJECT.finditer(before))), None)  # the one nearest the modal
     if m is None:
         return ""
     words = [w for w in m.group().split() if not w.lower().endswith("ly")]

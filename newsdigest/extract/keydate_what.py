@@ -90,12 +90,21 @@ def _leading(words: list[str]) -> list[str]:
     return out
 
 
-def stored_what(kind: str, what: str) -> str:
+def stored_what(kind: str, what: str, reason: str = "") -> str:
     """A stored `what` as today's extraction writes it: an expiry's "<noun phrase> ends" (rows written before the
-    verb moved to the chat) loses its verb; an obligation or a deadline's phrase stays as it is."""
+    verb moved to the chat) loses its verb, and the measure a German extension noun governed ("Verlängerung des
+    Teil-Lockdowns", its `reason` says "extension 'verlängerung'") is named in the nominative; an obligation or a
+    deadline's phrase stays as it is."""
     if kind != "expiry" or ": " in what:
         return what
-    return _LEGACY_ENDS.sub("", what)
+    bare = _LEGACY_ENDS.sub("", what)
+    if bare != what and _NOUN_EXTENSION.search(reason) and " " not in bare:
+        return nominative(bare, "des")
+    return bare
+
+
+# an extension said by a German noun: the measure after it stands in the genitive ("Verlängerung des Lockdowns")
+_NOUN_EXTENSION = re.compile(r"extension '(?:verlängerung|verschiebung)'")
 
 
 def head_noun(np: str) -> str:

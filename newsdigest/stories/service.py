@@ -307,8 +307,8 @@ def _read_mentions(store: Store, story_id: int, *, as_of: dt.date | None,
 
 def _deadline_ins(rows: Sequence[DeadlineMention]) -> list[DeadlineIn]:
     return [
-        DeadlineIn(r.id, r.article_id, r.published, r.text, r.value, stored_what(r.kind, r.what), r.supersedes, r.start,
-                   r.end, r.ttype, r.tmod, kind=r.kind, reason=r.reason, retired=r.retired)
+        DeadlineIn(r.id, r.article_id, r.published, r.text, r.value, stored_what(r.kind, r.what, r.reason),
+                   r.supersedes, r.start, r.end, r.ttype, r.tmod, kind=r.kind, reason=r.reason, retired=r.retired)
         for r in rows
     ]
 
