@@ -1104,9 +1104,9 @@ def _deadline_noun_phrase(c: Ctx) -> str:
         tail_words = tail_words[:-1]
     if _GENERIC.fullmatch(m.group()) and len(tail_words) > 1:
         # "deadline for the loans": the line says "deadline" already; what is due is its object
-        obj = noun_phrase(_OBJECT_END.split(" ".join(tail_words[1:]), maxsplit=1)[0]).split()
-        if obj:
-            return " ".join(_cut(obj, keep_end=False))
+        due = noun_phrase(_OBJECT_END.split(" ".join(tail_words[1:]), maxsplit=1)[0]).split()
+        if due:
+            return " ".join(_cut(due, keep_end=False))
     return " ".join(_cut([m.group(), *tail_words], keep_end=False))
 
 
