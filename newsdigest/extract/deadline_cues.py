@@ -349,6 +349,8 @@ NP_VERB = (
 )
 # the verbs of a lasting state among them: what stays so is not what ends ("Schulen bleiben geschlossen")
 NP_STATE_VERB = r"remains?|stays?|continues?|lasts?|bleibt|bleiben|dauert|dauern|gilt|gelten|galt|läuft|laufen|lief"
+# pronouns: a noun phrase of them alone names nothing
+PRONOUN = r"it|they|this|that|these|those|es|sie|er|dies|diese|das|der|die|man"
 # nouns that are plural only: their lemma is the word itself ("Weihnachtsferien" enden); compounds end in them
 PLURAL_ONLY = r"ferien|eltern|kosten|leute|finanzen|spesen|trümmer|daten|lebensmittel|arms|means|clothes|goods|savings|earnings|proceeds"
 # English words ending in -s that are singular ("status", "crisis", "news", "CBILS" as an acronym)

@@ -1082,6 +1082,8 @@ def _expiry_what(c: Ctx) -> tuple[str, bool]:
     return noun_phrase(_fallback_what(c)), False
 
 
+_LIMIT_WORD_EN = re.compile(r"(?i)until|till|by|before|within")  # the limit, not the object ("… bids by Friday")
+_OBJECT_PREP = re.compile(r"(?i)for|to|of|für|zur|zum|zu|der|des")  # what opens the object of a deadline noun
 _OBJECT_END = re.compile(r"(?i)\s+(?:until|till|by|before|within|bis|spätestens|binnen|innerhalb|ab|from|after|nach)\b")
 _NOUN_OBJECT = re.compile(r"^\s*(?:(?:für|zur|zum|zu|der|des|for|to|on|of)\s+[^,;:.!?()]{3,60})", re.IGNORECASE)
 
@@ -1097,12 +1099,13 @@ def _deadline_noun_phrase(c: Ctx) -> str:
     obj = _NOUN_OBJECT.match(c.sent[m.end() :])
     tail = obj.group() if obj else ""
     tail_words = _clean(tail).split()
-    cut = next((i for i, w in enumerate(tail_words) if _LIMIT_WORDS.fullmatch(w) or _NUMBER.search(w)), None)
+    cut = next((i for i, w in enumerate(tail_words)
+                if _LIMIT_WORDS.fullmatch(w) or _LIMIT_WORD_EN.fullmatch(w) or _NUMBER.search(w)), None)
     if cut is not None:
         tail_words = tail_words[:cut]
     while tail_words and _DANGLING.fullmatch(tail_words[-1]):
         tail_words = tail_words[:-1]
-    if _GENERIC.fullmatch(m.group()) and len(tail_words) > 1:
+    if _GENERIC.fullmatch(m.group()) and len(tail_words) > 1 and _OBJECT_PREP.fullmatch(tail_words[0]):
         # "deadline for the loans": the line says "deadline" already; what is due is its object
         due = noun_phrase(_OBJECT_END.split(" ".join(tail_words[1:]), maxsplit=1)[0]).split()
         if due:
@@ -1345,7 +1348,8 @@ def _bare_infinitive(words: list[str]) -> list[str]:
 
 # lower-case words before an English measure noun that are no modifiers of it ("to extend the scheme")
 _NOT_MODIFIER = re.compile(
-    r"the|a|an|to|of|for|and|or|in|on|at|by|with|his|her|its|their|our|this|that|these|those|new|current|"
+    r"the|a|an|to|of|for|and|or|in|on|at|by|with|his|her|its|their|our|this|that|these|those|new|current|said|says|"
+    r"told|"
     r"extend|extends|extended|end|ends|ended|when|after|before|until|while|if|as|is|was|are|were|be|been|will|"
     r"would|could|has|have|had|not|no|which|whose|\w+ing|\w+ed|\w+ly")
 _DANGLING = re.compile(r"(?i)to|of|on|by|until|for|the|bis|auf|zum|zur|am|vom|den|dem|der|die|das|für|mit")

@@ -31,7 +31,8 @@ _HEAD_STOP = re.compile(rf"(?i)(?:{cue.ARTICLE})|of|for|on|in|at|to|from|with|un
                         r"am|an|auf|aus|bei|in|nach|über|unter|gegen|ohne|um|seit|wegen|and|und|or|oder")
 _LEGACY_ENDS = re.compile(r"\s+ends$")
 _BACK_WORDS = 8  # words before a noun searched for the article that says its case
-_CLAUSE_BREAK = re.compile(r"[,;:.!?()–—]")
+_CLAUSE_BREAK = re.compile(r"[,;:!?()–—]|(?<!\d)\.")  # not the point of an ordinal ("des am 30. Juni auslaufenden")
+_PRONOUN = re.compile(rf"(?i)(?:{cue.PRONOUN})")
 
 
 def nominative(head: str, before: str) -> str:
@@ -66,6 +67,8 @@ def noun_phrase(phrase: str) -> str:
     while words and (_NP_END.fullmatch(words[-1]) or (
             len(words) > 1 and _DE_VERB_FINAL.fullmatch(words[-1]) and any(w[:1].isupper() for w in words[:-1]))):
         words.pop()
+    if all(_PRONOUN.fullmatch(w) for w in words):
+        return ""  # "It had been due to expire": a pronoun names nothing on its own
     return " ".join(words)
 
 

@@ -104,6 +104,7 @@ def test_a_demonstrative_with_no_antecedent_reads_as_the() -> None:
     ("Teil-Lockdowns", "die Verlängerung des", "Teil-Lockdown"),
     ("Verbotes", "die Aufhebung des", "Verbot"),
     ("Beschlusses", "wegen eines", "Beschluss"),
+    ("Hilfsprogramms", "nach dem Ende des am 30. Juni auslaufenden", "Hilfsprogramm"),
     ("Lockdowns", "die", "Lockdowns"),  # a plural
     ("Status", "des", "Status"),
     ("lockdowns", "the end of the", "lockdowns"),
@@ -146,8 +147,15 @@ def test_is_noun_phrase(what: str, np: bool) -> None:
     assert is_noun_phrase(what) is np
 
 
-def test_a_lasting_state_names_no_thing_that_ends() -> None:
+def test_a_lasting_state_or_a_pronoun_names_no_thing_that_ends() -> None:
     assert noun_phrase("Die Schulen bleiben geschlossen") == ""
+    assert noun_phrase("It had been due to expire") == ""
+
+
+def test_an_ultimatum_on_behalf_of_someone_keeps_its_noun() -> None:
+    text = "The envoys delivered an ultimatum on behalf of the allies by March 4."
+    found = deadlines(text, tx(text, "March 4", "2021-03-04"))
+    assert [d.what for d in found] == ["ultimatum on behalf of the allies"]
 
 
 _WORD = st.text(alphabet="abcdefghijklmnoprstuvwzäöüßABCDEFGHKLMNOPRSTUVWZÄÖÜ- ", min_size=0, max_size=60)
