@@ -131,6 +131,7 @@ _PAST = re.compile(r"\b(?:had|was|were|did|set|passed|expired|lapsed|missed|hatt
                    r"musste|mussten|gab|verstrich|verstrichen|abgelaufen|verpasst)\b")
 _GENERIC = re.compile(r"(?i)(?:die\s+|the\s+)?(?:frist|deadline|ultimatum|stichtag)")
 _EARLIER = re.compile(r"forward|vorgezogen|vorzuziehen|moved up")
+_FOR = re.compile(r"(?i)f(?:or|ür)\b")
 _FUSE_GAP = re.compile(r"^\s*(?:,\s*)?(?:(?:[A-Z]{2,4}|on|am|at|um)\s*,?\s*)?$")
 
 
@@ -215,7 +216,10 @@ class Ctx:
         """An extension verb whose new date this is ("extended the availability of … until November 30",
         "bis zum 20. Dezember verlängert"), not a date before the new one ("soll spätestens am 15. Dezember
         bis Januar verlängert werden")."""
-        if not (_EXTEND_LEFT.search(self.left[-20:]) or self.limit):
+        left = _EXTEND_LEFT.search(self.left[-20:])
+        if left is not None and not self.duration and _FOR.match(left.group()):
+            left = None  # "the figures for January extended a surge": "for" a date says what it is of, no new end
+        if not (left or self.limit):
             return ""
         if self._next_is_new():
             return ""
@@ -1526,7 +1530,7 @@ def _replaced_candidate(found: list[_Found], n: int, taken: set[int]) -> int | N
         if not (same_sentence or shared >= LINK_MIN_SHARED or anaphora):
             continue  # too little in common: a date of another thing
         if not same_sentence and new.firm_what and old.firm_what and not _same_subject(old.rec.what, new.rec.what):
-            continue  # "Kurzarbeit measures ends" is no replacement of "furlough scheme ends"
+            continue  # "Kurzarbeit measures" ending is no replacement of the "furlough scheme" ending
         # "the deadline was extended": with no words in common, the same kind of key date is meant
         score = (int(old.rec.retired), shared + (3 if same_sentence else 0), -abs(n - k))
         if best is None or score > best[0]:

@@ -181,3 +181,9 @@ def test_nominative_strips_at_most_a_genitive_ending(head: str, before: str) -> 
 def test_number_is_decided_for_any_phrase(s: str) -> None:
     assert isinstance(is_plural(s), bool)
     assert stored_what("expiry", stored_what("expiry", s + " ends")) == stored_what("expiry", s + " ends")
+
+
+def test_a_date_after_for_is_what_a_figure_is_of_not_an_extended_end() -> None:
+    text = "The sales figures for March extended a run of gains that began in the autumn."
+    assert deadlines(text, tx(text, "March", "2021-03")) == []
+
