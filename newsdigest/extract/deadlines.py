@@ -1448,7 +1448,30 @@ def _measure_in(sent: str, low: str, a: int, b: int, rx: re.Pattern[str] = _MEAS
         if not modifier or _SUBJECT_STOP.match(w):
             break
         mods.insert(0, w)
-    return _clean(" ".join([*mods, head]))
+    listed = _list_around(sent, sent.rfind(mods[0], 0, s) if mods else s, e, rx)
+    return listed or _clean(" ".join([*mods, head]))
+
+
+_CONJUNCT = r"(?:(?:the|die|der|das)\s+)?[A-ZÄÖÜ][\w-]*(?:\s+[A-ZÄÖÜ][\w-]*){0,4}"
+_LIST = re.compile(rf"{_CONJUNCT}(?:,\s+{_CONJUNCT})*,?\s+(?:and|und|or|oder|sowie)\s+{_CONJUNCT}")
+_CONJ_SPLIT = re.compile(r",\s+|\s+(?:and|und|or|oder|sowie)\s+")
+LIST_MAX_WORDS = 16
+
+
+def _list_around(sent: str, s: int, e: int, rx: re.Pattern[str]) -> str:
+    """ "extended Bounce Back Loans, Business Interruption Loans and the Future Fund until …": what ends is the
+    list the measure is a member of, when most of its members are measures (not "Merkel, Söder und das Programm")."""
+    for m in _LIST.finditer(sent):
+        if not m.start() <= s < e <= m.end():
+            continue
+        members = _CONJ_SPLIT.split(m.group())
+        named = sum(1 for x in members if rx.search(x.lower()))
+        words = m.group().split()
+        while words and _SUBJECT_STOP.match(words[0]):
+            words = words[1:]
+        if 2 * named >= len(members) and len(words) <= LIST_MAX_WORDS:
+            return _clean(" ".join(words))
+    return ""
 
 
 _DANGLING_END = re.compile(r"(?i)in|on|at|or|and|by|before|after|from|im|am|um|oder|und|vor|nach|ab|seit")

@@ -110,6 +110,20 @@ def stored_what(kind: str, what: str, reason: str = "") -> str:
 _NOUN_EXTENSION = re.compile(r"extension '(?:verlängerung|verschiebung)'")
 
 
+_COORDINATED = re.compile(r",\s|\s(?:and|und|or|oder|sowie)\s")
+
+
+def _before_head_stop(np: str) -> str:
+    """The phrase up to its first preposition ("Verbot für Ein- und Ausreise" -> "Verbot"); conjunctions stay."""
+    words = np.split()
+    cut = next((i for i, w in enumerate(words) if i and _HEAD_STOP.fullmatch(w) and not _CONJ.fullmatch(w)),
+               len(words))
+    return " ".join(words[:cut])
+
+
+_CONJ = re.compile(r"(?i)and|und|or|oder|sowie")
+
+
 def head_noun(np: str) -> str:
     """The noun a phrase is about: the last word before a preposition or article ("Entschädigungsansprüche für
     Eltern" -> "Entschädigungsansprüche", "job retention scheme" -> "scheme"), the last part of a hyphenated
@@ -125,6 +139,8 @@ def is_plural(np: str) -> bool:
     """Whether a noun phrase takes a plural verb ("Kontaktbeschränkungen enden", "schemes end", "Weihnachtsferien
     enden"; "Teil-Lockdown endet", "the VAT cut ends", "CBILS ends"): its head noun's lemma (simplemma) is not the
     word itself, or the noun exists in the plural only."""
+    if _COORDINATED.search(_before_head_stop(np)):
+        return True  # "Kontaktsperren und Schulschließungen", "A, B and the C Fund"
     head = head_noun(np)
     if len(head) < 3 or head.isupper() or not head.isalpha():
         return False

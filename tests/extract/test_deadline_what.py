@@ -187,3 +187,23 @@ def test_a_date_after_for_is_what_a_figure_is_of_not_an_extended_end() -> None:
     text = "The sales figures for March extended a run of gains that began in the autumn."
     assert deadlines(text, tx(text, "March", "2021-03")) == []
 
+
+
+def test_a_measure_in_a_list_of_measures_names_the_list() -> None:
+    text = ("The minister extended the availability of Harbour Grants, Ferry Recovery Loans, Coastal Business Loans "
+            "and the Island Fund until November 30.")
+    assert whats(text, tx(text, "November 30", "2021-11-30")) == [
+        ("expiry", "Harbour Grants, Ferry Recovery Loans, Coastal Business Loans and the Island Fund")]
+
+
+def test_a_list_of_names_is_not_what_ends() -> None:
+    text = "Wolfgang Schmidt, Anna Berg und das Programm laufen bis Ende Mai."
+    assert [d.what for d in deadlines(text, tx(text, "Ende Mai", "2021-05", mod="END"))] == ["Programm"]
+
+
+@pytest.mark.parametrize(("np", "plural"), [
+    ("Kontaktsperren und Schulschließungen", True), ("Harbour Grants, Ferry Loans and the Island Fund", True),
+    ("Verbot für Ein- und Ausreise", False),
+])
+def test_a_coordination_is_plural(np: str, plural: bool) -> None:
+    assert is_plural(np) is plural
