@@ -13,6 +13,7 @@ import functools
 import re
 
 from newsdigest.extract import deadline_cues as cue
+from newsdigest.heap import settled
 
 __all__ = ["head_noun", "is_generic", "is_noun_phrase", "is_plural", "nominative", "noun_phrase", "stored_what"]
 
@@ -148,6 +149,8 @@ def is_plural(np: str) -> bool:
         return True
     if head.endswith("s") and not _SINGULAR_S.fullmatch(head) and _lemma(head, "en") != head.lower():
         return True  # English "schemes", "Loans"; German loanwords "Lockdowns"
+    if head.isascii() and _known_in_english(head):
+        return False  # "scheme", "Lockdown": an English word's plural ends in -s (the German "Programme" reads as one)
     return head[:1].isupper() and _lemma(head, "de") != head.lower()
 
 
@@ -155,7 +158,18 @@ def _lemma(word: str, lang: str) -> str:
     import simplemma  # lazy: loads its dictionaries on first use
 
     key = word.lower() if lang == "en" else word
-    return str(simplemma.lemmatize(key, lang=lang, low_memory=True)).lower()
+    out = str(simplemma.lemmatize(key, lang=lang, low_memory=True)).lower()
+    settled(f"simplemma-{lang}")
+    return out
+
+
+def _known_in_english(word: str) -> bool:
+    """An English word, so the German dictionary need not be loaded to tell its number."""
+    import simplemma
+
+    known = bool(simplemma.is_known(word.lower(), lang="en"))
+    settled("simplemma-en")
+    return known
 
 
 _GENERIC = re.compile(r"(?i)(?:die\s+|the\s+)?(?:frist|deadline|ultimatum|stichtag)")
