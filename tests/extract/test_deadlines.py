@@ -212,7 +212,7 @@ _HOME = (
 def test_a_foreign_measure_named_for_comparison_is_no_key_date() -> None:
     text = _HOME + "The plan resembles the Dutch NOW scheme, which the Netherlands extended until the end of June."
     found = [(d.value, d.what) for d in extract(text, published=dt.date(2026, 9, 20), lang="en").deadlines]
-    assert ("2026-10-31", "UK scheme ends") in found
+    assert ("2026-10-31", "UK scheme") in found
     assert all(not v.startswith("2027-06") and "NOW" not in w for v, w in found)
 
 
@@ -262,7 +262,7 @@ def test_the_addressee_of_a_passive_order_comes_from_the_articles_actors() -> No
 def test_a_pronoun_is_no_subject_and_stands_for_the_measure_before_it() -> None:
     text = "Die Stadt verhängt ein Alkoholverbot am Hafen. Es soll zunächst bis Ende April dauern."
     (d,) = extract(text, published=dt.date(2026, 3, 2), lang="de").deadlines
-    assert d.what == "Alkoholverbot ends"
+    assert d.what == "Alkoholverbot"
 
 
 def test_fallback_what_leaves_no_word_dangling() -> None:
