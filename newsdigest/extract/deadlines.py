@@ -30,6 +30,7 @@ from functools import cached_property
 from newsdigest.extract import deadline_cues as cue
 from newsdigest.extract.keydate_what import nominative, noun_phrase
 from newsdigest.extract.sentences import Unit
+from newsdigest.extract.temporal.workdays import add_business_days
 from newsdigest.extract.types import DeadlineRec, Timex
 
 __all__ = ["RULES", "find_deadlines", "resolve_value"]
@@ -855,9 +856,17 @@ def _span(text: str, c: Ctx, new: bool) -> tuple[int, int]:
 # -- values -----------------------------------------------------------------------------------------------------
 
 
+_BUSINESS_DAYS = re.compile(r"P(\d{1,4})D")  # "binnen zehn Werktagen": counted Monday to Friday
+
+
 def resolve_value(tx: Timex, anchor: dt.date | None) -> str | None:
     """A key date's value: the TIMEX3 value, month-end/mid resolved to a day, durations added to the anchor."""
     v = tx.value or ""
+    if tx.business_days and anchor is not None and (days := _BUSINESS_DAYS.fullmatch(v)):
+        try:
+            return add_business_days(anchor, int(days.group(1))).isoformat()
+        except ValueError:
+            return v
     if tx.type == "DURATION" or v.startswith("P"):
         return _add_period(v, anchor)
     m = _ISO_MONTH.match(v)

@@ -183,6 +183,18 @@ def test_resolve_periods() -> None:
     assert resolve_value(Timex(0, 1, "x", "DURATION", "P9999Y"), dt.date(2021, 1, 31)) == "P9999Y"
 
 
+def test_business_days_skip_weekends() -> None:
+    friday = dt.date(2021, 3, 12)
+    counted = Timex(0, 1, "x", "DURATION", "P10D", business_days=True)
+    assert resolve_value(counted, friday) == "2021-03-26"
+    assert resolve_value(Timex(0, 1, "x", "DURATION", "P10D"), friday) == "2021-03-22"  # calendar days
+
+
+def test_business_day_deadline_end_to_end() -> None:
+    text = "Berlin. Der Vermieter muss die Abrechnung binnen zehn Werktagen vorlegen, teilte der Verband mit."
+    assert [d.value for d in extract(text, published=dt.date(2021, 3, 12), lang="de").deadlines] == ["2021-03-26"]
+
+
 def test_offsets_index_the_text() -> None:
     text = "Vorspann.\n\nDie Firma muss bis zum 30. Juni zahlen."
     (d,) = deadlines(text, tx(text, "30. Juni", "2021-06-30"))
