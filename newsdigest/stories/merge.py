@@ -60,22 +60,30 @@ class MergedPoint:
     text: str
     kind: str
     score: float
-    mentions: list[Mention] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)  # only ever appended to
     stems: frozenset[str] = frozenset()
+    # (mentions counted, article ids, first day, last day): the ranking and the brief ask for these hundreds of times
+    _span: tuple[int, tuple[int, ...], dt.date | None, dt.date | None] = field(
+        default=(-1, (), None, None), init=False, repr=False, compare=False)
+
+    def _spanned(self) -> tuple[int, tuple[int, ...], dt.date | None, dt.date | None]:
+        if self._span[0] != len(self.mentions):  # computed again once a mention was appended
+            days = [m.published for m in self.mentions if m.published]
+            self._span = (len(self.mentions), tuple(sorted({m.article_id for m in self.mentions})),
+                          min(days) if days else None, max(days) if days else None)
+        return self._span
 
     @property
     def article_ids(self) -> list[int]:
-        return sorted({m.article_id for m in self.mentions})
+        return list(self._spanned()[1])
 
     @property
     def first_published(self) -> dt.date | None:
-        days = [m.published for m in self.mentions if m.published]
-        return min(days) if days else None
+        return self._spanned()[2]
 
     @property
     def last_published(self) -> dt.date | None:
-        days = [m.published for m in self.mentions if m.published]
-        return max(days) if days else None
+        return self._spanned()[3]
 
 
 _FACT = re.compile(r"\d+(?:[.,]\d+)?")
