@@ -62,28 +62,31 @@ class MergedPoint:
     score: float
     mentions: list[Mention] = field(default_factory=list)  # only ever appended to
     stems: frozenset[str] = frozenset()
-    # (mentions counted, article ids, first day, last day): the ranking and the brief ask for these hundreds of times
-    _span: tuple[int, tuple[int, ...], dt.date | None, dt.date | None] = field(
-        default=(-1, (), None, None), init=False, repr=False, compare=False)
-
-    def _spanned(self) -> tuple[int, tuple[int, ...], dt.date | None, dt.date | None]:
-        if self._span[0] != len(self.mentions):  # computed again once a mention was appended
-            days = [m.published for m in self.mentions if m.published]
-            self._span = (len(self.mentions), tuple(sorted({m.article_id for m in self.mentions})),
-                          min(days) if days else None, max(days) if days else None)
-        return self._span
+    # (mentions counted, first day, last day) and (mentions counted, article ids): the ranking and the brief ask for
+    # these hundreds of times
+    _days: tuple[int, dt.date | None, dt.date | None] = field(default=(-1, None, None), init=False, repr=False,
+                                                               compare=False)
+    _ids: tuple[int, tuple[int, ...]] = field(default=(-1, ()), init=False, repr=False, compare=False)
 
     @property
     def article_ids(self) -> list[int]:
-        return list(self._spanned()[1])
+        if self._ids[0] != len(self.mentions):  # computed again once a mention was appended
+            self._ids = (len(self.mentions), tuple(sorted({m.article_id for m in self.mentions})))
+        return list(self._ids[1])
+
+    def _span(self) -> tuple[int, dt.date | None, dt.date | None]:
+        if self._days[0] != len(self.mentions):
+            days = [m.published for m in self.mentions if m.published]
+            self._days = (len(self.mentions), min(days) if days else None, max(days) if days else None)
+        return self._days
 
     @property
     def first_published(self) -> dt.date | None:
-        return self._spanned()[2]
+        return self._span()[1]
 
     @property
     def last_published(self) -> dt.date | None:
-        return self._spanned()[3]
+        return self._span()[2]
 
 
 _FACT = re.compile(r"\d+(?:[.,]\d+)?")
