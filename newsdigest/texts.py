@@ -148,6 +148,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "more_stories": "More stories: /stories",
         "kind_deadline": "deadline",
         "kind_expiry": "expiry",
+        # what an expiry's thing does, by the number of its noun ("Teil-Lockdown" ends, "emergency loan schemes" end)
+        "what_ends_1": "{what} ends",
+        "what_ends_n": "{what} end",
         "why_reason": "Key date because — {reason}",
         # -- digests and subscriptions
         "title": "Your news digest — {date}",
@@ -352,6 +355,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "more_stories": "Weitere Geschichten: /stories",
         "kind_deadline": "Frist",
         "kind_expiry": "Ablauf",
+        "what_ends_1": "{what} endet",
+        "what_ends_n": "{what} enden",
         "why_reason": "Stichtag, weil — {reason}",
         # -- digests and subscriptions
         "title": "Dein Nachrichtenüberblick — {date}",

@@ -34,6 +34,7 @@ from newsdigest.reply import (
 )
 from newsdigest.store.stories_repo import StoryRecord
 from newsdigest.stories.brief import Turn, compress
+from newsdigest.stories.keydate_text import what_text
 from newsdigest.stories.ledger import LedgerItem, When
 from newsdigest.stories.merge import source_names
 from newsdigest.stories.service import StoryView, ensure_assigned, stories_list, view
@@ -158,8 +159,8 @@ def _deadline_row(ctx: CommandContext, it: LedgerItem, view: StoryView) -> Inlin
     # a date known only from the report that replaced it has no source of its own to count
     meta = [state, texts.sources(lang, n)] if n else [state]
     parts: list[Span] = [bold(_when_text(it.when, lang)), Span(" · " + " · ".join([*meta, kind]))]
-    if it.what:
-        parts.append(Span(" — " + _clip(it.what, 160)))
+    if what := what_text(lang, it.kind, it.what):
+        parts.append(Span(" — " + _clip(what, 160)))
     notes = []
     if it.replaces:
         notes.append(texts.t(lang, "replaces", date=", ".join(_when_text(w, lang) for w in it.replaces)))
@@ -237,7 +238,7 @@ def _brief_facts(ctx: CommandContext, turns: list[Turn], nxt: LedgerItem | None,
     facts = [Fact(i, t.text, t.published, len(t.sources), tuple(t.article_ids)) for i, t in enumerate(turns, 1)]
     if nxt is not None:
         kind = texts.t(ctx.lang, f"kind_{nxt.kind}")
-        what = f"{kind}, {_when_text(nxt.when, ctx.lang)}: {nxt.what}".rstrip(": ")
+        what = f"{kind}, {_when_text(nxt.when, ctx.lang)}: {what_text(ctx.lang, nxt.kind, nxt.what)}".rstrip(": ")
         facts.append(Fact(len(facts) + 1, what, nxt.due if nxt.when.precision == "day" else None,
                           len(_item_sources(nxt, view)), tuple(nxt.article_ids)))
     return facts
@@ -259,7 +260,8 @@ def _machine_brief_block(ctx: CommandContext, brief: Brief) -> Paragraph:
 
 def _deadline_listed(it: LedgerItem, lang: str) -> dict[str, Any]:
     """A key date as a remembered list entry, for /why."""
-    return {"key": it.key, "label": f"{_when_text(it.when, lang)} — {_clip(it.what, 100)}".rstrip(" —"),
+    label = f"{_when_text(it.when, lang)} — {_clip(what_text(lang, it.kind, it.what), 100)}".rstrip(" —")
+    return {"key": it.key, "label": label,
             "evidence": _evidence(it.mentions), "reason": it.reason}
 
 
