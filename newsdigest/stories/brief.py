@@ -34,7 +34,8 @@ from newsdigest.stories.merge import (
     weighted_overlap,
 )
 from newsdigest.stories.outcomes import Names, has_outcome_verb, one_turn, opposite, outcomes
-from newsdigest.stories.status import Development
+from newsdigest.stories.cues import states_facts
+from newsdigest.stories.status import Development, background, told_as
 from newsdigest.stories.terms import norm, salience, words
 
 MAX_CHARS = 240
@@ -80,18 +81,32 @@ def _tidy(s: str) -> str:
 
 @functools.lru_cache(maxsize=16384)
 def compress(sentence: str, limit: int = MAX_CHARS) -> str:
-    """One clause of at most `limit` characters, cut only at clause or word boundaries."""
+    """One clause of at most `limit` characters, cut only at clause or word boundaries.
+
+    An aside that states a fact ("– vorerst auf vier Wochen beschränkter –", "(until 12 March)") is the
+    sentence's substance: it stays while the sentence fits whole."""
     s = _tidy(sentence)
     if len(s) <= limit // 2:
         return s
+    kept = _compress(s, limit, keep_facts=True)
+    return kept if len(kept) <= limit and not kept.endswith(ELLIPSIS) else _compress(s, limit, keep_facts=False)
+
+
+def _compress(s: str, limit: int, *, keep_facts: bool) -> str:
     for rx in (_LEAD_IN, _PAREN, *_ATTRIBUTION):
-        shorter = _tidy(rx.sub("", s, count=1 if rx is _LEAD_IN else 0))
+        shorter = _tidy(_drop(rx, s, keep_facts=keep_facts and rx is _PAREN, count=1 if rx is _LEAD_IN else 0))
         if len(shorter) >= 20:
             s = shorter
-    s = _tidy(_DASHED.sub(" ", s))
+    s = _tidy(_drop(_DASHED, s, keep_facts=keep_facts, replace=" "))
     if len(s) <= limit:
         return s
     return _cut(s, limit)
+
+
+def _drop(rx: re.Pattern[str], s: str, *, keep_facts: bool, count: int = 0, replace: str = "") -> str:
+    if not keep_facts:
+        return rx.sub(replace, s, count=count)
+    return rx.sub(lambda m: m.group(0) if states_facts(m.group(0)) else replace, s, count=count)
 
 
 # words that open a clause the sentence can do without: cutting before one leaves a whole clause, cutting
@@ -381,7 +396,7 @@ def brief(devs: Sequence[Development], earlier: int = 5) -> tuple[Turn | None, l
     lead = lead or next((t for t in turns if t.last_published == newest), turns[0])
     rest = [t for t in turns if t is not lead]
     used: set[int] = {_home(lead)}
-    picked: list[Turn] = []
+    picked: list[Turn] = [t for t in (_substance(lead, rest),) if t is not None][:earlier]
     for t in rest:  # rank order: each article's best turn first
         if len(picked) < earlier and _home(t) not in used:
             picked.append(t)
@@ -392,6 +407,22 @@ def brief(devs: Sequence[Development], earlier: int = 5) -> tuple[Turn | None, l
     order = {id(t): i for i, t in enumerate(rest)}
     picked.sort(key=lambda t: (-(t.published or dt.date.min).toordinal(), order[id(t)]))
     return lead, picked
+
+
+def _substance(lead: Turn, rest: Sequence[Turn]) -> Turn | None:
+    """When the lead is told by a headline that states no facts ("Deutschland im Teil-Lockdown", "Ferry strike
+    begins"), what the turn means from the lead's own articles: their best-ranked other development that states a
+    date, a number or a duration (the measures, how long they last), and is no recap and no quotation."""
+    if not any(_headline(d) for d in lead.tellings[:1]) or states_facts(lead.text):
+        return None
+    own = set(lead.article_ids)
+    return next((t for t in rest if _home(t) in own and states_facts(t.lead.text) and not _weak(t.lead)), None)
+
+
+def _weak(d: Development) -> bool:
+    """Background (a recap, earlier years, reporting about reporting) or only a quotation."""
+    return told_as(d.point) == "quote" or any(m.ref_id >= 0 and background(m.text, m.published)
+                                             for m in d.point.mentions[:1])
 
 
 def _home(turn: Turn) -> int:
