@@ -23,6 +23,7 @@ from newsdigest.extract.entities import find_actors
 from newsdigest.extract.lang import detect_lang
 from newsdigest.extract.sentences import Unit
 from newsdigest.extract.temporal.lexicon import MONTH_WORDS
+from newsdigest.stories.cues import states_facts
 from newsdigest.stories.merge import (
     APART_DAYS,
     conflicting,
@@ -34,7 +35,6 @@ from newsdigest.stories.merge import (
     weighted_overlap,
 )
 from newsdigest.stories.outcomes import Names, has_outcome_verb, one_turn, opposite, outcomes
-from newsdigest.stories.cues import states_facts
 from newsdigest.stories.status import Development, background, told_as
 from newsdigest.stories.terms import norm, salience, words
 
@@ -60,6 +60,9 @@ _ATTRIBUTION = [
         r",?\s*(?:sagte|sagt|teilte|berichtete|berichtet|meldete|bestätigt|bestätigte|erklärte)\s+[^,.;]*(?=[.;]|$)",
         r",?\s*(?:wie|so)\s+(?:die|der|das)?\s*[A-Z][^,.;]*\s+(?:berichtet|berichtete|meldet|meldete)\w*",
         r"\s*Als\s+Quelle\s+wird[^.;]*(?=[.;]|$)",
+        # "…, heißt es in einem Beschlussentwurf der Länder, der dpa vorliegt." / "…, it said in a statement."
+        r",\s*(?:heißt|hieß)\s+es\b[^.;]*(?=[.;]|$)",
+        r",\s*it\s+(?:said|says|added)\b[^.;]*(?=[.;]|$)",
         r",?\s*(?:Berichten|Medienberichten|Informationen\s+\w+)\s+zufolge",
         r",?\s*(?:reportedly|it\s+is\s+understood)",
     )
@@ -405,18 +408,22 @@ def brief(devs: Sequence[Development], earlier: int = 5) -> tuple[Turn | None, l
         if len(picked) < earlier and t not in picked:
             picked.append(t)
     order = {id(t): i for i, t in enumerate(rest)}
-    picked.sort(key=lambda t: (-(t.published or dt.date.min).toordinal(), order[id(t)]))
+    picked.sort(key=lambda t: (-(t.published or dt.date.min).toordinal(), order.get(id(t), -1)))
     return lead, picked
 
 
 def _substance(lead: Turn, rest: Sequence[Turn]) -> Turn | None:
     """When the lead is told by a headline that states no facts ("Deutschland im Teil-Lockdown", "Ferry strike
-    begins"), what the turn means from the lead's own articles: their best-ranked other development that states a
-    date, a number or a duration (the measures, how long they last), and is no recap and no quotation."""
-    if not any(_headline(d) for d in lead.tellings[:1]) or states_facts(lead.text):
+    begins"), what the turn means from the lead's own articles: their best-ranked body sentence that states a
+    date, a number or a duration (the measures, how long they last), and is no recap and no quotation. It may be
+    one of the lead's own tellings (an article's first sentence retells its headline) or a turn of its own."""
+    if not _headline(lead.lead) or states_facts(lead.text):
         return None
     own = set(lead.article_ids)
-    return next((t for t in rest if _home(t) in own and states_facts(t.lead.text) and not _weak(t.lead)), None)
+    told = [Turn(d, (d,)) for d in lead.tellings if d is not lead.lead and not _headline(d)]
+    fits = [t for t in (*told, *rest) if _home(t) in own and not _headline(t.lead) and states_facts(t.lead.text)
+            and not _weak(t.lead)]
+    return max(fits, key=lambda t: t.lead.rank, default=None)
 
 
 def _weak(d: Development) -> bool:

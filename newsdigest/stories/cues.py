@@ -70,7 +70,7 @@ _SEIN_DE = re.compile(r"\b(?:" + "|".join(SEIN_AUX_DE) + r")\b[^.;:!?]{0,200}?(?
 _HAD_EN = re.compile(r"\bhad\s+(?:(?:" + "|".join(ADVERBS_EN) + r")\s+)*(?:been\s+)?(?:\w{3,}ed|"
                      + "|".join(IRREGULAR_PARTICIPLES_EN) + r")\b", re.IGNORECASE)
 _CLAUSE_START = re.compile(r"[,;:–—(]\s*")
-_OPENER = re.compile(r"\s*[„“\"»«‚‘']*\s*(\w+)")
+_OPENER = re.compile(r"\s*[„“\"»«‚‘']*\s*(\w+)(?:\s+(\w+))?")
 _CONJUNCTIONS = frozenset((*CONJUNCTIONS_DE, *CONJUNCTIONS_EN))
 _RELATIVES = frozenset((*RELATIVES_DE, *RELATIVES_EN))
 
@@ -81,8 +81,9 @@ def _in_main_clause(s: str, at: int) -> bool:
     opener = _OPENER.match(s, max(start, 0))
     if opener is None:
         return True
-    word = opener.group(1).casefold()
-    return word not in _CONJUNCTIONS and (start < 0 or word not in _RELATIVES)
+    word, second = opener.group(1).casefold(), (opener.group(2) or "").casefold()
+    # a conjunction may follow an adverb ("Kurz nachdem …", "Shortly after …")
+    return not {word, second} & _CONJUNCTIONS and (start < 0 or word not in _RELATIVES)
 
 
 @functools.lru_cache(maxsize=16384)
