@@ -400,8 +400,9 @@ def brief(devs: Sequence[Development], earlier: int = 5) -> tuple[Turn | None, l
     rest = [t for t in turns if t is not lead]
     used: set[int] = {_home(lead)}
     picked: list[Turn] = [t for t in (_substance(lead, rest),) if t is not None][:earlier]
+    used.update(_home(t) for t in picked)
     for t in rest:  # rank order: each article's best turn first
-        if len(picked) < earlier and _home(t) not in used:
+        if len(picked) < earlier and _home(t) not in used and t not in picked:
             picked.append(t)
             used.add(_home(t))
     for t in rest:  # then the next best, when the story has few articles
@@ -415,14 +416,17 @@ def brief(devs: Sequence[Development], earlier: int = 5) -> tuple[Turn | None, l
 def _substance(lead: Turn, rest: Sequence[Turn]) -> Turn | None:
     """When the lead is told by a headline that states no facts ("Deutschland im Teil-Lockdown", "Ferry strike
     begins"), what the turn means from the lead's own articles: their best-ranked body sentence that states a
-    date, a number or a duration (the measures, how long they last), and is no recap and no quotation. It may be
-    one of the lead's own tellings (an article's first sentence retells its headline) or a turn of its own."""
+    date, a number or a duration (the measures, how long they last), and is no recap and no quotation. It is
+    about the headline's news: an article's first sentence (the news lead that explains its headline), or a
+    sentence that shares a salient word with the headline, not an aside of the article."""
     if not _headline(lead.lead) or states_facts(lead.text):
         return None
-    own = set(lead.article_ids)
-    told = [Turn(d, (d,)) for d in lead.tellings if d is not lead.lead and not _headline(d)]
-    fits = [t for t in (*told, *rest) if _home(t) in own and not _headline(t.lead) and states_facts(t.lead.text)
-            and not _weak(t.lead)]
+    own, topic = set(lead.article_ids), salient_terms(lead.text).keys()
+    ledes = _lead_sentences([d for t in (lead, *rest) for d in t.tellings])
+    told = [Turn(d, (d,)) for d in lead.tellings if d is not lead.lead]
+    fits = [t for t in (*told, *rest)
+            if _home(t) in own and not _headline(t.lead) and (id(t.lead) in ledes or topic & salient_terms(t.text).keys())
+            and states_facts(t.text) and not _weak(t.lead)]  # the facts must survive compression
     return max(fits, key=lambda t: t.lead.rank, default=None)
 
 

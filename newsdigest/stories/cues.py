@@ -12,10 +12,14 @@ An editor writing a story's brief skips three kinds of sentence, however promine
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import functools
 import re
 
 from newsdigest.extract.temporal.lexicon import (
+    AMBIGUOUS_MONTHS_EN,
+    MONTH_NAMES,
     MONTHS_DE,
     MONTHS_EN,
     NUMBERS_DE,
@@ -126,6 +130,44 @@ def recap(s: str) -> bool:
     return any(_in_main_clause(s, m.start()) for m in _RECAP.finditer(s))
 
 
+# -- dated before the article --------------------------------------------------------------------------------
+
+RECAP_DAYS = 7  # a date this many days or more before the article is an earlier turn, not the article's news
+MONTH_CONTEXT = ("anfang", "mitte", "ende", "im", "seit", "bis", "early", "mid", "late", "in", "since", "until", "of")
+_DATED = re.compile(r"\b(?:(" + "|".join(MONTH_CONTEXT) + r")\s+)?(?:(\d{1,2})\.?\s+)?(" + "|".join(sorted(MONTH_NAMES, key=len, reverse=True))
+                    + r")\b(?:\s+(\d{1,2})\b)?(?:,?\s+((?:19|20)\d\d)\b)?", re.IGNORECASE)
+
+
+def _nearest(month: int, day: int | None, year: int | None, published: dt.date) -> dt.date:
+    """The date a sentence names, a month alone meaning its last day; without a year, the reading nearest to the
+    article's day ("10. Januar" in a December article is next January, "Ende August" in September this August)."""
+    def on(y: int) -> dt.date:
+        last = calendar.monthrange(y, month)[1]
+        return dt.date(y, month, min(day, last) if day else last)
+    if year is not None:
+        return on(year)
+    return min((on(published.year + k) for k in (-1, 0, 1)), key=lambda d: abs((d - published).days))
+
+
+def dated_before(s: str, published: dt.date | None) -> bool:
+    """Does every date the sentence names lie a week or more before its article ("als es Ende August neue
+    Exportregeln herausgab" in a mid-September article, "the order of 6 August")? A month name that is also a word
+    ("may", "march", "August") counts only with a day, a year or a word before it that dates ("im", "Ende", "in")."""
+    if published is None:
+        return False
+    days = []
+    for m in _DATED.finditer(s):
+        context, before, word, after, year = m.groups()
+        day = int(before or after) if (before or after) else None
+        if word.casefold() in AMBIGUOUS_MONTHS_EN and day is None and context is None and year is None:
+            continue
+        if day is not None and not 1 <= day <= 31:
+            continue
+        month = MONTHS_DE.get(word.casefold()) or MONTHS_EN[word.casefold()]
+        days.append(_nearest(month, day, int(year) if year else None, published))
+    return bool(days) and (published - max(days)).days >= RECAP_DAYS
+
+
 # -- reporting about reporting --------------------------------------------------------------------------------
 
 REPORT_VERBS_DE = r"(?:berichtet|berichtete|berichteten|gemeldet|meldete|meldeten)"
@@ -170,6 +212,7 @@ def quotation_only(s: str) -> bool:
 
 # -- substance ----------------------------------------------------------------------------------------------
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _COUNTED = "|".join(sorted((w for w, v in (*NUMBERS_DE.items(), *NUMBERS_EN.items()) if v is not None and v >= 2),
                            key=len, reverse=True))
 _DURATION = re.compile(rf"\b(?:{_COUNTED})\s+(?:{'|'.join(sorted((*UNITS_DE, *UNITS_EN), key=len, reverse=True))})\b",
@@ -179,8 +222,9 @@ _DURATION = re.compile(rf"\b(?:{_COUNTED})\s+(?:{'|'.join(sorted((*UNITS_DE, *UN
 @functools.lru_cache(maxsize=16384)
 def states_facts(s: str) -> bool:
     """Does the sentence state a date, a number or a counted duration ("bis Ende November", "500 Euro", "vier
-    Wochen", "for two weeks")? What a measure is and how long it lasts is told in such facts."""
-    return bool(facts(s)) or _DURATION.search(s) is not None
+    Wochen", "for two weeks")? What a measure is and how long it lasts is told in such facts; a year alone ("im
+    Jahr 2020") only sets the scene."""
+    return any(not _YEAR.fullmatch(f) for f in facts(s)) or _DURATION.search(s) is not None
 
 
 # -- together ---------------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from newsdigest.models import ChangeKind
-from newsdigest.stories.cues import looks_back, quotation_only
+from newsdigest.stories.cues import dated_before, looks_back, quotation_only
 from newsdigest.stories.ledger import DeadlineIn, Ledger, LedgerItem, When, build_ledger
 from newsdigest.stories.merge import (
     MergedPoint,
@@ -92,9 +92,11 @@ def earlier_years(sentence: str, published: dt.date | None) -> bool:
 
 
 def background(sentence: str, published: dt.date | None) -> bool:
-    """Set in earlier years (`earlier_years`), or told as what happened before the article's news: pluperfect,
-    a recap marker, reporting about reporting (stories/cues.py)."""
-    return earlier_years(sentence, published) or looks_back(sentence)
+    """Set in earlier years (`earlier_years`) or only on dates a week or more before its article, with no turn
+    marker; or told as what happened before the article's news: pluperfect, a recap marker, reporting about
+    reporting (stories/cues.py)."""
+    return (earlier_years(sentence, published) or looks_back(sentence)
+            or (dated_before(sentence, published) and not turn_markers(sentence)))
 
 
 def told_as(point: MergedPoint) -> str:

@@ -41,6 +41,19 @@ def test_an_english_recap_ranks_below_the_articles_news() -> None:
     assert _rank(devs, "The cranes") > _rank(devs, "Last week")
 
 
+def test_a_sentence_dated_weeks_before_its_article_is_background() -> None:
+    old = "Der Streit entzündete sich, als der Senat Ende August die Förde-Brücke für Lastwagen sperrte."
+    news = "Der Verband der Spediteure reichte am Montag beim Verwaltungsgericht in Schleswig Klage ein."
+    day = dt.date(2021, 9, 14)
+    points = [_pt(1, 1, old, day, "event", 0.7), _pt(2, 1, news, day, "fact", 0.5)]
+    devs = _ranked(points, {1: "Neuer Ärger für den Senat"}, {1: day})
+    assert _rank(devs, "Der Verband") > _rank(devs, "Der Streit")
+    extended = "Die Sperrung vom 30. August wurde verlängert."  # a change of the old date is a turn
+    devs = _ranked([_pt(1, 1, extended, day, "event", 0.7), _pt(2, 1, news, day, "fact", 0.5)],
+                   {1: "Neuer Ärger für den Senat"}, {1: day})
+    assert _rank(devs, "Die Sperrung") > _rank(devs, "Der Verband")
+
+
 def test_reporting_about_reporting_ranks_below_the_news() -> None:
     meta = "Zunächst hatten die Kieler Rundschau und mehrere Nachrichtenagenturen über die Vorlage des Senats berichtet."
     news = "Nach der Vorlage soll die Brücke über die Förde bis Ende April für Lastwagen gesperrt bleiben."
@@ -116,6 +129,17 @@ def test_a_thin_headline_lead_is_followed_by_what_its_turn_means() -> None:
     assert lead is not None and lead.text == "Fährstreik in Kiel beginnt"
     assert earlier[0].text == substance  # six earlier articles would otherwise fill all five places
     assert len(earlier) == 5
+
+
+def test_the_substance_is_told_once() -> None:
+    lede = "Die Crews der Kieler Fähren haben am Morgen die Arbeit niedergelegt."
+    substance = ("Betroffen sind nach Angaben der Reederei rund 4000 Passagiere täglich auf den Linien nach Oslo, "
+                 "Göteborg und Klaipėda, der Fährstreik soll vorerst dauern.")
+    devs = _story("Fährstreik in Kiel beginnt", [lede, substance], FERRY_DE[:2])
+    lead, earlier = brief(devs)
+    assert lead is not None and lead.text == "Fährstreik in Kiel beginnt"
+    texts = [t.text for t in earlier]
+    assert texts.count(substance) == 1 and len(set(texts)) == len(texts)
 
 
 def test_a_headline_lead_that_states_its_facts_needs_no_substance() -> None:

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from newsdigest.stories.cues import looks_back, meta_report, pluperfect, quotation_only, recap, states_facts
+from newsdigest.stories.cues import (
+    dated_before,
+    looks_back,
+    meta_report,
+    pluperfect,
+    quotation_only,
+    recap,
+    states_facts,
+)
 
 
 @pytest.mark.parametrize("s", [
@@ -109,3 +119,27 @@ def test_a_headline_with_an_event_besides_a_quote_is_no_quotation(s: str) -> Non
 ])
 def test_facts_and_counted_durations(s: str, expected: bool) -> None:
     assert states_facts(s) is expected
+
+
+def test_a_year_alone_is_no_fact_of_a_measure() -> None:
+    assert not states_facts("Die Reederei will im Jahr 2021 ein großer Anbieter in Skandinavien werden.")
+    assert states_facts("Die Reederei will im Jahr 2021 Fähren für 40 Millionen Euro kaufen.")
+
+
+MID_SEPT = dt.date(2021, 9, 14)
+
+
+@pytest.mark.parametrize(("s", "expected"), [
+    ("Der Senat hatte keine Wahl, als er Ende August die Brücke sperrte.", True),  # Aug 31: two weeks before
+    ("Die Klage folgt auf eine Anordnung des Senats vom 6. August.", True),
+    ("The ban follows an order of August 6 by the council.", True),
+    ("Die Werft wurde im August 2019 verkauft.", True),
+    ("Die Frist läuft am 15. September ab.", False),
+    ("Die Sperrung gilt bis zum 10. Januar.", False),  # next January, not last
+    ("Der Hafen öffnete im September wieder.", False),  # this month
+    ("The order of 6 August was replaced on 20 September.", False),  # one of its dates is not before
+    ("You may go now, the harbour master said.", False),  # "may" is no month without a day
+    ("August Krone leitet die Werft.", False),  # nor "August" without a word that dates it
+])
+def test_dated_a_week_or_more_before_the_article(s: str, expected: bool) -> None:
+    assert dated_before(s, MID_SEPT) is expected
