@@ -138,15 +138,25 @@ _DATED = re.compile(r"\b(?:(" + "|".join(MONTH_CONTEXT) + r")\s+)?(?:(\d{1,2})\.
                     + r")\b(?:\s+(\d{1,2})\b)?(?:,?\s+((?:19|20)\d\d)\b)?", re.IGNORECASE)
 
 
-def _nearest(month: int, day: int | None, year: int | None, published: dt.date) -> dt.date:
+# words a few words before a date that point ahead of the article ("bis zum 10. Januar", "until May"): without a
+# year, such a date is the next one to come, not the nearest
+FORWARD_WORDS = ("bis", "ab", "spätestens", "frühestens", "until", "till", "by", "from", "through", "before")
+_FORWARD = re.compile(r"\b(?:" + "|".join(FORWARD_WORDS) + r")\b(?:\s+\S+){0,3}\s*$", re.IGNORECASE)
+
+
+def _reading(month: int, day: int | None, year: int | None, published: dt.date, *, ahead: bool) -> dt.date:
     """The date a sentence names, a month alone meaning its last day; without a year, the reading nearest to the
-    article's day ("10. Januar" in a December article is next January, "Ende August" in September this August)."""
+    article's day ("10. Januar" in a December article is next January, "Ende August" in September this August),
+    or the next one on or after it when the sentence points ahead (`ahead`)."""
     def on(y: int) -> dt.date:
         last = calendar.monthrange(y, month)[1]
         return dt.date(y, month, min(day, last) if day else last)
     if year is not None:
         return on(year)
-    return min((on(published.year + k) for k in (-1, 0, 1)), key=lambda d: abs((d - published).days))
+    readings = [on(published.year + k) for k in (-1, 0, 1)]
+    if ahead:
+        return min(d for d in readings if d >= published)
+    return min(readings, key=lambda d: abs((d - published).days))
 
 
 def dated_before(s: str, published: dt.date | None) -> bool:
@@ -164,7 +174,8 @@ def dated_before(s: str, published: dt.date | None) -> bool:
         if day is not None and not 1 <= day <= 31:
             continue
         month = MONTHS_DE.get(word.casefold()) or MONTHS_EN[word.casefold()]
-        days.append(_nearest(month, day, int(year) if year else None, published))
+        ahead = _FORWARD.search(s, max(0, m.start() - 40), m.start()) is not None or (context or "").casefold() in FORWARD_WORDS
+        days.append(_reading(month, day, int(year) if year else None, published, ahead=ahead))
     return bool(days) and (published - max(days)).days >= RECAP_DAYS
 
 

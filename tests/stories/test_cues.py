@@ -136,6 +136,8 @@ MID_SEPT = dt.date(2021, 9, 14)
     ("Die Werft wurde im August 2019 verkauft.", True),
     ("Die Frist läuft am 15. September ab.", False),
     ("Die Sperrung gilt bis zum 10. Januar.", False),  # next January, not last
+    ("The new scheme will run from November and last until May.", False),  # "until" points ahead: next May
+    ("Die Förderung soll ab Juli fortgesetzt werden.", False),
     ("Der Hafen öffnete im September wieder.", False),  # this month
     ("The order of 6 August was replaced on 20 September.", False),  # one of its dates is not before
     ("You may go now, the harbour master said.", False),  # "may" is no month without a day
