@@ -159,6 +159,7 @@ def _reading(month: int, day: int | None, year: int | None, published: dt.date, 
     return min(readings, key=lambda d: abs((d - published).days))
 
 
+@functools.lru_cache(maxsize=16384)  # every rebuilt /status ranks the same key points again
 def dated_before(s: str, published: dt.date | None) -> bool:
     """Does every date the sentence names lie a week or more before its article ("als es Ende August neue
     Exportregeln herausgab" in a mid-September article, "the order of 6 August")? A month name that is also a word
