@@ -72,6 +72,7 @@ def build(corpus: Path, db: Path) -> dict[str, str]:
                                                lang=row.get("lang"), url=url, source="corpus.example"))
     if fresh:
         print(f"ingested {len(rows)} articles in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the cache is copied as one file
     store.close()
     return labels
 

@@ -232,8 +232,11 @@ def profile(
 
     actor_list = tuple(a.strip() for a in actors if a and a.strip())
     # parts of personal and organisation names ("Angela Merkel", "CDU"); one-word actors may be topics
-    name_words = frozenset(w.lower() for a in actor_list for w in a.split() if len(a.split()) > 1 or a.isupper())
-    actor_words = frozenset(w.lower() for a in actor_list for w in a.split())
+    # a hyphenated name's parts are the name too ("Mikl-Leitner" -> mikl, leitner): the text's words are split at
+    # hyphens, and a part of a minister's name is no topic shared with every story she speaks in
+    name_words = frozenset(k for a in actor_list for w in a.split() if len(a.split()) > 1 or a.isupper()
+                           for k in _name_keys(w))
+    actor_words = frozenset(k for a in actor_list for w in a.split() for k in _name_keys(w))
     for rank, actor in enumerate(actor_list[:10]):
         add(actor, 1.0 / (1 + 0.15 * rank), 6.0, names=True)
     add(title, 1.3, 8.0)
@@ -248,6 +251,11 @@ def profile(
         actors=actor_list,
         names=frozenset(k for k, _ in top if k in name_words),
     )
+
+
+def _name_keys(word: str) -> set[str]:
+    low = word.lower()
+    return {low, *(p for p in low.split("-") if len(p) >= MIN_LEN)}
 
 
 def _best_spelling(counts: dict[str, int], key: str) -> str:

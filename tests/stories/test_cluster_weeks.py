@@ -164,3 +164,15 @@ def test_a_pair_is_no_story_yet_to_take_in_a_lone_article() -> None:
     assert cluster.joins(lone.profile, together, min_share=cluster.REHOME_SHARE) is not None  # the case
     result = assign(pair, stored)
     assert result.merged == {} and set(result.assignments.values()) == {-1}
+
+
+def test_a_hyphenated_name_s_parts_are_the_name_not_a_topic() -> None:
+    """The text's words are split at hyphens: "Brodt-Kalinski" gives brodt and kalinski, which are the minister's
+    name, not a topic two of her stories share."""
+    actors = ("Johanna Brodt-Kalinski",)
+    port = _de(1, D(2021, 5, 3), "Brodt-Kalinski besucht den Fährhafen",
+               "Innenministerin Brodt-Kalinski sprach im Fährhafen mit Lotsen über die Kaimauer.", actors)
+    school = _de(2, D(2021, 5, 4), "Brodt-Kalinski stellt die Schulreform vor",
+                 "Innenministerin Brodt-Kalinski will Ganztagsschulen und mehr Lehrerstellen.", actors)
+    assert {"brodt", "kalinski"} <= port.profile.names
+    assert len(set(assign([port, school], []).assignments.values())) == 2
