@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from newsdigest.stories.cluster import StoryProfile
-from newsdigest.stories.terms import norm, words, zipf
+from newsdigest.stories.terms import is_someone, norm, words, zipf
 
 NAME_PARTS = 2  # fallback when a story has no topic word: its main actor and the next salient name
 SLUG_PARTS = 3
@@ -32,7 +32,7 @@ def _keys(text: str) -> set[str]:
 
 
 def _actors(profile: StoryProfile) -> list[str]:
-    return sorted(profile.actors, key=lambda a: (-profile.actors[a], a))
+    return sorted((a for a in profile.actors if is_someone(a)), key=lambda a: (-profile.actors[a], a))
 
 
 def topics(profile: StoryProfile, n: int = KEEP_TOPIC_RANK) -> list[str]:

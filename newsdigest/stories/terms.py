@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from newsdigest.extract.temporal.lexicon import MONTHS_DE, MONTHS_EN, WEEKDAYS_DE, WEEKDAYS_EN
 from newsdigest.heap import settled
 
 _WORD = re.compile(r"[^\W\d_][\w'’.&]*[^\W_]|[^\W\d_]", re.UNICODE)
@@ -151,6 +152,17 @@ def compound_parts(word: str) -> tuple[str, ...]:
                 if best is None or (score, mod) > (best[0], best[1]):
                     best = (score, mod, head)
     return (best[1], best[2]) if best else ()
+
+
+_CALENDAR = frozenset(k.rstrip(".") for d in (MONTHS_DE, MONTHS_EN, WEEKDAYS_DE, WEEKDAYS_EN) for k in d)
+LEGAL_FORMS = frozenset(["corp", "inc", "co", "ltd", "llc", "plc", "group", "ag", "gmbh", "se", "kg", "kgaa"])
+
+
+def is_someone(actor: str) -> bool:
+    """Whether an extracted actor names someone: a month or a weekday read as a name ("Dec", "Montag") does not,
+    nor a legal form alone."""
+    keys = [w.lower().strip(".") for w in actor.split()]
+    return bool(keys) and not all(k in _CALENDAR or k in LEGAL_FORMS for k in keys)
 
 
 def norm(word: str) -> str:

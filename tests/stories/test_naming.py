@@ -57,3 +57,9 @@ def test_an_english_noun_in_lower_case_stays_a_topic() -> None:
     prof = _story([("Ferry strike on the island", ("Mira Talbot",), "The ferry strike stops the island's traffic.")] * 2,
                   lang="en")
     assert any("strike" in t for t in topics(prof)), topics(prof)
+
+
+def test_a_month_taken_for_an_actor_does_not_name_the_story() -> None:
+    prof = _story([("Ferry strike on the island", ("Dec", "Mira Talbot"), "The ferry strike stops the island's "
+                    "traffic until Dec. 12.")] * 2, lang="en")
+    assert story_name(prof).startswith("Mira Talbot: "), story_name(prof)
