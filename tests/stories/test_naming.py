@@ -60,6 +60,6 @@ def test_an_english_noun_in_lower_case_stays_a_topic() -> None:
 
 
 def test_a_month_taken_for_an_actor_does_not_name_the_story() -> None:
-    prof = _story([("Ferry strike on the island", ("Dec", "Mira Talbot"), "The ferry strike stops the island's "
-                    "traffic until Dec. 12.")] * 2, lang="en")
+    prof = _story([("Ferry strike on the island", ("Dec", "Mira Talbot"), ("The ferry strike stops the island's "
+                    "traffic until Dec. 12."))] * 2, lang="en")
     assert story_name(prof).startswith("Mira Talbot: "), story_name(prof)
