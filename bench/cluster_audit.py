@@ -48,8 +48,10 @@ def lead(text: str) -> str:
     """A title for an untitled article: its first sentence, at most TITLE_MAX characters, cut between words (the
     corpora's texts open with a standfirst)."""
     text = " ".join(text.split())
-    m = _SENTENCE_END.search(text)
-    first = text[: m.end()].strip() if m else text
+    # a period after a short or dotted word ("Dr.", "U.S.") is an abbreviation's, not the sentence's end
+    ends = (m.end() for m in _SENTENCE_END.finditer(text)
+            if len(word := text[: m.start()].rsplit(" ", 1)[-1]) > 3 and "." not in word)
+    first = text[: next(ends, len(text))].strip()
     if len(first) > TITLE_MAX:
         first = first[:TITLE_MAX].rsplit(" ", 1)[0] + " …"
     return first

@@ -64,9 +64,10 @@ def topics(profile: StoryProfile, n: int = KEEP_TOPIC_RANK) -> list[str]:
 
 def _nounish(surface: str) -> bool:
     """A topic is a thing, not an act or a quality: German nouns are capitalised, so a German word in lower case
-    is a verb or an adjective ("verletzt", "griechisch", "ehemalige"); English -ing/-ed forms are verbs."""
+    is a verb or an adjective ("verletzt", "griechisch", "ehemalige"); English -ing/-ed forms are verbs, -ly
+    forms adverbs ("growing increasingly")."""
     last = surface.replace("-", " ").split()[-1]
-    if last[:1].islower() and last.endswith(("ing", "ed")):
+    if last[:1].islower() and last.endswith(("ing", "ed", "ly")):
         return False
     return not (last[:1].islower() and unicodedata.normalize("NFC", last).isalpha() and _german_word(last))
 

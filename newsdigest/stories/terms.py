@@ -158,6 +158,7 @@ _CALENDAR = frozenset(k.rstrip(".") for d in (MONTHS_DE, MONTHS_EN, WEEKDAYS_DE,
 LEGAL_FORMS = frozenset(["corp", "inc", "co", "ltd", "llc", "plc", "group", "ag", "gmbh", "se", "kg", "kgaa"])
 
 
+@functools.lru_cache(maxsize=65536)
 def is_someone(actor: str) -> bool:
     """Whether an extracted actor names someone: a month or a weekday read as a name ("Dec", "Montag") does not,
     nor a legal form alone."""

@@ -63,3 +63,9 @@ def test_a_month_taken_for_an_actor_does_not_name_the_story() -> None:
     prof = _story([("Ferry strike on the island", ("Dec", "Mira Talbot"), ("The ferry strike stops the island's "
                     "traffic until Dec. 12."))] * 2, lang="en")
     assert story_name(prof).startswith("Mira Talbot: "), story_name(prof)
+
+
+def test_an_english_adverb_ends_no_topic() -> None:
+    prof = _story([("Harbour tension growing steadily", ("Mira Talbot",),
+                    "Harbour tension growing steadily as the ferry strike goes on.")] * 2, lang="en")
+    assert not any(t.endswith("steadily") for t in topics(prof)), topics(prof)
