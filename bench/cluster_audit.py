@@ -48,9 +48,10 @@ def lead(text: str) -> str:
     """A title for an untitled article: its first sentence, at most TITLE_MAX characters, cut between words (the
     corpora's texts open with a standfirst)."""
     text = " ".join(text.split())
-    # a period after a short or dotted word ("Dr.", "U.S.") is an abbreviation's, not the sentence's end
+    # a period after a dotted word or a short one in lower case ("U.S.", "Dr.") is an abbreviation's; after an
+    # acronym ("IWF.") it ends the sentence
     ends = (m.end() for m in _SENTENCE_END.finditer(text)
-            if len(word := text[: m.start()].rsplit(" ", 1)[-1]) > 3 and "." not in word)
+            if "." not in (word := text[: m.start()].rsplit(" ", 1)[-1]) and (len(word) > 3 or word.isupper()))
     first = text[: next(ends, len(text))].strip()
     if len(first) > TITLE_MAX:
         first = first[:TITLE_MAX].rsplit(" ", 1)[0] + " …"
