@@ -150,5 +150,6 @@ def test_a_story_that_takes_the_name_of_one_it_absorbs_takes_its_slug_too(store:
     survivors = set(store.story_ids_of_articles(ids))
     assert survivors == {one.id} and store.story(twin) is None
     kept = store.story(one.id)
-    assert kept is not None and kept.slug == natural, kept.slug
+    assert kept is not None
+    assert kept.slug == natural, kept.slug
     assert find_story(store, "alt-name", as_of=None).story == kept

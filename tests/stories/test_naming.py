@@ -14,7 +14,10 @@ from newsdigest.stories.terms import profile
 D = dt.date
 
 
-def _story(articles: list[tuple[str, tuple[str, ...], str]], lang: str = "de") -> StoryProfile:
+Article = tuple[str, tuple[str, ...], str]  # title, actors, body
+
+
+def _story(articles: list[Article], lang: str = "de") -> StoryProfile:
     prof = StoryProfile(key=1)
     for i, (title, actors, body) in enumerate(articles):
         prof.add(D(2021, 6, 1 + i), profile(title, actors, [body], lang=lang))
@@ -22,8 +25,8 @@ def _story(articles: list[tuple[str, tuple[str, ...], str]], lang: str = "de") -
 
 
 FERRY = "Der Fährstreik auf Sylt legt den Inselverkehr lahm."
-EARLY = [("Fährstreik auf Sylt beginnt", ("Ole Brink", "Mira Talbot"), FERRY)] * 2
-LATER = [("Fährstreik auf Sylt geht weiter", ("Mira Talbot", "Verdi", "Ole Brink"), FERRY)] * 6
+EARLY: list[Article] = [("Fährstreik auf Sylt beginnt", ("Ole Brink", "Mira Talbot"), FERRY)] * 2
+LATER: list[Article] = [("Fährstreik auf Sylt geht weiter", ("Mira Talbot", "Verdi", "Ole Brink"), FERRY)] * 6
 
 
 def test_a_stored_name_follows_who_the_story_is_most_about() -> None:
