@@ -18,6 +18,9 @@ class Timex:
     type: str  # DATE | TIME | DURATION | SET
     value: str  # 2020-09-15, 2020-09, P45D, PRESENT_REF, ...
     mod: str | None = None  # START | MID | END | BEFORE | AFTER | APPROX ...
+    # a DURATION in days counted as business days ("binnen zehn Werktagen", "ten business days"): the value stays
+    # P10D; its end date is temporal.workdays.add_business_days(start, 10), not start + 10 calendar days
+    business_days: bool = False
 
 
 @dataclass(frozen=True)

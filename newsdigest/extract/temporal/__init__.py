@@ -12,7 +12,8 @@ The package is cut by rule family, as feedparser's `datetimes/`:
     periods     seasons, quarters, halves
     relative    "letzte Woche", "next year", "Ende des Monats", weekends
     weekdays    weekdays, today/yesterday/morgen, parts of the day
-    durations   "drei Jahre", "45-tägige", "two weeks", "three years ago"
+    durations   "drei Jahre", "45-tägige", "two weeks", "three years ago", "zehn Werktage" (business days)
+    workdays    business-day arithmetic: the end date of "binnen zehn Werktagen"
     times       clock times
     sets        "jeden Montag", "täglich", "every week", "twice a year"
     fuzzy       PRESENT_REF / PAST_REF / FUTURE_REF, holidays
@@ -35,12 +36,14 @@ import datetime as dt
 from newsdigest.extract.temporal import dates, years, periods, relative, durations, weekdays, times, sets, fuzzy  # noqa: F401
 
 # isort: on
+from newsdigest.extract.temporal.payloads import Lit
 from newsdigest.extract.temporal.resolve import resolve
 from newsdigest.extract.temporal.scan import RESOLVE_ERRORS, candidates, merge_weekday_dates, select
 from newsdigest.extract.temporal.tense import Ctx
+from newsdigest.extract.temporal.workdays import add_business_days
 from newsdigest.extract.types import Timex
 
-__all__ = ["Timex", "tag"]
+__all__ = ["Timex", "add_business_days", "tag"]
 
 
 def tag(text: str, *, lang: str, anchor: dt.date | None) -> list[Timex]:
@@ -62,5 +65,6 @@ def tag(text: str, *, lang: str, anchor: dt.date | None) -> list[Timex]:
         if r is None:
             continue
         value, mod = r
-        out.append(Timex(c.start, c.end, text[c.start : c.end], c.type, value, mod))
+        busy = isinstance(c.p, Lit) and c.p.business_days and c.type == "DURATION"
+        out.append(Timex(c.start, c.end, text[c.start : c.end], c.type, value, mod, business_days=busy))
     return out

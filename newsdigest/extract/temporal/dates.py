@@ -126,7 +126,7 @@ def month_day(m: re.Match[str], text: str) -> Cand | None:
 # "15th of September", "15 September 2020", "Friday, 13 March"
 @rule(
     rf"{B}(?:(?P<wd>{WD_EN})\s*,?\s+)?(?:the\s+)?(?<![\d.,])(?P<d>{DAY})(?:st|nd|rd|th)?\s+(?:of\s+)?"
-    rf"(?P<mon>{MON_EN_FULL}|{MON_EN_ABBR})\.?{E}(?:,?\s+(?P<y>{Y4})(?!\d))?",
+    rf"(?P<mon>{MON_EN_FULL}|(?:{MON_EN_ABBR})\.?){E}(?:,?\s+(?P<y>{Y4})(?!\d))?",  # "March." ends a sentence
     "en",
     on=("month",),
     window=(50, 20),

@@ -49,7 +49,10 @@ def de_duration(m: re.Match[str], text: str) -> Cand | None:
         return None
     if unit == "Y" and _AGE_DE.fullmatch(next_word(text, m.end()).lower()):
         return None  # an age: "22 Jahre alt", "eine 53 Jahre alte Frau"
-    return cand(m, "DURATION", Lit(dur_value(n, unit)), prio=4)
+    # "vor drei Jahren" stays a DURATION on "drei Jahren", unlike English "three years ago" (a DATE): KRAUTS
+    # annotates it so (P90Y, also "vor einigen Tagen" PXD)
+    busy = m["unit"].lower() in lx.BUSINESS_DAY_UNITS_DE
+    return cand(m, "DURATION", Lit(dur_value(n, unit), business_days=busy), prio=4)
 
 
 # Endings of the noun after "100-jährige" that make it a span of time (also in compounds: "Anmeldefrist"),
@@ -138,7 +141,7 @@ def de_dur_half(m: re.Match[str], text: str) -> Cand | None:
 @rule(
     rf"(?<!\w)(?:(?P<rel>(?i:the\s+(?:last|past|next|coming|first|previous|following)|last|past|next|another|"
     rf"the))\s+)?(?:{_NOT_GLUED}(?P<num>\d+(?:\.\d+)?)(?P<half>\s+1/2|½)?|(?P<wnum>{NUM_EN}))"
-    rf"(?:\s+(?:more|additional|further|extra))?(?:\s+(?:business|trading|working|calendar|school|court))?"
+    rf"(?:\s+(?:more|additional|further|extra))?(?:\s+(?P<kind>business|trading|working|calendar|school|court))?"
     rf"(?P<h>[\s-]+)(?P<unit>{UNIT_EN})(?!\w)(?P<andhalf>\s+and\s+a\s+half)?"
     r"(?P<old>[\s-]+old)?(?:\s+(?P<ago>ago|earlier|before|later|from\s+now))?",
     "en",
@@ -161,7 +164,9 @@ def en_duration(m: re.Match[str], text: str) -> Cand | None:
     if unit == "DE" and n is not None:  # "two decades": TimeBank writes English decades as years (P20Y)
         n, unit = n * 10, "Y"
     start = m.start("num" if m["num"] else "wnum") if (m["rel"] or "").strip().lower() == "the" else m.start()
-    return Cand(start, m.end("andhalf" if m["andhalf"] else "unit"), "DURATION", Lit(dur_value(n, unit)), 4)
+    busy = unit == "D" and (m["kind"] or "").lower() in lx.BUSINESS_DAY_WORDS_EN
+    return Cand(start, m.end("andhalf" if m["andhalf"] else "unit"), "DURATION",
+                Lit(dur_value(n, unit), business_days=busy), 4)
 
 
 # words before "a week" / "a year" that make it a rate ("700 seats a week", "$500 million a year", "4% a year")

@@ -79,6 +79,17 @@ NUMBERS_EN: dict[str, float | None] = {
     "couple of": 2,
 }  # fmt: skip
 
+# Compound numbers 21-99, written as one word in German ("vierundzwanzig Stunden") and with a hyphen or a space in
+# English ("twenty-four hours", "twenty four hours")
+_ONES_DE = {"ein": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8, "neun": 9}
+_TENS_DE = {"zwanzig": 20, "dreißig": 30, "vierzig": 40, "fünfzig": 50, "sechzig": 60, "siebzig": 70, "achtzig": 80,
+            "neunzig": 90}  # fmt: skip
+_ONES_EN = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_TENS_EN = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+            "ninety": 90}  # fmt: skip
+NUMBERS_DE.update({o + "und" + t: ov + tv for o, ov in _ONES_DE.items() for t, tv in _TENS_DE.items()})
+NUMBERS_EN.update({t + sep + o: tv + ov for t, tv in _TENS_EN.items() for o, ov in _ONES_EN.items() for sep in "- "})
+
 # Duration units: surface form -> (TIMEX3 unit code, is-time-unit)
 UNITS_DE: dict[str, str] = {
     "sekunde": "S", "sekunden": "S", "minute": "MIN", "minuten": "MIN", "stunde": "H", "stunden": "H",
@@ -87,16 +98,24 @@ UNITS_DE: dict[str, str] = {
     "jahr": "Y", "jahre": "Y", "jahren": "Y", "jahres": "Y", "jahrzehnt": "DE", "jahrzehnte": "DE",
     "jahrzehnten": "DE", "jahrhundert": "CE", "jahrhunderte": "CE", "jahrhunderten": "CE", "quartal": "Q",
     "quartale": "Q", "quartalen": "Q",
-    # counted days of work or trading: "binnen zehn Werktagen", "nach fünf Arbeitstagen"
+    # counted days of work or trading ("binnen zehn Werktagen", "nach fünf Arbeitstagen"): value P10D, but the
+    # end date is counted in business days (BUSINESS_DAY_UNITS_DE, temporal/workdays.py)
     "werktag": "D", "werktage": "D", "werktagen": "D", "arbeitstag": "D", "arbeitstage": "D", "arbeitstagen": "D",
-    "kalendertag": "D", "kalendertage": "D", "kalendertagen": "D", "bankarbeitstage": "D", "bankarbeitstagen": "D",
+    "kalendertag": "D", "kalendertage": "D", "kalendertagen": "D", "bankarbeitstag": "D", "bankarbeitstage": "D",
+    "bankarbeitstagen": "D",
 }  # fmt: skip
+BUSINESS_DAY_UNITS_DE = frozenset(
+    ["werktag", "werktage", "werktagen", "arbeitstag", "arbeitstage", "arbeitstagen", "bankarbeitstag",
+     "bankarbeitstage", "bankarbeitstagen"]
+)  # fmt: skip
 UNITS_EN: dict[str, str] = {
     "second": "S", "seconds": "S", "minute": "MIN", "minutes": "MIN", "hour": "H", "hours": "H", "day": "D",
     "days": "D", "week": "W", "weeks": "W", "weekend": "WE", "weekends": "WE", "month": "M", "months": "M",
     "year": "Y", "years": "Y", "decade": "DE", "decades": "DE", "century": "CE", "centuries": "CE",
     "quarter": "Q", "quarters": "Q", "fortnight": "2W",
 }  # fmt: skip
+# words before "days" that count business days: "ten business days", "five working days", "three trading days"
+BUSINESS_DAY_WORDS_EN = frozenset(["business", "working", "trading"])
 
 # German adjective stems of durations: "45-tägige", "dreimonatige", "zweijährigen"
 ADJ_UNITS_DE: dict[str, str] = {

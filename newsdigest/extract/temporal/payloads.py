@@ -11,10 +11,12 @@ from dataclasses import dataclass
 
 @dataclass(slots=True, frozen=True)
 class Lit:
-    """A value fixed by the text alone: P3D, 19, PRESENT_REF, XXXX-WXX-1."""
+    """A value fixed by the text alone: P3D, 19, PRESENT_REF, XXXX-WXX-1. `business_days`: a count of days in
+    business days ("zehn Werktage", "ten working days"), whose end date skips weekends."""
 
     value: str
     mod: str | None = None
+    business_days: bool = False
 
 
 @dataclass(slots=True, frozen=True)
@@ -59,11 +61,15 @@ class RelDay:
 
 @dataclass(slots=True, frozen=True)
 class Weekday:
-    """A weekday; `rel` is this / future ("next") / past ("last") / today / tomorrow / yesterday or None."""
+    """A weekday; `rel` is this / future ("next") / past ("last") / today / tomorrow / yesterday or None.
+    `eve`: the night before it ("in der Nacht zum Sonntag" is Saturday night). `week`: in the calendar week that
+    many weeks from the anchor's ("Dienstag vergangener Woche" -1, "Tuesday of next week" +1)."""
 
     wd: int
     rel: str | None = None
     part: str | None = None
+    eve: bool = False
+    week: int | None = None
 
 
 @dataclass(slots=True, frozen=True)
@@ -132,6 +138,29 @@ class ClockOn:
 
 
 @dataclass(slots=True, frozen=True)
+class NthWeekday:
+    """ "the first Monday in May", "am letzten Sonntag im Oktober": the n-th (-1: last) weekday of a month."""
+
+    n: int
+    wd: int
+    month: Abs
+
+
+@dataclass(slots=True, frozen=True)
+class NightBefore:
+    """ "in der Nacht zum 1. Mai": the night that ends on the day named, dated by the evening before it."""
+
+    day: Abs
+
+
+@dataclass(slots=True, frozen=True)
+class WeekOf:
+    """ "the week of March 6": the calendar week that holds the day named."""
+
+    day: Abs
+
+
+@dataclass(slots=True, frozen=True)
 class SameDay:
     """ "am selben Tag", "an diesem Abend", "that day", "later in the day": the day last named, else the anchor."""
 
@@ -174,6 +203,9 @@ Payload = (
     | QuarterRef
     | SameDay
     | ClockOn
+    | WeekOf
+    | NightBefore
+    | NthWeekday
 )
 
 

@@ -5,6 +5,7 @@ Without an anchor, values keep X placeholders ("XXXX-09-15") or are dropped wher
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -22,6 +23,8 @@ from newsdigest.extract.temporal.payloads import (
     FiscalYear,
     Holiday,
     Lit,
+    NightBefore,
+    NthWeekday,
     OrdWeek,
     Quarter,
     QuarterRef,
@@ -31,6 +34,7 @@ from newsdigest.extract.temporal.payloads import (
     Season,
     Weekday,
     Weekend,
+    WeekOf,
     YearAgo,
 )
 from newsdigest.extract.temporal.tense import Ctx
@@ -94,7 +98,22 @@ def season(p: Season, c: Cand, ctx: Ctx) -> Value:
     y = _year_of(p.y, p.yoff, ctx)
     if y is None:
         return None if p.yoff not in (None, 0) else (f"XXXX-{p.s}", p.mod)
+    if p.y is None and p.yoff is None and ctx.anchor is not None:
+        y = _season_year(ctx.anchor, p.s, ctx.tense(c.start, c.end))
     return f"{y:04d}-{p.s}", p.mod
+
+
+def _season_year(a: dt.date, s: str, tense: str | None) -> int:
+    """The year of a season named without one: in a past sentence the last one begun by the anchor ("im Herbst
+    wurde gebaut" in March: last autumn), ahead the next one not yet over ("the winter will be hard" in March: next
+    winter); else the anchor's year. A winter belongs to the year of its December."""
+    start = _SEASON_START[s]
+    now = a.year * 12 + a.month - 1
+    if tense == "past":
+        return max(y for y in (a.year - 1, a.year) if y * 12 + start - 1 <= now)
+    if tense in ("future", "limit"):
+        return min(y for y in (a.year - 1, a.year, a.year + 1) if y * 12 + start + 1 >= now)
+    return a.year
 
 
 def quarter(p: Quarter, c: Cand, ctx: Ctx) -> Value:
@@ -163,9 +182,13 @@ def weekday(p: Weekday, c: Cand, ctx: Ctx) -> Value:
         return f"XXXX-WXX-{p.wd + 1}{part}", None
     # "by Wednesday", "until Thursday" in a report look back as often as ahead: the verb decides
     tense = None if p.rel is not None else ctx.tense(c.start, c.end, by_preposition=False)
-    if p.rel is None and ctx.limit_set(c.start):
+    if p.rel is None and ctx.limit_set(c.start, c.end):
         tense = "future"
     d = an.weekday_date(ctx.anchor, p.wd, p.rel, tense)
+    if p.week is not None:  # "Dienstag vergangener Woche": that week's Tuesday, whatever the tense
+        d = ctx.anchor + dt.timedelta(days=p.wd - ctx.anchor.weekday(), weeks=p.week)
+    if p.eve:
+        d -= dt.timedelta(days=1)
     _seen(ctx, c, d)
     return d.isoformat() + part, None
 
@@ -234,6 +257,8 @@ def ago(p: Ago, c: Cand, ctx: Ctx) -> Value:
     if a is None or p.n is None or p.n != int(p.n):
         return "PAST_REF", None
     n = int(p.n)
+    if n >= a.year:  # "vor 8000 Jahren": before the calendar's year 1
+        return "PAST_REF", None
     if p.unit == "D":
         return (a - dt.timedelta(days=n)).isoformat(), None
     if p.unit == "W":
@@ -307,6 +332,61 @@ def clock_on(p: ClockOn, c: Cand, ctx: Ctx) -> Value:
 
 
 RESOLVERS[ClockOn] = clock_on
+
+
+def week_of(p: WeekOf, c: Cand, ctx: Ctx) -> Value:
+    day = absolute(p.day, c, ctx)
+    if day is None or not re.fullmatch(r"\d{4}-\d\d-\d\d", day[0]):
+        return None if day is None else ("XXXX-WXX", None)
+    return an.week(dt.date.fromisoformat(day[0])), None
+
+
+RESOLVERS[WeekOf] = week_of
+
+
+def night_before(p: NightBefore, c: Cand, ctx: Ctx) -> Value:
+    day = absolute(p.day, c, ctx)
+    if day is None:
+        return None
+    if not re.fullmatch(r"\d{4}-\d\d-\d\d", day[0]):
+        return "XXXX-XX-XXTNI", None
+    return (dt.date.fromisoformat(day[0]) - dt.timedelta(days=1)).isoformat() + "TNI", None
+
+
+RESOLVERS[NightBefore] = night_before
+
+
+def nth_weekday(p: NthWeekday, c: Cand, ctx: Ctx) -> Value:
+    month = absolute(p.month, c, ctx)
+    if month is None:
+        return None
+    m = re.fullmatch(r"(\d{4})-(\d\d)", month[0])
+    if m is None:
+        return f"{month[0]}-XX", None
+    y, mo = int(m[1]), int(m[2])
+    d = _nth_weekday(y, mo, p.n, p.wd)
+    a = ctx.anchor
+    if d is not None and a is not None and p.month.y is None and d.month == a.month and d.year == a.year:
+        # the anchor's own month: the day itself decides against the tense ("am letzten Sonntag im März wurde")
+        tense = ctx.tense(c.start, c.end)
+        if (tense == "past" and d > a) or (tense == "future" and d < a):
+            d = _nth_weekday(y + (-1 if tense == "past" else 1), mo, p.n, p.wd)
+    if d is None:
+        return None  # "the fifth Monday in February" of a year that has none
+    _seen(ctx, c, d)
+    return d.isoformat(), None
+
+
+def _nth_weekday(y: int, mo: int, n: int, wd: int) -> dt.date | None:
+    if n < 0:
+        last = dt.date(y, mo, calendar.monthrange(y, mo)[1])
+        return last - dt.timedelta(days=(last.weekday() - wd) % 7)
+    first = dt.date(y, mo, 1)
+    d = first + dt.timedelta(days=(wd - first.weekday()) % 7 + 7 * (n - 1))
+    return d if d.month == mo else None
+
+
+RESOLVERS[NthWeekday] = nth_weekday
 
 
 def resolve(c: Cand, ctx: Ctx) -> Value:

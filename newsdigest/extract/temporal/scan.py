@@ -13,7 +13,19 @@ from typing import Any
 
 from newsdigest.extract.temporal import lexicon as lx
 from newsdigest.extract.temporal.common import RULES
-from newsdigest.extract.temporal.payloads import Abs, Cand, Clock, ClockOn, RelDay, Season, Weekday
+from newsdigest.extract.temporal.payloads import (
+    Abs,
+    Cand,
+    Clock,
+    ClockOn,
+    DayPart,
+    NightBefore,
+    RelDay,
+    RelUnit,
+    Season,
+    Weekday,
+    WeekOf,
+)
 
 RESOLVE_ERRORS = (ValueError, KeyError, IndexError, OverflowError, StopIteration)
 
@@ -169,6 +181,10 @@ def select(cands: list[Cand]) -> list[Cand]:
     return chosen
 
 
+_NIGHT_GLUE = re.compile(r"\s+(?:zum|zu|auf(?:\s+den)?)\s+")
+_WEEK_GLUE = re.compile(r"\s+(?:of\s+)?")
+# "the week of March 6", "during the week of Nov. 9": the week is the value, the day names it
+_WEEK_OF = re.compile(r"(?<!\w)(?:the\s+)?week\s+of\s+$")
 _WD_GLUE = re.compile(r"\s*,?\s*(?:(?:den|dem|the)\s+)?")
 
 
@@ -229,6 +245,35 @@ def merge_weekday_dates(chosen: list[Cand], text: str) -> list[Cand]:
             and _WD_GLUE.fullmatch(text, prev.end, c.start)
         ):
             out[-1] = Cand(prev.start, c.end, c.type, c.p, c.prio)
+            continue
+        if (
+            prev is not None
+            and isinstance(prev.p, Weekday)
+            and prev.p.rel is None
+            and prev.p.week is None
+            and isinstance(c.p, RelUnit)
+            and c.p.unit == "W"
+            and c.p.mod is None
+            and not c.p.ref
+            and _WEEK_GLUE.fullmatch(text, prev.end, c.start)
+        ):  # "Dienstag vergangener Woche", "Tuesday of next week": the weekday in that week
+            p = prev.p
+            out[-1] = Cand(prev.start, c.end, prev.type, Weekday(p.wd, None, p.part, p.eve, c.p.off), prev.prio)
+            continue
+        if (
+            prev is not None
+            and isinstance(prev.p, DayPart)
+            and prev.p.part == "NI"
+            and isinstance(c.p, Abs)
+            and c.p.d is not None
+            and text[prev.start : prev.end] == "Nacht"
+            and _NIGHT_GLUE.fullmatch(text, prev.end, c.start)
+        ):  # "in der Nacht zum 1. Mai": the night before that day
+            out[-1] = Cand(prev.start, c.end, "TIME", NightBefore(c.p), prev.prio)
+            continue
+        week = _WEEK_OF.search(text, max(0, c.start - 16), c.start) if isinstance(c.p, Abs) and c.p.d else None
+        if week is not None and isinstance(c.p, Abs) and (prev is None or prev.end <= week.start()):
+            out.append(Cand(week.start(), c.end, "DATE", WeekOf(c.p), c.prio))
             continue
         out.append(c)
     return out

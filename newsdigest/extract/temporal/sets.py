@@ -8,12 +8,16 @@ from newsdigest.extract.temporal import lexicon as lx
 from newsdigest.extract.temporal.common import (
     INFL,
     MON_EN_FULL,
+    NUM_DE,
+    NUM_EN,
     WD_DE,
     WD_EN,
     E,
     cand,
     dur_value,
     month_of,
+    next_word,
+    num,
     prev_word,
     rule,
 )
@@ -122,3 +126,44 @@ def en_set_per(m: re.Match[str], text: str) -> Cand | None:
     if not money:
         return cand(m, "SET", value, prio=4)
     return cand(m, "SET", value, group="per", end_group=0, prio=2)
+
+
+# "alle vier Jahre", "alle 14 Tage", "alle zwei Wochen": every n units. Not "alle drei Tage waren ausverkauft" (all
+# three days), where a plural verb follows the noun.
+_ALL_THREE_VERB = frozenset(
+    "waren sind wurden werden haben hatten hätten sollen sollten müssen mussten können konnten lagen liegen blieben "
+    "bleiben".split()
+)
+_EVERY_N_UNIT_DE = {"tage": "D", "wochen": "W", "monate": "M", "jahre": "Y", "stunden": "H", "minuten": "MIN",
+                    "sekunden": "S", "jahrzehnte": "DE"}  # fmt: skip
+
+
+@rule(
+    rf"(?<!\w)(?i:alle)\s+(?P<num>\d{{1,3}}|{NUM_DE})\s+(?P<u>Tage|Wochen|Monate|Jahre|Stunden|Minuten|Sekunden|"
+    r"Jahrzehnte)(?!\w)",
+    "de",
+    on=("unit",),
+    window=(24, 4),
+)
+def de_set_every_n(m: re.Match[str], text: str) -> Cand | None:
+    if next_word(text, m.end()).lower() in _ALL_THREE_VERB:
+        return None
+    n = num(m["num"], lx.NUMBERS_DE)
+    if n is None or n != int(n) or n < 2:
+        return None  # "alle paar Tage" is no fixed period; "alle ein Jahre" no German
+    return cand(m, "SET", Lit(dur_value(n, _EVERY_N_UNIT_DE[m["u"].lower()])), prio=3)
+
+
+@rule(
+    rf"(?<!\w)(?i:every)\s+(?P<num>\d{{1,3}}|{NUM_EN})\s+(?P<u>days|weeks|months|years|hours|minutes|seconds|"
+    r"decades)(?!\w)",
+    "en",
+    on=("unit",),
+    window=(24, 4),
+)
+def en_set_every_n(m: re.Match[str], text: str) -> Cand | None:
+    """ "every two weeks", "every 15 minutes": every n units."""
+    n = num(m["num"], lx.NUMBERS_EN)
+    if n is None or n != int(n) or n < 2:
+        return None
+    return cand(m, "SET", Lit(dur_value(n, lx.UNITS_EN[m["u"].lower()])), prio=3)

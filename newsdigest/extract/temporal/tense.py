@@ -11,7 +11,7 @@ from newsdigest.extract.temporal.common import next_word, prev_word
 
 # Punctuation first, then the look-behinds: the same matches, but the look-behinds run only at . ! ? (5x faster).
 _SENT_END = re.compile(
-    r"[.!?](?<!\d.)(?<!\b[A-Z].)(?<!Nr.)(?<!Dr.)(?<!St.)(?<!Mr.)(?<!ca.)(?<!bzw.)[.!?]*[\"“”»«']?(?=\s)|\n"
+    r"[.!?](?<!\d.)(?<!\b[A-Z].)(?<!Nr.)(?<!Dr.)(?<!St.)(?<!Mr.)(?<!ca.)(?<!bzw.)[.!?]*[\"“”»«']*(?=\s)|\n"
 )
 
 _PAST_DE = re.compile(
@@ -23,6 +23,27 @@ _PAST_DE = re.compile(
     r"ließen|entschied|beschloss|gelang|geschah|verlor|verloren|zeigte|zeigten|dachte|kannte|nannte|sandte|"
     r"brach|sank|wuchs|galt|lud|zuletzt|bereits|zuvor|damals|kürzlich|jüngst|einst|[a-zäöüß]{2,}(?:ierte|ierten|erte|erten|elte|elten)|"
     r"[a-zäöüß]{3,}(?:[dt]ete|[dt]eten|gte|gten|kte|kten|ßte|ßten|hrte|hrten|llte|llten))\b"
+)
+# Simple past of strong verbs with a prefix ("übernahm", "verließ", "bekam", "betraf", "erfuhr"): the stems of
+# _PAST_DE after any lowercase prefix. Left out: stems that end other words ("war" in "zwar"), plurals that are also
+# participles ("ausgeschrieben", "gezogen", "verstanden", "entschieden") and weak forms in -te, which with a prefix
+# are mostly participle adjectives ("die genannte Frist", "bekannte Fälle").
+_STRONG_PAST_STEMS_DE = (
+    "gab gaben kam kamen ging gingen stand fand fanden sah sahen zog nahm nahmen sprach sprachen traf trafen starb "
+    "starben blieb fiel fielen rief riefen schrieb stieg trat traten wies fuhr lief saß schlug schlugen brach "
+    "brachen sank wuchs galt hielt hielten ließ ließen schied flog floh bot"
+).split()
+# Simple past of weak verbs that report and decide, which the suffixes of _PAST_DE miss ("teilte am Montag mit",
+# "warnte am Freitag", "lehnte … ab")
+_WEAK_PAST_DE = (
+    "teilte teilten mitteilte mitteilten meinte meinten warnte warnten erklärte erklärten betonte betonten drohte "
+    "drohten lehnte lehnten ablehnte ablehnten stimmte stimmten zustimmte zustimmten räumte räumten einräumte "
+    "wählte wählten zählte zählten erzählte glaubte glaubten hoffte hofften kaufte kauften verkaufte fehlte "
+    "fehlten spielte spielten holte holten lebte lebten reiste reisten einreiste nutzte nutzten stürzte stürzten "
+    "urteilte verurteilte verurteilten verteilte verteilten wandte wandten brannte brannten"
+).split()
+_PAST_DE_MORE = re.compile(
+    r"\b(?:[a-zäöü]+(?:" + "|".join(_STRONG_PAST_STEMS_DE) + r")|" + "|".join(_WEAK_PAST_DE) + r")\b"
 )
 _PERFECT_DE = re.compile(
     r"\b(?:hat|haben|habe|hast|ist|sind|bin|sei|seien)\b[^.!?\n]{0,80}?\b(?:[a-zäöü]*ge[a-zäöüß]{2,}(?:t|en)|"
@@ -67,6 +88,10 @@ _LIMIT_SET = re.compile(
     r"ordered|demand\w*)\b"
 )
 _LIMIT_PREV = frozenset(["until", "till", "bis", "auf", "to"])
+# time left until a day: "has until Friday to answer", "have only until Monday"; "hat (noch) bis Freitag Zeit"
+_TIME_LEFT_BEFORE = re.compile(r"\b(?:has|have)\s+(?:(?:only|just|now|still)\s+)?(?:until|till)\s*$")
+_TIME_LEFT_HAS_DE = re.compile(r"\b(?:hat|haben|habe|hast|bleibt|bleiben)\s+(?:\w+\s+){0,3}?bis\s*$")
+_TIME_LEFT_AFTER_DE = re.compile(r"\s+(?:(?:noch|nur|dann)\s+)?Zeit\b")
 _NEUTRAL_PREV = frozenset(
     ["bis", "spätestens", "zum", "auf", "until", "till", "through", "by", "before", "bevor", "ab", "frühestens", "to"]
 )
@@ -126,11 +151,18 @@ class Ctx:
                 best = (dist, t)
         return best[1] if best else None
 
-    def limit_set(self, start: int) -> bool:
-        """A weekday after "until"/"bis" in a clause that sets or moves a limit ("given … until Tuesday")."""
+    def limit_set(self, start: int, end: int | None = None) -> bool:
+        """A weekday after "until"/"bis" in a clause that sets or moves a limit ("given … until Tuesday"), or the
+        idiom of time left until then ("has until Friday to answer", "hat bis Freitag Zeit")."""
         if prev_word(self.text, start).lower() not in _LIMIT_PREV:
             return False
         s, e = self.sentence(start)
+        if _TIME_LEFT_BEFORE.search(self.text, max(s, start - 40), start) or (
+            end is not None
+            and _TIME_LEFT_HAS_DE.search(self.text, max(s, start - 40), start)
+            and _TIME_LEFT_AFTER_DE.match(self.text, end, min(e, end + 40))
+        ):
+            return True
         return _LIMIT_SET.search(self.text, max(s, start - _TENSE_REACH), min(e, start + 40)) is not None
 
     def _find_cues(self, s: int, e: int) -> list[tuple[int, int, str]]:
@@ -144,5 +176,7 @@ class Ctx:
         cues += [(m.start(), m.end(), "past") for m in past.finditer(self.text, s, e) if m.start() not in future_pos]
         if perf is not None:
             cues += [(m.start(), m.end(), "past") for m in perf.finditer(self.text, s, e)]
+            cues += [(m.start(), m.end(), "past") for m in _PAST_DE_MORE.finditer(self.text, s, e)
+                     if m.start() not in future_pos]
         cues.sort()
         return cues

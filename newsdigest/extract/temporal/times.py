@@ -95,3 +95,28 @@ def en_clock_24(m: re.Match[str], text: str) -> Cand | None:
 def de_clock_word(m: re.Match[str], text: str) -> Cand | None:
     """ "um Mitternacht", "bis Mitternacht": 24:00 of the day (as "midnight" in English)."""
     return time_cand(m, 24, 0, None, group="w")
+
+
+_HOURS_EN = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+             "ten": 10, "eleven": 11, "twelve": 12}  # fmt: skip
+
+
+@rule(
+    r"(?<!\w)(?i:at|by|until|till|before|after|around|about|from|since|to)\s+"
+    r"(?P<h>1[0-2]|0?[1-9]|(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve))"
+    r"(?::(?P<mi>[0-5]\d))?(?:\s+o['’]clock)?\s+(?P<dp>in\s+the\s+(?:morning|afternoon|evening)|at\s+night)(?!\w)",
+    "en",
+    on=("part",),
+    window=(40, 4),
+)
+def en_clock_daypart(m: re.Match[str], text: str) -> Cand | None:
+    """ "at 4 in the morning", "until eight in the evening", "at 11 at night": a clock time its part of day puts in
+    the 12-hour half (a bare "at 4" stays untagged, it may be a count)."""
+    word = m["h"].lower()
+    h = _HOURS_EN[word] if word in _HOURS_EN else int(word)
+    dp = m["dp"].split()[-1].lower()
+    if dp == "morning":
+        h %= 12  # "12 in the morning" is midnight's hour
+    elif dp in ("afternoon", "evening") or (dp == "night" and h >= 6):
+        h = h % 12 + 12
+    return time_cand(m, h, int(m["mi"] or 0), None, group="h", end_group="dp")

@@ -6,8 +6,22 @@ from __future__ import annotations
 import re
 
 from newsdigest.extract.temporal import lexicon as lx
-from newsdigest.extract.temporal.common import INFL, WD_DE, WD_EN, B, E, cand, next_word, prev_word, rel_offset, rule
-from newsdigest.extract.temporal.payloads import Cand, DayPart, RelDay, SameDay, Weekday
+from newsdigest.extract.temporal.common import (
+    INFL,
+    MON_DE,
+    MON_EN_FULL,
+    WD_DE,
+    WD_EN,
+    B,
+    E,
+    cand,
+    month_of,
+    next_word,
+    prev_word,
+    rel_offset,
+    rule,
+)
+from newsdigest.extract.temporal.payloads import Abs, Cand, DayPart, NthWeekday, RelDay, SameDay, Weekday
 
 _REL_WORD = {0: "this", 1: "future", -1: "past"}
 
@@ -33,6 +47,22 @@ def de_weekday(m: re.Match[str], text: str) -> Cand | None:
     start = m.start("wd") if m["rx"] else m.start()
     code = lx.DAYPARTS_DE[part.lower()] if part else None
     return Cand(start, m.end(), "TIME" if code else "DATE", Weekday(wd, rel, code), 3)
+
+
+@rule(
+    rf"{B}(?P<n>[Nn]acht)\s+(?:von\s+(?:{WD_DE})\s+)?(?:zum|zu|auf)\s+(?:den\s+)?"
+    rf"(?:(?P<rel>(?:[Vv]ergangen|[Ll]etzt|[Vv]orig|[Kk]ommend|[Nn]ächst|[Dd]ies|[Ff]olgend){INFL})\s+)?(?P<wd>{WD_DE}){E}",
+    "de",
+    on=("wd",),
+    window=(40, 16),
+)
+def de_night_before(m: re.Match[str], text: str) -> Cand:
+    """ "in der Nacht zum Sonntag", "in der Nacht auf Montag", "in der Nacht von Samstag auf Sonntag": the night
+    ends on the named morning, so it is the evening before's date (TIMEX3 gives a night the day it begins on)."""
+    off = rel_offset(m["rel"]) if m["rel"] else None
+    rel = _REL_WORD.get(off) if off is not None else None
+    return cand(m, "TIME", Weekday(lx.WEEKDAYS_DE[m["wd"].lower()], rel, "NI", eve=True), group="n", end_group="wd",
+                prio=3)
 
 
 @rule(
@@ -147,3 +177,35 @@ def en_daypart(m: re.Match[str], text: str) -> Cand | None:
     if next_word(text, m.end()).lower() in ("of", "after", "before"):
         return None  # "the morning of the election": another day
     return cand(m, "TIME", DayPart(lx.DAYPARTS_EN[m["part"]]), group="w", prio=5)
+
+
+_NTH_EN = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "last": -1, "1st": 1, "2nd": 2, "3rd": 3,
+           "4th": 4}  # fmt: skip
+_NTH_DE = {"erst": 1, "zweit": 2, "dritt": 3, "viert": 4, "fünft": 5, "letzt": -1}
+
+
+@rule(
+    rf"(?<!\w)(?:(?i:the)\s+)?(?P<ord>(?i:first|second|third|fourth|fifth|last|1st|2nd|3rd|4th))\s+(?P<wd>{WD_EN})"
+    rf"\s+(?:in|of)\s+(?P<mon>{MON_EN_FULL})(?:,?\s+(?P<y>1[6-9]\d\d|20\d\d))?(?!\w)",
+    "en",
+    on=("wd",),
+    window=(24, 30),
+)
+def en_nth_weekday(m: re.Match[str], text: str) -> Cand:
+    """ "the first Tuesday in November", "the second Sunday of May 2022"."""
+    month = Abs(int(m["y"]) if m["y"] else None, month_of(m["mon"]), None)
+    nth = NthWeekday(_NTH_EN[m["ord"].lower()], lx.WEEKDAYS_EN[m["wd"].lower()], month)
+    return cand(m, "DATE", nth, group="ord" if not m[0].lower().startswith("the") else 0, end_group=0, prio=2)
+
+
+@rule(
+    rf"{B}(?P<ord>(?i:erst|zweit|dritt|viert|fünft|letzt))en\s+(?P<wd>{WD_DE})\s+(?:im|des)\s+(?P<mon>{MON_DE})s?"
+    rf"(?:\s+(?P<y>1[6-9]\d\d|20\d\d))?{E}",
+    "de",
+    on=("wd",),
+    window=(16, 30),
+)
+def de_nth_weekday(m: re.Match[str], text: str) -> Cand:
+    """ "am ersten Montag im Mai", "am letzten Sonntag im Oktober 2022"."""
+    month = Abs(int(m["y"]) if m["y"] else None, month_of(m["mon"]), None)
+    return cand(m, "DATE", NthWeekday(_NTH_DE[m["ord"].lower()], lx.WEEKDAYS_DE[m["wd"].lower()], month), prio=2)
