@@ -201,9 +201,9 @@ def test_two_reports_of_one_kind_naming_no_one_in_common_stay_apart() -> None:
 
 def test_a_month_read_as_a_name_is_no_one_in_common() -> None:
     """Extraction may take "Dec" or "Montag" for an actor; two reports naming only that share no one."""
-    a = _de(1, D(2021, 5, 3), "Quartalszahlen der Fährreederei", "Die Fährreederei meldet am Montag Quartalszahlen.",
+    a = _de(1, D(2021, 5, 3), "Fährreederei Nord meldet Gewinn", "Die Fährreederei Nord meldet am Montag Gewinn.",
             ("Montag", "Fährreederei Nord"))
-    b = _de(2, D(2021, 5, 3), "Quartalszahlen der Kabelwerke", "Die Kabelwerke melden am Montag Quartalszahlen.",
+    b = _de(2, D(2021, 5, 3), "Kabelwerke Süd melden Gewinn", "Die Kabelwerke Süd melden am Montag Gewinn.",
             ("Montag", "Kabelwerke Süd"))
     assert not cluster.shares_someone(b.profile, cluster._profile_of([a], -1))
     assert cluster.shares_someone(a.profile, cluster._profile_of([a], -1))
