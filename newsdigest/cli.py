@@ -187,6 +187,9 @@ def cmd_stories(args: argparse.Namespace, cfg: Config) -> int:
         store.close()
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
+    elif not data["stories"]:  # say so, instead of printing nothing
+        as_of = cfg.bot.as_of
+        print(tr("en", "no_stories", when=tr("en", "when_as_of", date=format_date(as_of, "en")) if as_of else ""))
     else:
         for s in data["stories"]:
             print(f"{s['slug']}\t{s['name']}\t{articles('en', len(s['articles']))}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from newsdigest.app import open_store
@@ -53,6 +54,9 @@ def _run(store: Store, cfg: Config, action: str, arg: str, out: TextIO, err: Tex
         print(f"error: {arg} is not followed (see: newsdigest feeds list)", file=err)
         return EXIT_FAILED
     if action == "import":
+        if not Path(arg).is_file():  # nothing to read: the OPML form would not help
+            print(f"error: {arg}: no such file (give the OPML file your feed reader exported)", file=err)
+            return EXIT_BAD_INPUT
         try:
             report = import_opml(store, arg)
         except OpmlError as exc:

@@ -53,6 +53,7 @@ class Image:
     data: bytes = field(repr=False)
     filename: str
     caption: str = ""
+    lang: str = "en"  # the caption's language: the console's note on where it wrote the file speaks it too
 
 
 Block = Heading | Paragraph | BulletList | Divider | Image

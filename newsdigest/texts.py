@@ -5,6 +5,7 @@ countdowns and counts. A key missing in German falls back to English, then to th
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 
 LANGUAGES = ("en", "de")
@@ -70,7 +71,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "hint_refused": "Addresses on private or local networks are blocked to protect the bot's network; if this host is meant to be reachable, an operator can add it to [ingest] allow_hosts.",
         "hint_timeout": "The server is too slow or unreachable; check the address or try again later.",
         "unreachable": "the host “{host}” cannot be found or does not answer",
+        "reason_http": "HTTP {status}{phrase}",
+        "reason_timeout": "no complete answer in time",
+        "reason_large": "the document is larger than the size limit",
+        "reason_page": "this is a web page, not an RSS or Atom feed",
+        "reason_not_feed": "not a usable RSS or Atom feed",
+        "reason_entities": "refused: its XML entity declarations could blow it up",
+        "reason_scheme": "only http and https addresses are fetched",
+        "reason_redirects": "too many redirects",
+        "reason_network": "a network error",
+        "reason_internal": "an internal error (logged)",
+        "reason_refused": "address refused ({detail})",
+        "problem_no_text": "{entry}: entry without text, skipped",
+        "problem_headline": "{entry}: no text, stored as a headline only",
+        "problem_bytes": "decoding: {n} byte(s) not valid {charset} replaced by U+FFFD (first at byte {at})",
         "hint_unreachable": "Check the address for typos: it needs a full host name such as news.example.org. If it is right, the site or this machine's network is down; try again later.",
+        "hint_no_answer": "The address was found, but nothing accepts a connection there: check the port in the address and whether the server runs; otherwise try again later.",
         "hint_large": "The document is larger than the configured limit ([ingest] max_bytes).",
         "hint_auth": "The server refuses access; feeds behind a login are not supported.",
         "hint_404": "Nothing at this address; check it (sites link their feed as RSS, Atom or Feed).",
@@ -84,6 +100,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "no_stories": "No stories yet: there are no articles{when}. Add a feed with /addfeed URL (admins) or ingest files with `newsdigest ingest`.",
         "when_as_of": " published by {date}",
         "no_match": "No story matches “{query}”. See /stories for the stories I follow.",
+        "digest_no_story": "No story matches “{value}”. /digest takes a story's name or slug (or nothing, for every "
+        "story), e.g. /digest tiktok; /stories lists them.",
+        "picture": "[picture: {file}] {caption}",
+        "picture_written": "[picture written to {file}] {caption}",
         "which_story": "Several stories match “{query}”. Which one?",
         "ask_again": "Ask again with its name, e.g. /{cmd} {slug}",
         "articles_n": "{n} articles",
@@ -128,6 +148,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "more_stories": "More stories: /stories",
         "kind_deadline": "deadline",
         "kind_expiry": "expiry",
+        # what an expiry's thing does, by the number of its noun ("Teil-Lockdown" ends, "emergency loan schemes" end)
+        "what_ends_1": "{what} ends",
+        "what_ends_n": "{what} end",
         "why_reason": "Key date because — {reason}",
         # -- digests and subscriptions
         "title": "Your news digest — {date}",
@@ -255,7 +278,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "hint_refused": "Adressen in privaten oder lokalen Netzen sind gesperrt, um das Netz des Bots zu schützen; soll dieser Host erreichbar sein, kann ein Betreiber ihn in [ingest] allow_hosts eintragen.",
         "hint_timeout": "Der Server ist zu langsam oder nicht erreichbar; Adresse prüfen oder später erneut versuchen.",
         "unreachable": "der Host „{host}“ ist nicht auffindbar oder antwortet nicht",
+        "reason_http": "der Server antwortete mit HTTP {status}{phrase}",
+        "reason_timeout": "keine vollständige Antwort in der vorgesehenen Zeit",
+        "reason_large": "das Dokument ist größer als die erlaubte Größe",
+        "reason_page": "das ist eine Webseite, kein RSS- oder Atom-Feed",
+        "reason_not_feed": "kein brauchbarer RSS- oder Atom-Feed",
+        "reason_entities": "abgelehnt: seine XML-Entitäten könnten es ins Unermessliche aufblähen",
+        "reason_scheme": "abgerufen werden nur http- und https-Adressen",
+        "reason_redirects": "zu viele Weiterleitungen",
+        "reason_network": "ein Netzwerkfehler",
+        "reason_internal": "ein interner Fehler (protokolliert)",
+        "reason_refused": "Adresse gesperrt ({detail})",
+        "problem_no_text": "{entry}: Eintrag ohne Text, übersprungen",
+        "problem_headline": "{entry}: kein Text, nur als Schlagzeile gespeichert",
+        "problem_bytes": "Zeichensatz: {n} Byte(s) kein gültiges {charset}, durch U+FFFD ersetzt (zuerst bei Byte {at})",
         "hint_unreachable": "Bitte die Adresse auf Tippfehler prüfen: Sie braucht einen vollständigen Hostnamen wie news.example.org. Stimmt sie, ist die Seite oder das Netz dieses Rechners gestört; später erneut versuchen.",
+        "hint_no_answer": "Die Adresse ist bekannt, aber dort nimmt niemand eine Verbindung an: bitte den Port in der Adresse prüfen und ob der Server läuft; sonst später erneut versuchen.",
         "hint_large": "Das Dokument ist größer als das eingestellte Limit ([ingest] max_bytes).",
         "hint_auth": "Der Server verweigert den Zugriff; Feeds hinter einem Login werden nicht unterstützt.",
         "hint_404": "Unter dieser Adresse gibt es nichts; bitte prüfen (Seiten verlinken ihren Feed als RSS, Atom oder Feed).",
@@ -269,6 +307,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "no_stories": "Noch keine Geschichten: keine Artikel{when}. Admins fügen mit /addfeed URL einen Feed hinzu, oder Dateien mit `newsdigest ingest`.",
         "when_as_of": ", die bis zum {date} erschienen sind",
         "no_match": "Keine Geschichte passt zu „{query}“. /stories zeigt, welche ich verfolge.",
+        "digest_no_story": "Keine Geschichte passt zu „{value}“. /digest nimmt den Namen einer Geschichte (oder nichts, "
+        "für alle), z. B. /digest tiktok; /stories zeigt sie.",
+        "picture": "[Bild: {file}] {caption}",
+        "picture_written": "[Bild gespeichert unter {file}] {caption}",
         "which_story": "Mehrere Geschichten passen zu „{query}“. Welche ist gemeint?",
         "ask_again": "Bitte noch einmal mit ihrem Namen fragen, z. B. /{cmd} {slug}",
         "articles_n": "{n} Artikel",
@@ -313,6 +355,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "more_stories": "Weitere Geschichten: /stories",
         "kind_deadline": "Frist",
         "kind_expiry": "Ablauf",
+        "what_ends_1": "{what} endet",
+        "what_ends_n": "{what} enden",
         "why_reason": "Stichtag, weil — {reason}",
         # -- digests and subscriptions
         "title": "Dein Nachrichtenüberblick — {date}",
@@ -339,10 +383,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "subscription_1": "1 Abo",
         "subscriptions_n": "{n} Abos",
         "unsubscribed_story": "„{story}“ abbestellt.",
-        "not_subscribed": "Dieser Chat hat kein Abo{story_part}. Eines startet /subscribe [HH:MM] [TZ] [Thema].",
+        "not_subscribed": "Dieser Chat hat kein Abo{story_part}. Eines startet /subscribe [HH:MM] [Zone] [Geschichte].",
         # -- following a story: subscribing, filters, reminders, /subscriptions
         "not_understood": "„{value}“ verstehe ich nicht: keine Zeitzone, und keine Geschichte passt dazu. "
-        "Bitte Uhrzeit und Zone wie /{cmd} 08:00 Europe/Berlin (oder MEZ, Berlin, 8am); /stories zeigt die Themen.",
+        "Bitte Uhrzeit und Zone wie /{cmd} 08:00 Europe/Berlin (oder MEZ, Berlin, 8am); /stories zeigt die Geschichten.",
         "zone_needs_time": "Keine Geschichte passt zu „{value}“. Als Zeitzone bitte direkt nach der Uhrzeit: "
         "/{cmd} {time} {value}",
         "bad_filter": "„{value}“ ist kein Filterwort. Filter sind einfache Wörter: +Wort behält nur, was es nennt, "
@@ -407,6 +451,53 @@ class Catalog:
 
 
 t = Catalog(MESSAGES)
+
+# /why's "Key date because — deadline: limit + obligation (limit 'bis zum' + obligation verb 'muss')" in German:
+# the words of extract/deadlines.py's key-date rules (their names and cue labels), one for one. The cue words
+# themselves are the article's and stay; a word missing here is shown as extract wrote it.
+REASON_WORDS: dict[str, dict[str, str]] = {
+    "de": {
+        # kinds
+        "deadline": "Frist", "expiry": "Ablauf",
+        # rule names
+        "application window": "Antragsfrist", "application window closes": "Antragsfrist endet",
+        "date + obligation verb": "Datum + Pflichtverb", "deadline noun": "Fristwort",
+        "deadline runs out": "Frist läuft ab", "decision put off": "Entscheidung vertagt", "ends": "endet",
+        "expires": "läuft aus", "extension": "Verlängerung", "extension of a deadline": "Verlängerung einer Frist",
+        "extension of a measure": "Verlängerung einer Maßnahme", "extension of an obligation": "Verlängerung einer Pflicht",
+        "initial term of a measure": "erste Laufzeit einer Maßnahme", "lapses unless renewed": "endet ohne Verlängerung",
+        "limit + action": "Grenze + Handlung", "limit + infinitive": "Grenze + Infinitiv",
+        "limit + obligation": "Grenze + Pflicht", "limit in a condition": "Grenze in einer Bedingung",
+        "limit set by a duration": "Frist durch eine Dauer", "measure in force until": "Maßnahme gilt bis",
+        "obliged to act on a date": "Pflicht, an einem Tag zu handeln", "recurring obligation": "wiederkehrende Pflicht",
+        "replacement": "Ersatz", "strict limit": "strikte Grenze", "tender window": "Ausschreibungsfrist",
+        "term set until": "Laufzeit bis", "to be finished by": "bis dahin zu erledigen",
+        "window for whoever acts": "Frist für jeden, der handelt", "window set by an obligation": "Zeitraum einer Pflicht",
+        # cue labels
+        "action verb": "Handlungsverb", "again": "wieder", "application word": "Antragswort", "condition": "Bedingung",
+        "decision": "Entscheidung", "ending verb": "Endeverb", "infinitive": "Infinitiv", "initial term": "erste Laufzeit",
+        "lasting state": "Dauerzustand", "limit": "Grenze", "limit word": "Grenzwort", "measure": "Maßnahme",
+        "modal": "Modalverb", "obligation verb": "Pflichtverb", "range": "Zeitspanne", "tender word": "Ausschreibungswort",
+        "to be done": "zu erledigen", "unless": "sofern nicht", "whoever acts": "wer handelt", "within": "binnen",
+        # the note on a date planned in a draft
+        "planned in a draft": "geplant in einem Entwurf",
+    },
+}
+
+# The placeholders of a command's usage line ("/subscribe [HH:MM] [TZ] [story] [+word]") in the reader's language;
+# the words typed as they are (thread, off, 3d, HH:MM, N, URL, TEXT) stay.
+ARG_NAMES: dict[str, dict[str, str]] = {
+    "de": {"story": "Geschichte", "word": "Wort", "TZ": "Zone"},
+}
+_ARG_WORD = re.compile(r"(?<=[\[+-])[A-Za-z]+(?=\])")  # a word right inside brackets, after "[", "[+" or "[-"
+
+
+def arg_names(lang: str, args: str) -> str:
+    """A usage line's placeholders in `lang`: '[story] [+word]' -> '[Geschichte] [+Wort]' in German."""
+    names = ARG_NAMES.get(lang)
+    if not names:
+        return args
+    return _ARG_WORD.sub(lambda m: names.get(m.group(0), m.group(0)), args)
 
 
 def month_name(lang: str, month: int) -> str:

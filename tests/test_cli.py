@@ -131,3 +131,10 @@ def test_version_is_printed(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--version"])
     assert done.value.code == 0
     assert capsys.readouterr().out.strip() == f"newsdigest {newsdigest.__version__}"
+
+
+def test_stories_says_when_there_are_none_by_that_day(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ingest", "seeds", "--db", "n.db"]) == 0
+    capsys.readouterr()
+    assert main(["stories", "--as-of", "2019-01-01", "--db", "n.db"]) == 0
+    assert capsys.readouterr().out.strip().startswith("No stories yet: there are no articles published by 1 January 2019.")

@@ -86,3 +86,10 @@ def test_a_problem_seen_on_every_poll_is_listed_once_without_a_prefix(cli: list[
     assert main(["feeds", "list", *cli]) == 0
     out = capsys.readouterr().out
     assert out.count("Nur der Titel") == 1 and "latest problems: " in out and "problem: " not in out
+
+
+def test_importing_a_file_that_is_not_there_says_so_without_the_opml_form(cli: list[str],
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["feeds", "import", "feeds.opml", *cli]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == "error: feeds.opml: no such file (give the OPML file your feed reader exported)"

@@ -34,3 +34,10 @@ def test_every_cli_option_is_on_its_commands_line_in_the_readme() -> None:
         options = {o for a in parser._actions for o in a.option_strings if o.startswith("--") and o != "--help"}
         missing = sorted(o for o in options if f"{o} " not in lines[name] + " " and f"{o}]" not in lines[name])
         assert not missing, f"README's line for newsdigest {name} lacks {missing}"
+
+
+def test_every_chat_commands_row_shows_its_usage() -> None:
+    """The chat commands table starts each row with the command as /help writes it (arguments included)."""
+    rows = [line.replace("\\|", "|") for line in README.splitlines() if line.startswith("| `/")]
+    for spec in all_commands().values():
+        assert any(row.startswith(f"| `{spec.usage()}`") for row in rows), f"README's row for {spec.usage()}"

@@ -16,6 +16,7 @@ from newsdigest.handlers import Core, not_a_command
 from newsdigest.models import ChatKind, ChatRef, Platform
 from newsdigest.reply import BulletList, Divider, Heading, Image, Inline, Paragraph, Reply
 from newsdigest.sender import SendOutcome, SendResult
+from newsdigest.texts import t
 
 CONSOLE_CHAT = ChatRef(Platform.CONSOLE, "console", ChatKind.PRIVATE)
 WIDTH = 100
@@ -71,11 +72,11 @@ def _wrap(text: str, first: str = "", rest: str = "") -> list[str]:
 
 def _save_image(image: Image, image_dir: Path | None) -> str:
     if image_dir is None:
-        return f"[picture: {image.filename}] {image.caption}".rstrip()
+        return t(image.lang, "picture", file=image.filename, caption=image.caption).rstrip()
     image_dir.mkdir(parents=True, exist_ok=True)
     path = image_dir / Path(image.filename).name
     path.write_bytes(image.data)
-    return f"[picture written to {path}] {image.caption}".rstrip()
+    return t(image.lang, "picture_written", file=path, caption=image.caption).rstrip()
 
 
 class ConsoleBot:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from newsdigest.models import ChangeKind
 from newsdigest.reply import Block, BulletList, Heading, Inline, Paragraph, Reply, Span, inline_text, item, text
 from newsdigest.stories.brief import compress
+from newsdigest.stories.keydate_text import what_text
 from newsdigest.stories.ledger import When
 from newsdigest.stories.status import DeadlineChange, StoryChanges
 from newsdigest.summarize.facts import Brief, Fact
@@ -29,6 +30,7 @@ class UpcomingDeadline:
     what: str
     story: str | None = None
     sources: int = 1
+    kind: str = "deadline"  # deadline | expiry: how `what` reads (stories.keydate_text)
 
 
 @dataclass(frozen=True)
@@ -159,8 +161,8 @@ def _change_line(change: DeadlineChange, as_of: dt.date, lang: str) -> Inline:
     note = f" ({countdown(day, as_of, lang)})" if day is not None and change.kind != ChangeKind.PASSED else ""
     old = format_value(when_value(change.old), lang) if change.old else ""
     line = t(lang, f"change_{change.kind}", date=format_value(value, lang), countdown=note, old=old,
-              what=_clip(change.item.what, 200))
-    return item(line)
+              what=_clip(what_text(lang, change.item.kind, change.item.what), 200))
+    return item(line.removesuffix(": "))  # a bare "Frist" names nothing the line does not say
 
 
 def when_value(when: When) -> str:
@@ -180,7 +182,7 @@ def _upcoming_blocks(inp: DigestInput, opts: ComposeOptions, budget: _Budget) ->
             continue
         when = format_value(u.value, lang) + (f" ({countdown(day, inp.as_of, lang)})" if day is not None else "")
         tail = f" — {u.story}" if u.story else ""
-        rows.append(item(Span(when, bold=True), Span(f": {_clip(u.what, 120 if due_soon else 200)}{tail}")))
+        rows.append(item(Span(when, bold=True), Span(f": {_clip(what_text(lang, u.kind, u.what), 120 if due_soon else 200)}{tail}")))
     kept = [r for r in rows if budget.take(r, force=True)]
     hidden = len(ordered) - len(kept)
     if not kept:

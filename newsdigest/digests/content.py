@@ -57,7 +57,8 @@ def load_digest_input(
             out.append(ch)
         for item in ch.ledger.items:
             if item.superseded_by is None and item.when.precision == "day" and as_of <= item.due <= horizon:
-                upcoming.append(UpcomingDeadline(item.due.isoformat(), item.what, story.name, len(item.article_ids)))
+                upcoming.append(UpcomingDeadline(item.due.isoformat(), item.what, story.name, len(item.article_ids),
+                                                 item.kind))
     out.sort(key=lambda s: -sum(max(1, len(d.sources)) for d in s.developments))
     return DigestInput(as_of=as_of, since=since, stories=tuple(out),
                        upcoming=tuple(sorted(upcoming, key=lambda u: u.value)))

@@ -45,8 +45,9 @@ def _chat_zone(store: Store, config: Config, chat: ChatRef) -> str:
 
 
 def compose_for_chat(store: Store, config: Config, clock: Clock, chat: ChatRef, *, lang: str | None = None,
-                     briefs: BriefService | None = None) -> Reply:
-    """The digest this chat would get now: what changed since its last digest (everything, for a first one).
+                     briefs: BriefService | None = None, story: str | None = None) -> Reply:
+    """The digest this chat would get now: what changed since its last digest (everything, for a first one);
+    with `story` (a slug), that story's part only, whatever the chat subscribed to.
 
     Never recorded in the ledger and never moves last_digest_at: asking is not receiving the scheduled digest.
     """
@@ -58,6 +59,8 @@ def compose_for_chat(store: Store, config: Config, clock: Clock, chat: ChatRef, 
         since = None  # replaying a day before the last digest: show that day's world from the start
     subs = store.subscriptions_for(chat)
     stories = None if not subs or any(s.story is None for s in subs) else frozenset(s.story for s in subs if s.story)
+    if story is not None:
+        stories = frozenset({story})
     lang = lang or (subs[0].lang if subs else None) or store.chat_lang(chat) or config.bot.language
     inp = load_digest_input(store, as_of=as_of, since=since.astimezone(tz) if since else None, stories=stories)
     inp = apply_filters(inp, *filters_for([(s.story, s.filters) for s in subs]))

@@ -34,6 +34,7 @@ from newsdigest.reply import Heading, Reply, Span, bold, text
 from newsdigest.sender import Sender, SendOutcome, SendResult
 from newsdigest.store.delivery_repo import Busy, Claim, DueRow
 from newsdigest.store.store import Store
+from newsdigest.stories.keydate_text import what_text
 from newsdigest.stories.service import ensure_assigned, view
 from newsdigest.texts import countdown, format_value, t
 
@@ -121,7 +122,8 @@ def reminder_line(kd: KeyDate, days: int, lang: str) -> str:
 
 
 def _rest(kd: KeyDate, days: int, lang: str) -> str:
-    rest = t(lang, "reminder_rest", story=kd.story_name, what=" ".join(kd.what.split()) or "…",
+    what = "; ".join(x for part in kd.what.split("; ") if (x := what_text(lang, kd.kind, part)))
+    rest = t(lang, "reminder_rest", story=kd.story_name, what=what or "…",
               countdown=countdown(kd.due, kd.due - dt.timedelta(days=days), lang))
     if kd.moved_from:
         rest += t(lang, "reminder_moved", old=", ".join(format_value(v, lang) for v in kd.moved_from))

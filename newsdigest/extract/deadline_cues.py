@@ -118,7 +118,10 @@ HEDGE = (
 # verlängern müssen" is no obligation yet, whatever modal the expected clause carries
 EXPECT = (
     r"\b(?:gehe|gehen|geht)\s+(?:[\w-]+\s+){0,4}?davon\s+aus\b|\brechne[nt]?\s+(?:[\w-]+\s+){0,3}?damit\b|"
-    r"\b(?:expects?|expected|assumes?)\s+that\b"
+    # bracing for it: "Ich richte mich darauf ein, dass wir bis März … leben müssen", "stellen uns darauf ein"
+    r"\b(?:richte|richten|richtet|stelle|stellen|stellt|bereite|bereiten|bereitet)\s+(?:mich|uns|sich|euch)\s+"
+    r"(?:[\w-]+\s+){0,3}?darauf\s+(?:ein|vor)\b|"
+    r"\b(?:expects?|expected|assumes?)\s+that\b|\b(?:brac\w+|prepar\w+)\s+(?:\w+\s+){0,2}?for\s+the\s+(?:possibility|prospect)\s+that\b"
 )
 # asked for, not decided: an extension someone calls for
 REQUEST = (
@@ -317,3 +320,43 @@ FUTURE_STATE = (
     r"\b(?:will|shall|is\s+to|are\s+to)\s+(?:\w+\s+)?(?:remain|stay|continue|last|run|be\s+in\s+(?:force|place|effect)|"
     r"be\s+(?:extended|suspended|closed|banned))\b"
 )
+
+# -- what a key date is about: the noun phrase of the thing that ends (keydate_what.py) --------------------------
+# an article of the genitive singular: the measure after it carries a genitive -s ("Verlängerung des Teil-Lockdowns")
+GENITIVE_ARTICLE = r"des|eines|dieses|jenes|seines|ihres|unseres|meines|deines|eures|keines"
+# any article or determiner: the nearest one before a noun says its case
+ARTICLE = (
+    r"der|die|das|den|dem|des|ein|eine|einer|einen|einem|eines|diese[nmrs]?|jene[nmrs]?|seine[nmrs]?|ihre[nmrs]?|"
+    r"unsere[nmrs]?|keine[nmrs]?|the|a|an|this|that|these|those|its|their|his|her"
+)
+# words that open a clause but belong to no noun phrase (sentence adverbs, conjunctions, auxiliaries and modals);
+# case-insensitive, whole words
+NP_LEAD = (
+    r"so|auch|damit|dann|zudem|außerdem|nun|jetzt|noch|doch|aber|und|oder|dabei|daher|deshalb|also|zunächst|"
+    r"vorerst|bereits|schon|allerdings|jedoch|nämlich|soll|sollen|sollte|sollten|wird|werden|wurde|wurden|muss|"
+    r"müssen|kann|können|ist|sind|war|waren|hat|haben|der|die|das|den|dem|des|ein|eine|einen|einem|einer|"
+    r"derzeitige[nmrs]?|geltende[nmrs]?|aktuelle[nmrs]?|bisherige[nmrs]?|"
+    r"and|but|so|also|then|now|the|a|an|its|their|his|her|this|that|these|those|current|existing"
+)
+# a verb or auxiliary: a noun phrase ends before it (English and German, lowercase)
+NP_VERB = (
+    r"is|are|was|were|be|been|being|will|would|shall|should|can|could|may|might|must|has|have|had|does|do|did|"
+    r"ends?|ended|expires?|expired|lapses?|lapsed|runs?|ran|closes?|closed|stops?|stopped|remains?|stays?|"
+    r"continues?|lasts?|extended|postponed|delayed|suspended|"
+    r"ist|sind|war|waren|sei|wird|werden|wurde|wurden|worden|soll|sollen|sollte|sollten|muss|müssen|kann|können|"
+    r"gilt|gelten|galt|läuft|laufen|lief|endet|enden|endete|bleibt|bleiben|dauert|dauern|verlängert|verschoben|"
+    r"ausgesetzt|befristet"
+)
+# the verbs of a lasting state among them: what stays so is not what ends ("Schulen bleiben geschlossen")
+NP_STATE_VERB = r"remains?|stays?|continues?|lasts?|bleibt|bleiben|dauert|dauern|gilt|gelten|galt|läuft|laufen|lief"
+# pronouns: a noun phrase of them alone names nothing
+PRONOUN = r"it|they|this|that|these|those|es|sie|er|dies|diese|das|der|die|man"
+# nouns that are plural only: their lemma is the word itself ("Weihnachtsferien" enden); compounds end in them
+PLURAL_ONLY = r"ferien|eltern|kosten|leute|finanzen|spesen|trümmer|daten|lebensmittel|arms|means|clothes|goods|savings|earnings|proceeds"
+# English words ending in -s that are singular ("status", "crisis", "news", "CBILS" as an acronym)
+SINGULAR_S = r"news|series|species|status|crisis|basis|analysis|bus|gas|lens|bonus|census|virus|corpus|campus|chaos"
+# words for the steps that make a measure: a pronoun's antecedent, but no name for what ends ("die drastischen
+# Schritte" stand for the Teil-Lockdown the article names)
+WEAK_ANTECEDENT = r"schritte|beschlüsse|steps|decisions"
+# who an obligation binds when the text names them by what they do ("those looking to lay off staff must …")
+GENERIC_SUBJECT = r"those|anyone|everyone|whoever|firms|companies|employers|businesses|people|landlords|tenants|owners"

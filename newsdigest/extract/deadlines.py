@@ -28,7 +28,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from newsdigest.extract import deadline_cues as cue
+from newsdigest.extract.keydate_what import nominative, noun_phrase
 from newsdigest.extract.sentences import Unit
+from newsdigest.extract.temporal.workdays import add_business_days
 from newsdigest.extract.types import DeadlineRec, Timex
 
 __all__ = ["RULES", "find_deadlines", "resolve_value"]
@@ -128,8 +130,9 @@ _AHEAD = re.compile(
     r"faces?|facing|looms?|looming|approach\w*|droht|drohen|rückt\s+näher|closes?|ends?|expires?|endet|enden)\b")
 _PAST = re.compile(r"\b(?:had|was|were|did|set|passed|expired|lapsed|missed|hatte|hatten|war|waren|wurde|wurden|"
                    r"musste|mussten|gab|verstrich|verstrichen|abgelaufen|verpasst)\b")
-_GENERIC = re.compile(r"(?i)(?:die\s+|the\s+)?(?:frist|deadline|ultimatum|stichtag)(?:\s+ends)?")
+_GENERIC = re.compile(r"(?i)(?:die\s+|the\s+)?(?:frist|deadline|ultimatum|stichtag)")
 _EARLIER = re.compile(r"forward|vorgezogen|vorzuziehen|moved up")
+_FOR = re.compile(r"(?i)f(?:or|ür)\b")
 _FUSE_GAP = re.compile(r"^\s*(?:,\s*)?(?:(?:[A-Z]{2,4}|on|am|at|um)\s*,?\s*)?$")
 
 
@@ -214,7 +217,10 @@ class Ctx:
         """An extension verb whose new date this is ("extended the availability of … until November 30",
         "bis zum 20. Dezember verlängert"), not a date before the new one ("soll spätestens am 15. Dezember
         bis Januar verlängert werden")."""
-        if not (_EXTEND_LEFT.search(self.left[-20:]) or self.limit):
+        left = _EXTEND_LEFT.search(self.left[-20:])
+        if left is not None and not self.duration and _FOR.match(left.group()):
+            left = None  # "the figures for January extended a surge": "for" a date says what it is of, no new end
+        if not (left or self.limit):
             return ""
         if self._next_is_new():
             return ""
@@ -850,9 +856,17 @@ def _span(text: str, c: Ctx, new: bool) -> tuple[int, int]:
 # -- values -----------------------------------------------------------------------------------------------------
 
 
+_BUSINESS_DAYS = re.compile(r"P(\d{1,4})D")  # "binnen zehn Werktagen": counted Monday to Friday
+
+
 def resolve_value(tx: Timex, anchor: dt.date | None) -> str | None:
     """A key date's value: the TIMEX3 value, month-end/mid resolved to a day, durations added to the anchor."""
     v = tx.value or ""
+    if tx.business_days and anchor is not None and (days := _BUSINESS_DAYS.fullmatch(v)):
+        try:
+            return add_business_days(anchor, int(days.group(1))).isoformat()
+        except ValueError:
+            return v
     if tx.type == "DURATION" or v.startswith("P"):
         return _add_period(v, anchor)
     m = _ISO_MONTH.match(v)
@@ -1049,17 +1063,16 @@ _LIMIT_WORDS = re.compile(
 
 
 def what_phrase(c: Ctx, kind: str) -> str:
-    """A short readable phrase: who must do what ("ByteDance: sell its US operations"), or what ends
-    ("Versammlungsverbot ends")."""
+    """A short readable phrase: who must do what ("ByteDance: sell its US operations"), or what ends, as its noun
+    phrase ("Versammlungsverbot"; the chat adds the verb in its own language, keydate_what.py)."""
     return _what(c, kind)[0]
 
 
 def _what(c: Ctx, kind: str) -> tuple[str, bool]:
-    """(phrase, firm): firm when it names the thing; a replacement inherits the replaced date's firm phrase."""
+    """(phrase, firm): firm when it names the thing; a replacement inherits the replaced date's firm phrase. An
+    expiry's phrase is a noun phrase or "who: do what", never a clause the chat could not add "ends" to."""
     if kind == "expiry":
-        noun = _measure_phrase(c) or _measure_before(c)
-        if noun:
-            return noun + " ends", True
+        return _expiry_what(c)
     phrase = _obligation_phrase(c)
     if phrase:
         return phrase, True
@@ -1069,6 +1082,22 @@ def _what(c: Ctx, kind: str) -> tuple[str, bool]:
     return _fallback_what(c), False
 
 
+def _expiry_what(c: Ctx) -> tuple[str, bool]:
+    """What ends: the measure named here or by the pronoun's antecedent, else who is bound until then ("Schulen:
+    geschlossen bleiben"), else the noun phrase the clause opens with ("So sollen Entschädigungsansprüche für
+    Eltern … verlängert werden" -> "Entschädigungsansprüche für Eltern")."""
+    noun = _measure_phrase(c) or _measure_before(c)
+    if noun:
+        return noun, True
+    phrase = _obligation_phrase(c)
+    if ": " in phrase:
+        return phrase, True
+    return noun_phrase(_fallback_what(c)), False
+
+
+_LIMIT_WORD_EN = re.compile(r"(?i)until|till|by|before|within")  # the limit, not the object ("… bids by Friday")
+_OBJECT_PREP = re.compile(r"(?i)for|to|of|für|zur|zum|zu|der|des")  # what opens the object of a deadline noun
+_OBJECT_END = re.compile(r"(?i)\s+(?:until|till|by|before|within|bis|spätestens|binnen|innerhalb|ab|from|after|nach)\b")
 _NOUN_OBJECT = re.compile(r"^\s*(?:(?:für|zur|zum|zu|der|des|for|to|on|of)\s+[^,;:.!?()]{3,60})", re.IGNORECASE)
 
 
@@ -1083,11 +1112,17 @@ def _deadline_noun_phrase(c: Ctx) -> str:
     obj = _NOUN_OBJECT.match(c.sent[m.end() :])
     tail = obj.group() if obj else ""
     tail_words = _clean(tail).split()
-    cut = next((i for i, w in enumerate(tail_words) if _LIMIT_WORDS.fullmatch(w) or _NUMBER.search(w)), None)
+    cut = next((i for i, w in enumerate(tail_words)
+                if _LIMIT_WORDS.fullmatch(w) or _LIMIT_WORD_EN.fullmatch(w) or _NUMBER.search(w)), None)
     if cut is not None:
         tail_words = tail_words[:cut]
     while tail_words and _DANGLING.fullmatch(tail_words[-1]):
         tail_words = tail_words[:-1]
+    if _GENERIC.fullmatch(m.group()) and len(tail_words) > 1 and _OBJECT_PREP.fullmatch(tail_words[0]):
+        # "deadline for the loans": the line says "deadline" already; what is due is its object
+        due = noun_phrase(_OBJECT_END.split(" ".join(tail_words[1:]), maxsplit=1)[0]).split()
+        if due:
+            return " ".join(_cut(due, keep_end=False))
     return " ".join(_cut([m.group(), *tail_words], keep_end=False))
 
 
@@ -1136,6 +1171,56 @@ def _masked_sentence(c: Ctx) -> tuple[str, int]:
     return "".join(out), at
 
 
+# who is bound, named by what they do: "those looking to lay off staff", "anyone who sells tickets", "firms planning
+# cuts" (the words up to a time clause, an adverb or a clause break)
+_GENERIC_SUBJECT = re.compile(
+    r"(?i)\b(?:" + cue.GENERIC_SUBJECT + r")\s+(?:who|that|which|\w+ing)\b(?:\s+(?!(?:before|after|by|until|when|if|"
+    r"as|because|while|once|in\s+order)\b)[\w'’-]+){0,5}"
+)
+_DEMONSTRATIVE = re.compile(r"(?i)those|these|this|that")
+
+
+def _generic_subject(before: str) -> str:
+    """ "It means those looking to lay off employees before … legally have to start": who the obligation binds."""
+    m = next(reversed(list(_GENERIC_SUBJECT.finditer(before))), None)  # the one nearest the modal
+    if m is None:
+        return ""
+    words = [w for w in m.group().split() if not w.lower().endswith("ly")]
+    phrase = " ".join(words)
+    return phrase[:1].upper() + phrase[1:]
+
+
+def _unmasked_before(c: Ctx, modal: str) -> str:
+    """The sentence before its modal, time expressions and limits kept ("before the winter" ends a subject)."""
+    key = " ".join(modal.split()[:2])
+    pos = c.sent.rfind(key, 0, c.a)
+    head = c.sent[: pos if pos >= 0 else c.a]
+    return re.split(r"[,;:]", head)[-1]
+
+
+def _previous_sentence(c: Ctx) -> str:
+    head = c.text[max(0, c.unit.start - _BACK) : c.unit.start].rstrip()
+    ends = [m.end() for m in _SENTENCE_END.finditer(head[:-1])]
+    return head[ends[-1] :] if ends else head
+
+
+def _resolve_demonstrative(vp: list[str], prev: str) -> list[str]:
+    """ "start those talks" after "… have to start a 45-day consultation period": the thing a demonstrative points
+    back to, where the sentence before does the same (its verb with its object); else "the" ("start the talks")."""
+    k = next((i for i, w in enumerate(vp) if i and _DEMONSTRATIVE.fullmatch(w)), None)
+    if k is None:
+        return vp
+    verb = vp[k - 1].lower()
+    m = re.search(rf"(?i)\b{re.escape(verb)}\s+((?:an?|the)\s+[^,;:.!?]+?)(?=\s+(?:{_OBJECT_STOP})\b|[,;:.!?]|$)", prev)
+    if m is not None:
+        antecedent = m.group(1).split()[:WHAT_MAX_WORDS - k]
+        return [*vp[:k], *antecedent]
+    return [*vp[:k], "the", *vp[k + 1 :]]
+
+
+_OBJECT_STOP = r"before|after|by|until|when|if|because|while|for|to|in|on|at|from|with|and|or|but"
+
+
 def _obligation_phrase(c: Ctx) -> str:
     sent, at = _masked_sentence(c)
     m = _EN_MUST.search(sent)
@@ -1144,9 +1229,10 @@ def _obligation_phrase(c: Ctx) -> str:
         vp_words = _cut(_clean(vp).split(), keep_end=False)
         obj = m.group("obj")
         before = _clean(re.split(r"[,;:]", sent[: m.start()])[-1]).split()
-        subj = _subject(obj.split()) if obj else _subject(before[-4:], whole=len(before) <= 4)
+        subj = _subject(obj.split()) if obj else (_subject(before[-4:], whole=len(before) <= 4)
+                                                   or _generic_subject(_unmasked_before(c, m.group())))
         if vp_words:
-            return (subj + ": " if subj else "") + " ".join(vp_words)
+            return (subj + ": " if subj else "") + " ".join(_resolve_demonstrative(vp_words, _previous_sentence(c)))
     f = _DE_FINAL_MODAL.search(sent)
     if f:  # "…, dass wir die Schulen bis zum 17. Januar geschlossen halten müssen"
         words = _compress_de(_clean(_LIMIT_WORDS.sub(" ", f.group("vp"))).split())
@@ -1275,7 +1361,8 @@ def _bare_infinitive(words: list[str]) -> list[str]:
 
 # lower-case words before an English measure noun that are no modifiers of it ("to extend the scheme")
 _NOT_MODIFIER = re.compile(
-    r"the|a|an|to|of|for|and|or|in|on|at|by|with|his|her|its|their|our|this|that|these|those|new|current|"
+    r"the|a|an|to|of|for|and|or|in|on|at|by|with|his|her|its|their|our|this|that|these|those|new|current|said|says|"
+    r"told|"
     r"extend|extends|extended|end|ends|ended|when|after|before|until|while|if|as|is|was|are|were|be|been|will|"
     r"would|could|has|have|had|not|no|which|whose|\w+ing|\w+ed|\w+ly")
 _DANGLING = re.compile(r"(?i)to|of|on|by|until|for|the|bis|auf|zum|zur|am|vom|den|dem|der|die|das|für|mit")
@@ -1307,17 +1394,47 @@ _BACK = 300  # chars before a sentence searched for the measure its pronoun stan
 
 def _measure_before(c: Ctx) -> str:
     """ "Die Maßnahmen gelten ab Montag. Sie sollen bis Ende November dauern": the measure the pronoun that
-    opens the sentence stands for, from the sentence before."""
+    opens the sentence stands for, from the sentence before. Steps or decisions there stand for the measure the
+    article names most ("… auf die drastischen Schritte verständigt. Sie sollen bis Ende November dauern")."""
     if not _STARTS_WITH_PRONOUN.match(c.sent):
         return ""
     head = c.text[max(0, c.unit.start - _BACK) : c.unit.start].rstrip()
     ends = [m.end() for m in _SENTENCE_END.finditer(head[:-1])]
     prev = head[ends[-1] :] if ends else head
-    return _measure_in(prev, prev.lower(), len(prev), len(prev), _ANTECEDENT)
+    found = _measure_in(prev, prev.lower(), len(prev), len(prev), _ANTECEDENT)
+    if found and _WEAK_ANTECEDENT.search(found):
+        return _main_measure(c.text, c.unit.start) or found
+    return found
 
 
 # what a pronoun opening a key-date sentence may stand for: a measure, or the steps or decisions that make it
-_ANTECEDENT = re.compile(cue.MEASURE[:-1] + r"|\b(?:schritte|beschlüsse|steps|decisions)\b)")
+_ANTECEDENT = re.compile(cue.MEASURE[:-1] + r"|\b(?:" + cue.WEAK_ANTECEDENT + r")\b)")
+_WEAK_ANTECEDENT = re.compile(r"(?i)\b(?:" + cue.WEAK_ANTECEDENT + r")\b")
+_MAIN_SPAN = 20_000  # chars of an article before a sentence searched for the measure it names most
+
+
+def _main_measure(text: str, end: int) -> str:
+    """The measure an article names most before `end` (the first named of equals), in the nominative."""
+    head = text[max(0, end - _MAIN_SPAN) : end]
+    low = head.lower()
+    counts: Counter[str] = Counter()
+    surface: dict[str, str] = {}
+    for m in _MEASURE.finditer(low):
+        s, e = m.start(), m.end()
+        while s > 0 and (head[s - 1].isalnum() or head[s - 1] == "-"):
+            s -= 1
+        while e < len(head) and head[e].isalnum():
+            e += 1
+        word = nominative(head[s:e], head[:s])
+        if not word[:1].isupper() and not word[:1].islower():
+            continue
+        key = word.lower()
+        counts[key] += 1
+        surface.setdefault(key, word)
+    if not counts:
+        return ""
+    top = max(counts.values())
+    return next(surface[k] for k in surface if counts[k] == top)
 
 
 def _measure_in(sent: str, low: str, a: int, b: int, rx: re.Pattern[str] = _MEASURE) -> str:
@@ -1329,7 +1446,7 @@ def _measure_in(sent: str, low: str, a: int, b: int, rx: re.Pattern[str] = _MEAS
         s -= 1
     while e < len(sent) and sent[e].isalnum():
         e += 1
-    head = sent[s:e]
+    head = nominative(sent[s:e], sent[:s])  # "Verlängerung des Teil-Lockdowns": the Teil-Lockdown ends
     # English names and modifiers before the noun: "Job Retention Scheme", "90-day pause", "the VAT cut"
     before = sent[:s].split()
     mods: list[str] = []
@@ -1340,7 +1457,30 @@ def _measure_in(sent: str, low: str, a: int, b: int, rx: re.Pattern[str] = _MEAS
         if not modifier or _SUBJECT_STOP.match(w):
             break
         mods.insert(0, w)
-    return _clean(" ".join([*mods, head]))
+    listed = _list_around(sent, sent.rfind(mods[0], 0, s) if mods else s, e, rx)
+    return listed or _clean(" ".join([*mods, head]))
+
+
+_CONJUNCT = r"(?:(?:the|die|der|das)\s+)?[A-ZÄÖÜ][\w-]*(?:\s+[A-ZÄÖÜ][\w-]*){0,4}"
+_LIST = re.compile(rf"{_CONJUNCT}(?:,\s+{_CONJUNCT})*,?\s+(?:and|und|or|oder|sowie)\s+{_CONJUNCT}")
+_CONJ_SPLIT = re.compile(r",\s+|\s+(?:and|und|or|oder|sowie)\s+")
+LIST_MAX_WORDS = 16
+
+
+def _list_around(sent: str, s: int, e: int, rx: re.Pattern[str]) -> str:
+    """ "extended Bounce Back Loans, Business Interruption Loans and the Future Fund until …": what ends is the
+    list the measure is a member of, when most of its members are measures (not "Merkel, Söder und das Programm")."""
+    for m in _LIST.finditer(sent):
+        if not m.start() <= s < e <= m.end():
+            continue
+        members = _CONJ_SPLIT.split(m.group())
+        named = sum(1 for x in members if rx.search(x.lower()))
+        words = m.group().split()
+        while words and _SUBJECT_STOP.match(words[0]):
+            words = words[1:]
+        if 2 * named >= len(members) and len(words) <= LIST_MAX_WORDS:
+            return _clean(" ".join(words))
+    return ""
 
 
 _DANGLING_END = re.compile(r"(?i)in|on|at|or|and|by|before|after|from|im|am|um|oder|und|vor|nach|ab|seit")
@@ -1404,7 +1544,7 @@ def _link(found: list[_Found]) -> list[DeadlineRec]:
 
 
 def _same_subject(a: str, b: str) -> bool:
-    wa, wb = _content_words(a.replace(" ends", "")), _content_words(b.replace(" ends", ""))
+    wa, wb = _content_words(a), _content_words(b)
     return bool(wa & wb) or any(x.endswith(y) or y.endswith(x) for x in wa for y in wb if min(len(x), len(y)) >= 5)
 
 
@@ -1422,7 +1562,7 @@ def _replaced_candidate(found: list[_Found], n: int, taken: set[int]) -> int | N
         if not (same_sentence or shared >= LINK_MIN_SHARED or anaphora):
             continue  # too little in common: a date of another thing
         if not same_sentence and new.firm_what and old.firm_what and not _same_subject(old.rec.what, new.rec.what):
-            continue  # "Kurzarbeit measures ends" is no replacement of "furlough scheme ends"
+            continue  # "Kurzarbeit measures" ending is no replacement of the "furlough scheme" ending
         # "the deadline was extended": with no words in common, the same kind of key date is meant
         score = (int(old.rec.retired), shared + (3 if same_sentence else 0), -abs(n - k))
         if best is None or score > best[0]:

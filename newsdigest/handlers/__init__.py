@@ -80,7 +80,7 @@ def _resolve(ctx: CommandContext, line: str) -> tuple[CommandSpec, str] | Reply:
 
 
 def _usage(ctx: CommandContext, spec: CommandSpec, exc: UsageError) -> Reply:
-    return error_reply(f"{exc}\n{texts.t(ctx.lang, 'usage')}: {spec.usage()}")
+    return error_reply(f"{exc}\n{texts.t(ctx.lang, 'usage')}: {spec.usage(lang=ctx.lang)}")
 
 
 def dispatch(ctx: CommandContext, line: str) -> Reply:

@@ -94,20 +94,38 @@ def subscribe_cmd(ctx: CommandContext, args: str) -> Reply:
 def unsubscribe_cmd(ctx: CommandContext, args: str) -> Reply:
     story = args.strip() or None
     ended = ctx.store.unsubscribe(ctx.chat, story)
-    if not ended and story:  # subscriptions keep the story's slug; the user may say its name
-        found = find_story(ctx.store, story, as_of=ctx.clock.as_of).story
-        ended = ctx.store.unsubscribe(ctx.chat, found.slug) if found else 0
+    found = find_story(ctx.store, story, as_of=ctx.clock.as_of).story if story else None
+    if not ended and found:  # subscriptions keep the story's slug; the user may say its name
+        ended = ctx.store.unsubscribe(ctx.chat, found.slug)
+    name = found.name if found else story  # the reply names the story, not the word that found it
     if not ended:
         part = f" ({story})" if story else ""
         return Reply((text(t(ctx.lang, "not_subscribed", story_part=part)),))
     if ctx.on_subscriptions_changed:
         ctx.on_subscriptions_changed()
     if story:
-        return Reply((text(t(ctx.lang, "unsubscribed_story", story=story)),))
+        return Reply((text(t(ctx.lang, "unsubscribed_story", story=name)),))
     return Reply((text(t(ctx.lang, "unsubscribed_all", subs=subscriptions(ctx.lang, ended))),))
 
 
-@command("digest", "", "what changed since this chat's last digest, now",
-         "was sich seit dem letzten Überblick geändert hat, sofort")
+# "/digest now" says what the bare command does already (the help line ends in "now").
+NOW_WORDS = frozenset({"now", "jetzt", "sofort"})
+
+
+@command("digest", "[story]", "what changed since this chat's last digest, now (every story, or the one named)",
+         "was sich seit dem letzten Überblick geändert hat, sofort (alle Geschichten oder die genannte)")
 def digest_cmd(ctx: CommandContext, args: str) -> Reply:
-    return compose_for_chat(ctx.store, ctx.config, ctx.clock, ctx.chat, lang=ctx.lang, briefs=ctx.briefs)
+    words = args.strip()
+    slug = None
+    if words and words.casefold() not in NOW_WORDS:
+        found = resolve_story(ctx, words, "digest", _no_digest_story)
+        if isinstance(found, Reply):
+            return found
+        slug = found.slug
+    return compose_for_chat(ctx.store, ctx.config, ctx.clock, ctx.chat, lang=ctx.lang, briefs=ctx.briefs,
+                            story=slug)
+
+
+def _no_digest_story(ctx: CommandContext, query: str, cmd: str) -> Reply:
+    """/digest's words name no story: say what /digest takes, instead of a digest that ignored them."""
+    raise UsageError(t(ctx.lang, "digest_no_story", value=query[:60]))

@@ -6,6 +6,7 @@ Handlers are sync and run on the store gateway's threads; `addfeed` is a corouti
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TYPE_CHECKING
 
 from newsdigest.handlers.context import CommandContext
@@ -42,17 +43,65 @@ def _when(stamp: str | None) -> str:
         return stamp
 
 
+# What ingest/fetch.py and ingest/feeds.py say when a fetch or a feed fails, as /feeds finds it stored with the feed
+# (written once, read in every chat's language): (pattern, catalog key). The first that matches wins; a reason
+# none matches is shown as written.
+REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^HTTP (?P<status>\d{3})(?P<phrase>.*)$"), "reason_http"),
+    (re.compile(r"^cannot (?:resolve host |connect to )'?(?P<host>[^' ]+)'?$"), "unreachable"),
+    (re.compile(r"^(?:no complete answer within|timed out)"), "reason_timeout"),
+    (re.compile(r"exceeds the (?:size limit|\d+ byte limit)$"), "reason_large"),
+    (re.compile(r"^this is a web page"), "reason_page"),
+    (re.compile(r"^not a (?:usable )?feed"), "reason_not_feed"),
+    (re.compile(r"entit(?:y|ies)"), "reason_entities"),
+    (re.compile(r"only http and https URLs are fetched"), "reason_scheme"),
+    (re.compile(r"^more than \d+ redirects"), "reason_redirects"),
+    (re.compile(r"^(?:network error|unexpected HTTP status)"), "reason_network"),
+    (re.compile(r"^internal error"), "reason_internal"),
+    (re.compile(r"^(?:refused: )?(?P<detail>.*\baddress\b.*)$"), "reason_refused"),
+)
+
+
+def reason_text(reason: str, lang: str) -> str:
+    """A stored or raised fetch/feed failure in the reader's language (the technical detail kept where it helps)."""
+    reason = reason.strip().rstrip(".")
+    for pattern, key in REASONS:
+        if m := pattern.search(reason):
+            return t(lang, key, **{k: v[:200] for k, v in m.groupdict().items() if v is not None})
+    return reason
+
+
+# What the poller remembers about a feed's entries (ingest/poller.py, ingest/decode.py), read in every chat's
+# language: (pattern, catalog key); the entry's label (its URL or GUID, and title) stays as written.
+PROBLEMS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^(?P<entry>.+): entry without text, skipped$"), "problem_no_text"),
+    (re.compile(r"^(?P<entry>.+ “.*”): no text, stored as a headline only$"), "problem_headline"),
+    (re.compile(r"^decoding: (?P<n>\d+) byte\(s\) not valid (?P<charset>\S+) replaced by U\+FFFD "
+                r"\(first at byte (?P<at>\d+)\)$"), "problem_bytes"),
+)
+
+
+def _problem_text(problem: str, lang: str) -> str:
+    """A remembered problem in the reader's language: an entry's problem, or "URL: reason" with a fetch reason
+    (a page behind an entry); other problems as stored."""
+    for pattern, key in PROBLEMS:
+        if m := pattern.match(problem):
+            return t(lang, key, **m.groupdict())
+    label, sep, reason = problem.partition(": ")
+    return f"{label}: {reason_text(reason, lang)}" if sep and "://" in label else problem
+
+
 def error_reason(exc: Exception, lang: str = "en") -> str:
     """What went wrong, for a chat reply: catalog text where the exception's words are the resolver's, not ours."""
     if isinstance(exc, FetchUnreachable):
         return t(lang, "unreachable", host=exc.host[:200])
-    return str(exc).rstrip(".")
+    return reason_text(str(exc), lang)
 
 
 def error_hint(exc: Exception, lang: str = "en") -> str:
     """What an admin can do about a failed fetch or parse (chat commands and the CLI)."""
-    if isinstance(exc, FetchUnreachable):
-        return t(lang, "hint_unreachable")
+    if isinstance(exc, FetchUnreachable):  # a name that does not resolve, or an address where nothing answers
+        return t(lang, "hint_no_answer" if exc.reason.startswith("cannot connect") else "hint_unreachable")
     if isinstance(exc, FetchSchemeRefused):
         return t(lang, "hint_scheme")
     if isinstance(exc, FetchRefused):
@@ -80,13 +129,13 @@ def _health_line(h: FeedHealth, lang: str, problems: list[tuple[str, str]]) -> I
     name = link(f.title or f.url, f.url)
     if f.error_count:
         mark, detail = "✗ ", t(lang, "failing", when=_when(h.last_error_at), count=f.error_count,
-                                 error=(f.last_error or "?")[:160], next=_when(f.next_poll))
+                                 error=reason_text(f.last_error or "?", lang)[:160], next=_when(f.next_poll))
     elif f.last_success:
         mark, detail = "✓ ", t(lang, "ok", when=_when(f.last_success), items=h.items_seen, next=_when(f.next_poll))
     else:
         mark, detail = "… ", t(lang, "pending")
     if problems:
-        listed = " · ".join(f"{_when(at)}: {what[:140]}" for at, what in problems[:3])
+        listed = " · ".join(f"{_when(at)}: {_problem_text(what, lang)[:140]}" for at, what in problems[:3])
         detail += t(lang, "problems", problems=listed)
     return item(Span(mark), name, Span(detail))
 

@@ -66,7 +66,7 @@ def search_cmd(ctx: CommandContext, args: str) -> Reply:
     return Reply((Heading(texts.t(ctx.lang, "results_for", query=query[:80])), BulletList(tuple(rows))))
 
 
-@command("lang", "[en|de]", "reply language for this chat", "Antwortsprache für diesen Chat", writes=True)
+@command("lang", "en|de", "reply language for this chat", "Antwortsprache für diesen Chat", writes=True)
 def lang_cmd(ctx: CommandContext, args: str) -> Reply:
     choice = args.strip().lower()
     if not choice:

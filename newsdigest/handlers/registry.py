@@ -15,7 +15,7 @@ from typing import TypeVar
 from newsdigest.errors import UserError
 from newsdigest.handlers.context import CommandContext
 from newsdigest.reply import Block, BulletList, Paragraph, Reply, Span, item
-from newsdigest.texts import t
+from newsdigest.texts import arg_names, t
 
 Handler = Callable[[CommandContext, str], Reply]
 # A command that awaits network I/O (addfeed) is a coroutine run on the event loop; it reaches the store
@@ -42,8 +42,8 @@ class CommandSpec:
     def is_async(self) -> bool:
         return inspect.iscoroutinefunction(self.handler)
 
-    def usage(self, prefix: str = "/") -> str:
-        return f"{prefix}{self.name} {self.args}".rstrip()
+    def usage(self, prefix: str = "/", lang: str = "en") -> str:
+        return f"{prefix}{self.name} {arg_names(lang, self.args)}".rstrip()
 
     def help(self, lang: str) -> str:
         return self.help_de if lang == "de" else self.help_en
@@ -105,5 +105,5 @@ def command_list(lang: str, *, admin: bool = True, prefix: str = "/") -> tuple[B
         if spec.admin and not admin:
             continue
         # Plain text, not code: Telegram makes a plain "/command" tappable; Slack and the console show it as is.
-        rows.append(item(Span(spec.usage(prefix)), Span(" — " + spec.help(lang))))
+        rows.append(item(Span(spec.usage(prefix, lang)), Span(" — " + spec.help(lang))))
     return (Paragraph((Span(t(lang, "commands"), bold=True),)), BulletList(tuple(rows)))

@@ -7,6 +7,7 @@ the user means, and renders a view of it. Numbered lists are remembered per chat
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from newsdigest import texts
@@ -33,6 +34,7 @@ from newsdigest.reply import (
 )
 from newsdigest.store.stories_repo import StoryRecord
 from newsdigest.stories.brief import Turn, compress
+from newsdigest.stories.keydate_text import what_text
 from newsdigest.stories.ledger import LedgerItem, When
 from newsdigest.stories.merge import source_names
 from newsdigest.stories.service import StoryView, ensure_assigned, stories_list, view
@@ -69,6 +71,19 @@ def _view(ctx: CommandContext, story: StoryRecord) -> StoryView:
     return view(ctx.store, story, as_of=ctx.clock.as_of, today=_today(ctx))
 
 
+def _open_story(ctx: CommandContext, args: str, cmd: str, title_key: str | None
+                ) -> tuple[StoryRecord, StoryView, list[Block]] | Reply:
+    """What every story command starts with: the story the user means (or the reply that says why there is
+    none), its view, and the heading blocks (title, then the as-of and article count line). `title_key` is the
+    catalog text around the story's name, None for the bare name."""
+    found = _resolve(ctx, args, cmd)
+    if isinstance(found, Reply):
+        return found
+    story_view = _view(ctx, found)
+    title = texts.t(ctx.lang, title_key, name=story_view.name) if title_key else story_view.name
+    return found, story_view, [Heading(title), _meta_line(ctx, story_view)]
+
+
 def _meta_line(ctx: CommandContext, view: StoryView) -> Paragraph:
     lang = ctx.lang
     parts = [texts.articles(lang, view.article_count)]
@@ -96,6 +111,13 @@ def _short(when: When, lang: str) -> str:
     return format_short(when.lo, lang) if when.precision == "day" else _when_text(when, lang)
 
 
+def _telling_first(turn: Turn) -> list[int]:
+    """The turn's articles, the one its quoted telling comes from first: the link goes where the words and the
+    date shown come from, not to the oldest article that also carried the turn."""
+    quoted = [m.article_id for m in turn.lead.point.mentions[:1]]
+    return [*quoted, *(a for a in turn.article_ids if a not in quoted)]
+
+
 def _first_link(article_ids: list[int], view: StoryView) -> str | None:
     urls = {a.id: a.url for a in view.articles}
     return next((u for aid in article_ids if (u := urls.get(aid))), None)
@@ -118,7 +140,7 @@ def _turn_meta(ctx: CommandContext, turn: Turn, view: StoryView, *, short: bool)
     if turn.published:
         meta.append(format_short_year(turn.published, lang) if short else format_date(turn.published, lang))
     meta.append(texts.sources(lang, len(turn.sources)))
-    url = _first_link(turn.article_ids, view)
+    url = _first_link(_telling_first(turn), view)
     return link(" · ".join(meta), url) if url else italic(" · ".join(meta))
 
 
@@ -137,8 +159,8 @@ def _deadline_row(ctx: CommandContext, it: LedgerItem, view: StoryView) -> Inlin
     # a date known only from the report that replaced it has no source of its own to count
     meta = [state, texts.sources(lang, n)] if n else [state]
     parts: list[Span] = [bold(_when_text(it.when, lang)), Span(" · " + " · ".join([*meta, kind]))]
-    if it.what:
-        parts.append(Span(" — " + _clip(it.what, 160)))
+    if what := what_text(lang, it.kind, it.what):
+        parts.append(Span(" — " + _clip(what, 160)))
     notes = []
     if it.replaces:
         notes.append(texts.t(lang, "replaces", date=", ".join(_when_text(w, lang) for w in it.replaces)))
@@ -156,12 +178,11 @@ def _item_sources(it: LedgerItem, view: StoryView) -> list[str]:
 
 @command("status", "[story]", "where a story stands: the latest developments", "Stand einer Geschichte: das Neueste")
 def status_cmd(ctx: CommandContext, args: str) -> Reply:
-    found = _resolve(ctx, args, "status")
-    if isinstance(found, Reply):
-        return found
-    view = _view(ctx, found)
+    opened = _open_story(ctx, args, "status", None)
+    if isinstance(opened, Reply):
+        return opened
+    found, view, blocks = opened
     lang = ctx.lang
-    blocks: list[Block] = [Heading(view.name), _meta_line(ctx, view)]
     lead, earlier = view.brief
     turns = [t for t in (lead, *earlier) if t is not None]
     upcoming = view.ledger.upcoming
@@ -217,7 +238,7 @@ def _brief_facts(ctx: CommandContext, turns: list[Turn], nxt: LedgerItem | None,
     facts = [Fact(i, t.text, t.published, len(t.sources), tuple(t.article_ids)) for i, t in enumerate(turns, 1)]
     if nxt is not None:
         kind = texts.t(ctx.lang, f"kind_{nxt.kind}")
-        what = f"{kind}, {_when_text(nxt.when, ctx.lang)}: {nxt.what}".rstrip(": ")
+        what = f"{kind}, {_when_text(nxt.when, ctx.lang)}: {what_text(ctx.lang, nxt.kind, nxt.what)}".rstrip(": ")
         facts.append(Fact(len(facts) + 1, what, nxt.due if nxt.when.precision == "day" else None,
                           len(_item_sources(nxt, view)), tuple(nxt.article_ids)))
     return facts
@@ -239,7 +260,8 @@ def _machine_brief_block(ctx: CommandContext, brief: Brief) -> Paragraph:
 
 def _deadline_listed(it: LedgerItem, lang: str) -> dict[str, Any]:
     """A key date as a remembered list entry, for /why."""
-    return {"key": it.key, "label": f"{_when_text(it.when, lang)} — {_clip(it.what, 100)}".rstrip(" —"),
+    label = f"{_when_text(it.when, lang)} — {_clip(what_text(lang, it.kind, it.what), 100)}".rstrip(" —")
+    return {"key": it.key, "label": label,
             "evidence": _evidence(it.mentions), "reason": it.reason}
 
 
@@ -285,12 +307,11 @@ def _ledger_data(it: LedgerItem, view: StoryView, ctx: CommandContext) -> dict[s
 @command("deadline", "[story]", "a story's deadlines: upcoming, passed, replaced",
          "Fristen einer Geschichte: anstehend, abgelaufen, ersetzt")
 def deadline_cmd(ctx: CommandContext, args: str) -> Reply:
-    found = _resolve(ctx, args, "deadline")
-    if isinstance(found, Reply):
-        return found
-    view = _view(ctx, found)
+    opened = _open_story(ctx, args, "deadline", "deadlines_title")
+    if isinstance(opened, Reply):
+        return opened
+    found, view, blocks = opened
     lang = ctx.lang
-    blocks: list[Block] = [Heading(texts.t(lang, "deadlines_title", name=view.name)), _meta_line(ctx, view)]
     items = deadline_items(view)
     if not items:
         when = texts.t(lang, "when_as_of", date=format_date(ctx.clock.as_of, lang)) if ctx.clock.as_of else ""
@@ -345,6 +366,35 @@ def _updated(stamp: str | None, lang: str) -> str:
     return texts.t(lang, "updated_on", date=format_date(day, lang)) if day else ""
 
 
+# extract's reason: "KIND: RULE (LABEL 'cue' + LABEL 'cue') · planned in a draft ('Entwurf')", parts optional
+_REASON = re.compile(r"^(?P<kind>[^:]+): (?P<rule>[^(·]+?)(?: \((?P<cues>[^)]*)\))?(?: · (?P<note>[^(]+?)"
+                     r"(?: \('(?P<word>[^']*)'\))?)?$")
+_CUE = re.compile(r"^(?P<label>.+?) '(?P<word>.*)'$")
+
+
+def reason_in(reason: str, lang: str) -> str:
+    """A key date's reason as extract writes it, in `lang`: its words from `texts.REASON_WORDS`, the article's cue
+    words quoted as the language quotes. A reason of another shape is shown as written."""
+    words = texts.REASON_WORDS.get(lang)
+    m = _REASON.match(reason)
+    if not words or m is None:
+        return reason
+
+    def word(w: str) -> str:
+        return words.get(w.strip(), w.strip())
+
+    def cue(part: str) -> str:
+        c = _CUE.match(part.strip())
+        return f"{word(c['label'])} {texts.t(lang, 'quoted', text=c['word'])}" if c else word(part)
+
+    out = f"{word(m['kind'])}: {word(m['rule'])}"
+    if m["cues"]:
+        out += " (" + " + ".join(cue(p) for p in m["cues"].split(" + ")) + ")"
+    if m["note"]:
+        out += f" · {word(m['note'])}" + (f" ({texts.t(lang, 'quoted', text=m['word'])})" if m["word"] else "")
+    return out
+
+
 @command("why", "N", "the sentences and articles behind item N of the last list",
          "die Sätze und Artikel hinter Punkt N der letzten Liste")
 def why_cmd(ctx: CommandContext, args: str) -> Reply:
@@ -379,7 +429,7 @@ def why_cmd(ctx: CommandContext, args: str) -> Reply:
         rows.append(item(Span(texts.t(lang, "quoted", text=_clip(sentence, 400)) + " — "), title, italic(f" ({meta})")))
     blocks: list[Block] = [Heading(texts.t(lang, "why_title", n=n, label=entry.get("label", "")))]
     if entry.get("reason"):
-        blocks.append(text(texts.t(lang, "why_reason", reason=entry["reason"])))
+        blocks.append(text(texts.t(lang, "why_reason", reason=reason_in(entry["reason"], lang))))
     blocks.append(text(texts.t(lang, "why_from", n=len(ids)) if len(ids) != 1 else texts.articles(lang, 1) + ":"))
     blocks.append(BulletList(tuple(rows)))
     return Reply(tuple(blocks))
@@ -391,13 +441,12 @@ def why_cmd(ctx: CommandContext, args: str) -> Reply:
 @command("timeline", "[story]", "a story's dated events and deadlines, with a picture",
          "datierte Ereignisse und Fristen einer Geschichte, mit Bild")
 def timeline_cmd(ctx: CommandContext, args: str) -> Reply:
-    found = _resolve(ctx, args, "timeline")
-    if isinstance(found, Reply):
-        return found
-    view = _view(ctx, found)
+    opened = _open_story(ctx, args, "timeline", "timeline_title")
+    if isinstance(opened, Reply):
+        return opened
+    found, view, blocks = opened
     lang = ctx.lang
     events = build_timeline(ctx.store, view, lang)
-    blocks: list[Block] = [Heading(texts.t(lang, "timeline_title", name=view.name)), _meta_line(ctx, view)]
     if not events:
         blocks.append(text(texts.t(lang, "timeline_empty")))
         return Reply(tuple(blocks))
@@ -413,5 +462,5 @@ def timeline_cmd(ctx: CommandContext, args: str) -> Reply:
     rows = tuple(item(bold(_when_text(e.when, lang)), Span(" — "), Span(e.label), marker(e)) for e in events)
     blocks.append(BulletList(rows))
     png = render_png(events, title=view.name, lang=lang, today=_today(ctx))
-    blocks.append(Image(png, f"timeline-{found.slug}.png", texts.t(lang, "timeline_title", name=view.name)))
+    blocks.append(Image(png, f"timeline-{found.slug}.png", texts.t(lang, "timeline_title", name=view.name), lang))
     return Reply(tuple(blocks))

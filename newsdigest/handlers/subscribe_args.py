@@ -20,6 +20,7 @@ MAX_OFFSET_DAYS = 60
 _CLOCK12 = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?m\.?$", re.IGNORECASE)
 _MERIDIEM = ("am", "pm", "a.m", "p.m")
 _OFFSETS = re.compile(r"^\d{1,2}d?(?:,\d{1,2}d?)*,?$", re.IGNORECASE)
+_NUMBER_WORD = re.compile(r"^\d{1,3}[^\W\d_]+$")  # "3x", "3tage"
 
 
 class UnknownZoneError(ValueError):
@@ -71,7 +72,11 @@ def parse_offsets(token: str) -> tuple[int, ...]:
 
 
 def _looks_like_offsets(token: str) -> bool:
-    return bool(re.match(r"^\d{1,3}d\b", token, re.IGNORECASE)) or ("," in token and token[:1].isdigit())
+    """Days before a date, or a mistyped try at them ("3x", "3tage"): a number with letters that is no time
+    gets the offsets' own error ("write them like 3d,1d,0d"), not "no story matches"."""
+    if re.match(r"^\d{1,3}d\b", token, re.IGNORECASE) or ("," in token and token[:1].isdigit()):
+        return True
+    return bool(_NUMBER_WORD.match(token)) and not looks_like_time(token)
 
 
 def parse_follow_args(args: str, *, offsets: bool = False) -> FollowArgs:
@@ -95,8 +100,8 @@ def parse_follow_args(args: str, *, offsets: bool = False) -> FollowArgs:
         elif time is None and looks_like_time(tok):
             time = parse_time(tok)
             time_ends = i
-        elif is_filter_token(tok):
-            filters.append(tok)
+        elif is_filter_token(tok) or tok.startswith("+") or (tok.startswith("-") and len(tok) > 1):
+            filters.append(tok)  # "+", "++x", "--x": a try at a filter, which gets the filter's own error
         elif tok.casefold() in STYLE_WORDS and not offsets:
             style = STYLE_WORDS[tok.casefold()]
         elif tz is None and (found := _zone_at(tokens, i, cities=time_ends >= 0 and i == time_ends + 1)) is not None:

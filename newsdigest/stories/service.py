@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from newsdigest.clock import shift_days
 from newsdigest.errors import StoreBusyError
+from newsdigest.extract.keydate_what import stored_what
 from newsdigest.heap import collect_off_path
 from newsdigest.store.stories_repo import StoryWrite
 from newsdigest.stories import split
@@ -308,8 +309,8 @@ def _read_mentions(store: Store, story_id: int, *, as_of: dt.date | None,
 
 def _deadline_ins(rows: Sequence[DeadlineMention]) -> list[DeadlineIn]:
     return [
-        DeadlineIn(r.id, r.article_id, r.published, r.text, r.value, r.what, r.supersedes, r.start, r.end, r.ttype,
-                   r.tmod, kind=r.kind, reason=r.reason, retired=r.retired)
+        DeadlineIn(r.id, r.article_id, r.published, r.text, r.value, stored_what(r.kind, r.what, r.reason),
+                   r.supersedes, r.start, r.end, r.ttype, r.tmod, kind=r.kind, reason=r.reason, retired=r.retired)
         for r in rows
     ]
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from newsdigest.clock import shift_days
 from newsdigest.stories.brief import compress, same_day_headlines, same_turn
+from newsdigest.stories.keydate_text import what_text
 from newsdigest.stories.ledger import When, parse_when
 from newsdigest.stories.merge import similar, stems
 
@@ -81,7 +82,8 @@ def build_timeline(store: Store, view: StoryView, lang: str) -> list[Event]:
     events.extend(_dated_events(store, view, articles, {e.day for e in events}))
     for it in view.ledger.items:
         kind = "replaced" if it.superseded_by is not None else "deadline"
-        events.append(Event(it.when, _clip(it.what or it.value, 70), kind, tuple(it.article_ids)))
+        events.append(Event(it.when, _clip(what_text(lang, it.kind, it.what) or it.value, 70), kind,
+                            tuple(it.article_ids)))
     events.sort(key=lambda e: (e.day, e.kind != "reported", e.label))
     if len(events) > MAX_EVENTS:  # keep deadlines and reports, drop the oldest mentioned events first
         keep = {id(e) for e in events if e.kind != "event"}

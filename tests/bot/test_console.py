@@ -6,7 +6,10 @@ from pathlib import Path
 
 from newsdigest.bot.console import ConsoleBot, render_console, respond_line
 from newsdigest.handlers import Core
+from newsdigest.models import ChatRef, Platform
 from newsdigest.reply import BulletList, Heading, Image, Reply, item, link, text
+
+CHAT_DE = ChatRef(Platform.CONSOLE, "de")
 
 
 def test_render_console_wraps_lists_and_writes_images(tmp_path: Path) -> None:
@@ -41,3 +44,10 @@ def test_an_unknown_command_is_quoted_back_short(seeded_core: Core) -> None:
     first = out.splitlines()[0]
     assert first.startswith("Unknown command /x") and "x" * 64 not in first
     assert len(first) < 100
+
+
+def test_the_picture_note_speaks_the_chats_language(seeded_core: Core, tmp_path: Path) -> None:
+    seeded_core.answer(CHAT_DE, "/lang de")
+    out = render_console(seeded_core.answer(CHAT_DE, "/timeline"), tmp_path)
+    assert f"[Bild gespeichert unter {tmp_path}" in out and "[picture" not in out
+    assert "[picture: timeline-" in render_console(seeded_core.answer(ChatRef(Platform.CONSOLE, "en"), "/timeline"))

@@ -67,7 +67,7 @@ def test_german_wording_and_countdowns() -> None:
     text = body.plain_text()
     assert text.startswith("Dein Nachrichtenüberblick — Mo., 14. September 2020")
     assert "Neue Frist 21. September 2020 (in 7 Tagen): Gebühr zahlen" in text
-    assert "Frist abgelaufen am 12. September 2020: Frist" in text
+    assert "Frist abgelaufen am 12. September 2020\n" in text
     assert "14. September 2020 (heute): Antrag" in text
     assert "(3 Quellen)" in text
 

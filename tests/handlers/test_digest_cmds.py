@@ -9,9 +9,10 @@ import pytest
 from newsdigest.clock import FakeClock
 from newsdigest.config import build_config
 from newsdigest.handlers import Core
-from newsdigest.models import ChatKind, ChatRef, Platform
+from newsdigest.ingest.pipeline import ingest_article
+from newsdigest.models import ArticleInput, ChatKind, ChatRef, Platform
 from newsdigest.store.store import Store
-from newsdigest.stories.service import stories_list
+from newsdigest.stories.service import ensure_assigned, stories_list
 
 CHAT = ChatRef(Platform.TELEGRAM, "77")
 
@@ -148,7 +149,8 @@ def test_unsubscribe_one_story_or_all(seeded: Core) -> None:
     assert "has no subscription" in core.answer(CHAT, "/unsubscribe").plain_text()
     core.answer(CHAT, "/subscribe tiktok")
     core.answer(CHAT, "/subscribe 09:00")
-    assert core.answer(CHAT, "/unsubscribe tiktok").plain_text() == "Unsubscribed from “tiktok”."
+    [(story, _, _)] = stories_list(store, until=None, limit=5)
+    assert core.answer(CHAT, "/unsubscribe tiktok").plain_text() == f"Unsubscribed from “{story.name}”."
     assert [s.story for s in store.subscriptions_for(CHAT)] == [None]
     assert "(1 subscription ended)" in core.answer(CHAT, "/stop").plain_text()
     assert store.subscriptions_for(CHAT) == []
@@ -160,3 +162,63 @@ def test_digest_now_over_the_seeds(seeded_core: Core) -> None:
     text = reply.plain_text()
     assert text.startswith("News digest — Mon 14 September 2020")
     assert "15 September 2020 (tomorrow)" in text
+
+
+HAFEN = [
+    ("Verdi ruft zum Hafenstreik in Kiel auf", dt.date(2020, 9, 10), "https://kiel.example/a1",
+     ("Die Gewerkschaft Verdi hat die Beschäftigten im Kieler Hafen zum Streik aufgerufen. Der Hafenbetreiber muss "
+      "bis zum 10. Oktober ein neues Angebot vorlegen, sonst wird der Streik ausgeweitet.")),
+    ("Hafenstreik in Kiel: Frist verlängert", dt.date(2020, 9, 12), "https://kiel.example/a2",
+     ("Im Kieler Hafenstreik hat Verdi die Frist für ein neues Angebot des Hafenbetreibers bis zum 17. Oktober "
+      "verlängert. Die Verhandlungen sollen am Freitag fortgesetzt werden.")),
+]
+
+
+@pytest.fixture
+def two_stories(seeded_store: Store) -> Core:
+    for title, day, url, body in HAFEN:
+        ingest_article(seeded_store, ArticleInput(text=body, title=title, published=day, lang="de", url=url,
+                                                  source="kieler-blatt.example"))
+    return Core(seeded_store, build_config({"bot": {"timezone": "Europe/Berlin"}}),
+                FakeClock(dt.datetime(2020, 9, 14, 10, 0, tzinfo=dt.UTC)))
+
+
+def test_digest_for_one_story_leaves_the_others_out(two_stories: Core) -> None:
+    ensure_assigned(two_stories.store)
+    names = {s.slug: s.name for s, _, _ in stories_list(two_stories.store, until=None, limit=5)}
+    assert len(names) == 2
+    everything = two_stories.answer(CHAT, "/digest").plain_text()
+    assert all(name in everything for name in names.values())
+    for slug, name in names.items():
+        one = two_stories.answer(CHAT, f"/digest {slug}")
+        assert not one.error and name in one.plain_text()
+        assert not any(other in one.plain_text() for other in names.values() if other != name)
+
+
+@pytest.mark.parametrize("word", ["now", "jetzt", "Now"])
+def test_digest_now_is_the_plain_digest(two_stories: Core, word: str) -> None:
+    assert two_stories.answer(CHAT, f"/digest {word}").plain_text() == two_stories.answer(CHAT, "/digest").plain_text()
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("en", "No story matches “gaming”. /digest takes a story's name or slug (or nothing, for every story)"),
+    ("de", "Keine Geschichte passt zu „gaming“. /digest nimmt den Namen einer Geschichte"),
+])
+def test_digest_with_words_naming_no_story_says_what_it_takes(two_stories: Core, lang: str, said: str) -> None:
+    two_stories.answer(CHAT, f"/lang {lang}")
+    reply = two_stories.answer(CHAT, "/digest gaming")
+    assert reply.error and said in reply.plain_text()
+    assert reply.plain_text().endswith("/digest [story]" if lang == "en" else "/digest [Geschichte]")
+
+
+def test_german_unsubscribe_without_a_subscription_shows_the_german_usage(core: Core) -> None:
+    core.answer(CHAT, "/lang de")
+    out = core.answer(CHAT, "/unsubscribe").plain_text()
+    assert "/subscribe [HH:MM] [Zone] [Geschichte]" in out and "[TZ]" not in out
+
+
+@pytest.mark.parametrize("word", ["+", "++Oracle", "--gaming"])
+def test_a_broken_filter_gets_the_filters_own_error(core: Core, store: Store, word: str) -> None:
+    reply = core.answer(CHAT, f"/subscribe 08:00 {word}")
+    assert reply.error and f"“{word}” is not a filter word" in reply.plain_text()
+    assert store.subscriptions_for(CHAT) == []

@@ -49,7 +49,8 @@ def test_remind_a_story_with_offsets_time_and_the_zone_of_the_digest(core: Core)
 
 
 @pytest.mark.parametrize(("args", "says"), [
-    ("3x", "did not understand “3x”"),
+    ("3x", "“3x” is not a list of days before the date. Write them like 3d,1d,0d"),  # a try at days, not a story
+    ("tiktok 3tage", "“3tage” is not a list of days before the date"),
     ("99d", "is not a list of days"),
     ("brexit", "did not understand “brexit”"),
     ("25:00", "is not a time of day"),
@@ -96,3 +97,10 @@ def test_a_word_remind_does_not_understand_is_explained_with_remind(core: Core) 
         out = " ".join(reply.plain_text().split())
         assert reply.error and "/remind 08:00 Europe/Berlin" in out and "/subscribe" not in out, out
     assert core.store.reminders_for(CHAT) == []
+
+
+def test_a_time_with_am_pm_is_no_try_at_days(core: Core) -> None:
+    reply = core.answer(CHAT, "/remind tiktok 8am 2d")
+    assert not reply.error, reply.plain_text()
+    [rule] = core.store.reminders_for(CHAT)
+    assert (rule.time, rule.offsets) == ("08:00", (2,))

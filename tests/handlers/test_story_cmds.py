@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import struct
 
+from newsdigest import texts
 from newsdigest.clock import Clock
 from newsdigest.config import Config
+from newsdigest.extract.deadlines import _CUE_LABEL as CUE_LABEL
+from newsdigest.extract.deadlines import RULES
 from newsdigest.handlers import Core, all_commands
-from newsdigest.models import ChatRef, Platform
+from newsdigest.handlers.story_cmds import reason_in
+from newsdigest.ingest.pipeline import ingest_article
+from newsdigest.models import ArticleInput, ChatRef, Platform
+from newsdigest.reply import BulletList, Paragraph
 from newsdigest.store.store import Store
 
 CHAT = ChatRef(Platform.CONSOLE, "console")
@@ -104,3 +111,52 @@ def test_passed_deadlines_are_counted_in_words(seeded_store: Store, config: Conf
     assert "Both deadlines of this story have passed as of 5 January 2026" in out and "All 2" not in out
     core.answer(CHAT, "/lang de")
     assert "beide Fristen dieser Geschichte sind abgelaufen" in core.answer(CHAT, "/deadline").plain_text()
+
+
+KIEL = [  # one outlet's two reports: the second retells the first's turn with a new date
+    ("Verdi ruft zum Hafenstreik in Kiel auf", dt.date(2020, 11, 2), "https://kiel.example/streik",
+     ("Die Gewerkschaft Verdi hat die Beschäftigten im Kieler Hafen zum Streik aufgerufen. Der Hafenbetreiber muss bis "
+      "zum 10. November ein neues Angebot vorlegen, sonst wird der Streik ausgeweitet. Verdi-Sprecherin Anna Berg "
+      "sagte, man sei zu Gesprächen bereit.")),
+    ("Hafenstreik in Kiel: Frist verlängert", dt.date(2020, 11, 4), "https://kiel.example/frist",
+     ("Im Kieler Hafenstreik hat Verdi die Frist für ein neues Angebot des Hafenbetreibers bis zum 17. November "
+      "verlängert. Der Hafenbetreiber muss nun bis zum 17. November ein Angebot vorlegen. Die Verhandlungen sollen am "
+      "Freitag fortgesetzt werden.")),
+]
+
+
+def test_a_turns_link_goes_to_the_article_it_quotes(store: Store, config: Config) -> None:
+    """The date and words of a turn come from its quoted telling; its link must lead there too, not to the
+    oldest article that also carried the turn."""
+    for title, day, url, body in KIEL:
+        ingest_article(store, ArticleInput(text=body, title=title, published=day, lang="de", url=url,
+                                           source="kieler-blatt.example"))
+    reply = Core(store, config, Clock(as_of=dt.date(2020, 11, 5))).answer(CHAT, "/status")
+    assert reply.data is not None
+    turns = [reply.data["now"], *reply.data["items"]]
+    assert any(len(t["article_ids"]) > 1 for t in turns)  # a turn carried by both reports: what this test is about
+    urls = {a.id: a.url for a in store.articles_by_id([1, 2]).values()}
+    links = [s.url for b in reply.blocks if isinstance(b, Paragraph | BulletList)
+             for s in (b.spans if isinstance(b, Paragraph) else [x for row in b.items for x in row]) if s.url]
+    quoted = [urls[t["evidence"][0]["article_id"]] for t in turns]
+    assert links[:len(quoted)] == quoted
+
+
+def test_why_gives_a_key_dates_reason_in_german(seeded_store: Store, config: Config) -> None:
+    core = Core(seeded_store, config, Clock(as_of=dt.date(2020, 9, 14)))
+    core.answer(CHAT, "/lang de")
+    core.answer(CHAT, "/deadline")
+    line = next(x for x in core.answer(CHAT, "/why 1").plain_text().splitlines() if x.startswith("Stichtag, weil"))
+    assert line.startswith("Stichtag, weil — Frist: ") and "„" in line
+    assert not {"limit", "deadline", "obligation", "infinitive"} & set(re.findall(r"[a-z]+", line)), line
+
+
+def test_every_word_of_a_key_dates_reason_has_german() -> None:
+    """The rules that make a key date, and the labels of their cues (extract/deadlines.py), all read in German:
+    a new rule without German fails here instead of showing English in a German /why."""
+    words = texts.REASON_WORDS["de"]
+    keyed = [r for r in RULES if r.kind]
+    missing = {r.name for r in keyed} | {r.kind for r in keyed if r.kind} | {CUE_LABEL[c] for r in keyed for c in r.when}
+    assert not sorted(w for w in missing if w not in words)
+    assert reason_in("deadline: strict limit (limit 'spätestens')", "de") == "Frist: strikte Grenze (Grenze „spätestens“)"
+    assert reason_in("not in the shape extract writes", "de") == "not in the shape extract writes"

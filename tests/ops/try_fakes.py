@@ -77,6 +77,12 @@ def run_telegram(config: Path, health_port: int) -> None:
         printer.join(1)
 
 
+def slash_text(line: str) -> str | None:
+    """What a typed line sends as the /news command's text: None for a blank line, "" for a bare /news (help)."""
+    line = line.strip()
+    return line.removeprefix("/news").strip() if line else None
+
+
 async def run_slack(config: Path, health_port: int, slack_port: int) -> None:
     fake = FakeSlackApi(token=SLACK_TOKEN, rate_per_channel=50)
     await fake.start()
@@ -92,8 +98,8 @@ async def run_slack(config: Path, health_port: int, slack_port: int) -> None:
             line = await loop.run_in_executor(None, sys.stdin.readline)
             if not line:
                 break
-            text = line.strip().removeprefix("/news").strip()
-            if not text:
+            text = slash_text(line)
+            if text is None:
                 continue
             response_url = fake.new_response_url()
             try:
