@@ -12,8 +12,11 @@ import datetime as dt
 import functools
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain, repeat
+from typing import NamedTuple
 
 from newsdigest.extract.temporal import lexicon as lx
 from newsdigest.stories.outcomes import opposite
@@ -25,9 +28,9 @@ MIN_SHARED = 3
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
-@dataclass(frozen=True)
-class Mention:
-    """One article's statement of a fact: where it stands, so it can be quoted back."""
+class Mention(NamedTuple):
+    """One article's statement of a fact: where it stands, so it can be quoted back. A named tuple, not a frozen
+    dataclass: a rebuilt ledger makes one per mention of the story (hundreds), at a third of the cost."""
 
     article_id: int
     published: dt.date | None
@@ -57,22 +60,33 @@ class MergedPoint:
     text: str
     kind: str
     score: float
-    mentions: list[Mention] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)  # only ever appended to
     stems: frozenset[str] = frozenset()
+    # (mentions counted, first day, last day) and (mentions counted, article ids): the ranking and the brief ask for
+    # these hundreds of times
+    _days: tuple[int, dt.date | None, dt.date | None] = field(default=(-1, None, None), init=False, repr=False,
+                                                               compare=False)
+    _ids: tuple[int, tuple[int, ...]] = field(default=(-1, ()), init=False, repr=False, compare=False)
 
     @property
     def article_ids(self) -> list[int]:
-        return sorted({m.article_id for m in self.mentions})
+        if self._ids[0] != len(self.mentions):  # computed again once a mention was appended
+            self._ids = (len(self.mentions), tuple(sorted({m.article_id for m in self.mentions})))
+        return list(self._ids[1])
+
+    def _span(self) -> tuple[int, dt.date | None, dt.date | None]:
+        if self._days[0] != len(self.mentions):
+            days = [m.published for m in self.mentions if m.published]
+            self._days = (len(self.mentions), min(days) if days else None, max(days) if days else None)
+        return self._days
 
     @property
     def first_published(self) -> dt.date | None:
-        days = [m.published for m in self.mentions if m.published]
-        return min(days) if days else None
+        return self._span()[1]
 
     @property
     def last_published(self) -> dt.date | None:
-        days = [m.published for m in self.mentions if m.published]
-        return max(days) if days else None
+        return self._span()[2]
 
 
 _FACT = re.compile(r"\d+(?:[.,]\d+)?")
@@ -112,10 +126,12 @@ def days_apart(a: dt.date | None, b: dt.date | None) -> int:
     return abs((a - b).days) if a is not None and b is not None else 0
 
 
+@functools.lru_cache(maxsize=65536)
 def conflicting(a: str, b: str) -> bool:
     """Two statements with different facts (other dates or numbers) are different developments.
 
-    A year one of them adds ("12 December" / "12 December 2020") is detail, not a different fact."""
+    A year one of them adds ("12 December" / "12 December 2020") is detail, not a different fact. Cached: a
+    rebuilt view compares the same pairs of sentences again (a few MB at most)."""
     fa, fb = facts(a), facts(b)
     if not (fa and fb):
         return False
@@ -135,13 +151,6 @@ def similar(a: frozenset[str], b: frozenset[str], *, min_overlap: float = MIN_OV
     return shared >= min(min_shared, len(a), len(b)) and shared / min(len(a), len(b)) >= min_overlap
 
 
-def _similar_counts(shared: int, len_a: int, len_b: int) -> bool:
-    """`similar` from the sizes alone: shared stems, stems of each side."""
-    if not len_a or not len_b:
-        return False
-    return shared >= min(MIN_SHARED, len_a, len_b) and shared / min(len_a, len_b) >= MIN_OVERLAP
-
-
 def overlap(a: frozenset[str], b: frozenset[str]) -> float:
     if not a or not b:
         return 0.0
@@ -151,14 +160,11 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
 def stem_weights(texts: Iterable[str]) -> dict[str, float]:
     """How telling each stem is within one story: a stem most of its sentences use (its main names) weighs
     little, so sharing it does not make two statements one (idf over the story's sentences, in (0, 1])."""
-    df: dict[str, int] = {}
-    n = 0
-    for t in texts:
-        n += 1
-        for st in stems(t):
-            df[st] = df.get(st, 0) + 1
+    sets = [stems(t) for t in texts]
+    n = len(sets)
     if n < 4:  # too few sentences to tell what is common
         return {}
+    df = Counter(chain.from_iterable(sets))  # stem -> sentences using it
     norm = math.log(1 + n)
     by_count = {c: math.log(1 + n / c) / norm for c in set(df.values())}
     return {st: by_count[c] for st, c in df.items()}
@@ -172,11 +178,11 @@ def weighted_overlap(a: frozenset[str], b: frozenset[str], weight: dict[str, flo
 
 
 def _mass(s: frozenset[str], weight: dict[str, float]) -> float:
-    return sum(weight.get(x, 1.0) for x in s)
+    return sum(map(weight.get, s, repeat(1.0)))  # weight.get(x, 1.0) for each x, summed in the same order
 
 
 def _weighted_overlap(a: frozenset[str], b: frozenset[str], weight: dict[str, float], wa: float, wb: float) -> float:
-    shared = sum(weight.get(x, 1.0) for x in a & b)
+    shared = _mass(a & b, weight)
     return shared / min(wa, wb) if wa and wb else 0.0
 
 
@@ -189,29 +195,44 @@ def merge_points(points: Iterable[PointIn]) -> list[MergedPoint]:
     weight = stem_weights(p.text for p in points)
     masses: dict[str, float] = {}
     groups: list[MergedPoint] = []
+    sizes: list[int] = []  # each group's stem count (len(groups[i].stems))
     by_stem: dict[str, list[int]] = {}  # stem -> groups having it: similar groups share a stem, so only those are tried
     for p in points:
         s = stems(p.text)
-        mention = Mention(p.article_id, p.published, p.text, p.start, p.end, p.id)
+        n = len(s)
         shared: dict[int, int] = {}  # group -> stems it shares with this point (by_stem mirrors each group's stems)
         for st in s:
             for i in by_stem.get(st, ()):
                 shared[i] = shared.get(i, 0) + 1
-        # in creation order, as a full scan would: the first similar group takes the point
-        gi = next((i for i in sorted(shared) if _similar_counts(shared[i], len(s), len(groups[i].stems))
-                   and tells_the_same(p, groups[i], weight, masses)), None)
+        # in creation order, as a full scan would: the first similar group takes the point (`similar` from the
+        # counts, inlined: this runs for every point and every group sharing a stem with it)
+        gi = None
+        for i in sorted(shared):
+            c, g = shared[i], sizes[i]
+            least = n if n < g else g
+            if c >= (MIN_SHARED if least > MIN_SHARED else least) and c / least >= MIN_OVERLAP \
+                    and tells_the_same(p, groups[i], weight, masses):
+                gi = i
+                break
         if gi is None:
-            groups.append(MergedPoint(f"k{p.id}", p.text, p.kind, p.score, [mention], s))
+            k = len(groups)
+            groups.append(MergedPoint(f"k{p.id}", p.text, p.kind, p.score,
+                                      [Mention(p.article_id, p.published, p.text, p.start, p.end, p.id)], s))
+            sizes.append(n)
             for st in s:
-                by_stem.setdefault(st, []).append(len(groups) - 1)
+                if (have := by_stem.get(st)) is None:
+                    by_stem[st] = [k]
+                else:
+                    have.append(k)
             continue
         home = groups[gi]
         if all(m.article_id != p.article_id for m in home.mentions):
-            home.mentions.append(mention)
-            if len(home.stems) < 40:
+            home.mentions.append(Mention(p.article_id, p.published, p.text, p.start, p.end, p.id))
+            if sizes[gi] < 40:
                 for st in s - home.stems:
                     by_stem.setdefault(st, []).append(gi)
                 home.stems = home.stems | s
+                sizes[gi] = len(home.stems)
             if p.id < int(home.key[1:]):
                 home.key = f"k{p.id}"
         # the same article repeating itself (title + lead) adds nothing
@@ -235,10 +256,16 @@ def tells_the_same(p: PointIn, group: MergedPoint, weight: dict[str, float],
         similar_enough = _weighted_overlap(a, b, weight, wa, wb) >= MIN_OVERLAP
     else:
         similar_enough = overlap(a, b) >= MIN_OVERLAP
-    if not similar_enough or conflicting(p.text, group.text) or opposite(p.text, group.text):
+    if not similar_enough or _differ(p.text, group.text):
         return False  # other dates or numbers, or one party ahead in one and behind in the other
     return not (days_apart(p.published, group.first_published) > APART_DAYS
                 and turn_markers(p.text) != turn_markers(group.text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _differ(a: str, b: str) -> bool:
+    """Other facts, or opposite outcomes: cached, as a rebuilt view compares the same pairs again."""
+    return conflicting(a, b) or opposite(a, b)
 
 
 def source_names(article_ids: Sequence[int], sources: dict[int, tuple[str, ...]]) -> list[str]:

@@ -510,7 +510,10 @@ class StoryRows:
 
 def _merged(old: Sequence[DeadlineIn], new: Sequence[DeadlineIn], order: Callable[[DeadlineIn], tuple[int, int]],
             limit: int) -> list[DeadlineIn]:
-    """The first `limit` of both lists in `order`, each row once (by id)."""
+    """The first `limit` of both lists in `order`, each row once (by id). `old` is in `order` already (read so, or
+    merged here), so without new rows it is kept as it is: most news adds no key date."""
+    if not new:
+        return list(old[:limit])
     return sorted({m.id: m for m in (*old, *new)}.values(), key=order)[:limit]
 
 

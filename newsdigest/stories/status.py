@@ -7,6 +7,7 @@ and calls them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -77,6 +78,7 @@ NO_COMMENT = re.compile(
 NO_COMMENT_WORDS = 25
 
 
+@functools.lru_cache(maxsize=16384)  # every rebuilt /status filters the same key points again
 def no_comment(sentence: str) -> bool:
     """ "Vertreter von TikTok lehnten eine Stellungnahme ab", "A spokesman declined to comment": nothing told."""
     return len(sentence.split()) <= NO_COMMENT_WORDS and NO_COMMENT.search(sentence) is not None

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import math
+import random
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -24,6 +27,7 @@ from newsdigest.stories.merge import (
     stem_weights,
     stems,
     tells_the_same,
+    weighted_overlap,
 )
 from newsdigest.stories.service import VIEWS, ensure_assigned, most_active_story, stories_list, view
 from tests.stories.invented import ingest_tram
@@ -82,6 +86,37 @@ def test_indexed_merge_equals_the_pairwise_one(points: list[PointIn]) -> None:
 @given(st.lists(sentences, max_size=30))
 def test_counted_best_what_equals_the_pairwise_one(whats: list[str]) -> None:
     assert _best_what(whats) == reference_best_what(whats)
+
+
+def reference_stem_weights(texts: list[str]) -> dict[str, float]:
+    """stem_weights as first written: document frequencies counted in a loop."""
+    if len(texts) < 4:
+        return {}
+    df: dict[str, int] = {}
+    for t in texts:
+        for s in stems(t):
+            df[s] = df.get(s, 0) + 1
+    n = len(texts)
+    return {s: math.log(1 + n / c) / math.log(1 + n) for s, c in df.items()}
+
+
+@given(st.lists(sentences, max_size=30))
+def test_counted_stem_weights_equal_the_looped_ones(texts: list[str]) -> None:
+    assert stem_weights(texts) == reference_stem_weights(texts)
+    weight = stem_weights(texts)
+    for a, b in itertools.pairwise(texts):  # the mapped sums against a sum per stem
+        sa, sb = stems(a), stems(b)
+        plain = sum(weight.get(x, 1.0) for x in sa & sb) / min(sum(weight.get(x, 1.0) for x in sa),
+                                                                  sum(weight.get(x, 1.0) for x in sb)) if sa and sb else 0.0
+        assert weighted_overlap(sa, sb, weight) == (plain if weight else overlap(sa, sb))
+
+
+@given(points_strategy, st.randoms(use_true_random=False))
+def test_merge_is_the_same_in_any_input_order(points: list[PointIn], rnd: random.Random) -> None:
+    shuffled = list(points)
+    rnd.shuffle(shuffled)
+    assert [(g.key, g.mentions, g.stems) for g in merge_points(shuffled)] == \
+        [(g.key, g.mentions, g.stems) for g in merge_points(points)]
 
 
 def test_many_repeats_of_one_fact_merge_into_one_item_quickly() -> None:

@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 import functools
 import itertools
+import json
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -114,6 +115,22 @@ def test_extended_rows_equal_a_full_load(store: Store, additions: list[list[tupl
         full = StoryRows.load(store, sid, fingerprint, as_of=as_of, limits=limits)
         _assert_same(store, grown or full, full, today)
         rows = grown or full
+
+
+def test_the_same_articles_listed_in_another_order_add_nothing(store: Store) -> None:
+    # the fingerprint lists the ids in the order of the index read: another order of the same set is the same rows
+    sid = _new_story(store)
+    for serial, (text, day) in enumerate([(0, 1), (1, 3), (3, 3), (4, 2)]):
+        _add(store, sid, text, day, serial)
+    ids, mark = store.story_fingerprint(sid)
+    rows = StoryRows.load(store, sid, (ids, mark), as_of=None)
+    ledger = rows.ledger(BASE)
+    reordered = json.dumps(sorted(json.loads(ids), reverse=True))
+    assert reordered != ids
+    grown = rows.extended(store, (reordered, mark))
+    assert grown is not None and grown.ledger(BASE) is not ledger  # each view gets a copy of the kept ledger ...
+    assert grown._ledgers[BASE] is rows._ledgers[BASE]  # ... of the one built (the mentions are the same)
+    _assert_same(store, grown, StoryRows.load(store, sid, (reordered, mark), as_of=None), BASE)
 
 
 def test_rows_that_lose_an_article_are_read_again(store: Store) -> None:
