@@ -23,6 +23,7 @@ from newsdigest.extract.entities import find_actors
 from newsdigest.extract.lang import detect_lang
 from newsdigest.extract.sentences import Unit
 from newsdigest.extract.temporal.lexicon import MONTH_WORDS
+from newsdigest.stories.cues import states_facts
 from newsdigest.stories.merge import (
     APART_DAYS,
     conflicting,
@@ -34,7 +35,7 @@ from newsdigest.stories.merge import (
     weighted_overlap,
 )
 from newsdigest.stories.outcomes import Names, has_outcome_verb, one_turn, opposite, outcomes
-from newsdigest.stories.status import Development
+from newsdigest.stories.status import Development, background, told_as
 from newsdigest.stories.terms import norm, salience, words
 
 MAX_CHARS = 240
@@ -59,6 +60,9 @@ _ATTRIBUTION = [
         r",?\s*(?:sagte|sagt|teilte|berichtete|berichtet|meldete|bestätigt|bestätigte|erklärte)\s+[^,.;]*(?=[.;]|$)",
         r",?\s*(?:wie|so)\s+(?:die|der|das)?\s*[A-Z][^,.;]*\s+(?:berichtet|berichtete|meldet|meldete)\w*",
         r"\s*Als\s+Quelle\s+wird[^.;]*(?=[.;]|$)",
+        # "…, heißt es in einem Beschlussentwurf der Länder, der dpa vorliegt." / "…, it said in a statement."
+        r",\s*(?:heißt|hieß)\s+es\b[^.;]*(?=[.;]|$)",
+        r",\s*it\s+(?:said|says|added)\b[^.;]*(?=[.;]|$)",
         r",?\s*(?:Berichten|Medienberichten|Informationen\s+\w+)\s+zufolge",
         r",?\s*(?:reportedly|it\s+is\s+understood)",
     )
@@ -80,18 +84,32 @@ def _tidy(s: str) -> str:
 
 @functools.lru_cache(maxsize=16384)
 def compress(sentence: str, limit: int = MAX_CHARS) -> str:
-    """One clause of at most `limit` characters, cut only at clause or word boundaries."""
+    """One clause of at most `limit` characters, cut only at clause or word boundaries.
+
+    An aside that states a fact ("– vorerst auf vier Wochen beschränkter –", "(until 12 March)") is the
+    sentence's substance: it stays while the sentence fits whole."""
     s = _tidy(sentence)
     if len(s) <= limit // 2:
         return s
+    kept = _compress(s, limit, keep_facts=True)
+    return kept if len(kept) <= limit and not kept.endswith(ELLIPSIS) else _compress(s, limit, keep_facts=False)
+
+
+def _compress(s: str, limit: int, *, keep_facts: bool) -> str:
     for rx in (_LEAD_IN, _PAREN, *_ATTRIBUTION):
-        shorter = _tidy(rx.sub("", s, count=1 if rx is _LEAD_IN else 0))
+        shorter = _tidy(_drop(rx, s, keep_facts=keep_facts and rx is _PAREN, count=1 if rx is _LEAD_IN else 0))
         if len(shorter) >= 20:
             s = shorter
-    s = _tidy(_DASHED.sub(" ", s))
+    s = _tidy(_drop(_DASHED, s, keep_facts=keep_facts, replace=" "))
     if len(s) <= limit:
         return s
     return _cut(s, limit)
+
+
+def _drop(rx: re.Pattern[str], s: str, *, keep_facts: bool, count: int = 0, replace: str = "") -> str:
+    if not keep_facts:
+        return rx.sub(replace, s, count=count)
+    return rx.sub(lambda m: m.group(0) if states_facts(m.group(0)) else replace, s, count=count)
 
 
 # words that open a clause the sentence can do without: cutting before one leaves a whole clause, cutting
@@ -381,17 +399,41 @@ def brief(devs: Sequence[Development], earlier: int = 5) -> tuple[Turn | None, l
     lead = lead or next((t for t in turns if t.last_published == newest), turns[0])
     rest = [t for t in turns if t is not lead]
     used: set[int] = {_home(lead)}
-    picked: list[Turn] = []
+    picked: list[Turn] = [t for t in (_substance(lead, rest),) if t is not None][:earlier]
+    used.update(_home(t) for t in picked)
     for t in rest:  # rank order: each article's best turn first
-        if len(picked) < earlier and _home(t) not in used:
+        if len(picked) < earlier and _home(t) not in used and t not in picked:
             picked.append(t)
             used.add(_home(t))
     for t in rest:  # then the next best, when the story has few articles
         if len(picked) < earlier and t not in picked:
             picked.append(t)
     order = {id(t): i for i, t in enumerate(rest)}
-    picked.sort(key=lambda t: (-(t.published or dt.date.min).toordinal(), order[id(t)]))
+    picked.sort(key=lambda t: (-(t.published or dt.date.min).toordinal(), order.get(id(t), -1)))
     return lead, picked
+
+
+def _substance(lead: Turn, rest: Sequence[Turn]) -> Turn | None:
+    """When the lead is told by a headline that states no facts ("Deutschland im Teil-Lockdown", "Ferry strike
+    begins"), what the turn means from the lead's own articles: their best-ranked body sentence that states a
+    date, a number or a duration (the measures, how long they last), and is no recap and no quotation. It is
+    about the headline's news: an article's first sentence (the news lead that explains its headline), or a
+    sentence that shares a salient word with the headline, not an aside of the article."""
+    if not _headline(lead.lead) or states_facts(lead.text):
+        return None
+    own, topic = set(lead.article_ids), salient_terms(lead.text).keys()
+    ledes = _lead_sentences([d for t in (lead, *rest) for d in t.tellings])
+    told = [Turn(d, (d,)) for d in lead.tellings if d is not lead.lead]
+    fits = [t for t in (*told, *rest)
+            if _home(t) in own and not _headline(t.lead) and (id(t.lead) in ledes or topic & salient_terms(t.text).keys())
+            and states_facts(t.text) and not _weak(t.lead)]  # the facts must survive compression
+    return max(fits, key=lambda t: t.lead.rank, default=None)
+
+
+def _weak(d: Development) -> bool:
+    """Background (a recap, earlier years, reporting about reporting) or only a quotation."""
+    return told_as(d.point) == "quote" or any(m.ref_id >= 0 and background(m.text, m.published)
+                                             for m in d.point.mentions[:1])
 
 
 def _home(turn: Turn) -> int:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from newsdigest.models import ChangeKind
+from newsdigest.stories.cues import dated_before, looks_back, quotation_only
 from newsdigest.stories.ledger import DeadlineIn, Ledger, LedgerItem, When, build_ledger
 from newsdigest.stories.merge import (
     MergedPoint,
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 HALF_LIFE_DAYS = 6.0  # a development loses half its weight every this many days behind the newest news
 HEADLINE_BOOST = 1.5  # the sentence an article leads with (its title says the same) is its news
 KIND_WEIGHT = {"event": 1.15, "deadline": 1.0, "figure": 0.9, "fact": 1.0, "quote": 0.75}
-BACKGROUND_WEIGHT = 0.4  # a sentence about earlier years is the story's background, not a turn of it
+BACKGROUND_WEIGHT = 0.4  # a sentence about earlier years, or a recap of an earlier turn, is background
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
@@ -84,12 +85,26 @@ def no_comment(sentence: str) -> bool:
     return len(sentence.split()) <= NO_COMMENT_WORDS and NO_COMMENT.search(sentence) is not None
 
 
-def background(sentence: str, published: dt.date | None) -> bool:
+def earlier_years(sentence: str, published: dt.date | None) -> bool:
     """A body sentence set in earlier years only ("TikTok kam im August 2018 in die USA", "since its 2017
     takeover") tells the story's background; one that reports a change of them (extended, called off) does not."""
     years = [int(y) for y in _YEAR.findall(sentence)]
     return (published is not None and bool(years) and max(years) < published.year
             and not turn_markers(sentence))
+
+
+def background(sentence: str, published: dt.date | None) -> bool:
+    """Set in earlier years (`earlier_years`) or only on dates a week or more before its article, with no turn
+    marker; or told as what happened before the article's news: pluperfect, a recap marker, reporting about
+    reporting (stories/cues.py)."""
+    return (earlier_years(sentence, published) or looks_back(sentence)
+            or (dated_before(sentence, published) and not turn_markers(sentence)))
+
+
+def told_as(point: MergedPoint) -> str:
+    """The kind a development ranks as: a sentence that is only a quotation ranks as a quote, whatever the
+    extraction called it."""
+    return "quote" if point.kind != "quote" and quotation_only(point.text) else point.kind
 
 
 def headline_points(
@@ -115,7 +130,8 @@ def headline_points(
         mine = own.get(aid, set())
         # (a story whose points come from one article only gives no title support, as before)
         support = sum(1 for w in t if users.get(w, 0) > (w in mine)) / len(t) if len(own) > 1 else 0.0
-        out.append(PointIn(-aid, aid, title, "event", round(0.6 + 0.8 * support, 4), -1, -1, published.get(aid)))
+        kind = "quote" if quotation_only(title) else "event"  # a headline that only quotes names no event
+        out.append(PointIn(-aid, aid, title, kind, round(0.6 + 0.8 * support, 4), -1, -1, published.get(aid)))
     return out
 
 
@@ -146,7 +162,7 @@ def developments(
         rank = (0.25 + g.score) * recency * (1 + 0.6 * math.log(len(src) or 1)) * headline
         if all(m.ref_id >= 0 and background(m.text, m.published) for m in g.mentions):
             rank *= BACKGROUND_WEIGHT
-        out.append(Development(g, src, rank * KIND_WEIGHT.get(g.kind, 1.0)))
+        out.append(Development(g, src, rank * KIND_WEIGHT.get(told_as(g), 1.0)))
     out.sort(key=lambda d: (-d.rank, d.key))
     return out
 
