@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newsdigest.clock import shift_days
-from newsdigest.stories.terms import TermProfile
+from newsdigest.stories.terms import TermProfile, is_someone, salience
 
 WINDOW_DAYS = 45  # a story is joinable while its articles lie within this many days of the new one
 HALF_LIFE_DAYS = 14.0  # of a quiet story's pull on new articles
@@ -31,6 +31,7 @@ PROFILE_TERMS = 60  # terms a story remembers
 PROFILE_ACTORS = 30
 MERGE_SIM = 0.4  # cosine of two stories' profiles above which they are one story
 MERGE_TOPIC_SIM = 0.2  # the same cosine over topic words alone (names aside)
+OWN_WORD = 5.0  # salience of a shared topic word rare enough (Zipf <= 1) to tie an article to a story on its own
 MERGE_TERMS = 20  # top terms compared when looking for stories to merge
 MERGE_GAP_DAYS = 21  # stories further apart in time than this stay apart
 
@@ -119,12 +120,30 @@ def joins(prof: TermProfile, story: StoryProfile, *, min_share: float = MIN_SHAR
     """The match score when the article belongs to the story, else None.
 
     Shared names alone do not make one story (a finance minister is in many): some of the shared
-    weight must come from what the story is about."""
+    weight must come from what the story is about. Nor do shared words alone: the article must name someone
+    the story names (`shares_someone`)."""
     score, shared, topic = match_score(prof, story)
     own = sum(prof.weights.values()) or 1.0
-    if shared >= MIN_SHARED and score >= MIN_SCORE and score / own >= min_share and topic >= MIN_TOPIC:
+    if shared >= MIN_SHARED and score >= MIN_SCORE and score / own >= min_share and topic >= MIN_TOPIC \
+            and shares_someone(prof, story):
         return score
     return None
+
+
+def shares_someone(prof: TermProfile, story: StoryProfile) -> bool:
+    """Whether the article names someone the story names: an actor, or a word of a name (a legal form is no one).
+
+    Words alone do not make one story either: the quarterly results of two firms, two police reports or two
+    briefs under one agency notice share the words of their kind of news, not the news. An article or a story
+    that names no one (a headline alone, names the extraction missed) is judged by its words."""
+    mine = [a for a in prof.actors[:10] if is_someone(a)]
+    if not mine or not any(is_someone(a) for a in story.actors) or any(a in story.actors for a in mine):
+        return True
+    names = prof.names | story.names
+    # a word rare enough to be the story's own ("Hafenstreik") speaks for it as a name would; the words of a kind
+    # of news ("festgenommen", "Tatverdächtige", "net income") are common enough in the language
+    return any(t in story.df and ((t in names and is_someone(t)) or (t not in names and salience(t) >= OWN_WORD))
+               for t in prof.weights)
 
 
 def decay(story: StoryProfile, day: dt.date) -> float:

@@ -13,13 +13,13 @@ import unicodedata
 from collections.abc import Iterable
 
 from newsdigest.stories.cluster import StoryProfile
-from newsdigest.stories.terms import norm, words
+from newsdigest.stories.terms import is_someone, norm, words, zipf
 
 NAME_PARTS = 2  # fallback when a story has no topic word: its main actor and the next salient name
 SLUG_PARTS = 3
 MAX_ALIASES = 24
 KEEP_TOPIC_RANK = 6  # a stored name's topic stays while among this many top topic terms
-KEEP_ACTOR_RANK = 3
+KEEP_ACTOR_SHARE = 0.8  # a stored name's actor stays while it weighs at least this share of the main actor's
 PHRASE_POOL = 24
 PHRASE_LOOK = 3  # a phrase among this many top topic terms names the story
 ACTOR_LOOK = 3  # top terms searched for a stand-in actor when none was extracted
@@ -32,7 +32,7 @@ def _keys(text: str) -> set[str]:
 
 
 def _actors(profile: StoryProfile) -> list[str]:
-    return sorted(profile.actors, key=lambda a: (-profile.actors[a], a))
+    return sorted((a for a in profile.actors if is_someone(a)), key=lambda a: (-profile.actors[a], a))
 
 
 def topics(profile: StoryProfile, n: int = KEEP_TOPIC_RANK) -> list[str]:
@@ -63,11 +63,13 @@ def topics(profile: StoryProfile, n: int = KEEP_TOPIC_RANK) -> list[str]:
 
 
 def _nounish(surface: str) -> bool:
-    """A topic is a thing, not an act: German nouns are capitalised; English -ing/-ed forms are verbs."""
+    """A topic is a thing, not an act or a quality: German nouns are capitalised, so a German word in lower case
+    is a verb or an adjective ("verletzt", "griechisch", "ehemalige"); English -ing/-ed forms are verbs, -ly
+    forms adverbs ("growing increasingly")."""
     last = surface.replace("-", " ").split()[-1]
-    if last[:1].islower() and last.endswith(("ing", "ed")):
+    if last[:1].islower() and last.endswith(("ing", "ed", "ly")):
         return False
-    return not (last[:1].islower() and unicodedata.normalize("NFC", last).isalpha() and _german_looking(last))
+    return not (last[:1].islower() and unicodedata.normalize("NFC", last).isalpha() and _german_word(last))
 
 
 def _name_like(surface: str) -> bool:
@@ -81,8 +83,10 @@ def _name_like(surface: str) -> bool:
     return last[:1].isupper() or (first[:1].isupper() and not first.isupper())
 
 
-def _german_looking(word: str) -> bool:
-    return any(c in word for c in "äöüß") or word.endswith(("en", "ern", "eln"))
+def _german_word(word: str) -> bool:
+    """Looks German (umlauts, -en endings) or is more common in German than in English."""
+    return (any(c in word for c in "äöüß") or word.endswith(("en", "ern", "eln"))
+            or zipf(word, "de") > zipf(word, "en"))
 
 
 def _name_parts(profile: StoryProfile) -> list[str]:
@@ -134,10 +138,22 @@ def story_name(profile: StoryProfile, old: str | None = None) -> str:
 
 
 def _still_fits(profile: StoryProfile, old: str) -> bool:
+    """The stored name's topic still ranks high and its actor still weighs nearly as much as the main actor. A
+    name does not change with every article, but it follows who the story's articles are most about: one that
+    was named while its first articles were about someone else ends with the name it would have been given
+    with all its articles at once."""
     if ": " not in old:
         return False
     actor, topic = old.split(": ", 1)
-    return topic in topics(profile) and (not actor or actor in _actors(profile)[:KEEP_ACTOR_RANK])
+    if topic not in topics(profile):
+        return False
+    if not actor:
+        return True
+    ranked = _actors(profile)
+    if actor not in profile.actors or not ranked:
+        return False
+    main = next((a for a in ranked if not _keys(a) & _keys(topic)), ranked[0])
+    return profile.actors[actor] >= KEEP_ACTOR_SHARE * profile.actors[main]
 
 
 def slugify(text: str) -> str:

@@ -140,10 +140,12 @@ def _place(store: Store, arts: list[ArticleTerms]) -> list[int]:
     members: dict[int, list[int]] = {}
     for aid, key in result.assignments.items():
         members.setdefault(key, []).append(aid)
-    taken = store.taken_slugs() - {records[k].slug for k in result.changed if k in records}
+    absorbed = _absorbed(result.merged, records)
+    # a story merged into another is dropped before the writes: its slug is free for the story it joined
+    taken = store.taken_slugs() - {records[k].slug for k in result.changed if k in records} \
+        - {lost.slug for losts in absorbed.values() for lost in losts}
     writes: list[StoryWrite] = []
     used: set[str] = set()  # slugs given to this batch's writes
-    absorbed = _absorbed(result.merged, records)
     for key in sorted(result.changed, key=lambda k: (k < 0, abs(k))):
         prof = result.changed[key]
         old = records.get(key)

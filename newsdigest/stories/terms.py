@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from newsdigest.extract.temporal.lexicon import MONTHS_DE, MONTHS_EN, WEEKDAYS_DE, WEEKDAYS_EN
 from newsdigest.heap import settled
 
 _WORD = re.compile(r"[^\W\d_][\w'’.&]*[^\W_]|[^\W\d_]", re.UNICODE)
@@ -153,6 +154,18 @@ def compound_parts(word: str) -> tuple[str, ...]:
     return (best[1], best[2]) if best else ()
 
 
+_CALENDAR = frozenset(k.rstrip(".") for d in (MONTHS_DE, MONTHS_EN, WEEKDAYS_DE, WEEKDAYS_EN) for k in d)
+LEGAL_FORMS = frozenset(["corp", "inc", "co", "ltd", "llc", "plc", "group", "ag", "gmbh", "se", "kg", "kgaa"])
+
+
+@functools.lru_cache(maxsize=65536)
+def is_someone(actor: str) -> bool:
+    """Whether an extracted actor names someone: a month or a weekday read as a name ("Dec", "Montag") does not,
+    nor a legal form alone."""
+    keys = [w.lower().strip(".") for w in actor.split()]
+    return bool(keys) and not all(k in _CALENDAR or k in LEGAL_FORMS for k in keys)
+
+
 def norm(word: str) -> str:
     return word.lower().replace("’", "'").removesuffix("'s")
 
@@ -232,8 +245,11 @@ def profile(
 
     actor_list = tuple(a.strip() for a in actors if a and a.strip())
     # parts of personal and organisation names ("Angela Merkel", "CDU"); one-word actors may be topics
-    name_words = frozenset(w.lower() for a in actor_list for w in a.split() if len(a.split()) > 1 or a.isupper())
-    actor_words = frozenset(w.lower() for a in actor_list for w in a.split())
+    # a hyphenated name's parts are the name too ("Mikl-Leitner" -> mikl, leitner): the text's words are split at
+    # hyphens, and a part of a minister's name is no topic shared with every story she speaks in
+    name_words = frozenset(k for a in actor_list for w in a.split() if len(a.split()) > 1 or a.isupper()
+                           for k in _name_keys(w))
+    actor_words = frozenset(k for a in actor_list for w in a.split() for k in _name_keys(w))
     for rank, actor in enumerate(actor_list[:10]):
         add(actor, 1.0 / (1 + 0.15 * rank), 6.0, names=True)
     add(title, 1.3, 8.0)
@@ -248,6 +264,11 @@ def profile(
         actors=actor_list,
         names=frozenset(k for k, _ in top if k in name_words),
     )
+
+
+def _name_keys(word: str) -> set[str]:
+    low = word.lower()
+    return {low, *(p for p in low.split("-") if len(p) >= MIN_LEN)}
 
 
 def _best_spelling(counts: dict[str, int], key: str) -> str:

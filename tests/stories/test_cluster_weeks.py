@@ -164,3 +164,46 @@ def test_a_pair_is_no_story_yet_to_take_in_a_lone_article() -> None:
     assert cluster.joins(lone.profile, together, min_share=cluster.REHOME_SHARE) is not None  # the case
     result = assign(pair, stored)
     assert result.merged == {} and set(result.assignments.values()) == {-1}
+
+
+def test_a_hyphenated_name_s_parts_are_the_name_not_a_topic() -> None:
+    """The text's words are split at hyphens: "Brodt-Kalinski" gives brodt and kalinski, which are the minister's
+    name, not a topic two of her stories share."""
+    actors = ("Johanna Brodt-Kalinski",)
+    port = _de(1, D(2021, 5, 3), "Brodt-Kalinski besucht den Fährhafen",
+               "Innenministerin Brodt-Kalinski sprach im Fährhafen mit Lotsen über die Kaimauer.", actors)
+    school = _de(2, D(2021, 5, 4), "Brodt-Kalinski stellt die Schulreform vor",
+                 "Innenministerin Brodt-Kalinski will Ganztagsschulen und mehr Lehrerstellen.", actors)
+    assert {"brodt", "kalinski"} <= port.profile.names
+    assert len(set(assign([port, school], []).assignments.values())) == 2
+
+
+# -- someone in common --------------------------------------------------------------------------------------------
+
+POLICE = "Der Tatverdächtige wurde festgenommen, ein Beamter wurde verletzt, sagte ein Polizeisprecher."
+
+
+def test_two_reports_of_one_kind_naming_no_one_in_common_stay_apart() -> None:
+    """Two police reports from two towns share the words of police reports, not a story."""
+    a = _de(1, D(2021, 5, 3), "Einbrecher in Lindau festgenommen", f"In Lindau stieg ein Mann in ein Juweliergeschäft "
+            f"ein. {POLICE}", ("Lindau",))
+    b = _de(2, D(2021, 5, 3), "Brandstifter in Husum festgenommen", f"In Husum brannte eine Scheune. {POLICE}",
+            ("Husum",))
+    story = cluster._profile_of([a], -1)
+    score, shared, topic = cluster.match_score(b.profile, story)
+    own = sum(b.profile.weights.values())
+    # by its words alone the second report would join the first
+    assert shared >= cluster.MIN_SHARED and score >= cluster.MIN_SCORE and topic >= cluster.MIN_TOPIC
+    assert score / own >= cluster.MIN_SHARE
+    assert not cluster.shares_someone(b.profile, story)
+    assert len(set(assign([a, b], []).assignments.values())) == 2
+
+
+def test_a_month_read_as_a_name_is_no_one_in_common() -> None:
+    """Extraction may take "Dec" or "Montag" for an actor; two reports naming only that share no one."""
+    a = _de(1, D(2021, 5, 3), "Fährreederei Nord meldet Gewinn", "Die Fährreederei Nord meldet am Montag Gewinn.",
+            ("Montag", "Fährreederei Nord"))
+    b = _de(2, D(2021, 5, 3), "Kabelwerke Süd melden Gewinn", "Die Kabelwerke Süd melden am Montag Gewinn.",
+            ("Montag", "Kabelwerke Süd"))
+    assert not cluster.shares_someone(b.profile, cluster._profile_of([a], -1))
+    assert cluster.shares_someone(a.profile, cluster._profile_of([a], -1))

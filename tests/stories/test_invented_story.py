@@ -122,3 +122,34 @@ def test_two_stored_stories_that_prove_one_are_merged_and_the_old_slug_stays(sto
     assert kept is not None and (store.story(twin) is None or store.story(one) is None)
     again = find_story(store, "hafen-alt", as_of=None).story
     assert again is not None and again.id == kept.id
+
+
+def test_a_story_that_takes_the_name_of_one_it_absorbs_takes_its_slug_too(store: Store) -> None:
+    """The absorbed story is dropped before the writes, so its slug is free: no "-2" for the story it joined."""
+    from newsdigest.ingest.pipeline import ingest_article
+    from newsdigest.models import ArticleInput
+    from newsdigest.store.stories_repo import StoryWrite
+
+    body = ("Der Fährstreik auf Sylt legt den Inselverkehr lahm. Die Fährleute fordern in der Tarifverhandlung "
+            "mehr Lohn, der Warnstreik dauert an. Verdi und die Reederei verhandeln weiter.")
+    ids = [ingest_article(store, ArticleInput(text=f"Fährstreik auf Sylt, Tag {i}\n\n{body}",
+                                              title=f"Fährstreik auf Sylt, Tag {i}", published=dt.date(2021, 6, i),
+                                              lang="de", source=f"blatt{i}.example")).article_id for i in (1, 2, 3)]
+    ensure_assigned(store)
+    one = store.story(store.story_ids_of_articles(ids[:1])[0])
+    assert one is not None
+    natural = one.slug
+    # an earlier run left two stories: the older under a name that no longer fits, the twin under the fitting one
+    store.save_stories([StoryWrite(one.id, "alt-name", "Alt: Name", ["Alt"], one.terms, one.first_published,
+                                   one.last_published, [ids[0], ids[2]])])
+    twin = store.save_stories([StoryWrite(None, natural, one.name, ["Sylt"], one.terms, one.first_published,
+                                          one.last_published, [ids[1]])])[0]
+    ingest_article(store, ArticleInput(text=f"Fährstreik auf Sylt, Tag 4\n\n{body}", title="Fährstreik auf Sylt, Tag 4",
+                                       published=dt.date(2021, 6, 4), lang="de", source="blatt4.example"))
+    ensure_assigned(store)
+    survivors = set(store.story_ids_of_articles(ids))
+    assert survivors == {one.id} and store.story(twin) is None
+    kept = store.story(one.id)
+    assert kept is not None
+    assert kept.slug == natural, kept.slug
+    assert find_story(store, "alt-name", as_of=None).story == kept
