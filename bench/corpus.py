@@ -16,7 +16,7 @@ from newsdigest.extract import extract
 from newsdigest.extract.types import Extraction
 from newsdigest.ingest.dedupe import content_hash
 from newsdigest.models import ArticleInput
-from newsdigest.store.store import Store
+from newsdigest.store.store import ArticleWrite, Store
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 
@@ -65,12 +65,13 @@ class LargeCorpus:
 
 
 def fill_store(store: Store, corpus: LargeCorpus, numbers: range, *, per_transaction: int = 2000) -> None:
-    """Add articles `numbers` of the large corpus, `per_transaction` to a write transaction."""
+    """Add articles `numbers` of the large corpus, `per_transaction` to a write transaction (`Store.add_articles`)."""
     for start in range(numbers.start, numbers.stop, per_transaction):
-        with store.write():
-            for i in range(start, min(numbers.stop, start + per_transaction)):
-                inp, ex = corpus.article(i)
-                store.add_article(inp, ex, content_hash=content_hash(inp.text), canonical_url=inp.url)
+        writes = []
+        for i in range(start, min(numbers.stop, start + per_transaction)):
+            inp, ex = corpus.article(i)
+            writes.append(ArticleWrite(inp, ex, content_hash=content_hash(inp.text), canonical_url=inp.url))
+        store.add_articles(writes)
 
 
 def build_large_db(corpus: str | Path, n: int = 100_000, path: Path | None = None, *, force: bool = False) -> Path:

@@ -9,22 +9,32 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from newsdigest.errors import StoreBusyError
 from newsdigest.extract import extract
 from newsdigest.extract.types import Extraction
 from newsdigest.ingest.dates import refusal
-from newsdigest.ingest.dedupe import canonical_url, content_hash, find_near_duplicate, simhash
+from newsdigest.ingest.dedupe import (
+    NEAR_DUP_DISTANCE,
+    canonical_url,
+    content_hash,
+    find_near_duplicate,
+    hamming,
+    is_copy,
+    simhash,
+)
 from newsdigest.ingest.files import MANIFESTS, ArticleFileError, iter_article_files, read_article
 from newsdigest.ingest.updates import link_replacements
 from newsdigest.models import ArticleInput
 from newsdigest.ops.metrics import METRICS
-from newsdigest.store.store import AddResult, IngestStore
+from newsdigest.store.store import AddResult, ArticleWrite, IngestStore
 
 log = logging.getLogger("newsdigest.ingest")
 _EMPTY = Extraction(lang="und", published=None, title=None)  # stands in when the article is already known
 
 
+T = TypeVar("T")
 RETRIES = 3  # attempts at a write while another process holds the database (each waits the busy timeout)
 
 
@@ -51,7 +61,7 @@ def entry_changed(store: IngestStore, inp: ArticleInput) -> bool | None:
     return matched_by in ("guid", "url") and store.entry_hash(article_id) != (inp.entry_hash or content_hash(inp.text))
 
 
-def _retrying(write: Callable[[], AddResult]) -> AddResult:
+def _retrying(write: Callable[[], T]) -> T:
     """A write that waits out other writers: each attempt waits the busy timeout; the last failure propagates."""
     for attempt in range(1, RETRIES + 1):
         try:
@@ -179,25 +189,96 @@ def ingest_entry(store: IngestStore, inp: ArticleInput, report: IngestReport, *,
     report.problems.extend(problems)
 
 
+BATCH = 100  # new articles an import writes per transaction (a crash loses at most these, none acknowledged)
+
+
+@dataclass
+class _Batch:
+    """New articles of an import waiting for their one write: what a later file must not be a copy of."""
+
+    writes: list[ArticleWrite] = field(default_factory=list)
+    problems: list[list[str]] = field(default_factory=list)
+
+    def copied_by(self, text: str, value: int | None) -> bool:
+        """Whether `text` is a near-duplicate of an article of the batch (which the store cannot see yet)."""
+        if value is None:
+            return False
+        return any(w.simhash is not None and hamming(value, w.simhash) <= NEAR_DUP_DISTANCE and is_copy(text, w.inp.text)
+                   for w in self.writes)
+
+
+def _new_write(store: IngestStore, inp: ArticleInput, batch: _Batch) -> ArticleWrite | None:
+    """The write for an article nobody has yet, extracted; None for a known one, an update or a copy, which take
+    `ingest_entry`'s way (after the batch is written, so it sees the batch)."""
+    chash, curl = content_hash(inp.text), canonical_url(inp.url)
+    if store.find_article(guid=inp.guid, canonical_url=curl, content_hash=chash) is not None:
+        return None
+    value = simhash(inp.text)
+    if batch.copied_by(inp.text, value) or find_near_duplicate(store, inp.text, value) is not None:
+        return None
+    extraction = extract(inp.text, published=inp.published, lang=inp.lang, title=inp.title)
+    return ArticleWrite(inp, extraction, content_hash=chash, canonical_url=curl, simhash=value)
+
+
+def _write_batch(store: IngestStore, batch: _Batch, report: IngestReport) -> None:
+    """The batch's articles in one transaction, counted into `report` once committed; on failure none is stored."""
+    if not batch.writes:
+        return
+    started = time.perf_counter()
+    writes, problems = batch.writes, batch.problems
+    batch.writes, batch.problems = [], []
+    try:
+        results = _retrying(lambda: store.add_articles(writes))
+    except StoreBusyError as exc:
+        report.errors += [f"{_label(w.inp)}: not stored, the database stayed busy ({exc})" for w in writes]
+        return
+    except Exception as exc:  # a store or driver failure: the whole batch was rolled back
+        log.exception("batch failed articles=%d", len(writes))
+        report.errors += [f"{_label(w.inp)}: not stored, internal error ({type(exc).__name__}), logged" for w in writes]
+        return
+    for w, result, found in zip(writes, results, problems, strict=True):
+        if result.created:
+            METRICS.article_ingested()
+        report.count(result)
+        report.problems.extend(found)
+        _log(result, w.inp, started)
+
+
 def ingest_local(
     store: IngestStore,
     paths: list[Path],
     *,
     published: dt.date | None = None,
     progress: Callable[[int, int], None] | None = None,
+    batch_size: int = BATCH,
 ) -> IngestReport:
-    """Ingest files and folders; a bad file is reported and skipped, never aborts the rest."""
+    """Ingest files and folders; a bad file is reported and skipped, never aborts the rest. New articles are
+    written `batch_size` to a transaction (on PostgreSQL a transaction per article cost most of an import's time)."""
     report = IngestReport()
+    batch = _Batch()
     files = list(iter_article_files(paths))
     for i, (path, entry) in enumerate(files, 1):
         try:
-            inp = read_article(path, published=published, entry=entry)
+            read = read_article(path, published=published, entry=entry)
+            inp, problems = checked_input(read, store.now().date())
+            write = _new_write(store, inp, batch)
         except ArticleFileError as exc:
             report.errors.append(str(exc))
+        except Exception as exc:  # one bad entry (or an extractor bug) must not lose the rest
+            log.exception("entry failed file=%s", path)
+            report.errors.append(f"{path}: not stored, internal error ({type(exc).__name__}), logged")
         else:
-            ingest_entry(store, inp, report)
+            if write is None:
+                _write_batch(store, batch, report)
+                ingest_entry(store, read, report)
+            else:
+                batch.writes.append(write)
+                batch.problems.append(problems)
+                if len(batch.writes) >= batch_size:
+                    _write_batch(store, batch, report)
         if progress:
             progress(i, len(files))
+    _write_batch(store, batch, report)
     return report
 
 

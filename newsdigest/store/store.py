@@ -12,6 +12,7 @@ import os
 import socket
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,7 @@ def _published_before(until: dt.date | None, params: list[Any]) -> str:
     return "AND a.published < ?"
 
 
-__all__ = ["AddResult", "HealthFacts", "IngestStore", "LeaseHeldError", "LedgerStore", "SearchHit", "Store", "StoreError",
+__all__ = ["AddResult", "ArticleWrite", "HealthFacts", "IngestStore", "LeaseHeldError", "LedgerStore", "SearchHit", "Store", "StoreError",
            "StoryStore"]
 
 
@@ -62,15 +63,173 @@ class SearchHit:
 
 
 
+@dataclass(frozen=True)
+class ArticleWrite:
+    """One article for `add_articles`: what `add_article` takes."""
+
+    inp: ArticleInput
+    extraction: Extraction
+    content_hash: str
+    canonical_url: str | None = None
+    simhash: int | None = None
+    feed_id: int | None = None
+    duplicate_of: int | None = None  # a near-duplicate of this stored article: only a source is recorded
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A new article of the batch, by its position among the batch's new ones (its id is drawn before the insert)."""
+
+    index: int
+
+
+_Ref = int | _Pending  # a stored article's id, or a new one of the batch
+_ARTICLE_COLUMNS = ("id", "title", "text", "lang", "published", "url", "canonical_url", "guid", "content_hash", "simhash",
+                    "source", "feed_id", "ingested_at", "extraction", "date_note", "entry_hash")
+_EXTRACTION_COLUMNS = {
+    "key_points": ("article_id", "start", '"end"', "text", "kind", "score", "published"),
+    "deadlines": ("article_id", "start", '"end"', "text", "value", "what", "supersedes", "published", "kind", "reason",
+                  "retired"),
+    "timexes": ("article_id", "start", '"end"', "text", "type", "value", "mod", "published"),
+    "actors": ("article_id", "name", "rank"),
+}
+# statement parameters per multi-row INSERT or lookup: under SQLite's 32,766 and PostgreSQL's 65,535; full chunks
+# repeat one statement text, so both keep it prepared
+MAX_PARAMS = 8000
+
+
+class _Batch:
+    """Which writes of a batch are new and which only add a source, as `add_article` one after another decides:
+    an identity (GUID, canonical URL, content hash) known to the database, or to an earlier write of the batch;
+    of several articles with it, the oldest."""
+
+    def __init__(self, known: dict[tuple[str, str], int], sources: set[tuple[int, str]]) -> None:
+        self.seen: dict[tuple[str, str], _Ref] = dict(known)
+        self.pairs: set[tuple[_Ref, str]] = set(sources)  # (article, source) rows there are: the first one stays
+        self.new: list[ArticleWrite] = []
+        self.sources: list[tuple[_Ref, ArticleWrite]] = []
+        self.results: list[tuple[_Ref, str | None]] = []  # None: created
+
+    def place(self, w: ArticleWrite) -> None:
+        ref: _Ref | None = None
+        name: str | None = None
+        for kind, value in _identities(w):
+            if value and (kind, value) in self.seen:
+                ref, name = self.seen[(kind, value)], kind
+                break
+        if ref is None and w.duplicate_of is not None:
+            ref, name = w.duplicate_of, "near-duplicate"
+        if ref is None:
+            ref = _Pending(len(self.new))
+            self.new.append(w)
+            self._know(("hash", w.content_hash), ref)
+        source = (ref, _source(w.inp, w.canonical_url))
+        if name is None or source not in self.pairs:  # a new source row answers for its GUID and URL from now on
+            self.pairs.add(source)
+            for kind, value in _identities(w)[:2]:
+                if value:
+                    self._know((kind, value), ref)
+        self.sources.append((ref, w))
+        self.results.append((ref, name))
+
+    def _know(self, identity: tuple[str, str], ref: _Ref) -> None:
+        held = self.seen.get(identity)
+        if held is None or _age(ref) < _age(held):
+            self.seen[identity] = ref
+
+
+def _age(ref: _Ref) -> tuple[int, int]:
+    """Older first: stored articles by id, then the batch's new ones in order (their ids come after)."""
+    return (1, ref.index) if isinstance(ref, _Pending) else (0, ref)
+
+
+def _resolve(ids: list[int], ref: _Ref) -> int:
+    return ids[ref.index] if isinstance(ref, _Pending) else ref
+
+
+def _identities(w: ArticleWrite) -> list[tuple[str, str | None]]:
+    """In the order `find_article` tries them."""
+    return [("guid", w.inp.guid), ("url", w.canonical_url), ("hash", w.content_hash)]
+
+
+# where each identity is looked up, as `find_article` does: (kind, column, tables)
+_LOOKUPS = (("guid", "guid", ("articles", "article_sources")), ("url", "canonical_url", ("articles", "article_sources")),
+            ("hash", "content_hash", ("articles",)))
+
+
+def _known(conn: Connection, writes: Sequence[ArticleWrite]) -> dict[tuple[str, str], int]:
+    """The stored articles the writes' identities name, in one query per chunk: (kind, value) -> article id."""
+    found: dict[tuple[str, str], int] = {}
+    step = MAX_PARAMS // 5  # five lists of at most one value per write
+    for start in range(0, len(writes), step):
+        values = {kind: sorted({v for w in writes[start:start + step] if (v := dict(_identities(w))[kind])})
+                  for kind, _, _ in _LOOKUPS}
+        parts: list[str] = []
+        params: list[str] = []
+        for kind, column, tables in _LOOKUPS:
+            if not values[kind]:
+                continue
+            marks = ",".join("?" * len(values[kind]))
+            for table in tables:
+                id_column = "id" if table == "articles" else "article_id"
+                parts.append(f"SELECT '{kind}', {column}, {id_column} FROM {table} WHERE {column} IN ({marks})")
+                params += values[kind]
+        for kind, value, article_id in conn.execute(" UNION ALL ".join(parts), params).fetchall():
+            identity = (str(kind), str(value))
+            found[identity] = min(found.get(identity, int(article_id)), int(article_id))
+    return found
+
+
+def _sources_of(conn: Connection, article_ids: set[int]) -> set[tuple[int, str]]:
+    """The (article, source) rows the given stored articles have."""
+    ids = sorted(article_ids)
+    pairs: set[tuple[int, str]] = set()
+    for start in range(0, len(ids), MAX_PARAMS):
+        chunk = ids[start:start + MAX_PARAMS]
+        rows = conn.execute(f"SELECT article_id, source FROM article_sources WHERE article_id IN ({','.join('?' * len(chunk))})",
+                            chunk).fetchall()
+        pairs |= {(int(r[0]), str(r[1])) for r in rows}
+    return pairs
+
+
+def _insert_rows(conn: Connection, head: str, rows: list[tuple[Any, ...]], tail: str = "") -> None:
+    """`head VALUES (...), (...) tail` in chunks of at most MAX_PARAMS parameters (portable; takes ON CONFLICT)."""
+    if not rows:
+        return
+    mark = "(" + ",".join("?" * len(rows[0])) + ")"
+    step = max(1, MAX_PARAMS // len(rows[0]))
+    for start in range(0, len(rows), step):
+        chunk = rows[start:start + step]
+        conn.execute(f"{head} VALUES {','.join([mark] * len(chunk))}{tail}", [v for r in chunk for v in r])
+
+
+def _published(inp: ArticleInput, today: dt.date) -> str:
+    return (inp.published or today).isoformat()
+
+
+def _source(inp: ArticleInput, canonical_url: str | None) -> str:
+    return inp.source or canonical_url or inp.url or "local"
+
+
+def _article_row(w: ArticleWrite, today: dt.date, stamp: str) -> tuple[Any, ...]:
+    inp, ex = w.inp, w.extraction
+    date_note = inp.date_note or ("undated" if inp.published is None else None)
+    return (inp.title or ex.title or _first_line(inp.text), inp.text, ex.lang, _published(inp, today), inp.url,
+            w.canonical_url, inp.guid, w.content_hash, w.simhash, inp.source, w.feed_id, stamp,
+            json.dumps(ex.as_dict(), ensure_ascii=False), date_note, inp.entry_hash or w.content_hash)
+
+
+
 class ArticlesRepo(StoreBase):
     def find_article(
         self, *, guid: str | None = None, canonical_url: str | None = None, content_hash: str | None = None
     ) -> tuple[int, str] | None:
-        """The known article matching any identity, and which one matched."""
+        """The known article matching any identity (of several, the oldest), and which one matched."""
         checks: list[tuple[str, str, str | None]] = [
-            ("guid", "SELECT id FROM articles WHERE guid = ? UNION SELECT article_id FROM article_sources WHERE guid = ?", guid),
+            ("guid", ("SELECT id FROM articles WHERE guid = ? UNION SELECT article_id FROM article_sources WHERE guid = ?"
+                     " ORDER BY 1 LIMIT 1"), guid),
             ("url", ("SELECT id FROM articles WHERE canonical_url = ? UNION "
-                     "SELECT article_id FROM article_sources WHERE canonical_url = ?"), canonical_url),
+                     "SELECT article_id FROM article_sources WHERE canonical_url = ? ORDER BY 1 LIMIT 1"), canonical_url),
             ("hash", "SELECT id, ? FROM articles WHERE content_hash = ?", content_hash),
         ]
         for name, sql, value in checks:
@@ -92,37 +251,59 @@ class ArticlesRepo(StoreBase):
         duplicate_of: int | None = None,
     ) -> AddResult:
         """Insert an article with its extraction, or record one more source for a known one. One transaction."""
+        return self.add_articles([ArticleWrite(inp, extraction, content_hash=content_hash, canonical_url=canonical_url,
+                                               simhash=simhash, feed_id=feed_id, duplicate_of=duplicate_of)])[0]
+
+    def add_articles(self, writes: Sequence[ArticleWrite]) -> list[AddResult]:
+        """`add_article` for each write, in order, in ONE transaction: all stored or none. A later write that an
+        earlier one of the batch already stored (same GUID, canonical URL or content hash) records a source.
+
+        A fixed number of statements per batch, not per article (one identity lookup, the ids drawn up front, then
+        the rows of each table at once: COPY on PostgreSQL): there every statement is a round trip, and they were
+        most of an import's time.
+        """
+        if not writes:
+            return []
+        today, stamp = self.now().date(), self.stamp()
         with self.write() as conn:
-            known = self.find_article(guid=inp.guid, canonical_url=canonical_url, content_hash=content_hash)
-            if known is None and duplicate_of is not None:
-                known = (duplicate_of, "near-duplicate")
-            if known is not None:
-                self._add_source(conn, known[0], inp, canonical_url, feed_id)
-                return AddResult(known[0], False, known[1])
-            published = (inp.published or self.now().date()).isoformat()
-            date_note = inp.date_note or ("undated" if inp.published is None else None)
-            title = inp.title or extraction.title or _first_line(inp.text)
-            cur = conn.execute(
-                "INSERT INTO articles (title, text, lang, published, url, canonical_url, guid, content_hash, simhash,"
-                " source, feed_id, ingested_at, extraction, date_note, entry_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-                " RETURNING id",
-                (title, inp.text, extraction.lang, published, inp.url, canonical_url, inp.guid, content_hash,
-                 simhash, inp.source, feed_id, self.stamp(), json.dumps(extraction.as_dict(), ensure_ascii=False),
-                 date_note, inp.entry_hash or content_hash),
-            )
-            article_id = int(cur.fetchone()[0])
-            self._add_source(conn, article_id, inp, canonical_url, feed_id)
-            self._add_extraction_rows(conn, article_id, extraction, published)
-            return AddResult(article_id, True)
+            known = _known(conn, writes)
+            stored = set(known.values()) | {w.duplicate_of for w in writes if w.duplicate_of is not None}
+            batch = _Batch(known, _sources_of(conn, stored) if stored else set())
+            for w in writes:
+                batch.place(w)
+            ids = self.backend.new_ids(conn, "articles", len(batch.new)) if batch.new else []
+            self.backend.insert_rows(conn, "articles", _ARTICLE_COLUMNS,
+                                     [(aid, *_article_row(w, today, stamp)) for aid, w in zip(ids, batch.new, strict=True)])
+            _insert_rows(conn, "INSERT INTO article_sources (article_id, source, url, canonical_url, guid, feed_id,"
+                         " seen_at)", [(_resolve(ids, ref), _source(w.inp, w.canonical_url), w.inp.url, w.canonical_url,
+                                        w.inp.guid, w.feed_id, stamp) for ref, w in batch.sources],
+                         " ON CONFLICT DO NOTHING")
+            self._insert_extractions(conn, [(aid, _published(w.inp, today), w.extraction)
+                                            for aid, w in zip(ids, batch.new, strict=True)])
+        return [AddResult(_resolve(ids, ref), name is None, name) for ref, name in batch.results]
+
+    def _insert_extractions(self, conn: Connection, articles: list[tuple[int, str, Extraction]]) -> None:
+        """The key points, key dates, time expressions and actors of new articles: (id, published day, extraction)."""
+        rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in _EXTRACTION_COLUMNS}
+        for aid, published, ex in articles:
+            rows["key_points"] += [(aid, k.start, k.end, k.text, k.kind, k.score, published) for k in ex.key_points]
+            rows["deadlines"] += [(aid, d.start, d.end, d.text, d.value, d.what, d.supersedes, published, d.kind,
+                                   d.reason, int(d.retired)) for d in ex.deadlines]
+            rows["timexes"] += [(aid, t.start, t.end, t.text, t.type, t.value, t.mod, published) for t in ex.temporal]
+            ranks: dict[str, int] = {}
+            for rank, name in enumerate(ex.actors):
+                ranks.setdefault(name, rank)  # once per article, at its first rank (the key; ON CONFLICT did it)
+            rows["actors"] += [(aid, name, rank) for name, rank in ranks.items()]
+        for table, columns in _EXTRACTION_COLUMNS.items():
+            self.backend.insert_rows(conn, table, columns, rows[table])
 
     def _add_source(
         self, conn: Connection, article_id: int, inp: ArticleInput, canonical_url: str | None, feed_id: int | None
     ) -> None:
-        source = inp.source or canonical_url or inp.url or "local"
         conn.execute(
             "INSERT INTO article_sources (article_id, source, url, canonical_url, guid, feed_id, seen_at)"
             " VALUES (?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
-            (article_id, source, inp.url, canonical_url, inp.guid, feed_id, self.stamp()),
+            (article_id, _source(inp, canonical_url), inp.url, canonical_url, inp.guid, feed_id, self.stamp()),
         )
 
     def _add_extraction_rows(self, conn: Connection, article_id: int, ex: Extraction, published: str) -> None:
