@@ -150,6 +150,22 @@ class BriefService:
 
     def _call(self, key: CacheKey, facts: tuple[Fact, ...], story: str, as_of: dt.date, lang: str) -> Brief | None:
         try:
+            brief = self._complete(facts, story, as_of, lang)
+        except BaseException:
+            with self._lock:
+                self._inflight.pop(key, None)
+            raise
+        # The brief enters the cache in the same step as its call leaves the in-flight table: an ask in
+        # between would find neither and call the model a second time.
+        with self._lock:
+            self._cache[key] = brief
+            while len(self._cache) > CACHE_ENTRIES:
+                self._cache.popitem(last=False)
+            self._inflight.pop(key, None)
+        return brief
+
+    def _complete(self, facts: tuple[Fact, ...], story: str, as_of: dt.date, lang: str) -> Brief | None:
+        try:
             completion = self.client.complete(prompt.messages(facts, story=story, as_of=as_of, lang=lang),
                                               timeout=self.call_timeout)
         except RateLimited as exc:
@@ -162,9 +178,6 @@ class BriefService:
                 self._breaker.failure(self.clock.now(), str(exc))
             self.metrics.brief_called(exc.reason)
             raise
-        finally:
-            with self._lock:
-                self._inflight.pop(key, None)
         verdict = check(completion.text, {f.n: f for f in facts})
         for sentence, why in verdict.dropped:
             log.info("brief sentence dropped (%s): %.120s", why, sentence)
@@ -174,9 +187,6 @@ class BriefService:
         with self._lock:
             self._breaker.success()
             self._count_tokens(completion.prompt_tokens + completion.completion_tokens)
-            self._cache[key] = brief
-            while len(self._cache) > CACHE_ENTRIES:
-                self._cache.popitem(last=False)
         return brief
 
     def _count_tokens(self, tokens: int) -> None:

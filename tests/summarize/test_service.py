@@ -97,6 +97,30 @@ def test_one_call_per_story_and_language_however_many_chats_ask(
     assert api.calls == 2
 
 
+class AskAgainWhenCounted(Metrics):
+    """Metrics that ask for the same brief the moment a call is counted: between the model's answer and the
+    cache, where an ask that finds the brief neither cached nor in flight would call the model again."""
+
+    service: BriefService | None = None
+
+    def brief_called(self, outcome: str, prompt_tokens: int = 0, completion_tokens: int = 0) -> None:
+        super().brief_called(outcome, prompt_tokens, completion_tokens)
+        if self.service is not None:
+            ask(self.service, wait=0.0)
+
+
+def test_an_ask_while_the_answer_is_stored_calls_the_model_no_second_time(api: ChatAPI, clock: FakeClock) -> None:
+    api.responder = lambda _req: completion(GOOD)
+    metrics = AskAgainWhenCounted()
+    service = make_service(api, clock, metrics)
+    metrics.service = service
+    assert ask(service) is not None
+    metrics.service = None
+    assert ask(service) is not None  # from the cache
+    service._pool.shutdown(wait=True)  # a second call, had one been started, has now reached the model
+    assert api.calls == 1
+
+
 def test_a_slow_model_answers_extractively_now_and_fills_the_cache(
         api: ChatAPI, clock: FakeClock, metrics: Metrics) -> None:
     release = threading.Event()
