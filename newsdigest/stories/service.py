@@ -27,6 +27,7 @@ from newsdigest.store.stories_repo import StoryWrite
 from newsdigest.stories import split
 from newsdigest.stories.brief import Turn, brief
 from newsdigest.stories.cluster import WINDOW_DAYS, ArticleTerms, Clustering, StoryProfile, assign
+from newsdigest.stories.keydate_text import what_text
 from newsdigest.stories.ledger import DeadlineIn, Ledger, build_ledger, parse_when
 from newsdigest.stories.merge import PointIn
 from newsdigest.stories.naming import slugify, story_aliases, story_name, story_slug
@@ -689,7 +690,10 @@ def warm_views(store: Store, story_ids: Sequence[int], *, as_of: dt.date | None,
     stories = sorted((s for sid in dict.fromkeys(story_ids) if (s := store.story(sid)) is not None),
                      key=lambda s: (s.last_published or dt.date.min, s.id), reverse=True)[:limit]
     for story in stories:
-        view(store, story, as_of=as_of, today=today).brief  # noqa: B018 (computed now, remembered for the ask)
+        built = view(store, story, as_of=as_of, today=today)
+        built.brief  # noqa: B018 (computed now, remembered for the ask)
+        for it in built.ledger.items:  # a key date's number; the first one loads a lemma dictionary (~0.3 s)
+            what_text("en", it.kind, it.what)
     most_active_story(store, until=as_of)
     collect_off_path()  # the full collection held off the commands (newsdigest/heap.py)
     return len(stories)

@@ -7,6 +7,7 @@ import datetime as dt
 
 from newsdigest.clock import Clock
 from newsdigest.config import Config
+from newsdigest.extract.keydate_what import is_plural
 from newsdigest.handlers import Core
 from newsdigest.ingest.pipeline import ingest_article
 from newsdigest.models import ArticleInput, ChatRef, Platform
@@ -107,6 +108,23 @@ def test_warming_after_placement_prepares_the_view_the_first_ask_reads(seeded_st
     clear_caches()
     cold = view(seeded_store, tram, as_of=None, today=DAY)
     assert cold is not warmed and cold.ledger.items == warmed.ledger.items and cold.brief == warmed.brief
+
+
+def test_warming_also_settles_how_each_key_date_reads(store: Store) -> None:
+    text = ("Mannheim verlängert das Alkoholverbot\n\nDie Stadt Mannheim hat das Alkoholverbot in der Innenstadt bis "
+            "zum 30. April verlängert, teilte Oberbürgermeister Peter Kurz mit. Die Polizei kontrolliert weiter.\n")
+    ingest_article(store, ArticleInput(text=text, title="Mannheim verlängert das Alkoholverbot",
+                                       published=dt.date(2021, 3, 2), lang="de", source="rheinpost.example", url=URL))
+    changed: set[int] = set()
+    ensure_assigned(store, changed=changed)
+    is_plural.cache_clear()
+    warm_views(store, sorted(changed), as_of=None, today=DAY)
+    (story_id,) = changed
+    story = store.story(story_id)
+    assert story is not None
+    expiring = [it.what for it in view(store, story, as_of=None, today=DAY).ledger.items if it.kind == "expiry"]
+    assert expiring  # the ask that follows renders this phrase's number: warming has settled it
+    assert is_plural.cache_info().currsize >= len(expiring)
 
 
 def test_updating_the_newest_article_in_place_voids_the_cached_views(store: Store, config: Config) -> None:
