@@ -856,19 +856,11 @@ def _span(text: str, c: Ctx, new: bool) -> tuple[int, int]:
 # -- values -----------------------------------------------------------------------------------------------------
 
 
-_BUSINESS_DAYS = re.compile(r"P(\d{1,4})D")  # "binnen zehn Werktagen": counted Monday to Friday
-
-
 def resolve_value(tx: Timex, anchor: dt.date | None) -> str | None:
     """A key date's value: the TIMEX3 value, month-end/mid resolved to a day, durations added to the anchor."""
     v = tx.value or ""
-    if tx.business_days and anchor is not None and (days := _BUSINESS_DAYS.fullmatch(v)):
-        try:
-            return add_business_days(anchor, int(days.group(1))).isoformat()
-        except ValueError:
-            return v
     if tx.type == "DURATION" or v.startswith("P"):
-        return _add_period(v, anchor)
+        return _add_period(v, anchor, business_days=tx.business_days)
     m = _ISO_MONTH.match(v)
     if m:
         y, mo = int(m.group(1)), int(m.group(2))
@@ -887,13 +879,18 @@ def resolve_value(tx: Timex, anchor: dt.date | None) -> str | None:
     return v
 
 
-def _add_period(v: str, anchor: dt.date | None) -> str | None:
+def _add_period(v: str, anchor: dt.date | None, *, business_days: bool = False) -> str | None:
     m = _PERIOD.match(v)
     if m is None or not any(m.groups()):
         return None  # "PXD": several days - not fixed
     if anchor is None:
         return v
     y, mo, w, d, h, mi = (int(g) if g else 0 for g in m.groups())
+    if business_days and d and not (y or mo or w or h or mi):
+        try:  # "binnen zehn Werktagen": counted Monday to Friday
+            return add_business_days(anchor, d).isoformat()
+        except ValueError:
+            return v
     try:
         base = _add_months(anchor, 12 * y + mo)
         return (base + dt.timedelta(weeks=w, days=d, hours=h, minutes=mi)).isoformat()

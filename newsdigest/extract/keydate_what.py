@@ -56,8 +56,7 @@ def noun_phrase(phrase: str) -> str:
     verlängert werden" -> "Entschädigungsansprüche für Eltern", "the licence was extended" -> "licence". "" when
     the clause opens with its verb (it names no thing)."""
     words = phrase.split()
-    while words and _NP_LEAD.fullmatch(words[0]):
-        words = words[1:]
+    words = words[len(_leading(words)):]
     if not words or _NP_VERB.fullmatch(words[0]):
         return ""
     cut = next((i for i, w in enumerate(words) if _NP_VERB.fullmatch(w)), len(words))
